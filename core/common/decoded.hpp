@@ -1,0 +1,53 @@
+// The protocol-neutral result of decoding one PDU: what the Info column, the
+// expert infos, the field tree and the analyzer's JSON are all built from.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "field.hpp"
+#include "problem.hpp"
+
+namespace quartet {
+
+enum class Direction : uint8_t { ToServer, ToClient };
+
+struct Decoded {
+  std::string name;      // short message name: "REQ", "add", "200", "CONNECT", "REQ/REP msg"
+  std::string summary;   // one line for the Info column / timeline, e.g. "DEC Install handle=0x1001"
+  bool is_request = false;
+  bool is_response = false;
+  std::vector<Field> fields;
+  std::vector<Problem> problems;
+
+  // --- builder helpers, used by the decoders -------------------------------------
+  void add(FieldId id, size_t offset, size_t length, FieldValue v = {}) {
+    fields.push_back({id, depth_, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
+                      std::move(v)});
+  }
+  // Opens a subtree; returns its index so the length can be fixed once known.
+  size_t open(FieldId id, size_t offset, size_t length, FieldValue v = {}) {
+    add(id, offset, length, std::move(v));
+    ++depth_;
+    return fields.size() - 1;
+  }
+  void close() {
+    if (depth_ > 0) --depth_;
+  }
+  void problem(ProblemKind k, size_t offset, size_t length, std::string text) {
+    problems.push_back({k, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
+                        std::move(text)});
+  }
+  const Field* find(FieldId id) const {
+    for (const auto& f : fields)
+      if (f.id == id) return &f;
+    return nullptr;
+  }
+
+ private:
+  uint8_t depth_ = 0;
+};
+
+}  // namespace quartet

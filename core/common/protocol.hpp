@@ -1,0 +1,41 @@
+// A protocol as the wrappers see it: names, field table, framer, decoder,
+// heuristic and session factory. The plugin and the analyzer loop over
+// all_protocols() and know nothing protocol-specific.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "decoded.hpp"
+#include "field.hpp"
+#include "frame.hpp"
+#include "session.hpp"
+
+namespace quartet {
+
+struct Protocol {
+  std::string_view filter_name;  // Wireshark filter name: "copsx", "rrp", "iapx", "sp"
+  std::string_view short_name;   // column name: "COPS", "RRP", "IAP", "SP"
+  std::string_view long_name;    // "Common Open Policy Service (quartet)"
+  std::span<const FieldDef> fields;
+  std::span<const uint16_t> default_tcp_ports;
+  std::span<const uint16_t> default_tls_ports;  // ports where the whole connection is TLS
+  FrameResult (*frame)(Bytes prefix);
+  Decoded (*decode)(Bytes pdu, Direction dir);
+  Probe (*probe)(Bytes first_bytes);  // heuristic on the first bytes of either direction
+  std::unique_ptr<Session> (*new_session)();
+};
+
+// The four protocols, in a fixed order (COPS, RRP, IAP, SP).
+std::span<const Protocol* const> all_protocols();
+const Protocol* find_protocol(std::string_view filter_or_short_name);
+
+}  // namespace quartet
+
+// Each protocol folder defines its descriptor.
+namespace quartet::cops { const Protocol& protocol(); }
+namespace quartet::rrp { const Protocol& protocol(); }
+namespace quartet::iap { const Protocol& protocol(); }
+namespace quartet::sp { const Protocol& protocol(); }

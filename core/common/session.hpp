@@ -1,0 +1,57 @@
+// Session state machines: one per TCP connection, fed complete PDUs in capture
+// order per direction. The machine pairs requests with responses, tracks phases,
+// spots TLS hand-off points and reports sequence violations.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bytes.hpp"
+#include "decoded.hpp"
+
+namespace quartet {
+
+using TimeNs = int64_t;  // nanoseconds since the epoch
+
+enum class EventKind : uint8_t {
+  Phase,       // the protocol's session phase changed (text names the new phase)
+  TlsHandoff,  // both directions carry TLS after this PDU (RFC 4261 CAT, IAP 101)
+  Info,        // anything else worth a timeline line (e.g. "SP peers compatible: REQ <-> REP")
+};
+
+struct Event {
+  EventKind kind;
+  std::string text;
+};
+
+// What the session machine concluded from one PDU.
+struct Transition {
+  std::optional<uint64_t> response_to;  // index of the request PDU this one answers
+  std::optional<TimeNs> latency;        // ts(this) - ts(request)
+  std::vector<Problem> problems;        // sequence/state violations (session level)
+  std::vector<Event> events;
+  bool tls_follows = false;             // the bytes after this PDU, both directions, are TLS
+};
+
+struct MessageRecord {
+  Decoded decoded;
+  Transition transition;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+  // `index` numbers the PDUs of the connection (both directions) from 0 in the
+  // order the caller delivers them; Transition::response_to refers to it.
+  virtual MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) = 0;
+  // End of the connection: requests still unanswered and similar findings.
+  virtual std::vector<Problem> on_close() { return {}; }
+  // The current phase/state name, e.g. "WFC" for RRP or "data" for IAP.
+  virtual std::string_view state() const = 0;
+};
+
+}  // namespace quartet
