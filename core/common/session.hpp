@@ -48,6 +48,11 @@ class Session {
   // `index` numbers the PDUs of the connection (both directions) from 0 in the
   // order the caller delivers them; Transition::response_to refers to it.
   virtual MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) = 0;
+  // Decodes a PDU in the context this session has learned, without advancing the
+  // machine. SP needs it: a message's protocol header (backtrace, survey id, hop
+  // count) depends on the socket types exchanged at connection start. The plugin
+  // calls it when Wireshark re-dissects a frame after the first pass.
+  virtual Decoded decode(Direction dir, Bytes pdu) const = 0;
   // End of the connection: requests still unanswered and similar findings.
   virtual std::vector<Problem> on_close() { return {}; }
   // The current phase/state name, e.g. "WFC" for RRP or "data" for IAP.

@@ -3,7 +3,7 @@
 
 namespace quartet::cops {
 namespace {
-constexpr FieldDef kFields[] = {{"message", "Message", FieldType::Bytes}};
+[[maybe_unused]] constexpr FieldDef kFields[] = {{"message", "Message", FieldType::Bytes}};
 constexpr uint16_t kPorts[] = {3288, 2126, 3918};
 FrameResult frame(Bytes) { return FrameResult::invalid("not implemented"); }
 Decoded decode(Bytes pdu, Direction) {
@@ -16,6 +16,7 @@ Probe probe(Bytes) { return Probe::No; }
 class StubSession final : public Session {
  public:
   MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs, uint64_t) override { return {decode(pdu, dir), {}}; }
+  Decoded decode(Direction dir, Bytes pdu) const override { return quartet::cops::decode(pdu, dir); }
   std::string_view state() const override { return "stub"; }
 };
 std::unique_ptr<Session> new_session() { return std::make_unique<StubSession>(); }
