@@ -15,7 +15,7 @@ Decoded decode(Bytes pdu, Direction) {
 Probe probe(Bytes) { return Probe::No; }
 class StubSession final : public Session {
  public:
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs, uint64_t) override { return {decode(pdu, dir), {}}; }
+  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs, uint64_t) override { return {decode(dir, pdu), {}}; }
   Decoded decode(Direction dir, Bytes pdu) const override { return quartet::cops::decode(pdu, dir); }
   std::string_view state() const override { return "stub"; }
 };
