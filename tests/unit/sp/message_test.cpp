@@ -2,6 +2,8 @@
 // of the body (backtrace, survey id, PAIR v1 hop count, none), body and text.
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include "sp/decoder.hpp"
 #include "sp/fields.hpp"
 #include "sp/types.hpp"
@@ -11,7 +13,13 @@ using namespace quartet;
 using namespace sp_test;
 
 namespace {
-Decoded from(uint16_t sender, const std::string& pdu) { return sp::decode_pdu(bytes(pdu), sender); }
+// Decoded text fields point into the PDU (zero copy), so the PDU must outlive
+// the result: keep every test PDU until the binary exits (deque: no moves).
+Decoded from(uint16_t sender, std::string pdu) {
+  static std::deque<std::string> keep;
+  keep.push_back(std::move(pdu));
+  return sp::decode_pdu(bytes(keep.back()), sender);
+}
 }  // namespace
 
 TEST(SpMessage, RequestOnADirectLink) {

@@ -2,6 +2,8 @@
 // survey/response matching with latency, counts, and the sequence problems.
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include "common/protocol.hpp"
 #include "sp/fields.hpp"
 #include "sp/session.hpp"
@@ -17,12 +19,15 @@ constexpr TimeNs kSec = 1'000'000'000;
 constexpr auto C2S = Direction::ToServer;
 constexpr auto S2C = Direction::ToClient;
 
-// Feeds PDUs with increasing indexes, like the wrappers do.
+// Feeds PDUs with increasing indexes, like the wrappers do. The PDUs are kept:
+// decoded text fields point into them.
 struct Feeder {
   sp::SpSession s;
   uint64_t next = 0;
-  MessageRecord send(Direction d, const std::string& pdu, TimeNs ts) {
-    return s.on_pdu(d, bytes(pdu), ts, next++);
+  std::deque<std::string> pdus;
+  MessageRecord send(Direction d, std::string pdu, TimeNs ts) {
+    pdus.push_back(std::move(pdu));
+    return s.on_pdu(d, bytes(pdus.back()), ts, next++);
   }
 };
 
