@@ -160,6 +160,7 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
                              "Cannot find a %s message here: %s", c.desc->long_name.data(),
                              why.c_str());
       set_info(pinfo, ordinal, "Undecodable data: " + why);
+      proto_item_append_text(root_item, ", undecodable data: %s", why.c_str());
     } else {
       dissect_message(c, tvb, pinfo, root, root_item, ordinal, pdu);
     }
