@@ -23,7 +23,7 @@ add_test(NAME plugin.make_captures COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/make
 set_tests_properties(plugin.make_captures PROPERTIES FIXTURES_SETUP plugin_captures)
 
 # One ctest per case in run_case.py.
-set(QUARTET_PLUGIN_CASES registration)
+set(QUARTET_PLUGIN_CASES registration yield_ports)
 foreach(case ${QUARTET_PLUGIN_CASES})
   add_test(NAME plugin.${case}
            COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/run_case.py ${_home} ${_caps} ${case})
