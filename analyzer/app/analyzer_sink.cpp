@@ -58,7 +58,7 @@ struct Analyzer::Flow {
   std::vector<std::byte> first_bytes[2];  // what detection looks at, per side
   uint64_t next_index = 0;
 
-  void event(TimeNs ts, EventKind kind, std::optional<Side> from, std::string text) {
+  void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
     out.end = std::max(out.end, ts);
     out.entries.push_back(EventOut{ts, kind, from, std::move(text)});
   }
@@ -70,7 +70,7 @@ struct Analyzer::Flow {
   void warn(Analyzer& a, TimeNs ts, std::optional<Side> from, std::string text) {
     std::string w = from ? std::string(side_name(*from)) + ": " + text : text;
     note_warning(a, std::move(w));
-    event(ts, EventKind::Warning, from, std::move(text));
+    event(ts, EntryKind::Warning, from, std::move(text));
   }
 
   bool message(Analyzer& a, Side side, Bytes pdu, TimeNs ts) {
@@ -93,7 +93,7 @@ struct Analyzer::Flow {
     for (Event& e : rec.transition.events) {
       // TLS hand-offs are shown by the tls_start event written below.
       if (e.kind == quartet::EventKind::TlsHandoff) continue;
-      event(ts, e.kind == quartet::EventKind::Phase ? EventKind::Phase : EventKind::Info, side, std::move(e.text));
+      event(ts, e.kind == quartet::EventKind::Phase ? EntryKind::Phase : EntryKind::Info, side, std::move(e.text));
     }
     if (rec.transition.tls_follows) {
       handoff_pending = true;
@@ -123,7 +123,7 @@ void Analyzer::on_open(const FlowInfo& info) {
     h.f = f.get();
     h.side = s;
   }
-  f->event(info.first_ts, EventKind::TcpOpen, std::nullopt,
+  f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
            info.handshake_seen ? "connection opened (handshake seen)"
                                : "connection picked up mid-stream (no handshake seen)");
   ++summary_.tcp_flows;
@@ -173,12 +173,12 @@ void Analyzer::decide(Flow& f, bool final) {
   f.out.protocol = d.protocol;
   f.out.detected_by = detection_by_name(d.by);
   const TimeNs ts = held.empty() ? f.out.end : held.front().ts;
-  f.event(ts, EventKind::Info, std::nullopt,
+  f.event(ts, EntryKind::Info, std::nullopt,
           std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
   if (d.tls) {
     f.stage = Flow::Stage::Tls;
     f.out.tls.seen = true;
-    f.event(ts, EventKind::TlsStart, std::nullopt, "TLS from the first byte");
+    f.event(ts, EntryKind::TlsStart, std::nullopt, "TLS from the first byte");
   } else {
     f.stage = Flow::Stage::Plain;
     f.session = d.protocol->new_session();
@@ -194,8 +194,8 @@ void Analyzer::feed_tls(Flow& f, Side from, Bytes data, TimeNs ts) {
   std::vector<TlsFinding> findings;
   peeker.feed(data, from, f.out.tls, findings);
   for (TlsFinding& x : findings) {
-    if (x.kind == EventKind::Warning) f.warn(*this, ts, from, std::move(x.text));
-    else f.event(ts, EventKind::Tls, from, "TLS " + x.text);
+    if (x.kind == EntryKind::Warning) f.warn(*this, ts, from, std::move(x.text));
+    else f.event(ts, EntryKind::Tls, from, "TLS " + x.text);
   }
 }
 
@@ -203,7 +203,7 @@ void Analyzer::handoff(Flow& f, Side from, Bytes rest, TimeNs ts) {
   f.handoff_pending = false;
   f.stage = Flow::Stage::Tls;
   f.out.tls.seen = f.out.tls.handoff = true;
-  f.event(ts, EventKind::TlsStart, from, "TLS follows (hand-off after message " +
+  f.event(ts, EntryKind::TlsStart, from, "TLS follows (hand-off after message " +
                                              std::to_string(f.next_index - 1) + ")");
   // Bytes already received after the hand-off point, in both directions, are TLS.
   for (Side s : {Side::Client, Side::Server}) {
@@ -221,12 +221,12 @@ void Analyzer::on_gap(uint64_t id, Side from, uint64_t missing, TimeNs ts) {
   if (f->stage == Flow::Stage::Ignored) return;
   f->out.missing_bytes += missing;
   f->note_warning(*this, std::string(side_name(from)) + ": gap of " + std::to_string(missing) + " bytes");
-  f->event(ts, EventKind::Gap, from, std::to_string(missing) + " bytes missing");
+  f->event(ts, EntryKind::Gap, from, std::to_string(missing) + " bytes missing");
   if (f->stage == Flow::Stage::Plain) {
     f->stream[side_index(from)]->gap(ts, f->handler[side_index(from)]);
   } else if (f->stage == Flow::Stage::Tls && !f->tls[side_index(from)].stopped()) {
     f->tls[side_index(from)].gap();
-    f->event(ts, EventKind::Tls, from, "TLS record boundaries lost at the gap; not followed further");
+    f->event(ts, EntryKind::Tls, from, "TLS record boundaries lost at the gap; not followed further");
   }
 }
 
@@ -240,7 +240,7 @@ void Analyzer::on_fin(uint64_t id, Side from, TimeNs ts) {
   Flow* f = find(id);
   if (!f || f->stage == Flow::Stage::Ignored) return;
   if (!f->first_fin) f->first_fin = from;
-  f->event(ts, EventKind::TcpFin, from, std::string("FIN from ") + side_name(from));
+  f->event(ts, EntryKind::TcpFin, from, std::string("FIN from ") + side_name(from));
 }
 
 void Analyzer::on_close(uint64_t id, CloseReason why, Side by, TimeNs ts) {
@@ -269,16 +269,16 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
     case CloseReason::Fin:
       o.state = "closed";
       o.closed_by = f.first_fin.value_or(by);
-      f.event(ts, EventKind::TcpClose, o.closed_by, std::string("closed, first FIN from ") + side_name(*o.closed_by));
+      f.event(ts, EntryKind::TcpClose, o.closed_by, std::string("closed, first FIN from ") + side_name(*o.closed_by));
       break;
     case CloseReason::Reset:
       o.state = "reset";
       o.closed_by = by;
-      f.event(ts, EventKind::TcpReset, by, std::string("reset by ") + side_name(by));
+      f.event(ts, EntryKind::TcpReset, by, std::string("reset by ") + side_name(by));
       break;
     case CloseReason::Idle:
       o.state = "expired";
-      f.event(ts, EventKind::TcpClose, std::nullopt, "expired after being idle");
+      f.event(ts, EntryKind::TcpClose, std::nullopt, "expired after being idle");
       break;
     case CloseReason::MemoryLimit:
       o.state = "dropped";

@@ -170,7 +170,7 @@ class JsonlWriter final : public Writer {
     buf_ += ",\"ts\":";
     ts(e.ts);
     buf_ += ",\"kind\":";
-    append_json_string(buf_, event_kind_name(e.kind));
+    append_json_string(buf_, entry_kind_name(e.kind));
     buf_ += ",\"from\":";
     side_or_null(e.from);
     buf_ += ",\"text\":";

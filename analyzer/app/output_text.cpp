@@ -124,9 +124,9 @@ class TextWriter final : public Writer {
     }
     const auto& ev = std::get<EventOut>(e);
     prefix(s, ev.ts, ev.from);
-    if (ev.kind == EventKind::Warning) line_ += "! ";
-    else if (ev.kind == EventKind::Gap) line_ += "! gap: ";
-    else if (ev.kind == EventKind::Phase) line_ += "phase: ";
+    if (ev.kind == EntryKind::Warning) line_ += "! ";
+    else if (ev.kind == EntryKind::Gap) line_ += "! gap: ";
+    else if (ev.kind == EntryKind::Phase) line_ += "phase: ";
     line_ += ev.text;
     line_ += '\n';
   }

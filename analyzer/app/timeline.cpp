@@ -2,18 +2,18 @@
 
 namespace quartet::analyzer {
 
-const char* event_kind_name(EventKind k) {
+const char* entry_kind_name(EntryKind k) {
   switch (k) {
-    case EventKind::TcpOpen: return "tcp_open";
-    case EventKind::TcpFin: return "tcp_fin";
-    case EventKind::TcpClose: return "tcp_close";
-    case EventKind::TcpReset: return "tcp_reset";
-    case EventKind::Gap: return "gap";
-    case EventKind::TlsStart: return "tls_start";
-    case EventKind::Tls: return "tls";
-    case EventKind::Phase: return "phase";
-    case EventKind::Info: return "info";
-    case EventKind::Warning: return "warning";
+    case EntryKind::TcpOpen: return "tcp_open";
+    case EntryKind::TcpFin: return "tcp_fin";
+    case EntryKind::TcpClose: return "tcp_close";
+    case EntryKind::TcpReset: return "tcp_reset";
+    case EntryKind::Gap: return "gap";
+    case EntryKind::TlsStart: return "tls_start";
+    case EntryKind::Tls: return "tls";
+    case EntryKind::Phase: return "phase";
+    case EntryKind::Info: return "info";
+    case EntryKind::Warning: return "warning";
   }
   return "?";
 }

@@ -38,7 +38,7 @@ struct MessageOut {
 };
 
 // Kinds of timeline events; their names are part of the JSONL schema.
-enum class EventKind : uint8_t {
+enum class EntryKind : uint8_t {
   TcpOpen,     // first packet of the connection (with or without handshake)
   TcpFin,      // one side sent FIN
   TcpClose,    // connection finished (both FINs, idle expiry, end of capture)
@@ -50,11 +50,11 @@ enum class EventKind : uint8_t {
   Info,        // other protocol-level information
   Warning,     // framing/decoding trouble, network findings
 };
-const char* event_kind_name(EventKind k);
+const char* entry_kind_name(EntryKind k);
 
 struct EventOut {
   TimeNs ts = 0;
-  EventKind kind = EventKind::Info;
+  EntryKind kind = EntryKind::Info;
   std::optional<Side> from;
   std::string text;
 };

@@ -163,47 +163,50 @@ bool TlsPeeker::looks_like_tls(Bytes b) {
   return be8(b, 0) == kHandshake && be8(b, 1) == 3 && be8(b, 2) <= 4 && len > 0 && len <= kMaxRecordBody;
 }
 
+namespace {
+bool valid_header(Bytes h) {
+  const uint8_t type = be8(h, 0);
+  return type >= kChangeCipherSpec && type <= kHeartbeat && be8(h, 1) == 3 && be16(h, 3) <= kMaxRecordBody;
+}
+}  // namespace
+
 void TlsPeeker::feed(Bytes data, Side from, TlsInfo& info, std::vector<TlsFinding>& out) {
   while (!data.empty() && !stopped_) {
-    // Complete the header, then the body, of a record split over chunks.
-    Bytes rec;
+    // Complete the header of a record split over chunks, and check it at once.
     if (!record_.empty() || data.size() < kRecordHeader) {
-      const size_t want_header = record_.size() < kRecordHeader ? kRecordHeader - record_.size() : 0;
-      size_t take = std::min(want_header, data.size());
-      record_.insert(record_.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(take));
-      data = data.subspan(take);
-      if (record_.size() < kRecordHeader) return;
-      const size_t total = kRecordHeader + be16(record_, 3);
-      if (total - kRecordHeader > kMaxRecordBody) {
-        rec = record_;  // reported as invalid below
-      } else {
-        take = std::min(total - record_.size(), data.size());
+      if (record_.size() < kRecordHeader) {
+        const size_t take = std::min(kRecordHeader - record_.size(), data.size());
         record_.insert(record_.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(take));
         data = data.subspan(take);
-        if (record_.size() < total) return;
-        rec = record_;
+        if (record_.size() < kRecordHeader) return;
       }
-    } else {
-      const size_t total = kRecordHeader + be16(data, 3);
-      if (total - kRecordHeader <= kMaxRecordBody && data.size() < total) {
-        record_.assign(data.begin(), data.end());  // wait for the rest
-        return;
-      }
-      rec = data.subspan(0, std::min(total, data.size()));
-      data = data.subspan(rec.size());
     }
-    const uint8_t type = be8(rec, 0);
-    const uint16_t version = be16(rec, 1);
-    const size_t len = be16(rec, 3);
-    if (type < kChangeCipherSpec || type > kHeartbeat || (version >> 8) != 3 || len > kMaxRecordBody) {
-      out.push_back({EventKind::Warning, std::string("not a TLS record (type ") + std::to_string(type) +
-                                             ", version " + tls_version_name(version) + ", length " +
-                                             std::to_string(len) + "): stopped following TLS"});
+    const Bytes header = record_.empty() ? data.first(kRecordHeader) : Bytes(record_).first(kRecordHeader);
+    if (!valid_header(header)) {
+      out.push_back({EntryKind::Warning, "not a TLS record (type " + std::to_string(be8(header, 0)) + ", version " +
+                                             tls_version_name(be16(header, 1)) + ", length " +
+                                             std::to_string(be16(header, 3)) + "): stopped following TLS"});
       stopped_ = true;
       record_.clear();
       return;
     }
-    on_record(type, version, rec.subspan(kRecordHeader, len), from, info, out);
+    const size_t total = kRecordHeader + be16(header, 3);
+    Bytes rec;
+    if (record_.empty() && data.size() >= total) {
+      rec = data.first(total);  // the whole record in this chunk: no copy
+      data = data.subspan(total);
+    } else {
+      if (record_.empty()) {
+        record_.assign(data.begin(), data.begin() + static_cast<ptrdiff_t>(kRecordHeader));
+        data = data.subspan(kRecordHeader);
+      }
+      const size_t take = std::min(total - record_.size(), data.size());
+      record_.insert(record_.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(take));
+      data = data.subspan(take);
+      if (record_.size() < total) return;
+      rec = record_;
+    }
+    on_record(be8(rec, 0), be16(rec, 1), rec.subspan(kRecordHeader), from, info, out);
     record_.clear();
   }
 }
@@ -216,16 +219,16 @@ void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from,
   }
   switch (type) {
     case kChangeCipherSpec:
-      if (!encrypted_) out.push_back({EventKind::Tls, "ChangeCipherSpec: encrypted from here"});
+      if (!encrypted_) out.push_back({EntryKind::Tls, "ChangeCipherSpec: encrypted from here"});
       encrypted_ = true;
       handshake_.clear();
       return;
     case kAlert:
       if (encrypted_ || body.size() != 2) {
-        out.push_back({EventKind::Tls, "encrypted alert"});
+        out.push_back({EntryKind::Tls, "encrypted alert"});
       } else {
         const bool fatal = be8(body, 0) == 2;
-        out.push_back({EventKind::Tls, std::string("alert ") + (fatal ? "fatal " : "warning ") +
+        out.push_back({EntryKind::Tls, std::string("alert ") + (fatal ? "fatal " : "warning ") +
                                            tls_alert_name(be8(body, 1)) + " (" +
                                            std::to_string(be8(body, 1)) + ")"});
       }
@@ -235,14 +238,14 @@ void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from,
       info.app_bytes += body.size();
       return;
     case kHeartbeat:
-      out.push_back({EventKind::Tls, "heartbeat record (" + std::to_string(body.size()) + " bytes)"});
+      out.push_back({EntryKind::Tls, "heartbeat record (" + std::to_string(body.size()) + " bytes)"});
       return;
     default:
       break;
   }
   if (encrypted_) return;  // Finished and later handshake messages are opaque
   if (handshake_.size() + body.size() > kMaxHandshakeBuffer) {
-    out.push_back({EventKind::Warning, "TLS handshake message larger than " +
+    out.push_back({EntryKind::Warning, "TLS handshake message larger than " +
                                            std::to_string(kMaxHandshakeBuffer) + " bytes: not inspected"});
     handshake_.clear();
     encrypted_ = true;  // stop inspecting this direction's handshake
@@ -304,7 +307,7 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsInfo& info,
     if (!r.ok() && body.size() < 38) text += " (truncated)";
     if (!sni.empty()) info.sni = sni;
     if (!alpn.empty() && info.alpn.empty()) info.alpn = join(alpn, ",");
-    out.push_back({EventKind::Tls, std::move(text)});
+    out.push_back({EntryKind::Tls, std::move(text)});
   } else if (type == kServerHello) {
     uint16_t version = static_cast<uint16_t>(r.u(2));
     r.take(32);
@@ -325,7 +328,7 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsInfo& info,
       }
     }
     if (!r.ok() && body.size() < 38) {
-      out.push_back({EventKind::Warning, "truncated TLS ServerHello"});
+      out.push_back({EntryKind::Warning, "truncated TLS ServerHello"});
       return;
     }
     info.version = tls_version_name(version);
@@ -333,25 +336,25 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsInfo& info,
     if (!alpn.empty()) info.alpn = alpn;
     std::string text = "ServerHello " + info.version + ", cipher " + info.cipher;
     if (!alpn.empty()) text += ", ALPN " + alpn;
-    out.push_back({EventKind::Tls, std::move(text)});
+    out.push_back({EntryKind::Tls, std::move(text)});
   } else if (type == kCertificate) {
     // TLS <= 1.2 layout; in TLS 1.3 this message is encrypted and never reaches here.
     Reader list(r.vec(3));
     const char* who = from == Side::Client ? "client" : "server";
     if (list.ok() && list.left() == 0) {
-      out.push_back({EventKind::Tls, std::string(who) + " sent no certificate"});
+      out.push_back({EntryKind::Tls, std::string(who) + " sent no certificate"});
       return;
     }
     Bytes first = list.vec(3);
     std::string subject = list.ok() ? certificate_subject(first) : std::string();
     if (subject.empty()) {
-      out.push_back({EventKind::Tls, std::string(who) + " certificate (subject not readable)"});
+      out.push_back({EntryKind::Tls, std::string(who) + " certificate (subject not readable)"});
       return;
     }
     if (from == Side::Server) info.subject = subject;
-    out.push_back({EventKind::Tls, std::string(who) + " certificate subject " + subject});
+    out.push_back({EntryKind::Tls, std::string(who) + " certificate subject " + subject});
   } else if (type == kCertificateRequest) {
-    out.push_back({EventKind::Tls, "server requests a client certificate"});
+    out.push_back({EntryKind::Tls, "server requests a client certificate"});
   }
 }
 

@@ -14,7 +14,7 @@
 namespace quartet::analyzer {
 
 struct TlsFinding {
-  EventKind kind;  // Tls (something shown in clear) or Warning
+  EntryKind kind;  // Tls (something shown in clear) or Warning
   std::string text;
 };
 
