@@ -1,5 +1,4 @@
-// Endpoint::ip_string for builds without the network half (analyzer/net defines
-// the real one); lets the application half and its unit tests build alone.
+// Endpoint::ip_string (declared in analyzer/stream_events.hpp).
 #include <arpa/inet.h>
 
 #include "stream_events.hpp"
