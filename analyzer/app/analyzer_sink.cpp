@@ -103,7 +103,7 @@ struct Analyzer::Flow {
   }
 };
 
-Analyzer::Analyzer(const AppOptions& opt, Writer& out) : opt_(opt), out_(out) {
+Analyzer::Analyzer(AppOptions& opt, Writer& out) : opt_(opt), out_(out) {
   for (const Protocol* p : all_protocols()) summary_.protocols.push_back({p});
 }
 Analyzer::~Analyzer() = default;
@@ -114,6 +114,7 @@ Analyzer::Flow* Analyzer::find(uint64_t id) {
 }
 
 void Analyzer::on_open(const FlowInfo& info) {
+  saw(info.first_ts);
   auto f = std::make_unique<Flow>();
   f->out.flow = info;
   f->out.start = f->out.end = info.first_ts;
@@ -131,6 +132,7 @@ void Analyzer::on_open(const FlowInfo& info) {
 }
 
 void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
+  saw(ts);
   Flow* f = find(id);
   if (!f || data.empty()) return;
   f->out.bytes[side_index(from)] += data.size();

@@ -24,7 +24,8 @@ class Analyzer final : public StreamSink {
   static constexpr size_t kMaxSessionWarnings = 1000;
   static constexpr size_t kMaxCaptureWarnings = 1000;
 
-  Analyzer(const AppOptions& opt, Writer& out);
+  // `opt.ts_decimals` is raised to 9 (when opt.ts_auto) once a nanosecond timestamp is seen.
+  Analyzer(AppOptions& opt, Writer& out);
   ~Analyzer() override;
 
   void on_open(const FlowInfo& flow) override;
@@ -53,7 +54,11 @@ class Analyzer final : public StreamSink {
   void flush();
   void account(const Flow& f);
 
-  const AppOptions& opt_;
+  void saw(TimeNs ts) {
+    if (opt_.ts_auto && ts % 1000 != 0) opt_.ts_decimals = 9;
+  }
+
+  AppOptions& opt_;
   Writer& out_;
   std::map<uint64_t, std::unique_ptr<Flow>> flows_;  // by id = order of first packet
   RunSummary summary_;

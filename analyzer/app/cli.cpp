@@ -75,9 +75,10 @@ its handshake shown as far as it is in clear (SNI, versions, cipher suite,
 certificate subjects in TLS <= 1.2, alerts); nothing is decrypted.
 
 Exit status:
-  0  the capture was read completely and no problem was found
-  1  output is complete as far as the input allowed, but there were warnings:
-     truncated or partly corrupt capture, gaps, malformed or unexpected messages
+  0  success (protocol findings such as malformed messages or gaps are part of
+     the output, not errors)
+  1  the capture is truncated or partly corrupt (or has frames quartet cannot
+     read): everything readable is still reported, and a warning says what
   2  nothing analysed: bad command line, unreadable file or unknown file format
      (a one-line error names the file)
 )";

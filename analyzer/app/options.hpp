@@ -24,7 +24,10 @@ struct AppOptions {
   bool summary_only = false;
   bool show_secrets = false;
   const Protocol* only = nullptr;  // --protocol
-  int ts_decimals = 6;             // 9 when the capture has nanosecond timestamps
+  // Fraction digits of timestamps: 6 (microseconds) until a timestamp with a
+  // sub-microsecond part is seen, then 9 (the file has nanosecond precision).
+  int ts_decimals = 6;
+  bool ts_auto = true;
 };
 
 }  // namespace quartet::analyzer
