@@ -99,7 +99,10 @@ class JsonlWriter final : public Writer {
     append_json_string(buf_, s.state);
     buf_ += ",\"closed_by\":";
     side_or_null(s.closed_by);
-    buf_ += s.flow.handshake_seen ? ",\"handshake\":true" : ",\"handshake\":false";
+    buf_ += ",\"conn_state\":";
+    if (s.conn_state.empty()) buf_ += "null";
+    else append_json_string(buf_, s.conn_state);
+    buf_ += s.handshake ? ",\"handshake\":true" : ",\"handshake\":false";
     buf_ += ",\"detected_by\":";
     append_json_string(buf_, s.detected_by);
     buf_ += ",\"protocol_state\":";

@@ -18,6 +18,11 @@ const char* arrow(std::optional<Side> s) {
 std::string state_text(const SessionOut& s) {
   std::string t = s.state;
   if (s.closed_by) t += std::string(" by ") + side_name(*s.closed_by);
+  if (!s.conn_state.empty()) {
+    t += " (";
+    t += s.conn_state;
+    t += ')';
+  }
   if (!s.protocol_state.empty()) t += ", " + std::string(s.protocol->short_name) + " " + s.protocol_state;
   return t;
 }
