@@ -325,6 +325,7 @@ void Analyzer::flush() {
 
 void Analyzer::account(const Flow& f) {
   const SessionOut& o = f.out;
+  ++summary_.sessions;
   for (ProtocolTotals& t : summary_.protocols) {
     if (t.protocol != o.protocol) continue;
     ++t.sessions;

@@ -42,8 +42,7 @@ class TextWriter final : public Writer {
 
   void finish(const RunSummary& r) override {
     line_.clear();
-    uint64_t ours = 0;
-    for (const auto& t : r.protocols) ours += t.sessions;
+    const uint64_t ours = r.sessions;
     line_ += "== summary: " + std::to_string(r.tcp_flows) + " TCP connections, " + std::to_string(ours) +
              " sessions shown, " + std::to_string(r.other_flows) + " other\n";
     for (const auto& t : r.protocols) {
