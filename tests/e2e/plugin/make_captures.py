@@ -42,6 +42,22 @@ def rrp_plain(path):
     p.close()
 
 
+def rrp_errors(path):
+    """RRP on port 7648 breaking the rules: an ADD before any SESSION (RFC 2832:
+    only SESSION is allowed before authentication), an unknown response code, then
+    binary bytes where a request should be."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.2", 7648)).handshake()
+    c.server(crlf("Example Registry RRP Server version 1.1.0", "."))
+    c.client(crlf("add", "EntityName:Domain", "DomainName:example.org", "."))
+    c.server(crlf("547 Invalid command sequence", "."))
+    c.client(crlf("session", "-Id:registrar1", "-Password:pw", "."))
+    c.server(crlf("299 Whatever", "."))
+    c.client(b"\x16\x03\x01\x00\x05hello")
+    c.close()
+    p.close()
+
+
 SP_REQ, SP_REP = 0x30, 0x31
 
 
@@ -123,6 +139,7 @@ def cops_plain(path):
 CAPTURES = {
     "cops_plain.pcap": cops_plain,
     "rrp_plain.pcap": rrp_plain,
+    "rrp_errors.pcap": rrp_errors,
     "sp_reqrep.pcap": sp_reqrep,
     "sp_malformed.pcap": sp_malformed,
 }
