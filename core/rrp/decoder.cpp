@@ -178,12 +178,13 @@ class RequestDecoder : BlockDecoder {
     NameValue nv = split_line(t.substr(1));
     const NamedItem* item = option(nv.name);
     d_.open(kOption, l.offset, l.length);
-    add_text(kOptName, nv.name);
     if (!nv.has_colon) {
+      add_text(kOptName, name_without_value(nv.name));
       d_.close();
       d_.problem(ProblemKind::Malformed, l.offset, l.length, "option line without ':' (expected -Name:value)");
       return;
     }
+    add_text(kOptName, nv.name);
     option_value(item, nv);
     d_.close();
     if (!item) {
@@ -194,6 +195,15 @@ class RequestDecoder : BlockDecoder {
     if (++opt_count_[bit_index(item->bit)] == 2)
       d_.problem(ProblemKind::Violation, l.offset, l.length, std::string(item->spelled) + " given twice");
     opts_seen_ |= item->bit;
+  }
+
+  // "-Password secret" (colon missing): show the name but never what follows it,
+  // which may be the password itself.
+  static std::string_view name_without_value(std::string_view t) {
+    t = t.substr(0, t.find_first_of(" \t="));
+    for (std::string_view secret : {std::string_view("newpassword"), std::string_view("password")})
+      if (istarts_with(t, secret)) return t.substr(0, secret.size());
+    return t;
   }
 
   void option_value(const NamedItem* item, const NameValue& nv) {
@@ -339,7 +349,11 @@ class ResponseDecoder : BlockDecoder {
     m_.code = static_cast<uint16_t>(code);
     d_.add(kCode, at(line), 3, code);
     std::string_view description = trim(line.substr(3));
+    m_.text = description;
     add_text(kText, description);
+    // 520 carries the server's reason after a ';' (RFC 2832 5.1: "...; <why>").
+    size_t semicolon = description.find(';');
+    if (code == 520 && semicolon != std::string_view::npos) add_text(kReason, trim(description.substr(semicolon + 1)));
     const char* meaning = response_meaning(code);
     if (!meaning)
       d_.problem(ProblemKind::Unknown, at(line), 3,

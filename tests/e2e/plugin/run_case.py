@@ -207,6 +207,93 @@ def case_sp_large(t, caps):
     check_eq(f, {4: ["", "0x0050"], 6: ["", "0x0051"], 15: ["204800", ""]}, "SP frames")
 
 
+def case_rrp_session(t, caps):
+    """Hand-built clear-text RRP on port 7648 (make_captures.py rrp_plain), found by
+    the heuristic: greeting, SESSION (password masked unless rrp.show_passwords),
+    an ADD reassembled from three segments answered in two, CHECK, QUIT. Every
+    response linked to its request; the session machine's states per message."""
+    cap = caps + "/rrp_plain.pcap"
+    rows = t.fields(cap, ["frame.number", "rrp.request.command", "rrp.response.code",
+                          "rrp.domain_name", "rrp.option.period", "rrp.option.password",
+                          "rrp.response_in", "rrp.response_to", "rrp.time", "rrp.state",
+                          "rrp.greeting.server", "rrp.greeting.version", "rrp.status"],
+                    filter="rrp")
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 9, 11, 12, 13, 14, 15], "frames with RRP")
+    check_eq(f[4][8:11], ["PRE", "Example Registry", "1.1.0"], "greeting")
+    masked = '******** (see the "Show passwords" preference)'
+    check_eq(f[5][:6], ["session", "", "", "", masked, "6"], "session request")
+    check_eq(f[6][1], "200", "session response code")
+    check_eq(f[6][6:9], ["5", "0.010000000", "WFC"], "session response: link, time, state")
+    check_eq(f[9][:4], ["add", "", "example.com", "2"], "reassembled add")
+    check_eq(f[9][5], "11", "add answered in 11")
+    check_eq(f[11][1], "200", "add response code")
+    check_eq(f[11][6:8], ["9", "0.040000000"], "add response link and time")
+    check_eq(f[11][11], "ACTIVE", "status attribute of the reassembled response")
+    check_eq((f[13][1], f[13][6]), ("210", "12"), "check response")
+    check_eq((f[15][1], f[15][6], f[15][8]), ("220", "14", "DIS"), "quit response")
+    shown = by_frame(t.fields(cap, ["frame.number", "rrp.option.password"], filter="rrp",
+                              prefs=["rrp.show_passwords:TRUE"]))
+    check_eq(shown[5][0], "s3cret", "password with rrp.show_passwords")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="rrp"))
+    check_eq(info[11], ["RRP", "add example.com period=2 \u2192 200 Command completed successfully"],
+             "columns of the add response")
+    check_eq(info[9][1], "add example.com period=2", "Info of the add request")
+
+
+def case_rrp_errors(t, caps):
+    """Hand-built RRP breaking the rules (make_captures.py rrp_errors): ADD before
+    SESSION is a sequence warning, response code 299 an unknown-value warning,
+    binary bytes a malformed error with the rest shown as undecoded."""
+    ex = t.experts(caps + "/rrp_errors.pcap", "rrp")
+    check_eq([e[:4] for e in ex], [(5, "rrp.sequence", PI_WARN, PI_SEQUENCE),
+                                   (8, "rrp.unknown", PI_WARN, PI_UNDECODED),
+                                   (9, "rrp.malformed", PI_ERROR, PI_MALFORMED)], "experts")
+    check_eq(ex[0][4], "ADD before a successful SESSION (state PRE)", "sequence text")
+    check("299" in ex[1][4], ex[1][4])
+    f = by_frame(t.fields(caps + "/rrp_errors.pcap", ["frame.number", "rrp.undecoded"],
+                          filter="rrp.undecoded"))
+    check_eq(f, {9: ["160301000568656c6c6f"]}, "undecoded bytes")
+
+
+def case_iap_starttls(t, caps):
+    """Hand-built IAP (make_captures.py iap_tls) on the default port 4720: the
+    draft's transcript with a real TLS 1.2 upgrade. The 101 answering
+    "Upgrade: TLS/1.0" hands the connection to TLS (ssl_starttls_ack, a Chat
+    expert info); with the key log the decrypted channel setup and alerts come back
+    to the plugin, including an alert split over two TLS records and two alerts in
+    one record; without it, TLS only."""
+    cap, keys = caps + "/iap_tls.pcap", caps + "/iap_tls.keys"
+    prefs = ["tls.keylog_file:" + keys]
+    rows = t.fields(cap, ["frame.number", "iapx.type", "iapx.status.code", "iapx.response_in",
+                          "iapx.response_to", "iapx.state", "iapx.content_length", "iapx.host",
+                          "iapx.role", "iapx.upgrade"], filter="iapx", prefs=prefs)
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 7, 12, 13, 14, 15, 16, 17], "frames with IAP")
+    check_eq(f[4], ["1", "", "5", "", "tcp-setup", "", "M.DOM.ORG", "", ""], "CONNECT")
+    check_eq(f[5][1:5], ["200", "", "4", "security-setup"], "200 to CONNECT")
+    check_eq(f[6][8], "TLS/1.0", "Upgrade")
+    check_eq(f[7][1:5], ["101", "", "6", "tls"], "101 to Upgrade")
+    check_eq(f[12][:3] + [f[12][7]], ["3", "", "13", "1"], "channel setup inside TLS (role Sender)")
+    check_eq(f[13][1:4], ["200", "", "12"], "200 to the channel setup")
+    check_eq(f[14][5], "72", "alert reassembled from two TLS records")
+    check_eq(f[14][2], "15", "alert answered in 15")
+    check_eq(f[16][:3], ["4,4", "", "17,17"], "two alerts in one TLS record")
+    check_eq(f[17][1:4], ["200,200", "", "16,16"], "two 200s answering frame 16")
+    ex = t.experts(cap, "iapx", prefs=prefs)
+    check_eq([e[:4] for e in ex], [(7, "iapx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
+    check_eq(ex[0][4], "TLS 1.0 handshake follows the 101 (draft 3.2)", "hand-off text")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Info"], filter="iapx", prefs=prefs))
+    check_eq(info[17][0], "Alert application/x-idef-alert 72 bytes \u2192 200 OK | "
+             "Alert application/x-idef-alert 72 bytes \u2192 200 OK", "Info of two responses")
+    # Without keys: the clear-text part, then TLS.
+    clear = by_frame(t.fields(cap, ["frame.number", "frame.protocols"], filter="tcp.len > 0"))
+    check_eq([n for n in clear if clear[n][0].endswith(":iapx")], [4, 5, 6, 7], "IAP without keys")
+    check(all(":tcp:tls" in clear[n][0] and "iapx" not in clear[n][0] for n in range(8, 18)),
+          "TLS (certificate included) after the 101")
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 

@@ -83,6 +83,17 @@ TEST(RrpRequest, SessionPasswordsAreSensitiveAndNotLeaked) {
   EXPECT_EQ(req(kSession).summary, "session id=registrarA");
 }
 
+TEST(RrpRequest, PasswordLineWithoutColonShowsOnlyTheName) {
+  Decoded d = req("session\r\n-Id:registrarA\r\n-Password hunter2\r\n.\r\n");
+  EXPECT_TRUE(problem(d, ProblemKind::Malformed, "option line without ':'")) << dump(d);
+  auto names = all(d, kOptName);
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_EQ(names[1]->text(), "Password");
+  for (const auto& f : d.fields) EXPECT_EQ(f.text().find("hunter2"), std::string_view::npos);
+  Decoded glued = req("session\r\n-Id:registrarA\r\n-NewPasswordhunter2\r\n.\r\n");
+  EXPECT_EQ(all(glued, kOptName)[1]->text(), "NewPassword");
+}
+
 TEST(RrpRequest, ModRemovalIsAFlag) {
   Decoded d = req(kModDomain);
   EXPECT_TRUE(d.problems.empty()) << dump(d);

@@ -83,6 +83,8 @@ TEST(RrpResponse, UnknownCodeAndMissingText) {
   Decoded why = resp("520 Server closing connection. Client should try opening new connection; timeout\r\n.\r\n");
   EXPECT_TRUE(why.problems.empty()) << dump(why);
   EXPECT_EQ(text_of(why, kText), "Server closing connection. Client should try opening new connection; timeout");
+  EXPECT_EQ(text_of(why, kReason), "timeout");
+  EXPECT_EQ(resp(kOk).find(kReason), nullptr);
 }
 
 TEST(RrpResponse, MalformedAttributeLine) {
