@@ -43,13 +43,18 @@ nstime_t to_nstime(TimeNs ns) {
   return t;
 }
 
-void set_info(packet_info* pinfo, uint32_t ordinal, const std::string& text) {
-  if (ordinal == 0) {
-    col_clear(pinfo->cinfo, COL_INFO);
-    col_add_str(pinfo->cinfo, COL_INFO, text.c_str());
-  } else {
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", text.c_str());
-  }
+// The Info column lists the frame's PDUs of this protocol, " | "-separated. It is
+// rewritten whole each time (the text so far lives in pinfo->pool) so that what a
+// carrier appends between two PDUs (TLS: ", Application Data") does not split it.
+void set_info(packet_info* pinfo, int proto, uint32_t ordinal, const std::string& text) {
+  constexpr guint32 kInfoKey = 1;
+  auto* so_far = static_cast<const char*>(p_get_proto_data(pinfo->pool, pinfo, proto, kInfoKey));
+  const char* all = (ordinal == 0 || !so_far)
+                        ? wmem_strdup(pinfo->pool, text.c_str())
+                        : wmem_strdup_printf(pinfo->pool, "%s | %s", so_far, text.c_str());
+  p_set_proto_data(pinfo->pool, pinfo, proto, kInfoKey, const_cast<char*>(all));
+  col_clear(pinfo->cinfo, COL_INFO);
+  col_add_str(pinfo->cinfo, COL_INFO, all);
 }
 
 // get_pdu_len for tcp_dissect_pdus, from the core's framer. Never returns a length
@@ -132,7 +137,7 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
   std::string info = decoded.summary.empty() ? decoded.name : decoded.summary;
   if (tr && tr->response_to && st.has_record(*tr->response_to))
     info = st.record(*tr->response_to).summary + " \u2192 " + info;
-  set_info(pinfo, ordinal, info);
+  set_info(pinfo, c.proto, ordinal, info);
   proto_item_append_text(root_item, ", %s", info.c_str());
 
   add_fields(c, decoded, tvb, pinfo, root);
@@ -159,7 +164,7 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
       expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),
                              "Cannot find a %s message here: %s", c.desc->long_name.data(),
                              why.c_str());
-      set_info(pinfo, ordinal, "Undecodable data: " + why);
+      set_info(pinfo, c.proto, ordinal, "Undecodable data: " + why);
       proto_item_append_text(root_item, ", undecodable data: %s", why.c_str());
     } else {
       dissect_message(c, tvb, pinfo, root, root_item, ordinal, pdu);

@@ -73,7 +73,7 @@ class RequestDecoder : BlockDecoder {
   void run(const Line& first, BlockReader& lines) {
     m_.kind = Kind::Request;
     d_.is_request = true;
-    d_.open(kRequest, 0, text_.size());
+    size_t group = d_.open(kRequest, 0, text_.size());
     command_line(first);
     while (std::optional<Line> l = lines.next()) body_line(*l);
     // The object a request is about: its domain, else the name server it names.
@@ -81,6 +81,7 @@ class RequestDecoder : BlockDecoder {
     if (m_.command != Command::Unknown) check_shape(first);
     d_.close();
     summarize();
+    d_.fields[group].value = d_.summary;  // the tree's "Request: add example.com"
   }
 
  private:
@@ -121,7 +122,7 @@ class RequestDecoder : BlockDecoder {
     if (t.front() == '-') return option_line(l, t);
     NameValue nv = split_line(t);
     if (!nv.has_colon) {
-      d_.open(kAttribute, l.offset, l.length);
+      d_.open(kAttribute, l.offset, l.length, trim(l.text));
       add_text(kAttrName, nv.name);
       d_.close();
       d_.problem(ProblemKind::Malformed, l.offset, l.length, "attribute line without ':' (expected Name:value)");
@@ -151,7 +152,7 @@ class RequestDecoder : BlockDecoder {
     bool remove = !nv.value.empty() && nv.value.back() == '=';
     std::string_view value = remove ? trim(nv.value.substr(0, nv.value.size() - 1)) : nv.value;
 
-    d_.open(kAttribute, l.offset, l.length);
+    d_.open(kAttribute, l.offset, l.length, trim(l.text));
     add_text(kAttrName, nv.name);
     add_text(item ? item->field : FieldId{kAttrValue}, value);
     if (remove) d_.add(kAttrRemove, at(nv.value) + nv.value.size() - 1, 1, uint64_t{1});
@@ -177,9 +178,14 @@ class RequestDecoder : BlockDecoder {
   void option_line(const Line& l, std::string_view t) {
     NameValue nv = split_line(t.substr(1));
     const NamedItem* item = option(nv.name);
-    d_.open(kOption, l.offset, l.length);
+    // The group shows the whole line, except for passwords (and lines without
+    // ':', which may be "-Password secret"): "-Name" only.
+    std::string_view name = nv.has_colon ? nv.name : name_without_value(nv.name);
+    bool secret = !nv.has_colon || (item && fields()[item->field].sensitive);
+    std::string_view dash_name(t.data(), static_cast<size_t>(name.data() + name.size() - t.data()));
+    d_.open(kOption, l.offset, l.length, secret ? dash_name : t);
     if (!nv.has_colon) {
-      add_text(kOptName, name_without_value(nv.name));
+      add_text(kOptName, name);
       d_.close();
       d_.problem(ProblemKind::Malformed, l.offset, l.length, "option line without ':' (expected -Name:value)");
       return;
@@ -342,8 +348,8 @@ class ResponseDecoder : BlockDecoder {
   void run(const Line& first, BlockReader& lines) {
     m_.kind = Kind::Response;
     d_.is_response = true;
-    d_.open(kResponse, 0, text_.size());
     std::string_view line = trim(first.text);
+    d_.open(kResponse, 0, text_.size(), line);
     uint64_t code = 0;
     parse_decimal(line.substr(0, 3), code);
     m_.code = static_cast<uint16_t>(code);
@@ -375,7 +381,7 @@ class ResponseDecoder : BlockDecoder {
       return;
     }
     NameValue nv = split_line(t);
-    d_.open(kAttribute, l.offset, l.length);
+    d_.open(kAttribute, l.offset, l.length, t);
     if (!nv.has_colon) {
       add_text(kAttrValue, t);
       d_.close();
@@ -398,7 +404,7 @@ class GreetingDecoder : BlockDecoder {
   void run(const Line& first, BlockReader& lines) {
     m_.kind = Kind::Greeting;
     m_.greeting = trim(first.text);
-    d_.open(kGreeting, 0, text_.size());
+    d_.open(kGreeting, 0, text_.size(), m_.greeting);
     bool identified = banner_line(first);
     while (std::optional<Line> l = lines.next()) identified = banner_line(*l) || identified;
     d_.close();

@@ -10,7 +10,9 @@ import struct
 import sys
 from pathlib import Path
 
-from pcapgen import Conversation, Pcap
+import os
+
+from pcapgen import Conversation, Pcap, TlsSession, make_cert
 
 CLIENT = ("10.0.0.1", 40001)
 
@@ -136,7 +138,38 @@ def cops_plain(path):
     p.close()
 
 
+def iap_tls(path):
+    """IAP on its default port 4720, as in the draft's 4.4 transcript: CONNECT ->
+    200, Upgrade: TLS/1.0 -> 101, then real TLS 1.2 (keys in iap_tls.keys) carrying
+    the channel setup -> 200, an alert split over two TLS records, and two alerts in
+    one record, each answered by 200."""
+    out = os.path.dirname(path)
+    cert, key = make_cert(out)
+    keylog = path[:-len(".pcap")] + ".keys"
+    if os.path.exists(keylog):
+        os.remove(keylog)
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.6", 4720)).handshake()
+    c.client(crlf("IAP/0.3 CONNECT M.DOM.ORG", ""))
+    c.server(crlf("IAP/0.3 200", ""), gap=0.012)
+    c.client(crlf("IAP/0.3 Upgrade: TLS/1.0", ""))
+    c.server(crlf("IAP/0.3 101", ""), gap=0.007)
+    tls = TlsSession(c, cert, key, keylog).handshake()
+    tls.client_send(crlf("IAP/0.3 IAP-Version: 0.3", "IAP/0.3 IAP-Role: Sender", ""))
+    tls.server_send(crlf("IAP/0.3 200", ""))
+    body = b"<alert id='1'>" + b"x" * 50 + b"</alert>"
+    alert = crlf("Content-Type: application/x-idef-alert", "Content-Length: %d" % len(body), "") \
+        + body + b"\r\n\r\n"
+    tls.client_send(alert[:30], alert[30:])
+    tls.server_send(crlf("IAP/0.3 200", ""))
+    tls.client_send(alert + alert)
+    tls.server_send(crlf("IAP/0.3 200", ""), crlf("IAP/0.3 200", ""))
+    c.close()
+    p.close()
+
+
 CAPTURES = {
+    "iap_tls.pcap": iap_tls,
     "cops_plain.pcap": cops_plain,
     "rrp_plain.pcap": rrp_plain,
     "rrp_errors.pcap": rrp_errors,
@@ -150,6 +183,9 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     for name, make in CAPTURES.items():
         make(str(out / name))
+    # tshark runs as nobody in the tests.
+    for f in out.iterdir():
+        f.chmod(0o644)
 
 
 if __name__ == "__main__":

@@ -257,6 +257,43 @@ def case_rrp_errors(t, caps):
     check_eq(f, {9: ["160301000568656c6c6f"]}, "undecoded bytes")
 
 
+def case_iap_starttls(t, caps):
+    """Hand-built IAP (make_captures.py iap_tls) on the default port 4720: the
+    draft's transcript with a real TLS 1.2 upgrade. The 101 answering
+    "Upgrade: TLS/1.0" hands the connection to TLS (ssl_starttls_ack, a Chat
+    expert info); with the key log the decrypted channel setup and alerts come back
+    to the plugin, including an alert split over two TLS records and two alerts in
+    one record; without it, TLS only."""
+    cap, keys = caps + "/iap_tls.pcap", caps + "/iap_tls.keys"
+    prefs = ["tls.keylog_file:" + keys]
+    rows = t.fields(cap, ["frame.number", "iapx.type", "iapx.status.code", "iapx.response_in",
+                          "iapx.response_to", "iapx.state", "iapx.content_length", "iapx.host",
+                          "iapx.role", "iapx.upgrade"], filter="iapx", prefs=prefs)
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 7, 12, 13, 14, 15, 16, 17], "frames with IAP")
+    check_eq(f[4], ["1", "", "5", "", "tcp-setup", "", "M.DOM.ORG", "", ""], "CONNECT")
+    check_eq(f[5][1:5], ["200", "", "4", "security-setup"], "200 to CONNECT")
+    check_eq(f[6][8], "TLS/1.0", "Upgrade")
+    check_eq(f[7][1:5], ["101", "", "6", "tls"], "101 to Upgrade")
+    check_eq(f[12][:3] + [f[12][7]], ["3", "", "13", "1"], "channel setup inside TLS (role Sender)")
+    check_eq(f[13][1:4], ["200", "", "12"], "200 to the channel setup")
+    check_eq(f[14][5], "72", "alert reassembled from two TLS records")
+    check_eq(f[14][2], "15", "alert answered in 15")
+    check_eq(f[16][:3], ["4,4", "", "17,17"], "two alerts in one TLS record")
+    check_eq(f[17][1:4], ["200,200", "", "16,16"], "two 200s answering frame 16")
+    ex = t.experts(cap, "iapx", prefs=prefs)
+    check_eq([e[:4] for e in ex], [(7, "iapx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
+    check_eq(ex[0][4], "TLS 1.0 handshake follows the 101 (draft 3.2)", "hand-off text")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Info"], filter="iapx", prefs=prefs))
+    check_eq(info[17][0], "Alert application/x-idef-alert 72 bytes \u2192 200 OK | "
+             "Alert application/x-idef-alert 72 bytes \u2192 200 OK", "Info of two responses")
+    # Without keys: the clear-text part, then TLS.
+    clear = by_frame(t.fields(cap, ["frame.number", "frame.protocols"], filter="tcp.len > 0"))
+    check_eq([n for n in clear if clear[n][0].endswith(":iapx")], [4, 5, 6, 7], "IAP without keys")
+    check(all(":tcp:tls" in clear[n][0] and "iapx" not in clear[n][0] for n in range(8, 18)),
+          "TLS (certificate included) after the 101")
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 

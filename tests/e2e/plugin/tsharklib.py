@@ -75,7 +75,8 @@ class TShark:
     def fields(self, capture, fields, filter=None, prefs=(), two_pass=True):
         """One row per displayed frame: a list with one string per field; several
         occurrences of a field in a frame are joined with ','."""
-        args = ["-r", capture, "-T", "fields", "-E", "separator=|", "-E", "occurrence=a",
+        # \x1f (unit separator): Info columns contain "|" and ",".
+        args = ["-r", capture, "-T", "fields", "-E", "separator=\x1f", "-E", "occurrence=a",
                 "-E", "aggregator=,"]
         if two_pass:
             args.append("-2")
@@ -86,7 +87,7 @@ class TShark:
         if filter:
             args += ["-Y", filter]
         out = self.run(*args)
-        return [line.split("|") for line in out.splitlines()]
+        return [line.split("\x1f") for line in out.splitlines()]
 
     def json(self, capture, filter=None, prefs=(), protocols=()):
         args = ["-r", capture, "-2", "-T", "json"]
