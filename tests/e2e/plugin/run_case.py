@@ -294,6 +294,119 @@ def case_iap_starttls(t, caps):
           "TLS (certificate included) after the 101")
 
 
+def case_cops_session(t, caps):
+    """Hand-built COPS on 3288 (make_captures.py cops_plain): OPN/CAT, two REQs in one
+    segment (frame 6), a DEC reassembled from three segments (frames 7-9), RPT, KA
+    pair; links by handle and op-code, response times, Info column."""
+    cap = caps + "/cops_plain.pcap"
+    rows = t.fields(cap, ["frame.number", "copsx.header.opcode", "copsx.header.flags",
+                          "copsx.handle", "copsx.decision.command", "copsx.report.type",
+                          "copsx.pepid", "copsx.katimer.value", "copsx.response_in",
+                          "copsx.response_to", "copsx.time"], filter="copsx")
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 9, 10, 11, 12], "frames with COPS")
+    check_eq(f[4][0], "6", "OPN")
+    check_eq(f[4][5], "pep-1", "PEPID")
+    check_eq((f[4][7], f[5][8], f[5][9]), ("5", "4", "0.002000000"), "OPN <-> CAT")
+    check_eq(f[5][6], "30", "KA timer")
+    check_eq(f[6][:3], ["1,1", "0x00,0x00", "00001001,00001002"], "two REQs in one segment")
+    check_eq(f[6][7], "9", "the first REQ is answered by the DEC")
+    check_eq(f[9][:4], ["2", "0x01", "00001001", "1"], "reassembled DEC Install, solicited")
+    check_eq(f[9][8:10], ["6", "0.012000000"], "DEC answers frame 6")
+    check_eq((f[10][0], f[10][4], f[10][8]), ("3", "1", "9"), "RPT Success after the DEC")
+    check_eq((f[11][7], f[12][8]), ("12", "11"), "keep-alive pair")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="copsx"))
+    check_eq(info[9][0], "COPS", "Protocol column")
+    check_eq(info[9][1], "REQ handle=0x00001001 in context Incoming-Message \u2192 "
+             "DEC Install handle=0x00001001", "Info of the DEC")
+
+
+def _num(v):
+    """Numbers as either dissector prints them (decimal or 0x-hex, or handle bytes)."""
+    return int(v, 16) if v and all(c in "0123456789abcdef" for c in v) and len(v) == 8 \
+        else int(v, 0)
+
+
+def case_cops_vs_builtin(t, caps):
+    """The same COPS capture (cops_plain) decoded by copsx and by Wireshark's
+    built-in cops (copsx.yield_ports:TRUE gives it the port): the values agree
+    field by field. Differences, each explained where it is compared:
+    - cops.client_type and cops.context.m_type print in another base (dec/hex):
+      compared as numbers;
+    - cops.handle is FT_UINT32, copsx.handle FT_BYTES: RFC 2748 2.2 makes the
+      Client Handle opaque and variable-length, so copsx keeps the bytes;
+    - cops.c_num appears twice per object (the built-in's object subtree item is
+      itself a cops.c_num item): compared after dropping the repeat;
+    - copsx adds what the built-in does not have: message names/summaries, session
+      state and events; the built-in's Info column is just the op-code name."""
+    cap = caps + "/cops_plain.pcap"
+    pairs = [("cops.version", "copsx.header.version"), ("cops.flags", "copsx.header.flags"),
+             ("cops.op_code", "copsx.header.opcode"),
+             ("cops.client_type", "copsx.header.client_type"),
+             ("cops.msg_len", "copsx.header.length"), ("cops.obj.len", "copsx.object.length"),
+             ("cops.c_num", "copsx.object.cnum"), ("cops.c_type", "copsx.object.ctype"),
+             ("cops.handle", "copsx.handle"), ("cops.context.r_type", "copsx.context.rtype"),
+             ("cops.context.m_type", "copsx.context.mtype"),
+             ("cops.decision.cmd", "copsx.decision.command"),
+             ("cops.decision.flags", "copsx.decision.flags"),
+             ("cops.katimer.value", "copsx.katimer.value"), ("cops.pepid.id", "copsx.pepid"),
+             ("cops.report_type", "copsx.report.type"),
+             ("cops.response_in", "copsx.response_in"), ("cops.response_to", "copsx.response_to"),
+             ("cops.response_time", "copsx.time")]
+    theirs = by_frame(t.fields(cap, ["frame.number"] + [a for a, _ in pairs], filter="cops",
+                               prefs=["copsx.yield_ports:TRUE"]))
+    ours = by_frame(t.fields(cap, ["frame.number"] + [b for _, b in pairs], filter="copsx"))
+    check_eq(sorted(ours), sorted(theirs), "frames decoded by each")
+    check_eq(sorted(ours), [4, 5, 6, 9, 10, 11, 12], "COPS frames")
+    for frame in ours:
+        for i, (a, b) in enumerate(pairs):
+            x, y = theirs[frame][i], ours[frame][i]
+            if a == "cops.c_num":
+                x = ",".join(x.split(",")[::2])  # the object item repeats the C-Num
+            if a in ("cops.client_type", "cops.context.m_type", "cops.handle"):
+                x = [_num(v) for v in x.split(",") if v]
+                y = [_num(v) for v in y.split(",") if v]
+            check_eq(y, x, "frame %d: %s vs %s" % (frame, b, a))
+
+
+def case_cops_starttls(t, caps):
+    """Hand-built COPS over TLS (RFC 4261, make_captures.py cops_tls): the CAT that
+    answers an Integrity-TLS OPN hands the connection to TLS; with the key log, the
+    OPN/CAT/REQ/DEC/RPT inside decode and link (the DEC spans two TLS records)."""
+    cap, keys = caps + "/cops_tls.pcap", caps + "/cops_tls.keys"
+    prefs = ["tls.keylog_file:" + keys]
+    f = by_frame(t.fields(cap, ["frame.number", "copsx.header.opcode", "copsx.header.client_type",
+                                "copsx.integrity_tls.flags.starttls", "copsx.response_in",
+                                "copsx.response_to", "copsx.handle"], filter="copsx", prefs=prefs))
+    check_eq(sorted(f), [4, 5, 10, 11, 12, 13, 14], "frames with COPS")
+    check_eq(f[4][:5], ["6", "0x0000", "1", "5", ""], "OPN client-type 0 with Integrity-TLS")
+    check_eq(f[5][:5], ["7", "0x0000", "1", "", "4"], "CAT with Integrity-TLS")
+    check_eq(f[10][:4], ["6", "0x0001", "", "11"], "OPN inside TLS")
+    check_eq(f[13], ["2", "0x0001", "", "14", "12", "00002001"], "DEC from two TLS records")
+    check_eq(f[14][0], "3", "RPT inside TLS")
+    ex = t.experts(cap, "copsx", prefs=prefs)
+    check_eq([e[:4] for e in ex], [(5, "copsx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
+    clear = by_frame(t.fields(cap, ["frame.number", "frame.protocols"], filter="tcp.len > 0"))
+    check_eq([n for n in clear if clear[n][0].endswith(":copsx")], [4, 5], "COPS without keys")
+
+
+def case_cops_malformed(t, caps):
+    """Hand-built COPS errors (make_captures.py cops_malformed): an object length
+    below its header (Malformed), op-code 42 (Unknown), a Message Length below the
+    header (framing fails: the rest is undecoded, Malformed)."""
+    cap = caps + "/cops_malformed.pcap"
+    ex = t.experts(cap, "copsx")
+    check_eq([e[:4] for e in ex], [(6, "copsx.malformed", PI_ERROR, PI_MALFORMED),
+                                   (7, "copsx.unknown", PI_WARN, PI_UNDECODED),
+                                   (8, "copsx.malformed", PI_ERROR, PI_MALFORMED)], "experts")
+    check("object length 2" in ex[0][4], ex[0][4])
+    check("42" in ex[1][4], ex[1][4])
+    check("below the 8-byte header" in ex[2][4], ex[2][4])
+    f = by_frame(t.fields(cap, ["frame.number", "copsx.undecoded"], filter="copsx.undecoded"))
+    check_eq(f, {8: ["1001000100000004" + "00000000"]}, "undecoded bytes")
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
