@@ -37,6 +37,21 @@ struct FlowInfo {
 
 enum class CloseReason : uint8_t { Fin, Reset, Idle, EndOfCapture, MemoryLimit };
 
+// Zeek-like connection state, handed over just before on_close (additive: the
+// default on_conn_state ignores it). Byte counts are per side, in stream bytes.
+struct ConnSummary {
+  bool syn_seen = false;      // client SYN
+  bool syn_ack_seen = false;  // server SYN+ACK
+  bool handshake_seen = false;  // SYN, SYN+ACK and the client's ACK
+  bool midstream = false;     // picked up without a SYN
+  bool fin[2] = {false, false};  // indexed by Side
+  bool rst[2] = {false, false};
+  uint64_t bytes[2] = {0, 0};    // delivered via on_data
+  uint64_t missing[2] = {0, 0};  // reported via on_gap
+  uint64_t packets[2] = {0, 0};
+  std::string_view zeek_state;   // "SF", "S0", "REJ", "RSTO", "OTH"... (static string)
+};
+
 class StreamSink {
  public:
   virtual ~StreamSink() = default;
@@ -53,6 +68,8 @@ class StreamSink {
   virtual void on_fin(uint64_t flow, Side from, TimeNs ts) = 0;
   // The flow ended: both FINs, RST, idle expiry, memory limit, or end of capture.
   virtual void on_close(uint64_t flow, CloseReason why, Side by, TimeNs ts) = 0;
+  // Connection state of a flow, called once right before its on_close.
+  virtual void on_conn_state(uint64_t /*flow*/, const ConnSummary& /*state*/) {}
   // A capture-level finding: unknown link type, truncated file, bad IP header...
   virtual void on_capture_warning(std::string_view text) = 0;
 };

@@ -1,29 +1,31 @@
-// STUB: replaced by the real IAP implementation.
+// The IAP descriptor the wrappers see (draft-ietf-idwg-iap-01, IAP/0.3).
 #include "../common/protocol.hpp"
+
+#include "decoder.hpp"
+#include "fields.hpp"
+#include "framer.hpp"
+#include "session.hpp"
 
 namespace quartet::iap {
 namespace {
-[[maybe_unused]] constexpr FieldDef kFields[] = {{"message", "Message", FieldType::Bytes}};
-constexpr uint16_t kPorts[] = {4711};
-FrameResult frame(Bytes) { return FrameResult::invalid("not implemented"); }
-Decoded decode(Bytes pdu, Direction) {
-  Decoded d;
-  d.name = d.summary = "IAP";
-  d.add(0, 0, pdu.size());
-  return d;
-}
-Probe probe(Bytes) { return Probe::No; }
-class StubSession final : public Session {
- public:
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs, uint64_t) override { return {decode(dir, pdu), {}}; }
-  Decoded decode(Direction dir, Bytes pdu) const override { return quartet::iap::decode(pdu, dir); }
-  std::string_view state() const override { return "stub"; }
-};
-std::unique_ptr<Session> new_session() { return std::make_unique<StubSession>(); }
+
+// IANA never assigned IAP a port (draft 1.4 expected one; the work moved to IDXP,
+// RFC 4767, port 603, a different protocol). 4720 is unassigned in the IANA
+// registry (Wireshark's copy of it) and no Wireshark dissector claims it, so it
+// steals no traffic; the plugin keeps it a preference and the heuristic (probe)
+// finds IAP on any port.
+constexpr uint16_t kPorts[] = {4720};
+
+Decoded decode(Bytes pdu, Direction) { return parse(pdu).decoded; }
+
 }  // namespace
 
 const Protocol& protocol() {
-  static const Protocol p{"iapx", "IAP", "Intrusion Alert Protocol (quartet)", kFields, kPorts, {}, frame, decode, probe, new_session};
+  // Short name "IAP" is shared with Wireshark's IrDA plugin ("Information Access
+  // Protocol", filter "iap"); the filter name and the long name differ.
+  static const Protocol p{"iapx", "IAP", "Intrusion Alert Protocol", fields(), kPorts, {},
+                          frame, decode, probe, new_session};
   return p;
 }
+
 }  // namespace quartet::iap

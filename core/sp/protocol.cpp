@@ -1,29 +1,41 @@
-// STUB: replaced by the real SP implementation.
+// The SP descriptor: nanomsg/nng Scalability Protocols over TCP (and over TLS,
+// where the same bytes run inside the TLS stream, sp-tls-mapping-01).
 #include "../common/protocol.hpp"
+
+#include "decoder.hpp"
+#include "fields.hpp"
+#include "framer.hpp"
+#include "session.hpp"
 
 namespace quartet::sp {
 namespace {
-[[maybe_unused]] constexpr FieldDef kFields[] = {{"message", "Message", FieldType::Bytes}};
-constexpr uint16_t kPorts[] = {5555};
-FrameResult frame(Bytes) { return FrameResult::invalid("not implemented"); }
-Decoded decode(Bytes pdu, Direction) {
-  Decoded d;
-  d.name = d.summary = "SP";
-  d.add(0, 0, pdu.size());
-  return d;
-}
-Probe probe(Bytes) { return Probe::No; }
-class StubSession final : public Session {
- public:
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs, uint64_t) override { return {decode(dir, pdu), {}}; }
-  Decoded decode(Direction dir, Bytes pdu) const override { return quartet::sp::decode(pdu, dir); }
-  std::string_view state() const override { return "stub"; }
-};
-std::unique_ptr<Session> new_session() { return std::make_unique<StubSession>(); }
+
+// The stateless decoder cannot know the sender's socket type, so a message is
+// shown as length + raw payload. Guessing would mislead: a REQ request id word
+// (top bit set) and a PUB body starting with a byte >= 0x80 look the same.
+// Session::decode gives the full decode once the headers have been seen.
+Decoded decode_stateless(Bytes pdu, Direction) { return decode_pdu(pdu, std::nullopt); }
+
+std::unique_ptr<Session> new_session() { return std::make_unique<SpSession>(); }
+
 }  // namespace
 
+// No default port: SP has none (sp-tcp-mapping-01 section 1: "port numbers are
+// assigned to individual services by the user"). The port in nanomsg examples,
+// 5555, is also Android's adb port, so claiming it would mislabel real traffic;
+// the wrappers find SP by the heuristic (the 8-byte header) and a user port range.
 const Protocol& protocol() {
-  static const Protocol p{"sp", "SP", "Scalability Protocols (nanomsg)", kFields, kPorts, {}, frame, decode, probe, new_session};
+  static const Protocol p{"sp",
+                          "SP",
+                          "Scalability Protocols (nanomsg SP)",
+                          field_table(),
+                          {},
+                          {},
+                          frame,
+                          decode_stateless,
+                          probe,
+                          new_session};
   return p;
 }
+
 }  // namespace quartet::sp

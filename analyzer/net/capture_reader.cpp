@@ -1,0 +1,159 @@
+#include "net/capture_reader.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace quartet::analyzer::net {
+
+CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter)
+    : path_(std::move(path)), progress_(std::make_shared<StreamProgress>()) {
+  OpenedStream s = open_capture_stream(path_, progress_);
+  size_ = s.size;
+  compression_ = s.compression;
+  char err[PCAP_ERRBUF_SIZE] = {0};
+  pcap_ = pcap_fopen_offline_with_tstamp_precision(s.file, PCAP_TSTAMP_PRECISION_NANO, err);
+  if (!pcap_) {
+    std::fclose(s.file);  // libpcap leaves the stream to the caller on failure
+    std::string why = err;
+    if (!progress_->error.empty()) why += " (" + progress_->error + ")";
+    throw CaptureError(path_ + ": " + why);
+  }
+  linktype_ = pcap_datalink(pcap_);
+  if (!bpf_filter.empty()) {
+    bpf_program prog{};
+    if (pcap_compile(pcap_, &prog, bpf_filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+      std::string why = pcap_geterr(pcap_);
+      pcap_close(pcap_);
+      pcap_ = nullptr;
+      throw CaptureError(path_ + ": bad capture filter '" + bpf_filter + "': " + why);
+    }
+    const int rc = pcap_setfilter(pcap_, &prog);
+    pcap_freecode(&prog);
+    if (rc != 0) {
+      std::string why = pcap_geterr(pcap_);
+      pcap_close(pcap_);
+      pcap_ = nullptr;
+      throw CaptureError(path_ + ": cannot apply capture filter: " + why);
+    }
+  }
+}
+
+CaptureFile::~CaptureFile() {
+  if (pcap_) pcap_close(pcap_);
+}
+
+bool CaptureFile::next(Packet& out) {
+  if (done_) return false;
+  pcap_pkthdr* hdr = nullptr;
+  const u_char* data = nullptr;
+  const int rc = pcap_next_ex(pcap_, &hdr, &data);
+  if (rc == 1) {
+    ++packets_;
+    out.ts = static_cast<TimeNs>(hdr->ts.tv_sec) * 1'000'000'000 + static_cast<TimeNs>(hdr->ts.tv_usec);
+    out.data = Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen);
+    out.wire_len = std::max(hdr->len, hdr->caplen);
+    out.linktype = linktype_;
+    return true;
+  }
+  done_ = true;
+  std::string why;
+  if (rc == PCAP_ERROR) why = pcap_geterr(pcap_);
+  if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
+  if (!why.empty())
+    truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
+  return false;
+}
+
+MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filter)
+    : paths_(std::move(paths)), filter_(std::move(bpf_filter)) {
+  if (paths_.empty()) paths_.push_back("-");
+  inputs_.resize(paths_.size());
+  for (size_t i = 0; i < paths_.size(); ++i) {
+    Input& in = inputs_[i];
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_);
+    total_bytes_ += in.file->size();
+    if (!in.file->next(in.head)) {
+      in.empty = true;
+      if (!in.file->truncation().empty()) warnings_.push_back(in.file->truncation());
+      in.finished = true;
+      in.finished_bytes = in.file->size();
+      in.file.reset();
+      continue;
+    }
+    in.first_ts = in.head.ts;
+    // Standard input cannot be read twice: keep it open with its first packet.
+    if (paths_[i] != "-") in.file.reset();
+    pending_.push_back(i);
+  }
+  std::stable_sort(pending_.begin(), pending_.end(),
+                   [this](size_t a, size_t b) { return inputs_[a].first_ts < inputs_[b].first_ts; });
+}
+
+MergedReader::~MergedReader() = default;
+
+bool MergedReader::activate(size_t i) {
+  Input& in = inputs_[i];
+  if (!in.file) {
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_);
+    if (!in.file->next(in.head)) {
+      retire(i);
+      return false;
+    }
+  }
+  in.active = true;
+  active_.push_back(i);
+  return true;
+}
+
+void MergedReader::retire(size_t i) {
+  Input& in = inputs_[i];
+  if (in.file && !in.file->truncation().empty()) warnings_.push_back(in.file->truncation());
+  in.finished = true;
+  in.finished_bytes = in.file ? std::max(in.file->size(), in.file->raw_bytes_read()) : 0;
+  in.active = false;
+  in.file.reset();
+  active_.erase(std::remove(active_.begin(), active_.end(), i), active_.end());
+}
+
+bool MergedReader::next(Packet& out) {
+  if (last_ != SIZE_MAX) {
+    Input& in = inputs_[last_];
+    if (!in.file->next(in.head)) retire(last_);
+    last_ = SIZE_MAX;
+  }
+  for (;;) {
+    size_t best = SIZE_MAX;
+    for (size_t i : active_) {
+      const Input& in = inputs_[i];
+      if (best == SIZE_MAX || in.head.ts < inputs_[best].head.ts ||
+          (in.head.ts == inputs_[best].head.ts && i < best))
+        best = i;
+    }
+    // Open the next file in time order once the merge reaches its first packet.
+    if (pending_pos_ < pending_.size() &&
+        (best == SIZE_MAX || inputs_[pending_[pending_pos_]].first_ts <= inputs_[best].head.ts)) {
+      activate(pending_[pending_pos_++]);
+      continue;
+    }
+    if (best == SIZE_MAX) return false;
+    out = inputs_[best].head;
+    out.file = best;
+    out.number = ++number_;
+    last_ = best;
+    return true;
+  }
+}
+
+uint64_t MergedReader::bytes_read() const {
+  uint64_t n = 0;
+  for (const Input& in : inputs_) n += in.file ? in.file->raw_bytes_read() : in.finished ? in.finished_bytes : 0;
+  return n;
+}
+
+std::vector<std::string> MergedReader::take_warnings() {
+  std::vector<std::string> w;
+  w.swap(warnings_);
+  return w;
+}
+
+}  // namespace quartet::analyzer::net

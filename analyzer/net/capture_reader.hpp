@@ -1,0 +1,106 @@
+// Reads one or more capture files (pcap or pcapng, optionally gzip/zstd
+// compressed) through libpcap and merges them by timestamp into one packet
+// stream, so the files of a ring-buffer capture give one set of sessions.
+#pragma once
+
+#include <pcap/pcap.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/bytes.hpp"
+#include "common/session.hpp"  // TimeNs
+#include "net/capture_stream.hpp"
+
+namespace quartet::analyzer::net {
+
+struct Packet {
+  TimeNs ts = 0;
+  Bytes data;              // captured bytes; valid until the next call to next()
+  uint32_t wire_len = 0;   // original length on the wire (> data.size() when snaplen-cut)
+  int linktype = 0;        // DLT_* value as libpcap reports it
+  size_t file = 0;         // index into the input list
+  uint64_t number = 0;     // 1-based frame number in the merged stream
+};
+
+// One open capture file.
+class CaptureFile {
+ public:
+  // Throws CaptureError naming the file: unreadable, unknown format, bad filter.
+  CaptureFile(std::string path, const std::string& bpf_filter);
+  ~CaptureFile();
+  CaptureFile(const CaptureFile&) = delete;
+  CaptureFile& operator=(const CaptureFile&) = delete;
+
+  // The next packet passing the filter; false at the end of the file or when
+  // the file is truncated or corrupt (then truncation() says so).
+  bool next(Packet& out);
+
+  const std::string& path() const { return path_; }
+  int linktype() const { return linktype_; }
+  uint64_t packets_read() const { return packets_; }
+  uint64_t raw_bytes_read() const { return progress_->raw_bytes; }
+  uint64_t size() const { return size_; }
+  Compression compression() const { return compression_; }
+  // Empty, or "file X truncated after N packets: <reason>".
+  const std::string& truncation() const { return truncation_; }
+
+ private:
+  std::string path_;
+  pcap_t* pcap_ = nullptr;
+  std::shared_ptr<StreamProgress> progress_;
+  int linktype_ = 0;
+  uint64_t packets_ = 0;
+  uint64_t size_ = 0;
+  Compression compression_ = Compression::None;
+  std::string truncation_;
+  bool done_ = false;
+};
+
+// Several files merged by packet timestamp (ties: earlier file first). Files
+// are opened once up front to validate them and find their first timestamp,
+// then kept open only while their packets are being merged, so a ring buffer
+// of hundreds of files needs only the few that overlap in time at once.
+class MergedReader {
+ public:
+  // Throws CaptureError for the first input that cannot be read.
+  MergedReader(std::vector<std::string> paths, std::string bpf_filter);
+  ~MergedReader();
+
+  bool next(Packet& out);
+
+  uint64_t bytes_read() const;    // raw (compressed) bytes consumed so far
+  uint64_t total_bytes() const { return total_bytes_; }  // 0 when unknown (stdin)
+  // Truncation warnings found since the last call.
+  std::vector<std::string> take_warnings();
+  size_t file_count() const { return paths_.size(); }
+  const std::vector<std::string>& paths() const { return paths_; }
+
+ private:
+  struct Input {
+    std::unique_ptr<CaptureFile> file;  // open only while active
+    TimeNs first_ts = 0;
+    bool empty = false;
+    bool active = false;
+    bool finished = false;
+    uint64_t finished_bytes = 0;
+    Packet head;                        // valid while active
+  };
+  bool activate(size_t i);
+  void retire(size_t i);
+
+  std::vector<std::string> paths_;
+  std::string filter_;
+  std::vector<Input> inputs_;
+  std::vector<size_t> pending_;   // not yet opened for merging, by first timestamp
+  size_t pending_pos_ = 0;
+  std::vector<size_t> active_;
+  size_t last_ = SIZE_MAX;        // input whose head was handed out last
+  uint64_t total_bytes_ = 0;
+  uint64_t number_ = 0;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace quartet::analyzer::net

@@ -1,0 +1,189 @@
+#include "net/capture_stream.hpp"
+
+#include <sys/stat.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace quartet::analyzer::net {
+namespace {
+
+constexpr size_t kInputChunk = 64 * 1024;
+
+// State behind one cookie stream: the raw file, an input buffer and the
+// decompressor. The first bytes are read into the input buffer before the kind
+// is chosen, so standard input can be sniffed without seeking.
+struct Source {
+  FILE* raw = nullptr;
+  bool owns_raw = true;
+  Compression kind = Compression::None;
+  std::shared_ptr<StreamProgress> progress;
+  std::vector<unsigned char> in = std::vector<unsigned char>(kInputChunk);
+  size_t in_pos = 0, in_len = 0;
+  bool raw_eof = false;
+  z_stream zs{};
+  bool zs_init = false;
+  bool member_done = false;  // a gzip member or zstd frame just ended cleanly
+  ZSTD_DStream* zds = nullptr;
+  bool failed = false;
+
+  ~Source() {
+    if (zs_init) inflateEnd(&zs);
+    if (zds) ZSTD_freeDStream(zds);
+    if (raw && owns_raw) std::fclose(raw);
+  }
+
+  // Reads more raw bytes once the buffer is used up. False at end of file.
+  bool refill() {
+    if (in_pos < in_len) return true;
+    if (raw_eof) return false;
+    in_pos = 0;
+    in_len = std::fread(in.data(), 1, in.size(), raw);
+    progress->raw_bytes += in_len;
+    if (in_len == 0) {
+      raw_eof = true;
+      if (std::ferror(raw)) fail(std::string("read error: ") + std::strerror(errno));
+      return false;
+    }
+    return true;
+  }
+  // Fills the buffer until it holds `n` bytes or the file ends (for sniffing).
+  void fill_at_least(size_t n) {
+    while (in_len < n && !raw_eof) {
+      size_t got = std::fread(in.data() + in_len, 1, n - in_len, raw);
+      progress->raw_bytes += got;
+      if (got == 0) raw_eof = true;
+      in_len += got;
+    }
+  }
+  void fail(std::string why) {
+    failed = true;
+    if (progress->error.empty()) progress->error = std::move(why);
+  }
+  // End of the compressed input: clean only after a complete member/frame.
+  ssize_t end_of_input() {
+    if (!member_done && !failed)
+      fail(kind == Compression::Gzip ? "gzip data cut short" : "zstd data cut short");
+    return 0;
+  }
+
+  ssize_t read_plain(char* out, size_t size) {
+    if (!refill()) return 0;
+    size_t n = std::min(size, in_len - in_pos);
+    std::memcpy(out, in.data() + in_pos, n);
+    in_pos += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  // Each read decompresses until it has produced some output. The decoder is
+  // called even without new input, since it may still hold pending output.
+  ssize_t read_gzip(char* out, size_t size) {
+    auto* const start = reinterpret_cast<Bytef*>(out);
+    zs.next_out = start;
+    zs.avail_out = static_cast<uInt>(std::min<size_t>(size, UINT32_MAX));
+    for (;;) {
+      if (failed) return -1;
+      const bool have_input = refill();
+      if (!have_input && member_done) return 0;
+      if (have_input && member_done) {  // another gzip member follows (concatenated files)
+        inflateReset(&zs);
+        member_done = false;
+      }
+      zs.next_in = in.data() + in_pos;
+      zs.avail_in = static_cast<uInt>(in_len - in_pos);
+      const int rc = inflate(&zs, Z_NO_FLUSH);
+      in_pos = in_len - zs.avail_in;
+      if (rc == Z_STREAM_END) {
+        member_done = true;
+      } else if (rc == Z_BUF_ERROR) {
+        if (!have_input && zs.next_out == start) return end_of_input();
+      } else if (rc != Z_OK) {
+        fail(std::string("corrupt gzip data: ") + (zs.msg ? zs.msg : "inflate error"));
+        errno = EIO;
+        return -1;
+      }
+      if (zs.next_out != start) return zs.next_out - start;
+      if (!have_input) return end_of_input();
+    }
+  }
+
+  ssize_t read_zstd(char* out, size_t size) {
+    ZSTD_outBuffer ob{out, size, 0};
+    for (;;) {
+      if (failed) return -1;
+      const bool have_input = refill();
+      if (!have_input && member_done) return 0;
+      ZSTD_inBuffer ib{in.data(), in_len, in_pos};
+      const size_t rc = ZSTD_decompressStream(zds, &ob, &ib);
+      in_pos = ib.pos;
+      if (ZSTD_isError(rc)) {
+        fail(std::string("corrupt zstd data: ") + ZSTD_getErrorName(rc));
+        errno = EIO;
+        return -1;
+      }
+      member_done = (rc == 0);  // 0: a frame is complete and fully flushed
+      if (ob.pos > 0) return static_cast<ssize_t>(ob.pos);
+      if (!have_input && !member_done) return end_of_input();
+    }
+  }
+};
+
+ssize_t cookie_read(void* cookie, char* buf, size_t size) {
+  auto* s = static_cast<Source*>(cookie);
+  switch (s->kind) {
+    case Compression::Gzip: return s->read_gzip(buf, size);
+    case Compression::Zstd: return s->read_zstd(buf, size);
+    case Compression::None: break;
+  }
+  return s->read_plain(buf, size);
+}
+
+int cookie_close(void* cookie) {
+  delete static_cast<Source*>(cookie);
+  return 0;
+}
+
+}  // namespace
+
+OpenedStream open_capture_stream(const std::string& path,
+                                 std::shared_ptr<StreamProgress> progress) {
+  auto src = std::make_unique<Source>();
+  src->progress = std::move(progress);
+  OpenedStream result;
+  if (path == "-") {
+    src->raw = stdin;
+    src->owns_raw = false;
+  } else {
+    src->raw = std::fopen(path.c_str(), "rb");
+    if (!src->raw) throw CaptureError(path + ": " + std::strerror(errno));
+    struct stat st {};
+    if (fstat(fileno(src->raw), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) throw CaptureError(path + ": is a directory");
+      if (S_ISREG(st.st_mode)) result.size = static_cast<uint64_t>(st.st_size);
+    }
+  }
+  src->fill_at_least(4);
+  const unsigned char* m = src->in.data();
+  if (src->in_len >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
+    src->kind = Compression::Gzip;
+    // 15 + 16: gzip wrapper only (zlib's automatic header detection would also accept raw zlib).
+    if (inflateInit2(&src->zs, 15 + 16) != Z_OK) throw CaptureError(path + ": zlib initialisation failed");
+    src->zs_init = true;
+  } else if (src->in_len >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) {
+    src->kind = Compression::Zstd;
+    src->zds = ZSTD_createDStream();
+    if (!src->zds) throw CaptureError(path + ": zstd initialisation failed");
+  }
+  result.compression = src->kind;
+  cookie_io_functions_t io{cookie_read, nullptr, nullptr, cookie_close};
+  FILE* f = fopencookie(src.get(), "rb", io);
+  if (!f) throw CaptureError(path + ": " + std::strerror(errno));
+  src.release();  // now owned by the FILE*; cookie_close frees it
+  result.file = f;
+  return result;
+}
+
+}  // namespace quartet::analyzer::net

@@ -1,0 +1,41 @@
+// Opens a capture file (or standard input) as a stdio stream that yields the
+// capture's bytes, transparently decompressing gzip and zstd input. Like
+// tshark, the compression is recognised by the content (magic bytes), not by
+// the file name. Decompression is streamed through a glibc cookie stream
+// (fopencookie), so a compressed capture never has to fit in memory and
+// libpcap reads it with pcap_fopen_offline like any other file.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace quartet::analyzer::net {
+
+// An input that cannot be opened or is not a capture. The message names the file.
+class CaptureError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Compression : uint8_t { None, Gzip, Zstd };
+
+// Counters the stream updates while it is read; they outlive the FILE*.
+struct StreamProgress {
+  uint64_t raw_bytes = 0;  // bytes consumed from the file itself (compressed size)
+  std::string error;       // set when the compressed data is corrupt or cut short
+};
+
+struct OpenedStream {
+  FILE* file = nullptr;  // caller owns it (pcap_close closes it once pcap owns it)
+  Compression compression = Compression::None;
+  uint64_t size = 0;     // size on disk, 0 when unknown (standard input, pipes)
+};
+
+// `path` "-" means standard input. Throws CaptureError naming the file.
+OpenedStream open_capture_stream(const std::string& path,
+                                 std::shared_ptr<StreamProgress> progress);
+
+}  // namespace quartet::analyzer::net

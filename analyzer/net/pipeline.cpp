@@ -1,0 +1,183 @@
+#include "net/pipeline.hpp"
+
+#include <pcap/pcap.h>
+
+#include <cstring>
+#include <optional>
+
+#include "net/capture_reader.hpp"
+#include "net/ip_layer.hpp"
+#include "net/link_layer.hpp"
+#include "net/tcp_reassembler.hpp"
+#include "net/tcp_segment.hpp"
+
+namespace quartet::analyzer::net {
+namespace {
+
+// Counts one kind of problem and remembers the first example; one summary
+// warning per kind at the end keeps a messy capture from flooding the output.
+struct ProblemTally {
+  uint64_t count = 0;
+  std::string first;
+  void add(uint64_t frame, std::string_view what) {
+    if (count++ == 0) first = "frame " + std::to_string(frame) + ": " + std::string(what);
+  }
+};
+
+class Driver {
+ public:
+  Driver(const Options& o, StreamSink& sink) : opt_(o), sink_(sink), tcp_(sink, o.tcp), defrag_(o.fragments) {}
+
+  CaptureStats run() {
+    MergedReader reader(opt_.inputs, opt_.bpf_filter);  // throws before any sink call
+    st_.files = reader.file_count();
+    uint64_t next_progress = opt_.progress_step;
+    Packet pkt;
+    while (reader.next(pkt)) {
+      for (auto& w : reader.take_warnings()) truncation(w);
+      packet(pkt);
+      if (opt_.progress && reader.bytes_read() >= next_progress) {
+        opt_.progress(reader.bytes_read(), reader.total_bytes());
+        next_progress = reader.bytes_read() + opt_.progress_step;
+      }
+    }
+    for (auto& w : reader.take_warnings()) truncation(w);
+    tcp_.finish();
+    summarise();
+    st_.fragments = defrag_.stats();
+    st_.tcp_stats = tcp_.stats();
+    if (opt_.progress) opt_.progress(reader.bytes_read(), reader.total_bytes());
+    return st_;
+  }
+
+ private:
+  void warn(std::string text) {
+    sink_.on_capture_warning(text);
+    st_.warnings.push_back(std::move(text));
+  }
+  void truncation(std::string& w) {
+    ++st_.truncated_files;
+    warn(std::move(w));
+  }
+
+  void packet(const Packet& p) {
+    ++st_.packets;
+    st_.captured_bytes += p.data.size();
+    st_.wire_bytes += p.wire_len;
+    if (st_.packets == 1) st_.first_ts = p.ts;
+    st_.last_ts = std::max(st_.last_ts, p.ts);
+    if (p.wire_len > p.data.size()) ++st_.snaplen_cut;
+    ++st_.link_types[p.linktype];
+    if (p.ts - last_tick_ >= kSecond / 10 || p.ts < last_tick_) {
+      tcp_.tick(p.ts);
+      defrag_.expire(p.ts);
+      last_tick_ = p.ts;
+    }
+
+    const LinkResult link = parse_link(p.linktype, p.data);
+    switch (link.kind) {
+      case L3Kind::Unsupported: ++st_.unsupported_link; return;
+      case L3Kind::Truncated: ++st_.bad_link; bad_link_.add(p.number, "link-layer header cut short"); return;
+      case L3Kind::Other: ++st_.non_ip; return;
+      case L3Kind::IPv4:
+      case L3Kind::IPv6: break;
+    }
+    const Bytes l3 = p.data.subspan(link.offset);
+    const size_t wire = p.wire_len - link.offset;
+    const IpResult ip = link.kind == L3Kind::IPv4 ? parse_ipv4(l3, wire) : parse_ipv6(l3, wire);
+    (link.kind == L3Kind::IPv4 ? st_.ipv4 : st_.ipv6)++;
+    if (ip.status != IpStatus::Ok) {
+      ++st_.bad_ip;
+      bad_ip_.add(p.number, ip.problem);
+      return;
+    }
+    if (!ip.problem.empty()) length_.add(p.number, ip.problem);
+
+    Bytes l4 = ip.h.payload;
+    uint32_t l4_missing = ip.h.payload_missing;
+    uint8_t proto = ip.h.proto;
+    if (ip.h.fragment) {
+      std::optional<Bytes> whole = defrag_.add(ip.h, p.ts, proto, [&](const std::string& w) {
+        frag_.add(p.number, w);
+      });
+      if (!whole) return;
+      l4 = *whole;
+      l4_missing = 0;
+      if (ip.h.v6) {  // more extension headers may follow the fragment header
+        ChainEnd end;
+        std::string_view problem;
+        if (!walk_ipv6_chain(proto, l4, end, problem)) {
+          ++st_.bad_ip;
+          bad_ip_.add(p.number, problem);
+          return;
+        }
+        proto = end.proto;
+        l4 = l4.subspan(end.offset);
+      }
+    }
+    if (proto != kProtoTcp) {
+      ++st_.non_tcp;
+      return;
+    }
+    TcpPacket tp;
+    std::string_view problem;
+    if (!parse_tcp(l4, l4_missing, tp.seg, problem)) {
+      ++st_.bad_tcp;
+      bad_tcp_.add(p.number, problem);
+      return;
+    }
+    ++st_.tcp;
+    tp.ts = p.ts;
+    const size_t alen = ip.h.v6 ? 16 : 4;
+    tp.src.v6 = tp.dst.v6 = ip.h.v6;
+    std::memcpy(tp.src.addr.data(), ip.h.src.data(), alen);
+    std::memcpy(tp.dst.addr.data(), ip.h.dst.data(), alen);
+    tp.src.port = tp.seg.sport;
+    tp.dst.port = tp.seg.dport;
+    tcp_.on_segment(tp);
+  }
+
+  void summarise() {
+    for (const auto& [dlt, n] : st_.link_types)
+      if (!link_type_supported(dlt))
+        warn(std::to_string(n) + " frames of unsupported link type " + link_type_name(dlt) + " skipped");
+    auto report = [&](const ProblemTally& t, const char* what) {
+      if (t.count) warn(std::to_string(t.count) + " " + what + " (first: " + t.first + ")");
+    };
+    report(bad_link_, "frames with a cut link-layer header skipped");
+    report(bad_ip_, "packets with a bad IP header skipped");
+    report(length_, "IP packets longer than their frame (cut to the frame)");
+    report(frag_, "IP fragment problems");
+    report(bad_tcp_, "TCP segments with a bad or cut header skipped");
+    const DefragStats& d = defrag_.stats();
+    const uint64_t incomplete = d.expired + d.evicted + defrag_.pending();
+    if (incomplete) warn(std::to_string(incomplete) + " fragmented IP datagrams never completed");
+    if (d.truncated_fragments)
+      warn(std::to_string(d.truncated_fragments) + " IP fragments cut by the snaplen could not be reassembled");
+  }
+
+  const Options& opt_;
+  StreamSink& sink_;
+  TcpReassembler tcp_;
+  Defragmenter defrag_;
+  CaptureStats st_;
+  TimeNs last_tick_ = INT64_MIN / 2;
+  ProblemTally bad_link_, bad_ip_, length_, frag_, bad_tcp_;
+};
+
+}  // namespace
+
+std::string link_type_name(int dlt) {
+  const char* name = pcap_datalink_val_to_name(dlt);
+  const char* desc = pcap_datalink_val_to_description(dlt);
+  std::string s = name ? name : "DLT " + std::to_string(dlt);
+  if (desc) s += std::string(" (") + desc + ")";
+  return s;
+}
+
+CaptureStats run(const Options& options, StreamSink& sink) {
+  Driver d(options, sink);
+  return d.run();
+}
+
+}  // namespace quartet::analyzer::net

@@ -1,0 +1,466 @@
+#include "net/tcp_reassembler.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace quartet::analyzer::net {
+namespace {
+
+constexpr TimeNs kStallCheckInterval = kSecond / 10;
+
+Side other(Side s) { return s == Side::Client ? Side::Server : Side::Client; }
+size_t idx(Side s) { return s == Side::Client ? 0 : 1; }
+
+bool same_endpoint(const Endpoint& x, const Endpoint& y) {
+  return x.v6 == y.v6 && x.port == y.port && x.addr == y.addr;
+}
+
+// Who serves: an explicitly configured port, then a well-known port (< 1024),
+// then the lower port.
+int server_rank(uint16_t port, const std::vector<uint16_t>& server_ports) {
+  if (std::find(server_ports.begin(), server_ports.end(), port) != server_ports.end()) return 2;
+  return port < 1024 ? 1 : 0;
+}
+
+}  // namespace
+
+size_t TcpReassembler::KeyHash::operator()(const Key& k) const {
+  // FNV-1a over the key's bytes.
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const uint8_t* p, size_t n) {
+    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  mix(k.a.data(), k.a.size());
+  mix(k.b.data(), k.b.size());
+  const uint8_t ports[5] = {static_cast<uint8_t>(k.pa >> 8), static_cast<uint8_t>(k.pa),
+                            static_cast<uint8_t>(k.pb >> 8), static_cast<uint8_t>(k.pb), k.v6};
+  mix(ports, sizeof ports);
+  return static_cast<size_t>(h);
+}
+
+TcpReassembler::TcpReassembler(StreamSink& sink, TcpConfig config)
+    : sink_(sink), cfg_(std::move(config)) {
+  cfg_.flow_buffer_limit = std::max<size_t>(cfg_.flow_buffer_limit, 64 * 1024);
+  cfg_.total_buffer_limit = std::max(cfg_.total_buffer_limit, cfg_.flow_buffer_limit);
+  cfg_.max_flows = std::max<size_t>(cfg_.max_flows, 1);
+}
+
+TcpReassembler::~TcpReassembler() = default;
+
+TcpReassembler::Key TcpReassembler::make_key(const Endpoint& x, const Endpoint& y) {
+  Key k;
+  k.v6 = x.v6;
+  const bool x_first = std::tie(x.addr, x.port) < std::tie(y.addr, y.port);
+  const Endpoint& lo = x_first ? x : y;
+  const Endpoint& hi = x_first ? y : x;
+  k.a = lo.addr;
+  k.pa = lo.port;
+  k.b = hi.addr;
+  k.pb = hi.port;
+  return k;
+}
+
+std::string_view TcpReassembler::zeek_state(const ConnSummary& s) {
+  const size_t c = 0, r = 1;
+  if (s.syn_seen && s.syn_ack_seen) {
+    if (s.rst[c]) return "RSTO";
+    if (s.rst[r]) return "RSTR";
+    if (s.fin[c] && s.fin[r]) return "SF";
+    if (s.fin[c]) return "S2";
+    if (s.fin[r]) return "S3";
+    return "S1";
+  }
+  if (s.syn_seen) {
+    if (s.rst[c]) return "RSTOS0";
+    if (s.rst[r]) return "REJ";
+    if (s.fin[c]) return "SH";
+    return "S0";
+  }
+  if (s.syn_ack_seen) {
+    if (s.rst[r]) return "RSTRH";
+    if (s.fin[r]) return "SHR";
+  }
+  return "OTH";
+}
+
+TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p, const Key& key) {
+  if (open_lru_.size() >= cfg_.max_flows) {
+    Flow* victim = open_lru_.front();
+    ++stats_.table_full_closed;
+    close(victim, CloseReason::MemoryLimit, victim->last_sender, victim->last_ts);
+  }
+  auto owned = std::make_unique<Flow>();
+  Flow* f = owned.get();
+  f->key = key;
+  f->info.id = next_id_++;
+  f->info.first_ts = p.ts;
+  const bool syn = p.seg.has(kSyn), ack = p.seg.has(kAck);
+  bool src_is_client;
+  if (syn && !ack) {
+    src_is_client = true;
+    f->info.roles = RoleSource::Handshake;
+  } else if (syn && ack) {
+    src_is_client = false;
+    f->info.roles = RoleSource::SynAck;
+  } else {
+    f->info.roles = RoleSource::PortGuess;
+    const int rs = server_rank(p.src.port, cfg_.server_ports);
+    const int rd = server_rank(p.dst.port, cfg_.server_ports);
+    if (rs != rd) src_is_client = rd > rs;
+    else if (p.src.port != p.dst.port) src_is_client = p.dst.port < p.src.port;
+    else src_is_client = true;
+  }
+  f->info.client = src_is_client ? p.src : p.dst;
+  f->info.server = src_is_client ? p.dst : p.src;
+  f->info.handshake_seen = syn && !ack;  // refined in ConnSummary at close
+  f->last_ts = p.ts;
+  f->lru = open_lru_.insert(open_lru_.end(), f);
+  flows_.emplace(key, std::move(owned));
+  ++stats_.flows;
+  stats_.max_open_flows = std::max<uint64_t>(stats_.max_open_flows, open_lru_.size());
+  sink_.on_open(f->info);
+  return f;
+}
+
+void TcpReassembler::remove_flow(Flow* f) {
+  (f->closed ? closed_lru_ : open_lru_).erase(f->lru);
+  stalled_.erase(f);
+  total_buffered_ -= f->buffered;
+  flows_.erase(f->key);  // destroys f
+}
+
+void TcpReassembler::touch(Flow* f) {
+  auto& list = f->closed ? closed_lru_ : open_lru_;
+  list.splice(list.end(), list, f->lru);
+}
+
+void TcpReassembler::on_segment(const TcpPacket& p) {
+  ++stats_.segments;
+  clock_ = std::max(clock_, p.ts);
+  const TcpSegment& s = p.seg;
+  const bool syn = s.has(kSyn), ack = s.has(kAck), fin = s.has(kFin), rst = s.has(kRst);
+  const Key key = make_key(p.src, p.dst);
+  auto found = flows_.find(key);
+  Flow* f = found == flows_.end() ? nullptr : found->second.get();
+  if (f && f->closed) {
+    if (syn && !ack) {  // the 4-tuple is reused by a new connection
+      remove_flow(f);
+      f = nullptr;
+    } else {
+      ++stats_.packets_after_close;
+      f->last_ts = p.ts;
+      touch(f);
+      return;
+    }
+  }
+  if (!f) f = create_flow(p, key);
+  f->last_ts = std::max(f->last_ts, p.ts);
+  touch(f);
+
+  const Side side = same_endpoint(p.src, f->info.client) ? Side::Client : Side::Server;
+  f->last_sender = side;
+  TcpStream& d = f->dir[idx(side)];
+  TcpStream& peer = f->dir[idx(other(side))];
+  ++d.packets;
+  ++f->conn.packets[idx(side)];
+
+  if (syn) {
+    if (!ack && side == Side::Client) f->conn.syn_seen = true;
+    if (ack && side == Side::Server) f->conn.syn_ack_seen = true;
+    if (!d.started) {
+      d.start(s.seq + 1);
+      d.syn = true;
+    }
+    // A SYN+ACK reveals the client's ISN + 1 even when its SYN was not captured.
+    if (ack && !peer.started) peer.start(s.ack);
+  } else if (!d.started) {
+    d.start(s.seq);
+    if (!f->conn.syn_seen && !f->conn.syn_ack_seen) f->conn.midstream = true;
+  }
+
+  bool has_need = false;
+  uint64_t need = 0;
+  if (ack && peer.started) {
+    const int64_t a = peer.offset(s.ack);
+    if (a >= 0 && static_cast<uint64_t>(a) <= peer.next + cfg_.max_seq_jump) {
+      if (static_cast<uint64_t>(a) > peer.acked) peer.acked = static_cast<uint64_t>(a);
+      has_need = static_cast<uint64_t>(a) > peer.delivered_end();
+      need = static_cast<uint64_t>(a);
+    }
+    if (side == Side::Client && !syn && f->conn.syn_seen && f->conn.syn_ack_seen) f->conn.handshake_seen = true;
+  }
+
+  const int64_t at = d.offset(s.seq + (syn ? 1u : 0u));
+  const uint64_t len = s.payload.size() + uint64_t{s.missing};
+  if (len > 0) {
+    if (at > static_cast<int64_t>(d.next + cfg_.max_seq_jump)) {
+      ++stats_.out_of_window;
+      sink_.on_flow_warning(f->info.id, side,
+                            "segment far beyond the stream (seq " + std::to_string(s.seq) + ") ignored", p.ts);
+    } else {
+      add_data(f, side, at, s.payload, s.missing, p.ts, has_need, need, true);
+    }
+  }
+  if (fin && !d.fin_seen) {
+    const int64_t fin_at = at + static_cast<int64_t>(len);
+    if (fin_at >= static_cast<int64_t>(d.next) &&
+        fin_at <= static_cast<int64_t>(d.next + cfg_.max_seq_jump)) {
+      d.fin_seen = true;
+      d.fin_at = static_cast<uint64_t>(fin_at);
+    }
+  }
+  if (rst) {
+    d.rst = true;
+    f->conn.rst[idx(side)] = true;
+    close(f, CloseReason::Reset, side, p.ts);
+    return;
+  }
+  advance(f, Force::None);
+  if (f->dir[0].fin_done && f->dir[1].fin_done) {
+    close(f, CloseReason::Fin, f->first_fin, p.ts);
+    return;
+  }
+  update_stalled(f);
+  if (total_buffered_ > cfg_.total_buffer_limit) enforce_total_limit();
+  if (clock_ >= next_stall_check_) tick(clock_);
+}
+
+void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts,
+                              bool has_need, uint64_t need, bool may_flush) {
+  TcpStream& d = f->dir[idx(side)];
+  TcpStream& peer = f->dir[idx(other(side))];
+  uint64_t len = data.size() + missing;
+  if (at + static_cast<int64_t>(len) <= static_cast<int64_t>(d.next)) {
+    ++stats_.retransmitted;
+    return;
+  }
+  if (at < static_cast<int64_t>(d.next)) {  // partly old: keep the new tail
+    const uint64_t skip = d.next - static_cast<uint64_t>(at);
+    const uint64_t from_data = std::min<uint64_t>(skip, data.size());
+    data = data.subspan(from_data);
+    missing -= skip - from_data;
+    at = static_cast<int64_t>(d.next);
+    len = data.size() + missing;
+  }
+  const auto start = static_cast<uint64_t>(at);
+  const bool peer_ok = !has_need || !peer.started || need <= peer.delivered_end();
+  if (start == d.next && d.chunks.empty() && peer_ok) {
+    // In order: straight from the packet buffer.
+    if (!data.empty()) {
+      d.next += data.size();
+      d.delivered += data.size();
+      f->conn.bytes[idx(side)] += data.size();
+      d.blocked_since = -1;
+      sink_.on_data(f->info.id, side, data, ts);
+    }
+    if (missing > 0) emit_gap(f, side, missing, ts);
+    return;
+  }
+  if (f->buffered + len > cfg_.flow_buffer_limit && may_flush) {
+    flush_for_memory(f, false);
+    add_data(f, side, at, data, missing, ts, has_need, need, false);
+    return;
+  }
+  if (!peer_ok && start == d.next && d.chunks.empty()) ++stats_.causal_holds;
+  else ++stats_.out_of_order;
+  uint64_t added = 0;
+  if (!data.empty()) {
+    const TcpStream::Insert r = d.insert(start, data, 0, ts, has_need, need);
+    added += r.added;
+    if (r.differs) {
+      ++stats_.overlaps_differing;
+      sink_.on_flow_warning(f->info.id, side,
+                            "overlap with different bytes at seq " + std::to_string(d.seq_at(r.differ_at)) +
+                                " (first kept)",
+                            ts);
+    }
+  }
+  if (missing > 0) added += d.insert(start + data.size(), {}, missing, ts, has_need, need).added;
+  f->buffered += added;
+  total_buffered_ += added;
+}
+
+bool TcpReassembler::may_gap(TcpStream& d, Force force) {
+  if (force != Force::None) return true;
+  if (d.blocked_since < 0) d.blocked_since = clock_;
+  const TimeNs waited = clock_ - d.blocked_since;
+  if (d.acked > d.next && waited >= cfg_.ack_gap_wait) return true;
+  return waited >= cfg_.hole_timeout;
+}
+
+void TcpReassembler::emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts) {
+  TcpStream& d = f->dir[idx(side)];
+  d.next += n;
+  d.missing += n;
+  d.blocked_since = -1;
+  f->conn.missing[idx(side)] += n;
+  ++stats_.gaps;
+  stats_.missing_bytes += n;
+  sink_.on_gap(f->info.id, side, n, ts);
+}
+
+void TcpReassembler::deliver_front(Flow* f, Side side) {
+  TcpStream& d = f->dir[idx(side)];
+  auto node = d.chunks.extract(d.chunks.begin());
+  TcpChunk& c = node.mapped();
+  const uint64_t n = c.size();
+  d.buffered -= n;
+  f->buffered -= n;
+  total_buffered_ -= n;
+  if (c.lost > 0) {
+    emit_gap(f, side, n, c.ts);
+    return;
+  }
+  d.next += n;
+  d.delivered += n;
+  d.blocked_since = -1;
+  f->conn.bytes[idx(side)] += n;
+  sink_.on_data(f->info.id, side, Bytes(c.data.data(), c.data.size()), c.ts);
+}
+
+// Delivers what is deliverable in one direction; true when anything happened.
+bool TcpReassembler::drain(Flow* f, Side side, Force force) {
+  TcpStream& d = f->dir[idx(side)];
+  const TcpStream& peer = f->dir[idx(other(side))];
+  bool any = false;
+  for (;;) {
+    if (!d.chunks.empty()) {
+      auto it = d.chunks.begin();
+      if (it->first > d.next) {  // a hole before buffered data
+        if (!may_gap(d, force)) break;
+        emit_gap(f, side, it->first - d.next, it->second.ts);
+        any = true;
+        continue;
+      }
+      const TcpChunk& c = it->second;
+      if (force == Force::None && c.has_need && peer.started && c.need > peer.delivered_end()) break;
+      deliver_front(f, side);
+      any = true;
+      continue;
+    }
+    // Nothing buffered: bytes acknowledged by the peer or before a FIN are missing.
+    if (force != Force::Buffered && d.known_end() > d.next) {
+      if (!may_gap(d, force)) break;
+      emit_gap(f, side, d.known_end() - d.next, clock_);
+      any = true;
+      continue;
+    }
+    if (d.fin_seen && !d.fin_done && d.next == d.fin_at) {
+      d.fin_done = true;
+      f->conn.fin[idx(side)] = true;
+      if (!f->first_fin_known) {
+        f->first_fin_known = true;
+        f->first_fin = side;
+      }
+      sink_.on_fin(f->info.id, side, clock_);
+      any = true;
+    }
+    break;
+  }
+  return any;
+}
+
+void TcpReassembler::advance(Flow* f, Force force) {
+  for (;;) {
+    const bool a = drain(f, Side::Client, force);
+    const bool b = drain(f, Side::Server, force);
+    if (a || b) continue;
+    if (force != Force::None) return;
+    // Both directions wait for each other (ACKs that acknowledge data the other
+    // side holds back): only crafted or broken traffic does this. Deliver the
+    // older segment first.
+    TcpStream& c = f->dir[0];
+    TcpStream& s = f->dir[1];
+    const bool c_waits = !c.chunks.empty() && c.chunks.begin()->first == c.next;
+    const bool s_waits = !s.chunks.empty() && s.chunks.begin()->first == s.next;
+    if (!c_waits || !s_waits) return;
+    deliver_front(f, c.chunks.begin()->second.ts <= s.chunks.begin()->second.ts ? Side::Client : Side::Server);
+  }
+}
+
+void TcpReassembler::flush_for_memory(Flow* f, bool total_limit) {
+  const Side side = f->dir[0].buffered >= f->dir[1].buffered ? Side::Client : Side::Server;
+  const uint64_t held = f->buffered;
+  if (total_limit) ++stats_.total_limit_flushes;
+  else ++stats_.flow_limit_flushes;
+  const std::string text =
+      std::string(total_limit ? "total" : "per-flow") + " reassembly buffer limit of " +
+      std::to_string(total_limit ? cfg_.total_buffer_limit : cfg_.flow_buffer_limit) + " bytes reached: " +
+      std::to_string(held) + " buffered bytes delivered, holes before them reported as gaps";
+  sink_.on_flow_warning(f->info.id, side, text, clock_);
+  advance(f, Force::Buffered);
+  advance(f, Force::None);
+  update_stalled(f);
+}
+
+void TcpReassembler::enforce_total_limit() {
+  while (total_buffered_ > cfg_.total_buffer_limit && !stalled_.empty()) {
+    Flow* biggest = nullptr;
+    for (Flow* f : stalled_)
+      if (!biggest || f->buffered > biggest->buffered) biggest = f;
+    if (!biggest || biggest->buffered == 0) return;
+    flush_for_memory(biggest, true);
+  }
+}
+
+void TcpReassembler::update_stalled(Flow* f) {
+  bool stalled = false;
+  if (!f->closed)
+    for (const TcpStream& d : f->dir)
+      if (!d.chunks.empty() || d.known_end() > d.next || (d.fin_seen && !d.fin_done)) stalled = true;
+  if (stalled) stalled_.insert(f);
+  else stalled_.erase(f);
+  f->stalled = stalled;
+}
+
+void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
+  advance(f, Force::All);
+  for (int i = 0; i < 2; ++i) {
+    f->conn.rst[i] = f->conn.rst[i] || f->dir[i].rst;
+  }
+  f->conn.zeek_state = zeek_state(f->conn);
+  sink_.on_conn_state(f->info.id, f->conn);
+  sink_.on_close(f->info.id, why, by, ts);
+  for (TcpStream& d : f->dir) {
+    d.chunks.clear();
+    d.buffered = 0;
+  }
+  total_buffered_ -= f->buffered;
+  f->buffered = 0;
+  stalled_.erase(f);
+  f->stalled = false;
+  open_lru_.erase(f->lru);
+  f->closed = true;
+  f->lru = closed_lru_.insert(closed_lru_.end(), f);
+}
+
+void TcpReassembler::tick(TimeNs now) {
+  clock_ = std::max(clock_, now);
+  while (!open_lru_.empty() && clock_ - open_lru_.front()->last_ts > cfg_.idle_timeout) {
+    Flow* f = open_lru_.front();
+    ++stats_.idle_closed;
+    close(f, CloseReason::Idle, f->last_sender, f->last_ts);
+  }
+  while (!closed_lru_.empty() && clock_ - closed_lru_.front()->last_ts > cfg_.closed_linger)
+    remove_flow(closed_lru_.front());
+  if (clock_ < next_stall_check_) return;
+  next_stall_check_ = clock_ + kStallCheckInterval;
+  std::vector<Flow*> waiting(stalled_.begin(), stalled_.end());
+  for (Flow* f : waiting) {
+    advance(f, Force::None);
+    if (f->dir[0].fin_done && f->dir[1].fin_done) close(f, CloseReason::Fin, f->first_fin, clock_);
+    else update_stalled(f);
+  }
+}
+
+void TcpReassembler::finish() {
+  while (!open_lru_.empty()) {
+    Flow* f = open_lru_.front();
+    close(f, CloseReason::EndOfCapture, f->last_sender, f->last_ts);
+  }
+  while (!closed_lru_.empty()) remove_flow(closed_lru_.front());
+}
+
+}  // namespace quartet::analyzer::net

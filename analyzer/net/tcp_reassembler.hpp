@@ -1,0 +1,99 @@
+// TCP reassembly: turns captured segments into ordered byte streams per flow
+// and direction and drives a StreamSink (see docs/analyzer-network.md).
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "net/tcp_config.hpp"
+#include "net/tcp_segment.hpp"
+#include "net/tcp_stream.hpp"
+#include "stream_events.hpp"
+
+namespace quartet::analyzer::net {
+
+struct TcpPacket {
+  Endpoint src, dst;  // ports included
+  TcpSegment seg;
+  TimeNs ts = 0;
+};
+
+class TcpReassembler {
+ public:
+  explicit TcpReassembler(StreamSink& sink, TcpConfig config = {});
+  ~TcpReassembler();
+  TcpReassembler(const TcpReassembler&) = delete;
+  TcpReassembler& operator=(const TcpReassembler&) = delete;
+
+  void on_segment(const TcpPacket& p);
+  // Advances capture time without a packet of a given flow: expires idle flows,
+  // forgets closed ones and resolves held data whose wait has run out.
+  void tick(TimeNs now);
+  // End of input: every open flow is flushed and closed (EndOfCapture).
+  void finish();
+
+  const TcpStats& stats() const { return stats_; }
+  size_t open_flows() const { return open_lru_.size(); }
+  uint64_t buffered_bytes() const { return total_buffered_; }
+
+  // Zeek's conn_state for the flags gathered (exposed for tests).
+  static std::string_view zeek_state(const ConnSummary& s);
+
+ private:
+  struct Key {
+    std::array<uint8_t, 16> a{}, b{};
+    uint16_t pa = 0, pb = 0;
+    bool v6 = false;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const;
+  };
+  struct Flow {
+    FlowInfo info;
+    Key key;
+    TcpStream dir[2];
+    ConnSummary conn;
+    bool closed = false;
+    bool stalled = false;
+    bool first_fin_known = false;
+    Side first_fin = Side::Client;
+    Side last_sender = Side::Client;
+    TimeNs last_ts = 0;
+    uint64_t buffered = 0;
+    std::list<Flow*>::iterator lru;
+  };
+  enum class Force : uint8_t { None, Buffered, All };
+
+  static Key make_key(const Endpoint& x, const Endpoint& y);
+  Flow* create_flow(const TcpPacket& p, const Key& key);
+  void remove_flow(Flow* f);
+  void touch(Flow* f);
+  void add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts,
+                bool has_need, uint64_t need, bool may_flush);
+  void advance(Flow* f, Force force);
+  bool drain(Flow* f, Side side, Force force);
+  void deliver_front(Flow* f, Side side);
+  void emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts);
+  bool may_gap(TcpStream& d, Force force);
+  void flush_for_memory(Flow* f, bool total_limit);
+  void close(Flow* f, CloseReason why, Side by, TimeNs ts);
+  void update_stalled(Flow* f);
+  void enforce_total_limit();
+
+  StreamSink& sink_;
+  TcpConfig cfg_;
+  TcpStats stats_;
+  std::unordered_map<Key, std::unique_ptr<Flow>, KeyHash> flows_;
+  std::list<Flow*> open_lru_, closed_lru_;  // least recently active first
+  std::unordered_set<Flow*> stalled_;       // flows with held or buffered data
+  uint64_t next_id_ = 1;
+  uint64_t total_buffered_ = 0;
+  TimeNs clock_ = INT64_MIN;                // latest capture time seen
+  TimeNs next_stall_check_ = INT64_MIN;
+};
+
+}  // namespace quartet::analyzer::net

@@ -1,0 +1,67 @@
+// One direction of a TCP connection: sequence space, buffered out-of-order
+// bytes and what has been delivered.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "common/bytes.hpp"
+#include "common/session.hpp"  // TimeNs
+
+namespace quartet::analyzer::net {
+
+// A run of buffered bytes: captured data, or a known-missing run (snaplen-cut).
+struct TcpChunk {
+  std::vector<std::byte> data;
+  uint64_t lost = 0;      // > 0: a run of bytes that was not captured
+  TimeNs ts = 0;          // capture time of the segment that carried it
+  bool has_need = false;  // deliver only after the peer delivered up to `need`
+  uint64_t need = 0;      // (the peer offset this segment's ACK acknowledges)
+  uint64_t size() const { return lost ? lost : data.size(); }
+};
+
+// Sequence numbers are mapped to 64-bit offsets relative to the first byte
+// (ISN + 1, or the first seen segment when picked up mid-stream), which makes
+// sequence wrap-around disappear: offsets are computed from the signed 32-bit
+// distance to the delivery point.
+struct TcpStream {
+  bool started = false;
+  uint32_t base = 0;        // sequence number of offset 0
+  uint64_t next = 0;        // next offset to deliver; everything before is done
+  std::map<uint64_t, TcpChunk> chunks;  // non-overlapping, all at or after `next`
+  uint64_t buffered = 0;
+  bool syn = false;
+  bool fin_seen = false;
+  uint64_t fin_at = 0;      // offset of the FIN
+  bool fin_done = false;    // on_fin delivered
+  bool rst = false;
+  uint64_t acked = 0;       // highest offset the peer acknowledged
+  TimeNs blocked_since = -1;  // delivery stalled at `next` since (capture time)
+  uint64_t delivered = 0, missing = 0, packets = 0;
+
+  void start(uint32_t first_seq) {
+    started = true;
+    base = first_seq;
+  }
+  int64_t offset(uint32_t seq) const {
+    const auto here = static_cast<uint32_t>(base + next);
+    return static_cast<int64_t>(next) + static_cast<int32_t>(seq - here);
+  }
+  uint32_t seq_at(uint64_t off) const { return static_cast<uint32_t>(base + off); }
+  // The peer may acknowledge the FIN too.
+  uint64_t delivered_end() const { return next + (fin_done ? 1 : 0); }
+  // The furthest offset known to exist (acknowledged, or up to the FIN).
+  uint64_t known_end() const { return fin_seen ? fin_at : acked; }
+
+  struct Insert {
+    uint64_t added = 0;
+    bool differs = false;
+    uint64_t differ_at = 0;  // offset of the first differing byte
+  };
+  // Buffers [at, at + size) where it is not buffered yet: `data` when
+  // captured, else `lost` bytes known missing. The first copy wins.
+  Insert insert(uint64_t at, Bytes data, uint64_t lost, TimeNs ts, bool has_need, uint64_t need);
+};
+
+}  // namespace quartet::analyzer::net

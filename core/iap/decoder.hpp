@@ -1,0 +1,42 @@
+// IAP decoder: one message's bytes -> Decoded (fields, problems, summary) plus the
+// typed facts the session machine works from.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+// decoded.hpp before bytes.hpp: FieldType::Bytes would otherwise trip -Wshadow.
+#include "../common/decoded.hpp"
+#include "../common/bytes.hpp"
+#include "fields.hpp"
+
+namespace quartet::iap {
+
+// Views point into the decoded PDU: valid only as long as its bytes are.
+struct Message {
+  MsgType type = MsgType::Unknown;
+  std::string_view version;      // of the first line; empty when it has no IAP/x.y prefix
+  std::string_view host;         // CONNECT
+  std::optional<uint16_t> status;
+  std::vector<std::string_view> via;
+  std::string_view loop_host;    // non-empty: a host appears twice on the Via path
+  std::string_view upgrade;
+  std::string_view iap_version;
+  std::optional<Role> role;
+  std::string_view content_type;
+  std::optional<uint64_t> content_length;
+};
+
+struct Parsed {
+  Decoded decoded;
+  Message message;
+};
+
+Parsed parse(Bytes pdu);
+
+// Short text for a status code: the draft/HTTP meaning, "Unknown" otherwise.
+std::string_view status_meaning(uint16_t code);
+
+}  // namespace quartet::iap

@@ -1,0 +1,456 @@
+#include "decoder.hpp"
+
+#include <bit>
+#include <string>
+
+#include "../common/lines.hpp"
+#include "block_reader.hpp"
+#include "fields.hpp"
+#include "grammar.hpp"
+#include "text.hpp"
+
+namespace quartet::rrp {
+namespace {
+
+constexpr std::string_view kDomain = "Domain";
+constexpr std::string_view kNameServerEntity = "NameServer";
+
+std::string quoted(std::string_view s) {
+  std::string q(1, '"');
+  q.append(s).push_back('"');
+  return q;
+}
+
+// Index of a one-bit mask (AttrBit/OptBit) into the per-kind counters.
+size_t bit_index(uint8_t bit) { return static_cast<size_t>(std::countr_zero(bit)) & 7u; }
+
+std::string hex_byte(unsigned char b) {
+  constexpr char digits[] = "0123456789abcdef";
+  return std::string{"0x"} + digits[b >> 4] + digits[b & 0xf];
+}
+
+// RRP is 7-bit ASCII text (RFC 2832 1); report the first byte that is not.
+void check_text(std::string_view text, Decoded& d) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (is_line_byte(text[i])) continue;
+    d.problem(ProblemKind::Violation, i, 1,
+              "byte " + hex_byte(static_cast<unsigned char>(text[i])) + " at offset " + std::to_string(i) +
+                  " is not 7-bit ASCII text (RFC 2832 1)");
+    return;
+  }
+}
+
+struct NameValue {
+  std::string_view name;
+  std::string_view value;
+  bool has_colon = false;
+};
+
+// "Name:value" split at the first colon (values such as dates contain colons).
+NameValue split_line(std::string_view t) {
+  size_t colon = t.find(':');
+  if (colon == std::string_view::npos) return {t, t.substr(t.size()), false};
+  return {trim(t.substr(0, colon)), trim(t.substr(colon + 1)), true};
+}
+
+// Shared by the three block decoders: offsets of views into the block.
+class BlockDecoder {
+ public:
+  BlockDecoder(std::string_view text, Decoded& d, Message& m) : text_(text), d_(d), m_(m) {}
+  size_t at(std::string_view part) const { return static_cast<size_t>(part.data() - text_.data()); }
+  void add_text(FieldId id, std::string_view v) { d_.add(id, at(v), v.size(), v); }
+
+  std::string_view text_;
+  Decoded& d_;
+  Message& m_;
+};
+
+// ---------------------------------------------------------------------------------------------
+class RequestDecoder : BlockDecoder {
+ public:
+  using BlockDecoder::BlockDecoder;
+
+  void run(const Line& first, BlockReader& lines) {
+    m_.kind = Kind::Request;
+    d_.is_request = true;
+    d_.open(kRequest, 0, text_.size());
+    command_line(first);
+    while (std::optional<Line> l = lines.next()) body_line(*l);
+    // The object a request is about: its domain, else the name server it names.
+    m_.object = !domain_.empty() ? domain_ : first_name_server_;
+    if (m_.command != Command::Unknown) check_shape(first);
+    d_.close();
+    summarize();
+  }
+
+ private:
+  void command_line(const Line& l) {
+    std::string_view word = trim(l.text);
+    m_.command = command_from(word);
+    if (m_.command == Command::Unknown) {
+      // "add example.com": a known word with junk after it still tells what was meant.
+      size_t space = word.find_first_of(" \t");
+      if (space != std::string_view::npos && command_from(word.substr(0, space)) != Command::Unknown) {
+        m_.command = command_from(word.substr(0, space));
+        d_.problem(ProblemKind::Violation, at(word) + space, word.size() - space,
+                   "text after the command word (RFC 2832 4.1: the command line holds the command alone)");
+        word = word.substr(0, space);
+      }
+    }
+    if (m_.command == Command::Unknown) {
+      raw_word_ = word;
+      d_.add(kCommand, at(word), word.size(), word);
+      if (word.empty())
+        d_.problem(ProblemKind::Malformed, l.offset, l.length, "empty command line");
+      else
+        d_.problem(ProblemKind::Unknown, at(word), word.size(),
+                   "unknown command " + quoted(word) +
+                       " (RFC 2832 4.3 defines ADD, CHECK, DEL, DESCRIBE, MOD, QUIT, RENEW, SESSION, STATUS, "
+                       "TRANSFER; servers answer 500)");
+      return;
+    }
+    d_.add(kCommand, at(word), word.size(), command_name(m_.command));
+  }
+
+  void body_line(const Line& l) {
+    std::string_view t = trim(l.text);
+    if (t.empty()) {
+      d_.problem(ProblemKind::Violation, l.offset, l.length, "empty line inside a request");
+      return;
+    }
+    if (t.front() == '-') return option_line(l, t);
+    NameValue nv = split_line(t);
+    if (!nv.has_colon) {
+      d_.open(kAttribute, l.offset, l.length);
+      add_text(kAttrName, nv.name);
+      d_.close();
+      d_.problem(ProblemKind::Malformed, l.offset, l.length, "attribute line without ':' (expected Name:value)");
+      return;
+    }
+    if (iequals(nv.name, "EntityName")) return entity_line(l, nv.value);
+    attribute_line(l, nv);
+  }
+
+  void entity_line(const Line& l, std::string_view value) {
+    if (++entity_lines_ == 2)
+      d_.problem(ProblemKind::Violation, l.offset, l.length, "second EntityName line; the first one counts");
+    Entity e = iequals(value, kDomain) ? Entity::Domain
+               : iequals(value, kNameServerEntity) ? Entity::NameServer
+                                                    : Entity::Other;
+    std::string_view canonical = e == Entity::Domain ? kDomain : e == Entity::NameServer ? kNameServerEntity : value;
+    d_.add(kEntity, at(value), value.size(), canonical);
+    if (e == Entity::Other)
+      d_.problem(ProblemKind::Violation, at(value), value.size(),
+                 "EntityName " + quoted(value) + " is neither Domain nor NameServer (servers answer 502)");
+    if (entity_lines_ == 1) m_.entity = e;
+  }
+
+  void attribute_line(const Line& l, const NameValue& nv) {
+    const NamedItem* item = request_attribute(nv.name);
+    // MOD marks a value for removal with a trailing '=' (RFC 2832 4.3.5).
+    bool remove = !nv.value.empty() && nv.value.back() == '=';
+    std::string_view value = remove ? trim(nv.value.substr(0, nv.value.size() - 1)) : nv.value;
+
+    d_.open(kAttribute, l.offset, l.length);
+    add_text(kAttrName, nv.name);
+    add_text(item ? item->field : FieldId{kAttrValue}, value);
+    if (remove) d_.add(kAttrRemove, at(nv.value) + nv.value.size() - 1, 1, uint64_t{1});
+    d_.close();
+
+    if (remove && m_.command != Command::Mod)
+      d_.problem(ProblemKind::Violation, at(nv.value) + nv.value.size() - 1, 1,
+                 "value ending in '=' (removal) outside a MOD request");
+    if (!item) {
+      d_.problem(ProblemKind::Unknown, at(nv.name), nv.name.size(),
+                 "attribute " + quoted(nv.name) + " is not defined by RFC 2832 (servers answer 503)");
+      return;
+    }
+    ++attr_count_[bit_index(item->bit)];
+    attrs_seen_ |= item->bit;
+    if (item->bit == kAttrDomainName && domain_.empty()) domain_ = value;
+    if (item->bit == kAttrNameServer) {
+      if (first_name_server_.empty()) first_name_server_ = value;
+      ++name_servers_;
+    }
+  }
+
+  void option_line(const Line& l, std::string_view t) {
+    NameValue nv = split_line(t.substr(1));
+    const NamedItem* item = option(nv.name);
+    d_.open(kOption, l.offset, l.length);
+    add_text(kOptName, nv.name);
+    if (!nv.has_colon) {
+      d_.close();
+      d_.problem(ProblemKind::Malformed, l.offset, l.length, "option line without ':' (expected -Name:value)");
+      return;
+    }
+    option_value(item, nv);
+    d_.close();
+    if (!item) {
+      d_.problem(ProblemKind::Unknown, at(nv.name), nv.name.size(),
+                 "option -" + std::string(nv.name) + " is not defined by RFC 2832 (servers answer 501)");
+      return;
+    }
+    if (++opt_count_[bit_index(item->bit)] == 2)
+      d_.problem(ProblemKind::Violation, l.offset, l.length, std::string(item->spelled) + " given twice");
+    opts_seen_ |= item->bit;
+  }
+
+  void option_value(const NamedItem* item, const NameValue& nv) {
+    std::string_view v = nv.value;
+    if (!item) return add_text(kOptValue, v);
+    switch (item->bit) {
+      case kOptBitPeriod:
+      case kOptBitExpirationYear: {
+        uint64_t n = 0;
+        if (!parse_decimal(v, n)) {
+          add_text(kOptValue, v);
+          d_.problem(ProblemKind::Violation, at(v), v.size(),
+                     std::string(item->spelled) + " value " + quoted(v) + " is not a number (servers answer 506)");
+          return;
+        }
+        d_.add(item->field, at(v), v.size(), n);
+        if (item->bit == kOptBitPeriod) period_ = v;
+        return;
+      }
+      case kOptBitApprove:
+        approve_ = v;
+        if (!iequals(v, "Yes") && !iequals(v, "No"))
+          d_.problem(ProblemKind::Violation, at(v), v.size(), "-Approve must be Yes or No, not " + quoted(v));
+        break;
+      case kOptBitTarget:
+        target_ = v;
+        if (!iequals(v, "Protocol"))
+          d_.problem(ProblemKind::Unknown, at(v), v.size(),
+                     "DESCRIBE target " + quoted(v) + " (RFC 2832 4.3.4 defines only Protocol)");
+        break;
+      case kOptBitId:
+        m_.registrar_id = v;
+        break;
+      case kOptBitNewPassword:
+        m_.new_password = true;
+        break;
+      default:
+        break;
+    }
+    add_text(item->field, v);
+  }
+
+  // Entity, required/allowed/repeatable attributes and options per RFC 2832 4.3.x.
+  void check_shape(const Line& first) {
+    std::string upper(command_name(m_.command));
+    for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
+    std::string ref = " (RFC 2832 " + std::string(section_of(m_.command)) + ")";
+    auto violation = [&](std::string text) {
+      d_.problem(ProblemKind::Violation, first.offset, first.length, std::move(text) + ref);
+    };
+    if (takes_entity(m_.command) && m_.entity == Entity::None)
+      return violation(upper + " without an EntityName line (servers answer 508)");
+    if (!takes_entity(m_.command) && m_.entity != Entity::None)
+      violation(upper + " takes no EntityName line");
+    if (m_.entity == Entity::Other) return;
+    const Shape* s = shape_of(m_.command, takes_entity(m_.command) ? m_.entity : Entity::None);
+    if (!s)
+      return violation(upper + " is not defined for EntityName:" +
+                       std::string(m_.entity == Entity::Domain ? kDomain : kNameServerEntity));
+    std::string what = upper + (s->entity == Entity::Domain       ? " Domain"
+                                : s->entity == Entity::NameServer ? " NameServer"
+                                                                  : "");
+    for (uint8_t bit = 1; bit != 0 && bit <= kAttrStatus; bit = static_cast<uint8_t>(bit << 1)) {
+      std::string_view name = attribute_spelling(bit);
+      size_t count = attr_count_[bit_index(bit)];
+      if ((s->required_attrs & bit) && count == 0) violation(what + " without " + std::string(name) + " (504)");
+      if (count > 0 && !(s->allowed_attrs & bit)) violation(std::string(name) + " is not an attribute of " + what);
+      if (count > 1 && (s->allowed_attrs & bit) && !(s->repeatable_attrs & bit))
+        violation(std::string(name) + " appears " + std::to_string(count) + " times in " + what);
+    }
+    if (s->command == Command::Add && s->entity == Entity::Domain && name_servers_ > kMaxNameServers)
+      violation(std::to_string(name_servers_) + " name servers; at most 13 per domain");
+    for (uint8_t bit = 1; bit != 0 && bit <= kOptBitApprove; bit = static_cast<uint8_t>(bit << 1)) {
+      std::string_view name = option_spelling(bit);
+      bool seen = opts_seen_ & bit;
+      if ((s->required_opts & bit) && !seen) violation(what + " without " + std::string(name) + " (509)");
+      if (seen && !(s->allowed_opts & bit)) violation(std::string(name) + " is not an option of " + what + " (501)");
+    }
+  }
+
+  static std::string_view attribute_spelling(uint8_t bit) {
+    switch (bit) {
+      case kAttrDomainName: return "DomainName";
+      case kAttrNameServer: return "NameServer";
+      case kAttrNewNameServer: return "NewNameServer";
+      case kAttrIpAddress: return "IPAddress";
+      default: return "Status";
+    }
+  }
+  static std::string_view option_spelling(uint8_t bit) {
+    switch (bit) {
+      case kOptBitPeriod: return "-Period";
+      case kOptBitExpirationYear: return "-CurrentExpirationYear";
+      case kOptBitId: return "-Id";
+      case kOptBitPassword: return "-Password";
+      case kOptBitNewPassword: return "-NewPassword";
+      case kOptBitTarget: return "-Target";
+      default: return "-Approve";
+    }
+  }
+
+  // "add example.com", "session id=registrarA", "renew example.com period=9".
+  void summarize() {
+    if (m_.command != Command::Unknown) {
+      d_.name = std::string(command_name(m_.command));
+    } else {
+      d_.name.assign(raw_word_);
+      for (char& c : d_.name) c = lower(c);
+    }
+    std::string s = d_.name;
+    if (!m_.object.empty()) s.append(" ").append(m_.object);
+    if (!m_.registrar_id.empty()) s.append(" id=").append(m_.registrar_id);
+    if (m_.new_password) s.append(" (password change)");
+    if (!target_.empty()) s.append(" target=").append(target_);
+    if (!approve_.empty()) s.append(" approve=").append(approve_);
+    if (!period_.empty()) s.append(" period=").append(period_);
+    d_.summary = std::move(s);
+  }
+
+  std::string_view raw_word_;
+  size_t entity_lines_ = 0;
+  size_t attr_count_[8] = {};
+  size_t opt_count_[8] = {};
+  uint8_t attrs_seen_ = 0;
+  uint8_t opts_seen_ = 0;
+  size_t name_servers_ = 0;
+  std::string_view domain_, first_name_server_;
+  std::string_view period_, target_, approve_;
+};
+
+// ---------------------------------------------------------------------------------------------
+class ResponseDecoder : BlockDecoder {
+ public:
+  using BlockDecoder::BlockDecoder;
+
+  void run(const Line& first, BlockReader& lines) {
+    m_.kind = Kind::Response;
+    d_.is_response = true;
+    d_.open(kResponse, 0, text_.size());
+    std::string_view line = trim(first.text);
+    uint64_t code = 0;
+    parse_decimal(line.substr(0, 3), code);
+    m_.code = static_cast<uint16_t>(code);
+    d_.add(kCode, at(line), 3, code);
+    std::string_view description = trim(line.substr(3));
+    add_text(kText, description);
+    const char* meaning = response_meaning(code);
+    if (!meaning)
+      d_.problem(ProblemKind::Unknown, at(line), 3,
+                 "response code " + std::to_string(code) + " is not defined by RFC 2832 or RFC 3632");
+    if (description.empty())
+      d_.problem(ProblemKind::Violation, first.offset, first.length,
+                 "response line without a description (RFC 2832 4.2)");
+    while (std::optional<Line> l = lines.next()) attribute_line(*l);
+    d_.close();
+    d_.name = std::to_string(code);
+    d_.summary = d_.name + " " + (description.empty() && meaning ? std::string(meaning) : std::string(description));
+  }
+
+ private:
+  void attribute_line(const Line& l) {
+    std::string_view t = trim(l.text);
+    if (t.empty()) {
+      d_.problem(ProblemKind::Violation, l.offset, l.length, "empty line inside a response");
+      return;
+    }
+    NameValue nv = split_line(t);
+    d_.open(kAttribute, l.offset, l.length);
+    if (!nv.has_colon) {
+      add_text(kAttrValue, t);
+      d_.close();
+      d_.problem(ProblemKind::Malformed, l.offset, l.length, "response attribute line without ':'");
+      return;
+    }
+    const NamedItem* item = response_attribute(nv.name);
+    add_text(kAttrName, nv.name);
+    add_text(item ? item->field : FieldId{kAttrValue}, nv.value);
+    d_.close();
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// "<registry> RRP Server version x.y.z", more lines, "." — sent on connect.
+class GreetingDecoder : BlockDecoder {
+ public:
+  using BlockDecoder::BlockDecoder;
+
+  void run(const Line& first, BlockReader& lines) {
+    m_.kind = Kind::Greeting;
+    m_.greeting = trim(first.text);
+    d_.open(kGreeting, 0, text_.size());
+    bool identified = banner_line(first);
+    while (std::optional<Line> l = lines.next()) identified = banner_line(*l) || identified;
+    d_.close();
+    if (!identified)
+      d_.problem(ProblemKind::Violation, first.offset, first.length,
+                 "server block is neither a response (\"NNN text\") nor an \"RRP Server version\" greeting");
+    d_.name = "greeting";
+    d_.summary = "greeting " + std::string(m_.greeting);
+  }
+
+ private:
+  bool banner_line(const Line& l) {
+    std::string_view t = trim(l.text);
+    add_text(kGreetingLine, t);
+    if (identified_) return true;
+    size_t pos = ifind(t, "RRP Server");
+    if (pos == std::string_view::npos) return false;
+    identified_ = true;
+    std::string_view server = trim(t.substr(0, pos));
+    if (!server.empty()) add_text(kGreetingServer, server);
+    std::string_view rest = t.substr(pos + 10);
+    size_t v = ifind(rest, "version");
+    if (v != std::string_view::npos) {
+      std::string_view version = trim(rest.substr(v + 7));
+      version = version.substr(0, version.find_first_of(" \t"));
+      if (!version.empty()) add_text(kGreetingVersion, version);
+    }
+    return true;
+  }
+
+  bool identified_ = false;
+};
+
+}  // namespace
+
+Message parse(Bytes pdu, Direction dir, Decoded& d) {
+  Message m;
+  std::string_view text = as_text(pdu);
+  if (text.empty()) {
+    d.name = "empty";
+    d.summary = "empty block";
+    d.problem(ProblemKind::Malformed, 0, 0, "empty PDU");
+    return m;
+  }
+  check_text(text, d);
+  BlockReader lines(text);
+  std::optional<Line> first = lines.next();
+  if (!first) {
+    d.name = "empty";
+    d.summary = dir == Direction::ToServer ? "empty request" : "empty response";
+    d.problem(ProblemKind::Malformed, 0, text.size(), "\".\" terminator without a command or response line");
+  } else if (dir == Direction::ToServer) {
+    RequestDecoder(text, d, m).run(*first, lines);
+  } else if (is_code_line(trim(first->text))) {
+    ResponseDecoder(text, d, m).run(*first, lines);
+  } else {
+    GreetingDecoder(text, d, m).run(*first, lines);
+  }
+  lines.report(d);
+  return m;
+}
+
+Decoded decode(Bytes pdu, Direction dir) {
+  Decoded d;
+  parse(pdu, dir, d);
+  return d;
+}
+
+}  // namespace quartet::rrp

@@ -1,0 +1,38 @@
+// RRP decoder: one PDU (everything up to and including the "." line) into the
+// flat field list plus the few typed facts the session machine needs.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+// field.hpp (via decoded.hpp) before bytes.hpp: GCC's -Wshadow flags the
+// FieldType::Bytes enumerator when quartet::Bytes is already declared.
+#include "../common/decoded.hpp"
+#include "../common/bytes.hpp"
+#include "codes.hpp"
+
+namespace quartet::rrp {
+
+enum class Kind : uint8_t { Request, Response, Greeting, Empty };
+enum class Entity : uint8_t { None, Domain, NameServer, Other };
+
+// Views point into the decoded PDU.
+struct Message {
+  Kind kind = Kind::Empty;
+  Command command = Command::Unknown;  // Request
+  Entity entity = Entity::None;        // Request
+  uint16_t code = 0;                   // Response; 0 when the code line is malformed
+  std::string_view object;             // Request: first DomainName / NameServer value
+  std::string_view registrar_id;       // SESSION -Id
+  bool new_password = false;           // SESSION carries -NewPassword
+  std::string_view greeting;           // Greeting: its first line
+};
+
+// Decodes into `out` (fields, problems, name, summary) and returns the typed facts.
+// ToServer blocks are requests; ToClient blocks are responses when they open with
+// "NNN", otherwise the server's greeting banner.
+Message parse(Bytes pdu, Direction dir, Decoded& out);
+
+Decoded decode(Bytes pdu, Direction dir);
+
+}  // namespace quartet::rrp

@@ -1,0 +1,60 @@
+// The RRP field table: one entry per filterable item. The plugin prefixes "rrp.".
+//
+// Naming scheme: a group per protocol element ("request", "response", "greeting",
+// one "attribute" / "option" group per line) holding ".name" and ".value";
+// attributes and options the RFCs define get their own top-level or "option."
+// field instead of ".value" (rrp.domain_name, rrp.option.period), so that
+// rrp.domain_name == "example.com" matches requests and responses alike and a
+// password is never duplicated into a non-sensitive field.
+#pragma once
+
+#include <span>
+
+#include "../common/field.hpp"
+
+namespace quartet::rrp {
+
+enum Fid : FieldId {
+  kRequest,
+  kCommand,
+  kEntity,
+  kResponse,
+  kCode,
+  kText,
+  kGreeting,
+  kGreetingLine,
+  kGreetingServer,
+  kGreetingVersion,
+  kAttribute,
+  kAttrName,
+  kAttrValue,
+  kAttrRemove,
+  kDomainName,
+  kNameServer,
+  kNewNameServer,
+  kIpAddress,
+  kStatus,
+  kRegistrar,
+  kExpirationDate,
+  kTransferDate,
+  kCreatedDate,
+  kCreatedBy,
+  kUpdatedDate,
+  kUpdatedBy,
+  kProtocolVersion,
+  kOption,
+  kOptName,
+  kOptValue,
+  kOptPeriod,
+  kOptExpirationYear,
+  kOptId,
+  kOptPassword,
+  kOptNewPassword,
+  kOptTarget,
+  kOptApprove,
+  kFieldCount,
+};
+
+std::span<const FieldDef> fields();
+
+}  // namespace quartet::rrp

@@ -1,0 +1,122 @@
+#include "session.hpp"
+
+#include <utility>
+
+namespace quartet::rrp {
+namespace {
+
+void sequence(Transition& t, std::string text) {
+  t.problems.push_back({ProblemKind::Sequence, 0, 0, std::move(text)});
+}
+
+std::string upper(Command c) {
+  std::string s(command_name(c));
+  for (char& ch : s)
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+  return s;
+}
+
+}  // namespace
+
+std::string_view state_name(State s) {
+  switch (s) {
+    case State::PRE: return "PRE";
+    case State::WFR: return "WFR";
+    case State::WFC: return "WFC";
+    case State::EXE: return "EXE";
+    case State::DIS: return "DIS";
+  }
+  return "?";
+}
+
+Decoded RrpSession::decode(Direction dir, Bytes pdu) const { return rrp::decode(pdu, dir); }
+
+MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
+  MessageRecord r;
+  Message m = parse(pdu, dir, r.decoded);
+  Transition& t = r.transition;
+  if (state_ == State::DIS && m.kind != Kind::Empty)
+    sequence(t, "data after the session was closed (DIS)");
+  switch (m.kind) {
+    case Kind::Request: on_request(m, ts, index, t); break;
+    case Kind::Response: on_response(m, ts, t); break;
+    case Kind::Greeting: on_greeting(m, t); break;
+    case Kind::Empty: break;
+  }
+  return r;
+}
+
+void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
+  started_ = true;
+  if (state_ == State::DIS) return;  // nothing will answer it
+  if (!pending_.empty())
+    sequence(t, "request sent before the response to request #" + std::to_string(pending_.back().index) +
+                    " (RFC 2832 3: the client waits for each response)");
+  bool authenticated = state_ == State::WFC || state_ == State::EXE;
+  if (!authenticated && m.command != Command::Session && m.command != Command::Quit)
+    sequence(t, (m.command == Command::Unknown ? std::string("command") : upper(m.command)) +
+                    " before a successful SESSION (state " + std::string(state_name(state_)) + ")");
+  if (authenticated && m.command == Command::Session)
+    sequence(t, "SESSION on an already authenticated connection");
+  if (pending_.size() >= kMaxPending) pending_.pop_front();
+  pending_.push_back({index, ts, m.command, std::string(m.registrar_id)});
+  if (state_ == State::WFC) state_ = State::EXE;  // per command: no Phase event (see report)
+}
+
+void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
+  started_ = true;
+  if (state_ == State::DIS) return;
+  if (pending_.empty()) {
+    sequence(t, "response " + std::to_string(m.code) + " without an outstanding request");
+    if (closes_connection(m.code)) enter(State::DIS, "server closing (" + std::to_string(m.code) + ")", t);
+    return;
+  }
+  Pending req = std::move(pending_.front());
+  pending_.pop_front();
+  t.response_to = req.index;
+  if (ts >= req.ts) t.latency = ts - req.ts;
+
+  if (req.command == Command::Session && state_ != State::WFC && state_ != State::EXE)
+    return after_session_reply(req, m.code, t);
+  if (req.command == Command::Quit && m.code == 220) return enter(State::DIS, "QUIT acknowledged (220)", t);
+  if (closes_connection(m.code))
+    return enter(State::DIS, "server closing (" + std::to_string(m.code) + ")", t);
+  if (state_ == State::EXE && pending_.empty()) state_ = State::WFC;
+}
+
+// PRE/WFR: 200 authenticates; a first failure allows one retry (WFR), a second disconnects.
+void RrpSession::after_session_reply(const Pending& req, uint16_t code, Transition& t) {
+  if (code == 200)
+    return enter(State::WFC, "authenticated" + (req.registrar_id.empty() ? std::string() : " as " + req.registrar_id), t);
+  std::string why = "SESSION failed (" + std::to_string(code) + ")";
+  if (closes_connection(code)) return enter(State::DIS, why + ", server closing", t);
+  if (state_ == State::PRE) return enter(State::WFR, why + "; one retry left", t);
+  enter(State::DIS, why + " twice", t);
+}
+
+void RrpSession::on_greeting(const Message& m, Transition& t) {
+  if (started_) sequence(t, "server greeting after the session started");
+  else if (greeted_) sequence(t, "second server greeting");
+  greeted_ = true;
+  t.events.push_back({EventKind::Info, "server greeting: " + std::string(m.greeting)});
+}
+
+void RrpSession::enter(State s, std::string why, Transition& t) {
+  if (s == State::WFC && !pending_.empty()) s = State::EXE;  // a pipelined request is already waiting
+  state_ = s;
+  t.events.push_back({EventKind::Phase, std::string(state_name(s == State::EXE ? State::WFC : s)) + ": " + why});
+}
+
+std::vector<Problem> RrpSession::on_close() {
+  std::vector<Problem> out;
+  for (const Pending& p : pending_)
+    out.push_back({ProblemKind::Sequence, 0, 0,
+                   "request #" + std::to_string(p.index) + " (" + std::string(command_name(p.command)) +
+                       ") was never answered"});
+  pending_.clear();
+  return out;
+}
+
+std::unique_ptr<Session> new_session() { return std::make_unique<RrpSession>(); }
+
+}  // namespace quartet::rrp

@@ -1,0 +1,57 @@
+// The RRP session state machine of RFC 2832 section 3:
+//   PRE  waiting for connection and authentication (SESSION)
+//   WFR  first SESSION failed: one retry allowed
+//   WFC  authenticated, waiting for a command
+//   EXE  a command is being executed (a request awaits its response)
+//   DIS  disconnected: QUIT/220, a second failed SESSION, or a closing code
+// Requests and responses are paired in order (RRP has no transaction ids; the
+// client must wait for each response), which gives response_to and latency.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "codes.hpp"
+#include "decoder.hpp"  // before common/session.hpp: see the include note in decoder.hpp
+#include "../common/session.hpp"
+
+namespace quartet::rrp {
+
+enum class State : uint8_t { PRE, WFR, WFC, EXE, DIS };
+std::string_view state_name(State s);
+
+class RrpSession final : public Session {
+ public:
+  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override;
+  Decoded decode(Direction dir, Bytes pdu) const override;
+  std::vector<Problem> on_close() override;
+  std::string_view state() const override { return state_name(state_); }
+
+ private:
+  struct Pending {
+    uint64_t index;
+    TimeNs ts;
+    Command command;
+    std::string registrar_id;  // SESSION -Id, for the "authenticated as" event
+  };
+  // Unanswered requests kept at most; a client that never waits is reported long before.
+  static constexpr size_t kMaxPending = 256;
+
+  void on_request(const Message& m, TimeNs ts, uint64_t index, Transition& t);
+  void on_response(const Message& m, TimeNs ts, Transition& t);
+  void on_greeting(const Message& m, Transition& t);
+  void after_session_reply(const Pending& req, uint16_t code, Transition& t);
+  void enter(State s, std::string why, Transition& t);
+
+  State state_ = State::PRE;
+  std::deque<Pending> pending_;
+  bool started_ = false;  // a request or response has been seen
+  bool greeted_ = false;
+};
+
+std::unique_ptr<Session> new_session();
+
+}  // namespace quartet::rrp

@@ -1,0 +1,68 @@
+// Small text predicates for RRP's 7-bit ASCII lines (RFC 2832 section 1).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace quartet::rrp {
+
+// Printable 7-bit ASCII plus TAB; CR and LF are handled by the line scanner.
+inline bool is_text_byte(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return (u >= 0x20 && u < 0x7f) || c == '\t';
+}
+inline bool is_line_byte(char c) { return is_text_byte(c) || c == '\r' || c == '\n'; }
+
+inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Attribute names are matched loosely because servers spell the same name
+// "registration expiration date", "RegistrationExpirationDate" or "ipAddress":
+// case is ignored and so are spaces, '_' and '-' in the wire name. `key` is
+// lowercase without separators.
+inline bool loose_equals(std::string_view wire, std::string_view key) {
+  size_t k = 0;
+  for (char c : wire) {
+    if (c == ' ' || c == '_' || c == '-' || c == '\t') continue;
+    if (k >= key.size() || lower(c) != key[k]) return false;
+    ++k;
+  }
+  return k == key.size();
+}
+
+// Case-insensitive "does s start with prefix".
+inline bool istarts_with(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (lower(s[i]) != lower(prefix[i])) return false;
+  return true;
+}
+
+// Case-insensitive search; npos when absent.
+inline size_t ifind(std::string_view s, std::string_view needle) {
+  if (needle.size() > s.size()) return std::string_view::npos;
+  for (size_t i = 0; i + needle.size() <= s.size(); ++i)
+    if (istarts_with(s.substr(i), needle)) return i;
+  return std::string_view::npos;
+}
+
+// A decimal number of at most `max_digits` digits (so it cannot overflow).
+inline bool parse_decimal(std::string_view s, uint64_t& out, size_t max_digits = 9) {
+  if (s.empty() || s.size() > max_digits) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  out = v;
+  return true;
+}
+
+// "NNN" followed by a space, a tab or the end of the line: an RRP response line.
+inline bool is_code_line(std::string_view line) {
+  if (line.size() < 3) return false;
+  for (size_t i = 0; i < 3; ++i)
+    if (line[i] < '0' || line[i] > '9') return false;
+  return line.size() == 3 || line[3] == ' ' || line[3] == '\t';
+}
+
+}  // namespace quartet::rrp

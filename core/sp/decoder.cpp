@@ -1,0 +1,272 @@
+#include "decoder.hpp"
+
+#include <cstdio>
+#include <string>
+
+#include "fields.hpp"
+#include "framer.hpp"
+#include "types.hpp"
+
+namespace quartet::sp {
+namespace {
+
+constexpr uint32_t kFinalBit = 0x80000000u;
+constexpr size_t kPreviewChars = 24;
+
+std::string hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+std::string hex16(uint16_t v) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%04x", v);
+  return buf;
+}
+
+// Text when every byte is printable ASCII or common white space; a single
+// trailing NUL (C strings sent with strlen + 1, as in many nanomsg examples) is
+// left out of the text. Empty bodies have no text.
+std::optional<std::string_view> printable_text(Bytes body) {
+  std::string_view t = as_text(body);
+  if (!t.empty() && t.back() == '\0') t.remove_suffix(1);
+  if (t.empty()) return std::nullopt;
+  for (char c : t) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 || u > 0x7e) && c != '\t' && c != '\r' && c != '\n') return std::nullopt;
+  }
+  return t;
+}
+
+// ` 12 bytes "hello"` for the summary.
+std::string describe_body(Bytes body) {
+  // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on " " + std::string&&.
+  std::string s(" ");
+  s += std::to_string(body.size());
+  s += body.size() == 1 ? " byte" : " bytes";
+  if (auto t = printable_text(body)) {
+    s += " \"";
+    for (char c : t->substr(0, kPreviewChars)) s += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
+    s += t->size() > kPreviewChars ? "...\"" : "\"";
+  }
+  return s;
+}
+
+void add_body(Decoded& d, size_t offset, Bytes body) {
+  d.add(kBody, offset, body.size());
+  if (auto t = printable_text(body)) d.add(kBodyText, offset, t->size(), *t);
+}
+
+Decoded decode_header(Bytes pdu) {
+  Decoded d;
+  d.name = "header";
+  d.open(kHeader, 0, pdu.size() < kHeaderBytes ? pdu.size() : kHeaderBytes);
+  if (pdu.size() >= 3) d.add(kMagic, 0, 3);
+  auto h = parse_header(pdu);
+  if (!h) {
+    d.close();
+    d.summary = "SP header (truncated)";
+    d.problem(ProblemKind::Malformed, 0, pdu.size(),
+              "SP connection header truncated: " + std::to_string(pdu.size()) + " of 8 bytes");
+    return d;
+  }
+  d.add(kVersion, 3, 1, uint64_t{h->version});
+  d.add(kType, 4, 2, uint64_t{h->type});
+  d.add(kProtocolId, 4, 2, uint64_t{h->type} >> 4);
+  d.add(kRole, 4, 2, uint64_t{h->type} & 0xfu);
+  d.add(kReserved, 6, 2, uint64_t{h->reserved});
+  d.close();
+
+  const char* type_name = name_of(endpoint_type_names(), h->type);
+  d.summary = "SP header " + (type_name ? std::string(type_name) : "type " + hex16(h->type));
+  if (pdu.size() > kHeaderBytes)
+    d.problem(ProblemKind::Malformed, kHeaderBytes, pdu.size() - kHeaderBytes,
+              std::to_string(pdu.size() - kHeaderBytes) + " bytes after the 8-byte SP header");
+  if (h->version != 0)
+    d.problem(ProblemKind::Unknown, 3, 1,
+              "SP header version " + std::to_string(h->version) +
+                  " is unknown (only 0 exists); the peer closes the connection");
+  if (!type_name) {
+    uint16_t proto = static_cast<uint16_t>(h->type >> 4);
+    d.problem(ProblemKind::Unknown, 4, 2,
+              "endpoint type " + hex16(h->type) + " is no SP socket type nanomsg or nng define" +
+                  (proto >= kFirstLocalProtocolId ? " (protocol id in the local/experimental range)" : ""));
+  }
+  if (h->reserved != 0)
+    d.problem(ProblemKind::Violation, 6, 2,
+              "reserved header bytes are " + hex16(h->reserved) +
+                  ", must be zero; the peer closes the connection (sp-tcp-mapping-01 section 2)");
+  return d;
+}
+
+// REQ/REP/SURVEYOR/RESPONDENT: the backtrace, then the body. Returns the body
+// offset within the PDU, or nullopt when there is no body to show.
+std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const EndpointInfo& sender,
+                                       std::string& summary_id, size_t& devices) {
+  const bool request_ids = std::string_view(sender.id_kind) == "request";
+  Backtrace bt = scan_backtrace(payload);
+  d.open(kBacktrace, kLengthBytes, bt.terminated ? bt.stack.size() : payload.size());
+  // Bounded: at most kMaxTtl hop fields, whatever the message claims.
+  size_t shown_hops = 0;
+  size_t hop_words = bt.terminated ? bt.words - 1 : payload.size() / 4;
+  for (size_t i = 0; i < hop_words && shown_hops < kMaxTtl; ++i, ++shown_hops)
+    d.add(kBacktraceHop, kLengthBytes + 4 * i, 4, uint64_t{be32(payload, 4 * i)});
+  if (bt.terminated)
+    d.add(request_ids ? kRequestId : kSurveyId, kLengthBytes + 4 * (bt.words - 1), 4, uint64_t{bt.id});
+  d.close();
+
+  if (!bt.terminated) {
+    d.problem(ProblemKind::Malformed, kLengthBytes, payload.size(),
+              payload.size() < 4
+                  ? std::string("message too short for the 32-bit ") + sender.id_kind +
+                        " id; the receiver closes the connection"
+                  : std::string("backtrace never ends: no 32-bit word with the top bit set (") +
+                        sender.id_kind + " id) in the message; the receiver closes the connection");
+    return std::nullopt;
+  }
+  devices = bt.words - 1;
+  summary_id = std::string(" id=") + hex32(bt.id);
+  if (bt.words > kMaxTtl)
+    d.problem(ProblemKind::Violation, kLengthBytes, bt.stack.size(),
+              "backtrace of " + std::to_string(bt.words) + " words exceeds the maximum TTL of " +
+                  std::to_string(kMaxTtl) + "; receivers drop the message");
+  return kLengthBytes + bt.stack.size();
+}
+
+// Old surveyor (0x60/0x61): "without the backtrace headers" (sp-surveyor-01
+// section 8). The old nanomsg surveyor kept a 32-bit survey id in front of the
+// body with no top-bit rule; we show that word as the survey id.
+std::optional<size_t> decode_legacy_id(Decoded& d, Bytes payload, std::string& summary_id) {
+  if (payload.size() < 4) {
+    d.problem(ProblemKind::Malformed, kLengthBytes, payload.size(),
+              "message too short for the 32-bit survey id");
+    return std::nullopt;
+  }
+  uint32_t id = be32(payload, 0);
+  d.add(kSurveyId, kLengthBytes, 4, uint64_t{id});
+  summary_id = " id=" + hex32(id);
+  return kLengthBytes + 4;
+}
+
+// PAIR v1: one word, low byte = hop count (nng closes the pipe when the upper
+// 24 bits are not zero and drops messages with more hops than its TTL).
+std::optional<size_t> decode_hop_count(Decoded& d, Bytes payload, std::string& summary_hops) {
+  if (payload.size() < 4) {
+    d.problem(ProblemKind::Malformed, kLengthBytes, payload.size(),
+              "PAIR v1 message too short for its 32-bit hop count; nng closes the connection");
+    return std::nullopt;
+  }
+  uint32_t word = be32(payload, 0);
+  uint32_t hops = word & 0xffu;
+  d.add(kHops, kLengthBytes, 4, uint64_t{hops});
+  d.add(kHopsReserved, kLengthBytes, 4, uint64_t{word >> 8});
+  summary_hops = " hops=" + std::to_string(hops);
+  if (word >> 8)
+    d.problem(ProblemKind::Malformed, kLengthBytes, 4,
+              "PAIR v1 header " + hex32(word) +
+                  ": bits above the hop count must be zero; nng closes the connection");
+  else if (hops == 0)
+    d.problem(ProblemKind::Violation, kLengthBytes + 3, 1,
+              "PAIR v1 hop count 0: every sender counts itself (1 on a direct link)");
+  else if (hops > kMaxTtl)
+    d.problem(ProblemKind::Violation, kLengthBytes + 3, 1,
+              "PAIR v1 hop count " + std::to_string(hops) + " exceeds the maximum TTL of " +
+                  std::to_string(kMaxTtl) + "; nng drops the message");
+  return kLengthBytes + 4;
+}
+
+Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
+  Decoded d;
+  d.name = "MSG";
+  if (pdu.size() < kLengthBytes) {
+    d.summary = "SP message (truncated)";
+    d.problem(ProblemKind::Malformed, 0, pdu.size(),
+              "SP message shorter than its 8-byte length field");
+    return d;
+  }
+  uint64_t declared = be64(pdu, 0);
+  Bytes payload = message_payload(pdu);
+  d.add(kLength, 0, kLengthBytes, declared);
+  if (declared > payload.size())
+    d.problem(ProblemKind::Malformed, 0, kLengthBytes,
+              "message truncated: length says " + std::to_string(declared) + " bytes, " +
+                  std::to_string(payload.size()) + " present");
+  else if (pdu.size() > kLengthBytes + declared)
+    d.problem(ProblemKind::Malformed, kLengthBytes + payload.size(),
+              pdu.size() - kLengthBytes - payload.size(),
+              std::to_string(pdu.size() - kLengthBytes - payload.size()) +
+                  " bytes after the message end");
+
+  const EndpointInfo* sender = sender_type ? endpoint_info(*sender_type) : nullptr;
+  if (!sender) {
+    // Sender unknown (no header seen, or a type we do not know): the protocol
+    // header cannot be told from the body, so the payload is shown whole.
+    d.add(kPayload, kLengthBytes, payload.size());
+    d.summary = "SP message" + describe_body(payload);
+    return d;
+  }
+
+  d.name = sender->message_name;
+  d.is_request = sender->sends_requests;
+  d.is_response = sender->sends_responses;
+  if (sender->never_sends)
+    d.problem(ProblemKind::Violation, 0, pdu.size(),
+              std::string(sender->name) + " sockets never send messages");
+
+  std::string id_text, hops_text;
+  size_t devices = 0;
+  std::optional<size_t> body_at;
+  switch (sender->header) {
+    case MessageHeader::None: body_at = kLengthBytes; break;
+    case MessageHeader::Backtrace:
+      body_at = decode_backtrace(d, payload, *sender, id_text, devices);
+      break;
+    case MessageHeader::LegacyId: body_at = decode_legacy_id(d, payload, id_text); break;
+    case MessageHeader::HopCount: body_at = decode_hop_count(d, payload, hops_text); break;
+  }
+  d.summary = d.name + id_text + hops_text;
+  if (devices) d.summary += " via " + std::to_string(devices) + (devices == 1 ? " device" : " devices");
+  if (body_at) {
+    Bytes body = pdu.subspan(*body_at, kLengthBytes + payload.size() - *body_at);
+    add_body(d, *body_at, body);
+    d.summary += describe_body(body);
+  } else {
+    d.summary += " (malformed)";
+  }
+  return d;
+}
+
+}  // namespace
+
+std::optional<ConnectionHeader> parse_header(Bytes pdu) {
+  if (pdu.size() < kHeaderBytes || !looks_like_header(pdu)) return std::nullopt;
+  return ConnectionHeader{be8(pdu, 3), be16(pdu, 4), be16(pdu, 6)};
+}
+
+Bytes message_payload(Bytes pdu) {
+  if (pdu.size() < kLengthBytes) return {};
+  uint64_t declared = be64(pdu, 0);
+  size_t present = pdu.size() - kLengthBytes;
+  return pdu.subspan(kLengthBytes, declared < present ? static_cast<size_t>(declared) : present);
+}
+
+Backtrace scan_backtrace(Bytes payload) {
+  Backtrace bt;
+  for (size_t off = 0; off + 4 <= payload.size(); off += 4) {
+    ++bt.words;
+    uint32_t w = be32(payload, off);
+    if (w & kFinalBit) {
+      bt.terminated = true;
+      bt.id = w;
+      bt.stack = payload.first(off + 4);
+      return bt;
+    }
+  }
+  return bt;
+}
+
+Decoded decode_pdu(Bytes pdu, std::optional<uint16_t> sender_type) {
+  return looks_like_header(pdu) ? decode_header(pdu) : decode_message(pdu, sender_type);
+}
+
+}  // namespace quartet::sp

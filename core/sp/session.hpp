@@ -1,0 +1,67 @@
+// The SP session machine: header exchange and compatibility, then
+// request/reply and survey/response matching by backtrace, message counts.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+// field.hpp before session.hpp: its FieldType::Bytes would otherwise trip
+// -Wshadow against the quartet::Bytes alias that session.hpp declares first.
+#include "../common/field.hpp"
+#include "../common/session.hpp"
+
+namespace quartet::sp {
+
+class SpSession final : public Session {
+ public:
+  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override;
+  Decoded decode(Direction dir, Bytes pdu) const override;
+  std::vector<Problem> on_close() override;
+  // "awaiting headers", "header exchange", "data", "incompatible", "rejected".
+  std::string_view state() const override;
+
+  // For the analyzer's cross-connection views (pub/sub fan-out, survey
+  // aggregation): what each side announced and how many messages it sent.
+  std::optional<uint16_t> endpoint_type(Direction dir) const { return side(dir).type; }
+  uint64_t messages(Direction dir) const { return side(dir).messages; }
+
+  // The type whose message headers apply to what `dir` sends: its own header,
+  // else the only type its peer accepts (capture started after the headers).
+  std::optional<uint16_t> sender_type(Direction dir) const;
+
+ private:
+  enum class Phase : uint8_t { AwaitingHeaders, HeaderExchange, Data, Incompatible, Rejected };
+  struct Side {
+    std::optional<uint16_t> type;  // from its header
+    bool header_seen = false;
+    bool header_acceptable = false;
+    bool reported_headerless = false;
+    uint64_t messages = 0;
+  };
+  // A request or survey waiting for answers, keyed by its whole backtrace
+  // (device hops + id), which every answer echoes byte for byte.
+  struct Outstanding {
+    uint64_t index;
+    TimeNs ts;
+    uint32_t id;
+    uint64_t answers = 0;
+  };
+
+  Side& side(Direction d) { return sides_[d == Direction::ToServer ? 0 : 1]; }
+  const Side& side(Direction d) const { return sides_[d == Direction::ToServer ? 0 : 1]; }
+  void on_header(Direction dir, Bytes pdu, Transition& t);
+  void on_message(Direction dir, Bytes pdu, const Decoded& d, TimeNs ts, uint64_t index,
+                  Transition& t);
+  void match(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, Transition& t);
+
+  std::array<Side, 2> sides_;
+  Phase phase_ = Phase::AwaitingHeaders;
+  bool reported_after_close_ = false;
+  std::map<std::string, Outstanding> requests_;  // REQ: removed when answered
+  std::map<std::string, Outstanding> surveys_;   // SURVEYOR: kept (several responses)
+};
+
+}  // namespace quartet::sp

@@ -1,0 +1,344 @@
+// Drives the TCP reassembler with crafted segment sequences and checks the
+// exact byte streams, gaps, warnings and close reasons it reports.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "net/tcp_reassembler.hpp"
+#include "recording_sink.hpp"
+
+namespace quartet::analyzer::net {
+namespace {
+
+using test::RecordingSink;
+constexpr TimeNs kMs = 1'000'000;
+
+Endpoint ep(uint8_t last, uint16_t port) {
+  Endpoint e;
+  e.addr = {10, 0, 0, last};
+  e.port = port;
+  return e;
+}
+
+// One connection between 10.0.0.1:40000 (client) and 10.0.0.2:3288 (server);
+// sequence numbers are given as offsets from each side's ISN + 1.
+struct Conn {
+  RecordingSink sink;
+  TcpReassembler r;
+  uint32_t cisn, sisn;
+  explicit Conn(TcpConfig cfg = {}, uint32_t client_isn = 1000, uint32_t server_isn = 5000)
+      : r(sink, std::move(cfg)), cisn(client_isn), sisn(server_isn) {}
+
+  void send(bool client, uint8_t flags, uint32_t seq_off, uint32_t ack_off, std::string_view data,
+            TimeNs ts, uint32_t missing = 0) {
+    TcpPacket p;
+    p.src = client ? ep(1, 40000) : ep(2, 3288);
+    p.dst = client ? ep(2, 3288) : ep(1, 40000);
+    const uint32_t own = client ? cisn : sisn;
+    const uint32_t peer = client ? sisn : cisn;
+    p.seg.sport = p.src.port;
+    p.seg.dport = p.dst.port;
+    p.seg.flags = flags;
+    p.seg.seq = (flags & kSyn) ? own : own + 1 + seq_off;
+    p.seg.ack = peer + 1 + ack_off;
+    p.seg.payload = as_bytes(data);
+    p.seg.missing = missing;
+    p.ts = ts;
+    r.on_segment(p);
+  }
+  void c(uint32_t seq, uint32_t ack, std::string_view d, TimeNs ts = 0, uint8_t fl = kAck) { send(true, fl, seq, ack, d, ts); }
+  void s(uint32_t seq, uint32_t ack, std::string_view d, TimeNs ts = 0, uint8_t fl = kAck) { send(false, fl, seq, ack, d, ts); }
+  void handshake(TimeNs ts = 0) {
+    send(true, kSyn, 0, 0, "", ts);
+    send(false, kSyn | kAck, 0, 0, "", ts + kMs);
+    send(true, kAck, 0, 0, "", ts + 2 * kMs);
+  }
+};
+
+TEST(TcpReassembler, HandshakeRequestResponseFinClose) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "hello", 3 * kMs, kAck | kPsh);
+  k.s(0, 5, "world!", 4 * kMs, kAck | kPsh);
+  k.c(5, 6, "", 5 * kMs, kAck | kFin);
+  k.s(6, 6, "", 6 * kMs, kAck | kFin);
+  k.c(6, 7, "", 7 * kMs);  // final ACK: absorbed by the closed flow
+  EXPECT_EQ(k.sink.joined(), "C:hello|S:world!|C:fin|S:fin|close 1 Fin C");
+  ASSERT_EQ(k.sink.opened.size(), 1u);
+  EXPECT_EQ(k.sink.opened[0].roles, RoleSource::Handshake);
+  EXPECT_EQ(k.sink.opened[0].client.port, 40000);
+  EXPECT_EQ(k.sink.opened[0].server.port, 3288);
+  ASSERT_EQ(k.sink.states.size(), 1u);
+  EXPECT_TRUE(k.sink.states[0].handshake_seen);
+  EXPECT_EQ(k.sink.states[0].bytes[0], 5u);
+  EXPECT_EQ(k.sink.states[0].bytes[1], 6u);
+  EXPECT_EQ(k.sink.zeek[0], "SF");
+  EXPECT_EQ(k.r.stats().packets_after_close, 1u);
+  EXPECT_EQ(k.r.open_flows(), 0u);
+}
+
+TEST(TcpReassembler, ReorderedSegmentsDeliveredInOrder) {
+  Conn k;
+  k.handshake();
+  k.c(6, 0, "ghi", 3 * kMs);
+  k.c(3, 0, "def", 4 * kMs);
+  EXPECT_EQ(k.sink.stream[0], "");
+  k.c(0, 0, "abc", 5 * kMs);
+  EXPECT_EQ(k.sink.joined(), "C:abc|C:def|C:ghi");
+  EXPECT_EQ(k.r.buffered_bytes(), 0u);
+}
+
+TEST(TcpReassembler, DuplicatesAndRetransmissionsDropped) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "abcd", 3 * kMs);
+  k.c(0, 0, "abcd", 4 * kMs);
+  k.c(2, 0, "cdef", 5 * kMs);  // half old: only "ef" is new
+  EXPECT_EQ(k.sink.joined(), "C:abcd|C:ef");
+  EXPECT_EQ(k.r.stats().retransmitted, 1u);
+}
+
+TEST(TcpReassembler, OverlapWithDifferentBytesFirstWinsAndWarns) {
+  Conn k;
+  k.handshake();
+  k.c(3, 0, "XYZ", 3 * kMs);       // buffered first
+  k.c(0, 0, "abcDEF", 4 * kMs);    // overlaps it with other bytes
+  EXPECT_EQ(k.sink.stream[0], "abcXYZ");
+  EXPECT_EQ(k.sink.joined(), "warn C overlap with different bytes at seq 1004 (first kept)|C:abc|C:XYZ");
+  EXPECT_EQ(k.r.stats().overlaps_differing, 1u);
+}
+
+TEST(TcpReassembler, OverlapWithSameBytesIsSilent) {
+  Conn k;
+  k.handshake();
+  k.c(3, 0, "def", 3 * kMs);
+  k.c(0, 0, "abcdefg", 4 * kMs);
+  EXPECT_EQ(k.sink.stream[0], "abcdefg");
+  EXPECT_EQ(k.r.stats().overlaps_differing, 0u);
+}
+
+TEST(TcpReassembler, GapProvenByAckAfterWait) {
+  Conn k;
+  k.handshake();
+  k.c(5, 0, "world", 10 * kMs);      // bytes 0..5 were never captured
+  k.s(0, 10, "", 20 * kMs);          // the server has them all
+  EXPECT_EQ(k.sink.stream[0], "");   // within the wait: maybe only reordered
+  k.s(0, 10, "", 2000 * kMs);        // a second later: they are lost
+  EXPECT_EQ(k.sink.joined(), "C:gap 5|C:world");
+  EXPECT_EQ(k.r.stats().missing_bytes, 5u);
+}
+
+TEST(TcpReassembler, UnackedHoleWaitsForHoleTimeout) {
+  TcpConfig cfg;
+  cfg.hole_timeout = 3 * kSecond;
+  Conn k(cfg);
+  k.handshake();
+  k.c(4, 0, "late", 10 * kMs);
+  k.r.tick(2 * kSecond);
+  EXPECT_EQ(k.sink.stream[0], "");
+  k.r.tick(4 * kSecond);
+  EXPECT_EQ(k.sink.joined(), "C:gap 4|C:late");
+}
+
+TEST(TcpReassembler, SequenceWrapAround) {
+  Conn k({}, 0xFFFFFFF0u, 0x7FFFFFFFu);
+  k.handshake();
+  // Client bytes 0..30 cross the 2^32 boundary at offset 15.
+  k.c(20, 0, "uvwxyz0123", 3 * kMs);
+  k.c(10, 0, "klmnopqrst", 4 * kMs);
+  k.c(0, 0, "abcdefghij", 5 * kMs);
+  k.s(0, 30, "ok", 6 * kMs);
+  EXPECT_EQ(k.sink.stream[0], "abcdefghijklmnopqrstuvwxyz0123");
+  EXPECT_EQ(k.sink.stream[1], "ok");
+  EXPECT_EQ(k.r.stats().gaps, 0u);
+}
+
+TEST(TcpReassembler, ResetMidMessageFlushesWithGap) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "abc", 3 * kMs);
+  k.c(5, 0, "fgh", 4 * kMs);        // bytes 3..5 missing
+  k.s(0, 3, "", 5 * kMs, kRst | kAck);
+  EXPECT_EQ(k.sink.joined(), "C:abc|C:gap 2|C:fgh|close 1 Reset S");
+  EXPECT_EQ(k.sink.zeek[0], "RSTR");
+  EXPECT_EQ(k.sink.states[0].missing[0], 2u);
+  EXPECT_EQ(k.r.buffered_bytes(), 0u);
+}
+
+TEST(TcpReassembler, MidStreamPickupGuessesRolesFromPorts) {
+  RecordingSink sink;
+  TcpReassembler r(sink);
+  TcpPacket p;
+  p.src = ep(2, 3288);
+  p.dst = ep(1, 50000);
+  p.seg.sport = 3288;
+  p.seg.dport = 50000;
+  p.seg.flags = kAck | kPsh;
+  p.seg.seq = 777;
+  p.seg.ack = 999;
+  p.seg.payload = as_bytes("resp");
+  r.on_segment(p);
+  std::swap(p.src, p.dst);
+  p.seg.sport = 50000;
+  p.seg.dport = 3288;
+  p.seg.seq = 999;
+  p.seg.ack = 781;
+  p.seg.payload = as_bytes("next");
+  p.ts = kMs;
+  r.on_segment(p);
+  r.finish();
+  ASSERT_EQ(sink.opened.size(), 1u);
+  EXPECT_EQ(sink.opened[0].roles, RoleSource::PortGuess);
+  EXPECT_EQ(sink.opened[0].client.port, 50000);
+  EXPECT_EQ(sink.opened[0].server.port, 3288);
+  EXPECT_FALSE(sink.opened[0].handshake_seen);
+  EXPECT_EQ(sink.joined(), "S:resp|C:next|close 1 EndOfCapture C");
+  EXPECT_TRUE(sink.states[0].midstream);
+  EXPECT_EQ(sink.zeek[0], "OTH");
+}
+
+TEST(TcpReassembler, ConfiguredServerPortBeatsLowerPort) {
+  TcpConfig cfg;
+  cfg.server_ports = {4001};
+  RecordingSink sink;
+  TcpReassembler r(sink, cfg);
+  TcpPacket p;
+  p.src = ep(1, 4001);
+  p.dst = ep(2, 2000);
+  p.seg.sport = 4001;
+  p.seg.dport = 2000;
+  p.seg.flags = kAck;
+  p.seg.payload = as_bytes("x");
+  r.on_segment(p);
+  EXPECT_EQ(sink.opened.at(0).server.port, 4001);
+}
+
+TEST(TcpReassembler, ResponseNeverBeforeTheRequestItAcknowledges) {
+  Conn k;
+  k.handshake();
+  // Capture timestamps disagree: the response is recorded first.
+  k.s(0, 3, "RSP", 3 * kMs);
+  k.c(0, 0, "REQ", 4 * kMs);
+  EXPECT_EQ(k.sink.joined(), "C:REQ|S:RSP");
+  EXPECT_EQ(k.r.stats().causal_holds, 1u);
+}
+
+TEST(TcpReassembler, HeldResponseReleasedWhenRequestWasLost) {
+  Conn k;
+  k.handshake();
+  k.s(0, 3, "RSP", 3 * kMs);   // acknowledges 3 client bytes the capture never saw
+  EXPECT_EQ(k.sink.stream[1], "");
+  k.r.tick(2 * kSecond);
+  EXPECT_EQ(k.sink.joined(), "C:gap 3|S:RSP");
+}
+
+TEST(TcpReassembler, SnaplenCutSegmentCountsMissingBytes) {
+  Conn k;
+  k.handshake();
+  k.send(true, kAck, 0, 0, "ab", 3 * kMs, 3);  // 5 bytes on the wire, 2 captured
+  k.c(5, 0, "fg", 4 * kMs);
+  EXPECT_EQ(k.sink.joined(), "C:ab|C:gap 3|C:fg");
+}
+
+TEST(TcpReassembler, FinBehindAHoleWaitsThenReportsGap) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "ab", 3 * kMs);
+  k.c(4, 0, "ef", 4 * kMs, kAck | kFin);
+  EXPECT_EQ(k.sink.joined(), "C:ab");
+  k.r.finish();
+  EXPECT_EQ(k.sink.joined(), "C:ab|C:gap 2|C:ef|C:fin|close 1 EndOfCapture C");
+  EXPECT_EQ(k.sink.zeek[0], "S2");
+}
+
+TEST(TcpReassembler, PerFlowBufferLimitFlushesWithGapAndBoundsMemory) {
+  TcpConfig cfg;
+  cfg.flow_buffer_limit = 64 * 1024;
+  Conn k(cfg);
+  k.handshake();
+  const std::string block(1000, 'x');
+  uint64_t max_buffered = 0;
+  for (uint32_t i = 0; i < 100; ++i) {  // 100 KB after a 10-byte hole
+    k.c(10 + i * 1000, 0, block, 3 * kMs);
+    max_buffered = std::max(max_buffered, k.r.buffered_bytes());
+  }
+  EXPECT_LE(max_buffered, cfg.flow_buffer_limit);
+  EXPECT_EQ(k.r.stats().flow_limit_flushes, 1u);
+  ASSERT_GE(k.sink.events.size(), 3u);
+  EXPECT_EQ(k.sink.events[1].rfind("warn C per-flow reassembly buffer limit of 65536 bytes reached", 0), 0u);
+  EXPECT_EQ(k.sink.events[2], "C:gap 10");
+  k.r.finish();
+  EXPECT_EQ(k.sink.stream[0], std::string(100000, 'x'));
+}
+
+TEST(TcpReassembler, TotalBufferLimitAcrossFlows) {
+  TcpConfig cfg;
+  cfg.flow_buffer_limit = 64 * 1024;
+  cfg.total_buffer_limit = 100 * 1024;
+  RecordingSink sink;
+  TcpReassembler r(sink, cfg);
+  const std::string block(1000, 'y');
+  uint64_t max_buffered = 0;
+  for (uint16_t flow = 0; flow < 4; ++flow) {
+    for (uint32_t i = 0; i < 40; ++i) {
+      TcpPacket p;
+      p.src = ep(1, static_cast<uint16_t>(40000 + flow));
+      p.dst = ep(2, 80);
+      p.seg.sport = p.src.port;
+      p.seg.dport = 80;
+      p.seg.flags = kAck;
+      p.seg.seq = 100 + (i == 0 ? 0 : 50 + i * 1000);  // a hole after the first packet
+      p.seg.payload = as_bytes(block);
+      r.on_segment(p);
+      max_buffered = std::max(max_buffered, r.buffered_bytes());
+    }
+  }
+  EXPECT_LE(max_buffered, cfg.total_buffer_limit);
+  EXPECT_GE(r.stats().total_limit_flushes, 1u);
+}
+
+TEST(TcpReassembler, IdleFlowsExpire) {
+  TcpConfig cfg;
+  cfg.idle_timeout = 60 * kSecond;
+  Conn k(cfg);
+  k.handshake();
+  k.c(0, 0, "hi", 3 * kMs);
+  k.r.tick(30 * kSecond);
+  EXPECT_EQ(k.r.open_flows(), 1u);
+  k.r.tick(61 * kSecond);
+  EXPECT_EQ(k.r.open_flows(), 0u);
+  EXPECT_EQ(k.sink.joined(), "C:hi|close 1 Idle C");
+  EXPECT_EQ(k.sink.zeek[0], "S1");
+}
+
+TEST(TcpReassembler, PortReuseAfterCloseOpensNewFlow) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "", kMs, kRst);
+  k.cisn = 90000;
+  k.handshake(10 * kMs);
+  k.c(0, 0, "again", 20 * kMs);
+  k.r.finish();
+  ASSERT_EQ(k.sink.opened.size(), 2u);
+  EXPECT_EQ(k.sink.opened[1].id, 2u);
+  EXPECT_EQ(k.sink.joined(), "close 1 Reset C|C:again|close 2 EndOfCapture C");
+  EXPECT_EQ(k.sink.zeek[0], "RSTO");
+}
+
+TEST(TcpReassembler, SynWithoutAnswerIsS0AndRejectIsREJ) {
+  {
+    Conn k;
+    k.send(true, kSyn, 0, 0, "", 0);
+    k.r.finish();
+    EXPECT_EQ(k.sink.zeek.at(0), "S0");
+  }
+  {
+    Conn k;
+    k.send(true, kSyn, 0, 0, "", 0);
+    k.send(false, kRst | kAck, 0, 0, "", kMs);
+    EXPECT_EQ(k.sink.zeek.at(0), "REJ");
+  }
+}
+
+}  // namespace
+}  // namespace quartet::analyzer::net
