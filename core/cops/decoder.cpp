@@ -132,8 +132,11 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
       d.close();
       return;
     }
-    if (!all_zero(pdu, p + olen, pad) && plausible_object(pdu, p + olen, end)) {
-      // No padding at all: the next object header follows at once.
+    // No padding at all when the next object header sits right after the
+    // object and nothing sensible starts at the padded position.
+    if (plausible_object(pdu, p + olen, end) &&
+        (!all_zero(pdu, p + olen, pad) ||
+         (padded < end && !plausible_object(pdu, p + padded, end)))) {
       d.problem(ProblemKind::Violation, p + olen, 0,
                 label + " is not padded to a 32-bit boundary (next object follows at once)");
       d.close();
@@ -159,48 +162,50 @@ std::string summary(const Message& m) {
   const char* ab = opcode_abbrev(m.opcode);
   std::string s = ab ? ab : "COPS op-code " + std::to_string(m.opcode);
   auto handle = [&] {
-    if (m.handle) s += " handle=" + handle_hex(*m.handle);
+    if (m.handle) s.append(" handle=").append(handle_hex(*m.handle));
   };
   switch (m.opcode) {
     case kREQ:
       handle();
-      if (m.rtype) s += " in context " + rtype_label(*m.rtype);
+      if (m.rtype) s.append(" in context ").append(rtype_label(*m.rtype));
       break;
     case kDEC:
       if (m.error_code) {
-        s += " Error " + short_name(name_of(error_names(), *m.error_code));
+        s.append(" Error ").append(short_name(name_of(error_names(), *m.error_code)));
       } else {
-        for (size_t i = 0; i < m.commands.size(); ++i)
-          s += (i ? "," : " ") + short_name(name_of(decision_command_names(), m.commands[i]));
+        for (size_t i = 0; i < m.commands.size(); ++i) {
+          s += i ? ',' : ' ';
+          s += short_name(name_of(decision_command_names(), m.commands[i]));
+        }
       }
       handle();
       break;
     case kRPT:
-      if (m.report_type) s += " " + short_name(name_of(report_type_names(), *m.report_type));
+      if (m.report_type) s.append(" ").append(short_name(name_of(report_type_names(), *m.report_type)));
       handle();
       break;
     case kDRQ:
       handle();
-      if (m.reason) s += " reason=" + short_name(name_of(reason_names(), *m.reason));
+      if (m.reason) s.append(" reason=").append(short_name(name_of(reason_names(), *m.reason)));
       break;
     case kSSQ:
     case kSSC:
       handle();
       break;
     case kOPN:
-      if (m.pep_id) s += " pep-id=\"" + std::string(*m.pep_id) + "\"";
-      s += " client-type=" + client_type_short(m.client_type);
+      if (m.pep_id) s.append(" pep-id=\"").append(std::string(*m.pep_id) + "\"");
+      s.append(" client-type=").append(client_type_short(m.client_type));
       if (m.integrity_tls) s += " Integrity-TLS";
       break;
     case kCAT:
-      s += " client-type=" + client_type_short(m.client_type);
-      if (m.ka_timer) s += " ka=" + std::to_string(*m.ka_timer) + "s";
-      if (m.acct_timer) s += " acct=" + std::to_string(*m.acct_timer) + "s";
+      s.append(" client-type=").append(client_type_short(m.client_type));
+      if (m.ka_timer) s.append(" ka=").append(std::to_string(*m.ka_timer) + "s");
+      if (m.acct_timer) s.append(" acct=").append(std::to_string(*m.acct_timer) + "s");
       if (m.integrity_tls) s += " Integrity-TLS";
       break;
     case kCC:
-      s += " client-type=" + client_type_short(m.client_type);
-      if (m.error_code) s += " error=" + short_name(name_of(error_names(), *m.error_code));
+      s.append(" client-type=").append(client_type_short(m.client_type));
+      if (m.error_code) s.append(" error=").append(short_name(name_of(error_names(), *m.error_code)));
       break;
     default:
       break;
