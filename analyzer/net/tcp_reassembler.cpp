@@ -8,7 +8,7 @@
 namespace quartet::analyzer::net {
 namespace {
 
-constexpr TimeNs kStallCheckInterval = kSecond / 10;
+constexpr TimeNs kStallCheckInterval = kSecond / 4;
 
 Side other(Side s) { return s == Side::Client ? Side::Server : Side::Client; }
 size_t idx(Side s) { return s == Side::Client ? 0 : 1; }
@@ -155,6 +155,18 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
       return;
     }
   }
+  if (f && syn && !ack) {
+    // A SYN with another initial sequence number on an open flow: the ports
+    // were reused by a new connection whose predecessor's end was not captured.
+    const Side s_side = same_endpoint(p.src, f->info.client) ? Side::Client : Side::Server;
+    const TcpStream& d = f->dir[idx(s_side)];
+    if (d.started && (!d.syn || d.base != s.seq + 1)) {
+      sink_.on_flow_warning(f->info.id, s_side, "new connection (SYN) on the same ports: flow closed", p.ts);
+      close(f, CloseReason::Idle, s_side, f->last_ts);
+      remove_flow(f);
+      f = nullptr;
+    }
+  }
   if (!f) f = create_flow(p, key);
   f->last_ts = std::max(f->last_ts, p.ts);
   touch(f);
@@ -205,7 +217,10 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   }
   if (fin && !d.fin_seen) {
     const int64_t fin_at = at + static_cast<int64_t>(len);
-    if (fin_at >= static_cast<int64_t>(d.next) &&
+    // Buffered data beyond this FIN was there first: the FIN is ignored then.
+    const bool data_beyond = !d.chunks.empty() &&
+                             static_cast<int64_t>(d.chunks.rbegin()->first + d.chunks.rbegin()->second.size()) > fin_at;
+    if (fin_at >= static_cast<int64_t>(d.next) && !data_beyond &&
         fin_at <= static_cast<int64_t>(d.next + cfg_.max_seq_jump)) {
       d.fin_seen = true;
       d.fin_at = static_cast<uint64_t>(fin_at);
@@ -235,6 +250,23 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
   if (at + static_cast<int64_t>(len) <= static_cast<int64_t>(d.next)) {
     ++stats_.retransmitted;
     return;
+  }
+  if (d.fin_seen && at + static_cast<int64_t>(len) > static_cast<int64_t>(d.fin_at)) {
+    // Nothing follows a FIN: bytes beyond it are dropped (reported once).
+    if (at >= static_cast<int64_t>(d.fin_at)) {
+      if (!d.after_fin_warned)
+        sink_.on_flow_warning(f->info.id, side, "data after FIN (seq " + std::to_string(d.seq_at(d.fin_at)) + ") ignored", ts);
+      d.after_fin_warned = true;
+      return;
+    }
+    const uint64_t keep = d.fin_at - static_cast<uint64_t>(at);
+    if (keep < data.size()) {
+      data = data.first(keep);
+      missing = 0;
+    } else {
+      missing = keep - data.size();
+    }
+    len = data.size() + missing;
   }
   if (at < static_cast<int64_t>(d.next)) {  // partly old: keep the new tail
     const uint64_t skip = d.next - static_cast<uint64_t>(at);
@@ -410,6 +442,7 @@ void TcpReassembler::update_stalled(Flow* f) {
   if (!f->closed)
     for (const TcpStream& d : f->dir)
       if (!d.chunks.empty() || d.known_end() > d.next || (d.fin_seen && !d.fin_done)) stalled = true;
+  if (stalled == f->stalled) return;
   if (stalled) stalled_.insert(f);
   else stalled_.erase(f);
   f->stalled = stalled;

@@ -36,6 +36,7 @@ struct TcpStream {
   uint64_t fin_at = 0;      // offset of the FIN
   bool fin_done = false;    // on_fin delivered
   bool rst = false;
+  bool after_fin_warned = false;
   uint64_t acked = 0;       // highest offset the peer acknowledged
   TimeNs blocked_since = -1;  // delivery stalled at `next` since (capture time)
   uint64_t delivered = 0, missing = 0, packets = 0;

@@ -73,7 +73,7 @@ class RequestDecoder : BlockDecoder {
   void run(const Line& first, BlockReader& lines) {
     m_.kind = Kind::Request;
     d_.is_request = true;
-    d_.open(kRequest, 0, text_.size());
+    size_t group = d_.open(kRequest, 0, text_.size());
     command_line(first);
     while (std::optional<Line> l = lines.next()) body_line(*l);
     // The object a request is about: its domain, else the name server it names.
@@ -81,6 +81,7 @@ class RequestDecoder : BlockDecoder {
     if (m_.command != Command::Unknown) check_shape(first);
     d_.close();
     summarize();
+    d_.fields[group].value = d_.summary;  // the tree's "Request: add example.com"
   }
 
  private:
@@ -121,7 +122,7 @@ class RequestDecoder : BlockDecoder {
     if (t.front() == '-') return option_line(l, t);
     NameValue nv = split_line(t);
     if (!nv.has_colon) {
-      d_.open(kAttribute, l.offset, l.length);
+      d_.open(kAttribute, l.offset, l.length, trim(l.text));
       add_text(kAttrName, nv.name);
       d_.close();
       d_.problem(ProblemKind::Malformed, l.offset, l.length, "attribute line without ':' (expected Name:value)");
@@ -151,7 +152,7 @@ class RequestDecoder : BlockDecoder {
     bool remove = !nv.value.empty() && nv.value.back() == '=';
     std::string_view value = remove ? trim(nv.value.substr(0, nv.value.size() - 1)) : nv.value;
 
-    d_.open(kAttribute, l.offset, l.length);
+    d_.open(kAttribute, l.offset, l.length, trim(l.text));
     add_text(kAttrName, nv.name);
     add_text(item ? item->field : FieldId{kAttrValue}, value);
     if (remove) d_.add(kAttrRemove, at(nv.value) + nv.value.size() - 1, 1, uint64_t{1});
@@ -177,13 +178,19 @@ class RequestDecoder : BlockDecoder {
   void option_line(const Line& l, std::string_view t) {
     NameValue nv = split_line(t.substr(1));
     const NamedItem* item = option(nv.name);
-    d_.open(kOption, l.offset, l.length);
-    add_text(kOptName, nv.name);
+    // The group shows the whole line, except for passwords (and lines without
+    // ':', which may be "-Password secret"): "-Name" only.
+    std::string_view name = nv.has_colon ? nv.name : name_without_value(nv.name);
+    bool secret = !nv.has_colon || (item && fields()[item->field].sensitive);
+    std::string_view dash_name(t.data(), static_cast<size_t>(name.data() + name.size() - t.data()));
+    d_.open(kOption, l.offset, l.length, secret ? dash_name : t);
     if (!nv.has_colon) {
+      add_text(kOptName, name);
       d_.close();
       d_.problem(ProblemKind::Malformed, l.offset, l.length, "option line without ':' (expected -Name:value)");
       return;
     }
+    add_text(kOptName, nv.name);
     option_value(item, nv);
     d_.close();
     if (!item) {
@@ -194,6 +201,15 @@ class RequestDecoder : BlockDecoder {
     if (++opt_count_[bit_index(item->bit)] == 2)
       d_.problem(ProblemKind::Violation, l.offset, l.length, std::string(item->spelled) + " given twice");
     opts_seen_ |= item->bit;
+  }
+
+  // "-Password secret" (colon missing): show the name but never what follows it,
+  // which may be the password itself.
+  static std::string_view name_without_value(std::string_view t) {
+    t = t.substr(0, t.find_first_of(" \t="));
+    for (std::string_view secret : {std::string_view("newpassword"), std::string_view("password")})
+      if (istarts_with(t, secret)) return t.substr(0, secret.size());
+    return t;
   }
 
   void option_value(const NamedItem* item, const NameValue& nv) {
@@ -332,14 +348,18 @@ class ResponseDecoder : BlockDecoder {
   void run(const Line& first, BlockReader& lines) {
     m_.kind = Kind::Response;
     d_.is_response = true;
-    d_.open(kResponse, 0, text_.size());
     std::string_view line = trim(first.text);
+    d_.open(kResponse, 0, text_.size(), line);
     uint64_t code = 0;
     parse_decimal(line.substr(0, 3), code);
     m_.code = static_cast<uint16_t>(code);
     d_.add(kCode, at(line), 3, code);
     std::string_view description = trim(line.substr(3));
+    m_.text = description;
     add_text(kText, description);
+    // 520 carries the server's reason after a ';' (RFC 2832 5.1: "...; <why>").
+    size_t semicolon = description.find(';');
+    if (code == 520 && semicolon != std::string_view::npos) add_text(kReason, trim(description.substr(semicolon + 1)));
     const char* meaning = response_meaning(code);
     if (!meaning)
       d_.problem(ProblemKind::Unknown, at(line), 3,
@@ -361,7 +381,7 @@ class ResponseDecoder : BlockDecoder {
       return;
     }
     NameValue nv = split_line(t);
-    d_.open(kAttribute, l.offset, l.length);
+    d_.open(kAttribute, l.offset, l.length, t);
     if (!nv.has_colon) {
       add_text(kAttrValue, t);
       d_.close();
@@ -384,7 +404,7 @@ class GreetingDecoder : BlockDecoder {
   void run(const Line& first, BlockReader& lines) {
     m_.kind = Kind::Greeting;
     m_.greeting = trim(first.text);
-    d_.open(kGreeting, 0, text_.size());
+    d_.open(kGreeting, 0, text_.size(), m_.greeting);
     bool identified = banner_line(first);
     while (std::optional<Line> l = lines.next()) identified = banner_line(*l) || identified;
     d_.close();

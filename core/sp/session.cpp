@@ -1,6 +1,5 @@
 #include "session.hpp"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "decoder.hpp"
@@ -146,32 +145,22 @@ void SpSession::match(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, Trans
     id = be32(payload, 0);
   }
   const bool survey = std::string_view(info->id_kind) == "survey";
-  auto& table = survey ? surveys_ : requests_;
+  OpenTable& table = survey ? surveys_ : requests_;
+  auto it = table.by_key.find(key);
 
   if (info->sends_requests) {
-    auto it = table.find(key);
-    if (it != table.end()) {
+    if (it != table.by_key.end())
       t.problems.push_back(session_problem(
           ProblemKind::Sequence,
           survey ? "survey id " + hex32(id) + " repeated (first sent in PDU #" +
                        std::to_string(it->second.index) + ")"
                  : "request id " + hex32(id) + " resent: no reply yet to PDU #" +
                        std::to_string(it->second.index)));
-      it->second = {index, ts, id, 0};
-      return;
-    }
-    if (table.size() >= kMaxOutstanding) {
-      auto oldest = table.begin();
-      for (auto i = table.begin(); i != table.end(); ++i)
-        if (i->second.index < oldest->second.index) oldest = i;
-      table.erase(oldest);
-    }
-    table.emplace(std::move(key), Outstanding{index, ts, id, 0});
+    table.put(std::move(key), Outstanding{index, ts, id, 0});
     return;
   }
 
-  auto it = table.find(key);
-  if (it == table.end()) {
+  if (it == table.by_key.end()) {
     t.problems.push_back(session_problem(
         ProblemKind::Sequence,
         survey ? "response to survey id " + hex32(id) + ", which this connection did not carry"
@@ -183,14 +172,30 @@ void SpSession::match(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, Trans
   if (survey)
     ++it->second.answers;  // several respondents may answer through one device
   else
-    requests_.erase(it);
+    table.erase(it);
+}
+
+void SpSession::OpenTable::put(std::string key, Outstanding o) {
+  auto it = by_key.find(key);
+  if (it != by_key.end()) erase(it);  // a resend replaces the earlier copy
+  if (by_key.size() >= kMaxOutstanding && !by_index.empty()) {
+    auto oldest = by_key.find(by_index.begin()->second);
+    if (oldest != by_key.end()) erase(oldest);
+  }
+  by_index.emplace(o.index, key);
+  by_key.emplace(std::move(key), o);
+}
+
+void SpSession::OpenTable::erase(std::map<std::string, Outstanding>::iterator it) {
+  by_index.erase(it->second.index);
+  by_key.erase(it);
 }
 
 std::vector<Problem> SpSession::on_close() {
+  // by_index lists them in send order.
   std::vector<const Outstanding*> open;
-  for (const auto& [key, o] : requests_) open.push_back(&o);
-  std::sort(open.begin(), open.end(),
-            [](const Outstanding* a, const Outstanding* b) { return a->index < b->index; });
+  for (const auto& [index, key] : requests_.by_index)
+    if (auto it = requests_.by_key.find(key); it != requests_.by_key.end()) open.push_back(&it->second);
   std::vector<Problem> out;
   for (size_t i = 0; i < open.size() && i < kMaxCloseProblems; ++i)
     out.push_back(session_problem(ProblemKind::Sequence,
@@ -200,7 +205,7 @@ std::vector<Problem> SpSession::on_close() {
     out.push_back(session_problem(ProblemKind::Sequence,
                                   std::to_string(open.size() - kMaxCloseProblems) +
                                       " more requests got no reply"));
-  requests_.clear();
+  requests_ = {};
   return out;
 }
 

@@ -49,6 +49,14 @@ class SpSession final : public Session {
     uint32_t id;
     uint64_t answers = 0;
   };
+  // Open requests or surveys by backtrace, plus their send order so the oldest
+  // can be forgotten in O(log n) when too many stay unanswered.
+  struct OpenTable {
+    std::map<std::string, Outstanding> by_key;
+    std::map<uint64_t, std::string> by_index;
+    void put(std::string key, Outstanding o);
+    void erase(std::map<std::string, Outstanding>::iterator it);
+  };
 
   Side& side(Direction d) { return sides_[d == Direction::ToServer ? 0 : 1]; }
   const Side& side(Direction d) const { return sides_[d == Direction::ToServer ? 0 : 1]; }
@@ -60,8 +68,8 @@ class SpSession final : public Session {
   std::array<Side, 2> sides_;
   Phase phase_ = Phase::AwaitingHeaders;
   bool reported_after_close_ = false;
-  std::map<std::string, Outstanding> requests_;  // REQ: removed when answered
-  std::map<std::string, Outstanding> surveys_;   // SURVEYOR: kept (several responses)
+  OpenTable requests_;  // REQ: removed when answered
+  OpenTable surveys_;   // SURVEYOR: kept (several responses)
 };
 
 }  // namespace quartet::sp

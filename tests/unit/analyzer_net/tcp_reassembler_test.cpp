@@ -340,5 +340,28 @@ TEST(TcpReassembler, SynWithoutAnswerIsS0AndRejectIsREJ) {
   }
 }
 
+TEST(TcpReassembler, DataAfterFinIgnoredWithOneWarning) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "abc", 3 * kMs, kAck | kFin);
+  k.c(3, 0, "zz", 4 * kMs);
+  k.c(5, 0, "zz", 5 * kMs);
+  EXPECT_EQ(k.sink.joined(), "C:abc|C:fin|warn C data after FIN (seq 1004) ignored");
+}
+
+TEST(TcpReassembler, NewSynOnOpenFlowStartsNewFlow) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "old", 3 * kMs);
+  k.cisn = 777777;  // the client reconnects from the same port; the old end was not captured
+  k.handshake(10 * kMs);
+  k.c(0, 0, "new", 20 * kMs);
+  k.r.finish();
+  ASSERT_EQ(k.sink.opened.size(), 2u);
+  EXPECT_EQ(k.sink.joined(),
+            "C:old|warn C new connection (SYN) on the same ports: flow closed|close 1 Idle C|C:new|"
+            "close 2 EndOfCapture C");
+}
+
 }  // namespace
 }  // namespace quartet::analyzer::net

@@ -133,6 +133,25 @@ TEST(SpSession, UnansweredRequestsAreReportedAtClose) {
   EXPECT_NE(problems[0].text.find("#2"), std::string::npos);
 }
 
+TEST(SpSession, OpenRequestsAreBoundedOldestForgotten) {
+  Feeder f;
+  f.send(C2S, header(sp::kReq), 0);
+  f.send(S2C, header(sp::kRep), 0);
+  constexpr uint32_t kSent = 4096 + 10;
+  for (uint32_t i = 0; i < kSent; ++i) f.send(C2S, message(be32(0x80000000u | i)), i);
+  // The first ten were forgotten; the eleventh is still matched.
+  MessageRecord old = f.send(S2C, message(be32(0x80000000u | 3)), kSent);
+  EXPECT_FALSE(old.transition.response_to);
+  MessageRecord kept = f.send(S2C, message(be32(0x80000000u | 10)), kSent + 1);
+  ASSERT_TRUE(kept.transition.response_to);
+  EXPECT_EQ(*kept.transition.response_to, 2u + 10);
+  auto problems = f.s.on_close();
+  ASSERT_EQ(problems.size(), 17u);  // 16 listed one by one, then the rest counted
+  EXPECT_NE(problems[0].text.find("0x8000000b"), std::string::npos);
+  EXPECT_NE(problems[16].text.find("4079 more"), std::string::npos);
+  EXPECT_TRUE(f.s.on_close().empty());
+}
+
 TEST(SpSession, SurveyWithSeveralResponses) {
   Feeder f;
   f.send(C2S, header(sp::kRespondent), 0);  // respondents usually dial the surveyor

@@ -1,0 +1,68 @@
+// Per-TCP-connection state: the core's session machine plus what it concluded
+// about each PDU on the first pass. Wireshark dissects every frame once in order
+// (first pass) and then again, in any order, whenever a tree is needed; the machine
+// must only advance on the first pass, so later passes read the stored Transition
+// and ask Session::decode for a context-aware decode without changing state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+// proto_context.hpp first: it includes field.hpp before bytes.hpp (see -Wshadow).
+#include "proto_context.hpp"
+#include "common/session.hpp"
+
+namespace quartet::plugin {
+
+struct PduRecord {
+  uint32_t frame = 0;
+  TimeNs ts = 0;
+  Transition transition;
+  std::string summary;     // shown in the Info column of the response to it
+  std::string state;       // session state after this PDU
+  uint32_t response_in = 0;  // frame of the response once it has been seen
+};
+
+class ConversationState {
+ public:
+  ConversationState(const ProtoContext& c, packet_info* pinfo, conversation_t* conv);
+
+  Direction direction_of(const packet_info* pinfo) const;
+
+  // The PDU's record index for a (frame, ordinal-in-frame) position, if the first
+  // pass stored one.
+  std::optional<uint64_t> find(uint32_t frame, uint32_t ordinal) const;
+  // First pass: feeds the session machine and stores the result.
+  uint64_t add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir,
+               Bytes pdu);
+
+  Session& session() { return *session_; }
+  PduRecord& record(uint64_t index) { return records_[index]; }
+  bool has_record(uint64_t index) const { return index < records_.size(); }
+
+  // Set when our heuristic accepted this connection, so that later TLS records
+  // (which do not start like the first one) are accepted too.
+  bool claimed = false;
+
+ private:
+  std::unique_ptr<Session> session_;
+  std::vector<PduRecord> records_;
+  std::unordered_map<uint64_t, uint64_t> by_position_;
+  address server_addr_{};
+  uint32_t server_port_ = 0;
+};
+
+// The connection's state for protocol `c`, created on first use. Owned by the
+// plugin and freed when Wireshark closes the capture file.
+ConversationState& conversation_state(const ProtoContext& c, packet_info* pinfo);
+// Existing state only (heuristics use it to recognise a connection already ours).
+ConversationState* find_conversation_state(const ProtoContext& c, packet_info* pinfo);
+
+// Registers the clean-up that frees all states at the end of a capture file.
+void register_conversation_cleanup();
+
+}  // namespace quartet::plugin

@@ -1,0 +1,232 @@
+#include "dissector.hpp"
+
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "conversation_state.hpp"
+#include "tree_builder.hpp"
+
+namespace quartet::plugin {
+namespace {
+
+dissector_handle_t g_tls_handle = nullptr;
+
+Bytes captured_bytes(tvbuff_t* tvb, int offset) {
+  const gint avail = tvb_captured_length_remaining(tvb, offset);
+  if (avail <= 0) return {};
+  return {reinterpret_cast<const std::byte*>(tvb_get_ptr(tvb, offset, avail)),
+          static_cast<size_t>(avail)};
+}
+
+// The n-th PDU of this protocol within the frame currently being dissected. The
+// counter lives in pinfo->pool, which Wireshark empties after each dissection of
+// a frame, so the same PDU gets the same number on every pass.
+uint32_t next_ordinal(packet_info* pinfo, int proto) {
+  auto n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto, 0));
+  p_set_proto_data(pinfo->pool, pinfo, proto, 0, GUINT_TO_POINTER(n + 1));
+  return n;
+}
+
+TimeNs timestamp(const packet_info* pinfo) {
+  return static_cast<TimeNs>(pinfo->abs_ts.secs) * 1000000000 + pinfo->abs_ts.nsecs;
+}
+
+nstime_t to_nstime(TimeNs ns) {
+  nstime_t t;
+  t.secs = static_cast<time_t>(ns / 1000000000);
+  t.nsecs = static_cast<int>(ns % 1000000000);
+  if (t.nsecs < 0) {
+    t.nsecs += 1000000000;
+    t.secs -= 1;
+  }
+  return t;
+}
+
+// The Info column lists the frame's PDUs of this protocol, " | "-separated. It is
+// rewritten whole each time (the text so far lives in pinfo->pool) so that what a
+// carrier appends between two PDUs (TLS: ", Application Data") does not split it.
+void set_info(packet_info* pinfo, int proto, uint32_t ordinal, const std::string& text) {
+  constexpr guint32 kInfoKey = 1;
+  auto* so_far = static_cast<const char*>(p_get_proto_data(pinfo->pool, pinfo, proto, kInfoKey));
+  const char* all = (ordinal == 0 || !so_far)
+                        ? wmem_strdup(pinfo->pool, text.c_str())
+                        : wmem_strdup_printf(pinfo->pool, "%s | %s", so_far, text.c_str());
+  p_set_proto_data(pinfo->pool, pinfo, proto, kInfoKey, const_cast<char*>(all));
+  col_clear(pinfo->cinfo, COL_INFO);
+  col_add_str(pinfo->cinfo, COL_INFO, all);
+}
+
+// get_pdu_len for tcp_dissect_pdus, from the core's framer. Never returns a length
+// the framer did not vouch for: an invalid prefix makes the rest of the segment
+// one undecodable PDU (reported by dissect_pdu) instead of waiting for a bogus total.
+guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
+  auto* c = static_cast<ProtoContext*>(data);
+  const Bytes prefix = captured_bytes(tvb, offset);
+  const auto avail = static_cast<guint>(prefix.size());
+  const FrameResult r = c->desc->frame(prefix);
+  switch (r.status) {
+    case FrameResult::Status::Complete:
+      if (r.length > 0 && r.length <= kMaxPduBytes) return static_cast<guint>(r.length);
+      break;
+    case FrameResult::Status::NeedMore:
+      // Without reassembly (disabled, or a truncated capture) decode what there
+      // is; the decoder reports the truncation.
+      if (!pinfo->can_desegment) return avail;
+      if (r.length > avail && r.length <= kMaxPduBytes) return static_cast<guint>(r.length);
+      return 0;  // tcp_dissect_pdus: one more segment, please
+    case FrameResult::Status::Invalid:
+      break;
+  }
+  return avail;
+}
+
+void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uint64_t> index,
+                       const Transition* tr, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
+                       proto_item* root_item) {
+  if (index) {
+    PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_index, tvb, 0, 0,
+                                                 static_cast<guint32>(*index)));
+    const PduRecord& rec = st.record(*index);
+    if (rec.response_in)
+      PROTO_ITEM_SET_GENERATED(
+          proto_tree_add_uint(root, c.hf_response_in, tvb, 0, 0, rec.response_in));
+    if (!rec.state.empty())
+      PROTO_ITEM_SET_GENERATED(
+          proto_tree_add_string(root, c.hf_state, tvb, 0, 0, rec.state.c_str()));
+  }
+  if (!tr) return;
+  if (tr->response_to && st.has_record(*tr->response_to)) {
+    const PduRecord& req = st.record(*tr->response_to);
+    PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_response_to, tvb, 0, 0, req.frame));
+    const TimeNs latency = tr->latency ? *tr->latency : timestamp(pinfo) - req.ts;
+    const nstime_t t = to_nstime(latency);
+    PROTO_ITEM_SET_GENERATED(proto_tree_add_time(root, c.hf_time, tvb, 0, 0, &t));
+  }
+  bool handoff_reported = false;
+  for (const Event& e : tr->events) {
+    PROTO_ITEM_SET_GENERATED(proto_tree_add_string(root, c.hf_event, tvb, 0, 0, e.text.c_str()));
+    if (e.kind == EventKind::TlsHandoff) {
+      expert_add_info_format(pinfo, root_item, &c.ei_tls_handoff, "%s", e.text.c_str());
+      handoff_reported = true;
+    }
+  }
+  if (tr->tls_follows && !handoff_reported)
+    expert_add_info(pinfo, root_item, &c.ei_tls_handoff);
+  add_problems(c, tr->problems, tvb, pinfo, root, root_item);
+}
+
+void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
+                     proto_item* root_item, uint32_t ordinal, Bytes pdu) {
+  ConversationState& st = conversation_state(c, pinfo);
+  const Direction dir = st.direction_of(pinfo);
+  Decoded decoded;
+  std::optional<uint64_t> index;
+  if (!PINFO_FD_VISITED(pinfo)) {
+    MessageRecord mr;
+    index = st.add(pinfo->num, ordinal, timestamp(pinfo), mr, dir, pdu);
+    decoded = std::move(mr.decoded);
+    if (mr.transition.tls_follows && g_tls_handle)
+      ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
+  } else {
+    index = st.find(pinfo->num, ordinal);
+    decoded = st.session().decode(dir, pdu);
+  }
+  const Transition* tr = index ? &st.record(*index).transition : nullptr;
+
+  std::string info = decoded.summary.empty() ? decoded.name : decoded.summary;
+  if (tr && tr->response_to && st.has_record(*tr->response_to))
+    info = st.record(*tr->response_to).summary + " \u2192 " + info;
+  set_info(pinfo, c.proto, ordinal, info);
+  proto_item_append_text(root_item, ", %s", info.c_str());
+
+  add_fields(c, decoded, tvb, pinfo, root);
+  add_problems(c, decoded.problems, tvb, pinfo, root, root_item);
+  add_session_items(c, st, index, tr, tvb, pinfo, root, root_item);
+}
+
+// dissect_pdu for tcp_dissect_pdus: `tvb` is exactly one PDU (or, when framing
+// failed, the undecodable rest of a segment).
+int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+  auto& c = *static_cast<ProtoContext*>(data);
+  const Bytes pdu = captured_bytes(tvb, 0);
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, c.column_name);
+  const uint32_t ordinal = next_ordinal(pinfo, c.proto);
+  proto_item* root_item = proto_tree_add_item(tree, c.proto, tvb, 0, -1, ENC_NA);
+  proto_tree* root = proto_item_add_subtree(root_item, c.ett_proto);
+
+  // C++ exceptions must not unwind through Wireshark's C frames.
+  try {
+    const FrameResult fr = c.desc->frame(pdu);
+    if (fr.status == FrameResult::Status::Invalid) {
+      const std::string why(fr.reason.empty() ? "invalid framing" : fr.reason);
+      proto_tree_add_item(root, c.hf_undecoded, tvb, 0, -1, ENC_NA);
+      expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),
+                             "Cannot find a %s message here: %s", c.desc->long_name.data(),
+                             why.c_str());
+      set_info(pinfo, c.proto, ordinal, "Undecodable data: " + why);
+      proto_item_append_text(root_item, ", undecodable data: %s", why.c_str());
+    } else {
+      dissect_message(c, tvb, pinfo, root, root_item, ordinal, pdu);
+    }
+  } catch (const std::exception& e) {
+    expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),
+                           "Internal error in the quartet core: %s", e.what());
+  } catch (...) {
+    expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),
+                           "Internal error in the quartet core");
+  }
+  return static_cast<int>(tvb_captured_length(tvb));
+}
+
+int dissect(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+  tcp_dissect_pdus(tvb, pinfo, tree, TRUE, 1, pdu_length, dissect_pdu, &c);
+  return static_cast<int>(tvb_captured_length(tvb));
+}
+
+gboolean try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                       bool over_tls) {
+  ConversationState* st = find_conversation_state(c, pinfo);
+  if (!(st && st->claimed)) {
+    Probe p = Probe::No;
+    try {
+      p = c.desc->probe(captured_bytes(tvb, 0));
+    } catch (...) {
+    }
+    if (p != Probe::Yes) return FALSE;
+  }
+  // Over TCP the whole connection is ours from now on. Over TLS the TCP
+  // conversation belongs to the TLS dissector, so the claim is remembered in our
+  // own state and later records come back through this heuristic.
+  if (!over_tls) conversation_set_dissector(find_or_create_conversation(pinfo), c.handle);
+  conversation_state(c, pinfo).claimed = true;
+  dissect(c, tvb, pinfo, tree);
+  return TRUE;
+}
+
+template <size_t I, bool OverTls>
+gboolean heuristic_entry(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
+  return try_heuristic(contexts()[I], tvb, pinfo, tree, OverTls);
+}
+
+template <size_t... I>
+heur_dissector_t pick(size_t index, bool over_tls, std::index_sequence<I...>) {
+  static constexpr heur_dissector_t tcp[] = {heuristic_entry<I, false>...};
+  static constexpr heur_dissector_t tls[] = {heuristic_entry<I, true>...};
+  return over_tls ? tls[index] : tcp[index];
+}
+
+}  // namespace
+
+int dissect_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*, void* cb_data) {
+  return dissect(*static_cast<ProtoContext*>(cb_data), tvb, pinfo, tree);
+}
+
+heur_dissector_t heuristic(size_t index, bool over_tls) {
+  if (index >= kMaxHeuristicProtocols) return nullptr;
+  return pick(index, over_tls, std::make_index_sequence<kMaxHeuristicProtocols>{});
+}
+
+void set_tls_handle(dissector_handle_t tls) { g_tls_handle = tls; }
+
+}  // namespace quartet::plugin

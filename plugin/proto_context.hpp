@@ -1,0 +1,62 @@
+// Everything Wireshark hands back to us for one of the four protocols: the ids
+// registered from the core's descriptor, its preferences and its handle. The
+// plugin keeps one ProtoContext per entry of quartet::all_protocols().
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "common/problem.hpp"
+#include "common/protocol.hpp"
+#include "wireshark.hpp"
+
+namespace quartet::plugin {
+
+inline constexpr size_t kProblemKinds = 5;  // ProblemKind::Malformed .. Deviation
+
+struct ProtoContext {
+  const Protocol* desc = nullptr;
+  int proto = -1;
+  const char* column_name = "";  // the core's short name, for the Protocol column
+
+  // Registered from desc->fields, index for index.
+  std::vector<int> hf;
+  std::vector<int> ett_of_field;  // -1 unless the field is a Group
+  int ett_proto = -1;
+
+  // Fields the plugin adds itself (session results, framing failures).
+  int hf_response_in = -1;
+  int hf_response_to = -1;
+  int hf_time = -1;
+  int hf_event = -1;
+  int hf_state = -1;
+  int hf_index = -1;
+  int hf_undecoded = -1;
+
+  std::array<expert_field, kProblemKinds> ei{};  // by ProblemKind
+  expert_field ei_tls_handoff{};
+
+  dissector_handle_t handle = nullptr;
+
+  // Preferences.
+  bool has_sensitive_fields = false;
+  gboolean show_sensitive = FALSE;
+  gboolean yield_ports = FALSE;
+
+  // Default TCP ports another dissector held before we registered ours, with its
+  // handle, so that the "yield ports" preference can give them back.
+  std::vector<std::pair<uint16_t, dissector_handle_t>> taken_ports;
+  bool ports_yielded = false;
+
+  expert_field* ei_for(ProblemKind k) { return &ei[static_cast<size_t>(k) % kProblemKinds]; }
+};
+
+// One context per quartet::all_protocols() entry, same order; created on first use
+// and alive for the whole process (Wireshark keeps pointers into it).
+std::span<ProtoContext> contexts();
+
+}  // namespace quartet::plugin

@@ -1,0 +1,162 @@
+#include "registration.hpp"
+
+#include <string>
+
+#include "field_types.hpp"
+#include "ports.hpp"
+
+namespace quartet::plugin {
+namespace {
+
+// Wireshark keeps pointers to every string and table handed over at registration
+// for the life of the process, so they are allocated once and never freed.
+const char* keep(const std::string& s) { return g_strdup(s.c_str()); }
+
+std::string dotted(std::string_view filter, std::string_view rel) {
+  std::string s(filter);
+  s += '.';
+  s += rel;
+  return s;
+}
+
+const void* value_strings(const FieldDef& d) {
+  if (d.names.empty() || !is_unsigned(d.type)) return nullptr;
+  if (d.type == FieldType::UInt64) {
+    auto* vs = g_new0(val64_string, d.names.size() + 1);
+    for (size_t i = 0; i < d.names.size(); ++i) vs[i] = {d.names[i].value, d.names[i].name};
+    return vs;
+  }
+  auto* vs = g_new0(value_string, d.names.size() + 1);
+  for (size_t i = 0; i < d.names.size(); ++i)
+    vs[i] = {static_cast<guint32>(d.names[i].value), d.names[i].name};
+  return vs;
+}
+
+hf_register_info hf_entry(int* id, const char* name, const char* abbrev, ftenum type, int display,
+                          const void* strings, uint64_t bitmask, const char* blurb) {
+  hf_register_info hf{};
+  hf.p_id = id;
+  hf.hfinfo = {name, abbrev, type, display, strings, bitmask, blurb, HFILL};
+  return hf;
+}
+
+void register_fields(ProtoContext& c) {
+  const std::string_view filter = c.desc->filter_name;
+  const auto defs = c.desc->fields;
+  c.hf.assign(defs.size(), -1);
+  c.ett_of_field.assign(defs.size(), -1);
+
+  constexpr size_t kExtra = 7;
+  auto* hf = g_new0(hf_register_info, defs.size() + kExtra);
+  size_t n = 0;
+  for (size_t i = 0; i < defs.size(); ++i) {
+    const FieldDef& d = defs[i];
+    int display = field_display(d);
+    const void* strings = value_strings(d);
+    if (strings && d.type == FieldType::UInt64) display |= BASE_VAL64_STRING;
+    const uint64_t mask = (d.type == FieldType::Bool || is_unsigned(d.type)) ? d.bitmask : 0;
+    hf[n++] = hf_entry(&c.hf[i], d.name, keep(dotted(filter, d.abbrev)), field_type(d), display,
+                       strings, mask, d.blurb);
+    if (d.sensitive) c.has_sensitive_fields = true;
+  }
+  auto extra = [&](int* id, const char* name, const char* rel, ftenum type, const void* strings,
+                   const char* blurb, int display = BASE_NONE) {
+    hf[n++] = hf_entry(id, name, keep(dotted(filter, rel)), type, display, strings, 0, blurb);
+  };
+  extra(&c.hf_response_in, "Response In", "response_in", FT_FRAMENUM,
+        FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), "The frame carrying the response to this request");
+  extra(&c.hf_response_to, "Response To", "response_to", FT_FRAMENUM,
+        FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), "The frame carrying the request this message answers");
+  extra(&c.hf_time, "Response Time", "time", FT_RELATIVE_TIME, nullptr,
+        "Time between the request and this response");
+  extra(&c.hf_event, "Session Event", "event", FT_STRING, nullptr,
+        "What the session machine concluded from this message");
+  extra(&c.hf_state, "Session State", "state", FT_STRING, nullptr,
+        "The session's phase/state after this message");
+  extra(&c.hf_index, "Message Number", "msg_index", FT_UINT32, nullptr,
+        "Position of this message in its connection (both directions, from 0)", BASE_DEC);
+  extra(&c.hf_undecoded, "Undecoded Data", "undecoded", FT_BYTES, nullptr,
+        "Bytes that could not be framed as a message");
+  proto_register_field_array(c.proto, hf, static_cast<int>(n));
+
+  // One subtree per protocol plus one per Group field.
+  auto* etts = g_new0(gint*, defs.size() + 1);
+  int m = 0;
+  etts[m++] = &c.ett_proto;
+  for (size_t i = 0; i < defs.size(); ++i)
+    if (defs[i].type == FieldType::Group) etts[m++] = &c.ett_of_field[i];
+  proto_register_subtree_array(etts, m);
+}
+
+void register_expert(ProtoContext& c) {
+  const std::string_view filter = c.desc->filter_name;
+  const std::string shortname(c.desc->short_name);
+  struct Kind {
+    ProblemKind kind;
+    int group;
+    int severity;
+    const char* what;
+  };
+  static constexpr Kind kKinds[] = {
+      {ProblemKind::Malformed, PI_MALFORMED, PI_ERROR, "malformed message"},
+      {ProblemKind::Violation, PI_PROTOCOL, PI_WARN, "protocol violation"},
+      {ProblemKind::Unknown, PI_UNDECODED, PI_WARN, "value not defined by the specification"},
+      {ProblemKind::Sequence, PI_SEQUENCE, PI_WARN, "message out of sequence"},
+      {ProblemKind::Deviation, PI_PROTOCOL, PI_NOTE, "tolerated deviation from the specification"},
+  };
+  auto* ei = g_new0(ei_register_info, std::size(kKinds) + 1);
+  size_t n = 0;
+  for (const Kind& k : kKinds) {
+    ei[n].ids = c.ei_for(k.kind);
+    ei[n].eiinfo.name = keep(dotted(filter, kind_name(k.kind)));
+    ei[n].eiinfo.group = k.group;
+    ei[n].eiinfo.severity = k.severity;
+    ei[n].eiinfo.summary = keep(shortname + " " + k.what);
+    ++n;
+  }
+  ei[n].ids = &c.ei_tls_handoff;
+  ei[n].eiinfo.name = keep(dotted(filter, "tls_handoff"));
+  ei[n].eiinfo.group = PI_SEQUENCE;
+  ei[n].eiinfo.severity = PI_CHAT;
+  ei[n].eiinfo.summary = keep("TLS starts on this connection after this " + shortname + " message");
+  ++n;
+  for (size_t i = 0; i < n; ++i) {
+    ei[i].eiinfo.id = 0;
+    ei[i].eiinfo.hf_info = {nullptr, {nullptr, nullptr, FT_NONE, BASE_NONE, nullptr, 0, nullptr, HFILL}};
+  }
+  expert_register_field_array(expert_register_protocol(c.proto), ei, static_cast<int>(n));
+}
+
+void register_preferences(ProtoContext& c) {
+  module_t* module = prefs_register_protocol(c.proto, apply_preferences);
+  if (c.has_sensitive_fields)
+    prefs_register_bool_preference(
+        module, "show_passwords", "Show passwords",
+        "Show the values of sensitive fields (passwords). Off by default: they are masked.",
+        &c.show_sensitive);
+  if (!c.desc->default_tcp_ports.empty())
+    prefs_register_bool_preference(
+        module, "yield_ports", "Give the default ports back to the built-in dissector",
+        "If another dissector (e.g. Wireshark's built-in one) also registered this protocol's "
+        "default TCP ports, let it have them again instead of this plugin.",
+        &c.yield_ports);
+}
+
+}  // namespace
+
+void register_protocol(ProtoContext& c) {
+  // Wireshark requires unique short names and already has "COPS" (built-in) and
+  // "IAP" (IrDA plugin, which may load before or after us), so the registered
+  // short name is the upper-cased filter name (COPSX, RRP, IAPX, SP), unique by
+  // construction. The Protocol column still shows the core's short name.
+  std::string registered_short(c.desc->filter_name);
+  for (char& ch : registered_short) ch = g_ascii_toupper(ch);
+  c.proto = proto_register_protocol(keep(std::string(c.desc->long_name)), keep(registered_short),
+                                    keep(std::string(c.desc->filter_name)));
+  c.column_name = keep(std::string(c.desc->short_name));
+  register_fields(c);
+  register_expert(c);
+  register_preferences(c);
+}
+
+}  // namespace quartet::plugin

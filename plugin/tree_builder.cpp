@@ -1,0 +1,143 @@
+#include "tree_builder.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "field_types.hpp"
+
+namespace quartet::plugin {
+namespace {
+
+constexpr const char* kMasked = "******** (see the \"Show passwords\" preference)";
+
+// Clamps a core offset/length to the captured bytes so that no proto_tree_add_*
+// call throws: a Wireshark exception would longjmp across our C++ frames.
+struct Span {
+  gint offset;
+  gint length;
+};
+Span clamp(tvbuff_t* tvb, uint32_t offset, uint32_t length) {
+  const auto avail = static_cast<uint32_t>(tvb_captured_length(tvb));
+  if (offset > avail) offset = avail;
+  if (length > avail - offset) length = avail - offset;
+  return {static_cast<gint>(offset), static_cast<gint>(length)};
+}
+
+const char* c_string(packet_info* pinfo, std::string_view s) {
+  return wmem_strndup(pinfo->pool, s.data(), s.size());
+}
+
+}  // namespace
+
+void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo,
+                proto_tree* root) {
+  const auto defs = c.desc->fields;
+  // parents[k] is the tree holding fields of depth k.
+  std::vector<proto_tree*> parents{root};
+  for (const Field& f : d.fields) {
+    if (f.id >= defs.size()) continue;  // a core bug; never index out of the table
+    const FieldDef& def = defs[f.id];
+    const int hf = c.hf[f.id];
+    const size_t depth = std::min<size_t>(f.depth, parents.size() - 1);
+    parents.resize(depth + 1);
+    proto_tree* tree = parents[depth];
+    const Span s = clamp(tvb, f.offset, f.length);
+    const uint64_t* u = f.uint();
+    uint64_t v = u ? *u : 0;
+    if (def.bitmask && (def.type == FieldType::Bool || is_unsigned(def.type)))
+      v = (v << mask_shift(def.bitmask)) & def.bitmask;
+    proto_item* item = nullptr;
+
+    switch (def.type) {
+      case FieldType::Group: {
+        item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_NA);
+        if (auto t = f.text(); !t.empty())
+          proto_item_append_text(item, ": %s", c_string(pinfo, t));
+        else if (u)
+          proto_item_append_text(item, ": %" G_GUINT64_FORMAT, *u);
+        parents.push_back(proto_item_add_subtree(item, c.ett_of_field[f.id]));
+        continue;
+      }
+      case FieldType::Bool:
+        item = proto_tree_add_boolean(tree, hf, tvb, s.offset, s.length,
+                                      def.bitmask ? v : (v != 0));
+        break;
+      case FieldType::UInt8:
+      case FieldType::UInt16:
+      case FieldType::UInt24:
+      case FieldType::UInt32:
+        if (u)
+          item = proto_tree_add_uint(tree, hf, tvb, s.offset, s.length, static_cast<guint32>(v));
+        else if (s.length >= 1 && s.length <= 4)
+          item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_BIG_ENDIAN);
+        break;
+      case FieldType::UInt64:
+        if (u)
+          item = proto_tree_add_uint64(tree, hf, tvb, s.offset, s.length, v);
+        else if (s.length >= 1 && s.length <= 8)
+          item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_BIG_ENDIAN);
+        break;
+      case FieldType::Int32:
+        if (u)
+          item = proto_tree_add_int(tree, hf, tvb, s.offset, s.length,
+                                    static_cast<gint32>(static_cast<int64_t>(*u)));
+        else if (s.length == 4)
+          item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_BIG_ENDIAN);
+        break;
+      case FieldType::String: {
+        std::string_view t = f.text();
+        std::string number;
+        if (t.empty() && u) t = number = std::to_string(*u);
+        if (t.empty() && !std::holds_alternative<std::string>(f.value) &&
+            !std::holds_alternative<std::string_view>(f.value))
+          t = {reinterpret_cast<const char*>(tvb_get_ptr(tvb, s.offset, s.length)),
+               static_cast<size_t>(s.length)};
+        if (def.sensitive && !c.show_sensitive) t = kMasked;
+        item = proto_tree_add_string(tree, hf, tvb, s.offset, s.length, c_string(pinfo, t));
+        break;
+      }
+      case FieldType::Bytes: {
+        std::string_view t = f.text();
+        if (def.sensitive && !c.show_sensitive) {
+          item = proto_tree_add_bytes_format_value(tree, hf, tvb, s.offset, s.length, nullptr,
+                                                   "%s", kMasked);
+        } else if (!t.empty()) {
+          item = proto_tree_add_bytes_with_length(tree, hf, tvb, s.offset, s.length,
+                                                  reinterpret_cast<const guint8*>(t.data()),
+                                                  static_cast<gint>(t.size()));
+        } else {
+          item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_NA);
+        }
+        break;
+      }
+      case FieldType::IPv4:
+        if (u)
+          item = proto_tree_add_ipv4(tree, hf, tvb, s.offset, s.length,
+                                     g_htonl(static_cast<guint32>(*u)));
+        else if (s.length == 4)
+          item = proto_tree_add_item(tree, hf, tvb, s.offset, 4, ENC_BIG_ENDIAN);
+        break;
+      case FieldType::IPv6:
+        if (s.length == 16) item = proto_tree_add_item(tree, hf, tvb, s.offset, 16, ENC_NA);
+        break;
+    }
+    (void)item;
+  }
+}
+
+void add_problems(ProtoContext& c, const std::vector<Problem>& problems, tvbuff_t* tvb,
+                  packet_info* pinfo, proto_tree* root, proto_item* root_item) {
+  for (const Problem& p : problems) {
+    expert_field* ei = c.ei_for(p.kind);
+    if (p.length == 0 && p.offset == 0) {
+      expert_add_info_format(pinfo, root_item, ei, "%s", c_string(pinfo, p.text));
+    } else {
+      const Span s = clamp(tvb, p.offset, p.length);
+      proto_tree_add_expert_format(root, pinfo, ei, tvb, s.offset, s.length, "%s",
+                                   c_string(pinfo, p.text));
+    }
+  }
+}
+
+}  // namespace quartet::plugin

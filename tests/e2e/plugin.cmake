@@ -1,0 +1,36 @@
+# End-to-end tests of the Wireshark plugin: the built quartet.so installed under a
+# throwaway HOME and loaded by the real tshark (as nobody when run as root, since
+# tshark as root ignores personal plugins). Captures: small hand-built ones from
+# tests/e2e/plugin/make_captures.py, and the captures engineer's under captures/.
+if(NOT TARGET quartet_plugin)
+  return()
+endif()
+find_program(QUARTET_TSHARK tshark)
+find_program(QUARTET_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT QUARTET_TSHARK OR NOT QUARTET_SYSTEM_PYTHON)
+  message(WARNING "tshark or /usr/bin/python3 missing: plugin end-to-end tests skipped")
+  return()
+endif()
+
+set(_dir ${CMAKE_CURRENT_SOURCE_DIR}/plugin)
+set(_home ${CMAKE_BINARY_DIR}/e2e-plugin/home)
+set(_caps ${CMAKE_BINARY_DIR}/e2e-plugin/captures)
+
+add_test(NAME plugin.install
+         COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/install_plugin.py $<TARGET_FILE:quartet_plugin> ${_home})
+set_tests_properties(plugin.install PROPERTIES FIXTURES_SETUP plugin_home)
+add_test(NAME plugin.make_captures COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/make_captures.py ${_caps})
+set_tests_properties(plugin.make_captures PROPERTIES FIXTURES_SETUP plugin_captures)
+
+# One ctest per case in run_case.py.
+set(QUARTET_PLUGIN_CASES registration yield_ports
+    sp_reqrep sp_segments sp_malformed sp_incompatible sp_tls sp_large
+    rrp_session rrp_errors iap_starttls)
+foreach(case ${QUARTET_PLUGIN_CASES})
+  add_test(NAME plugin.${case}
+           COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/run_case.py ${_home} ${_caps} ${case})
+  set_tests_properties(plugin.${case} PROPERTIES
+    FIXTURES_REQUIRED "plugin_home;plugin_captures"
+    ENVIRONMENT "QUARTET_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+    TIMEOUT 300)
+endforeach()

@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+"""Writes the plugin tests' small hand-built captures into OUTDIR.
+
+Each capture exercises one thing the plugin must get right on top of the core:
+PDUs split across segments, several PDUs in one segment, framing failures,
+request/response links, and protocols on ports where only the heuristics can
+find them. The bytes follow the specs (see /work/shared/specs/).
+"""
+import struct
+import sys
+from pathlib import Path
+
+import os
+
+from pcapgen import Conversation, Pcap, TlsSession, make_cert
+
+CLIENT = ("10.0.0.1", 40001)
+
+
+def crlf(*lines):
+    return "".join(l + "\r\n" for l in lines).encode()
+
+
+def rrp_plain(path):
+    """RRP in clear text on port 7648 (not 648, which is TLS): found by the
+    heuristic. A greeting, a SESSION with a password, an ADD whose request is split
+    over three segments and whose response comes in two, a CHECK, a QUIT."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.2", 7648)).handshake()
+    c.server(crlf("Example Registry RRP Server version 1.1.0", "build 42", "."))
+    c.client(crlf("session", "-Id:registrar1", "-Password:s3cret", "."))
+    c.server(crlf("200 Command completed successfully", "."), gap=0.010)
+    add = crlf("add", "EntityName:Domain", "DomainName:example.com", "NameServer:ns1.example.com",
+               "-Period:2", ".")
+    c.client(add, split=[5, 20])
+    c.server(crlf("200 Command completed successfully",
+                  "registration expiration date:2026-11-23 20:00:00.0", "status:ACTIVE", "."),
+             split=[12], gap=0.020)
+    c.client(crlf("check", "EntityName:Domain", "DomainName:example.net", "."))
+    c.server(crlf("210 Domain name available", "."))
+    c.client(crlf("quit", "."))
+    c.server(crlf("220 Command completed successfully. Server closing connection", "."))
+    c.close()
+    p.close()
+
+
+def rrp_errors(path):
+    """RRP on port 7648 breaking the rules: an ADD before any SESSION (RFC 2832:
+    only SESSION is allowed before authentication), an unknown response code, then
+    binary bytes where a request should be."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.2", 7648)).handshake()
+    c.server(crlf("Example Registry RRP Server version 1.1.0", "."))
+    c.client(crlf("add", "EntityName:Domain", "DomainName:example.org", "."))
+    c.server(crlf("547 Invalid command sequence", "."))
+    c.client(crlf("session", "-Id:registrar1", "-Password:pw", "."))
+    c.server(crlf("299 Whatever", "."))
+    c.client(b"\x16\x03\x01\x00\x05hello")
+    c.close()
+    p.close()
+
+
+SP_REQ, SP_REP = 0x30, 0x31
+
+
+def sp_header(kind):
+    return b"\0SP\0" + struct.pack("!HH", kind, 0)
+
+
+def sp_msg(payload):
+    return struct.pack("!Q", len(payload)) + payload
+
+
+def sp_reqrep(path):
+    """nanomsg REQ/REP on port 5555, found by the heuristic: the REQ header and the
+    first request in one segment; the REP header alone; a reply; a second request
+    split inside its 64-bit length and again inside its body; two requests in one
+    segment (a device-less REQ never does that, but the framing must cope); replies."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.3", 5555)).handshake()
+    req1 = sp_msg(struct.pack("!I", 0x80000001) + b"hello")
+    c.client(sp_header(SP_REQ) + req1)
+    c.server(sp_header(SP_REP))
+    c.server(sp_msg(struct.pack("!I", 0x80000001) + b"world"), gap=0.005)
+    req2 = sp_msg(struct.pack("!I", 0x80000002) + b"split request body")
+    c.client(req2, split=[3, 10])
+    c.server(sp_msg(struct.pack("!I", 0x80000002) + b"ok"), gap=0.007)
+    req3 = sp_msg(struct.pack("!I", 0x80000003) + b"three")
+    req4 = sp_msg(struct.pack("!I", 0x80000004) + b"four")
+    c.client(req3 + req4)
+    c.server(sp_msg(struct.pack("!I", 0x80000003) + b"r3"))
+    c.server(sp_msg(struct.pack("!I", 0x80000004) + b"r4"))
+    c.close()
+    p.close()
+
+
+def sp_malformed(path):
+    """An SP connection whose second message declares 2^63 bytes: the plugin must
+    report it and neither wait for nor allocate that much."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.4", 5555)).handshake()
+    c.client(sp_header(SP_REQ))
+    c.server(sp_header(SP_REP))
+    c.client(sp_msg(struct.pack("!I", 0x80000001) + b"fine"))
+    c.client(struct.pack("!Q", 1 << 63) + b"\x80\0\0\x02junk")
+    c.close()
+    p.close()
+
+
+def cops_obj(cnum, ctype, body):
+    """RFC 2748 2.2: Length counts header + contents, not the padding to 32 bits."""
+    obj = struct.pack("!HBB", 4 + len(body), cnum, ctype) + body
+    return obj + b"\0" * (-len(obj) % 4)
+
+
+def cops_msg(op, client_type, *objs, flags=0):
+    body = b"".join(objs)
+    return struct.pack("!BBHI", 0x10 | flags, op, client_type, 8 + len(body)) + body
+
+
+def cops_plain(path):
+    """COPS on its IANA port 3288 with client-type 1 (RSVP): OPN/CAT, two REQs in
+    one segment, a DEC split in three segments, a RPT, a keep-alive pair. Used for
+    the comparison with Wireshark's built-in `cops` dissector too."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.5", 3288)).handshake()
+    handle = lambda h: cops_obj(1, 1, struct.pack("!I", h))
+    context = cops_obj(2, 1, struct.pack("!HH", 1, 1))  # R-Type incoming message, M-Type 1
+    c.client(cops_msg(6, 1, cops_obj(11, 1, b"pep-1\0")))                     # OPN, PEPID
+    c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30))), gap=0.002)  # CAT, KA 30 s
+    c.client(cops_msg(1, 1, handle(0x1001), context) + cops_msg(1, 1, handle(0x1002), context))
+    dec = cops_msg(2, 1, handle(0x1001), context, cops_obj(6, 1, struct.pack("!HH", 1, 0)))
+    c.server(dec, split=[6, 10], gap=0.004)                                 # DEC Install
+    c.client(cops_msg(3, 1, handle(0x1001), cops_obj(12, 1, struct.pack("!HH", 1, 0))))  # RPT
+    c.client(cops_msg(9, 0))                                                 # KA
+    c.server(cops_msg(9, 0), gap=0.003)
+    c.close()
+    p.close()
+
+
+def iap_tls(path):
+    """IAP on its default port 4720, as in the draft's 4.4 transcript: CONNECT ->
+    200, Upgrade: TLS/1.0 -> 101, then real TLS 1.2 (keys in iap_tls.keys) carrying
+    the channel setup -> 200, an alert split over two TLS records, and two alerts in
+    one record, each answered by 200."""
+    out = os.path.dirname(path)
+    cert, key = make_cert(out)
+    keylog = path[:-len(".pcap")] + ".keys"
+    if os.path.exists(keylog):
+        os.remove(keylog)
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.6", 4720)).handshake()
+    c.client(crlf("IAP/0.3 CONNECT M.DOM.ORG", ""))
+    c.server(crlf("IAP/0.3 200", ""), gap=0.012)
+    c.client(crlf("IAP/0.3 Upgrade: TLS/1.0", ""))
+    c.server(crlf("IAP/0.3 101", ""), gap=0.007)
+    tls = TlsSession(c, cert, key, keylog).handshake()
+    tls.client_send(crlf("IAP/0.3 IAP-Version: 0.3", "IAP/0.3 IAP-Role: Sender", ""))
+    tls.server_send(crlf("IAP/0.3 200", ""))
+    body = b"<alert id='1'>" + b"x" * 50 + b"</alert>"
+    alert = crlf("Content-Type: application/x-idef-alert", "Content-Length: %d" % len(body), "") \
+        + body + b"\r\n\r\n"
+    tls.client_send(alert[:30], alert[30:])
+    tls.server_send(crlf("IAP/0.3 200", ""))
+    tls.client_send(alert + alert)
+    tls.server_send(crlf("IAP/0.3 200", ""), crlf("IAP/0.3 200", ""))
+    c.close()
+    p.close()
+
+
+CAPTURES = {
+    "iap_tls.pcap": iap_tls,
+    "cops_plain.pcap": cops_plain,
+    "rrp_plain.pcap": rrp_plain,
+    "rrp_errors.pcap": rrp_errors,
+    "sp_reqrep.pcap": sp_reqrep,
+    "sp_malformed.pcap": sp_malformed,
+}
+
+
+def main():
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    for name, make in CAPTURES.items():
+        make(str(out / name))
+    # tshark runs as nobody in the tests.
+    for f in out.iterdir():
+        f.chmod(0o644)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Runs the real tshark with the plugin installed under a throwaway HOME.
+
+tshark ignores personal plugins when run as root, so as root it runs as nobody
+(uid/gid 65534) through setpriv; the HOME must therefore be readable by nobody.
+"""
+import json
+import os
+import subprocess
+
+NOBODY = 65534
+
+
+# Expert info severities and groups as `-T fields` prints them (epan/proto.h).
+PI_CHAT, PI_NOTE, PI_WARN, PI_ERROR = 0x00200000, 0x00400000, 0x00600000, 0x00800000
+PI_SEQUENCE, PI_PROTOCOL, PI_UNDECODED, PI_MALFORMED = 0x02000000, 0x09000000, 0x05000000, 0x07000000
+
+
+def _multi(pairs):
+    """JSON objects from tshark repeat keys (one "sp" per PDU in a frame): keep
+    every value, as a list when a key repeats."""
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            if not isinstance(out[k], list) or not getattr(out[k], "_multi", False):
+                out[k] = _Multi([out[k]])
+            out[k].append(v)
+        else:
+            out[k] = v
+    return out
+
+
+class _Multi(list):
+    _multi = True
+
+
+def all_of(layer):
+    """A layer value that may be one object or several (repeated key) as a list."""
+    return list(layer) if isinstance(layer, _Multi) else [layer]
+
+
+class Failure(AssertionError):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def check_eq(got, want, what):
+    if got != want:
+        raise Failure("%s: expected %r, got %r" % (what, want, got))
+
+
+class TShark:
+    def __init__(self, home):
+        self.home = home
+
+    def run(self, *args, allow_stderr=False):
+        cmd = ["tshark", *args]
+        if os.geteuid() == 0:
+            cmd = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups",
+                   "env", "HOME=" + self.home, *cmd]
+        env = dict(os.environ, HOME=self.home, LC_ALL="C.UTF-8")
+        env.pop("WIRESHARK_PLUGIN_DIR", None)
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+        if r.returncode != 0:
+            raise Failure("tshark %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
+        # Registration problems ("Dissector bug", duplicate names, plugin load errors)
+        # are reported on stderr only.
+        if not allow_stderr and r.stderr.strip():
+            raise Failure("tshark %s wrote to stderr: %s" % (" ".join(args), r.stderr))
+        return r.stdout
+
+    def fields(self, capture, fields, filter=None, prefs=(), two_pass=True):
+        """One row per displayed frame: a list with one string per field; several
+        occurrences of a field in a frame are joined with ','."""
+        # \x1f (unit separator): Info columns contain "|" and ",".
+        args = ["-r", capture, "-T", "fields", "-E", "separator=\x1f", "-E", "occurrence=a",
+                "-E", "aggregator=,"]
+        if two_pass:
+            args.append("-2")
+        for p in prefs:
+            args += ["-o", p]
+        for f in fields:
+            args += ["-e", f]
+        if filter:
+            args += ["-Y", filter]
+        out = self.run(*args)
+        return [line.split("\x1f") for line in out.splitlines()]
+
+    def json(self, capture, filter=None, prefs=(), protocols=()):
+        args = ["-r", capture, "-2", "-T", "json"]
+        for p in prefs:
+            args += ["-o", p]
+        if filter:
+            args += ["-Y", filter]
+        if protocols:
+            args += ["-J", " ".join(protocols)]
+        return json.loads(self.run(*args) or "[]", object_pairs_hook=_multi)
+
+    def experts(self, capture, proto, prefs=()):
+        """[(frame, name, severity, group, message)] for every expert info whose
+        name (e.g. "sp.malformed") belongs to `proto`, from the JSON output."""
+        found = []
+
+        def walk(node, frame):
+            if isinstance(node, list):
+                for n in node:
+                    walk(n, frame)
+            elif isinstance(node, dict):
+                if "_ws.expert.message" in node:
+                    names = [k for k in node if k.startswith(proto + ".")]
+                    if names:
+                        found.append((frame, names[0], int(node["_ws.expert.severity"]),
+                                      int(node["_ws.expert.group"]), node["_ws.expert.message"]))
+                for v in node.values():
+                    walk(v, frame)
+
+        for pkt in self.json(capture, prefs=prefs):
+            layers = pkt["_source"]["layers"]
+            walk(layers, int(layers["frame"]["frame.number"]))
+        return found

@@ -1,0 +1,292 @@
+// Capture input end to end through net::run: pcap, pcapng, gzip, zstd,
+// truncated files, multi-file merge, BPF filters and error messages.
+#include <gtest/gtest.h>
+#include <pcap/dlt.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <string>
+
+#include "net/capture_reader.hpp"
+#include "net/pipeline.hpp"
+#include "packet_builder.hpp"
+#include "recording_sink.hpp"
+
+namespace quartet::analyzer::net {
+namespace {
+
+using namespace test;
+constexpr TimeNs kT0 = 1'700'000'000'123'456'789;
+
+std::string temp_path(const std::string& name) {
+  return testing::TempDir() + "quartet_net_" + std::to_string(getpid()) + "_" + name;
+}
+
+Buf eth_tcp(bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data,
+             uint16_t server_port = 3288) {
+  const uint16_t sp = from_client ? 40000 : server_port;
+  const uint16_t dp = from_client ? server_port : 40000;
+  return ether(0x0800, ipv4(from_client ? 1 : 2, from_client ? 2 : 1, 6, tcp(sp, dp, seq, ack, flags, data)));
+}
+
+// A small exchange: handshake, request, response, FIN both ways.
+std::vector<Frame> exchange(TimeNs t0 = kT0, uint16_t server_port = 3288) {
+  return {
+      {t0, eth_tcp(true, 100, 0, 0x02, "", server_port)},
+      {t0 + 1000, eth_tcp(false, 500, 101, 0x12, "", server_port)},
+      {t0 + 2000, eth_tcp(true, 101, 501, 0x10, "", server_port)},
+      {t0 + 3000, eth_tcp(true, 101, 501, 0x18, "request", server_port)},
+      {t0 + 4000, eth_tcp(false, 501, 108, 0x18, "response", server_port)},
+      {t0 + 5000, eth_tcp(true, 108, 509, 0x11, "", server_port)},
+      {t0 + 6000, eth_tcp(false, 509, 109, 0x11, "", server_port)},
+  };
+}
+
+struct Result {
+  RecordingSink sink;
+  CaptureStats stats;
+};
+
+std::unique_ptr<Result> run_on(std::vector<std::string> files, std::string filter = "") {
+  auto r = std::make_unique<Result>();
+  Options o;
+  o.inputs = std::move(files);
+  o.bpf_filter = std::move(filter);
+  r->stats = run(o, r->sink);
+  return r;
+}
+
+void expect_exchange(const Result& r) {
+  EXPECT_EQ(r.sink.joined(), "C:request|S:response|C:fin|S:fin|close 1 Fin C");
+  EXPECT_EQ(r.stats.packets, 7u);
+  EXPECT_EQ(r.stats.tcp, 7u);
+  EXPECT_EQ(r.stats.truncated_files, 0u);
+  EXPECT_TRUE(r.sink.capture_warnings.empty());
+  ASSERT_EQ(r.sink.opened.size(), 1u);
+  EXPECT_EQ(r.sink.opened[0].client.ip_string(), "192.0.2.1");
+  EXPECT_EQ(r.sink.opened[0].server.ip_string(), "192.0.2.2");
+}
+
+TEST(CaptureReader, PcapWithNanosecondTimestamps) {
+  const std::string path = temp_path("nano.pcap");
+  write_pcap(path, DLT_EN10MB, exchange());
+  auto r = run_on({path});
+  expect_exchange(*r);
+  EXPECT_EQ(r->stats.first_ts, kT0);
+  EXPECT_EQ(r->stats.last_ts, kT0 + 6000);
+  EXPECT_EQ(r->sink.opened[0].first_ts, kT0);
+  EXPECT_EQ(r->stats.link_types.at(DLT_EN10MB), 7u);
+}
+
+TEST(CaptureReader, Pcapng) {
+  const std::string path = temp_path("x.pcapng");
+  write_file(path, pcapng_bytes(DLT_EN10MB, exchange()));
+  auto r = run_on({path});
+  expect_exchange(*r);
+  EXPECT_EQ(r->stats.first_ts, kT0 / 1000 * 1000);  // microsecond resolution
+}
+
+TEST(CaptureReader, GzipCompressedDetectedByContent) {
+  const std::string plain = temp_path("g.pcap");
+  write_pcap(plain, DLT_EN10MB, exchange());
+  const Buf raw = read_file(plain);
+  const std::string path = temp_path("compressed_no_suffix");
+  gzFile gz = gzopen(path.c_str(), "wb");
+  ASSERT_NE(gz, nullptr);
+  gzwrite(gz, raw.data(), static_cast<unsigned>(raw.size()));
+  gzclose(gz);
+  auto r = run_on({path});
+  expect_exchange(*r);
+}
+
+TEST(CaptureReader, ZstdCompressedPcapng) {
+  const Buf raw = pcapng_bytes(DLT_EN10MB, exchange());
+  Buf z(ZSTD_compressBound(raw.size()));
+  z.resize(ZSTD_compress(z.data(), z.size(), raw.data(), raw.size(), 3));
+  const std::string path = temp_path("x.pcapng.zst");
+  write_file(path, z);
+  auto r = run_on({path});
+  expect_exchange(*r);
+}
+
+TEST(CaptureReader, TruncatedFileKeepsPacketsAndWarns) {
+  const std::string plain = temp_path("t.pcap");
+  write_pcap(plain, DLT_EN10MB, exchange());
+  Buf raw = read_file(plain);
+  // Header 24 bytes + 3 records of 16 + 54 bytes + 4th record cut in its data.
+  raw.resize(24 + 3 * (16 + 54) + 16 + 10);
+  const std::string path = temp_path("t_cut.pcap");
+  write_file(path, raw);
+  auto r = run_on({path});
+  EXPECT_EQ(r->stats.packets, 3u);
+  EXPECT_EQ(r->stats.truncated_files, 1u);
+  ASSERT_EQ(r->sink.capture_warnings.size(), 1u);
+  EXPECT_EQ(r->sink.capture_warnings[0].rfind("file " + path + " truncated after 3 packets", 0), 0u)
+      << r->sink.capture_warnings[0];
+  EXPECT_EQ(r->sink.joined(), "close 1 EndOfCapture C");
+}
+
+TEST(CaptureReader, TruncatedGzipKeepsPacketsAndWarns) {
+  const std::string plain = temp_path("tg.pcap");
+  write_pcap(plain, DLT_EN10MB, exchange());
+  const Buf raw = read_file(plain);
+  Buf gz(compressBound(static_cast<uLong>(raw.size())) + 64);
+  z_stream zs{};
+  ASSERT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  zs.next_in = const_cast<Bytef*>(raw.data());
+  zs.avail_in = static_cast<uInt>(raw.size());
+  zs.next_out = gz.data();
+  zs.avail_out = static_cast<uInt>(gz.size());
+  ASSERT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  gz.resize(zs.total_out);
+  deflateEnd(&zs);
+  gz.resize(gz.size() - 20);  // lose the end of the stream
+  const std::string path = temp_path("tg.pcap.gz");
+  write_file(path, gz);
+  auto r = run_on({path});
+  EXPECT_LT(r->stats.packets, 7u);
+  EXPECT_EQ(r->stats.truncated_files, 1u);
+  ASSERT_FALSE(r->sink.capture_warnings.empty());
+  EXPECT_NE(r->sink.capture_warnings[0].find("truncated after"), std::string::npos);
+}
+
+TEST(CaptureReader, RingBufferFilesMergeByTimestamp) {
+  // Client packets in one file, server packets in another, listed in reverse.
+  std::vector<Frame> all = exchange(), client, server;
+  for (size_t i = 0; i < all.size(); ++i) (i == 1 || i == 4 || i == 6 ? server : client).push_back(all[i]);
+  const std::string a = temp_path("ring_a.pcap"), b = temp_path("ring_b.pcap");
+  write_pcap(a, DLT_EN10MB, client);
+  write_pcap(b, DLT_EN10MB, server);
+  MergedReader reader({b, a}, "");
+  Packet p;
+  std::vector<TimeNs> ts;
+  std::vector<uint64_t> numbers;
+  while (reader.next(p)) {
+    ts.push_back(p.ts);
+    numbers.push_back(p.number);
+  }
+  ASSERT_EQ(ts.size(), 7u);
+  for (size_t i = 0; i < ts.size(); ++i) {
+    EXPECT_EQ(ts[i], kT0 + static_cast<TimeNs>(i) * 1000);
+    EXPECT_EQ(numbers[i], i + 1);
+  }
+  auto r = run_on({b, a});
+  expect_exchange(*r);
+  EXPECT_EQ(r->stats.files, 2u);
+}
+
+TEST(CaptureReader, SequentialRingFilesGiveOneSession) {
+  std::vector<Frame> all = exchange();
+  const std::string a = temp_path("seq_1.pcap"), b = temp_path("seq_2.pcap");
+  write_pcap(a, DLT_EN10MB, {all.begin(), all.begin() + 4});
+  write_pcap(b, DLT_EN10MB, {all.begin() + 4, all.end()});
+  auto r = run_on({b, a});
+  expect_exchange(*r);
+}
+
+TEST(CaptureReader, BpfFilterAndBadFilter) {
+  std::vector<Frame> frames = exchange();
+  for (Frame& f : exchange(kT0 + 10, 80)) frames.push_back(f);
+  std::sort(frames.begin(), frames.end(), [](const Frame& x, const Frame& y) { return x.ts < y.ts; });
+  const std::string path = temp_path("two_flows.pcap");
+  write_pcap(path, DLT_EN10MB, frames);
+  auto all = run_on({path});
+  EXPECT_EQ(all->sink.opened.size(), 2u);
+  auto r = run_on({path}, "tcp port 3288");
+  expect_exchange(*r);
+  try {
+    run_on({path}, "tcp port nonsense-x");
+    FAIL() << "bad filter accepted";
+  } catch (const CaptureError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(path + ": bad capture filter", 0), 0u) << e.what();
+  }
+}
+
+TEST(CaptureReader, UnreadableAndUnknownFilesNameTheFile) {
+  const std::string missing = temp_path("does_not_exist.pcap");
+  try {
+    run_on({missing});
+    FAIL();
+  } catch (const CaptureError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(missing + ": ", 0), 0u) << e.what();
+  }
+  const std::string text = temp_path("notes.txt");
+  write_file(text, Buf{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '\n'});
+  RecordingSink sink;
+  Options o;
+  o.inputs = {text};
+  try {
+    run(o, sink);
+    FAIL();
+  } catch (const CaptureError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(text + ": ", 0), 0u) << e.what();
+  }
+  EXPECT_TRUE(sink.events.empty());  // nothing reaches the sink before the error
+}
+
+TEST(CaptureReader, UnsupportedLinkTypeNamedInOneWarning) {
+  const std::string path = temp_path("wifi.pcap");
+  write_pcap(path, DLT_IEEE802_11, {{kT0, Buf(40, 0)}, {kT0 + 1, Buf(40, 0)}});
+  auto r = run_on({path});
+  EXPECT_EQ(r->stats.unsupported_link, 2u);
+  ASSERT_EQ(r->sink.capture_warnings.size(), 1u);
+  EXPECT_EQ(r->sink.capture_warnings[0].rfind("2 frames of unsupported link type IEEE802_11", 0), 0u)
+      << r->sink.capture_warnings[0];
+}
+
+TEST(CaptureReader, SnaplenCutFramesBecomeGaps) {
+  std::vector<Frame> f = exchange();
+  f[3].wire_len = static_cast<uint32_t>(f[3].data.size());
+  f[3].data.resize(f[3].data.size() - 4);  // "req" captured, "uest" cut
+  const std::string path = temp_path("snap.pcap");
+  write_pcap(path, DLT_EN10MB, f);
+  auto r = run_on({path});
+  EXPECT_EQ(r->sink.joined(), "C:req|C:gap 4|S:response|C:fin|S:fin|close 1 Fin C");
+  EXPECT_EQ(r->stats.snaplen_cut, 1u);
+}
+
+TEST(CaptureReader, FragmentedTcpSegmentOverVlanAndSll2) {
+  // The request's IPv4 datagram in two fragments, on 802.1Q.
+  const Buf seg = tcp(40000, 3288, 101, 501, 0x18, "request");  // 27 bytes
+  const Buf frag1 = ipv4(1, 2, 6, Buf(seg.begin(), seg.begin() + 16), 42, 0x2000);
+  const Buf frag2 = ipv4(1, 2, 6, Buf(seg.begin() + 16, seg.end()), 42, 2);
+  std::vector<Frame> f = exchange();
+  f[3].data = ether(0x0800, frag2, {0x8100, 7});
+  f.insert(f.begin() + 3, Frame{kT0 + 2500, ether(0x0800, frag1, {0x8100, 7})});
+  const std::string path = temp_path("frag.pcap");
+  write_pcap(path, DLT_EN10MB, f);
+  auto r = run_on({path});
+  EXPECT_EQ(r->sink.stream[0], "request");
+  EXPECT_EQ(r->stats.fragments.reassembled, 1u);
+  // The same exchange on SLL2 (any-interface capture).
+  std::vector<Frame> s = exchange();
+  for (Frame& x : s) {
+    Buf sll2;
+    put16(sll2, 0x0800);
+    sll2.resize(20, 0);
+    append(sll2, Buf(x.data.begin() + 14, x.data.end()));
+    x.data = sll2;
+  }
+  const std::string p2 = temp_path("sll2.pcap");
+  write_pcap(p2, DLT_LINUX_SLL2, s);
+  expect_exchange(*run_on({p2}));
+}
+
+TEST(CaptureReader, ProgressReportsBytes) {
+  const std::string path = temp_path("progress.pcap");
+  write_pcap(path, DLT_EN10MB, exchange());
+  const uint64_t size = read_file(path).size();
+  RecordingSink sink;
+  Options o;
+  o.inputs = {path};
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  o.progress = [&](uint64_t done, uint64_t total) { calls.emplace_back(done, total); };
+  run(o, sink);
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back().first, size);
+  EXPECT_EQ(calls.back().second, size);
+}
+
+}  // namespace
+}  // namespace quartet::analyzer::net
