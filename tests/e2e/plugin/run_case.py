@@ -90,35 +90,56 @@ def case_yield_ports(t, caps):
         check_eq(theirs[f], "cops", "frame %s with copsx.yield_ports:TRUE" % f)
 
 
+def check_links(f, req_of, what):
+    """Every response's response_to names a request frame whose response_in names
+    it back, and both carry the same id (column req_of of the row)."""
+    responses = [n for n, r in f.items() if r[RESP_TO]]
+    check(responses, what + ": no responses linked")
+    for n in responses:
+        req = int(f[n][RESP_TO])
+        check(req in f, "%s: frame %d answers unknown frame %d" % (what, n, req))
+        check(str(n) in f[req][RESP_IN].split(","), "%s: %d does not point back to %d" % (what, req, n))
+        check_eq(f[n][req_of], f[req][req_of], "%s: id of %d vs its request %d" % (what, n, req))
+    return responses
+
+
+RESP_IN, RESP_TO = 0, 1  # first two columns of the rows given to check_links
+
+
 def case_sp_reqrep(t, caps):
     """captures/sp/sp-reqrep.pcap: nanocat and nngcat REQ/REP on one port (found by
-    the heuristic; SP has no port). Two connections (tcp.stream 0 and 1), headers
-    REQ 0x0030 / REP 0x0031, and every reply linked to its request by request id."""
-    rows = t.fields(sample("sp/sp-reqrep.pcap"),
-                    ["frame.number", "tcp.stream", "sp.header.type", "sp.request_id",
-                     "sp.response_in", "sp.response_to", "sp.body.text", "sp.msg_index"],
-                    filter="sp")
-    check_eq(len(rows), 16, "SP messages")
+    the heuristic; SP has no port): two connections, each opening with the headers
+    REQ 0x0030 and REP 0x0031; every request answered "it is noon" by a reply with
+    the same request id (top bit set), linked both ways, with a response time."""
+    cap = sample("sp/sp-reqrep.pcap")
+    rows = t.fields(cap, ["frame.number", "sp.response_in", "sp.response_to", "tcp.stream",
+                          "sp.header.type", "sp.request_id", "sp.body.text", "sp.msg_index",
+                          "sp.time"], filter="sp")
     f = by_frame(rows)
-    check_eq([f[n][1] for n in (4, 6, 13, 15)], ["0x0030", "0x0031", "0x0030", "0x0031"],
-             "header types")
-    pairs = [(8, 9, "0xd75191db"), (17, 18, "0xa5111fde"), (21, 22, "0xd75191dc"),
-             (24, 25, "0xd75191dd"), (27, 28, "0xa5111fdf"), (33, 34, "0xd75191de")]
-    for req, rep, rid in pairs:
-        check_eq(f[req][2], rid, "request id in %d" % req)
-        check_eq(f[rep][2], rid, "request id echoed in %d" % rep)
-        check_eq(f[req][3], str(rep), "response_in of %d" % req)
-        check_eq(f[rep][4], str(req), "response_to of %d" % rep)
-        check_eq(f[rep][5], "it is noon", "reply body in %d" % rep)
-    check_eq(f[8][5], "what time is it? (nanocat)", "request body")
-    check_eq(f[17][5], "what time is it? (nngcat)", "request body")
-    # Message numbers count both directions of each connection from 0.
-    check_eq([f[n][6] for n in (4, 6, 8, 9, 33, 34)], ["0", "1", "2", "3", "8", "9"], "msg_index")
-    info = t.fields(sample("sp/sp-reqrep.pcap"), ["_ws.col.Protocol", "_ws.col.Info"],
-                    filter="frame.number == 9")
-    check_eq(info[0][0], "SP", "Protocol column")
-    check_eq(info[0][1], 'REQ id=0xd75191db 26 bytes "what time is it? (nanoca..." \u2192 '
-             'REP id=0xd75191db 10 bytes "it is noon"', "Info column of a reply")
+    streams = sorted({r[2] for r in f.values()})
+    check_eq(streams, ["0", "1"], "two connections")
+    for s in streams:
+        mine = [f[n] for n in sorted(f) if f[n][2] == s]
+        check_eq([m[3] for m in mine[:2]], ["0x0030", "0x0031"], "headers of stream " + s)
+        check_eq([m[6] for m in mine], [str(i) for i in range(len(mine))], "msg_index " + s)
+        requests = [m for m in mine if m[0]]
+        replies = [m for m in mine if m[1]]
+        check(len(requests) >= 2 and len(requests) == len(replies), "requests/replies in " + s)
+        for m in requests:
+            check(int(m[4], 16) & 0x80000000, "request id has the top bit set: " + m[4])
+            check(m[5].startswith("what time is it? (n"), "request body " + m[5])
+        for m in replies:
+            check_eq(m[5], "it is noon", "reply body")
+            check(float(m[7]) > 0, "response time")
+    check_links(f, 4, "REQ/REP")
+    # The Info column of a reply says what it answers.
+    reply = min(n for n in f if f[n][1])
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="frame.number == %d" % reply))
+    check_eq(info[reply][0], "SP", "Protocol column")
+    check(info[reply][1].startswith("REQ id=%s " % f[reply][4]) and
+          " \u2192 REP id=%s 10 bytes \"it is noon\"" % f[reply][4] in info[reply][1],
+          "Info column of a reply: " + info[reply][1])
 
 
 def case_sp_segments(t, caps):
@@ -169,42 +190,51 @@ def case_sp_malformed(t, caps):
 
 
 def case_sp_incompatible(t, caps):
-    """captures/sp/sp-incompatible.pcap: PULL talking to PULL. The session machine
-    flags the second header of each connection; the plugin shows it as a
-    Warning/Protocol expert info and a session event."""
-    ex = t.experts(sample("sp/sp-incompatible.pcap"), "sp")
-    check_eq([(e[0], e[1], e[2], e[3]) for e in ex],
-             [(6, "sp.violation", PI_WARN, PI_PROTOCOL), (16, "sp.violation", PI_WARN, PI_PROTOCOL)],
-             "experts")
-    check("incompatible SP peers: PULL <-> PULL" in ex[0][4], ex[0][4])
-    f = by_frame(t.fields(sample("sp/sp-incompatible.pcap"), ["frame.number", "sp.event"],
+    """captures/sp/sp-incompatible.pcap: PULL connecting to PULL, repeatedly. The
+    session machine flags the second header of every connection; the plugin shows
+    it as one Warning/Protocol expert info and a session event per connection."""
+    cap = sample("sp/sp-incompatible.pcap")
+    f = by_frame(t.fields(cap, ["frame.number", "tcp.stream", "sp.header.type", "sp.event"],
                           filter="sp"))
-    check_eq(f[6][0], "SP peers incompatible: PULL <-> PULL", "session event")
+    streams = sorted({r[0] for r in f.values()}, key=int)
+    check(len(streams) >= 2, "several connections")
+    ex = t.experts(cap, "sp")
+    check_eq(len(ex), len(streams), "one expert info per connection")
+    for e in ex:
+        check_eq(e[1:4], ("sp.violation", PI_WARN, PI_PROTOCOL), "expert kind")
+        check("incompatible SP peers: PULL <-> PULL" in e[4], e[4])
+        headers = [n for n in sorted(f) if f[n][0] == f[e[0]][0]]
+        check_eq(e[0], headers[1], "flagged on the second header of its connection")
+        check_eq(f[e[0]][1], "0x0051", "PULL header")
+        check_eq(f[e[0]][2], "SP peers incompatible: PULL <-> PULL", "session event")
 
 
 def case_sp_tls(t, caps):
     """captures/sp/sp-tls-keylog.pcapng: nng REQ/REP over TLS 1.2. With the key log,
-    the decrypted records are found by the SP heuristic on "tls" and decoded,
-    headers and linked requests included; without it, no SP at all."""
+    the decrypted records are found by the SP heuristic on "tls" and decoded: both
+    headers, then requests and replies linked by request id; without it, no SP."""
     cap, keys = sample("sp/sp-tls-keylog.pcapng"), sample("sp/sp-tls-keylog.keys")
-    rows = t.fields(cap, ["frame.number", "sp.header.type", "sp.request_id", "sp.response_to",
-                          "sp.body.text"], filter="sp", prefs=["tls.keylog_file:" + keys])
+    rows = t.fields(cap, ["frame.number", "sp.response_in", "sp.response_to", "sp.header.type",
+                          "sp.request_id", "sp.body.text", "frame.protocols"], filter="sp",
+                    prefs=["tls.keylog_file:" + keys])
     f = by_frame(rows)
-    check_eq(f[12][0], "0x0031", "REP header inside TLS")
-    check_eq(f[13][0], "0x0030", "REQ header inside TLS")
-    check_eq(f[15][1:], ["0x80001234", "", "first decryptable ping"], "first request")
-    check_eq(f[19][1:], ["0x80001234", "15", "decryptable pong"], "first reply")
-    check_eq(f[21][1:], ["0x80001235", "", "second decryptable ping"], "second request")
-    check_eq(f[24][1:3], ["0x80001235", "21"], "second reply")
+    first = sorted(f)[:2]
+    check_eq(sorted(f[n][2] for n in first), ["0x0030", "0x0031"], "REQ and REP headers")
+    check(all(":tls:sp" in r[5] for r in f.values()), "SP decoded inside TLS")
+    check(len(check_links(f, 3, "SP over TLS")) >= 2, "at least two replies")
+    bodies = [r[4] for r in f.values() if r[0]]
+    check("first decryptable ping" in bodies, "first request body: %r" % bodies)
     check_eq(t.fields(cap, ["frame.number"], filter="sp"), [], "nothing without keys")
 
 
 def case_sp_large(t, caps):
     """captures/sp/sp-large.pcapng: one 200 KiB PUSH message over many segments,
-    reassembled into one SP message in frame 15."""
-    f = by_frame(t.fields(sample("sp/sp-large.pcapng"), ["frame.number", "sp.length",
-                                                          "sp.header.type"], filter="sp"))
-    check_eq(f, {4: ["", "0x0050"], 6: ["", "0x0051"], 15: ["204800", ""]}, "SP frames")
+    reassembled into a single SP message of 204800 bytes after PUSH/PULL headers."""
+    rows = t.fields(sample("sp/sp-large.pcapng"), ["frame.number", "sp.length", "sp.header.type",
+                                                   "tcp.reassembled.length"], filter="sp")
+    check_eq([r[2] for r in rows[:2]], ["0x0050", "0x0051"], "PUSH and PULL headers")
+    messages = [r for r in rows if r[1]]
+    check_eq([(r[1], r[3]) for r in messages], [("204800", "204808")], "one reassembled message")
 
 
 def case_rrp_session(t, caps):
