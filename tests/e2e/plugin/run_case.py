@@ -90,35 +90,56 @@ def case_yield_ports(t, caps):
         check_eq(theirs[f], "cops", "frame %s with copsx.yield_ports:TRUE" % f)
 
 
+def check_links(f, req_of, what):
+    """Every response's response_to names a request frame whose response_in names
+    it back, and both carry the same id (column req_of of the row)."""
+    responses = [n for n, r in f.items() if r[RESP_TO]]
+    check(responses, what + ": no responses linked")
+    for n in responses:
+        req = int(f[n][RESP_TO])
+        check(req in f, "%s: frame %d answers unknown frame %d" % (what, n, req))
+        check(str(n) in f[req][RESP_IN].split(","), "%s: %d does not point back to %d" % (what, req, n))
+        check_eq(f[n][req_of], f[req][req_of], "%s: id of %d vs its request %d" % (what, n, req))
+    return responses
+
+
+RESP_IN, RESP_TO = 0, 1  # first two columns of the rows given to check_links
+
+
 def case_sp_reqrep(t, caps):
     """captures/sp/sp-reqrep.pcap: nanocat and nngcat REQ/REP on one port (found by
-    the heuristic; SP has no port). Two connections (tcp.stream 0 and 1), headers
-    REQ 0x0030 / REP 0x0031, and every reply linked to its request by request id."""
-    rows = t.fields(sample("sp/sp-reqrep.pcap"),
-                    ["frame.number", "tcp.stream", "sp.header.type", "sp.request_id",
-                     "sp.response_in", "sp.response_to", "sp.body.text", "sp.msg_index"],
-                    filter="sp")
-    check_eq(len(rows), 16, "SP messages")
+    the heuristic; SP has no port): two connections, each opening with the headers
+    REQ 0x0030 and REP 0x0031; every request answered "it is noon" by a reply with
+    the same request id (top bit set), linked both ways, with a response time."""
+    cap = sample("sp/sp-reqrep.pcap")
+    rows = t.fields(cap, ["frame.number", "sp.response_in", "sp.response_to", "tcp.stream",
+                          "sp.header.type", "sp.request_id", "sp.body.text", "sp.msg_index",
+                          "sp.time"], filter="sp")
     f = by_frame(rows)
-    check_eq([f[n][1] for n in (4, 6, 13, 15)], ["0x0030", "0x0031", "0x0030", "0x0031"],
-             "header types")
-    pairs = [(8, 9, "0xd75191db"), (17, 18, "0xa5111fde"), (21, 22, "0xd75191dc"),
-             (24, 25, "0xd75191dd"), (27, 28, "0xa5111fdf"), (33, 34, "0xd75191de")]
-    for req, rep, rid in pairs:
-        check_eq(f[req][2], rid, "request id in %d" % req)
-        check_eq(f[rep][2], rid, "request id echoed in %d" % rep)
-        check_eq(f[req][3], str(rep), "response_in of %d" % req)
-        check_eq(f[rep][4], str(req), "response_to of %d" % rep)
-        check_eq(f[rep][5], "it is noon", "reply body in %d" % rep)
-    check_eq(f[8][5], "what time is it? (nanocat)", "request body")
-    check_eq(f[17][5], "what time is it? (nngcat)", "request body")
-    # Message numbers count both directions of each connection from 0.
-    check_eq([f[n][6] for n in (4, 6, 8, 9, 33, 34)], ["0", "1", "2", "3", "8", "9"], "msg_index")
-    info = t.fields(sample("sp/sp-reqrep.pcap"), ["_ws.col.Protocol", "_ws.col.Info"],
-                    filter="frame.number == 9")
-    check_eq(info[0][0], "SP", "Protocol column")
-    check_eq(info[0][1], 'REQ id=0xd75191db 26 bytes "what time is it? (nanoca..." \u2192 '
-             'REP id=0xd75191db 10 bytes "it is noon"', "Info column of a reply")
+    streams = sorted({r[2] for r in f.values()})
+    check_eq(streams, ["0", "1"], "two connections")
+    for s in streams:
+        mine = [f[n] for n in sorted(f) if f[n][2] == s]
+        check_eq([m[3] for m in mine[:2]], ["0x0030", "0x0031"], "headers of stream " + s)
+        check_eq([m[6] for m in mine], [str(i) for i in range(len(mine))], "msg_index " + s)
+        requests = [m for m in mine if m[0]]
+        replies = [m for m in mine if m[1]]
+        check(len(requests) >= 2 and len(requests) == len(replies), "requests/replies in " + s)
+        for m in requests:
+            check(int(m[4], 16) & 0x80000000, "request id has the top bit set: " + m[4])
+            check(m[5].startswith("what time is it? (n"), "request body " + m[5])
+        for m in replies:
+            check_eq(m[5], "it is noon", "reply body")
+            check(float(m[7]) > 0, "response time")
+    check_links(f, 4, "REQ/REP")
+    # The Info column of a reply says what it answers.
+    reply = min(n for n in f if f[n][1])
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="frame.number == %d" % reply))
+    check_eq(info[reply][0], "SP", "Protocol column")
+    check(info[reply][1].startswith("REQ id=%s " % f[reply][4]) and
+          " \u2192 REP id=%s 10 bytes \"it is noon\"" % f[reply][4] in info[reply][1],
+          "Info column of a reply: " + info[reply][1])
 
 
 def case_sp_segments(t, caps):
@@ -169,42 +190,51 @@ def case_sp_malformed(t, caps):
 
 
 def case_sp_incompatible(t, caps):
-    """captures/sp/sp-incompatible.pcap: PULL talking to PULL. The session machine
-    flags the second header of each connection; the plugin shows it as a
-    Warning/Protocol expert info and a session event."""
-    ex = t.experts(sample("sp/sp-incompatible.pcap"), "sp")
-    check_eq([(e[0], e[1], e[2], e[3]) for e in ex],
-             [(6, "sp.violation", PI_WARN, PI_PROTOCOL), (16, "sp.violation", PI_WARN, PI_PROTOCOL)],
-             "experts")
-    check("incompatible SP peers: PULL <-> PULL" in ex[0][4], ex[0][4])
-    f = by_frame(t.fields(sample("sp/sp-incompatible.pcap"), ["frame.number", "sp.event"],
+    """captures/sp/sp-incompatible.pcap: PULL connecting to PULL, repeatedly. The
+    session machine flags the second header of every connection; the plugin shows
+    it as one Warning/Protocol expert info and a session event per connection."""
+    cap = sample("sp/sp-incompatible.pcap")
+    f = by_frame(t.fields(cap, ["frame.number", "tcp.stream", "sp.header.type", "sp.event"],
                           filter="sp"))
-    check_eq(f[6][0], "SP peers incompatible: PULL <-> PULL", "session event")
+    streams = sorted({r[0] for r in f.values()}, key=int)
+    check(len(streams) >= 2, "several connections")
+    ex = t.experts(cap, "sp")
+    check_eq(len(ex), len(streams), "one expert info per connection")
+    for e in ex:
+        check_eq(e[1:4], ("sp.violation", PI_WARN, PI_PROTOCOL), "expert kind")
+        check("incompatible SP peers: PULL <-> PULL" in e[4], e[4])
+        headers = [n for n in sorted(f) if f[n][0] == f[e[0]][0]]
+        check_eq(e[0], headers[1], "flagged on the second header of its connection")
+        check_eq(f[e[0]][1], "0x0051", "PULL header")
+        check_eq(f[e[0]][2], "SP peers incompatible: PULL <-> PULL", "session event")
 
 
 def case_sp_tls(t, caps):
     """captures/sp/sp-tls-keylog.pcapng: nng REQ/REP over TLS 1.2. With the key log,
-    the decrypted records are found by the SP heuristic on "tls" and decoded,
-    headers and linked requests included; without it, no SP at all."""
+    the decrypted records are found by the SP heuristic on "tls" and decoded: both
+    headers, then requests and replies linked by request id; without it, no SP."""
     cap, keys = sample("sp/sp-tls-keylog.pcapng"), sample("sp/sp-tls-keylog.keys")
-    rows = t.fields(cap, ["frame.number", "sp.header.type", "sp.request_id", "sp.response_to",
-                          "sp.body.text"], filter="sp", prefs=["tls.keylog_file:" + keys])
+    rows = t.fields(cap, ["frame.number", "sp.response_in", "sp.response_to", "sp.header.type",
+                          "sp.request_id", "sp.body.text", "frame.protocols"], filter="sp",
+                    prefs=["tls.keylog_file:" + keys])
     f = by_frame(rows)
-    check_eq(f[12][0], "0x0031", "REP header inside TLS")
-    check_eq(f[13][0], "0x0030", "REQ header inside TLS")
-    check_eq(f[15][1:], ["0x80001234", "", "first decryptable ping"], "first request")
-    check_eq(f[19][1:], ["0x80001234", "15", "decryptable pong"], "first reply")
-    check_eq(f[21][1:], ["0x80001235", "", "second decryptable ping"], "second request")
-    check_eq(f[24][1:3], ["0x80001235", "21"], "second reply")
+    first = sorted(f)[:2]
+    check_eq(sorted(f[n][2] for n in first), ["0x0030", "0x0031"], "REQ and REP headers")
+    check(all(":tls:sp" in r[5] for r in f.values()), "SP decoded inside TLS")
+    check(len(check_links(f, 3, "SP over TLS")) >= 2, "at least two replies")
+    bodies = [r[4] for r in f.values() if r[0]]
+    check("first decryptable ping" in bodies, "first request body: %r" % bodies)
     check_eq(t.fields(cap, ["frame.number"], filter="sp"), [], "nothing without keys")
 
 
 def case_sp_large(t, caps):
     """captures/sp/sp-large.pcapng: one 200 KiB PUSH message over many segments,
-    reassembled into one SP message in frame 15."""
-    f = by_frame(t.fields(sample("sp/sp-large.pcapng"), ["frame.number", "sp.length",
-                                                          "sp.header.type"], filter="sp"))
-    check_eq(f, {4: ["", "0x0050"], 6: ["", "0x0051"], 15: ["204800", ""]}, "SP frames")
+    reassembled into a single SP message of 204800 bytes after PUSH/PULL headers."""
+    rows = t.fields(sample("sp/sp-large.pcapng"), ["frame.number", "sp.length", "sp.header.type",
+                                                   "tcp.reassembled.length"], filter="sp")
+    check_eq([r[2] for r in rows[:2]], ["0x0050", "0x0051"], "PUSH and PULL headers")
+    messages = [r for r in rows if r[1]]
+    check_eq([(r[1], r[3]) for r in messages], [("204800", "204808")], "one reassembled message")
 
 
 def case_rrp_session(t, caps):
@@ -292,6 +322,119 @@ def case_iap_starttls(t, caps):
     check_eq([n for n in clear if clear[n][0].endswith(":iapx")], [4, 5, 6, 7], "IAP without keys")
     check(all(":tcp:tls" in clear[n][0] and "iapx" not in clear[n][0] for n in range(8, 18)),
           "TLS (certificate included) after the 101")
+
+
+def case_cops_session(t, caps):
+    """Hand-built COPS on 3288 (make_captures.py cops_plain): OPN/CAT, two REQs in one
+    segment (frame 6), a DEC reassembled from three segments (frames 7-9), RPT, KA
+    pair; links by handle and op-code, response times, Info column."""
+    cap = caps + "/cops_plain.pcap"
+    rows = t.fields(cap, ["frame.number", "copsx.header.opcode", "copsx.header.flags",
+                          "copsx.handle", "copsx.decision.command", "copsx.report.type",
+                          "copsx.pepid", "copsx.katimer.value", "copsx.response_in",
+                          "copsx.response_to", "copsx.time"], filter="copsx")
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 9, 10, 11, 12], "frames with COPS")
+    check_eq(f[4][0], "6", "OPN")
+    check_eq(f[4][5], "pep-1", "PEPID")
+    check_eq((f[4][7], f[5][8], f[5][9]), ("5", "4", "0.002000000"), "OPN <-> CAT")
+    check_eq(f[5][6], "30", "KA timer")
+    check_eq(f[6][:3], ["1,1", "0x00,0x00", "00001001,00001002"], "two REQs in one segment")
+    check_eq(f[6][7], "9", "the first REQ is answered by the DEC")
+    check_eq(f[9][:4], ["2", "0x01", "00001001", "1"], "reassembled DEC Install, solicited")
+    check_eq(f[9][8:10], ["6", "0.012000000"], "DEC answers frame 6")
+    check_eq((f[10][0], f[10][4], f[10][8]), ("3", "1", "9"), "RPT Success after the DEC")
+    check_eq((f[11][7], f[12][8]), ("12", "11"), "keep-alive pair")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="copsx"))
+    check_eq(info[9][0], "COPS", "Protocol column")
+    check_eq(info[9][1], "REQ handle=0x00001001 in context Incoming-Message \u2192 "
+             "DEC Install handle=0x00001001", "Info of the DEC")
+
+
+def _num(v):
+    """Numbers as either dissector prints them (decimal or 0x-hex, or handle bytes)."""
+    return int(v, 16) if v and all(c in "0123456789abcdef" for c in v) and len(v) == 8 \
+        else int(v, 0)
+
+
+def case_cops_vs_builtin(t, caps):
+    """The same COPS capture (cops_plain) decoded by copsx and by Wireshark's
+    built-in cops (copsx.yield_ports:TRUE gives it the port): the values agree
+    field by field. Differences, each explained where it is compared:
+    - cops.client_type and cops.context.m_type print in another base (dec/hex):
+      compared as numbers;
+    - cops.handle is FT_UINT32, copsx.handle FT_BYTES: RFC 2748 2.2 makes the
+      Client Handle opaque and variable-length, so copsx keeps the bytes;
+    - cops.c_num appears twice per object (the built-in's object subtree item is
+      itself a cops.c_num item): compared after dropping the repeat;
+    - copsx adds what the built-in does not have: message names/summaries, session
+      state and events; the built-in's Info column is just the op-code name."""
+    cap = caps + "/cops_plain.pcap"
+    pairs = [("cops.version", "copsx.header.version"), ("cops.flags", "copsx.header.flags"),
+             ("cops.op_code", "copsx.header.opcode"),
+             ("cops.client_type", "copsx.header.client_type"),
+             ("cops.msg_len", "copsx.header.length"), ("cops.obj.len", "copsx.object.length"),
+             ("cops.c_num", "copsx.object.cnum"), ("cops.c_type", "copsx.object.ctype"),
+             ("cops.handle", "copsx.handle"), ("cops.context.r_type", "copsx.context.rtype"),
+             ("cops.context.m_type", "copsx.context.mtype"),
+             ("cops.decision.cmd", "copsx.decision.command"),
+             ("cops.decision.flags", "copsx.decision.flags"),
+             ("cops.katimer.value", "copsx.katimer.value"), ("cops.pepid.id", "copsx.pepid"),
+             ("cops.report_type", "copsx.report.type"),
+             ("cops.response_in", "copsx.response_in"), ("cops.response_to", "copsx.response_to"),
+             ("cops.response_time", "copsx.time")]
+    theirs = by_frame(t.fields(cap, ["frame.number"] + [a for a, _ in pairs], filter="cops",
+                               prefs=["copsx.yield_ports:TRUE"]))
+    ours = by_frame(t.fields(cap, ["frame.number"] + [b for _, b in pairs], filter="copsx"))
+    check_eq(sorted(ours), sorted(theirs), "frames decoded by each")
+    check_eq(sorted(ours), [4, 5, 6, 9, 10, 11, 12], "COPS frames")
+    for frame in ours:
+        for i, (a, b) in enumerate(pairs):
+            x, y = theirs[frame][i], ours[frame][i]
+            if a == "cops.c_num":
+                x = ",".join(x.split(",")[::2])  # the object item repeats the C-Num
+            if a in ("cops.client_type", "cops.context.m_type", "cops.handle"):
+                x = [_num(v) for v in x.split(",") if v]
+                y = [_num(v) for v in y.split(",") if v]
+            check_eq(y, x, "frame %d: %s vs %s" % (frame, b, a))
+
+
+def case_cops_starttls(t, caps):
+    """Hand-built COPS over TLS (RFC 4261, make_captures.py cops_tls): the CAT that
+    answers an Integrity-TLS OPN hands the connection to TLS; with the key log, the
+    OPN/CAT/REQ/DEC/RPT inside decode and link (the DEC spans two TLS records)."""
+    cap, keys = caps + "/cops_tls.pcap", caps + "/cops_tls.keys"
+    prefs = ["tls.keylog_file:" + keys]
+    f = by_frame(t.fields(cap, ["frame.number", "copsx.header.opcode", "copsx.header.client_type",
+                                "copsx.integrity_tls.flags.starttls", "copsx.response_in",
+                                "copsx.response_to", "copsx.handle"], filter="copsx", prefs=prefs))
+    check_eq(sorted(f), [4, 5, 10, 11, 12, 13, 14], "frames with COPS")
+    check_eq(f[4][:5], ["6", "0x0000", "1", "5", ""], "OPN client-type 0 with Integrity-TLS")
+    check_eq(f[5][:5], ["7", "0x0000", "1", "", "4"], "CAT with Integrity-TLS")
+    check_eq(f[10][:4], ["6", "0x0001", "", "11"], "OPN inside TLS")
+    check_eq(f[13], ["2", "0x0001", "", "14", "12", "00002001"], "DEC from two TLS records")
+    check_eq(f[14][0], "3", "RPT inside TLS")
+    ex = t.experts(cap, "copsx", prefs=prefs)
+    check_eq([e[:4] for e in ex], [(5, "copsx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
+    clear = by_frame(t.fields(cap, ["frame.number", "frame.protocols"], filter="tcp.len > 0"))
+    check_eq([n for n in clear if clear[n][0].endswith(":copsx")], [4, 5], "COPS without keys")
+
+
+def case_cops_malformed(t, caps):
+    """Hand-built COPS errors (make_captures.py cops_malformed): an object length
+    below its header (Malformed), op-code 42 (Unknown), a Message Length below the
+    header (framing fails: the rest is undecoded, Malformed)."""
+    cap = caps + "/cops_malformed.pcap"
+    ex = t.experts(cap, "copsx")
+    check_eq([e[:4] for e in ex], [(6, "copsx.malformed", PI_ERROR, PI_MALFORMED),
+                                   (7, "copsx.unknown", PI_WARN, PI_UNDECODED),
+                                   (8, "copsx.malformed", PI_ERROR, PI_MALFORMED)], "experts")
+    check("object length 2" in ex[0][4], ex[0][4])
+    check("42" in ex[1][4], ex[1][4])
+    check("below the 8-byte header" in ex[2][4], ex[2][4])
+    f = by_frame(t.fields(cap, ["frame.number", "copsx.undecoded"], filter="copsx.undecoded"))
+    check_eq(f, {8: ["1001000100000004" + "00000000"]}, "undecoded bytes")
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
