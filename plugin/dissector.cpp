@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "conversation_state.hpp"
+#include "packet_text.hpp"
 #include "tree_builder.hpp"
 
 namespace quartet::plugin {
@@ -43,13 +44,18 @@ nstime_t to_nstime(TimeNs ns) {
   return t;
 }
 
-void set_info(packet_info* pinfo, uint32_t ordinal, const std::string& text) {
-  if (ordinal == 0) {
-    col_clear(pinfo->cinfo, COL_INFO);
-    col_add_str(pinfo->cinfo, COL_INFO, text.c_str());
-  } else {
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", text.c_str());
-  }
+// The Info column lists the frame's PDUs of this protocol, " | "-separated. It is
+// rewritten whole each time (the text so far lives in pinfo->pool) so that what a
+// carrier appends between two PDUs (TLS: ", Application Data") does not split it.
+void set_info(packet_info* pinfo, int proto, uint32_t ordinal, const std::string& text) {
+  constexpr guint32 kInfoKey = 1;
+  auto* so_far = static_cast<const char*>(p_get_proto_data(pinfo->pool, pinfo, proto, kInfoKey));
+  const char* all = (ordinal == 0 || !so_far) ? packet_text(pinfo, text)
+                                              : wmem_strdup_printf(pinfo->pool, "%s | %s", so_far,
+                                                                   packet_text(pinfo, text));
+  p_set_proto_data(pinfo->pool, pinfo, proto, kInfoKey, const_cast<char*>(all));
+  col_clear(pinfo->cinfo, COL_INFO);
+  col_add_str(pinfo->cinfo, COL_INFO, all);
 }
 
 // get_pdu_len for tcp_dissect_pdus, from the core's framer. Never returns a length
@@ -80,15 +86,15 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
                        const Transition* tr, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
                        proto_item* root_item) {
   if (index) {
-    PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_index, tvb, 0, 0,
-                                                 static_cast<guint32>(*index)));
+    PROTO_ITEM_SET_GENERATED(
+        proto_tree_add_uint(root, c.hf_index, tvb, 0, 0, static_cast<guint32>(*index)));
     const PduRecord& rec = st.record(*index);
     if (rec.response_in)
       PROTO_ITEM_SET_GENERATED(
           proto_tree_add_uint(root, c.hf_response_in, tvb, 0, 0, rec.response_in));
     if (!rec.state.empty())
       PROTO_ITEM_SET_GENERATED(
-          proto_tree_add_string(root, c.hf_state, tvb, 0, 0, rec.state.c_str()));
+          proto_tree_add_string(root, c.hf_state, tvb, 0, 0, packet_text(pinfo, rec.state)));
   }
   if (!tr) return;
   if (tr->response_to && st.has_record(*tr->response_to)) {
@@ -100,14 +106,14 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
   }
   bool handoff_reported = false;
   for (const Event& e : tr->events) {
-    PROTO_ITEM_SET_GENERATED(proto_tree_add_string(root, c.hf_event, tvb, 0, 0, e.text.c_str()));
+    PROTO_ITEM_SET_GENERATED(
+        proto_tree_add_string(root, c.hf_event, tvb, 0, 0, packet_text(pinfo, e.text)));
     if (e.kind == EventKind::TlsHandoff) {
-      expert_add_info_format(pinfo, root_item, &c.ei_tls_handoff, "%s", e.text.c_str());
+      expert_add_info_format(pinfo, root_item, &c.ei_tls_handoff, "%s", packet_text(pinfo, e.text));
       handoff_reported = true;
     }
   }
-  if (tr->tls_follows && !handoff_reported)
-    expert_add_info(pinfo, root_item, &c.ei_tls_handoff);
+  if (tr->tls_follows && !handoff_reported) expert_add_info(pinfo, root_item, &c.ei_tls_handoff);
   add_problems(c, tr->problems, tvb, pinfo, root, root_item);
 }
 
@@ -121,8 +127,7 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
     MessageRecord mr;
     index = st.add(pinfo->num, ordinal, timestamp(pinfo), mr, dir, pdu);
     decoded = std::move(mr.decoded);
-    if (mr.transition.tls_follows && g_tls_handle)
-      ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
+    if (mr.transition.tls_follows && g_tls_handle) ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
   } else {
     index = st.find(pinfo->num, ordinal);
     decoded = st.session().decode(dir, pdu);
@@ -132,8 +137,8 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
   std::string info = decoded.summary.empty() ? decoded.name : decoded.summary;
   if (tr && tr->response_to && st.has_record(*tr->response_to))
     info = st.record(*tr->response_to).summary + " \u2192 " + info;
-  set_info(pinfo, ordinal, info);
-  proto_item_append_text(root_item, ", %s", info.c_str());
+  set_info(pinfo, c.proto, ordinal, info);
+  proto_item_append_text(root_item, ", %s", packet_text(pinfo, info));
 
   add_fields(c, decoded, tvb, pinfo, root);
   add_problems(c, decoded.problems, tvb, pinfo, root, root_item);
@@ -159,7 +164,7 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
       expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),
                              "Cannot find a %s message here: %s", c.desc->long_name.data(),
                              why.c_str());
-      set_info(pinfo, ordinal, "Undecodable data: " + why);
+      set_info(pinfo, c.proto, ordinal, "Undecodable data: " + why);
       proto_item_append_text(root_item, ", undecodable data: %s", why.c_str());
     } else {
       dissect_message(c, tvb, pinfo, root, root_item, ordinal, pdu);

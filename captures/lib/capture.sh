@@ -18,7 +18,7 @@ cap_start() {
   _cap_out="$1"; shift
   _cap_tmp="$WORK/$(basename "$_cap_out").raw.pcap"
   mkdir -p "$(dirname "$_cap_out")"
-  tcpdump -Z root -i lo -s 0 -U -n -w "$_cap_tmp" "$@" 2>"$WORK/tcpdump.err" &
+  tcpdump -Z root --immediate-mode -i lo -s 0 -U -n -w "$_cap_tmp" "$@" 2>"$WORK/tcpdump.err" &
   _cap_pid=$!
   for _ in $(seq 1 50); do
     grep -q "listening on" "$WORK/tcpdump.err" 2>/dev/null && break
@@ -31,6 +31,7 @@ cap_stop() {
   sleep 0.5                      # let the last FIN/ACKs reach the capture
   kill -INT "$_cap_pid"
   wait "$_cap_pid" || true
+  grep -E "dropped|captured" "$WORK/tcpdump.err" | tr "\n" " " >&2; echo >&2
   case "$_cap_out" in
     *.pcapng) editcap -F pcapng "$_cap_tmp" "$_cap_out" ;;
     *)        cp "$_cap_tmp" "$_cap_out" ;;

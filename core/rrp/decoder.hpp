@@ -22,6 +22,7 @@ struct Message {
   Command command = Command::Unknown;  // Request
   Entity entity = Entity::None;        // Request
   uint16_t code = 0;                   // Response; 0 when the code line is malformed
+  std::string_view text;               // Response: the description after the code
   std::string_view object;             // Request: first DomainName / NameServer value
   std::string_view registrar_id;       // SESSION -Id
   bool new_password = false;           // SESSION carries -NewPassword

@@ -15,6 +15,8 @@ constexpr FieldDef kFields[] = {
     {"response", "Response", T::Group},
     {"response.code", "Response code", T::UInt16, Base::Dec, kResponseCodes},
     {"response.text", "Response text", T::String},
+    {"response.reason", "Closing reason", T::String, Base::None, {}, 0,
+     "The <why> of \"520 Server closing connection...; <why>\" (RFC 2832 5.1)"},
     {"greeting", "Server greeting", T::Group},
     {"greeting.line", "Greeting line", T::String},
     {"greeting.server", "Server", T::String, Base::None, {}, 0, "Registry named in \"<registry> RRP Server version x.y.z\""},

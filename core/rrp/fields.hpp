@@ -21,6 +21,7 @@ enum Fid : FieldId {
   kResponse,
   kCode,
   kText,
+  kReason,
   kGreeting,
   kGreetingLine,
   kGreetingServer,

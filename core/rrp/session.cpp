@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "text.hpp"
+
 namespace quartet::rrp {
 namespace {
 
@@ -9,12 +11,6 @@ void sequence(Transition& t, std::string text) {
   t.problems.push_back({ProblemKind::Sequence, 0, 0, std::move(text)});
 }
 
-std::string upper(Command c) {
-  std::string s(command_name(c));
-  for (char& ch : s)
-    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-  return s;
-}
 
 }  // namespace
 
@@ -35,6 +31,11 @@ MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t i
   MessageRecord r;
   Message m = parse(pdu, dir, r.decoded);
   Transition& t = r.transition;
+  // RFC 2832 3: servers MAY disconnect a session idle for 10 minutes (SHOULD be the timeout).
+  if (last_ts_ && ts - *last_ts_ > kIdleTimeout && state_ != State::DIS)
+    t.events.push_back({EventKind::Info, "connection idle for " + std::to_string((ts - *last_ts_) / 1'000'000'000) +
+                                             " s, beyond RRP's 10-minute session timeout"});
+  last_ts_ = ts;
   if (state_ == State::DIS && m.kind != Kind::Empty)
     sequence(t, "data after the session was closed (DIS)");
   switch (m.kind) {
@@ -54,7 +55,7 @@ void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transit
                     " (RFC 2832 3: the client waits for each response)");
   bool authenticated = state_ == State::WFC || state_ == State::EXE;
   if (!authenticated && m.command != Command::Session && m.command != Command::Quit)
-    sequence(t, (m.command == Command::Unknown ? std::string("command") : upper(m.command)) +
+    sequence(t, (m.command == Command::Unknown ? std::string("command") : upper(command_name(m.command))) +
                     " before a successful SESSION (state " + std::string(state_name(state_)) + ")");
   if (authenticated && m.command == Command::Session)
     sequence(t, "SESSION on an already authenticated connection");
@@ -64,13 +65,9 @@ void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transit
 }
 
 void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
-  started_ = true;
   if (state_ == State::DIS) return;
-  if (pending_.empty()) {
-    sequence(t, "response " + std::to_string(m.code) + " without an outstanding request");
-    if (closes_connection(m.code)) enter(State::DIS, "server closing (" + std::to_string(m.code) + ")", t);
-    return;
-  }
+  if (pending_.empty()) return unsolicited_response(m, t);
+  started_ = true;
   Pending req = std::move(pending_.front());
   pending_.pop_front();
   t.response_to = req.index;
@@ -82,6 +79,23 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   if (closes_connection(m.code))
     return enter(State::DIS, "server closing (" + std::to_string(m.code) + ")", t);
   if (state_ == State::EXE && pending_.empty()) state_ = State::WFC;
+}
+
+// Nothing was asked. Before the first request a server may still speak: a
+// greeting worded as a response ("200 <registry> RRP Server ...") or a refusal
+// that closes the connection (521 too many sessions, 420/520).
+void RrpSession::unsolicited_response(const Message& m, Transition& t) {
+  bool before_requests = !started_;
+  started_ = true;
+  std::string code = std::to_string(m.code);
+  if (before_requests && !greeted_ && m.text.find("RRP Server") != std::string_view::npos) {
+    greeted_ = true;
+    t.events.push_back({EventKind::Info, "server greeting: " + code + " " + std::string(m.text)});
+    return;
+  }
+  bool refusal = before_requests && closes_connection(m.code) && m.code != 220;
+  if (!refusal) sequence(t, "response " + code + " without an outstanding request");
+  if (closes_connection(m.code)) enter(State::DIS, "server closing (" + code + ")", t);
 }
 
 // PRE/WFR: 200 authenticates; a first failure allows one retry (WFR), a second disconnects.

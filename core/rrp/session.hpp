@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,10 +40,12 @@ class RrpSession final : public Session {
   };
   // Unanswered requests kept at most; a client that never waits is reported long before.
   static constexpr size_t kMaxPending = 256;
+  static constexpr TimeNs kIdleTimeout = TimeNs{600} * 1'000'000'000;
 
   void on_request(const Message& m, TimeNs ts, uint64_t index, Transition& t);
   void on_response(const Message& m, TimeNs ts, Transition& t);
   void on_greeting(const Message& m, Transition& t);
+  void unsolicited_response(const Message& m, Transition& t);
   void after_session_reply(const Pending& req, uint16_t code, Transition& t);
   void enter(State s, std::string why, Transition& t);
 
@@ -50,6 +53,7 @@ class RrpSession final : public Session {
   std::deque<Pending> pending_;
   bool started_ = false;  // a request or response has been seen
   bool greeted_ = false;
+  std::optional<TimeNs> last_ts_;
 };
 
 std::unique_ptr<Session> new_session();

@@ -121,7 +121,7 @@ std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const Endpoint
                   ? std::string("message too short for the 32-bit ") + sender.id_kind +
                         " id; the receiver closes the connection"
                   : std::string("backtrace never ends: no 32-bit word with the top bit set (") +
-                        sender.id_kind + " id) in the message; the receiver closes the connection");
+                        sender.id_kind + " id) in the message; receivers drop it");
     return std::nullopt;
   }
   devices = bt.words - 1;

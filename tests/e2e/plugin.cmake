@@ -23,7 +23,9 @@ add_test(NAME plugin.make_captures COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/make
 set_tests_properties(plugin.make_captures PROPERTIES FIXTURES_SETUP plugin_captures)
 
 # One ctest per case in run_case.py.
-set(QUARTET_PLUGIN_CASES registration yield_ports)
+set(QUARTET_PLUGIN_CASES registration yield_ports
+    sp_reqrep sp_segments sp_malformed sp_incompatible sp_tls sp_large
+    rrp_session rrp_errors iap_starttls)
 foreach(case ${QUARTET_PLUGIN_CASES})
   add_test(NAME plugin.${case}
            COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/run_case.py ${_home} ${_caps} ${case})

@@ -10,7 +10,9 @@ import struct
 import sys
 from pathlib import Path
 
-from pcapgen import Conversation, Pcap
+import os
+
+from pcapgen import Conversation, Pcap, TlsSession, make_cert
 
 CLIENT = ("10.0.0.1", 40001)
 
@@ -38,6 +40,22 @@ def rrp_plain(path):
     c.server(crlf("210 Domain name available", "."))
     c.client(crlf("quit", "."))
     c.server(crlf("220 Command completed successfully. Server closing connection", "."))
+    c.close()
+    p.close()
+
+
+def rrp_errors(path):
+    """RRP on port 7648 breaking the rules: an ADD before any SESSION (RFC 2832:
+    only SESSION is allowed before authentication), an unknown response code, then
+    binary bytes where a request should be."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.2", 7648)).handshake()
+    c.server(crlf("Example Registry RRP Server version 1.1.0", "."))
+    c.client(crlf("add", "EntityName:Domain", "DomainName:example.org", "."))
+    c.server(crlf("547 Invalid command sequence", "."))
+    c.client(crlf("session", "-Id:registrar1", "-Password:pw", "."))
+    c.server(crlf("299 Whatever", "."))
+    c.client(b"\x16\x03\x01\x00\x05hello")
     c.close()
     p.close()
 
@@ -109,20 +127,102 @@ def cops_plain(path):
     handle = lambda h: cops_obj(1, 1, struct.pack("!I", h))
     context = cops_obj(2, 1, struct.pack("!HH", 1, 1))  # R-Type incoming message, M-Type 1
     c.client(cops_msg(6, 1, cops_obj(11, 1, b"pep-1\0")))                     # OPN, PEPID
-    c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30))), gap=0.002)  # CAT, KA 30 s
+    # Flags 0x1 (Solicited Message) on messages that answer another (RFC 2748 2.1).
+    c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30)), flags=1), gap=0.002)  # CAT
     c.client(cops_msg(1, 1, handle(0x1001), context) + cops_msg(1, 1, handle(0x1002), context))
-    dec = cops_msg(2, 1, handle(0x1001), context, cops_obj(6, 1, struct.pack("!HH", 1, 0)))
+    dec = cops_msg(2, 1, handle(0x1001), context, cops_obj(6, 1, struct.pack("!HH", 1, 0)),
+                   flags=1)
     c.server(dec, split=[6, 10], gap=0.004)                                 # DEC Install
-    c.client(cops_msg(3, 1, handle(0x1001), cops_obj(12, 1, struct.pack("!HH", 1, 0))))  # RPT
+    c.client(cops_msg(3, 1, handle(0x1001), cops_obj(12, 1, struct.pack("!HH", 1, 0)),
+                      flags=1))                                                     # RPT Success
     c.client(cops_msg(9, 0))                                                 # KA
-    c.server(cops_msg(9, 0), gap=0.003)
+    c.server(cops_msg(9, 0, flags=1), gap=0.003)
+    c.close()
+    p.close()
+
+
+def iap_tls(path):
+    """IAP on its default port 4720, as in the draft's 4.4 transcript: CONNECT ->
+    200, Upgrade: TLS/1.0 -> 101, then real TLS 1.2 (keys in iap_tls.keys) carrying
+    the channel setup -> 200, an alert split over two TLS records, and two alerts in
+    one record, each answered by 200."""
+    out = os.path.dirname(path)
+    cert, key = make_cert(out)
+    keylog = path[:-len(".pcap")] + ".keys"
+    if os.path.exists(keylog):
+        os.remove(keylog)
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.6", 4720)).handshake()
+    c.client(crlf("IAP/0.3 CONNECT M.DOM.ORG", ""))
+    c.server(crlf("IAP/0.3 200", ""), gap=0.012)
+    c.client(crlf("IAP/0.3 Upgrade: TLS/1.0", ""))
+    c.server(crlf("IAP/0.3 101", ""), gap=0.007)
+    tls = TlsSession(c, cert, key, keylog).handshake()
+    tls.client_send(crlf("IAP/0.3 IAP-Version: 0.3", "IAP/0.3 IAP-Role: Sender", ""))
+    tls.server_send(crlf("IAP/0.3 200", ""))
+    body = b"<alert id='1'>" + b"x" * 50 + b"</alert>"
+    alert = crlf("Content-Type: application/x-idef-alert", "Content-Length: %d" % len(body), "") \
+        + body + b"\r\n\r\n"
+    tls.client_send(alert[:30], alert[30:])
+    tls.server_send(crlf("IAP/0.3 200", ""))
+    tls.client_send(alert + alert)
+    tls.server_send(crlf("IAP/0.3 200", ""), crlf("IAP/0.3 200", ""))
+    c.close()
+    p.close()
+
+
+def cops_tls(path):
+    """COPS over TLS per RFC 4261 on port 3288: OPN with client-type 0 and an
+    Integrity-TLS object (C-Num 16, C-Type 2, flag StartTLS), CAT with one too, then
+    real TLS 1.2 (keys in cops_tls.keys) carrying OPN/CAT for client-type 1, a REQ,
+    a DEC split over two TLS records and a RPT."""
+    out = os.path.dirname(path)
+    cert, key = make_cert(out)
+    keylog = path[:-len(".pcap")] + ".keys"
+    if os.path.exists(keylog):
+        os.remove(keylog)
+    p = Pcap(path)
+    c = Conversation(p, ("10.0.0.1", 40002), ("10.0.0.7", 3288)).handshake()
+    integrity_tls = cops_obj(16, 2, struct.pack("!HH", 1, 0))
+    katimer = cops_obj(10, 1, struct.pack("!HH", 0, 60))
+    c.client(cops_msg(6, 0, cops_obj(11, 1, b"pep-tls\0"), integrity_tls))
+    c.server(cops_msg(7, 0, katimer, integrity_tls, flags=1), gap=0.004)
+    tls = TlsSession(c, cert, key, keylog).handshake()
+    handle = cops_obj(1, 1, struct.pack("!I", 0x2001))
+    context = cops_obj(2, 1, struct.pack("!HH", 1, 1))
+    tls.client_send(cops_msg(6, 1, cops_obj(11, 1, b"pep-tls\0")))
+    tls.server_send(cops_msg(7, 1, katimer, flags=1))
+    tls.client_send(cops_msg(1, 1, handle, context))
+    dec = cops_msg(2, 1, handle, context, cops_obj(6, 1, struct.pack("!HH", 1, 0)), flags=1)
+    tls.server_send(dec[:12], dec[12:])
+    tls.client_send(cops_msg(3, 1, handle, cops_obj(12, 1, struct.pack("!HH", 1, 0)), flags=1))
+    c.close()
+    p.close()
+
+
+def cops_malformed(path):
+    """COPS breaking RFC 2748: a REQ whose Context object claims 2 bytes (less than
+    its own 4-byte header), a DEC with an unknown op-code 42, then a header whose
+    Message Length (4) is shorter than the header itself."""
+    p = Pcap(path)
+    c = Conversation(p, ("10.0.0.1", 40003), ("10.0.0.5", 3288)).handshake()
+    c.client(cops_msg(6, 1, cops_obj(11, 1, b"pep-1\0")))
+    c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30)), flags=1))
+    bad_obj = struct.pack("!HBB", 2, 2, 1) + struct.pack("!HH", 1, 1)
+    c.client(cops_msg(1, 1, cops_obj(1, 1, struct.pack("!I", 7)), bad_obj))
+    c.server(cops_msg(42, 1))
+    c.client(struct.pack("!BBHI", 0x10, 1, 1, 4) + b"\0\0\0\0")
     c.close()
     p.close()
 
 
 CAPTURES = {
+    "cops_malformed.pcap": cops_malformed,
+    "cops_tls.pcap": cops_tls,
+    "iap_tls.pcap": iap_tls,
     "cops_plain.pcap": cops_plain,
     "rrp_plain.pcap": rrp_plain,
+    "rrp_errors.pcap": rrp_errors,
     "sp_reqrep.pcap": sp_reqrep,
     "sp_malformed.pcap": sp_malformed,
 }
@@ -133,6 +233,9 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     for name, make in CAPTURES.items():
         make(str(out / name))
+    # tshark runs as nobody in the tests.
+    for f in out.iterdir():
+        f.chmod(0o644)
 
 
 if __name__ == "__main__":

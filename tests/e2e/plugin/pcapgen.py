@@ -93,3 +93,89 @@ class Conversation:
         self.pcap.packet(self._frame(1, 0x11))
         self.seq[1] += 1
         self.pcap.packet(self._frame(0, 0x10))
+
+
+class TlsSession:
+    """A genuine TLS 1.2 connection between two in-memory endpoints (Python's ssl
+    over MemoryBIO), its records sent through a Conversation: the capture holds
+    real TLS, and the client's key log lets Wireshark decrypt it."""
+
+    def __init__(self, conv, certfile, keyfile, keylog):
+        import ssl
+        self.ssl = ssl
+        self.conv = conv
+        cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        cctx.check_hostname = False
+        cctx.verify_mode = ssl.CERT_NONE
+        cctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        cctx.keylog_filename = keylog
+        sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        sctx.load_cert_chain(certfile, keyfile)
+        self.c_in, self.c_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.s_in, self.s_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.client = cctx.wrap_bio(self.c_in, self.c_out, server_side=False)
+        self.server = sctx.wrap_bio(self.s_in, self.s_out, server_side=True)
+
+    def _pump(self):
+        moved = False
+        data = self.c_out.read()
+        if data:
+            self.conv.client(data)
+            self.s_in.write(data)
+            moved = True
+        data = self.s_out.read()
+        if data:
+            self.conv.server(data)
+            self.c_in.write(data)
+            moved = True
+        return moved
+
+    def handshake(self):
+        done = {self.client: False, self.server: False}
+        for _ in range(20):
+            for end in (self.client, self.server):
+                if not done[end]:
+                    try:
+                        end.do_handshake()
+                        done[end] = True
+                    except self.ssl.SSLWantReadError:
+                        pass
+                self._pump()
+            if all(done.values()) and not self._pump():
+                return self
+        raise RuntimeError("TLS handshake did not finish")
+
+    def _drain(self, end):
+        try:
+            while end.read(65536):
+                pass
+        except self.ssl.SSLWantReadError:
+            pass
+
+    def send(self, side, *records, split=None):
+        """Each element of records becomes one TLS record; all records of one call go
+        out in one TCP send (split as in Conversation.send)."""
+        end, out = (self.client, self.c_out) if side == 0 else (self.server, self.s_out)
+        for r in records:
+            end.write(r)
+        data = out.read()
+        self.conv.send(side, data, split=split)
+        (self.s_in if side == 0 else self.c_in).write(data)
+        self._drain(self.server if side == 0 else self.client)
+        return self
+
+    def client_send(self, *records, **kw):
+        return self.send(0, *records, **kw)
+
+    def server_send(self, *records, **kw):
+        return self.send(1, *records, **kw)
+
+
+def make_cert(directory):
+    """A throwaway self-signed RSA certificate for the TLS captures."""
+    import subprocess
+    cert, key = directory + "/test-cert.pem", directory + "/test-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+                    "/CN=quartet-test", "-days", "2", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key

@@ -5,9 +5,22 @@ Every expected value below was read from the decoded captures (made by
 make_captures.py, or the captures engineer's files under captures/) and checked
 against the specs; see each case's docstring.
 """
+import os
 import sys
 
-from tsharklib import TShark, check, check_eq
+from tsharklib import (PI_CHAT, PI_ERROR, PI_MALFORMED, PI_NOTE, PI_PROTOCOL, PI_SEQUENCE,
+                       PI_UNDECODED, PI_WARN, TShark, all_of, check, check_eq)
+
+SOURCE = os.environ.get("QUARTET_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../../.."))
+
+
+def sample(rel):
+    """A capture from the captures engineer's captures/ folder."""
+    return os.path.join(SOURCE, "captures", rel)
+
+
+def by_frame(rows):
+    return {int(r[0]): r[1:] for r in rows}
 
 PROTOCOLS = {  # filter name -> (registered short name, long name prefix)
     "copsx": ("COPSX", "Common Open Policy Service"),
@@ -75,6 +88,353 @@ def case_yield_ports(t, caps):
     theirs = owners(["copsx.yield_ports:TRUE"])
     for f in cops_frames:
         check_eq(theirs[f], "cops", "frame %s with copsx.yield_ports:TRUE" % f)
+
+
+def check_links(f, req_of, what):
+    """Every response's response_to names a request frame whose response_in names
+    it back, and both carry the same id (column req_of of the row)."""
+    responses = [n for n, r in f.items() if r[RESP_TO]]
+    check(responses, what + ": no responses linked")
+    for n in responses:
+        req = int(f[n][RESP_TO])
+        check(req in f, "%s: frame %d answers unknown frame %d" % (what, n, req))
+        check(str(n) in f[req][RESP_IN].split(","), "%s: %d does not point back to %d" % (what, req, n))
+        check_eq(f[n][req_of], f[req][req_of], "%s: id of %d vs its request %d" % (what, n, req))
+    return responses
+
+
+RESP_IN, RESP_TO = 0, 1  # first two columns of the rows given to check_links
+
+
+def case_sp_reqrep(t, caps):
+    """captures/sp/sp-reqrep.pcap: nanocat and nngcat REQ/REP on one port (found by
+    the heuristic; SP has no port): two connections, each opening with the headers
+    REQ 0x0030 and REP 0x0031; every request answered "it is noon" by a reply with
+    the same request id (top bit set), linked both ways, with a response time."""
+    cap = sample("sp/sp-reqrep.pcap")
+    rows = t.fields(cap, ["frame.number", "sp.response_in", "sp.response_to", "tcp.stream",
+                          "sp.header.type", "sp.request_id", "sp.body.text", "sp.msg_index",
+                          "sp.time"], filter="sp")
+    f = by_frame(rows)
+    streams = sorted({r[2] for r in f.values()})
+    check_eq(streams, ["0", "1"], "two connections")
+    for s in streams:
+        mine = [f[n] for n in sorted(f) if f[n][2] == s]
+        check_eq([m[3] for m in mine[:2]], ["0x0030", "0x0031"], "headers of stream " + s)
+        check_eq([m[6] for m in mine], [str(i) for i in range(len(mine))], "msg_index " + s)
+        requests = [m for m in mine if m[0]]
+        replies = [m for m in mine if m[1]]
+        check(len(requests) >= 2 and len(requests) == len(replies), "requests/replies in " + s)
+        for m in requests:
+            check(int(m[4], 16) & 0x80000000, "request id has the top bit set: " + m[4])
+            check(m[5].startswith("what time is it? (n"), "request body " + m[5])
+        for m in replies:
+            check_eq(m[5], "it is noon", "reply body")
+            check(float(m[7]) > 0, "response time")
+    check_links(f, 4, "REQ/REP")
+    # The Info column of a reply says what it answers.
+    reply = min(n for n in f if f[n][1])
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="frame.number == %d" % reply))
+    check_eq(info[reply][0], "SP", "Protocol column")
+    check(info[reply][1].startswith("REQ id=%s " % f[reply][4]) and
+          " \u2192 REP id=%s 10 bytes \"it is noon\"" % f[reply][4] in info[reply][1],
+          "Info column of a reply: " + info[reply][1])
+
+
+def case_sp_segments(t, caps):
+    """Hand-built SP REQ/REP (make_captures.py sp_reqrep): a header and a request in
+    one segment (frame 4), a request split inside its length and its body (frames
+    7-9), two requests in one segment (frame 11) answered by frames 12 and 13."""
+    rows = t.fields(caps + "/sp_reqrep.pcap",
+                    ["frame.number", "sp.request_id", "sp.response_in", "sp.response_to",
+                     "sp.body.text", "sp.time", "sp.length"], filter="sp")
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 9, 10, 11, 12, 13], "frames with SP")
+    check_eq(f[4][:4], ["0x80000001", "6", "", "hello"], "coalesced header + request")
+    check_eq(f[9][0], "0x80000002", "reassembled request id")
+    check_eq(f[9][3], "split request body", "reassembled request body")
+    check_eq(f[9][5], "22", "reassembled message length")
+    check_eq(f[11][:4], ["0x80000003,0x80000004", "12,13", "", "three,four"],
+             "two requests in one segment")
+    check_eq(f[12][2:5], ["11", "r3", "0.001000000"], "reply 3: link, body, response time")
+    check_eq(f[13][2:5], ["11", "r4", "0.002000000"], "reply 4: link, body, response time")
+    check_eq(f[6][4], "0.006000000", "reply 1 response time")
+    # The same decode in tshark's single pass (the session machine runs once).
+    one = by_frame(t.fields(caps + "/sp_reqrep.pcap", ["frame.number", "sp.request_id",
+                                                       "sp.response_to"], filter="sp",
+                            two_pass=False))
+    check_eq(one[11][0], "0x80000003,0x80000004", "single pass: coalesced requests")
+    check_eq(one[13][1], "11", "single pass: response_to")
+    # JSON: two SP layers in frame 11, in order.
+    pkt = t.json(caps + "/sp_reqrep.pcap", filter="frame.number == 11", protocols=["sp"])
+    layers = all_of(pkt[0]["_source"]["layers"]["sp"])
+    check_eq([l["sp.backtrace"]["sp.request_id"] for l in layers], ["0x80000003", "0x80000004"],
+             "JSON request ids")
+    check_eq([l["sp.body.text"] for l in layers], ["three", "four"], "JSON bodies")
+
+
+def case_sp_malformed(t, caps):
+    """Hand-built: after a good request, a message declaring 2^63 bytes. The plugin
+    shows the rest of the segment as undecoded with a Malformed error, does not
+    wait for 2^63 bytes, and still decodes the good request."""
+    f = by_frame(t.fields(caps + "/sp_malformed.pcap",
+                          ["frame.number", "sp.request_id", "sp.undecoded"], filter="sp"))
+    check_eq(f[6], ["0x80000001", ""], "good request before the bad one")
+    check_eq(f[7], ["", "8000000000000000800000026a756e6b"], "undecoded bytes")
+    ex = t.experts(caps + "/sp_malformed.pcap", "sp")
+    check_eq(len(ex), 1, "one expert info")
+    frame, name, sev, grp, msg = ex[0]
+    check_eq((frame, name, sev, grp), (7, "sp.malformed", PI_ERROR, PI_MALFORMED), "expert")
+    check("16 MiB" in msg, "expert says why: " + msg)
+
+
+def case_sp_incompatible(t, caps):
+    """captures/sp/sp-incompatible.pcap: PULL connecting to PULL, repeatedly. The
+    session machine flags the second header of every connection; the plugin shows
+    it as one Warning/Protocol expert info and a session event per connection."""
+    cap = sample("sp/sp-incompatible.pcap")
+    f = by_frame(t.fields(cap, ["frame.number", "tcp.stream", "sp.header.type", "sp.event"],
+                          filter="sp"))
+    streams = sorted({r[0] for r in f.values()}, key=int)
+    check(len(streams) >= 2, "several connections")
+    ex = t.experts(cap, "sp")
+    check_eq(len(ex), len(streams), "one expert info per connection")
+    for e in ex:
+        check_eq(e[1:4], ("sp.violation", PI_WARN, PI_PROTOCOL), "expert kind")
+        check("incompatible SP peers: PULL <-> PULL" in e[4], e[4])
+        headers = [n for n in sorted(f) if f[n][0] == f[e[0]][0]]
+        check_eq(e[0], headers[1], "flagged on the second header of its connection")
+        check_eq(f[e[0]][1], "0x0051", "PULL header")
+        check_eq(f[e[0]][2], "SP peers incompatible: PULL <-> PULL", "session event")
+
+
+def case_sp_tls(t, caps):
+    """captures/sp/sp-tls-keylog.pcapng: nng REQ/REP over TLS 1.2. With the key log,
+    the decrypted records are found by the SP heuristic on "tls" and decoded: both
+    headers, then requests and replies linked by request id; without it, no SP."""
+    cap, keys = sample("sp/sp-tls-keylog.pcapng"), sample("sp/sp-tls-keylog.keys")
+    rows = t.fields(cap, ["frame.number", "sp.response_in", "sp.response_to", "sp.header.type",
+                          "sp.request_id", "sp.body.text", "frame.protocols"], filter="sp",
+                    prefs=["tls.keylog_file:" + keys])
+    f = by_frame(rows)
+    first = sorted(f)[:2]
+    check_eq(sorted(f[n][2] for n in first), ["0x0030", "0x0031"], "REQ and REP headers")
+    check(all(":tls:sp" in r[5] for r in f.values()), "SP decoded inside TLS")
+    check(len(check_links(f, 3, "SP over TLS")) >= 2, "at least two replies")
+    bodies = [r[4] for r in f.values() if r[0]]
+    check("first decryptable ping" in bodies, "first request body: %r" % bodies)
+    check_eq(t.fields(cap, ["frame.number"], filter="sp"), [], "nothing without keys")
+
+
+def case_sp_large(t, caps):
+    """captures/sp/sp-large.pcapng: one 200 KiB PUSH message over many segments,
+    reassembled into a single SP message of 204800 bytes after PUSH/PULL headers."""
+    rows = t.fields(sample("sp/sp-large.pcapng"), ["frame.number", "sp.length", "sp.header.type",
+                                                   "tcp.reassembled.length"], filter="sp")
+    check_eq([r[2] for r in rows[:2]], ["0x0050", "0x0051"], "PUSH and PULL headers")
+    messages = [r for r in rows if r[1]]
+    check_eq([(r[1], r[3]) for r in messages], [("204800", "204808")], "one reassembled message")
+
+
+def case_rrp_session(t, caps):
+    """Hand-built clear-text RRP on port 7648 (make_captures.py rrp_plain), found by
+    the heuristic: greeting, SESSION (password masked unless rrp.show_passwords),
+    an ADD reassembled from three segments answered in two, CHECK, QUIT. Every
+    response linked to its request; the session machine's states per message."""
+    cap = caps + "/rrp_plain.pcap"
+    rows = t.fields(cap, ["frame.number", "rrp.request.command", "rrp.response.code",
+                          "rrp.domain_name", "rrp.option.period", "rrp.option.password",
+                          "rrp.response_in", "rrp.response_to", "rrp.time", "rrp.state",
+                          "rrp.greeting.server", "rrp.greeting.version", "rrp.status"],
+                    filter="rrp")
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 9, 11, 12, 13, 14, 15], "frames with RRP")
+    check_eq(f[4][8:11], ["PRE", "Example Registry", "1.1.0"], "greeting")
+    masked = '******** (see the "Show passwords" preference)'
+    check_eq(f[5][:6], ["session", "", "", "", masked, "6"], "session request")
+    check_eq(f[6][1], "200", "session response code")
+    check_eq(f[6][6:9], ["5", "0.010000000", "WFC"], "session response: link, time, state")
+    check_eq(f[9][:4], ["add", "", "example.com", "2"], "reassembled add")
+    check_eq(f[9][5], "11", "add answered in 11")
+    check_eq(f[11][1], "200", "add response code")
+    check_eq(f[11][6:8], ["9", "0.040000000"], "add response link and time")
+    check_eq(f[11][11], "ACTIVE", "status attribute of the reassembled response")
+    check_eq((f[13][1], f[13][6]), ("210", "12"), "check response")
+    check_eq((f[15][1], f[15][6], f[15][8]), ("220", "14", "DIS"), "quit response")
+    shown = by_frame(t.fields(cap, ["frame.number", "rrp.option.password"], filter="rrp",
+                              prefs=["rrp.show_passwords:TRUE"]))
+    check_eq(shown[5][0], "s3cret", "password with rrp.show_passwords")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="rrp"))
+    check_eq(info[11], ["RRP", "add example.com period=2 \u2192 200 Command completed successfully"],
+             "columns of the add response")
+    check_eq(info[9][1], "add example.com period=2", "Info of the add request")
+
+
+def case_rrp_errors(t, caps):
+    """Hand-built RRP breaking the rules (make_captures.py rrp_errors): ADD before
+    SESSION is a sequence warning, response code 299 an unknown-value warning,
+    binary bytes a malformed error with the rest shown as undecoded."""
+    ex = t.experts(caps + "/rrp_errors.pcap", "rrp")
+    check_eq([e[:4] for e in ex], [(5, "rrp.sequence", PI_WARN, PI_SEQUENCE),
+                                   (8, "rrp.unknown", PI_WARN, PI_UNDECODED),
+                                   (9, "rrp.malformed", PI_ERROR, PI_MALFORMED)], "experts")
+    check_eq(ex[0][4], "ADD before a successful SESSION (state PRE)", "sequence text")
+    check("299" in ex[1][4], ex[1][4])
+    f = by_frame(t.fields(caps + "/rrp_errors.pcap", ["frame.number", "rrp.undecoded"],
+                          filter="rrp.undecoded"))
+    check_eq(f, {9: ["160301000568656c6c6f"]}, "undecoded bytes")
+
+
+def case_iap_starttls(t, caps):
+    """Hand-built IAP (make_captures.py iap_tls) on the default port 4720: the
+    draft's transcript with a real TLS 1.2 upgrade. The 101 answering
+    "Upgrade: TLS/1.0" hands the connection to TLS (ssl_starttls_ack, a Chat
+    expert info); with the key log the decrypted channel setup and alerts come back
+    to the plugin, including an alert split over two TLS records and two alerts in
+    one record; without it, TLS only."""
+    cap, keys = caps + "/iap_tls.pcap", caps + "/iap_tls.keys"
+    prefs = ["tls.keylog_file:" + keys]
+    rows = t.fields(cap, ["frame.number", "iapx.type", "iapx.status.code", "iapx.response_in",
+                          "iapx.response_to", "iapx.state", "iapx.content_length", "iapx.host",
+                          "iapx.role", "iapx.upgrade"], filter="iapx", prefs=prefs)
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 7, 12, 13, 14, 15, 16, 17], "frames with IAP")
+    check_eq(f[4], ["1", "", "5", "", "tcp-setup", "", "M.DOM.ORG", "", ""], "CONNECT")
+    check_eq(f[5][1:5], ["200", "", "4", "security-setup"], "200 to CONNECT")
+    check_eq(f[6][8], "TLS/1.0", "Upgrade")
+    check_eq(f[7][1:5], ["101", "", "6", "tls"], "101 to Upgrade")
+    check_eq(f[12][:3] + [f[12][7]], ["3", "", "13", "1"], "channel setup inside TLS (role Sender)")
+    check_eq(f[13][1:4], ["200", "", "12"], "200 to the channel setup")
+    check_eq(f[14][5], "72", "alert reassembled from two TLS records")
+    check_eq(f[14][2], "15", "alert answered in 15")
+    check_eq(f[16][:3], ["4,4", "", "17,17"], "two alerts in one TLS record")
+    check_eq(f[17][1:4], ["200,200", "", "16,16"], "two 200s answering frame 16")
+    ex = t.experts(cap, "iapx", prefs=prefs)
+    check_eq([e[:4] for e in ex], [(7, "iapx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
+    check_eq(ex[0][4], "TLS 1.0 handshake follows the 101 (draft 3.2)", "hand-off text")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Info"], filter="iapx", prefs=prefs))
+    check_eq(info[17][0], "Alert application/x-idef-alert 72 bytes \u2192 200 OK | "
+             "Alert application/x-idef-alert 72 bytes \u2192 200 OK", "Info of two responses")
+    # Without keys: the clear-text part, then TLS.
+    clear = by_frame(t.fields(cap, ["frame.number", "frame.protocols"], filter="tcp.len > 0"))
+    check_eq([n for n in clear if clear[n][0].endswith(":iapx")], [4, 5, 6, 7], "IAP without keys")
+    check(all(":tcp:tls" in clear[n][0] and "iapx" not in clear[n][0] for n in range(8, 18)),
+          "TLS (certificate included) after the 101")
+
+
+def case_cops_session(t, caps):
+    """Hand-built COPS on 3288 (make_captures.py cops_plain): OPN/CAT, two REQs in one
+    segment (frame 6), a DEC reassembled from three segments (frames 7-9), RPT, KA
+    pair; links by handle and op-code, response times, Info column."""
+    cap = caps + "/cops_plain.pcap"
+    rows = t.fields(cap, ["frame.number", "copsx.header.opcode", "copsx.header.flags",
+                          "copsx.handle", "copsx.decision.command", "copsx.report.type",
+                          "copsx.pepid", "copsx.katimer.value", "copsx.response_in",
+                          "copsx.response_to", "copsx.time"], filter="copsx")
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 9, 10, 11, 12], "frames with COPS")
+    check_eq(f[4][0], "6", "OPN")
+    check_eq(f[4][5], "pep-1", "PEPID")
+    check_eq((f[4][7], f[5][8], f[5][9]), ("5", "4", "0.002000000"), "OPN <-> CAT")
+    check_eq(f[5][6], "30", "KA timer")
+    check_eq(f[6][:3], ["1,1", "0x00,0x00", "00001001,00001002"], "two REQs in one segment")
+    check_eq(f[6][7], "9", "the first REQ is answered by the DEC")
+    check_eq(f[9][:4], ["2", "0x01", "00001001", "1"], "reassembled DEC Install, solicited")
+    check_eq(f[9][8:10], ["6", "0.012000000"], "DEC answers frame 6")
+    check_eq((f[10][0], f[10][4], f[10][8]), ("3", "1", "9"), "RPT Success after the DEC")
+    check_eq((f[11][7], f[12][8]), ("12", "11"), "keep-alive pair")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="copsx"))
+    check_eq(info[9][0], "COPS", "Protocol column")
+    check_eq(info[9][1], "REQ handle=0x00001001 in context Incoming-Message \u2192 "
+             "DEC Install handle=0x00001001", "Info of the DEC")
+
+
+def _num(v):
+    """Numbers as either dissector prints them (decimal or 0x-hex, or handle bytes)."""
+    return int(v, 16) if v and all(c in "0123456789abcdef" for c in v) and len(v) == 8 \
+        else int(v, 0)
+
+
+def case_cops_vs_builtin(t, caps):
+    """The same COPS capture (cops_plain) decoded by copsx and by Wireshark's
+    built-in cops (copsx.yield_ports:TRUE gives it the port): the values agree
+    field by field. Differences, each explained where it is compared:
+    - cops.client_type and cops.context.m_type print in another base (dec/hex):
+      compared as numbers;
+    - cops.handle is FT_UINT32, copsx.handle FT_BYTES: RFC 2748 2.2 makes the
+      Client Handle opaque and variable-length, so copsx keeps the bytes;
+    - cops.c_num appears twice per object (the built-in's object subtree item is
+      itself a cops.c_num item): compared after dropping the repeat;
+    - copsx adds what the built-in does not have: message names/summaries, session
+      state and events; the built-in's Info column is just the op-code name."""
+    cap = caps + "/cops_plain.pcap"
+    pairs = [("cops.version", "copsx.header.version"), ("cops.flags", "copsx.header.flags"),
+             ("cops.op_code", "copsx.header.opcode"),
+             ("cops.client_type", "copsx.header.client_type"),
+             ("cops.msg_len", "copsx.header.length"), ("cops.obj.len", "copsx.object.length"),
+             ("cops.c_num", "copsx.object.cnum"), ("cops.c_type", "copsx.object.ctype"),
+             ("cops.handle", "copsx.handle"), ("cops.context.r_type", "copsx.context.rtype"),
+             ("cops.context.m_type", "copsx.context.mtype"),
+             ("cops.decision.cmd", "copsx.decision.command"),
+             ("cops.decision.flags", "copsx.decision.flags"),
+             ("cops.katimer.value", "copsx.katimer.value"), ("cops.pepid.id", "copsx.pepid"),
+             ("cops.report_type", "copsx.report.type"),
+             ("cops.response_in", "copsx.response_in"), ("cops.response_to", "copsx.response_to"),
+             ("cops.response_time", "copsx.time")]
+    theirs = by_frame(t.fields(cap, ["frame.number"] + [a for a, _ in pairs], filter="cops",
+                               prefs=["copsx.yield_ports:TRUE"]))
+    ours = by_frame(t.fields(cap, ["frame.number"] + [b for _, b in pairs], filter="copsx"))
+    check_eq(sorted(ours), sorted(theirs), "frames decoded by each")
+    check_eq(sorted(ours), [4, 5, 6, 9, 10, 11, 12], "COPS frames")
+    for frame in ours:
+        for i, (a, b) in enumerate(pairs):
+            x, y = theirs[frame][i], ours[frame][i]
+            if a == "cops.c_num":
+                x = ",".join(x.split(",")[::2])  # the object item repeats the C-Num
+            if a in ("cops.client_type", "cops.context.m_type", "cops.handle"):
+                x = [_num(v) for v in x.split(",") if v]
+                y = [_num(v) for v in y.split(",") if v]
+            check_eq(y, x, "frame %d: %s vs %s" % (frame, b, a))
+
+
+def case_cops_starttls(t, caps):
+    """Hand-built COPS over TLS (RFC 4261, make_captures.py cops_tls): the CAT that
+    answers an Integrity-TLS OPN hands the connection to TLS; with the key log, the
+    OPN/CAT/REQ/DEC/RPT inside decode and link (the DEC spans two TLS records)."""
+    cap, keys = caps + "/cops_tls.pcap", caps + "/cops_tls.keys"
+    prefs = ["tls.keylog_file:" + keys]
+    f = by_frame(t.fields(cap, ["frame.number", "copsx.header.opcode", "copsx.header.client_type",
+                                "copsx.integrity_tls.flags.starttls", "copsx.response_in",
+                                "copsx.response_to", "copsx.handle"], filter="copsx", prefs=prefs))
+    check_eq(sorted(f), [4, 5, 10, 11, 12, 13, 14], "frames with COPS")
+    check_eq(f[4][:5], ["6", "0x0000", "1", "5", ""], "OPN client-type 0 with Integrity-TLS")
+    check_eq(f[5][:5], ["7", "0x0000", "1", "", "4"], "CAT with Integrity-TLS")
+    check_eq(f[10][:4], ["6", "0x0001", "", "11"], "OPN inside TLS")
+    check_eq(f[13], ["2", "0x0001", "", "14", "12", "00002001"], "DEC from two TLS records")
+    check_eq(f[14][0], "3", "RPT inside TLS")
+    ex = t.experts(cap, "copsx", prefs=prefs)
+    check_eq([e[:4] for e in ex], [(5, "copsx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
+    clear = by_frame(t.fields(cap, ["frame.number", "frame.protocols"], filter="tcp.len > 0"))
+    check_eq([n for n in clear if clear[n][0].endswith(":copsx")], [4, 5], "COPS without keys")
+
+
+def case_cops_malformed(t, caps):
+    """Hand-built COPS errors (make_captures.py cops_malformed): an object length
+    below its header (Malformed), op-code 42 (Unknown), a Message Length below the
+    header (framing fails: the rest is undecoded, Malformed)."""
+    cap = caps + "/cops_malformed.pcap"
+    ex = t.experts(cap, "copsx")
+    check_eq([e[:4] for e in ex], [(6, "copsx.malformed", PI_ERROR, PI_MALFORMED),
+                                   (7, "copsx.unknown", PI_WARN, PI_UNDECODED),
+                                   (8, "copsx.malformed", PI_ERROR, PI_MALFORMED)], "experts")
+    check("object length 2" in ex[0][4], ex[0][4])
+    check("42" in ex[1][4], ex[1][4])
+    check("below the 8-byte header" in ex[2][4], ex[2][4])
+    f = by_frame(t.fields(cap, ["frame.number", "copsx.undecoded"], filter="copsx.undecoded"))
+    check_eq(f, {8: ["1001000100000004" + "00000000"]}, "undecoded bytes")
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}

@@ -10,6 +10,34 @@ import subprocess
 NOBODY = 65534
 
 
+# Expert info severities and groups as `-T fields` prints them (epan/proto.h).
+PI_CHAT, PI_NOTE, PI_WARN, PI_ERROR = 0x00200000, 0x00400000, 0x00600000, 0x00800000
+PI_SEQUENCE, PI_PROTOCOL, PI_UNDECODED, PI_MALFORMED = 0x02000000, 0x09000000, 0x05000000, 0x07000000
+
+
+def _multi(pairs):
+    """JSON objects from tshark repeat keys (one "sp" per PDU in a frame): keep
+    every value, as a list when a key repeats."""
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            if not isinstance(out[k], list) or not getattr(out[k], "_multi", False):
+                out[k] = _Multi([out[k]])
+            out[k].append(v)
+        else:
+            out[k] = v
+    return out
+
+
+class _Multi(list):
+    _multi = True
+
+
+def all_of(layer):
+    """A layer value that may be one object or several (repeated key) as a list."""
+    return list(layer) if isinstance(layer, _Multi) else [layer]
+
+
 class Failure(AssertionError):
     pass
 
@@ -47,7 +75,8 @@ class TShark:
     def fields(self, capture, fields, filter=None, prefs=(), two_pass=True):
         """One row per displayed frame: a list with one string per field; several
         occurrences of a field in a frame are joined with ','."""
-        args = ["-r", capture, "-T", "fields", "-E", "separator=|", "-E", "occurrence=a",
+        # \x1f (unit separator): Info columns contain "|" and ",".
+        args = ["-r", capture, "-T", "fields", "-E", "separator=\x1f", "-E", "occurrence=a",
                 "-E", "aggregator=,"]
         if two_pass:
             args.append("-2")
@@ -58,7 +87,7 @@ class TShark:
         if filter:
             args += ["-Y", filter]
         out = self.run(*args)
-        return [line.split("|") for line in out.splitlines()]
+        return [line.split("\x1f") for line in out.splitlines()]
 
     def json(self, capture, filter=None, prefs=(), protocols=()):
         args = ["-r", capture, "-2", "-T", "json"]
@@ -68,10 +97,27 @@ class TShark:
             args += ["-Y", filter]
         if protocols:
             args += ["-J", " ".join(protocols)]
-        return json.loads(self.run(*args) or "[]")
+        return json.loads(self.run(*args) or "[]", object_pairs_hook=_multi)
 
-    def experts(self, capture, prefs=()):
-        """(frame, severity, group, protocol, summary) for every expert info."""
-        rows = self.fields(capture, ["frame.number", "_ws.expert.severity", "_ws.expert.group",
-                                     "_ws.expert.message"], filter="_ws.expert", prefs=prefs)
-        return rows
+    def experts(self, capture, proto, prefs=()):
+        """[(frame, name, severity, group, message)] for every expert info whose
+        name (e.g. "sp.malformed") belongs to `proto`, from the JSON output."""
+        found = []
+
+        def walk(node, frame):
+            if isinstance(node, list):
+                for n in node:
+                    walk(n, frame)
+            elif isinstance(node, dict):
+                if "_ws.expert.message" in node:
+                    names = [k for k in node if k.startswith(proto + ".")]
+                    if names:
+                        found.append((frame, names[0], int(node["_ws.expert.severity"]),
+                                      int(node["_ws.expert.group"]), node["_ws.expert.message"]))
+                for v in node.values():
+                    walk(v, frame)
+
+        for pkt in self.json(capture, prefs=prefs):
+            layers = pkt["_source"]["layers"]
+            walk(layers, int(layers["frame"]["frame.number"]))
+        return found

@@ -160,6 +160,41 @@ TEST(RrpSession, ResponseWithoutRequestAndLateGreeting) {
   EXPECT_TRUE(seq(g.transition, "greeting after the session started"));
 }
 
+TEST(RrpSession, RefusalAtConnectIsNoViolation) {
+  Feed run;
+  MessageRecord r = run.sv("521 Too many sessions open. Server closing connection\r\n.\r\n", 0);
+  EXPECT_TRUE(r.transition.problems.empty());
+  EXPECT_FALSE(r.transition.response_to);
+  EXPECT_TRUE(has_phase(r.transition, "DIS: server closing (521)"));
+  EXPECT_EQ(run.s.state(), "DIS");
+}
+
+TEST(RrpSession, GreetingWordedAsAResponse) {
+  Feed run;
+  MessageRecord g = run.sv("200 NSI Registry RRP Server version 1.1.0\r\n.\r\n", 0);
+  EXPECT_TRUE(g.transition.problems.empty());
+  ASSERT_EQ(g.transition.events.size(), 1u);
+  EXPECT_EQ(g.transition.events[0].text, "server greeting: 200 NSI Registry RRP Server version 1.1.0");
+  run.c(kSession, 1);
+  MessageRecord ok = run.sv(kOk, 2);
+  EXPECT_EQ(*ok.transition.response_to, 1u);
+  EXPECT_EQ(run.s.state(), "WFC");
+}
+
+TEST(RrpSession, IdleBeyondTenMinutesIsNoted) {
+  Feed run;
+  constexpr TimeNs kSec = 1'000'000'000;
+  run.c(kSession, 0);
+  run.sv(kOk, 1 * kSec);
+  MessageRecord soon = run.c(kCheckDomain, 601 * kSec);  // exactly 600 s later: not beyond
+  EXPECT_TRUE(soon.transition.events.empty());
+  run.sv(kOk, 602 * kSec);
+  MessageRecord late = run.c(kQuit, 1300 * kSec);
+  ASSERT_EQ(late.transition.events.size(), 1u);
+  EXPECT_EQ(late.transition.events[0].kind, EventKind::Info);
+  EXPECT_EQ(late.transition.events[0].text, "connection idle for 698 s, beyond RRP's 10-minute session timeout");
+}
+
 TEST(RrpSession, ServerErrorClosesTheSession) {
   Feed run;
   run.c(kSession, 0);

@@ -1,0 +1,348 @@
+#include "analyzer_sink.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+
+#include "detect.hpp"
+#include "fanout.hpp"
+#include "message_out.hpp"
+#include "pdu_stream.hpp"
+#include "tls_peek.hpp"
+
+namespace quartet::analyzer {
+
+namespace {
+
+// Text protocols are resynchronised line by line; whether a session is one is
+// read from its first bytes rather than hard-coded per protocol.
+bool looks_textual(Bytes b) {
+  if (b.empty()) return false;
+  for (std::byte x : b.first(std::min<size_t>(b.size(), 64))) {
+    const auto c = static_cast<uint8_t>(x);
+    if (!((c >= 0x20 && c < 0x7f) || c == '\r' || c == '\n' || c == '\t')) return false;
+  }
+  return true;
+}
+
+Direction direction_of(Side s) { return s == Side::Client ? Direction::ToServer : Direction::ToClient; }
+
+}  // namespace
+
+struct Analyzer::Flow {
+  // Connects one direction's PduStream to the session machine.
+  struct DirHandler final : PduHandler {
+    Analyzer* a = nullptr;
+    Flow* f = nullptr;
+    Side side = Side::Client;
+    bool on_pdu(Bytes pdu, TimeNs ts) override { return f->message(*a, side, pdu, ts); }
+    void on_stream_warning(std::string text, TimeNs ts) override { f->warn(*a, ts, side, std::move(text)); }
+  };
+  struct Held {
+    Side side;
+    TimeNs ts;
+    std::vector<std::byte> bytes;
+  };
+  enum class Stage : uint8_t { Detecting, Plain, Tls, Ignored };
+
+  SessionOut out;
+  Stage stage = Stage::Detecting;
+  bool closed = false;
+  bool handoff_pending = false;
+  std::optional<Side> first_fin;
+  std::unique_ptr<Session> session;
+  std::optional<PduStream> stream[2];
+  DirHandler handler[2];
+  TlsPeeker tls[2];
+  std::vector<Held> held;                 // while detecting, in arrival order
+  std::vector<std::byte> first_bytes[2];  // what detection looks at, per side
+  uint64_t next_index = 0;
+
+  void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
+    out.end = std::max(out.end, ts);
+    out.entries.push_back(EventOut{ts, kind, from, std::move(text)});
+  }
+  void note_warning(Analyzer& a, std::string text) {
+    a.had_warnings_ = true;
+    if (out.warnings.size() < kMaxSessionWarnings) out.warnings.push_back(std::move(text));
+    else ++out.warnings_dropped;
+  }
+  void warn(Analyzer& a, TimeNs ts, std::optional<Side> from, std::string text) {
+    std::string w = from ? std::string(side_name(*from)) + ": " + text : text;
+    note_warning(a, std::move(w));
+    event(ts, EntryKind::Warning, from, std::move(text));
+  }
+
+  bool message(Analyzer& a, Side side, Bytes pdu, TimeNs ts) {
+    const uint64_t index = next_index++;
+    MessageRecord rec;
+    try {
+      rec = session->on_pdu(direction_of(side), pdu, ts, index);
+    } catch (const std::exception& e) {
+      // The core promises not to throw; if it does, the session is not trusted further.
+      warn(a, ts, side, std::string("decoder failure: ") + e.what() + "; decoding stopped");
+      return false;
+    }
+    MessageOut m = make_message(*out.protocol, rec, pdu, side, ts, index);
+    ++out.messages[side_index(side)];
+    for (const Problem& p : m.problems)
+      note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +
+                          std::string(kind_name(p.kind)) + ": " + p.text);
+    out.end = std::max(out.end, ts);
+    out.entries.emplace_back(std::move(m));
+    for (Event& e : rec.transition.events) {
+      // TLS hand-offs are shown by the tls_start event written below.
+      if (e.kind == quartet::EventKind::TlsHandoff) continue;
+      event(ts, e.kind == quartet::EventKind::Phase ? EntryKind::Phase : EntryKind::Info, side, std::move(e.text));
+    }
+    if (rec.transition.tls_follows) {
+      handoff_pending = true;
+      return false;
+    }
+    return true;
+  }
+};
+
+Analyzer::Analyzer(AppOptions& opt, Writer& out) : opt_(opt), out_(out) {
+  for (const Protocol* p : all_protocols()) summary_.protocols.push_back({p});
+}
+Analyzer::~Analyzer() = default;
+
+Analyzer::Flow* Analyzer::find(uint64_t id) {
+  auto it = flows_.find(id);
+  return it == flows_.end() || it->second->closed ? nullptr : it->second.get();
+}
+
+void Analyzer::on_open(const FlowInfo& info) {
+  saw(info.first_ts);
+  auto f = std::make_unique<Flow>();
+  f->out.flow = info;
+  f->out.handshake = info.handshake_seen;
+  f->out.start = f->out.end = info.first_ts;
+  for (Side s : {Side::Client, Side::Server}) {
+    Flow::DirHandler& h = f->handler[side_index(s)];
+    h.a = this;
+    h.f = f.get();
+    h.side = s;
+  }
+  f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
+           info.handshake_seen ? "connection opened (handshake seen)"
+                               : "connection picked up mid-stream (no handshake seen)");
+  ++summary_.tcp_flows;
+  flows_[info.id] = std::move(f);
+}
+
+void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
+  saw(ts);
+  Flow* f = find(id);
+  if (!f || data.empty()) return;
+  f->out.bytes[side_index(from)] += data.size();
+  f->out.end = std::max(f->out.end, ts);
+  if (f->stage == Flow::Stage::Detecting) {
+    f->held.push_back({from, ts, {data.begin(), data.end()}});
+    auto& first = f->first_bytes[side_index(from)];
+    first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(
+                                                               data.size(), kDetectBytes - std::min(kDetectBytes, first.size()))));
+    decide(*f, first.size() >= kDetectBytes);
+    return;
+  }
+  dispatch(*f, from, data, ts);
+}
+
+void Analyzer::dispatch(Flow& f, Side from, Bytes data, TimeNs ts) {
+  switch (f.stage) {
+    case Flow::Stage::Plain: {
+      PduStream& st = *f.stream[side_index(from)];
+      Bytes rest = st.feed(data, ts, f.handler[side_index(from)]);
+      if (f.handoff_pending) handoff(f, from, rest, ts);
+      break;
+    }
+    case Flow::Stage::Tls: feed_tls(f, from, data, ts); break;
+    default: break;
+  }
+}
+
+void Analyzer::decide(Flow& f, bool final) {
+  const Detection d = detect(f.out.flow, opt_, f.first_bytes[0], f.first_bytes[1], final);
+  if (d.verdict == Detection::Verdict::NeedMore) return;
+  std::vector<Flow::Held> held = std::move(f.held);
+  f.held.clear();
+  for (auto& b : f.first_bytes) std::vector<std::byte>().swap(b);
+  if (d.verdict == Detection::Verdict::NotOurs) {
+    f.stage = Flow::Stage::Ignored;
+    f.out.entries.clear();
+    return;
+  }
+  f.out.protocol = d.protocol;
+  f.out.detected_by = detection_by_name(d.by);
+  const TimeNs ts = held.empty() ? f.out.end : held.front().ts;
+  f.event(ts, EntryKind::Info, std::nullopt,
+          std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
+  if (d.tls) {
+    f.stage = Flow::Stage::Tls;
+    f.out.tls.seen = true;
+    f.event(ts, EntryKind::TlsStart, std::nullopt, "TLS from the first byte");
+  } else {
+    f.stage = Flow::Stage::Plain;
+    f.session = d.protocol->new_session();
+    const bool text = !held.empty() && looks_textual(held.front().bytes);
+    for (auto& s : f.stream) s.emplace(*d.protocol, text);
+  }
+  for (const Flow::Held& h : held) dispatch(f, h.side, h.bytes, h.ts);
+}
+
+void Analyzer::feed_tls(Flow& f, Side from, Bytes data, TimeNs ts) {
+  TlsPeeker& peeker = f.tls[side_index(from)];
+  if (peeker.stopped()) return;
+  std::vector<TlsFinding> findings;
+  peeker.feed(data, from, f.out.tls, findings);
+  for (TlsFinding& x : findings) {
+    if (x.kind == EntryKind::Warning) f.warn(*this, ts, from, std::move(x.text));
+    else f.event(ts, EntryKind::Tls, from, "TLS " + x.text);
+  }
+}
+
+void Analyzer::handoff(Flow& f, Side from, Bytes rest, TimeNs ts) {
+  f.handoff_pending = false;
+  f.stage = Flow::Stage::Tls;
+  f.out.tls.seen = f.out.tls.handoff = true;
+  f.event(ts, EntryKind::TlsStart, from, "TLS follows (hand-off after message " +
+                                             std::to_string(f.next_index - 1) + ")");
+  // Bytes already received after the hand-off point, in both directions, are TLS.
+  for (Side s : {Side::Client, Side::Server}) {
+    if (!f.stream[side_index(s)]) continue;
+    std::vector<std::byte> buffered = f.stream[side_index(s)]->take_buffered();
+    if (!buffered.empty()) feed_tls(f, s, buffered, ts);
+    if (s == from && !rest.empty()) feed_tls(f, s, rest, ts);
+  }
+}
+
+void Analyzer::on_gap(uint64_t id, Side from, uint64_t missing, TimeNs ts) {
+  Flow* f = find(id);
+  if (!f) return;
+  if (f->stage == Flow::Stage::Detecting) decide(*f, true);
+  if (f->stage == Flow::Stage::Ignored) return;
+  f->out.missing_bytes += missing;
+  f->note_warning(*this, std::string(side_name(from)) + ": gap of " + std::to_string(missing) + " bytes");
+  f->event(ts, EntryKind::Gap, from, std::to_string(missing) + " bytes missing");
+  if (f->stage == Flow::Stage::Plain) {
+    f->stream[side_index(from)]->gap(ts, f->handler[side_index(from)]);
+  } else if (f->stage == Flow::Stage::Tls && !f->tls[side_index(from)].stopped()) {
+    f->tls[side_index(from)].gap();
+    f->event(ts, EntryKind::Tls, from, "TLS record boundaries lost at the gap; not followed further");
+  }
+}
+
+void Analyzer::on_flow_warning(uint64_t id, Side from, std::string_view text, TimeNs ts) {
+  Flow* f = find(id);
+  if (!f || f->stage == Flow::Stage::Ignored) return;
+  f->warn(*this, ts, from, std::string(text));
+}
+
+void Analyzer::on_fin(uint64_t id, Side from, TimeNs ts) {
+  Flow* f = find(id);
+  if (!f || f->stage == Flow::Stage::Ignored) return;
+  if (!f->first_fin) f->first_fin = from;
+  f->event(ts, EntryKind::TcpFin, from, std::string("FIN from ") + side_name(from));
+}
+
+void Analyzer::on_conn_state(uint64_t id, const ConnSummary& state) {
+  Flow* f = find(id);
+  if (!f) return;
+  f->out.conn_state = std::string(state.zeek_state);
+  f->out.handshake = state.handshake_seen;
+}
+
+void Analyzer::on_close(uint64_t id, CloseReason why, Side by, TimeNs ts) {
+  Flow* f = find(id);
+  if (!f) return;
+  close(*f, why, by, ts);
+  flush();
+}
+
+void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
+  if (f.stage == Flow::Stage::Detecting) decide(f, true);
+  f.closed = true;
+  f.held.clear();
+  if (f.stage == Flow::Stage::Ignored) return;
+  SessionOut& o = f.out;
+  if (f.session) {
+    for (Problem& p : f.session->on_close()) {
+      const std::string text = std::string(kind_name(p.kind)) + ": " + p.text;
+      f.warn(*this, ts, std::nullopt, text);
+    }
+    o.protocol_state = std::string(f.session->state());
+  } else if (o.tls.seen) {
+    o.protocol_state = "tls";
+  }
+  switch (why) {
+    case CloseReason::Fin:
+      o.state = "closed";
+      o.closed_by = f.first_fin.value_or(by);
+      f.event(ts, EntryKind::TcpClose, o.closed_by, std::string("closed, first FIN from ") + side_name(*o.closed_by));
+      break;
+    case CloseReason::Reset:
+      o.state = "reset";
+      o.closed_by = by;
+      f.event(ts, EntryKind::TcpReset, by, std::string("reset by ") + side_name(by));
+      break;
+    case CloseReason::Idle:
+      o.state = "expired";
+      f.event(ts, EntryKind::TcpClose, std::nullopt, "expired after being idle");
+      break;
+    case CloseReason::MemoryLimit:
+      o.state = "dropped";
+      f.warn(*this, ts, std::nullopt, "connection dropped at the reassembly memory limit");
+      break;
+    case CloseReason::EndOfCapture:
+      o.state = f.first_fin ? "half-closed" : "open";
+      if (f.first_fin) o.closed_by = f.first_fin;
+      break;
+  }
+  for (auto& s : f.stream) s.reset();
+  f.session.reset();
+}
+
+void Analyzer::on_capture_warning(std::string_view text) {
+  had_warnings_ = true;
+  if (summary_.capture_warnings.size() < kMaxCaptureWarnings) summary_.capture_warnings.emplace_back(text);
+  else ++summary_.capture_warnings_dropped;
+}
+
+void Analyzer::flush() {
+  while (!flows_.empty() && flows_.begin()->second->closed) {
+    const Flow& f = *flows_.begin()->second;
+    const bool ours = f.stage != Flow::Stage::Ignored && f.out.protocol;
+    if (ours && (!opt_.only || opt_.only == f.out.protocol)) {
+      account(f);
+      out_.session(f.out);
+    } else {
+      ++summary_.other_flows;
+    }
+    flows_.erase(flows_.begin());
+  }
+}
+
+void Analyzer::account(const Flow& f) {
+  const SessionOut& o = f.out;
+  ++summary_.sessions;
+  for (ProtocolTotals& t : summary_.protocols) {
+    if (t.protocol != o.protocol) continue;
+    ++t.sessions;
+    t.tls_sessions += o.tls.seen;
+    t.messages += o.messages[0] + o.messages[1];
+    t.bytes += o.bytes[0] + o.bytes[1];
+    t.missing_bytes += o.missing_bytes;
+    t.warnings += o.warnings.size() + o.warnings_dropped;
+  }
+  add_fanout(o, summary_.fanout);
+}
+
+void Analyzer::finish() {
+  for (auto& [id, f] : flows_)
+    if (!f->closed) close(*f, CloseReason::EndOfCapture, Side::Client, f->out.end);
+  flush();
+  out_.finish(summary_);
+}
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,69 @@
+// The application half of the analyzer: a StreamSink that detects the protocol
+// of each TCP connection, cuts each direction into PDUs, runs the core session
+// machine, follows TLS, and hands finished sessions to a Writer in order of first
+// packet. Only the sessions still open (or waiting behind an earlier open one)
+// are held in memory.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string_view>
+
+#include "options.hpp"
+#include "output.hpp"
+#include "stream_events.hpp"
+
+namespace quartet::analyzer {
+
+class Analyzer final : public StreamSink {
+ public:
+  // Bytes held per direction while the protocol is not yet decided.
+  static constexpr size_t kDetectBytes = 4096;
+  // Warnings kept per session (the rest are counted).
+  static constexpr size_t kMaxSessionWarnings = 1000;
+  static constexpr size_t kMaxCaptureWarnings = 1000;
+
+  // `opt.ts_decimals` is raised to 9 (when opt.ts_auto) once a nanosecond timestamp is seen.
+  Analyzer(AppOptions& opt, Writer& out);
+  ~Analyzer() override;
+
+  void on_open(const FlowInfo& flow) override;
+  void on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override;
+  void on_gap(uint64_t flow, Side from, uint64_t missing_bytes, TimeNs ts) override;
+  void on_flow_warning(uint64_t flow, Side from, std::string_view text, TimeNs ts) override;
+  void on_fin(uint64_t flow, Side from, TimeNs ts) override;
+  void on_close(uint64_t flow, CloseReason why, Side by, TimeNs ts) override;
+  void on_conn_state(uint64_t flow, const ConnSummary& state) override;
+  void on_capture_warning(std::string_view text) override;
+
+  // After the network half is done: ends what is still open, writes the rest and the summary.
+  void finish();
+  const RunSummary& summary() const { return summary_; }
+  // Anything the user should know about: capture or session warnings.
+  bool had_warnings() const { return had_warnings_; }
+
+  struct Flow;  // defined in the .cpp
+
+ private:
+  Flow* find(uint64_t id);
+  void decide(Flow& f, bool final);
+  void dispatch(Flow& f, Side from, Bytes data, TimeNs ts);
+  void feed_tls(Flow& f, Side from, Bytes data, TimeNs ts);
+  void handoff(Flow& f, Side from, Bytes rest, TimeNs ts);
+  void close(Flow& f, CloseReason why, Side by, TimeNs ts);
+  void flush();
+  void account(const Flow& f);
+
+  void saw(TimeNs ts) {
+    if (opt_.ts_auto && ts % 1000 != 0) opt_.ts_decimals = 9;
+  }
+
+  AppOptions& opt_;
+  Writer& out_;
+  std::map<uint64_t, std::unique_ptr<Flow>> flows_;  // by id = order of first packet
+  RunSummary summary_;
+  bool had_warnings_ = false;
+};
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,28 @@
+// Command-line parsing for `quartet`, kept apart from main() so it can be tested.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "options.hpp"
+
+namespace quartet::analyzer {
+
+struct CliArgs {
+  AppOptions app;
+  std::vector<std::string> files;  // "-" = standard input
+  std::string bpf;                 // -f
+  std::string output;              // -o, empty = standard output
+  bool progress = true;            // --no-progress turns the stderr progress bar off
+  bool help = false, version = false;
+  std::string error;  // set when the command line is wrong (exit 2)
+};
+
+CliArgs parse_cli(const std::vector<std::string_view>& argv);  // argv without the program name
+const char* usage_text();
+
+// Exit status, documented in --help and docs/analyzer.md.
+enum ExitCode : int { kExitOk = 0, kExitWarnings = 1, kExitError = 2 };
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,54 @@
+#include "fanout.hpp"
+
+#include <cctype>
+
+#include "common/lines.hpp"
+
+namespace quartet::analyzer {
+namespace {
+
+bool names_publisher(const Protocol& p, const FieldOut& f) {
+  if (f.kind != FieldOut::Kind::UInt || f.id >= p.fields.size()) return false;
+  const char* name = name_of(p.fields[f.id].names, f.num);
+  if (!name) return false;
+  std::string_view n(name);
+  // "PUB", "PUB (0x20)", "Pub"...
+  return n.size() >= 3 && iequals(n.substr(0, 3), "PUB") && (n.size() == 3 || !std::isalpha(static_cast<unsigned char>(n[3])));
+}
+
+bool announces_publisher(const Protocol& p, const MessageOut& m) {
+  for (const FieldOut& f : m.fields)
+    if (names_publisher(p, f)) return true;
+  return false;
+}
+
+bool same(const Endpoint& a, const Endpoint& b) { return a.v6 == b.v6 && a.addr == b.addr && a.port == b.port; }
+
+}  // namespace
+
+std::optional<Side> publisher_side(const SessionOut& s) {
+  if (!s.protocol) return std::nullopt;
+  for (const Entry& e : s.entries)
+    if (const auto* m = std::get_if<MessageOut>(&e))
+      if (announces_publisher(*s.protocol, *m)) return m->from;
+  return std::nullopt;
+}
+
+void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows) {
+  const std::optional<Side> pub = publisher_side(s);
+  if (!pub) return;
+  FanoutRow row;
+  row.session = s.flow.id;
+  row.publisher = *pub == Side::Client ? s.flow.client : s.flow.server;
+  row.subscriber = *pub == Side::Client ? s.flow.server : s.flow.client;
+  for (const Entry& e : s.entries)
+    if (const auto* m = std::get_if<MessageOut>(&e))
+      if (m->from == *pub && !announces_publisher(*s.protocol, *m)) ++row.messages;
+  // Keep one publisher's rows together, in order of their first session.
+  auto last_of_publisher = rows.end();
+  for (auto it = rows.begin(); it != rows.end(); ++it)
+    if (same(it->publisher, row.publisher)) last_of_publisher = it + 1;
+  rows.insert(last_of_publisher == rows.end() ? rows.end() : last_of_publisher, row);
+}
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,20 @@
+// Publish/subscribe fan-out for the run summary: for each session where one side
+// announced itself as a publisher (a field whose value is named "PUB" in the
+// protocol's field table, i.e. the SP connection header), how many messages that
+// side sent down the connection.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "output.hpp"
+
+namespace quartet::analyzer {
+
+// The publishing side of a session, if any.
+std::optional<Side> publisher_side(const SessionOut& s);
+// Adds the session's row (if it is a pub/sub session) to `rows`, keeping rows of
+// one publisher together.
+void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows);
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,18 @@
+// Small text formatting helpers shared by the writers.
+#pragma once
+
+#include <string>
+
+#include "common/protocol.hpp"  // TimeNs; FieldType before Bytes (GCC 12 -Wshadow)
+#include "stream_events.hpp"
+
+namespace quartet::analyzer {
+
+// "2026-11-23 20:00:00.123456 UTC" with `decimals` fraction digits.
+std::string format_utc(TimeNs ns, int decimals);
+// A latency for people: "0.250 ms" (three decimals fewer than the timestamps, at least 0).
+std::string format_ms(TimeNs ns, int decimals);
+// "1.2 kB", "3.4 MB"
+std::string format_bytes(uint64_t n);
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,103 @@
+#include "json.hpp"
+
+#include <cstdio>
+
+namespace quartet::analyzer {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], 0 when it is not one
+// (overlong forms, surrogates and code points beyond U+10FFFF are invalid).
+size_t utf8_sequence(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  const uint8_t c = b(i);
+  size_t n;
+  uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2, cp = c & 0x1Fu;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3, cp = c & 0x0Fu;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4, cp = c & 0x07u;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3Fu);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+void append_u00(std::string& out, uint8_t c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\u00";
+  out += kHex[c >> 4];
+  out += kHex[c & 15];
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    // Copy the longest run that needs no escaping in one go.
+    size_t run = i;
+    while (run < s.size()) {
+      const auto c = static_cast<uint8_t>(s[run]);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+      ++run;
+    }
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i >= s.size()) break;
+    const auto c = static_cast<uint8_t>(s[i]);
+    if (c >= 0x80) {
+      if (size_t n = utf8_sequence(s, i)) {
+        out.append(s.data() + i, n);
+        i += n;
+      } else {
+        append_u00(out, c);
+        ++i;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: append_u00(out, c);
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+void append_seconds(std::string& out, TimeNs ns, int decimals) {
+  if (decimals < 0) decimals = 0;
+  if (decimals > 9) decimals = 9;
+  // Work on the magnitude in unsigned arithmetic: -INT64_MIN would overflow.
+  const bool negative = ns < 0;
+  const uint64_t mag = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  uint64_t sec = mag / 1000000000u;
+  uint64_t frac = mag % 1000000000u;
+  for (int d = 9; d > decimals; --d) frac /= 10;  // truncate, like tshark's epoch times
+  char buf[48];
+  int n = decimals == 0
+              ? std::snprintf(buf, sizeof buf, "%s%llu", negative ? "-" : "",
+                              static_cast<unsigned long long>(sec))
+              : std::snprintf(buf, sizeof buf, "%s%llu.%0*llu", negative ? "-" : "",
+                              static_cast<unsigned long long>(sec), decimals,
+                              static_cast<unsigned long long>(frac));
+  if (n > 0) out.append(buf, static_cast<size_t>(n));
+}
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,23 @@
+// The few JSON building blocks the JSONL writer needs, appending to a string:
+// escaped strings, epoch timestamps with a fixed number of decimals, durations.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/protocol.hpp"  // TimeNs; FieldType before Bytes (GCC 12 -Wshadow)
+
+namespace quartet::analyzer {
+
+// Appends `s` as a quoted JSON string. Valid UTF-8 passes through; control
+// characters, quote and backslash are escaped; a byte that is not part of a valid
+// UTF-8 sequence is written as \u00XX (its Latin-1 reading), so the output is
+// always valid JSON whatever the wire carried.
+void append_json_string(std::string& out, std::string_view s);
+
+// Seconds since the epoch with exactly `decimals` (0..9) digits after the point:
+// 1700000000.123456789. Negative values keep their sign.
+void append_seconds(std::string& out, TimeNs ns, int decimals);
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,17 @@
+// Turns a core MessageRecord into the analyzer's owned MessageOut: field values
+// that point into the PDU (strings, byte fields, IPv6 addresses) are copied or
+// rendered now, because the PDU bytes are gone when the session is written.
+#pragma once
+
+#include "common/protocol.hpp"
+#include "timeline.hpp"
+
+namespace quartet::analyzer {
+
+// Byte fields longer than this are rendered as the hex of their first bytes + "...".
+inline constexpr size_t kMaxHexBytes = 1024;
+
+MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
+                        uint64_t index);
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,51 @@
+// Writers: the analyzer hands them finished sessions in order of first packet,
+// then the run summary. Text (readable timeline) and JSONL implement it.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "options.hpp"
+#include "timeline.hpp"
+
+namespace quartet::analyzer {
+
+struct ProtocolTotals {
+  const Protocol* protocol = nullptr;
+  uint64_t sessions = 0, tls_sessions = 0, messages = 0, bytes = 0, missing_bytes = 0, warnings = 0;
+};
+
+// Pub/sub fan-out: how many messages a publisher sent down each subscriber connection.
+struct FanoutRow {
+  uint64_t session = 0;
+  Endpoint publisher, subscriber;
+  uint64_t messages = 0;
+};
+
+struct RunSummary {
+  std::vector<ProtocolTotals> protocols;  // one per all_protocols() entry, same order
+  uint64_t tcp_flows = 0;                 // every TCP connection seen
+  uint64_t sessions = 0;                  // sessions written
+  uint64_t other_flows = 0;               // not one of ours (or filtered out by --protocol)
+  std::vector<std::string> capture_warnings;
+  uint64_t capture_warnings_dropped = 0;
+  std::vector<FanoutRow> fanout;  // grouped by publisher, in order of first session
+};
+
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  virtual void session(const SessionOut& s) = 0;
+  virtual void finish(const RunSummary& r) = 0;
+};
+
+std::unique_ptr<Writer> make_text_writer(std::FILE* out, const AppOptions& opt);
+std::unique_ptr<Writer> make_jsonl_writer(std::FILE* out, const AppOptions& opt);
+
+// "192.0.2.1:3288" / "[2001:db8::1]:3288"
+std::string endpoint_text(const Endpoint& e);
+
+}  // namespace quartet::analyzer

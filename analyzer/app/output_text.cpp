@@ -1,0 +1,149 @@
+// The readable timeline: one header line per session, one line per message or
+// event, warnings inline (marked "!"), a summary block at the end.
+#include <cstdio>
+
+#include "fanout.hpp"
+#include "format.hpp"
+#include "json.hpp"
+#include "output.hpp"
+
+namespace quartet::analyzer {
+namespace {
+
+const char* arrow(std::optional<Side> s) {
+  if (!s) return "·";
+  return *s == Side::Client ? "→" : "←";
+}
+
+std::string state_text(const SessionOut& s) {
+  std::string t = s.state;
+  if (s.closed_by) t += std::string(" by ") + side_name(*s.closed_by);
+  if (!s.conn_state.empty()) {
+    t += " (";
+    t += s.conn_state;
+    t += ')';
+  }
+  if (!s.protocol_state.empty()) t += ", " + std::string(s.protocol->short_name) + " " + s.protocol_state;
+  return t;
+}
+
+class TextWriter final : public Writer {
+ public:
+  TextWriter(std::FILE* out, const AppOptions& opt) : out_(out), opt_(opt) {}
+
+  void session(const SessionOut& s) override {
+    line_.clear();
+    header(s);
+    if (!opt_.summary_only)
+      for (const Entry& e : s.entries) entry(s, e);
+    if (!opt_.summary_only) line_ += '\n';
+    std::fwrite(line_.data(), 1, line_.size(), out_);
+  }
+
+  void finish(const RunSummary& r) override {
+    line_.clear();
+    const uint64_t ours = r.sessions;
+    line_ += "== summary: " + std::to_string(r.tcp_flows) + " TCP connections, " + std::to_string(ours) +
+             " sessions shown, " + std::to_string(r.other_flows) + " other\n";
+    for (const auto& t : r.protocols) {
+      if (t.sessions == 0) continue;
+      char buf[256];
+      std::snprintf(buf, sizeof buf, "   %-5s %llu sessions (%llu TLS), %llu messages, %s, %llu bytes missing, %llu warnings\n",
+                    std::string(t.protocol->short_name).c_str(), static_cast<unsigned long long>(t.sessions),
+                    static_cast<unsigned long long>(t.tls_sessions), static_cast<unsigned long long>(t.messages),
+                    format_bytes(t.bytes).c_str(), static_cast<unsigned long long>(t.missing_bytes),
+                    static_cast<unsigned long long>(t.warnings));
+      line_ += buf;
+    }
+    if (!r.fanout.empty()) {
+      line_ += "   publish/subscribe fan-out:\n";
+      const Endpoint* last = nullptr;
+      for (const FanoutRow& f : r.fanout) {
+        if (!last || endpoint_text(*last) != endpoint_text(f.publisher))
+          line_ += "     publisher " + endpoint_text(f.publisher) + "\n";
+        last = &f.publisher;
+        line_ += "       → subscriber " + endpoint_text(f.subscriber) + " (#" + std::to_string(f.session) +
+                 "): " + std::to_string(f.messages) + " messages\n";
+      }
+    }
+    if (!r.capture_warnings.empty()) {
+      line_ += "   capture warnings:\n";
+      for (const auto& w : r.capture_warnings) line_ += "   ! " + w + "\n";
+      if (r.capture_warnings_dropped)
+        line_ += "   ! ... and " + std::to_string(r.capture_warnings_dropped) + " more\n";
+    }
+    std::fwrite(line_.data(), 1, line_.size(), out_);
+    std::fflush(out_);
+  }
+
+ private:
+  void header(const SessionOut& s) {
+    line_ += '#';
+    line_ += std::to_string(s.flow.id);
+    line_ += ' ';
+    line_ += s.protocol->short_name;
+    if (s.tls.seen) line_ += s.tls.handoff ? "+TLS" : "/TLS";
+    line_ += "  " + endpoint_text(s.flow.client) + " → " + endpoint_text(s.flow.server);
+    line_ += "  start " + format_utc(s.start, opt_.ts_decimals);
+    std::string dur;
+    append_seconds(dur, s.end - s.start, opt_.ts_decimals);
+    line_ += "  duration " + dur + " s";
+    line_ += "  " + state_text(s);
+    line_ += "  messages " + std::to_string(s.messages[0]) + "→ " + std::to_string(s.messages[1]) + "←";
+    line_ += "  bytes " + std::to_string(s.bytes[0]) + "→ " + std::to_string(s.bytes[1]) + "←";
+    if (s.missing_bytes) line_ += "  missing " + std::to_string(s.missing_bytes);
+    const uint64_t warnings = s.warnings.size() + s.warnings_dropped;
+    if (warnings) line_ += "  warnings " + std::to_string(warnings);
+    line_ += '\n';
+  }
+
+  void prefix(const SessionOut& s, TimeNs ts, std::optional<Side> from) {
+    std::string rel = "+";
+    append_seconds(rel, ts - s.start, opt_.ts_decimals);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "  %14s ", rel.c_str());
+    line_ += buf;
+    line_ += arrow(from);
+    line_ += "  ";
+  }
+
+  void entry(const SessionOut& s, const Entry& e) {
+    if (const auto* m = std::get_if<MessageOut>(&e)) {
+      prefix(s, m->ts, m->from);
+      line_ += '[';
+      line_ += std::to_string(m->index);
+      line_ += "] ";
+      line_ += m->summary.empty() ? m->name : m->summary;
+      if (m->response_to) {
+        line_ += "  (answers [" + std::to_string(*m->response_to) + "]";
+        if (m->latency) line_ += " after " + format_ms(*m->latency, opt_.ts_decimals);
+        line_ += ")";
+      }
+      line_ += '\n';
+      for (const Problem& p : m->problems) {
+        prefix(s, m->ts, m->from);
+        line_ += "! [" + std::to_string(m->index) + "] " + std::string(kind_name(p.kind)) + ": " + p.text + "\n";
+      }
+      return;
+    }
+    const auto& ev = std::get<EventOut>(e);
+    prefix(s, ev.ts, ev.from);
+    if (ev.kind == EntryKind::Warning) line_ += "! ";
+    else if (ev.kind == EntryKind::Gap) line_ += "! gap: ";
+    else if (ev.kind == EntryKind::Phase) line_ += "phase: ";
+    line_ += ev.text;
+    line_ += '\n';
+  }
+
+  std::FILE* out_;
+  const AppOptions& opt_;
+  std::string line_;
+};
+
+}  // namespace
+
+std::unique_ptr<Writer> make_text_writer(std::FILE* out, const AppOptions& opt) {
+  return std::make_unique<TextWriter>(out, opt);
+}
+
+}  // namespace quartet::analyzer

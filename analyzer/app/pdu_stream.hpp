@@ -1,0 +1,72 @@
+// One direction of a connection cut into PDUs by the protocol's framer.
+//
+// Zero-copy where it can be: PDUs lying whole inside one chunk are handed out as
+// views of that chunk; only a PDU split across chunks is copied, into a buffer
+// bounded by the framer's declared length (at most kMaxPduBytes) or, while the
+// length is unknown, by kMaxUnknownLength.
+//
+// After an Invalid frame or a gap it resynchronises as far as the protocol allows:
+// a text protocol skips to the next line start and asks the protocol's heuristic
+// whether a PDU starts there (line by line); a binary protocol gets one heuristic
+// try at the first byte after a gap, and otherwise stops decoding the direction,
+// because a binary length field cannot be found again reliably.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/protocol.hpp"  // first: declares FieldType before Bytes (GCC 12 -Wshadow)
+
+namespace quartet::analyzer {
+
+class PduHandler {
+ public:
+  virtual ~PduHandler() = default;
+  // A complete PDU; `pdu` is valid during the call only. Returning false stops
+  // the stream (a TLS hand-off): the bytes after this PDU are not framed.
+  virtual bool on_pdu(Bytes pdu, TimeNs ts) = 0;
+  virtual void on_stream_warning(std::string text, TimeNs ts) = 0;
+};
+
+class PduStream {
+ public:
+  // Bytes buffered while a framer cannot yet say how long the PDU is.
+  static constexpr size_t kMaxUnknownLength = 1u << 20;
+  // Bytes looked at after a gap before a binary protocol gives up.
+  static constexpr size_t kMaxProbeBytes = 4096;
+
+  PduStream(const Protocol& p, bool text) : p_(&p), text_(text) {}
+
+  // Feeds the next in-order bytes. Returns the bytes of `data` left unframed
+  // because a handler stopped the stream (empty otherwise); the bytes of earlier
+  // chunks still buffered then are in take_buffered().
+  Bytes feed(Bytes data, TimeNs ts, PduHandler& h);
+  // Bytes were lost before the next feed(): drop any partial PDU and resynchronise.
+  void gap(TimeNs ts, PduHandler& h);
+  std::vector<std::byte> take_buffered();
+
+  bool stopped() const { return mode_ == Mode::Stopped || mode_ == Mode::Handed; }
+  size_t buffered() const { return buf_.size() - start_; }
+
+ private:
+  enum class Mode : uint8_t { Frame, Resync, Stopped, Handed };
+  Bytes frame_chunk(Bytes data, TimeNs ts, PduHandler& h);
+  Bytes frame_buffered(Bytes data, TimeNs ts, PduHandler& h);
+  Bytes resync(Bytes data, TimeNs ts, PduHandler& h);
+  void invalid(std::string_view reason, uint64_t declared, TimeNs ts, PduHandler& h);
+  void compact();
+
+  const Protocol* p_;
+  bool text_;
+  Mode mode_ = Mode::Frame;
+  std::vector<std::byte> buf_;
+  size_t start_ = 0;        // first unconsumed byte of buf_
+  uint64_t need_ = 0;       // total length of the buffered PDU when the framer knows it
+  bool skip_line_ = false;  // Resync: first skip to the next line start
+  uint64_t skipped_ = 0;    // Resync: bytes thrown away so far
+  bool fresh_ = false;      // buffered bytes the current mode has not examined yet
+};
+
+}  // namespace quartet::analyzer

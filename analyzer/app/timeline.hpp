@@ -1,0 +1,94 @@
+// What the analyzer keeps about one session until it is written out: owned copies
+// of the decoded messages (the PDU bytes they pointed into are gone by then) and
+// the network / TLS / protocol events, in the causal order they happened.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/protocol.hpp"  // first: declares FieldType before Bytes (GCC 12 -Wshadow)
+#include "common/problem.hpp"
+#include "stream_events.hpp"
+
+namespace quartet::analyzer {
+
+// One decoded field, its value already in output form.
+struct FieldOut {
+  FieldId id = 0;
+  uint8_t depth = 0;
+  enum class Kind : uint8_t { None, UInt, Int, Bool, Text } kind = Kind::None;
+  uint64_t num = 0;  // UInt / Bool; Int holds the two's complement bits
+  std::string text;  // Text: strings, hex of byte fields, IP addresses
+};
+
+struct MessageOut {
+  uint64_t index = 0;  // per session, both directions, from 0 (Transition::response_to refers to it)
+  TimeNs ts = 0;
+  Side from = Side::Client;
+  uint64_t length = 0;  // PDU bytes
+  std::string name, summary;
+  bool is_request = false, is_response = false;
+  std::vector<FieldOut> fields;
+  std::optional<uint64_t> response_to;
+  std::optional<TimeNs> latency;
+  std::vector<Problem> problems;  // decoder problems, then session-level ones
+};
+
+// Kinds of timeline events; their names are part of the JSONL schema.
+enum class EntryKind : uint8_t {
+  TcpOpen,     // first packet of the connection (with or without handshake)
+  TcpFin,      // one side sent FIN
+  TcpClose,    // connection finished (both FINs, idle expiry, end of capture)
+  TcpReset,    // RST
+  Gap,         // bytes that will never be seen
+  TlsStart,    // the connection (or what follows a hand-off) is TLS
+  Tls,         // something the TLS handshake shows in clear (hello, certificate, alert)
+  Phase,       // the protocol session changed phase
+  Info,        // other protocol-level information
+  Warning,     // framing/decoding trouble, network findings
+};
+const char* entry_kind_name(EntryKind k);
+
+struct EventOut {
+  TimeNs ts = 0;
+  EntryKind kind = EntryKind::Info;
+  std::optional<Side> from;
+  std::string text;
+};
+
+using Entry = std::variant<MessageOut, EventOut>;
+
+struct TlsInfo {
+  bool seen = false;          // some part of the session is TLS
+  bool handoff = false;       // it started after a protocol hand-off (RFC 4261, IAP Upgrade)
+  std::string sni, version, cipher, subject, alpn;
+  uint64_t app_records = 0, app_bytes = 0;
+};
+
+struct SessionOut {
+  FlowInfo flow;
+  const Protocol* protocol = nullptr;
+  std::string detected_by;  // "port", "decode-as" or "heuristic"
+  TimeNs start = 0, end = 0;
+  // Connection state: "open" (still open at end of capture), "closed" (FIN), "reset", "expired", "dropped".
+  std::string state = "open";
+  std::optional<Side> closed_by;
+  std::string conn_state;       // Zeek's conn_state ("SF", "S0", "REJ", "RSTO"...) from the network half
+  bool handshake = false;       // SYN, SYN+ACK and ACK all seen
+  std::string protocol_state;  // Session::state() at the end
+  uint64_t messages[2] = {0, 0};  // indexed by Side
+  uint64_t bytes[2] = {0, 0};
+  uint64_t missing_bytes = 0;
+  std::vector<std::string> warnings;
+  uint64_t warnings_dropped = 0;  // beyond the kept maximum
+  TlsInfo tls;
+  std::vector<Entry> entries;
+};
+
+inline size_t side_index(Side s) { return s == Side::Client ? 0 : 1; }
+inline const char* side_name(Side s) { return s == Side::Client ? "client" : "server"; }
+
+}  // namespace quartet::analyzer

@@ -1,0 +1,130 @@
+// quartet: reads captures and prints a timeline per COPS, RRP, IAP and SP session.
+// The network half (analyzer/net) reads and reassembles; the application half
+// (analyzer/app) detects, decodes and writes. This file only wires them up.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "app/analyzer_sink.hpp"
+#include "app/cli.hpp"
+#include "net/pipeline.hpp"
+
+#ifndef QUARTET_VERSION
+#define QUARTET_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace quartet;
+using namespace quartet::analyzer;
+
+// Inputs at least this large get a progress bar (when stderr is a terminal).
+constexpr uint64_t kProgressMinBytes = 32u << 20;
+
+class ProgressBar {
+ public:
+  void update(uint64_t done, uint64_t total) {
+    if (total < kProgressMinBytes) return;
+    const int pct = static_cast<int>(done * 100 / total);
+    if (pct == last_) return;
+    last_ = pct;
+    char bar[41];
+    const int filled = pct * 40 / 100;
+    for (int i = 0; i < 40; ++i) bar[i] = i < filled ? '#' : '.';
+    bar[40] = '\0';
+    std::fprintf(stderr, "\r[%s] %3d%%  %llu / %llu MB", bar, pct, static_cast<unsigned long long>(done >> 20),
+                 static_cast<unsigned long long>(total >> 20));
+    shown_ = true;
+  }
+  void clear() {
+    if (shown_) std::fprintf(stderr, "\r%*s\r", 70, "");
+    shown_ = false;
+  }
+
+ private:
+  int last_ = -1;
+  bool shown_ = false;
+};
+
+std::vector<uint16_t> server_ports(const AppOptions& app) {
+  std::vector<uint16_t> ports;
+  for (const DecodeAs& d : app.decode_as) ports.push_back(d.port);
+  for (const Protocol* p : all_protocols()) {
+    ports.insert(ports.end(), p->default_tcp_ports.begin(), p->default_tcp_ports.end());
+    ports.insert(ports.end(), p->default_tls_ports.begin(), p->default_tls_ports.end());
+  }
+  return ports;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  CliArgs cli = parse_cli(args);
+  if (cli.help) {
+    std::fputs(usage_text(), stdout);
+    return kExitOk;
+  }
+  if (cli.version) {
+    std::printf("quartet %s\n", QUARTET_VERSION);
+    return kExitOk;
+  }
+  if (!cli.error.empty()) {
+    std::fprintf(stderr, "quartet: %s\nTry 'quartet --help'.\n", cli.error.c_str());
+    return kExitError;
+  }
+
+  std::FILE* out = stdout;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(nullptr, std::fclose);
+  if (!cli.output.empty() && cli.output != "-") {
+    owned.reset(std::fopen(cli.output.c_str(), "w"));
+    if (!owned) {
+      std::fprintf(stderr, "quartet: %s: %s\n", cli.output.c_str(), std::strerror(errno));
+      return kExitError;
+    }
+    out = owned.get();
+  }
+  static char outbuf[1 << 16];
+  std::setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
+
+  std::unique_ptr<Writer> writer = cli.app.format == OutputFormat::Jsonl ? make_jsonl_writer(out, cli.app)
+                                                                         : make_text_writer(out, cli.app);
+  Analyzer analyzer(cli.app, *writer);
+
+  net::Options nopt;
+  nopt.inputs = cli.files;
+  nopt.bpf_filter = cli.bpf;
+  nopt.tcp.server_ports = server_ports(cli.app);
+  ProgressBar bar;
+  if (cli.progress && isatty(STDERR_FILENO)) nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
+
+  net::CaptureStats stats;
+  try {
+    stats = net::run(nopt, analyzer);
+  } catch (const net::CaptureError& e) {
+    bar.clear();
+    std::fprintf(stderr, "quartet: %s\n", e.what());
+    return kExitError;
+  } catch (const std::exception& e) {
+    bar.clear();
+    std::fprintf(stderr, "quartet: %s\n", e.what());
+    return kExitError;
+  }
+  bar.clear();
+  analyzer.finish();
+  std::fflush(out);
+
+  // Capture-level problems also go to stderr, so they are seen when the output is redirected.
+  const auto& warnings = analyzer.summary().capture_warnings;
+  for (size_t i = 0; i < warnings.size() && i < 10; ++i) std::fprintf(stderr, "quartet: warning: %s\n", warnings[i].c_str());
+  if (warnings.size() > 10) std::fprintf(stderr, "quartet: warning: ... %zu more in the summary\n", warnings.size() - 10);
+  if (std::ferror(out)) {
+    std::fprintf(stderr, "quartet: error writing the output\n");
+    return kExitError;
+  }
+  return stats.truncated_files > 0 || !warnings.empty() ? kExitWarnings : kExitOk;
+}

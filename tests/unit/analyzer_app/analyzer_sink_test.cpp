@@ -1,0 +1,230 @@
+// The Analyzer StreamSink driven with fake flows: detection, buffering across
+// chunks, request/response pairing, gaps, TLS hand-off, ordering of sessions.
+#include <gtest/gtest.h>
+
+#include "sink_harness.hpp"
+#include "tls_test_util.hpp"
+
+using namespace harness;
+
+namespace {
+
+constexpr TimeNs kT0 = 1700000000000000000;
+constexpr TimeNs kMs = 1000000;
+
+AppOptions with_decode_as(const Protocol& p, uint16_t port, bool tls = false) {
+  AppOptions o;
+  o.decode_as.push_back({&p, port, tls});
+  return o;
+}
+
+TEST(AnalyzerSink, PairsRequestsAndResponsesAcrossChunkBoundaries) {
+  AppOptions opt = with_decode_as(fake::kLen, 7000);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 7000, kT0));
+  const std::string req = fake::len_pdu("GET one") + fake::len_pdu("GET two");
+  a.on_data(1, Side::Client, fake::bytes(req.substr(0, 5)), kT0 + 1 * kMs);
+  a.on_data(1, Side::Client, fake::bytes(req.substr(5)), kT0 + 2 * kMs);
+  a.on_data(1, Side::Server, fake::bytes(fake::len_pdu("OK one")), kT0 + 5 * kMs);
+  a.on_data(1, Side::Server, fake::bytes(fake::len_pdu("OK two")), kT0 + 9 * kMs);
+  a.on_fin(1, Side::Client, kT0 + 10 * kMs);
+  a.on_close(1, CloseReason::Fin, Side::Server, kT0 + 11 * kMs);
+  a.finish();
+
+  ASSERT_EQ(cap.sessions.size(), 1u);
+  const SessionOut& s = cap.sessions[0];
+  EXPECT_EQ(s.protocol, &fake::kLen);
+  EXPECT_EQ(s.detected_by, "decode-as");
+  EXPECT_EQ(s.messages[0], 2u);
+  EXPECT_EQ(s.messages[1], 2u);
+  EXPECT_EQ(s.bytes[0], req.size());
+  EXPECT_EQ(s.state, "closed");
+  ASSERT_TRUE(s.closed_by);
+  EXPECT_EQ(*s.closed_by, Side::Client);
+  EXPECT_EQ(s.protocol_state, "idle");
+  EXPECT_EQ(s.end, kT0 + 11 * kMs);
+
+  const MessageOut* m0 = message(s, 0);
+  const MessageOut* m1 = message(s, 1);
+  const MessageOut* m3 = message(s, 3);
+  ASSERT_TRUE(m0 && m1 && m3);
+  EXPECT_EQ(m0->summary, "GET one");
+  EXPECT_EQ(m0->ts, kT0 + 2 * kMs);  // completed by the second chunk
+  EXPECT_EQ(m1->ts, kT0 + 2 * kMs);
+  EXPECT_EQ(m3->index, 3u);
+  EXPECT_EQ(m3->from, Side::Server);
+  ASSERT_TRUE(m3->response_to);
+  EXPECT_EQ(*m3->response_to, 1u);
+  EXPECT_EQ(*m3->latency, 7 * kMs);
+  EXPECT_FALSE(a.had_warnings());
+}
+
+TEST(AnalyzerSink, SessionsAreWrittenInOrderOfFirstPacket) {
+  AppOptions opt = with_decode_as(fake::kTxt, 7001);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 7001, kT0));
+  a.on_open(flow(2, 7001, kT0 + 1, 40001));
+  a.on_data(2, Side::Client, fake::bytes("HELLO\n"), kT0 + 2);
+  a.on_close(2, CloseReason::Reset, Side::Server, kT0 + 3);
+  EXPECT_TRUE(cap.sessions.empty());  // #2 waits for #1
+  a.on_data(1, Side::Client, fake::bytes("HI\n"), kT0 + 4);
+  a.on_close(1, CloseReason::Fin, Side::Client, kT0 + 5);
+  ASSERT_EQ(cap.sessions.size(), 2u);
+  EXPECT_EQ(cap.sessions[0].flow.id, 1u);
+  EXPECT_EQ(cap.sessions[1].flow.id, 2u);
+  EXPECT_EQ(cap.sessions[1].state, "reset");
+  EXPECT_EQ(*cap.sessions[1].closed_by, Side::Server);
+  // An unanswered request is a session-level warning at close.
+  EXPECT_EQ(cap.sessions[1].warnings.back(), "sequence: 1 requests unanswered");
+  a.finish();
+  EXPECT_TRUE(cap.finished);
+  EXPECT_EQ(cap.summary.tcp_flows, 2u);
+}
+
+TEST(AnalyzerSink, UnknownTrafficIsNotASession) {
+  AppOptions opt;
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 22, kT0));
+  a.on_data(1, Side::Server, fake::bytes("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"), kT0 + 1);
+  a.on_data(1, Side::Client, fake::bytes("SSH-2.0-OpenSSH_9.2p1\r\n"), kT0 + 2);
+  a.on_close(1, CloseReason::Fin, Side::Client, kT0 + 3);
+  a.finish();
+  EXPECT_TRUE(cap.sessions.empty());
+  EXPECT_EQ(cap.summary.other_flows, 1u);
+}
+
+TEST(AnalyzerSink, GapInTextSessionResynchronisesAndCountsMissingBytes) {
+  AppOptions opt = with_decode_as(fake::kTxt, 7002);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 7002, kT0));
+  a.on_data(1, Side::Client, fake::bytes("FIRST\nSEC"), kT0 + 1);
+  a.on_gap(1, Side::Client, 1200, kT0 + 2);
+  a.on_data(1, Side::Client, fake::bytes("ond half\nTHIRD\n"), kT0 + 3);
+  a.on_close(1, CloseReason::EndOfCapture, Side::Client, kT0 + 4);
+  a.finish();
+  ASSERT_EQ(cap.sessions.size(), 1u);
+  const SessionOut& s = cap.sessions[0];
+  EXPECT_EQ(s.missing_bytes, 1200u);
+  EXPECT_EQ(s.messages[0], 2u);
+  EXPECT_EQ(message(s, 1)->summary, "THIRD");
+  EXPECT_EQ(events(s, EntryKind::Gap).size(), 1u);
+  EXPECT_EQ(s.state, "open");
+  // gap, dropped partial PDU, resync, unanswered requests
+  ASSERT_EQ(s.warnings.size(), 4u);
+  EXPECT_EQ(s.warnings[0], "client: gap of 1200 bytes");
+  EXPECT_EQ(s.warnings[1], "client: partial PDU of 3 bytes dropped at the gap");
+  EXPECT_EQ(s.warnings[2], "client: resynchronised after skipping 9 bytes");
+  EXPECT_TRUE(a.had_warnings());
+}
+
+TEST(AnalyzerSink, DecoderProblemsBecomeWarnings) {
+  AppOptions opt = with_decode_as(fake::kTxt, 7003);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 7003, kT0));
+  a.on_data(1, Side::Server, fake::bytes("BAD\n"), kT0 + 1);
+  a.finish();
+  ASSERT_EQ(cap.sessions.size(), 1u);
+  const MessageOut* m = message(cap.sessions[0], 0);
+  ASSERT_EQ(m->problems.size(), 2u);  // malformed (decoder) + response without request (session)
+  EXPECT_EQ(m->problems[0].kind, ProblemKind::Malformed);
+  EXPECT_EQ(m->problems[1].kind, ProblemKind::Sequence);
+  EXPECT_EQ(cap.sessions[0].warnings[0], "server message 0: malformed: a bad message");
+}
+
+TEST(AnalyzerSink, TlsHandoffFollowsBothDirections) {
+  AppOptions opt = with_decode_as(fake::kLen, 7004);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 7004, kT0));
+  a.on_data(1, Side::Client, fake::bytes(fake::len_pdu("UPGRADE")), kT0 + 1);
+  // The server's hand-off response and its first TLS bytes arrive in one chunk.
+  const std::string sh = tlsgen::server_hello(0xc030);
+  a.on_data(1, Side::Server, fake::bytes(fake::len_pdu("STARTTLS") + sh.substr(0, 10)), kT0 + 2);
+  a.on_data(1, Side::Client, fake::bytes(tlsgen::client_hello("pdp.example")), kT0 + 3);
+  a.on_data(1, Side::Server, fake::bytes(sh.substr(10)), kT0 + 4);
+  a.on_data(1, Side::Client, fake::bytes(tlsgen::record(23, std::string(40, 'z'))), kT0 + 5);
+  a.finish();
+  ASSERT_EQ(cap.sessions.size(), 1u);
+  const SessionOut& s = cap.sessions[0];
+  EXPECT_EQ(s.messages[0] + s.messages[1], 2u);
+  EXPECT_TRUE(s.tls.seen);
+  EXPECT_TRUE(s.tls.handoff);
+  EXPECT_EQ(s.tls.sni, "pdp.example");
+  EXPECT_EQ(s.tls.cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  EXPECT_EQ(s.tls.version, "TLS 1.2");
+  EXPECT_EQ(s.tls.app_records, 1u);
+  const auto starts = events(s, EntryKind::TlsStart);
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].text, "TLS follows (hand-off after message 1)");
+  const auto tls = events(s, EntryKind::Tls);
+  ASSERT_EQ(tls.size(), 2u);
+  EXPECT_EQ(tls[0].from, Side::Client);
+  EXPECT_EQ(tls[1].text, "TLS ServerHello TLS 1.2, cipher TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  EXPECT_TRUE(s.warnings.empty());
+}
+
+TEST(AnalyzerSink, WholeConnectionTlsOnADecodeAsPort) {
+  AppOptions opt = with_decode_as(fake::kTxt, 7443);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 7443, kT0));
+  a.on_data(1, Side::Client, fake::bytes(tlsgen::client_hello("txt.example")), kT0 + 1);
+  a.on_data(1, Side::Server, fake::bytes(tlsgen::alert(2, 70)), kT0 + 2);
+  a.on_close(1, CloseReason::Reset, Side::Server, kT0 + 3);
+  a.finish();
+  ASSERT_EQ(cap.sessions.size(), 1u);
+  const SessionOut& s = cap.sessions[0];
+  EXPECT_TRUE(s.tls.seen);
+  EXPECT_FALSE(s.tls.handoff);
+  EXPECT_EQ(s.messages[0] + s.messages[1], 0u);
+  const auto tls = events(s, EntryKind::Tls);
+  ASSERT_EQ(tls.size(), 2u);
+  EXPECT_EQ(tls[1].text, "TLS alert fatal protocol_version (70)");
+  EXPECT_EQ(s.protocol_state, "tls");
+}
+
+TEST(AnalyzerSink, ProtocolFilterKeepsOneProtocol) {
+  AppOptions opt;
+  opt.decode_as = {{&fake::kLen, 7005, false}, {&fake::kTxt, 7006, false}};
+  opt.only = &fake::kTxt;
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 7005, kT0));
+  a.on_open(flow(2, 7006, kT0 + 1));
+  a.on_data(1, Side::Client, fake::bytes(fake::len_pdu("GET")), kT0 + 2);
+  a.on_data(2, Side::Client, fake::bytes("GET\n"), kT0 + 3);
+  a.finish();
+  ASSERT_EQ(cap.sessions.size(), 1u);
+  EXPECT_EQ(cap.sessions[0].protocol, &fake::kTxt);
+  EXPECT_EQ(cap.summary.other_flows, 1u);
+}
+
+TEST(AnalyzerSink, DataAfterCloseAndUnknownFlowsAreIgnored) {
+  AppOptions opt = with_decode_as(fake::kTxt, 7007);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_data(99, Side::Client, fake::bytes("HELLO\n"), kT0);  // never opened
+  a.on_open(flow(1, 7007, kT0));
+  a.on_close(1, CloseReason::Fin, Side::Client, kT0 + 1);
+  a.on_data(1, Side::Client, fake::bytes("LATE\n"), kT0 + 2);
+  a.finish();
+  ASSERT_EQ(cap.sessions.size(), 1u);
+  EXPECT_EQ(cap.sessions[0].messages[0], 0u);
+}
+
+TEST(AnalyzerSink, CaptureWarningsReachTheSummary) {
+  AppOptions opt;
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_capture_warning("file x.pcap truncated after 10 packets");
+  a.finish();
+  ASSERT_EQ(cap.summary.capture_warnings.size(), 1u);
+  EXPECT_TRUE(a.had_warnings());
+}
+
+}  // namespace

@@ -1,0 +1,55 @@
+// JSON string escaping and timestamp formatting.
+#include <gtest/gtest.h>
+
+#include "json.hpp"
+
+using namespace quartet::analyzer;
+
+namespace {
+
+std::string esc(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+TEST(Json, EscapesQuotesBackslashAndControls) {
+  EXPECT_EQ(esc("plain"), "\"plain\"");
+  EXPECT_EQ(esc("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(esc("l1\r\nl2\t"), "\"l1\\r\\nl2\\t\"");
+  EXPECT_EQ(esc(std::string_view("\0\x01\x1f\x7f", 4)), "\"\\u0000\\u0001\\u001f\x7f\"");
+  EXPECT_EQ(esc("\b\f"), "\"\\b\\f\"");
+}
+
+TEST(Json, ValidUtf8PassesThrough) {
+  EXPECT_EQ(esc("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80"), "\"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80\"");
+}
+
+TEST(Json, InvalidUtf8BytesBecomeLatin1Escapes) {
+  EXPECT_EQ(esc("\xff"), "\"\\u00ff\"");
+  EXPECT_EQ(esc("a\xc3"), "\"a\\u00c3\"");                   // truncated sequence at the end
+  EXPECT_EQ(esc("\xc0\xaf"), "\"\\u00c0\\u00af\"");          // overlong '/'
+  EXPECT_EQ(esc("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\"");  // UTF-16 surrogate
+  EXPECT_EQ(esc("\xf4\x90\x80\x80"), "\"\\u00f4\\u0090\\u0080\\u0080\"");  // beyond U+10FFFF
+  EXPECT_EQ(esc("\xe2\x86x"), "\"\\u00e2\\u0086x\"");
+}
+
+TEST(Json, SecondsWithFilePrecision) {
+  std::string s;
+  append_seconds(s, 1700000000123456789, 9);
+  EXPECT_EQ(s, "1700000000.123456789");
+  s.clear();
+  append_seconds(s, 1700000000123456789, 6);
+  EXPECT_EQ(s, "1700000000.123456");
+  s.clear();
+  append_seconds(s, 5000, 9);
+  EXPECT_EQ(s, "0.000005000");
+  s.clear();
+  append_seconds(s, -1500000000, 3);
+  EXPECT_EQ(s, "-1.500");
+  s.clear();
+  append_seconds(s, INT64_MIN, 0);
+  EXPECT_EQ(s, "-9223372036");
+}
+
+}  // namespace

@@ -1,0 +1,187 @@
+// PduStream: zero-copy framing, reassembly across chunks, Invalid and gap handling.
+#include <gtest/gtest.h>
+
+#include "fake_protocols.hpp"
+#include "pdu_stream.hpp"
+
+using namespace quartet;
+using namespace quartet::analyzer;
+
+namespace {
+
+struct Recorder : PduHandler {
+  std::vector<std::string> pdus;
+  std::vector<const std::byte*> where;
+  std::vector<std::string> warnings;
+  std::string stop_at;  // on_pdu returns false for this PDU
+  bool on_pdu(Bytes pdu, TimeNs) override {
+    pdus.emplace_back(as_text(pdu));
+    where.push_back(pdu.data());
+    return pdus.back() != stop_at;
+  }
+  void on_stream_warning(std::string text, TimeNs) override { warnings.push_back(std::move(text)); }
+};
+
+TEST(PduStream, WholePdusInOneChunkAreViewsOfTheChunk) {
+  PduStream st(fake::kLen, false);
+  Recorder r;
+  const std::string chunk = fake::len_pdu("HELLO") + fake::len_pdu("WORLD") + fake::len_pdu("X");
+  st.feed(fake::bytes(chunk), 1, r);
+  ASSERT_EQ(r.pdus.size(), 3u);
+  EXPECT_EQ(r.pdus[1], fake::len_pdu("WORLD"));
+  EXPECT_EQ(r.where[0], reinterpret_cast<const std::byte*>(chunk.data()));
+  EXPECT_EQ(r.where[2], reinterpret_cast<const std::byte*>(chunk.data()) + 14);
+  EXPECT_EQ(st.buffered(), 0u);
+  EXPECT_TRUE(r.warnings.empty());
+}
+
+TEST(PduStream, PduSplitByteByByteIsReassembled) {
+  PduStream st(fake::kLen, false);
+  Recorder r;
+  const std::string all = fake::len_pdu("ABCDEFGH") + fake::len_pdu("IJ");
+  for (char c : all) st.feed(as_bytes(std::string_view(&c, 1)), 1, r);
+  ASSERT_EQ(r.pdus.size(), 2u);
+  EXPECT_EQ(r.pdus[0], fake::len_pdu("ABCDEFGH"));
+  EXPECT_EQ(r.pdus[1], fake::len_pdu("IJ"));
+  EXPECT_EQ(st.buffered(), 0u);
+}
+
+TEST(PduStream, TailOfOneChunkCompletedByTheNextThenZeroCopyAgain) {
+  PduStream st(fake::kLen, false);
+  Recorder r;
+  const std::string a = fake::len_pdu("FIRST"), b = fake::len_pdu("SECOND"), c = fake::len_pdu("THIRD");
+  const std::string chunk1 = a + b.substr(0, 3);
+  const std::string chunk2 = b.substr(3) + c;
+  st.feed(fake::bytes(chunk1), 1, r);
+  EXPECT_EQ(st.buffered(), 3u);
+  st.feed(fake::bytes(chunk2), 2, r);
+  ASSERT_EQ(r.pdus.size(), 3u);
+  EXPECT_EQ(r.pdus[1], b);
+  // The PDU after the split one is framed in place, in chunk2.
+  EXPECT_EQ(r.where[2], reinterpret_cast<const std::byte*>(chunk2.data()) + (b.size() - 3));
+}
+
+TEST(PduStream, BinaryInvalidStopsTheDirection) {
+  PduStream st(fake::kLen, false);
+  Recorder r;
+  st.feed(fake::bytes(fake::len_pdu("OK") + "\xff\xff" + fake::len_pdu("LOST")), 1, r);
+  ASSERT_EQ(r.pdus.size(), 1u);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("bad marker"), std::string::npos);
+  EXPECT_NE(r.warnings[0].find("stopped"), std::string::npos);
+  EXPECT_TRUE(st.stopped());
+  st.feed(fake::bytes(fake::len_pdu("MORE")), 2, r);
+  EXPECT_EQ(r.pdus.size(), 1u);
+}
+
+TEST(PduStream, DeclaredLengthBeyondLimitIsInvalidNotBuffered) {
+  // A framer that claims 2^40 bytes: reported, nothing allocated.
+  Recorder r;
+  struct Huge {
+    static FrameResult frame(Bytes) { return FrameResult::need(uint64_t{1} << 40); }
+  };
+  Protocol p = fake::kLen;
+  p.frame = Huge::frame;
+  PduStream big(p, false);
+  big.feed(fake::bytes("abc"), 1, r);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("1099511627776"), std::string::npos);
+  EXPECT_EQ(big.buffered(), 0u);
+}
+
+TEST(PduStream, TextInvalidSkipsToNextLineAndResumes) {
+  PduStream st(fake::kTxt, true);
+  Recorder r;
+  st.feed(fake::bytes("HELLO\n!garbage line\nWORLD\n"), 1, r);
+  ASSERT_EQ(r.pdus.size(), 2u);
+  EXPECT_EQ(r.pdus[1], "WORLD\n");
+  ASSERT_EQ(r.warnings.size(), 2u);
+  EXPECT_NE(r.warnings[0].find("line starts with !"), std::string::npos);
+  EXPECT_EQ(r.warnings[1], "resynchronised after skipping 14 bytes");
+}
+
+TEST(PduStream, TextResyncSkipsLinesTheProbeRejects) {
+  PduStream st(fake::kTxt, true);
+  Recorder r;
+  // After the bad line, "lower" lines are rejected by the probe until "NEXT".
+  st.feed(fake::bytes("!bad\nlower one\nlower"), 1, r);
+  EXPECT_TRUE(r.pdus.empty());
+  st.feed(fake::bytes(" two\nNEXT\n"), 2, r);
+  ASSERT_EQ(r.pdus.size(), 1u);
+  EXPECT_EQ(r.pdus[0], "NEXT\n");
+  EXPECT_EQ(r.warnings.back(), "resynchronised after skipping 25 bytes");
+}
+
+TEST(PduStream, BinaryGapResumesWhenAPduStartsRightAfterIt) {
+  PduStream st(fake::kLen, false);
+  Recorder r;
+  const std::string a = fake::len_pdu("ALPHA");
+  st.feed(fake::bytes(a.substr(0, 4)), 1, r);  // partial PDU, then bytes lost
+  st.gap(2, r);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0], "partial PDU of 4 bytes dropped at the gap");
+  st.feed(fake::bytes(fake::len_pdu("BETA") + fake::len_pdu("GAMMA")), 3, r);
+  ASSERT_EQ(r.pdus.size(), 2u);
+  EXPECT_EQ(r.pdus[0], fake::len_pdu("BETA"));
+  EXPECT_FALSE(st.stopped());
+}
+
+TEST(PduStream, BinaryGapIntoTheMiddleOfAPduStops) {
+  PduStream st(fake::kLen, false);
+  Recorder r;
+  st.gap(1, r);
+  st.feed(fake::bytes(std::string("xyz") + fake::len_pdu("BETA")), 2, r);
+  EXPECT_TRUE(r.pdus.empty());
+  EXPECT_TRUE(st.stopped());
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("no PDU start found after the gap"), std::string::npos);
+}
+
+TEST(PduStream, TextGapSkipsThePartialLine) {
+  PduStream st(fake::kTxt, true);
+  Recorder r;
+  st.feed(fake::bytes("HEL"), 1, r);
+  st.gap(2, r);
+  st.feed(fake::bytes("tail of a line\nAFTER\n"), 3, r);
+  ASSERT_EQ(r.pdus.size(), 1u);
+  EXPECT_EQ(r.pdus[0], "AFTER\n");
+  EXPECT_EQ(r.warnings.front(), "partial PDU of 3 bytes dropped at the gap");
+  EXPECT_EQ(r.warnings.back(), "resynchronised after skipping 15 bytes");
+}
+
+TEST(PduStream, HandlerStopHandsTheRestBack) {
+  PduStream st(fake::kLen, false);
+  Recorder r;
+  r.stop_at = fake::len_pdu("STARTTLS");
+  const std::string chunk = fake::len_pdu("STARTTLS") + "\x16\x03\x01";
+  Bytes rest = st.feed(fake::bytes(chunk), 1, r);
+  EXPECT_EQ(r.pdus.size(), 1u);
+  EXPECT_EQ(as_text(rest), "\x16\x03\x01");
+  EXPECT_TRUE(st.stopped());
+}
+
+TEST(PduStream, HandlerStopInsideBufferKeepsTheBufferedRest) {
+  PduStream st(fake::kLen, false);
+  Recorder r;
+  const std::string p = fake::len_pdu("STARTTLS");
+  r.stop_at = p;
+  st.feed(fake::bytes(p.substr(0, 5)), 1, r);
+  const std::string chunk = p.substr(5) + "TLSBYTES";
+  Bytes rest = st.feed(fake::bytes(chunk), 2, r);
+  ASSERT_EQ(r.pdus.size(), 1u);
+  // The stream appended only what the PDU needed, so the rest is still in the chunk.
+  EXPECT_EQ(as_text(rest), "TLSBYTES");
+  EXPECT_TRUE(st.take_buffered().empty());
+}
+
+TEST(PduStream, TextWithoutLineEndIsBoundedNotBufferedForever) {
+  PduStream st(fake::kTxt, true);
+  Recorder r;
+  const std::string block(64 * 1024, 'A');
+  for (int i = 0; i < 20; ++i) st.feed(fake::bytes(block), i, r);  // 1.25 MiB, no newline
+  EXPECT_LE(st.buffered(), PduStream::kMaxUnknownLength + block.size());
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings[0].find("no PDU boundary within the buffer limit"), std::string::npos);
+}
+
+}  // namespace
