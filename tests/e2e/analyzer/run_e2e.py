@@ -189,6 +189,18 @@ def case_output_file():
     eq(len(by_type(objs, "session")), 5, "sessions in the file")
 
 
+def case_multi_file():
+    """Two files holding alternate packets, and a gzip-compressed copy, give the same sessions as the original."""
+    code, whole, err = jsonl(P["mixed"])
+    code2, merged, err2 = jsonl(P["half_b"], P["half_a"])
+    eq(code2, 0, "exit")
+    strip = lambda objs: [o for o in objs if o["type"] in ("session", "message")]  # noqa: E731
+    eq(strip(merged), strip(whole), "merged files = one capture")
+    code3, unzipped, err3 = jsonl(P["gzip"])
+    eq(code3, 0, "gzip exit")
+    eq(unzipped, whole, "gzip read directly")
+
+
 def case_nanoseconds():
     code, out, err = run("--format", "jsonl", P["nanos"])
     eq(code, 0, "exit")
