@@ -7,6 +7,7 @@
 #include "fields.hpp"
 #include "grammar.hpp"
 #include "text.hpp"
+#include "values.hpp"
 
 namespace quartet::rrp {
 namespace {
@@ -119,11 +120,22 @@ class RequestDecoder : public BlockDecoder {
     }
     ++attr_count_[bit_index(item->bit)];
     attrs_seen_ |= item->bit;
+    check_value(item, value);
     if (item->bit == kAttrDomainName && domain_.empty()) domain_ = value;
     if (item->bit == kAttrNameServer) {
       if (first_name_server_.empty()) first_name_server_ = value;
       ++name_servers_;
     }
+  }
+
+  // Servers answer 505 (invalid attribute value syntax) to these.
+  void check_value(const NamedItem* item, std::string_view value) {
+    bool host = item->bit == kAttrDomainName || item->bit == kAttrNameServer || item->bit == kAttrNewNameServer;
+    bool bad = (host && !is_host_name(value)) || (item->bit == kAttrIpAddress && !is_ip_address(value));
+    if (bad)
+      d_.problem(ProblemKind::Violation, at(value), value.size(),
+                 std::string(item->spelled) + " " + quoted(value) + " is not a valid " +
+                     (host ? "host name" : "IPv4 or IPv6 address") + " (servers answer 505)");
   }
 
   void option_line(const Line& l, std::string_view t) {
