@@ -12,9 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-// proto_context.hpp first: it includes field.hpp before bytes.hpp (see -Wshadow).
-#include "proto_context.hpp"
 #include "common/session.hpp"
+#include "proto_context.hpp"
 
 namespace quartet::plugin {
 
@@ -22,8 +21,8 @@ struct PduRecord {
   uint32_t frame = 0;
   TimeNs ts = 0;
   Transition transition;
-  std::string summary;     // shown in the Info column of the response to it
-  std::string state;       // session state after this PDU
+  std::string summary;       // shown in the Info column of the response to it
+  std::string state;         // session state after this PDU
   uint32_t response_in = 0;  // frame of the response once it has been seen
 };
 

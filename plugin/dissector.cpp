@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "conversation_state.hpp"
+#include "packet_text.hpp"
 #include "tree_builder.hpp"
 
 namespace quartet::plugin {
@@ -49,9 +50,9 @@ nstime_t to_nstime(TimeNs ns) {
 void set_info(packet_info* pinfo, int proto, uint32_t ordinal, const std::string& text) {
   constexpr guint32 kInfoKey = 1;
   auto* so_far = static_cast<const char*>(p_get_proto_data(pinfo->pool, pinfo, proto, kInfoKey));
-  const char* all = (ordinal == 0 || !so_far)
-                        ? wmem_strdup(pinfo->pool, text.c_str())
-                        : wmem_strdup_printf(pinfo->pool, "%s | %s", so_far, text.c_str());
+  const char* all = (ordinal == 0 || !so_far) ? packet_text(pinfo, text)
+                                              : wmem_strdup_printf(pinfo->pool, "%s | %s", so_far,
+                                                                   packet_text(pinfo, text));
   p_set_proto_data(pinfo->pool, pinfo, proto, kInfoKey, const_cast<char*>(all));
   col_clear(pinfo->cinfo, COL_INFO);
   col_add_str(pinfo->cinfo, COL_INFO, all);
@@ -85,15 +86,15 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
                        const Transition* tr, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
                        proto_item* root_item) {
   if (index) {
-    PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_index, tvb, 0, 0,
-                                                 static_cast<guint32>(*index)));
+    PROTO_ITEM_SET_GENERATED(
+        proto_tree_add_uint(root, c.hf_index, tvb, 0, 0, static_cast<guint32>(*index)));
     const PduRecord& rec = st.record(*index);
     if (rec.response_in)
       PROTO_ITEM_SET_GENERATED(
           proto_tree_add_uint(root, c.hf_response_in, tvb, 0, 0, rec.response_in));
     if (!rec.state.empty())
       PROTO_ITEM_SET_GENERATED(
-          proto_tree_add_string(root, c.hf_state, tvb, 0, 0, rec.state.c_str()));
+          proto_tree_add_string(root, c.hf_state, tvb, 0, 0, packet_text(pinfo, rec.state)));
   }
   if (!tr) return;
   if (tr->response_to && st.has_record(*tr->response_to)) {
@@ -105,14 +106,14 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
   }
   bool handoff_reported = false;
   for (const Event& e : tr->events) {
-    PROTO_ITEM_SET_GENERATED(proto_tree_add_string(root, c.hf_event, tvb, 0, 0, e.text.c_str()));
+    PROTO_ITEM_SET_GENERATED(
+        proto_tree_add_string(root, c.hf_event, tvb, 0, 0, packet_text(pinfo, e.text)));
     if (e.kind == EventKind::TlsHandoff) {
-      expert_add_info_format(pinfo, root_item, &c.ei_tls_handoff, "%s", e.text.c_str());
+      expert_add_info_format(pinfo, root_item, &c.ei_tls_handoff, "%s", packet_text(pinfo, e.text));
       handoff_reported = true;
     }
   }
-  if (tr->tls_follows && !handoff_reported)
-    expert_add_info(pinfo, root_item, &c.ei_tls_handoff);
+  if (tr->tls_follows && !handoff_reported) expert_add_info(pinfo, root_item, &c.ei_tls_handoff);
   add_problems(c, tr->problems, tvb, pinfo, root, root_item);
 }
 
@@ -126,8 +127,7 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
     MessageRecord mr;
     index = st.add(pinfo->num, ordinal, timestamp(pinfo), mr, dir, pdu);
     decoded = std::move(mr.decoded);
-    if (mr.transition.tls_follows && g_tls_handle)
-      ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
+    if (mr.transition.tls_follows && g_tls_handle) ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
   } else {
     index = st.find(pinfo->num, ordinal);
     decoded = st.session().decode(dir, pdu);
@@ -138,7 +138,7 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
   if (tr && tr->response_to && st.has_record(*tr->response_to))
     info = st.record(*tr->response_to).summary + " \u2192 " + info;
   set_info(pinfo, c.proto, ordinal, info);
-  proto_item_append_text(root_item, ", %s", info.c_str());
+  proto_item_append_text(root_item, ", %s", packet_text(pinfo, info));
 
   add_fields(c, decoded, tvb, pinfo, root);
   add_problems(c, decoded.problems, tvb, pinfo, root, root_item);

@@ -8,18 +8,30 @@ namespace quartet::plugin {
 
 inline ftenum field_type(const FieldDef& d) {
   switch (d.type) {
-    case FieldType::Group: return FT_NONE;
-    case FieldType::Bool: return FT_BOOLEAN;
-    case FieldType::UInt8: return FT_UINT8;
-    case FieldType::UInt16: return FT_UINT16;
-    case FieldType::UInt24: return FT_UINT24;
-    case FieldType::UInt32: return FT_UINT32;
-    case FieldType::UInt64: return FT_UINT64;
-    case FieldType::Int32: return FT_INT32;
-    case FieldType::String: return FT_STRING;
-    case FieldType::Bytes: return FT_BYTES;
-    case FieldType::IPv4: return FT_IPv4;
-    case FieldType::IPv6: return FT_IPv6;
+    case FieldType::Group:
+      return FT_NONE;
+    case FieldType::Bool:
+      return FT_BOOLEAN;
+    case FieldType::UInt8:
+      return FT_UINT8;
+    case FieldType::UInt16:
+      return FT_UINT16;
+    case FieldType::UInt24:
+      return FT_UINT24;
+    case FieldType::UInt32:
+      return FT_UINT32;
+    case FieldType::UInt64:
+      return FT_UINT64;
+    case FieldType::Int32:
+      return FT_INT32;
+    case FieldType::String:
+      return FT_STRING;
+    case FieldType::Bytes:
+      return FT_BYTES;
+    case FieldType::IPv4:
+      return FT_IPv4;
+    case FieldType::IPv6:
+      return FT_IPv6;
   }
   return FT_BYTES;
 }
@@ -46,11 +58,15 @@ inline int field_display(const FieldDef& d) {
   if (d.type == FieldType::Int32) return BASE_DEC;
   if (!is_unsigned(d.type)) return BASE_NONE;
   switch (d.base) {
-    case Base::Hex: return BASE_HEX;
-    case Base::DecHex: return BASE_DEC_HEX;
-    case Base::HexDec: return BASE_HEX_DEC;
+    case Base::Hex:
+      return BASE_HEX;
+    case Base::DecHex:
+      return BASE_DEC_HEX;
+    case Base::HexDec:
+      return BASE_HEX_DEC;
     case Base::None:
-    case Base::Dec: break;
+    case Base::Dec:
+      break;
   }
   return BASE_DEC;
 }

@@ -122,7 +122,8 @@ void register_expert(ProtoContext& c) {
   ++n;
   for (size_t i = 0; i < n; ++i) {
     ei[i].eiinfo.id = 0;
-    ei[i].eiinfo.hf_info = {nullptr, {nullptr, nullptr, FT_NONE, BASE_NONE, nullptr, 0, nullptr, HFILL}};
+    ei[i].eiinfo.hf_info = {nullptr,
+                            {nullptr, nullptr, FT_NONE, BASE_NONE, nullptr, 0, nullptr, HFILL}};
   }
   expert_register_field_array(expert_register_protocol(c.proto), ei, static_cast<int>(n));
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "field_types.hpp"
+#include "packet_text.hpp"
 
 namespace quartet::plugin {
 namespace {
@@ -22,10 +23,6 @@ Span clamp(tvbuff_t* tvb, uint32_t offset, uint32_t length) {
   if (offset > avail) offset = avail;
   if (length > avail - offset) length = avail - offset;
   return {static_cast<gint>(offset), static_cast<gint>(length)};
-}
-
-const char* c_string(packet_info* pinfo, std::string_view s) {
-  return wmem_strndup(pinfo->pool, s.data(), s.size());
 }
 
 }  // namespace
@@ -53,15 +50,15 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
       case FieldType::Group: {
         item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_NA);
         if (auto t = f.text(); !t.empty())
-          proto_item_append_text(item, ": %s", c_string(pinfo, t));
+          proto_item_append_text(item, ": %s", packet_text(pinfo, t));
         else if (u)
           proto_item_append_text(item, ": %" G_GUINT64_FORMAT, *u);
         parents.push_back(proto_item_add_subtree(item, c.ett_of_field[f.id]));
         continue;
       }
       case FieldType::Bool:
-        item = proto_tree_add_boolean(tree, hf, tvb, s.offset, s.length,
-                                      def.bitmask ? v : (v != 0));
+        item =
+            proto_tree_add_boolean(tree, hf, tvb, s.offset, s.length, def.bitmask ? v : (v != 0));
         break;
       case FieldType::UInt8:
       case FieldType::UInt16:
@@ -94,14 +91,14 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
           t = {reinterpret_cast<const char*>(tvb_get_ptr(tvb, s.offset, s.length)),
                static_cast<size_t>(s.length)};
         if (def.sensitive && !c.show_sensitive) t = kMasked;
-        item = proto_tree_add_string(tree, hf, tvb, s.offset, s.length, c_string(pinfo, t));
+        item = proto_tree_add_string(tree, hf, tvb, s.offset, s.length, packet_text(pinfo, t));
         break;
       }
       case FieldType::Bytes: {
         std::string_view t = f.text();
         if (def.sensitive && !c.show_sensitive) {
-          item = proto_tree_add_bytes_format_value(tree, hf, tvb, s.offset, s.length, nullptr,
-                                                   "%s", kMasked);
+          item = proto_tree_add_bytes_format_value(tree, hf, tvb, s.offset, s.length, nullptr, "%s",
+                                                   kMasked);
         } else if (!t.empty()) {
           item = proto_tree_add_bytes_with_length(tree, hf, tvb, s.offset, s.length,
                                                   reinterpret_cast<const guint8*>(t.data()),
@@ -131,11 +128,11 @@ void add_problems(ProtoContext& c, const std::vector<Problem>& problems, tvbuff_
   for (const Problem& p : problems) {
     expert_field* ei = c.ei_for(p.kind);
     if (p.length == 0 && p.offset == 0) {
-      expert_add_info_format(pinfo, root_item, ei, "%s", c_string(pinfo, p.text));
+      expert_add_info_format(pinfo, root_item, ei, "%s", packet_text(pinfo, p.text));
     } else {
       const Span s = clamp(tvb, p.offset, p.length);
       proto_tree_add_expert_format(root, pinfo, ei, tvb, s.offset, s.length, "%s",
-                                   c_string(pinfo, p.text));
+                                   packet_text(pinfo, p.text));
     }
   }
 }

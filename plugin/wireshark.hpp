@@ -4,12 +4,12 @@
 #pragma once
 
 #include <epan/conversation.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/proto_data.h>
-#include <epan/dissectors/packet-tcp.h>
 
 extern "C" {
 // epan/dissectors/packet-tls.h

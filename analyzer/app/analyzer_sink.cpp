@@ -117,6 +117,7 @@ void Analyzer::on_open(const FlowInfo& info) {
   saw(info.first_ts);
   auto f = std::make_unique<Flow>();
   f->out.flow = info;
+  f->out.handshake = info.handshake_seen;
   f->out.start = f->out.end = info.first_ts;
   for (Side s : {Side::Client, Side::Server}) {
     Flow::DirHandler& h = f->handler[side_index(s)];
@@ -140,8 +141,8 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
   if (f->stage == Flow::Stage::Detecting) {
     f->held.push_back({from, ts, {data.begin(), data.end()}});
     auto& first = f->first_bytes[side_index(from)];
-    first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(
-                                                               data.size(), kDetectBytes - std::min(kDetectBytes, first.size()))));
+    const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
+    first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
     decide(*f, first.size() >= kDetectBytes);
     return;
   }
@@ -245,6 +246,13 @@ void Analyzer::on_fin(uint64_t id, Side from, TimeNs ts) {
   f->event(ts, EntryKind::TcpFin, from, std::string("FIN from ") + side_name(from));
 }
 
+void Analyzer::on_conn_state(uint64_t id, const ConnSummary& state) {
+  Flow* f = find(id);
+  if (!f) return;
+  f->out.conn_state = std::string(state.zeek_state);
+  f->out.handshake = state.handshake_seen;
+}
+
 void Analyzer::on_close(uint64_t id, CloseReason why, Side by, TimeNs ts) {
   Flow* f = find(id);
   if (!f) return;
@@ -317,6 +325,7 @@ void Analyzer::flush() {
 
 void Analyzer::account(const Flow& f) {
   const SessionOut& o = f.out;
+  ++summary_.sessions;
   for (ProtocolTotals& t : summary_.protocols) {
     if (t.protocol != o.protocol) continue;
     ++t.sessions;

@@ -34,6 +34,7 @@ class Analyzer final : public StreamSink {
   void on_flow_warning(uint64_t flow, Side from, std::string_view text, TimeNs ts) override;
   void on_fin(uint64_t flow, Side from, TimeNs ts) override;
   void on_close(uint64_t flow, CloseReason why, Side by, TimeNs ts) override;
+  void on_conn_state(uint64_t flow, const ConnSummary& state) override;
   void on_capture_warning(std::string_view text) override;
 
   // After the network half is done: ends what is still open, writes the rest and the summary.

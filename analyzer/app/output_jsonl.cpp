@@ -29,6 +29,7 @@ class JsonlWriter final : public Writer {
   void finish(const RunSummary& r) override {
     buf_.clear();
     buf_ += "{\"type\":\"summary\",\"tcp_connections\":" + std::to_string(r.tcp_flows) +
+            ",\"sessions\":" + std::to_string(r.sessions) +
             ",\"other_connections\":" + std::to_string(r.other_flows) + ",\"protocols\":{";
     bool first = true;
     for (const auto& t : r.protocols) {
@@ -99,7 +100,10 @@ class JsonlWriter final : public Writer {
     append_json_string(buf_, s.state);
     buf_ += ",\"closed_by\":";
     side_or_null(s.closed_by);
-    buf_ += s.flow.handshake_seen ? ",\"handshake\":true" : ",\"handshake\":false";
+    buf_ += ",\"conn_state\":";
+    if (s.conn_state.empty()) buf_ += "null";
+    else append_json_string(buf_, s.conn_state);
+    buf_ += s.handshake ? ",\"handshake\":true" : ",\"handshake\":false";
     buf_ += ",\"detected_by\":";
     append_json_string(buf_, s.detected_by);
     buf_ += ",\"protocol_state\":";

@@ -18,6 +18,11 @@ const char* arrow(std::optional<Side> s) {
 std::string state_text(const SessionOut& s) {
   std::string t = s.state;
   if (s.closed_by) t += std::string(" by ") + side_name(*s.closed_by);
+  if (!s.conn_state.empty()) {
+    t += " (";
+    t += s.conn_state;
+    t += ')';
+  }
   if (!s.protocol_state.empty()) t += ", " + std::string(s.protocol->short_name) + " " + s.protocol_state;
   return t;
 }
@@ -37,8 +42,7 @@ class TextWriter final : public Writer {
 
   void finish(const RunSummary& r) override {
     line_.clear();
-    uint64_t ours = 0;
-    for (const auto& t : r.protocols) ours += t.sessions;
+    const uint64_t ours = r.sessions;
     line_ += "== summary: " + std::to_string(r.tcp_flows) + " TCP connections, " + std::to_string(ours) +
              " sessions shown, " + std::to_string(r.other_flows) + " other\n";
     for (const auto& t : r.protocols) {

@@ -76,6 +76,8 @@ struct SessionOut {
   // Connection state: "open" (still open at end of capture), "closed" (FIN), "reset", "expired", "dropped".
   std::string state = "open";
   std::optional<Side> closed_by;
+  std::string conn_state;       // Zeek's conn_state ("SF", "S0", "REJ", "RSTO"...) from the network half
+  bool handshake = false;       // SYN, SYN+ACK and ACK all seen
   std::string protocol_state;  // Session::state() at the end
   uint64_t messages[2] = {0, 0};  // indexed by Side
   uint64_t bytes[2] = {0, 0};

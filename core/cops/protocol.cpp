@@ -1,29 +1,35 @@
-// STUB: replaced by the real COPS implementation.
+// The COPS descriptor: RFC 2748 with COPS-PR (RFC 3084) and COPS over TLS (RFC 4261).
 #include "../common/protocol.hpp"
+
+#include "fields.hpp"
+#include "framer.hpp"
+#include "message.hpp"
+#include "session.hpp"
 
 namespace quartet::cops {
 namespace {
-[[maybe_unused]] constexpr FieldDef kFields[] = {{"message", "Message", FieldType::Bytes}};
+
+// 3288: IANA "cops"; 2126: PacketCable DQoS / COPS-PR deployments; 3918:
+// PacketCable Multimedia ("pktcablemmcops"). The same three Wireshark uses.
 constexpr uint16_t kPorts[] = {3288, 2126, 3918};
-FrameResult frame(Bytes) { return FrameResult::invalid("not implemented"); }
-Decoded decode(Bytes pdu, Direction) {
-  Decoded d;
-  d.name = d.summary = "COPS";
-  d.add(0, 0, pdu.size());
-  return d;
-}
-Probe probe(Bytes) { return Probe::No; }
-class StubSession final : public Session {
- public:
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs, uint64_t) override { return {decode(dir, pdu), {}}; }
-  Decoded decode(Direction dir, Bytes pdu) const override { return quartet::cops::decode(pdu, dir); }
-  std::string_view state() const override { return "stub"; }
-};
-std::unique_ptr<Session> new_session() { return std::make_unique<StubSession>(); }
+
+Decoded decode(Bytes pdu, Direction dir) { return decode_message(pdu, dir).decoded; }
+std::unique_ptr<Session> new_session() { return std::make_unique<CopsSession>(); }
+
 }  // namespace
 
 const Protocol& protocol() {
-  static const Protocol p{"copsx", "COPS", "Common Open Policy Service (quartet)", kFields, kPorts, {}, frame, decode, probe, new_session};
+  static const Protocol p{"copsx",
+                          "COPS",
+                          "Common Open Policy Service (quartet)",
+                          field_table(),
+                          kPorts,
+                          {},
+                          frame,
+                          decode,
+                          probe,
+                          new_session};
   return p;
 }
+
 }  // namespace quartet::cops

@@ -16,6 +16,7 @@ enum KnownBit : unsigned {
   kBitIapRole = 8,
   kBitContentType = 16,
   kBitContentLength = 32,
+  kBitTransferEncoding = 64,
 };
 struct KnownHeader {
   std::string_view name;
@@ -28,6 +29,7 @@ constexpr KnownHeader kKnown[] = {
     {"IAP-Role", kBitIapRole},
     {"Content-Type", kBitContentType},
     {"Content-Length", kBitContentLength},
+    {"Transfer-Encoding", kBitTransferEncoding},
 };
 
 unsigned known_bit(std::string_view name) {
@@ -48,7 +50,7 @@ unsigned allowed_headers(MsgType t) {
     case MsgType::Response: return kBitVia;
     case MsgType::UpgradeRequest: return kBitUpgrade;
     case MsgType::ChannelSetup: return kBitIapVersion | kBitIapRole;
-    case MsgType::Content: return kBitContentType | kBitContentLength;
+    case MsgType::Content: return kBitContentType | kBitContentLength | kBitTransferEncoding;
     case MsgType::Unknown: break;
   }
   return ~0u;
@@ -209,6 +211,15 @@ class Decoder {
         m_.content_type = h.value;
         d_.add(kContentType, vo, vl, h.value);
         return;
+      case kBitTransferEncoding:
+        d_.add(kTransferEncoding, vo, vl, h.value);
+        if (is_chunked(h.value))
+          m_.chunked = true;
+        else
+          d_.problem(ProblemKind::Unknown, vo, vl,
+                     "Transfer-Encoding \"" + std::string(h.value) +
+                         "\": only chunked is defined (draft 4.2 imports Chunked-Body)");
+        return;
       case kBitContentLength: {
         LengthValue v = parse_length(h.value);
         if (v.status == LengthValue::Status::Ok) {
@@ -234,7 +245,7 @@ class Decoder {
   MsgType classify_message() const {
     if (connect_) return MsgType::ConnectRequest;
     if (m_.status) return MsgType::Response;
-    if (seen_ & (kBitContentType | kBitContentLength)) return MsgType::Content;
+    if (seen_ & (kBitContentType | kBitContentLength | kBitTransferEncoding)) return MsgType::Content;
     if (seen_ & (kBitIapVersion | kBitIapRole)) return MsgType::ChannelSetup;
     if (seen_ & kBitUpgrade) return MsgType::UpgradeRequest;
     return MsgType::Unknown;
@@ -255,8 +266,18 @@ class Decoder {
   }
 
   void body(const Layout& l) {
+    if (m_.chunked && m_.content_length)
+      d_.problem(ProblemKind::Violation, 0, 0,
+                 "both Content-Length and Transfer-Encoding: chunked; Content-Length governs");
+    if (l.chunked && l.body_start > 0) {
+      chunks(l);
+      return;
+    }
     if (!m_.content_length) {
-      if (l.status == FrameResult::Status::NeedMore)
+      if (l.status == FrameResult::Status::NeedMore && m_.chunked)
+        d_.problem(ProblemKind::Malformed, l.header_end, buf_.size() - l.header_end,
+                   "truncated: the header block of a chunked message has no end");
+      else if (l.status == FrameResult::Status::NeedMore)
         d_.problem(ProblemKind::Malformed, l.header_end, buf_.size() - l.header_end,
                    "truncated: the header block has no end (no blank line)");
       else if (l.length < buf_.size())
@@ -277,8 +298,17 @@ class Decoder {
     }
     auto n = static_cast<size_t>(declared);
     d_.add(kBody, l.body_start, n);
-    size_t end = l.body_start + n;
-    if (l.trailer_lines == 0)
+    m_.body_length = n;
+    trailer(l);
+  }
+
+  // Draft 4.3.5 puts CRLF CRLF after the body; a missing one points at a bad length.
+  void trailer(const Layout& l) {
+    size_t end = l.body_end;
+    size_t n = l.body_end - l.body_start;
+    if (l.chunked) {
+      // The last chunk ends in its own blank line; a sender may stop there.
+    } else if (l.trailer_lines == 0)
       d_.problem(ProblemKind::Violation, end, 0,
                  "no CRLF after the " + std::to_string(n) +
                      "-byte body: Content-Length may be wrong");
@@ -288,6 +318,29 @@ class Decoder {
     if (l.length < buf_.size())
       d_.problem(ProblemKind::Malformed, l.length, buf_.size() - l.length,
                  plural(buf_.size() - l.length, "byte", "bytes") + " after the end of the message");
+  }
+
+  void chunks(const Layout& l) {
+    size_t pos = l.body_start;
+    bool done = false;
+    while (!done) {
+      Chunk c = next_chunk(buf_, pos);
+      if (c.status != FrameResult::Status::Complete) break;
+      size_t end = c.end;
+      d_.open(kChunk, c.start, end - c.start);
+      d_.add(kChunkSize, c.start, c.data - c.start, c.size);
+      if (c.size > 0) d_.add(kChunkData, c.data, static_cast<size_t>(c.size));
+      d_.close();
+      m_.body_length += c.size;
+      pos = end;
+      done = c.last;
+    }
+    if (l.status != FrameResult::Status::Complete) {
+      d_.problem(ProblemKind::Malformed, pos, buf_.size() - pos,
+                 "truncated: the chunked body has no last chunk");
+      return;
+    }
+    trailer(l);
   }
 
   void check_message() {
@@ -333,7 +386,7 @@ class Decoder {
       case MsgType::Content:
         if (!(seen_ & kBitContentType))
           d_.problem(ProblemKind::Violation, 0, 0, "content without Content-Type (4.3.5)");
-        if (!(seen_ & kBitContentLength))
+        if (!(seen_ & kBitContentLength) && !m_.chunked)
           d_.problem(ProblemKind::Violation, 0, 0,
                      "content without Content-Length (4.1: the length must precede the alert)");
         break;
@@ -379,9 +432,13 @@ class Decoder {
         d_.name = "content";
         bool alert = iequals(m_.content_type, "application/x-idef-alert");
         d_.summary = std::string(alert ? "Alert " : "Content ") +
-                     std::string(m_.content_type.empty() ? "(no type)" : m_.content_type) + " " +
-                     (m_.content_length ? plural(static_cast<size_t>(*m_.content_length), "byte", "bytes")
-                                         : "(no length)");
+                     std::string(m_.content_type.empty() ? "(no type)" : m_.content_type) + " ";
+        if (m_.content_length)
+          d_.summary += plural(static_cast<size_t>(*m_.content_length), "byte", "bytes");
+        else if (m_.chunked)
+          d_.summary += plural(static_cast<size_t>(m_.body_length), "byte", "bytes") + " chunked";
+        else
+          d_.summary += "(no length)";
         d_.is_request = true;
         break;
       }

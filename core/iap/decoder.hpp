@@ -27,6 +27,8 @@ struct Message {
   std::optional<Role> role;
   std::string_view content_type;
   std::optional<uint64_t> content_length;
+  bool chunked = false;
+  uint64_t body_length = 0;      // bytes of content (the sum of the chunks when chunked)
 };
 
 struct Parsed {

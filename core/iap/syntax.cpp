@@ -37,6 +37,9 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 
 constexpr std::string_view kVersionPrefix = "IAP/";
 
+// A chunk-size line is a hex number and perhaps a short extension.
+constexpr size_t kMaxChunkLine = 1024;
+
 // Line ends after a content body: the draft writes CRLF CRLF in both forms.
 struct Trailer {
   bool need = false;
@@ -74,6 +77,36 @@ Layout invalid(Layout l, std::string_view why, uint64_t declared = 0) {
   l.reason = why;
   l.length = declared;
   return l;
+}
+
+Layout finish(Layout l, const Trailer& t) {
+  l.trailer = t.bytes;
+  l.trailer_lines = t.lines;
+  l.status = FrameResult::Status::Complete;
+  l.length = l.body_end + t.bytes;
+  return l;
+}
+
+Layout scan_chunks(std::string_view buf, bool whole, Layout l) {
+  size_t pos = l.body_start;
+  for (;;) {
+    Chunk c = next_chunk(buf, pos);
+    if (c.status == FrameResult::Status::Invalid) return invalid(l, c.reason, c.size);
+    if (c.status == FrameResult::Status::NeedMore) {
+      l.length = c.need_total;
+      return l;
+    }
+    pos = c.end;
+    if (c.last) break;
+    if (pos > kMaxPduBytes) return invalid(l, "chunked body larger than 16 MiB");
+  }
+  // A Chunked-Body ends itself, and HTTP-minded senders stop there and wait for
+  // the response: take the line ends already present, never wait for more (late
+  // ones become tolerated blank lines before the next message).
+  (void)whole;
+  Trailer t = trailer_at(buf, pos, true);
+  l.body_end = pos;
+  return finish(l, t);
 }
 
 }  // namespace
@@ -138,6 +171,99 @@ LengthValue parse_length(std::string_view v) {
   return {LengthValue::Status::Ok, n};
 }
 
+bool is_chunked(std::string_view te) {
+  size_t comma = te.rfind(',');
+  return iequals(trim(comma == std::string_view::npos ? te : te.substr(comma + 1)), "chunked");
+}
+
+Chunk next_chunk(std::string_view buf, size_t pos) {
+  Chunk c;
+  c.start = pos;
+  LineCursor cur(buf, pos);
+  auto line = cur.next();
+  if (!line) {
+    std::string_view rest = cur.rest();
+    if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);  // its LF is to come
+    if (rest.size() > kMaxChunkLine || !all_text(rest)) {
+      c.status = FrameResult::Status::Invalid;
+      c.reason = "bad chunk-size line";
+    }
+    return c;
+  }
+  if (line->text.size() > kMaxChunkLine) {
+    c.status = FrameResult::Status::Invalid;
+    c.reason = "bad chunk-size line";
+    return c;
+  }
+  // chunk-size = 1*HEX, then optional ";extension"
+  std::string_view t = line->text;
+  size_t i = 0;
+  uint64_t size = 0;
+  bool overflow = false;
+  for (; i < t.size(); ++i) {
+    char ch = t[i];
+    unsigned digit;
+    if (ch >= '0' && ch <= '9') digit = static_cast<unsigned>(ch - '0');
+    else if (ch >= 'a' && ch <= 'f') digit = static_cast<unsigned>(ch - 'a' + 10);
+    else if (ch >= 'A' && ch <= 'F') digit = static_cast<unsigned>(ch - 'A' + 10);
+    else break;
+    if (size >> 60) overflow = true;
+    size = overflow ? std::numeric_limits<uint64_t>::max() : (size << 4) | digit;
+  }
+  std::string_view after = trim(t.substr(i));
+  if (i == 0 || (!after.empty() && after.front() != ';') || !all_text(t)) {
+    c.status = FrameResult::Status::Invalid;
+    c.reason = "bad chunk-size line";
+    return c;
+  }
+  if (overflow || size > kMaxPduBytes) {
+    c.status = FrameResult::Status::Invalid;
+    c.reason = "implausible chunk size";
+    c.size = size;
+    return c;
+  }
+  c.size = size;
+  c.data = cur.pos();
+  if (size == 0) {
+    // last-chunk: trailer header lines up to a blank line.
+    c.last = true;
+    while (auto tl = cur.next()) {
+      if (tl->text.empty()) {
+        c.end = cur.pos();
+        c.status = FrameResult::Status::Complete;
+        return c;
+      }
+      if (!split_header(tl->text)) {
+        c.status = FrameResult::Status::Invalid;
+        c.reason = "bad trailer line after the last chunk";
+        return c;
+      }
+      if (cur.pos() - pos > kMaxHeaderBytes) break;
+    }
+    if (cur.pos() - pos + cur.rest().size() > kMaxHeaderBytes) {
+      c.status = FrameResult::Status::Invalid;
+      c.reason = "no end of the chunked trailer within 16 KiB";
+    }
+    return c;
+  }
+  size_t data_end = c.data + static_cast<size_t>(size);
+  if (data_end >= buf.size() || (buf[data_end] == '\r' && data_end + 1 >= buf.size())) {
+    c.need_total = data_end + 1;  // at least one line-end byte follows the data
+    return c;
+  }
+  if (buf[data_end] == '\n') {
+    c.end = data_end + 1;
+  } else if (buf[data_end] == '\r' && buf[data_end + 1] == '\n') {
+    c.end = data_end + 2;
+  } else {
+    c.status = FrameResult::Status::Invalid;
+    c.reason = "chunk data not followed by CRLF: the chunk size lies";
+    return c;
+  }
+  c.status = FrameResult::Status::Complete;
+  return c;
+}
+
 Layout scan(std::string_view buf, bool whole) {
   Layout l;
   LineCursor cur(buf);
@@ -149,7 +275,7 @@ Layout scan(std::string_view buf, bool whole) {
     auto line = cur.next();
     if (!line) {
       std::string_view rest = cur.rest();
-      if (started && l.content_length && !could_be_header_line(rest)) {
+      if (started && (l.content_length || l.chunked) && !could_be_header_line(rest)) {
         l.body_start = line_start;  // transcript form: the body follows the last header
         break;
       }
@@ -179,7 +305,7 @@ Layout scan(std::string_view buf, bool whole) {
       l.body_start = cur.pos();
       break;
     }
-    if ((kind == LineKind::Text || kind == LineKind::Binary) && l.content_length) {
+    if ((kind == LineKind::Text || kind == LineKind::Binary) && (l.content_length || l.chunked)) {
       l.body_start = line_start;  // transcript form
       break;
     }
@@ -190,7 +316,12 @@ Layout scan(std::string_view buf, bool whole) {
 
     std::string_view item = kind == LineKind::Versioned ? split_version(line->text).item : line->text;
     auto h = split_header(item);
-    if (!h || !iequals(h->name, "Content-Length")) continue;
+    if (!h) continue;
+    if (iequals(h->name, "Transfer-Encoding")) {
+      l.chunked = l.chunked || is_chunked(h->value);
+      continue;
+    }
+    if (!iequals(h->name, "Content-Length")) continue;
     LengthValue v = parse_length(h->value);
     switch (v.status) {
       case LengthValue::Status::Ok: break;
@@ -205,9 +336,11 @@ Layout scan(std::string_view buf, bool whole) {
     l.content_length = v.value;
   }
 
+  if (l.content_length) l.chunked = false;  // Content-Length governs
+  if (l.chunked) return scan_chunks(buf, whole, l);
   if (!l.content_length) {
     l.status = FrameResult::Status::Complete;
-    l.length = l.body_start;
+    l.length = l.body_end = l.body_start;
     return l;
   }
   Trailer t = trailer_at(buf, l.body_start + *l.content_length, whole);
@@ -225,11 +358,8 @@ Layout scan(std::string_view buf, bool whole) {
       t = alt;
     }
   }
-  l.trailer = t.bytes;
-  l.trailer_lines = t.lines;
-  l.status = FrameResult::Status::Complete;
-  l.length = l.body_start + *l.content_length + t.bytes;
-  return l;
+  l.body_end = l.body_start + static_cast<size_t>(*l.content_length);
+  return finish(l, t);
 }
 
 }  // namespace quartet::iap

@@ -11,6 +11,11 @@
 //    both forms. Up to two line ends after the body belong to the message. When
 //    the BNF reading finds no line end after the body but the transcript reading
 //    (a body starting with CRLF) does, the transcript reading wins.
+// Draft 4.2 also imports HTTP's Chunked-Body: with "Transfer-Encoding: chunked"
+// and no Content-Length the body is a chunk sequence ending in the 0-size chunk
+// and its trailer lines; line ends after it that are already there belong to it,
+// but the framer does not wait for them (the last chunk ends the body by itself). With both headers,
+// Content-Length governs (and the decoder reports the pair).
 // A body that itself starts with "Name: value" text in the transcript form is
 // indistinguishable from a header and is read as one; no real peer is known to
 // send that.
@@ -69,6 +74,22 @@ struct LengthValue {
 };
 LengthValue parse_length(std::string_view v);
 
+// True when the last transfer-coding of a Transfer-Encoding value is "chunked".
+bool is_chunked(std::string_view transfer_encoding);
+
+// One chunk of an HTTP/1.1 Chunked-Body (RFC 2616 3.6.1) starting at `pos`.
+struct Chunk {
+  FrameResult::Status status = FrameResult::Status::NeedMore;
+  size_t start = 0;        // of the chunk-size line
+  size_t data = 0;         // first data byte
+  uint64_t size = 0;       // chunk-size (Invalid: the declared size when that is wrong)
+  size_t end = 0;          // after the data's line end; last chunk: after its trailer
+  bool last = false;       // the 0-size last-chunk
+  uint64_t need_total = 0; // NeedMore: a lower bound of the bytes the body needs, or 0
+  std::string_view reason; // Invalid: why
+};
+Chunk next_chunk(std::string_view buf, size_t pos);
+
 struct Layout {
   FrameResult::Status status = FrameResult::Status::NeedMore;
   size_t start = 0;        // after stray blank lines before the message
@@ -76,6 +97,8 @@ struct Layout {
   size_t body_start = 0;   // where the body starts (== length without Content-Length)
   bool blank_separator = false;  // the BNF form: a blank line ends the headers
   std::optional<uint64_t> content_length;
+  bool chunked = false;      // Transfer-Encoding: chunked governs the body
+  size_t body_end = 0;       // Complete: end of the body
   size_t trailer = 0;        // line-end bytes after the body
   unsigned trailer_lines = 0;
   // Complete: the message length. NeedMore: the total needed when known, else 0.

@@ -85,6 +85,18 @@ const NamedItem* response_attribute(std::string_view name) {
 
 const NamedItem* option(std::string_view name) { return lookup(kOptions, name); }
 
+namespace {
+template <size_t N>
+std::string_view spelled(const Entry (&table)[N], uint8_t bit) {
+  for (const auto& e : table)
+    if (e.item.bit == bit) return e.item.spelled;
+  return "?";
+}
+}  // namespace
+
+std::string_view attribute_spelled(uint8_t bit) { return spelled(kRequestAttributes, bit); }
+std::string_view option_spelled(uint8_t bit) { return spelled(kOptions, bit); }
+
 const Shape* shape_of(Command c, Entity e) {
   for (const auto& s : kShapes)
     if (s.command == c && s.entity == e) return &s;

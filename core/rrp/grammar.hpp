@@ -45,6 +45,9 @@ const NamedItem* response_attribute(std::string_view wire_name);
 // Options without their leading '-' (Period, CurrentExpirationYear, Id, Password,
 // NewPassword, Target, Approve); nullptr for any other name.
 const NamedItem* option(std::string_view wire_name_without_dash);
+// The RFC's spelling of a request attribute / option bit ("DomainName", "-Period").
+std::string_view attribute_spelled(uint8_t attr_bit);
+std::string_view option_spelled(uint8_t opt_bit);
 
 struct Shape {
   Command command;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "text.hpp"
+
 namespace quartet::rrp {
 namespace {
 
@@ -9,12 +11,6 @@ void sequence(Transition& t, std::string text) {
   t.problems.push_back({ProblemKind::Sequence, 0, 0, std::move(text)});
 }
 
-std::string upper(Command c) {
-  std::string s(command_name(c));
-  for (char& ch : s)
-    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-  return s;
-}
 
 }  // namespace
 
@@ -59,7 +55,7 @@ void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transit
                     " (RFC 2832 3: the client waits for each response)");
   bool authenticated = state_ == State::WFC || state_ == State::EXE;
   if (!authenticated && m.command != Command::Session && m.command != Command::Quit)
-    sequence(t, (m.command == Command::Unknown ? std::string("command") : upper(m.command)) +
+    sequence(t, (m.command == Command::Unknown ? std::string("command") : upper(command_name(m.command))) +
                     " before a successful SESSION (state " + std::string(state_name(state_)) + ")");
   if (authenticated && m.command == Command::Session)
     sequence(t, "SESSION on an already authenticated connection");

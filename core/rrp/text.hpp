@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace quartet::rrp {
@@ -14,6 +15,14 @@ inline bool is_text_byte(char c) {
 inline bool is_line_byte(char c) { return is_text_byte(c) || c == '\r' || c == '\n'; }
 
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// "ADD" from "add": how the RFC writes command names in prose and in our messages.
+inline std::string upper(std::string_view s) {
+  std::string u(s);
+  for (char& c : u)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return u;
+}
 
 // Attribute names are matched loosely because servers spell the same name
 // "registration expiration date", "RegistrationExpirationDate" or "ipAddress":

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import os
+import shutil
 
 from pcapgen import Conversation, Pcap, TlsSession, make_cert
 
@@ -127,13 +128,16 @@ def cops_plain(path):
     handle = lambda h: cops_obj(1, 1, struct.pack("!I", h))
     context = cops_obj(2, 1, struct.pack("!HH", 1, 1))  # R-Type incoming message, M-Type 1
     c.client(cops_msg(6, 1, cops_obj(11, 1, b"pep-1\0")))                     # OPN, PEPID
-    c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30))), gap=0.002)  # CAT, KA 30 s
+    # Flags 0x1 (Solicited Message) on messages that answer another (RFC 2748 2.1).
+    c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30)), flags=1), gap=0.002)  # CAT
     c.client(cops_msg(1, 1, handle(0x1001), context) + cops_msg(1, 1, handle(0x1002), context))
-    dec = cops_msg(2, 1, handle(0x1001), context, cops_obj(6, 1, struct.pack("!HH", 1, 0)))
+    dec = cops_msg(2, 1, handle(0x1001), context, cops_obj(6, 1, struct.pack("!HH", 1, 0)),
+                   flags=1)
     c.server(dec, split=[6, 10], gap=0.004)                                 # DEC Install
-    c.client(cops_msg(3, 1, handle(0x1001), cops_obj(12, 1, struct.pack("!HH", 1, 0))))  # RPT
+    c.client(cops_msg(3, 1, handle(0x1001), cops_obj(12, 1, struct.pack("!HH", 1, 0)),
+                      flags=1))                                                     # RPT Success
     c.client(cops_msg(9, 0))                                                 # KA
-    c.server(cops_msg(9, 0), gap=0.003)
+    c.server(cops_msg(9, 0, flags=1), gap=0.003)
     c.close()
     p.close()
 
@@ -168,7 +172,54 @@ def iap_tls(path):
     p.close()
 
 
+def cops_tls(path):
+    """COPS over TLS per RFC 4261 on port 3288: OPN with client-type 0 and an
+    Integrity-TLS object (C-Num 16, C-Type 2, flag StartTLS), CAT with one too, then
+    real TLS 1.2 (keys in cops_tls.keys) carrying OPN/CAT for client-type 1, a REQ,
+    a DEC split over two TLS records and a RPT."""
+    out = os.path.dirname(path)
+    cert, key = make_cert(out)
+    keylog = path[:-len(".pcap")] + ".keys"
+    if os.path.exists(keylog):
+        os.remove(keylog)
+    p = Pcap(path)
+    c = Conversation(p, ("10.0.0.1", 40002), ("10.0.0.7", 3288)).handshake()
+    integrity_tls = cops_obj(16, 2, struct.pack("!HH", 1, 0))
+    katimer = cops_obj(10, 1, struct.pack("!HH", 0, 60))
+    c.client(cops_msg(6, 0, cops_obj(11, 1, b"pep-tls\0"), integrity_tls))
+    c.server(cops_msg(7, 0, katimer, integrity_tls, flags=1), gap=0.004)
+    tls = TlsSession(c, cert, key, keylog).handshake()
+    handle = cops_obj(1, 1, struct.pack("!I", 0x2001))
+    context = cops_obj(2, 1, struct.pack("!HH", 1, 1))
+    tls.client_send(cops_msg(6, 1, cops_obj(11, 1, b"pep-tls\0")))
+    tls.server_send(cops_msg(7, 1, katimer, flags=1))
+    tls.client_send(cops_msg(1, 1, handle, context))
+    dec = cops_msg(2, 1, handle, context, cops_obj(6, 1, struct.pack("!HH", 1, 0)), flags=1)
+    tls.server_send(dec[:12], dec[12:])
+    tls.client_send(cops_msg(3, 1, handle, cops_obj(12, 1, struct.pack("!HH", 1, 0)), flags=1))
+    c.close()
+    p.close()
+
+
+def cops_malformed(path):
+    """COPS breaking RFC 2748: a REQ whose Context object claims 2 bytes (less than
+    its own 4-byte header), a DEC with an unknown op-code 42, then a header whose
+    Message Length (4) is shorter than the header itself."""
+    p = Pcap(path)
+    c = Conversation(p, ("10.0.0.1", 40003), ("10.0.0.5", 3288)).handshake()
+    c.client(cops_msg(6, 1, cops_obj(11, 1, b"pep-1\0")))
+    c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30)), flags=1))
+    bad_obj = struct.pack("!HBB", 2, 2, 1) + struct.pack("!HH", 1, 1)
+    c.client(cops_msg(1, 1, cops_obj(1, 1, struct.pack("!I", 7)), bad_obj))
+    c.server(cops_msg(42, 1))
+    c.client(struct.pack("!BBHI", 0x10, 1, 1, 4) + b"\0\0\0\0")
+    c.close()
+    p.close()
+
+
 CAPTURES = {
+    "cops_malformed.pcap": cops_malformed,
+    "cops_tls.pcap": cops_tls,
     "iap_tls.pcap": iap_tls,
     "cops_plain.pcap": cops_plain,
     "rrp_plain.pcap": rrp_plain,
@@ -178,14 +229,27 @@ CAPTURES = {
 }
 
 
+def copy_samples(source, dest):
+    """The captures engineer's captures and key logs, copied beside ours."""
+    for f in Path(source).rglob("*"):
+        if f.is_file() and f.suffix in (".pcap", ".pcapng", ".keys", ".log"):
+            target = dest / f.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+
+
 def main():
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     for name, make in CAPTURES.items():
         make(str(out / name))
+    if len(sys.argv) > 2 and Path(sys.argv[2]).is_dir():
+        copy_samples(sys.argv[2], out / "samples")
     # tshark runs as nobody in the tests.
-    for f in out.iterdir():
-        f.chmod(0o644)
+    os.chmod(out.parent, 0o755)
+    for f in out.rglob("*"):
+        f.chmod(0o755 if f.is_dir() else 0o644)
+    out.chmod(0o755)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,13 @@ import sys
 from tsharklib import (PI_CHAT, PI_ERROR, PI_MALFORMED, PI_NOTE, PI_PROTOCOL, PI_SEQUENCE,
                        PI_UNDECODED, PI_WARN, TShark, all_of, check, check_eq)
 
-SOURCE = os.environ.get("QUARTET_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../../.."))
+CAPS = None  # set by main(): the directory make_captures.py filled
 
 
 def sample(rel):
-    """A capture from the captures engineer's captures/ folder."""
-    return os.path.join(SOURCE, "captures", rel)
+    """A capture from the captures engineer's captures/ folder (copied into CAPS by
+    make_captures.py, where tshark running as nobody can read it)."""
+    return os.path.join(CAPS, "samples", rel)
 
 
 def by_frame(rows):
@@ -90,35 +91,56 @@ def case_yield_ports(t, caps):
         check_eq(theirs[f], "cops", "frame %s with copsx.yield_ports:TRUE" % f)
 
 
+def check_links(f, req_of, what):
+    """Every response's response_to names a request frame whose response_in names
+    it back, and both carry the same id (column req_of of the row)."""
+    responses = [n for n, r in f.items() if r[RESP_TO]]
+    check(responses, what + ": no responses linked")
+    for n in responses:
+        req = int(f[n][RESP_TO])
+        check(req in f, "%s: frame %d answers unknown frame %d" % (what, n, req))
+        check(str(n) in f[req][RESP_IN].split(","), "%s: %d does not point back to %d" % (what, req, n))
+        check_eq(f[n][req_of], f[req][req_of], "%s: id of %d vs its request %d" % (what, n, req))
+    return responses
+
+
+RESP_IN, RESP_TO = 0, 1  # first two columns of the rows given to check_links
+
+
 def case_sp_reqrep(t, caps):
     """captures/sp/sp-reqrep.pcap: nanocat and nngcat REQ/REP on one port (found by
-    the heuristic; SP has no port). Two connections (tcp.stream 0 and 1), headers
-    REQ 0x0030 / REP 0x0031, and every reply linked to its request by request id."""
-    rows = t.fields(sample("sp/sp-reqrep.pcap"),
-                    ["frame.number", "tcp.stream", "sp.header.type", "sp.request_id",
-                     "sp.response_in", "sp.response_to", "sp.body.text", "sp.msg_index"],
-                    filter="sp")
-    check_eq(len(rows), 16, "SP messages")
+    the heuristic; SP has no port): two connections, each opening with the headers
+    REQ 0x0030 and REP 0x0031; every request answered "it is noon" by a reply with
+    the same request id (top bit set), linked both ways, with a response time."""
+    cap = sample("sp/sp-reqrep.pcap")
+    rows = t.fields(cap, ["frame.number", "sp.response_in", "sp.response_to", "tcp.stream",
+                          "sp.header.type", "sp.request_id", "sp.body.text", "sp.msg_index",
+                          "sp.time"], filter="sp")
     f = by_frame(rows)
-    check_eq([f[n][1] for n in (4, 6, 13, 15)], ["0x0030", "0x0031", "0x0030", "0x0031"],
-             "header types")
-    pairs = [(8, 9, "0xd75191db"), (17, 18, "0xa5111fde"), (21, 22, "0xd75191dc"),
-             (24, 25, "0xd75191dd"), (27, 28, "0xa5111fdf"), (33, 34, "0xd75191de")]
-    for req, rep, rid in pairs:
-        check_eq(f[req][2], rid, "request id in %d" % req)
-        check_eq(f[rep][2], rid, "request id echoed in %d" % rep)
-        check_eq(f[req][3], str(rep), "response_in of %d" % req)
-        check_eq(f[rep][4], str(req), "response_to of %d" % rep)
-        check_eq(f[rep][5], "it is noon", "reply body in %d" % rep)
-    check_eq(f[8][5], "what time is it? (nanocat)", "request body")
-    check_eq(f[17][5], "what time is it? (nngcat)", "request body")
-    # Message numbers count both directions of each connection from 0.
-    check_eq([f[n][6] for n in (4, 6, 8, 9, 33, 34)], ["0", "1", "2", "3", "8", "9"], "msg_index")
-    info = t.fields(sample("sp/sp-reqrep.pcap"), ["_ws.col.Protocol", "_ws.col.Info"],
-                    filter="frame.number == 9")
-    check_eq(info[0][0], "SP", "Protocol column")
-    check_eq(info[0][1], 'REQ id=0xd75191db 26 bytes "what time is it? (nanoca..." \u2192 '
-             'REP id=0xd75191db 10 bytes "it is noon"', "Info column of a reply")
+    streams = sorted({r[2] for r in f.values()})
+    check_eq(streams, ["0", "1"], "two connections")
+    for s in streams:
+        mine = [f[n] for n in sorted(f) if f[n][2] == s]
+        check_eq([m[3] for m in mine[:2]], ["0x0030", "0x0031"], "headers of stream " + s)
+        check_eq([m[6] for m in mine], [str(i) for i in range(len(mine))], "msg_index " + s)
+        requests = [m for m in mine if m[0]]
+        replies = [m for m in mine if m[1]]
+        check(len(requests) >= 2 and len(requests) == len(replies), "requests/replies in " + s)
+        for m in requests:
+            check(int(m[4], 16) & 0x80000000, "request id has the top bit set: " + m[4])
+            check(m[5].startswith("what time is it? (n"), "request body " + m[5])
+        for m in replies:
+            check_eq(m[5], "it is noon", "reply body")
+            check(float(m[7]) > 0, "response time")
+    check_links(f, 4, "REQ/REP")
+    # The Info column of a reply says what it answers.
+    reply = min(n for n in f if f[n][1])
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="frame.number == %d" % reply))
+    check_eq(info[reply][0], "SP", "Protocol column")
+    check(info[reply][1].startswith("REQ id=%s " % f[reply][4]) and
+          " \u2192 REP id=%s 10 bytes \"it is noon\"" % f[reply][4] in info[reply][1],
+          "Info column of a reply: " + info[reply][1])
 
 
 def case_sp_segments(t, caps):
@@ -169,42 +191,51 @@ def case_sp_malformed(t, caps):
 
 
 def case_sp_incompatible(t, caps):
-    """captures/sp/sp-incompatible.pcap: PULL talking to PULL. The session machine
-    flags the second header of each connection; the plugin shows it as a
-    Warning/Protocol expert info and a session event."""
-    ex = t.experts(sample("sp/sp-incompatible.pcap"), "sp")
-    check_eq([(e[0], e[1], e[2], e[3]) for e in ex],
-             [(6, "sp.violation", PI_WARN, PI_PROTOCOL), (16, "sp.violation", PI_WARN, PI_PROTOCOL)],
-             "experts")
-    check("incompatible SP peers: PULL <-> PULL" in ex[0][4], ex[0][4])
-    f = by_frame(t.fields(sample("sp/sp-incompatible.pcap"), ["frame.number", "sp.event"],
+    """captures/sp/sp-incompatible.pcap: PULL connecting to PULL, repeatedly. The
+    session machine flags the second header of every connection; the plugin shows
+    it as one Warning/Protocol expert info and a session event per connection."""
+    cap = sample("sp/sp-incompatible.pcap")
+    f = by_frame(t.fields(cap, ["frame.number", "tcp.stream", "sp.header.type", "sp.event"],
                           filter="sp"))
-    check_eq(f[6][0], "SP peers incompatible: PULL <-> PULL", "session event")
+    streams = sorted({r[0] for r in f.values()}, key=int)
+    check(len(streams) >= 2, "several connections")
+    ex = t.experts(cap, "sp")
+    check_eq(len(ex), len(streams), "one expert info per connection")
+    for e in ex:
+        check_eq(e[1:4], ("sp.violation", PI_WARN, PI_PROTOCOL), "expert kind")
+        check("incompatible SP peers: PULL <-> PULL" in e[4], e[4])
+        headers = [n for n in sorted(f) if f[n][0] == f[e[0]][0]]
+        check_eq(e[0], headers[1], "flagged on the second header of its connection")
+        check_eq(f[e[0]][1], "0x0051", "PULL header")
+        check_eq(f[e[0]][2], "SP peers incompatible: PULL <-> PULL", "session event")
 
 
 def case_sp_tls(t, caps):
     """captures/sp/sp-tls-keylog.pcapng: nng REQ/REP over TLS 1.2. With the key log,
-    the decrypted records are found by the SP heuristic on "tls" and decoded,
-    headers and linked requests included; without it, no SP at all."""
+    the decrypted records are found by the SP heuristic on "tls" and decoded: both
+    headers, then requests and replies linked by request id; without it, no SP."""
     cap, keys = sample("sp/sp-tls-keylog.pcapng"), sample("sp/sp-tls-keylog.keys")
-    rows = t.fields(cap, ["frame.number", "sp.header.type", "sp.request_id", "sp.response_to",
-                          "sp.body.text"], filter="sp", prefs=["tls.keylog_file:" + keys])
+    rows = t.fields(cap, ["frame.number", "sp.response_in", "sp.response_to", "sp.header.type",
+                          "sp.request_id", "sp.body.text", "frame.protocols"], filter="sp",
+                    prefs=["tls.keylog_file:" + keys])
     f = by_frame(rows)
-    check_eq(f[12][0], "0x0031", "REP header inside TLS")
-    check_eq(f[13][0], "0x0030", "REQ header inside TLS")
-    check_eq(f[15][1:], ["0x80001234", "", "first decryptable ping"], "first request")
-    check_eq(f[19][1:], ["0x80001234", "15", "decryptable pong"], "first reply")
-    check_eq(f[21][1:], ["0x80001235", "", "second decryptable ping"], "second request")
-    check_eq(f[24][1:3], ["0x80001235", "21"], "second reply")
+    first = sorted(f)[:2]
+    check_eq(sorted(f[n][2] for n in first), ["0x0030", "0x0031"], "REQ and REP headers")
+    check(all(":tls:sp" in r[5] for r in f.values()), "SP decoded inside TLS")
+    check(len(check_links(f, 3, "SP over TLS")) >= 2, "at least two replies")
+    bodies = [r[4] for r in f.values() if r[0]]
+    check("first decryptable ping" in bodies, "first request body: %r" % bodies)
     check_eq(t.fields(cap, ["frame.number"], filter="sp"), [], "nothing without keys")
 
 
 def case_sp_large(t, caps):
     """captures/sp/sp-large.pcapng: one 200 KiB PUSH message over many segments,
-    reassembled into one SP message in frame 15."""
-    f = by_frame(t.fields(sample("sp/sp-large.pcapng"), ["frame.number", "sp.length",
-                                                          "sp.header.type"], filter="sp"))
-    check_eq(f, {4: ["", "0x0050"], 6: ["", "0x0051"], 15: ["204800", ""]}, "SP frames")
+    reassembled into a single SP message of 204800 bytes after PUSH/PULL headers."""
+    rows = t.fields(sample("sp/sp-large.pcapng"), ["frame.number", "sp.length", "sp.header.type",
+                                                   "tcp.reassembled.length"], filter="sp")
+    check_eq([r[2] for r in rows[:2]], ["0x0050", "0x0051"], "PUSH and PULL headers")
+    messages = [r for r in rows if r[1]]
+    check_eq([(r[1], r[3]) for r in messages], [("204800", "204808")], "one reassembled message")
 
 
 def case_rrp_session(t, caps):
@@ -294,12 +325,270 @@ def case_iap_starttls(t, caps):
           "TLS (certificate included) after the 101")
 
 
+def case_cops_session(t, caps):
+    """Hand-built COPS on 3288 (make_captures.py cops_plain): OPN/CAT, two REQs in one
+    segment (frame 6), a DEC reassembled from three segments (frames 7-9), RPT, KA
+    pair; links by handle and op-code, response times, Info column."""
+    cap = caps + "/cops_plain.pcap"
+    rows = t.fields(cap, ["frame.number", "copsx.header.opcode", "copsx.header.flags",
+                          "copsx.handle", "copsx.decision.command", "copsx.report.type",
+                          "copsx.pepid", "copsx.katimer.value", "copsx.response_in",
+                          "copsx.response_to", "copsx.time"], filter="copsx")
+    f = by_frame(rows)
+    check_eq(sorted(f), [4, 5, 6, 9, 10, 11, 12], "frames with COPS")
+    check_eq(f[4][0], "6", "OPN")
+    check_eq(f[4][5], "pep-1", "PEPID")
+    check_eq((f[4][7], f[5][8], f[5][9]), ("5", "4", "0.002000000"), "OPN <-> CAT")
+    check_eq(f[5][6], "30", "KA timer")
+    check_eq(f[6][:3], ["1,1", "0x00,0x00", "00001001,00001002"], "two REQs in one segment")
+    check_eq(f[6][7], "9", "the first REQ is answered by the DEC")
+    check_eq(f[9][:4], ["2", "0x01", "00001001", "1"], "reassembled DEC Install, solicited")
+    check_eq(f[9][8:10], ["6", "0.012000000"], "DEC answers frame 6")
+    check_eq((f[10][0], f[10][4], f[10][8]), ("3", "1", "9"), "RPT Success after the DEC")
+    check_eq((f[11][7], f[12][8]), ("12", "11"), "keep-alive pair")
+    info = by_frame(t.fields(cap, ["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
+                             filter="copsx"))
+    check_eq(info[9][0], "COPS", "Protocol column")
+    check_eq(info[9][1], "REQ handle=0x00001001 in context Incoming-Message \u2192 "
+             "DEC Install handle=0x00001001", "Info of the DEC")
+
+
+# How each field of Wireshark's built-in `cops` maps onto copsx, and how to compare
+# them. Every rule other than "eq" is a known, explained difference:
+#   num       the two print the same number in different bases (dec/hex);
+#   handle    the built-in shows the Client Handle as FT_UINT32 and, for a longer
+#             handle, only its last four bytes; copsx keeps the bytes (RFC 2748
+#             2.2.1: the handle is opaque and variable-length);
+#   dedup     the built-in's object subtree item is itself a C-Num (S-Num) item, so
+#             each value appears twice;
+#   multiset  the built-in puts in one field what copsx splits: COPS-PR object
+#             lengths go to cops.obj.len (copsx.pr.length), LPDP decisions to
+#             cops.decision.* (copsx.lpdp_decision.*), In- and Out-Interface
+#             ifindex to one cops.in-out-int.ifindex;
+#   prid      after a PPRID the built-in appends the next PRID's raw encoding to the
+#             prefix (e.g. "<prefix>.43.6.1...", 43 being the encoded "1.3"), where
+#             RFC 3084 4.2 makes every PRID a complete OID: copsx shows "1.3.6.1...";
+#   named     for client types whose Named Decision Data is not COPS-PR (e.g. RSVP),
+#             the built-in still parses that data as COPS-PR objects, adding their
+#             lengths to cops.obj.len and S-Num/S-Type values; copsx shows the data
+#             as copsx.decision.named bytes (RFC 2748 2.2.6: its format is
+#             client-specific). Those extra built-in values are the only ones allowed;
+#   link      copsx also links a Client-Close answering a Client-Open and a
+#             Keep-Alive echo without the Solicited flag; the built-in pairs only
+#             OPN/CAT, REQ/DEC, DEC/RPT and solicited KA echoes.
+COPS_RULES = [
+    ("cops.version", ["copsx.header.version"], "eq"),
+    ("cops.flags", ["copsx.header.flags"], "eq"),
+    ("cops.op_code", ["copsx.header.opcode"], "eq"),
+    ("cops.client_type", ["copsx.header.client_type"], "num"),
+    ("cops.msg_len", ["copsx.header.length"], "eq"),
+    ("cops.obj.len", ["copsx.object.length", "copsx.pr.length"], "named"),
+    ("cops.c_num", ["copsx.object.cnum"], "dedup"),
+    ("cops.c_type", ["copsx.object.ctype"], "eq"),
+    ("cops.s_num", ["copsx.pr.snum"], "named"),
+    ("cops.s_type", ["copsx.pr.stype"], "named"),
+    ("cops.handle", ["copsx.handle"], "handle"),
+    ("cops.context.r_type", ["copsx.context.rtype"], "eq"),
+    ("cops.context.m_type", ["copsx.context.mtype"], "num"),
+    ("cops.decision.cmd", ["copsx.decision.command", "copsx.lpdp_decision.command"], "multiset"),
+    ("cops.decision.flags", ["copsx.decision.flags", "copsx.lpdp_decision.flags"], "multiset"),
+    ("cops.reason", ["copsx.reason.code"], "eq"),
+    ("cops.error", ["copsx.error.code"], "eq"),
+    ("cops.katimer.value", ["copsx.katimer.value"], "eq"),
+    ("cops.accttimer.value", ["copsx.accttimer.value"], "eq"),
+    ("cops.pepid.id", ["copsx.pepid"], "eq"),
+    ("cops.report_type", ["copsx.report.type"], "eq"),
+    ("cops.in-int.ipv4", ["copsx.in_interface.ipv4"], "eq"),
+    ("cops.out-int.ipv4", ["copsx.out_interface.ipv4"], "eq"),
+    ("cops.in-out-int.ifindex", ["copsx.in_interface.ifindex", "copsx.out_interface.ifindex"],
+     "multiset"),
+    ("cops.pprid.prefix_id", ["copsx.pr.pprid"], "eq"),
+    ("cops.prid.instance_id", ["copsx.pr.prid"], "prid"),
+    ("cops.epd.int", ["copsx.pr.epd.integer"], "eq"),
+    ("cops.epd.unsigned32", ["copsx.pr.epd.unsigned"], "eq"),
+    ("cops.epd.octets", ["copsx.pr.epd.octets"], "eq"),
+    ("cops.epd.oid", ["copsx.pr.epd.oid"], "eq"),
+    ("cops.epd.ipv4", ["copsx.pr.epd.ipaddress"], "eq"),
+    ("cops.gperror", ["copsx.pr.gperr.code"], "eq"),
+    ("cops.cperror", ["copsx.pr.cperr.code"], "eq"),
+    ("cops.errprid.instance_id", ["copsx.pr.error_prid"], "eq"),
+    ("cops.response_in", ["copsx.response_in"], "link"),
+    ("cops.response_to", ["copsx.response_to"], "link"),
+]
+OPN, CAT, CC, KA = "6", "7", "8", "9"
+
+
+def _num(v, hex_bytes=False):
+    """A number as tshark prints it: decimal, 0x-hex, or (FT_BYTES) bare hex digits."""
+    return int(v, 16) if hex_bytes else int(v, 0)
+
+
+def _values(v):
+    return [x for x in v.split(",") if x]
+
+
+def compare_with_builtin(t, cap, decode_as=()):
+    """Decodes `cap` once with copsx and once with the built-in cops (given the ports
+    by copsx.yield_ports, plus `decode_as` for ports only copsx's heuristic finds)
+    and checks every rule of COPS_RULES frame by frame."""
+    # (tshark prints a field given twice with -e once, so each appears once here)
+    ours_fields = [f for _, fs, _ in COPS_RULES for f in fs] + ["copsx.decision.named"]
+    theirs = by_frame(t.fields(cap, ["frame.number"] + [a for a, _, _ in COPS_RULES],
+                               filter="cops", prefs=["copsx.yield_ports:TRUE"] +
+                               ["-d " + d for d in decode_as]))
+    ours_rows = by_frame(t.fields(cap, ["frame.number"] + ours_fields, filter="copsx"))
+    check_eq(sorted(ours_rows), sorted(theirs), cap + ": frames decoded by each")
+    check(theirs, cap + ": nothing decoded")
+    extra_links = 0
+    s_num = [r[0] for r in COPS_RULES].index("cops.s_num")
+    # The copsx field list names copsx.header.opcode once, through its rule.
+    for frame, row in ours_rows.items():
+        ours = dict(zip(ours_fields, row))
+        # S-Num objects the built-in found that copsx did not (see "named").
+        misread = len(_values(theirs[frame][s_num])[::2]) - len(_values(ours["copsx.pr.snum"]))
+        for i, (a, bs, how) in enumerate(COPS_RULES):
+            x = theirs[frame][i]
+            y = ",".join(v for v in (ours[b] for b in bs) if v)
+            what = "%s frame %d: %s vs %s" % (cap, frame, a, "+".join(bs))
+            if how == "eq":
+                check_eq(y, x, what)
+            elif how == "num":
+                check_eq([_num(v) for v in _values(y)], [_num(v) for v in _values(x)], what)
+            elif how == "handle":
+                check_eq([_num(v[-8:], hex_bytes=True) for v in _values(y)],
+                         [_num(v) for v in _values(x)], what)
+            elif how == "dedup":
+                check_eq(y, ",".join(_values(x)[::2]), what)
+            elif how == "named":
+                if a == "cops.s_num":
+                    x = ",".join(_values(x)[::2])
+                if misread:
+                    check(ours["copsx.decision.named"], what + ": extra PR objects but no named data")
+                    rest = list(_values(x))
+                    for v in _values(y):
+                        check(v in rest, what + ": %s missing from the built-in" % v)
+                        rest.remove(v)
+                    if a != "cops.s_type" and a != "cops.s_num":
+                        check_eq(len(rest), misread, what + ": values beyond the misread objects")
+                elif a == "cops.obj.len":
+                    check_eq(sorted(_values(y)), sorted(_values(x)), what)
+                else:
+                    check_eq(y, x, what)
+            elif how == "multiset":
+                check_eq(sorted(_values(y)), sorted(_values(x)), what)
+            elif how == "prid":
+                prefix = theirs[frame][[r[0] for r in COPS_RULES].index("cops.pprid.prefix_id")]
+                fixed = ["1.3." + v[len(prefix) + 4:] if prefix and v.startswith(prefix + ".43.")
+                         else v for v in _values(x)]
+                check_eq(_values(y), fixed, what)
+            elif how == "link":
+                if x:
+                    check_eq(y, x, what)
+                elif y:
+                    other = ours_rows[int(y)][ours_fields.index("copsx.header.opcode")]
+                    pair = sorted([ours["copsx.header.opcode"], other])
+                    check(pair in (sorted([OPN, CC]), [KA, KA]), what + ": unexplained link")
+                    extra_links += 1
+    return extra_links
+
+
+def case_cops_vs_builtin(t, caps):
+    """Wireshark's built-in cops and copsx on the same captures (run once with each):
+    the hand-built cops_plain and the captures engineer's RSVP, COPS-PR and PCMM
+    captures and the clear-text part of the RFC 4261 one. Every field the built-in
+    shows has a copsx counterpart with the same value, or a difference explained
+    in COPS_RULES above. copsx shows more (message summaries, session state and
+    events, COPS-PR PRID instances); those are not compared."""
+    check_eq(compare_with_builtin(t, caps + "/cops_plain.pcap"), 0, "extra links in cops_plain")
+    # The RSVP PEP is redirected from 3288 to 3289, a port only copsx's heuristic finds.
+    check(compare_with_builtin(t, sample("cops/cops-rsvp.pcap"), ["tcp.port==3289,cops"]) > 0,
+          "the OPN answered by a redirecting CC is linked by copsx only")
+    compare_with_builtin(t, sample("cops/cops-pr.pcapng"))
+    compare_with_builtin(t, sample("cops/cops-pcmm-padded.pcap"))
+    compare_with_builtin(t, sample("cops/cops-tls.pcapng"))
+
+
+def case_cops_starttls(t, caps):
+    """Hand-built COPS over TLS (RFC 4261, make_captures.py cops_tls): the CAT that
+    answers an Integrity-TLS OPN hands the connection to TLS; with the key log, the
+    OPN/CAT/REQ/DEC/RPT inside decode and link (the DEC spans two TLS records)."""
+    cap, keys = caps + "/cops_tls.pcap", caps + "/cops_tls.keys"
+    prefs = ["tls.keylog_file:" + keys]
+    f = by_frame(t.fields(cap, ["frame.number", "copsx.header.opcode", "copsx.header.client_type",
+                                "copsx.integrity_tls.flags.starttls", "copsx.response_in",
+                                "copsx.response_to", "copsx.handle"], filter="copsx", prefs=prefs))
+    check_eq(sorted(f), [4, 5, 10, 11, 12, 13, 14], "frames with COPS")
+    check_eq(f[4][:5], ["6", "0x0000", "1", "5", ""], "OPN client-type 0 with Integrity-TLS")
+    check_eq(f[5][:5], ["7", "0x0000", "1", "", "4"], "CAT with Integrity-TLS")
+    check_eq(f[10][:4], ["6", "0x0001", "", "11"], "OPN inside TLS")
+    check_eq(f[13], ["2", "0x0001", "", "14", "12", "00002001"], "DEC from two TLS records")
+    check_eq(f[14][0], "3", "RPT inside TLS")
+    ex = t.experts(cap, "copsx", prefs=prefs)
+    # Known core limitation: Session::on_pdu is not told that a PDU was decrypted,
+    # so the COPS machine takes the OPN/CAT arriving inside TLS for clear text sent
+    # after the hand-off and warns; those two warnings are the only other experts.
+    known = [e for e in ex if "in clear text after the TLS hand-off" in e[4]]
+    check_eq([e[:2] for e in known], [(10, "copsx.sequence"), (11, "copsx.sequence")],
+             "the known false positives")
+    check_eq([e[:4] for e in ex if e not in known],
+             [(5, "copsx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
+    check_eq(ex[0][4], "TLS handshake follows this Client-Accept (RFC 4261)", "hand-off text")
+    clear = by_frame(t.fields(cap, ["frame.number", "frame.protocols"], filter="tcp.len > 0"))
+    check_eq([n for n in clear if clear[n][0].endswith(":copsx")], [4, 5], "COPS without keys")
+
+
+def case_cops_tls_sample(t, caps):
+    """captures/cops/cops-tls.pcapng (a PEP first refused with "Authentication
+    Required", then RFC 4261 with TLS 1.3): with cops-tls.keys the COPS messages
+    inside TLS decode; REQ/DEC/RPT inside are linked; the hand-off is on the CAT
+    that answers the client-type 0 OPN carrying Integrity-TLS."""
+    cap, keys = sample("cops/cops-tls.pcapng"), sample("cops/cops-tls.keys")
+    prefs = ["tls.keylog_file:" + keys]
+    rows = t.fields(cap, ["frame.number", "copsx.response_in", "copsx.response_to",
+                          "copsx.header.opcode", "copsx.header.client_type",
+                          "copsx.integrity_tls.flags.starttls", "frame.protocols", "copsx.handle"],
+                    filter="copsx", prefs=prefs)
+    f = by_frame(rows)
+    handoff = [e for e in t.experts(cap, "copsx", prefs=prefs) if e[1] == "copsx.tls_handoff"]
+    check_eq(len(handoff), 1, "one TLS hand-off")
+    cat = handoff[0][0]
+    check_eq(f[cat][2:5], ["7", "0x0000", "1"], "hand-off on a CAT (client-type 0, Integrity-TLS)")
+    opn = int(f[cat][1])
+    check_eq(f[opn][2:5], ["6", "0x0000", "1"], "answering an Integrity-TLS OPN")
+    inside = {n: r for n, r in f.items() if ":tls:" in r[5]}
+    check(all(n > cat for n in inside), "TLS only after the hand-off")
+    ops = {r[2] for r in inside.values()}
+    check({"6", "7", "1", "2"} <= ops, "OPN, CAT, REQ, DEC inside TLS: %r" % ops)
+    check(len(check_links(inside, 6, "COPS inside TLS")) >= 2, "links inside TLS")
+    clear = by_frame(t.fields(cap, ["frame.number"], filter="copsx"))
+    check_eq(sorted(n for n in clear if n <= cat), sorted(n for n in f if n <= cat),
+             "without keys: the clear-text part only")
+    check(all(n <= cat for n in clear), "without keys: nothing inside TLS")
+
+
+def case_cops_malformed(t, caps):
+    """Hand-built COPS errors (make_captures.py cops_malformed): an object length
+    below its header (Malformed), op-code 42 (Unknown), a Message Length below the
+    header (framing fails: the rest is undecoded, Malformed)."""
+    cap = caps + "/cops_malformed.pcap"
+    ex = t.experts(cap, "copsx")
+    check_eq([e[:4] for e in ex], [(6, "copsx.malformed", PI_ERROR, PI_MALFORMED),
+                                   (7, "copsx.unknown", PI_WARN, PI_UNDECODED),
+                                   (8, "copsx.malformed", PI_ERROR, PI_MALFORMED)], "experts")
+    check("object length 2" in ex[0][4], ex[0][4])
+    check("42" in ex[1][4], ex[1][4])
+    check("below the 8-byte header" in ex[2][4], ex[2][4])
+    f = by_frame(t.fields(cap, ["frame.number", "copsx.undecoded"], filter="copsx.undecoded"))
+    check_eq(f, {8: ["1001000100000004" + "00000000"]}, "undecoded bytes")
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
 def main():
-    home, caps, case = sys.argv[1:4]
-    CASES[case](TShark(home), caps)
+    global CAPS
+    home, CAPS, case = sys.argv[1:4]
+    CASES[case](TShark(home), CAPS)
     print("ok", case)
 
 

@@ -166,7 +166,8 @@ TEST(PduStream, HandlerStopInsideBufferKeepsTheBufferedRest) {
   const std::string p = fake::len_pdu("STARTTLS");
   r.stop_at = p;
   st.feed(fake::bytes(p.substr(0, 5)), 1, r);
-  Bytes rest = st.feed(fake::bytes(p.substr(5) + "TLSBYTES"), 2, r);
+  const std::string chunk = p.substr(5) + "TLSBYTES";
+  Bytes rest = st.feed(fake::bytes(chunk), 2, r);
   ASSERT_EQ(r.pdus.size(), 1u);
   // The stream appended only what the PDU needed, so the rest is still in the chunk.
   EXPECT_EQ(as_text(rest), "TLSBYTES");

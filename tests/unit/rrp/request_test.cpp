@@ -36,6 +36,8 @@ TEST(RrpRequest, RfcAddDomain) {
   ASSERT_TRUE(group);
   EXPECT_EQ(group->offset, 0u);
   EXPECT_EQ(group->length, kAddDomain.size());
+  EXPECT_EQ(group->text(), "add example.com period=10");
+  EXPECT_EQ(all(d, kAttribute)[0]->text(), "DomainName:example.com");
 }
 
 TEST(RrpRequest, LiteralsAreCaseInsensitive) {
@@ -80,6 +82,12 @@ TEST(RrpRequest, SessionPasswordsAreSensitiveAndNotLeaked) {
     EXPECT_EQ(f.text().find("i-am-registrarA"), std::string_view::npos) << defs[f.id].abbrev;
   }
   EXPECT_EQ(d.summary.find("i-am"), std::string::npos);
+  // Option groups show their line, a password's only its name.
+  auto groups = all(d, kOption);
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0]->text(), "-Id:registrarA");
+  EXPECT_EQ(groups[1]->text(), "-Password");
+  EXPECT_EQ(groups[2]->text(), "-NewPassword");
   EXPECT_EQ(req(kSession).summary, "session id=registrarA");
 }
 

@@ -20,6 +20,8 @@ TEST(RrpResponse, RfcAddReplyWithSpacedAttributeNames) {
   EXPECT_EQ(text_of(d, kAttrName), "registration expiration date");
   EXPECT_EQ(text_of(d, kExpirationDate), "2009-09-22 10:27:00.0");  // split at the first ':' only
   EXPECT_EQ(text_of(d, kStatus), "ACTIVE");
+  EXPECT_EQ(text_of(d, kResponse), "200 Command completed successfully");
+  EXPECT_EQ(text_of(d, kAttribute), "registration expiration date:2009-09-22 10:27:00.0");
   const Field* code = d.find(kCode);
   EXPECT_EQ(code->offset, 0u);
   EXPECT_EQ(code->length, 3u);

@@ -1,0 +1,267 @@
+// One COPS message: common header, the object chain with its length/padding
+// checks, the RFC 2748 section 3 grammar, and the one-line summary.
+#include <cstdio>
+#include <string>
+
+#include "fields.hpp"
+#include "layout.hpp"
+#include "message.hpp"
+#include "names.hpp"
+#include "objects.hpp"
+#include "validate.hpp"
+
+namespace quartet::cops {
+namespace {
+
+constexpr size_t kHeaderLen = 8;
+constexpr size_t kObjHeaderLen = 4;
+
+void decode_header(Bytes pdu, Decoded& d, Message& m) {
+  size_t have = pdu.size() < kHeaderLen ? pdu.size() : kHeaderLen;
+  d.open(kHeader, 0, have);
+  if (have >= 1) {
+    uint8_t b0 = be8(pdu, 0);
+    m.version = b0 >> 4;
+    m.flags = b0 & 0x0f;
+    d.add(kHeaderVersion, 0, 1, uint64_t{m.version});
+    d.add(kHeaderFlags, 0, 1, uint64_t{m.flags});
+    d.add(kHeaderSolicited, 0, 1, uint64_t{m.flags & 1u});
+  }
+  if (have >= 2) {
+    m.opcode = be8(pdu, 1);
+    d.add(kHeaderOpcode, 1, 1, uint64_t{m.opcode});
+  }
+  if (have >= 4) {
+    m.client_type = be16(pdu, 2);
+    d.add(kHeaderClientType, 2, 2, uint64_t{m.client_type});
+  }
+  if (have >= 8) {
+    m.length = be32(pdu, 4);
+    d.add(kHeaderLength, 4, 4, uint64_t{m.length});
+    m.has_header = true;
+  }
+  d.close();
+
+  if (!m.has_header) {
+    d.problem(ProblemKind::Malformed, 0, pdu.size(),
+              "truncated common header: " + std::to_string(pdu.size()) + " of 8 bytes");
+  }
+  if (have >= 1 && m.version != 1)
+    d.problem(ProblemKind::Violation, 0, 1,
+              "COPS version " + std::to_string(m.version) + " (RFC 2748 2.1: must be 1)");
+  if (have >= 1 && (m.flags & 0x0e))
+    d.problem(ProblemKind::Violation, 0, 1, "undefined header flag bits set (RFC 2748 2.1)");
+  if (have >= 2 && !opcode_abbrev(m.opcode))
+    d.problem(ProblemKind::Unknown, 1, 1, "unknown op-code " + std::to_string(m.opcode));
+}
+
+// Whether a plausible object header starts at `at`: used to tell an unpadded
+// object (next header right after it) from one followed by junk padding.
+bool plausible_object(Bytes pdu, size_t at, size_t end) {
+  if (at + kObjHeaderLen > end) return false;
+  size_t len = be16(pdu, at);
+  return len >= kObjHeaderLen && len <= end - at && object_name(be8(pdu, at + 2), be8(pdu, at + 3));
+}
+
+void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m) {
+  ObjectContext ctx{m.opcode, m.client_type, dir};
+  size_t p = kHeaderLen;
+  while (p < end) {
+    size_t left = end - p;
+    if (left < kObjHeaderLen) {
+      d.problem(ProblemKind::Malformed, p, left,
+                std::to_string(left) + " trailing byte(s), too short for an object header");
+      d.add(kObjectData, p, left);
+      return;
+    }
+    size_t olen = be16(pdu, p);
+    uint8_t cnum = be8(pdu, p + 2), ctype = be8(pdu, p + 3);
+    const char* name = object_name(cnum, ctype);
+    bool truncated = olen > left;
+    size_t shown = olen < kObjHeaderLen ? kObjHeaderLen : truncated ? left : olen;
+    std::string label = name ? name : "Unknown object";
+    size_t group = d.open(kObject, p, shown, label);
+    d.add(kObjectLength, p, 2, uint64_t{olen});
+    d.add(kObjectCNum, p + 2, 1, uint64_t{cnum});
+    d.add(kObjectCType, p + 3, 1, uint64_t{ctype});
+    m.objects.push_back({cnum, ctype, static_cast<uint32_t>(p), static_cast<uint32_t>(olen)});
+
+    if (olen < kObjHeaderLen) {
+      d.problem(ProblemKind::Malformed, p, 2,
+                olen == 0 ? std::string("object length 0: the rest of the message cannot be walked")
+                          : "object length " + std::to_string(olen) +
+                                " is below the 4-byte object header");
+      d.close();
+      if (p + kObjHeaderLen < end) d.add(kObjectData, p + kObjHeaderLen, end - p - kObjHeaderLen);
+      return;
+    }
+    if (truncated)
+      d.problem(ProblemKind::Malformed, p, 2,
+                label + " length " + std::to_string(olen) + " runs past the end of the message (" +
+                    std::to_string(left) + " bytes left)");
+
+    size_t co = p + kObjHeaderLen, cl = shown - kObjHeaderLen;
+    if (!cnum_known(cnum)) {
+      d.problem(ProblemKind::Unknown, p + 2, 1, "unknown C-Num " + std::to_string(cnum));
+      d.add(kObjectData, co, cl);
+    } else if (!name) {
+      d.problem(ProblemKind::Unknown, p + 3, 1,
+                "unknown C-Type " + std::to_string(ctype) + " for " +
+                    name_of(cnum_names(), cnum) + " (C-Num " + std::to_string(cnum) + ")");
+      d.add(kObjectData, co, cl);
+    } else {
+      size_t used = decode_object_contents(ctx, pdu, cnum, ctype, co, cl, d, m);
+      if (!truncated) check_leftover(d, pdu, co, cl, used, kObjHeaderLen, label);
+    }
+    if (truncated) {
+      d.close();
+      return;
+    }
+
+    size_t padded = align4(olen);
+    size_t pad = padded - olen;
+    if (pad == 0) {
+      d.close();
+      p += olen;
+      continue;
+    }
+    if (padded > left) {  // the message ends inside the padding
+      d.problem(ProblemKind::Violation, p + olen, left - olen,
+                label + " is not padded to a 32-bit boundary before the end of the message");
+      if (left > olen) d.add(kObjectPadding, p + olen, left - olen);
+      d.close();
+      return;
+    }
+    // No padding at all when the next object header sits right after the
+    // object and nothing sensible starts at the padded position.
+    if (plausible_object(pdu, p + olen, end) &&
+        (!all_zero(pdu, p + olen, pad) ||
+         (padded < end && !plausible_object(pdu, p + padded, end)))) {
+      d.problem(ProblemKind::Violation, p + olen, 0,
+                label + " is not padded to a 32-bit boundary (next object follows at once)");
+      d.close();
+      p += olen;
+      continue;
+    }
+    d.add(kObjectPadding, p + olen, pad);
+    if (!all_zero(pdu, p + olen, pad))
+      d.problem(ProblemKind::Violation, p + olen, pad, "non-zero padding after " + label);
+    d.fields[group].length = static_cast<uint32_t>(padded);
+    d.close();
+    p += padded;
+  }
+}
+
+std::string short_name(const char* n) {
+  std::string s = n ? n : "?";
+  if (auto cut = s.find(" ("); cut != std::string::npos) s.resize(cut);
+  return s;
+}
+
+std::string summary(const Message& m) {
+  const char* ab = opcode_abbrev(m.opcode);
+  std::string s = ab ? ab : "COPS op-code " + std::to_string(m.opcode);
+  auto handle = [&] {
+    if (m.handle) s.append(" handle=").append(handle_hex(*m.handle));
+  };
+  switch (m.opcode) {
+    case kREQ:
+      handle();
+      if (m.rtype) s.append(" in context ").append(rtype_label(*m.rtype));
+      break;
+    case kDEC:
+      if (m.error_code) {
+        s.append(" Error ").append(short_name(name_of(error_names(), *m.error_code)));
+      } else {
+        for (size_t i = 0; i < m.commands.size(); ++i) {
+          s += i ? ',' : ' ';
+          s += short_name(name_of(decision_command_names(), m.commands[i]));
+        }
+      }
+      handle();
+      break;
+    case kRPT:
+      if (m.report_type) s.append(" ").append(short_name(name_of(report_type_names(), *m.report_type)));
+      handle();
+      break;
+    case kDRQ:
+      handle();
+      if (m.reason) s.append(" reason=").append(short_name(name_of(reason_names(), *m.reason)));
+      break;
+    case kSSQ:
+    case kSSC:
+      handle();
+      break;
+    case kOPN:
+      if (m.pep_id) s.append(" pep-id=\"").append(std::string(*m.pep_id) + "\"");
+      s.append(" client-type=").append(client_type_short(m.client_type));
+      if (m.integrity_tls) s += " Integrity-TLS";
+      break;
+    case kCAT:
+      s.append(" client-type=").append(client_type_short(m.client_type));
+      if (m.ka_timer) s.append(" ka=").append(std::to_string(*m.ka_timer) + "s");
+      if (m.acct_timer) s.append(" acct=").append(std::to_string(*m.acct_timer) + "s");
+      if (m.integrity_tls) s += " Integrity-TLS";
+      break;
+    case kCC:
+      s.append(" client-type=").append(client_type_short(m.client_type));
+      if (m.error_code) s.append(" error=").append(short_name(name_of(error_names(), *m.error_code)));
+      break;
+    default:
+      break;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string handle_hex(std::string_view handle) {
+  std::string s = "0x";
+  char buf[3];
+  for (unsigned char c : handle) {
+    std::snprintf(buf, sizeof buf, "%02x", c);
+    s += buf;
+  }
+  if (handle.empty()) s += "(empty)";
+  return s;
+}
+
+DecodeResult decode_message(Bytes pdu, Direction dir) {
+  DecodeResult r;
+  Decoded& d = r.decoded;
+  Message& m = r.message;
+  decode_header(pdu, d, m);
+  if (m.has_header) {
+    size_t end = pdu.size();
+    if (m.length < kHeaderLen) {
+      d.problem(ProblemKind::Malformed, 4, 4,
+                "message length " + std::to_string(m.length) + " is below the 8-byte header");
+    } else if (m.length > pdu.size()) {
+      d.problem(ProblemKind::Malformed, 4, 4,
+                "message truncated: length says " + std::to_string(m.length) + " bytes, " +
+                    std::to_string(pdu.size()) + " present");
+    } else if (m.length < pdu.size()) {
+      end = m.length;
+      d.problem(ProblemKind::Malformed, end, pdu.size() - end,
+                std::to_string(pdu.size() - end) + " byte(s) beyond the message length");
+    }
+    decode_objects(pdu, end, dir, d, m);
+    if (opcode_abbrev(m.opcode)) validate_objects(m, d);
+  }
+  const char* ab = opcode_abbrev(m.opcode);
+  d.name = ab ? ab : "COPS";
+  d.summary = m.has_header ? summary(m) : "COPS (truncated header)";
+  bool to_pdp = dir == Direction::ToServer;
+  switch (m.opcode) {
+    case kREQ: case kOPN: d.is_request = true; break;
+    case kSSQ: d.is_request = true; break;
+    case kDEC: case kCAT: case kSSC: d.is_response = true; break;
+    case kRPT: d.is_response = m.solicited(); break;
+    case kCC: d.is_response = !to_pdp; break;
+    case kKA: (to_pdp ? d.is_request : d.is_response) = true; break;
+    default: break;
+  }
+  return r;
+}
+
+}  // namespace quartet::cops

@@ -1,0 +1,264 @@
+#include "session.hpp"
+
+#include <cstdio>
+
+#include "names.hpp"
+
+namespace quartet::cops {
+namespace {
+
+constexpr TimeNs kNsPerSec = 1'000'000'000;
+
+bool sent_by_pep(uint8_t op) { return op == kREQ || op == kRPT || op == kDRQ || op == kOPN || op == kSSC; }
+bool sent_by_pdp(uint8_t op) { return op == kDEC || op == kSSQ || op == kCAT; }
+
+void sequence(Transition& t, std::string text) {
+  t.problems.push_back({ProblemKind::Sequence, 0, 0, std::move(text)});
+}
+
+std::string seconds(TimeNs ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ns) / kNsPerSec);
+  return buf;
+}
+
+std::string ct(uint16_t client_type) { return "client-type " + client_type_short(client_type); }
+
+Direction other(Direction d) { return d == Direction::ToServer ? Direction::ToClient : Direction::ToServer; }
+
+// Handles are opaque, but a Handle whose Length counted its padding (RFC 2748
+// 2.2 says it must not; some PCMM stacks do) carries up to 3 extra zero bytes
+// up to a 32-bit boundary. Dropping those zeros lets "00001234abcd" from one
+// side and "00001234abcd0000" from the other name the same request state.
+std::string handle_key(std::string_view h) {
+  size_t n = h.size();
+  if ((n + 4) % 4 == 0)
+    for (int i = 0; i < 3 && n > 1 && h[n - 1] == 0; ++i) --n;
+  return std::string(h.substr(0, n));
+}
+
+}  // namespace
+
+Decoded CopsSession::decode(Direction dir, Bytes pdu) const {
+  return decode_message(pdu, dir).decoded;
+}
+
+void CopsSession::set_phase(const char* phase, Transition& t) {
+  if (phase_ == phase) return;
+  phase_ = phase;
+  t.events.push_back({EventKind::Phase, phase_});
+}
+
+void CopsSession::answer(std::optional<Pending>& pending, TimeNs ts, Transition& t) {
+  t.response_to = pending->index;
+  t.latency = ts - pending->ts;
+  pending.reset();
+}
+
+bool CopsSession::sender_is_pep(Direction dir, uint8_t op) {
+  if (!pep_dir_) {
+    if (sent_by_pep(op)) pep_dir_ = dir;
+    else if (sent_by_pdp(op)) pep_dir_ = other(dir);
+  }
+  // Before any telling message (KA, CC first), assume the usual: PEP = TCP client.
+  return dir == pep_dir_.value_or(Direction::ToServer);
+}
+
+bool CopsSession::accepted(uint16_t client_type) const {
+  auto it = clients_.find(client_type);
+  return it != clients_.end() && it->second.accepted;
+}
+
+MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
+  DecodeResult r = decode_message(pdu, dir);
+  MessageRecord rec{std::move(r.decoded), {}};
+  Transition& t = rec.transition;
+  const Message& m = r.message;
+  const char* op = opcode_abbrev(m.opcode);
+  if (!m.has_header || !op) return rec;
+  bool from_pep = sender_is_pep(dir, m.opcode);
+  // The decoder guessed KA/CC roles from the TCP direction; correct them.
+  if (m.opcode == kKA) {
+    rec.decoded.is_request = from_pep;
+    rec.decoded.is_response = !from_pep;
+  } else if (m.opcode == kCC) {
+    rec.decoded.is_response = !from_pep;
+  }
+
+  if (phase_ == "tls")
+    sequence(t, std::string(op) + " in clear text after the TLS hand-off (RFC 4261 4.1)");
+  if (from_pep && sent_by_pdp(m.opcode))
+    sequence(t, std::string(op) + " sent by the PEP (RFC 2748: only the PDP sends it)");
+  if (!from_pep && sent_by_pep(m.opcode))
+    sequence(t, std::string(op) + " sent by the PDP (RFC 2748: only the PEP sends it)");
+
+  // RFC 2748 4.4: the PDP expects some message from the PEP within the KA timer.
+  if (from_pep) {
+    if (ka_timer_ && last_pep_ts_ && ts - *last_pep_ts_ > TimeNs{ka_timer_} * kNsPerSec)
+      sequence(t, "PEP silent for " + seconds(ts - *last_pep_ts_) +
+                      ", longer than the Keep-Alive timer (" + std::to_string(ka_timer_) + " s)");
+    last_pep_ts_ = ts;
+  }
+
+  switch (m.opcode) {
+    case kOPN: on_open(m, ts, index, t); break;
+    case kCAT: on_accept(m, ts, t); break;
+    case kCC: on_close_msg(m, from_pep, ts, t); break;
+    case kKA:
+      if (from_pep) {
+        ka_ = Pending{index, ts};
+      } else if (ka_) {
+        answer(ka_, ts, t);
+      } else {
+        t.problems.push_back({ProblemKind::Deviation, 0, 0,
+                              "KA from the PDP without a KA from the PEP to echo (RFC 2748 3.9)"});
+      }
+      if (clients_.empty())
+        sequence(t, "KA before any Client-Open");
+      break;
+    case kSSQ:
+      if (!accepted(m.client_type))
+        sequence(t, "SSQ before Client-Accept for " + ct(m.client_type));
+      ssq_ = Pending{index, ts};
+      t.events.push_back({EventKind::Info, "PDP requests state synchronization"});
+      break;
+    case kSSC:
+      if (ssq_) answer(ssq_, ts, t);
+      else sequence(t, "SSC without a preceding SSQ");
+      break;
+    default: on_handle_msg(m, ts, index, t); break;
+  }
+  return rec;
+}
+
+void CopsSession::on_open(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
+  Client& c = clients_[m.client_type];
+  if (c.accepted) sequence(t, "OPN for " + ct(m.client_type) + ", which is already accepted");
+  if (c.open) sequence(t, "second OPN for " + ct(m.client_type) + " before CAT/CC");
+  c.open = Pending{index, ts};
+  c.tls_offer = m.client_type == kClientTypeNone && m.integrity_tls;
+  if (m.client_type == kClientTypeNone && !m.integrity_tls)
+    t.problems.push_back({ProblemKind::Violation, 0, 0,
+                          "OPN with client-type 0 but no Integrity-TLS object (RFC 4261 3)"});
+  if (phase_ == "connected" || phase_ == "closed") set_phase("opening", t);
+}
+
+void CopsSession::on_accept(const Message& m, TimeNs ts, Transition& t) {
+  Client& c = clients_[m.client_type];
+  if (c.open) {
+    answer(c.open, ts, t);
+  } else {
+    sequence(t, "CAT without a pending OPN for " + ct(m.client_type));
+  }
+  c.accepted = true;
+  if (m.ka_timer) ka_timer_ = *m.ka_timer;
+  if (c.tls_offer) {
+    // RFC 4261 4.1: after this CAT the PEP starts the TLS handshake; every
+    // further byte on both directions is TLS.
+    c.tls_offer = false;
+    t.tls_follows = true;
+    t.events.push_back({EventKind::TlsHandoff, "TLS handshake follows this Client-Accept (RFC 4261)"});
+    if (!m.integrity_tls)
+      t.problems.push_back({ProblemKind::Violation, 0, 0,
+                            "CAT answering an Integrity-TLS OPN carries no Integrity-TLS object "
+                            "(RFC 4261 4.1: the PEP must close)"});
+    set_phase("tls", t);
+    return;
+  }
+  set_phase("open", t);
+}
+
+void CopsSession::on_close_msg(const Message& m, bool from_pep, TimeNs ts, Transition& t) {
+  Client& c = clients_[m.client_type];
+  if (!from_pep && c.open) {
+    answer(c.open, ts, t);
+    if (c.tls_offer)
+      t.events.push_back({EventKind::Info, "PDP refuses COPS over TLS"});
+  } else if (!c.accepted && !c.open) {
+    sequence(t, "CC for " + ct(m.client_type) + ", which was never opened");
+  }
+  c = Client{};
+  // The client-type's request states die with it (RFC 2748 3.8).
+  for (auto it = handles_.begin(); it != handles_.end();)
+    it = it->first.first == m.client_type ? handles_.erase(it) : std::next(it);
+  bool any = false;
+  for (const auto& [type, client] : clients_) any = any || client.accepted || client.open;
+  if (!any) set_phase("closed", t);
+}
+
+void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
+  const char* op = opcode_abbrev(m.opcode);
+  if (!accepted(m.client_type))
+    sequence(t, std::string(op) + " before Client-Accept for " + ct(m.client_type));
+  if (!m.handle) return;  // the validator reported the missing handle
+  HandleKey key{m.client_type, handle_key(*m.handle)};
+  auto it = handles_.find(key);
+  std::string h = "handle " + handle_hex(*m.handle);
+
+  if (m.opcode == kREQ) {
+    if (it == handles_.end()) {
+      if (handles_.size() >= kMaxHandles) {
+        if (!handle_cap_reported_)
+          t.events.push_back({EventKind::Info, "too many open handles; no longer following new ones"});
+        handle_cap_reported_ = true;
+        return;
+      }
+      it = handles_.emplace(std::move(key), HandleState{std::string(*m.handle), {}, {}}).first;
+    }
+    // A REQ for a known handle updates its state (RFC 2748 3.1) and is answered anew.
+    it->second.request = Pending{index, ts};
+    return;
+  }
+  if (it == handles_.end()) {
+    sequence(t, std::string(op) + " for unknown " + h);
+    return;
+  }
+  HandleState& s = it->second;
+  if (s.bytes != *m.handle)
+    t.problems.push_back({ProblemKind::Deviation, 0, 0,
+                          h + " is " + handle_hex(s.bytes) +
+                              " of the REQ with padding counted in one of the Handle lengths"});
+  switch (m.opcode) {
+    case kDEC:
+      if (s.request) {
+        answer(s.request, ts, t);
+      } else if (m.solicited()) {
+        sequence(t, "solicited DEC for " + h + " without an outstanding REQ");
+      }
+      s.decision = Pending{index, ts};
+      break;
+    case kRPT:
+      if (m.solicited()) {
+        if (s.decision) answer(s.decision, ts, t);
+        else sequence(t, "solicited RPT for " + h + " without a DEC to report on");
+      }
+      break;
+    case kDRQ:
+      if (s.request)
+        t.events.push_back({EventKind::Info, "request for " + h + " deleted before any DEC"});
+      handles_.erase(it);
+      break;
+    default: break;
+  }
+}
+
+std::vector<Problem> CopsSession::on_close() {
+  std::vector<Problem> out;
+  for (const auto& [key, s] : handles_)
+    if (s.request)
+      out.push_back({ProblemKind::Sequence, 0, 0,
+                     "REQ #" + std::to_string(s.request->index) + " for handle " +
+                         handle_hex(s.bytes) + " (" + ct(key.first) +
+                         ") never answered by a DEC"});
+  for (const auto& [type, c] : clients_)
+    if (c.open)
+      out.push_back({ProblemKind::Sequence, 0, 0,
+                     "OPN #" + std::to_string(c.open->index) + " for " + ct(type) +
+                         " never answered by CAT or CC"});
+  if (ssq_)
+    out.push_back({ProblemKind::Sequence, 0, 0,
+                   "SSQ #" + std::to_string(ssq_->index) + " never completed by an SSC"});
+  return out;
+}
+
+}  // namespace quartet::cops

@@ -1,0 +1,69 @@
+// The COPS connection machine (RFC 2748 section 4, RFC 4261 4): per client-type
+// OPN -> CAT/CC, keep-alives against the negotiated KA timer, per-Handle request
+// state REQ -> DEC -> RPT -> DRQ, SSQ -> SSC, and the COPS/TLS upgrade point.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "../common/session.hpp"
+#include "message.hpp"
+
+namespace quartet::cops {
+
+class CopsSession final : public Session {
+ public:
+  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override;
+  Decoded decode(Direction dir, Bytes pdu) const override;
+  std::vector<Problem> on_close() override;
+  std::string_view state() const override { return phase_; }
+
+  // Most handles tracked at once; beyond it new handles are not followed (bounded memory).
+  static constexpr size_t kMaxHandles = 65536;
+
+ private:
+  struct Pending {
+    uint64_t index = 0;
+    TimeNs ts = 0;
+  };
+  struct Client {
+    bool accepted = false;
+    std::optional<Pending> open;  // OPN awaiting CAT/CC
+    bool tls_offer = false;       // that OPN carried Integrity-TLS (RFC 4261)
+  };
+  struct HandleState {
+    std::string bytes;                // the handle as the REQ carried it
+    std::optional<Pending> request;   // REQ awaiting its DEC
+    std::optional<Pending> decision;  // DEC whose solicited RPT may follow
+  };
+  // (client-type, handle without trailing padding zeros): one stack may count
+  // the Handle's padding in its length and the peer not (see handle_key()).
+  using HandleKey = std::pair<uint16_t, std::string>;
+
+  void set_phase(const char* phase, Transition& t);
+  void answer(std::optional<Pending>& pending, TimeNs ts, Transition& t);
+  void on_open(const Message& m, TimeNs ts, uint64_t index, Transition& t);
+  void on_accept(const Message& m, TimeNs ts, Transition& t);
+  void on_close_msg(const Message& m, bool from_pep, TimeNs ts, Transition& t);
+  void on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Transition& t);
+  bool accepted(uint16_t client_type) const;
+  bool sender_is_pep(Direction dir, uint8_t opcode);
+
+  std::map<uint16_t, Client> clients_;
+  std::map<HandleKey, HandleState> handles_;
+  std::optional<Pending> ka_;   // KA from the PEP awaiting the PDP's echo
+  std::optional<Pending> ssq_;  // SSQ awaiting SSC
+  uint16_t ka_timer_ = 0;       // seconds, from the last CAT; 0 = none
+  std::optional<TimeNs> last_pep_ts_;
+  bool handle_cap_reported_ = false;
+  // Which direction the PEP sends on. Usually the TCP client, but in PacketCable
+  // Multimedia the PDP (policy server) connects to the CMTS (PEP); learned from
+  // the first message only one side may send (OPN, REQ, CAT, DEC...).
+  std::optional<Direction> pep_dir_;
+  std::string phase_ = "connected";
+};
+
+}  // namespace quartet::cops

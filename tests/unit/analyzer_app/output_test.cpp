@@ -1,0 +1,108 @@
+// The JSONL and text writers on sessions built by the Analyzer from fake flows.
+#include <gtest/gtest.h>
+
+#include "sink_harness.hpp"
+
+using namespace harness;
+
+namespace {
+
+constexpr TimeNs kT0 = 1700000000000000000;
+constexpr TimeNs kMs = 1000000;
+
+std::string run_session(AppOptions& opt, bool jsonl) {
+  MemFile mem;
+  auto writer = jsonl ? make_jsonl_writer(mem.f, opt) : make_text_writer(mem.f, opt);
+  Analyzer a(opt, *writer);
+  FlowInfo f = flow(1, 7100, kT0);
+  a.on_open(f);
+  a.on_data(1, Side::Client, fake::bytes("LOGIN se\"cret\n"), kT0 + 1 * kMs);
+  a.on_data(1, Side::Server, fake::bytes("OK fine \xff\n"), kT0 + 3 * kMs);
+  a.on_gap(1, Side::Client, 5, kT0 + 4 * kMs);
+  a.on_fin(1, Side::Client, kT0 + 5 * kMs);
+  a.on_close(1, CloseReason::Fin, Side::Client, kT0 + 6 * kMs);
+  a.finish();
+  return mem.text();
+}
+
+AppOptions txt_options() {
+  AppOptions o;
+  o.decode_as.push_back({&fake::kTxt, 7100, false});
+  return o;
+}
+
+TEST(OutputJsonl, SessionMessageEventAndSummaryLines) {
+  AppOptions opt = txt_options();
+  const auto l = lines(run_session(opt, true));
+  ASSERT_GE(l.size(), 4u);
+  EXPECT_EQ(l[0],
+            "{\"type\":\"session\",\"id\":1,\"protocol\":\"TXT\",\"client\":{\"ip\":\"192.0.2.1\",\"port\":40000},"
+            "\"server\":{\"ip\":\"192.0.2.2\",\"port\":7100},\"start\":1700000000.000000,\"end\":1700000000.006000,"
+            "\"duration\":0.006000,\"state\":\"closed\",\"closed_by\":\"client\",\"conn_state\":null,"
+            "\"handshake\":true,\"detected_by\":\"decode-as\",\"protocol_state\":\"idle\",\"tls\":null,"
+            "\"messages\":{\"client\":1,\"server\":1},\"bytes\":{\"client\":14,\"server\":10},\"missing_bytes\":5,"
+            "\"warnings\":[\"client: gap of 5 bytes\"],\"warnings_dropped\":0}");
+  // The login line: the sensitive field is masked, repeated fields are an array,
+  // quotes escaped; the reply: an invalid UTF-8 byte as \u00ff, pairing and latency.
+  std::string login, reply;
+  for (const auto& x : l) {
+    if (x.find("\"index\":0") != std::string::npos) login = x;
+    if (x.find("\"index\":1") != std::string::npos) reply = x;
+  }
+  EXPECT_NE(login.find("\"fields\":{\"body\":\"LOGIN se\\\"cret\",\"password\":\"********\","
+                       "\"word\":[\"LOGIN\",\"se\\\"cret\"]}"),
+            std::string::npos)
+      << login;
+  EXPECT_NE(login.find("\"response_to\":null,\"latency\":null"), std::string::npos);
+  EXPECT_NE(reply.find("\"summary\":\"OK fine \\u00ff\""), std::string::npos) << reply;
+  EXPECT_NE(reply.find("\"response_to\":0,\"latency\":0.002000"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("\"from\":\"server\""), std::string::npos);
+  bool gap_event = false;
+  for (const auto& x : l)
+    gap_event |= x == "{\"type\":\"event\",\"session\":1,\"ts\":1700000000.004000,\"kind\":\"gap\",\"from\":\"client\","
+                      "\"text\":\"5 bytes missing\"}";
+  EXPECT_TRUE(gap_event);
+  EXPECT_EQ(l.back().rfind("{\"type\":\"summary\",\"tcp_connections\":1,\"sessions\":1,\"other_connections\":0,", 0), 0u);
+}
+
+TEST(OutputJsonl, ShowSecretsAndSummaryOnly) {
+  AppOptions opt = txt_options();
+  opt.show_secrets = true;
+  std::string out = run_session(opt, true);
+  EXPECT_NE(out.find("\"password\":\"se\\\"cret\""), std::string::npos);
+  opt.summary_only = true;
+  const auto l = lines(run_session(opt, true));
+  ASSERT_EQ(l.size(), 2u);
+  EXPECT_EQ(l[0].rfind("{\"type\":\"session\"", 0), 0u);
+  EXPECT_EQ(l[1].rfind("{\"type\":\"summary\"", 0), 0u);
+}
+
+TEST(OutputJsonl, NanosecondTimestampsSwitchToNineDecimals) {
+  AppOptions opt = txt_options();
+  MemFile mem;
+  auto writer = make_jsonl_writer(mem.f, opt);
+  Analyzer a(opt, *writer);
+  a.on_open(flow(1, 7100, kT0 + 1));
+  a.finish();
+  EXPECT_EQ(opt.ts_decimals, 9);
+  EXPECT_NE(mem.text().find("\"start\":1700000000.000000001"), std::string::npos);
+}
+
+TEST(OutputText, HeaderTimelineAndSummaryShape) {
+  AppOptions opt = txt_options();
+  const auto l = lines(run_session(opt, false));
+  ASSERT_GE(l.size(), 8u);
+  EXPECT_EQ(l[0],
+            "#1 TXT  192.0.2.1:40000 → 192.0.2.2:7100  start 2023-11-14 22:13:20.000000 UTC  duration 0.006000 s  "
+            "closed by client, TXT idle  messages 1→ 1←  bytes 14→ 10←  missing 5  warnings 1");
+  EXPECT_EQ(l[1], "       +0.000000 ·  connection opened (handshake seen)");
+  EXPECT_EQ(l[3], "       +0.001000 →  [0] LOGIN se\"cret");
+  EXPECT_EQ(l[4], "       +0.003000 ←  [1] OK fine \xff  (answers [0] after 2.000 ms)");
+  EXPECT_EQ(l[5], "       +0.004000 →  ! gap: 5 bytes missing");
+  EXPECT_EQ(l[6], "       +0.005000 →  FIN from client");
+  EXPECT_EQ(l[7], "       +0.006000 →  closed, first FIN from client");
+  EXPECT_EQ(l[8], "");
+  EXPECT_EQ(l[9], "== summary: 1 TCP connections, 1 sessions shown, 0 other");
+}
+
+}  // namespace
