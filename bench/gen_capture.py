@@ -33,8 +33,8 @@ def cops_session(p, client, server, t, handle):
     c = Conn(p, client, server)
     t = c.handshake(t)
     h = cops_obj(1, 1, struct.pack("!I", handle))
-    c.send("c", cops_msg(6, 0, [cops_obj(11, 1, b"pep-%d.example\0" % handle)]), t + 1 * MS)       # OPN
-    c.send("s", cops_msg(7, 0, [cops_obj(10, 1, struct.pack("!HH", 0, 30))]), t + 2 * MS)          # CAT
+    c.send("c", cops_msg(6, 1, [cops_obj(11, 1, b"pep-%d.example\0" % handle)]), t + 1 * MS)       # OPN
+    c.send("s", cops_msg(7, 1, [cops_obj(10, 1, struct.pack("!HH", 0, 30))]), t + 2 * MS)          # CAT
     c.send("c", cops_msg(1, 1, [h, cops_obj(2, 1, struct.pack("!HH", 1, 0))]), t + 3 * MS)         # REQ
     c.send("s", cops_msg(2, 1, [h, cops_obj(2, 1, struct.pack("!HH", 1, 0)),
                                 cops_obj(6, 1, struct.pack("!HH", 1, 0))]), t + 5 * MS)            # DEC

@@ -141,8 +141,8 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
   if (f->stage == Flow::Stage::Detecting) {
     f->held.push_back({from, ts, {data.begin(), data.end()}});
     auto& first = f->first_bytes[side_index(from)];
-    first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(
-                                                               data.size(), kDetectBytes - std::min(kDetectBytes, first.size()))));
+    const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
+    first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
     decide(*f, first.size() >= kDetectBytes);
     return;
   }

@@ -189,6 +189,18 @@ def case_output_file():
     eq(len(by_type(objs, "session")), 5, "sessions in the file")
 
 
+def case_multi_file():
+    """Two files holding alternate packets, and a gzip-compressed copy, give the same sessions as the original."""
+    code, whole, err = jsonl(P["mixed"])
+    code2, merged, err2 = jsonl(P["half_b"], P["half_a"])
+    eq(code2, 0, "exit")
+    strip = lambda objs: [o for o in objs if o["type"] in ("session", "message")]  # noqa: E731
+    eq(strip(merged), strip(whole), "merged files = one capture")
+    code3, unzipped, err3 = jsonl(P["gzip"])
+    eq(code3, 0, "gzip exit")
+    eq(unzipped, whole, "gzip read directly")
+
+
 def case_nanoseconds():
     code, out, err = run("--format", "jsonl", P["nanos"])
     eq(code, 0, "exit")
@@ -297,6 +309,38 @@ def case_captures_sp():
     eq(s["tls"]["sni"], "127.0.0.1", "nng sends the host as SNI")
     eq(s["tls"]["cipher"], "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "cipher")
     eq(s["tls"]["subject"], "CN=localhost", "certificate")
+
+
+def case_captures_cops():
+    """Real COPS peers from captures/cops (made by captures/make_cops.sh)."""
+    cops = os.path.join(CAPTURES, "cops")
+    code, objs, err = jsonl(os.path.join(cops, "cops-pr.pcapng"))
+    eq(code, 0, "exit")
+    s = by_type(objs, "session")
+    eq(len(s), 1, "one session")
+    eq(s[0]["messages"], {"client": 10, "server": 7}, "counts")
+    m = messages(objs, s[0]["id"])
+    eq([x["name"] for x in m[:4]], ["OPN", "CAT", "REQ", "DEC"], "names")
+    eq(m[1]["response_to"], 0, "CAT answers OPN")
+    eq(m[3]["response_to"], 2, "DEC answers REQ")
+    ssc = [x for x in m if x["name"] == "SSC"]
+    eq(len(ssc), 1, "one SSC")
+    eq(m[ssc[0]["response_to"]]["name"], "SSQ", "SSC answers the SSQ")
+
+    code, objs, err = jsonl(os.path.join(cops, "cops-rsvp.pcap"))
+    s = by_type(objs, "session")
+    eq([x["detected_by"] for x in s], ["port", "heuristic"], "3288 by port, 3289 by heuristic")
+
+    code, objs, err = jsonl(os.path.join(cops, "cops-tls.pcapng"))
+    s = by_type(objs, "session")
+    eq(len(s), 2, "plain refusal, then RFC 4261 TLS")
+    eq(s[0]["tls"], None, "first connection stays plain")
+    t = s[1]["tls"]
+    eq(t["handoff"], True, "TLS after the Client-Accept")
+    eq(t["sni"], "pdp.example.net", "sni")
+    eq(t["version"], "TLS 1.3", "version")
+    eq(t["cipher"], "TLS_AES_256_GCM_SHA384", "cipher")
+    eq([x["name"] for x in messages(objs, s[1]["id"])], ["OPN", "CAT"], "only OPN and CAT in clear")
 
 
 def main():

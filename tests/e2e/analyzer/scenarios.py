@@ -135,6 +135,27 @@ def truncated(out, mixed_path):
         f.write(data[: len(data) - 30])
 
 
+def split(src, out_a, out_b):
+    """The records of a pcap dealt alternately into two files (like two capture points or ring files)."""
+    data = open(src, "rb").read()
+    header, pos, parts = data[:24], 24, ([], [])
+    n = 0
+    while pos + 16 <= len(data):
+        caplen = struct.unpack("<IIII", data[pos:pos + 16])[2]
+        parts[n % 2].append(data[pos:pos + 16 + caplen])
+        pos += 16 + caplen
+        n += 1
+    for path, recs in ((out_a, parts[0]), (out_b, parts[1])):
+        with open(path, "wb") as f:
+            f.write(header + b"".join(recs))
+
+
+def gzipped(src, out):
+    import gzip
+    with open(src, "rb") as f, gzip.open(out, "wb") as g:
+        g.write(f.read())
+
+
 def garbage(out):
     with open(out, "wb") as f:
         f.write(b"this is not a capture file at all\n" * 10)
@@ -148,6 +169,10 @@ def build(workdir):
     gap(paths["gap"])
     tls648(paths["tls648"], workdir)
     truncated(paths["truncated"], paths["mixed"])
+    paths["half_a"], paths["half_b"] = (os.path.join(workdir, "half-a.pcap"), os.path.join(workdir, "half-b.pcap"))
+    split(paths["mixed"], paths["half_a"], paths["half_b"])
+    paths["gzip"] = os.path.join(workdir, "mixed.pcap.gz")
+    gzipped(paths["mixed"], paths["gzip"])
     garbage(paths["garbage"])
     return paths
 

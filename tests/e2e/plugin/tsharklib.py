@@ -81,7 +81,7 @@ class TShark:
         if two_pass:
             args.append("-2")
         for p in prefs:
-            args += ["-o", p]
+            args += ["-d", p[3:]] if p.startswith("-d ") else ["-o", p]
         for f in fields:
             args += ["-e", f]
         if filter:
