@@ -13,13 +13,28 @@ if(NOT QUARTET_TSHARK OR NOT QUARTET_SYSTEM_PYTHON)
 endif()
 
 set(_dir ${CMAKE_CURRENT_SOURCE_DIR}/plugin)
-set(_home ${CMAKE_BINARY_DIR}/e2e-plugin/home)
-set(_caps ${CMAKE_BINARY_DIR}/e2e-plugin/captures)
+# tshark runs as uid 65534 when ctest runs as root (tshark as root ignores personal
+# plugins), so the throwaway HOME and the captures must be reachable by it: under
+# the build dir when possible, else under /tmp.
+set(_work ${CMAKE_BINARY_DIR}/e2e-plugin)
+execute_process(COMMAND id -u OUTPUT_VARIABLE _uid OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(_uid STREQUAL "0")
+  execute_process(COMMAND setpriv --reuid=65534 --regid=65534 --clear-groups test -x ${CMAKE_BINARY_DIR}
+                  RESULT_VARIABLE _reachable OUTPUT_QUIET ERROR_QUIET)
+  if(NOT _reachable EQUAL 0)
+    string(MD5 _hash "${CMAKE_BINARY_DIR}")
+    set(_work /tmp/quartet-plugin-e2e-${_hash})
+  endif()
+endif()
+set(_home ${_work}/home)
+set(_caps ${_work}/captures)
 
 add_test(NAME plugin.install
          COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/install_plugin.py $<TARGET_FILE:quartet_plugin> ${_home})
 set_tests_properties(plugin.install PROPERTIES FIXTURES_SETUP plugin_home)
-add_test(NAME plugin.make_captures COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/make_captures.py ${_caps})
+# Hand-built captures, plus a copy of captures/ (the source tree may not be readable by nobody).
+add_test(NAME plugin.make_captures
+         COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/make_captures.py ${_caps} ${CMAKE_SOURCE_DIR}/captures)
 set_tests_properties(plugin.make_captures PROPERTIES FIXTURES_SETUP plugin_captures)
 
 # One ctest per case in run_case.py.
@@ -32,6 +47,5 @@ foreach(case ${QUARTET_PLUGIN_CASES})
            COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/run_case.py ${_home} ${_caps} ${case})
   set_tests_properties(plugin.${case} PROPERTIES
     FIXTURES_REQUIRED "plugin_home;plugin_captures"
-    ENVIRONMENT "QUARTET_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
     TIMEOUT 300)
 endforeach()

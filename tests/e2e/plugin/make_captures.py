@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import os
+import shutil
 
 from pcapgen import Conversation, Pcap, TlsSession, make_cert
 
@@ -228,14 +229,27 @@ CAPTURES = {
 }
 
 
+def copy_samples(source, dest):
+    """The captures engineer's captures and key logs, copied beside ours."""
+    for f in Path(source).rglob("*"):
+        if f.is_file() and f.suffix in (".pcap", ".pcapng", ".keys", ".log"):
+            target = dest / f.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+
+
 def main():
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     for name, make in CAPTURES.items():
         make(str(out / name))
+    if len(sys.argv) > 2 and Path(sys.argv[2]).is_dir():
+        copy_samples(sys.argv[2], out / "samples")
     # tshark runs as nobody in the tests.
-    for f in out.iterdir():
-        f.chmod(0o644)
+    os.chmod(out.parent, 0o755)
+    for f in out.rglob("*"):
+        f.chmod(0o755 if f.is_dir() else 0o644)
+    out.chmod(0o755)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,13 @@ import sys
 from tsharklib import (PI_CHAT, PI_ERROR, PI_MALFORMED, PI_NOTE, PI_PROTOCOL, PI_SEQUENCE,
                        PI_UNDECODED, PI_WARN, TShark, all_of, check, check_eq)
 
-SOURCE = os.environ.get("QUARTET_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../../.."))
+CAPS = None  # set by main(): the directory make_captures.py filled
 
 
 def sample(rel):
-    """A capture from the captures engineer's captures/ folder."""
-    return os.path.join(SOURCE, "captures", rel)
+    """A capture from the captures engineer's captures/ folder (copied into CAPS by
+    make_captures.py, where tshark running as nobody can read it)."""
+    return os.path.join(CAPS, "samples", rel)
 
 
 def by_frame(rows):
@@ -585,8 +586,9 @@ CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case
 
 
 def main():
-    home, caps, case = sys.argv[1:4]
-    CASES[case](TShark(home), caps)
+    global CAPS
+    home, CAPS, case = sys.argv[1:4]
+    CASES[case](TShark(home), CAPS)
     print("ok", case)
 
 
