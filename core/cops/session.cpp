@@ -24,6 +24,19 @@ std::string seconds(TimeNs ns) {
 
 std::string ct(uint16_t client_type) { return "client-type " + client_type_short(client_type); }
 
+Direction other(Direction d) { return d == Direction::ToServer ? Direction::ToClient : Direction::ToServer; }
+
+// Handles are opaque, but a Handle whose Length counted its padding (RFC 2748
+// 2.2 says it must not; some PCMM stacks do) carries up to 3 extra zero bytes
+// up to a 32-bit boundary. Dropping those zeros lets "00001234abcd" from one
+// side and "00001234abcd0000" from the other name the same request state.
+std::string handle_key(std::string_view h) {
+  size_t n = h.size();
+  if ((n + 4) % 4 == 0)
+    for (int i = 0; i < 3 && n > 1 && h[n - 1] == 0; ++i) --n;
+  return std::string(h.substr(0, n));
+}
+
 }  // namespace
 
 Decoded CopsSession::decode(Direction dir, Bytes pdu) const {
@@ -42,6 +55,15 @@ void CopsSession::answer(std::optional<Pending>& pending, TimeNs ts, Transition&
   pending.reset();
 }
 
+bool CopsSession::sender_is_pep(Direction dir, uint8_t op) {
+  if (!pep_dir_) {
+    if (sent_by_pep(op)) pep_dir_ = dir;
+    else if (sent_by_pdp(op)) pep_dir_ = other(dir);
+  }
+  // Before any telling message (KA, CC first), assume the usual: PEP = TCP client.
+  return dir == pep_dir_.value_or(Direction::ToServer);
+}
+
 bool CopsSession::accepted(uint16_t client_type) const {
   auto it = clients_.find(client_type);
   return it != clients_.end() && it->second.accepted;
@@ -54,7 +76,14 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
   const Message& m = r.message;
   const char* op = opcode_abbrev(m.opcode);
   if (!m.has_header || !op) return rec;
-  bool from_pep = dir == Direction::ToServer;
+  bool from_pep = sender_is_pep(dir, m.opcode);
+  // The decoder guessed KA/CC roles from the TCP direction; correct them.
+  if (m.opcode == kKA) {
+    rec.decoded.is_request = from_pep;
+    rec.decoded.is_response = !from_pep;
+  } else if (m.opcode == kCC) {
+    rec.decoded.is_response = !from_pep;
+  }
 
   if (phase_ == "tls")
     sequence(t, std::string(op) + " in clear text after the TLS hand-off (RFC 4261 4.1)");
@@ -162,7 +191,7 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
   if (!accepted(m.client_type))
     sequence(t, std::string(op) + " before Client-Accept for " + ct(m.client_type));
   if (!m.handle) return;  // the validator reported the missing handle
-  HandleKey key{m.client_type, std::string(*m.handle)};
+  HandleKey key{m.client_type, handle_key(*m.handle)};
   auto it = handles_.find(key);
   std::string h = "handle " + handle_hex(*m.handle);
 
@@ -174,7 +203,7 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
         handle_cap_reported_ = true;
         return;
       }
-      it = handles_.emplace(std::move(key), HandleState{}).first;
+      it = handles_.emplace(std::move(key), HandleState{std::string(*m.handle), {}, {}}).first;
     }
     // A REQ for a known handle updates its state (RFC 2748 3.1) and is answered anew.
     it->second.request = Pending{index, ts};
@@ -185,6 +214,10 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
     return;
   }
   HandleState& s = it->second;
+  if (s.bytes != *m.handle)
+    t.problems.push_back({ProblemKind::Deviation, 0, 0,
+                          h + " is " + handle_hex(s.bytes) +
+                              " of the REQ with padding counted in one of the Handle lengths"});
   switch (m.opcode) {
     case kDEC:
       if (s.request) {
@@ -215,7 +248,7 @@ std::vector<Problem> CopsSession::on_close() {
     if (s.request)
       out.push_back({ProblemKind::Sequence, 0, 0,
                      "REQ #" + std::to_string(s.request->index) + " for handle " +
-                         handle_hex(key.second) + " (" + ct(key.first) +
+                         handle_hex(s.bytes) + " (" + ct(key.first) +
                          ") never answered by a DEC"});
   for (const auto& [type, c] : clients_)
     if (c.open)

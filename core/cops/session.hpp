@@ -35,10 +35,13 @@ class CopsSession final : public Session {
     bool tls_offer = false;       // that OPN carried Integrity-TLS (RFC 4261)
   };
   struct HandleState {
+    std::string bytes;                // the handle as the REQ carried it
     std::optional<Pending> request;   // REQ awaiting its DEC
     std::optional<Pending> decision;  // DEC whose solicited RPT may follow
   };
-  using HandleKey = std::pair<uint16_t, std::string>;  // (client-type, handle bytes)
+  // (client-type, handle without trailing padding zeros): one stack may count
+  // the Handle's padding in its length and the peer not (see handle_key()).
+  using HandleKey = std::pair<uint16_t, std::string>;
 
   void set_phase(const char* phase, Transition& t);
   void answer(std::optional<Pending>& pending, TimeNs ts, Transition& t);
@@ -47,6 +50,7 @@ class CopsSession final : public Session {
   void on_close_msg(const Message& m, bool from_pep, TimeNs ts, Transition& t);
   void on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Transition& t);
   bool accepted(uint16_t client_type) const;
+  bool sender_is_pep(Direction dir, uint8_t opcode);
 
   std::map<uint16_t, Client> clients_;
   std::map<HandleKey, HandleState> handles_;
@@ -55,6 +59,10 @@ class CopsSession final : public Session {
   uint16_t ka_timer_ = 0;       // seconds, from the last CAT; 0 = none
   std::optional<TimeNs> last_pep_ts_;
   bool handle_cap_reported_ = false;
+  // Which direction the PEP sends on. Usually the TCP client, but in PacketCable
+  // Multimedia the PDP (policy server) connects to the CMTS (PEP); learned from
+  // the first message only one side may send (OPN, REQ, CAT, DEC...).
+  std::optional<Direction> pep_dir_;
   std::string phase_ = "connected";
 };
 

@@ -193,3 +193,42 @@ TEST(CopsSession, DecodeDoesNotAdvance) {
   EXPECT_EQ(d.summary, "OPN pep-id=\"pep1\" client-type=COPS-PR/DiffServ");
   EXPECT_EQ(f.session().state(), "connected");
 }
+
+// PacketCable Multimedia: the policy server (PDP) opens the TCP connection to
+// the CMTS (PEP), so the PEP's messages travel ToClient.
+TEST(CopsSession, PepAsTcpServerLearnedFromOpn) {
+  Feed f;
+  auto opn = f.pdp(Msg(kOPN, kClientTypePcmm).pep_id("CMTS-1").done(), 0);
+  EXPECT_EQ(seq(opn), 0) << seq_texts(opn);
+  auto cat_ = f.pep(Msg(kCAT, kClientTypePcmm).ka_timer(30).done(), 1 * kMs);
+  EXPECT_EQ(seq(cat_), 0) << seq_texts(cat_);
+  EXPECT_EQ(cat_.transition.response_to, 0u);
+  auto req = f.pdp(Msg(kREQ, kClientTypePcmm).handle(7).context(8).done(), 2 * kMs);
+  EXPECT_EQ(seq(req), 0) << seq_texts(req);
+  auto dec = f.pep(Msg(kDEC, kClientTypePcmm, 1).handle(7).context(8).decision(1).done(), 3 * kMs);
+  EXPECT_EQ(dec.transition.response_to, 2u);
+  auto ka = f.pdp(Msg(kKA, 0).done(), 4 * kMs);  // from the CMTS
+  EXPECT_TRUE(ka.decoded.is_request);
+  auto echo = f.pep(Msg(kKA, 0).done(), 5 * kMs);
+  EXPECT_TRUE(echo.decoded.is_response);
+  EXPECT_EQ(echo.transition.response_to, 4u);
+  EXPECT_TRUE(echo.transition.problems.empty());
+}
+
+// One side counts the Handle's padding in its length, the other does not.
+TEST(CopsSession, HandleWithCountedPaddingStillMatches) {
+  Feed f;
+  f.pep(Msg(kOPN, 1).pep_id("p").done(), 0);
+  f.pdp(Msg(kCAT, 1).ka_timer(0).done(), 1);
+  Buf h6 = {0x00, 0x00, 0x12, 0x34, 0xab, 0xcd};
+  f.pep(Msg(kREQ, 1).obj_len_counts_padding(1, 1, h6).context(1).done(), 2);  // 8 handle bytes
+  auto dec = f.pdp(Msg(kDEC, 1, 1).obj(1, 1, h6).context(1).decision(1).done(), 3);  // 6 bytes
+  EXPECT_EQ(dec.transition.response_to, 2u);
+  EXPECT_EQ(seq(dec), 0) << seq_texts(dec);
+  ASSERT_EQ(dec.transition.problems.size(), 1u);
+  EXPECT_EQ(dec.transition.problems[0].kind, ProblemKind::Deviation);
+  // Handles that differ in more than padding stay apart.
+  f.pep(Msg(kREQ, 1).handle(0x01000000).context(1).done(), 4);
+  auto other = f.pdp(Msg(kDEC, 1, 1).handle(0x01000001).context(1).decision(1).done(), 5);
+  EXPECT_EQ(seq(other), 1);
+}
