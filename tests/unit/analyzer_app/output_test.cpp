@@ -62,7 +62,7 @@ TEST(OutputJsonl, SessionMessageEventAndSummaryLines) {
     gap_event |= x == "{\"type\":\"event\",\"session\":1,\"ts\":1700000000.004000,\"kind\":\"gap\",\"from\":\"client\","
                       "\"text\":\"5 bytes missing\"}";
   EXPECT_TRUE(gap_event);
-  EXPECT_EQ(l.back().rfind("{\"type\":\"summary\",\"tcp_connections\":1,\"sessions\":1,\"other_connections\":0,", 0), 0u);
+  EXPECT_EQ(l.back().rfind("{\"type\":\"summary\",\"tcp_connections\":1,\"sessions\":1,\"written_early\":0,\"other_connections\":0,", 0), 0u);
 }
 
 TEST(OutputJsonl, ShowSecretsAndSummaryOnly) {
