@@ -126,8 +126,8 @@ void Analyzer::on_open(const FlowInfo& info) {
     h.side = s;
   }
   f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
-           info.handshake_seen ? "connection opened (handshake seen)"
-                               : "connection picked up mid-stream (no handshake seen)");
+           info.handshake_seen ? "connection opened (SYN seen)"
+                               : "connection picked up mid-stream (no SYN seen)");
   ++summary_.tcp_flows;
   flows_[info.id] = std::move(f);
 }
