@@ -55,6 +55,9 @@ class TextWriter final : public Writer {
                     static_cast<unsigned long long>(t.warnings));
       line_ += buf;
     }
+    if (r.written_early)
+      line_ += "   " + std::to_string(r.written_early) +
+               " sessions were written before an earlier, still open one (memory bound)\n";
     if (!r.fanout.empty()) {
       line_ += "   publish/subscribe fan-out:\n";
       const Endpoint* last = nullptr;
