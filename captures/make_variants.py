@@ -316,7 +316,7 @@ def v_midsession():
                  if payload(p) and p[TCP].sport == 3289 and payload(p)[1] == 2) + 1
     write_pcap(os.path.join(OUT, "cops-midsession.pcap"), records(pkts[start:]))
     variant("cops-midsession.pcap", src, "the capture starts after the first DEC of the second connection (no handshake, no OPN/CAT)",
-            "one COPS session picked up mid-stream (by port 3289 is not a default port: by the COPS heuristic) marked as "
+            "one COPS session picked up mid-stream (3289 is not a default port: found by the COPS heuristic), marked as "
             "started mid-session; messages from the first RPT on are decoded; the first RPT answers a DEC that was not captured",
             "COPS messages decode from the first packet (with Decode As or heuristics for port 3289)")
     src = "rrp/rrp-session.pcapng"
