@@ -120,8 +120,11 @@ void validate_objects(const Message& m, Decoded& out) {
       if (!w.take(kError)) {
         int decisions = 0;
         while (w.next_is(kContext) || w.next_is(kDecision)) {
-          if (!w.take(kContext)) w.missing("Context");
-          if (w.take(kDecision, 1)) decision_data(w, kDecision);
+          bool context = w.take(kContext);
+          bool flags = w.take(kDecision, 1);
+          if (!context && !flags) break;  // a stray data object: finish() reports it
+          if (!context) w.missing("Context");
+          if (flags) decision_data(w, kDecision);
           else w.missing("Decision: Flags");
           ++decisions;
         }

@@ -68,3 +68,10 @@ TEST(CopsValidate, KaMustUseClientTypeZero) {
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->offset, 2u);
 }
+
+// Found by fuzzing: a Decision data object without its Flags once stalled the walk.
+TEST(CopsValidate, StrayDecisionDataTerminates) {
+  std::string t = texts(Msg(kDEC, 2).handle(1).obj(6, 5, u32(0)).done());
+  EXPECT_NE(t.find("DEC without a mandatory Context + Decision (or Error) object"), std::string::npos) << t;
+  EXPECT_NE(t.find("Decision: Named Data out of order or repeated in DEC"), std::string::npos) << t;
+}
