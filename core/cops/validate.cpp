@@ -197,6 +197,15 @@ void validate_objects(const Message& m, Decoded& out) {
     default:
       break;  // unknown op-code: reported by the decoder
   }
+  // RFC 4261 3: client-type 0 negotiates connection security (OPN/CAT/CC) and
+  // carries KA; no request state lives under it.
+  bool stateful = m.opcode == kREQ || m.opcode == kDEC || m.opcode == kRPT ||
+                  m.opcode == kDRQ || m.opcode == kSSQ || m.opcode == kSSC;
+  if (stateful && m.client_type == kClientTypeNone)
+    out.problem(ProblemKind::Violation, 2, 2,
+                std::string(opcode_abbrev(m.opcode)) +
+                    " with client-type 0, which only KA and the RFC 4261 security "
+                    "negotiation (OPN/CAT/CC) use");
 }
 
 }  // namespace quartet::cops
