@@ -126,8 +126,8 @@ void Analyzer::on_open(const FlowInfo& info) {
     h.side = s;
   }
   f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
-           info.handshake_seen ? "connection opened (handshake seen)"
-                               : "connection picked up mid-stream (no handshake seen)");
+           info.handshake_seen ? "connection opened (SYN seen)"
+                               : "connection picked up mid-stream (no SYN seen)");
   ++summary_.tcp_flows;
   flows_[info.id] = std::move(f);
 }
@@ -301,6 +301,7 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
   }
   for (auto& s : f.stream) s.reset();
   f.session.reset();
+  waiting_entries_ += o.entries.size() + 1;
 }
 
 void Analyzer::on_capture_warning(std::string_view text) {
@@ -309,18 +310,38 @@ void Analyzer::on_capture_warning(std::string_view text) {
   else ++summary_.capture_warnings_dropped;
 }
 
+void Analyzer::write(const Flow& f) {
+  const bool ours = f.stage != Flow::Stage::Ignored && f.out.protocol;
+  if (ours && (!opt_.only || opt_.only == f.out.protocol)) {
+    account(f);
+    out_.session(f.out);
+  } else {
+    ++summary_.other_flows;
+  }
+}
+
 void Analyzer::flush() {
   while (!flows_.empty() && flows_.begin()->second->closed) {
     const Flow& f = *flows_.begin()->second;
-    const bool ours = f.stage != Flow::Stage::Ignored && f.out.protocol;
-    if (ours && (!opt_.only || opt_.only == f.out.protocol)) {
-      account(f);
-      out_.session(f.out);
-    } else {
-      ++summary_.other_flows;
-    }
+    if (f.stage != Flow::Stage::Ignored) waiting_entries_ -= std::min(waiting_entries_, f.out.entries.size() + 1);
+    write(f);
     flows_.erase(flows_.begin());
   }
+  // Finished sessions wait behind an earlier one still open (a long-lived COPS
+  // connection, typically). Beyond a bound they are written anyway, out of
+  // first-packet order, so memory does not grow with the file.
+  if (waiting_entries_ <= max_waiting_entries_) return;
+  for (auto it = flows_.begin(); it != flows_.end();) {
+    if (!it->second->closed) {
+      ++it;
+      continue;
+    }
+    const uint64_t before = summary_.sessions;
+    write(*it->second);
+    summary_.written_early += summary_.sessions - before;
+    it = flows_.erase(it);
+  }
+  waiting_entries_ = 0;
 }
 
 void Analyzer::account(const Flow& f) {

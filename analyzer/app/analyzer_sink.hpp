@@ -23,6 +23,9 @@ class Analyzer final : public StreamSink {
   // Warnings kept per session (the rest are counted).
   static constexpr size_t kMaxSessionWarnings = 1000;
   static constexpr size_t kMaxCaptureWarnings = 1000;
+  // Timeline entries of finished sessions held back for first-packet order;
+  // beyond this they are written early (RunSummary::written_early).
+  static constexpr size_t kMaxWaitingEntries = 500000;
 
   // `opt.ts_decimals` is raised to 9 (when opt.ts_auto) once a nanosecond timestamp is seen.
   Analyzer(AppOptions& opt, Writer& out);
@@ -40,6 +43,7 @@ class Analyzer final : public StreamSink {
   // After the network half is done: ends what is still open, writes the rest and the summary.
   void finish();
   const RunSummary& summary() const { return summary_; }
+  void set_max_waiting_entries(size_t n) { max_waiting_entries_ = n; }  // for tests
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
@@ -53,6 +57,7 @@ class Analyzer final : public StreamSink {
   void handoff(Flow& f, Side from, Bytes rest, TimeNs ts);
   void close(Flow& f, CloseReason why, Side by, TimeNs ts);
   void flush();
+  void write(const Flow& f);
   void account(const Flow& f);
 
   void saw(TimeNs ts) {
@@ -63,6 +68,8 @@ class Analyzer final : public StreamSink {
   Writer& out_;
   std::map<uint64_t, std::unique_ptr<Flow>> flows_;  // by id = order of first packet
   RunSummary summary_;
+  size_t waiting_entries_ = 0;
+  size_t max_waiting_entries_ = kMaxWaitingEntries;
   bool had_warnings_ = false;
 };
 

@@ -55,6 +55,8 @@ several files are merged by timestamp as one capture) and prints, for each COPS,
 RRP, IAP and SP session, a timeline of what happened.
 
 Options:
+  -r, --read FILE         a capture file (as in tcpdump/tshark; files may also be
+                          given without -r)
   -f, --filter BPF        only packets matching this capture filter (libpcap syntax)
   -d, --decode-as P=PORT  decode TCP port PORT as protocol P (copsx, rrp, iapx, sp);
                           P/tls=PORT when the connection is TLS from the start;
@@ -138,6 +140,8 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (flag()) a.app.show_secrets = true;
     } else if (name == "--no-progress") {
       if (flag()) a.progress = false;
+    } else if (name == "-r" || name == "--read") {  // as in tcpdump, tshark and zeek
+      if (value(v)) a.files.emplace_back(v);
     } else if (name == "-f" || name == "--filter") {
       if (value(v)) a.bpf = std::string(v);
     } else if (name == "-o" || name == "--output") {

@@ -29,7 +29,7 @@ class JsonlWriter final : public Writer {
   void finish(const RunSummary& r) override {
     buf_.clear();
     buf_ += "{\"type\":\"summary\",\"tcp_connections\":" + std::to_string(r.tcp_flows) +
-            ",\"sessions\":" + std::to_string(r.sessions) +
+            ",\"sessions\":" + std::to_string(r.sessions) + ",\"written_early\":" + std::to_string(r.written_early) +
             ",\"other_connections\":" + std::to_string(r.other_flows) + ",\"protocols\":{";
     bool first = true;
     for (const auto& t : r.protocols) {

@@ -55,6 +55,9 @@ class TextWriter final : public Writer {
                     static_cast<unsigned long long>(t.warnings));
       line_ += buf;
     }
+    if (r.written_early)
+      line_ += "   " + std::to_string(r.written_early) +
+               " sessions were written before an earlier, still open one (memory bound)\n";
     if (!r.fanout.empty()) {
       line_ += "   publish/subscribe fan-out:\n";
       const Endpoint* last = nullptr;
@@ -91,10 +94,26 @@ class TextWriter final : public Writer {
     line_ += "  " + state_text(s);
     line_ += "  messages " + std::to_string(s.messages[0]) + "→ " + std::to_string(s.messages[1]) + "←";
     line_ += "  bytes " + std::to_string(s.bytes[0]) + "→ " + std::to_string(s.bytes[1]) + "←";
+    if (s.tls.seen) tls_summary(s.tls);
     if (s.missing_bytes) line_ += "  missing " + std::to_string(s.missing_bytes);
     const uint64_t warnings = s.warnings.size() + s.warnings_dropped;
     if (warnings) line_ += "  warnings " + std::to_string(warnings);
     line_ += '\n';
+  }
+
+  // What the handshake showed, so that --summary lines carry it too.
+  void tls_summary(const TlsInfo& t) {
+    line_ += "  [";
+    line_ += t.version.empty() ? "TLS" : t.version;
+    if (!t.cipher.empty()) {
+      line_ += ' ';
+      line_ += t.cipher;
+    }
+    if (!t.sni.empty()) {
+      line_ += " sni=";
+      line_ += t.sni;
+    }
+    line_ += ']';
   }
 
   void prefix(const SessionOut& s, TimeNs ts, std::optional<Side> from) {

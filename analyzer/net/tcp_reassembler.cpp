@@ -224,6 +224,8 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
         fin_at <= static_cast<int64_t>(d.next + cfg_.max_seq_jump)) {
       d.fin_seen = true;
       d.fin_at = static_cast<uint64_t>(fin_at);
+      d.fin_has_need = has_need;
+      d.fin_need = need;
     }
   }
   if (rst) {
@@ -367,7 +369,7 @@ bool TcpReassembler::drain(Flow* f, Side side, Force force) {
         continue;
       }
       const TcpChunk& c = it->second;
-      if (force == Force::None && c.has_need && peer.started && c.need > peer.delivered_end()) break;
+      if (c.has_need && peer.started && c.need > peer.delivered_end()) break;
       deliver_front(f, side);
       any = true;
       continue;
@@ -380,13 +382,8 @@ bool TcpReassembler::drain(Flow* f, Side side, Force force) {
       continue;
     }
     if (d.fin_seen && !d.fin_done && d.next == d.fin_at) {
-      d.fin_done = true;
-      f->conn.fin[idx(side)] = true;
-      if (!f->first_fin_known) {
-        f->first_fin_known = true;
-        f->first_fin = side;
-      }
-      sink_.on_fin(f->info.id, side, clock_);
+      if (d.fin_has_need && peer.started && d.fin_need > peer.delivered_end()) break;
+      deliver_fin(f, side);
       any = true;
     }
     break;
@@ -394,21 +391,52 @@ bool TcpReassembler::drain(Flow* f, Side side, Force force) {
   return any;
 }
 
+void TcpReassembler::deliver_fin(Flow* f, Side side) {
+  TcpStream& d = f->dir[idx(side)];
+  d.fin_done = true;
+  f->conn.fin[idx(side)] = true;
+  if (!f->first_fin_known) {
+    f->first_fin_known = true;
+    f->first_fin = side;
+  }
+  sink_.on_fin(f->info.id, side, clock_);
+}
+
+// True when the next thing `d` delivers (a segment or its FIN) waits for the peer.
+static bool waits_for_peer(const TcpStream& d) {
+  if (!d.chunks.empty()) return d.chunks.begin()->first == d.next;
+  return d.fin_seen && !d.fin_done && d.next == d.fin_at;
+}
+
+static TimeNs wait_ts(const TcpStream& d) {
+  return d.chunks.empty() ? INT64_MAX : d.chunks.begin()->second.ts;
+}
+
+void TcpReassembler::release_one(Flow* f, Side side) {
+  TcpStream& d = f->dir[idx(side)];
+  if (!d.chunks.empty()) deliver_front(f, side);
+  else deliver_fin(f, side);
+}
+
 void TcpReassembler::advance(Flow* f, Force force) {
   for (;;) {
     const bool a = drain(f, Side::Client, force);
     const bool b = drain(f, Side::Server, force);
     if (a || b) continue;
-    if (force != Force::None) return;
-    // Both directions wait for each other (ACKs that acknowledge data the other
-    // side holds back): only crafted or broken traffic does this. Deliver the
-    // older segment first.
+    // Segments wait for acknowledged bytes of the other side. Normally that
+    // side delivers them (or declares them lost) later. Two sides waiting for
+    // each other happens only with crafted or broken traffic, and when forced
+    // the awaited bytes may never come: then the older segment goes first.
     TcpStream& c = f->dir[0];
     TcpStream& s = f->dir[1];
-    const bool c_waits = !c.chunks.empty() && c.chunks.begin()->first == c.next;
-    const bool s_waits = !s.chunks.empty() && s.chunks.begin()->first == s.next;
-    if (!c_waits || !s_waits) return;
-    deliver_front(f, c.chunks.begin()->second.ts <= s.chunks.begin()->second.ts ? Side::Client : Side::Server);
+    const bool c_waits = waits_for_peer(c);
+    const bool s_waits = waits_for_peer(s);
+    if (c_waits && s_waits)
+      release_one(f, wait_ts(c) <= wait_ts(s) ? Side::Client : Side::Server);
+    else if (force != Force::None && (c_waits || s_waits))
+      release_one(f, c_waits ? Side::Client : Side::Server);
+    else
+      return;
   }
 }
 
@@ -450,6 +478,11 @@ void TcpReassembler::update_stalled(Flow* f) {
 
 void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
   advance(f, Force::All);
+  if (why != CloseReason::Reset && f->dir[0].fin_done && f->dir[1].fin_done) {
+    // Both FINs were only waiting behind lost bytes: the connection did end normally.
+    why = CloseReason::Fin;
+    by = f->first_fin;
+  }
   for (int i = 0; i < 2; ++i) {
     f->conn.rst[i] = f->conn.rst[i] || f->dir[i].rst;
   }

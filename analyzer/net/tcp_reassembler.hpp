@@ -77,6 +77,8 @@ class TcpReassembler {
   void advance(Flow* f, Force force);
   bool drain(Flow* f, Side side, Force force);
   void deliver_front(Flow* f, Side side);
+  void deliver_fin(Flow* f, Side side);
+  void release_one(Flow* f, Side side);
   void emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts);
   bool may_gap(TcpStream& d, Force force);
   void flush_for_memory(Flow* f, bool total_limit);

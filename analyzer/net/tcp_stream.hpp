@@ -35,6 +35,8 @@ struct TcpStream {
   bool fin_seen = false;
   uint64_t fin_at = 0;      // offset of the FIN
   bool fin_done = false;    // on_fin delivered
+  bool fin_has_need = false;  // the FIN's ACK acknowledged peer bytes not yet delivered
+  uint64_t fin_need = 0;
   bool rst = false;
   bool after_fin_warned = false;
   uint64_t acked = 0;       // highest offset the peer acknowledged

@@ -83,5 +83,7 @@ inline constexpr ValueName kResponseCodes[] = {
 const char* response_meaning(uint64_t code);
 // 220, 420, 520 and 521 end the connection (RFC 2832 5.1): the session goes to DIS.
 bool closes_connection(uint64_t code);
+// 210-213 (domain/name server available or not) answer CHECK and nothing else.
+inline bool answers_check_only(uint64_t code) { return code >= 210 && code <= 213; }
 
 }  // namespace quartet::rrp

@@ -20,7 +20,7 @@ void check_text(std::string_view text, Decoded& d) {
     if (is_line_byte(text[i])) continue;
     d.problem(ProblemKind::Violation, i, 1,
               "byte " + hex_byte(static_cast<unsigned char>(text[i])) + " at offset " + std::to_string(i) +
-                  " is not 7-bit ASCII text (RFC 2832 1)");
+                  " is not 7-bit ASCII text (RFC 2832 1; RFC 3632: names travel in ACE form, servers answer 510)");
     return;
   }
 }

@@ -18,8 +18,8 @@ FrameResult frame(Bytes prefix) {
     if (c == '\n') {
       if (trim(text.substr(line_start, i - line_start)) == ".") return FrameResult::complete(i + 1);
       line_start = i + 1;
-    } else if (!is_line_byte(c)) {
-      return FrameResult::invalid("not RRP text: binary or non-7-bit byte");
+    } else if (!is_stream_byte(c)) {
+      return FrameResult::invalid("not RRP text: control byte (binary data or TLS)");
     }
   }
   if (text.size() >= kMaxBlockBytes) return FrameResult::invalid("no \".\" terminator line within 64 KiB");

@@ -1,7 +1,8 @@
 // RRP framing: a PDU is every line up to and including the line holding only
 // "." (CRLF, or a bare LF). RRP has no length field, so the framer also guards
-// the reassembler: no terminator within kMaxBlockBytes, or bytes that cannot be
-// RRP text (binary, TLS records, non-7-bit), answer Invalid so the caller resyncs.
+// the reassembler: no terminator within kMaxBlockBytes, or control bytes that
+// cannot be RRP text (binary, TLS records), answer Invalid so the caller resyncs.
+// Bytes >= 0x80 are framed (and reported by the decoder): see is_stream_byte().
 #pragma once
 
 #include <cstddef>

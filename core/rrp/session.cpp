@@ -67,6 +67,15 @@ void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transit
 void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   if (state_ == State::DIS) return;
   if (pending_.empty()) return unsolicited_response(m, t);
+  // After a capture gap the CHECK this answers may be missing: leave the request
+  // that is waiting for the next answer instead of pairing it wrongly.
+  if (answers_check_only(m.code) && pending_.front().command != Command::Check) {
+    started_ = true;
+    return sequence(t, "response " + std::to_string(m.code) + " answers a CHECK, but request #" +
+                           std::to_string(pending_.front().index) + " (" +
+                           std::string(command_name(pending_.front().command)) +
+                           ") is the one awaiting an answer: the CHECK was not seen");
+  }
   started_ = true;
   Pending req = std::move(pending_.front());
   pending_.pop_front();

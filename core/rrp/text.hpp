@@ -13,6 +13,12 @@ inline bool is_text_byte(char c) {
   return (u >= 0x20 && u < 0x7f) || c == '\t';
 }
 inline bool is_line_byte(char c) { return is_text_byte(c) || c == '\r' || c == '\n'; }
+// What may appear in a stream we still frame as RRP: 7-bit text plus bytes with
+// the high bit set. A client that sends a raw UTF-8 domain name is exactly what
+// RFC 3632's 510 "Invalid encoding" answers, so such a block must still be framed
+// (the decoder reports the byte); control bytes, which every binary protocol and
+// every TLS record starts with, are not RRP.
+inline bool is_stream_byte(char c) { return is_line_byte(c) || static_cast<unsigned char>(c) >= 0x80; }
 
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 

@@ -343,6 +343,31 @@ def case_captures_cops():
     eq([x["name"] for x in messages(objs, s[1]["id"])], ["OPN", "CAT"], "only OPN and CAT in clear")
 
 
+def case_captures_iap_rrp():
+    """Real IAP and RRP peers from captures/iap and captures/rrp."""
+    code, objs, err = jsonl(os.path.join(CAPTURES, "iap", "iap-reverse.pcap"))
+    eq(code, 0, "exit")
+    s = by_type(objs, "session")[0]
+    eq(s["tls"]["handoff"], True, "TLS after 101")
+    eq(s["tls"]["sni"], "manager.example", "sni")
+    hello = [o for o in by_type(objs, "event") if o["kind"] == "tls" and "ClientHello" in o["text"]]
+    eq([h["from"] for h in hello], ["server"], "the TCP responder is the TLS client (draft 3.2)")
+
+    code, objs, err = jsonl(os.path.join(CAPTURES, "rrp", "rrp-session.pcapng"))
+    s = by_type(objs, "session")[0]
+    eq(s["messages"], {"client": 32, "server": 33}, "counts")
+    eq(len(s["warnings"]), 5, "the five deliberate mistakes")
+    logins = [m for m in by_type(objs, "message") if m["name"] == "session"]
+    expect(logins and all(m["fields"]["option.password"] == "********" for m in logins), "passwords masked")
+    answered = [m for m in by_type(objs, "message") if m["from"] == "server" and m["response_to"] is not None]
+    eq(len(answered), 32, "every request answered")
+
+    code, objs, err = jsonl(os.path.join(CAPTURES, "rrp", "rrp-tls.pcapng"))
+    s = by_type(objs, "session")[0]
+    eq((s["protocol"], s["detected_by"], s["tls"]["handoff"], s["tls"]["sni"]), ("RRP", "port", False, "rrp.example"),
+       "RRP over TLS on 648")
+
+
 def main():
     global P
     work = os.path.join(WORKDIR, CASE)

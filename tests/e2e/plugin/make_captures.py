@@ -217,7 +217,29 @@ def cops_malformed(path):
     p.close()
 
 
+def garbage(path):
+    """Random bytes (fixed seed) behind plausible starts, one connection each: on
+    COPS's port, on IAP's port, after an SP header (on a port only the heuristic
+    finds, with a 2^64-1 length), and after an RRP command line."""
+    import random
+    rnd = random.Random(7)
+    noise = lambda n: bytes(rnd.randrange(256) for _ in range(n))
+    cuts = lambda n: [rnd.randrange(1, 200) for _ in range(n)]
+    p = Pcap(path)
+    starts = [(3288, noise(1500)),
+              (4720, b"IAP/0.3 CONNECT " + noise(1500)),
+              (7777, sp_header(SP_REQ) + b"\xff" * 8 + noise(1500)),
+              (7778, b"add\r\n" + noise(1500))]
+    for i, (port, data) in enumerate(starts):
+        c = Conversation(p, ("10.0.1.1", 41000 + i), ("10.0.1.2", port)).handshake()
+        c.client(data, split=cuts(6))
+        c.server(noise(700), split=cuts(3))
+        c.close()
+    p.close()
+
+
 CAPTURES = {
+    "garbage.pcap": garbage,
     "cops_malformed.pcap": cops_malformed,
     "cops_tls.pcap": cops_tls,
     "iap_tls.pcap": iap_tls,

@@ -83,6 +83,30 @@ TEST(AnalyzerSink, SessionsAreWrittenInOrderOfFirstPacket) {
   EXPECT_EQ(cap.summary.tcp_flows, 2u);
 }
 
+TEST(AnalyzerSink, FinishedSessionsBehindALongLivedOneAreWrittenEarlyBeyondTheBound) {
+  AppOptions opt = with_decode_as(fake::kTxt, 7001);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.set_max_waiting_entries(20);
+  a.on_open(flow(1, 7001, kT0));  // stays open: a long-lived connection
+  for (uint64_t id = 2; id <= 6; ++id) {
+    a.on_open(flow(id, 7001, kT0 + static_cast<TimeNs>(id), static_cast<uint16_t>(40000 + id)));
+    a.on_data(id, Side::Client, fake::bytes("HELLO\nAGAIN\n"), kT0 + 10);
+    a.on_close(id, CloseReason::Fin, Side::Client, kT0 + 11);
+  }
+  // Each finished session counts 7 (open, detection, 2 messages, unanswered
+  // warning, close, + 1): the third crosses the bound of 20.
+  ASSERT_EQ(cap.sessions.size(), 3u);
+  EXPECT_EQ(cap.sessions[0].flow.id, 2u);
+  EXPECT_EQ(cap.sessions[2].flow.id, 4u);
+  a.finish();
+  ASSERT_EQ(cap.sessions.size(), 6u);
+  EXPECT_EQ(cap.sessions[3].flow.id, 1u);  // the long-lived one, then the rest in order
+  EXPECT_EQ(cap.sessions[4].flow.id, 5u);
+  EXPECT_EQ(cap.sessions[5].flow.id, 6u);
+  EXPECT_EQ(cap.summary.written_early, 3u);
+}
+
 TEST(AnalyzerSink, UnknownTrafficIsNotASession) {
   AppOptions opt;
   Capture cap;

@@ -55,6 +55,12 @@ TEST(Cli, HelpAndVersionNeedNoFile) {
   EXPECT_NE(std::string(usage_text()).find("Exit status"), std::string::npos);
 }
 
+TEST(Cli, ReadOptionLikeTcpdump) {
+  CliArgs a = parse({"-r", "a.pcap", "--read=b.pcap", "c.pcap"});
+  ASSERT_EQ(a.error, "");
+  EXPECT_EQ(a.files, (std::vector<std::string>{"a.pcap", "b.pcap", "c.pcap"}));
+}
+
 TEST(Cli, ProtocolFilterAndDoubleDash) {
   CliArgs a = parse({"-p", "IAP", "--", "-weird-name.pcap"});
   ASSERT_EQ(a.error, "");

@@ -62,7 +62,7 @@ TEST(OutputJsonl, SessionMessageEventAndSummaryLines) {
     gap_event |= x == "{\"type\":\"event\",\"session\":1,\"ts\":1700000000.004000,\"kind\":\"gap\",\"from\":\"client\","
                       "\"text\":\"5 bytes missing\"}";
   EXPECT_TRUE(gap_event);
-  EXPECT_EQ(l.back().rfind("{\"type\":\"summary\",\"tcp_connections\":1,\"sessions\":1,\"other_connections\":0,", 0), 0u);
+  EXPECT_EQ(l.back().rfind("{\"type\":\"summary\",\"tcp_connections\":1,\"sessions\":1,\"written_early\":0,\"other_connections\":0,", 0), 0u);
 }
 
 TEST(OutputJsonl, ShowSecretsAndSummaryOnly) {
@@ -95,7 +95,7 @@ TEST(OutputText, HeaderTimelineAndSummaryShape) {
   EXPECT_EQ(l[0],
             "#1 TXT  192.0.2.1:40000 → 192.0.2.2:7100  start 2023-11-14 22:13:20.000000 UTC  duration 0.006000 s  "
             "closed by client, TXT idle  messages 1→ 1←  bytes 14→ 10←  missing 5  warnings 1");
-  EXPECT_EQ(l[1], "       +0.000000 ·  connection opened (handshake seen)");
+  EXPECT_EQ(l[1], "       +0.000000 ·  connection opened (SYN seen)");
   EXPECT_EQ(l[3], "       +0.001000 →  [0] LOGIN se\"cret");
   EXPECT_EQ(l[4], "       +0.003000 ←  [1] OK fine \xff  (answers [0] after 2.000 ms)");
   EXPECT_EQ(l[5], "       +0.004000 →  ! gap: 5 bytes missing");

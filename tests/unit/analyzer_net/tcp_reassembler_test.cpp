@@ -363,5 +363,20 @@ TEST(TcpReassembler, NewSynOnOpenFlowStartsNewFlow) {
             "close 2 EndOfCapture C");
 }
 
+TEST(TcpReassembler, CaptureLossKeepsCausalOrderAndFinCloseAtEnd) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "aaaaa", 3 * kMs);
+  k.c(10, 0, "ccccc", 4 * kMs);       // bytes 5..10 lost by the capture
+  k.s(0, 15, "RESP1", 5 * kMs);       // acknowledges all 15 client bytes
+  k.c(15, 5, "next", 6 * kMs);        // answers RESP1
+  k.s(5, 19, "RESP2", 7 * kMs, kAck | kFin);
+  k.c(19, 11, "", 8 * kMs, kAck | kFin);
+  EXPECT_EQ(k.sink.joined(), "C:aaaaa");  // the rest waits for the lost bytes (1 s)
+  k.r.finish();
+  EXPECT_EQ(k.sink.joined(), "C:aaaaa|C:gap 5|C:ccccc|S:RESP1|C:next|S:RESP2|S:fin|C:fin|close 1 Fin S");
+  EXPECT_EQ(k.sink.zeek[0], "SF");
+}
+
 }  // namespace
 }  // namespace quartet::analyzer::net

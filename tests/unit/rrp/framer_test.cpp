@@ -53,13 +53,24 @@ TEST(RrpFramer, DotsInsideLinesDoNotTerminate) {
   expect_complete(done, done.size());
 }
 
-TEST(RrpFramer, BinaryAndNon7BitAreInvalid) {
+TEST(RrpFramer, BinaryIsInvalid) {
   const char tls[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
   FrameResult r = frame(bytes(std::string_view(tls, sizeof tls - 1)));
   EXPECT_EQ(r.status, Status::Invalid);
   EXPECT_FALSE(r.reason.empty());
-  EXPECT_EQ(frame(bytes("add\r\nDomainName:exampl\xe9.com\r\n.\r\n")).status, Status::Invalid);
   EXPECT_EQ(frame(bytes(std::string_view("add\0\r\n.\r\n", 9))).status, Status::Invalid);
+  EXPECT_EQ(frame(bytes("check\r\nEntityName:Domain\x1b[0m\r\n.\r\n")).status, Status::Invalid);
+  // Application data of the TLS connection RRP normally runs in.
+  EXPECT_EQ(frame(bytes(std::string_view("\x17\x03\x03\x00\x20", 5))).status, Status::Invalid);
+}
+
+// A raw UTF-8 domain name is what 510 "Invalid encoding" (RFC 3632) answers: the
+// block is framed, the decoder reports the byte.
+TEST(RrpFramer, Non7BitBytesAreFramedAndReported) {
+  std::string_view s = "add\r\nEntityName:Domain\r\nDomainName:caf\xc3\xa9.com\r\n.\r\n";
+  expect_complete(s, s.size());
+  Decoded d = decode(bytes(s), Direction::ToServer);
+  EXPECT_TRUE(problem(d, ProblemKind::Violation, "byte 0xc3 at offset 38 is not 7-bit ASCII")) << dump(d);
 }
 
 TEST(RrpFramer, NoTerminatorWithin64KiBIsInvalid) {

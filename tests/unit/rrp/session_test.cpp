@@ -160,6 +160,22 @@ TEST(RrpSession, ResponseWithoutRequestAndLateGreeting) {
   EXPECT_TRUE(seq(g.transition, "greeting after the session started"));
 }
 
+TEST(RrpSession, CheckAnswerWithoutItsCheckIsNotPaired) {
+  // The CHECK request was lost in a capture gap; QUIT follows.
+  Feed run;
+  run.c(kSession, 0);
+  run.sv(kOk, 1);
+  run.c(kQuit, 5);
+  MessageRecord orphan = run.sv("210 Domain name available\r\n.\r\n", 6);
+  EXPECT_FALSE(orphan.transition.response_to);
+  EXPECT_TRUE(seq(orphan.transition, "response 210 answers a CHECK, but request #2 (quit) is the one awaiting"));
+  MessageRecord bye = run.sv(kQuitReply, 7);
+  ASSERT_TRUE(bye.transition.response_to);
+  EXPECT_EQ(*bye.transition.response_to, 2u);
+  EXPECT_TRUE(bye.transition.problems.empty());
+  EXPECT_EQ(run.s.state(), "DIS");
+}
+
 TEST(RrpSession, RefusalAtConnectIsNoViolation) {
   Feed run;
   MessageRecord r = run.sv("521 Too many sessions open. Server closing connection\r\n.\r\n", 0);

@@ -1,0 +1,448 @@
+#!/usr/bin/python3
+"""Derives messy variants from the clean captures into captures/messy/ (scapy builds the
+packets; the pcap/pcapng files are written here by hand so caplen, snaplen, link types and
+interfaces are exactly what each variant needs).
+
+Each variant is described in messy/EXPECT.json (machine-readable: what the analyzer and the
+plugin must report) and in captures/README.md. Deterministic: no randomness, so rerunning
+on the same clean captures gives the same bytes.
+"""
+import gzip
+import json
+import os
+import struct
+import sys
+
+from scapy.all import IP, TCP, Dot1Q, Ether, IPv6, IPv6ExtHdrFragment, Raw, rdpcap  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "messy")
+
+LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL2 = 1, 101, 276
+
+
+# ------------------------------------------------------------------ writers
+def pkt_bytes(p):
+    return bytes(p)
+
+
+def write_pcap(path, records, linktype=LINKTYPE_ETHERNET, snaplen=262144):
+    """records: (ts float, data bytes[, orig_len])"""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype))
+        for r in records:
+            ts, data = r[0], r[1]
+            orig = r[2] if len(r) > 2 else len(data)
+            sec = int(ts)
+            usec = int(round((ts - sec) * 1e6))
+            if usec >= 1000000:
+                sec, usec = sec + 1, usec - 1000000
+            f.write(struct.pack("<IIII", sec, usec, len(data), orig) + data)
+
+
+def pcapng_block(btype, body):
+    body += b"\x00" * (-len(body) % 4)
+    total = 12 + len(body)
+    return struct.pack("<II", btype, total) + body + struct.pack("<I", total)
+
+
+def pcapng_option(code, value):
+    return struct.pack("<HH", code, len(value)) + value + b"\x00" * (-len(value) % 4)
+
+
+def write_pcapng(path, interfaces, records):
+    """interfaces: [(linktype, name)]; records: (ts, iface index, data) in file order."""
+    out = [pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1) +
+                        pcapng_option(4, b"quartet make_variants.py") + pcapng_option(0, b""))]
+    for linktype, name in interfaces:
+        opts = pcapng_option(2, name.encode()) + pcapng_option(9, b"\x06") + pcapng_option(0, b"")
+        out.append(pcapng_block(1, struct.pack("<HHI", linktype, 0, 262144) + opts))
+    for ts, iface, data in records:
+        t = int(round(ts * 1e6))
+        out.append(pcapng_block(6, struct.pack("<IIIII", iface, t >> 32, t & 0xFFFFFFFF, len(data),
+                                               len(data)) + data))
+    with open(path, "wb") as f:
+        f.write(b"".join(out))
+
+
+# ------------------------------------------------------------------ helpers over scapy packets
+def load(rel):
+    return list(rdpcap(os.path.join(HERE, rel)))
+
+
+def ip_layer(p):
+    return p[IP] if IP in p else p[IPv6]
+
+
+def payload(p):
+    return bytes(p[TCP].payload) if TCP in p else b""
+
+
+def fix(p):
+    """Drop length/checksum fields so scapy recomputes them."""
+    if IP in p:
+        del p[IP].len
+        del p[IP].chksum
+    if IPv6 in p:
+        del p[IPv6].plen
+    if TCP in p:
+        del p[TCP].chksum
+    return p
+
+
+def with_payload(p, seq, data):
+    q = p.copy()
+    q[TCP].remove_payload()
+    q[TCP].seq = seq
+    if data:
+        q[TCP].add_payload(Raw(data))
+    return fix(q)
+
+
+def conn_key(p):
+    ip = ip_layer(p)
+    return (ip.src, p[TCP].sport, ip.dst, p[TCP].dport)
+
+
+def records(pkts):
+    return [(float(p.time), pkt_bytes(p)) for p in pkts]
+
+
+def split(pkts, size, pick=lambda p: True):
+    """Every data segment cut into `size`-byte segments (timestamps 1 us apart)."""
+    out = []
+    for p in pkts:
+        data = payload(p)
+        if len(data) <= size or not pick(p):
+            out.append(p)
+            continue
+        for i in range(0, len(data), size):
+            q = with_payload(p, (p[TCP].seq + i) & 0xFFFFFFFF, data[i:i + size])
+            q.time = p.time + i / size * 1e-6
+            out.append(q)
+    return out
+
+
+# ------------------------------------------------------------------ variants
+EXPECT = []
+
+
+def variant(name, source, how, analyzer, plugin, **facts):
+    EXPECT.append(dict(file="messy/" + name, derived_from=source, how=how,
+                       analyzer=analyzer, plugin=plugin, **facts))
+
+
+def v_split():
+    src = "cops/cops-rsvp.pcap"
+    pkts = split(load(src), 5)
+    write_pcap(os.path.join(OUT, "cops-split5.pcap"), records(pkts))
+    variant("cops-split5.pcap", src, "every TCP payload cut into 5-byte segments (a COPS header spans two segments)",
+            "the same sessions and messages as the clean capture (names, directions, handles, latencies "
+            "within a few microseconds); no problems beyond the clean capture's",
+            "every COPS message reassembled and decoded with the same fields as the clean capture",
+            same_messages_as=src)
+    src = "rrp/rrp-session.pcapng"
+    pkts = split(load(src), 3)
+    write_pcap(os.path.join(OUT, "rrp-split3.pcap"), records(pkts))
+    variant("rrp-split3.pcap", src, "every TCP payload cut into 3-byte segments (CRLF split across segments)",
+            "the same messages as the clean capture", "the same RRP messages as the clean capture",
+            same_messages_as=src)
+
+
+def v_reorder():
+    src = "sp/sp-reqrep.pcap"
+    out = []
+    for p in load(src):
+        data = payload(p)
+        if len(data) < 2:
+            out.append(p)
+            continue
+        half = len(data) // 2
+        a = with_payload(p, p[TCP].seq, data[:half])
+        b = with_payload(p, (p[TCP].seq + half) & 0xFFFFFFFF, data[half:])
+        b.time, a.time = p.time, p.time + 1e-6       # second half captured first
+        out += [b, a]
+    write_pcap(os.path.join(OUT, "sp-reordered.pcap"), records(out))
+    variant("sp-reordered.pcap", src, "every data segment cut in two halves, the second half captured before the first",
+            "the same messages as the clean capture; out-of-order segments may be counted but are not errors",
+            "the same SP messages (tshark marks the segments out-of-order)", same_messages_as=src)
+
+
+def v_duplicate():
+    src = "rrp/rrp-session.pcapng"
+    out = []
+    for p in load(src):
+        out.append(p)
+        if payload(p):
+            q = p.copy()
+            q.time = p.time + 50e-6
+            out.append(q)
+    write_pcap(os.path.join(OUT, "rrp-duplicated.pcap"), records(out))
+    variant("rrp-duplicated.pcap", src, "every data segment captured twice (a retransmission 50 us later, same bytes)",
+            "the same messages as the clean capture, each exactly once; retransmissions may be counted",
+            "the same RRP messages once each; tshark flags the copies as retransmissions",
+            same_messages_as=src)
+
+
+def v_overlap():
+    src = "iap/iap-refused.pcap"
+    out = []
+    conflicts = 0
+    for p in load(src):
+        data = payload(p)
+        if len(data) < 12:
+            out.append(p)
+            continue
+        cut = len(data) // 2
+        first = with_payload(p, p[TCP].seq, data[:cut + 4])
+        bad = b"XXXXYYYY" + data[cut + 4:]                   # overlap [cut-4, cut+4) conflicts
+        second = with_payload(p, (p[TCP].seq + cut - 4) & 0xFFFFFFFF, bad)
+        first.time, second.time = p.time, p.time + 1e-6
+        out += [first, second]
+        conflicts += 1
+    write_pcap(os.path.join(OUT, "iap-overlap-conflict.pcap"), records(out))
+    variant("iap-overlap-conflict.pcap", src,
+            "every data segment of 12+ bytes sent as two segments that overlap by 8 bytes; the second copy "
+            "carries different bytes (XXXXYYYY) in the overlap",
+            "an overlap-with-conflicting-bytes problem for each of the %d segments; the first copy is kept "
+            "(what the receiver had already accepted), so the messages equal the clean capture's" % conflicts,
+            "the same IAP messages as the clean capture (Wireshark keeps the first copy); tshark's TCP "
+            "analysis flags the overlaps", same_messages_as=src, overlapping_segments=conflicts)
+
+
+def v_gap():
+    src = "cops/cops-pr.pcapng"
+    pkts = load(src)
+    # drop the PEP's first RPT (the failure report): a whole message lost in the PEP->PDP direction
+    out, lost = [], None
+    for p in pkts:
+        data = payload(p)
+        if lost is None and len(data) >= 8 and data[1] == 3:
+            lost = len(data)
+            continue
+        out.append(p)
+    write_pcap(os.path.join(OUT, "cops-gap.pcap"), records(out))
+    variant("cops-gap.pcap", src, "the segment with the PEP's first RPT (%d bytes) removed: a hole in the PEP->PDP stream" % lost,
+            "a gap of %d bytes reported in the PEP->PDP direction; the messages before and after it are decoded "
+            "(the gap ends on a message boundary); the lost RPT is missing, so the DEC it answered has no report" % lost,
+            "tshark reports 'previous segment not captured'; every other COPS message decodes",
+            gap_bytes=lost, messages_missing=["RPT"])
+
+    src = "sp/sp-large.pcapng"
+    pkts = load(src)
+    out, lost = [], None
+    for p in pkts:
+        data = payload(p)
+        if lost is None and len(data) > 30000:
+            lost = len(data)
+            continue
+        out.append(p)
+    write_pcap(os.path.join(OUT, "sp-large-gap.pcap"), records(out))
+    variant("sp-large-gap.pcap", src, "one %d-byte segment in the middle of the 200 KiB message removed" % lost,
+            "a gap of %d bytes reported; the large message is reported incomplete (never as a complete "
+            "message with wrong bytes); no crash, no allocation of the advertised length" % lost,
+            "the SP message is not reassembled; tshark reports the missing segment", gap_bytes=lost)
+
+
+def fragment_v4(p, size):
+    ip = p[IP]
+    raw = bytes(ip.payload)
+    if len(raw) <= size:
+        return [p]
+    frags = []
+    for off in range(0, len(raw), size):
+        chunk = raw[off:off + size]
+        more = off + size < len(raw)
+        f = Ether(bytes(p[Ether])[:14]) / IP(src=ip.src, dst=ip.dst, id=ip.id or 0x4242, ttl=ip.ttl,
+                                             proto=6, flags="MF" if more else 0, frag=off // 8) / Raw(chunk)
+        f.time = p.time + off / size * 1e-6
+        frags.append(f)
+    return frags
+
+
+def fragment_v6(p, size, ident):
+    ip = p[IPv6]
+    raw = bytes(ip.payload)
+    if len(raw) <= size:
+        return [p]
+    frags = []
+    for off in range(0, len(raw), size):
+        chunk = raw[off:off + size]
+        more = 1 if off + size < len(raw) else 0
+        f = (Ether(bytes(p[Ether])[:14]) / IPv6(src=ip.src, dst=ip.dst, hlim=ip.hlim) /
+             IPv6ExtHdrFragment(nh=6, offset=off // 8, m=more, id=ident) / Raw(chunk))
+        f.time = p.time + off / size * 1e-6
+        frags.append(f)
+    return frags
+
+
+def v_fragments():
+    src = "cops/cops-rsvp.pcap"
+    out = []
+    for p in load(src):
+        out += fragment_v4(p, 32) if payload(p) else [p]
+    write_pcap(os.path.join(OUT, "cops-ipfrag-v4.pcap"), records(out))
+    variant("cops-ipfrag-v4.pcap", src, "every IPv4 packet carrying data cut into 32-byte IP fragments (MF/offset)",
+            "IP fragments reassembled; the same messages as the clean capture", "the same COPS messages (tshark reassembles IPv4)",
+            same_messages_as=src)
+    src = "sp/sp-reqrep-ipv6.pcapng"
+    out = []
+    for i, p in enumerate(load(src)):
+        out += fragment_v6(p, 24, 0x1000 + i) if payload(p) else [p]
+    write_pcap(os.path.join(OUT, "sp-ipfrag-v6.pcap"), records(out))
+    variant("sp-ipfrag-v6.pcap", src, "every IPv6 packet carrying data cut into 24-byte fragments (Fragment extension header)",
+            "IPv6 fragments reassembled; the same messages as the clean capture", "the same SP messages (tshark reassembles IPv6)",
+            same_messages_as=src)
+
+
+def v_snaplen():
+    src = "rrp/rrp-session.pcapng"
+    recs = []
+    for p in load(src):
+        b = pkt_bytes(p)
+        recs.append((float(p.time), b[:96], len(b)))
+    write_pcap(os.path.join(OUT, "rrp-snaplen96.pcap"), recs, snaplen=96)
+    variant("rrp-snaplen96.pcap", src, "captured with snaplen 96: at most 30 bytes of TCP payload per packet (caplen < len)",
+            "a warning that packets were truncated by the snapshot length; the missing bytes reported as gaps "
+            "(never decoded as data); only what is complete is decoded -- no crash",
+            "tshark shows the truncated packets; RRP messages longer than the captured bytes are not decoded as complete")
+
+
+def v_midsession():
+    src = "cops/cops-rsvp.pcap"
+    pkts = load(src)
+    # start right after the first DEC on the redirected connection (port 3289): no SYN, no OPN/CAT
+    start = next(i for i, p in enumerate(pkts)
+                 if payload(p) and p[TCP].sport == 3289 and payload(p)[1] == 2) + 1
+    write_pcap(os.path.join(OUT, "cops-midsession.pcap"), records(pkts[start:]))
+    variant("cops-midsession.pcap", src, "the capture starts after the first DEC of the second connection (no handshake, no OPN/CAT)",
+            "one COPS session picked up mid-stream (3289 is not a default port: found by the COPS heuristic), marked as "
+            "started mid-session; messages from the first RPT on are decoded; the first RPT answers a DEC that was not captured",
+            "COPS messages decode from the first packet (with Decode As or heuristics for port 3289)")
+    src = "rrp/rrp-session.pcapng"
+    pkts = load(src)
+    seen = 0
+    start = None
+    for i, p in enumerate(pkts):
+        if payload(p) and payload(p).startswith(b"200 Command completed"):
+            start = i + 1
+            break
+    write_pcap(os.path.join(OUT, "rrp-midsession.pcap"), records(pkts[start:]))
+    variant("rrp-midsession.pcap", src, "starts just after the successful SESSION response: no banner, no authentication",
+            "an RRP session picked up mid-stream (port 648), no banner, no SESSION; every later command/response decoded and paired",
+            "RRP messages decode from the first data packet")
+    src = "sp/sp-reqrep.pcap"
+    pkts = load(src)
+    # drop everything up to and including the 8-byte SP headers of both connections
+    last_hdr = max(i for i, p in enumerate(pkts) if payload(p).startswith(b"\x00SP\x00"))
+    write_pcap(os.path.join(OUT, "sp-midsession.pcap"), records(pkts[last_hdr + 1:]))
+    variant("sp-midsession.pcap", src, "starts after both SP connection headers: only length-prefixed messages",
+            "SP sessions on port 5558 picked up mid-stream without the 8-byte header (pattern unknown or guessed "
+            "from the request-id words); messages framed by their 64-bit lengths",
+            "SP messages framed on the default port; no connection header shown")
+
+
+def v_cut():
+    for src, name, frac in (("sp/sp-large.pcapng", "sp-large-cut.pcapng", 0.5),
+                            ("cops/cops-rsvp.pcap", "cops-rsvp-cut.pcap", 0.6)):
+        data = open(os.path.join(HERE, src), "rb").read()
+        cut = int(len(data) * frac)
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data[:cut])
+        variant(name, src, "the file cut at byte %d of %d, in the middle of a packet record" % (cut, len(data)),
+                "everything before the cut decoded, a warning that the file ends inside a record, and the "
+                "documented exit code for a truncated capture; no crash",
+                "tshark reads the packets before the cut and reports the file as cut short in the middle of a packet",
+                cut_at=cut)
+
+
+def to_sll2(p):
+    """Ethernet frame -> Linux cooked v2 (SLL2) header + the same IP packet."""
+    eth = bytes(p[Ether])
+    ethertype = eth[12:14]
+    sll2 = ethertype + b"\x00\x00" + struct.pack(">I", 1) + struct.pack(">H", 772) + b"\x04\x06" + b"\x00" * 8
+    return sll2 + eth[14:]
+
+
+def v_multi_interface():
+    a = load("rrp/rrp-authfail.pcap")             # interface 0: Ethernet (as captured on lo)
+    b = load("cops/cops-pr.pcapng")               # interface 1: Linux SLL2
+    c = load("sp/sp-reqrep-ipv6.pcapng")          # interface 2: raw IP
+    base = float(a[0].time)
+    recs = [(base + float(p.time) - float(a[0].time), 0, pkt_bytes(p)) for p in a]
+    recs += [(base + 0.05 + float(p.time) - float(b[0].time), 1, to_sll2(p)) for p in b]
+    recs += [(base + 0.10 + float(p.time) - float(c[0].time), 2, bytes(p[Ether])[14:]) for p in c]
+    recs.sort(key=lambda r: r[0])
+    write_pcapng(os.path.join(OUT, "multi-interface.pcapng"),
+                 [(LINKTYPE_ETHERNET, "lo"), (LINKTYPE_LINUX_SLL2, "any"), (LINKTYPE_RAW, "tun0")], recs)
+    variant("multi-interface.pcapng", "rrp/rrp-authfail.pcap + cops/cops-pr.pcapng + sp/sp-reqrep-ipv6.pcapng",
+            "one pcapng with three interfaces and interleaved packets: Ethernet (RRP), Linux SLL2 (COPS-PR), raw IP (SP over IPv6)",
+            "all three link types decoded; the sessions of the three source captures, each equal to its clean capture's",
+            "tshark decodes all three interfaces; the same messages as the three clean captures",
+            same_messages_as=["rrp/rrp-authfail.pcap", "cops/cops-pr.pcapng", "sp/sp-reqrep-ipv6.pcapng"])
+
+
+def v_vlan():
+    src = "iap/iap-refused.pcap"
+    out = []
+    for p in load(src):
+        eth = p[Ether]
+        q = Ether(src=eth.src, dst=eth.dst) / Dot1Q(vlan=100, prio=5) / eth.payload
+        q.time = p.time
+        out.append(q)
+    write_pcap(os.path.join(OUT, "iap-vlan.pcap"), records(out))
+    variant("iap-vlan.pcap", src, "every frame carries an 802.1Q tag (VLAN 100, priority 5)",
+            "the VLAN tag skipped; the same messages as the clean capture", "the same IAP messages under 802.1Q",
+            same_messages_as=src)
+
+
+def v_gzip():
+    src = "rrp/rrp-session.pcapng"
+    data = open(os.path.join(HERE, src), "rb").read()
+    with open(os.path.join(OUT, "rrp-session.pcapng.gz"), "wb") as f:
+        f.write(gzip.compress(data, mtime=0))
+    variant("rrp-session.pcapng.gz", src, "gzip-compressed copy",
+            "read transparently; the same output as the clean capture", "tshark reads gzip files; the same output",
+            same_messages_as=src)
+
+
+def v_coalesce():
+    src = "cops/cops-rsvp.pcap"
+    out = []
+    last_data = {}
+    for p in load(src):
+        data = payload(p)
+        k = conn_key(p)
+        rk = (k[2], k[3], k[0], k[1])
+        if data:
+            prev = last_data.get(k)
+            if prev is not None and (prev[TCP].seq + len(payload(prev))) & 0xFFFFFFFF == p[TCP].seq:
+                merged = with_payload(prev, prev[TCP].seq, payload(prev) + data)
+                merged.time = prev.time
+                out[out.index(prev)] = merged
+                last_data[k] = merged
+                continue
+            last_data[k] = p
+            last_data.pop(rk, None)
+        out.append(p)
+    write_pcap(os.path.join(OUT, "cops-coalesced.pcap"), records(out))
+    variant("cops-coalesced.pcap", src, "consecutive segments of one direction (no data from the other side in between) merged "
+            "into one segment: several COPS messages per segment",
+            "the same messages as the clean capture (several per segment); timings of the merged messages equal their segment's",
+            "every COPS message decoded, several per frame", same_messages_as=src)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for f in (v_split, v_reorder, v_duplicate, v_overlap, v_gap, v_fragments, v_snaplen,
+              v_midsession, v_cut, v_multi_interface, v_vlan, v_gzip, v_coalesce):
+        f()
+    with open(os.path.join(OUT, "EXPECT.json"), "w") as f:
+        json.dump(EXPECT, f, indent=2)
+        f.write("\n")
+    for e in EXPECT:
+        print("wrote", e["file"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
