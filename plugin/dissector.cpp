@@ -198,7 +198,11 @@ gboolean try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto
   // Over TCP the whole connection is ours from now on. Over TLS the TCP
   // conversation belongs to the TLS dissector, so the claim is remembered in our
   // own state and later records come back through this heuristic.
-  if (!over_tls) conversation_set_dissector(find_or_create_conversation(pinfo), c.handle);
+  // Only on the first pass: later passes must not undo a TLS hand-off made after
+  // this frame (TLS gives the frames before the hand-off back to TCP, whose
+  // heuristics then come here again).
+  if (!over_tls && !PINFO_FD_VISITED(pinfo))
+    conversation_set_dissector(find_or_create_conversation(pinfo), c.handle);
   conversation_state(c, pinfo).claimed = true;
   dissect(c, tvb, pinfo, tree);
   return TRUE;

@@ -57,6 +57,7 @@ struct Analyzer::Flow {
   std::vector<Held> held;                 // while detecting, in arrival order
   std::vector<std::byte> first_bytes[2];  // what detection looks at, per side
   uint64_t next_index = 0;
+  std::string handoff_text;  // the session machine's words for a TLS hand-off
 
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
     out.end = std::max(out.end, ts);
@@ -91,8 +92,11 @@ struct Analyzer::Flow {
     out.end = std::max(out.end, ts);
     out.entries.emplace_back(std::move(m));
     for (Event& e : rec.transition.events) {
-      // TLS hand-offs are shown by the tls_start event written below.
-      if (e.kind == quartet::EventKind::TlsHandoff) continue;
+      // A hand-off is shown as the tls_start event that handoff() writes.
+      if (e.kind == quartet::EventKind::TlsHandoff) {
+        handoff_text = std::move(e.text);
+        continue;
+      }
       event(ts, e.kind == quartet::EventKind::Phase ? EntryKind::Phase : EntryKind::Info, side, std::move(e.text));
     }
     if (rec.transition.tls_follows) {
@@ -206,8 +210,9 @@ void Analyzer::handoff(Flow& f, Side from, Bytes rest, TimeNs ts) {
   f.handoff_pending = false;
   f.stage = Flow::Stage::Tls;
   f.out.tls.seen = f.out.tls.handoff = true;
-  f.event(ts, EntryKind::TlsStart, from, "TLS follows (hand-off after message " +
-                                             std::to_string(f.next_index - 1) + ")");
+  const std::string after = "after message " + std::to_string(f.next_index - 1);
+  f.event(ts, EntryKind::TlsStart, from,
+          f.handoff_text.empty() ? "TLS follows (hand-off " + after + ")" : f.handoff_text + " (" + after + ")");
   // Bytes already received after the hand-off point, in both directions, are TLS.
   for (Side s : {Side::Client, Side::Server}) {
     if (!f.stream[side_index(s)]) continue;

@@ -29,6 +29,8 @@ IpResult parse_ipv4(Bytes p, size_t wire_len) {
   if (ihl < 20) return bad("IPv4 header length below 20");
   if (ihl > p.size()) return bad("IPv4 header cut short");
   size_t total = be16(p, 2);
+  // 0: a segmentation-offload super-packet captured on the sending host; the frame tells the size.
+  if (total == 0) total = wire_len;
   if (total < ihl) return bad("IPv4 total length below header length");
   IpResult r;
   r.status = IpStatus::Ok;

@@ -8,6 +8,45 @@ namespace {
 constexpr uint16_t kEtherIPv4 = 0x0800;
 constexpr uint16_t kEtherIPv6 = 0x86dd;
 
+constexpr uint16_t kEtherMpls = 0x8847;
+constexpr uint16_t kEtherMplsMulticast = 0x8848;
+constexpr uint16_t kEtherPppoeSession = 0x8864;
+
+// Raw IP: the version nibble says which.
+LinkResult raw_ip(Bytes f, size_t off) {
+  if (off >= f.size()) return {L3Kind::Truncated, 0, 0};
+  switch (be8(f, off) >> 4) {
+    case 4: return {L3Kind::IPv4, off, kEtherIPv4};
+    case 6: return {L3Kind::IPv6, off, kEtherIPv6};
+    default: return {L3Kind::Other, off, 0};
+  }
+}
+
+// MPLS label stack (4 bytes per label, S bit ends it); the payload's type is
+// not signalled, so IP is recognised by its version nibble (as Wireshark's heuristic).
+LinkResult after_mpls(Bytes f, size_t off, uint16_t type) {
+  for (int labels = 0; labels < 16; ++labels) {
+    if (off + 4 > f.size()) return {L3Kind::Truncated, 0, 0};
+    const bool bottom = (be8(f, off + 2) & 1) != 0;
+    off += 4;
+    if (bottom) {
+      LinkResult r = raw_ip(f, off);
+      if (r.kind == L3Kind::Other) r.ethertype = type;
+      return r;
+    }
+  }
+  return {L3Kind::Other, off, type};
+}
+
+// PPPoE session: version/type(1) code(1) session(2) length(2), then the PPP protocol (2).
+LinkResult after_pppoe(Bytes f, size_t off, uint16_t type) {
+  if (off + 8 > f.size()) return {L3Kind::Truncated, 0, 0};
+  const uint16_t ppp = be16(f, off + 6);
+  if (ppp == 0x0021) return {L3Kind::IPv4, off + 8, kEtherIPv4};
+  if (ppp == 0x0057) return {L3Kind::IPv6, off + 8, kEtherIPv6};
+  return {L3Kind::Other, off + 8, type};
+}
+
 bool is_vlan_tag(uint16_t type) {
   return type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200;
 }
@@ -24,17 +63,9 @@ LinkResult from_ethertype(Bytes f, size_t type_off) {
     }
     if (type == kEtherIPv4) return {L3Kind::IPv4, off + 2, type};
     if (type == kEtherIPv6) return {L3Kind::IPv6, off + 2, type};
+    if (type == kEtherMpls || type == kEtherMplsMulticast) return after_mpls(f, off + 2, type);
+    if (type == kEtherPppoeSession) return after_pppoe(f, off + 2, type);
     return {L3Kind::Other, off + 2, type};
-  }
-}
-
-// Raw IP: the version nibble says which.
-LinkResult raw_ip(Bytes f, size_t off) {
-  if (off >= f.size()) return {L3Kind::Truncated, 0, 0};
-  switch (be8(f, off) >> 4) {
-    case 4: return {L3Kind::IPv4, off, kEtherIPv4};
-    case 6: return {L3Kind::IPv6, off, kEtherIPv6};
-    default: return {L3Kind::Other, off, 0};
   }
 }
 

@@ -24,7 +24,7 @@ struct LinkResult {
 
 bool link_type_supported(int dlt);
 
-// Ethernet (802.1Q, QinQ 0x88a8/0x9100), Linux SLL and SLL2, raw IP
+// Ethernet (802.1Q, QinQ 0x88a8/0x9100, MPLS, PPPoE session), Linux SLL and SLL2, raw IP
 // (DLT_RAW, LINKTYPE_IPV4/IPV6), BSD loopback DLT_NULL (either byte order) and DLT_LOOP.
 LinkResult parse_link(int dlt, Bytes frame);
 

@@ -9,6 +9,7 @@ namespace quartet::analyzer::net {
 namespace {
 
 constexpr TimeNs kStallCheckInterval = kSecond / 4;
+constexpr uint32_t kMaxOverlapWarnings = 10;  // per direction
 
 Side other(Side s) { return s == Side::Client ? Side::Server : Side::Client; }
 size_t idx(Side s) { return s == Side::Client ? 0 : 1; }
@@ -209,8 +210,12 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   if (len > 0) {
     if (at > static_cast<int64_t>(d.next + cfg_.max_seq_jump)) {
       ++stats_.out_of_window;
-      sink_.on_flow_warning(f->info.id, side,
-                            "segment far beyond the stream (seq " + std::to_string(s.seq) + ") ignored", p.ts);
+      if (!d.out_of_window_warned)  // once per direction: a desynchronised flow would repeat it per segment
+        sink_.on_flow_warning(f->info.id, side,
+                              "segment far beyond the stream (seq " + std::to_string(s.seq) +
+                                  ") ignored; further ones are only counted",
+                              p.ts);
+      d.out_of_window_warned = true;
     } else {
       add_data(f, side, at, s.payload, s.missing, p.ts, has_need, need, true);
     }
@@ -305,10 +310,13 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
     added += r.added;
     if (r.differs) {
       ++stats_.overlaps_differing;
-      sink_.on_flow_warning(f->info.id, side,
-                            "overlap with different bytes at seq " + std::to_string(d.seq_at(r.differ_at)) +
-                                " (first kept)",
-                            ts);
+      // Each one can matter (evasion attempts), but a broken capture must not flood the timeline.
+      if (++d.overlap_warnings <= kMaxOverlapWarnings)
+        sink_.on_flow_warning(f->info.id, side,
+                              "overlap with different bytes at seq " + std::to_string(d.seq_at(r.differ_at)) +
+                                  " (first kept)" +
+                                  (d.overlap_warnings == kMaxOverlapWarnings ? "; further ones are only counted" : ""),
+                              ts);
     }
   }
   if (missing > 0) added += d.insert(start + data.size(), {}, missing, ts, has_need, need).added;

@@ -39,6 +39,8 @@ struct TcpStream {
   uint64_t fin_need = 0;
   bool rst = false;
   bool after_fin_warned = false;
+  bool out_of_window_warned = false;
+  uint32_t overlap_warnings = 0;
   uint64_t acked = 0;       // highest offset the peer acknowledged
   TimeNs blocked_since = -1;  // delivery stalled at `next` since (capture time)
   uint64_t delivered = 0, missing = 0, packets = 0;

@@ -9,18 +9,43 @@
 
 namespace quartet::rrp {
 
+namespace {
+
+// RRP is 7-bit text, but a client that sends a raw UTF-8 domain name is exactly
+// what RFC 3632's 510 "Invalid encoding" answers, so well-formed UTF-8 is framed
+// (the decoder reports it). Control bytes and bytes >= 0x80 that are not UTF-8
+// are what binary data, TLS records and noise are made of: not RRP.
+// stream_char() gives the length of the character at `i` (1..4), 0 when it is
+// none of these, kCut when the prefix ends inside a UTF-8 sequence.
+constexpr size_t kCut = static_cast<size_t>(-1);
+size_t stream_char(std::string_view text, size_t i) {
+  char c = text[i];
+  if (is_line_byte(c)) return 1;
+  size_t n = utf8_sequence_length(static_cast<unsigned char>(c));
+  if (n == 0) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if (i + k >= text.size()) return kCut;
+    if (!is_utf8_continuation(text[i + k])) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
 FrameResult frame(Bytes prefix) {
   std::string_view text = as_text(prefix);
   size_t limit = std::min(text.size(), kMaxBlockBytes);
   size_t line_start = 0;
-  for (size_t i = 0; i < limit; ++i) {
-    char c = text[i];
-    if (c == '\n') {
+  for (size_t i = 0; i < limit;) {
+    if (text[i] == '\n') {
       if (trim(text.substr(line_start, i - line_start)) == ".") return FrameResult::complete(i + 1);
-      line_start = i + 1;
-    } else if (!is_stream_byte(c)) {
-      return FrameResult::invalid("not RRP text: control byte (binary data or TLS)");
+      line_start = ++i;
+      continue;
     }
+    size_t n = stream_char(text, i);
+    if (n == 0) return FrameResult::invalid("not RRP text: binary data, TLS or bytes that are not UTF-8");
+    if (n == kCut) return FrameResult::need();
+    i += n;
   }
   if (text.size() >= kMaxBlockBytes) return FrameResult::invalid("no \".\" terminator line within 64 KiB");
   return FrameResult::need();

@@ -1,8 +1,9 @@
 // RRP framing: a PDU is every line up to and including the line holding only
 // "." (CRLF, or a bare LF). RRP has no length field, so the framer also guards
-// the reassembler: no terminator within kMaxBlockBytes, or control bytes that
-// cannot be RRP text (binary, TLS records), answer Invalid so the caller resyncs.
-// Bytes >= 0x80 are framed (and reported by the decoder): see is_stream_byte().
+// the reassembler: no terminator within kMaxBlockBytes, or bytes that cannot be
+// RRP text (control bytes, bytes >= 0x80 that are not UTF-8: binary data, TLS
+// records, noise) answer Invalid so the caller resyncs. Well-formed UTF-8 is
+// framed and reported by the decoder (see framer.cpp).
 #pragma once
 
 #include <cstddef>

@@ -13,12 +13,15 @@ inline bool is_text_byte(char c) {
   return (u >= 0x20 && u < 0x7f) || c == '\t';
 }
 inline bool is_line_byte(char c) { return is_text_byte(c) || c == '\r' || c == '\n'; }
-// What may appear in a stream we still frame as RRP: 7-bit text plus bytes with
-// the high bit set. A client that sends a raw UTF-8 domain name is exactly what
-// RFC 3632's 510 "Invalid encoding" answers, so such a block must still be framed
-// (the decoder reports the byte); control bytes, which every binary protocol and
-// every TLS record starts with, are not RRP.
-inline bool is_stream_byte(char c) { return is_line_byte(c) || static_cast<unsigned char>(c) >= 0x80; }
+// Length of the UTF-8 sequence a lead byte opens (2..4); 0 for a byte that cannot
+// lead one (ASCII, continuation bytes, 0xc0/0xc1, 0xf5..0xff).
+inline size_t utf8_sequence_length(unsigned char lead) {
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+inline bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
 
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 

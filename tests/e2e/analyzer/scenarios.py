@@ -27,8 +27,8 @@ def sp_msg(body):
     return struct.pack("!Q", len(body)) + body
 
 
-def rrp_session(p, client, server, t, lose_in_check=False):
-    """Greeting, login, check, quit. Returns the end time."""
+def rrp_session(p, client, server, t, lose_in_check=False, pause=0):
+    """Greeting, login, check, quit (after `pause` more ns). Returns the end time."""
     c = Conn(p, client, server)
     t = c.handshake(t)
     c.send("s", RRP_BANNER, t + 1 * MS)
@@ -38,6 +38,7 @@ def rrp_session(p, client, server, t, lose_in_check=False):
     # third one is not captured (a gap inside a request).
     c.send("c", RRP_CHECK, t + 6 * MS, mss=10, lose=(2,) if lose_in_check else ())
     c.send("s", RRP_AVAILABLE, t + 10 * MS)
+    t += pause
     c.send("c", RRP_QUIT, t + 11 * MS)
     c.send("s", RRP_QUIT_REPLY, t + 12 * MS)  # latency 1 ms
     c.close(t + 13 * MS, first="s")
@@ -102,9 +103,11 @@ def nanos(out):
 
 
 def gap(out):
-    """An RRP session where one segment of a request was not captured."""
+    """An RRP session where one segment of a request was not captured; the quit
+    comes 2 s later, so the reassembler has declared the gap by then (its
+    acknowledged-hole wait is 1 s) and delivers the 210 before the quit."""
     p = Pcap()
-    rrp_session(p, ("10.2.0.1", 42000), ("10.2.0.2", 7000), T0, lose_in_check=True)
+    rrp_session(p, ("10.2.0.1", 42000), ("10.2.0.2", 7000), T0, lose_in_check=True, pause=2000 * MS)
     p.write(out)
 
 

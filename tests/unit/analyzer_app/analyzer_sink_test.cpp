@@ -184,7 +184,7 @@ TEST(AnalyzerSink, TlsHandoffFollowsBothDirections) {
   EXPECT_EQ(s.tls.app_records, 1u);
   const auto starts = events(s, EntryKind::TlsStart);
   ASSERT_EQ(starts.size(), 1u);
-  EXPECT_EQ(starts[0].text, "TLS follows (hand-off after message 1)");
+  EXPECT_EQ(starts[0].text, "TLS handshake follows STARTTLS (after message 1)");
   const auto tls = events(s, EntryKind::Tls);
   ASSERT_EQ(tls.size(), 2u);
   EXPECT_EQ(tls[0].from, Side::Client);

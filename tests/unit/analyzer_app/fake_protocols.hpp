@@ -62,7 +62,7 @@ class PairingSession final : public Session {
     }
     if (r.decoded.summary == "STARTTLS" && dir == Direction::ToClient) {
       r.transition.tls_follows = true;
-      r.transition.events.push_back({EventKind::TlsHandoff, "TLS"});
+      r.transition.events.push_back({EventKind::TlsHandoff, "TLS handshake follows STARTTLS"});
     }
     if (r.decoded.summary == "PHASE") r.transition.events.push_back({EventKind::Phase, "data"});
     return r;

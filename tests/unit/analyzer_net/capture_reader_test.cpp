@@ -288,5 +288,48 @@ TEST(CaptureReader, ProgressReportsBytes) {
   EXPECT_EQ(calls.back().second, size);
 }
 
+TEST(CaptureReader, StandardInputCompressedAndSniffedWithoutSeeking) {
+  const Buf raw = pcapng_bytes(DLT_EN10MB, exchange());
+  Buf z(ZSTD_compressBound(raw.size()));
+  z.resize(ZSTD_compress(z.data(), z.size(), raw.data(), raw.size(), 3));
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], z.data(), z.size()), static_cast<ssize_t>(z.size()));  // fits the pipe buffer
+  close(fds[1]);
+  const int saved = dup(0);
+  dup2(fds[0], 0);
+  close(fds[0]);
+  clearerr(stdin);
+  auto r = run_on({"-"});
+  dup2(saved, 0);
+  close(saved);
+  clearerr(stdin);
+  expect_exchange(*r);
+}
+
+TEST(CaptureReader, Ipv6OverBsdLoopback) {
+  auto frame = [](bool c, uint32_t seq, uint32_t ack, uint8_t fl, std::string_view d) {
+    Buf b;
+    le32(b, 30);  // AF_INET6 (Darwin), little-endian host
+    Buf chain = ext8(6);  // destination options before TCP
+    append(chain, tcp(c ? 40000 : 3288, c ? 3288 : 40000, seq, ack, fl, d));
+    append(b, ipv6(c ? 1 : 2, c ? 2 : 1, 60, chain));
+    return b;
+  };
+  const std::vector<Frame> f = {
+      {kT0, frame(true, 100, 0, 0x02, "")},          {kT0 + 1, frame(false, 500, 101, 0x12, "")},
+      {kT0 + 2, frame(true, 101, 501, 0x18, "req")}, {kT0 + 3, frame(false, 501, 104, 0x18, "rsp")},
+      {kT0 + 4, frame(true, 104, 504, 0x14, "")},
+  };
+  const std::string path = temp_path("null6.pcap");
+  write_pcap(path, DLT_NULL, f);
+  auto r = run_on({path});
+  EXPECT_EQ(r->sink.joined(), "C:req|S:rsp|close 1 Reset C");
+  EXPECT_EQ(r->stats.ipv6, 5u);
+  ASSERT_EQ(r->sink.opened.size(), 1u);
+  EXPECT_EQ(r->sink.opened[0].client.ip_string(), "2001:db8::1");
+  EXPECT_TRUE(r->sink.opened[0].client.v6);
+}
+
 }  // namespace
 }  // namespace quartet::analyzer::net

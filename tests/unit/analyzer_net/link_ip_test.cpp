@@ -83,6 +83,35 @@ TEST(LinkLayer, RawNullAndLoop) {
   EXPECT_FALSE(link_type_supported(DLT_IEEE802_11));
 }
 
+TEST(LinkLayer, MplsAndPppoeOverEthernet) {
+  const Buf ip = ipv4(1, 2, 6, tcp(1, 2, 0, 0, 0x10, ""));
+  Buf mpls;
+  put32(mpls, (100u << 12) | 64);        // label 100, not bottom
+  put32(mpls, (200u << 12) | 0x100 | 64);  // label 200, bottom of stack
+  append(mpls, ip);
+  LinkResult r = parse_link(DLT_EN10MB, view(ether(0x8847, mpls)));
+  EXPECT_EQ(r.kind, L3Kind::IPv4);
+  EXPECT_EQ(r.offset, 22u);
+  Buf pppoe{0x11, 0x00, 0x12, 0x34};
+  put16(pppoe, static_cast<uint16_t>(ip.size() + 2));
+  put16(pppoe, 0x0057);  // IPv6
+  append(pppoe, ipv6(1, 2, 59, {}));
+  r = parse_link(DLT_EN10MB, view(ether(0x8864, pppoe, {0x8100, 3})));
+  EXPECT_EQ(r.kind, L3Kind::IPv6);
+  EXPECT_EQ(r.offset, 26u);
+  Buf cut = ether(0x8847, Buf{0, 0});
+  EXPECT_EQ(parse_link(DLT_EN10MB, view(cut)).kind, L3Kind::Truncated);
+}
+
+TEST(IpLayer, Ipv4TotalLengthZeroIsOffloadedSuperPacket) {
+  const Buf pkt = ipv4(1, 2, 6, tcp(1, 2, 0, 0, 0x10, std::string(3000, 'z')), 1, 0x4000, 0);
+  Buf zero = pkt;
+  zero[2] = zero[3] = 0;
+  IpResult r = parse_ipv4(view(zero), zero.size());
+  ASSERT_EQ(r.status, IpStatus::Ok);
+  EXPECT_EQ(r.h.payload.size(), 3020u);
+}
+
 TEST(IpLayer, Ipv4HeaderFieldsAndSnaplenMissing) {
   const Buf pkt = ipv4(7, 9, 6, tcp(1000, 2000, 1, 2, 0x18, "payload!"));
   IpResult r = parse_ipv4(view(pkt), pkt.size());

@@ -378,5 +378,24 @@ TEST(TcpReassembler, CaptureLossKeepsCausalOrderAndFinCloseAtEnd) {
   EXPECT_EQ(k.sink.zeek[0], "SF");
 }
 
+TEST(TcpReassembler, RepeatedFindingsAreCappedPerDirection) {
+  Conn k;
+  k.handshake();
+  for (uint32_t i = 0; i < 30; ++i) {
+    k.c(100 + 10 * i, 0, "AAAAAAAAAA", 3 * kMs);
+    k.c(100 + 10 * i, 0, "BBBBBBBBBB", 3 * kMs);  // differs every time
+  }
+  for (uint32_t i = 0; i < 5; ++i) k.c(0x40000000u + i, 0, "far", 4 * kMs);
+  size_t overlap = 0, far = 0;
+  for (const auto& e : k.sink.events) {
+    if (e.find("overlap with different bytes") != std::string::npos) ++overlap;
+    if (e.find("far beyond the stream") != std::string::npos) ++far;
+  }
+  EXPECT_EQ(overlap, 10u);
+  EXPECT_EQ(far, 1u);
+  EXPECT_EQ(k.r.stats().overlaps_differing, 30u);
+  EXPECT_EQ(k.r.stats().out_of_window, 5u);
+}
+
 }  // namespace
 }  // namespace quartet::analyzer::net

@@ -62,6 +62,11 @@ TEST(RrpFramer, BinaryIsInvalid) {
   EXPECT_EQ(frame(bytes("check\r\nEntityName:Domain\x1b[0m\r\n.\r\n")).status, Status::Invalid);
   // Application data of the TLS connection RRP normally runs in.
   EXPECT_EQ(frame(bytes(std::string_view("\x17\x03\x03\x00\x20", 5))).status, Status::Invalid);
+  // Bytes >= 0x80 that are not UTF-8: Latin-1, a lone continuation byte, 0xff.
+  EXPECT_EQ(frame(bytes("add\r\nDomainName:caf\xe9.com\r\n.\r\n")).status, Status::Invalid);
+  EXPECT_EQ(frame(bytes("add\r\n\x80\r\n.\r\n")).status, Status::Invalid);
+  EXPECT_EQ(frame(bytes("add\r\n\xff\r\n.\r\n")).status, Status::Invalid);
+  EXPECT_EQ(frame(bytes("add\r\n\xc3(\r\n.\r\n")).status, Status::Invalid);
 }
 
 // A raw UTF-8 domain name is what 510 "Invalid encoding" (RFC 3632) answers: the
@@ -69,6 +74,9 @@ TEST(RrpFramer, BinaryIsInvalid) {
 TEST(RrpFramer, Non7BitBytesAreFramedAndReported) {
   std::string_view s = "add\r\nEntityName:Domain\r\nDomainName:caf\xc3\xa9.com\r\n.\r\n";
   expect_complete(s, s.size());
+  for (size_t n = 0; n < s.size(); ++n)  // including the cut inside "\xc3\xa9"
+    ASSERT_EQ(frame(bytes(s.substr(0, n))).status, Status::NeedMore) << n;
+  expect_complete("add\r\nDomainName:\xe4\xbe\x8b\xe5\xad\x90.\xf0\x9f\x98\x80\r\n.\r\n", 32);
   Decoded d = decode(bytes(s), Direction::ToServer);
   EXPECT_TRUE(problem(d, ProblemKind::Violation, "byte 0xc3 at offset 38 is not 7-bit ASCII")) << dump(d);
 }
