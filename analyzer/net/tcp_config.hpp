@@ -28,6 +28,10 @@ struct TcpConfig {
   TimeNs hole_timeout = 10 * kSecond;
   // Segments further than this beyond the delivered point are ignored as bogus.
   uint64_t max_seq_jump = 256u << 20;
+  // Delivered bytes kept per direction to compare retransmissions with (0: off),
+  // and for all flows together (flows beyond it keep none).
+  size_t retained_tail = 2048;
+  size_t total_retained_tail = 64u << 20;
   // Flow table size; beyond it the least recently active flow is closed (MemoryLimit).
   size_t max_flows = 1'000'000;
   // Ports that mark the server when a flow is picked up without its handshake

@@ -129,6 +129,7 @@ void TcpReassembler::remove_flow(Flow* f) {
   (f->closed ? closed_lru_ : open_lru_).erase(f->lru);
   stalled_.erase(f);
   total_buffered_ -= f->buffered;
+  for (const TcpStream& d : f->dir) tail_bytes_ -= d.tail.size();
   flows_.erase(f->key);  // destroys f
 }
 
@@ -254,6 +255,11 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
   TcpStream& d = f->dir[idx(side)];
   TcpStream& peer = f->dir[idx(other(side))];
   uint64_t len = data.size() + missing;
+  if (at < static_cast<int64_t>(d.next) && at >= 0) {
+    // Partly or wholly delivered already: compare with the retained tail.
+    const int64_t bad = d.differs_from_tail(static_cast<uint64_t>(at), data);
+    if (bad >= 0) report_overlap(f, side, static_cast<uint64_t>(bad), ts);
+  }
   if (at + static_cast<int64_t>(len) <= static_cast<int64_t>(d.next)) {
     ++stats_.retransmitted;
     return;
@@ -292,6 +298,7 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
       d.delivered += data.size();
       f->conn.bytes[idx(side)] += data.size();
       d.blocked_since = -1;
+      retain(d, data);
       sink_.on_data(f->info.id, side, data, ts);
     }
     if (missing > 0) emit_gap(f, side, missing, ts);
@@ -308,20 +315,32 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
   if (!data.empty()) {
     const TcpStream::Insert r = d.insert(start, data, 0, ts, has_need, need);
     added += r.added;
-    if (r.differs) {
-      ++stats_.overlaps_differing;
-      // Each one can matter (evasion attempts), but a broken capture must not flood the timeline.
-      if (++d.overlap_warnings <= kMaxOverlapWarnings)
-        sink_.on_flow_warning(f->info.id, side,
-                              "overlap with different bytes at seq " + std::to_string(d.seq_at(r.differ_at)) +
-                                  " (first kept)" +
-                                  (d.overlap_warnings == kMaxOverlapWarnings ? "; further ones are only counted" : ""),
-                              ts);
-    }
+    if (r.differs) report_overlap(f, side, r.differ_at, ts);
   }
   if (missing > 0) added += d.insert(start + data.size(), {}, missing, ts, has_need, need).added;
   f->buffered += added;
   total_buffered_ += added;
+}
+
+void TcpReassembler::report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts) {
+  TcpStream& d = f->dir[idx(side)];
+  ++stats_.overlaps_differing;
+  // Each one can matter (evasion attempts), but a broken capture must not flood the timeline.
+  if (++d.overlap_warnings <= kMaxOverlapWarnings)
+    sink_.on_flow_warning(f->info.id, side,
+                          "overlap with different bytes at seq " + std::to_string(d.seq_at(at)) + " (first kept)" +
+                              (d.overlap_warnings == kMaxOverlapWarnings ? "; further ones are only counted" : ""),
+                          ts);
+}
+
+void TcpReassembler::retain(TcpStream& d, Bytes delivered_now) {
+  if (d.tail.empty()) {
+    if (cfg_.retained_tail == 0 || tail_bytes_ + cfg_.retained_tail > cfg_.total_retained_tail) return;
+    d.tail.resize(cfg_.retained_tail);
+    tail_bytes_ += cfg_.retained_tail;
+    d.tail_from = d.next - delivered_now.size();
+  }
+  d.remember(delivered_now);
 }
 
 bool TcpReassembler::may_gap(TcpStream& d, Force force) {
@@ -337,6 +356,7 @@ void TcpReassembler::emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts) {
   d.next += n;
   d.missing += n;
   d.blocked_since = -1;
+  d.tail_from = d.next;  // the retained tail does not cover the lost bytes
   f->conn.missing[idx(side)] += n;
   ++stats_.gaps;
   stats_.missing_bytes += n;
@@ -359,6 +379,7 @@ void TcpReassembler::deliver_front(Flow* f, Side side) {
   d.delivered += n;
   d.blocked_since = -1;
   f->conn.bytes[idx(side)] += n;
+  retain(d, Bytes(c.data.data(), c.data.size()));
   sink_.on_data(f->info.id, side, Bytes(c.data.data(), c.data.size()), c.ts);
 }
 
@@ -500,6 +521,8 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
   for (TcpStream& d : f->dir) {
     d.chunks.clear();
     d.buffered = 0;
+    tail_bytes_ -= d.tail.size();
+    std::vector<std::byte>().swap(d.tail);
   }
   total_buffered_ -= f->buffered;
   f->buffered = 0;

@@ -78,6 +78,8 @@ class TcpReassembler {
   bool drain(Flow* f, Side side, Force force);
   void deliver_front(Flow* f, Side side);
   void deliver_fin(Flow* f, Side side);
+  void report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts);
+  void retain(TcpStream& d, Bytes delivered_now);
   void release_one(Flow* f, Side side);
   void emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts);
   bool may_gap(TcpStream& d, Force force);
@@ -94,6 +96,7 @@ class TcpReassembler {
   std::unordered_set<Flow*> stalled_;       // flows with held or buffered data
   uint64_t next_id_ = 1;
   uint64_t total_buffered_ = 0;
+  uint64_t tail_bytes_ = 0;                 // retained tails of all flows
   TimeNs clock_ = INT64_MIN;                // latest capture time seen
   TimeNs next_stall_check_ = INT64_MIN;
 };

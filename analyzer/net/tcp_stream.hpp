@@ -59,6 +59,16 @@ struct TcpStream {
   // The furthest offset known to exist (acknowledged, or up to the FIN).
   uint64_t known_end() const { return fin_seen ? fin_at : acked; }
 
+  // The last delivered bytes, kept so a retransmission of already delivered
+  // data can be compared with what was delivered (a ring of `tail.size()` bytes
+  // indexed by offset; valid for [max(tail_from, next - tail.size()), next)).
+  std::vector<std::byte> tail;
+  uint64_t tail_from = 0;
+  void remember(Bytes delivered_now);  // call after `next` was advanced past them
+  // Offset of the first byte of [at, at + data.size()) ∩ retained tail that
+  // differs from `data`, or -1 when they agree or nothing is retained.
+  int64_t differs_from_tail(uint64_t at, Bytes data) const;
+
   struct Insert {
     uint64_t added = 0;
     bool differs = false;

@@ -201,6 +201,19 @@ def case_multi_file():
     eq(unzipped, whole, "gzip read directly")
 
 
+def case_messy():
+    """Reordered and retransmitted segments give the same messages, pairing and counts."""
+    code, clean, err = jsonl(P["mixed"])
+    code2, messy, err2 = jsonl(P["messy"])
+    eq(code2, 0, "exit")
+    key = lambda objs: [(o["session"], o["index"], o["from"], o["name"], o["response_to"])  # noqa: E731
+                        for o in objs if o["type"] == "message"]
+    eq(key(messy), key(clean), "messages")
+    counts = lambda objs: [(s["protocol"], s["messages"], s["bytes"], s["missing_bytes"], s["warnings"])  # noqa: E731
+                           for s in by_type(objs, "session")]
+    eq(counts(messy), counts(clean), "sessions")
+
+
 def case_nanoseconds():
     code, out, err = run("--format", "jsonl", P["nanos"])
     eq(code, 0, "exit")

@@ -153,6 +153,30 @@ def split(src, out_a, out_b):
             f.write(header + b"".join(recs))
 
 
+def messy(src, out):
+    """The same packets with capture trouble: every 5th packet swapped with the next
+    one (timestamps left in file order, as a capture sees reordering), every 7th
+    packet captured twice (a retransmission 50 us later)."""
+    data = open(src, "rb").read()
+    header, pos, recs = data[:24], 24, []
+    while pos + 16 <= len(data):
+        sec, frac, caplen, wire = struct.unpack("<IIII", data[pos:pos + 16])
+        recs.append([sec * 1_000_000 + frac, data[pos + 16:pos + 16 + caplen]])
+        pos += 16 + caplen
+    frames = [r[1] for r in recs]
+    for i in range(5, len(frames) - 1, 5):
+        frames[i], frames[i + 1] = frames[i + 1], frames[i]
+    out_recs = []
+    for i, (ts, _) in enumerate(recs):
+        out_recs.append((ts, frames[i]))
+        if i % 7 == 3:
+            out_recs.append((ts + 50, frames[i]))
+    with open(out, "wb") as f:
+        f.write(header)
+        for ts, frame in out_recs:
+            f.write(struct.pack("<IIII", ts // 1_000_000, ts % 1_000_000, len(frame), len(frame)) + frame)
+
+
 def gzipped(src, out):
     import gzip
     with open(src, "rb") as f, gzip.open(out, "wb") as g:
@@ -174,6 +198,8 @@ def build(workdir):
     truncated(paths["truncated"], paths["mixed"])
     paths["half_a"], paths["half_b"] = (os.path.join(workdir, "half-a.pcap"), os.path.join(workdir, "half-b.pcap"))
     split(paths["mixed"], paths["half_a"], paths["half_b"])
+    paths["messy"] = os.path.join(workdir, "messy.pcap")
+    messy(paths["mixed"], paths["messy"])
     paths["gzip"] = os.path.join(workdir, "mixed.pcap.gz")
     gzipped(paths["mixed"], paths["gzip"])
     garbage(paths["garbage"])

@@ -397,5 +397,37 @@ TEST(TcpReassembler, RepeatedFindingsAreCappedPerDirection) {
   EXPECT_EQ(k.r.stats().out_of_window, 5u);
 }
 
+TEST(TcpReassembler, RetransmissionOfDeliveredDataWithDifferentBytesIsReported) {
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "GET /index", 3 * kMs);
+  k.c(0, 0, "GET /index", 4 * kMs);      // faithful retransmission: silent
+  k.c(4, 0, "/evil-tail", 5 * kMs);      // rewrites delivered bytes 4..10 and adds 4 new
+  EXPECT_EQ(k.sink.joined(),
+            "C:GET /index|warn C overlap with different bytes at seq 1006 (first kept)|C:tail");
+  EXPECT_EQ(k.r.stats().overlaps_differing, 1u);
+  EXPECT_EQ(k.r.stats().retransmitted, 1u);
+}
+
+TEST(TcpReassembler, RetainedTailDoesNotCoverLostBytes) {
+  Conn k;
+  k.handshake();
+  k.send(true, kAck, 0, 0, "ab", 3 * kMs, 3);  // "ab" + 3 bytes not captured
+  k.c(0, 0, "abXYZ", 4 * kMs);                 // cannot be compared with lost bytes
+  k.c(5, 0, "fg", 5 * kMs);
+  k.c(2, 0, "cdeQg", 6 * kMs);                 // lost bytes: no claim; "f" seen: differs
+  EXPECT_EQ(k.sink.joined(), "C:ab|C:gap 3|C:fg|warn C overlap with different bytes at seq 1006 (first kept)");
+}
+
+TEST(TcpReassembler, RetainedTailCanBeTurnedOff) {
+  TcpConfig cfg;
+  cfg.retained_tail = 0;
+  Conn k(cfg);
+  k.handshake();
+  k.c(0, 0, "abc", 3 * kMs);
+  k.c(0, 0, "xyz", 4 * kMs);
+  EXPECT_EQ(k.sink.joined(), "C:abc");
+}
+
 }  // namespace
 }  // namespace quartet::analyzer::net
