@@ -41,7 +41,7 @@ MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t i
   switch (m.kind) {
     case Kind::Request: on_request(m, ts, index, t); break;
     case Kind::Response: on_response(m, ts, t); break;
-    case Kind::Greeting: on_greeting(m, t); break;
+    case Kind::Greeting: on_greeting(t); break;
     case Kind::Empty: break;
   }
   return r;
@@ -99,7 +99,7 @@ void RrpSession::unsolicited_response(const Message& m, Transition& t) {
   std::string code = std::to_string(m.code);
   if (before_requests && !greeted_ && m.text.find("RRP Server") != std::string_view::npos) {
     greeted_ = true;
-    t.events.push_back({EventKind::Info, "server greeting: " + code + " " + std::string(m.text)});
+    t.events.push_back({EventKind::Info, "response-shaped server greeting: " + code + " " + std::string(m.text)});
     return;
   }
   bool refusal = before_requests && closes_connection(m.code) && m.code != 220;
@@ -117,11 +117,11 @@ void RrpSession::after_session_reply(const Pending& req, uint16_t code, Transiti
   enter(State::DIS, why + " twice", t);
 }
 
-void RrpSession::on_greeting(const Message& m, Transition& t) {
+// The greeting's own summary already says what it is: no event.
+void RrpSession::on_greeting(Transition& t) {
   if (started_) sequence(t, "server greeting after the session started");
   else if (greeted_) sequence(t, "second server greeting");
   greeted_ = true;
-  t.events.push_back({EventKind::Info, "server greeting: " + std::string(m.greeting)});
 }
 
 void RrpSession::enter(State s, std::string why, Transition& t) {

@@ -44,9 +44,9 @@ TEST(RrpSession, GreetingLoginCommandQuit) {
   Feed run;
   EXPECT_EQ(run.s.state(), "PRE");
   MessageRecord g = run.sv(kBanner, 0);
-  ASSERT_EQ(g.transition.events.size(), 1u);
-  EXPECT_EQ(g.transition.events[0].kind, EventKind::Info);
-  EXPECT_EQ(g.transition.events[0].text, "server greeting: NSI Registry RRP Server version 1.1.0");
+  EXPECT_EQ(g.decoded.summary, "greeting NSI Registry RRP Server version 1.1.0");
+  EXPECT_TRUE(g.transition.events.empty());
+  EXPECT_TRUE(g.transition.problems.empty());
   EXPECT_FALSE(g.transition.response_to);
 
   MessageRecord login = run.c(kSession, 10 * kMs);
@@ -190,7 +190,7 @@ TEST(RrpSession, GreetingWordedAsAResponse) {
   MessageRecord g = run.sv("200 NSI Registry RRP Server version 1.1.0\r\n.\r\n", 0);
   EXPECT_TRUE(g.transition.problems.empty());
   ASSERT_EQ(g.transition.events.size(), 1u);
-  EXPECT_EQ(g.transition.events[0].text, "server greeting: 200 NSI Registry RRP Server version 1.1.0");
+  EXPECT_EQ(g.transition.events[0].text, "response-shaped server greeting: 200 NSI Registry RRP Server version 1.1.0");
   run.c(kSession, 1);
   MessageRecord ok = run.sv(kOk, 2);
   EXPECT_EQ(*ok.transition.response_to, 1u);
