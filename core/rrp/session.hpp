@@ -54,6 +54,7 @@ class RrpSession final : public Session {
   bool started_ = false;  // a request or response has been seen
   bool greeted_ = false;
   std::optional<TimeNs> last_ts_;
+  std::optional<uint64_t> joined_request_;  // first request of a session joined mid-stream
 };
 
 std::unique_ptr<Session> new_session();
