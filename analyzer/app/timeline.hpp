@@ -31,7 +31,8 @@ struct MessageOut {
   uint64_t length = 0;  // PDU bytes
   std::string name, summary;
   bool is_request = false, is_response = false;
-  std::vector<FieldOut> fields;
+  std::vector<FieldOut> fields;  // kept only when the output shows them (JSONL)
+  bool announces_publisher = false;  // carries a field valued "PUB" (the SP connection header)
   std::optional<uint64_t> response_to;
   std::optional<TimeNs> latency;
   std::vector<Problem> problems;  // decoder problems, then session-level ones
@@ -87,6 +88,17 @@ struct SessionOut {
   TlsInfo tls;
   std::vector<Entry> entries;
 };
+
+// How the client was told from the server: "handshake" (SYN sender), "syn-ack" (the SYN+ACK's
+// receiver, SYN not captured) or "guess" (no handshake: well-known or lower port is the server).
+inline const char* roles_name(RoleSource r) {
+  switch (r) {
+    case RoleSource::Handshake: return "handshake";
+    case RoleSource::SynAck: return "syn-ack";
+    case RoleSource::PortGuess: return "guess";
+  }
+  return "?";
+}
 
 inline size_t side_index(Side s) { return s == Side::Client ? 0 : 1; }
 inline const char* side_name(Side s) { return s == Side::Client ? "client" : "server"; }

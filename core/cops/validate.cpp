@@ -120,8 +120,11 @@ void validate_objects(const Message& m, Decoded& out) {
       if (!w.take(kError)) {
         int decisions = 0;
         while (w.next_is(kContext) || w.next_is(kDecision)) {
-          if (!w.take(kContext)) w.missing("Context");
-          if (w.take(kDecision, 1)) decision_data(w, kDecision);
+          bool context = w.take(kContext);
+          bool flags = w.take(kDecision, 1);
+          if (!context && !flags) break;  // a stray data object: finish() reports it
+          if (!context) w.missing("Context");
+          if (flags) decision_data(w, kDecision);
           else w.missing("Decision: Flags");
           ++decisions;
         }
@@ -194,6 +197,15 @@ void validate_objects(const Message& m, Decoded& out) {
     default:
       break;  // unknown op-code: reported by the decoder
   }
+  // RFC 4261 3: client-type 0 negotiates connection security (OPN/CAT/CC) and
+  // carries KA; no request state lives under it.
+  bool stateful = m.opcode == kREQ || m.opcode == kDEC || m.opcode == kRPT ||
+                  m.opcode == kDRQ || m.opcode == kSSQ || m.opcode == kSSC;
+  if (stateful && m.client_type == kClientTypeNone)
+    out.problem(ProblemKind::Violation, 2, 2,
+                std::string(opcode_abbrev(m.opcode)) +
+                    " with client-type 0, which only KA and the RFC 4261 security "
+                    "negotiation (OPN/CAT/CC) use");
 }
 
 }  // namespace quartet::cops

@@ -68,3 +68,20 @@ TEST(CopsValidate, KaMustUseClientTypeZero) {
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->offset, 2u);
 }
+
+// Found by fuzzing: a Decision data object without its Flags once stalled the walk.
+TEST(CopsValidate, StrayDecisionDataTerminates) {
+  std::string t = texts(Msg(kDEC, 2).handle(1).obj(6, 5, u32(0)).done());
+  EXPECT_NE(t.find("DEC without a mandatory Context + Decision (or Error) object"), std::string::npos) << t;
+  EXPECT_NE(t.find("Decision: Named Data out of order or repeated in DEC"), std::string::npos) << t;
+}
+
+TEST(CopsValidate, ClientTypeZeroOnlyForSecurityNegotiationAndKa) {
+  auto r = decode(Msg(kREQ, 0).handle(1).context(1).done());
+  const auto* v = problem(r.decoded, ProblemKind::Violation);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->offset, 2u);
+  EXPECT_NE(v->text.find("client-type 0"), std::string::npos);
+  EXPECT_EQ(violations(Msg(kOPN, 0).pep_id("p").integrity_tls().done()), 0);
+  EXPECT_EQ(violations(Msg(kCAT, 0).ka_timer(0).integrity_tls().done()), 0);
+}

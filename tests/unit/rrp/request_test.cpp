@@ -194,11 +194,11 @@ TEST(RrpRequest, GrammarViolations) {
   EXPECT_TRUE(problem(req("check\r\nDomainName:example.com\r\n.\r\n"), ProblemKind::Violation,
                       "CHECK without an EntityName line"));
   EXPECT_TRUE(problem(req("add\r\nEntityName:NameServer\r\nNameServer:ns1.example.com\r\n.\r\n"),
-                      ProblemKind::Violation, "ADD NameServer without IPAddress (504)"));
+                      ProblemKind::Violation, "ADD NameServer without IPAddress (RFC 2832 4.3.1; servers answer 504)"));
   EXPECT_TRUE(problem(req("check\r\nEntityName:Domain\r\nDomainName:x.com\r\n-Period:2\r\n.\r\n"),
-                      ProblemKind::Violation, "-Period is not an option of CHECK Domain"));
+                      ProblemKind::Violation, "-Period is not an option of CHECK Domain (RFC 2832 4.3.2; servers answer 501)"));
   EXPECT_TRUE(problem(req("session\r\n-Id:registrarA\r\n.\r\n"), ProblemKind::Violation,
-                      "SESSION without -Password (509)"));
+                      "SESSION without -Password (RFC 2832 4.3.8; servers answer 509)"));
   EXPECT_TRUE(problem(req("renew\r\nEntityName:NameServer\r\nNameServer:ns1.example.com\r\n.\r\n"),
                       ProblemKind::Violation, "RENEW is not defined for EntityName:NameServer"));
   EXPECT_TRUE(problem(req("quit\r\nEntityName:Domain\r\n.\r\n"), ProblemKind::Violation, "QUIT takes no EntityName"));
@@ -268,5 +268,41 @@ TEST(RrpRequest, EveryPrefixReportsTruncation) {
       ASSERT_TRUE(d.find(kCommand)) << n;
       for (const auto& f : d.fields) ASSERT_LE(f.offset + f.length, n) << n;
     }
+  }
+}
+
+// Every request form of RFC 2832 4.3 decodes without a problem, with its summary.
+TEST(RrpRequest, EveryRfcFormIsClean) {
+  struct Case {
+    std::string_view pdu, summary;
+  };
+  const Case cases[] = {
+      {kAddDomain, "add example.com period=10"},
+      {kAddNameServer, "add ns1.registrarA.com"},
+      {kCheckDomain, "check example.com"},
+      {"check\r\nEntityName:NameServer\r\nNameServer:ns1.registrarA.com\r\n.\r\n", "check ns1.registrarA.com"},
+      {"del\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n", "del example.com"},
+      {"del\r\nEntityName:NameServer\r\nNameServer:ns1.registrarA.com\r\n.\r\n", "del ns1.registrarA.com"},
+      {kDescribe, "describe target=Protocol"},
+      {"describe\r\n.\r\n", "describe"},
+      {kModDomain, "mod example.com"},
+      {"mod\r\nEntityName:Domain\r\nDomainName:example.com\r\nStatus:REGISTRAR-LOCK\r\n.\r\n", "mod example.com"},
+      {kModNameServer, "mod ns1.registrarA.com"},
+      {kQuit, "quit"},
+      {kRenew, "renew example.com period=9"},
+      {kSession, "session id=registrarA"},
+      {kSessionNewPassword, "session id=registrarA (password change)"},
+      {"status\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n", "status example.com"},
+      {kStatusNameServer, "status ns1.registrarA.com"},
+      {"transfer\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n", "transfer example.com"},
+      {kTransfer, "transfer example.com approve=Yes"},
+      {"transfer\r\n-Approve:No\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n",
+       "transfer example.com approve=No"},
+  };
+  for (const Case& c : cases) {
+    Decoded d = req(c.pdu);
+    EXPECT_TRUE(d.problems.empty()) << dump(d);
+    EXPECT_EQ(d.summary, c.summary);
+    EXPECT_EQ(d.name, d.summary.substr(0, d.summary.find(' ')));
   }
 }
