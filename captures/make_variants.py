@@ -139,8 +139,9 @@ def v_split():
     variant("cops-split5.pcap", src, "every TCP payload cut into 5-byte segments (a COPS header spans two segments)",
             "the same sessions and messages as the clean capture (names, directions, handles, latencies "
             "within a few microseconds); no problems beyond the clean capture's",
-            "every COPS message reassembled and decoded with the same fields as the clean capture",
-            same_messages_as=src)
+            "with -d tcp.port==3289,copsx (a heuristic sees only the first 5-byte segment, too little to "
+            "recognise COPS on a non-default port): every COPS message reassembled, as in the clean capture",
+            same_messages_as=src, decode_as={"tshark": "tcp.port==3289,copsx"})
     src = "rrp/rrp-session.pcapng"
     pkts = split(load(src), 3)
     write_pcap(os.path.join(OUT, "rrp-split3.pcap"), records(pkts))
@@ -165,7 +166,9 @@ def v_reorder():
     write_pcap(os.path.join(OUT, "sp-reordered.pcap"), records(out))
     variant("sp-reordered.pcap", src, "every data segment cut in two halves, the second half captured before the first",
             "the same messages as the clean capture; out-of-order segments may be counted but are not errors",
-            "the same SP messages (tshark marks the segments out-of-order)", same_messages_as=src)
+            "with -o tcp.reassemble_out_of_order:TRUE (off by default in Wireshark 4.0): the same SP messages, "
+            "segments marked out-of-order", same_messages_as=src,
+            tshark_prefs=["tcp.reassemble_out_of_order:TRUE"])
 
 
 def v_duplicate():
@@ -206,8 +209,9 @@ def v_overlap():
             "carries different bytes (XXXXYYYY) in the overlap",
             "an overlap-with-conflicting-bytes problem for each of the %d segments; the first copy is kept "
             "(what the receiver had already accepted), so the messages equal the clean capture's" % conflicts,
-            "the same IAP messages as the clean capture (Wireshark keeps the first copy); tshark's TCP "
-            "analysis flags the overlaps", same_messages_as=src, overlapping_segments=conflicts)
+            "no crash and no invented messages: Wireshark 4.0's TCP layer flags the overlapping segments "
+            "(Out-Of-Order, Illegal Segments) and does not reassemble the PDUs, so the plugin sees nothing "
+            "to decode on these connections", same_messages_as=src, overlapping_segments=conflicts)
 
 
 def v_gap():
@@ -337,9 +341,11 @@ def v_midsession():
     last_hdr = max(i for i, p in enumerate(pkts) if payload(p).startswith(b"\x00SP\x00"))
     write_pcap(os.path.join(OUT, "sp-midsession.pcap"), records(pkts[last_hdr + 1:]))
     variant("sp-midsession.pcap", src, "starts after both SP connection headers: only length-prefixed messages",
-            "SP sessions on port 5558 picked up mid-stream without the 8-byte header (pattern unknown or guessed "
-            "from the request-id words); messages framed by their 64-bit lengths",
-            "SP messages framed on the default port; no connection header shown")
+            "with --decode-as sp=5558 (5558 is not a default port and the header the heuristic looks for "
+            "is gone): two SP sessions picked up mid-stream, messages framed by their 64-bit lengths, a note "
+            "that the connection header was not seen",
+            "with -d tcp.port==5558,sp: SP messages framed by their lengths; no connection header shown",
+            decode_as={"analyzer": "sp=5558", "tshark": "tcp.port==5558,sp"})
 
 
 def v_cut():
@@ -380,6 +386,22 @@ def v_multi_interface():
             "all three link types decoded; the sessions of the three source captures, each equal to its clean capture's",
             "tshark decodes all three interfaces; the same messages as the three clean captures",
             same_messages_as=["rrp/rrp-authfail.pcap", "cops/cops-pr.pcapng", "sp/sp-reqrep-ipv6.pcapng"])
+
+
+def v_multi_interface_ether():
+    a = load("rrp/rrp-authfail.pcap")
+    b = load("iap/iap-refused.pcap")
+    base = float(a[0].time)
+    recs = [(base + float(p.time) - float(a[0].time), 0, pkt_bytes(p)) for p in a]
+    recs += [(base + 0.03 + float(p.time) - float(b[0].time), 1, pkt_bytes(p)) for p in b]
+    recs.sort(key=lambda r: r[0])
+    write_pcapng(os.path.join(OUT, "multi-interface-ether.pcapng"),
+                 [(LINKTYPE_ETHERNET, "eth0"), (LINKTYPE_ETHERNET, "eth1")], recs)
+    variant("multi-interface-ether.pcapng", "rrp/rrp-authfail.pcap + iap/iap-refused.pcap",
+            "one pcapng with two Ethernet interfaces (eth0: RRP, eth1: IAP), packets interleaved by time",
+            "the sessions of both source captures, each equal to its clean capture's",
+            "the same messages as the two clean captures",
+            same_messages_as=["rrp/rrp-authfail.pcap", "iap/iap-refused.pcap"])
 
 
 def v_vlan():
@@ -435,7 +457,7 @@ def v_coalesce():
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in (v_split, v_reorder, v_duplicate, v_overlap, v_gap, v_fragments, v_snaplen,
-              v_midsession, v_cut, v_multi_interface, v_vlan, v_gzip, v_coalesce):
+              v_midsession, v_cut, v_multi_interface, v_multi_interface_ether, v_vlan, v_gzip, v_coalesce):
         f()
     with open(os.path.join(OUT, "EXPECT.json"), "w") as f:
         json.dump(EXPECT, f, indent=2)

@@ -87,6 +87,7 @@ class TextWriter final : public Writer {
     line_ += s.protocol->short_name;
     if (s.tls.seen) line_ += s.tls.handoff ? "+TLS" : "/TLS";
     line_ += "  " + endpoint_text(s.flow.client) + " → " + endpoint_text(s.flow.server);
+    if (s.flow.roles == RoleSource::PortGuess) line_ += " (roles guessed)";
     line_ += "  start " + format_utc(s.start, opt_.ts_decimals);
     std::string dur;
     append_seconds(dur, s.end - s.start, opt_.ts_decimals);

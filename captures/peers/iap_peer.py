@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """IAP (draft-ietf-idwg-iap-01) analyzer, proxy and manager peers for the sample captures.
 
-Port 4711 (no IANA port was ever assigned; quartet's default). Loopback addresses double
+Port 4720 (no IANA port was ever assigned; quartet's default). Loopback addresses double
 as host names: manager 127.0.0.1, proxy 127.0.0.2, analyzer-as-listener 127.0.0.4.
 
 Scenarios:
@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 
-PORT = 4711
+PORT = 4720
 MANAGER, PROXY, ANALYZER_LISTEN = "127.0.0.1", "127.0.0.2", "127.0.0.4"
 V = "IAP/0.3"
 CRLF = "\r\n"

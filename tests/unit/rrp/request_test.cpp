@@ -270,3 +270,39 @@ TEST(RrpRequest, EveryPrefixReportsTruncation) {
     }
   }
 }
+
+// Every request form of RFC 2832 4.3 decodes without a problem, with its summary.
+TEST(RrpRequest, EveryRfcFormIsClean) {
+  struct Case {
+    std::string_view pdu, summary;
+  };
+  const Case cases[] = {
+      {kAddDomain, "add example.com period=10"},
+      {kAddNameServer, "add ns1.registrarA.com"},
+      {kCheckDomain, "check example.com"},
+      {"check\r\nEntityName:NameServer\r\nNameServer:ns1.registrarA.com\r\n.\r\n", "check ns1.registrarA.com"},
+      {"del\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n", "del example.com"},
+      {"del\r\nEntityName:NameServer\r\nNameServer:ns1.registrarA.com\r\n.\r\n", "del ns1.registrarA.com"},
+      {kDescribe, "describe target=Protocol"},
+      {"describe\r\n.\r\n", "describe"},
+      {kModDomain, "mod example.com"},
+      {"mod\r\nEntityName:Domain\r\nDomainName:example.com\r\nStatus:REGISTRAR-LOCK\r\n.\r\n", "mod example.com"},
+      {kModNameServer, "mod ns1.registrarA.com"},
+      {kQuit, "quit"},
+      {kRenew, "renew example.com period=9"},
+      {kSession, "session id=registrarA"},
+      {kSessionNewPassword, "session id=registrarA (password change)"},
+      {"status\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n", "status example.com"},
+      {kStatusNameServer, "status ns1.registrarA.com"},
+      {"transfer\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n", "transfer example.com"},
+      {kTransfer, "transfer example.com approve=Yes"},
+      {"transfer\r\n-Approve:No\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n",
+       "transfer example.com approve=No"},
+  };
+  for (const Case& c : cases) {
+    Decoded d = req(c.pdu);
+    EXPECT_TRUE(d.problems.empty()) << dump(d);
+    EXPECT_EQ(d.summary, c.summary);
+    EXPECT_EQ(d.name, d.summary.substr(0, d.summary.find(' ')));
+  }
+}

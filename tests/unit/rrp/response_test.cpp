@@ -118,3 +118,20 @@ TEST(RrpGreeting, ServerTextThatIsNeither) {
   EXPECT_EQ(d.name, "greeting");
   EXPECT_TRUE(problem(d, ProblemKind::Violation, "neither a response")) << dump(d);
 }
+
+TEST(RrpResponse, RfcStatusDomainReply) {
+  Decoded d = resp(
+      "200 Command completed successfully\r\nnameserver:ns1.registrarA.com\r\nnameserver:ns2.registrarA.com\r\n"
+      "registration expiration date:2010-09-22 10:27:00.0\r\nregistrar:registrarA\r\n"
+      "registrar transfer date:1999-09-22 10:27:00.0\r\nstatus:ACTIVE\r\ncreated date:1998-09-22 10:27:00.0\r\n"
+      "created by:registrarA\r\nupdated date:1999-09-22 10:27:00.0\r\nupdated by:registrarA\r\n.\r\n");
+  EXPECT_TRUE(d.problems.empty()) << dump(d);
+  auto ns = all(d, kNameServer);
+  ASSERT_EQ(ns.size(), 2u);
+  EXPECT_EQ(ns[1]->text(), "ns2.registrarA.com");
+  EXPECT_EQ(text_of(d, kExpirationDate), "2010-09-22 10:27:00.0");
+  EXPECT_EQ(text_of(d, kCreatedDate), "1998-09-22 10:27:00.0");
+  EXPECT_EQ(text_of(d, kUpdatedBy), "registrarA");
+  EXPECT_EQ(all(d, kAttribute).size(), 10u);
+  EXPECT_EQ(all(d, kAttrValue).size(), 0u);
+}

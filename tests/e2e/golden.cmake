@@ -1,0 +1,57 @@
+# Golden regression tests: for every capture under captures/, the analyzer's JSONL and the
+# plugin's tshark field output are compared with reviewed files in captures/golden/
+# (captures/golden.py does the work; captures/regen_goldens.sh rewrites them on purpose).
+# A tool that is not built makes its tests skip (exit 77) with a message, never fail.
+find_program(QUARTET_GOLDEN_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT QUARTET_GOLDEN_PYTHON)
+  message(WARNING "/usr/bin/python3 missing: golden tests skipped")
+  return()
+endif()
+set(_golden ${PROJECT_SOURCE_DIR}/captures/golden.py)
+execute_process(COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} list
+                OUTPUT_VARIABLE _golden_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+string(REPLACE "\n" ";" _golden_caps "${_golden_caps}")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_golden})
+
+# --- analyzer -------------------------------------------------------------------------------
+if(TARGET quartet)
+  foreach(cap ${_golden_caps})
+    add_test(NAME golden.analyzer.${cap}
+             COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check analyzer ${cap} --quartet $<TARGET_FILE:quartet>)
+    set_tests_properties(golden.analyzer.${cap} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+  endforeach()
+else()
+  add_test(NAME golden.analyzer COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check analyzer)
+  set_tests_properties(golden.analyzer PROPERTIES SKIP_RETURN_CODE 77)
+endif()
+
+# --- plugin (tshark as nobody with quartet.so under a throwaway HOME, like plugin.cmake) -----
+set(_install ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py)
+if(TARGET quartet_plugin AND EXISTS ${_install})
+  # tshark runs as uid 65534 when ctest runs as root: HOME and the capture copies must be
+  # reachable by it -- under the build dir when possible, else under /tmp.
+  set(_gwork ${CMAKE_BINARY_DIR}/e2e-golden)
+  execute_process(COMMAND id -u OUTPUT_VARIABLE _guid OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(_guid STREQUAL "0")
+    execute_process(COMMAND setpriv --reuid=65534 --regid=65534 --clear-groups test -x ${CMAKE_BINARY_DIR}
+                    RESULT_VARIABLE _greach OUTPUT_QUIET ERROR_QUIET)
+    if(NOT _greach EQUAL 0)
+      string(MD5 _ghash "${CMAKE_BINARY_DIR}")
+      set(_gwork /tmp/quartet-golden-e2e-${_ghash})
+    endif()
+  endif()
+  add_test(NAME golden.plugin.install
+           COMMAND ${QUARTET_GOLDEN_PYTHON} ${_install} $<TARGET_FILE:quartet_plugin> ${_gwork}/home)
+  set_tests_properties(golden.plugin.install PROPERTIES FIXTURES_SETUP golden_plugin_home)
+  foreach(cap ${_golden_caps})
+    string(REPLACE "/" "__" _gname "${cap}")
+    add_test(NAME golden.plugin.${cap}
+             COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check plugin ${cap}
+                     --home ${_gwork}/home --work ${_gwork}/caps/${_gname})
+    set_tests_properties(golden.plugin.${cap} PROPERTIES
+      FIXTURES_REQUIRED golden_plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
+  endforeach()
+else()
+  add_test(NAME golden.plugin COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check plugin)
+  set_tests_properties(golden.plugin PROPERTIES SKIP_RETURN_CODE 77)
+endif()
