@@ -184,14 +184,29 @@ int dissect(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   return static_cast<int>(tvb_captured_length(tvb));
 }
 
+// Whether this TCP payload starts its direction of the connection (relative
+// sequence number 1), where the core's probes apply.
+bool starts_direction(const void* data) {
+  const auto* info = static_cast<const tcpinfo*>(data);
+  return info && info->seq == 1;
+}
+
 gboolean try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
-                       bool over_tls) {
+                       void* data, bool over_tls) {
   ConversationState* st = find_conversation_state(c, pinfo);
   if (!(st && st->claimed)) {
     Probe p = Probe::No;
     try {
       p = c.desc->probe(captured_bytes(tvb, 0));
     } catch (...) {
+    }
+    // Too few bytes to tell (a stack writing its header alone, a capture cut into
+    // tiny segments): at the start of a TCP direction, ask TCP for the next
+    // segment too; the probe then runs again on both together.
+    if (p == Probe::NeedMore && !over_tls && pinfo->can_desegment && starts_direction(data)) {
+      pinfo->desegment_offset = 0;
+      pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+      return TRUE;
     }
     if (p != Probe::Yes) return FALSE;
   }
@@ -209,8 +224,8 @@ gboolean try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto
 }
 
 template <size_t I, bool OverTls>
-gboolean heuristic_entry(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
-  return try_heuristic(contexts()[I], tvb, pinfo, tree, OverTls);
+gboolean heuristic_entry(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+  return try_heuristic(contexts()[I], tvb, pinfo, tree, data, OverTls);
 }
 
 template <size_t... I>
