@@ -104,6 +104,8 @@ class JsonlWriter final : public Writer {
     if (s.conn_state.empty()) buf_ += "null";
     else append_json_string(buf_, s.conn_state);
     buf_ += s.handshake ? ",\"handshake\":true" : ",\"handshake\":false";
+    buf_ += ",\"roles\":";
+    append_json_string(buf_, roles_name(s.flow.roles));
     buf_ += ",\"detected_by\":";
     append_json_string(buf_, s.detected_by);
     buf_ += ",\"protocol_state\":";

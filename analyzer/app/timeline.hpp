@@ -89,6 +89,17 @@ struct SessionOut {
   std::vector<Entry> entries;
 };
 
+// How the client was told from the server: "handshake" (SYN sender), "syn-ack" (the SYN+ACK's
+// receiver, SYN not captured) or "guess" (no handshake: well-known or lower port is the server).
+inline const char* roles_name(RoleSource r) {
+  switch (r) {
+    case RoleSource::Handshake: return "handshake";
+    case RoleSource::SynAck: return "syn-ack";
+    case RoleSource::PortGuess: return "guess";
+  }
+  return "?";
+}
+
 inline size_t side_index(Side s) { return s == Side::Client ? 0 : 1; }
 inline const char* side_name(Side s) { return s == Side::Client ? "client" : "server"; }
 

@@ -40,7 +40,7 @@ TEST(OutputJsonl, SessionMessageEventAndSummaryLines) {
             "{\"type\":\"session\",\"id\":1,\"protocol\":\"TXT\",\"client\":{\"ip\":\"192.0.2.1\",\"port\":40000},"
             "\"server\":{\"ip\":\"192.0.2.2\",\"port\":7100},\"start\":1700000000.000000,\"end\":1700000000.006000,"
             "\"duration\":0.006000,\"state\":\"closed\",\"closed_by\":\"client\",\"conn_state\":null,"
-            "\"handshake\":true,\"detected_by\":\"decode-as\",\"protocol_state\":\"idle\",\"tls\":null,"
+            "\"handshake\":true,\"roles\":\"handshake\",\"detected_by\":\"decode-as\",\"protocol_state\":\"idle\",\"tls\":null,"
             "\"messages\":{\"client\":1,\"server\":1},\"bytes\":{\"client\":14,\"server\":10},\"missing_bytes\":5,"
             "\"warnings\":[\"client: gap of 5 bytes\"],\"warnings_dropped\":0}");
   // The login line: the sensitive field is masked, repeated fields are an array,
@@ -102,7 +102,7 @@ TEST(Output, GuessedRolesAreSaid) {
     a.finish();
     const std::string out = mem.text();
     if (jsonl) {
-      EXPECT_NE(out.find("\"handshake\":false,"), std::string::npos) << out;
+      EXPECT_NE(out.find("\"handshake\":false,\"roles\":\"guess\""), std::string::npos) << out;
     } else {
       EXPECT_NE(out.find("192.0.2.1:40000 → 192.0.2.2:7100 (roles guessed)  start"), std::string::npos) << out;
       EXPECT_NE(out.find("connection picked up mid-stream (no SYN seen)"), std::string::npos);
