@@ -1,26 +1,7 @@
 #include "fanout.hpp"
 
-#include <cctype>
-
-#include "common/lines.hpp"
-
 namespace quartet::analyzer {
 namespace {
-
-bool names_publisher(const Protocol& p, const FieldOut& f) {
-  if (f.kind != FieldOut::Kind::UInt || f.id >= p.fields.size()) return false;
-  const char* name = name_of(p.fields[f.id].names, f.num);
-  if (!name) return false;
-  std::string_view n(name);
-  // "PUB", "PUB (0x20)", "Pub"...
-  return n.size() >= 3 && iequals(n.substr(0, 3), "PUB") && (n.size() == 3 || !std::isalpha(static_cast<unsigned char>(n[3])));
-}
-
-bool announces_publisher(const Protocol& p, const MessageOut& m) {
-  for (const FieldOut& f : m.fields)
-    if (names_publisher(p, f)) return true;
-  return false;
-}
 
 bool same(const Endpoint& a, const Endpoint& b) { return a.v6 == b.v6 && a.addr == b.addr && a.port == b.port; }
 
@@ -30,7 +11,7 @@ std::optional<Side> publisher_side(const SessionOut& s) {
   if (!s.protocol) return std::nullopt;
   for (const Entry& e : s.entries)
     if (const auto* m = std::get_if<MessageOut>(&e))
-      if (announces_publisher(*s.protocol, *m)) return m->from;
+      if (m->announces_publisher) return m->from;
   return std::nullopt;
 }
 
@@ -43,7 +24,7 @@ void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows) {
   row.subscriber = *pub == Side::Client ? s.flow.server : s.flow.client;
   for (const Entry& e : s.entries)
     if (const auto* m = std::get_if<MessageOut>(&e))
-      if (m->from == *pub && !announces_publisher(*s.protocol, *m)) ++row.messages;
+      if (m->from == *pub && !m->announces_publisher) ++row.messages;
   // Keep one publisher's rows together, in order of their first session.
   auto last_of_publisher = rows.end();
   for (auto it = rows.begin(); it != rows.end(); ++it)

@@ -1,5 +1,6 @@
 #include "json.hpp"
 
+#include <array>
 #include <cstdio>
 
 namespace quartet::analyzer {
@@ -32,6 +33,13 @@ size_t utf8_sequence(std::string_view s, size_t i) {
   return n;
 }
 
+// Bytes that end a run of plain ASCII: controls, quote, backslash, non-ASCII.
+constexpr auto kSpecial = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[static_cast<size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+  return t;
+}();
+
 void append_u00(std::string& out, uint8_t c) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += "\\u00";
@@ -47,11 +55,7 @@ void append_json_string(std::string& out, std::string_view s) {
   while (i < s.size()) {
     // Copy the longest run that needs no escaping in one go.
     size_t run = i;
-    while (run < s.size()) {
-      const auto c = static_cast<uint8_t>(s[run]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-      ++run;
-    }
+    while (run < s.size() && !kSpecial[static_cast<uint8_t>(s[run])]) ++run;
     out.append(s.data() + i, run - i);
     i = run;
     if (i >= s.size()) break;

@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <cctype>
 #include <cstdio>
+
+#include "common/lines.hpp"
 
 namespace quartet::analyzer {
 namespace {
@@ -74,8 +77,17 @@ FieldOut convert(const FieldDef& def, const Field& f, Bytes pdu) {
 
 }  // namespace
 
+bool names_publisher(const FieldDef& def, uint64_t value) {
+  const char* name = name_of(def.names, value);
+  if (!name) return false;
+  const std::string_view n(name);
+  // "PUB", "PUB (0x20)", "Pub"... but not "PUBLISHED"
+  return n.size() >= 3 && iequals(n.substr(0, 3), "PUB") &&
+         (n.size() == 3 || !std::isalpha(static_cast<unsigned char>(n[3])));
+}
+
 MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
-                        uint64_t index) {
+                        uint64_t index, bool keep_fields) {
   MessageOut m;
   m.index = index;
   m.ts = ts;
@@ -85,10 +97,13 @@ MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, 
   m.summary = rec.decoded.summary;
   m.is_request = rec.decoded.is_request;
   m.is_response = rec.decoded.is_response;
-  m.fields.reserve(rec.decoded.fields.size());
+  if (keep_fields) m.fields.reserve(rec.decoded.fields.size());
   for (const Field& f : rec.decoded.fields) {
     if (f.id >= p.fields.size()) continue;  // a decoder bug must not index past the table
-    m.fields.push_back(convert(p.fields[f.id], f, pdu));
+    const FieldDef& def = p.fields[f.id];
+    if (const uint64_t* v = f.uint(); v && !def.names.empty() && names_publisher(def, *v))
+      m.announces_publisher = true;
+    if (keep_fields) m.fields.push_back(convert(def, f, pdu));
   }
   m.response_to = rec.transition.response_to;
   m.latency = rec.transition.latency;

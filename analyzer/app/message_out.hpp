@@ -11,7 +11,11 @@ namespace quartet::analyzer {
 // Byte fields longer than this are rendered as the hex of their first bytes + "...".
 inline constexpr size_t kMaxHexBytes = 1024;
 
+// `keep_fields`: copy the field values (only the JSONL writer shows them).
 MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
-                        uint64_t index);
+                        uint64_t index, bool keep_fields = true);
+
+// An integer field whose value is named "PUB" in the protocol's table: a publisher announcing itself.
+bool names_publisher(const FieldDef& def, uint64_t value);
 
 }  // namespace quartet::analyzer

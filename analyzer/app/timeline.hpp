@@ -31,7 +31,8 @@ struct MessageOut {
   uint64_t length = 0;  // PDU bytes
   std::string name, summary;
   bool is_request = false, is_response = false;
-  std::vector<FieldOut> fields;
+  std::vector<FieldOut> fields;  // kept only when the output shows them (JSONL)
+  bool announces_publisher = false;  // carries a field valued "PUB" (the SP connection header)
   std::optional<uint64_t> response_to;
   std::optional<TimeNs> latency;
   std::vector<Problem> problems;  // decoder problems, then session-level ones

@@ -11,6 +11,7 @@ constexpr TimeNs kT0 = 1700000000000000000;
 constexpr TimeNs kMs = 1000000;
 
 std::string run_session(AppOptions& opt, bool jsonl) {
+  opt.format = jsonl ? OutputFormat::Jsonl : OutputFormat::Text;
   MemFile mem;
   auto writer = jsonl ? make_jsonl_writer(mem.f, opt) : make_text_writer(mem.f, opt);
   Analyzer a(opt, *writer);
