@@ -218,12 +218,15 @@ class RequestDecoder : public BlockDecoder {
   // Entity, required/allowed/repeatable attributes and options per RFC 2832 4.3.x.
   void check_shape(const Line& first) {
     const std::string command = upper(command_name(m_.command));
-    std::string ref = " (RFC 2832 " + std::string(section_of(m_.command)) + ")";
-    auto violation = [&](std::string text) {
-      d_.problem(ProblemKind::Violation, first.offset, first.length, std::move(text) + ref);
+    const std::string section = "RFC 2832 " + std::string(section_of(m_.command));
+    // "<text> (RFC 2832 4.3.1; servers answer 504)"
+    auto violation = [&](std::string text, int answer = 0) {
+      text += " (" + section;
+      if (answer) text += "; servers answer " + std::to_string(answer);
+      d_.problem(ProblemKind::Violation, first.offset, first.length, std::move(text) + ")");
     };
     if (takes_entity(m_.command) && m_.entity == Entity::None)
-      return violation(command + " without an EntityName line (servers answer 508)");
+      return violation(command + " without an EntityName line", 508);
     if (!takes_entity(m_.command) && m_.entity != Entity::None)
       violation(command + " takes no EntityName line");
     if (m_.entity == Entity::Other) return;
@@ -237,7 +240,7 @@ class RequestDecoder : public BlockDecoder {
     for (uint8_t bit = 1; bit != 0 && bit <= kAttrStatus; bit = static_cast<uint8_t>(bit << 1)) {
       std::string_view name = attribute_spelled(bit);
       size_t count = attr_count_[bit_index(bit)];
-      if ((s->required_attrs & bit) && count == 0) violation(what + " without " + std::string(name) + " (504)");
+      if ((s->required_attrs & bit) && count == 0) violation(what + " without " + std::string(name), 504);
       if (count > 0 && !(s->allowed_attrs & bit)) violation(std::string(name) + " is not an attribute of " + what);
       if (count > 1 && (s->allowed_attrs & bit) && !(s->repeatable_attrs & bit))
         violation(std::string(name) + " appears " + std::to_string(count) + " times in " + what);
@@ -247,8 +250,8 @@ class RequestDecoder : public BlockDecoder {
     for (uint8_t bit = 1; bit != 0 && bit <= kOptBitApprove; bit = static_cast<uint8_t>(bit << 1)) {
       std::string_view name = option_spelled(bit);
       bool seen = opts_seen_ & bit;
-      if ((s->required_opts & bit) && !seen) violation(what + " without " + std::string(name) + " (509)");
-      if (seen && !(s->allowed_opts & bit)) violation(std::string(name) + " is not an option of " + what + " (501)");
+      if ((s->required_opts & bit) && !seen) violation(what + " without " + std::string(name), 509);
+      if (seen && !(s->allowed_opts & bit)) violation(std::string(name) + " is not an option of " + what, 501);
     }
   }
 

@@ -41,15 +41,23 @@ MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t i
   switch (m.kind) {
     case Kind::Request: on_request(m, ts, index, t); break;
     case Kind::Response: on_response(m, ts, t); break;
-    case Kind::Greeting: on_greeting(m, t); break;
+    case Kind::Greeting: on_greeting(t); break;
     case Kind::Empty: break;
   }
   return r;
 }
 
 void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
+  bool first_message = !started_ && !greeted_;
   started_ = true;
   if (state_ == State::DIS) return;  // nothing will answer it
+  // Servers greet first and clients open with SESSION: a capture that starts with
+  // another command most likely joined an authenticated session. The server's
+  // answer settles it (see on_response).
+  if (first_message && m.command != Command::Session && m.command != Command::Quit) {
+    joined_request_ = index;
+    enter(State::WFC, "joined after authentication (no greeting or SESSION seen)", t);
+  }
   if (!pending_.empty())
     sequence(t, "request sent before the response to request #" + std::to_string(pending_.back().index) +
                     " (RFC 2832 3: the client waits for each response)");
@@ -82,6 +90,15 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   t.response_to = req.index;
   if (ts >= req.ts) t.latency = ts - req.ts;
 
+  if (joined_request_ && *joined_request_ == req.index) {
+    joined_request_.reset();
+    if (m.code == 530 || m.code == 547) {  // it was not authenticated after all
+      sequence(t, upper(command_name(req.command)) + " before a successful SESSION (answered " +
+                      std::to_string(m.code) + ")");
+      return enter(State::PRE, "not authenticated (" + std::to_string(m.code) + ")", t);
+    }
+  }
+
   if (req.command == Command::Session && state_ != State::WFC && state_ != State::EXE)
     return after_session_reply(req, m.code, t);
   if (req.command == Command::Quit && m.code == 220) return enter(State::DIS, "QUIT acknowledged (220)", t);
@@ -99,11 +116,16 @@ void RrpSession::unsolicited_response(const Message& m, Transition& t) {
   std::string code = std::to_string(m.code);
   if (before_requests && !greeted_ && m.text.find("RRP Server") != std::string_view::npos) {
     greeted_ = true;
-    t.events.push_back({EventKind::Info, "server greeting: " + code + " " + std::string(m.text)});
+    t.events.push_back({EventKind::Info, "response-shaped server greeting: " + code + " " + std::string(m.text)});
     return;
   }
   bool refusal = before_requests && closes_connection(m.code) && m.code != 220;
-  if (!refusal) sequence(t, "response " + code + " without an outstanding request");
+  if (refusal) return enter(State::DIS, "server closing (" + code + ")", t);
+  // A response first of all answers a request sent before the capture started.
+  if (before_requests && !greeted_)
+    return enter(closes_connection(m.code) ? State::DIS : State::WFC,
+                 "joined mid-session (the first message is a response)", t);
+  sequence(t, "response " + code + " without an outstanding request");
   if (closes_connection(m.code)) enter(State::DIS, "server closing (" + code + ")", t);
 }
 
@@ -117,11 +139,11 @@ void RrpSession::after_session_reply(const Pending& req, uint16_t code, Transiti
   enter(State::DIS, why + " twice", t);
 }
 
-void RrpSession::on_greeting(const Message& m, Transition& t) {
+// The greeting's own summary already says what it is: no event.
+void RrpSession::on_greeting(Transition& t) {
   if (started_) sequence(t, "server greeting after the session started");
   else if (greeted_) sequence(t, "second server greeting");
   greeted_ = true;
-  t.events.push_back({EventKind::Info, "server greeting: " + std::string(m.greeting)});
 }
 
 void RrpSession::enter(State s, std::string why, Transition& t) {

@@ -44,7 +44,7 @@ class RrpSession final : public Session {
 
   void on_request(const Message& m, TimeNs ts, uint64_t index, Transition& t);
   void on_response(const Message& m, TimeNs ts, Transition& t);
-  void on_greeting(const Message& m, Transition& t);
+  void on_greeting(Transition& t);
   void unsolicited_response(const Message& m, Transition& t);
   void after_session_reply(const Pending& req, uint16_t code, Transition& t);
   void enter(State s, std::string why, Transition& t);
@@ -54,6 +54,7 @@ class RrpSession final : public Session {
   bool started_ = false;  // a request or response has been seen
   bool greeted_ = false;
   std::optional<TimeNs> last_ts_;
+  std::optional<uint64_t> joined_request_;  // first request of a session joined mid-stream
 };
 
 std::unique_ptr<Session> new_session();

@@ -194,11 +194,11 @@ TEST(RrpRequest, GrammarViolations) {
   EXPECT_TRUE(problem(req("check\r\nDomainName:example.com\r\n.\r\n"), ProblemKind::Violation,
                       "CHECK without an EntityName line"));
   EXPECT_TRUE(problem(req("add\r\nEntityName:NameServer\r\nNameServer:ns1.example.com\r\n.\r\n"),
-                      ProblemKind::Violation, "ADD NameServer without IPAddress (504)"));
+                      ProblemKind::Violation, "ADD NameServer without IPAddress (RFC 2832 4.3.1; servers answer 504)"));
   EXPECT_TRUE(problem(req("check\r\nEntityName:Domain\r\nDomainName:x.com\r\n-Period:2\r\n.\r\n"),
-                      ProblemKind::Violation, "-Period is not an option of CHECK Domain"));
+                      ProblemKind::Violation, "-Period is not an option of CHECK Domain (RFC 2832 4.3.2; servers answer 501)"));
   EXPECT_TRUE(problem(req("session\r\n-Id:registrarA\r\n.\r\n"), ProblemKind::Violation,
-                      "SESSION without -Password (509)"));
+                      "SESSION without -Password (RFC 2832 4.3.8; servers answer 509)"));
   EXPECT_TRUE(problem(req("renew\r\nEntityName:NameServer\r\nNameServer:ns1.example.com\r\n.\r\n"),
                       ProblemKind::Violation, "RENEW is not defined for EntityName:NameServer"));
   EXPECT_TRUE(problem(req("quit\r\nEntityName:Domain\r\n.\r\n"), ProblemKind::Violation, "QUIT takes no EntityName"));

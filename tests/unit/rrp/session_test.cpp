@@ -44,9 +44,9 @@ TEST(RrpSession, GreetingLoginCommandQuit) {
   Feed run;
   EXPECT_EQ(run.s.state(), "PRE");
   MessageRecord g = run.sv(kBanner, 0);
-  ASSERT_EQ(g.transition.events.size(), 1u);
-  EXPECT_EQ(g.transition.events[0].kind, EventKind::Info);
-  EXPECT_EQ(g.transition.events[0].text, "server greeting: NSI Registry RRP Server version 1.1.0");
+  EXPECT_EQ(g.decoded.summary, "greeting NSI Registry RRP Server version 1.1.0");
+  EXPECT_TRUE(g.transition.events.empty());
+  EXPECT_TRUE(g.transition.problems.empty());
   EXPECT_FALSE(g.transition.response_to);
 
   MessageRecord login = run.c(kSession, 10 * kMs);
@@ -120,18 +120,46 @@ TEST(RrpSession, SecondFailedAuthenticationDisconnects) {
 
 TEST(RrpSession, CommandBeforeSession) {
   Feed run;
-  MessageRecord r = run.c(kAddDomain, 0);
+  run.sv(kBanner, 0);  // the greeting proves the connection start was captured
+  MessageRecord r = run.c(kAddDomain, 1);
   const Problem* p = seq(r.transition, "ADD before a successful SESSION (state PRE)");
   ASSERT_TRUE(p);
   EXPECT_EQ(severity_of(p->kind), Severity::Warning);
-  MessageRecord reply = run.sv("547 Invalid command sequence\r\n.\r\n", 1);
-  EXPECT_EQ(*reply.transition.response_to, 0u);
+  MessageRecord reply = run.sv("547 Invalid command sequence\r\n.\r\n", 2);
+  EXPECT_EQ(*reply.transition.response_to, 1u);
   EXPECT_EQ(run.s.state(), "PRE");
   // QUIT needs no authentication.
-  MessageRecord q = run.c(kQuit, 2);
+  MessageRecord q = run.c(kQuit, 3);
   EXPECT_TRUE(q.transition.problems.empty());
-  run.sv(kQuitReply, 3);
+  run.sv(kQuitReply, 4);
   EXPECT_EQ(run.s.state(), "DIS");
+}
+
+// Without a greeting a first command may equally be a capture that joined an
+// authenticated session: assumed so until the server answers 547/530.
+TEST(RrpSession, FirstCommandWithoutGreetingSettledByTheAnswer) {
+  Feed joined;
+  MessageRecord c = joined.c(kCheckDomain, 0);
+  EXPECT_TRUE(c.transition.problems.empty());
+  EXPECT_TRUE(has_phase(c.transition, "WFC: joined after authentication"));
+  MessageRecord ok = joined.sv("211 Domain name not available\r\n.\r\n", 1);
+  EXPECT_TRUE(ok.transition.problems.empty());
+  EXPECT_EQ(*ok.transition.response_to, 0u);
+  joined.c(kAddDomain, 2);
+  joined.sv(kAddDomainReply, 3);
+  std::vector<std::string> want = {"EXE", "WFC", "EXE", "WFC"};
+  EXPECT_EQ(joined.states, want);
+
+  Feed refused;
+  MessageRecord add = refused.c(kAddDomain, 0);
+  EXPECT_TRUE(add.transition.problems.empty());
+  MessageRecord no = refused.sv("547 Invalid command sequence\r\n.\r\n", 1);
+  EXPECT_TRUE(seq(no.transition, "ADD before a successful SESSION (answered 547)"));
+  EXPECT_TRUE(has_phase(no.transition, "PRE: not authenticated (547)"));
+  EXPECT_EQ(refused.s.state(), "PRE");
+  refused.c(kSession, 2);
+  refused.sv(kOk, 3);
+  EXPECT_EQ(refused.s.state(), "WFC");
 }
 
 TEST(RrpSession, SecondRequestBeforeResponsePairsInOrder) {
@@ -153,11 +181,16 @@ TEST(RrpSession, SecondRequestBeforeResponsePairsInOrder) {
 
 TEST(RrpSession, ResponseWithoutRequestAndLateGreeting) {
   Feed run;
+  // First of all a response: it answers a request sent before the capture started.
   MessageRecord r = run.sv(kOk, 0);
-  EXPECT_TRUE(seq(r.transition, "response 200 without an outstanding request"));
+  EXPECT_TRUE(r.transition.problems.empty());
   EXPECT_FALSE(r.transition.response_to);
+  EXPECT_TRUE(has_phase(r.transition, "WFC: joined mid-session (the first message is a response)"));
   MessageRecord g = run.sv(kBanner, 1);
   EXPECT_TRUE(seq(g.transition, "greeting after the session started"));
+  MessageRecord again = run.sv(kOk, 2);
+  EXPECT_TRUE(seq(again.transition, "response 200 without an outstanding request"));
+  EXPECT_EQ(run.s.state(), "WFC");
 }
 
 TEST(RrpSession, CheckAnswerWithoutItsCheckIsNotPaired) {
@@ -190,7 +223,7 @@ TEST(RrpSession, GreetingWordedAsAResponse) {
   MessageRecord g = run.sv("200 NSI Registry RRP Server version 1.1.0\r\n.\r\n", 0);
   EXPECT_TRUE(g.transition.problems.empty());
   ASSERT_EQ(g.transition.events.size(), 1u);
-  EXPECT_EQ(g.transition.events[0].text, "server greeting: 200 NSI Registry RRP Server version 1.1.0");
+  EXPECT_EQ(g.transition.events[0].text, "response-shaped server greeting: 200 NSI Registry RRP Server version 1.1.0");
   run.c(kSession, 1);
   MessageRecord ok = run.sv(kOk, 2);
   EXPECT_EQ(*ok.transition.response_to, 1u);
