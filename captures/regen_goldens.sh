@@ -11,6 +11,6 @@ PY=/usr/bin/python3
 WORK="$(mktemp -d /tmp/quartet-regen.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 chmod 755 "$WORK"
-"$PY" "$ROOT/captures/golden.py" regen analyzer --quartet "$BUILD/analyzer/quartet" "$@"
+"$PY" "$ROOT/captures/golden.py" regen analyzer "$@" --quartet "$BUILD/analyzer/quartet"
 "$PY" "$ROOT/tests/e2e/plugin/install_plugin.py" "$BUILD/plugin/quartet.so" "$WORK/home" >/dev/null
-"$PY" "$ROOT/captures/golden.py" regen plugin --home "$WORK/home" --work "$WORK/caps" "$@"
+"$PY" "$ROOT/captures/golden.py" regen plugin "$@" --home "$WORK/home" --work "$WORK/caps"

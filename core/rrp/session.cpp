@@ -11,6 +11,12 @@ void sequence(Transition& t, std::string text) {
   t.problems.push_back({ProblemKind::Sequence, 0, 0, std::move(text)});
 }
 
+// to - from when it is >= 0 and representable: capture timestamps can be anything.
+std::optional<TimeNs> elapsed(TimeNs from, TimeNs to) {
+  TimeNs d = 0;
+  if (__builtin_sub_overflow(to, from, &d) || d < 0) return std::nullopt;
+  return d;
+}
 
 }  // namespace
 
@@ -32,8 +38,9 @@ MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t i
   Message m = parse(pdu, dir, r.decoded);
   Transition& t = r.transition;
   // RFC 2832 3: servers MAY disconnect a session idle for 10 minutes (SHOULD be the timeout).
-  if (last_ts_ && ts - *last_ts_ > kIdleTimeout && state_ != State::DIS)
-    t.events.push_back({EventKind::Info, "connection idle for " + std::to_string((ts - *last_ts_) / 1'000'000'000) +
+  std::optional<TimeNs> idle = last_ts_ ? elapsed(*last_ts_, ts) : std::nullopt;
+  if (idle && *idle > kIdleTimeout && state_ != State::DIS)
+    t.events.push_back({EventKind::Info, "connection idle for " + std::to_string(*idle / 1'000'000'000) +
                                              " s, beyond RRP's 10-minute session timeout"});
   last_ts_ = ts;
   if (state_ == State::DIS && m.kind != Kind::Empty)
@@ -69,7 +76,7 @@ void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transit
     sequence(t, "SESSION on an already authenticated connection");
   if (pending_.size() >= kMaxPending) pending_.pop_front();
   pending_.push_back({index, ts, m.command, std::string(m.registrar_id)});
-  if (state_ == State::WFC) state_ = State::EXE;  // per command: no Phase event (see report)
+  if (state_ == State::WFC) state_ = State::EXE;  // per command: no Phase event (see README.md)
 }
 
 void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
@@ -88,7 +95,7 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   Pending req = std::move(pending_.front());
   pending_.pop_front();
   t.response_to = req.index;
-  if (ts >= req.ts) t.latency = ts - req.ts;
+  t.latency = elapsed(req.ts, ts);
 
   if (joined_request_ && *joined_request_ == req.index) {
     joined_request_.reset();

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <set>
 
 #include "rrp_test_util.hpp"
@@ -269,6 +270,18 @@ TEST(RrpSession, SessionTwiceAndUnansweredAtClose) {
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].kind, ProblemKind::Sequence);
   EXPECT_EQ(left[0].text, "request #4 (renew) was never answered");
+}
+
+TEST(RrpSession, ExtremeTimestampsGiveNoLatency) {
+  Feed run;
+  run.c(kSession, std::numeric_limits<TimeNs>::min());
+  MessageRecord r = run.sv(kOk, std::numeric_limits<TimeNs>::max());  // difference overflows
+  EXPECT_EQ(*r.transition.response_to, 0u);
+  EXPECT_FALSE(r.transition.latency);
+  EXPECT_TRUE(r.transition.events.size() == 1);  // the phase; no idle note from an overflow
+  run.c(kCheckDomain, 100);
+  MessageRecord back = run.sv(kOk, 50);  // clock went backwards
+  EXPECT_FALSE(back.transition.latency);
 }
 
 TEST(RrpSession, DecodeDoesNotAdvance) {
