@@ -64,8 +64,12 @@ bool CopsSession::sender_is_pep(Direction dir, uint8_t op) {
   return dir == pep_dir_.value_or(Direction::ToServer);
 }
 
-bool CopsSession::accepted(uint16_t client_type) const {
+bool CopsSession::accepted(uint16_t client_type) {
   auto it = clients_.find(client_type);
+  if (it == clients_.end() && midstream_) {
+    clients_[client_type].accepted = true;
+    return true;
+  }
   return it != clients_.end() && it->second.accepted;
 }
 
@@ -76,6 +80,15 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
   const Message& m = r.message;
   const char* op = opcode_abbrev(m.opcode);
   if (!m.has_header || !op) return rec;
+  if (!seen_any_) {
+    seen_any_ = true;
+    if (m.opcode != kOPN) {
+      midstream_ = true;
+      t.events.push_back({EventKind::Info, "no Client-Open seen: session picked up mid-stream, "
+                                           "client-types and handles adopted as they appear"});
+      set_phase("open", t);
+    }
+  }
   bool from_pep = sender_is_pep(dir, m.opcode);
   // The decoder guessed KA/CC roles from the TCP direction; correct them.
   if (m.opcode == kKA) {
@@ -113,7 +126,7 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
         t.problems.push_back({ProblemKind::Deviation, 0, 0,
                               "KA from the PDP without a KA from the PEP to echo (RFC 2748 3.9)"});
       }
-      if (clients_.empty())
+      if (clients_.empty() && !midstream_)
         sequence(t, "KA before any Client-Open");
       break;
     case kSSQ:
@@ -195,7 +208,8 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
   auto it = handles_.find(key);
   std::string h = "handle " + handle_hex(*m.handle);
 
-  if (m.opcode == kREQ) {
+  bool adopt = m.opcode != kDRQ && midstream_;
+  if (m.opcode == kREQ || (it == handles_.end() && adopt)) {
     if (it == handles_.end()) {
       if (handles_.size() >= kMaxHandles) {
         if (!handle_cap_reported_)
@@ -206,10 +220,15 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
       it = handles_.emplace(std::move(key), HandleState{std::string(*m.handle), {}, {}}).first;
     }
     // A REQ for a known handle updates its state (RFC 2748 3.1) and is answered anew.
-    it->second.request = Pending{index, ts};
-    return;
+    if (m.opcode == kREQ) {
+      it->second.request = Pending{index, ts};
+      return;
+    }
+    if (m.opcode == kDEC) it->second.decision = Pending{index, ts};
+    return;  // adopted: its REQ/DEC was before the capture
   }
   if (it == handles_.end()) {
+    if (midstream_) return;  // DRQ of a state from before the capture
     sequence(t, std::string(op) + " for unknown " + h);
     return;
   }

@@ -49,7 +49,7 @@ class CopsSession final : public Session {
   void on_accept(const Message& m, TimeNs ts, Transition& t);
   void on_close_msg(const Message& m, bool from_pep, TimeNs ts, Transition& t);
   void on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Transition& t);
-  bool accepted(uint16_t client_type) const;
+  bool accepted(uint16_t client_type);
   bool sender_is_pep(Direction dir, uint8_t opcode);
 
   std::map<uint16_t, Client> clients_;
@@ -63,6 +63,11 @@ class CopsSession final : public Session {
   // Multimedia the PDP (policy server) connects to the CMTS (PEP); learned from
   // the first message only one side may send (OPN, REQ, CAT, DEC...).
   std::optional<Direction> pep_dir_;
+  // The first message was not an OPN: the capture started inside a running
+  // session (COPS connections live for days). Client-types and handles are
+  // then adopted when first seen instead of being reported as out of sequence.
+  bool midstream_ = false;
+  bool seen_any_ = false;
   std::string phase_ = "connected";
 };
 

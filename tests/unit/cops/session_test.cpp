@@ -108,10 +108,10 @@ TEST(CopsSession, KeepAliveEchoAndTimer) {
 
 TEST(CopsSession, SequenceProblems) {
   Feed f;
-  auto early = f.pep(Msg(kREQ, 1).handle(1).context(1).done(), 0);
+  f.pep(Msg(kOPN, 1).pep_id("p").done(), 0);
+  auto early = f.pep(Msg(kREQ, 1).handle(1).context(1).done(), 1);
   EXPECT_NE(seq_texts(early).find("REQ before Client-Accept for client-type RSVP"), std::string::npos)
       << seq_texts(early);
-  f.pep(Msg(kOPN, 1).pep_id("p").done(), 1);
   f.pdp(Msg(kCAT, 1).ka_timer(0).done(), 2);
   auto wrong_dir = f.pdp(Msg(kREQ, 1).handle(2).context(1).done(), 3);
   EXPECT_NE(seq_texts(wrong_dir).find("REQ sent by the PDP"), std::string::npos);
@@ -231,4 +231,26 @@ TEST(CopsSession, HandleWithCountedPaddingStillMatches) {
   f.pep(Msg(kREQ, 1).handle(0x01000000).context(1).done(), 4);
   auto other = f.pdp(Msg(kDEC, 1, 1).handle(0x01000001).context(1).decision(1).done(), 5);
   EXPECT_EQ(seq(other), 1);
+}
+
+// A capture that starts inside a running session: no OPN/CAT, handles already open.
+TEST(CopsSession, PickedUpMidStream) {
+  Feed f;
+  auto rpt = f.pep(Msg(kRPT, 1, 1).handle(1).report(1).done(), 0);
+  EXPECT_TRUE(rpt.transition.problems.empty()) << seq_texts(rpt);
+  EXPECT_TRUE(has_event(rpt, EventKind::Info));
+  EXPECT_EQ(f.session().state(), "open");
+  auto req = f.pep(Msg(kREQ, 1).handle(2).context(1).done(), 10 * kMs);
+  EXPECT_TRUE(req.transition.problems.empty()) << seq_texts(req);
+  auto dec = f.pdp(Msg(kDEC, 1, 1).handle(2).context(1).decision(1).done(), 12 * kMs);
+  EXPECT_EQ(dec.transition.response_to, 1u);
+  auto udec = f.pdp(Msg(kDEC, 1).handle(3).context(1).decision(1).done(), 13 * kMs);
+  EXPECT_TRUE(udec.transition.problems.empty()) << seq_texts(udec);
+  auto rpt3 = f.pep(Msg(kRPT, 1, 1).handle(3).report(1).done(), 14 * kMs);
+  EXPECT_EQ(rpt3.transition.response_to, 3u);  // the adopted handle's DEC
+  auto ka = f.pep(Msg(kKA, 0).done(), 15 * kMs);
+  EXPECT_TRUE(ka.transition.problems.empty()) << seq_texts(ka);
+  auto drq = f.pep(Msg(kDRQ, 1).handle(9).reason(2).done(), 16 * kMs);
+  EXPECT_TRUE(drq.transition.problems.empty()) << seq_texts(drq);
+  EXPECT_TRUE(f.session().on_close().empty());
 }
