@@ -24,6 +24,17 @@ struct ProblemTally {
   }
 };
 
+// A fragment's protocol is known before reassembly, except for IPv6
+// extension headers that follow the fragment header.
+bool may_carry_tcp(const IpHeader& h) {
+  if (h.proto == kProtoTcp) return true;
+  if (!h.v6) return false;
+  switch (h.proto) {
+    case 0: case 43: case 51: case 60: case 135: case 139: case 140: return true;
+    default: return false;
+  }
+}
+
 class Driver {
  public:
   Driver(const Options& o, StreamSink& sink) : opt_(o), sink_(sink), tcp_(sink, o.tcp), defrag_(o.fragments) {}
@@ -96,6 +107,10 @@ class Driver {
     Bytes l4 = ip.h.payload;
     uint32_t l4_missing = ip.h.payload_missing;
     uint8_t proto = ip.h.proto;
+    if (ip.h.fragment && !may_carry_tcp(ip.h)) {  // not worth buffering
+      ++st_.non_tcp;
+      return;
+    }
     if (ip.h.fragment) {
       std::optional<Bytes> whole = defrag_.add(ip.h, p.ts, proto, [&](const std::string& w) {
         frag_.add(p.number, w);

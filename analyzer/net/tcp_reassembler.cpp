@@ -232,6 +232,7 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
       d.fin_at = static_cast<uint64_t>(fin_at);
       d.fin_has_need = has_need;
       d.fin_need = need;
+      d.fin_ts = p.ts;
     }
   }
   if (rst) {
@@ -428,7 +429,7 @@ void TcpReassembler::deliver_fin(Flow* f, Side side) {
     f->first_fin_known = true;
     f->first_fin = side;
   }
-  sink_.on_fin(f->info.id, side, clock_);
+  sink_.on_fin(f->info.id, side, d.fin_ts);
 }
 
 // True when the next thing `d` delivers (a segment or its FIN) waits for the peer.
@@ -512,6 +513,7 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
     why = CloseReason::Fin;
     by = f->first_fin;
   }
+  if (why == CloseReason::Fin) ts = std::max(f->dir[0].fin_ts, f->dir[1].fin_ts);
   for (int i = 0; i < 2; ++i) {
     f->conn.rst[i] = f->conn.rst[i] || f->dir[i].rst;
   }

@@ -37,6 +37,7 @@ struct TcpStream {
   bool fin_done = false;    // on_fin delivered
   bool fin_has_need = false;  // the FIN's ACK acknowledged peer bytes not yet delivered
   uint64_t fin_need = 0;
+  TimeNs fin_ts = 0;        // capture time of the FIN
   bool rst = false;
   bool after_fin_warned = false;
   bool out_of_window_warned = false;

@@ -331,5 +331,19 @@ TEST(CaptureReader, Ipv6OverBsdLoopback) {
   EXPECT_TRUE(r->sink.opened[0].client.v6);
 }
 
+TEST(CaptureReader, NonTcpFragmentsAreNotBuffered) {
+  const Buf udp(40, 7);
+  const std::vector<Frame> f = {
+      {kT0, ether(0x0800, ipv4(1, 2, 17, Buf(udp.begin(), udp.begin() + 16), 9, 0x2000))},
+      {kT0 + 1, ether(0x0800, ipv4(1, 2, 17, Buf(udp.begin() + 16, udp.end()), 9, 2))},
+  };
+  const std::string path = temp_path("udpfrag.pcap");
+  write_pcap(path, DLT_EN10MB, f);
+  auto r = run_on({path});
+  EXPECT_EQ(r->stats.non_tcp, 2u);
+  EXPECT_EQ(r->stats.fragments.fragments, 0u);
+  EXPECT_TRUE(r->sink.capture_warnings.empty());
+}
+
 }  // namespace
 }  // namespace quartet::analyzer::net

@@ -15,6 +15,7 @@ struct RecordingSink : StreamSink {
   std::vector<std::string> capture_warnings;
   std::vector<ConnSummary> states;
   std::vector<std::string> zeek;
+  std::vector<TimeNs> fin_ts, close_ts;
 
   static const char* side(Side s) { return s == Side::Client ? "C" : "S"; }
   void on_open(const FlowInfo& f) override {
@@ -32,12 +33,16 @@ struct RecordingSink : StreamSink {
   void on_flow_warning(uint64_t, Side from, std::string_view text, TimeNs) override {
     events.push_back(std::string("warn ") + side(from) + " " + std::string(text));
   }
-  void on_fin(uint64_t, Side from, TimeNs) override { events.push_back(std::string(side(from)) + ":fin"); }
+  void on_fin(uint64_t, Side from, TimeNs ts) override {
+    fin_ts.push_back(ts);
+    events.push_back(std::string(side(from)) + ":fin");
+  }
   void on_conn_state(uint64_t, const ConnSummary& s) override {
     states.push_back(s);
     zeek.emplace_back(s.zeek_state);
   }
-  void on_close(uint64_t id, CloseReason why, Side by, TimeNs) override {
+  void on_close(uint64_t id, CloseReason why, Side by, TimeNs ts) override {
+    close_ts.push_back(ts);
     static const char* names[] = {"Fin", "Reset", "Idle", "EndOfCapture", "MemoryLimit"};
     events.push_back("close " + std::to_string(id) + " " + names[static_cast<int>(why)] + " " + side(by));
   }

@@ -376,6 +376,9 @@ TEST(TcpReassembler, CaptureLossKeepsCausalOrderAndFinCloseAtEnd) {
   k.r.finish();
   EXPECT_EQ(k.sink.joined(), "C:aaaaa|C:gap 5|C:ccccc|S:RESP1|C:next|S:RESP2|S:fin|C:fin|close 1 Fin S");
   EXPECT_EQ(k.sink.zeek[0], "SF");
+  // Delayed delivery keeps the capture times of the FINs.
+  EXPECT_EQ(k.sink.fin_ts, (std::vector<TimeNs>{7 * kMs, 8 * kMs}));
+  EXPECT_EQ(k.sink.close_ts, (std::vector<TimeNs>{8 * kMs}));
 }
 
 TEST(TcpReassembler, RepeatedFindingsAreCappedPerDirection) {
