@@ -76,7 +76,7 @@ const FieldDef* build() {
       {"error.code", "Error-Code", T::UInt16, Base::Dec, error_names()},
       {"error.subcode", "Error Sub-code", T::UInt16, Base::Hex},
       {"error.subcode.cnum", "Sub-code C-Num", T::UInt8, Base::Dec, cnum_names(),
-       0, "Error 13: the unknown object's C-Num; error 15: the security object's C-Num"},
+       0, "Error 13: the unknown object's C-Num; error 15: the security object's"},
       {"error.subcode.ctype", "Sub-code C-Type", T::UInt8, Base::Dec},
       {"error.security", "Required security", T::UInt16, Base::Hex, security_subcode_names(), 0,
        "Error 15 sub-code with client-type 0 (RFC 4261)"},

@@ -95,6 +95,8 @@ size_t error(Contents& c, Message& m, uint16_t client_type) {
   if (!c.need(4)) return c.len;
   uint16_t code = c.u16(kErrorCode, 0);
   uint16_t sub = c.u16(kErrorSubcode, 2);
+  // 13: the unknown object; 15: the security object wanted (C-Num 16, C-Type
+  // 0 none / 2 Integrity-TLS with client-type 0, RFC 4261).
   if (code == 13 || code == 15) subcode_pair(c, kErrorSubcodeCNum, kErrorSubcodeCType);
   if (code == 15 && client_type == kClientTypeNone) {
     c.out.add(kErrorSecurity, c.off + 2, 2, uint64_t{sub});

@@ -137,6 +137,8 @@ TEST(CopsObjects, ErrorCodesAndSecuritySubcodes) {
   r = decode(Msg(kCC, 1).error(13, 0x3102).done());
   EXPECT_EQ(uint_of(r.decoded, kErrorSubcodeCNum), 0x31u);
   EXPECT_EQ(field(r.decoded, kErrorSecurity), nullptr);
+  r = decode(Msg(kCC, 1).error(15, 0x1002).done());  // no RFC 4261 meaning outside client-type 0
+  EXPECT_EQ(field(r.decoded, kErrorSecurity), nullptr);
   r = decode(Msg(kCC, 1).error(11).done());
   EXPECT_EQ(field(r.decoded, kErrorSubcodeCNum), nullptr);
   EXPECT_EQ(r.decoded.summary, "CC client-type=RSVP error=Shutting down");
@@ -252,4 +254,20 @@ TEST(CopsObjects, PepIdWithoutNul) {
   auto r = decode(Msg(kOPN, 1).obj(11, 1, text("abcd")).done());
   EXPECT_EQ(text_of(r.decoded, kPepIdValue), "abcd");
   EXPECT_EQ(problems(r.decoded, ProblemKind::Violation), 1) << all_problems(r.decoded);
+}
+
+// The C-Num/C-Type pairs of the IANA registry, and nothing beyond them.
+TEST(CopsObjects, RegistryPairsAllNamed) {
+  const std::pair<int, int> registry[] = {
+      {1, 1}, {2, 1}, {3, 1}, {3, 2}, {4, 1}, {4, 2}, {5, 1}, {6, 1}, {6, 2}, {6, 3}, {6, 4},
+      {6, 5}, {7, 1}, {7, 2}, {7, 3}, {7, 4}, {7, 5}, {8, 1}, {9, 1}, {9, 2}, {10, 1}, {11, 1},
+      {12, 1}, {13, 1}, {13, 2}, {14, 1}, {14, 2}, {15, 1}, {16, 1}, {16, 2}};
+  int named = 0;
+  for (int cnum = 0; cnum < 256; ++cnum)
+    for (int ctype = 0; ctype < 256; ++ctype)
+      named += object_name(uint8_t(cnum), uint8_t(ctype)) != nullptr;
+  EXPECT_EQ(named, int(std::size(registry)));
+  for (auto [cnum, ctype] : registry) EXPECT_NE(object_name(uint8_t(cnum), uint8_t(ctype)), nullptr);
+  EXPECT_STREQ(object_name(16, 2), "Integrity-TLS");
+  EXPECT_STREQ(object_name(6, 5), "Decision: Named Data");
 }

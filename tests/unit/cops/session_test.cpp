@@ -254,3 +254,20 @@ TEST(CopsSession, PickedUpMidStream) {
   EXPECT_TRUE(drq.transition.problems.empty()) << seq_texts(drq);
   EXPECT_TRUE(f.session().on_close().empty());
 }
+
+// Request state is bounded: past kMaxHandles new handles are not followed.
+TEST(CopsSession, HandleTableIsBounded) {
+  Buf req = Msg(kREQ, 1).handle(0).context(1).done();
+  auto s = protocol().new_session();
+  Buf opn = Msg(kOPN, 1).pep_id("p").done(), cat_ = Msg(kCAT, 1).ka_timer(0).done();
+  s->on_pdu(Direction::ToServer, view(opn), 0, 0);
+  s->on_pdu(Direction::ToClient, view(cat_), 1, 1);
+  bool capped = false;
+  for (uint32_t h = 0; h <= CopsSession::kMaxHandles; ++h) {
+    req[12] = uint8_t(h >> 24), req[13] = uint8_t(h >> 16), req[14] = uint8_t(h >> 8), req[15] = uint8_t(h);
+    auto r = s->on_pdu(Direction::ToServer, view(req), 2, 2 + h);
+    capped = capped || !r.transition.events.empty();
+  }
+  EXPECT_TRUE(capped);
+  EXPECT_EQ(s->on_close().size(), CopsSession::kMaxHandles);
+}
