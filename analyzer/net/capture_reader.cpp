@@ -7,6 +7,13 @@
 
 namespace quartet::analyzer::net {
 
+TimeNs clamp_timestamp(int64_t seconds, int64_t nanoseconds) {
+  constexpr int64_t kMaxSeconds = kMaxTimestamp / 1'000'000'000 - 1;
+  if (seconds < 0) return 0;
+  if (seconds > kMaxSeconds) return kMaxTimestamp;
+  return std::clamp<TimeNs>(seconds * 1'000'000'000 + nanoseconds, 0, kMaxTimestamp);
+}
+
 CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter)
     : path_(std::move(path)), progress_(std::make_shared<StreamProgress>()), filter_(bpf_filter) {
   OpenedStream s = open_capture_stream(path_, progress_);
@@ -85,7 +92,7 @@ bool CaptureFile::next(Packet& out) {
   const int rc = pcap_next_ex(pcap_, &hdr, &data);
   if (rc == 1) {
     ++packets_;
-    out.ts = static_cast<TimeNs>(hdr->ts.tv_sec) * 1'000'000'000 + static_cast<TimeNs>(hdr->ts.tv_usec);
+    out.ts = clamp_timestamp(static_cast<int64_t>(hdr->ts.tv_sec), static_cast<int64_t>(hdr->ts.tv_usec));
     out.data = Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen);
     out.wire_len = std::max(hdr->len, hdr->caplen);
     out.linktype = linktype_;

@@ -18,6 +18,11 @@ namespace quartet::analyzer::net {
 
 class PcapngReader;
 
+// Timestamps are kept within [0, kMaxTimestamp] (year 2116) so that any
+// difference or sum of two of them fits in 64 bits, whatever a corrupt file says.
+constexpr TimeNs kMaxTimestamp = TimeNs{1} << 62;
+TimeNs clamp_timestamp(int64_t seconds, int64_t nanoseconds);
+
 struct Packet {
   TimeNs ts = 0;
   Bytes data;              // captured bytes; valid until the next call to next()

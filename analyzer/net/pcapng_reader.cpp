@@ -1,5 +1,7 @@
 #include "net/pcapng_reader.hpp"
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 namespace quartet::analyzer::net {
@@ -139,27 +141,28 @@ void PcapngReader::add_interface() {
 }
 
 TimeNs PcapngReader::timestamp(const Interface& i, uint64_t ticks) const {
-  TimeNs ns;
+  // Seconds and nanoseconds separately, so a corrupt tick count cannot overflow.
+  uint64_t sec = 0, ns = 0;
   if (i.resol_pow2) {
     const unsigned shift = std::min<unsigned>(i.resol, 63);
-    const uint64_t sec = ticks >> shift;
+    sec = ticks >> shift;
     uint64_t frac = ticks & ((uint64_t{1} << shift) - 1);
     unsigned fshift = shift;
     if (fshift > 34) {  // keep frac * 10^9 within 64 bits; what is dropped is below a nanosecond
       frac >>= fshift - 34;
       fshift = 34;
     }
-    ns = static_cast<TimeNs>(sec * 1'000'000'000 + ((frac * 1'000'000'000) >> fshift));
-  } else if (i.resol <= 9) {
-    uint64_t mul = 1;
-    for (int k = i.resol; k < 9; ++k) mul *= 10;
-    ns = static_cast<TimeNs>(ticks * mul);
+    ns = (frac * 1'000'000'000) >> fshift;
   } else {
-    uint64_t div = 1;
-    for (int k = 9; k < i.resol && k < 28; ++k) div *= 10;
-    ns = static_cast<TimeNs>(ticks / div);
+    uint64_t units = 1;  // ticks per second, 10^resol (capped: beyond 10^19 nothing is left)
+    for (int k = 0; k < i.resol && k < 19; ++k) units *= 10;
+    sec = ticks / units;
+    const uint64_t frac = ticks % units;
+    ns = units <= 1'000'000'000 ? frac * (1'000'000'000 / units) : frac / (units / 1'000'000'000);
   }
-  return ns + i.offset_s * 1'000'000'000;
+  const int64_t s = sec > static_cast<uint64_t>(INT64_MAX / 2) ? INT64_MAX / 2 : static_cast<int64_t>(sec);
+  const int64_t off = std::clamp<int64_t>(i.offset_s, -(INT64_MAX / 4), INT64_MAX / 4);
+  return clamp_timestamp(s + off, static_cast<int64_t>(ns));
 }
 
 bool PcapngReader::next(Packet& out) {

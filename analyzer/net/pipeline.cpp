@@ -176,7 +176,7 @@ class Driver {
   TcpReassembler tcp_;
   Defragmenter defrag_;
   CaptureStats st_;
-  TimeNs last_tick_ = INT64_MIN / 2;
+  TimeNs last_tick_ = -kSecond;  // timestamps are >= 0 (clamp_timestamp)
   ProblemTally bad_link_, bad_ip_, length_, frag_, bad_tcp_;
 };
 
