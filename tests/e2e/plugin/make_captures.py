@@ -142,7 +142,7 @@ def cops_plain(path):
     p.close()
 
 
-def iap_tls(path):
+def iap_tls(path, port=4720):
     """IAP on its default port 4720, as in the draft's 4.4 transcript: CONNECT ->
     200, Upgrade: TLS/1.0 -> 101, then real TLS 1.2 (keys in iap_tls.keys) carrying
     the channel setup -> 200, an alert split over two TLS records, and two alerts in
@@ -153,7 +153,7 @@ def iap_tls(path):
     if os.path.exists(keylog):
         os.remove(keylog)
     p = Pcap(path)
-    c = Conversation(p, CLIENT, ("10.0.0.6", 4720)).handshake()
+    c = Conversation(p, CLIENT, ("10.0.0.6", port)).handshake()
     c.client(crlf("IAP/0.3 CONNECT M.DOM.ORG", ""))
     c.server(crlf("IAP/0.3 200", ""), gap=0.012)
     c.client(crlf("IAP/0.3 Upgrade: TLS/1.0", ""))
@@ -238,7 +238,15 @@ def garbage(path):
     p.close()
 
 
+def iap_tls_heuristic(path):
+    """iap_tls on port 4799, which only the IAP heuristic finds: the TLS hand-off
+    must hold on every pass although TCP hands the frames before it to the
+    heuristic again when re-dissecting."""
+    iap_tls(path, port=4799)
+
+
 CAPTURES = {
+    "iap_tls_heuristic.pcap": iap_tls_heuristic,
     "garbage.pcap": garbage,
     "cops_malformed.pcap": cops_malformed,
     "cops_tls.pcap": cops_tls,

@@ -293,13 +293,17 @@ def case_rrp_errors(t, caps):
 
 
 def case_iap_starttls(t, caps):
-    """Hand-built IAP (make_captures.py iap_tls) on the default port 4720: the
-    draft's transcript with a real TLS 1.2 upgrade. The 101 answering
-    "Upgrade: TLS/1.0" hands the connection to TLS (ssl_starttls_ack, a Chat
-    expert info); with the key log the decrypted channel setup and alerts come back
-    to the plugin, including an alert split over two TLS records and two alerts in
-    one record; without it, TLS only."""
-    cap, keys = caps + "/iap_tls.pcap", caps + "/iap_tls.keys"
+    """Hand-built IAP (make_captures.py iap_tls) on the default port 4720, and the
+    same on port 4799 where only the heuristic finds it: the draft's transcript
+    with a real TLS 1.2 upgrade. The 101 answering "Upgrade: TLS/1.0" hands the
+    connection to TLS (ssl_starttls_ack, a Chat expert info); with the key log the
+    decrypted channel setup and alerts come back to the plugin, including an alert
+    split over two TLS records and two alerts in one record; without it, TLS only."""
+    for name in ("iap_tls", "iap_tls_heuristic"):
+        check_iap_starttls(t, caps + "/" + name + ".pcap", caps + "/" + name + ".keys")
+
+
+def check_iap_starttls(t, cap, keys):
     prefs = ["tls.keylog_file:" + keys]
     rows = t.fields(cap, ["frame.number", "iapx.type", "iapx.status.code", "iapx.response_in",
                           "iapx.response_to", "iapx.state", "iapx.content_length", "iapx.host",
@@ -646,8 +650,7 @@ def case_no_reassembly(t, caps):
 
 def case_iap_samples(t, caps):
     """The captures engineer's IAP captures. iap-reverse.pcap: a manager connecting
-    to an analyzer on port 4711 (not IAP's default: found by the heuristic) and
-    upgrading to TLS 1.3; with the key log the channel setup, alerts and the
+    to an analyzer and upgrading to TLS 1.3; with the key log the channel setup, alerts and the
     refused snort content decode after the hand-off, in two passes (the TLS
     hand-off must survive re-dissection) and in one. iap-proxy-tls.pcapng: the same
     through a proxy, so two connections each handing off. iap-refused.pcap: 403,
