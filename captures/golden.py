@@ -80,26 +80,43 @@ FIELDS += ["_ws.expert.message"]
 DISPLAY_FILTER = "copsx || rrp || iapx || sp"
 
 
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".pcap.zst", ".pcapng.zst")
+
+
 def captures():
+    """Every capture file; a folder named ringbuffer holds the files of one rotated capture and is
+    one entry (its path with a trailing '/'), read as a whole."""
     out = []
     for d, _, files in os.walk(HERE):
-        if os.path.relpath(d, HERE).split(os.sep)[0] in ("golden", "peers", "lib", "__pycache__"):
+        rel = os.path.relpath(d, HERE)
+        if rel.split(os.sep)[0] in ("golden", "peers", "lib", "__pycache__"):
+            continue
+        if os.path.basename(d) == "ringbuffer":
+            out.append(rel + "/")
             continue
         for f in files:
-            if f.endswith((".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz")):
+            if f.endswith(CAPTURE_SUFFIXES):
                 out.append(os.path.relpath(os.path.join(d, f), HERE))
     return sorted(out)
 
 
+def files_of(cap):
+    """The capture files behind an entry, relative to captures/."""
+    if cap.endswith("/"):
+        return sorted(os.path.join(cap, f) for f in os.listdir(os.path.join(HERE, cap))
+                      if f.endswith(CAPTURE_SUFFIXES))
+    return [cap]
+
+
 def golden_path(cap, tool):
-    base = cap.replace("/", "__")
+    base = cap.rstrip("/").replace("/", "__")
     return os.path.join(GOLDEN, base + (".analyzer.jsonl" if tool == "analyzer" else ".plugin.tsv"))
 
 
 def keylog_for(cap):
     if cap in KEYS:
         return KEYS[cap]
-    for suffix in (".pcapng.gz", ".pcap.gz", ".pcapng", ".pcap"):
+    for suffix in sorted(CAPTURE_SUFFIXES, key=len, reverse=True):
         if cap.endswith(suffix):
             k = cap[: -len(suffix)] + ".keys"
             return k if os.path.exists(os.path.join(HERE, k)) else None
@@ -107,7 +124,7 @@ def keylog_for(cap):
 
 
 def run_analyzer(quartet, cap):
-    cmd = [os.path.abspath(quartet), "--format", "jsonl", "--no-progress", *ANALYZER_ARGS.get(cap, []), cap]
+    cmd = [os.path.abspath(quartet), "--format", "jsonl", "--no-progress", *ANALYZER_ARGS.get(cap, []), *files_of(cap)]
     r = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=120)
     if r.returncode not in (0, 1):
         sys.exit("%s exited %d: %s" % (" ".join(cmd), r.returncode, r.stderr))
@@ -119,8 +136,12 @@ def run_plugin(home, work, cap):
     # tshark runs as nobody: give it a copy it can read (and the key log beside it).
     os.makedirs(work, exist_ok=True)
     os.chmod(work, 0o755)
-    local = os.path.join(work, cap.replace("/", "__"))
-    shutil.copyfile(os.path.join(HERE, cap), local)
+    local = os.path.join(work, cap.rstrip("/").replace("/", "__"))
+    parts = files_of(cap)
+    if len(parts) == 1:
+        shutil.copyfile(os.path.join(HERE, cap), local)
+    else:                                  # tshark reads one file: merge the rotated ones first
+        subprocess.run(["mergecap", "-w", local, *[os.path.join(HERE, p) for p in parts]], check=True)
     os.chmod(local, 0o644)
     prefs = []
     keys = keylog_for(cap)

@@ -10,7 +10,9 @@ on the same clean captures gives the same bytes.
 import gzip
 import json
 import os
+import shutil
 import struct
+import subprocess
 import sys
 
 from scapy.all import IP, TCP, Dot1Q, Ether, IPv6, IPv6ExtHdrFragment, Raw, rdpcap  # noqa: E402
@@ -243,9 +245,11 @@ def v_gap():
         out.append(p)
     write_pcap(os.path.join(OUT, "sp-large-gap.pcap"), records(out))
     variant("sp-large-gap.pcap", src, "one %d-byte segment in the middle of the 200 KiB message removed" % lost,
-            "a gap of %d bytes reported; the large message is reported incomplete (never as a complete "
-            "message with wrong bytes); no crash, no allocation of the advertised length" % lost,
-            "the SP message is not reassembled; tshark reports the missing segment", gap_bytes=lost)
+            "a gap of %d bytes reported; the lost segment held the message's length prefix, so no message "
+            "start can be found after it: a warning says decoding of that direction stopped (never a "
+            "message made of the wrong bytes); no crash, no allocation sized by bytes read as a length" % lost,
+            "the SP message is not reassembled; tshark reports the missing segment and the plugin marks the "
+            "following data as undecodable", gap_bytes=lost)
 
 
 def fragment_v4(p, size):
@@ -428,6 +432,36 @@ def v_gzip():
             same_messages_as=src)
 
 
+def v_zstd():
+    src = "cops/cops-pr.pcapng"
+    out = os.path.join(OUT, "cops-pr.pcapng.zst")
+    if not shutil.which("zstd"):
+        print("zstd not installed: keeping the existing", out)
+        return
+    subprocess.run(["zstd", "-q", "-f", "--no-check", "-19", "-o", out, os.path.join(HERE, src)], check=True)
+    variant("cops-pr.pcapng.zst", src, "zstd-compressed copy",
+            "read transparently; the same output as the clean capture",
+            "tshark (4.0 with libzstd) reads it; the same output", same_messages_as=src)
+
+
+def v_ringbuffer():
+    """One long capture rotated into three files, as dumpcap -b / tcpdump -C would."""
+    src = "rrp/rrp-session.pcapng"
+    pkts = load(src)
+    d = os.path.join(OUT, "ringbuffer")
+    os.makedirs(d, exist_ok=True)
+    n = (len(pkts) + 2) // 3
+    for i in range(3):
+        part = pkts[i * n:(i + 1) * n]
+        write_pcapng(os.path.join(d, "rrp-session_%05d.pcapng" % (i + 1)), [(LINKTYPE_ETHERNET, "lo")],
+                     [(float(p.time), 0, pkt_bytes(p)) for p in part])
+    variant("ringbuffer/", src, "the capture rotated into three pcapng files of %d, %d and %d packets "
+            "(rrp-session_00001..3.pcapng)" % (n, n, len(pkts) - 2 * n),
+            "given all three files (quartet messy/ringbuffer/*.pcapng), one session with the same messages "
+            "as the clean capture, not three",
+            "after mergecap, the same messages as the clean capture", same_messages_as=src)
+
+
 def v_coalesce():
     src = "cops/cops-rsvp.pcap"
     out = []
@@ -454,14 +488,42 @@ def v_coalesce():
             "every COPS message decoded, several per frame", same_messages_as=src)
 
 
+README_INTRO = """
+## Messy variants — `make_variants.py` (scapy) → `messy/`
+
+Derived deterministically from the clean captures above (rerunning gives the same bytes). `messy/EXPECT.json`
+holds the same facts machine-readably (`file`, `derived_from`, `how`, `analyzer`, `plugin`, and where they apply
+`same_messages_as`, `gap_bytes`, `overlapping_segments`, `messages_missing`, `cut_at`, `decode_as`, `tshark_prefs`).
+"Same messages" means the same list of messages (name, direction, key fields) as the clean capture it came from.
+All sources are cleartext, so no key log is needed. This section of the README is written by make_variants.py.
+
+| variant | made from | how | analyzer must | plugin (tshark) must |
+|---|---|---|---|---|
+"""
+
+
+def update_readme():
+    """Rewrites README.md's last section (the messy variants table) from EXPECT."""
+    path = os.path.join(HERE, "README.md")
+    text = open(path).read()
+    cut = text.find("\n## Messy variants")
+    if cut < 0:
+        return
+    rows = ["| `%s` | `%s` | %s | %s | %s |" % (v["file"], v["derived_from"], v["how"], v["analyzer"],
+                                               v["plugin"]) for v in EXPECT]
+    with open(path, "w") as f:
+        f.write(text[:cut] + README_INTRO + "\n".join(rows) + "\n")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in (v_split, v_reorder, v_duplicate, v_overlap, v_gap, v_fragments, v_snaplen,
-              v_midsession, v_cut, v_multi_interface, v_multi_interface_ether, v_vlan, v_gzip, v_coalesce):
+              v_midsession, v_cut, v_multi_interface, v_multi_interface_ether, v_vlan, v_gzip, v_zstd, v_ringbuffer, v_coalesce):
         f()
     with open(os.path.join(OUT, "EXPECT.json"), "w") as f:
         json.dump(EXPECT, f, indent=2)
         f.write("\n")
+    update_readme()
     for e in EXPECT:
         print("wrote", e["file"])
 

@@ -42,6 +42,12 @@ Probe probe_either(const Protocol& p, Bytes a, Bytes b) {
   return Probe::No;
 }
 
+// The start of any TLS record (handshake, alert, CCS, application data): a
+// connection picked up mid-stream on a TLS port starts with one of these.
+bool maybe_tls_record(Bytes b) {
+  return b.size() >= 3 && be8(b, 0) >= 20 && be8(b, 0) <= 23 && be8(b, 1) == 3;
+}
+
 }  // namespace
 
 const char* detection_by_name(Detection::By by) {
@@ -79,8 +85,11 @@ Detection detect(const FlowInfo& flow, const AppOptions& opt, Bytes client_first
   }
   if (any_need_more && !final) return {};
   if (port.protocol) {
-    // On a TLS port, bytes the plain heuristic rejects are taken as TLS (picked up mid-stream).
-    return {V::Decided, port.protocol, port.tls, By::Port};
+    // On a TLS port, TLS unless the bytes seen cannot be a TLS record (plaintext on
+    // the TLS port, e.g. a lab set-up whose first line was cut by the snapshot length).
+    const bool some_bytes = client_first.size() >= 3 || server_first.size() >= 3;
+    const bool tls = port.tls && (!some_bytes || maybe_tls_record(client_first) || maybe_tls_record(server_first));
+    return {V::Decided, port.protocol, tls, By::Port};
   }
   return {V::NotOurs, nullptr, false, By::Heuristic};
 }

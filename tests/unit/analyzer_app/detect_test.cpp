@@ -38,6 +38,19 @@ TEST(Detect, DefaultPorts) {
   EXPECT_TRUE(d.tls);
 }
 
+TEST(Detect, TlsPortWithBytesThatCannotBeTlsIsPlain) {
+  AppOptions o;
+  // The first 30 bytes of an RRP greeting (snapshot length cut the rest).
+  Detection d = run(flow(1, 648, 0), o, "", "Example Registry RRP Server ve", true);
+  EXPECT_EQ(d.protocol, &rrp::protocol());
+  EXPECT_FALSE(d.tls);
+  // Application data picked up mid-stream is TLS.
+  d = run(flow(1, 648, 0), o, tlsgen::record(23, std::string(40, 'x')), "", true);
+  EXPECT_TRUE(d.tls);
+  // Nothing seen: the port says TLS.
+  EXPECT_TRUE(run(flow(1, 648, 0), o, "", "", true).tls);
+}
+
 TEST(Detect, HeuristicFindsSpAndRrpOnAnyPort) {
   AppOptions o;
   Detection d = run(flow(1, 5555, 0), o, kSpReq, "");
