@@ -1,12 +1,14 @@
 #include "net/capture_reader.hpp"
 
+#include "net/pcapng_reader.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
 namespace quartet::analyzer::net {
 
 CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter)
-    : path_(std::move(path)), progress_(std::make_shared<StreamProgress>()) {
+    : path_(std::move(path)), progress_(std::make_shared<StreamProgress>()), filter_(bpf_filter) {
   OpenedStream s = open_capture_stream(path_, progress_);
   size_ = s.size;
   compression_ = s.compression;
@@ -42,8 +44,42 @@ CaptureFile::~CaptureFile() {
   if (pcap_) pcap_close(pcap_);
 }
 
+// libpcap 1.10 rejects pcapng sections whose interfaces have different link
+// types. A regular file is then read again with our own pcapng reader, which
+// skips the packets libpcap already delivered.
+bool CaptureFile::switch_to_own_pcapng() {
+  if (path_ == "-") return false;
+  auto progress = std::make_shared<StreamProgress>();
+  OpenedStream s;
+  try {
+    s = open_capture_stream(path_, progress);
+  } catch (const CaptureError&) {
+    return false;
+  }
+  pcap_close(pcap_);
+  pcap_ = nullptr;
+  progress_ = progress;
+  pcapng_ = std::make_unique<PcapngReader>(s.file, path_, filter_);
+  Packet skip;
+  for (uint64_t i = 0; i < packets_; ++i)
+    if (!pcapng_->next(skip)) break;
+  return true;
+}
+
 bool CaptureFile::next(Packet& out) {
   if (done_) return false;
+  if (pcapng_) {
+    if (pcapng_->next(out)) {
+      ++packets_;
+      return true;
+    }
+    done_ = true;
+    std::string why = pcapng_->error();
+    if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
+    if (!why.empty())
+      truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
+    return false;
+  }
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
   const int rc = pcap_next_ex(pcap_, &hdr, &data);
@@ -55,9 +91,13 @@ bool CaptureFile::next(Packet& out) {
     out.linktype = linktype_;
     return true;
   }
-  done_ = true;
   std::string why;
-  if (rc == PCAP_ERROR) why = pcap_geterr(pcap_);
+  if (rc == PCAP_ERROR) {
+    why = pcap_geterr(pcap_);
+    if (why.find("different from the type of the first interface") != std::string::npos && switch_to_own_pcapng())
+      return next(out);
+  }
+  done_ = true;
   if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
   if (!why.empty())
     truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;

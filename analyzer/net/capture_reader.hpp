@@ -16,6 +16,8 @@
 
 namespace quartet::analyzer::net {
 
+class PcapngReader;
+
 struct Packet {
   TimeNs ts = 0;
   Bytes data;              // captured bytes; valid until the next call to next()
@@ -57,6 +59,9 @@ class CaptureFile {
   Compression compression_ = Compression::None;
   std::string truncation_;
   bool done_ = false;
+  std::string filter_;
+  std::unique_ptr<PcapngReader> pcapng_;  // fallback for mixed link types
+  bool switch_to_own_pcapng();
 };
 
 // Several files merged by packet timestamp (ties: earlier file first). Files

@@ -345,5 +345,53 @@ TEST(CaptureReader, NonTcpFragmentsAreNotBuffered) {
   EXPECT_TRUE(r->sink.capture_warnings.empty());
 }
 
+// libpcap refuses pcapng files whose interfaces have different link types;
+// the analyzer reads them with its own pcapng reader.
+TEST(CaptureReader, PcapngWithMixedLinkTypesPerInterface) {
+  std::vector<Frame> eth = exchange();                      // on Ethernet, interface 0
+  std::vector<Frame> sll2 = exchange(kT0 + 500, 4720);      // on SLL2, interface 1
+  for (Frame& x : sll2) {
+    Buf b;
+    put16(b, 0x0800);
+    b.resize(20, 0);
+    append(b, Buf(x.data.begin() + 14, x.data.end()));
+    x.data = b;
+  }
+  std::vector<Frame> all;
+  std::vector<uint32_t> iface;
+  for (size_t i = 0; i < eth.size(); ++i) {
+    all.push_back(eth[i]);
+    iface.push_back(0);
+    all.push_back(sll2[i]);
+    iface.push_back(1);
+  }
+  const std::string path = temp_path("mixed.pcapng");
+  write_file(path, pcapng_multi({{DLT_EN10MB, 6}, {DLT_LINUX_SLL2, 9}}, all, iface));
+  auto r = run_on({path});
+  EXPECT_TRUE(r->sink.capture_warnings.empty()) << r->sink.capture_warnings.at(0);
+  EXPECT_EQ(r->stats.packets, 14u);
+  EXPECT_EQ(r->stats.link_types.at(DLT_EN10MB), 7u);
+  EXPECT_EQ(r->stats.link_types.at(DLT_LINUX_SLL2), 7u);
+  ASSERT_EQ(r->sink.opened.size(), 2u);
+  EXPECT_EQ(r->sink.opened[0].first_ts, kT0 / 1000 * 1000);  // microsecond interface
+  EXPECT_EQ(r->sink.opened[1].first_ts, kT0 + 500);          // nanosecond interface
+  EXPECT_EQ(r->sink.stream[0], "requestrequest");
+  EXPECT_EQ(r->sink.stream[1], "responseresponse");
+  // The BPF filter still applies, per interface link type.
+  auto f = run_on({path}, "tcp port 4720");
+  EXPECT_EQ(f->stats.packets, 7u);
+  EXPECT_EQ(f->stats.link_types.at(DLT_LINUX_SLL2), 7u);
+  // Damage after the first packets is a truncation warning, as with libpcap.
+  Buf cut = read_file(path);
+  cut.resize(cut.size() - 30);
+  const std::string cut_path = temp_path("mixed_cut.pcapng");
+  write_file(cut_path, cut);
+  auto c = run_on({cut_path});
+  EXPECT_EQ(c->stats.packets, 13u);
+  ASSERT_EQ(c->sink.capture_warnings.size(), 1u);
+  EXPECT_EQ(c->sink.capture_warnings[0].rfind("file " + cut_path + " truncated after 13 packets", 0), 0u)
+      << c->sink.capture_warnings[0];
+}
+
 }  // namespace
 }  // namespace quartet::analyzer::net

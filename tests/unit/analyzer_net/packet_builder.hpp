@@ -176,6 +176,61 @@ inline Buf pcapng_bytes(int dlt, const std::vector<Frame>& frames) {
   return b;
 }
 
+// A pcapng file with several interfaces of any link types; `tsresol` is the
+// if_tsresol option (6: microseconds, 9: nanoseconds). `iface[i]` says which
+// interface frame i was captured on.
+struct PcapngInterface {
+  int dlt;
+  uint8_t tsresol;
+};
+inline Buf pcapng_multi(const std::vector<PcapngInterface>& ifs, const std::vector<Frame>& frames,
+                        const std::vector<uint32_t>& iface) {
+  Buf b;
+  auto block = [&b](uint32_t type, Buf body) {
+    body.resize(body.size() + (4 - body.size() % 4) % 4, 0);
+    const auto len = static_cast<uint32_t>(12 + body.size());
+    le32(b, type);
+    le32(b, len);
+    append(b, body);
+    le32(b, len);
+  };
+  Buf shb;
+  le32(shb, 0x1A2B3C4D);
+  le16(shb, 1);
+  le16(shb, 0);
+  le32(shb, 0xffffffff);
+  le32(shb, 0xffffffff);
+  block(0x0A0D0D0A, shb);
+  for (const PcapngInterface& i : ifs) {
+    Buf idb;
+    le16(idb, static_cast<uint16_t>(i.dlt));
+    le16(idb, 0);
+    le32(idb, 262144);
+    le16(idb, 9);  // if_tsresol
+    le16(idb, 1);
+    idb.push_back(i.tsresol);
+    idb.resize(idb.size() + 3, 0);
+    le16(idb, 0);  // opt_endofopt
+    le16(idb, 0);
+    block(1, idb);
+  }
+  block(4, Buf(8, 0));  // a name resolution block to skip
+  for (size_t n = 0; n < frames.size(); ++n) {
+    const Frame& f = frames[n];
+    uint64_t ticks = static_cast<uint64_t>(f.ts);
+    for (int k = ifs[iface[n]].tsresol; k < 9; ++k) ticks /= 10;
+    Buf epb;
+    le32(epb, iface[n]);
+    le32(epb, static_cast<uint32_t>(ticks >> 32));
+    le32(epb, static_cast<uint32_t>(ticks));
+    le32(epb, static_cast<uint32_t>(f.data.size()));
+    le32(epb, f.wire_len ? f.wire_len : static_cast<uint32_t>(f.data.size()));
+    append(epb, f.data);
+    block(6, epb);
+  }
+  return b;
+}
+
 inline Buf read_file(const std::string& path) {
   Buf b;
   FILE* f = std::fopen(path.c_str(), "rb");
