@@ -316,7 +316,7 @@ RFC3632 = [
     ["describe", "-Target:Protocol"],                                            # RRP 2.0.0
     ["check", "EntityName:Domain", "DomainName:b\u00fccher.example"],            # UTF-8 bytes -> 510
     ["add", "EntityName:NameServer", "NameServer:ns6.example.net", "IPAddress:::1",
-     "IPAddress:fd00:5::53"],                                                    # IPv6 addresses (3632)
+     "IPAddress:::ffff:127.0.0.53"],                                                    # IPv6 addresses (3632)
     ["mod", "EntityName:NameServer", "NameServer:ns1.example.com", "IPAddress:127.0.0.56"],  # 557
     ["transfer", "EntityName:Domain", "DomainName:example.com"],
     ["transfer", "-Approve:No", "EntityName:Domain", "DomainName:example.com"],   # cancelled by requester
