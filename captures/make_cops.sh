@@ -39,3 +39,11 @@ wait_port 3288
 peer --role pep --scenario tls --port 3288 --keylog "$OUT/cops-tls.keys"
 wait_peers
 cap_stop
+
+# RSVP client-type over IPv6 with IPv6 redirect objects and the PDP's own keep-alives.
+cap_start "$OUT/cops-ipv6.pcapng" tcp portrange 3288-3289
+bg peer --role pdp --scenario v6 --port 3288
+wait_port 3289
+peer --role pep --scenario v6 --port 3288
+wait_peers
+cap_stop

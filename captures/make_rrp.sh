@@ -27,3 +27,4 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=rrp.example" \
 run "$OUT/rrp-session.pcapng" full            # every command, errors, failed SESSION + retry
 run "$OUT/rrp-authfail.pcap" authfail         # 530 twice, server disconnects
 run "$OUT/rrp-tls.pcapng" tls tls             # RRP over TLS on 648 with a key log
+run "$OUT/rrp-rfc3632-ipv6.pcap" rfc3632      # RRP 2.0.0 over IPv6: 510, 557, IPv6 addresses, transfer cancel

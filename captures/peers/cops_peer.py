@@ -13,6 +13,9 @@ Scenarios (both roles take the same --scenario; make_cops.sh starts them in pair
   pcmm    client-type 0x800A (PacketCable Multimedia) as deployed: the PDP (policy server)
           opens the TCP connection to the PEP (CMTS) on 3918 and the PEP sends OPN; the PEP
           counts padding in its object lengths and writes every object in its own segment.
+  v6      client-type 1 over IPv6 (::1): CC with an IPv6 PDP Redirect Address, OPN with an IPv6 Last
+          PDP Address, REQ with IPv6 interfaces, keep-alives sent by the PDP on its own and answered
+          by the PEP, CC from the PDP (error 9).
   tls     RFC 4261: a plain OPN (client-type 1) refused with CC error 15, then OPN client-type 0
           with Integrity-TLS, CAT with Integrity-TLS, TLS handshake on the same TCP connection
           (PEP = TLS client, key log written), then a client-type 1 session inside TLS.
@@ -50,10 +53,10 @@ def send_objectwise(sock, msg, pause=0.01):
         off += step
 
 
-def listen(port):
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def listen(port, host=HOST):
+    srv = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind((HOST, port))
+    srv.bind((host, port))
     srv.listen(4)
     return srv
 
@@ -64,10 +67,10 @@ def accept(srv):
     return conn
 
 
-def connect(port):
+def connect(port, host=HOST):
     for _ in range(100):
         try:
-            s = socket.create_connection((HOST, port))
+            s = socket.create_connection((host, port))
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             return s
         except ConnectionRefusedError:
@@ -328,6 +331,65 @@ def pdp_pcmm(port):
 
 
 # ---------------------------------------------------------------------------------------------
+# RSVP client-type over IPv6: IPv6 PDP Redirect / Last PDP Address objects, and a PDP that sends
+# keep-alives of its own (the PEP answers them) besides answering the PEP's.
+V6 = "::1"
+
+
+def pep_v6(port):
+    pep = "pep-v6.example.net"
+    s = connect(port, V6)
+    send(s, message(OPN, CT_RSVP, [pep_id(pep)]))
+    cc = expect(s, CC, CT_RSVP)
+    redirect_port = struct.unpack(">H", cc[-2:])[0]
+    close(s)
+    s = connect(redirect_port, V6)
+    send(s, message(OPN, CT_RSVP, [pep_id(pep), last_pdp_v6(V6, port)]))
+    expect(s, CAT, CT_RSVP)
+    h = handle(b"\x00\x00\x06\x01")
+    send(s, message(REQ, CT_RSVP, [h, context(1, 1), in_if_v6(V6, 1), out_if_v6(V6, 2),
+                                   client_si_signaled(RSVP_SESSION)]))
+    expect(s, DEC, CT_RSVP)
+    send(s, message(RPT, CT_RSVP, [h, report_type(1)], flags=FLAG_SOLICITED))
+    expect(s, KA)                                         # the PDP's own keep-alive
+    send(s, message(KA, CT_NONE, []))
+    send(s, message(KA, CT_NONE, []))                     # and ours, answered
+    expect(s, KA)
+    expect(s, KA)                                         # the PDP's again
+    send(s, message(KA, CT_NONE, []))
+    expect(s, CC, CT_RSVP)                                # the PDP closes: communication failure
+    close(s)
+
+
+def pdp_v6(port):
+    first, second = listen(port, V6), listen(port + 1, V6)
+    c = accept(first)
+    expect(c, OPN, CT_RSVP)
+    send(c, message(CC, CT_RSVP, [error(12), pdp_redirect_v6(V6, port + 1)]))
+    close(c)
+    first.close()
+    c = accept(second)
+    expect(c, OPN, CT_RSVP)
+    send(c, message(CAT, CT_RSVP, [ka_timer(1)]))
+    expect(c, REQ, CT_RSVP)
+    send(c, message(DEC, CT_RSVP, [handle(b"\x00\x00\x06\x01"), context(1, 1), decision_flags(1)],
+                    flags=FLAG_SOLICITED))
+    expect(c, RPT, CT_RSVP)
+    time.sleep(0.3)
+    send(c, message(KA, CT_NONE, []))
+    expect(c, KA)
+    expect(c, KA)
+    send(c, message(KA, CT_NONE, []))
+    time.sleep(0.3)
+    send(c, message(KA, CT_NONE, []))
+    expect(c, KA)
+    send(c, message(CC, CT_RSVP, [error(9, 0)]))
+    time.sleep(0.05)
+    close(c)
+    second.close()
+
+
+# ---------------------------------------------------------------------------------------------
 # COPS over TLS (RFC 4261)
 def pep_tls(port, keylog):
     s = connect(port)                                  # 1: plain OPN, PDP insists on TLS
@@ -396,7 +458,7 @@ def pdp_tls(port, cert, key):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--role", choices=["pdp", "pep"], required=True)
-    ap.add_argument("--scenario", choices=["rsvp", "pr", "pcmm", "tls"], required=True)
+    ap.add_argument("--scenario", choices=["rsvp", "pr", "pcmm", "tls", "v6"], required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--keylog")
     ap.add_argument("--cert")

@@ -11,6 +11,9 @@ in SCENARIOS; each request waits for its response, as RFC 2832 asks of clients.
                        retry, and error responses (500, 504, 505, 506, 532, 536, 545, 547, 554)
   --scenario authfail  two failed SESSIONs: the server answers 530 twice and disconnects
   --scenario tls       the whole connection in TLS (port 648 as deployed); --keylog on the client
+  --scenario rfc3632   over IPv6 (::1), an RRP 2.0.0 server: DESCRIBE says 2.0.0, a UTF-8 domain name
+                       answered 510, IPv6 IPAddress values, MOD of a locked name server 557, a TRANSFER
+                       cancelled by the requesting registrar (-Approve:No)
 Loopback only.
 """
 import argparse
@@ -20,6 +23,7 @@ import sys
 import time
 
 HOST = "127.0.0.1"
+V6 = "::1"
 REGISTRAR, PASSWORD = "registrar-a", "correct-horse"
 BANNER = ["Example Registry RRP Server version 1.1.0", "Build 2026-11-23 (quartet sample peer)", "."]
 
@@ -168,20 +172,26 @@ def read_block(f):
         raw = f.readline()
         if not raw:
             return None
-        ln = raw.decode("ascii").rstrip("\r\n")
+        ln = raw.decode("latin-1").rstrip("\r\n")     # 7-bit ASCII expected; 510 below otherwise
         if ln == ".":
             return lines
         lines.append(ln)
 
 
 def send_block(sock, lines):
-    sock.sendall(("\r\n".join(lines + ["."]) + "\r\n").encode("ascii"))
+    sock.sendall(("\r\n".join(lines + ["."]) + "\r\n").encode("latin-1"))
 
 
-def serve_one(conn):
+LOCKED = {"ns1.example.com"}
+
+
+def serve_one(conn, rfc3632=False):
     reg = Registry()
     f = conn.makefile("rb")
-    send_block(conn, BANNER[:-1])
+    banner = BANNER[:-1]
+    if rfc3632:
+        banner = [banner[0].replace("1.1.0", "2.0.0")] + banner[1:]
+    send_block(conn, banner)
     failures, authed = 0, False
     while True:
         lines = read_block(f)
@@ -208,13 +218,26 @@ def serve_one(conn):
         if cmd == "session":
             send_block(conn, ["547 Invalid command sequence"])
             continue
+        if rfc3632 and any(ord(ch) > 0x7F for ln in lines for ch in ln):
+            send_block(conn, ["510 Invalid encoding"])           # RFC 3632
+            continue
+        if rfc3632 and cmd == "describe":
+            send_block(conn, [OK, "protocol:RRP 2.0.0"])
+            continue
+        if rfc3632 and cmd == "mod" and ent == "nameserver" and \
+                (first(attrs, "nameserver") or "").lower() in LOCKED:
+            send_block(conn, ["557 Name server locked"])          # RFC 3632
+            continue
+        if rfc3632 and cmd == "transfer" and (first(opts, "approve") or "").lower() == "no":
+            send_block(conn, [OK])                                # requesting registrar cancels (3632)
+            continue
         send_block(conn, execute(reg, cmd, ent, attrs, opts))
 
 
-def server(port, connections, cert=None, key=None):
-    srv = socket.socket()
+def server(port, connections, cert=None, key=None, host=HOST, rfc3632=False):
+    srv = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind((HOST, port))
+    srv.bind((host, port))
     srv.listen(4)
     ctx = None
     if cert:
@@ -226,7 +249,7 @@ def server(port, connections, cert=None, key=None):
         if ctx:
             c = ctx.wrap_socket(c, server_side=True)
         try:
-            serve_one(c)
+            serve_one(c, rfc3632)
         finally:
             if ctx:
                 try:
@@ -288,11 +311,22 @@ TLS = [
     ["status", "EntityName:Domain", "DomainName:secure.example"],
     ["quit"],
 ]
-SCENARIOS = {"full": [FULL], "authfail": [AUTHFAIL], "tls": [TLS]}
+RFC3632 = [
+    session(PASSWORD),
+    ["describe", "-Target:Protocol"],                                            # RRP 2.0.0
+    ["check", "EntityName:Domain", "DomainName:b\u00fccher.example"],            # UTF-8 bytes -> 510
+    ["add", "EntityName:NameServer", "NameServer:ns6.example.net", "IPAddress:::1",
+     "IPAddress:::ffff:127.0.0.53"],                                                    # IPv6 addresses (3632)
+    ["mod", "EntityName:NameServer", "NameServer:ns1.example.com", "IPAddress:127.0.0.56"],  # 557
+    ["transfer", "EntityName:Domain", "DomainName:example.com"],
+    ["transfer", "-Approve:No", "EntityName:Domain", "DomainName:example.com"],   # cancelled by requester
+    ["quit"],
+]
+SCENARIOS = {"full": [FULL], "authfail": [AUTHFAIL], "tls": [TLS], "rfc3632": [RFC3632]}
 
 
-def client(port, script, keylog=None):
-    s = socket.create_connection((HOST, port))
+def client(port, script, keylog=None, host=HOST):
+    s = socket.create_connection((host, port))
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if keylog:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -305,7 +339,7 @@ def client(port, script, keylog=None):
     print("banner:", banner[0])
     for req in script:
         time.sleep(0.02)
-        send_block(s, req)
+        s.sendall(("\r\n".join(req + ["."]) + "\r\n").encode("utf-8"))   # UTF-8 only in the 510 case
         resp = read_block(f)
         if resp is None:
             print("server closed the connection")
@@ -328,11 +362,12 @@ def main():
     ap.add_argument("--key")
     ap.add_argument("--keylog")
     a = ap.parse_args()
+    host = V6 if a.scenario == "rfc3632" else HOST
     if a.role == "server":
-        server(a.port, len(SCENARIOS[a.scenario]), a.cert, a.key)
+        server(a.port, len(SCENARIOS[a.scenario]), a.cert, a.key, host, a.scenario == "rfc3632")
     else:
         for script in SCENARIOS[a.scenario]:
-            client(a.port, script, a.keylog)
+            client(a.port, script, a.keylog, host)
 
 
 if __name__ == "__main__":

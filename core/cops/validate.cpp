@@ -38,7 +38,10 @@ class Walk {
     if (!take(cnum, ctype)) missing(what);
   }
   void missing(const char* what) {
-    size_t at = i_ < m_.objects.size() ? m_.objects[i_].offset : m_.length;
+    // Where the object should have been: the next object, else the end of the last one.
+    size_t at = 8;
+    if (i_ < m_.objects.size()) at = m_.objects[i_].offset;
+    else if (!m_.objects.empty()) at = m_.objects.back().offset + m_.objects.back().length;
     out_.problem(ProblemKind::Violation, at, 0,
                  std::string(abbrev_) + " without a mandatory " + what + " object (RFC 2748 " +
                      section_ + ")");

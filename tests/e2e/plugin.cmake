@@ -37,6 +37,11 @@ add_test(NAME plugin.make_captures
          COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/make_captures.py ${_caps} ${CMAKE_SOURCE_DIR}/captures)
 set_tests_properties(plugin.make_captures PROPERTIES FIXTURES_SETUP plugin_captures)
 
+# The documented install step puts quartet.so in the personal plugin folder.
+add_test(NAME plugin.cmake_install
+         COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/check_cmake_install.py ${CMAKE_BINARY_DIR}
+                 ${_work}/destdir ${QUARTET_PLUGIN_INSTALL_DIR})
+
 # One ctest per case in run_case.py.
 set(QUARTET_PLUGIN_CASES registration yield_ports
     sp_reqrep sp_segments sp_malformed sp_incompatible sp_tls sp_large

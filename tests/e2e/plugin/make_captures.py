@@ -262,7 +262,7 @@ CAPTURES = {
 def copy_samples(source, dest):
     """The captures engineer's captures and key logs, copied beside ours."""
     for f in Path(source).rglob("*"):
-        if f.is_file() and f.suffix in (".pcap", ".pcapng", ".keys", ".log", ".gz", ".json"):
+        if f.is_file() and f.suffix not in (".sh", ".py", ".md"):
             target = dest / f.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, target)

@@ -23,6 +23,9 @@ TEST(CopsValidate, ValidMessagesAreQuiet) {
 }
 
 TEST(CopsValidate, DecWithoutContextOrDecision) {
+  auto r = decode(Msg(kDEC, 1).handle(1).done());
+  ASSERT_NE(problem(r.decoded, ProblemKind::Violation), nullptr);
+  EXPECT_EQ(problem(r.decoded, ProblemKind::Violation)->offset, 16u);  // after the Handle
   std::string t = texts(Msg(kDEC, 1).handle(1).done());
   EXPECT_NE(t.find("DEC without a mandatory Context + Decision (or Error) object (RFC 2748 3.2)"),
             std::string::npos) << t;
