@@ -47,7 +47,8 @@ class Driver {
     while (reader.next(pkt)) {
       for (auto& w : reader.take_warnings()) truncation(w);
       packet(pkt);
-      if (opt_.progress && reader.bytes_read() >= next_progress) {
+      // bytes_read() sums over the inputs: look only every 256 packets.
+      if (opt_.progress && (st_.packets & 255) == 0 && reader.bytes_read() >= next_progress) {
         opt_.progress(reader.bytes_read(), reader.total_bytes());
         next_progress = reader.bytes_read() + opt_.progress_step;
       }
