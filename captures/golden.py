@@ -47,28 +47,10 @@ TSHARK_ARGS = {
 # Goldens deliberately not written: the output was reviewed and is wrong, so recording it would
 # make a bug the expected behaviour. The test skips (77) and says why; fix the tool, then run
 # regen_goldens.sh for these captures and review the new golden files.
-MIDSTREAM = ("a session picked up mid-stream (no SYN captured) is checked as if it had started "
-             "there: false sequence warnings for every message (\"... before Client-Accept\", "
-             "\"... before a successful SESSION\")")
 WITHHELD = {
     ("plugin", "cops/cops-tls.pcapng"):
         "the OPN and CAT decrypted from TLS (frames 21 and 24) are reported as \"in clear text after "
         "the TLS hand-off\" although they are inside TLS",
-    ("analyzer", "messy/iap-overlap-conflict.pcap"):
-        "no overlap-with-conflicting-bytes problem is reported (EXPECT.json: one per overlapping segment)",
-    ("analyzer", "messy/multi-interface.pcapng"):
-        "0 packets read: libpcap refuses a pcapng whose interfaces have different link types "
-        "(Ethernet + Linux SLL2 + raw IP); the analyzer must read such files",
-    ("analyzer", "messy/rrp-snaplen96.pcap"):
-        "the snaplen-cut RRP connection on 648 is taken for TLS (\"not a TLS record ... stopped "
-        "following TLS\") and nothing is decoded",
-    ("plugin", "messy/rrp-split3.pcap"):
-        "with 3-byte segments the RRP reassembly breaks (\"empty response\", \"empty command line\", "
-        "bare-LF warnings) while the analyzer decodes the clean capture's 65 messages",
-    ("analyzer", "messy/cops-midsession.pcap"): MIDSTREAM,
-    ("plugin", "messy/cops-midsession.pcap"): MIDSTREAM,
-    ("analyzer", "messy/rrp-midsession.pcap"): MIDSTREAM,
-    ("plugin", "messy/rrp-midsession.pcap"): MIDSTREAM,
 }
 # Key logs for captures that are not named like theirs.
 KEYS = {"demo.pcapng": "demo.keys"}
