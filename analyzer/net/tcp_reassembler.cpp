@@ -162,7 +162,8 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
     // were reused by a new connection whose predecessor's end was not captured.
     const Side s_side = same_endpoint(p.src, f->info.client) ? Side::Client : Side::Server;
     const TcpStream& d = f->dir[idx(s_side)];
-    if (d.started && (!d.syn || d.base != s.seq + 1)) {
+    // (A direction started from the SYN+ACK's ACK already has base ISN + 1: the same connection.)
+    if (d.started && d.base != s.seq + 1) {
       sink_.on_flow_warning(f->info.id, s_side, "new connection (SYN) on the same ports: flow closed", p.ts);
       close(f, CloseReason::Idle, s_side, f->last_ts);
       remove_flow(f);
@@ -183,10 +184,8 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   if (syn) {
     if (!ack && side == Side::Client) f->conn.syn_seen = true;
     if (ack && side == Side::Server) f->conn.syn_ack_seen = true;
-    if (!d.started) {
-      d.start(s.seq + 1);
-      d.syn = true;
-    }
+    if (!d.started) d.start(s.seq + 1);
+    if (d.base == s.seq + 1) d.syn = true;
     // A SYN+ACK reveals the client's ISN + 1 even when its SYN was not captured.
     if (ack && !peer.started) peer.start(s.ack);
   } else if (!d.started) {

@@ -432,5 +432,17 @@ TEST(TcpReassembler, RetainedTailCanBeTurnedOff) {
   EXPECT_EQ(k.sink.joined(), "C:abc");
 }
 
+TEST(TcpReassembler, SynCapturedAfterItsSynAckIsTheSameConnection) {
+  Conn k;
+  k.send(false, kSyn | kAck, 0, 0, "", 1 * kMs);  // timestamps disagree: SYN+ACK first
+  k.send(true, kSyn, 0, 0, "", 2 * kMs);
+  k.c(0, 0, "hello", 3 * kMs);
+  k.r.finish();
+  ASSERT_EQ(k.sink.opened.size(), 1u);
+  EXPECT_EQ(k.sink.opened[0].roles, RoleSource::SynAck);
+  EXPECT_EQ(k.sink.opened[0].client.port, 40000);
+  EXPECT_EQ(k.sink.joined(), "C:hello|close 1 EndOfCapture C");
+}
+
 }  // namespace
 }  // namespace quartet::analyzer::net
