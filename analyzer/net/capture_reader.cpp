@@ -19,6 +19,7 @@ CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter)
   OpenedStream s = open_capture_stream(path_, progress_);
   size_ = s.size;
   compression_ = s.compression;
+  replay_ = s.replay;
   char err[PCAP_ERRBUF_SIZE] = {0};
   pcap_ = pcap_fopen_offline_with_tstamp_precision(s.file, PCAP_TSTAMP_PRECISION_NANO, err);
   if (!pcap_) {
@@ -55,18 +56,23 @@ CaptureFile::~CaptureFile() {
 // types. A regular file is then read again with our own pcapng reader, which
 // skips the packets libpcap already delivered.
 bool CaptureFile::switch_to_own_pcapng() {
-  if (path_ == "-") return false;
-  auto progress = std::make_shared<StreamProgress>();
-  OpenedStream s;
-  try {
-    s = open_capture_stream(path_, progress);
-  } catch (const CaptureError&) {
-    return false;
+  FILE* again = nullptr;
+  if (path_ == "-") {
+    again = reopen_from_start(replay_);  // the same progress counters go on
+    if (!again) return false;
+  } else {
+    auto progress = std::make_shared<StreamProgress>();
+    try {
+      again = open_capture_stream(path_, progress).file;
+    } catch (const CaptureError&) {
+      return false;
+    }
+    progress_ = progress;
   }
   pcap_close(pcap_);
   pcap_ = nullptr;
-  progress_ = progress;
-  pcapng_ = std::make_unique<PcapngReader>(s.file, path_, filter_);
+  replay_.reset();
+  pcapng_ = std::make_unique<PcapngReader>(again, path_, filter_);
   Packet skip;
   for (uint64_t i = 0; i < packets_; ++i)
     if (!pcapng_->next(skip)) break;

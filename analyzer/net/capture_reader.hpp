@@ -66,6 +66,7 @@ class CaptureFile {
   bool done_ = false;
   std::string filter_;
   std::unique_ptr<PcapngReader> pcapng_;  // fallback for mixed link types
+  std::shared_ptr<StreamReplay> replay_;   // standard input: its start, for the fallback
   bool switch_to_own_pcapng();
 };
 

@@ -12,6 +12,7 @@ namespace quartet::analyzer::net {
 namespace {
 
 constexpr size_t kInputChunk = 64 * 1024;
+constexpr size_t kReplayLimit = 4u << 20;  // standard input bytes kept for a replay
 
 // State behind one cookie stream: the raw file, an input buffer and the
 // decompressor. The first bytes are read into the input buffer before the kind
@@ -29,6 +30,9 @@ struct Source {
   bool member_done = false;  // a gzip member or zstd frame just ended cleanly
   ZSTD_DStream* zds = nullptr;
   bool failed = false;
+  bool record = false;       // keep what is served, for reopen_from_start
+  bool replay_lost = false;  // more than kReplayLimit was served
+  std::vector<char> replay;
 
   ~Source() {
     if (zs_init) inflateEnd(&zs);
@@ -131,31 +135,89 @@ struct Source {
   }
 };
 
-ssize_t cookie_read(void* cookie, char* buf, size_t size) {
-  auto* s = static_cast<Source*>(cookie);
+ssize_t source_read(Source* s, char* buf, size_t size) {
+  ssize_t n = 0;
   switch (s->kind) {
-    case Compression::Gzip: return s->read_gzip(buf, size);
-    case Compression::Zstd: return s->read_zstd(buf, size);
-    case Compression::None: break;
+    case Compression::Gzip: n = s->read_gzip(buf, size); break;
+    case Compression::Zstd: n = s->read_zstd(buf, size); break;
+    case Compression::None: n = s->read_plain(buf, size); break;
   }
-  return s->read_plain(buf, size);
+  if (n > 0 && s->record) {
+    if (s->replay.size() + static_cast<size_t>(n) <= kReplayLimit) {
+      s->replay.insert(s->replay.end(), buf, buf + n);
+    } else {  // too much to keep: replay becomes impossible
+      s->record = false;
+      s->replay_lost = true;
+      std::vector<char>().swap(s->replay);
+    }
+  }
+  return n;
+}
+
+// The cookie of a stream is a heap-allocated shared_ptr, so a StreamReplay
+// can keep the source alive after libpcap closed its FILE*.
+using SourceRef = std::shared_ptr<Source>;
+
+ssize_t cookie_read(void* cookie, char* buf, size_t size) {
+  return source_read(static_cast<SourceRef*>(cookie)->get(), buf, size);
 }
 
 int cookie_close(void* cookie) {
-  delete static_cast<Source*>(cookie);
+  delete static_cast<SourceRef*>(cookie);
+  return 0;
+}
+
+// Serves the recorded bytes, then the rest of the source.
+struct ReplaySource {
+  SourceRef src;
+  std::vector<char> head;
+  size_t pos = 0;
+};
+
+ssize_t replay_read(void* cookie, char* buf, size_t size) {
+  auto* r = static_cast<ReplaySource*>(cookie);
+  if (r->pos < r->head.size()) {
+    const size_t n = std::min(size, r->head.size() - r->pos);
+    std::memcpy(buf, r->head.data() + r->pos, n);
+    r->pos += n;
+    return static_cast<ssize_t>(n);
+  }
+  return source_read(r->src.get(), buf, size);
+}
+
+int replay_close(void* cookie) {
+  delete static_cast<ReplaySource*>(cookie);
   return 0;
 }
 
 }  // namespace
 
+struct StreamReplay {
+  SourceRef src;
+};
+
+FILE* reopen_from_start(const std::shared_ptr<StreamReplay>& replay) {
+  if (!replay || !replay->src || replay->src->replay_lost) return nullptr;
+  auto r = std::make_unique<ReplaySource>();
+  r->src = replay->src;
+  r->head.swap(r->src->replay);
+  r->src->record = false;
+  cookie_io_functions_t io{replay_read, nullptr, nullptr, replay_close};
+  FILE* f = fopencookie(r.get(), "rb", io);
+  if (f) r.release();
+  return f;
+}
+
 OpenedStream open_capture_stream(const std::string& path,
                                  std::shared_ptr<StreamProgress> progress) {
-  auto src = std::make_unique<Source>();
+  auto src = std::make_shared<Source>();
   src->progress = std::move(progress);
   OpenedStream result;
   if (path == "-") {
     src->raw = stdin;
     src->owns_raw = false;
+    src->record = true;  // standard input cannot be reopened: keep the start for a replay
+    result.replay = std::make_shared<StreamReplay>(StreamReplay{src});
   } else {
     src->raw = std::fopen(path.c_str(), "rb");
     if (!src->raw) throw CaptureError(path + ": " + std::strerror(errno));
@@ -179,9 +241,10 @@ OpenedStream open_capture_stream(const std::string& path,
   }
   result.compression = src->kind;
   cookie_io_functions_t io{cookie_read, nullptr, nullptr, cookie_close};
-  FILE* f = fopencookie(src.get(), "rb", io);
+  auto ref = std::make_unique<SourceRef>(src);
+  FILE* f = fopencookie(ref.get(), "rb", io);
   if (!f) throw CaptureError(path + ": " + std::strerror(errno));
-  src.release();  // now owned by the FILE*; cookie_close frees it
+  ref.release();  // now owned by the FILE*; cookie_close frees it
   result.file = f;
   return result;
 }

@@ -28,11 +28,21 @@ struct StreamProgress {
   std::string error;       // set when the compressed data is corrupt or cut short
 };
 
+struct StreamReplay;
+
 struct OpenedStream {
   FILE* file = nullptr;  // caller owns it (pcap_close closes it once pcap owns it)
   Compression compression = Compression::None;
   uint64_t size = 0;     // size on disk, 0 when unknown (standard input, pipes)
+  // Standard input only: the first 4 MiB served are kept so that the stream
+  // can be read again from the start (see reopen_from_start).
+  std::shared_ptr<StreamReplay> replay;
 };
+
+// A new stream with the same bytes from the start: the recorded ones, then the
+// rest of the input. nullptr when more than the recorded amount was read.
+// The recording stops with this call.
+FILE* reopen_from_start(const std::shared_ptr<StreamReplay>& replay);
 
 // `path` "-" means standard input. Throws CaptureError naming the file.
 OpenedStream open_capture_stream(const std::string& path,

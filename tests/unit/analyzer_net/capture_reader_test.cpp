@@ -377,6 +377,23 @@ TEST(CaptureReader, PcapngWithMixedLinkTypesPerInterface) {
   EXPECT_EQ(r->sink.opened[1].first_ts, kT0 + 500);          // nanosecond interface
   EXPECT_EQ(r->sink.stream[0], "requestrequest");
   EXPECT_EQ(r->sink.stream[1], "responseresponse");
+  // Standard input cannot be reopened: its start is replayed instead.
+  const Buf bytes = read_file(path);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  close(fds[1]);
+  const int saved = dup(0);
+  dup2(fds[0], 0);
+  close(fds[0]);
+  clearerr(stdin);
+  auto in = run_on({"-"});
+  dup2(saved, 0);
+  close(saved);
+  clearerr(stdin);
+  EXPECT_TRUE(in->sink.capture_warnings.empty());
+  EXPECT_EQ(in->stats.packets, 14u);
+  EXPECT_EQ(in->sink.stream[1], "responseresponse");
   // The BPF filter still applies, per interface link type.
   auto f = run_on({path}, "tcp port 4720");
   EXPECT_EQ(f->stats.packets, 7u);
