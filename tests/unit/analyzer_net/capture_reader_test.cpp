@@ -6,7 +6,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "net/capture_reader.hpp"
 #include "net/pipeline.hpp"
@@ -19,8 +21,19 @@ namespace {
 using namespace test;
 constexpr TimeNs kT0 = 1'700'000'000'123'456'789;
 
+// Files written by the tests, removed when the test binary exits.
+struct TempFiles {
+  std::vector<std::string> paths;
+  ~TempFiles() {
+    for (const std::string& p : paths) std::remove(p.c_str());
+  }
+};
+TempFiles temp_files;
+
 std::string temp_path(const std::string& name) {
-  return testing::TempDir() + "quartet_net_" + std::to_string(getpid()) + "_" + name;
+  std::string p = testing::TempDir() + "quartet_net_" + std::to_string(getpid()) + "_" + name;
+  temp_files.paths.push_back(p);
+  return p;
 }
 
 Buf eth_tcp(bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data,
