@@ -98,8 +98,13 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
     rec.decoded.is_response = !from_pep;
   }
 
-  if (phase_ == "tls")
-    sequence(t, std::string(op) + " in clear text after the TLS hand-off (RFC 4261 4.1)");
+  // After an RFC 4261 hand-off the wrappers feed only what TLS decrypted (clear
+  // bytes would not parse as TLS records and never reach us), so this PDU is the
+  // first of the COPS session inside TLS: it starts over with its own Client-Open.
+  if (phase_ == "tls") {
+    t.events.push_back({EventKind::Info, "first COPS message inside TLS"});
+    set_phase("connected", t);
+  }
   if (from_pep && sent_by_pdp(m.opcode))
     sequence(t, std::string(op) + " sent by the PEP (RFC 2748: only the PDP sends it)");
   if (!from_pep && sent_by_pep(m.opcode))

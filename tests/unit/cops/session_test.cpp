@@ -171,6 +171,17 @@ TEST(CopsSession, Rfc4261TlsHandoff) {
   EXPECT_TRUE(has_event(cat_, EventKind::Phase, "tls"));
   EXPECT_EQ(f.session().state(), "tls");
   EXPECT_EQ(cat_.decoded.summary, "CAT client-type=0 ka=30s Integrity-TLS");
+
+  // What follows was decrypted from TLS: a COPS session of its own, with its own
+  // Client-Open, and no complaint about clear text.
+  auto inner = f.pep(Msg(kOPN, 1).pep_id("pep1").done(), 20 * kMs);
+  EXPECT_EQ(seq(inner), 0) << seq_texts(inner);
+  EXPECT_TRUE(has_event(inner, EventKind::Info, "first COPS message inside TLS"));
+  EXPECT_TRUE(has_event(inner, EventKind::Phase, "opening"));
+  auto inner_cat = f.pdp(Msg(kCAT, 1).ka_timer(30).done(), 25 * kMs);
+  EXPECT_EQ(inner_cat.transition.response_to, 2u);
+  EXPECT_FALSE(inner_cat.transition.tls_follows);
+  EXPECT_EQ(f.session().state(), "open");
 }
 
 TEST(CopsSession, PlainOpenIsNoTlsHandoffAndRefusalIsNoted) {
