@@ -47,11 +47,7 @@ TSHARK_ARGS = {
 # Goldens deliberately not written: the output was reviewed and is wrong, so recording it would
 # make a bug the expected behaviour. The test skips (77) and says why; fix the tool, then run
 # regen_goldens.sh for these captures and review the new golden files.
-WITHHELD = {
-    ("plugin", "cops/cops-tls.pcapng"):
-        "the OPN and CAT decrypted from TLS (frames 21 and 24) are reported as \"in clear text after "
-        "the TLS hand-off\" although they are inside TLS",
-}
+WITHHELD: dict = {}
 # Key logs for captures that are not named like theirs.
 KEYS = {"demo.pcapng": "demo.keys"}
 

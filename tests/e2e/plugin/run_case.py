@@ -543,14 +543,8 @@ def case_cops_starttls(t, caps):
     check_eq(f[13], ["2", "0x0001", "", "14", "12", "00002001"], "DEC from two TLS records")
     check_eq(f[14][0], "3", "RPT inside TLS")
     ex = t.experts(cap, "copsx", prefs=prefs)
-    # Known core limitation: Session::on_pdu is not told that a PDU was decrypted,
-    # so the COPS machine takes the OPN/CAT arriving inside TLS for clear text sent
-    # after the hand-off and warns; those two warnings are the only other experts.
-    known = [e for e in ex if "in clear text after the TLS hand-off" in e[4]]
-    check_eq([e[:2] for e in known], [(10, "copsx.sequence"), (11, "copsx.sequence")],
-             "the known false positives")
-    check_eq([e[:4] for e in ex if e not in known],
-             [(5, "copsx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
+    # The OPN/CAT decrypted from TLS start the inner session: no warning about them.
+    check_eq([e[:4] for e in ex], [(5, "copsx.tls_handoff", PI_CHAT, PI_SEQUENCE)], "experts")
     check_eq(ex[0][4], "TLS handshake follows this Client-Accept (RFC 4261)", "hand-off text")
     clear = by_frame(t.fields(cap, ["frame.number", "frame.protocols"], filter="tcp.len > 0"))
     check_eq([n for n in clear if clear[n][0].endswith(":copsx")], [4, 5], "COPS without keys")
