@@ -26,7 +26,7 @@ inline ftenum field_type(const FieldDef& d) {
       return FT_INT32;
     case FieldType::String:
       return FT_STRING;
-    case FieldType::Bytes:
+    case FieldType::Octets:
       return FT_BYTES;
     case FieldType::IPv4:
       return FT_IPv4;

@@ -94,7 +94,7 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
         item = proto_tree_add_string(tree, hf, tvb, s.offset, s.length, packet_text(pinfo, t));
         break;
       }
-      case FieldType::Bytes: {
+      case FieldType::Octets: {
         std::string_view t = f.text();
         if (def.sensitive && !c.show_sensitive) {
           item = proto_tree_add_bytes_format_value(tree, hf, tvb, s.offset, s.length, nullptr, "%s",

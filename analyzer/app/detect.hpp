@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "common/protocol.hpp"  // first: declares FieldType before Bytes (GCC 12 -Wshadow)
+#include "common/protocol.hpp"
 #include "options.hpp"
 #include "stream_events.hpp"
 

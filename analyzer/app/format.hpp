@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "common/protocol.hpp"  // TimeNs; FieldType before Bytes (GCC 12 -Wshadow)
+#include "common/protocol.hpp"  // TimeNs
 #include "stream_events.hpp"
 
 namespace quartet::analyzer {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/protocol.hpp"  // TimeNs; FieldType before Bytes (GCC 12 -Wshadow)
+#include "common/protocol.hpp"  // TimeNs
 
 namespace quartet::analyzer {
 

@@ -62,7 +62,7 @@ FieldOut convert(const FieldDef& def, const Field& f, Bytes pdu) {
         if (inet_ntop(AF_INET6, b.data(), buf, sizeof buf)) o.kind = K::Text, o.text = buf;
       }
       break;
-    case FieldType::Bytes:
+    case FieldType::Octets:
       if (!has_text && !num) o.kind = K::Text, o.text = hex(covered(pdu, f));
       break;
     default:

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/protocol.hpp"  // first: declares FieldType before Bytes (GCC 12 -Wshadow)
+#include "common/protocol.hpp"
 
 namespace quartet::analyzer {
 

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "common/protocol.hpp"  // first: declares FieldType before Bytes (GCC 12 -Wshadow)
+#include "common/protocol.hpp"
 #include "common/problem.hpp"
 #include "stream_events.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/protocol.hpp"  // first: declares FieldType before Bytes (GCC 12 -Wshadow)
+#include "common/protocol.hpp"
 #include "timeline.hpp"
 
 namespace quartet::analyzer {

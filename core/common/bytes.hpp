@@ -6,10 +6,6 @@
 #include <span>
 #include <string_view>
 
-// GCC 12's -Wshadow flags the enumerator FieldType::Bytes when it is declared
-// after the alias below; declaring the enum first keeps every include order clean.
-#include "field.hpp"
-
 namespace quartet {
 
 using Bytes = std::span<const std::byte>;

@@ -22,7 +22,7 @@ enum class FieldType : uint8_t {
   UInt64,
   Int32,
   String,  // text (FT_STRING)
-  Bytes,   // raw bytes (FT_BYTES), value taken from offset/length
+  Octets,  // raw bytes (FT_BYTES), value taken from offset/length
   IPv4,    // 4 bytes at offset (FT_IPv4); value holds the address as uint64
   IPv6,    // 16 bytes at offset (FT_IPv6)
 };

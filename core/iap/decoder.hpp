@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-// decoded.hpp before bytes.hpp: FieldType::Bytes would otherwise trip -Wshadow.
 #include "../common/decoded.hpp"
 #include "../common/bytes.hpp"
 #include "fields.hpp"

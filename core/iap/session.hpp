@@ -7,7 +7,6 @@
 #include <memory>
 #include <string_view>
 
-// decoded.hpp before session.hpp: FieldType::Bytes would otherwise trip -Wshadow.
 #include "../common/decoded.hpp"
 #include "../common/session.hpp"
 

@@ -5,8 +5,6 @@
 #include <cstdint>
 #include <string_view>
 
-// field.hpp (via decoded.hpp) before bytes.hpp: GCC's -Wshadow flags the
-// FieldType::Bytes enumerator when quartet::Bytes is already declared.
 #include "../common/decoded.hpp"
 #include "../common/bytes.hpp"
 #include "codes.hpp"

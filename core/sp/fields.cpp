@@ -9,7 +9,7 @@ namespace {
 const FieldDef* build() {
   static const FieldDef table[kFieldCount] = {
       {"header", "SP connection header", FieldType::Group},
-      {"header.magic", "Magic", FieldType::Bytes, Base::None, {}, 0,
+      {"header.magic", "Magic", FieldType::Octets, Base::None, {}, 0,
        "00 53 50 ('\\0SP'): marks an SP connection"},
       {"header.version", "Version", FieldType::UInt8, Base::Dec, {}, 0,
        "SP mapping version; only 0 exists"},
@@ -22,7 +22,7 @@ const FieldDef* build() {
       {"header.reserved", "Reserved", FieldType::UInt16, Base::Hex, {}, 0, "Must be zero"},
       {"length", "Message length", FieldType::UInt64, Base::Dec, {}, 0,
        "Bytes after this 64-bit length field"},
-      {"payload", "Payload", FieldType::Bytes, Base::None, {}, 0,
+      {"payload", "Payload", FieldType::Octets, Base::None, {}, 0,
        "Protocol header + body (sender's socket type unknown)"},
       {"backtrace", "Backtrace", FieldType::Group, Base::None, {}, 0,
        "Stack of 32-bit words: one per device hop, the last with the top bit set"},
@@ -36,7 +36,7 @@ const FieldDef* build() {
        "PAIR v1: devices passed + 1 (1 on a direct link)"},
       {"hops.reserved", "Hop header reserved", FieldType::UInt32, Base::Hex, {}, 0xffffff00,
        "PAIR v1: must be zero"},
-      {"body", "Body", FieldType::Bytes, Base::None, {}, 0, "Application data"},
+      {"body", "Body", FieldType::Octets, Base::None, {}, 0, "Application data"},
       {"body.text", "Body text", FieldType::String, Base::None, {}, 0,
        "The body as text (when printable)"},
   };

@@ -8,8 +8,6 @@
 #include <optional>
 #include <string>
 
-// field.hpp before session.hpp: its FieldType::Bytes would otherwise trip
-// -Wshadow against the quartet::Bytes alias that session.hpp declares first.
 #include "../common/field.hpp"
 #include "../common/session.hpp"
 

@@ -19,7 +19,7 @@ inline constexpr FieldDef kFields[] = {
     {"len", "Length", FieldType::UInt16, Base::Dec},
     {"password", "Password", FieldType::String, Base::None, {}, 0, nullptr, true},
     {"word", "Word", FieldType::String},
-    {"blob", "Blob", FieldType::Bytes},
+    {"blob", "Blob", FieldType::Octets},
 };
 
 inline std::string_view body_of(Bytes pdu, size_t skip) {

@@ -1,7 +1,6 @@
 // Helpers shared by the RRP unit tests.
 #pragma once
 
-// protocol.hpp first: it includes field.hpp before bytes.hpp (GCC -Wshadow).
 #include "common/protocol.hpp"
 #include "rrp/decoder.hpp"
 #include "rrp/fields.hpp"

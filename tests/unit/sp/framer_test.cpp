@@ -4,7 +4,6 @@
 
 #include <vector>
 
-// types.hpp (field.hpp) first: FieldType::Bytes vs the quartet::Bytes alias trips -Wshadow otherwise.
 #include "sp/types.hpp"
 #include "sp/framer.hpp"
 #include "sp_test_util.hpp"
