@@ -6,39 +6,14 @@ every byte is known: handshakes, payload split into MSS-sized segments with
 correct sequence and acknowledgement numbers, FIN/RST, deliberately lost
 segments (gaps) and nanosecond timestamps.
 """
+import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tcp_frames import tcp_frame  # noqa: E402
 
 MS = 1_000_000  # nanoseconds
-
-
-def _checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def _ip(addr: str) -> bytes:
-    return bytes(int(x) for x in addr.split("."))
-
-
-def tcp_frame(src, dst, sport, dport, seq, ack, flags, payload=b"", checksums=True):
-    """An Ethernet II frame carrying IPv4 + TCP. flags: string of S A F R P."""
-    bits = {"F": 1, "S": 2, "R": 4, "P": 8, "A": 16}
-    fl = sum(bits[c] for c in flags)
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, fl, 65535, 0, 0)
-    if checksums:
-        pseudo = _ip(src) + _ip(dst) + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
-        c = _checksum(pseudo + tcp + payload)
-        tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
-    total = 20 + len(tcp) + len(payload)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total, 0, 0x4000, 64, 6, 0, _ip(src), _ip(dst))
-    if checksums:
-        ip = ip[:10] + struct.pack("!H", _checksum(ip)) + ip[12:]
-    eth = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00"
-    return eth + ip + tcp + payload
 
 
 class Pcap:

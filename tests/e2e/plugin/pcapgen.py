@@ -4,17 +4,12 @@ A Conversation emits a three-way handshake, data segments with correct sequence
 and acknowledgement numbers (split or coalesced exactly as asked), and a FIN
 exchange, so Wireshark's TCP reassembly sees a clean connection.
 """
-import socket
+import os
 import struct
+import sys
 
-
-def _checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tcp_frames import tcp_frame  # noqa: E402
 
 
 class Pcap:
@@ -44,20 +39,8 @@ class Conversation:
 
     def _frame(self, side, flags, payload=b""):
         (sip, sport), (dip, dport) = self.ends[side], self.ends[1 - side]
-        src, dst = socket.inet_aton(sip), socket.inet_aton(dip)
         ack = self.seq[1 - side] if flags & 0x10 else 0
-        tcp = struct.pack("!HHIIBBHHH", sport, dport, self.seq[side] & 0xFFFFFFFF, ack,
-                          5 << 4, flags, 65535, 0, 0)
-        pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
-        csum = _checksum(pseudo + tcp + payload)
-        tcp = tcp[:16] + struct.pack("!H", csum) + tcp[18:]
-        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 0, 0x4000, 64,
-                         6, 0, src, dst)
-        ip = ip[:10] + struct.pack("!H", _checksum(ip)) + ip[12:]
-        eth = b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00"
-        if side == self.SERVER:
-            eth = b"\x02\0\0\0\0\x01" + b"\x02\0\0\0\0\x02" + b"\x08\x00"
-        return eth + ip + tcp + payload
+        return tcp_frame(sip, dip, sport, dport, self.seq[side], ack, flags, payload)
 
     def handshake(self):
         self.pcap.packet(self._frame(0, 0x02))
