@@ -24,6 +24,11 @@ std::string hex(Bytes b) {
   return s;
 }
 
+std::string clipped_text(std::string_view t) {
+  if (t.size() <= kMaxTextBytes) return std::string(t);
+  return std::string(t.substr(0, kMaxTextBytes)) + "...";
+}
+
 // The bytes a field covers, clipped to the PDU (a decoder's offset is trusted no further).
 Bytes covered(Bytes pdu, const Field& f) {
   if (f.offset >= pdu.size()) return {};
@@ -70,7 +75,7 @@ FieldOut convert(const FieldDef& def, const Field& f, Bytes pdu) {
   }
   if (o.kind == K::None) {
     if (num) o.kind = K::UInt, o.num = *num;
-    else if (has_text) o.kind = K::Text, o.text = std::string(f.text());
+    else if (has_text) o.kind = K::Text, o.text = clipped_text(f.text());
   }
   return o;
 }

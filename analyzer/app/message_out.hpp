@@ -10,6 +10,9 @@ namespace quartet::analyzer {
 
 // Byte fields longer than this are rendered as the hex of their first bytes + "...".
 inline constexpr size_t kMaxHexBytes = 1024;
+// Text values (e.g. an SP body shown as text) are cut like byte fields, so one
+// 200 KiB message does not make a 200 KiB JSON line.
+inline constexpr size_t kMaxTextBytes = 2048;
 
 // `keep_fields`: copy the field values (only the JSONL writer shows them).
 MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,

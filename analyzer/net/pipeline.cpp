@@ -160,6 +160,9 @@ class Driver {
     auto report = [&](const ProblemTally& t, const char* what) {
       if (t.count) warn(std::to_string(t.count) + " " + what + " (first: " + t.first + ")");
     };
+    if (st_.snaplen_cut)
+      warn(std::to_string(st_.snaplen_cut) +
+           " frames cut by the snapshot length (captured shorter than on the wire): their missing bytes are gaps");
     report(bad_link_, "frames with a cut link-layer header skipped");
     report(bad_ip_, "packets with a bad IP header skipped");
     report(length_, "IP packets longer than their frame (cut to the frame)");
