@@ -28,18 +28,7 @@ endif()
 # --- plugin (tshark as nobody with quartet.so under a throwaway HOME, like plugin.cmake) -----
 set(_install ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py)
 if(TARGET quartet_plugin AND EXISTS ${_install})
-  # tshark runs as uid 65534 when ctest runs as root: HOME and the capture copies must be
-  # reachable by it -- under the build dir when possible, else under /tmp.
-  set(_gwork ${CMAKE_BINARY_DIR}/e2e-golden)
-  execute_process(COMMAND id -u OUTPUT_VARIABLE _guid OUTPUT_STRIP_TRAILING_WHITESPACE)
-  if(_guid STREQUAL "0")
-    execute_process(COMMAND setpriv --reuid=65534 --regid=65534 --clear-groups test -x ${CMAKE_BINARY_DIR}
-                    RESULT_VARIABLE _greach OUTPUT_QUIET ERROR_QUIET)
-    if(NOT _greach EQUAL 0)
-      string(MD5 _ghash "${CMAKE_BINARY_DIR}")
-      set(_gwork /tmp/quartet-golden-e2e-${_ghash})
-    endif()
-  endif()
+  quartet_nobody_workdir(_gwork golden)
   add_test(NAME golden.plugin.install
            COMMAND ${QUARTET_GOLDEN_PYTHON} ${_install} $<TARGET_FILE:quartet_plugin> ${_gwork}/home)
   set_tests_properties(golden.plugin.install PROPERTIES FIXTURES_SETUP golden_plugin_home)

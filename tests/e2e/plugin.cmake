@@ -13,19 +13,7 @@ if(NOT QUARTET_TSHARK OR NOT QUARTET_SYSTEM_PYTHON)
 endif()
 
 set(_dir ${CMAKE_CURRENT_SOURCE_DIR}/plugin)
-# tshark runs as uid 65534 when ctest runs as root (tshark as root ignores personal
-# plugins), so the throwaway HOME and the captures must be reachable by it: under
-# the build dir when possible, else under /tmp.
-set(_work ${CMAKE_BINARY_DIR}/e2e-plugin)
-execute_process(COMMAND id -u OUTPUT_VARIABLE _uid OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(_uid STREQUAL "0")
-  execute_process(COMMAND setpriv --reuid=65534 --regid=65534 --clear-groups test -x ${CMAKE_BINARY_DIR}
-                  RESULT_VARIABLE _reachable OUTPUT_QUIET ERROR_QUIET)
-  if(NOT _reachable EQUAL 0)
-    string(MD5 _hash "${CMAKE_BINARY_DIR}")
-    set(_work /tmp/quartet-plugin-e2e-${_hash})
-  endif()
-endif()
+quartet_nobody_workdir(_work plugin)
 set(_home ${_work}/home)
 set(_caps ${_work}/captures)
 
