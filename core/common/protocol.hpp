@@ -11,6 +11,7 @@
 #include "decoded.hpp"
 #include "field.hpp"
 #include "frame.hpp"
+#include "problem.hpp"
 #include "session.hpp"
 
 namespace quartet {
@@ -20,6 +21,7 @@ struct Protocol {
   std::string_view short_name;   // column name: "COPS", "RRP", "IAP", "SP"
   std::string_view long_name;    // "Common Open Policy Service (quartet)"
   std::span<const FieldDef> fields;
+  std::span<const ProblemDef> problems = {};  // every problem decode and the session can report
   std::span<const uint16_t> default_tcp_ports = {};
   std::span<const uint16_t> default_tls_ports = {};  // ports where the whole connection is TLS
   FrameResult (*frame)(Bytes prefix);

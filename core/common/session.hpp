@@ -46,6 +46,10 @@ struct Transition {
   bool tls_follows = false;             // the bytes after this PDU, both directions, are TLS
 
   // --- builder helpers, used by the session machines ----------------------------
+  template <ProblemEnum E>
+  void problem(E id, std::string text) {
+    problems.push_back(Problem::of(id, 0, 0, std::move(text)));
+  }
   void problem(ProblemKind k, std::string text) { problems.push_back({k, 0, 0, std::move(text)}); }
   void sequence(std::string text) { problem(ProblemKind::Sequence, std::move(text)); }
   void violation(std::string text) { problem(ProblemKind::Violation, std::move(text)); }
@@ -60,6 +64,10 @@ struct Transition {
 };
 
 // A session-level problem (no position within a PDU).
+template <ProblemEnum E>
+Problem session_problem(E id, std::string text) {
+  return Problem::of(id, 0, 0, std::move(text));
+}
 inline Problem session_problem(ProblemKind k, std::string text) { return {k, 0, 0, std::move(text)}; }
 
 struct MessageRecord {
