@@ -3,6 +3,7 @@
 // all_protocols() and know nothing protocol-specific.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -30,8 +31,13 @@ struct Protocol {
   std::unique_ptr<Session> (*new_session)();
 };
 
-// The four protocols, in a fixed order (COPS, RRP, IAP, SP).
+// The protocols, in a fixed order (COPS, RRP, IAP, SP): the only list of them.
+// Everything else (plugin, analyzer, docs, goldens, bench, e2e, fuzz seeds)
+// derives from it, the scripts through `quartet --list-protocols -F json`.
 std::span<const Protocol* const> all_protocols();
+// Its length, for the plugin's compile-time heuristic entry points (registry.cpp
+// static_asserts that it matches the list).
+inline constexpr size_t kProtocolCount = 4;
 const Protocol* find_protocol(std::string_view filter_or_short_name);
 
 }  // namespace quartet

@@ -30,6 +30,8 @@ enum class EventKind : uint8_t {
   Phase,       // the protocol's session phase changed (text names the new phase)
   TlsHandoff,  // both directions carry TLS after this PDU (RFC 4261 CAT, IAP 101)
   Info,        // anything else worth a timeline line (e.g. "SP peers compatible: REQ <-> REP")
+  Publisher,   // the sender of this PDU publishes to its peer (SP PUB): the analyzer's fan-out
+               // view groups its subscribers. A fact for the wrappers, not a timeline line.
 };
 
 struct Event {

@@ -50,6 +50,7 @@ void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {
   me.header_seen = true;
   auto h = parse_header(pdu);
   if (h) me.type = h->type;
+  if (h && h->type == kPub) t.event(EventKind::Publisher, "publisher (PUB)");
   me.header_acceptable = h && h->acceptable();
 
   if (phase_ == Phase::AwaitingHeaders) {
