@@ -245,6 +245,11 @@ void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from,
 void TlsPeeker::on_plain_record(uint8_t type, Bytes body, bool decrypted, Side from, TlsContext& ctx) {
   switch (type) {
     case kChangeCipherSpec:
+      if (ctx.decryptor && ctx.decryptor->tls13_chosen()) {
+        // RFC 8446 D.4: sent for middleboxes only; TLS 1.3 protection starts with the ServerHello.
+        ctx.out.tls_event(EntryKind::Tls, "TLS ChangeCipherSpec (TLS 1.3 middlebox compatibility)");
+        return;
+      }
       if (ctx.decryptor) ctx.decryptor->change_cipher_spec(from);
       if (!encrypted_) ctx.out.tls_event(EntryKind::Tls, "TLS ChangeCipherSpec: encrypted from here");
       encrypted_ = true;
@@ -326,7 +331,7 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsContext& ct
         }
       }
     }
-    if (ctx.decryptor && random.size() == 32) ctx.decryptor->client_hello(random);
+    if (ctx.decryptor && random.size() == 32) ctx.decryptor->client_hello(from, random);
     std::string text = "TLS ClientHello " + tls_version_name(legacy);
     if (!sni.empty()) text += ", SNI " + sni;
     if (!versions.empty()) text += ", offers " + join(versions, "/");
@@ -365,21 +370,23 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsContext& ct
     info.version = tls_version_name(version);
     info.cipher = tls_cipher_name(suite);
     if (!alpn.empty()) info.alpn = alpn;
-    std::string text = "TLS ServerHello " + info.version + ", cipher " + info.cipher;
+    const bool retry = tls::Decryptor::is_hello_retry(random);
+    std::string text = std::string(retry ? "TLS HelloRetryRequest " : "TLS ServerHello ") + info.version +
+                       ", cipher " + info.cipher;
     if (!alpn.empty()) text += ", ALPN " + alpn;
     if (etm) text += ", encrypt_then_mac";
     out.tls_event(EntryKind::Tls, std::move(text));
     if (ctx.decryptor) {
       std::string why = ctx.decryptor->server_hello(version, suite, random, etm);
       if (!why.empty()) out.tls_event(EntryKind::Tls, std::move(why));
-      else if (ctx.decryptor->is_hello_retry(random)) out.tls_event(EntryKind::Tls, "TLS HelloRetryRequest");
     }
   } else if (type == kCertificate) {
     // TLS 1.3 (decrypted) puts a request context first and extensions after each entry.
     const bool tls13 = ctx.decryptor && ctx.decryptor->tls13();
     if (tls13) r.vec(1);
     Reader list(r.vec(3));
-    const char* who = from == Side::Client ? "client" : "server";
+    const bool from_server = ctx.decryptor ? !ctx.decryptor->is_tls_client(from) : from == Side::Server;
+    const char* who = from_server ? "server" : "client";
     if (list.ok() && list.left() == 0) {
       out.tls_event(EntryKind::Tls, std::string("TLS ") + who + " sent no certificate");
       return;
@@ -390,7 +397,7 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsContext& ct
       out.tls_event(EntryKind::Tls, std::string("TLS ") + who + " certificate (subject not readable)");
       return;
     }
-    if (from == Side::Server) info.subject = subject;
+    if (from_server) info.subject = subject;
     out.tls_event(EntryKind::Tls, std::string("TLS ") + who + " certificate subject " + subject);
   } else if (type == kCertificateRequest) {
     out.tls_event(EntryKind::Tls, "TLS server requests a client certificate");

@@ -15,13 +15,15 @@ bool Decryptor::is_hello_retry(Bytes random) {
   return random.size() == 32 && std::memcmp(random.data(), kHelloRetryRandom, 32) == 0;
 }
 
-void Decryptor::client_hello(Bytes random) {
+void Decryptor::client_hello(Side from, Bytes random) {
   if (random.size() != 32) return;
+  tls_client_ = from;
   const auto* r = reinterpret_cast<const uint8_t*>(random.data());
   client_random_.assign(r, r + random.size());
 }
 
 std::string Decryptor::server_hello(uint16_t version, uint16_t suite, Bytes random, bool encrypt_then_mac) {
+  if (version == 0x0304) tls13_chosen_ = true;
   if (is_hello_retry(random)) return {};  // HelloRetryRequest: the real ServerHello follows the second ClientHello
   if (version_ != 0) return {};  // one handshake per connection is followed
   version_ = version;
@@ -99,8 +101,8 @@ bool Decryptor::install_tls13(Side s, const Secret& secret) {
 }
 
 bool Decryptor::setup_tls13(std::string& why) {
-  if (!install_tls13(Side::Client, secrets_->client_handshake) ||
-      !install_tls13(Side::Server, secrets_->server_handshake)) {
+  if (!install_tls13(tls_client_, secrets_->client_handshake) ||
+      !install_tls13(other(tls_client_), secrets_->server_handshake)) {
     why = "HKDF failed";
     return false;
   }
@@ -116,7 +118,7 @@ void Decryptor::change_cipher_spec(Side from) {
 
 void Decryptor::finished(Side from) {
   if (!tls13() || dir(from).state != State::Active || !secrets_) return;
-  const Secret& next = from == Side::Client ? secrets_->client_traffic : secrets_->server_traffic;
+  const Secret& next = from == tls_client_ ? secrets_->client_traffic : secrets_->server_traffic;
   if (next.empty()) {
     set_reason("no application traffic secret in the key log");
     dir(from).state = State::Failed;

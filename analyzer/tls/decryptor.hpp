@@ -20,7 +20,8 @@ class Decryptor {
  public:
   explicit Decryptor(const KeyLog* keys) : keys_(keys) {}
 
-  void client_hello(Bytes random);
+  // `from` is the TLS client: usually the TCP client, not after an IAP reverse hand-off (draft 3.2).
+  void client_hello(Side from, Bytes random);
   // RFC 8446 4.1.3: a ServerHello with this random is a HelloRetryRequest.
   static bool is_hello_retry(Bytes server_random);
   // The server's choice. Returns the line for the timeline when decryption is
@@ -41,6 +42,9 @@ class Decryptor {
   uint64_t records(Side from) const { return dir(from).records; }
 
   bool tls13() const { return version_ == 0x0304; }
+  // A ServerHello or HelloRetryRequest chose TLS 1.3: ChangeCipherSpec means nothing from then on.
+  bool tls13_chosen() const { return tls13_chosen_; }
+  bool is_tls_client(Side s) const { return s == tls_client_; }
   bool decrypted_any() const { return records(Side::Client) + records(Side::Server) > 0; }
   // Why nothing (or not everything) was decrypted; empty when all went well.
   std::string reason() const {
@@ -59,8 +63,10 @@ class Decryptor {
     Secret traffic;  // TLS 1.3: the current traffic secret (handshake, then application)
     uint64_t records = 0;
   };
-  Direction& dir(Side s) { return dirs_[s == Side::Client ? 0 : 1]; }
-  const Direction& dir(Side s) const { return dirs_[s == Side::Client ? 0 : 1]; }
+  // dirs_ is indexed by TLS role: 0 the TLS client (who sent ClientHello), 1 the TLS server.
+  Direction& dir(Side s) { return dirs_[s == tls_client_ ? 0 : 1]; }
+  const Direction& dir(Side s) const { return dirs_[s == tls_client_ ? 0 : 1]; }
+  Side other(Side s) const { return s == Side::Client ? Side::Server : Side::Client; }
   bool setup_tls12(Bytes server_random, bool encrypt_then_mac, std::string& why);
   bool setup_tls13(std::string& why);
   bool install_tls13(Side s, const Secret& secret);
@@ -70,6 +76,8 @@ class Decryptor {
   const SessionSecrets* secrets_ = nullptr;
   SuiteParams params_;
   uint16_t version_ = 0;
+  Side tls_client_ = Side::Client;
+  bool tls13_chosen_ = false;
   Direction dirs_[2];
   std::string reason_;
 };
