@@ -315,6 +315,14 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
   } else if (o.tls.seen) {
     o.protocol_state = "tls";
   }
+  if (f.stage == Flow::Stage::Tls) {
+    for (Side s : {Side::Client, Side::Server}) {
+      std::string cut = f.tls[side_index(s)].unfinished_record(s);
+      if (cut.empty()) continue;
+      f.warn(*this, ts, s, std::move(cut));
+      if (f.decryptor) f.decryptor->set_reason("TLS record cut short");
+    }
+  }
   if (f.decryptor) {
     o.tls.decrypted = f.decryptor->decrypted_any();
     o.tls.not_decrypted = f.decryptor->reason();

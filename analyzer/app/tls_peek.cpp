@@ -209,6 +209,15 @@ void TlsPeeker::feed(Bytes data, Side from, TlsContext& ctx) {
   }
 }
 
+std::string TlsPeeker::unfinished_record(Side from) const {
+  if (record_.empty() || stopped_) return {};
+  std::string text = "TLS record " + std::to_string(record_index_) + " at byte " + std::to_string(offset_) +
+                     " of the " + side_name(from) + "'s TLS stream is cut short: ";
+  if (record_.size() < kRecordHeader) return text + "only " + std::to_string(record_.size()) + " header bytes";
+  return text + std::to_string(record_.size()) + " of " +
+         std::to_string(kRecordHeader + be16(Bytes(record_), 3)) + " bytes";
+}
+
 void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from, TlsContext& ctx) {
   if (first_record_) {
     first_record_ = false;

@@ -49,6 +49,8 @@ class TlsPeeker {
   // Bytes were lost: record boundaries are unknown from here on.
   void gap() { stopped_ = true; }
   bool stopped() const { return stopped_; }
+  // At the end: a record begun but not complete ("" when none), for a warning.
+  std::string unfinished_record(Side from) const;
 
  private:
   void on_record(uint8_t type, uint16_t version, Bytes body, Side from, TlsContext& ctx);
