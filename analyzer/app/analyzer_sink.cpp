@@ -74,6 +74,10 @@ struct Analyzer::Flow {
   std::vector<std::byte> first_bytes[2];  // what detection looks at, per side
   uint64_t next_index = 0;
   std::string handoff_text;  // the session machine's words for a TLS hand-off
+  // TLS on a port of no protocol of ours: decrypted bytes held until a heuristic decides.
+  std::vector<std::byte> inner_first[2];
+  std::vector<Held> inner_held;
+  bool inner_unknown = false;
 
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
     out.end = std::max(out.end, ts);
@@ -92,11 +96,43 @@ struct Analyzer::Flow {
 
   // Decrypted application data: framed and decoded exactly as clear text is.
   void plaintext(Side side, Bytes data, TimeNs ts) {
+    if (!out.protocol && !recognise(side, data, ts)) return;
     if (!session) session = out.protocol->new_session();
     std::optional<PduStream>& st = stream[side_index(side)];
     if (!st) st.emplace(*out.protocol, looks_textual(data));
     st->feed(data, ts, handler[side_index(side)]);
     handoff_pending = false;  // TLS inside TLS is not followed
+  }
+
+  // TLS on a port of no protocol of ours: the protocol is read from the first
+  // decrypted bytes with the heuristics. False while undecided (the bytes are
+  // held) and once given up; true when decided, after feeding what was held.
+  bool recognise(Side side, Bytes data, TimeNs ts) {
+    if (inner_unknown) return false;
+    auto& first = inner_first[side_index(side)];
+    const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
+    first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
+    inner_held.push_back({side, ts, {data.begin(), data.end()}});
+    bool need_more = false;
+    for (const Protocol* p : all_protocols()) {
+      const Probe a = inner_first[0].empty() ? Probe::NeedMore : p->probe(inner_first[0]);
+      const Probe b = inner_first[1].empty() ? Probe::NeedMore : p->probe(inner_first[1]);
+      if (a == Probe::Yes || b == Probe::Yes) {
+        out.protocol = p;
+        out.detected_by = "heuristic";
+        event(ts, EntryKind::Info, std::nullopt, std::string(p->short_name) + " by heuristic on the decrypted bytes");
+        std::vector<Held> waiting = std::move(inner_held);
+        for (auto& f : inner_first) std::vector<std::byte>().swap(f);
+        for (const Held& h : waiting) plaintext(h.side, h.bytes, h.ts);
+        return false;  // the current chunk was the last one held
+      }
+      need_more = need_more || a == Probe::NeedMore || b == Probe::NeedMore;
+    }
+    if (!need_more || first.size() >= kDetectBytes) {
+      inner_unknown = true;  // none of ours inside: the connection is not shown
+      inner_held.clear();
+    }
+    return false;
   }
 
   bool message(Analyzer& a, Side side, Bytes pdu, TimeNs ts) {
@@ -209,13 +245,15 @@ void Analyzer::decide(Flow& f, bool final) {
   f.out.protocol = d.protocol;
   f.out.detected_by = detection_by_name(d.by);
   const TimeNs ts = held.empty() ? f.out.end : held.front().ts;
-  f.event(ts, EntryKind::Info, std::nullopt,
-          std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
+  if (d.protocol)
+    f.event(ts, EntryKind::Info, std::nullopt,
+            std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
   if (d.tls) {
     f.stage = Flow::Stage::Tls;
     f.out.tls.seen = true;
     f.decryptor = std::make_unique<tls::Decryptor>(opt_.keylog);
-    f.event(ts, EntryKind::TlsStart, std::nullopt, "TLS from the first byte");
+    f.event(ts, EntryKind::TlsStart, std::nullopt,
+            d.protocol ? "TLS from the first byte" : "TLS from the first byte (protocol to be read inside)");
   } else {
     f.stage = Flow::Stage::Plain;
     f.session = d.protocol->new_session();

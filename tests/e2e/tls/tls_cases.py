@@ -242,6 +242,18 @@ def case_no_secrets_in_output(q, work):
             check("decrypted" in out, "%s (%s) not decrypted" % (cap, fmt))
 
 
+def case_any_port(q, work):
+    """TLS on a port of no protocol of ours (SP has none) is decrypted when there are secrets, and
+    the protocol read from the plaintext; without its key the connection is not one of ours."""
+    cap, keys = os.path.join(CAPS, "sp", "sp-tls-keylog.pcapng"), os.path.join(CAPS, "sp", "sp-tls-keylog.keys")
+    s, ev, m, _ = jsonl(q, "--keylog", keys, cap)
+    check(len(s) == 1 and s[0]["protocol"] == "SP" and s[0]["detected_by"] == "heuristic", s)
+    check(s[0]["tls"]["decrypted"] and len(m) == 6, "not decrypted: %r" % s[0]["tls"])
+    check(any(e["text"] == "SP by heuristic on the decrypted bytes" for e in ev), "no detection line")
+    out, _ = run(q, "--keylog", RRP_KEYS, cap)
+    check("0 sessions shown, 1 other" in out, "shown without its key: " + out)
+
+
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
