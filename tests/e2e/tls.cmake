@@ -22,16 +22,14 @@ if(TARGET quartet_plugin AND EXISTS ${_install})
                   OUTPUT_VARIABLE _tls_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
   string(REPLACE "\n" ";" _tls_caps "${_tls_caps}")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_tls}/tls_oracle.py)
-  quartet_nobody_workdir(_twork tls-oracle)
-  add_test(NAME tls.oracle.install
-           COMMAND ${QUARTET_TLS_PYTHON} ${_install} $<TARGET_FILE:quartet_plugin> ${_twork}/home)
-  set_tests_properties(tls.oracle.install PROPERTIES FIXTURES_SETUP tls_oracle_home)
+  quartet_nobody_workdir(_twork tls.oracle)
+  quartet_plugin_home(_thome tls.oracle)
   foreach(cap ${_tls_caps})
     string(REPLACE "/" "__" _tname "${cap}")
     add_test(NAME tls.oracle.${cap}
              COMMAND ${QUARTET_TLS_PYTHON} ${_tls}/tls_oracle.py check ${cap} --quartet $<TARGET_FILE:quartet>
-                     --home ${_twork}/home --work ${_twork}/caps/${_tname})
+                     --home ${_thome} --work ${_twork}/caps/${_tname})
     set_tests_properties(tls.oracle.${cap} PROPERTIES
-      FIXTURES_REQUIRED tls_oracle_home SKIP_RETURN_CODE 77 TIMEOUT 300)
+      FIXTURES_REQUIRED tls.oracle_home SKIP_RETURN_CODE 77 TIMEOUT 300)
   endforeach()
 endif()
