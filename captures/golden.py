@@ -171,10 +171,12 @@ def tool_available(args, tool):
     else:
         if not os.path.exists(os.path.join(PLUGIN_HELPERS, "tsharklib.py")):
             return "tests/e2e/plugin/tsharklib.py (the plugin tests' tshark runner) is not there"
-        if not args.home or not os.path.isdir(os.path.join(args.home, ".local/lib/wireshark/plugins/4.0/epan")):
-            return "no plugin installed under HOME %s" % args.home
         if not shutil.which("tshark"):
             return "tshark is not installed"
+        sys.path.insert(0, PLUGIN_HELPERS)
+        import tsharklib
+        if not args.home or not os.path.isdir(tsharklib.personal_plugin_dir(args.home)):
+            return "no plugin installed under HOME %s" % args.home
     return None
 
 

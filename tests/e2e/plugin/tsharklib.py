@@ -3,11 +3,29 @@
 tshark ignores personal plugins when run as root, so as root it runs as nobody
 (uid/gid 65534) through setpriv; the HOME must therefore be readable by nobody.
 """
+import functools
 import json
 import os
+import re
 import subprocess
 
 NOBODY = 65534
+
+
+@functools.lru_cache(maxsize=None)
+def wireshark_series():
+    """major.minor of the tshark on PATH ("4.0", "4.4", ...): Wireshark loads plugins only
+    from a folder named after it."""
+    out = subprocess.run(["tshark", "--version"], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"\b(\d+\.\d+)\.\d+", out.splitlines()[0] if out else "")
+    if not m:
+        raise RuntimeError("cannot read the version in `tshark --version`: %r" % out[:200])
+    return m.group(1)
+
+
+def personal_plugin_dir(home):
+    """Where that tshark looks for a user's epan plugins."""
+    return os.path.join(home, ".local/lib/wireshark/plugins", wireshark_series(), "epan")
 
 
 # Expert info severities and groups as `-T fields` prints them (epan/proto.h).
