@@ -116,7 +116,28 @@ class TShark:
         if filter:
             args += ["-Y", filter]
         out = self.run(*args)
-        return [line.split("\x1f") for line in out.splitlines()]
+        rows = [line.split("\x1f") for line in out.splitlines()]
+        return [[self._boolean_as_number(f, v) for f, v in zip(fields, row)] for row in rows]
+
+    # Where Wireshark versions differ in what tests see, and why (one place):
+    #   -T fields prints a boolean field as 1/0 in 4.0 and as True/False from 4.2 on: the
+    #   tests compare 4.0's form.
+    def _boolean_as_number(self, field, value):
+        if not value or not set(value.split(",")) <= {"True", "False"}:
+            return value
+        if self.field_type(field) != "FT_BOOLEAN":
+            return value
+        return ",".join("1" if v == "True" else "0" for v in value.split(","))
+
+    def field_type(self, field):
+        """FT_* type of a registered field (from `tshark -G fields`, read once)."""
+        if not hasattr(self, "_types"):
+            self._types = {}
+            for line in self.run("-G", "fields").splitlines():
+                cols = line.split("\t")
+                if cols[0] == "F" and len(cols) > 3:
+                    self._types[cols[2]] = cols[3]
+        return self._types.get(field)
 
     def json(self, capture, filter=None, prefs=(), protocols=()):
         args = ["-r", capture, "-2", "-T", "json"]
