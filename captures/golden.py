@@ -17,6 +17,7 @@ that carries one of our protocols). A difference fails with a unified diff. Exit
 import argparse
 import difflib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,11 +52,17 @@ WITHHELD: dict = {}
 # Key logs for captures that are not named like theirs.
 KEYS = {"demo.pcapng": "demo.keys"}
 
+# Only what our protocols write, so that the same goldens hold for every Wireshark version
+# (docs/plugin.md): their columns and session fields, and their expert infos -- the last
+# column, headed _ws.expert.message, lists ours only (from -T json), not TCP's. TCP's
+# analysis notes at the start of the Info column ("[TCP Out-Of-Order] ") are cut off too.
+TCP_INFO_NOTES = re.compile(r"^(\[TCP [^\]]*\] )+")
+OUR_PROTOCOLS = ("copsx", "rrp", "iapx", "sp")
 FIELDS = ["frame.number", "tcp.stream", "_ws.col.Protocol", "_ws.col.Info"]
-for p in ("copsx", "rrp", "iapx", "sp"):
+for p in OUR_PROTOCOLS:
     FIELDS += [p + ".response_to", p + ".response_in", p + ".time"]
-FIELDS += ["_ws.expert.message"]
-DISPLAY_FILTER = "copsx || rrp || iapx || sp"
+EXPERTS = "_ws.expert.message"
+DISPLAY_FILTER = " || ".join(OUR_PROTOCOLS)
 
 
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".pcap.zst", ".pcapng.zst")
@@ -128,16 +135,27 @@ def run_plugin(home, work, cap):
         shutil.copyfile(os.path.join(HERE, keys), lk)
         os.chmod(lk, 0o644)
         prefs.append("tls.keylog_file:" + lk)
-    args = ["-r", local, "-2", "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
-            "-E", "aggregator=|", "-Y", DISPLAY_FILTER]
+    common = ["-r", local, "-2", "-Y", DISPLAY_FILTER]
     for p in prefs:
-        args += ["-o", p]
-    args += TSHARK_ARGS.get(cap, [])
+        common += ["-o", p]
+    common += TSHARK_ARGS.get(cap, [])
+    args = common + ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
     for f in FIELDS:
         args += ["-e", f]
     rc, out, err = run_tshark(home, args)
+    import tsharklib
+    _, js, _ = run_tshark(home, common + ["-T", "json", "-J", "frame " + " ".join(OUR_PROTOCOLS)])
+    experts = {}
+    for frame, _, _, _, message in tsharklib.expert_infos(tsharklib.parse_json(js), OUR_PROTOCOLS):
+        experts.setdefault(str(frame), []).append(message)
+    rows = []
+    for line in out.splitlines():
+        cols = line.split("\t")
+        info = FIELDS.index("_ws.col.Info")
+        cols[info] = TCP_INFO_NOTES.sub("", cols[info])
+        rows.append("\t".join(cols + ["|".join(experts.get(cols[0], []))]) + "\n")
     status = "" if rc == 0 else "# tshark exit %d: %s\n" % (rc, err.strip().replace(local, cap))
-    return "\t".join(FIELDS) + "\n" + out + status
+    return "\t".join(FIELDS + [EXPERTS]) + "\n" + "".join(rows) + status
 
 
 def run_tshark(home, args):

@@ -147,27 +147,40 @@ class TShark:
             args += ["-Y", filter]
         if protocols:
             args += ["-J", " ".join(protocols)]
-        return json.loads(self.run(*args) or "[]", object_pairs_hook=_multi)
+        return parse_json(self.run(*args))
 
     def experts(self, capture, proto, prefs=()):
         """[(frame, name, severity, group, message)] for every expert info whose
         name (e.g. "sp.malformed") belongs to `proto`, from the JSON output."""
-        found = []
+        return expert_infos(self.json(capture, prefs=prefs), (proto,))
 
-        def walk(node, frame):
-            if isinstance(node, list):
-                for n in node:
-                    walk(n, frame)
-            elif isinstance(node, dict):
-                if "_ws.expert.message" in node:
-                    names = [k for k in node if k.startswith(proto + ".")]
-                    if names:
-                        found.append((frame, names[0], int(node["_ws.expert.severity"]),
-                                      int(node["_ws.expert.group"]), node["_ws.expert.message"]))
-                for v in node.values():
-                    walk(v, frame)
 
-        for pkt in self.json(capture, prefs=prefs):
-            layers = pkt["_source"]["layers"]
-            walk(layers, int(layers["frame"]["frame.number"]))
-        return found
+def parse_json(text):
+    """tshark -T json output, keeping repeated keys (see _multi)."""
+    return json.loads(text or "[]", object_pairs_hook=_multi)
+
+
+def expert_infos(packets, protocols):
+    """[(frame, name, severity, group, message)], in tree order, for every expert info in
+    parsed `tshark -T json` packets whose name (e.g. "sp.malformed") belongs to one of
+    `protocols` -- not TCP's or another dissector's."""
+    prefixes = tuple(p + "." for p in protocols)
+    found = []
+
+    def walk(node, frame):
+        if isinstance(node, list):
+            for n in node:
+                walk(n, frame)
+        elif isinstance(node, dict):
+            if "_ws.expert.message" in node:
+                names = [k for k in node if k.startswith(prefixes)]
+                if names:
+                    found.append((frame, names[0], int(node["_ws.expert.severity"]),
+                                  int(node["_ws.expert.group"]), node["_ws.expert.message"]))
+            for v in node.values():
+                walk(v, frame)
+
+    for pkt in packets:
+        layers = pkt["_source"]["layers"]
+        walk(layers, int(layers["frame"]["frame.number"]))
+    return found
