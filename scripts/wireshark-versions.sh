@@ -49,7 +49,8 @@ fi
 # What a tree needs to build and test quartet (scripts/setup.sh's list, minus what only
 # makes captures).
 TREE_PACKAGES=(build-essential cmake pkg-config ccache libwireshark-dev tshark libglib2.0-dev
-               libpcap-dev zlib1g-dev libzstd-dev libssl-dev libgtest-dev python3 openssl help2man)
+               libpcap-dev zlib1g-dev libzstd-dev libssl-dev libgtest-dev python3 openssl help2man
+               file)  # file: cpack's dpkg-shlibdeps step needs it
 HOST_SUITE=$(. /etc/os-release && echo "$VERSION_CODENAME")
 
 # The Debian mirror this machine already uses (one-line or deb822 sources alike).
@@ -118,15 +119,18 @@ build_and_test_script() {
     configure+=" -DQUARTET_ANALYZER=OFF"
     targets="quartet_plugin"
   else
-    targets="quartet_plugin quartet deb"
+    targets="quartet_plugin quartet"
   fi
   tests='^(plugin|golden\.plugin)\.'
   cat <<EOF
 cmake -S $src -B $build $configure >$build.configure.log || { cat $build.configure.log; exit 1; }
-echo "Wireshark \$(pkg-config --modversion wireshark), \$(tshark --version | head -n1)"
+echo "Wireshark \$(pkg-config --modversion wireshark), \$(tshark --version 2>/dev/null | head -n1)"
 cmake --build $build -j$(nproc) --target $targets
-cd $build && ctest -R '$tests' -j$(nproc) --output-on-failure
+(cd $build && ctest -R '$tests' -j$(nproc) --output-on-failure)
 EOF
+  if [ $CI = 0 ]; then
+    echo "rm -rf $build/packages && cmake --build $build --target deb"
+  fi
 }
 
 # Installs the packages in a throw-away overlay of ROOTFS and checks them there.
@@ -134,7 +138,8 @@ package_test() {
   local label=$1 rootfs=$2 debs=$3 work
   work=$(mktemp -d /var/tmp/quartet-package-test.XXXXXX)
   mkdir -p "$work/upper" "$work/work" "$work/root"
-  cp "$debs"/*.deb "$ROOT/captures/demo.pcapng" "$ROOT/captures/demo.keys" "$work/"
+  cp "$debs"/*.deb "$ROOT/captures/demo.pcapng" "$ROOT/captures/demo.keys" "$work/" ||
+    { rm -rf "$work"; return 1; }
   local status=0
   unshare --mount --propagation private bash -ec '
     rootfs=$1; work=$2; check=$3
@@ -147,7 +152,7 @@ package_test() {
       DEBIAN_FRONTEND=noninteractive bash -ec "$check"' _ "$rootfs" "$work" "$(cat "$ROOT/scripts/lib/package_check.sh")" ||
     status=$?
   rm -rf "$work"
-  [ $status = 0 ] && log "$label: packages OK" || { echo "$label: package test failed" >&2; return 1; }
+  if [ $status = 0 ]; then log "$label: packages OK"; else echo "$label: package test failed" >&2; return 1; fi
 }
 
 run_suite() {
@@ -157,33 +162,41 @@ run_suite() {
     local build=$CACHE/bookworm-build
     mkdir -p "$CACHE"
     log "bookworm (this machine): build and plugin tests in $build"
-    bash -ec "$(build_and_test_script "$build" "$ROOT")"
-    [ $CI = 1 ] || package_test bookworm / "$build/packages"
-    return
+    bash -ec "$(build_and_test_script "$build" "$ROOT")" || return 1
+    [ $CI = 1 ] || package_test bookworm / "$build/packages" || return 1
+    return 0
   fi
   local tree=$CACHE/$suite
-  ensure_tree "$suite"
+  ensure_tree "$suite" || return 1
   log "$suite: build and plugin tests in $tree/quartet-build"
-  in_tree "$tree" "$(build_and_test_script /quartet-build /quartet-src)"
-  [ $CI = 1 ] || package_test "$suite" "$tree" "$tree/quartet-build/packages"
+  in_tree "$tree" "$(build_and_test_script /quartet-build /quartet-src)" || return 1
+  [ $CI = 1 ] || package_test "$suite" "$tree" "$tree/quartet-build/packages" || return 1
 }
 
-command -v debootstrap >/dev/null || { echo "debootstrap missing: run scripts/setup.sh" >&2; exit 2; }
-mkdir -p "$CACHE"
-exec 9>"$CACHE/.lock"
-flock 9  # one run at a time per cache
+# (run_suite is called in an `if`, where bash ignores set -e: every step checks itself.)
 
-# Trees are made first, all at once: that is mostly waiting for the mirror and the disk.
-pids=()
-for s in "${SUITES[@]}"; do
-  [ "$s" = bookworm ] || { ensure_tree "$s" & pids+=($!); }
-done
-for p in "${pids[@]}"; do wait "$p" || { echo "making a tree failed" >&2; exit 1; }; done
+# Everything runs from a function, so bash has read the whole file before it starts: editing
+# the script during a run cannot change what the run does.
+main() {
+  command -v debootstrap >/dev/null || { echo "debootstrap missing: run scripts/setup.sh" >&2; exit 2; }
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/.lock"
+  flock 9  # one run at a time per cache
 
-failed=()
-for s in "${SUITES[@]}"; do
-  SECONDS=0
-  if run_suite "$s"; then log "$s: passed (${SECONDS}s)"; else failed+=("$s"); log "$s: FAILED"; fi
-done
-[ ${#failed[@]} -eq 0 ] || { echo "failed: ${failed[*]}" >&2; exit 1; }
-log "all passed: ${SUITES[*]}"
+  # Trees are made first, all at once: that is mostly waiting for the mirror and the disk.
+  pids=()
+  for s in "${SUITES[@]}"; do
+    [ "$s" = bookworm ] || { ensure_tree "$s" & pids+=($!); }
+  done
+  for p in "${pids[@]}"; do wait "$p" || { echo "making a tree failed" >&2; exit 1; }; done
+
+  failed=()
+  for s in "${SUITES[@]}"; do
+    SECONDS=0
+    if run_suite "$s"; then log "$s: passed (${SECONDS}s)"; else failed+=("$s"); log "$s: FAILED"; fi
+  done
+  [ ${#failed[@]} -eq 0 ] || { echo "failed: ${failed[*]}" >&2; exit 1; }
+  log "all passed: ${SUITES[*]}"
+}
+
+main "$@"; exit $?
