@@ -11,6 +11,7 @@ packages=(
   libgtest-dev
   tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy python3-cryptography zstd
   util-linux
+  help2man debootstrap file
 )
 
 missing=()
