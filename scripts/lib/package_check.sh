@@ -34,7 +34,7 @@ plugins=$(as_nobody tshark -G plugins)
 line=$(printf '%s\n' "$plugins" | grep '^quartet\.so' || true)
 [ -n "$line" ] || { printf '%s\n' "$plugins"; fail "tshark -G plugins does not list quartet.so"; }
 echo "tshark -G plugins: $line"
-series=$(tshark --version 2>/dev/null | head -n1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | cut -d. -f1,2)
+series=$(tshark --version 2>/dev/null | head -n1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -n1 | cut -d. -f1,2)
 case $line in *"/wireshark/plugins/$series/epan/quartet.so"*) ;; *) fail "not from the system folder for $series" ;; esac
 case $line in *"/usr/lib/"*) ;; *) fail "not under /usr/lib" ;; esac
 
