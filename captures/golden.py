@@ -130,9 +130,21 @@ def keylog_for(cap):
     return None
 
 
+def analyzer_command(quartet, cap):
+    """quartet's command line for a capture: its options and, like tshark, the key log beside it."""
+    keys = keylog_for(cap)
+    return [os.path.abspath(quartet), "--format", "jsonl", "--no-progress", *ANALYZER_ARGS.get(cap, []),
+            *(["--keylog", keys] if keys else []), *files_of(cap)]
+
+
+def clean_env():
+    """The environment without SSLKEYLOGFILE, which quartet would read when no --keylog is given."""
+    return {k: v for k, v in os.environ.items() if k != "SSLKEYLOGFILE"}
+
+
 def run_analyzer(quartet, cap):
-    cmd = [os.path.abspath(quartet), "--format", "jsonl", "--no-progress", *ANALYZER_ARGS.get(cap, []), *files_of(cap)]
-    r = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=120)
+    cmd = analyzer_command(quartet, cap)
+    r = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=120, env=clean_env())
     if r.returncode not in (0, 1):
         sys.exit("%s exited %d: %s" % (" ".join(cmd), r.returncode, r.stderr))
     # The exit status is part of what is checked (1 = truncated/corrupt capture).
