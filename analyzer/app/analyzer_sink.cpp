@@ -119,6 +119,7 @@ Analyzer::Flow* Analyzer::find(uint64_t id) {
 
 void Analyzer::on_open(const FlowInfo& info) {
   saw(info.first_ts);
+  if (!in_shard(info, opt_.shard)) return;  // another shard's: never found, never counted
   auto f = std::make_unique<Flow>();
   f->out.flow = info;
   f->out.handshake = info.handshake_seen;

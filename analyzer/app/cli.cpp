@@ -68,6 +68,10 @@ Options:
   -p, --protocol P        only sessions of protocol P
       --show-secrets      do not mask sensitive fields (passwords) in JSON output
       --no-progress       no progress bar on standard error
+      --shard K/N         decode only the TCP connections whose endpoint hash falls in
+                          shard K of N (1 <= K <= N): N runs over the same inputs,
+                          e.g. on N machines, together print every session once
+                          (scripts/quartet-dask runs and merges them)
   -h, --help              this text
   -V, --version           version
 
@@ -155,6 +159,9 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (!value(v)) break;
       a.app.only = find_protocol(v);
       if (!a.app.only) a.error = "unknown protocol '" + std::string(v) + "' (copsx, rrp, iapx, sp)";
+    } else if (name == "--shard") {
+      if (value(v) && !parse_shard(v, a.app.shard))
+        a.error = "--shard wants K/N with 1 <= K <= N, got '" + std::string(v) + "'";
     } else if (name == "-d" || name == "--decode-as") {
       if (value(v)) parse_decode_as(v, a.app.decode_as, a.error);
     } else {

@@ -9,6 +9,13 @@ if(TARGET quartet)
     add_test(NAME analyzer.e2e.${case}
              COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/run_e2e.py $<TARGET_FILE:quartet> ${QUARTET_E2E_WORK} ${case})
   endforeach()
+  # --shard K/N merged back equals one run, on every sample capture; and through Dask (LocalCluster, 2 workers).
+  foreach(case shards dask)
+    add_test(NAME analyzer.e2e.shard_${case}
+             COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/shard_test.py $<TARGET_FILE:quartet>
+                     ${QUARTET_E2E_WORK}/shard ${case})
+  endforeach()
+  set_tests_properties(analyzer.e2e.shard_dask PROPERTIES SKIP_RETURN_CODE 77)
   # The bench generator and script, on a tiny capture, so they do not rot.
   if(EXISTS ${PROJECT_SOURCE_DIR}/bench/bench.py)
     add_test(NAME analyzer.bench_smoke
