@@ -11,7 +11,7 @@ packages=(
   libgtest-dev
   tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy zstd
   util-linux
-  python3-distributed tcpflow valgrind
+  python3-distributed tcpflow valgrind time
 )
 
 missing=()
