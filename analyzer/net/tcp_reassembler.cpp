@@ -27,20 +27,6 @@ int server_rank(uint16_t port, const std::vector<uint16_t>& server_ports) {
 
 }  // namespace
 
-size_t TcpReassembler::KeyHash::operator()(const Key& k) const {
-  // FNV-1a over the key's bytes.
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const uint8_t* p, size_t n) {
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  };
-  mix(k.a.data(), k.a.size());
-  mix(k.b.data(), k.b.size());
-  const uint8_t ports[5] = {static_cast<uint8_t>(k.pa >> 8), static_cast<uint8_t>(k.pa),
-                            static_cast<uint8_t>(k.pb >> 8), static_cast<uint8_t>(k.pb), k.v6};
-  mix(ports, sizeof ports);
-  return static_cast<size_t>(h);
-}
-
 TcpReassembler::TcpReassembler(StreamSink& sink, TcpConfig config)
     : sink_(sink), cfg_(std::move(config)) {
   cfg_.flow_buffer_limit = std::max<size_t>(cfg_.flow_buffer_limit, 64 * 1024);

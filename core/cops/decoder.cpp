@@ -1,9 +1,9 @@
 // One COPS message: common header, the object chain with its length/padding
 // checks, the RFC 2748 section 3 grammar, and the one-line summary.
-#include <cstdio>
 #include <string>
 
 #include "fields.hpp"
+#include "common/hex.hpp"
 #include "layout.hpp"
 #include "message.hpp"
 #include "names.hpp"
@@ -217,11 +217,7 @@ std::string summary(const Message& m) {
 
 std::string handle_hex(std::string_view handle) {
   std::string s = "0x";
-  char buf[3];
-  for (unsigned char c : handle) {
-    std::snprintf(buf, sizeof buf, "%02x", c);
-    s += buf;
-  }
+  append_hex_bytes(s, handle);
   if (handle.empty()) s += "(empty)";
   return s;
 }

@@ -1,6 +1,6 @@
 #include "decoder.hpp"
+#include "common/hex.hpp"
 
-#include <cstdio>
 #include <string>
 
 #include "fields.hpp"
@@ -13,16 +13,8 @@ namespace {
 constexpr uint32_t kFinalBit = 0x80000000u;
 constexpr size_t kPreviewChars = 24;
 
-std::string hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
-std::string hex16(uint16_t v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
-}
+std::string hex32(uint32_t v) { return hex_fixed(v, 8); }
+std::string hex16(uint16_t v) { return hex_fixed(v, 4); }
 
 // Text when every byte is printable ASCII or common white space; a single
 // trailing NUL (C strings sent with strlen + 1, as in many nanomsg examples) is

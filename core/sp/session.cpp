@@ -1,6 +1,6 @@
 #include "session.hpp"
+#include "common/hex.hpp"
 
-#include <cstdio>
 
 #include "decoder.hpp"
 #include "framer.hpp"
@@ -19,18 +19,12 @@ Direction opposite(Direction d) {
   return d == Direction::ToServer ? Direction::ToClient : Direction::ToServer;
 }
 
-std::string hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
+std::string hex32(uint32_t v) { return hex_fixed(v, 8); }
 
 std::string type_text(std::optional<uint16_t> t) {
   if (!t) return "?";
   if (endpoint_info(*t)) return std::string(endpoint_short_name(*t));
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "type 0x%04x", *t);
-  return buf;
+  return "type " + hex_fixed(*t, 4);
 }
 
 Problem session_problem(ProblemKind k, std::string text) { return {k, 0, 0, std::move(text)}; }
