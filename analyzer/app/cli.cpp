@@ -68,6 +68,10 @@ Options:
   -p, --protocol P        only sessions of protocol P
       --show-secrets      do not mask sensitive fields (passwords) in JSON output
       --no-progress       no progress bar on standard error
+      --max-flows N       at most N TCP connections open at once (default 1000000);
+                          beyond it the least recently active one is closed
+                          (state "dropped"). Memory: about 1 kB per open idle
+                          connection plus what its timeline holds (docs/analyzer.md)
       --shard K/N         decode only the TCP connections whose endpoint hash falls in
                           shard K of N (1 <= K <= N): N runs over the same inputs,
                           e.g. on N machines, together print every session once
@@ -159,6 +163,11 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (!value(v)) break;
       a.app.only = find_protocol(v);
       if (!a.app.only) a.error = "unknown protocol '" + std::string(v) + "' (copsx, rrp, iapx, sp)";
+    } else if (name == "--max-flows") {
+      if (!value(v)) break;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), a.max_flows);
+      if (ec != std::errc() || p != v.data() + v.size() || a.max_flows == 0)
+        a.error = "--max-flows wants a positive number, got '" + std::string(v) + "'";
     } else if (name == "--shard") {
       if (value(v) && !parse_shard(v, a.app.shard))
         a.error = "--shard wants K/N with 1 <= K <= N, got '" + std::string(v) + "'";

@@ -383,6 +383,21 @@ def case_captures_iap_rrp():
        "RRP over TLS on 648")
 
 
+def case_max_flows():
+    """--max-flows N: with 300 connections open at once and room for 100, the 200 least
+    recently active are closed as "dropped", the last 100 stay open to the end."""
+    cap = os.path.join(WORKDIR, CASE, "open-300.pcap")
+    subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(CAPTURES), "bench", "gen_short_conns.py"), cap,
+                    "--connections", "300", "--open"], check=True, stdout=subprocess.DEVNULL)
+    code, objs, err = jsonl("--max-flows", "100", cap)
+    sessions = by_type(objs, "session")
+    eq(len(sessions), 300, "every connection is a session")
+    eq([s["state"] for s in sessions], ["dropped"] * 200 + ["open"] * 100, "oldest dropped first")
+    expect(all(s["messages"] == {"client": 1, "server": 1} for s in sessions), "keep-alives decoded before the drop")
+    code, objs, err = jsonl(cap)
+    eq({s["state"] for s in by_type(objs, "session")}, {"open"}, "default limit: all open")
+
+
 def main():
     global P
     work = os.path.join(WORKDIR, CASE)

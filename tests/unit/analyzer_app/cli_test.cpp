@@ -72,6 +72,12 @@ TEST(Cli, ProtocolFilterAndDoubleDash) {
 
 namespace {
 
+TEST(Cli, MaxFlows) {
+  EXPECT_EQ(parse({"--max-flows", "5000", "f.pcap"}).max_flows, 5000u);
+  EXPECT_EQ(parse({"f.pcap"}).max_flows, 0u);
+  for (std::string_view bad : {"0", "-3", "1k", ""}) EXPECT_NE(parse({"--max-flows", bad, "f.pcap"}).error, "") << bad;
+}
+
 TEST(Cli, ShardKOfN) {
   CliArgs a = parse({"--shard", "2/3", "f.pcap"});
   ASSERT_EQ(a.error, "");
