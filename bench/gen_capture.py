@@ -71,7 +71,8 @@ def sp_large(p, client, server, t, size):
     t = c.handshake(t)
     c.send("c", scenarios.sp_header(0x10), t + 1 * MS)
     c.send("s", scenarios.sp_header(0x10), t + 1 * MS)
-    t = c.send("c", scenarios.sp_msg(b"blob " + bytes(range(256)) * (size // 256)), t + 2 * MS)
+    text = b"".join(b"{\"seq\":%06d,\"quote\":\"EURUSD\",\"bid\":1.0842}\n" % i for i in range(size // 48))
+    t = c.send("c", scenarios.sp_msg(text), t + 2 * MS)
     c.close(t + 5 * MS)
 
 
