@@ -199,45 +199,52 @@ class JsonlWriter final : public Writer {
   }
 
   // Keys are the field abbrevs in order of first appearance; a field that occurs
-  // more than once becomes an array of its values in PDU order.
+  // more than once becomes an array of its values in PDU order. Grouping links
+  // each value to the next of its id (next_), so no per-message allocation.
   void fields(const Protocol& p, const std::vector<FieldOut>& fs) {
-    slot_.assign(p.fields.size(), -1);
-    groups_.clear();
-    for (const FieldOut& f : fs) {
+    last_.assign(p.fields.size(), -1);
+    head_.assign(p.fields.size(), -1);
+    next_.assign(fs.size(), -1);
+    count_.assign(fs.size(), 0);
+    first_.clear();
+    for (size_t i = 0; i < fs.size(); ++i) {
+      const FieldOut& f = fs[i];
       if (f.kind == FieldOut::Kind::None) continue;  // subtrees without a value of their own
-      int& s = slot_[f.id];
-      if (s < 0) {
-        s = static_cast<int>(groups_.size());
-        groups_.emplace_back();
+      int& last = last_[f.id];
+      if (last < 0) {
+        first_.push_back(static_cast<int>(i));
+        head_[f.id] = static_cast<int>(i);
+      } else {
+        next_[static_cast<size_t>(last)] = static_cast<int>(i);
       }
-      groups_[static_cast<size_t>(s)].push_back(&f);
+      last = static_cast<int>(i);
+      ++count_[static_cast<size_t>(head_[f.id])];
     }
     buf_ += '{';
-    for (size_t g = 0; g < groups_.size(); ++g) {
-      const auto& vals = groups_[g];
-      const FieldDef& def = p.fields[vals.front()->id];
+    for (size_t g = 0; g < first_.size(); ++g) {
+      const auto head = static_cast<size_t>(first_[g]);
+      const FieldDef& def = p.fields[fs[head].id];
       if (g) buf_ += ',';
       append_json_string(buf_, def.abbrev);
       buf_ += ':';
-      if (vals.size() == 1) {
-        value(def, *vals.front());
+      if (count_[head] == 1) {
+        value(def, fs[head]);
         continue;
       }
       buf_ += '[';
-      for (size_t i = 0; i < vals.size(); ++i) {
-        if (i) buf_ += ',';
-        value(def, *vals[i]);
+      for (int i = first_[g]; i >= 0; i = next_[static_cast<size_t>(i)]) {
+        if (i != first_[g]) buf_ += ',';
+        value(def, fs[static_cast<size_t>(i)]);
       }
       buf_ += ']';
     }
     buf_ += '}';
   }
-
   std::FILE* out_;
   const AppOptions& opt_;
   std::string buf_;
-  std::vector<int> slot_;
-  std::vector<std::vector<const FieldOut*>> groups_;
+  std::vector<int> last_, next_, first_, head_;  // fields(): grouping by id, reused
+  std::vector<uint32_t> count_;
 };
 
 }  // namespace
