@@ -62,7 +62,9 @@ class JsonlWriter final : public Writer {
   void endpoint(const Endpoint& e) {
     buf_ += "{\"ip\":";
     append_json_string(buf_, e.ip_string());
-    buf_ += ",\"port\":" + std::to_string(e.port) + "}";
+    buf_ += ",\"port\":";
+    append_uint(buf_, e.port);
+    buf_ += '}';
   }
   void strings(const std::vector<std::string>& v) {
     buf_ += '[';
@@ -80,11 +82,14 @@ class JsonlWriter final : public Writer {
   void common(const char* type, const SessionOut& s) {
     buf_ += "{\"type\":\"";
     buf_ += type;
-    buf_ += "\",\"session\":" + std::to_string(s.flow.id);
+    buf_ += "\",\"session\":";
+    append_uint(buf_, s.flow.id);
   }
 
   void session_line(const SessionOut& s) {
-    buf_ += "{\"type\":\"session\",\"id\":" + std::to_string(s.flow.id) + ",\"protocol\":";
+    buf_ += "{\"type\":\"session\",\"id\":";
+    append_uint(buf_, s.flow.id);
+    buf_ += ",\"protocol\":";
     append_json_string(buf_, s.protocol->short_name);
     buf_ += ",\"client\":";
     endpoint(s.flow.client);
@@ -126,16 +131,28 @@ class JsonlWriter final : public Writer {
     } else {
       buf_ += "null";
     }
-    buf_ += ",\"messages\":{\"client\":" + std::to_string(s.messages[0]) + ",\"server\":" + std::to_string(s.messages[1]) +
-            "},\"bytes\":{\"client\":" + std::to_string(s.bytes[0]) + ",\"server\":" + std::to_string(s.bytes[1]) +
-            "},\"missing_bytes\":" + std::to_string(s.missing_bytes) + ",\"warnings\":";
+    buf_ += ",\"messages\":{\"client\":";
+    append_uint(buf_, s.messages[0]);
+    buf_ += ",\"server\":";
+    append_uint(buf_, s.messages[1]);
+    buf_ += "},\"bytes\":{\"client\":";
+    append_uint(buf_, s.bytes[0]);
+    buf_ += ",\"server\":";
+    append_uint(buf_, s.bytes[1]);
+    buf_ += "},\"missing_bytes\":";
+    append_uint(buf_, s.missing_bytes);
+    buf_ += ",\"warnings\":";
     strings(s.warnings);
-    buf_ += ",\"warnings_dropped\":" + std::to_string(s.warnings_dropped) + "}\n";
+    buf_ += ",\"warnings_dropped\":";
+    append_uint(buf_, s.warnings_dropped);
+    buf_ += "}\n";
   }
 
   void message_line(const SessionOut& s, const MessageOut& m) {
     common("message", s);
-    buf_ += ",\"index\":" + std::to_string(m.index) + ",\"ts\":";
+    buf_ += ",\"index\":";
+    append_uint(buf_, m.index);
+    buf_ += ",\"ts\":";
     ts(m.ts);
     buf_ += ",\"from\":";
     append_json_string(buf_, side_name(m.from));
@@ -145,13 +162,15 @@ class JsonlWriter final : public Writer {
     append_json_string(buf_, m.name);
     buf_ += ",\"summary\":";
     append_json_string(buf_, m.summary);
-    buf_ += ",\"length\":" + std::to_string(m.length);
+    buf_ += ",\"length\":";
+    append_uint(buf_, m.length);
     buf_ += m.is_request ? ",\"request\":true" : ",\"request\":false";
     buf_ += m.is_response ? ",\"response\":true" : ",\"response\":false";
     buf_ += ",\"fields\":";
     fields(*s.protocol, m.fields);
     buf_ += ",\"response_to\":";
-    buf_ += m.response_to ? std::to_string(*m.response_to) : "null";
+    if (m.response_to) append_uint(buf_, *m.response_to);
+    else buf_ += "null";
     buf_ += ",\"latency\":";
     if (m.latency) append_seconds(buf_, *m.latency, opt_.ts_decimals);
     else buf_ += "null";
@@ -164,7 +183,11 @@ class JsonlWriter final : public Writer {
       buf_ += ",\"severity\":";
       const Severity sev = severity_of(p.kind);
       append_json_string(buf_, sev == Severity::Error ? "error" : sev == Severity::Warning ? "warning" : "note");
-      buf_ += ",\"offset\":" + std::to_string(p.offset) + ",\"length\":" + std::to_string(p.length) + ",\"text\":";
+      buf_ += ",\"offset\":";
+      append_uint(buf_, p.offset);
+      buf_ += ",\"length\":";
+      append_uint(buf_, p.length);
+      buf_ += ",\"text\":";
       append_json_string(buf_, p.text);
       buf_ += '}';
     }
@@ -190,8 +213,8 @@ class JsonlWriter final : public Writer {
       return;
     }
     switch (f.kind) {
-      case FieldOut::Kind::UInt: buf_ += std::to_string(f.num); break;
-      case FieldOut::Kind::Int: buf_ += std::to_string(static_cast<int32_t>(static_cast<uint32_t>(f.num))); break;
+      case FieldOut::Kind::UInt: append_uint(buf_, f.num); break;
+      case FieldOut::Kind::Int: append_int(buf_, static_cast<int32_t>(static_cast<uint32_t>(f.num))); break;
       case FieldOut::Kind::Bool: buf_ += f.num ? "true" : "false"; break;
       case FieldOut::Kind::Text: append_json_string(buf_, f.text); break;
       case FieldOut::Kind::None: buf_ += "null"; break;
