@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <cstdio>
+#include <iterator>
+#include <utility>
 
 #include "common/lines.hpp"
 
@@ -91,15 +93,15 @@ bool names_publisher(const FieldDef& def, uint64_t value) {
          (n.size() == 3 || !std::isalpha(static_cast<unsigned char>(n[3])));
 }
 
-MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
+MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
                         uint64_t index, bool keep_fields) {
   MessageOut m;
   m.index = index;
   m.ts = ts;
   m.from = from;
   m.length = pdu.size();
-  m.name = rec.decoded.name;
-  m.summary = rec.decoded.summary;
+  m.name = std::move(rec.decoded.name);
+  m.summary = std::move(rec.decoded.summary);
   m.is_request = rec.decoded.is_request;
   m.is_response = rec.decoded.is_response;
   if (keep_fields) m.fields.reserve(rec.decoded.fields.size());
@@ -112,8 +114,9 @@ MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, 
   }
   m.response_to = rec.transition.response_to;
   m.latency = rec.transition.latency;
-  m.problems = rec.decoded.problems;
-  m.problems.insert(m.problems.end(), rec.transition.problems.begin(), rec.transition.problems.end());
+  m.problems = std::move(rec.decoded.problems);
+  m.problems.insert(m.problems.end(), std::make_move_iterator(rec.transition.problems.begin()),
+                    std::make_move_iterator(rec.transition.problems.end()));
   return m;
 }
 
