@@ -58,10 +58,21 @@ struct Analyzer::Flow {
   std::vector<std::byte> first_bytes[2];  // what detection looks at, per side
   uint64_t next_index = 0;
   std::string handoff_text;  // the session machine's words for a TLS hand-off
+  // With --summary no timeline is shown, so none is kept (memory stays flat on
+  // long sessions); what the summary needs of it is counted instead.
+  bool keep_entries = true;
+  size_t entry_count = 0;           // entries the timeline has (kept or not)
+  std::optional<Side> publisher;    // side of the first message announcing a publisher
+  uint64_t announcing[2] = {0, 0};  // such messages per side
+
+  void add_entry(Entry e) {
+    ++entry_count;
+    if (keep_entries) out.entries.push_back(std::move(e));
+  }
 
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
     out.end = std::max(out.end, ts);
-    out.entries.push_back(EventOut{ts, kind, from, std::move(text)});
+    add_entry(EventOut{ts, kind, from, std::move(text)});
   }
   void note_warning(Analyzer& a, std::string text) {
     a.had_warnings_ = true;
@@ -90,7 +101,11 @@ struct Analyzer::Flow {
       note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +
                           std::string(kind_name(p.kind)) + ": " + p.text);
     out.end = std::max(out.end, ts);
-    out.entries.emplace_back(std::move(m));
+    if (m.announces_publisher) {
+      if (!publisher) publisher = side;
+      ++announcing[side_index(side)];
+    }
+    add_entry(std::move(m));
     for (Event& e : rec.transition.events) {
       // A hand-off is shown as the tls_start event that handoff() writes.
       if (e.kind == quartet::EventKind::TlsHandoff) {
@@ -122,6 +137,7 @@ void Analyzer::on_open(const FlowInfo& info) {
   if (!in_shard(info, opt_.shard)) return;  // another shard's: never found, never counted
   auto f = std::make_unique<Flow>();
   f->out.flow = info;
+  f->keep_entries = !opt_.summary_only;
   f->out.handshake = info.handshake_seen;
   f->out.start = f->out.end = info.first_ts;
   for (Side s : {Side::Client, Side::Server}) {
@@ -176,6 +192,7 @@ void Analyzer::decide(Flow& f, bool final) {
   if (d.verdict == Detection::Verdict::NotOurs) {
     f.stage = Flow::Stage::Ignored;
     f.out.entries.clear();
+    f.entry_count = 0;
     return;
   }
   f.out.protocol = d.protocol;
@@ -307,7 +324,7 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
   }
   for (auto& s : f.stream) s.reset();
   f.session.reset();
-  waiting_entries_ += o.entries.size() + 1;
+  waiting_entries_ += f.entry_count + 1;
 }
 
 void Analyzer::on_capture_warning(std::string_view text) {
@@ -329,7 +346,7 @@ void Analyzer::write(const Flow& f) {
 void Analyzer::flush() {
   while (!flows_.empty() && flows_.begin()->second->closed) {
     const Flow& f = *flows_.begin()->second;
-    if (f.stage != Flow::Stage::Ignored) waiting_entries_ -= std::min(waiting_entries_, f.out.entries.size() + 1);
+    if (f.stage != Flow::Stage::Ignored) waiting_entries_ -= std::min(waiting_entries_, f.entry_count + 1);
     write(f);
     flows_.erase(flows_.begin());
   }
@@ -362,7 +379,10 @@ void Analyzer::account(const Flow& f) {
     t.missing_bytes += o.missing_bytes;
     t.warnings += o.warnings.size() + o.warnings_dropped;
   }
-  add_fanout(o, summary_.fanout);
+  if (f.keep_entries) add_fanout(o, summary_.fanout);
+  else if (f.publisher)
+    add_fanout(o, *f.publisher, o.messages[side_index(*f.publisher)] - f.announcing[side_index(*f.publisher)],
+               summary_.fanout);
 }
 
 void Analyzer::finish() {

@@ -312,6 +312,8 @@ def case_captures_sp():
     eq(len(fan), 3, "three subscriber connections")
     eq({f["publisher"]["port"] for f in fan}, {5557}, "one publisher")
     eq([f["messages"] for f in fan], [2, 2, 2], "two published messages to each")
+    code, objs, err = jsonl("--summary", os.path.join(sp, "sp-pubsub.pcap"))
+    eq(by_type(objs, "summary")[0]["fanout"], fan, "--summary keeps no timeline but the same fan-out")
 
     code, objs, err = jsonl(os.path.join(sp, "sp-reqrep-ipv6.pcapng"))
     eq(by_type(objs, "session")[0]["client"]["ip"], "::1", "IPv6 endpoint")
