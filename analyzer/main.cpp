@@ -106,6 +106,8 @@ int main(int argc, char** argv) {
   net::CaptureStats stats;
   try {
     stats = net::run(nopt, analyzer);
+    bar.clear();
+    analyzer.finish();  // may read long timelines back from the spill file
   } catch (const net::CaptureError& e) {
     bar.clear();
     std::fprintf(stderr, "quartet: %s\n", e.what());
@@ -115,8 +117,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "quartet: %s\n", e.what());
     return kExitError;
   }
-  bar.clear();
-  analyzer.finish();
   std::fflush(out);
 
   // Capture-level problems also go to stderr, so they are seen when the output is redirected.

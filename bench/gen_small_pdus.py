@@ -15,7 +15,7 @@ US = 1000
 def cops_pair(i, k):
     if k % 4 == 3:
         return COPS_KA, COPS_KA
-    return cops_req(i * 1000 + k), cops_dec(i * 1000 + k)
+    return cops_req(i * 1000 + k % 16), cops_dec(i * 1000 + k % 16)  # a few handles, reused
 
 
 def rrp_pair(i, k):

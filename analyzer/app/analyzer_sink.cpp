@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
 #include <optional>
 
 #include "detect.hpp"
@@ -61,13 +62,31 @@ struct Analyzer::Flow {
   // With --summary no timeline is shown, so none is kept (memory stays flat on
   // long sessions); what the summary needs of it is counted instead.
   bool keep_entries = true;
-  size_t entry_count = 0;           // entries the timeline has (kept or not)
+  size_t entry_count = 0;           // entries the timeline has (kept, spilled or not)
+  TimelineSpill* spill = nullptr;   // where entries go beyond spill_at held ones
+  size_t spill_at = 0;              // 0: never
+  std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before out.entries
   std::optional<Side> publisher;    // side of the first message announcing a publisher
   uint64_t announcing[2] = {0, 0};  // such messages per side
 
   void add_entry(Entry e) {
     ++entry_count;
-    if (keep_entries) out.entries.push_back(std::move(e));
+    if (!keep_entries) return;
+    out.entries.push_back(std::move(e));
+    if (spill_at && out.entries.size() >= spill_at) {
+      TimelineSpill::Segment seg;
+      if (spill->write(out.entries, seg)) spilled.push_back(seg);
+      else spill_at = 0;  // no room on disk: hold the rest in memory
+    }
+  }
+  // The whole timeline in memory again, for the writer.
+  void unspill() {
+    if (spilled.empty()) return;
+    std::vector<Entry> all;
+    for (const TimelineSpill::Segment& seg : spilled) spill->read(seg, all);
+    std::move(out.entries.begin(), out.entries.end(), std::back_inserter(all));
+    out.entries.swap(all);
+    spilled.clear();
   }
 
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
@@ -138,6 +157,8 @@ void Analyzer::on_open(const FlowInfo& info) {
   auto f = std::make_unique<Flow>();
   f->out.flow = info;
   f->keep_entries = !opt_.summary_only;
+  f->spill = &spill_;
+  f->spill_at = spill_entries_;
   f->out.handshake = info.handshake_seen;
   f->out.start = f->out.end = info.first_ts;
   for (Side s : {Side::Client, Side::Server}) {
@@ -193,6 +214,7 @@ void Analyzer::decide(Flow& f, bool final) {
     f.stage = Flow::Stage::Ignored;
     f.out.entries.clear();
     f.entry_count = 0;
+    f.spilled.clear();
     return;
   }
   f.out.protocol = d.protocol;
@@ -333,9 +355,10 @@ void Analyzer::on_capture_warning(std::string_view text) {
   else ++summary_.capture_warnings_dropped;
 }
 
-void Analyzer::write(const Flow& f) {
+void Analyzer::write(Flow& f) {
   const bool ours = f.stage != Flow::Stage::Ignored && f.out.protocol;
   if (ours && (!opt_.only || opt_.only == f.out.protocol)) {
+    f.unspill();
     account(f);
     out_.session(f.out);
   } else {
@@ -345,7 +368,7 @@ void Analyzer::write(const Flow& f) {
 
 void Analyzer::flush() {
   while (!flows_.empty() && flows_.begin()->second->closed) {
-    const Flow& f = *flows_.begin()->second;
+    Flow& f = *flows_.begin()->second;
     if (f.stage != Flow::Stage::Ignored) waiting_entries_ -= std::min(waiting_entries_, f.entry_count + 1);
     write(f);
     flows_.erase(flows_.begin());

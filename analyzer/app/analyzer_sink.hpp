@@ -13,6 +13,7 @@
 #include "options.hpp"
 #include "output.hpp"
 #include "stream_events.hpp"
+#include "timeline_spill.hpp"
 
 namespace quartet::analyzer {
 
@@ -26,6 +27,8 @@ class Analyzer final : public StreamSink {
   // Timeline entries of finished sessions held back for first-packet order;
   // beyond this they are written early (RunSummary::written_early).
   static constexpr size_t kMaxWaitingEntries = 500000;
+  // Timeline entries a session holds in memory before they go to the spill file.
+  static constexpr size_t kSpillEntries = 32;
 
   // `opt.ts_decimals` is raised to 9 (when opt.ts_auto) once a nanosecond timestamp is seen.
   Analyzer(AppOptions& opt, Writer& out);
@@ -44,6 +47,8 @@ class Analyzer final : public StreamSink {
   void finish();
   const RunSummary& summary() const { return summary_; }
   void set_max_waiting_entries(size_t n) { max_waiting_entries_ = n; }  // for tests
+  void set_spill_entries(size_t n) { spill_entries_ = n; }  // 0: never spill (for tests)
+  uint64_t spilled_bytes() const { return spill_.bytes(); }
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
@@ -60,7 +65,7 @@ class Analyzer final : public StreamSink {
   void handoff(Flow& f, Side from, Bytes rest, TimeNs ts);
   void close(Flow& f, CloseReason why, Side by, TimeNs ts);
   void flush();
-  void write(const Flow& f);
+  void write(Flow& f);
   void account(const Flow& f);
 
   void saw(TimeNs ts) {
@@ -73,6 +78,8 @@ class Analyzer final : public StreamSink {
   RunSummary summary_;
   size_t waiting_entries_ = 0;
   size_t max_waiting_entries_ = kMaxWaitingEntries;
+  size_t spill_entries_ = kSpillEntries;
+  TimelineSpill spill_;
   bool had_warnings_ = false;
 };
 
