@@ -63,9 +63,14 @@ struct Analyzer::Flow {
   // long sessions); what the summary needs of it is counted instead.
   bool keep_entries = true;
   size_t entry_count = 0;           // entries the timeline has (kept, spilled or not)
-  TimelineSpill* spill = nullptr;   // where entries go beyond spill_at held ones
-  size_t spill_at = 0;              // 0: never
+  Spill* spill = nullptr;
   std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before out.entries
+
+  ~Flow() { drop_entries(); }
+  void drop_entries() {
+    if (spill) spill->held -= std::min(spill->held, out.entries.size());
+    out.entries.clear();
+  }
   std::optional<Side> publisher;    // side of the first message announcing a publisher
   uint64_t announcing[2] = {0, 0};  // such messages per side
 
@@ -73,17 +78,25 @@ struct Analyzer::Flow {
     ++entry_count;
     if (!keep_entries) return;
     out.entries.push_back(std::move(e));
-    if (spill_at && out.entries.size() >= spill_at) {
+    if (!spill) return;
+    ++spill->held;
+    if (spill->min_entries && spill->held > spill->budget && out.entries.size() >= spill->min_entries) {
+      const size_t n = out.entries.size();
       TimelineSpill::Segment seg;
-      if (spill->write(out.entries, seg)) spilled.push_back(seg);
-      else spill_at = 0;  // no room on disk: hold the rest in memory
+      if (spill->file.write(out.entries, seg)) {
+        spilled.push_back(seg);
+        spill->held -= std::min(spill->held, n);
+      } else {
+        spill->min_entries = 0;  // no room on disk: hold the rest in memory
+      }
     }
   }
   // The whole timeline in memory again, for the writer.
   void unspill() {
     if (spilled.empty()) return;
     std::vector<Entry> all;
-    for (const TimelineSpill::Segment& seg : spilled) spill->read(seg, all);
+    for (const TimelineSpill::Segment& seg : spilled) spill->file.read(seg, all);
+    spill->held += all.size();
     std::move(out.entries.begin(), out.entries.end(), std::back_inserter(all));
     out.entries.swap(all);
     spilled.clear();
@@ -158,7 +171,6 @@ void Analyzer::on_open(const FlowInfo& info) {
   f->out.flow = info;
   f->keep_entries = !opt_.summary_only;
   f->spill = &spill_;
-  f->spill_at = spill_entries_;
   f->out.handshake = info.handshake_seen;
   f->out.start = f->out.end = info.first_ts;
   for (Side s : {Side::Client, Side::Server}) {
@@ -212,7 +224,7 @@ void Analyzer::decide(Flow& f, bool final) {
   for (auto& b : f.first_bytes) std::vector<std::byte>().swap(b);
   if (d.verdict == Detection::Verdict::NotOurs) {
     f.stage = Flow::Stage::Ignored;
-    f.out.entries.clear();
+    f.drop_entries();
     f.entry_count = 0;
     f.spilled.clear();
     return;

@@ -27,8 +27,10 @@ class Analyzer final : public StreamSink {
   // Timeline entries of finished sessions held back for first-packet order;
   // beyond this they are written early (RunSummary::written_early).
   static constexpr size_t kMaxWaitingEntries = 500000;
-  // Timeline entries a session holds in memory before they go to the spill file.
-  static constexpr size_t kSpillEntries = 32;
+  // Timeline entries held in memory over all sessions before the spill file is
+  // used, and the fewest a session moves there at once.
+  static constexpr size_t kSpillBudget = 8192;
+  static constexpr size_t kSpillMinEntries = 32;
 
   // `opt.ts_decimals` is raised to 9 (when opt.ts_auto) once a nanosecond timestamp is seen.
   Analyzer(AppOptions& opt, Writer& out);
@@ -47,8 +49,20 @@ class Analyzer final : public StreamSink {
   void finish();
   const RunSummary& summary() const { return summary_; }
   void set_max_waiting_entries(size_t n) { max_waiting_entries_ = n; }  // for tests
-  void set_spill_entries(size_t n) { spill_entries_ = n; }  // 0: never spill (for tests)
-  uint64_t spilled_bytes() const { return spill_.bytes(); }
+  // For tests: (0, 1) spills every entry, min_entries 0 never spills.
+  void set_spill_limits(size_t budget, size_t min_entries) {
+    spill_.budget = budget;
+    spill_.min_entries = min_entries;
+  }
+  uint64_t spilled_bytes() const { return spill_.file.bytes(); }
+
+  // Long timelines go to a temporary file once the sessions hold `budget` entries in memory.
+  struct Spill {
+    TimelineSpill file;
+    size_t held = 0;  // entries in memory over all sessions
+    size_t budget = kSpillBudget;
+    size_t min_entries = kSpillMinEntries;  // 0: never
+  };
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
@@ -78,8 +92,7 @@ class Analyzer final : public StreamSink {
   RunSummary summary_;
   size_t waiting_entries_ = 0;
   size_t max_waiting_entries_ = kMaxWaitingEntries;
-  size_t spill_entries_ = kSpillEntries;
-  TimelineSpill spill_;
+  Spill spill_;
   bool had_warnings_ = false;
 };
 

@@ -8,6 +8,8 @@
 namespace quartet::analyzer {
 namespace {
 
+using namespace std::string_view_literals;  // literals appended without strlen
+
 constexpr std::string_view kMasked = "********";
 
 class JsonlWriter final : public Writer {
@@ -41,17 +43,17 @@ class JsonlWriter final : public Writer {
               ",\"missing_bytes\":" + std::to_string(t.missing_bytes) + ",\"warnings\":" + std::to_string(t.warnings) +
               "}";
     }
-    buf_ += "},\"fanout\":[";
+    buf_ += "},\"fanout\":["sv;
     for (size_t i = 0; i < r.fanout.size(); ++i) {
       const FanoutRow& f = r.fanout[i];
       if (i) buf_ += ',';
       buf_ += "{\"session\":" + std::to_string(f.session) + ",\"publisher\":";
       endpoint(f.publisher);
-      buf_ += ",\"subscriber\":";
+      buf_ += ",\"subscriber\":"sv;
       endpoint(f.subscriber);
       buf_ += ",\"messages\":" + std::to_string(f.messages) + "}";
     }
-    buf_ += "],\"capture_warnings\":";
+    buf_ += "],\"capture_warnings\":"sv;
     strings(r.capture_warnings);
     buf_ += ",\"capture_warnings_dropped\":" + std::to_string(r.capture_warnings_dropped) + "}\n";
     std::fwrite(buf_.data(), 1, buf_.size(), out_);
@@ -60,9 +62,9 @@ class JsonlWriter final : public Writer {
 
  private:
   void endpoint(const Endpoint& e) {
-    buf_ += "{\"ip\":";
+    buf_ += "{\"ip\":"sv;
     append_json_string(buf_, e.ip_string());
-    buf_ += ",\"port\":";
+    buf_ += ",\"port\":"sv;
     append_uint(buf_, e.port);
     buf_ += '}';
   }
@@ -77,134 +79,134 @@ class JsonlWriter final : public Writer {
   void ts(TimeNs t) { append_seconds(buf_, t, opt_.ts_decimals); }
   void side_or_null(std::optional<Side> s) {
     if (s) append_json_string(buf_, side_name(*s));
-    else buf_ += "null";
+    else buf_ += "null"sv;
   }
   void common(const char* type, const SessionOut& s) {
-    buf_ += "{\"type\":\"";
+    buf_ += "{\"type\":\""sv;
     buf_ += type;
-    buf_ += "\",\"session\":";
+    buf_ += "\",\"session\":"sv;
     append_uint(buf_, s.flow.id);
   }
 
   void session_line(const SessionOut& s) {
-    buf_ += "{\"type\":\"session\",\"id\":";
+    buf_ += "{\"type\":\"session\",\"id\":"sv;
     append_uint(buf_, s.flow.id);
-    buf_ += ",\"protocol\":";
+    buf_ += ",\"protocol\":"sv;
     append_json_string(buf_, s.protocol->short_name);
-    buf_ += ",\"client\":";
+    buf_ += ",\"client\":"sv;
     endpoint(s.flow.client);
-    buf_ += ",\"server\":";
+    buf_ += ",\"server\":"sv;
     endpoint(s.flow.server);
-    buf_ += ",\"start\":";
+    buf_ += ",\"start\":"sv;
     ts(s.start);
-    buf_ += ",\"end\":";
+    buf_ += ",\"end\":"sv;
     ts(s.end);
-    buf_ += ",\"duration\":";
+    buf_ += ",\"duration\":"sv;
     append_seconds(buf_, s.end - s.start, opt_.ts_decimals);
-    buf_ += ",\"state\":";
+    buf_ += ",\"state\":"sv;
     append_json_string(buf_, s.state);
-    buf_ += ",\"closed_by\":";
+    buf_ += ",\"closed_by\":"sv;
     side_or_null(s.closed_by);
-    buf_ += ",\"conn_state\":";
-    if (s.conn_state.empty()) buf_ += "null";
+    buf_ += ",\"conn_state\":"sv;
+    if (s.conn_state.empty()) buf_ += "null"sv;
     else append_json_string(buf_, s.conn_state);
     buf_ += s.handshake ? ",\"handshake\":true" : ",\"handshake\":false";
-    buf_ += ",\"roles\":";
+    buf_ += ",\"roles\":"sv;
     append_json_string(buf_, roles_name(s.flow.roles));
-    buf_ += ",\"detected_by\":";
+    buf_ += ",\"detected_by\":"sv;
     append_json_string(buf_, s.detected_by);
-    buf_ += ",\"protocol_state\":";
+    buf_ += ",\"protocol_state\":"sv;
     append_json_string(buf_, s.protocol_state);
-    buf_ += ",\"tls\":";
+    buf_ += ",\"tls\":"sv;
     if (s.tls.seen) {
       buf_ += s.tls.handoff ? "{\"handoff\":true" : "{\"handoff\":false";
       for (auto [key, val] : {std::pair{"version", &s.tls.version}, {"sni", &s.tls.sni}, {"cipher", &s.tls.cipher},
                               {"subject", &s.tls.subject}, {"alpn", &s.tls.alpn}}) {
-        buf_ += ",\"";
+        buf_ += ",\""sv;
         buf_ += key;
-        buf_ += "\":";
-        if (val->empty()) buf_ += "null";
+        buf_ += "\":"sv;
+        if (val->empty()) buf_ += "null"sv;
         else append_json_string(buf_, *val);
       }
       buf_ += ",\"application_records\":" + std::to_string(s.tls.app_records) +
               ",\"application_bytes\":" + std::to_string(s.tls.app_bytes) + "}";
     } else {
-      buf_ += "null";
+      buf_ += "null"sv;
     }
-    buf_ += ",\"messages\":{\"client\":";
+    buf_ += ",\"messages\":{\"client\":"sv;
     append_uint(buf_, s.messages[0]);
-    buf_ += ",\"server\":";
+    buf_ += ",\"server\":"sv;
     append_uint(buf_, s.messages[1]);
-    buf_ += "},\"bytes\":{\"client\":";
+    buf_ += "},\"bytes\":{\"client\":"sv;
     append_uint(buf_, s.bytes[0]);
-    buf_ += ",\"server\":";
+    buf_ += ",\"server\":"sv;
     append_uint(buf_, s.bytes[1]);
-    buf_ += "},\"missing_bytes\":";
+    buf_ += "},\"missing_bytes\":"sv;
     append_uint(buf_, s.missing_bytes);
-    buf_ += ",\"warnings\":";
+    buf_ += ",\"warnings\":"sv;
     strings(s.warnings);
-    buf_ += ",\"warnings_dropped\":";
+    buf_ += ",\"warnings_dropped\":"sv;
     append_uint(buf_, s.warnings_dropped);
-    buf_ += "}\n";
+    buf_ += "}\n"sv;
   }
 
   void message_line(const SessionOut& s, const MessageOut& m) {
     common("message", s);
-    buf_ += ",\"index\":";
+    buf_ += ",\"index\":"sv;
     append_uint(buf_, m.index);
-    buf_ += ",\"ts\":";
+    buf_ += ",\"ts\":"sv;
     ts(m.ts);
-    buf_ += ",\"from\":";
+    buf_ += ",\"from\":"sv;
     append_json_string(buf_, side_name(m.from));
-    buf_ += ",\"protocol\":";
+    buf_ += ",\"protocol\":"sv;
     append_json_string(buf_, s.protocol->short_name);
-    buf_ += ",\"name\":";
+    buf_ += ",\"name\":"sv;
     append_json_string(buf_, m.name);
-    buf_ += ",\"summary\":";
+    buf_ += ",\"summary\":"sv;
     append_json_string(buf_, m.summary);
-    buf_ += ",\"length\":";
+    buf_ += ",\"length\":"sv;
     append_uint(buf_, m.length);
     buf_ += m.is_request ? ",\"request\":true" : ",\"request\":false";
     buf_ += m.is_response ? ",\"response\":true" : ",\"response\":false";
-    buf_ += ",\"fields\":";
+    buf_ += ",\"fields\":"sv;
     fields(*s.protocol, m.fields);
-    buf_ += ",\"response_to\":";
+    buf_ += ",\"response_to\":"sv;
     if (m.response_to) append_uint(buf_, *m.response_to);
-    else buf_ += "null";
-    buf_ += ",\"latency\":";
+    else buf_ += "null"sv;
+    buf_ += ",\"latency\":"sv;
     if (m.latency) append_seconds(buf_, *m.latency, opt_.ts_decimals);
-    else buf_ += "null";
-    buf_ += ",\"problems\":[";
+    else buf_ += "null"sv;
+    buf_ += ",\"problems\":["sv;
     for (size_t i = 0; i < m.problems.size(); ++i) {
       const Problem& p = m.problems[i];
       if (i) buf_ += ',';
-      buf_ += "{\"kind\":";
+      buf_ += "{\"kind\":"sv;
       append_json_string(buf_, kind_name(p.kind));
-      buf_ += ",\"severity\":";
+      buf_ += ",\"severity\":"sv;
       const Severity sev = severity_of(p.kind);
       append_json_string(buf_, sev == Severity::Error ? "error" : sev == Severity::Warning ? "warning" : "note");
-      buf_ += ",\"offset\":";
+      buf_ += ",\"offset\":"sv;
       append_uint(buf_, p.offset);
-      buf_ += ",\"length\":";
+      buf_ += ",\"length\":"sv;
       append_uint(buf_, p.length);
-      buf_ += ",\"text\":";
+      buf_ += ",\"text\":"sv;
       append_json_string(buf_, p.text);
       buf_ += '}';
     }
-    buf_ += "]}\n";
+    buf_ += "]}\n"sv;
   }
 
   void event_line(const SessionOut& s, const EventOut& e) {
     common("event", s);
-    buf_ += ",\"ts\":";
+    buf_ += ",\"ts\":"sv;
     ts(e.ts);
-    buf_ += ",\"kind\":";
+    buf_ += ",\"kind\":"sv;
     append_json_string(buf_, entry_kind_name(e.kind));
-    buf_ += ",\"from\":";
+    buf_ += ",\"from\":"sv;
     side_or_null(e.from);
-    buf_ += ",\"text\":";
+    buf_ += ",\"text\":"sv;
     append_json_string(buf_, e.text);
-    buf_ += "}\n";
+    buf_ += "}\n"sv;
   }
 
   void value(const FieldDef& def, const FieldOut& f) {
@@ -217,7 +219,7 @@ class JsonlWriter final : public Writer {
       case FieldOut::Kind::Int: append_int(buf_, static_cast<int32_t>(static_cast<uint32_t>(f.num))); break;
       case FieldOut::Kind::Bool: buf_ += f.num ? "true" : "false"; break;
       case FieldOut::Kind::Text: append_json_string(buf_, f.text); break;
-      case FieldOut::Kind::None: buf_ += "null"; break;
+      case FieldOut::Kind::None: buf_ += "null"sv; break;
     }
   }
 

@@ -95,13 +95,14 @@ TEST(TimelineSpill, EveryMemberRoundTrips) {
   EXPECT_EQ(std::get<MessageOut>(again[1]).name, "DEC");
 }
 
-std::string analyze(const std::string& capture, OutputFormat format, size_t spill_entries, uint64_t* spilled) {
+std::string analyze(const std::string& capture, OutputFormat format, bool spill_all, uint64_t* spilled) {
   harness::MemFile mem;
   AppOptions opt;
   opt.format = format;
   auto writer = format == OutputFormat::Jsonl ? make_jsonl_writer(mem.f, opt) : make_text_writer(mem.f, opt);
   Analyzer a(opt, *writer);
-  a.set_spill_entries(spill_entries);
+  if (spill_all) a.set_spill_limits(0, 1);
+  else a.set_spill_limits(0, 0);
   net::Options nopt;
   nopt.inputs = {(kCaptures / capture).string()};
   net::run(nopt, a);
@@ -114,8 +115,8 @@ TEST(TimelineSpill, RealCapturesGiveTheSameOutputSpilledEveryEntry) {
   for (const char* capture : {"demo.pcapng", "sp/sp-pubsub.pcap", "cops/cops-pr.pcapng", "rrp/rrp-tls.pcapng"}) {
     for (OutputFormat format : {OutputFormat::Jsonl, OutputFormat::Text}) {
       uint64_t none = 0, some = 0;
-      const std::string held = analyze(capture, format, 0, &none);
-      const std::string spilled = analyze(capture, format, 1, &some);
+      const std::string held = analyze(capture, format, false, &none);
+      const std::string spilled = analyze(capture, format, true, &some);
       EXPECT_EQ(none, 0u);
       EXPECT_GT(some, 0u) << capture;
       EXPECT_GT(held.size(), 500u) << capture;
