@@ -2,15 +2,18 @@
 // checks, the RFC 2748 section 3 grammar, and the one-line summary.
 #include <string>
 
+#include "../common/text.hpp"
 #include "fields.hpp"
-#include "common/hex.hpp"
 #include "layout.hpp"
-#include "message.hpp"
+#include "decoder.hpp"
 #include "names.hpp"
 #include "objects.hpp"
 #include "validate.hpp"
 
 namespace quartet::cops {
+
+using enum Field;
+
 namespace {
 
 constexpr size_t kHeaderLen = 8;
@@ -216,14 +219,11 @@ std::string summary(const Message& m) {
 }  // namespace
 
 std::string handle_hex(std::string_view handle) {
-  std::string s = "0x";
-  append_hex_bytes(s, handle);
-  if (handle.empty()) s += "(empty)";
-  return s;
+  return handle.empty() ? "0x(empty)" : "0x" + hex_bytes(handle);
 }
 
-DecodeResult decode_message(Bytes pdu, Direction dir) {
-  DecodeResult r;
+Parsed<Message> parse(Bytes pdu, Direction dir) {
+  Parsed<Message> r;
   Decoded& d = r.decoded;
   Message& m = r.message;
   decode_header(pdu, d, m);
@@ -259,5 +259,7 @@ DecodeResult decode_message(Bytes pdu, Direction dir) {
   }
   return r;
 }
+
+Decoded decode(Bytes pdu, Direction dir) { return parse(pdu, dir).decoded; }
 
 }  // namespace quartet::cops
