@@ -2,7 +2,7 @@
 """--shard K/N and scripts/quartet-dask against single-process runs.
 
     shard_test.py QUARTET WORKDIR shards   every sample capture in captures/ (as golden.py runs it),
-                                           cut into 3 shards and merged by quartet-dask's merge(),
+                                           cut into 2 shards and merged by quartet-dask's merge(),
                                            equals the single-process JSONL byte for byte
     shard_test.py QUARTET WORKDIR dask     quartet-dask on a LocalCluster of 2 workers, on a generated
                                            mixed capture (pub/sub fan-out included) read with a ring buffer
@@ -49,8 +49,8 @@ def case_shards():
         args = [*golden.ANALYZER_ARGS.get(cap, []), *golden.files_of(cap)]
         code, whole = quartet(args, golden.HERE)
         parts = []
-        for k in (1, 2, 3):
-            c, out = quartet(["--shard", "%d/3" % k, *args], golden.HERE)
+        for k in (1, 2):  # two shards: cheap enough for every capture under ASan; the Dask case uses three
+            c, out = quartet(["--shard", "%d/2" % k, *args], golden.HERE)
             if c != code:
                 raise AssertionError("%s: shard %d exits %d, the whole run %d" % (cap, k, c, code))
             parts.append(out)
