@@ -5,7 +5,9 @@ Captures (made once in --workdir, kept for the next run):
   mixed   our four protocols among unrelated TCP traffic, with 400 kB SP messages (gen_capture.py)
   small   long-lived connections carrying small PDUs only: per-PDU cost (gen_small_pdus.py)
   conns   short COPS connections, 6 packets each: per-connection cost (gen_short_conns.py)
-and, for the memory line, `conns --open`: that many connections all open at once.
+and, for the memory line, `conns --open`: that many connections all open at once;
+then quartet's TLS decryption on a TLS-heavy capture (SP over TLS 1.3 AES-128-GCM
+with its key log, gen_tls_capture.py; --tls-sessions, 0 skips it).
 
 Rows per capture: the floor (bench/pcap_floor.c, a libpcap loop touching every
 byte), quartet text, --format jsonl and --summary, tshark with the plugin
@@ -182,6 +184,7 @@ def main():
     ap.add_argument("--no-tshark", action="store_true")
     ap.add_argument("--no-tcpflow", action="store_true")
     ap.add_argument("--markdown", action="store_true", help="tables in Markdown (for README.md)")
+    ap.add_argument("--tls-sessions", type=int, default=200, help="TLS sessions of the TLS-heavy capture (0: skip)")
     args = ap.parse_args()
 
     bench_bin = args.bench_bin or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.quartet))), "bench")
@@ -224,6 +227,33 @@ def main():
         print("idle flows: %d connections open at once, quartet --summary peak RSS %.0f MB: %.0f bytes per flow "
               "(above the %.0f MB of a tiny capture)" % (args.idle_flows, rss / 2**20, (rss - base) / args.idle_flows,
                                                           base / 2**20))
+
+    if args.tls_sessions:
+        tls_decryption(args)
+
+
+def tls_decryption(args):
+    """Every session decrypted (AES-128-GCM), every message decoded; and the same without the key."""
+    capture = os.path.join(args.workdir, "tls-%d.pcap" % args.tls_sessions)
+    keys = capture[:-len(".pcap")] + ".keys"
+    if not os.path.exists(capture) or not os.path.exists(keys):
+        subprocess.run([PY, os.path.join(HERE, "gen_tls_capture.py"), capture, keys, "--sessions",
+                        str(args.tls_sessions)], check=True, stdout=subprocess.DEVNULL)
+    env = {k: v for k, v in os.environ.items() if k != "SSLKEYLOGFILE"}
+    q = [args.quartet, "--no-progress", "-d", "sp/tls=5600"]
+    rows = [("floor (libpcap loop, bench/pcap_floor.c)",
+             best([os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.quartet))), "bench",
+                                "pcap_floor") if not args.bench_bin else os.path.join(args.bench_bin, "pcap_floor"),
+                   capture], args.repeat, ok=(0,)))]
+    for name, extra in (("quartet --format jsonl --keylog", ["--format", "jsonl", "--keylog", keys]),
+                        ("quartet --keylog (text)", ["--keylog", keys]),
+                        ("quartet --format jsonl, no key", ["--format", "jsonl"])):
+        rows.append((name, best(q + extra + [capture], args.repeat, env=env)))
+    r = subprocess.run(q + ["--format", "jsonl", "--keylog", keys, capture], capture_output=True, env=env)
+    summary = json.loads(r.stdout.splitlines()[-1])
+    pdus = sum(p["messages"] for p in summary["protocols"].values())
+    print_table("TLS-heavy capture (decrypted)", os.path.getsize(capture), count_packets(capture), pdus, rows, None,
+                args.markdown)
 
 
 if __name__ == "__main__":

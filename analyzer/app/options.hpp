@@ -10,6 +10,10 @@
 
 namespace quartet::analyzer {
 
+namespace tls {
+class KeyLog;
+}
+
 // --decode-as PROTO=PORT (PROTO/tls=PORT for a connection that is TLS from the start).
 struct DecodeAs {
   const Protocol* protocol = nullptr;
@@ -30,6 +34,9 @@ struct AppOptions {
   int ts_decimals = 6;
   bool ts_auto = true;
   Shard shard;  // --shard K/N: only these connections are decoded and counted
+  // Secrets for TLS decryption (--keylog, SSLKEYLOGFILE, pcapng Decryption
+  // Secrets Blocks); nullptr: nothing is decrypted.
+  const tls::KeyLog* keylog = nullptr;
 };
 
 }  // namespace quartet::analyzer
