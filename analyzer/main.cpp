@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   nopt.inputs = cli.files;
   nopt.bpf_filter = cli.bpf;
   nopt.tcp.server_ports = server_ports(cli.app);
+  if (cli.max_flows) nopt.tcp.max_flows = cli.max_flows;
   nopt.on_secrets = [&keys](std::string_view text) { keys.add_text(text); };
   ProgressBar bar;
   if (cli.progress && isatty(STDERR_FILENO)) nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
@@ -140,6 +141,8 @@ int main(int argc, char** argv) {
   net::CaptureStats stats;
   try {
     stats = net::run(nopt, analyzer);
+    bar.clear();
+    analyzer.finish();  // may read long timelines back from the spill file
   } catch (const net::CaptureError& e) {
     bar.clear();
     std::fprintf(stderr, "quartet: %s\n", e.what());
@@ -149,8 +152,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "quartet: %s\n", e.what());
     return kExitError;
   }
-  bar.clear();
-  analyzer.finish();
   std::fflush(out);
 
   // Capture-level problems also go to stderr, so they are seen when the output is redirected.

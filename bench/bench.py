@@ -1,23 +1,45 @@
 #!/usr/bin/python3
-"""Benchmarks quartet, and tshark with the quartet plugin when it is built, on
-the same generated mixed capture, then quartet's TLS decryption on a TLS-heavy
-capture (SP over TLS 1.3 AES-128-GCM with its key log, gen_tls_capture.py).
-Reports MB/s and packets/s (best of --repeat runs, wall clock). Figures are for
-README.md and docs/analyzer.md; nothing here is asserted.
+"""The quartet benchmark: generates three captures and prints one table from one run.
+
+Captures (made once in --workdir, kept for the next run):
+  mixed   our four protocols among unrelated TCP traffic, with 400 kB SP messages (gen_capture.py)
+  small   long-lived connections carrying small PDUs only: per-PDU cost (gen_small_pdus.py)
+  conns   short COPS connections, 6 packets each: per-connection cost (gen_short_conns.py)
+and, for the memory line, `conns --open`: that many connections all open at once;
+then quartet's TLS decryption on a TLS-heavy capture (SP over TLS 1.3 AES-128-GCM
+with its key log, gen_tls_capture.py; --tls-sessions, 0 skips it).
+
+Rows per capture: the floor (bench/pcap_floor.c, a libpcap loop touching every
+byte), quartet text, --format jsonl and --summary, tshark with the plugin
+(-Y 'copsx or rrp or iapx or sp'), Debian's tcpflow (reassembly only, to the
+console, as an anchor). Columns: wall seconds (best of --repeat), MB/s, packets/s,
+PDUs/s (PDUs = messages quartet decodes in the capture), peak RSS, and time as a
+multiple of the floor. Under each table: heap allocations per PDU of
+`quartet --format jsonl` (quartet_alloc, bench/alloc_counter.c). Nothing here is
+asserted; the figures go to README.md.
+
+Sizes default to the full benchmark (1 GB mixed, 256 MB small, 1,000,000
+connections); the CI smoke test passes tiny ones.
 
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
-             [--workdir build/bench] [--rounds 300] [--tls-sessions 200] [--repeat 3] [--no-tshark]
+             [--workdir build/bench-data] [--mixed-mb 1000] [--small-mb 256]
+             [--connections 1000000] [--idle-flows 1000000] [--captures mixed,small,conns]
+             [--repeat 3] [--no-tshark] [--no-tcpflow] [--markdown]
 """
 import argparse
+import json
 import os
+import platform
 import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+PY = "/usr/bin/python3"
 
 
 def count_packets(path):
@@ -28,21 +50,77 @@ def count_packets(path):
             h = f.read(16)
             if len(h) < 16:
                 return n
-            caplen = struct.unpack("<IIII", h)[2]
-            f.seek(caplen, 1)
+            f.seek(struct.unpack("<IIII", h)[2], 1)
             n += 1
 
 
-def best_time(cmd, repeat, env=None):
-    best = None
-    for _ in range(repeat):
+def measure(cmd, env=None, cwd=None):
+    """(wall seconds, peak RSS in bytes, exit status, stderr) of one run. GNU time
+    reports the peak RSS: a child forked from this Python process would count
+    Python's pages too."""
+    with tempfile.NamedTemporaryFile("r") as rss:
         t = time.perf_counter()
-        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        r = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name] + cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, env=env, cwd=cwd)
         dt = time.perf_counter() - t
-        if r.returncode not in (0, 1):
-            sys.exit("%s failed (%d): %s" % (cmd[0], r.returncode, r.stderr.decode()[:500]))
-        best = dt if best is None else min(best, dt)
-    return best
+        lines = rss.read().split()
+    peak = int(lines[-1]) * 1024 if lines and lines[-1].isdigit() else 0
+    return dt, peak, r.returncode, r.stderr.decode(errors="replace")
+
+
+def best(cmd, repeat, ok=(0, 1), **kw):
+    times, rss = [], 0
+    for _ in range(repeat):
+        dt, peak, code, err = measure(cmd, **kw)
+        if code not in ok:
+            sys.exit("%s failed (%d): %s" % (" ".join(cmd), code, err[:500]))
+        times.append(dt)
+        rss = max(rss, peak)
+    return min(times), rss
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return "%s, %d cores, %.0f GB RAM, %s %s" % (model, os.cpu_count() or 0, mem, platform.system(),
+                                                  platform.release())
+
+
+def generate(kind, path, args):
+    if os.path.exists(path):
+        return
+    tmp = path + ".part"
+    if kind == "mixed":
+        cmd = [PY, os.path.join(HERE, "gen_capture.py"), tmp, "--size-mb", str(args.mixed_mb)]
+    elif kind == "small":
+        cmd = [PY, os.path.join(HERE, "gen_small_pdus.py"), tmp, "--size-mb", str(args.small_mb)]
+    elif kind == "conns":
+        cmd = [PY, os.path.join(HERE, "gen_short_conns.py"), tmp, "--connections", str(args.connections)]
+    else:  # idle
+        cmd = [PY, os.path.join(HERE, "gen_short_conns.py"), tmp, "--connections", str(args.idle_flows), "--open"]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    os.chmod(tmp, 0o644)
+    os.rename(tmp, path)
+
+
+def pdus_and_allocations(alloc_bin, capture):
+    """PDUs quartet decodes in the capture (its JSONL summary) and heap allocations per PDU."""
+    r = subprocess.run([alloc_bin, "--no-progress", "--format", "jsonl", capture], capture_output=True)
+    summary = json.loads(r.stdout.splitlines()[-1])
+    pdus = sum(p["messages"] for p in summary["protocols"].values())
+    allocs = None
+    for line in r.stderr.decode().splitlines():
+        if line.startswith("quartet-alloc:"):
+            allocs = int(line.split()[1])
+    return pdus, allocs
 
 
 def tshark_cmd(home, capture):
@@ -52,68 +130,130 @@ def tshark_cmd(home, capture):
     return cmd
 
 
+def rows_for(capture, args, tools):
+    q = [args.quartet, "--no-progress"]
+    rows = [("floor (libpcap loop, bench/pcap_floor.c)", best([tools["floor"], capture], args.repeat, ok=(0,)))]
+    rows.append(("quartet (text)", best(q + [capture], args.repeat)))
+    rows.append(("quartet --format jsonl", best(q + ["--format", "jsonl", capture], args.repeat)))
+    rows.append(("quartet --summary", best(q + ["--summary", capture], args.repeat)))
+    if tools.get("tshark_home"):
+        home = tools["tshark_home"]
+        rows.append(("tshark + plugin", best(tshark_cmd(home, capture), args.repeat, env=dict(os.environ, HOME=home))))
+    if tools.get("tcpflow"):
+        with tempfile.TemporaryDirectory() as d:
+            rows.append(("tcpflow -C (reassembly to the console)",
+                         best([tools["tcpflow"], "-C", "-B", "-r", capture], args.repeat, cwd=d)))
+    return rows
+
+
+def print_table(title, size, packets, pdus, rows, allocs, markdown):
+    floor = rows[0][1][0]
+    head = ("run", "s", "MB/s", "packets/s", "PDUs/s", "peak RSS MB", "× floor")
+    print()
+    print("%s: %.1f MB, %d packets, %d PDUs" % (title, size / 1e6, packets, pdus))
+    if markdown:
+        print()
+        print("| " + " | ".join(head) + " |")
+        print("|---|" + "---:|" * (len(head) - 1))
+    else:
+        print("%-42s %8s %9s %12s %12s %12s %8s" % head)
+    for name, (dt, rss) in rows:
+        cells = (name, "%.3f" % dt, "%.0f" % (size / 1e6 / dt), "%.0f" % (packets / dt), "%.0f" % (pdus / dt),
+                 "%.0f" % (rss / 2**20), "%.1f" % (dt / floor))
+        if markdown:
+            print("| `%s` | " % cells[0] + " | ".join(cells[1:]) + " |")
+        else:
+            print("%-42s %8s %9s %12s %12s %12s %8s" % cells)
+    if allocs is not None and pdus:
+        print()
+        print("heap allocations of quartet --format jsonl: %d, %.1f per PDU" % (allocs, allocs / pdus))
+
+
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description="quartet benchmark (see the module docstring)")
     ap.add_argument("--quartet", required=True)
+    ap.add_argument("--bench-bin", help="folder of pcap_floor and quartet_alloc (default: BUILD/bench)")
     ap.add_argument("--plugin", default=os.path.join(ROOT, "build", "plugin", "quartet.so"))
-    ap.add_argument("--workdir", default=os.path.join(ROOT, "build", "bench"))
-    ap.add_argument("--rounds", type=int, default=300)
-    ap.add_argument("--sessions", type=int, help="alias: rounds = sessions / 5")
+    ap.add_argument("--workdir", default=os.path.join(ROOT, "build", "bench-data"))
+    ap.add_argument("--captures", default="mixed,small,conns")
+    ap.add_argument("--mixed-mb", type=float, default=1000)
+    ap.add_argument("--small-mb", type=float, default=256)
+    ap.add_argument("--connections", type=int, default=1_000_000)
+    ap.add_argument("--idle-flows", type=int, default=1_000_000, help="0: skip the idle-flow memory line")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-tshark", action="store_true")
-    ap.add_argument("--tls-sessions", type=int, help="TLS sessions of the TLS-heavy capture (default 200, or "
-                    "sessions / 10 with --sessions)")
+    ap.add_argument("--no-tcpflow", action="store_true")
+    ap.add_argument("--markdown", action="store_true", help="tables in Markdown (for README.md)")
+    ap.add_argument("--tls-sessions", type=int, default=200, help="TLS sessions of the TLS-heavy capture (0: skip)")
     args = ap.parse_args()
-    rounds = max(1, args.sessions // 5) if args.sessions else args.rounds
 
+    bench_bin = args.bench_bin or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.quartet))), "bench")
+    tools = {"floor": os.path.join(bench_bin, "pcap_floor"), "alloc": os.path.join(bench_bin, "quartet_alloc")}
+    for t in ("floor", "alloc"):
+        if not os.path.exists(tools[t]):
+            sys.exit("%s is missing: cmake --build BUILD --target bench_tools" % tools[t])
     os.makedirs(args.workdir, exist_ok=True)
     os.chmod(args.workdir, 0o755)
-    capture = os.path.join(args.workdir, "mixed-%d.pcap" % rounds)
-    if not os.path.exists(capture):
-        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "gen_capture.py"), capture, "--rounds", str(rounds)],
-                       check=True)
-    os.chmod(capture, 0o644)
-    size = os.path.getsize(capture)
-    packets = count_packets(capture)
-    print("capture: %s, %.1f MB, %d packets" % (capture, size / 1e6, packets))
-
-    rows = []
-    for fmt in ("text", "jsonl"):
-        dt = best_time([args.quartet, "--no-progress", "--format", fmt, capture], args.repeat)
-        rows.append(("quartet --format " + fmt, dt))
-    dt = best_time([args.quartet, "--no-progress", "--summary", capture], args.repeat)
-    rows.append(("quartet --summary", dt))
-
     if not args.no_tshark:
         if shutil.which("tshark") and os.path.exists(args.plugin):
             home = os.path.join(args.workdir, "home")
-            subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "e2e", "plugin", "install_plugin.py"),
-                            args.plugin, home], check=True, stdout=subprocess.DEVNULL)
-            env = dict(os.environ, HOME=home)
-            rows.append(("tshark + plugin (-Y our protocols)", best_time(tshark_cmd(home, capture), args.repeat, env)))
+            subprocess.run([PY, os.path.join(ROOT, "tests", "e2e", "plugin", "install_plugin.py"), args.plugin, home],
+                           check=True, stdout=subprocess.DEVNULL)
+            tools["tshark_home"] = home
         else:
             print("tshark or the plugin (%s) is missing: tshark not measured" % args.plugin)
+    if not args.no_tcpflow:
+        tools["tcpflow"] = shutil.which("tcpflow")
+        if not tools["tcpflow"]:
+            print("tcpflow is missing (scripts/setup.sh installs it): not measured")
 
-    print("%-38s %10s %10s %12s" % ("", "seconds", "MB/s", "packets/s"))
-    for name, dt in rows:
-        print("%-38s %10.3f %10.1f %12.0f" % (name, dt, size / 1e6 / dt, packets / dt))
+    print("machine: %s" % machine())
+    names = {"mixed": "mixed-%gMB.pcap" % args.mixed_mb, "small": "small-pdus-%gMB.pcap" % args.small_mb,
+             "conns": "short-conns-%d.pcap" % args.connections}
+    titles = {"mixed": "mixed capture", "small": "small-PDU capture", "conns": "short-connection capture"}
+    for kind in [k for k in args.captures.split(",") if k]:
+        capture = os.path.join(args.workdir, names[kind])
+        generate(kind, capture, args)
+        pdus, allocs = pdus_and_allocations(tools["alloc"], capture)
+        rows = rows_for(capture, args, tools)
+        print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown)
 
-    # TLS-heavy: every session decrypted (AES-128-GCM), every message decoded.
-    tls_sessions = args.tls_sessions or (max(2, args.sessions // 10) if args.sessions else 200)
-    tls_capture = os.path.join(args.workdir, "tls-%d.pcap" % tls_sessions)
-    keys = tls_capture[:-len(".pcap")] + ".keys"
-    if not os.path.exists(tls_capture) or not os.path.exists(keys):
-        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "gen_tls_capture.py"), tls_capture, keys,
-                        "--sessions", str(tls_sessions)], check=True)
-    size, packets = os.path.getsize(tls_capture), count_packets(tls_capture)
-    print("TLS capture: %s, %.1f MB, %d packets" % (tls_capture, size / 1e6, packets))
+    if args.idle_flows:
+        capture = os.path.join(args.workdir, "open-conns-%d.pcap" % args.idle_flows)
+        generate("idle", capture, args)
+        _, rss, _, _ = measure([args.quartet, "--no-progress", "--summary", capture])
+        _, base, _, _ = measure([args.quartet, "--no-progress", "--summary", os.path.join(ROOT, "captures", "demo.pcapng")])
+        print()
+        print("idle flows: %d connections open at once, quartet --summary peak RSS %.0f MB: %.0f bytes per flow "
+              "(above the %.0f MB of a tiny capture)" % (args.idle_flows, rss / 2**20, (rss - base) / args.idle_flows,
+                                                          base / 2**20))
+
+    if args.tls_sessions:
+        tls_decryption(args)
+
+
+def tls_decryption(args):
+    """Every session decrypted (AES-128-GCM), every message decoded; and the same without the key."""
+    capture = os.path.join(args.workdir, "tls-%d.pcap" % args.tls_sessions)
+    keys = capture[:-len(".pcap")] + ".keys"
+    if not os.path.exists(capture) or not os.path.exists(keys):
+        subprocess.run([PY, os.path.join(HERE, "gen_tls_capture.py"), capture, keys, "--sessions",
+                        str(args.tls_sessions)], check=True, stdout=subprocess.DEVNULL)
     env = {k: v for k, v in os.environ.items() if k != "SSLKEYLOGFILE"}
-    base = [args.quartet, "--no-progress", "-d", "sp/tls=5600", tls_capture]
+    q = [args.quartet, "--no-progress", "-d", "sp/tls=5600"]
+    rows = [("floor (libpcap loop, bench/pcap_floor.c)",
+             best([os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.quartet))), "bench",
+                                "pcap_floor") if not args.bench_bin else os.path.join(args.bench_bin, "pcap_floor"),
+                   capture], args.repeat, ok=(0,)))]
     for name, extra in (("quartet --format jsonl --keylog", ["--format", "jsonl", "--keylog", keys]),
                         ("quartet --keylog (text)", ["--keylog", keys]),
                         ("quartet --format jsonl, no key", ["--format", "jsonl"])):
-        dt = best_time(base[:1] + extra + base[1:], args.repeat, env)
-        print("%-38s %10.3f %10.1f %12.0f" % (name, dt, size / 1e6 / dt, packets / dt))
+        rows.append((name, best(q + extra + [capture], args.repeat, env=env)))
+    r = subprocess.run(q + ["--format", "jsonl", "--keylog", keys, capture], capture_output=True, env=env)
+    summary = json.loads(r.stdout.splitlines()[-1])
+    pdus = sum(p["messages"] for p in summary["protocols"].values())
+    print_table("TLS-heavy capture (decrypted)", os.path.getsize(capture), count_packets(capture), pdus, rows, None,
+                args.markdown)
 
 
 if __name__ == "__main__":

@@ -4,29 +4,19 @@ plugin): many COPS, RRP, IAP and SP sessions among unrelated TCP traffic
 (HTTP-like bulk transfers, binary junk). Written straight as pcap, in batches so
 memory stays small. Not committed: bench.py makes it in the build directory.
 
-    gen_capture.py OUT.pcap [--rounds N]
+    gen_capture.py OUT.pcap [--rounds N | --size-mb MB]
 
-One round = one session of each kind + three bulk transfers + one junk flow;
-about 0.3 MB per round."""
+One round = one session of each kind + three bulk transfers + one junk flow,
+and every fourth round an SP PAIR connection carrying one 400 kB message;
+about 0.32 MB per round."""
 import argparse
 import os
 import random
 import struct
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e", "analyzer"))
-from pcapgen import MS, Conn, Pcap  # noqa: E402
-import scenarios  # noqa: E402
-
-
-def cops_obj(cnum, ctype, body):
-    pad = (-len(body)) % 4
-    return struct.pack("!HBB", 4 + len(body), cnum, ctype) + body + b"\0" * pad
-
-
-def cops_msg(op, client_type, objs):
-    body = b"".join(objs)
-    return struct.pack("!BBHI", 0x10, op, client_type, 8 + len(body)) + body
+from pcap_stream import MS, Conn, cops_msg, cops_obj, scenarios
+from pcapgen import Pcap
 
 
 def cops_session(p, client, server, t, handle):
@@ -75,6 +65,17 @@ def sp_pubsub(p, client, server, t, n):
     c.close(t + (3 + n) * MS)
 
 
+def sp_large(p, client, server, t, size):
+    """One PAIR message with a large body: the decoder must not walk it all for a summary."""
+    c = Conn(p, client, server)
+    t = c.handshake(t)
+    c.send("c", scenarios.sp_header(0x10), t + 1 * MS)
+    c.send("s", scenarios.sp_header(0x10), t + 1 * MS)
+    text = b"".join(b"{\"seq\":%06d,\"quote\":\"EURUSD\",\"bid\":1.0842}\n" % i for i in range(size // 48))
+    t = c.send("c", scenarios.sp_msg(text), t + 2 * MS)
+    c.close(t + 5 * MS)
+
+
 def bulk(p, client, server, t, size, rng):
     c = Conn(p, client, server)
     t = c.handshake(t)
@@ -95,7 +96,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--rounds", type=int, default=300)
+    ap.add_argument("--size-mb", type=float, help="instead of --rounds: about this size (a round is ~0.32 MB)")
     args = ap.parse_args()
+    if args.size_mb:
+        args.rounds = max(1, int(args.size_mb / 0.32))
     rng = random.Random(42)
     t = scenarios.T0
     n = 0
@@ -116,6 +120,8 @@ def main():
                 for k in range(3):
                     bulk(p, (host(11), port + k), (host(12), 80), t0 + (5 + k) * MS, 60000, rng)
                 junk(p, (host(13), port), (host(14), 9999), t0 + 8 * MS, rng)
+                if r % 4 == 0:
+                    sp_large(p, (host(15), port), (host(16), 7777), t0 + 9 * MS, 400_000)
                 n += 1
             data = p.to_bytes()
             f.write(data if not header_written else data[24:])

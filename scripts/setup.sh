@@ -8,10 +8,11 @@ packages=(
   build-essential cmake g++ pkg-config
   libwireshark-dev tshark libglib2.0-dev
   libpcap-dev zlib1g-dev libzstd-dev libssl-dev
-  libgtest-dev
+  libgtest-dev libabsl-dev
   tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy python3-cryptography zstd
   util-linux
   help2man debootstrap file
+  python3-distributed tcpflow valgrind time
 )
 
 missing=()

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
 #include <optional>
 
 #include "decryptor.hpp"
@@ -78,10 +79,52 @@ struct Analyzer::Flow {
   std::vector<std::byte> inner_first[2];
   std::vector<Held> inner_held;
   bool inner_unknown = false;
+  // With --summary no timeline is shown, so none is kept (memory stays flat on
+  // long sessions); what the summary needs of it is counted instead.
+  bool keep_entries = true;
+  size_t entry_count = 0;           // entries the timeline has (kept, spilled or not)
+  Spill* spill = nullptr;
+  std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before out.entries
+
+  ~Flow() { drop_entries(); }
+  void drop_entries() {
+    if (spill) spill->held -= std::min(spill->held, out.entries.size());
+    out.entries.clear();
+  }
+  std::optional<Side> publisher;    // side of the first message announcing a publisher
+  uint64_t announcing[2] = {0, 0};  // such messages per side
+
+  void add_entry(Entry e) {
+    ++entry_count;
+    if (!keep_entries) return;
+    out.entries.push_back(std::move(e));
+    if (!spill) return;
+    ++spill->held;
+    if (spill->min_entries && spill->held > spill->budget && out.entries.size() >= spill->min_entries) {
+      const size_t n = out.entries.size();
+      TimelineSpill::Segment seg;
+      if (spill->file.write(out.entries, seg)) {
+        spilled.push_back(seg);
+        spill->held -= std::min(spill->held, n);
+      } else {
+        spill->min_entries = 0;  // no room on disk: hold the rest in memory
+      }
+    }
+  }
+  // The whole timeline in memory again, for the writer.
+  void unspill() {
+    if (spilled.empty()) return;
+    std::vector<Entry> all;
+    for (const TimelineSpill::Segment& seg : spilled) spill->file.read(seg, all);
+    spill->held += all.size();
+    std::move(out.entries.begin(), out.entries.end(), std::back_inserter(all));
+    out.entries.swap(all);
+    spilled.clear();
+  }
 
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
     out.end = std::max(out.end, ts);
-    out.entries.push_back(EventOut{ts, kind, from, std::move(text)});
+    add_entry(EventOut{ts, kind, from, std::move(text)});
   }
   void note_warning(Analyzer& a, std::string text) {
     a.had_warnings_ = true;
@@ -151,7 +194,11 @@ struct Analyzer::Flow {
       note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +
                           std::string(kind_name(p.kind)) + ": " + p.text);
     out.end = std::max(out.end, ts);
-    out.entries.emplace_back(std::move(m));
+    if (m.announces_publisher) {
+      if (!publisher) publisher = side;
+      ++announcing[side_index(side)];
+    }
+    add_entry(std::move(m));
     for (Event& e : rec.transition.events) {
       // A hand-off is shown as the tls_start event that handoff() writes.
       if (e.kind == quartet::EventKind::TlsHandoff) {
@@ -181,8 +228,11 @@ Analyzer::Flow* Analyzer::find(uint64_t id) {
 
 void Analyzer::on_open(const FlowInfo& info) {
   saw(info.first_ts);
+  if (!in_shard(info, opt_.shard)) return;  // another shard's: never found, never counted
   auto f = std::make_unique<Flow>();
   f->out.flow = info;
+  f->keep_entries = !opt_.summary_only;
+  f->spill = &spill_;
   f->out.handshake = info.handshake_seen;
   f->out.start = f->out.end = info.first_ts;
   for (Side s : {Side::Client, Side::Server}) {
@@ -240,7 +290,9 @@ void Analyzer::decide(Flow& f, bool final) {
   for (auto& b : f.first_bytes) std::vector<std::byte>().swap(b);
   if (d.verdict == Detection::Verdict::NotOurs) {
     f.stage = Flow::Stage::Ignored;
-    f.out.entries.clear();
+    f.drop_entries();
+    f.entry_count = 0;
+    f.spilled.clear();
     return;
   }
   f.out.protocol = d.protocol;
@@ -392,7 +444,7 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
   }
   for (auto& s : f.stream) s.reset();
   f.session.reset();
-  waiting_entries_ += o.entries.size() + 1;
+  waiting_entries_ += f.entry_count + 1;
 }
 
 void Analyzer::on_capture_warning(std::string_view text) {
@@ -401,9 +453,10 @@ void Analyzer::on_capture_warning(std::string_view text) {
   else ++summary_.capture_warnings_dropped;
 }
 
-void Analyzer::write(const Flow& f) {
+void Analyzer::write(Flow& f) {
   const bool ours = f.stage != Flow::Stage::Ignored && f.out.protocol;
   if (ours && (!opt_.only || opt_.only == f.out.protocol)) {
+    f.unspill();
     account(f);
     out_.session(f.out);
   } else {
@@ -413,8 +466,8 @@ void Analyzer::write(const Flow& f) {
 
 void Analyzer::flush() {
   while (!flows_.empty() && flows_.begin()->second->closed) {
-    const Flow& f = *flows_.begin()->second;
-    if (f.stage != Flow::Stage::Ignored) waiting_entries_ -= std::min(waiting_entries_, f.out.entries.size() + 1);
+    Flow& f = *flows_.begin()->second;
+    if (f.stage != Flow::Stage::Ignored) waiting_entries_ -= std::min(waiting_entries_, f.entry_count + 1);
     write(f);
     flows_.erase(flows_.begin());
   }
@@ -447,7 +500,10 @@ void Analyzer::account(const Flow& f) {
     t.missing_bytes += o.missing_bytes;
     t.warnings += o.warnings.size() + o.warnings_dropped;
   }
-  add_fanout(o, summary_.fanout);
+  if (f.keep_entries) add_fanout(o, summary_.fanout);
+  else if (f.publisher)
+    add_fanout(o, *f.publisher, o.messages[side_index(*f.publisher)] - f.announcing[side_index(*f.publisher)],
+               summary_.fanout);
 }
 
 void Analyzer::finish() {

@@ -13,6 +13,7 @@
 #include "options.hpp"
 #include "output.hpp"
 #include "stream_events.hpp"
+#include "timeline_spill.hpp"
 
 namespace quartet::analyzer {
 
@@ -26,6 +27,10 @@ class Analyzer final : public StreamSink {
   // Timeline entries of finished sessions held back for first-packet order;
   // beyond this they are written early (RunSummary::written_early).
   static constexpr size_t kMaxWaitingEntries = 500000;
+  // Timeline entries held in memory over all sessions before the spill file is
+  // used, and the fewest a session moves there at once.
+  static constexpr size_t kSpillBudget = 8192;
+  static constexpr size_t kSpillMinEntries = 32;
 
   // `opt.ts_decimals` is raised to 9 (when opt.ts_auto) once a nanosecond timestamp is seen.
   Analyzer(AppOptions& opt, Writer& out);
@@ -44,6 +49,20 @@ class Analyzer final : public StreamSink {
   void finish();
   const RunSummary& summary() const { return summary_; }
   void set_max_waiting_entries(size_t n) { max_waiting_entries_ = n; }  // for tests
+  // For tests: (0, 1) spills every entry, min_entries 0 never spills.
+  void set_spill_limits(size_t budget, size_t min_entries) {
+    spill_.budget = budget;
+    spill_.min_entries = min_entries;
+  }
+  uint64_t spilled_bytes() const { return spill_.file.bytes(); }
+
+  // Long timelines go to a temporary file once the sessions hold `budget` entries in memory.
+  struct Spill {
+    TimelineSpill file;
+    size_t held = 0;  // entries in memory over all sessions
+    size_t budget = kSpillBudget;
+    size_t min_entries = kSpillMinEntries;  // 0: never
+  };
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
@@ -60,7 +79,7 @@ class Analyzer final : public StreamSink {
   void handoff(Flow& f, Side from, Bytes rest, TimeNs ts);
   void close(Flow& f, CloseReason why, Side by, TimeNs ts);
   void flush();
-  void write(const Flow& f);
+  void write(Flow& f);
   void account(const Flow& f);
 
   void saw(TimeNs ts) {
@@ -73,6 +92,7 @@ class Analyzer final : public StreamSink {
   RunSummary summary_;
   size_t waiting_entries_ = 0;
   size_t max_waiting_entries_ = kMaxWaitingEntries;
+  Spill spill_;
   bool had_warnings_ = false;
 };
 

@@ -89,6 +89,14 @@ Options:
       --no-progress       no progress bar on standard error
       --list-protocols    list the protocols quartet decodes and exit; with
                           -F json: their fields and problem ids as one JSON object
+      --max-flows N       at most N TCP connections open at once (default 1000000);
+                          beyond it the least recently active one is closed
+                          (state "dropped"). Memory: about 1 kB per open idle
+                          connection plus what its timeline holds (docs/analyzer.md)
+      --shard K/N         decode only the TCP connections whose endpoint hash falls in
+                          shard K of N (1 <= K <= N): N runs over the same inputs,
+                          e.g. on N machines, together print every session once
+                          (scripts/quartet-dask runs and merges them)
   -h, --help              this text
   -V, --version           version
 
@@ -189,6 +197,14 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (!value(v)) break;
       a.app.only = find_protocol(v);
       if (!a.app.only) a.error = "unknown protocol '" + std::string(v) + "' (" + protocol_names() + ")";
+    } else if (name == "--max-flows") {
+      if (!value(v)) break;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), a.max_flows);
+      if (ec != std::errc() || p != v.data() + v.size() || a.max_flows == 0)
+        a.error = "--max-flows wants a positive number, got '" + std::string(v) + "'";
+    } else if (name == "--shard") {
+      if (value(v) && !parse_shard(v, a.app.shard))
+        a.error = "--shard wants K/N with 1 <= K <= N, got '" + std::string(v) + "'";
     } else if (name == "-d" || name == "--decode-as") {
       if (value(v)) parse_decode_as(v, a.app.decode_as, a.error);
     } else {

@@ -18,13 +18,19 @@ std::optional<Side> publisher_side(const SessionOut& s) {
 void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows) {
   const std::optional<Side> pub = publisher_side(s);
   if (!pub) return;
-  FanoutRow row;
-  row.session = s.flow.id;
-  row.publisher = *pub == Side::Client ? s.flow.client : s.flow.server;
-  row.subscriber = *pub == Side::Client ? s.flow.server : s.flow.client;
+  uint64_t messages = 0;
   for (const Entry& e : s.entries)
     if (const auto* m = std::get_if<MessageOut>(&e))
-      if (m->from == *pub && !m->announces_publisher) ++row.messages;
+      if (m->from == *pub && !m->announces_publisher) ++messages;
+  add_fanout(s, *pub, messages, rows);
+}
+
+void add_fanout(const SessionOut& s, Side pub, uint64_t messages, std::vector<FanoutRow>& rows) {
+  FanoutRow row;
+  row.session = s.flow.id;
+  row.publisher = pub == Side::Client ? s.flow.client : s.flow.server;
+  row.subscriber = pub == Side::Client ? s.flow.server : s.flow.client;
+  row.messages = messages;
   // Keep one publisher's rows together, in order of their first session.
   auto last_of_publisher = rows.end();
   for (auto it = rows.begin(); it != rows.end(); ++it)

@@ -16,5 +16,8 @@ std::optional<Side> publisher_side(const SessionOut& s);
 // Adds the session's row (if it is a pub/sub session) to `rows`, keeping rows of
 // one publisher together.
 void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows);
+// The same row when the timeline was not kept (--summary): the publishing side
+// and how many messages it sent besides its announcements.
+void add_fanout(const SessionOut& s, Side publisher, uint64_t messages, std::vector<FanoutRow>& rows);
 
 }  // namespace quartet::analyzer

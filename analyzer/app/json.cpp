@@ -1,7 +1,9 @@
 #include "json.hpp"
 
 #include <array>
-#include <cstdio>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace quartet::analyzer {
 namespace {
@@ -40,6 +42,27 @@ constexpr auto kSpecial = [] {
   return t;
 }();
 
+// Whether any of the 8 bytes in `w` is special (see kSpecial), without a branch
+// per byte: the usual "has a byte less than n / equal to c" bit tricks.
+bool any_special(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) | (w & kHigh)) != 0;
+}
+
+// The end of the run of plain ASCII starting at `i`: 8 bytes at a time, then byte by byte.
+size_t plain_run_end(std::string_view s, size_t i) {
+  while (i + 8 <= s.size()) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (any_special(w)) break;
+    i += 8;
+  }
+  while (i < s.size() && !kSpecial[static_cast<uint8_t>(s[i])]) ++i;
+  return i;
+}
+
 void append_u00(std::string& out, uint8_t c) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += "\\u00";
@@ -54,8 +77,7 @@ void append_json_string(std::string& out, std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     // Copy the longest run that needs no escaping in one go.
-    size_t run = i;
-    while (run < s.size() && !kSpecial[static_cast<uint8_t>(s[run])]) ++run;
+    const size_t run = plain_run_end(s, i);
     out.append(s.data() + i, run - i);
     i = run;
     if (i >= s.size()) break;
@@ -94,14 +116,18 @@ void append_seconds(std::string& out, TimeNs ns, int decimals) {
   uint64_t sec = mag / 1000000000u;
   uint64_t frac = mag % 1000000000u;
   for (int d = 9; d > decimals; --d) frac /= 10;  // truncate, like tshark's epoch times
+  // std::to_chars, not snprintf: this runs for every timestamp of the output.
   char buf[48];
-  int n = decimals == 0
-              ? std::snprintf(buf, sizeof buf, "%s%llu", negative ? "-" : "",
-                              static_cast<unsigned long long>(sec))
-              : std::snprintf(buf, sizeof buf, "%s%llu.%0*llu", negative ? "-" : "",
-                              static_cast<unsigned long long>(sec), decimals,
-                              static_cast<unsigned long long>(frac));
-  if (n > 0) out.append(buf, static_cast<size_t>(n));
+  char* p = buf;
+  if (negative) *p++ = '-';
+  p = std::to_chars(p, buf + sizeof buf, sec).ptr;
+  if (decimals > 0) {
+    *p++ = '.';
+    char* end = p + decimals;
+    for (char* q = end; q != p; frac /= 10) *--q = static_cast<char>('0' + frac % 10);
+    p = end;
+  }
+  out.append(buf, static_cast<size_t>(p - buf));
 }
 
 }  // namespace quartet::analyzer

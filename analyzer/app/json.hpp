@@ -2,6 +2,7 @@
 // escaped strings, epoch timestamps with a fixed number of decimals, durations.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,5 +20,15 @@ void append_json_string(std::string& out, std::string_view s);
 // Seconds since the epoch with exactly `decimals` (0..9) digits after the point:
 // 1700000000.123456789. Negative values keep their sign.
 void append_seconds(std::string& out, TimeNs ns, int decimals);
+
+// Decimal integers, as std::to_string writes them, without a temporary string.
+inline void append_uint(std::string& out, uint64_t v) {
+  char buf[24];
+  out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+inline void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
 
 }  // namespace quartet::analyzer

@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <cstdio>
+#include <iterator>
+#include <utility>
 
 #include "common/lines.hpp"
 
@@ -74,15 +76,15 @@ FieldOut convert(const FieldDef& def, const Field& f, Bytes pdu) {
 
 }  // namespace
 
-MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
+MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
                         uint64_t index, bool keep_fields) {
   MessageOut m;
   m.index = index;
   m.ts = ts;
   m.from = from;
   m.length = pdu.size();
-  m.name = rec.decoded.name;
-  m.summary = rec.decoded.summary;
+  m.name = std::move(rec.decoded.name);
+  m.summary = std::move(rec.decoded.summary);
   m.is_request = rec.decoded.is_request;
   m.is_response = rec.decoded.is_response;
   if (keep_fields) m.fields.reserve(rec.decoded.fields.size());
@@ -95,8 +97,9 @@ MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, 
     if (e.kind == EventKind::Publisher) m.announces_publisher = true;
   m.response_to = rec.transition.response_to;
   m.latency = rec.transition.latency;
-  m.problems = rec.decoded.problems;
-  m.problems.insert(m.problems.end(), rec.transition.problems.begin(), rec.transition.problems.end());
+  m.problems = std::move(rec.decoded.problems);
+  m.problems.insert(m.problems.end(), std::make_move_iterator(rec.transition.problems.begin()),
+                    std::make_move_iterator(rec.transition.problems.end()));
   return m;
 }
 

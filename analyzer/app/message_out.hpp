@@ -15,7 +15,9 @@ inline constexpr size_t kMaxHexBytes = 1024;
 inline constexpr size_t kMaxTextBytes = 2048;
 
 // `keep_fields`: copy the field values (only the JSONL writer shows them).
-MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
+// The record's name, summary and problems are moved out (no copy per PDU); its
+// fields, transition events and the rest are left as they were.
+MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
                         uint64_t index, bool keep_fields = true);
 
 }  // namespace quartet::analyzer

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/protocol.hpp"
+#include "shard.hpp"
 
 namespace quartet::analyzer {
 
@@ -32,6 +33,7 @@ struct AppOptions {
   // sub-microsecond part is seen, then 9 (the file has nanosecond precision).
   int ts_decimals = 6;
   bool ts_auto = true;
+  Shard shard;  // --shard K/N: only these connections are decoded and counted
   // Secrets for TLS decryption (--keylog, SSLKEYLOGFILE, pcapng Decryption
   // Secrets Blocks); nullptr: nothing is decrypted.
   const tls::KeyLog* keylog = nullptr;

@@ -27,7 +27,7 @@ struct FanoutRow {
 
 struct RunSummary {
   std::vector<ProtocolTotals> protocols;  // one per all_protocols() entry, same order
-  uint64_t tcp_flows = 0;                 // every TCP connection seen
+  uint64_t tcp_flows = 0;                 // every TCP connection seen (of this --shard)
   uint64_t sessions = 0;                  // sessions written
   uint64_t written_early = 0;             // written before an earlier session had finished (memory bound)
   uint64_t other_flows = 0;               // not one of ours (or filtered out by --protocol)

@@ -8,6 +8,8 @@
 namespace quartet::analyzer {
 namespace {
 
+using namespace std::string_view_literals;  // literals appended without strlen
+
 constexpr std::string_view kMasked = "********";
 
 class JsonlWriter final : public Writer {
@@ -41,17 +43,17 @@ class JsonlWriter final : public Writer {
               ",\"missing_bytes\":" + std::to_string(t.missing_bytes) + ",\"warnings\":" + std::to_string(t.warnings) +
               "}";
     }
-    buf_ += "},\"fanout\":[";
+    buf_ += "},\"fanout\":["sv;
     for (size_t i = 0; i < r.fanout.size(); ++i) {
       const FanoutRow& f = r.fanout[i];
       if (i) buf_ += ',';
       buf_ += "{\"session\":" + std::to_string(f.session) + ",\"publisher\":";
       endpoint(f.publisher);
-      buf_ += ",\"subscriber\":";
+      buf_ += ",\"subscriber\":"sv;
       endpoint(f.subscriber);
       buf_ += ",\"messages\":" + std::to_string(f.messages) + "}";
     }
-    buf_ += "],\"capture_warnings\":";
+    buf_ += "],\"capture_warnings\":"sv;
     strings(r.capture_warnings);
     buf_ += ",\"capture_warnings_dropped\":" + std::to_string(r.capture_warnings_dropped) + "}\n";
     std::fwrite(buf_.data(), 1, buf_.size(), out_);
@@ -60,9 +62,11 @@ class JsonlWriter final : public Writer {
 
  private:
   void endpoint(const Endpoint& e) {
-    buf_ += "{\"ip\":";
+    buf_ += "{\"ip\":"sv;
     append_json_string(buf_, e.ip_string());
-    buf_ += ",\"port\":" + std::to_string(e.port) + "}";
+    buf_ += ",\"port\":"sv;
+    append_uint(buf_, e.port);
+    buf_ += '}';
   }
   void strings(const std::vector<std::string>& v) {
     buf_ += '[';
@@ -75,50 +79,53 @@ class JsonlWriter final : public Writer {
   void ts(TimeNs t) { append_seconds(buf_, t, opt_.ts_decimals); }
   void side_or_null(std::optional<Side> s) {
     if (s) append_json_string(buf_, side_name(*s));
-    else buf_ += "null";
+    else buf_ += "null"sv;
   }
   void common(const char* type, const SessionOut& s) {
-    buf_ += "{\"type\":\"";
+    buf_ += "{\"type\":\""sv;
     buf_ += type;
-    buf_ += "\",\"session\":" + std::to_string(s.flow.id);
+    buf_ += "\",\"session\":"sv;
+    append_uint(buf_, s.flow.id);
   }
 
   void session_line(const SessionOut& s) {
-    buf_ += "{\"type\":\"session\",\"id\":" + std::to_string(s.flow.id) + ",\"protocol\":";
+    buf_ += "{\"type\":\"session\",\"id\":"sv;
+    append_uint(buf_, s.flow.id);
+    buf_ += ",\"protocol\":"sv;
     append_json_string(buf_, s.protocol->short_name);
-    buf_ += ",\"client\":";
+    buf_ += ",\"client\":"sv;
     endpoint(s.flow.client);
-    buf_ += ",\"server\":";
+    buf_ += ",\"server\":"sv;
     endpoint(s.flow.server);
-    buf_ += ",\"start\":";
+    buf_ += ",\"start\":"sv;
     ts(s.start);
-    buf_ += ",\"end\":";
+    buf_ += ",\"end\":"sv;
     ts(s.end);
-    buf_ += ",\"duration\":";
+    buf_ += ",\"duration\":"sv;
     append_seconds(buf_, s.end - s.start, opt_.ts_decimals);
-    buf_ += ",\"state\":";
+    buf_ += ",\"state\":"sv;
     append_json_string(buf_, s.state);
-    buf_ += ",\"closed_by\":";
+    buf_ += ",\"closed_by\":"sv;
     side_or_null(s.closed_by);
-    buf_ += ",\"conn_state\":";
-    if (s.conn_state.empty()) buf_ += "null";
+    buf_ += ",\"conn_state\":"sv;
+    if (s.conn_state.empty()) buf_ += "null"sv;
     else append_json_string(buf_, s.conn_state);
     buf_ += s.handshake ? ",\"handshake\":true" : ",\"handshake\":false";
-    buf_ += ",\"roles\":";
+    buf_ += ",\"roles\":"sv;
     append_json_string(buf_, roles_name(s.flow.roles));
-    buf_ += ",\"detected_by\":";
+    buf_ += ",\"detected_by\":"sv;
     append_json_string(buf_, s.detected_by);
-    buf_ += ",\"protocol_state\":";
+    buf_ += ",\"protocol_state\":"sv;
     append_json_string(buf_, s.protocol_state);
-    buf_ += ",\"tls\":";
+    buf_ += ",\"tls\":"sv;
     if (s.tls.seen) {
       buf_ += s.tls.handoff ? "{\"handoff\":true" : "{\"handoff\":false";
       for (auto [key, val] : {std::pair{"version", &s.tls.version}, {"sni", &s.tls.sni}, {"cipher", &s.tls.cipher},
                               {"subject", &s.tls.subject}, {"alpn", &s.tls.alpn}}) {
-        buf_ += ",\"";
+        buf_ += ",\""sv;
         buf_ += key;
-        buf_ += "\":";
-        if (val->empty()) buf_ += "null";
+        buf_ += "\":"sv;
+        if (val->empty()) buf_ += "null"sv;
         else append_json_string(buf_, *val);
       }
       buf_ += ",\"application_records\":" + std::to_string(s.tls.app_records) +
@@ -129,66 +136,84 @@ class JsonlWriter final : public Writer {
       else append_json_string(buf_, s.tls.not_decrypted);
       buf_ += '}';
     } else {
-      buf_ += "null";
+      buf_ += "null"sv;
     }
-    buf_ += ",\"messages\":{\"client\":" + std::to_string(s.messages[0]) + ",\"server\":" + std::to_string(s.messages[1]) +
-            "},\"bytes\":{\"client\":" + std::to_string(s.bytes[0]) + ",\"server\":" + std::to_string(s.bytes[1]) +
-            "},\"missing_bytes\":" + std::to_string(s.missing_bytes) + ",\"warnings\":";
+    buf_ += ",\"messages\":{\"client\":"sv;
+    append_uint(buf_, s.messages[0]);
+    buf_ += ",\"server\":"sv;
+    append_uint(buf_, s.messages[1]);
+    buf_ += "},\"bytes\":{\"client\":"sv;
+    append_uint(buf_, s.bytes[0]);
+    buf_ += ",\"server\":"sv;
+    append_uint(buf_, s.bytes[1]);
+    buf_ += "},\"missing_bytes\":"sv;
+    append_uint(buf_, s.missing_bytes);
+    buf_ += ",\"warnings\":"sv;
     strings(s.warnings);
-    buf_ += ",\"warnings_dropped\":" + std::to_string(s.warnings_dropped) + "}\n";
+    buf_ += ",\"warnings_dropped\":"sv;
+    append_uint(buf_, s.warnings_dropped);
+    buf_ += "}\n"sv;
   }
 
   void message_line(const SessionOut& s, const MessageOut& m) {
     common("message", s);
-    buf_ += ",\"index\":" + std::to_string(m.index) + ",\"ts\":";
+    buf_ += ",\"index\":"sv;
+    append_uint(buf_, m.index);
+    buf_ += ",\"ts\":"sv;
     ts(m.ts);
-    buf_ += ",\"from\":";
+    buf_ += ",\"from\":"sv;
     append_json_string(buf_, side_name(m.from));
-    buf_ += ",\"protocol\":";
+    buf_ += ",\"protocol\":"sv;
     append_json_string(buf_, s.protocol->short_name);
-    buf_ += ",\"name\":";
+    buf_ += ",\"name\":"sv;
     append_json_string(buf_, m.name);
-    buf_ += ",\"summary\":";
+    buf_ += ",\"summary\":"sv;
     append_json_string(buf_, m.summary);
-    buf_ += ",\"length\":" + std::to_string(m.length);
+    buf_ += ",\"length\":"sv;
+    append_uint(buf_, m.length);
     buf_ += m.is_request ? ",\"request\":true" : ",\"request\":false";
     buf_ += m.is_response ? ",\"response\":true" : ",\"response\":false";
-    buf_ += ",\"fields\":";
+    buf_ += ",\"fields\":"sv;
     fields(*s.protocol, m.fields);
-    buf_ += ",\"response_to\":";
-    buf_ += m.response_to ? std::to_string(*m.response_to) : "null";
-    buf_ += ",\"latency\":";
+    buf_ += ",\"response_to\":"sv;
+    if (m.response_to) append_uint(buf_, *m.response_to);
+    else buf_ += "null"sv;
+    buf_ += ",\"latency\":"sv;
     if (m.latency) append_seconds(buf_, *m.latency, opt_.ts_decimals);
-    else buf_ += "null";
-    buf_ += ",\"problems\":[";
+    else buf_ += "null"sv;
+    buf_ += ",\"problems\":["sv;
     for (size_t i = 0; i < m.problems.size(); ++i) {
       const Problem& p = m.problems[i];
       if (i) buf_ += ',';
-      buf_ += "{\"id\":";
-      if (p.id.empty()) buf_ += "null";
+      buf_ += "{\"id\":"sv;
+      if (p.id.empty()) buf_ += "null"sv;
       else append_json_string(buf_, p.id);
-      buf_ += ",\"kind\":";
+      buf_ += ",\"kind\":"sv;
       append_json_string(buf_, kind_name(p.kind));
-      buf_ += ",\"severity\":";
+      buf_ += ",\"severity\":"sv;
       append_json_string(buf_, severity_name(severity_of(p.kind)));
-      buf_ += ",\"offset\":" + std::to_string(p.offset) + ",\"length\":" + std::to_string(p.length) + ",\"text\":";
+      buf_ += ",\"offset\":"sv;
+      append_uint(buf_, p.offset);
+      buf_ += ",\"length\":"sv;
+      append_uint(buf_, p.length);
+      buf_ += ",\"text\":"sv;
       append_json_string(buf_, p.text);
       buf_ += '}';
     }
-    buf_ += "]}\n";
+    buf_ += "]}\n"sv;
   }
 
   void event_line(const SessionOut& s, const EventOut& e) {
     common("event", s);
-    buf_ += ",\"ts\":";
+    buf_ += ",\"ts\":"sv;
     ts(e.ts);
-    buf_ += ",\"kind\":";
+    buf_ += ",\"kind\":"sv;
     append_json_string(buf_, entry_kind_name(e.kind));
-    buf_ += ",\"from\":";
+    buf_ += ",\"from\":"sv;
     side_or_null(e.from);
-    buf_ += ",\"text\":";
+    buf_ += ",\"text\":"sv;
     append_json_string(buf_, e.text);
-    buf_ += "}\n";
+    buf_ += "}\n"sv;
   }
 
   void value(const FieldDef& def, const FieldOut& f) {
@@ -197,54 +222,61 @@ class JsonlWriter final : public Writer {
       return;
     }
     switch (f.kind) {
-      case FieldOut::Kind::UInt: buf_ += std::to_string(f.num); break;
-      case FieldOut::Kind::Int: buf_ += std::to_string(static_cast<int32_t>(static_cast<uint32_t>(f.num))); break;
+      case FieldOut::Kind::UInt: append_uint(buf_, f.num); break;
+      case FieldOut::Kind::Int: append_int(buf_, static_cast<int32_t>(static_cast<uint32_t>(f.num))); break;
       case FieldOut::Kind::Bool: buf_ += f.num ? "true" : "false"; break;
       case FieldOut::Kind::Text: append_json_string(buf_, f.text); break;
-      case FieldOut::Kind::None: buf_ += "null"; break;
+      case FieldOut::Kind::None: buf_ += "null"sv; break;
     }
   }
 
   // Keys are the field abbrevs in order of first appearance; a field that occurs
-  // more than once becomes an array of its values in PDU order.
+  // more than once becomes an array of its values in PDU order. Grouping links
+  // each value to the next of its id (next_), so no per-message allocation.
   void fields(const Protocol& p, const std::vector<FieldOut>& fs) {
-    slot_.assign(p.fields.size(), -1);
-    groups_.clear();
-    for (const FieldOut& f : fs) {
+    last_.assign(p.fields.size(), -1);
+    head_.assign(p.fields.size(), -1);
+    next_.assign(fs.size(), -1);
+    count_.assign(fs.size(), 0);
+    first_.clear();
+    for (size_t i = 0; i < fs.size(); ++i) {
+      const FieldOut& f = fs[i];
       if (f.kind == FieldOut::Kind::None) continue;  // subtrees without a value of their own
-      int& s = slot_[f.id];
-      if (s < 0) {
-        s = static_cast<int>(groups_.size());
-        groups_.emplace_back();
+      int& last = last_[f.id];
+      if (last < 0) {
+        first_.push_back(static_cast<int>(i));
+        head_[f.id] = static_cast<int>(i);
+      } else {
+        next_[static_cast<size_t>(last)] = static_cast<int>(i);
       }
-      groups_[static_cast<size_t>(s)].push_back(&f);
+      last = static_cast<int>(i);
+      ++count_[static_cast<size_t>(head_[f.id])];
     }
     buf_ += '{';
-    for (size_t g = 0; g < groups_.size(); ++g) {
-      const auto& vals = groups_[g];
-      const FieldDef& def = p.fields[vals.front()->id];
+    for (size_t g = 0; g < first_.size(); ++g) {
+      const auto head = static_cast<size_t>(first_[g]);
+      const FieldDef& def = p.fields[fs[head].id];
       if (g) buf_ += ',';
       append_json_string(buf_, def.abbrev);
       buf_ += ':';
-      if (vals.size() == 1) {
-        value(def, *vals.front());
+      if (count_[head] == 1) {
+        value(def, fs[head]);
         continue;
       }
       buf_ += '[';
-      for (size_t i = 0; i < vals.size(); ++i) {
-        if (i) buf_ += ',';
-        value(def, *vals[i]);
+      for (int i = first_[g]; i >= 0; i = next_[static_cast<size_t>(i)]) {
+        if (i != first_[g]) buf_ += ',';
+        value(def, fs[static_cast<size_t>(i)]);
       }
       buf_ += ']';
     }
     buf_ += '}';
   }
-
   std::FILE* out_;
   const AppOptions& opt_;
   std::string buf_;
-  std::vector<int> slot_;
-  std::vector<std::vector<const FieldOut*>> groups_;
+  std::vector<int> last_, next_, first_, head_;  // fields(): grouping by id, reused
+  std::vector<uint32_t> count_;
 };
 
 }  // namespace

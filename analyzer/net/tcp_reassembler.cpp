@@ -1,6 +1,7 @@
 #include "net/tcp_reassembler.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@ namespace {
 
 constexpr TimeNs kStallCheckInterval = kSecond / 4;
 constexpr uint32_t kMaxOverlapWarnings = 10;  // per direction
+constexpr uint64_t kMinTail = 64;             // smallest retained-tail ring
 
 Side other(Side s) { return s == Side::Client ? Side::Server : Side::Client; }
 size_t idx(Side s) { return s == Side::Client ? 0 : 1; }
@@ -26,20 +28,6 @@ int server_rank(uint16_t port, const std::vector<uint16_t>& server_ports) {
 }
 
 }  // namespace
-
-size_t TcpReassembler::KeyHash::operator()(const Key& k) const {
-  // FNV-1a over the key's bytes.
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const uint8_t* p, size_t n) {
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  };
-  mix(k.a.data(), k.a.size());
-  mix(k.b.data(), k.b.size());
-  const uint8_t ports[5] = {static_cast<uint8_t>(k.pa >> 8), static_cast<uint8_t>(k.pa),
-                            static_cast<uint8_t>(k.pb >> 8), static_cast<uint8_t>(k.pb), k.v6};
-  mix(ports, sizeof ports);
-  return static_cast<size_t>(h);
-}
 
 TcpReassembler::TcpReassembler(StreamSink& sink, TcpConfig config)
     : sink_(sink), cfg_(std::move(config)) {
@@ -334,11 +322,25 @@ void TcpReassembler::report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts) 
 }
 
 void TcpReassembler::retain(TcpStream& d, Bytes delivered_now) {
-  if (d.tail.empty()) {
-    if (cfg_.retained_tail == 0 || tail_bytes_ + cfg_.retained_tail > cfg_.total_retained_tail) return;
-    d.tail.resize(cfg_.retained_tail);
-    tail_bytes_ += cfg_.retained_tail;
-    d.tail_from = d.next - delivered_now.size();
+  if (cfg_.retained_tail == 0) return;
+  if (d.tail.empty()) d.tail_from = d.next - delivered_now.size();
+  // The ring grows with what was delivered (up to retained_tail), so a quiet
+  // connection keeps a few dozen bytes instead of the full tail: idle flows stay small.
+  const uint64_t want = std::min<uint64_t>(cfg_.retained_tail, d.next - d.tail_from);
+  if (want > d.tail.size()) {
+    const size_t old_cap = d.tail.size();
+    const size_t cap = std::min<size_t>(cfg_.retained_tail, std::bit_ceil(std::max<uint64_t>(want, kMinTail)));
+    if (tail_bytes_ + (cap - old_cap) <= cfg_.total_retained_tail) {
+      std::vector<std::byte> ring(cap);
+      const uint64_t before = d.next - delivered_now.size();  // the old ring ends here
+      const uint64_t lo = std::max(d.tail_from, before > old_cap ? before - old_cap : 0);
+      for (uint64_t off = lo; old_cap && off < before; ++off) ring[off % cap] = d.tail[off % old_cap];
+      if (old_cap) d.tail_from = lo;
+      d.tail.swap(ring);
+      tail_bytes_ += cap - old_cap;
+    } else if (old_cap == 0) {
+      return;  // over the total: this flow keeps none
+    }
   }
   d.remember(delivered_now);
 }

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <unordered_map>
+#include <utility>
 #include <unordered_set>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "net/tcp_config.hpp"
 #include "net/tcp_segment.hpp"
@@ -48,9 +50,10 @@ class TcpReassembler {
     uint16_t pa = 0, pb = 0;
     bool v6 = false;
     bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const;
+    template <typename H>
+    friend H AbslHashValue(H h, const Key& k) {
+      return H::combine(std::move(h), k.a, k.b, k.pa, k.pb, k.v6);
+    }
   };
   struct Flow {
     FlowInfo info;
@@ -91,7 +94,9 @@ class TcpReassembler {
   StreamSink& sink_;
   TcpConfig cfg_;
   TcpStats stats_;
-  std::unordered_map<Key, std::unique_ptr<Flow>, KeyHash> flows_;
+  // Open addressing (Abseil's SwissTable): one probe into a flat array per
+  // packet instead of a node walk; Flow itself stays put (owned by pointer).
+  absl::flat_hash_map<Key, std::unique_ptr<Flow>> flows_;
   std::list<Flow*> open_lru_, closed_lru_;  // least recently active first
   std::unordered_set<Flow*> stalled_;       // flows with held or buffered data
   uint64_t next_id_ = 1;

@@ -1,6 +1,7 @@
 #include "decoder.hpp"
 #include "problems.hpp"
 
+#include <cstring>
 #include <string>
 
 #include "../common/text.hpp"
@@ -25,20 +26,33 @@ std::optional<std::string_view> printable_text(Bytes body) {
   std::string_view t = as_text(body);
   if (!t.empty() && t.back() == '\0') t.remove_suffix(1);
   if (t.empty()) return std::nullopt;
-  for (char c : t) {
-    auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 || u > 0x7e) && c != '\t' && c != '\r' && c != '\n') return std::nullopt;
+  // Large bodies are mostly text or not at all: 8 bytes at a time (the usual
+  // bit tricks find a byte outside 0x20..0x7e), byte by byte only in a word that has one.
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const auto printable = [](unsigned char u) { return (u >= 0x20 && u <= 0x7e) || u == '\t' || u == '\r' || u == '\n'; };
+  size_t i = 0;
+  for (; i + 8 <= t.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, t.data() + i, 8);
+    const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+    const uint64_t x = w ^ (kOnes * 0x7f);  // 0x7f -> 0
+    const uint64_t del = (x - kOnes) & ~x & kHigh;
+    if ((below_space | del | (w & kHigh)) == 0) continue;
+    for (size_t k = i; k < i + 8; ++k)
+      if (!printable(static_cast<unsigned char>(t[k]))) return std::nullopt;
   }
+  for (; i < t.size(); ++i)
+    if (!printable(static_cast<unsigned char>(t[i]))) return std::nullopt;
   return t;
 }
 
 // ` 12 bytes "hello"` for the summary.
-std::string describe_body(Bytes body) {
+std::string describe_body(Bytes body, std::optional<std::string_view> text) {
   // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on " " + std::string&&.
   std::string s(" ");
   s += std::to_string(body.size());
   s += body.size() == 1 ? " byte" : " bytes";
-  if (auto t = printable_text(body)) {
+  if (const auto& t = text) {
     s += " \"";
     for (char c : t->substr(0, kPreviewChars)) s += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
     s += t->size() > kPreviewChars ? "...\"" : "\"";
@@ -46,9 +60,9 @@ std::string describe_body(Bytes body) {
   return s;
 }
 
-void add_body(Decoded& d, size_t offset, Bytes body) {
+void add_body(Decoded& d, size_t offset, Bytes body, std::optional<std::string_view> text) {
   d.add(kBody, offset, body.size());
-  if (auto t = printable_text(body)) d.add(kBodyText, offset, t->size(), *t);
+  if (text) d.add(kBodyText, offset, text->size(), *text);
 }
 
 Decoded decode_header(Bytes pdu) {
@@ -196,7 +210,7 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
     // Sender unknown (no header seen, or a type we do not know): the protocol
     // header cannot be told from the body, so the payload is shown whole.
     d.add(kPayload, kLengthBytes, payload.size());
-    d.summary = "SP message" + describe_body(payload);
+    d.summary = "SP message" + describe_body(payload, printable_text(payload));
     return d;
   }
 
@@ -222,8 +236,9 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
   if (devices) d.summary += " via " + std::to_string(devices) + (devices == 1 ? " device" : " devices");
   if (body_at) {
     Bytes body = pdu.subspan(*body_at, kLengthBytes + payload.size() - *body_at);
-    add_body(d, *body_at, body);
-    d.summary += describe_body(body);
+    const auto text = printable_text(body);  // walks the body once, for the field and the summary
+    add_body(d, *body_at, body, text);
+    d.summary += describe_body(body, text);
   } else {
     d.summary += " (malformed)";
   }

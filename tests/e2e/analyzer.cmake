@@ -5,7 +5,7 @@ if(TARGET quartet)
   set(QUARTET_E2E_DIR ${CMAKE_CURRENT_SOURCE_DIR}/analyzer)
   set(QUARTET_E2E_WORK ${CMAKE_CURRENT_BINARY_DIR}/analyzer-e2e)
   foreach(case mixed_jsonl mixed_text summary protocol_filter bpf decode_as stdin output_file
-               nanoseconds gap tls_port truncated bad_inputs multi_file messy captures_sp captures_cops captures_iap_rrp)
+               nanoseconds gap tls_port truncated bad_inputs multi_file messy max_flows captures_sp captures_cops captures_iap_rrp)
     add_test(NAME analyzer.e2e.${case}
              COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/run_e2e.py $<TARGET_FILE:quartet> ${QUARTET_E2E_WORK} ${case})
   endforeach()
@@ -13,10 +13,19 @@ if(TARGET quartet)
   add_test(NAME analyzer.problems_doc_current
            COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/analyzer/problems_doc.py $<TARGET_FILE:quartet>
                    ${PROJECT_SOURCE_DIR}/docs/problems.md --check)
-  # The bench generator and script, on a tiny capture, so they do not rot.
-  if(EXISTS ${PROJECT_SOURCE_DIR}/bench/bench.py)
+  # --shard K/N merged back equals one run, on every sample capture; and through Dask (LocalCluster, 2 workers).
+  foreach(case shards dask)
+    add_test(NAME analyzer.e2e.shard_${case}
+             COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/shard_test.py $<TARGET_FILE:quartet>
+                     ${QUARTET_E2E_WORK}/shard ${case})
+  endforeach()
+  set_tests_properties(analyzer.e2e.shard_dask PROPERTIES SKIP_RETURN_CODE 77)
+  # The bench generators, helpers and script on tiny captures, so they do not rot (figures are not checked).
+  if(EXISTS ${PROJECT_SOURCE_DIR}/bench/bench.py AND TARGET quartet_alloc)
     add_test(NAME analyzer.bench_smoke
              COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/bench/bench.py --quartet $<TARGET_FILE:quartet>
-                     --workdir ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke --sessions 20 --no-tshark)
+                     --bench-bin $<TARGET_FILE_DIR:quartet_alloc>
+                     --workdir ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke --mixed-mb 1 --small-mb 0.5
+                     --connections 2000 --idle-flows 2000 --tls-sessions 2 --repeat 1 --no-tshark)
   endif()
 endif()

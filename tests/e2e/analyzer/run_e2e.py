@@ -312,6 +312,8 @@ def case_captures_sp():
     eq(len(fan), 3, "three subscriber connections")
     eq({f["publisher"]["port"] for f in fan}, {5557}, "one publisher")
     eq([f["messages"] for f in fan], [2, 2, 2], "two published messages to each")
+    code, objs, err = jsonl("--summary", os.path.join(sp, "sp-pubsub.pcap"))
+    eq(by_type(objs, "summary")[0]["fanout"], fan, "--summary keeps no timeline but the same fan-out")
 
     code, objs, err = jsonl(os.path.join(sp, "sp-reqrep-ipv6.pcapng"))
     eq(by_type(objs, "session")[0]["client"]["ip"], "::1", "IPv6 endpoint")
@@ -381,6 +383,21 @@ def case_captures_iap_rrp():
     s = by_type(objs, "session")[0]
     eq((s["protocol"], s["detected_by"], s["tls"]["handoff"], s["tls"]["sni"]), ("RRP", "port", False, "rrp.example"),
        "RRP over TLS on 648")
+
+
+def case_max_flows():
+    """--max-flows N: with 300 connections open at once and room for 100, the 200 least
+    recently active are closed as "dropped", the last 100 stay open to the end."""
+    cap = os.path.join(WORKDIR, CASE, "open-300.pcap")
+    subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(CAPTURES), "bench", "gen_short_conns.py"), cap,
+                    "--connections", "300", "--open"], check=True, stdout=subprocess.DEVNULL)
+    code, objs, err = jsonl("--max-flows", "100", cap)
+    sessions = by_type(objs, "session")
+    eq(len(sessions), 300, "every connection is a session")
+    eq([s["state"] for s in sessions], ["dropped"] * 200 + ["open"] * 100, "oldest dropped first")
+    expect(all(s["messages"] == {"client": 1, "server": 1} for s in sessions), "keep-alives decoded before the drop")
+    code, objs, err = jsonl(cap)
+    eq({s["state"] for s in by_type(objs, "session")}, {"open"}, "default limit: all open")
 
 
 def main():

@@ -69,3 +69,47 @@ TEST(Cli, ProtocolFilterAndDoubleDash) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Cli, MaxFlows) {
+  EXPECT_EQ(parse({"--max-flows", "5000", "f.pcap"}).max_flows, 5000u);
+  EXPECT_EQ(parse({"f.pcap"}).max_flows, 0u);
+  for (std::string_view bad : {"0", "-3", "1k", ""}) EXPECT_NE(parse({"--max-flows", bad, "f.pcap"}).error, "") << bad;
+}
+
+TEST(Cli, ShardKOfN) {
+  CliArgs a = parse({"--shard", "2/3", "f.pcap"});
+  ASSERT_EQ(a.error, "");
+  EXPECT_EQ(a.app.shard.index, 1u);  // 0-based inside, as GNU split's K/N outside
+  EXPECT_EQ(a.app.shard.count, 3u);
+  for (std::string_view bad : {"0/3", "4/3", "3", "1/0", "a/b", "1/3x", "/3", "-1/3"})
+    EXPECT_NE(parse({"--shard", bad, "f.pcap"}).error, "") << bad;
+}
+
+TEST(Shard, HashIsDirectionFreeAndSpreads) {
+  Endpoint a, b;
+  a.addr = {10, 0, 0, 1};
+  b.addr = {10, 0, 0, 2};
+  b.port = 3288;
+  int hits[4] = {0, 0, 0, 0};
+  for (uint16_t port = 40000; port < 40400; ++port) {
+    a.port = port;
+    ASSERT_EQ(connection_hash(a, b), connection_hash(b, a));
+    FlowInfo f;
+    f.client = a;
+    f.server = b;
+    int in = 0;
+    for (uint32_t k = 0; k < 4; ++k)
+      if (in_shard(f, Shard{k, 4})) {
+        ++hits[k];
+        ++in;
+      }
+    ASSERT_EQ(in, 1) << "each connection in exactly one shard";
+  }
+  for (int h : hits) EXPECT_GT(h, 60) << "400 connections over 4 shards";
+  a.v6 = b.v6 = true;
+  EXPECT_NE(connection_hash(a, b), connection_hash(Endpoint{}, b));
+}
+
+}  // namespace

@@ -422,6 +422,19 @@ TEST(TcpReassembler, RetainedTailDoesNotCoverLostBytes) {
   EXPECT_EQ(k.sink.joined(), "C:ab|C:gap 3|C:fg|warn C overlap with different bytes at seq 1006 (first kept)");
 }
 
+TEST(TcpReassembler, RetainedTailGrowsWithoutForgettingEarlierBytes) {
+  // The ring starts small and grows as bytes are delivered; a retransmission
+  // reaching back across several growths is still compared byte for byte.
+  Conn k;
+  k.handshake();
+  const std::string a(40, 'a'), b(100, 'b'), c(900, 'c');
+  k.c(0, 0, a, 3 * kMs);     // 40 bytes: a 64-byte ring
+  k.c(40, 0, b, 4 * kMs);    // 140: grown to 256
+  k.c(140, 0, c, 5 * kMs);   // 1040: grown to 2048
+  k.c(30, 0, std::string(10, 'a') + "bbXbb", 6 * kMs);  // offsets 30..44: byte 42 differs
+  EXPECT_EQ(k.sink.joined(), "C:" + a + "|C:" + b + "|C:" + c + "|warn C overlap with different bytes at seq 1043 (first kept)");
+}
+
 TEST(TcpReassembler, RetainedTailCanBeTurnedOff) {
   TcpConfig cfg;
   cfg.retained_tail = 0;

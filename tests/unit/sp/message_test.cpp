@@ -195,6 +195,24 @@ TEST(SpMessage, ReceiveOnlySocketsSendingIsAViolation) {
   }
 }
 
+TEST(SpMessage, BodyTextJudgedOnEveryByteOfALongBody) {
+  // The check runs 8 bytes at a time: white space inside a word is still text,
+  // one bad byte anywhere (any position in its word, or in the tail) is not.
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "line\t" + std::to_string(i) + "\r\n";
+  Decoded ok = from(sp::kPush, message(text));
+  ASSERT_NE(ok.find(sp::Field::kBodyText), nullptr);
+  EXPECT_EQ(ok.find(sp::Field::kBodyText)->text(), text);
+  for (size_t at : {size_t{0}, size_t{13}, size_t{1000}, size_t{1007}, text.size() - 1}) {
+    for (char bad : {'\x7f', '\x80', '\x1f', '\0', '\xff'}) {
+      std::string t = text;
+      t[at] = bad;
+      if (bad == '\0' && at == t.size() - 1) continue;  // a trailing NUL is the C-string case
+      EXPECT_EQ(from(sp::kPush, message(t)).find(sp::Field::kBodyText), nullptr) << at << " " << int(bad);
+    }
+  }
+}
+
 TEST(SpMessage, CStringBodyTextLeavesTheNulOut) {
   std::string body("hello\0", 6);
   Decoded d = from(sp::kPush, message(body));

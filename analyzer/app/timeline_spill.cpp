@@ -1,0 +1,185 @@
+#include "timeline_spill.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace quartet::analyzer {
+namespace {
+
+// A new member in one of these must be written and read below too.
+static_assert(sizeof(MessageOut) == 192 && sizeof(EventOut) == 48 && sizeof(FieldOut) == 48 && sizeof(Problem) == 48,
+              "timeline_spill.cpp: a timeline struct changed; update put()/get() for its members");
+
+enum : uint8_t { kMessage = 1, kEvent = 2 };
+
+void put_u64(std::string& b, uint64_t v) {  // LEB128
+  while (v >= 0x80) {
+    b += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  b += static_cast<char>(v);
+}
+void put_str(std::string& b, const std::string& s) {
+  put_u64(b, s.size());
+  b += s;
+}
+void put_side(std::string& b, std::optional<Side> s) { b += static_cast<char>(s ? 1 + static_cast<int>(*s) : 0); }
+
+void put(std::string& b, const MessageOut& m) {
+  b += static_cast<char>(kMessage);
+  put_u64(b, m.index);
+  put_u64(b, static_cast<uint64_t>(m.ts));
+  put_side(b, m.from);
+  put_u64(b, m.length);
+  put_str(b, m.name);
+  put_str(b, m.summary);
+  b += static_cast<char>((m.is_request ? 1 : 0) | (m.is_response ? 2 : 0) | (m.announces_publisher ? 4 : 0) |
+                         (m.response_to ? 8 : 0) | (m.latency ? 16 : 0));
+  if (m.response_to) put_u64(b, *m.response_to);
+  if (m.latency) put_u64(b, static_cast<uint64_t>(*m.latency));
+  put_u64(b, m.fields.size());
+  for (const FieldOut& f : m.fields) {
+    put_u64(b, f.id);
+    b += static_cast<char>(f.depth);
+    b += static_cast<char>(f.kind);
+    put_u64(b, f.num);
+    put_str(b, f.text);
+  }
+  put_u64(b, m.problems.size());
+  for (const Problem& p : m.problems) {
+    b += static_cast<char>(p.kind);
+    put_u64(b, p.offset);
+    put_u64(b, p.length);
+    put_str(b, p.text);
+  }
+}
+
+void put(std::string& b, const EventOut& e) {
+  b += static_cast<char>(kEvent);
+  put_u64(b, static_cast<uint64_t>(e.ts));
+  b += static_cast<char>(e.kind);
+  put_side(b, e.from);
+  put_str(b, e.text);
+}
+
+class Reader {
+ public:
+  explicit Reader(const std::string& b) : p_(b.data()), end_(b.data() + b.size()) {}
+  bool done() const { return p_ >= end_; }
+  uint8_t u8() {
+    need(1);
+    return static_cast<uint8_t>(*p_++);
+  }
+  uint64_t u64() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      const uint8_t c = u8();
+      v |= static_cast<uint64_t>(c & 0x7f) << shift;
+      if (!(c & 0x80)) return v;
+    }
+    throw std::runtime_error("timeline spill file: bad number");
+  }
+  std::string str() {
+    const uint64_t n = u64();
+    need(n);
+    std::string s(p_, static_cast<size_t>(n));
+    p_ += n;
+    return s;
+  }
+  std::optional<Side> side() {
+    const uint8_t s = u8();
+    if (s == 0) return std::nullopt;
+    return static_cast<Side>(s - 1);
+  }
+
+ private:
+  void need(uint64_t n) {
+    if (static_cast<uint64_t>(end_ - p_) < n) throw std::runtime_error("timeline spill file: cut short");
+  }
+  const char* p_;
+  const char* end_;
+};
+
+MessageOut get_message(Reader& r) {
+  MessageOut m;
+  m.index = r.u64();
+  m.ts = static_cast<TimeNs>(r.u64());
+  m.from = r.side().value_or(Side::Client);
+  m.length = r.u64();
+  m.name = r.str();
+  m.summary = r.str();
+  const uint8_t flags = r.u8();
+  m.is_request = flags & 1;
+  m.is_response = flags & 2;
+  m.announces_publisher = flags & 4;
+  if (flags & 8) m.response_to = r.u64();
+  if (flags & 16) m.latency = static_cast<TimeNs>(r.u64());
+  m.fields.resize(static_cast<size_t>(r.u64()));
+  for (FieldOut& f : m.fields) {
+    f.id = static_cast<FieldId>(r.u64());
+    f.depth = r.u8();
+    f.kind = static_cast<FieldOut::Kind>(r.u8());
+    f.num = r.u64();
+    f.text = r.str();
+  }
+  m.problems.resize(static_cast<size_t>(r.u64()));
+  for (Problem& p : m.problems) {
+    p.kind = static_cast<ProblemKind>(r.u8());
+    p.offset = static_cast<uint32_t>(r.u64());
+    p.length = static_cast<uint32_t>(r.u64());
+    p.text = r.str();
+  }
+  return m;
+}
+
+EventOut get_event(Reader& r) {
+  EventOut e;
+  e.ts = static_cast<TimeNs>(r.u64());
+  e.kind = static_cast<EntryKind>(r.u8());
+  e.from = r.side();
+  e.text = r.str();
+  return e;
+}
+
+}  // namespace
+
+bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
+  if (failed_) return false;
+  if (!file_) {
+    file_.reset(std::tmpfile());
+    if (!file_) {
+      failed_ = true;
+      return false;
+    }
+  }
+  buf_.clear();
+  for (const Entry& e : entries) {
+    if (const auto* m = std::get_if<MessageOut>(&e)) put(buf_, *m);
+    else put(buf_, std::get<EventOut>(e));
+  }
+  if (std::fseek(file_.get(), static_cast<long>(end_), SEEK_SET) != 0 ||
+      std::fwrite(buf_.data(), 1, buf_.size(), file_.get()) != buf_.size()) {
+    failed_ = true;  // disk full: keep what is held in memory from now on
+    return false;
+  }
+  out = {end_, buf_.size()};
+  end_ += buf_.size();
+  std::vector<Entry>().swap(entries);
+  return true;
+}
+
+void TimelineSpill::read(const Segment& seg, std::vector<Entry>& out) {
+  buf_.resize(static_cast<size_t>(seg.size));
+  if (!file_ || std::fflush(file_.get()) != 0 || std::fseek(file_.get(), static_cast<long>(seg.offset), SEEK_SET) != 0 ||
+      std::fread(buf_.data(), 1, buf_.size(), file_.get()) != buf_.size())
+    throw std::runtime_error("timeline spill file: read error");
+  Reader r(buf_);
+  while (!r.done()) {
+    const uint8_t tag = r.u8();
+    if (tag == kMessage) out.emplace_back(get_message(r));
+    else if (tag == kEvent) out.emplace_back(get_event(r));
+    else throw std::runtime_error("timeline spill file: bad entry");
+  }
+}
+
+}  // namespace quartet::analyzer

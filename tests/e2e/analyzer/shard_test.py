@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""--shard K/N and scripts/quartet-dask against single-process runs.
+
+    shard_test.py QUARTET WORKDIR shards   every sample capture in captures/ (as golden.py runs it),
+                                           cut into 2 shards and merged by quartet-dask's merge(),
+                                           equals the single-process JSONL byte for byte
+    shard_test.py QUARTET WORKDIR dask     quartet-dask on a LocalCluster of 2 workers, on a generated
+                                           mixed capture (pub/sub fan-out included) read with a ring buffer
+Exit 77 = skipped (python3-distributed is not installed)."""
+import importlib.machinery
+import importlib.util
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "captures"))
+import golden  # noqa: E402
+
+QUARTET, WORKDIR, CASE = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+DRIVER = os.path.join(ROOT, "scripts", "quartet-dask")
+
+
+def load_driver():
+    loader = importlib.machinery.SourceFileLoader("quartet_dask", DRIVER)
+    spec = importlib.util.spec_from_loader("quartet_dask", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def quartet(args, cwd):
+    r = subprocess.run([QUARTET, "--format", "jsonl", "--no-progress", *args], cwd=cwd,
+                       capture_output=True, timeout=120)
+    if r.returncode not in (0, 1):
+        raise AssertionError("quartet %s exited %d: %s" % (args, r.returncode, r.stderr.decode()))
+    return r.returncode, r.stdout
+
+
+def sessions_in(out):
+    return sum(1 for line in out.splitlines() if line.startswith(b'{"type":"session"'))
+
+
+def case_shards():
+    merge = load_driver().merge
+    split_somewhere = False
+    for cap in golden.captures():
+        args = [*golden.ANALYZER_ARGS.get(cap, []), *golden.files_of(cap)]
+        code, whole = quartet(args, golden.HERE)
+        parts = []
+        for k in (1, 2):  # two shards: cheap enough for every capture under ASan; the Dask case uses three
+            c, out = quartet(["--shard", "%d/2" % k, *args], golden.HERE)
+            if c != code:
+                raise AssertionError("%s: shard %d exits %d, the whole run %d" % (cap, k, c, code))
+            parts.append(out)
+        merged = merge(parts)
+        if merged != whole:
+            raise AssertionError("%s: merged shards differ from the single run:\n%s\n---\n%s" %
+                                 (cap, merged.decode()[-2000:], whole.decode()[-2000:]))
+        split_somewhere |= sum(1 for p in parts if sessions_in(p)) >= 2
+    if not split_somewhere:
+        raise AssertionError("no capture had its sessions in more than one shard: the hash does not spread")
+
+
+def case_dask():
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print("python3-distributed is not installed (scripts/setup.sh installs it)")
+        sys.exit(77)
+    os.makedirs(WORKDIR, exist_ok=True)
+    mixed = os.path.join(WORKDIR, "mixed-dask.pcap")
+    if not os.path.exists(mixed):
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_capture.py"), mixed, "--rounds", "6"],
+                       check=True, stdout=subprocess.DEVNULL)
+    # The ring buffer's files come too: every shard reads every input (one cluster start: it is the slow part).
+    args = [mixed] + [os.path.join(golden.HERE, f) for f in golden.files_of("messy/ringbuffer/")]
+    code, whole = quartet(args, WORKDIR)
+    if b'"fanout":[]' in whole:
+        raise AssertionError("the mixed capture should have pub/sub fan-out rows to merge")
+    if sessions_in(whole) < 10:
+        raise AssertionError("too few sessions to show anything")
+    r = subprocess.run([DRIVER, "--workers", "2", "--shards", "3", "--quartet", QUARTET, "--", *args],
+                       capture_output=True, timeout=300)
+    if r.returncode != code:
+        raise AssertionError("quartet-dask exited %d (single run %d): %s" % (r.returncode, code, r.stderr.decode()[-2000:]))
+    if r.stdout != whole:
+        raise AssertionError("quartet-dask output differs from the single run")
+
+{"shards": case_shards, "dask": case_dask}[CASE]()
+print("ok")
