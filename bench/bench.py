@@ -1,12 +1,17 @@
 #!/usr/bin/python3
 """Benchmarks quartet, and tshark with the quartet plugin when it is built, on
 the same generated mixed capture. Reports MB/s and packets/s (best of --repeat
-runs, wall clock). Figures are for docs/analyzer.md; nothing here is asserted.
+runs, wall clock). Figures are for docs/analyzer.md; speed is never asserted.
+--check (the ctest bench_smoke) asserts instead that quartet finds in the generated
+capture exactly the sessions gen_capture.py put there, so the benchmark measures
+real work.
 
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
-             [--workdir build/bench] [--rounds 300] [--repeat 3] [--no-tshark]
+             [--workdir build/bench] [--rounds 300] [--repeat 3] [--no-tshark] [--check]
 """
 import argparse
+import collections
+import json
 import os
 import shutil
 import struct
@@ -43,6 +48,31 @@ def best_time(cmd, repeat, env=None):
     return best
 
 
+def check_sessions(quartet, capture, rounds):
+    """Per round gen_capture.py writes one COPS, one RRP, one IAP and two SP sessions
+    (REQ/REP, PUB/SUB), each closed with FIN or RST, among bulk and junk flows that
+    are none of ours; quartet must find exactly those, with their messages."""
+    r = subprocess.run([quartet, "--no-progress", "--format", "jsonl", capture], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("quartet exited %d on the bench capture: %s" % (r.returncode, r.stderr[:500]))
+    sessions = collections.Counter()
+    messages = collections.Counter()
+    for line in r.stdout.splitlines():
+        o = json.loads(line)
+        if o.get("type") == "session":
+            sessions[o["protocol"]] += 1
+            messages[o["protocol"]] += o["messages"]["client"] + o["messages"]["server"]
+    want = {"COPS": rounds, "RRP": rounds, "IAP": rounds, "SP": 2 * rounds}
+    if dict(sessions) != want:
+        sys.exit("bench capture: sessions %s, expected %s" % (dict(sessions), want))
+    # COPS: OPN CAT REQ DEC RPT + 2x2 KA = 9; IAP: CONNECT + 200 = 2; SP: 2 headers +
+    # 10 requests + 10 replies, and 2 headers + 20 publications = 46.
+    for proto, per_round in (("COPS", 9), ("IAP", 2), ("SP", 46)):
+        if messages[proto] != per_round * rounds:
+            sys.exit("bench capture: %d %s messages, expected %d" % (messages[proto], proto, per_round * rounds))
+    print("check: sessions %s, messages %s as generated" % (dict(sessions), dict(messages)))
+
+
 def tshark_cmd(home, capture):
     cmd = ["tshark", "-n", "-r", capture, "-Y", "copsx or rrp or iapx or sp"]
     if os.geteuid() == 0:  # tshark ignores personal plugins as root: run as nobody
@@ -59,6 +89,7 @@ def main():
     ap.add_argument("--sessions", type=int, help="alias: rounds = sessions / 5")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-tshark", action="store_true")
+    ap.add_argument("--check", action="store_true", help="assert the sessions found (see check_sessions)")
     args = ap.parse_args()
     rounds = max(1, args.sessions // 5) if args.sessions else args.rounds
 
@@ -72,6 +103,9 @@ def main():
     size = os.path.getsize(capture)
     packets = count_packets(capture)
     print("capture: %s, %.1f MB, %d packets" % (capture, size / 1e6, packets))
+
+    if args.check:
+        check_sessions(args.quartet, capture, rounds)
 
     rows = []
     for fmt in ("text", "jsonl"):

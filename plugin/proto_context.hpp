@@ -39,6 +39,7 @@ struct ProtoContext {
 
   std::array<expert_field, kProblemKinds> ei{};  // by ProblemKind
   expert_field ei_tls_handoff{};
+  expert_field ei_snaplen_cut{};  // a message cut by the capture's snapshot length
 
   dissector_handle_t handle = nullptr;
 

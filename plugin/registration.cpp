@@ -104,7 +104,7 @@ void register_expert(ProtoContext& c) {
       {ProblemKind::Sequence, PI_SEQUENCE, PI_WARN, "message out of sequence"},
       {ProblemKind::Deviation, PI_PROTOCOL, PI_NOTE, "tolerated deviation from the specification"},
   };
-  auto* ei = g_new0(ei_register_info, std::size(kKinds) + 1);
+  auto* ei = g_new0(ei_register_info, std::size(kKinds) + 2);
   size_t n = 0;
   for (const Kind& k : kKinds) {
     ei[n].ids = c.ei_for(k.kind);
@@ -119,6 +119,12 @@ void register_expert(ProtoContext& c) {
   ei[n].eiinfo.group = PI_SEQUENCE;
   ei[n].eiinfo.severity = PI_CHAT;
   ei[n].eiinfo.summary = keep("TLS starts on this connection after this " + shortname + " message");
+  ++n;
+  ei[n].ids = &c.ei_snaplen_cut;
+  ei[n].eiinfo.name = keep(dotted(filter, "snaplen_cut"));
+  ei[n].eiinfo.group = PI_UNDECODED;
+  ei[n].eiinfo.severity = PI_WARN;
+  ei[n].eiinfo.summary = keep(shortname + " message cut by the capture's snapshot length: not decoded");
   ++n;
   for (size_t i = 0; i < n; ++i) {
     ei[i].eiinfo.id = 0;

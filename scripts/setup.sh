@@ -8,7 +8,7 @@ packages=(
   build-essential cmake g++ pkg-config
   libwireshark-dev tshark libglib2.0-dev
   libpcap-dev zlib1g-dev libzstd-dev libssl-dev
-  libgtest-dev
+  libgtest-dev nlohmann-json3-dev
   tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy zstd
   util-linux
 )

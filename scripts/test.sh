@@ -9,7 +9,7 @@ bash scripts/setup.sh
 
 jobs=$(nproc)
 echo "== Release build"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DQUARTET_REQUIRE_TSHARK=ON
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 

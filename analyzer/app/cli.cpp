@@ -67,6 +67,10 @@ Options:
   -s, --summary           one line per session (no per-message lines)
   -p, --protocol P        only sessions of protocol P
       --show-secrets      do not mask sensitive fields (passwords) in JSON output
+      --max-flows N       TCP connections tracked at once (default 1000000); beyond
+                          it the least recently active one is closed and reported.
+                          Memory: about 1.5 kB per open connection plus at most
+                          256 MiB of buffered data (docs/analyzer-network.md)
       --no-progress       no progress bar on standard error
   -h, --help              this text
   -V, --version           version
@@ -155,6 +159,14 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (!value(v)) break;
       a.app.only = find_protocol(v);
       if (!a.app.only) a.error = "unknown protocol '" + std::string(v) + "' (copsx, rrp, iapx, sp)";
+    } else if (name == "--max-flows") {
+      if (!value(v)) break;
+      uint64_t n = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size() || n == 0 || n > 100'000'000)
+        a.error = "--max-flows wants a number from 1 to 100000000, got '" + std::string(v) + "'";
+      else
+        a.max_flows = n;
     } else if (name == "-d" || name == "--decode-as") {
       if (value(v)) parse_decode_as(v, a.app.decode_as, a.error);
     } else {

@@ -14,6 +14,7 @@ struct CliArgs {
   std::vector<std::string> files;  // "-" = standard input
   std::string bpf;                 // -f
   std::string output;              // -o, empty = standard output
+  uint64_t max_flows = 0;          // --max-flows; 0 = the reassembler's default
   bool progress = true;            // --no-progress turns the stderr progress bar off
   bool help = false, version = false;
   std::string error;  // set when the command line is wrong (exit 2)

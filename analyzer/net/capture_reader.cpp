@@ -102,6 +102,11 @@ bool CaptureFile::next(Packet& out) {
     out.data = Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen);
     out.wire_len = std::max(hdr->len, hdr->caplen);
     out.linktype = linktype_;
+    const uint32_t declared = progress_->pcap_header_snaplen;
+    if (declared != 0 && hdr->caplen > declared) {
+      ++oversized_;
+      oversized_max_ = std::max(oversized_max_, hdr->caplen);
+    }
     return true;
   }
   std::string why;
@@ -115,6 +120,14 @@ bool CaptureFile::next(Packet& out) {
   if (!why.empty())
     truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
   return false;
+}
+
+std::string CaptureFile::oversized_records() const {
+  if (oversized_ == 0) return {};
+  return "file " + path_ + ": " + std::to_string(oversized_) + " record" + (oversized_ == 1 ? "" : "s") +
+         " longer than the snapshot length in the file header (" +
+         std::to_string(progress_->pcap_header_snaplen) + " bytes; longest " + std::to_string(oversized_max_) +
+         "), read whole as Wireshark does";
 }
 
 MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filter)
@@ -160,6 +173,7 @@ bool MergedReader::activate(size_t i) {
 
 void MergedReader::retire(size_t i) {
   Input& in = inputs_[i];
+  if (in.file && !in.file->oversized_records().empty()) warnings_.push_back(in.file->oversized_records());
   if (in.file && !in.file->truncation().empty()) warnings_.push_back(in.file->truncation());
   in.finished = true;
   in.finished_bytes = in.file ? std::max(in.file->size(), in.file->raw_bytes_read()) : 0;

@@ -53,6 +53,9 @@ class CaptureFile {
   Compression compression() const { return compression_; }
   // Empty, or "file X truncated after N packets: <reason>".
   const std::string& truncation() const { return truncation_; }
+  // Empty, or a warning that records were longer than the classic pcap header's
+  // snapshot length (read whole, as Wireshark does; libpcap alone would cut them).
+  std::string oversized_records() const;
 
  private:
   std::string path_;
@@ -60,6 +63,8 @@ class CaptureFile {
   std::shared_ptr<StreamProgress> progress_;
   int linktype_ = 0;
   uint64_t packets_ = 0;
+  uint64_t oversized_ = 0;       // records longer than the header's snaplen
+  uint32_t oversized_max_ = 0;   // the longest of them
   uint64_t size_ = 0;
   Compression compression_ = Compression::None;
   std::string truncation_;

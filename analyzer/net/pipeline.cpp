@@ -79,6 +79,7 @@ class Driver {
     if (st_.packets == 1) st_.first_ts = p.ts;
     st_.last_ts = std::max(st_.last_ts, p.ts);
     if (p.wire_len > p.data.size()) ++st_.snaplen_cut;
+    check_clock(p);
     ++st_.link_types[p.linktype];
     if (p.ts - last_tick_ >= kSecond / 10 || p.ts < last_tick_) {
       tcp_.tick(p.ts);
@@ -153,6 +154,20 @@ class Driver {
     tcp_.on_segment(tp);
   }
 
+  // Timestamps that go backwards (clock steps, merged interfaces) or jump by more
+  // than a year (a corrupt record) are kept as they are -- the reassembler works
+  // in capture order and times out on capture time -- but said once each.
+  void check_clock(const Packet& p) {
+    constexpr TimeNs kYear = 365 * 24 * 3600 * kSecond;
+    if (st_.packets > 1) {
+      if (p.ts < prev_ts_)
+        backwards_.add(p.number, std::to_string((prev_ts_ - p.ts) / 1000) + " us before the previous frame");
+      else if (p.ts - prev_ts_ > kYear)
+        jumps_.add(p.number, std::to_string((p.ts - prev_ts_) / kYear) + " years after the previous frame");
+    }
+    prev_ts_ = p.ts;
+  }
+
   void summarise() {
     for (const auto& [dlt, n] : st_.link_types)
       if (!link_type_supported(dlt))
@@ -163,6 +178,8 @@ class Driver {
     if (st_.snaplen_cut)
       warn(std::to_string(st_.snaplen_cut) +
            " frames cut by the snapshot length (captured shorter than on the wire): their missing bytes are gaps");
+    report(backwards_, "frames with a timestamp before the previous frame's (read in file order)");
+    report(jumps_, "timestamps more than a year after the previous frame's (timeouts may close flows early)");
     report(bad_link_, "frames with a cut link-layer header skipped");
     report(bad_ip_, "packets with a bad IP header skipped");
     report(length_, "IP packets longer than their frame (cut to the frame)");
@@ -181,7 +198,8 @@ class Driver {
   Defragmenter defrag_;
   CaptureStats st_;
   TimeNs last_tick_ = -kSecond;  // timestamps are >= 0 (clamp_timestamp)
-  ProblemTally bad_link_, bad_ip_, length_, frag_, bad_tcp_;
+  TimeNs prev_ts_ = 0;
+  ProblemTally bad_link_, bad_ip_, length_, frag_, bad_tcp_, backwards_, jumps_;
 };
 
 }  // namespace
