@@ -10,8 +10,9 @@ quartet.so under a throwaway HOME, needs --home DIR prepared by tests/e2e/plugin
 runs as nobody when root, through tests/e2e/plugin/tsharklib.py).
 
 Golden files: captures/golden/<capture path, '/' -> '__'>.analyzer.jsonl (the analyzer's JSONL,
-then its exit status in exit-codes/) and ...plugin.tsv (selected tshark fields, one row per frame
-that carries one of our protocols). A difference fails with a unified diff. Exit 77 = skipped
+then its exit status), ...plugin.tsv (selected tshark fields, one row per frame that carries one
+of our protocols) and ...plugin.tree.txt (our protocols' decoded subtrees from `tshark -V`, per
+frame). A tshark run that writes anything unexpected to stderr fails. A difference fails with a unified diff. Exit 77 = skipped
 (the tool or its helper is missing), for ctest's SKIP_RETURN_CODE.
 """
 import argparse
@@ -86,9 +87,15 @@ def files_of(cap):
     return [cap]
 
 
-def golden_path(cap, tool):
+# Golden files per tool: the analyzer's JSONL; the plugin's field table and its decoded field
+# trees (our protocols' subtrees from `tshark -V`, so a wrong field value or a lost subtree
+# shows even when the columns stay the same).
+SUFFIXES = {"analyzer": [".analyzer.jsonl"], "plugin": [".plugin.tsv", ".plugin.tree.txt"]}
+
+
+def golden_path(cap, tool, suffix=None):
     base = cap.rstrip("/").replace("/", "__")
-    return os.path.join(GOLDEN, base + (".analyzer.jsonl" if tool == "analyzer" else ".plugin.tsv"))
+    return os.path.join(GOLDEN, base + (suffix or SUFFIXES[tool][0]))
 
 
 def keylog_for(cap):
@@ -128,16 +135,42 @@ def run_plugin(home, work, cap):
         shutil.copyfile(os.path.join(HERE, keys), lk)
         os.chmod(lk, 0o644)
         prefs.append("tls.keylog_file:" + lk)
-    args = ["-r", local, "-2", "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
-            "-E", "aggregator=|", "-Y", DISPLAY_FILTER]
+    common = ["-r", local, "-2", "-Y", DISPLAY_FILTER]
     for p in prefs:
-        args += ["-o", p]
-    args += TSHARK_ARGS.get(cap, [])
+        common += ["-o", p]
+    common += TSHARK_ARGS.get(cap, [])
+    args = common + ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
     for f in FIELDS:
         args += ["-e", f]
     rc, out, err = run_tshark(home, args)
     status = "" if rc == 0 else "# tshark exit %d: %s\n" % (rc, err.strip().replace(local, cap))
-    return "\t".join(FIELDS) + "\n" + out + status
+    table = "\t".join(FIELDS) + "\n" + out + status
+    rc, out, err = run_tshark(home, common + ["-V", "-O", ",".join(PROTOCOL_NAMES)])
+    return {".plugin.tsv": table, ".plugin.tree.txt": our_subtrees(out) + status}
+
+
+PROTOCOL_NAMES = ["copsx", "rrp", "iapx", "sp"]
+# The first line of our protocols' subtrees in -V output (their long names).
+SUBTREE_STARTS = ("Common Open Policy Service", "Registry Registrar Protocol", "Intrusion Alert Protocol",
+                  "Scalability Protocols")
+
+
+def our_subtrees(verbose):
+    """From `tshark -V -O ...` output: per frame its "Frame N" line and our protocols'
+    subtrees (every line from an unindented line naming one of them to the next
+    unindented line); the lower layers' one-line summaries are left out."""
+    out, keep = [], False
+    for line in verbose.splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            keep = line.startswith(SUBTREE_STARTS)
+            if line.startswith("Frame "):
+                out.append(line.split(":")[0])
+                continue
+        if keep:
+            out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def run_tshark(home, args):
@@ -155,12 +188,19 @@ def run_tshark(home, args):
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     if r.returncode not in (0, 2) or (r.returncode == 2 and "cut short" not in r.stderr):
         sys.exit("tshark %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
+    # Anything else on stderr (a dissector bug, a registration or preference warning) fails
+    # the run, as in tsharklib.TShark.run; a file cut short is the one expected message.
+    unexpected = [l for l in r.stderr.splitlines() if l.strip() and not (r.returncode == 2 and (
+        "cut short" in l or l.startswith("tshark: The file") or l.startswith("(")))]
+    if unexpected:
+        sys.exit("tshark %s wrote to stderr: %s" % (" ".join(args), r.stderr))
     return r.returncode, r.stdout, r.stderr
 
 
 def produce(args, tool, cap):
+    """{golden file suffix: text} for one capture."""
     if tool == "analyzer":
-        return run_analyzer(args.quartet, cap)
+        return {SUFFIXES["analyzer"][0]: run_analyzer(args.quartet, cap)}
     return run_plugin(args.home, args.work, cap)
 
 
@@ -208,32 +248,36 @@ def main():
                 withheld += 1
                 print("SKIPPED %s golden for %s withheld, the output is wrong: %s"
                       % (args.tool, cap, WITHHELD[(args.tool, cap)]))
-                path = golden_path(cap, args.tool)
-                if args.mode == "regen" and os.path.exists(path):
-                    os.remove(path)
+                for suffix in SUFFIXES[args.tool]:
+                    path = golden_path(cap, args.tool, suffix)
+                    if args.mode == "regen" and os.path.exists(path):
+                        os.remove(path)
                 continue
-            got = produce(args, args.tool, cap)
-            path = golden_path(cap, args.tool)
-            if args.mode == "regen":
-                os.makedirs(GOLDEN, exist_ok=True)
-                with open(path, "w") as f:
-                    f.write(got)
-                print("wrote", os.path.relpath(path, ROOT))
-                continue
-            if not os.path.exists(path):
-                print("no golden file %s: run captures/regen_goldens.sh and review it" % os.path.relpath(path, ROOT))
-                failed += 1
-                continue
-            want = open(path).read()
-            if got != want:
-                failed += 1
-                sys.stdout.writelines(difflib.unified_diff(
-                    want.splitlines(True), got.splitlines(True),
-                    fromfile="golden/" + os.path.basename(path), tofile="now: " + cap, n=2))
-                print("\n%s output for %s differs from its golden file (above: - golden, + now). If the change "
-                      "is intended, run captures/regen_goldens.sh and review the diff." % (args.tool, cap))
-            else:
-                print("ok", cap)
+            outputs = produce(args, args.tool, cap)
+            for suffix, got in outputs.items():
+                path = golden_path(cap, args.tool, suffix)
+                if args.mode == "regen":
+                    os.makedirs(GOLDEN, exist_ok=True)
+                    with open(path, "w") as f:
+                        f.write(got)
+                    print("wrote", os.path.relpath(path, ROOT))
+                    continue
+                if not os.path.exists(path):
+                    print("no golden file %s: run captures/regen_goldens.sh and review it"
+                          % os.path.relpath(path, ROOT))
+                    failed += 1
+                    continue
+                want = open(path).read()
+                if got != want:
+                    failed += 1
+                    sys.stdout.writelines(difflib.unified_diff(
+                        want.splitlines(True), got.splitlines(True),
+                        fromfile="golden/" + os.path.basename(path), tofile="now: " + cap, n=2))
+                    print("\n%s output for %s differs from its golden file %s (above: - golden, + now). If the "
+                          "change is intended, run captures/regen_goldens.sh and review the diff."
+                          % (args.tool, cap, os.path.basename(path)))
+                else:
+                    print("ok", cap, suffix)
         if failed:
             return 1
         return SKIP if withheld and withheld == len(caps) else 0

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake g++ pkg-config
+  build-essential cmake g++ pkg-config clang libclang-rt-dev
   libwireshark-dev tshark libglib2.0-dev
   libpcap-dev zlib1g-dev libzstd-dev libssl-dev
   libgtest-dev nlohmann-json3-dev

@@ -158,6 +158,7 @@ void lift_pcap_snaplen(Source* s, char* buf, size_t n) {
     if (off == 19 && classic_pcap_magic(s->head)) {
       const unsigned char* v = s->head + 16;
       const bool big_endian = s->head[0] == 0xa1;
+      s->progress->classic_pcap = true;
       s->progress->pcap_header_snaplen =
           big_endian ? (uint32_t{v[0]} << 24 | uint32_t{v[1]} << 16 | uint32_t{v[2]} << 8 | v[3])
                      : (uint32_t{v[3]} << 24 | uint32_t{v[2]} << 16 | uint32_t{v[1]} << 8 | v[0]);

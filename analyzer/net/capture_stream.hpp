@@ -31,6 +31,7 @@ struct StreamProgress {
   // because libpcap cuts every record to the header's snaplen while Wireshark reads
   // records whole; a record longer than this is then reported, not cut.
   uint32_t pcap_header_snaplen = 0;
+  bool classic_pcap = false;  // the stream starts with a classic pcap header
 };
 
 struct StreamReplay;

@@ -46,6 +46,7 @@ class Driver {
     Packet pkt;
     while (reader.next(pkt)) {
       for (auto& w : reader.take_warnings()) truncation(w);
+      for (auto& n : reader.take_notices()) warn(std::move(n));
       packet(pkt);
       // bytes_read() sums over the inputs: look only every 256 packets.
       if (opt_.progress && (st_.packets & 255) == 0 && reader.bytes_read() >= next_progress) {
@@ -54,6 +55,7 @@ class Driver {
       }
     }
     for (auto& w : reader.take_warnings()) truncation(w);
+    for (auto& n : reader.take_notices()) warn(std::move(n));
     tcp_.finish();
     summarise();
     st_.fragments = defrag_.stats();
@@ -154,14 +156,15 @@ class Driver {
     tcp_.on_segment(tp);
   }
 
-  // Timestamps that go backwards (clock steps, merged interfaces) or jump by more
+  // Timestamps that go back by more than a second (clock steps) or jump by more
   // than a year (a corrupt record) are kept as they are -- the reassembler works
   // in capture order and times out on capture time -- but said once each.
   void check_clock(const Packet& p) {
     constexpr TimeNs kYear = 365 * 24 * 3600 * kSecond;
     if (st_.packets > 1) {
-      if (p.ts < prev_ts_)
-        backwards_.add(p.number, std::to_string((prev_ts_ - p.ts) / 1000) + " us before the previous frame");
+      // Disorder below a second is normal where interfaces or CPUs are merged.
+      if (p.ts < prev_ts_ - kSecond)
+        backwards_.add(p.number, std::to_string((prev_ts_ - p.ts) / kSecond) + " s before the previous frame");
       else if (p.ts - prev_ts_ > kYear)
         jumps_.add(p.number, std::to_string((p.ts - prev_ts_) / kYear) + " years after the previous frame");
     }
@@ -178,7 +181,7 @@ class Driver {
     if (st_.snaplen_cut)
       warn(std::to_string(st_.snaplen_cut) +
            " frames cut by the snapshot length (captured shorter than on the wire): their missing bytes are gaps");
-    report(backwards_, "frames with a timestamp before the previous frame's (read in file order)");
+    report(backwards_, "frames with a timestamp more than a second before the previous frame's (read in file order)");
     report(jumps_, "timestamps more than a year after the previous frame's (timeouts may close flows early)");
     report(bad_link_, "frames with a cut link-layer header skipped");
     report(bad_ip_, "packets with a bad IP header skipped");

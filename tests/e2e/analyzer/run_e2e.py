@@ -399,9 +399,12 @@ def session_messages(objs):
 
 
 def capture_jsonl(rel, *extra):
-    return jsonl("--no-progress", *extra, *sorted(
-        os.path.join(CAPTURES, rel, f) for f in os.listdir(os.path.join(CAPTURES, rel))
-    ) if rel.endswith("/") else os.path.join(CAPTURES, rel))
+    """quartet on a capture under captures/ (a folder: all its files, a ring buffer)."""
+    if rel.endswith("/"):
+        files = sorted(os.path.join(CAPTURES, rel, f) for f in os.listdir(os.path.join(CAPTURES, rel)))
+    else:
+        files = [os.path.join(CAPTURES, rel)]
+    return jsonl("--no-progress", *extra, *files)
 
 
 def case_captures_messy_expect():
