@@ -54,7 +54,7 @@ endforeach()
 
 # The plugin fuzzed like Wireshark's tools/fuzz-test.sh (editcap -E mutations,
 # tshark -nVxr, abort on dissector bugs): a few rounds here, any number by hand.
-set(QUARTET_PLUGIN_FUZZ_ROUNDS 2 CACHE STRING "Rounds of tests/e2e/plugin/fuzz_plugin.py in ctest")
+set(QUARTET_PLUGIN_FUZZ_ROUNDS 5 CACHE STRING "Rounds of tests/e2e/plugin/fuzz_plugin.py in ctest")
 add_test(NAME plugin.fuzz_mutated_captures
          COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/fuzz_plugin.py ${_home} ${_work}/fuzz ${CMAKE_SOURCE_DIR}/captures
                  --rounds ${QUARTET_PLUGIN_FUZZ_ROUNDS})

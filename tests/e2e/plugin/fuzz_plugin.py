@@ -16,9 +16,11 @@ all in one tshark run (the mutated files appended with mergecap, their key logs
 joined), so a round costs one tshark start. ctest runs a few rounds; by hand, run
 any number (--rounds 1000) or pick another --seed.
 
---registration: `tshark -G fields` and `tshark -G expert` with the plugin loaded
-must succeed with an empty stderr (Wireshark reports duplicate or malformed
-registrations there) and list the plugin's fields and expert infos.
+--registration: tshark's glossary reports (-G fields, protocols, values, decodes,
+heuristic-decodes, dissector-tables) with the plugin loaded must succeed with an
+empty stderr (Wireshark reports duplicate or malformed registrations there) and
+list the plugin's protocols, fields and expert infos (4.0 has no -G expert: expert
+infos are listed as fields).
 """
 import argparse
 import os
@@ -58,10 +60,20 @@ def readable(path):
     return path
 
 
+# Glossary reports and, per report, names of ours it must list (column 3 of -G fields,
+# column 3 of -G protocols). Wireshark 4.0 has no `-G expert` report: expert infos are
+# registered as fields, so -G fields lists them (copsx.malformed, rrp.snaplen_cut...).
+REPORTS = {
+    "fields": ["copsx.header.opcode", "rrp.response.code", "iapx.type", "sp.length",
+               "copsx.malformed", "rrp.snaplen_cut", "iapx.sequence", "sp.tls_handoff"],
+    "protocols": ["copsx", "rrp", "iapx", "sp"],
+    "values": [], "decodes": [], "heuristic-decodes": [], "dissector-tables": [],
+}
+
+
 def registration(home):
     problems = []
-    for what, names in (("fields", ["copsx.header.opcode", "rrp.response.code", "iapx.type", "sp.length"]),
-                        ("expert", ["copsx.malformed", "rrp.snaplen_cut", "iapx.sequence", "sp.tls_handoff"])):
+    for what, names in REPORTS.items():
         r = tshark(home, ["-G", what])
         err = r.stderr.decode(errors="replace").strip()
         out = r.stdout.decode(errors="replace")
@@ -69,8 +81,7 @@ def registration(home):
             problems.append("tshark -G %s exited %d" % (what, r.returncode))
         if err:
             problems.append("tshark -G %s wrote to stderr:\n%s" % (what, err))
-        listed = {line.split("\t")[2] if what == "fields" else line.split("\t")[1]
-                  for line in out.splitlines() if line.count("\t") >= 2}
+        listed = {line.split("\t")[2] for line in out.splitlines() if line.count("\t") >= 2}
         missing = [n for n in names if n not in listed]
         if missing:
             problems.append("tshark -G %s does not list %s (plugin not loaded?)" % (what, missing))
@@ -153,7 +164,7 @@ def main():
         problems = registration(args.home)
         if problems:
             sys.exit("\n".join(problems))
-        print("ok: -G fields and -G expert clean, plugin fields and expert infos listed")
+        print("ok: -G %s clean, plugin protocols, fields and expert infos listed" % ", ".join(REPORTS))
         return
     captures = sample_captures(args.captures)
     if not captures:
