@@ -59,9 +59,23 @@ struct Analyzer::Flow {
   uint64_t next_index = 0;
   std::string handoff_text;  // the session machine's words for a TLS hand-off
 
+  uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
+
+  // Whether one more timeline entry may be kept; the first refusal leaves a warning
+  // entry (the one kept beyond the maximum) saying the listing stops there.
+  bool room_for_entry(TimeNs ts) {
+    if (out.entries.size() < kMaxSessionEntries) return true;
+    if (entries_dropped++ == 0) {
+      std::string text = "timeline cut after " + std::to_string(kMaxSessionEntries) +
+                         " entries: later messages and events are counted, not listed";
+      if (out.warnings.size() < kMaxSessionWarnings) out.warnings.push_back(text);
+      out.entries.push_back(EventOut{ts, EntryKind::Warning, std::nullopt, std::move(text)});
+    }
+    return false;
+  }
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
     out.end = std::max(out.end, ts);
-    out.entries.push_back(EventOut{ts, kind, from, std::move(text)});
+    if (room_for_entry(ts)) out.entries.push_back(EventOut{ts, kind, from, std::move(text)});
   }
   void note_warning(Analyzer& a, std::string text) {
     a.had_warnings_ = true;
@@ -90,7 +104,7 @@ struct Analyzer::Flow {
       note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +
                           std::string(kind_name(p.kind)) + ": " + p.text);
     out.end = std::max(out.end, ts);
-    out.entries.emplace_back(std::move(m));
+    if (room_for_entry(ts)) out.entries.emplace_back(std::move(m));
     for (Event& e : rec.transition.events) {
       // A hand-off is shown as the tls_start event that handoff() writes.
       if (e.kind == quartet::EventKind::TlsHandoff) {

@@ -383,9 +383,11 @@ def witness_intact_summary(objs):
 
 
 def case_big_flow(size):
-    """One RRP connection of `size` bytes of client data (CHECK commands) in 64 KB
-    segments, every 100th segment missing, then the witness; streamed into stdin."""
-    cmd = b"check\r\nEntityName:Domain\r\nDomainName:example.com\r\n.\r\n"
+    """One RRP connection of `size` bytes of client data (MOD commands of about 1 KB,
+    40 name servers each) in 64 KB segments, every 100th segment missing (the decoder
+    resynchronises at the next command), then the witness; streamed into stdin."""
+    cmd = (b"mod\r\nEntityName:Domain\r\nDomainName:example.com\r\n" +
+           b"".join(b"NameServer:ns%d.example.net\r\n" % i for i in range(40)) + b".\r\n")
     seg = cmd * (65000 // len(cmd))
 
     def gen(out):
