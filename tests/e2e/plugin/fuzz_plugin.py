@@ -4,7 +4,9 @@ every sample capture is mutated with `editcap -E` and read with `tshark -nVxr`,
 the plugin loaded, WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 and
 WIRESHARK_ABORT_ON_TOO_MANY_ITEMS=1 set. A round fails on a crash or abort, a
 "Dissector bug" line, or a tshark exit status other than 0 (2 is accepted when
-tshark itself says the file is damaged). The failing mutated capture is kept.
+tshark itself says the file is damaged), unless tshark fails the same way on
+the same file without the plugin (Wireshark's own bug: reported, not counted).
+The failing mutated capture is kept.
 
     fuzz_plugin.py HOME WORK CAPTURES [--rounds N] [--seed S] [--error-probability P]
     fuzz_plugin.py HOME WORK CAPTURES --registration
@@ -115,21 +117,26 @@ def one_round(home, work, captures, n, seed, probability):
     args = ["-nVxr", merged, "-o", "tls.keylog_file:" + keyfile]
     for d in DECODE_AS:
         args += ["-d", d]
-    r = tshark(home, args, {"WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1", "WIRESHARK_ABORT_ON_TOO_MANY_ITEMS": "1"})
+    r = tshark(home, args, ABORT_ENV)
     out = r.stdout.decode(errors="replace")
     err = r.stderr.decode(errors="replace")
     ours = sum(out.count(p) for p in ("Common Open Policy Service", "Registry Registrar Protocol",
                                       "Intrusion Alert Protocol", "Scalability Protocols"))
-    failure = None
-    if r.returncode < 0 or r.returncode > 2:
-        failure = "tshark died (status %d)" % r.returncode
-    elif r.returncode == 2 and not any(s in err for s in ("damaged or corrupt", "cut short", "isn't")):
-        failure = "tshark exit 2 without saying the file is damaged"
-    elif "Dissector bug" in out or "Dissector bug" in err:
-        failure = "a Dissector bug line"
-    elif ours == 0:
+    failure = judge(r.returncode, out, err)
+    if not failure and ours == 0:
         failure = "none of our protocols decoded: is the plugin loaded?"
     if failure:
+        # The same file without the plugin (a HOME without it): if tshark fails the same
+        # way, the bug is Wireshark's own (e.g. 4.0's TLS reassembly assertion), not ours.
+        bare = os.path.join(work, "home-without-plugin")
+        os.makedirs(bare, exist_ok=True)
+        os.chmod(bare, 0o755)
+        b = tshark(bare, args, ABORT_ENV)
+        if judge(b.returncode, b.stdout.decode(errors="replace"), b.stderr.decode(errors="replace")):
+            last = (err.strip().splitlines() or ["?"])[-1]
+            print("round %d (seed %d): %s also without the plugin: Wireshark's own bug, not ours (%s)"
+                  % (n, seed, failure, last))
+            return None
         keep = os.path.join(work, "failures")
         os.makedirs(keep, exist_ok=True)
         shutil.copy(merged, keep)
@@ -139,6 +146,20 @@ def one_round(home, work, captures, n, seed, probability):
                                                  err.strip()[-2000:])
     print("round %d (seed %d): %d captures, %d PDUs of ours dissected, tshark exit %d"
           % (n, seed, len(mutated), ours, r.returncode))
+    return None
+
+
+ABORT_ENV = {"WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1", "WIRESHARK_ABORT_ON_TOO_MANY_ITEMS": "1"}
+
+
+def judge(rc, out, err):
+    """Why a tshark run failed, or None."""
+    if rc < 0 or rc > 2:
+        return "tshark died (status %d)" % rc
+    if rc == 2 and not any(s in err for s in ("damaged or corrupt", "cut short", "isn't")):
+        return "tshark exit 2 without saying the file is damaged"
+    if "Dissector bug" in out or "Dissector bug" in err:
+        return "a Dissector bug line"
     return None
 
 
