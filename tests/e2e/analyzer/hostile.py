@@ -23,6 +23,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcapgen import Conn, Pcap  # noqa: E402
 from tcp_frames import tcp_frame  # noqa: E402
 
 T0 = 1_700_000_000 * 1_000_000_000
@@ -41,56 +43,22 @@ RRP_EXCHANGE = [
 
 
 class Writer:
-    """Classic pcap (nanosecond) written to a file object as frames come."""
+    """Classic pcap (nanosecond) written to a file object as frames come; frames are
+    added the way pcapgen.Pcap collects them, so pcapgen.Conn drives both."""
+
+    checksums = False
 
     def __init__(self, out, snaplen=262144, linktype=1):
         self.out = out
         out.write(struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, snaplen, linktype))
 
-    def frame(self, ts, data, wire_len=None):
-        self.out.write(struct.pack("<IIII", ts // 1_000_000_000, ts % 1_000_000_000, len(data),
-                                   wire_len or len(data)) + data)
+    def add(self, ts, data):
+        self.out.write(struct.pack("<IIII", ts // 1_000_000_000, ts % 1_000_000_000, len(data), len(data)) + data)
 
 
-class Conn:
-    """One TCP connection: handshake, data in segments (with holes when asked), FIN."""
-
-    def __init__(self, w, client, server, isn=(1000, 900000)):
-        self.w, self.c, self.s = w, client, server
-        self.seq = {"c": isn[0], "s": isn[1]}
-
-    def _emit(self, side, ts, flags, payload=b""):
-        src, dst = (self.c, self.s) if side == "c" else (self.s, self.c)
-        other = "s" if side == "c" else "c"
-        self.w.frame(ts, tcp_frame(src[0], dst[0], src[1], dst[1], self.seq[side], self.seq[other], flags,
-                                   payload, checksums=False))
-
-    def handshake(self, ts):
-        self._emit("c", ts, "S")
-        self.seq["c"] += 1
-        self._emit("s", ts + 1000, "SA")
-        self.seq["s"] += 1
-        self._emit("c", ts + 2000, "A")
-        return ts + 3000
-
-    def send(self, side, data, ts, mss=1460):
-        for i in range(0, len(data), mss):
-            self._emit(side, ts, "PA", data[i:i + mss])
-            self.seq[side] += len(data[i:i + mss])
-            ts += 1000
-        return ts
-
-    def skip(self, side, n):
-        """n bytes the capture never saw (a hole)."""
-        self.seq[side] += n
-
-    def close(self, ts):
-        self._emit("c", ts, "FA")
-        self.seq["c"] += 1
-        self._emit("s", ts + 1000, "FA")
-        self.seq["s"] += 1
-        self._emit("c", ts + 2000, "A")
-        return ts + 3000
+def close(c, ts):
+    c.close(ts)
+    return ts + 300_000
 
 
 def rrp_session(w, ts, port=41000):
@@ -99,7 +67,14 @@ def rrp_session(w, ts, port=41000):
     ts = c.handshake(ts)
     for side, data in RRP_EXCHANGE:
         ts = c.send(side, data, ts + MS)
-    return c.close(ts + MS)
+    return close(c, ts + MS)
+
+
+def witness_frames():
+    """The witness session's frames as (ts, bytes), for captures built around them."""
+    p = Pcap(nanos=True, checksums=False)
+    rrp_session(p, T0)
+    return p.records
 
 
 def run_quartet(args, stdin_writer=None, path=None):
@@ -164,7 +139,7 @@ def one_hostile_connection(name, port, client_data, server_data=b"", mss=1460, e
         if server_data:
             ts = c.send("s", server_data, ts + MS, mss)
         ts = c.send("c", client_data, ts + MS, mss)
-        ts = c.close(ts + MS)
+        ts = close(c, ts + MS)
         rrp_session(w, ts + MS)
     path = write_file(name, build)
     return run_quartet(list(extra), path=path)
@@ -218,7 +193,7 @@ def case_iap_content_length():
         ts = c.send("c", msg[0], ts + MS)
         ts = c.send("s", msg[1], ts + MS)
         ts = c.send("c", msg[2], ts + MS)
-        ts = c.close(ts + MS)
+        ts = close(c, ts + MS)
         rrp_session(w, ts + MS)
     code, objs, err, rss = run_quartet([], path=write_file("iap-cl.pcap", build))
     s = hostile_session(objs, 4720)
@@ -269,19 +244,7 @@ def pcapng_epb(iface, ts_ns, data, big=False):
 def case_pcapng_blocks():
     """Unknown block types, an interface id out of range, and a second section in
     the other byte order: the witness session is split over both sections."""
-    class Frames:
-        def __init__(self):
-            self.frames = []
-
-        def write(self, b):
-            self.frames.append(b)
-    buf = Frames()
-    w = Writer(buf)
-    rrp_session(w, T0)
-    frames = []
-    for rec in buf.frames[1:]:
-        sec, ns, caplen, _ = struct.unpack("<IIII", rec[:16])
-        frames.append((sec * 1_000_000_000 + ns, rec[16:16 + caplen]))
+    frames = witness_frames()
     half = len(frames) // 2
     for bad_interface in (False, True):
         out = pcapng_shb() + pcapng_idb()
@@ -311,36 +274,27 @@ def case_pcapng_blocks():
 def case_ip_fragments_overlap():
     """The witness's 'check' request sent as IPv4 fragments, twice, the second copy
     overlapping with different bytes: the first copy is kept and one warning says so."""
-    class Frames:
-        def __init__(self):
-            self.frames = []
-
-        def write(self, b):
-            self.frames.append(b)
-    buf = Frames()
-    w = Writer(buf)
-    rrp_session(w, T0)
-    out = [buf.frames[0]]
-    for rec in buf.frames[1:]:
-        sec, ns, caplen, _ = struct.unpack("<IIII", rec[:16])
-        frame = rec[16:16 + caplen]
+    out = []
+    for ts, frame in witness_frames():
         if b"DomainName" not in frame:
-            out.append(rec)
+            out.append((ts, frame))
             continue
         eth, ip = frame[:14], frame[14:]
         payload = ip[20:]
+
         def frag(off, data, more, ident=0x4242):
             hdr = bytearray(ip[:20])
             struct.pack_into("!HHH", hdr, 2, 20 + len(data), ident, (0x2000 if more else 0) | off // 8)
             hdr[10:12] = b"\0\0"
-            f = eth + bytes(hdr) + data
-            return struct.pack("<IIII", sec, ns, len(f), len(f)) + f
+            return ts, eth + bytes(hdr) + data
         out.append(frag(0, payload[:24], True))
         out.append(frag(8, b"X" * 16, True))        # overlaps bytes 8-23 with other bytes
         out.append(frag(24, payload[24:], False))
-    path = os.path.join(WORK, "frag-overlap.pcap")
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
+    def build(f):
+        w = Writer(f)
+        for ts, frame in out:
+            w.add(ts, frame)
+    path = write_file("frag-overlap.pcap", build)
     code, objs, err, rss = run_quartet([], path=path)
     w = summary(objs)["capture_warnings"]
     check(any("overlapping IP fragments with different bytes" in x for x in w), "overlap warning: %r" % w)
@@ -358,7 +312,7 @@ def case_many_flows(n):
         for i in range(n):
             src = "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255)
             buf.append(struct.pack("<IIII", (T0 + i * 1000) // 1_000_000_000, (T0 + i * 1000) % 1_000_000_000, 54, 54)
-                       + tcp_frame(src, "192.0.2.1", 1024 + i % 60000, 80, i, 0, "S", checksums=False))
+                       + tcp_frame(src, "192.0.2.1", 1024 + i % 60000, 80, i, 0, "S", checksums=False))  # Writer.add, batched
             if len(buf) == 4096:
                 out.write(b"".join(buf))
                 buf = []
@@ -398,13 +352,13 @@ def case_big_flow(size):
         i = 0
         while sent < size:
             if i % 100 == 99:
-                c.skip("c", len(seg))
+                c.seq["c"] += len(seg)  # a hole: these bytes were never captured
             else:
                 c.send("c", seg, ts, mss=len(seg))
             sent += len(seg)
             ts += 10_000
             i += 1
-        ts = c.close(ts)
+        ts = close(c, ts)
         rrp_session(w, ts + MS)
     t = time.monotonic()
     code, objs, err, rss = run_quartet(["--summary"], stdin_writer=gen)
