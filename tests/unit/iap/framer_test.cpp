@@ -201,7 +201,7 @@ TEST(IapDecodeMalformed, EveryPrefixDecodesWithAProblemAndNeverPastItsBytes) {
         // Only the closing blank line is missing: Content-Length says the body is
         // complete, and the decoder takes all of it (the framer waits for the
         // blank line, so it never hands over such a prefix from a live stream).
-        const Field* body = d.find(kBody);
+        const quartet::Field* body = d.find(kBody);
         ASSERT_NE(body, nullptr) << "prefix " << n;
         EXPECT_EQ(body->length, 64u) << "prefix " << n;
       } else if (n < one.size()) {
