@@ -69,7 +69,7 @@ Options:
       --show-secrets      do not mask sensitive fields (passwords) in JSON output
       --max-flows N       TCP connections tracked at once (default 1000000); beyond
                           it the least recently active one is closed and reported.
-                          Memory: about 1.3 kB per open connection plus at most
+                          Memory: about 2 kB per tracked connection plus at most
                           256 MiB of buffered data (docs/analyzer-network.md)
       --no-progress       no progress bar on standard error
   -h, --help              this text
