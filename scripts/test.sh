@@ -3,7 +3,8 @@
 # (unit tests + end-to-end tests with the real quartet and real tshark + plugin;
 # a missing tshark fails), once under AddressSanitizer + UndefinedBehaviorSanitizer
 # with clang (core, analyzer and the libFuzzer targets; the plugin is left out
-# there because tshark itself is not built with ASan).
+# there because tshark itself is not built with ASan),
+# then the plugin's tests on Wireshark 4.4 and 4.6 in Debian trixie and sid trees.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,3 +24,10 @@ CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DQUARTET
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j"$jobs")
+
+echo "== Wireshark 4.4 and 4.6 (Debian trixie and sid trees; the CI subset, see scripts/wireshark-versions.sh)"
+if [ "$(id -u)" -eq 0 ]; then
+  bash scripts/wireshark-versions.sh --ci
+else
+  sudo bash scripts/wireshark-versions.sh --ci
+fi

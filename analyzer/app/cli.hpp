@@ -15,6 +15,7 @@ struct CliArgs {
   std::string bpf;                 // -f
   std::string output;              // -o, empty = standard output
   uint64_t max_flows = 0;          // --max-flows; 0 = the reassembler's default
+  std::vector<std::string> keylogs;  // --keylog, in order
   bool progress = true;            // --no-progress turns the stderr progress bar off
   bool help = false, version = false;
   std::string error;  // set when the command line is wrong (exit 2)

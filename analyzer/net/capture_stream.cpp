@@ -35,6 +35,7 @@ struct Source {
   std::vector<char> replay;
   uint64_t served = 0;               // decompressed bytes handed out so far
   unsigned char head[24] = {};       // the first 24 of them as read (a pcap file header)
+  std::unique_ptr<PcapngSecretsSniffer> secrets;
 
   ~Source() {
     if (zs_init) inflateEnd(&zs);
@@ -175,6 +176,7 @@ ssize_t source_read(Source* s, char* buf, size_t size) {
   }
   if (n > 0 && s->served < sizeof s->head) lift_pcap_snaplen(s, buf, static_cast<size_t>(n));
   if (n > 0) s->served += static_cast<uint64_t>(n);
+  if (n > 0 && s->secrets) s->secrets->feed(buf, static_cast<size_t>(n));
   if (n > 0 && s->record) {
     if (s->replay.size() + static_cast<size_t>(n) <= kReplayLimit) {
       s->replay.insert(s->replay.end(), buf, buf + n);
@@ -273,6 +275,7 @@ OpenedStream open_capture_stream(const std::string& path,
     if (!src->zds) throw CaptureError(path + ": zstd initialisation failed");
   }
   result.compression = src->kind;
+  if (src->progress->on_secrets) src->secrets = std::make_unique<PcapngSecretsSniffer>(src->progress->on_secrets);
   cookie_io_functions_t io{cookie_read, nullptr, nullptr, cookie_close};
   auto ref = std::make_unique<SourceRef>(src);
   FILE* f = fopencookie(ref.get(), "rb", io);

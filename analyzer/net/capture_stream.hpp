@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "net/pcapng_secrets.hpp"
+
 namespace quartet::analyzer::net {
 
 // An input that cannot be opened or is not a capture. The message names the file.
@@ -32,6 +34,8 @@ struct StreamProgress {
   // records whole; a record longer than this is then reported, not cut.
   uint32_t pcap_header_snaplen = 0;
   bool classic_pcap = false;  // the stream starts with a classic pcap header
+  // Receives the TLS key logs of pcapng Decryption Secrets Blocks as the stream is read.
+  SecretsCallback on_secrets;
 };
 
 struct StreamReplay;
