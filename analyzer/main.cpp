@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
   nopt.inputs = cli.files;
   nopt.bpf_filter = cli.bpf;
   nopt.tcp.server_ports = server_ports(cli.app);
-  if (cli.max_flows) nopt.tcp.max_flows = cli.max_flows;
+  if (cli.max_flows) nopt.tcp.max_flows = static_cast<size_t>(cli.max_flows);
   nopt.on_secrets = [&keys](std::string_view text) { keys.add_text(text); };
   ProgressBar bar;
   if (cli.progress && isatty(STDERR_FILENO)) nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };

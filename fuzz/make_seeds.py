@@ -1,14 +1,29 @@
-#!/usr/bin/env python3
-"""Writes the seed corpus for fuzz/protocol_fuzzer: one valid exchange per protocol.
+#!/usr/bin/python3
+"""Writes the seed corpora of the fuzz targets (docs/fuzzing.md) into fuzz/corpus/:
 
-Input layout (see protocol_fuzzer.cpp): byte 0 = protocol (0 COPS, 1 RRP, 2 IAP,
-3 SP), then records: a control byte (bit 7 = server side, bits 0-6 = length - 1)
-and that many bytes of the stream.
+  protocol/  hand-made exchanges (below) and the TCP streams of every clean capture in
+             captures/{cops,rrp,iap,sp}: byte 0 = protocol (0 COPS, 1 RRP, 2 IAP, 3 SP),
+             then records: a control byte (bit 7 = server side, bits 0-6 = length - 1)
+             and that many bytes of the stream (protocol_fuzzer.cpp)
+  output/    the same streams for output_fuzzer.cpp (byte 1 = options, 6-bit lengths)
+  tcp/       every capture's TCP segments as tcp_fuzzer.cpp's 13-byte records
+  capture/   the first 16 KiB of every capture file (compressed ones as they are)
+
+Seeds are cut to 16 KiB. Inputs the fuzzers found (crashes fixed since) live beside
+them as regression-*; this script never removes files.
 """
 import os
 import struct
+import sys
 
-HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+from scapy.all import IP, IPv6, TCP, rdpcap  # noqa: E402  (Debian's python3-scapy)
+
+FUZZ = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(FUZZ)
+CAPTURES = os.path.join(ROOT, "captures")
+HERE = os.path.join(FUZZ, "corpus", "protocol")
+MAX_SEED = 16 * 1024
+PROTO_INDEX = {"cops": 0, "rrp": 1, "iap": 2, "sp": 3}
 
 
 def segments(*msgs):
@@ -32,9 +47,100 @@ def obj(cnum, ctype, data):
 
 
 def write(name, proto, stream):
-    os.makedirs(HERE, exist_ok=True)
-    with open(os.path.join(HERE, name), "wb") as f:
-        f.write(bytes([proto]) + stream)
+    put("protocol", name, bytes([proto]) + stream)
+
+
+def put(target, name, data):
+    d = os.path.join(FUZZ, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data[:MAX_SEED])
+
+
+def capture_files():
+    for d, _, files in sorted(os.walk(CAPTURES)):
+        if os.path.relpath(d, CAPTURES).split(os.sep)[0] in ("golden", "peers", "lib"):
+            continue
+        for f in sorted(files):
+            if ".pcap" in f:
+                yield os.path.join(d, f)
+
+
+def tcp_packets(path):
+    """(time, src, dst, TCP layer) of every TCP packet; compressed files are skipped."""
+    if path.endswith((".gz", ".zst")):
+        return []
+    out = []
+    for pkt in rdpcap(path):
+        ip = pkt.getlayer(IP) or pkt.getlayer(IPv6)
+        if ip is None or not pkt.haslayer(TCP):
+            continue
+        t = pkt[TCP]
+        out.append((float(pkt.time), (ip.src, t.sport), (ip.dst, t.dport), t))
+    return out
+
+
+def streams(packets):
+    """Per connection (client first by SYN or first packet): the payloads in capture
+    order as (side, bytes), side 0 = client."""
+    conns = {}
+    for _, src, dst, t in packets:
+        key = frozenset((src, dst))
+        if key not in conns:
+            client = dst if (int(t.flags) & 0x12) == 0x12 else src
+            conns[key] = (client, [])
+        client, parts = conns[key]
+        payload = bytes(t.payload)
+        if payload:
+            parts.append((0 if src == client else 1, payload))
+    return [parts for _, parts in conns.values() if parts]
+
+
+def records(parts, max_len):
+    out = b""
+    for side, m in parts:
+        for i in range(0, len(m), max_len):
+            piece = m[i:i + max_len]
+            out += bytes([(0x80 if side else 0) | (len(piece) - 1)]) + piece
+    return out
+
+
+def tcp_records(packets):
+    """tcp_fuzzer.cpp's records: connections numbered in order of appearance (mod 4),
+    sequence numbers relative to each direction's first one."""
+    conn_of, isn, out, last_t = {}, {}, b"", None
+    for t, src, dst, tcp in packets:
+        key = frozenset((src, dst))
+        if key not in conn_of:
+            conn_of[key] = (len(conn_of) % 4, src)
+        conn, client = conn_of[key]
+        side = 0 if src == client else 1
+        isn.setdefault((key, side), tcp.seq)
+        isn.setdefault((key, 1 - side), tcp.ack if int(tcp.flags) & 0x10 else 0)
+        step = 0 if last_t is None else max(-32768, min(32767, round((t - last_t) * 100)))
+        last_t = t
+        payload = bytes(tcp.payload)[:255]
+        flags = int(tcp.flags) & 0x3f
+        out += struct.pack("<BBIIhB", side | flags << 1, conn, (tcp.seq - isn[(key, side)]) & 0xffffffff,
+                           (tcp.ack - isn[(key, 1 - side)]) & 0xffffffff, step, len(payload)) + payload
+    return out
+
+
+def from_captures():
+    for path in capture_files():
+        rel = os.path.relpath(path, CAPTURES)
+        name = rel.replace(os.sep, "__")
+        with open(path, "rb") as f:
+            put("capture", name, f.read(MAX_SEED))
+        packets = tcp_packets(path)
+        if not packets:
+            continue
+        put("tcp", name, tcp_records(packets))
+        proto = rel.split(os.sep)[0]
+        if proto in PROTO_INDEX:
+            for i, parts in enumerate(streams(packets)):
+                put("protocol", "%s-%d" % (name, i), bytes([PROTO_INDEX[proto]]) + records(parts, 128))
+                put("output", "%s-%d" % (name, i), bytes([PROTO_INDEX[proto], 0]) + records(parts, 64))
 
 
 C, S = 0, 1
@@ -70,3 +176,6 @@ write("sp_req_rep", 3, segments(
     (S, struct.pack("!QI", 9, 0x80000001) + b"world"),
 ))
 write("sp_huge_length", 3, segments((C, hdr_req), (S, hdr_rep), (C, struct.pack("!Q", 1 << 63) + b"x" * 8)))
+
+if __name__ == "__main__" and "--hand-made-only" not in sys.argv:
+    from_captures()

@@ -6,6 +6,8 @@
 // (bit 7: 0 = client→server, 1 = server→client; bits 0-6: length - 1) followed by
 // that many stream bytes. Records model TCP segments: the fuzzer chooses both
 // the bytes and how they are split and interleaved between the two directions.
+// Built with QUARTET_FUZZ_ONLY=<index> (fuzz_cops, fuzz_rrp, ...), byte 0 is
+// ignored and the target fuzzes that one protocol; the corpus format is the same.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,7 +52,11 @@ void drain(const Protocol& p, Session& s, Direction dir, Direction_& d, uint64_t
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   auto protos = all_protocols();
+#ifdef QUARTET_FUZZ_ONLY
+  const Protocol& p = *protos[QUARTET_FUZZ_ONLY];
+#else
   const Protocol& p = *protos[data[0] % protos.size()];
+#endif
   Bytes input{reinterpret_cast<const std::byte*>(data + 1), size - 1};
 
   (void)p.probe(input.subspan(1));

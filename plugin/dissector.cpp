@@ -58,6 +58,29 @@ void set_info(packet_info* pinfo, int proto, uint32_t ordinal, const std::string
   col_add_str(pinfo->cinfo, COL_INFO, all);
 }
 
+// Whether the bytes from `offset` on were cut by the capture's snapshot length.
+bool frame_is_cut(tvbuff_t* tvb, int offset) {
+  return tvb_captured_length_remaining(tvb, offset) < tvb_reported_length_remaining(tvb, offset);
+}
+
+// A PDU the snapshot length cut: what is missing cannot be checked, so the
+// message is reported as cut, its captured bytes shown undecoded, and it is not
+// given to the decoder or the session (whose grammar checks would only find the
+// cut). A response to it is then one without a request, as in the analyzer.
+void report_snaplen_cut(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
+                        proto_item* root_item, uint32_t ordinal) {
+  const guint captured = tvb_captured_length(tvb);
+  const guint reported = tvb_reported_length(tvb);
+  proto_tree_add_item(root, c.hf_undecoded, tvb, 0, static_cast<gint>(captured), ENC_NA);
+  expert_add_info_format(pinfo, root_item, &c.ei_snaplen_cut,
+                         "%s message cut by the snapshot length: %u of %u bytes captured, not decoded",
+                         c.column_name, captured, reported);
+  const std::string text = "Message cut by the snapshot length (" + std::to_string(captured) +
+                           " of " + std::to_string(reported) + " bytes captured)";
+  set_info(pinfo, c.proto, ordinal, text);
+  proto_item_append_text(root_item, ", %s", text.c_str());
+}
+
 // get_pdu_len for tcp_dissect_pdus, from the core's framer. Never returns a length
 // the framer did not vouch for: an invalid prefix makes the rest of the segment
 // one undecodable PDU (reported by dissect_pdu) instead of waiting for a bogus total.
@@ -71,8 +94,16 @@ guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
       if (r.length > 0 && r.length <= kMaxPduBytes) return static_cast<guint>(r.length);
       break;
     case FrameResult::Status::NeedMore:
-      // Without reassembly (disabled, or a truncated capture) decode what there
-      // is; the decoder reports the truncation.
+      // A frame cut by the snapshot length: the PDU runs on past the captured
+      // bytes (to its declared end, or to the end of the segment when the
+      // protocol has no length field), so dissect_pdu sees it as cut.
+      if (!pinfo->can_desegment && frame_is_cut(tvb, offset)) {
+        const auto reported = static_cast<guint>(tvb_reported_length_remaining(tvb, offset));
+        if (r.length > avail && r.length < reported) return static_cast<guint>(r.length);
+        return reported;
+      }
+      // Without reassembly (disabled) decode what there is; the decoder reports
+      // the truncation.
       if (!pinfo->can_desegment) return avail;
       if (r.length > avail && r.length <= kMaxPduBytes) return static_cast<guint>(r.length);
       return 0;  // tcp_dissect_pdus: one more segment, please
@@ -159,7 +190,9 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
   // C++ exceptions must not unwind through Wireshark's C frames.
   try {
     const FrameResult fr = c.desc->frame(pdu);
-    if (fr.status == FrameResult::Status::Invalid) {
+    if (frame_is_cut(tvb, 0) && fr.status != FrameResult::Status::Invalid) {
+      report_snaplen_cut(c, tvb, pinfo, root, root_item, ordinal);
+    } else if (fr.status == FrameResult::Status::Invalid) {
       const std::string why(fr.reason.empty() ? "invalid framing" : fr.reason);
       proto_tree_add_item(root, c.hf_undecoded, tvb, 0, -1, ENC_NA);
       expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),

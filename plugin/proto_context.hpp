@@ -43,6 +43,7 @@ struct ProtoContext {
   std::vector<expert_field> ei_of_problem;        // one per desc->problems entry, same order
   std::unordered_map<std::string_view, size_t> problem_index;  // ProblemDef::id -> its entry
   expert_field ei_tls_handoff{};
+  expert_field ei_snaplen_cut{};  // a message cut by the capture's snapshot length
 
   dissector_handle_t handle = nullptr;
 

@@ -125,7 +125,7 @@ void register_expert(ProtoContext& c) {
   };
   const auto defs = c.desc->problems;
   c.ei_of_problem.assign(defs.size(), expert_field{});
-  auto* ei = g_new0(ei_register_info, std::size(kKinds) + defs.size() + 1);
+  auto* ei = g_new0(ei_register_info, std::size(kKinds) + defs.size() + 2);
   size_t n = 0;
   // One per kind: framing failures and problems raised without an id.
   for (const Kind& k : kKinds) {
@@ -151,6 +151,12 @@ void register_expert(ProtoContext& c) {
   ei[n].eiinfo.group = PI_SEQUENCE;
   ei[n].eiinfo.severity = PI_CHAT;
   ei[n].eiinfo.summary = keep("TLS starts on this connection after this " + shortname + " message");
+  ++n;
+  ei[n].ids = &c.ei_snaplen_cut;
+  ei[n].eiinfo.name = keep(dotted(filter, "snaplen_cut"));
+  ei[n].eiinfo.group = PI_UNDECODED;
+  ei[n].eiinfo.severity = PI_WARN;
+  ei[n].eiinfo.summary = keep(shortname + " message cut by the capture's snapshot length: not decoded");
   ++n;
   for (size_t i = 0; i < n; ++i) {
     ei[i].eiinfo.id = 0;

@@ -5,10 +5,10 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake g++ pkg-config
+  build-essential cmake g++ pkg-config clang libclang-rt-dev
   libwireshark-dev tshark libglib2.0-dev
   libpcap-dev zlib1g-dev libzstd-dev libssl-dev
-  libgtest-dev libabsl-dev
+  libgtest-dev libabsl-dev nlohmann-json3-dev
   tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy python3-cryptography zstd
   util-linux
   help2man debootstrap file

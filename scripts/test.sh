@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test: once in a Release build
-# (unit tests + end-to-end tests with the real quartet and real tshark + plugin),
-# once under AddressSanitizer + UndefinedBehaviorSanitizer (core and analyzer;
-# the plugin is left out there because tshark itself is not built with ASan),
+# (unit tests + end-to-end tests with the real quartet and real tshark + plugin;
+# a missing tshark fails), once under AddressSanitizer + UndefinedBehaviorSanitizer
+# with clang (core, analyzer and the libFuzzer targets; the plugin is left out
+# there because tshark itself is not built with ASan),
 # then the plugin's tests on Wireshark 4.4 and 4.6 in Debian trixie and sid trees.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,12 +11,16 @@ bash scripts/setup.sh
 
 jobs=$(nproc)
 echo "== Release build"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DQUARTET_REQUIRE_TSHARK=ON
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 
 echo "== ASan + UBSan build"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DQUARTET_SANITIZE=ON -DQUARTET_PLUGIN=OFF
+# Built with clang and libFuzzer instrumentation, so the same build also has the
+# fuzz targets: ctest runs each a few seconds on its corpus (fuzz.smoke.*) besides
+# the corpus replays and every other test (docs/fuzzing.md).
+CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DQUARTET_SANITIZE=ON -DQUARTET_PLUGIN=OFF \
+  -DQUARTET_FUZZ=ON
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j"$jobs")

@@ -122,9 +122,23 @@ struct Analyzer::Flow {
     spilled.clear();
   }
 
+  uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
+
+  // Whether one more timeline entry may be kept; the first refusal leaves a warning
+  // entry (the one kept beyond the maximum) saying the listing stops there.
+  bool room_for_entry(TimeNs ts) {
+    if (entry_count < kMaxSessionEntries) return true;
+    if (entries_dropped++ == 0) {
+      std::string text = "timeline cut after " + std::to_string(kMaxSessionEntries) +
+                         " entries: later messages and events are counted, not listed";
+      if (out.warnings.size() < kMaxSessionWarnings) out.warnings.push_back(text);
+      add_entry(EventOut{ts, EntryKind::Warning, std::nullopt, std::move(text)});
+    }
+    return false;
+  }
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
     out.end = std::max(out.end, ts);
-    add_entry(EventOut{ts, kind, from, std::move(text)});
+    if (room_for_entry(ts)) add_entry(EventOut{ts, kind, from, std::move(text)});
   }
   void note_warning(Analyzer& a, std::string text) {
     a.had_warnings_ = true;
@@ -198,7 +212,7 @@ struct Analyzer::Flow {
       if (!publisher) publisher = side;
       ++announcing[side_index(side)];
     }
-    add_entry(std::move(m));
+    if (room_for_entry(ts)) add_entry(std::move(m));
     for (Event& e : rec.transition.events) {
       // A hand-off is shown as the tls_start event that handoff() writes.
       if (e.kind == quartet::EventKind::TlsHandoff) {

@@ -23,6 +23,10 @@ class Analyzer final : public StreamSink {
   static constexpr size_t kDetectBytes = 4096;
   // Warnings kept per session (the rest are counted).
   static constexpr size_t kMaxSessionWarnings = 1000;
+  // Timeline entries (messages and events) kept per session: a connection of
+  // millions of messages must not hold them all until it ends. Beyond this, its
+  // messages are still decoded, paired and counted, only not listed (one warning).
+  static constexpr size_t kMaxSessionEntries = 100000;
   static constexpr size_t kMaxCaptureWarnings = 1000;
   // Timeline entries of finished sessions held back for first-packet order;
   // beyond this they are written early (RunSummary::written_early).

@@ -86,13 +86,13 @@ Options:
   -s, --summary           one line per session (no per-message lines)
   -p, --protocol P        only sessions of protocol P
       --show-secrets      do not mask sensitive fields (passwords) in JSON output
+      --max-flows N       TCP connections tracked at once (default 1000000); beyond
+                          it the least recently active one is closed (state "dropped").
+                          Memory: about 2 kB per tracked connection plus at most
+                          256 MiB of buffered data (docs/analyzer-network.md)
       --no-progress       no progress bar on standard error
       --list-protocols    list the protocols quartet decodes and exit; with
                           -F json: their fields and problem ids as one JSON object
-      --max-flows N       at most N TCP connections open at once (default 1000000);
-                          beyond it the least recently active one is closed
-                          (state "dropped"). Memory: about 1 kB per open idle
-                          connection plus what its timeline holds (docs/analyzer.md)
       --shard K/N         decode only the TCP connections whose endpoint hash falls in
                           shard K of N (1 <= K <= N): N runs over the same inputs,
                           e.g. on N machines, together print every session once
@@ -199,9 +199,12 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (!a.app.only) a.error = "unknown protocol '" + std::string(v) + "' (" + protocol_names() + ")";
     } else if (name == "--max-flows") {
       if (!value(v)) break;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), a.max_flows);
-      if (ec != std::errc() || p != v.data() + v.size() || a.max_flows == 0)
-        a.error = "--max-flows wants a positive number, got '" + std::string(v) + "'";
+      uint64_t n = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size() || n == 0 || n > 100'000'000)
+        a.error = "--max-flows wants a number from 1 to 100000000, got '" + std::string(v) + "'";
+      else
+        a.max_flows = n;
     } else if (name == "--shard") {
       if (value(v) && !parse_shard(v, a.app.shard))
         a.error = "--shard wants K/N with 1 <= K <= N, got '" + std::string(v) + "'";

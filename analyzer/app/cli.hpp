@@ -14,7 +14,7 @@ struct CliArgs {
   std::vector<std::string> files;  // "-" = standard input
   std::string bpf;                 // -f
   std::string output;              // -o, empty = standard output
-  size_t max_flows = 0;            // --max-flows, 0 = the reassembler's default
+  uint64_t max_flows = 0;          // --max-flows; 0 = the reassembler's default
   std::vector<std::string> keylogs;  // --keylog, in order
   bool progress = true;            // --no-progress turns the stderr progress bar off
   bool help = false, version = false;

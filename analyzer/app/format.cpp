@@ -55,4 +55,43 @@ std::string endpoint_text(const Endpoint& e) {
   return (e.v6 ? "[" + ip + "]" : ip) + ":" + std::to_string(e.port);
 }
 
+namespace {
+
+// Length of the UTF-8 sequence at text[i] (RFC 3629: no overlongs, surrogates or
+// code points beyond U+10FFFF), 0 when it is not one.
+size_t utf8_sequence(std::string_view text, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = b(i);
+  const size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  if (n <= 1) return n;
+  if (c > 0xf4 || i + n > text.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+  const unsigned char c1 = b(i + 1);
+  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) || (c == 0xf0 && c1 < 0x90) ||
+      (c == 0xf4 && c1 >= 0x90))
+    return 0;
+  return n;
+}
+
+}  // namespace
+
+void append_printable(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t n = utf8_sequence(text, i);
+    const bool c1_control = n == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0;
+    if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7f)) || c1_control) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+}
+
 }  // namespace quartet::analyzer

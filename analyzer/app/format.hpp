@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/protocol.hpp"  // TimeNs
 #include "stream_events.hpp"
@@ -14,5 +15,9 @@ std::string format_utc(TimeNs ns, int decimals);
 std::string format_ms(TimeNs ns, int decimals);
 // "1.2 kB", "3.4 MB"
 std::string format_bytes(uint64_t n);
+// Appends text that came from a capture so that it cannot break a line or reach a
+// terminal raw: valid UTF-8 is copied except control characters (C0, DEL, C1),
+// which, like bytes that are not UTF-8, become \xNN.
+void append_printable(std::string& out, std::string_view text);
 
 }  // namespace quartet::analyzer

@@ -71,7 +71,11 @@ class TextWriter final : public Writer {
     }
     if (!r.capture_warnings.empty()) {
       line_ += "   capture warnings:\n";
-      for (const auto& w : r.capture_warnings) line_ += "   ! " + w + "\n";
+      for (const auto& w : r.capture_warnings) {
+        line_ += "   ! ";
+        append_printable(line_, w);
+        line_ += '\n';
+      }
       if (r.capture_warnings_dropped)
         line_ += "   ! ... and " + std::to_string(r.capture_warnings_dropped) + " more\n";
     }
@@ -105,14 +109,14 @@ class TextWriter final : public Writer {
   // What the handshake showed, so that --summary lines carry it too.
   void tls_summary(const TlsInfo& t) {
     line_ += "  [";
-    line_ += t.version.empty() ? "TLS" : t.version;
+    append_printable(line_, t.version.empty() ? "TLS" : t.version);
     if (!t.cipher.empty()) {
       line_ += ' ';
-      line_ += t.cipher;
+      append_printable(line_, t.cipher);
     }
     if (!t.sni.empty()) {
       line_ += " sni=";
-      line_ += t.sni;
+      append_printable(line_, t.sni);
     }
     line_ += t.decrypted ? " decrypted" : " encrypted";
     if (!t.not_decrypted.empty()) line_ += ": " + t.not_decrypted;
@@ -135,7 +139,7 @@ class TextWriter final : public Writer {
       line_ += '[';
       line_ += std::to_string(m->index);
       line_ += "] ";
-      line_ += m->summary.empty() ? m->name : m->summary;
+      append_printable(line_, m->summary.empty() ? m->name : m->summary);
       if (m->response_to) {
         line_ += "  (answers [" + std::to_string(*m->response_to) + "]";
         if (m->latency) line_ += " after " + format_ms(*m->latency, opt_.ts_decimals);
@@ -144,7 +148,9 @@ class TextWriter final : public Writer {
       line_ += '\n';
       for (const Problem& p : m->problems) {
         prefix(s, m->ts, m->from);
-        line_ += "! [" + std::to_string(m->index) + "] " + std::string(kind_name(p.kind)) + ": " + p.text + "\n";
+        line_ += "! [" + std::to_string(m->index) + "] " + std::string(kind_name(p.kind)) + ": ";
+        append_printable(line_, p.text);
+        line_ += '\n';
       }
       return;
     }
@@ -153,7 +159,7 @@ class TextWriter final : public Writer {
     if (ev.kind == EntryKind::Warning) line_ += "! ";
     else if (ev.kind == EntryKind::Gap) line_ += "! gap: ";
     else if (ev.kind == EntryKind::Phase) line_ += "phase: ";
-    line_ += ev.text;
+    append_printable(line_, ev.text);
     line_ += '\n';
   }
 

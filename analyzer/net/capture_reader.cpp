@@ -90,6 +90,8 @@ bool CaptureFile::next(Packet& out) {
     }
     done_ = true;
     std::string why = pcapng_->error();
+    // Stopped where libpcap stopped: libpcap's reason says more.
+    if (!why.empty() && packets_ == switched_at_ && !libpcap_error_.empty()) why = libpcap_error_;
     if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
     if (!why.empty())
       truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
@@ -100,23 +102,53 @@ bool CaptureFile::next(Packet& out) {
   const int rc = pcap_next_ex(pcap_, &hdr, &data);
   if (rc == 1) {
     ++packets_;
-    out.ts = clamp_timestamp(static_cast<int64_t>(hdr->ts.tv_sec), static_cast<int64_t>(hdr->ts.tv_usec));
+    // Classic pcap seconds are unsigned 32-bit (read as Wireshark does); libpcap
+    // hands them over as signed, so times after January 2038 come out negative.
+    int64_t sec = static_cast<int64_t>(hdr->ts.tv_sec);
+    if (sec < 0 && progress_->classic_pcap) sec += int64_t{1} << 32;
+    out.ts = clamp_timestamp(sec, static_cast<int64_t>(hdr->ts.tv_usec));
     out.data = Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen);
     out.wire_len = std::max(hdr->len, hdr->caplen);
     out.linktype = linktype_;
+    const uint32_t declared = progress_->pcap_header_snaplen;
+    if (declared != 0 && hdr->caplen > declared) {
+      ++oversized_;
+      oversized_max_ = std::max(oversized_max_, hdr->caplen);
+    }
     return true;
   }
   std::string why;
   if (rc == PCAP_ERROR) {
     why = pcap_geterr(pcap_);
-    if (why.find("different from the type of the first interface") != std::string::npos && switch_to_own_pcapng())
+    // libpcap 1.10 gives up on pcapng files Wireshark reads: interfaces with
+    // different link types, a packet of an undeclared interface, a new section in
+    // the other byte order. Our reader handles those and stops (with its own
+    // reason) where the file is really damaged.
+    if (!progress_->classic_pcap && switch_to_own_pcapng()) {
+      libpcap_error_ = why;
+      switched_at_ = packets_;
       return next(out);
+    }
   }
   done_ = true;
   if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
   if (!why.empty())
     truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
   return false;
+}
+
+std::vector<std::string> CaptureFile::notices() const {
+  std::vector<std::string> out;
+  if (oversized_ > 0)
+    out.push_back("file " + path_ + ": " + std::to_string(oversized_) + " record" + (oversized_ == 1 ? "" : "s") +
+                  " longer than the snapshot length in the file header (" +
+                  std::to_string(progress_->pcap_header_snaplen) + " bytes; longest " +
+                  std::to_string(oversized_max_) + "), read whole as Wireshark does");
+  if (pcapng_ && pcapng_->undeclared_interface_packets() > 0)
+    out.push_back("file " + path_ + ": " + std::to_string(pcapng_->undeclared_interface_packets()) +
+                  " packets of interfaces the section does not declare skipped (first: interface " +
+                  std::to_string(pcapng_->first_undeclared_interface()) + ")");
+  return out;
 }
 
 MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets)
@@ -162,6 +194,8 @@ bool MergedReader::activate(size_t i) {
 
 void MergedReader::retire(size_t i) {
   Input& in = inputs_[i];
+  if (in.file)
+    for (std::string& n : in.file->notices()) notices_.push_back(std::move(n));
   if (in.file && !in.file->truncation().empty()) warnings_.push_back(in.file->truncation());
   in.finished = true;
   in.finished_bytes = in.file ? std::max(in.file->size(), in.file->raw_bytes_read()) : 0;
@@ -202,6 +236,12 @@ bool MergedReader::next(Packet& out) {
 uint64_t MergedReader::bytes_read() const {
   uint64_t n = 0;
   for (const Input& in : inputs_) n += in.file ? in.file->raw_bytes_read() : in.finished ? in.finished_bytes : 0;
+  return n;
+}
+
+std::vector<std::string> MergedReader::take_notices() {
+  std::vector<std::string> n;
+  n.swap(notices_);
   return n;
 }
 

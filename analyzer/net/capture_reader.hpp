@@ -54,6 +54,10 @@ class CaptureFile {
   Compression compression() const { return compression_; }
   // Empty, or "file X truncated after N packets: <reason>".
   const std::string& truncation() const { return truncation_; }
+  // What was odd but did not stop reading: records longer than the classic pcap
+  // header's snapshot length (read whole, as Wireshark does; libpcap alone would
+  // cut them), pcapng packets of undeclared interfaces (skipped).
+  std::vector<std::string> notices() const;
 
  private:
   std::string path_;
@@ -61,12 +65,16 @@ class CaptureFile {
   std::shared_ptr<StreamProgress> progress_;
   int linktype_ = 0;
   uint64_t packets_ = 0;
+  uint64_t oversized_ = 0;       // records longer than the header's snaplen
+  uint32_t oversized_max_ = 0;   // the longest of them
   uint64_t size_ = 0;
   Compression compression_ = Compression::None;
   std::string truncation_;
   bool done_ = false;
   std::string filter_;
-  std::unique_ptr<PcapngReader> pcapng_;  // fallback for mixed link types
+  std::unique_ptr<PcapngReader> pcapng_;  // fallback for pcapng files libpcap gives up on
+  std::string libpcap_error_;             // why libpcap gave up
+  uint64_t switched_at_ = 0;              // packets read when it did
   std::shared_ptr<StreamReplay> replay_;   // standard input: its start, for the fallback
   bool switch_to_own_pcapng();
 };
@@ -87,6 +95,8 @@ class MergedReader {
   uint64_t total_bytes() const { return total_bytes_; }  // 0 when unknown (stdin)
   // Truncation warnings found since the last call.
   std::vector<std::string> take_warnings();
+  // Notices (CaptureFile::notices) of the files finished since the last call.
+  std::vector<std::string> take_notices();
   size_t file_count() const { return paths_.size(); }
   const std::vector<std::string>& paths() const { return paths_; }
 
@@ -114,6 +124,7 @@ class MergedReader {
   uint64_t total_bytes_ = 0;
   uint64_t number_ = 0;
   std::vector<std::string> warnings_;
+  std::vector<std::string> notices_;
 };
 
 }  // namespace quartet::analyzer::net

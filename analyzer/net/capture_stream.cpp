@@ -33,6 +33,8 @@ struct Source {
   bool record = false;       // keep what is served, for reopen_from_start
   bool replay_lost = false;  // more than kReplayLimit was served
   std::vector<char> replay;
+  uint64_t served = 0;               // decompressed bytes handed out so far
+  unsigned char head[24] = {};       // the first 24 of them as read (a pcap file header)
   std::unique_ptr<PcapngSecretsSniffer> secrets;
 
   ~Source() {
@@ -136,6 +138,35 @@ struct Source {
   }
 };
 
+bool classic_pcap_magic(const unsigned char* m) {
+  static constexpr unsigned char kMagics[4][4] = {
+      {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},   // microseconds, LE / BE
+      {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}};  // nanoseconds
+  for (const auto& k : kMagics)
+    if (std::memcmp(m, k, 4) == 0) return true;
+  return false;
+}
+
+// Classic pcap: the header's snaplen field (bytes 16-19) is served as 0, which
+// libpcap reads as "the link type's maximum", so records longer than the declared
+// snaplen (scapy writes such files) are read whole, as Wireshark reads them. The
+// declared value is kept in StreamProgress for the warning.
+void lift_pcap_snaplen(Source* s, char* buf, size_t n) {
+  for (size_t i = 0; i < n && s->served + i < sizeof s->head; ++i) {
+    const size_t off = static_cast<size_t>(s->served + i);
+    s->head[off] = static_cast<unsigned char>(buf[i]);
+    if (off >= 16 && off < 20 && classic_pcap_magic(s->head)) buf[i] = 0;
+    if (off == 19 && classic_pcap_magic(s->head)) {
+      const unsigned char* v = s->head + 16;
+      const bool big_endian = s->head[0] == 0xa1;
+      s->progress->classic_pcap = true;
+      s->progress->pcap_header_snaplen =
+          big_endian ? (uint32_t{v[0]} << 24 | uint32_t{v[1]} << 16 | uint32_t{v[2]} << 8 | v[3])
+                     : (uint32_t{v[3]} << 24 | uint32_t{v[2]} << 16 | uint32_t{v[1]} << 8 | v[0]);
+    }
+  }
+}
+
 ssize_t source_read(Source* s, char* buf, size_t size) {
   ssize_t n = 0;
   switch (s->kind) {
@@ -143,6 +174,8 @@ ssize_t source_read(Source* s, char* buf, size_t size) {
     case Compression::Zstd: n = s->read_zstd(buf, size); break;
     case Compression::None: n = s->read_plain(buf, size); break;
   }
+  if (n > 0 && s->served < sizeof s->head) lift_pcap_snaplen(s, buf, static_cast<size_t>(n));
+  if (n > 0) s->served += static_cast<uint64_t>(n);
   if (n > 0 && s->secrets) s->secrets->feed(buf, static_cast<size_t>(n));
   if (n > 0 && s->record) {
     if (s->replay.size() + static_cast<size_t>(n) <= kReplayLimit) {

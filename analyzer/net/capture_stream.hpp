@@ -28,6 +28,12 @@ enum class Compression : uint8_t { None, Gzip, Zstd };
 struct StreamProgress {
   uint64_t raw_bytes = 0;  // bytes consumed from the file itself (compressed size)
   std::string error;       // set when the compressed data is corrupt or cut short
+  // Classic pcap only: the snapshot length the file header declares. The stream
+  // serves the header with 0 there instead ("the link type's maximum" to libpcap),
+  // because libpcap cuts every record to the header's snaplen while Wireshark reads
+  // records whole; a record longer than this is then reported, not cut.
+  uint32_t pcap_header_snaplen = 0;
+  bool classic_pcap = false;  // the stream starts with a classic pcap header
   // Receives the TLS key logs of pcapng Decryption Secrets Blocks as the stream is read.
   SecretsCallback on_secrets;
 };

@@ -200,9 +200,9 @@ bool PcapngReader::next(Packet& out) {
     } else {
       continue;  // name resolution, statistics, decryption secrets, custom blocks...
     }
-    if (iface >= ifaces_.size()) {
-      error_ = "packet for undeclared interface " + std::to_string(iface);
-      return false;
+    if (iface >= ifaces_.size()) {  // Wireshark stops here; the next block is intact, so go on
+      if (undeclared_++ == 0) first_undeclared_ = iface;
+      continue;
     }
     if (caplen > block_.size() - data_off) {
       error_ = "packet longer than its block";

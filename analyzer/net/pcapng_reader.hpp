@@ -1,7 +1,9 @@
 // A minimal pcapng reader for what libpcap 1.10 refuses: sections whose
-// interfaces have different link types (dumpcap -i eth0 -i any ...). libpcap
-// stays the reader of every capture; CaptureFile falls back to this one only
-// when libpcap reports that error, re-reading the file from the start.
+// interfaces have different link types (dumpcap -i eth0 -i any ...), packets of
+// undeclared interfaces (skipped and counted), a new section in the other byte
+// order. libpcap stays the reader of every capture; CaptureFile falls back to
+// this one when libpcap reports an error on a pcapng file, re-reading it from the
+// start and skipping the packets libpcap delivered.
 // Handles SHB (either byte order, several sections), IDB (if_tsresol,
 // if_tsoffset), EPB, SPB and the obsolete PB; other blocks are skipped.
 #pragma once
@@ -28,6 +30,10 @@ class PcapngReader {
   // False at the end, or on damage (then error() says what).
   bool next(Packet& out);
   const std::string& error() const { return error_; }
+  // Packets skipped because their interface id has no Interface Description
+  // Block in the section (the block itself is intact, so reading goes on).
+  uint64_t undeclared_interface_packets() const { return undeclared_; }
+  uint32_t first_undeclared_interface() const { return first_undeclared_; }
 
  private:
   struct Interface {
@@ -53,6 +59,8 @@ class PcapngReader {
   bool section_ = false;
   std::vector<uint8_t> block_;  // current block body (without type/length words)
   std::vector<Interface> ifaces_;
+  uint64_t undeclared_ = 0;
+  uint32_t first_undeclared_ = 0;
 };
 
 }  // namespace quartet::analyzer::net

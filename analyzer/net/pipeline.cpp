@@ -46,6 +46,7 @@ class Driver {
     Packet pkt;
     while (reader.next(pkt)) {
       for (auto& w : reader.take_warnings()) truncation(w);
+      for (auto& n : reader.take_notices()) warn(std::move(n));
       packet(pkt);
       // bytes_read() sums over the inputs: look only every 256 packets.
       if (opt_.progress && (st_.packets & 255) == 0 && reader.bytes_read() >= next_progress) {
@@ -54,6 +55,7 @@ class Driver {
       }
     }
     for (auto& w : reader.take_warnings()) truncation(w);
+    for (auto& n : reader.take_notices()) warn(std::move(n));
     tcp_.finish();
     summarise();
     st_.fragments = defrag_.stats();
@@ -79,6 +81,7 @@ class Driver {
     if (st_.packets == 1) st_.first_ts = p.ts;
     st_.last_ts = std::max(st_.last_ts, p.ts);
     if (p.wire_len > p.data.size()) ++st_.snaplen_cut;
+    check_clock(p);
     ++st_.link_types[p.linktype];
     if (p.ts - last_tick_ >= kSecond / 10 || p.ts < last_tick_) {
       tcp_.tick(p.ts);
@@ -153,6 +156,21 @@ class Driver {
     tcp_.on_segment(tp);
   }
 
+  // Timestamps that go back by more than a second (clock steps) or jump by more
+  // than a year (a corrupt record) are kept as they are -- the reassembler works
+  // in capture order and times out on capture time -- but said once each.
+  void check_clock(const Packet& p) {
+    constexpr TimeNs kYear = 365 * 24 * 3600 * kSecond;
+    if (st_.packets > 1) {
+      // Disorder below a second is normal where interfaces or CPUs are merged.
+      if (p.ts < prev_ts_ - kSecond)
+        backwards_.add(p.number, std::to_string((prev_ts_ - p.ts) / kSecond) + " s before the previous frame");
+      else if (p.ts - prev_ts_ > kYear)
+        jumps_.add(p.number, std::to_string((p.ts - prev_ts_) / kYear) + " years after the previous frame");
+    }
+    prev_ts_ = p.ts;
+  }
+
   void summarise() {
     for (const auto& [dlt, n] : st_.link_types)
       if (!link_type_supported(dlt))
@@ -163,6 +181,8 @@ class Driver {
     if (st_.snaplen_cut)
       warn(std::to_string(st_.snaplen_cut) +
            " frames cut by the snapshot length (captured shorter than on the wire): their missing bytes are gaps");
+    report(backwards_, "frames with a timestamp more than a second before the previous frame's (read in file order)");
+    report(jumps_, "timestamps more than a year after the previous frame's (timeouts may close flows early)");
     report(bad_link_, "frames with a cut link-layer header skipped");
     report(bad_ip_, "packets with a bad IP header skipped");
     report(length_, "IP packets longer than their frame (cut to the frame)");
@@ -181,7 +201,8 @@ class Driver {
   Defragmenter defrag_;
   CaptureStats st_;
   TimeNs last_tick_ = -kSecond;  // timestamps are >= 0 (clamp_timestamp)
-  ProblemTally bad_link_, bad_ip_, length_, frag_, bad_tcp_;
+  TimeNs prev_ts_ = 0;
+  ProblemTally bad_link_, bad_ip_, length_, frag_, bad_tcp_, backwards_, jumps_;
 };
 
 }  // namespace

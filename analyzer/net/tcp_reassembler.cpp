@@ -75,6 +75,11 @@ std::string_view TcpReassembler::zeek_state(const ConnSummary& s) {
 }
 
 TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p, const Key& key) {
+  // max_flows bounds the whole table: closed flows lingering for trailing packets
+  // are forgotten first (1,000,000 SYNs, each closed at the limit, would otherwise
+  // all linger and hold memory the limit was meant to bound).
+  while (!closed_lru_.empty() && open_lru_.size() + closed_lru_.size() >= cfg_.max_flows)
+    remove_flow(closed_lru_.front());
   if (open_lru_.size() >= cfg_.max_flows) {
     Flow* victim = open_lru_.front();
     ++stats_.table_full_closed;

@@ -5,7 +5,8 @@ if(TARGET quartet)
   set(QUARTET_E2E_DIR ${CMAKE_CURRENT_SOURCE_DIR}/analyzer)
   set(QUARTET_E2E_WORK ${CMAKE_CURRENT_BINARY_DIR}/analyzer-e2e)
   foreach(case mixed_jsonl mixed_text summary protocol_filter bpf decode_as stdin output_file
-               nanoseconds gap tls_port truncated bad_inputs multi_file messy max_flows captures_sp captures_cops captures_iap_rrp)
+               nanoseconds gap tls_port truncated bad_inputs multi_file messy max_flows captures_sp captures_cops captures_iap_rrp
+               captures_messy_expect deterministic)
     add_test(NAME analyzer.e2e.${case}
              COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/run_e2e.py $<TARGET_FILE:quartet> ${QUARTET_E2E_WORK} ${case})
   endforeach()
@@ -28,4 +29,24 @@ if(TARGET quartet)
                      --workdir ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke --mixed-mb 1 --small-mb 0.5
                      --connections 2000 --idle-flows 2000 --tls-sessions 2 --repeat 1 --no-tshark)
   endif()
+endif()
+
+# Hostile captures (tests/e2e/analyzer/hostile.py): a clear warning, nothing else
+# lost, bounded memory. The two large ones run reduced here; scripts/hostile_full.sh
+# runs them at full size (1,000,000 connections, a 10 GB flow; docs/robustness.md).
+if(TARGET quartet)
+  set(_hostile ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/hostile.py)
+  foreach(case sp_length_2_63 cops_length_below_header rrp_line_10mb iap_content_length timestamps
+               pcapng_blocks ip_fragments_overlap)
+    add_test(NAME analyzer.hostile.${case}
+             COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile ${case})
+    set_tests_properties(analyzer.hostile.${case} PROPERTIES TIMEOUT 300)
+  endforeach()
+  add_test(NAME analyzer.hostile.many_flows_reduced
+           COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile many_flows
+                   --size 100000)
+  add_test(NAME analyzer.hostile.big_flow_reduced
+           COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile big_flow
+                   --size 300000000)
+  set_tests_properties(analyzer.hostile.many_flows_reduced analyzer.hostile.big_flow_reduced PROPERTIES TIMEOUT 600)
 endif()

@@ -3,11 +3,19 @@
 # tshark as root ignores personal plugins). Captures: small hand-built ones from
 # tests/e2e/plugin/make_captures.py, and the captures engineer's under captures/.
 if(NOT TARGET quartet_plugin)
+  if(QUARTET_REQUIRE_TSHARK AND QUARTET_PLUGIN)
+    message(FATAL_ERROR "the plugin is not built (libwireshark-dev missing?) and QUARTET_REQUIRE_TSHARK is on")
+  endif()
   return()
 endif()
 find_program(QUARTET_TSHARK tshark)
 find_program(QUARTET_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NOT QUARTET_TSHARK OR NOT QUARTET_SYSTEM_PYTHON)
+  # CI (scripts/test.sh) sets QUARTET_REQUIRE_TSHARK: there a missing tshark must
+  # fail the build, not silently drop every plugin test.
+  if(QUARTET_REQUIRE_TSHARK)
+    message(FATAL_ERROR "tshark or /usr/bin/python3 missing and QUARTET_REQUIRE_TSHARK is on")
+  endif()
   message(WARNING "tshark or /usr/bin/python3 missing: plugin end-to-end tests skipped")
   return()
 endif()
@@ -43,3 +51,15 @@ foreach(case ${QUARTET_PLUGIN_CASES})
     FIXTURES_REQUIRED "plugin_home;plugin_captures"
     TIMEOUT 300)
 endforeach()
+
+# The plugin fuzzed like Wireshark's tools/fuzz-test.sh (editcap -E mutations,
+# tshark -nVxr, abort on dissector bugs): a few rounds here, any number by hand.
+set(QUARTET_PLUGIN_FUZZ_ROUNDS 5 CACHE STRING "Rounds of tests/e2e/plugin/fuzz_plugin.py in ctest")
+add_test(NAME plugin.fuzz_mutated_captures
+         COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/fuzz_plugin.py ${_home} ${_work}/fuzz ${CMAKE_SOURCE_DIR}/captures
+                 --rounds ${QUARTET_PLUGIN_FUZZ_ROUNDS})
+add_test(NAME plugin.registration_warnings
+         COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/fuzz_plugin.py ${_home} ${_work}/fuzz-g ${CMAKE_SOURCE_DIR}/captures
+                 --registration)
+set_tests_properties(plugin.fuzz_mutated_captures plugin.registration_warnings PROPERTIES
+  FIXTURES_REQUIRED plugin_home TIMEOUT 600)

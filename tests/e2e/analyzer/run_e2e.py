@@ -149,6 +149,8 @@ def case_summary():
 
 def case_protocol_filter():
     code, objs, err = jsonl("--protocol", "sp", P["mixed"])
+    eq(code, 0, "exit")
+    eq(err, "", "stderr")
     eq([s["protocol"] for s in by_type(objs, "session")], ["SP"] * 3, "only SP")
     eq({o["session"] for o in by_type(objs, "message")}, {3, 4, 5}, "messages of SP sessions only")
 
@@ -167,6 +169,8 @@ def case_decode_as():
     # Port 5555 forced to SP: detection says so; port 7000 forced to IAP is wrong
     # on purpose: the RRP bytes then fail IAP framing and are reported, not dropped.
     code, objs, err = jsonl("--decode-as", "sp=5555", "--decode-as", "iapx=7000", P["mixed"])
+    # Protocol problems are findings, not a damaged capture: exit 0 (1 is for truncation).
+    eq(code, 0, "exit")
     sessions = by_type(objs, "session")
     eq(sessions[2]["detected_by"], "decode-as", "sp by decode-as")
     eq(sessions[0]["protocol"], "IAP", "port 7000 forced to IAP")
@@ -398,6 +402,106 @@ def case_max_flows():
     expect(all(s["messages"] == {"client": 1, "server": 1} for s in sessions), "keep-alives decoded before the drop")
     code, objs, err = jsonl(cap)
     eq({s["state"] for s in by_type(objs, "session")}, {"open"}, "default limit: all open")
+def session_messages(objs):
+    """Per session in output order: (protocol, [(from, name, summary, response_to)])."""
+    out = {}
+    for o in objs:
+        if o["type"] == "session":
+            out[o["id"]] = (o["protocol"], [])
+    for o in by_type(objs, "message"):
+        out[o["session"]][1].append((o["from"], o["name"], o["summary"], o["response_to"]))
+    return list(out.values())
+
+
+def capture_jsonl(rel, *extra):
+    """quartet on a capture under captures/ (a folder: all its files, a ring buffer)."""
+    if rel.endswith("/"):
+        files = sorted(os.path.join(CAPTURES, rel, f) for f in os.listdir(os.path.join(CAPTURES, rel)))
+    else:
+        files = [os.path.join(CAPTURES, rel)]
+    return jsonl("--no-progress", *extra, *files)
+
+
+def case_captures_messy_expect():
+    """captures/messy/EXPECT.json's analyzer claims, asserted (so that a careless golden
+    regeneration cannot lock in a regression): same_messages_as (the messages, their
+    pairing and summaries equal the clean capture's; several sources: as a multiset of
+    sessions), gap_bytes (missing bytes and the gap warning), overlapping_segments (one
+    conflict warning each), messages_missing, cut_at (exit 1 and a truncation warning),
+    and the snapshot-length warning of rrp-snaplen96."""
+    with open(os.path.join(CAPTURES, "messy", "EXPECT.json")) as f:
+        expect_list = json.load(f)
+    checked = set()
+    for e in expect_list:
+        name = e["file"][len("messy/"):]
+        extra = []
+        if "analyzer" in e.get("decode_as", {}):
+            extra = ["--decode-as", e["decode_as"]["analyzer"]]
+        code, objs, err = capture_jsonl(e["file"], *extra)
+        sessions = by_type(objs, "session")
+        warnings = [w for s in sessions for w in s["warnings"]]
+        expect(code in (0, 1), "%s: exit %d %s" % (name, code, err))
+        same = e.get("same_messages_as")
+        if same:
+            same = [same] if isinstance(same, str) else same
+            want = [m for clean in same for m in session_messages(capture_jsonl(clean)[1])]
+            got = session_messages(objs)
+            expect(want, name + ": clean capture decodes")
+            if len(same) > 1:
+                want, got = sorted(want), sorted(got)
+            eq(got, want, name + ": same messages as " + ", ".join(same))
+            checked.add("same_messages_as")
+        if "overlapping_segments" in e:
+            conflicts = [w for w in warnings if "overlap with different bytes" in w]
+            eq(len(conflicts), e["overlapping_segments"], name + ": overlap warnings")
+            checked.add("overlapping_segments")
+        if "gap_bytes" in e:
+            eq(sum(s["missing_bytes"] for s in sessions), e["gap_bytes"], name + ": missing bytes")
+            expect(any("gap of %d bytes" % e["gap_bytes"] in w for w in warnings), name + ": gap warning")
+            checked.add("gap_bytes")
+        if "messages_missing" in e:
+            clean = session_messages(capture_jsonl(e["derived_from"])[1])
+            names = lambda ss: sorted(m[1] for _, ms in ss for m in ms)  # noqa: E731
+            want = names(clean)
+            for n in e["messages_missing"]:
+                want.remove(n)
+            eq(names(session_messages(objs)), want, name + ": all but " + ", ".join(e["messages_missing"]))
+            checked.add("messages_missing")
+        if "cut_at" in e:
+            eq(code, 1, name + ": exit status of a truncated capture")
+            summary = by_type(objs, "summary")[0]
+            expect(any("truncated" in w for w in summary["capture_warnings"]), name + ": truncation warning")
+            expect(any(o["type"] == "message" for o in objs), name + ": messages before the cut")
+            checked.add("cut_at")
+        if name == "rrp-snaplen96.pcap":
+            summary = by_type(objs, "summary")[0]
+            expect(any("snapshot length" in w for w in summary["capture_warnings"]), name + ": snaplen warning")
+            expect(sum(s["missing_bytes"] for s in sessions) > 0, name + ": cut bytes reported as missing")
+            complete = session_messages(capture_jsonl("rrp/rrp-session.pcapng")[1])[0][1]
+            for m in session_messages(objs)[0][1]:
+                expect((m[0], m[1], m[2]) in [(c[0], c[1], c[2]) for c in complete],
+                       name + ": message %r decoded as a complete one of the clean capture" % (m,))
+            checked.add("snaplen")
+    eq(checked, {"same_messages_as", "overlapping_segments", "gap_bytes", "messages_missing", "cut_at",
+                 "snaplen"}, "claims checked")
+
+
+def case_deterministic():
+    """The same input gives byte-identical output: every capture under captures/ (and
+    the generated mixed capture), text and JSONL, two runs each (by hand: more)."""
+    inputs = [P["mixed"]]
+    for d, _, files in os.walk(CAPTURES):
+        if os.path.relpath(d, CAPTURES).split(os.sep)[0] in ("golden", "peers", "lib"):
+            continue
+        inputs += [os.path.join(d, f) for f in sorted(files) if ".pcap" in f]
+    eq(len(inputs) > 40, True, "captures found")
+    for path in inputs:
+        for fmt in ("text", "jsonl"):
+            first = run("--no-progress", "--format", fmt, path)
+            for _ in range(int(os.environ.get("QUARTET_DETERMINISM_RUNS", "2")) - 1):
+                again = run("--no-progress", "--format", fmt, path)
+                if again != first:
+                    raise AssertionError("%s (%s): output differs between runs" % (path, fmt))
 
 
 def main():

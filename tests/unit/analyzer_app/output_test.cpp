@@ -1,6 +1,7 @@
 // The JSONL and text writers on sessions built by the Analyzer from fake flows.
 #include <gtest/gtest.h>
 
+#include "format.hpp"
 #include "sink_harness.hpp"
 
 using namespace harness;
@@ -119,12 +120,26 @@ TEST(OutputText, HeaderTimelineAndSummaryShape) {
             "closed by client, TXT idle  messages 1→ 1←  bytes 14→ 10←  missing 5  warnings 1");
   EXPECT_EQ(l[1], "       +0.000000 ·  connection opened (SYN seen)");
   EXPECT_EQ(l[3], "       +0.001000 →  [0] LOGIN se\"cret");
-  EXPECT_EQ(l[4], "       +0.003000 ←  [1] OK fine \xff  (answers [0] after 2.000 ms)");
+  // A byte that is not UTF-8 is shown as \xff, never written raw (docs/analyzer.md).
+  EXPECT_EQ(l[4], "       +0.003000 ←  [1] OK fine \\xff  (answers [0] after 2.000 ms)");
   EXPECT_EQ(l[5], "       +0.004000 →  ! gap: 5 bytes missing");
   EXPECT_EQ(l[6], "       +0.005000 →  FIN from client");
   EXPECT_EQ(l[7], "       +0.006000 →  closed, first FIN from client");
   EXPECT_EQ(l[8], "");
   EXPECT_EQ(l[9], "== summary: 1 TCP connections, 1 sessions shown, 0 other");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(OutputText, CaptureTextCannotBreakLinesOrReachTheTerminalRaw) {
+  // Found by fuzz_output: a COPS PEP-ID with bytes that are not UTF-8 went into the
+  // text output raw. Controls (C0 incl. ESC and newline, DEL, C1) and bytes that are
+  // not UTF-8 are shown as \xNN; valid UTF-8 stays as it is.
+  std::string out;
+  quartet::analyzer::append_printable(out, "a\x1b[2J\nb\x7f\xc2\x85 caf\xc3\xa9 \xed\xa0\x80 \xff");
+  EXPECT_EQ(out, "a\\x1b[2J\\x0ab\\x7f\\xc2\\x85 caf\xc3\xa9 \\xed\\xa0\\x80 \\xff");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // and UBSan by scripts/test.sh). Deterministic seeds.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "sink_harness.hpp"
@@ -78,11 +79,16 @@ TEST(Robustness, WritersHandleWhateverTheDecodersProduce) {
       a.on_data(1, Side::Client, as_bytes(s), 2000);
       a.on_data(1, Side::Server, as_bytes(s), 3000);
       a.finish();
+      size_t sessions = 0;
       for (const std::string& line : lines(mem.text())) {
-        ASSERT_FALSE(line.empty());
-        EXPECT_EQ(line.front(), '{');
-        EXPECT_EQ(line.back(), '}');
+        // Each line one JSON object (strict RFC 8259: no control characters, valid UTF-8).
+        const auto v = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+        ASSERT_FALSE(v.is_discarded()) << "not JSON: " << line;
+        ASSERT_TRUE(v.is_object()) << line;
+        ASSERT_TRUE(v.contains("type") && v["type"].is_string()) << line;
+        if (v["type"] == "session") ++sessions;
       }
+      EXPECT_EQ(sessions, 1u);
     }
   }
 }

@@ -259,6 +259,24 @@ TEST(CaptureReader, SnaplenCutFramesBecomeGaps) {
   EXPECT_EQ(r->stats.snaplen_cut, 1u);
 }
 
+TEST(CaptureReader, RecordsLongerThanTheHeaderSnaplenAreReadWhole) {
+  // scapy writes classic pcap files whose records exceed the header's snaplen
+  // (frames over 65535 bytes on loopback). Wireshark reads such records whole;
+  // libpcap alone would cut each to the header's snaplen and invent gaps.
+  std::vector<Frame> f = exchange();
+  const std::string path = temp_path("oversized.pcap");
+  write_pcap(path, DLT_EN10MB, f, /*snaplen=*/60);
+  ASSERT_GT(f[3].data.size(), 60u);
+  auto r = run_on({path});
+  EXPECT_EQ(r->sink.joined(), "C:request|S:response|C:fin|S:fin|close 1 Fin C");
+  EXPECT_EQ(r->stats.snaplen_cut, 0u);
+  ASSERT_EQ(r->sink.capture_warnings.size(), 1u);
+  const std::string& w = r->sink.capture_warnings[0];
+  EXPECT_NE(w.find("2 records longer than the snapshot length in the file header (60 bytes; longest "),
+            std::string::npos) << w;
+  EXPECT_NE(w.find("read whole as Wireshark does"), std::string::npos) << w;
+}
+
 TEST(CaptureReader, FragmentedTcpSegmentOverVlanAndSll2) {
   // The request's IPv4 datagram in two fragments, on 802.1Q.
   const Buf seg = tcp(40000, 3288, 101, 501, 0x18, "request");  // 27 bytes

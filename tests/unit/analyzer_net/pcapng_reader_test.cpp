@@ -101,7 +101,7 @@ TEST(PcapngReader, DecimalResolutionsAndSecondSection) {
   EXPECT_EQ(p[1].linktype, DLT_LINUX_SLL2);
 }
 
-TEST(PcapngReader, DamageStopsWithAReason) {
+TEST(PcapngReader, DamageStopsWithAReasonUndeclaredInterfacesAreSkipped) {
   Buf b = be_section(6, 0, DLT_EN10MB);
   be_epb(b, 1, Buf(14, 0));
   Buf bad = b;
@@ -110,13 +110,25 @@ TEST(PcapngReader, DamageStopsWithAReason) {
   std::string error;
   EXPECT_EQ(read_all(bad, error).size(), 1u);
   EXPECT_EQ(error, "bad block length 2147483647");
+  // A packet of an interface the section never described is skipped (its block
+  // is intact) and counted; the packets after it are read.
   Buf undeclared = b;
   Buf epb;
   put32(epb, 3);  // interface 3 was never described
   epb.resize(20, 0);
   be_block(undeclared, 6, epb);
-  EXPECT_EQ(read_all(undeclared, error).size(), 1u);
-  EXPECT_EQ(error, "packet for undeclared interface 3");
+  be_epb(undeclared, 2, Buf(14, 0));
+  {
+    FILE* f = fmemopen(undeclared.data(), undeclared.size(), "rb");
+    PcapngReader r(f, "mem", "");
+    Packet p;
+    int n = 0;
+    while (r.next(p)) ++n;
+    EXPECT_EQ(n, 2);
+    EXPECT_EQ(r.error(), "");
+    EXPECT_EQ(r.undeclared_interface_packets(), 1u);
+    EXPECT_EQ(r.first_undeclared_interface(), 3u);
+  }
   Buf huge_ts = be_section(9, 0, DLT_EN10MB);
   be_epb(huge_ts, UINT64_MAX, Buf(14, 0));
   const std::vector<Packet> p = read_all(huge_ts, error);

@@ -1,0 +1,47 @@
+// Fuzz target for capture input: the bytes are a capture file (pcap, pcapng,
+// gzip/zstd compressed or not) read by the analyzer's real pipeline: libpcap or
+// the own pcapng reader, link layers, IPv4/IPv6 and fragment reassembly, TCP
+// reassembly, detection, the core sessions and the JSONL writer, whose output
+// must stay valid JSON. A file that is not a capture is a CaptureError, the
+// analyzer's "nothing analysed" exit; anything else must not crash, hang or
+// allocate without bound.
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "app/analyzer_sink.hpp"
+#include "app/output.hpp"
+#include "net/pipeline.hpp"
+#include "output_checks.hpp"
+
+using namespace quartet;
+using namespace quartet::analyzer;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  // libpcap reads files by name: the input goes into an anonymous memory file.
+  static const int fd = memfd_create("capture", 0);
+  if (fd < 0) return 0;
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) return 0;
+
+  AppOptions opt;
+  opt.format = OutputFormat::Jsonl;
+  fuzz::MemOut out;
+  {
+    auto writer = make_jsonl_writer(out.f, opt);
+    Analyzer a(opt, *writer);
+    net::Options nopt;
+    nopt.inputs = {"/proc/self/fd/" + std::to_string(fd)};
+    nopt.tcp.server_ports = {3288, 648, 4720};
+    try {
+      net::run(nopt, a);
+    } catch (const net::CaptureError&) {
+      return 0;
+    }
+    a.finish();
+  }
+  fuzz::check_jsonl(out.text());
+  return 0;
+}
