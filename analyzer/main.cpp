@@ -91,8 +91,9 @@ int main(int argc, char** argv) {
   static char outbuf[1 << 16];
   std::setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
 
-  std::unique_ptr<Writer> writer = cli.app.format == OutputFormat::Jsonl ? make_jsonl_writer(out, cli.app)
-                                                                         : make_text_writer(out, cli.app);
+  std::unique_ptr<Writer> writer = cli.app.format == OutputFormat::Jsonl  ? make_jsonl_writer(out, cli.app)
+                                   : cli.app.format == OutputFormat::Html ? make_html_writer(out, cli.app)
+                                                                          : make_text_writer(out, cli.app);
   Analyzer analyzer(cli.app, *writer);
 
   net::Options nopt;
@@ -115,6 +116,8 @@ int main(int argc, char** argv) {
     return kExitError;
   }
   bar.clear();
+  analyzer.summary().packets = stats.packets;
+  analyzer.summary().files = cli.files;
   analyzer.finish();
   std::fflush(out);
 

@@ -362,12 +362,14 @@ void Analyzer::account(const Flow& f) {
     t.warnings += o.warnings.size() + o.warnings_dropped;
   }
   add_fanout(o, summary_.fanout);
+  response_times_.add(o);
 }
 
 void Analyzer::finish() {
   for (auto& [id, f] : flows_)
     if (!f->closed) close(*f, CloseReason::EndOfCapture, Side::Client, f->out.end);
   flush();
+  summary_.response_times = response_times_.rows();
   out_.finish(summary_);
 }
 

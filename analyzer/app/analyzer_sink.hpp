@@ -43,12 +43,13 @@ class Analyzer final : public StreamSink {
   // After the network half is done: ends what is still open, writes the rest and the summary.
   void finish();
   const RunSummary& summary() const { return summary_; }
+  RunSummary& summary() { return summary_; }  // main adds what the network half counted
   void set_max_waiting_entries(size_t n) { max_waiting_entries_ = n; }  // for tests
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
   // Field values are copied only for the output that shows them.
-  bool keep_fields() const { return opt_.format == OutputFormat::Jsonl && !opt_.summary_only; }
+  bool keep_fields() const { return opt_.format != OutputFormat::Text && !opt_.summary_only; }
 
   struct Flow;  // defined in the .cpp
 
@@ -71,6 +72,7 @@ class Analyzer final : public StreamSink {
   Writer& out_;
   std::map<uint64_t, std::unique_ptr<Flow>> flows_;  // by id = order of first packet
   RunSummary summary_;
+  ResponseTimes response_times_;
   size_t waiting_entries_ = 0;
   size_t max_waiting_entries_ = kMaxWaitingEntries;
   bool had_warnings_ = false;

@@ -33,12 +33,17 @@ size_t utf8_sequence(std::string_view s, size_t i) {
   return n;
 }
 
-// Bytes that end a run of plain ASCII: controls, quote, backslash, non-ASCII.
-constexpr auto kSpecial = [] {
+// Bytes that end a run of plain ASCII: controls, quote, backslash, non-ASCII
+// (and for HTML the characters markup is made of).
+constexpr auto special_table(bool html) {
   std::array<bool, 256> t{};
-  for (int c = 0; c < 256; ++c) t[static_cast<size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80 ||
+                                (html && (c == '<' || c == '>' || c == '&' || c == 0x7f));
   return t;
-}();
+}
+constexpr auto kSpecial = special_table(false);
+constexpr auto kSpecialHtml = special_table(true);
 
 void append_u00(std::string& out, uint8_t c) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -47,22 +52,25 @@ void append_u00(std::string& out, uint8_t c) {
   out += kHex[c & 15];
 }
 
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
+void append_json(std::string& out, std::string_view s, bool html) {
+  const auto& special = html ? kSpecialHtml : kSpecial;
   out += '"';
   size_t i = 0;
   while (i < s.size()) {
     // Copy the longest run that needs no escaping in one go.
     size_t run = i;
-    while (run < s.size() && !kSpecial[static_cast<uint8_t>(s[run])]) ++run;
+    while (run < s.size() && !special[static_cast<uint8_t>(s[run])]) ++run;
     out.append(s.data() + i, run - i);
     i = run;
     if (i >= s.size()) break;
     const auto c = static_cast<uint8_t>(s[i]);
     if (c >= 0x80) {
       if (size_t n = utf8_sequence(s, i)) {
-        out.append(s.data() + i, n);
+        if (html && n == 3 && c == 0xE2 && static_cast<uint8_t>(s[i + 1]) == 0x80 &&
+            (static_cast<uint8_t>(s[i + 2]) & 0xFE) == 0xA8)
+          out += static_cast<uint8_t>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+        else
+          out.append(s.data() + i, n);
         i += n;
       } else {
         append_u00(out, c);
@@ -78,12 +86,17 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default: append_u00(out, c);
+      default: append_u00(out, c);  // other controls, DEL, and for HTML < > &
     }
     ++i;
   }
   out += '"';
 }
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) { append_json(out, s, false); }
+void append_json_string_html(std::string& out, std::string_view s) { append_json(out, s, true); }
 
 void append_seconds(std::string& out, TimeNs ns, int decimals) {
   if (decimals < 0) decimals = 0;

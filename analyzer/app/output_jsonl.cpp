@@ -2,13 +2,12 @@
 // fields may be added, none renamed or removed.
 #include <cstdio>
 
+#include "fields_json.hpp"
 #include "json.hpp"
 #include "output.hpp"
 
 namespace quartet::analyzer {
 namespace {
-
-constexpr std::string_view kMasked = "********";
 
 class JsonlWriter final : public Writer {
  public:
@@ -149,7 +148,7 @@ class JsonlWriter final : public Writer {
     buf_ += m.is_request ? ",\"request\":true" : ",\"request\":false";
     buf_ += m.is_response ? ",\"response\":true" : ",\"response\":false";
     buf_ += ",\"fields\":";
-    fields(*s.protocol, m.fields);
+    fields_.append(buf_, *s.protocol, m.fields);
     buf_ += ",\"response_to\":";
     buf_ += m.response_to ? std::to_string(*m.response_to) : "null";
     buf_ += ",\"latency\":";
@@ -184,60 +183,10 @@ class JsonlWriter final : public Writer {
     buf_ += "}\n";
   }
 
-  void value(const FieldDef& def, const FieldOut& f) {
-    if (def.sensitive && !opt_.show_secrets) {
-      append_json_string(buf_, kMasked);
-      return;
-    }
-    switch (f.kind) {
-      case FieldOut::Kind::UInt: buf_ += std::to_string(f.num); break;
-      case FieldOut::Kind::Int: buf_ += std::to_string(static_cast<int32_t>(static_cast<uint32_t>(f.num))); break;
-      case FieldOut::Kind::Bool: buf_ += f.num ? "true" : "false"; break;
-      case FieldOut::Kind::Text: append_json_string(buf_, f.text); break;
-      case FieldOut::Kind::None: buf_ += "null"; break;
-    }
-  }
-
-  // Keys are the field abbrevs in order of first appearance; a field that occurs
-  // more than once becomes an array of its values in PDU order.
-  void fields(const Protocol& p, const std::vector<FieldOut>& fs) {
-    slot_.assign(p.fields.size(), -1);
-    groups_.clear();
-    for (const FieldOut& f : fs) {
-      if (f.kind == FieldOut::Kind::None) continue;  // subtrees without a value of their own
-      int& s = slot_[f.id];
-      if (s < 0) {
-        s = static_cast<int>(groups_.size());
-        groups_.emplace_back();
-      }
-      groups_[static_cast<size_t>(s)].push_back(&f);
-    }
-    buf_ += '{';
-    for (size_t g = 0; g < groups_.size(); ++g) {
-      const auto& vals = groups_[g];
-      const FieldDef& def = p.fields[vals.front()->id];
-      if (g) buf_ += ',';
-      append_json_string(buf_, def.abbrev);
-      buf_ += ':';
-      if (vals.size() == 1) {
-        value(def, *vals.front());
-        continue;
-      }
-      buf_ += '[';
-      for (size_t i = 0; i < vals.size(); ++i) {
-        if (i) buf_ += ',';
-        value(def, *vals[i]);
-      }
-      buf_ += ']';
-    }
-    buf_ += '}';
-  }
-
   std::FILE* out_;
   const AppOptions& opt_;
   std::string buf_;
-  std::vector<int> slot_;
-  std::vector<std::vector<const FieldOut*>> groups_;
+  FieldsJson fields_{opt_.show_secrets, false};
 };
 
 }  // namespace
