@@ -6,9 +6,21 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const puppeteer = require('puppeteer-core');
-
 const CHROMIUM = process.env.QUARTET_CHROMIUM || '/usr/bin/chromium';
+
+// ctest's SKIP_RETURN_CODE: the browser or puppeteer-core (npm ci in tests/browser) is missing.
+const SKIP = 77;
+let puppeteer;
+try {
+  puppeteer = require('puppeteer-core');
+} catch (e) {
+  console.log('skip: puppeteer-core is not installed (scripts/setup.sh runs npm ci in tests/browser)');
+  process.exit(SKIP);
+}
+if (!fs.existsSync(CHROMIUM)) {
+  console.log('skip: no ' + CHROMIUM + ' (scripts/setup.sh installs Debian\'s chromium)');
+  process.exit(SKIP);
+}
 
 async function launch() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'quartet-chromium-'));

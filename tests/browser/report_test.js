@@ -178,7 +178,7 @@ async function main() {
       const name = r[1].split(' ')[0];
       const reqs = jMessages.filter(m => protos[r[0]] === m.protocol && m.request && m.name === name);
       const answers = jMessages.filter(m => m.response_to !== null && m.latency !== null && reqs.some(q => q.session === m.session && q.index === m.response_to));
-      if (r[1] === name) { // not split further (COPS REQ by context, OPN by client type are)
+      if (r[1] === name && !name.endsWith('...')) { // not split further or cut (COPS REQ by context, OPN by client type are)
         const firstAnswer = new Map();
         for (const a of answers) if (!firstAnswer.has(a.session + ':' + a.response_to)) firstAnswer.set(a.session + ':' + a.response_to, a.latency * 1e6);
         const lat = [...firstAnswer.values()].sort((a, b) => a - b);
