@@ -6,14 +6,19 @@
 // can end the block or run as script, and a Content-Security-Policy lets only the
 // page's own script (by its SHA-256) run and nothing load from the network.
 //
-// Memory stays bounded by the session table: each session's messages are written as
-// one line of the messages block as soon as the session is finished; the page
-// parses a line only when that session's diagram is opened.
+// Memory stays bounded by the session table: each session's messages are one JSON
+// line, and the lines of every kSessionsPerBlock sessions are written, gzip-compressed
+// and base64-encoded, as one line of the messages block. The page decompresses
+// (DecompressionStream) and parses a block only when one of its sessions is opened,
+// so loading costs the sessions table only, and the file is several times smaller.
 #include <openssl/evp.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <new>
+#include <stdexcept>
 
 #include "fields_json.hpp"
 #include "format.hpp"
@@ -27,6 +32,29 @@ namespace {
 
 // Problems listed one by one (the count per kind is always complete).
 constexpr size_t kMaxListedProblems = 20000;
+// Sessions per compressed block of the messages data (report.js knows it too).
+constexpr size_t kSessionsPerBlock = 256;
+
+// gzip (level 1: the report is written at capture-reading speed), then base64.
+std::string gzip_base64(const std::string& in) {
+  z_stream z{};
+  std::string packed;
+  if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::bad_alloc();
+  packed.resize(deflateBound(&z, static_cast<uLong>(in.size())));
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(packed.data());
+  z.avail_out = static_cast<uInt>(packed.size());
+  const int rc = deflate(&z, Z_FINISH);
+  packed.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw std::runtime_error("HTML report: compression failed");
+  std::string b64(4 * ((packed.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                reinterpret_cast<const unsigned char*>(packed.data()), static_cast<int>(packed.size()));
+  b64.resize(static_cast<size_t>(n > 0 ? n : 0));
+  return b64;
+}
 
 // Microseconds, with nanosecond decimals only when there are some.
 void append_us(std::string& out, TimeNs ns) {
@@ -69,7 +97,7 @@ class HtmlWriter final : public Writer {
     head +=
         "</style></head>\n<body>\n<noscript>This report needs JavaScript (it runs only its own script, "
         "offline).</noscript>\n<div id=\"app\"><p id=\"loading\">Loading the report&hellip;</p></div>\n"
-        "<script type=\"application/x-ndjson\" id=\"q-messages\">\n";
+        "<script type=\"application/x-quartet-gzip-base64\" id=\"q-messages\">\n";
     write(head);
   }
 
@@ -134,7 +162,8 @@ class HtmlWriter final : public Writer {
       ++entry_index;
     }
     buf_ += "]\n";
-    write(buf_);
+    block_ += buf_;
+    if (++block_sessions_ == kSessionsPerBlock) flush_block();
 
     std::sort(latencies.begin(), latencies.end());
     rows_ += '[' + std::to_string(s.flow.id) + ',' + std::to_string(protocol_index(s.protocol)) + ',';
@@ -169,6 +198,7 @@ class HtmlWriter final : public Writer {
   }
 
   void finish(const RunSummary& r) override {
+    flush_block();
     std::string t = "</script>\n<script type=\"application/json\" id=\"q-sessions\">[";
     t += rows_;
     t += "]</script>\n<script type=\"application/json\" id=\"q-summary\">";
@@ -182,6 +212,13 @@ class HtmlWriter final : public Writer {
 
  private:
   void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
+
+  void flush_block() {
+    if (!block_sessions_) return;
+    write(gzip_base64(block_) + "\n");
+    block_.clear();
+    block_sessions_ = 0;
+  }
 
   void problem(size_t row, size_t entry, std::string_view kind, std::string_view text) {
     ++problem_kinds_[std::string(kind)];
@@ -269,7 +306,8 @@ class HtmlWriter final : public Writer {
   std::FILE* out_;
   const AppOptions& opt_;
   FieldsJson fields_{opt_.show_secrets, true};
-  std::string buf_, rows_, problems_;
+  std::string buf_, rows_, problems_, block_;
+  size_t block_sessions_ = 0;
   size_t rows_written_ = 0, listed_problems_ = 0, problems_dropped_ = 0;
   std::map<std::string, uint64_t> problem_kinds_;
   TimeNs first_ = 0, last_ = 0;

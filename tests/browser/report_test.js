@@ -84,6 +84,25 @@ function matchCount(info) {
   return m ? Number(m[1].replace(/,/g, '')) : 0;
 }
 
+// Clicks the session's table row and waits until its diagram is drawn.
+async function openSession(page, id) {
+  const clicked = await page.evaluate(i => {
+    while (document.querySelector('.pageinfo').textContent.match(/page (\d+)/)[1] !== '1') document.getElementById('page-prev').click();
+    for (;;) {
+      const tr = document.querySelector('#sessions-table tbody tr[data-session="' + i + '"]');
+      if (tr) { tr.click(); return true; }
+      const m = document.querySelector('.pageinfo').textContent.match(/page (\d+) of (\d+)/);
+      if (!m || m[1] === m[2]) return false;
+      document.getElementById('page-next').click();
+    }
+  }, id);
+  assert.ok(clicked, 'session #' + id + ' is in the table');
+  await page.waitForFunction(i => {
+    const h2 = document.querySelector('#diagram h2');
+    return h2 && h2.textContent.startsWith('Session #' + i + ' ') && document.querySelector('#seq g.msg');
+  }, { timeout: 10000 }, id);
+}
+
 async function main() {
   const { browser, close } = await launch();
   try {
@@ -140,8 +159,7 @@ async function main() {
     // --- the busiest session's diagram: one arrow per message, in order
     const busiest = jSessions.reduce((a, b) => (b.messages.client + b.messages.server > a.messages.client + a.messages.server ? b : a));
     const msgs = jMessages.filter(m => m.session === busiest.id);
-    await page.evaluate(id => document.querySelector('#sessions-table tbody tr[data-session="' + id + '"]').click(), busiest.id);
-    await page.waitForSelector('#seq g.msg');
+    await openSession(page, busiest.id);
     const arrows = await page.$$eval('#seq g.msg', gs => gs.map(g => ({ index: Number(g.dataset.index), label: g.querySelector('text.label').textContent })));
     assert.equal(arrows.length, msgs.length, 'one arrow per message of #' + busiest.id);
     msgs.forEach((m, i) => {
@@ -198,10 +216,14 @@ async function main() {
       const kind = m.problems[0].kind;
       await page.evaluate(k => { const d = document.querySelector('details.problem-kind[data-kind="' + k + '"]'); d.open = true; }, kind);
       await page.waitForSelector('details.problem-kind[data-kind="' + kind + '"] li a');
+      const target = jMessages.find(x => x.problems.some(p => p.kind === kind));
       await page.evaluate(k => document.querySelector('details.problem-kind[data-kind="' + k + '"] li a').click(), kind);
+      await page.waitForFunction((s, i) => {
+        const h2 = document.querySelector('#diagram h2'), h3 = document.querySelector('#details h3');
+        return h2 && h3 && h2.textContent.startsWith('Session #' + s + ' ') && h3.textContent.startsWith('[' + i + '] ');
+      }, { timeout: 10000 }, target.session, target.index);
       const h3 = await page.$eval('#details h3', e => e.textContent);
       const title = await page.$eval('#diagram h2', e => e.textContent);
-      const target = jMessages.find(x => x.problems.some(p => p.kind === kind));
       assert.ok(title.startsWith('Session #' + target.session + ' '), title);
       assert.ok(h3.startsWith('[' + target.index + '] '), h3);
     }
@@ -214,8 +236,7 @@ async function main() {
       const shownText = await page.evaluate(() => document.body.innerText);
       const hostileMsg = jMessages.find(m => m.summary.includes('</script>'));
       assert.ok(hostileMsg, 'the capture carries a </script> value');
-      await page.evaluate(id => document.querySelector('#sessions-table tbody tr[data-session="' + id + '"]').click(), hostileMsg.session);
-      await page.waitForSelector('#seq g.msg');
+      await openSession(page, hostileMsg.session);
       const label = await page.$eval('#seq g.msg[data-index="' + hostileMsg.index + '"] title', t => t.textContent);
       assert.equal(label, '[' + hostileMsg.index + '] ' + hostileMsg.summary, 'the hostile summary is shown verbatim');
       assert.ok(shownText.length > 0);

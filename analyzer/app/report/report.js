@@ -7,7 +7,8 @@
 //                 totals, response_times, problem_kinds, problems, problems_dropped}
 //   #q-sessions  [[id, protocol, client, server, start_s, duration_us, state, msgs_c, msgs_s,
 //                  p50_us, p99_us, max_us, problems, tls, bytes_c, bytes_s, note], ...]
-//   #q-messages  one line per session (same order): [entry, ...] where an entry is
+//   #q-messages  per 256 sessions, gzip + base64 of one JSON line per session (same order):
+//                [entry, ...] where an entry is
 //                [0, t_us, from, name, summary, response_to, latency_us, length, fields, problems, kind]
 //                (a message) or [1, t_us, from, kind, text] (an event); from -1 = neither side
 'use strict';
@@ -54,28 +55,28 @@
   // ---- data -----------------------------------------------------------------------
   const summary = JSON.parse(data('q-summary'));
   const sessions = JSON.parse(data('q-sessions'));
-  const messagesText = data('q-messages');
-  // Where each session's line starts in the messages block; lines are parsed on demand.
-  const lineStart = new Float64Array(sessions.length + 1);
-  {
-    let pos = messagesText.indexOf('\n') + 1, i = 0;
-    while (i < sessions.length && pos > 0) {
-      lineStart[i++] = pos;
-      pos = messagesText.indexOf('\n', pos) + 1;
+  // The messages: per 256 sessions one line, gzip + base64 of that many JSON lines
+  // (output_html.cpp). A block is decompressed and parsed when one of its sessions is opened.
+  const BLOCK = 256;
+  const blocks = data('q-messages').split('\n').filter(l => l.length);
+  const blockCache = new Map();
+  async function blockLines(b) {
+    let lines = blockCache.get(b);
+    if (!lines) {
+      const bin = atob(blocks[b]);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+      lines = text.split('\n');
+      if (blockCache.size > 8) blockCache.delete(blockCache.keys().next().value);
+      blockCache.set(b, lines);
     }
-    lineStart[sessions.length] = messagesText.length;
+    return lines;
   }
-  const entryCache = new Map();
-  function entriesOf(row) {
-    let e = entryCache.get(row);
-    if (!e) {
-      const end = messagesText.indexOf('\n', lineStart[row]);
-      e = JSON.parse(messagesText.slice(lineStart[row], end < 0 ? messagesText.length : end));
-      if (entryCache.size > 50) entryCache.delete(entryCache.keys().next().value);
-      entryCache.set(row, e);
-    }
-    return e;
+  async function entriesOf(row) {
+    return JSON.parse((await blockLines(Math.floor(row / BLOCK)))[row % BLOCK]);
   }
+  function fail(e) { console.error('quartet report: ' + (e && e.stack || e)); }
   const protoName = i => summary.protocols[i] || '?';
 
   const app = document.getElementById('app');
@@ -208,7 +209,7 @@
     for (const i of view.rows.slice(from, from + PAGE)) {
       const r = sessions[i];
       const tr = el('tr', { 'data-session': r[S.ID], 'data-row': i, class: r[S.PROBLEMS] ? 'has-problems' : '',
-        on: { click: () => showSession(i) } });
+        on: { click: () => showSession(i).catch(fail) } });
       for (const c of COLS) tr.appendChild(el('td', { class: c[2] === 'num' || c[2] === 'dur' ? 'num' : '' }, cell(r, c)));
       tableBody.appendChild(tr);
     }
@@ -375,9 +376,9 @@
     }
     details.appendChild(el('table', { class: 'fields', id: 'fields' }, tb));
   }
-  function showSession(row, entry) {
+  async function showSession(row, entry) {
     const r = sessions[row];
-    const entries = entriesOf(row);
+    const entries = await entriesOf(row);
     diagram.hidden = false;
     diagram.textContent = '';
     const compressBox = el('input', { type: 'checkbox', id: 'compress', checked: '' });
@@ -439,7 +440,7 @@
         const ul = el('ul');
         for (const p of list.slice(0, 500)) {
           const r = sessions[p[0]];
-          ul.appendChild(el('li', {}, el('a', { href: '#', on: { click: ev => { ev.preventDefault(); showSession(p[0], p[1]); } } },
+          ul.appendChild(el('li', {}, el('a', { href: '#', on: { click: ev => { ev.preventDefault(); showSession(p[0], p[1]).catch(fail); } } },
             '#' + r[S.ID] + ' ' + protoName(r[S.PROTO])), ' ' + p[3]));
         }
         if (list.length > 500 || list.length < summary.problem_kinds[k])
