@@ -10,9 +10,9 @@ sessions="${2:-100000}"
 work="$build/report-scale"
 mkdir -p "$work"
 /usr/bin/python3 "$here/gen_report_capture.py" "$work/capture.pcap" --sessions "$sessions"
-start=$(date +%s.%N)
+start=$(date +%s%3N)
 "$build/analyzer/quartet" -d sp=5555 --format html -o "$work/report.html" "$work/capture.pcap"
-end=$(date +%s.%N)
-echo "quartet --format html: $(echo "$end - $start" | bc) s, $(stat -c %s "$work/report.html") bytes"
+end=$(date +%s%3N)
+echo "quartet --format html: $((end - start)) ms, $(stat -c %s "$work/report.html") bytes"
 "$build/analyzer/quartet" -d sp=5555 --summary "$work/capture.pcap" | sed -n '/== summary/,$p' | head -6
 node "$here/../tests/browser/measure_report.js" "$work/report.html" 3
