@@ -32,13 +32,18 @@ async function main() {
       const sessions = await page.$eval('.pageinfo', e => e.textContent);
       const open = await timed(page, () => document.querySelector('#sessions-table tbody tr').click(),
         () => document.querySelector('#seq g.msg'));
+      // scroll to the middle of the diagram (a long session is drawn only where it is seen)
+      const scroll = await timed(page, () => { const s = document.getElementById('diagram-scroller'); s.scrollTop = s.scrollHeight / 2; },
+        () => { const s = document.getElementById('diagram-scroller'), g = document.querySelectorAll('#seq g.msg');
+          return g.length && [...g].some(x => Math.abs(x.getBoundingClientRect().top - s.getBoundingClientRect().top) < s.clientHeight); });
+      const arrows = await page.$$eval('#seq g.msg', g => g.length);
       const sort = await timed(page, () => document.querySelectorAll('#sessions-table thead th')[5].click(),
         () => document.querySelector('#sessions-table thead th.sorted'));
       const filter = await timed(page, () => { const i = document.getElementById('filter-text'); i.value = 'rrp'; i.dispatchEvent(new Event('input')); },
-        () => /of [\d,]+ sessions/.test(document.querySelector('.pageinfo').textContent) &&
+        () => /of [\d,]+ sessions|no session/.test(document.querySelector('.pageinfo').textContent) &&
               [...document.querySelectorAll('#sessions-table tbody tr')].every(tr => tr.children[1].textContent.startsWith('RRP')));
       out.runs.push({ load_to_interactive_ms: wall, ready_after_navigation_ms: Math.round(ready), js_heap_mb: heap && Math.round(heap / 1e6),
-        open_first_session_ms: open, sort_by_duration_ms: sort, text_filter_ms: filter, table: sessions, problems });
+        open_first_session_ms: open, scroll_diagram_ms: scroll, arrows_drawn: arrows, sort_by_duration_ms: sort, text_filter_ms: filter, table: sessions, problems });
       await page.close();
     }
   } finally {

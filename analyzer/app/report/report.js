@@ -245,7 +245,7 @@
   const diagram = el('section', { id: 'diagram', hidden: '' });
   const details = el('aside', { id: 'details' });
   let current = null; // {row, entries, ys, svg, scroller, compress}
-  const XT = 8, XC = 190, XS = 600, XR = 640, WIDTH = 900;
+  const XT = 8, XC = 170, XS = 580, WIDTH = 840;
   function layout(entries, compress) {
     const ys = new Float64Array(entries.length), breaks = [];
     const n = entries.length, total = n ? Math.max(1, entries[n - 1][1] - entries[0][1]) : 1;
@@ -265,7 +265,7 @@
     svg.textContent = '';
     const defs = sv('defs');
     for (const [id, cls] of [['ah', 'arrowhead'], ['ahr', 'arrowhead resp']]) {
-      const m = sv('marker', { id: id, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' });
+      const m = sv('marker', { id: id, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
       m.appendChild(sv('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }));
       defs.appendChild(m);
     }
