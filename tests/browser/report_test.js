@@ -169,6 +169,20 @@ async function main() {
     const links = await page.$$eval('#seq path.link', ps => ps.length);
     assert.equal(links, msgs.filter(m => m.response_to !== null).length, 'one dotted link per response');
 
+    // --- problems, gaps and TLS starts/hand-offs are marked: every session that has some
+    const jEvents = jsonl.filter(o => o.type === 'event');
+    const marked = jSessions.filter(s => jEvents.some(e => e.session === s.id && (e.kind === 'gap' || e.kind === 'tls_start')) ||
+      jMessages.some(m => m.session === s.id && m.problems.length)).slice(0, 4);
+    for (const s of marked) {
+      await openSession(page, s.id);
+      const count = (kind) => jEvents.filter(e => e.session === s.id && e.kind === kind).length;
+      assert.equal(await page.$$eval('#seq g.ev[data-kind="gap"]', g => g.length), count('gap'), 'gaps marked in #' + s.id);
+      assert.equal(await page.$$eval('#seq g.ev[data-kind="tls_start"]', g => g.length), count('tls_start'), 'TLS starts marked in #' + s.id);
+      assert.equal(await page.$$eval('#seq g.msg.bad', g => g.length), jMessages.filter(m => m.session === s.id && m.problems.length).length,
+        'messages with problems marked in #' + s.id);
+    }
+    if (marked.length) await openSession(page, busiest.id);
+
     // --- clicking a message shows its JSONL fields
     const withFields = msgs.reduce((a, b) => (Object.keys(b.fields).length > Object.keys(a.fields).length ? b : a));
     await page.evaluate(i => document.querySelector('#seq g.msg[data-index="' + i + '"]').dispatchEvent(new MouseEvent('click', { bubbles: true })), withFields.index);
