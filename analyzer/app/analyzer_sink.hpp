@@ -48,8 +48,10 @@ class Analyzer final : public StreamSink {
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
-  // Field values are copied only for the output that shows them.
-  bool keep_fields() const { return opt_.format != OutputFormat::Text && !opt_.summary_only; }
+  // Field values are copied only for the output that shows them (the HTML report always does).
+  bool keep_fields() const {
+    return opt_.format == OutputFormat::Html || (opt_.format == OutputFormat::Jsonl && !opt_.summary_only);
+  }
 
   struct Flow;  // defined in the .cpp
 
