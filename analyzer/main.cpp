@@ -125,8 +125,9 @@ int main(int argc, char** argv) {
     if (const char* env = std::getenv("SSLKEYLOGFILE"); env && *env) load_keylog(keys, env, false);
   cli.app.keylog = &keys;
 
-  std::unique_ptr<Writer> writer = cli.app.format == OutputFormat::Jsonl ? make_jsonl_writer(out, cli.app)
-                                                                         : make_text_writer(out, cli.app);
+  std::unique_ptr<Writer> writer = cli.app.format == OutputFormat::Jsonl  ? make_jsonl_writer(out, cli.app)
+                                   : cli.app.format == OutputFormat::Html ? make_html_writer(out, cli.app)
+                                                                          : make_text_writer(out, cli.app);
   Analyzer analyzer(cli.app, *writer);
 
   net::Options nopt;
@@ -142,6 +143,8 @@ int main(int argc, char** argv) {
   try {
     stats = net::run(nopt, analyzer);
     bar.clear();
+    analyzer.summary().packets = stats.packets;
+    analyzer.summary().files = cli.files;
     analyzer.finish();  // may read long timelines back from the spill file
   } catch (const net::CaptureError& e) {
     bar.clear();

@@ -245,7 +245,10 @@ void Analyzer::on_open(const FlowInfo& info) {
   if (!in_shard(info, opt_.shard)) return;  // another shard's: never found, never counted
   auto f = std::make_unique<Flow>();
   f->out.flow = info;
-  f->keep_entries = !opt_.summary_only;
+  // The summary's response-time table reads every session's timeline, so even
+  // --summary keeps it (the spill file bounds the memory); keep_entries stays for
+  // a caller that needs no timeline at all.
+  f->keep_entries = true;
   f->spill = &spill_;
   f->out.handshake = info.handshake_seen;
   f->out.start = f->out.end = info.first_ts;
@@ -518,12 +521,14 @@ void Analyzer::account(const Flow& f) {
   else if (f.publisher)
     add_fanout(o, *f.publisher, o.messages[side_index(*f.publisher)] - f.announcing[side_index(*f.publisher)],
                summary_.fanout);
+  response_times_.add(o);
 }
 
 void Analyzer::finish() {
   for (auto& [id, f] : flows_)
     if (!f->closed) close(*f, CloseReason::EndOfCapture, Side::Client, f->out.end);
   flush();
+  summary_.response_times = response_times_.rows();
   out_.finish(summary_);
 }
 

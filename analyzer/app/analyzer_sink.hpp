@@ -52,6 +52,7 @@ class Analyzer final : public StreamSink {
   // After the network half is done: ends what is still open, writes the rest and the summary.
   void finish();
   const RunSummary& summary() const { return summary_; }
+  RunSummary& summary() { return summary_; }  // main adds what the network half counted
   void set_max_waiting_entries(size_t n) { max_waiting_entries_ = n; }  // for tests
   // For tests: (0, 1) spills every entry, min_entries 0 never spills.
   void set_spill_limits(size_t budget, size_t min_entries) {
@@ -70,8 +71,10 @@ class Analyzer final : public StreamSink {
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
-  // Field values are copied only for the output that shows them.
-  bool keep_fields() const { return opt_.format == OutputFormat::Jsonl && !opt_.summary_only; }
+  // Field values are copied only for the output that shows them (the HTML report always does).
+  bool keep_fields() const {
+    return opt_.format == OutputFormat::Html || (opt_.format == OutputFormat::Jsonl && !opt_.summary_only);
+  }
 
   struct Flow;  // defined in the .cpp
 
@@ -94,6 +97,7 @@ class Analyzer final : public StreamSink {
   Writer& out_;
   std::map<uint64_t, std::unique_ptr<Flow>> flows_;  // by id = order of first packet
   RunSummary summary_;
+  ResponseTimes response_times_;
   size_t waiting_entries_ = 0;
   size_t max_waiting_entries_ = kMaxWaitingEntries;
   Spill spill_;

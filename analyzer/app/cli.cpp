@@ -81,7 +81,9 @@ Options:
                           SSLKEYLOGFILE environment variable is read, if any.
                           Secrets in pcapng Decryption Secrets Blocks are always used
   -F, --format FMT        text (default): readable timeline; jsonl: one JSON object per
-                          line (schema in docs/jsonl-schema.md)
+                          line (schema in docs/jsonl-schema.md); html: one self-contained
+                          page with sessions, sequence diagrams and latency plots
+                          (use with -o report.html)
   -o, --output FILE       write there instead of standard output
   -s, --summary           one line per session (no per-message lines)
   -p, --protocol P        only sessions of protocol P
@@ -192,7 +194,8 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (!value(v)) break;
       if (v == "text") a.app.format = OutputFormat::Text;
       else if (v == "jsonl" || v == "json") a.app.format = OutputFormat::Jsonl;
-      else a.error = "unknown format '" + std::string(v) + "' (text, jsonl)";
+      else if (v == "html") a.app.format = OutputFormat::Html;
+      else a.error = "unknown format '" + std::string(v) + "' (text, jsonl, html)";
     } else if (name == "-p" || name == "--protocol") {
       if (!value(v)) break;
       a.app.only = find_protocol(v);

@@ -35,12 +35,17 @@ size_t utf8_sequence(std::string_view s, size_t i) {
   return n;
 }
 
-// Bytes that end a run of plain ASCII: controls, quote, backslash, non-ASCII.
-constexpr auto kSpecial = [] {
+// Bytes that end a run of plain ASCII: controls, quote, backslash, non-ASCII
+// (and for HTML the characters markup is made of).
+constexpr auto special_table(bool html) {
   std::array<bool, 256> t{};
-  for (int c = 0; c < 256; ++c) t[static_cast<size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80 ||
+                                (html && (c == '<' || c == '>' || c == '&' || c == 0x7f));
   return t;
-}();
+}
+constexpr auto kSpecial = special_table(false);
+constexpr auto kSpecialHtml = special_table(true);
 
 // Whether any of the 8 bytes in `w` is special (see kSpecial), without a branch
 // per byte: the usual "has a byte less than n / equal to c" bit tricks.
@@ -51,15 +56,19 @@ bool any_special(uint64_t w) {
   return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) | (w & kHigh)) != 0;
 }
 
-// The end of the run of plain ASCII starting at `i`: 8 bytes at a time, then byte by byte.
-size_t plain_run_end(std::string_view s, size_t i) {
-  while (i + 8 <= s.size()) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (any_special(w)) break;
-    i += 8;
+// The end of the run of plain ASCII starting at `i`. For JSON 8 bytes at a time
+// (any_special tests kSpecial's bytes), then byte by byte; HTML's table has more
+// special bytes, so it goes byte by byte.
+size_t plain_run_end(std::string_view s, size_t i, const std::array<bool, 256>& special) {
+  if (&special == &kSpecial) {
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (any_special(w)) break;
+      i += 8;
+    }
   }
-  while (i < s.size() && !kSpecial[static_cast<uint8_t>(s[i])]) ++i;
+  while (i < s.size() && !special[static_cast<uint8_t>(s[i])]) ++i;
   return i;
 }
 
@@ -70,21 +79,24 @@ void append_u00(std::string& out, uint8_t c) {
   out += kHex[c & 15];
 }
 
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
+void append_json(std::string& out, std::string_view s, bool html) {
+  const auto& special = html ? kSpecialHtml : kSpecial;
   out += '"';
   size_t i = 0;
   while (i < s.size()) {
     // Copy the longest run that needs no escaping in one go.
-    const size_t run = plain_run_end(s, i);
+    const size_t run = plain_run_end(s, i, special);
     out.append(s.data() + i, run - i);
     i = run;
     if (i >= s.size()) break;
     const auto c = static_cast<uint8_t>(s[i]);
     if (c >= 0x80) {
       if (size_t n = utf8_sequence(s, i)) {
-        out.append(s.data() + i, n);
+        if (html && n == 3 && c == 0xE2 && static_cast<uint8_t>(s[i + 1]) == 0x80 &&
+            (static_cast<uint8_t>(s[i + 2]) & 0xFE) == 0xA8)
+          out += static_cast<uint8_t>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+        else
+          out.append(s.data() + i, n);
         i += n;
       } else {
         append_u00(out, c);
@@ -100,12 +112,17 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default: append_u00(out, c);
+      default: append_u00(out, c);  // other controls, DEL, and for HTML < > &
     }
     ++i;
   }
   out += '"';
 }
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) { append_json(out, s, false); }
+void append_json_string_html(std::string& out, std::string_view s) { append_json(out, s, true); }
 
 void append_seconds(std::string& out, TimeNs ns, int decimals) {
   if (decimals < 0) decimals = 0;

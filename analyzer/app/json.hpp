@@ -17,6 +17,11 @@ namespace quartet::analyzer {
 // always valid JSON whatever the wire carried.
 void append_json_string(std::string& out, std::string_view s);
 
+// The same, safe inside an HTML <script type="application/json"> block as well:
+// '<', '>' and '&' become \u003c, \u003e, \u0026 (so no "</script>" or "<!--" can
+// end or change the block), U+2028/U+2029 become \u2028/\u2029.
+void append_json_string_html(std::string& out, std::string_view s);
+
 // Seconds since the epoch with exactly `decimals` (0..9) digits after the point:
 // 1700000000.123456789. Negative values keep their sign.
 void append_seconds(std::string& out, TimeNs ns, int decimals);

@@ -87,6 +87,7 @@ MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side f
   m.summary = std::move(rec.decoded.summary);
   m.is_request = rec.decoded.is_request;
   m.is_response = rec.decoded.is_response;
+  if (m.is_request) m.kind = rec.decoded.request_kind();
   if (keep_fields) m.fields.reserve(rec.decoded.fields.size());
   for (const Field& f : rec.decoded.fields) {
     if (f.id >= p.fields.size()) continue;  // a decoder bug must not index past the table

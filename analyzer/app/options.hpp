@@ -21,7 +21,7 @@ struct DecodeAs {
   bool tls = false;
 };
 
-enum class OutputFormat : uint8_t { Text, Jsonl };
+enum class OutputFormat : uint8_t { Text, Jsonl, Html };
 
 struct AppOptions {
   std::vector<DecodeAs> decode_as;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "options.hpp"
+#include "response_times.hpp"
 #include "timeline.hpp"
 
 namespace quartet::analyzer {
@@ -34,6 +35,9 @@ struct RunSummary {
   std::vector<std::string> capture_warnings;
   uint64_t capture_warnings_dropped = 0;
   std::vector<FanoutRow> fanout;  // grouped by publisher, in order of first session
+  std::vector<ResponseTimeRow> response_times;  // filled at the end of the run
+  uint64_t packets = 0;                          // read from the capture files (set by main)
+  std::vector<std::string> files;                // the inputs, as given
 };
 
 class Writer {
@@ -45,6 +49,7 @@ class Writer {
 
 std::unique_ptr<Writer> make_text_writer(std::FILE* out, const AppOptions& opt);
 std::unique_ptr<Writer> make_jsonl_writer(std::FILE* out, const AppOptions& opt);
+std::unique_ptr<Writer> make_html_writer(std::FILE* out, const AppOptions& opt);
 
 // "192.0.2.1:3288" / "[2001:db8::1]:3288"
 std::string endpoint_text(const Endpoint& e);

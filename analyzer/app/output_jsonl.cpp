@@ -2,6 +2,7 @@
 // fields may be added, none renamed or removed.
 #include <cstdio>
 
+#include "fields_json.hpp"
 #include "json.hpp"
 #include "output.hpp"
 
@@ -9,8 +10,6 @@ namespace quartet::analyzer {
 namespace {
 
 using namespace std::string_view_literals;  // literals appended without strlen
-
-constexpr std::string_view kMasked = "********";
 
 class JsonlWriter final : public Writer {
  public:
@@ -174,7 +173,7 @@ class JsonlWriter final : public Writer {
     buf_ += m.is_request ? ",\"request\":true" : ",\"request\":false";
     buf_ += m.is_response ? ",\"response\":true" : ",\"response\":false";
     buf_ += ",\"fields\":"sv;
-    fields(*s.protocol, m.fields);
+    fields_.append(buf_, *s.protocol, m.fields);
     buf_ += ",\"response_to\":"sv;
     if (m.response_to) append_uint(buf_, *m.response_to);
     else buf_ += "null"sv;
@@ -216,67 +215,8 @@ class JsonlWriter final : public Writer {
     buf_ += "}\n"sv;
   }
 
-  void value(const FieldDef& def, const FieldOut& f) {
-    if (def.sensitive && !opt_.show_secrets) {
-      append_json_string(buf_, kMasked);
-      return;
-    }
-    switch (f.kind) {
-      case FieldOut::Kind::UInt: append_uint(buf_, f.num); break;
-      case FieldOut::Kind::Int: append_int(buf_, static_cast<int32_t>(static_cast<uint32_t>(f.num))); break;
-      case FieldOut::Kind::Bool: buf_ += f.num ? "true" : "false"; break;
-      case FieldOut::Kind::Text: append_json_string(buf_, f.text); break;
-      case FieldOut::Kind::None: buf_ += "null"sv; break;
-    }
-  }
+using namespace std::string_view_literals;  // literals appended without strlen
 
-  // Keys are the field abbrevs in order of first appearance; a field that occurs
-  // more than once becomes an array of its values in PDU order. Grouping links
-  // each value to the next of its id (next_), so no per-message allocation.
-  void fields(const Protocol& p, const std::vector<FieldOut>& fs) {
-    last_.assign(p.fields.size(), -1);
-    head_.assign(p.fields.size(), -1);
-    next_.assign(fs.size(), -1);
-    count_.assign(fs.size(), 0);
-    first_.clear();
-    for (size_t i = 0; i < fs.size(); ++i) {
-      const FieldOut& f = fs[i];
-      if (f.kind == FieldOut::Kind::None) continue;  // subtrees without a value of their own
-      int& last = last_[f.id];
-      if (last < 0) {
-        first_.push_back(static_cast<int>(i));
-        head_[f.id] = static_cast<int>(i);
-      } else {
-        next_[static_cast<size_t>(last)] = static_cast<int>(i);
-      }
-      last = static_cast<int>(i);
-      ++count_[static_cast<size_t>(head_[f.id])];
-    }
-    buf_ += '{';
-    for (size_t g = 0; g < first_.size(); ++g) {
-      const auto head = static_cast<size_t>(first_[g]);
-      const FieldDef& def = p.fields[fs[head].id];
-      if (g) buf_ += ',';
-      append_json_string(buf_, def.abbrev);
-      buf_ += ':';
-      if (count_[head] == 1) {
-        value(def, fs[head]);
-        continue;
-      }
-      buf_ += '[';
-      for (int i = first_[g]; i >= 0; i = next_[static_cast<size_t>(i)]) {
-        if (i != first_[g]) buf_ += ',';
-        value(def, fs[static_cast<size_t>(i)]);
-      }
-      buf_ += ']';
-    }
-    buf_ += '}';
-  }
-  std::FILE* out_;
-  const AppOptions& opt_;
-  std::string buf_;
-  std::vector<int> last_, next_, first_, head_;  // fields(): grouping by id, reused
-  std::vector<uint32_t> count_;
 };
 
 }  // namespace

@@ -69,6 +69,7 @@ class TextWriter final : public Writer {
                  "): " + std::to_string(f.messages) + " messages\n";
       }
     }
+    line_ += response_time_table(r.response_times);
     if (!r.capture_warnings.empty()) {
       line_ += "   capture warnings:\n";
       for (const auto& w : r.capture_warnings) {

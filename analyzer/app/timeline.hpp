@@ -31,6 +31,7 @@ struct MessageOut {
   uint64_t length = 0;  // PDU bytes
   std::string name, summary;
   bool is_request = false, is_response = false;
+  std::string kind;  // requests only: their row in the response-time statistics (Decoded::request_kind)
   std::vector<FieldOut> fields;  // kept only when the output shows them (JSONL)
   bool announces_publisher = false;  // the session's Publisher event (the SP PUB header)
   std::optional<uint64_t> response_to;

@@ -1,0 +1,323 @@
+// The HTML report: one self-contained page (no network, opens from file://) with
+// capture facts, a paged sessions table, a sequence diagram per session, latency
+// histograms and a problems list. The page's script and style (analyzer/app/report/)
+// are compiled in; the data goes into non-executable <script type="application/...">
+// blocks, every string escaped by append_json_string_html so that no capture value
+// can end the block or run as script, and a Content-Security-Policy lets only the
+// page's own script (by its SHA-256) run and nothing load from the network.
+//
+// Memory stays bounded by the session table: each session's messages are one JSON
+// line, and the lines of every kSessionsPerBlock sessions are written, gzip-compressed
+// and base64-encoded, as one line of the messages block. The page decompresses
+// (DecompressionStream) and parses a block only when one of its sessions is opened,
+// so loading costs the sessions table only, and the file is several times smaller.
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <new>
+#include <stdexcept>
+
+#include "fields_json.hpp"
+#include "format.hpp"
+#include "json.hpp"
+#include "output.hpp"
+#include "report_assets.hpp"
+#include "response_times.hpp"
+
+namespace quartet::analyzer {
+namespace {
+
+// Problems listed one by one (the count per kind is always complete).
+constexpr size_t kMaxListedProblems = 20000;
+// Sessions per compressed block of the messages data (report.js knows it too).
+constexpr size_t kSessionsPerBlock = 256;
+
+// gzip (level 1: the report is written at capture-reading speed), then base64.
+std::string gzip_base64(const std::string& in) {
+  z_stream z{};
+  std::string packed;
+  if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::bad_alloc();
+  packed.resize(deflateBound(&z, static_cast<uLong>(in.size())));
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(packed.data());
+  z.avail_out = static_cast<uInt>(packed.size());
+  const int rc = deflate(&z, Z_FINISH);
+  packed.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw std::runtime_error("HTML report: compression failed");
+  std::string b64(4 * ((packed.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                reinterpret_cast<const unsigned char*>(packed.data()), static_cast<int>(packed.size()));
+  b64.resize(static_cast<size_t>(n > 0 ? n : 0));
+  return b64;
+}
+
+// Microseconds, with nanosecond decimals only when there are some.
+void append_us(std::string& out, TimeNs ns) {
+  char buf[40];
+  const bool neg = ns < 0;
+  const uint64_t mag = neg ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  if (mag % 1000 == 0)
+    std::snprintf(buf, sizeof buf, "%s%llu", neg ? "-" : "", static_cast<unsigned long long>(mag / 1000));
+  else
+    std::snprintf(buf, sizeof buf, "%s%llu.%03llu", neg ? "-" : "", static_cast<unsigned long long>(mag / 1000),
+                  static_cast<unsigned long long>(mag % 1000));
+  out += buf;
+}
+
+std::string base64_sha256(std::string_view text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
+  unsigned char b64[2 * EVP_MAX_MD_SIZE];
+  const int n = EVP_EncodeBlock(b64, md, static_cast<int>(len));
+  return std::string(reinterpret_cast<const char*>(b64), static_cast<size_t>(n > 0 ? n : 0));
+}
+
+size_t protocol_index(const Protocol* p) {
+  const auto all = all_protocols();
+  return static_cast<size_t>(std::find(all.begin(), all.end(), p) - all.begin());
+}
+
+class HtmlWriter final : public Writer {
+ public:
+  HtmlWriter(std::FILE* out, const AppOptions& opt) : out_(out), opt_(opt) {
+    const std::string_view script = report_script();
+    std::string head =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'sha256-" +
+        base64_sha256(script) +
+        "'; style-src 'unsafe-inline'; img-src data:\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width\">\n<title>quartet report</title>\n<style>";
+    head += report_style();
+    head +=
+        "</style></head>\n<body>\n<noscript>This report needs JavaScript (it runs only its own script, "
+        "offline).</noscript>\n<div id=\"app\"><p id=\"loading\">Loading the report&hellip;</p></div>\n"
+        "<script type=\"application/x-quartet-gzip-base64\" id=\"q-messages\">\n";
+    write(head);
+  }
+
+  void session(const SessionOut& s) override {
+    buf_.clear();
+    const size_t row = rows_written_++;
+    if (row) rows_ += ',';
+    size_t problems = s.warnings_dropped;
+    std::vector<TimeNs> latencies;
+
+    buf_ += '[';
+    size_t entry_index = 0;
+    for (const Entry& e : s.entries) {
+      if (entry_index) buf_ += ',';
+      if (const auto* m = std::get_if<MessageOut>(&e)) {
+        buf_ += "[0,";
+        append_us(buf_, m->ts - s.start);
+        buf_ += m->from == Side::Client ? ",0," : ",1,";
+        append_json_string_html(buf_, m->name);
+        buf_ += ',';
+        append_json_string_html(buf_, m->summary);
+        buf_ += ',' + (m->response_to ? std::to_string(*m->response_to) : std::string("-1")) + ',';
+        if (m->latency) {
+          append_us(buf_, *m->latency);
+          latencies.push_back(*m->latency);
+        } else {
+          buf_ += "-1";
+        }
+        buf_ += ',' + std::to_string(m->length) + ',';
+        fields_.append(buf_, *s.protocol, m->fields);
+        buf_ += ",[";
+        for (size_t i = 0; i < m->problems.size(); ++i) {
+          const Problem& p = m->problems[i];
+          if (i) buf_ += ',';
+          buf_ += '[';
+          append_json_string_html(buf_, kind_name(p.kind));
+          buf_ += ',';
+          const Severity sev = severity_of(p.kind);
+          buf_ += sev == Severity::Error ? "2," : sev == Severity::Warning ? "1," : "0,";
+          append_json_string_html(buf_, p.text);
+          buf_ += ']';
+          if (sev != Severity::Note) ++problems;
+          problem(row, entry_index, kind_name(p.kind), p.text);
+        }
+        buf_ += "],";
+        append_json_string_html(buf_, m->kind);
+        buf_ += ']';
+      } else {
+        const auto& ev = std::get<EventOut>(e);
+        buf_ += "[1,";
+        append_us(buf_, ev.ts - s.start);
+        buf_ += !ev.from ? ",-1," : *ev.from == Side::Client ? ",0," : ",1,";
+        append_json_string_html(buf_, entry_kind_name(ev.kind));
+        buf_ += ',';
+        append_json_string_html(buf_, ev.text);
+        buf_ += ']';
+        if (ev.kind == EntryKind::Warning || ev.kind == EntryKind::Gap) {
+          ++problems;
+          problem(row, entry_index, ev.kind == EntryKind::Gap ? "gap" : "warning", ev.text);
+        }
+      }
+      ++entry_index;
+    }
+    buf_ += "]\n";
+    block_ += buf_;
+    if (++block_sessions_ == kSessionsPerBlock) flush_block();
+
+    std::sort(latencies.begin(), latencies.end());
+    rows_ += '[' + std::to_string(s.flow.id) + ',' + std::to_string(protocol_index(s.protocol)) + ',';
+    append_json_string_html(rows_, endpoint_text(s.flow.client));
+    rows_ += ',';
+    append_json_string_html(rows_, endpoint_text(s.flow.server));
+    rows_ += ',';
+    append_seconds(rows_, s.start, opt_.ts_decimals);
+    rows_ += ',';
+    append_us(rows_, s.end - s.start);
+    rows_ += ',';
+    std::string state = s.state;
+    if (s.closed_by) state += std::string(" by ") + side_name(*s.closed_by);
+    if (!s.conn_state.empty()) state += " (" + s.conn_state + ")";
+    if (!s.protocol_state.empty()) state += ", " + s.protocol_state;
+    append_json_string_html(rows_, state);
+    rows_ += ',' + std::to_string(s.messages[0]) + ',' + std::to_string(s.messages[1]) + ',';
+    for (double q : {50.0, 99.0, 100.0}) {
+      if (latencies.empty()) rows_ += "-1";
+      else append_us(rows_, percentile_of(latencies, q));
+      rows_ += ',';
+    }
+    rows_ += std::to_string(problems) + ',';
+    rows_ += !s.tls.seen ? "0," : s.tls.handoff ? "2," : "1,";
+    rows_ += std::to_string(s.bytes[0]) + ',' + std::to_string(s.bytes[1]) + ',';
+    append_json_string_html(rows_, s.flow.roles == RoleSource::PortGuess ? "roles guessed" : "");
+    rows_ += ']';
+
+    if (!any_ || s.start < first_) first_ = s.start;
+    if (!any_ || s.end > last_) last_ = s.end;
+    any_ = true;
+  }
+
+  void finish(const RunSummary& r) override {
+    flush_block();
+    std::string t = "</script>\n<script type=\"application/json\" id=\"q-sessions\">[";
+    t += rows_;
+    t += "]</script>\n<script type=\"application/json\" id=\"q-summary\">";
+    summary(t, r);
+    t += "</script>\n<script>";
+    t += report_script();
+    t += "</script>\n</body></html>\n";
+    write(t);
+    std::fflush(out_);
+  }
+
+ private:
+  void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
+
+  void flush_block() {
+    if (!block_sessions_) return;
+    write(gzip_base64(block_) + "\n");
+    block_.clear();
+    block_sessions_ = 0;
+  }
+
+  void problem(size_t row, size_t entry, std::string_view kind, std::string_view text) {
+    ++problem_kinds_[std::string(kind)];
+    if (listed_problems_ >= kMaxListedProblems) {
+      ++problems_dropped_;
+      return;
+    }
+    if (listed_problems_++) problems_ += ',';
+    problems_ += '[' + std::to_string(row) + ',' + std::to_string(entry) + ',';
+    append_json_string_html(problems_, kind);
+    problems_ += ',';
+    append_json_string_html(problems_, text);
+    problems_ += ']';
+  }
+
+  void strings(std::string& t, const std::vector<std::string>& v) {
+    t += '[';
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) t += ',';
+      append_json_string_html(t, v[i]);
+    }
+    t += ']';
+  }
+
+  void summary(std::string& t, const RunSummary& r) {
+    t += "{\"files\":";
+    strings(t, r.files);
+    t += ",\"packets\":" + std::to_string(r.packets) + ",\"tcp\":" + std::to_string(r.tcp_flows) +
+         ",\"sessions\":" + std::to_string(r.sessions) + ",\"other\":" + std::to_string(r.other_flows) +
+         ",\"start\":";
+    if (any_) append_seconds(t, first_, opt_.ts_decimals);
+    else t += "null";
+    t += ",\"end\":";
+    if (any_) append_seconds(t, last_, opt_.ts_decimals);
+    else t += "null";
+    t += ",\"warnings\":";
+    strings(t, r.capture_warnings);
+    t += ",\"warnings_dropped\":" + std::to_string(r.capture_warnings_dropped) + ",\"protocols\":[";
+    bool first = true;
+    for (const Protocol* p : all_protocols()) {
+      if (!first) t += ',';
+      first = false;
+      append_json_string_html(t, p->short_name);
+    }
+    t += "],\"totals\":[";
+    for (size_t i = 0; i < r.protocols.size(); ++i) {
+      const ProtocolTotals& p = r.protocols[i];
+      if (i) t += ',';
+      t += '[' + std::to_string(protocol_index(p.protocol)) + ',' + std::to_string(p.sessions) + ',' +
+           std::to_string(p.tls_sessions) + ',' + std::to_string(p.messages) + ',' + std::to_string(p.bytes) + ',' +
+           std::to_string(p.missing_bytes) + ',' + std::to_string(p.warnings) + ']';
+    }
+    t += "],\"response_times\":[";
+    for (size_t i = 0; i < r.response_times.size(); ++i) {
+      const ResponseTimeRow& row = r.response_times[i];
+      if (i) t += ',';
+      t += '[' + std::to_string(protocol_index(row.protocol)) + ',';
+      append_json_string_html(t, row.kind);
+      t += ',' + std::to_string(row.latencies.size()) + ',' + std::to_string(row.unanswered);
+      for (double q : {50.0, 90.0, 99.0}) {
+        t += ',';
+        append_us(t, row.percentile(q));
+      }
+      t += ',';
+      append_us(t, row.max());
+      t += ",[";
+      const std::vector<uint64_t> bins = log_histogram(row.latencies);
+      for (size_t b = 0; b < bins.size(); ++b) {
+        if (b) t += ',';
+        t += std::to_string(bins[b]);
+      }
+      t += "]]";
+    }
+    t += "],\"problem_kinds\":{";
+    first = true;
+    for (const auto& [kind, n] : problem_kinds_) {
+      if (!first) t += ',';
+      first = false;
+      append_json_string_html(t, kind);
+      t += ':' + std::to_string(n);
+    }
+    t += "},\"problems\":[" + problems_ + "],\"problems_dropped\":" + std::to_string(problems_dropped_) + "}";
+  }
+
+  std::FILE* out_;
+  const AppOptions& opt_;
+  FieldsJson fields_{opt_.show_secrets, true};
+  std::string buf_, rows_, problems_, block_;
+  size_t block_sessions_ = 0;
+  size_t rows_written_ = 0, listed_problems_ = 0, problems_dropped_ = 0;
+  std::map<std::string, uint64_t> problem_kinds_;
+  TimeNs first_ = 0, last_ = 0;
+  bool any_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Writer> make_html_writer(std::FILE* out, const AppOptions& opt) {
+  return std::make_unique<HtmlWriter>(out, opt);
+}
+
+}  // namespace quartet::analyzer

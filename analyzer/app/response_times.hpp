@@ -1,0 +1,59 @@
+// Response-time statistics per protocol and request kind (Decoded::request_kind:
+// COPS REQ by context and OPN by client type, RRP by command, SP REQ and SURVEY,
+// IAP by setup step). One piece of code for every place that shows them: the
+// text summary's table and the HTML report's latency plots use these rows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include "timeline.hpp"
+
+namespace quartet::analyzer {
+
+struct ResponseTimeRow {
+  const Protocol* protocol = nullptr;
+  std::string kind;               // "REQ Configuration", "add", "SURVEY"
+  uint64_t unanswered = 0;        // requests no response answered
+  std::vector<TimeNs> latencies;  // of the answered ones, ascending (their count is the table's "count")
+  // Nearest-rank percentile (q in 0..100) of `latencies`; 0 when there are none.
+  TimeNs percentile(double q) const;
+  TimeNs max() const { return latencies.empty() ? 0 : latencies.back(); }
+};
+
+class ResponseTimes {
+ public:
+  // Kinds come from the wire (an RRP command name): beyond this many per protocol they
+  // are counted as "(other)", and each is cut to kMaxKindBytes.
+  static constexpr size_t kMaxKinds = 64;
+  static constexpr size_t kMaxKindBytes = 40;
+
+  // Every request of the session and the latency of the response that answered it.
+  void add(const SessionOut& s);
+  // Sorted latencies, rows in protocol order then by kind.
+  std::vector<ResponseTimeRow> rows() const;
+
+ private:
+  ResponseTimeRow& row(const Protocol* p, const std::string& kind);
+  std::vector<ResponseTimeRow> rows_;  // unsorted
+  std::map<std::pair<const Protocol*, std::string>, size_t> index_;
+  std::map<const Protocol*, size_t> kinds_;
+};
+
+// Nearest-rank percentile of an ascending vector: the smallest value with at least
+// q % of the values at or below it. The session table of the HTML report uses it too.
+TimeNs percentile_of(const std::vector<TimeNs>& ascending, double q);
+
+// Histogram of latencies on a log-time axis: bin 0 holds those under 1 µs, bin i >= 1
+// those in [10^((i-1)/5), 10^(i/5)) µs (five bins per decade), the last bin everything from
+// 10^(kLogBins-2)/5 µs up (about 40 min).
+inline constexpr size_t kLogBins = 1 + 5 * 9 + 1;
+std::vector<uint64_t> log_histogram(const std::vector<TimeNs>& latencies);
+
+// The summary's table, one line per row, latencies in milliseconds; empty when there are no rows.
+std::string response_time_table(const std::vector<ResponseTimeRow>& rows);
+
+}  // namespace quartet::analyzer
