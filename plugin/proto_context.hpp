@@ -42,6 +42,11 @@ struct ProtoContext {
 
   dissector_handle_t handle = nullptr;
 
+  // The tap every decoded message is queued on (named like the filter): the
+  // Flow Graph, Service Response Time and Statistics tree all listen to it.
+  int tap = -1;
+  const char* srt_table_name = "";  // the Service Response Time table's title
+
   // Preferences.
   bool has_sensitive_fields = false;
   gboolean show_sensitive = FALSE;

@@ -10,6 +10,7 @@
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 
 extern "C" {
 // epan/dissectors/packet-tls.h

@@ -19,6 +19,9 @@ struct Decoded {
   std::string summary;   // one line for the Info column / timeline, e.g. "DEC Install handle=0x1001"
   bool is_request = false;
   bool is_response = false;
+  // For a request: its row in response-time statistics when the name alone is too coarse
+  // (COPS: "REQ Configuration", "OPN PCMM"). Empty means the name. See request_kind().
+  std::string kind;
   std::vector<Field> fields;
   std::vector<Problem> problems;
 
@@ -40,6 +43,8 @@ struct Decoded {
     problems.push_back({k, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
                         std::move(text)});
   }
+  // The row of response-time statistics (analyzer summary, HTML report, plugin SRT) this request counts in.
+  const std::string& request_kind() const { return kind.empty() ? name : kind; }
   const Field* find(FieldId id) const {
     for (const auto& f : fields)
       if (f.id == id) return &f;

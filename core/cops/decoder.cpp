@@ -252,6 +252,9 @@ DecodeResult decode_message(Bytes pdu, Direction dir) {
   d.name = ab ? ab : "COPS";
   d.summary = m.has_header ? summary(m) : "COPS (truncated header)";
   bool to_pdp = dir == Direction::ToServer;
+  // Response times are told apart by what is asked: a REQ by its context, an OPN by its client type.
+  if (m.opcode == kREQ && m.rtype) d.kind = d.name + " " + rtype_label(*m.rtype);
+  if (m.opcode == kOPN && m.has_header) d.kind = d.name + " " + client_type_short(m.client_type);
   switch (m.opcode) {
     case kREQ: case kOPN: d.is_request = true; break;
     case kSSQ: d.is_request = true; break;

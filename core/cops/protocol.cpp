@@ -18,6 +18,14 @@ std::unique_ptr<Session> new_session() { return std::make_unique<CopsSession>();
 
 }  // namespace
 
+// Wireshark's Statistics tree: what a COPS user asks first.
+constexpr StatisticDef kStatistics[] = {
+    {"Op-codes", kHeaderOpcode},
+    {"Client types", kHeaderClientType},
+    {"Decisions", kDecisionCommand},
+    {"Errors", kErrorCode},
+};
+
 const Protocol& protocol() {
   static const Protocol p{"copsx",
                           "COPS",
@@ -28,7 +36,8 @@ const Protocol& protocol() {
                           frame,
                           decode,
                           probe,
-                          new_session};
+                          new_session,
+                          kStatistics};
   return p;
 }
 

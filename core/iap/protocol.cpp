@@ -18,13 +18,19 @@ constexpr uint16_t kPorts[] = {4720};
 
 Decoded decode(Bytes pdu, Direction) { return parse(pdu).decoded; }
 
+
+constexpr StatisticDef kStatistics[] = {
+    {"Message types", kType},
+    {"Status codes", kStatusCode},
+};
+
 }  // namespace
 
 const Protocol& protocol() {
   // Short name "IAP" is shared with Wireshark's IrDA plugin ("Information Access
   // Protocol", filter "iap"); the filter name and the long name differ.
   static const Protocol p{"iapx", "IAP", "Intrusion Alert Protocol", fields(), kPorts, {},
-                          frame, decode, probe, new_session};
+                          frame, decode, probe, new_session, kStatistics};
   return p;
 }
 

@@ -16,11 +16,17 @@ constexpr uint16_t kTlsPorts[] = {648};
 
 Decoded decode_pdu(Bytes pdu, Direction dir) { return decode(pdu, dir); }
 
+// Commands x response codes come from the request/response pairs every protocol gets.
+constexpr StatisticDef kStatistics[] = {
+    {"Commands", kCommand},
+    {"Response codes", kCode},
+};
+
 }  // namespace
 
 const Protocol& protocol() {
-  static const Protocol p{"rrp",   "RRP",      "Registry Registrar Protocol", fields(), {}, kTlsPorts,
-                          frame,   decode_pdu, probe,                         new_session};
+  static const Protocol p{"rrp",      "RRP", "Registry Registrar Protocol", fields(), {}, kTlsPorts,
+                          frame,      decode_pdu, probe, new_session, kStatistics};
   return p;
 }
 

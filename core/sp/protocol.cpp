@@ -18,6 +18,13 @@ Decoded decode_stateless(Bytes pdu, Direction) { return decode_pdu(pdu, std::nul
 
 std::unique_ptr<Session> new_session() { return std::make_unique<SpSession>(); }
 
+// Socket types from the connection headers; pairings from the session machine's
+// verdict on the two headers ("SP peers compatible: REQ <-> REP").
+constexpr StatisticDef kStatistics[] = {
+    {"Socket types", kType},
+    {"Pairings", 0, "SP peers "},
+};
+
 }  // namespace
 
 // No default port: SP has none (sp-tcp-mapping-01 section 1: "port numbers are
@@ -34,7 +41,8 @@ const Protocol& protocol() {
                           frame,
                           decode_stateless,
                           probe,
-                          new_session};
+                          new_session,
+                          kStatistics};
   return p;
 }
 
