@@ -25,7 +25,7 @@ struct StatCount {
 // The branches every protocol's Statistics tree has besides the core's own
 // (Protocol::statistics): responses under the kind of request they answer, and
 // the problems the core found, by kind.
-inline constexpr const char* kRequestResponseBranch = "Request \u2192 response";
+inline constexpr const char* kRequestResponseBranch = "Responses by request";
 inline constexpr const char* kProblemBranch = "Problems";
 
 struct TapMessage {

@@ -20,7 +20,6 @@ Decoded decode(Bytes pdu, Direction) { return parse(pdu).decoded; }
 
 
 constexpr StatisticDef kStatistics[] = {
-    {"Message types", kType},
     {"Status codes", kStatusCode},
 };
 

@@ -40,6 +40,18 @@ if(TARGET quartet_plugin AND EXISTS ${_install})
     set_tests_properties(golden.plugin.${cap} PROPERTIES
       FIXTURES_REQUIRED golden_plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
   endforeach()
+  # The plugin's statistics (-z <p>,srt / <p>,tree / flow,<p>,network) on the captures in STATS.
+  execute_process(COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} list stats
+                  OUTPUT_VARIABLE _stats_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+  string(REPLACE "\n" ";" _stats_caps "${_stats_caps}")
+  foreach(cap ${_stats_caps})
+    string(REPLACE "/" "__" _gname "${cap}")
+    add_test(NAME golden.stats.${cap}
+             COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check stats ${cap}
+                     --home ${_gwork}/home --work ${_gwork}/stats/${_gname})
+    set_tests_properties(golden.stats.${cap} PROPERTIES
+      FIXTURES_REQUIRED golden_plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
+  endforeach()
 else()
   add_test(NAME golden.plugin COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check plugin)
   set_tests_properties(golden.plugin PROPERTIES SKIP_RETURN_CODE 77)
