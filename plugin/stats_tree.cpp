@@ -25,6 +25,10 @@ tap_packet_status count_message(stats_tree* st, packet_info*, epan_dissect_t*, c
   return m->n_counts ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
 }
 
+// Nothing to set up (nodes appear with their first value), but Wireshark's Qt
+// dialog calls the init callback without checking it when it resets the tree.
+void init_tree(stats_tree*) {}
+
 }  // namespace
 
 void register_stats_tree(ProtoContext& c) {
@@ -32,7 +36,7 @@ void register_stats_tree(ProtoContext& c) {
   // puts the four protocols under one "quartet" submenu.
   const std::string menu = "quartet/" + std::string(c.desc->short_name);
   const char* filter = proto_get_protocol_filter_name(c.proto);
-  stats_tree_register_plugin(filter, filter, menu.c_str(), 0, count_message, nullptr, nullptr);
+  stats_tree_register_plugin(filter, filter, menu.c_str(), 0, count_message, init_tree, nullptr);
 }
 
 }  // namespace quartet::plugin

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev
   tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy zstd
   util-linux
+  wireshark-qt xvfb xdotool imagemagick   # the plugin's GUI smoke test (tests/e2e/gui)
 )
 
 missing=()
