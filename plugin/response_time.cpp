@@ -22,10 +22,20 @@ void init_table(register_srt_t* srt, GArray* srt_array) {
   }
 }
 
+// Kinds come from the capture (an RRP command is whatever word the client sent),
+// so a hostile capture could make thousands: past this many rows the rest share
+// one, which also keeps the linear look-up below cheap.
+constexpr int kMaxRows = 64;
+constexpr const char* kOtherKinds = "(other kinds)";
+
 int row_of(srt_stat_table* table, const char* kind) {
-  for (int i = 0; i < table->num_procs; ++i)
-    if (table->procedures[i].procedure && std::strcmp(table->procedures[i].procedure, kind) == 0)
-      return i;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int i = 0; i < table->num_procs; ++i)
+      if (table->procedures[i].procedure && std::strcmp(table->procedures[i].procedure, kind) == 0)
+        return i;
+    if (table->num_procs < kMaxRows - 1 || std::strcmp(kind, kOtherKinds) == 0) break;
+    kind = kOtherKinds;
+  }
   const int row = table->num_procs;
   init_srt_table_row(table, row, kind);
   return row;

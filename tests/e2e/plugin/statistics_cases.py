@@ -145,3 +145,15 @@ def case_stats_flow(t, caps):
         # who sent.
         sender = ports[0] if direction == "->" else ports[1]
         check_eq(sender, src, "arrow direction of frame " + frame)
+
+
+def case_stats_many_kinds(t, caps):
+    """rrp_many_commands.pcap (make_captures.py): 101 answered requests of 101 different kinds
+    (a SESSION and 100 unknown commands). The SRT table stops at 64 rows, the last one "(other
+    kinds)" holding the rest, and still counts every response."""
+    cap = os.path.join(caps, "rrp_many_commands.pcap")
+    rows = srt_rows(zstat(t, cap, [], "rrp,srt"))
+    check_eq(len(rows), 64, "SRT rows")
+    check_eq(rows["session"][0], 1, "session row")
+    check_eq(rows["(other kinds)"][0], 101 - 63, "(other kinds) row")
+    check_eq(sum(c for c, _ in rows.values()), 101, "SRT calls")
