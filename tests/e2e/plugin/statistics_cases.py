@@ -20,15 +20,31 @@ def demo(caps):
             ["tls.keylog_file:" + os.path.join(caps, "samples", "demo.keys")])
 
 
-def zstat(t, cap, prefs, option):
-    args = ["-r", cap, "-q", "-z", option]
+def zstat(t, cap, prefs, *options):
+    args = ["-r", cap, "-q"]
+    for option in options:
+        args += ["-z", option]
     for p in prefs:
         args += ["-o", p]
     rc, out, err = t.run_raw(*args)
-    check(rc == 0, "tshark -z %s failed (%d): %s" % (option, rc, err))
+    check(rc == 0, "tshark -z %s failed (%d): %s" % (options, rc, err))
     unexpected = [l for l in err.splitlines() if l.strip() and FLOW_NOISE not in l]
-    check(not unexpected, "tshark -z %s wrote to stderr: %s" % (option, unexpected))
+    check(not unexpected, "tshark -z %s wrote to stderr: %s" % (options, unexpected))
     return out
+
+
+def sections(out, header):
+    """Several -z outputs of one run, by the name in their header line ("RRP SRT Statistics:"
+    -> "RRP" for header=" SRT Statistics:", "quartet/RRP:" -> "RRP" for header="quartet/")."""
+    found, name = {}, None
+    for line in out.splitlines():
+        if header.startswith(" ") and line.endswith(header):
+            name = line[: -len(header)]
+        elif not header.startswith(" ") and line.startswith(header) and line.endswith(":"):
+            name = line[len(header):-1]
+        if name is not None:
+            found.setdefault(name, []).append(line)
+    return {k: "\n".join(v) for k, v in found.items()}
 
 
 def srt_rows(out):
@@ -72,8 +88,9 @@ def case_stats_srt(t, caps):
     <p>.response_to, the summed response time is the sum of their <p>.time (to the µs each row
     rounds to), and for RRP each row's calls are the responses to requests with that command."""
     cap, prefs = demo(caps)
+    tables = sections(zstat(t, cap, prefs, *[p + ",srt" for p in PROTOCOLS]), " SRT Statistics:")
     for proto in PROTOCOLS:
-        rows = srt_rows(zstat(t, cap, prefs, proto + ",srt"))
+        rows = srt_rows(tables[proto.upper()])
         check(rows, proto + ": no SRT rows")
         answered = [p for p in pdus(t, cap, prefs, proto, [proto + ".response_to", proto + ".time"])
                     if p[proto + ".response_to"]]
@@ -85,7 +102,7 @@ def case_stats_srt(t, caps):
     rrp = pdus(t, cap, prefs, "rrp", ["rrp.request.command", "rrp.response_to"])
     command_in = {p["frame"]: p["rrp.request.command"] for p in rrp if p["rrp.request.command"]}
     want = collections.Counter(command_in[int(p["rrp.response_to"])] for p in rrp if p["rrp.response_to"])
-    got = {k: c for k, (c, _) in srt_rows(zstat(t, cap, prefs, "rrp,srt")).items()}
+    got = {k: c for k, (c, _) in srt_rows(tables["RRP"]).items()}
     check_eq(got, dict(want), "RRP SRT calls by command")
 
 
@@ -95,7 +112,9 @@ def case_stats_tree(t, caps):
     socket types count the decoded values of copsx.header.opcode, copsx.decision.command,
     iapx.status.code and sp.header.type."""
     cap, prefs = demo(caps)
-    rrp_tree = tree(zstat(t, cap, prefs, "rrp,tree"))
+    trees = {k: tree(v) for k, v in
+             sections(zstat(t, cap, prefs, *[p + ",tree" for p in PROTOCOLS]), "quartet/").items()}
+    rrp_tree = trees["RRP"]
     rrp = pdus(t, cap, prefs, "rrp", ["rrp.request.command", "rrp.response.code", "rrp.response_to"])
     command_in = {p["frame"]: p["rrp.request.command"] for p in rrp if p["rrp.request.command"]}
     want = collections.Counter((command_in[int(p["rrp.response_to"])], p["rrp.response.code"])
@@ -109,15 +128,15 @@ def case_stats_tree(t, caps):
     def values(proto, field):
         return collections.Counter(v for p in pdus(t, cap, prefs, proto, [field]) for v in [p[field]] if v)
 
-    cops_tree = tree(zstat(t, cap, prefs, "copsx,tree"))
+    cops_tree = trees["COPS"]
     check_eq(leading_numbers(cops_tree, "Op-codes"), dict(values("copsx", "copsx.header.opcode")),
              "COPS op-codes")
     check_eq(leading_numbers(cops_tree, "Decisions"), dict(values("copsx", "copsx.decision.command")),
              "COPS decisions")
-    iap_tree = tree(zstat(t, cap, prefs, "iapx,tree"))
+    iap_tree = trees["IAP"]
     check_eq(leading_numbers(iap_tree, "Status codes"), dict(values("iapx", "iapx.status.code")),
              "IAP status codes")
-    sp_tree = tree(zstat(t, cap, prefs, "sp,tree"))
+    sp_tree = trees["SP"]
     check_eq(sp_tree.get(("Socket types",)), sum(values("sp", "sp.header.type").values()),
              "SP socket types")
     check_eq(sp_tree.get(("Pairings", "compatible: REQ <-> REP")), 1, "SP pairing")
