@@ -56,9 +56,9 @@ void tap_message(const ProtoContext& c, packet_info* pinfo, const Decoded& decod
           counts.add(s.branch, nullptr, std::string_view(e.text).substr(s.event_prefix.size()));
       continue;
     }
-    if (s.field >= c.desc->fields.size()) continue;
+    if (s.field.id >= c.desc->fields.size()) continue;
     for (const Field& f : decoded.fields)
-      if (f.id == s.field) counts.add(s.branch, nullptr, value_label(c.desc->fields[f.id], f));
+      if (f.is(s.field)) counts.add(s.branch, nullptr, value_label(c.desc->fields[f.id], f));
   }
   auto problems = [&](const std::vector<Problem>& list) {
     for (const Problem& p : list) counts.add(kProblemBranch, nullptr, kind_name(p.kind));

@@ -21,7 +21,7 @@ namespace quartet {
 // set, the session events whose text starts with it (labelled by the rest).
 struct StatisticDef {
   std::string_view branch;  // e.g. "Client types"
-  FieldId field = 0;
+  FieldRef field = FieldId{0};
   std::string_view event_prefix = {};
 };
 
@@ -30,8 +30,8 @@ struct Protocol {
   std::string_view short_name;   // column name: "COPS", "RRP", "IAP", "SP"
   std::string_view long_name;    // "Common Open Policy Service (quartet)"
   std::span<const FieldDef> fields;
-  std::span<const uint16_t> default_tcp_ports;
-  std::span<const uint16_t> default_tls_ports;  // ports where the whole connection is TLS
+  std::span<const uint16_t> default_tcp_ports = {};
+  std::span<const uint16_t> default_tls_ports = {};  // ports where the whole connection is TLS
   FrameResult (*frame)(Bytes prefix);
   Decoded (*decode)(Bytes pdu, Direction dir);
   Probe (*probe)(Bytes first_bytes);  // heuristic on the first bytes of either direction

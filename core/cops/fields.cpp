@@ -3,13 +3,16 @@
 #include "names.hpp"
 
 namespace quartet::cops {
+
+using enum Field;
+
 namespace {
 
 using T = FieldType;
 
 // Built on first use: the value tables live in names.cpp.
 const FieldDef* build() {
-  static const FieldDef table[kFieldCount] = {
+  static const FieldDef table[] = {
       {"header", "Common Header", T::Group},
       {"header.version", "Version", T::UInt8, Base::Dec, {}, 0xf0, "Must be 1"},
       {"header.flags", "Flags", T::UInt8, Base::Hex, flag_names(), 0x0f},
@@ -133,12 +136,13 @@ const FieldDef* build() {
       {"pr.error_prid.instance", "Error PRID instance", T::UInt32, Base::Dec},
       {"pr.data", "COPS-PR Object Data", T::Octets},
   };
+  static_assert(sizeof(table) / sizeof(table[0]) == kFieldCount, "one FieldDef per Field");
   return table;
 }
 
 }  // namespace
 
-std::span<const FieldDef> field_table() {
+std::span<const FieldDef> fields() {
   static const FieldDef* table = build();
   return {table, kFieldCount};
 }

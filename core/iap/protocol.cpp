@@ -16,11 +16,8 @@ namespace {
 // finds IAP on any port.
 constexpr uint16_t kPorts[] = {4720};
 
-Decoded decode(Bytes pdu, Direction) { return parse(pdu).decoded; }
-
-
 constexpr StatisticDef kStatistics[] = {
-    {"Status codes", kStatusCode},
+    {"Status codes", Field::kStatusCode},
 };
 
 }  // namespace
@@ -28,8 +25,18 @@ constexpr StatisticDef kStatistics[] = {
 const Protocol& protocol() {
   // Short name "IAP" is shared with Wireshark's IrDA plugin ("Information Access
   // Protocol", filter "iap"); the filter name and the long name differ.
-  static const Protocol p{"iapx", "IAP", "Intrusion Alert Protocol", fields(), kPorts, {},
-                          frame, decode, probe, new_session, kStatistics};
+  static const Protocol p{
+      .filter_name = "iapx",
+      .short_name = "IAP",
+      .long_name = "Intrusion Alert Protocol",
+      .fields = fields(),
+      .default_tcp_ports = kPorts,
+      .frame = frame,
+      .decode = decode,
+      .probe = probe,
+      .new_session = new_session,
+      .statistics = kStatistics,
+  };
   return p;
 }
 
