@@ -29,9 +29,7 @@ endif()
 set(_install ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py)
 if(TARGET quartet_plugin AND EXISTS ${_install})
   quartet_nobody_workdir(_gwork golden)
-  add_test(NAME golden.plugin.install
-           COMMAND ${QUARTET_GOLDEN_PYTHON} ${_install} $<TARGET_FILE:quartet_plugin> ${_gwork}/home)
-  set_tests_properties(golden.plugin.install PROPERTIES FIXTURES_SETUP golden_plugin_home)
+  quartet_plugin_home(_ghome golden.plugin)
   # `plugin`: the field output on every capture; `stats`: the statistics (-z <p>,srt,
   # <p>,tree, flow,<p>,network) on the captures in golden.py's STATS.
   execute_process(COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} list stats
@@ -46,9 +44,9 @@ if(TARGET quartet_plugin AND EXISTS ${_install})
       string(REPLACE "/" "__" _gname "${cap}")
       add_test(NAME golden.${tool}.${cap}
                COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check ${tool} ${cap}
-                       --home ${_gwork}/home --work ${_gwork}/${tool}/${_gname})
+                       --home ${_ghome} --work ${_gwork}/${tool}/${_gname})
       set_tests_properties(golden.${tool}.${cap} PROPERTIES
-        FIXTURES_REQUIRED golden_plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
+        FIXTURES_REQUIRED golden.plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
     endforeach()
   endforeach()
 else()
