@@ -5,13 +5,14 @@
   golden.py regen  TOOL [CAPTURE...]        rewrite golden files (all captures when none given)
   golden.py list                            the captures covered, one per line
 
-TOOL is `analyzer` (quartet --format jsonl, needs --quartet BIN) or `plugin` (tshark with
+TOOL is `analyzer` (quartet --format jsonl, needs --quartet BIN), `plugin` (tshark with
 quartet.so under a throwaway HOME, needs --home DIR prepared by tests/e2e/plugin/install_plugin.py;
-runs as nobody when root, through tests/e2e/plugin/tsharklib.py).
+runs as nobody when root, through tests/e2e/plugin/tsharklib.py) or `stats` (the same tshark's
+statistics: `-z <p>,srt`, `-z <p>,tree` and `-z flow,<p>,network` for the captures in STATS).
 
 Golden files: captures/golden/<capture path, '/' -> '__'>.analyzer.jsonl (the analyzer's JSONL,
-then its exit status in exit-codes/) and ...plugin.tsv (selected tshark fields, one row per frame
-that carries one of our protocols). A difference fails with a unified diff. Exit 77 = skipped
+then its exit status in exit-codes/), ...plugin.tsv (selected tshark fields, one row per frame
+that carries one of our protocols) and ...stats.txt (tshark's statistics output). A difference fails with a unified diff. Exit 77 = skipped
 (the tool or its helper is missing), for ctest's SKIP_RETURN_CODE.
 """
 import argparse
@@ -60,6 +61,25 @@ KEYS = {"demo.pcapng": "demo.keys"}
 # are cut off too.
 TCP_INFO_NOTES = re.compile(r"^(\[(TCP [^\]]*|Illegal Segments)\] ?)+")
 OUR_PROTOCOLS = ("copsx", "rrp", "iapx", "sp")
+
+# The plugin's statistics (`stats` goldens): captures chosen so that every table has rows worth
+# reading -- every COPS pair kind and client types 1/2/0x800A, every RRP command and error code, SP
+# REQ/REP, SURVEY/RESPONSE and an incompatible pairing, IAP setup -> 200/101/403/415 -- with the
+# protocols each holds (the -z options asked for).
+STATS = {
+    "demo.pcapng": ["copsx", "rrp", "iapx", "sp"],
+    "cops/cops-rsvp.pcap": ["copsx"],
+    "cops/cops-pcmm-padded.pcap": ["copsx"],
+    "rrp/rrp-session.pcapng": ["rrp"],
+    "sp/sp-survey.pcapng": ["sp"],
+    "sp/sp-incompatible.pcap": ["sp"],
+    "iap/iap-refused.pcap": ["iapx"],
+}
+# Wireshark's text Flow Graph cannot draw arrows between one node and itself (every address in
+# these loopback captures but IAP's proxy is 127.0.0.1 or ::1): it writes GLib-CRITICAL lines about
+# g_string_erase while printing the ports -- Wireshark's own `-z flow,tcp,network` does the same.
+FLOW_SELF_ARROW_NOISE = "g_string_erase: assertion"
+
 FIELDS = ["frame.number", "tcp.stream", "_ws.col.Protocol", "_ws.col.Info"]
 for p in OUR_PROTOCOLS:
     FIELDS += [p + ".response_to", p + ".response_in", p + ".time"]
@@ -112,6 +132,8 @@ def golden_path(cap, tool):
     base = cap.rstrip("/").replace("/", "__")
     if tool == "analyzer":
         return os.path.join(GOLDEN, base + ".analyzer.jsonl")
+    if tool == "stats":
+        return os.path.join(GOLDEN, base + ".stats.txt")
     since = PLUGIN_VERSION_GOLDENS.get(cap)
     if since:
         import tsharklib
@@ -151,8 +173,9 @@ def run_analyzer(quartet, cap):
     return "".join(r.stdout) + '{"golden":"exit status","status":%d}\n' % r.returncode
 
 
-def run_plugin(home, work, cap):
-    # tshark runs as nobody: give it a copy it can read (and the key log beside it).
+def tshark_copy(work, cap):
+    """A copy of the capture (and of its key log) that tshark running as nobody can read, and the
+    preferences that go with it."""
     os.makedirs(work, exist_ok=True)
     os.chmod(work, 0o755)
     local = os.path.join(work, cap.rstrip("/").replace("/", "__"))
@@ -169,6 +192,11 @@ def run_plugin(home, work, cap):
         shutil.copyfile(os.path.join(HERE, keys), lk)
         os.chmod(lk, 0o644)
         prefs.append("tls.keylog_file:" + lk)
+    return local, prefs
+
+
+def run_plugin(home, work, cap):
+    local, prefs = tshark_copy(work, cap)
     common = ["-r", local, "-2", "-Y", DISPLAY_FILTER]
     for p in prefs:
         common += ["-o", p]
@@ -211,9 +239,28 @@ def run_tshark(home, args):
     return rc, r.stdout, r.stderr
 
 
+def run_stats(home, work, cap):
+    """The Service Response Time table, Statistics tree and Flow Graph of each protocol in the
+    capture, as tshark -q prints them at the end of one pass."""
+    local, prefs = tshark_copy(work, cap)
+    args = ["-r", local, "-q"]
+    for p in prefs:
+        args += ["-o", p]
+    args += TSHARK_ARGS.get(cap, [])
+    for p in STATS[cap]:
+        args += ["-z", p + ",srt", "-z", p + ",tree", "-z", "flow," + p + ",network"]
+    rc, out, err = run_tshark(home, args)
+    unexpected = [l for l in err.splitlines() if l.strip() and FLOW_SELF_ARROW_NOISE not in l]
+    if rc != 0 or unexpected:
+        sys.exit("tshark %s: exit %d, stderr: %s" % (" ".join(args), rc, "\n".join(unexpected)))
+    return out
+
+
 def produce(args, tool, cap):
     if tool == "analyzer":
         return run_analyzer(args.quartet, cap)
+    if tool == "stats":
+        return run_stats(args.home, args.work, cap)
     return run_plugin(args.home, args.work, cap)
 
 
@@ -235,14 +282,14 @@ def tool_available(args, tool):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["check", "regen", "list"])
-    ap.add_argument("tool", nargs="?", choices=["analyzer", "plugin"])
+    ap.add_argument("tool", nargs="?", choices=["analyzer", "plugin", "stats"])
     ap.add_argument("captures", nargs="*")
     ap.add_argument("--quartet")
     ap.add_argument("--home")
     ap.add_argument("--work", default=None)
     args = ap.parse_args()
     if args.mode == "list":
-        print("\n".join(captures()))
+        print("\n".join(sorted(STATS) if args.tool == "stats" else captures()))
         return 0
     if not args.tool:
         ap.error("TOOL is required")
@@ -255,7 +302,9 @@ def main():
         tmp = tempfile.mkdtemp(prefix="quartet-golden-")
         args.work = tmp
     try:
-        caps = args.captures or captures()
+        caps = args.captures or (sorted(STATS) if args.tool == "stats" else captures())
+        if args.tool == "stats":           # regen_goldens.sh passes any capture: keep those in STATS
+            caps = [c for c in caps if c in STATS]
         failed = withheld = 0
         for cap in caps:
             if (args.tool, cap) in WITHHELD:

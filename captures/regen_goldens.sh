@@ -14,3 +14,4 @@ chmod 755 "$WORK"
 "$PY" "$ROOT/captures/golden.py" regen analyzer "$@" --quartet "$BUILD/analyzer/quartet"
 "$PY" "$ROOT/tests/e2e/plugin/install_plugin.py" "$BUILD/plugin/quartet.so" "$WORK/home" >/dev/null
 "$PY" "$ROOT/captures/golden.py" regen plugin "$@" --home "$WORK/home" --work "$WORK/caps"
+"$PY" "$ROOT/captures/golden.py" regen stats "$@" --home "$WORK/home" --work "$WORK/caps"

@@ -68,6 +68,7 @@ uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, Mes
   r.ts = ts;
   r.transition = out.transition;
   r.summary = out.decoded.summary;
+  r.kind = out.decoded.request_kind();
   r.state = std::string(session_->state());
   records_.push_back(std::move(r));
   by_position_[position_key(frame, ordinal)] = index;

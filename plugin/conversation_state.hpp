@@ -22,6 +22,7 @@ struct PduRecord {
   TimeNs ts = 0;
   Transition transition;
   std::string summary;       // shown in the Info column of the response to it
+  std::string kind;          // the request's kind, for response-time statistics
   std::string state;         // session state after this PDU
   uint32_t response_in = 0;  // frame of the response once it has been seen
 };

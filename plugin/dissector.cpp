@@ -6,6 +6,8 @@
 
 #include "conversation_state.hpp"
 #include "packet_text.hpp"
+#include "tap_message.hpp"
+#include "time_conversion.hpp"
 #include "tree_builder.hpp"
 
 namespace quartet::plugin {
@@ -27,21 +29,6 @@ uint32_t next_ordinal(packet_info* pinfo, int proto) {
   auto n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto, 0));
   p_set_proto_data(pinfo->pool, pinfo, proto, 0, GUINT_TO_POINTER(n + 1));
   return n;
-}
-
-TimeNs timestamp(const packet_info* pinfo) {
-  return static_cast<TimeNs>(pinfo->abs_ts.secs) * 1000000000 + pinfo->abs_ts.nsecs;
-}
-
-nstime_t to_nstime(TimeNs ns) {
-  nstime_t t;
-  t.secs = static_cast<time_t>(ns / 1000000000);
-  t.nsecs = static_cast<int>(ns % 1000000000);
-  if (t.nsecs < 0) {
-    t.nsecs += 1000000000;
-    t.secs -= 1;
-  }
-  return t;
 }
 
 // The Info column lists the frame's PDUs of this protocol, " | "-separated. It is
@@ -114,8 +101,8 @@ guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
 }
 
 void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uint64_t> index,
-                       const Transition* tr, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
-                       proto_item* root_item) {
+                       const Transition* tr, const std::optional<Pairing>& pairing, tvbuff_t* tvb,
+                       packet_info* pinfo, proto_tree* root, proto_item* root_item) {
   if (index) {
     PROTO_ITEM_SET_GENERATED(
         proto_tree_add_uint(root, c.hf_index, tvb, 0, 0, static_cast<guint32>(*index)));
@@ -128,11 +115,10 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
           proto_tree_add_string(root, c.hf_state, tvb, 0, 0, packet_text(pinfo, rec.state)));
   }
   if (!tr) return;
-  if (tr->response_to && st.has_record(*tr->response_to)) {
+  if (pairing) {
     const PduRecord& req = st.record(*tr->response_to);
     PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_response_to, tvb, 0, 0, req.frame));
-    const TimeNs latency = tr->latency ? *tr->latency : timestamp(pinfo) - req.ts;
-    const nstime_t t = to_nstime(latency);
+    const nstime_t t = to_nstime(pairing->latency);
     PROTO_ITEM_SET_GENERATED(proto_tree_add_time(root, c.hf_time, tvb, 0, 0, &t));
   }
   bool handoff_reported = false;
@@ -167,14 +153,19 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
   const Transition* tr = index ? &st.record(*index).transition : nullptr;
 
   std::string info = decoded.summary.empty() ? decoded.name : decoded.summary;
-  if (tr && tr->response_to && st.has_record(*tr->response_to))
-    info = st.record(*tr->response_to).summary + " \u2192 " + info;
+  std::optional<Pairing> pairing;
+  if (tr && tr->response_to && st.has_record(*tr->response_to)) {
+    const PduRecord& req = st.record(*tr->response_to);
+    info = req.summary + " \u2192 " + info;
+    pairing = Pairing{req.kind, tr->latency ? *tr->latency : timestamp(pinfo) - req.ts};
+  }
   set_info(pinfo, c.proto, ordinal, info);
   proto_item_append_text(root_item, ", %s", packet_text(pinfo, info));
 
   add_fields(c, decoded, tvb, pinfo, root);
   add_problems(c, decoded.problems, tvb, pinfo, root, root_item);
-  add_session_items(c, st, index, tr, tvb, pinfo, root, root_item);
+  add_session_items(c, st, index, tr, pairing, tvb, pinfo, root, root_item);
+  tap_message(c, pinfo, decoded, tr, pairing, info);
 }
 
 // dissect_pdu for tcp_dissect_pdus: `tvb` is exactly one PDU (or, when framing

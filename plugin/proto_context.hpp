@@ -47,6 +47,11 @@ struct ProtoContext {
 
   dissector_handle_t handle = nullptr;
 
+  // The tap every decoded message is queued on (named like the filter): the
+  // Flow Graph, Service Response Time and Statistics tree all listen to it.
+  int tap = -1;
+  const char* srt_table_name = "";  // the Service Response Time table's title
+
   // Preferences.
   bool has_sensitive_fields = false;
   ws_bool_pref show_sensitive = false;

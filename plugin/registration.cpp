@@ -4,6 +4,7 @@
 
 #include "field_types.hpp"
 #include "ports.hpp"
+#include "statistics.hpp"
 
 namespace quartet::plugin {
 namespace {
@@ -196,6 +197,7 @@ void register_protocol(ProtoContext& c) {
   register_fields(c);
   register_expert(c);
   register_preferences(c);
+  register_statistics(c);
 }
 
 }  // namespace quartet::plugin

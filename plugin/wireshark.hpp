@@ -11,6 +11,7 @@
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 
 #include "wireshark_compat.hpp"
 

@@ -13,6 +13,7 @@ packages=(
   util-linux
   help2man debootstrap file
   python3-distributed tcpflow valgrind time chromium
+  wireshark-qt xvfb xdotool imagemagick   # the plugin's GUI smoke test (tests/e2e/gui)
 )
 
 missing=()

@@ -17,6 +17,16 @@
 
 namespace quartet {
 
+// One branch of the statistics the wrappers keep besides message counts and
+// request/response pairs (Wireshark's Statistics tree): it counts the values of
+// `field` (by value name when the field has names), or, when `event_prefix` is
+// set, the session events whose text starts with it (labelled by the rest).
+struct StatisticDef {
+  std::string_view branch;  // e.g. "Client types"
+  FieldRef field = FieldId{0};
+  std::string_view event_prefix = {};
+};
+
 struct Protocol {
   std::string_view filter_name;  // Wireshark filter name: "copsx", "rrp", "iapx", "sp"
   std::string_view short_name;   // column name: "COPS", "RRP", "IAP", "SP"
@@ -29,6 +39,7 @@ struct Protocol {
   Decoded (*decode)(Bytes pdu, Direction dir);
   Probe (*probe)(Bytes first_bytes);  // heuristic on the first bytes of either direction
   std::unique_ptr<Session> (*new_session)();
+  std::span<const StatisticDef> statistics = {};
 };
 
 // The protocols, in a fixed order (COPS, RRP, IAP, SP): the only list of them.

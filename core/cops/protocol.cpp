@@ -14,6 +14,14 @@ namespace {
 // PacketCable Multimedia ("pktcablemmcops"). The same three Wireshark uses.
 constexpr uint16_t kPorts[] = {3288, 2126, 3918};
 
+// Wireshark's Statistics tree: what a COPS user asks first.
+constexpr StatisticDef kStatistics[] = {
+    {"Op-codes", Field::kHeaderOpcode},
+    {"Client types", Field::kHeaderClientType},
+    {"Decisions", Field::kDecisionCommand},
+    {"Errors", Field::kErrorCode},
+};
+
 }  // namespace
 
 const Protocol& protocol() {
@@ -28,6 +36,7 @@ const Protocol& protocol() {
       .decode = decode,
       .probe = probe,
       .new_session = new_session,
+      .statistics = kStatistics,
   };
   return p;
 }

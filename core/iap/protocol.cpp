@@ -17,6 +17,10 @@ namespace {
 // finds IAP on any port.
 constexpr uint16_t kPorts[] = {4720};
 
+constexpr StatisticDef kStatistics[] = {
+    {"Status codes", Field::kStatusCode},
+};
+
 }  // namespace
 
 const Protocol& protocol() {
@@ -33,6 +37,7 @@ const Protocol& protocol() {
       .decode = decode,
       .probe = probe,
       .new_session = new_session,
+      .statistics = kStatistics,
   };
   return p;
 }

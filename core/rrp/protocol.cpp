@@ -15,6 +15,12 @@ namespace {
 // found by probe() instead.
 constexpr uint16_t kTlsPorts[] = {648};
 
+// Commands x response codes come from the request/response pairs every protocol gets.
+constexpr StatisticDef kStatistics[] = {
+    {"Commands", Field::kCommand},
+    {"Response codes", Field::kCode},
+};
+
 }  // namespace
 
 const Protocol& protocol() {
@@ -29,6 +35,7 @@ const Protocol& protocol() {
       .decode = decode,
       .probe = probe,
       .new_session = new_session,
+      .statistics = kStatistics,
   };
   return p;
 }

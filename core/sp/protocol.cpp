@@ -9,6 +9,17 @@
 #include "session.hpp"
 
 namespace quartet::sp {
+namespace {
+
+// Socket types from the connection headers; pairings from the session machine's
+// verdict on the two headers ("SP peers compatible: REQ <-> REP").
+constexpr StatisticDef kStatistics[] = {
+    {"Socket types", Field::kType},
+    {"Pairings", FieldId{0}, "SP peers "},
+};
+
+}  // namespace
+
 // No default port: SP has none (sp-tcp-mapping-01 section 1: "port numbers are
 // assigned to individual services by the user"). The port in nanomsg examples,
 // 5555, is also Android's adb port, so claiming it would mislabel real traffic;
@@ -24,6 +35,7 @@ const Protocol& protocol() {
       .decode = decode,  // stateless: Session::decode knows the socket types
       .probe = probe,
       .new_session = new_session,
+      .statistics = kStatistics,
   };
   return p;
 }

@@ -30,13 +30,24 @@ set(_install ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py)
 if(TARGET quartet_plugin AND EXISTS ${_install})
   quartet_nobody_workdir(_gwork golden)
   quartet_plugin_home(_ghome golden.plugin)
-  foreach(cap ${_golden_caps})
-    string(REPLACE "/" "__" _gname "${cap}")
-    add_test(NAME golden.plugin.${cap}
-             COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check plugin ${cap}
-                     --home ${_ghome} --work ${_gwork}/caps/${_gname})
-    set_tests_properties(golden.plugin.${cap} PROPERTIES
-      FIXTURES_REQUIRED golden.plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
+  # `plugin`: the field output on every capture; `stats`: the statistics (-z <p>,srt,
+  # <p>,tree, flow,<p>,network) on the captures in golden.py's STATS.
+  execute_process(COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} list stats
+                  OUTPUT_VARIABLE _stats_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+  string(REPLACE "\n" ";" _stats_caps "${_stats_caps}")
+  foreach(tool plugin stats)
+    set(_caps ${_golden_caps})
+    if(tool STREQUAL "stats")
+      set(_caps ${_stats_caps})
+    endif()
+    foreach(cap ${_caps})
+      string(REPLACE "/" "__" _gname "${cap}")
+      add_test(NAME golden.${tool}.${cap}
+               COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check ${tool} ${cap}
+                       --home ${_ghome} --work ${_gwork}/${tool}/${_gname})
+      set_tests_properties(golden.${tool}.${cap} PROPERTIES
+        FIXTURES_REQUIRED golden.plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
+    endforeach()
   endforeach()
 else()
   add_test(NAME golden.plugin COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check plugin)

@@ -43,7 +43,8 @@ set(QUARTET_PLUGIN_CASES registration yield_ports
     sp_reqrep sp_segments sp_malformed sp_incompatible sp_tls sp_large
     rrp_session rrp_errors iap_starttls
     cops_session cops_vs_builtin cops_starttls cops_tls_sample cops_malformed
-    garbage no_reassembly iap_samples rrp_samples messy_same messy_other)
+    garbage no_reassembly iap_samples rrp_samples messy_same messy_other
+    stats_srt stats_tree stats_flow stats_many_kinds)
 foreach(case ${QUARTET_PLUGIN_CASES})
   add_test(NAME plugin.${case}
            COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/run_case.py ${_home} ${_caps} ${case})

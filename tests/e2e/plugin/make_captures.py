@@ -61,6 +61,21 @@ def rrp_errors(path):
     p.close()
 
 
+def rrp_many_commands(path):
+    """RRP on port 7648 with 100 different unknown commands after the SESSION, each
+    answered 500: the Service Response Time table must cap its rows."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.2", 7648)).handshake()
+    c.server(crlf("Example Registry RRP Server version 1.1.0", "."))
+    c.client(crlf("session", "-Id:registrar1", "-Password:pw", "."))
+    c.server(crlf("200 Command completed successfully", "."))
+    for i in range(100):
+        c.client(crlf("cmd%03d" % i, "."))
+        c.server(crlf("500 Invalid command name", "."))
+    c.close()
+    p.close()
+
+
 SP_REQ, SP_REP = 0x30, 0x31
 
 
@@ -254,6 +269,7 @@ CAPTURES = {
     "cops_plain.pcap": cops_plain,
     "rrp_plain.pcap": rrp_plain,
     "rrp_errors.pcap": rrp_errors,
+    "rrp_many_commands.pcap": rrp_many_commands,
     "sp_reqrep.pcap": sp_reqrep,
     "sp_malformed.pcap": sp_malformed,
 }

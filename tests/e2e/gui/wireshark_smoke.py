@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""wireshark_smoke.py PLUGIN_SO SAMPLES_DIR WORK_DIR: one smoke test of the Qt `wireshark` with
+quartet.so in a throwaway HOME, under Xvfb (as nobody when run as root: Wireshark ignores
+personal plugins when privileged).
+
+It checks, with time limits, that
+  1. the GUI's own statistics registry offers `-z copsx,srt`, `rrp,srt`, `iapx,srt` and `sp,srt`
+     (an unknown -z makes wireshark print the list it knows and exit);
+  2. `wireshark -r demo.pcapng -z copsx,srt` opens the capture (main window titled after it) and
+     the COPSX Service Response Time dialog;
+  3. Statistics → quartet → COPS (the plugin's stats tree menu entry, reached with the mouse and
+     the keyboard) opens the COPS statistics tree dialog (which crashed Wireshark before the
+     tree had an init callback: the Qt dialog calls it unchecked).
+Screenshots of each step go to WORK_DIR/artifacts/. A missing tool is a failure, not a skip:
+scripts/setup.sh installs wireshark-qt, xvfb, xdotool and imagemagick.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+NOBODY = 65534
+TOOLS = {"wireshark": "wireshark-qt", "Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick"}
+HERE = os.path.dirname(os.path.abspath(__file__))
+INSTALL = os.path.join(HERE, "..", "plugin", "install_plugin.py")
+
+
+def fail(why):
+    print("FAILED:", why)
+    sys.exit(1)
+
+
+class Gui:
+    def __init__(self, work):
+        self.work = work
+        self.home = os.path.join(work, "home")
+        self.artifacts = os.path.join(work, "artifacts")
+        self.procs = []
+        self.display = None
+
+    def as_user(self, cmd):
+        if os.geteuid() == 0:
+            return ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups", *cmd]
+        return cmd
+
+    def env(self):
+        env = {k: v for k, v in os.environ.items() if k not in ("WIRESHARK_PLUGIN_DIR", "SSLKEYLOGFILE")}
+        env.update(HOME=self.home, DISPLAY=self.display, QT_QPA_PLATFORM="xcb", LC_ALL="C.UTF-8",
+                   XDG_RUNTIME_DIR=os.path.join(self.work, "xdg"), XDG_CONFIG_HOME=os.path.join(self.home, ".config"))
+        return env
+
+    def start_xvfb(self):
+        read_fd, write_fd = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24",
+                                 "-nolisten", "tcp", "-ac"], pass_fds=(write_fd,),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(xvfb)
+        os.close(write_fd)
+        number = b""
+        deadline = time.time() + 20
+        while not number.endswith(b"\n") and time.time() < deadline:
+            chunk = os.read(read_fd, 16)
+            if not chunk:
+                break
+            number += chunk
+        os.close(read_fd)
+        if not number.strip():
+            fail("Xvfb did not start")
+        self.display = ":" + number.decode().strip()
+
+    def windows(self):
+        r = subprocess.run(["xdotool", "search", "--name", "."], capture_output=True, text=True,
+                           env=self.env(), timeout=20)
+        names = {}
+        for wid in r.stdout.split():
+            n = subprocess.run(["xdotool", "getwindowname", wid], capture_output=True, text=True,
+                               env=self.env(), timeout=20).stdout.strip()
+            names[wid] = n
+        return names
+
+    def wait_window(self, needle, seconds=90):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            for wid, name in self.windows().items():
+                if needle in name:
+                    return wid, name
+            time.sleep(0.5)
+        self.screenshot("timeout")
+        fail("no window titled with %r after %d s; windows: %s" % (needle, seconds, sorted(set(self.windows().values()))))
+
+    def screenshot(self, name):
+        os.makedirs(self.artifacts, exist_ok=True)
+        path = os.path.join(self.artifacts, "wireshark-%s.png" % name)
+        subprocess.run(["import", "-window", "root", path], env=self.env(), timeout=30, check=True)
+        print("screenshot", path)
+        return path
+
+    def xdotool(self, *args):
+        subprocess.run(["xdotool", *args], env=self.env(), timeout=20, check=True)
+
+    def stop(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+def prepare(so, samples, work):
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    home = os.path.join(work, "home")
+    subprocess.run([sys.executable, INSTALL, so, home], check=True, stdout=subprocess.DEVNULL)
+    os.makedirs(os.path.join(home, ".config", "wireshark"))
+    os.makedirs(os.path.join(work, "xdg"))
+    for f in ("demo.pcapng", "demo.keys"):
+        shutil.copyfile(os.path.join(samples, f), os.path.join(work, f))
+    if os.geteuid() == 0:  # Wireshark, as nobody, writes its profile and runtime files
+        for d in (home, os.path.join(work, "xdg")):
+            for root, dirs, files in os.walk(d):
+                os.chown(root, NOBODY, NOBODY)
+                for f in files:
+                    os.chown(os.path.join(root, f), NOBODY, NOBODY)
+        os.chmod(os.path.join(work, "xdg"), 0o700)
+    for f in ("demo.pcapng", "demo.keys"):
+        os.chmod(os.path.join(work, f), 0o644)
+    os.chmod(work, 0o755)
+
+
+def main():
+    so, samples, work = (os.path.abspath(a) for a in sys.argv[1:4])
+    missing = ["%s (Debian package %s)" % (t, p) for t, p in TOOLS.items() if not shutil.which(t)]
+    if missing:
+        fail("missing " + ", ".join(missing) + ": run scripts/setup.sh")
+    prepare(so, samples, work)
+    gui = Gui(work)
+    try:
+        gui.start_xvfb()
+
+        # 1. The GUI's statistics registry.
+        r = subprocess.run(gui.as_user(["wireshark", "-z", "quartet-no-such-statistic"]),
+                           capture_output=True, text=True, env=gui.env(), timeout=120)
+        listed = {l.strip() for l in (r.stdout + r.stderr).splitlines()}
+        for proto in ("copsx", "rrp", "iapx", "sp"):
+            if proto + ",srt" not in listed:
+                fail("wireshark does not offer -z %s,srt; it said:\n%s" % (proto, r.stdout + r.stderr))
+        print("ok: wireshark offers -z copsx,srt rrp,srt iapx,srt sp,srt")
+
+        # 2. The capture and the SRT dialog.
+        cap = os.path.join(work, "demo.pcapng")
+        log = open(os.path.join(work, "wireshark.log"), "w")
+        gui.procs.append(subprocess.Popen(
+            gui.as_user(["wireshark", "-r", cap, "-o", "tls.keylog_file:" + os.path.join(work, "demo.keys"),
+                         "-z", "copsx,srt"]), env=gui.env(), stdout=log, stderr=log))
+        _, srt = gui.wait_window("COPSX Service Response Time Statistics")
+        main_wid, _ = gui.wait_window("demo.pcapng")
+        time.sleep(2)  # let the dialog draw its rows
+        gui.screenshot("srt")
+        print("ok: window", repr(srt))
+
+        # 3. Statistics → quartet → COPS. The main window's menu bar starts at its top-left
+        # corner; "quartet" is the Statistics menu's last entry (Up from the top wraps to it).
+        geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", main_wid],
+                                  capture_output=True, text=True, env=gui.env(), timeout=20).stdout
+        pos = dict(l.split("=", 1) for l in geometry.split())
+        x, y = int(pos["X"]), int(pos["Y"])
+        gui.xdotool("mousemove", str(x + 325), str(y + 10), "click", "1")
+        time.sleep(1)
+        gui.xdotool("key", "Up", "Right")
+        time.sleep(1)
+        gui.screenshot("menu")
+        gui.xdotool("key", "Return")
+        _, st = gui.wait_window(" · COPS · ")  # the dialog is titled with the menu name's last part
+        time.sleep(2)
+        gui.screenshot("tree")
+        print("ok: window", repr(st))
+    finally:
+        gui.stop()
+    print("ok wireshark smoke test")
+
+
+if __name__ == "__main__":
+    main()
