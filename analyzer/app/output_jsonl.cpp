@@ -215,8 +215,10 @@ class JsonlWriter final : public Writer {
     buf_ += "}\n"sv;
   }
 
-using namespace std::string_view_literals;  // literals appended without strlen
-
+  std::FILE* out_;
+  const AppOptions& opt_;
+  std::string buf_;
+  FieldsJson fields_{opt_.show_secrets, false};
 };
 
 }  // namespace
