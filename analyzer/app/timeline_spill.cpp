@@ -7,7 +7,7 @@ namespace quartet::analyzer {
 namespace {
 
 // A new member in one of these must be written and read below too.
-static_assert(sizeof(MessageOut) == 192 && sizeof(EventOut) == 48 && sizeof(FieldOut) == 48 && sizeof(Problem) == 48,
+static_assert(sizeof(MessageOut) == 224 && sizeof(EventOut) == 48 && sizeof(FieldOut) == 48 && sizeof(Problem) == 64,
               "timeline_spill.cpp: a timeline struct changed; update put()/get() for its members");
 
 enum : uint8_t { kMessage = 1, kEvent = 2 };
@@ -33,6 +33,7 @@ void put(std::string& b, const MessageOut& m) {
   put_u64(b, m.length);
   put_str(b, m.name);
   put_str(b, m.summary);
+  put_str(b, m.kind);
   b += static_cast<char>((m.is_request ? 1 : 0) | (m.is_response ? 2 : 0) | (m.announces_publisher ? 4 : 0) |
                          (m.response_to ? 8 : 0) | (m.latency ? 16 : 0));
   if (m.response_to) put_u64(b, *m.response_to);
@@ -51,6 +52,9 @@ void put(std::string& b, const MessageOut& m) {
     put_u64(b, p.offset);
     put_u64(b, p.length);
     put_str(b, p.text);
+    // The id views a ProblemDef table of this process, which outlives the spill file.
+    put_u64(b, reinterpret_cast<uintptr_t>(p.id.data()));
+    put_u64(b, p.id.size());
   }
 }
 
@@ -108,6 +112,7 @@ MessageOut get_message(Reader& r) {
   m.length = r.u64();
   m.name = r.str();
   m.summary = r.str();
+  m.kind = r.str();
   const uint8_t flags = r.u8();
   m.is_request = flags & 1;
   m.is_response = flags & 2;
@@ -128,6 +133,8 @@ MessageOut get_message(Reader& r) {
     p.offset = static_cast<uint32_t>(r.u64());
     p.length = static_cast<uint32_t>(r.u64());
     p.text = r.str();
+    const auto* id = reinterpret_cast<const char*>(static_cast<uintptr_t>(r.u64()));
+    p.id = std::string_view(id, static_cast<size_t>(r.u64()));
   }
   return m;
 }
