@@ -83,11 +83,12 @@ MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side f
   m.ts = ts;
   m.from = from;
   m.length = pdu.size();
+  // The kind may be the name itself (request_kind()), so it is taken before the name moves.
+  if (rec.decoded.is_request) m.kind = rec.decoded.request_kind();
   m.name = std::move(rec.decoded.name);
   m.summary = std::move(rec.decoded.summary);
   m.is_request = rec.decoded.is_request;
   m.is_response = rec.decoded.is_response;
-  if (m.is_request) m.kind = rec.decoded.request_kind();
   if (keep_fields) m.fields.reserve(rec.decoded.fields.size());
   for (const Field& f : rec.decoded.fields) {
     if (f.id >= p.fields.size()) continue;  // a decoder bug must not index past the table
