@@ -24,6 +24,7 @@ struct PduRecord {
   std::string summary;       // shown in the Info column of the response to it
   std::string state;         // session state after this PDU
   uint32_t response_in = 0;  // frame of the response once it has been seen
+  const char* response_in_group = nullptr;  // that response's Transition::link_group
 };
 
 class ConversationState {

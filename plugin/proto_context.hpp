@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,18 @@ struct ProtoContext {
   int hf_state = -1;
   int hf_index = -1;
   int hf_undecoded = -1;
+  // Per Protocol::link_groups entry: <p>.<group>.response_in / response_to / time.
+  struct LinkFields {
+    const char* group = nullptr;
+    int hf_response_in = -1, hf_response_to = -1, hf_time = -1;
+  };
+  std::vector<LinkFields> links;
+  const LinkFields* link_fields(const char* group) const {
+    if (!group) return nullptr;
+    for (const auto& l : links)
+      if (std::string_view(l.group) == group) return &l;
+    return nullptr;
+  }
 
   std::array<expert_field, kProblemKinds> ei{};  // by ProblemKind
   expert_field ei_tls_handoff{};

@@ -16,6 +16,8 @@ constexpr uint16_t kPorts[] = {3288, 2126, 3918};
 Decoded decode(Bytes pdu, Direction dir) { return decode_message(pdu, dir).decoded; }
 std::unique_ptr<Session> new_session() { return std::make_unique<CopsSession>(); }
 
+constexpr const char* kLinkGroups[] = {"gate"};  // PacketCable gate command <-> answer
+
 }  // namespace
 
 const Protocol& protocol() {
@@ -28,7 +30,8 @@ const Protocol& protocol() {
                           frame,
                           decode,
                           probe,
-                          new_session};
+                          new_session,
+                          kLinkGroups};
   return p;
 }
 

@@ -11,6 +11,7 @@
 
 #include "../common/session.hpp"
 #include "message.hpp"
+#include "packetcable/gates.hpp"
 
 namespace quartet::cops {
 
@@ -19,6 +20,7 @@ class CopsSession final : public Session {
   MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override;
   Decoded decode(Direction dir, Bytes pdu) const override;
   std::vector<Problem> on_close() override;
+  std::vector<std::string> closing_notes() const override { return gates_.summary(); }
   std::string_view state() const override { return phase_; }
 
   // Most handles tracked at once; beyond it new handles are not followed (bounded memory).
@@ -69,6 +71,7 @@ class CopsSession final : public Session {
   bool midstream_ = false;
   bool seen_any_ = false;
   std::string phase_ = "connected";
+  packetcable::GateTracker gates_;  // PacketCable DQoS / PCMM gate commands and states
 };
 
 }  // namespace quartet::cops

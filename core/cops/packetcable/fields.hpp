@@ -184,12 +184,7 @@ namespace quartet::cops::packetcable {
   X(kDqosEsCccPort, "dqos.es.ccc_port", "DF Port for CCC", UInt16, Dec, {}, 0, 0)                  \
   X(kDqosEsCccId, "dqos.es.cccid", "CCCID", UInt32, Dec, {}, 0, 0)                                 \
   X(kDqosReasonCode, "dqos.reason.code", "Reason Code", UInt16, Dec, dqos_reason_names(), 0, 0)    \
-  X(kDqosReasonSubcode, "dqos.reason.subcode", "Reason Sub Code", UInt16, Dec, {}, 0, 0)           \
-  /* session machine */                                                                           \
-  X(kGateResponseIn, "gate.response_in", "Gate answer in", UInt32, Dec, {}, 0, 0)                  \
-  X(kGateResponseTo, "gate.response_to", "Answer to gate command in", UInt32, Dec, {}, 0, 0)       \
-  X(kGateTime, "gate.time", "Gate command latency (s)", String, None, {}, 0, 0)                    \
-  X(kGateStateAfter, "gate.state", "Gate state after this message", String, None, {}, 0, 0)
+  X(kDqosReasonSubcode, "dqos.reason.subcode", "Reason Sub Code", UInt16, Dec, {}, 0, 0)                             
 
 #define QUARTET_PKTC_ENUM(id, ...) id,
 enum PktcField : FieldId {
