@@ -1,0 +1,21 @@
+# Wireshark's built-in COPS dissector as the oracle for the PacketCable decoding: every value
+# it shows for a PacketCable capture under captures/ must appear in copsx (tests/e2e/oracle/).
+find_program(QUARTET_ORACLE_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT QUARTET_ORACLE_PYTHON OR NOT TARGET quartet_plugin)
+  return()
+endif()
+file(GLOB_RECURSE _pktc_caps CONFIGURE_DEPENDS
+     ${PROJECT_SOURCE_DIR}/captures/*pcmm*.pcap* ${PROJECT_SOURCE_DIR}/captures/*dqos*.pcap*)
+if(NOT _pktc_caps)
+  return()
+endif()
+quartet_nobody_workdir(_owork oracle)
+add_test(NAME oracle.pktc.install
+         COMMAND ${QUARTET_ORACLE_PYTHON} ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py
+                 $<TARGET_FILE:quartet_plugin> ${_owork}/home)
+set_tests_properties(oracle.pktc.install PROPERTIES FIXTURES_SETUP oracle_plugin_home)
+add_test(NAME oracle.pktc
+         COMMAND ${QUARTET_ORACLE_PYTHON} ${PROJECT_SOURCE_DIR}/tests/e2e/oracle/pktc_oracle.py
+                 --home ${_owork}/home --work ${_owork}/caps ${_pktc_caps})
+set_tests_properties(oracle.pktc PROPERTIES FIXTURES_REQUIRED oracle_plugin_home
+                     SKIP_RETURN_CODE 77 TIMEOUT 120)
