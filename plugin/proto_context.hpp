@@ -17,7 +17,7 @@
 
 namespace quartet::plugin {
 
-inline constexpr size_t kProblemKinds = 5;  // ProblemKind::Malformed .. Deviation
+inline constexpr size_t kProblemKinds = 6;  // ProblemKind::Malformed .. ErrorReply
 
 struct ProtoContext {
   const Protocol* desc = nullptr;

@@ -116,6 +116,7 @@ void register_expert(ProtoContext& c) {
       {ProblemKind::Unknown, PI_UNDECODED, PI_WARN, "value not defined by the specification"},
       {ProblemKind::Sequence, PI_SEQUENCE, PI_WARN, "message out of sequence"},
       {ProblemKind::Deviation, PI_PROTOCOL, PI_NOTE, "tolerated deviation from the specification"},
+      {ProblemKind::ErrorReply, PI_RESPONSE_CODE, PI_NOTE, "answer reporting an error"},
   };
   auto* ei = g_new0(ei_register_info, std::size(kKinds) + 1);
   size_t n = 0;

@@ -61,6 +61,10 @@ void validate(const Message& m, Decoded& out) {
   }
   if (!g.cmd) return;
   std::string cmd = cmd_label(g.pcmm(), *g.cmd);
+  if (g.error_code)
+    out.problem(ProblemKind::ErrorReply, 0, 0,
+                cmd + " trans=" + std::to_string(g.trans_id.value_or(0)) + ": " +
+                    error_label(g.pcmm(), *g.error_code));
   bool in_dec = m.opcode == kDEC;
   if (!g.pcmm()) {
     if (name_of(dqos_cmd_names(), *g.cmd) && dqos_from_pdp(*g.cmd) != in_dec)
