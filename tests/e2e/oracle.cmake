@@ -6,6 +6,7 @@ if(NOT QUARTET_ORACLE_PYTHON OR NOT TARGET quartet_plugin)
 endif()
 file(GLOB_RECURSE _pktc_caps CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/captures/*pcmm*.pcap* ${PROJECT_SOURCE_DIR}/captures/*dqos*.pcap*)
+list(FILTER _pktc_caps EXCLUDE REGEX "/golden/")  # golden outputs are named after their captures
 if(NOT _pktc_caps)
   return()
 endif()
