@@ -11,16 +11,8 @@ namespace quartet::analyzer {
 namespace {
 
 std::string hex(Bytes b) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const size_t n = std::min(b.size(), kMaxHexBytes);
-  std::string s;
-  s.reserve(2 * n + 3);
-  for (size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<uint8_t>(b[i]);
-    s += kHex[c >> 4];
-    s += kHex[c & 15];
-  }
-  if (n < b.size()) s += "...";
+  std::string s = hex_bytes(as_text(b.first(std::min(b.size(), kMaxHexBytes))));
+  if (s.size() < 2 * b.size()) s += "...";
   return s;
 }
 

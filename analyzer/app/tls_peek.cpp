@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "common/text.hpp"
+
 namespace quartet::analyzer {
 namespace {
 
@@ -104,9 +106,7 @@ std::string tls_version_name(uint16_t v) {
     case 0x0303: return "TLS 1.2";
     case 0x0304: return "TLS 1.3";
   }
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
+  return hex_number(v, 4);
 }
 
 std::string tls_cipher_name(uint16_t suite) {
@@ -121,9 +121,7 @@ std::string tls_cipher_name(uint16_t suite) {
     if (const SSL_CIPHER* c = SSL_CIPHER_find(ssl, id))
       if (const char* name = SSL_CIPHER_standard_name(c)) return name;
   }
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", suite);
-  return buf;
+  return hex_number(suite, 4);
 }
 
 std::string tls_alert_name(uint8_t d) {

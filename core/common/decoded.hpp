@@ -14,6 +14,10 @@ namespace quartet {
 
 enum class Direction : uint8_t { ToServer, ToClient };
 
+constexpr Direction opposite(Direction d) {
+  return d == Direction::ToServer ? Direction::ToClient : Direction::ToServer;
+}
+
 struct Decoded {
   std::string name;      // short message name: "REQ", "add", "200", "CONNECT", "REQ/REP msg"
   std::string summary;   // one line for the Info column / timeline, e.g. "DEC Install handle=0x1001"
@@ -23,12 +27,12 @@ struct Decoded {
   std::vector<Problem> problems;
 
   // --- builder helpers, used by the decoders -------------------------------------
-  void add(FieldId id, size_t offset, size_t length, FieldValue v = {}) {
-    fields.push_back({id, depth_, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
+  void add(FieldRef id, size_t offset, size_t length, FieldValue v = {}) {
+    fields.push_back({id.id, depth_, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
                       std::move(v)});
   }
   // Opens a subtree; returns its index so the length can be fixed once known.
-  size_t open(FieldId id, size_t offset, size_t length, FieldValue v = {}) {
+  size_t open(FieldRef id, size_t offset, size_t length, FieldValue v = {}) {
     add(id, offset, length, std::move(v));
     ++depth_;
     return fields.size() - 1;
@@ -40,14 +44,22 @@ struct Decoded {
     problems.push_back({k, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
                         std::move(text)});
   }
-  const Field* find(FieldId id) const {
+  const Field* find(FieldRef id) const {
     for (const auto& f : fields)
-      if (f.id == id) return &f;
+      if (f.is(id)) return &f;
     return nullptr;
   }
 
  private:
   uint8_t depth_ = 0;
+};
+
+// A module's typed parse: the neutral Decoded plus the facts its session machine
+// works from (views into the PDU, valid as long as its bytes are).
+template <class Message>
+struct Parsed {
+  Decoded decoded;
+  Message message;
 };
 
 }  // namespace quartet

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 namespace quartet {
@@ -48,6 +49,20 @@ struct FieldDef {
 
 using FieldId = uint16_t;
 
+// A protocol's field enum: `enum class Field : FieldId` in every module, its
+// values the indexes of the module's fields() table.
+template <class E>
+concept FieldEnum = std::is_enum_v<E> && std::is_same_v<std::underlying_type_t<E>, FieldId>;
+
+// Names a field by a module's enum value or by a raw table index, so that the
+// builders and lookups below take either without casts.
+struct FieldRef {
+  FieldId id;
+  constexpr FieldRef(FieldId i) : id(i) {}  // NOLINT: implicit by design
+  template <FieldEnum E>
+  constexpr FieldRef(E e) : id(static_cast<FieldId>(e)) {}  // NOLINT: implicit by design
+};
+
 // Integers are stored as uint64_t (signed ones cast back by the consumer);
 // text either points into the PDU (string_view) or was computed (string, e.g. an OID).
 using FieldValue = std::variant<std::monostate, uint64_t, std::string_view, std::string>;
@@ -59,6 +74,7 @@ struct Field {
   uint32_t length = 0;
   FieldValue value;
 
+  bool is(FieldRef f) const { return id == f.id; }
   const uint64_t* uint() const { return std::get_if<uint64_t>(&value); }
   std::string_view text() const {
     if (auto s = std::get_if<std::string_view>(&value)) return *s;
@@ -66,6 +82,9 @@ struct Field {
     return {};
   }
 };
+
+// The table entry of a field, e.g. def_of(rrp::fields(), rrp::Field::kOptPeriod).
+inline const FieldDef& def_of(std::span<const FieldDef> table, FieldRef f) { return table[f.id]; }
 
 // Looks up the name of `v` in a value table; nullptr when absent.
 inline const char* name_of(std::span<const ValueName> names, uint64_t v) {

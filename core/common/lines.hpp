@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "text.hpp"  // iequals, trim: most line parsers need them
+
 namespace quartet {
 
 struct Line {
@@ -42,23 +44,5 @@ class LineCursor {
   std::string_view buf_;
   size_t pos_;
 };
-
-// Case-insensitive ASCII comparison (RRP and IAP literals are case-insensitive).
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace quartet

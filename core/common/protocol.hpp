@@ -20,8 +20,8 @@ struct Protocol {
   std::string_view short_name;   // column name: "COPS", "RRP", "IAP", "SP"
   std::string_view long_name;    // "Common Open Policy Service (quartet)"
   std::span<const FieldDef> fields;
-  std::span<const uint16_t> default_tcp_ports;
-  std::span<const uint16_t> default_tls_ports;  // ports where the whole connection is TLS
+  std::span<const uint16_t> default_tcp_ports = {};
+  std::span<const uint16_t> default_tls_ports = {};  // ports where the whole connection is TLS
   FrameResult (*frame)(Bytes prefix);
   Decoded (*decode)(Bytes pdu, Direction dir);
   Probe (*probe)(Bytes first_bytes);  // heuristic on the first bytes of either direction

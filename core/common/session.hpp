@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,14 @@
 namespace quartet {
 
 using TimeNs = int64_t;  // nanoseconds since the epoch
+
+// to - from, when it is >= 0 and representable. Capture timestamps can be anything
+// (hostile or corrupt files), so no latency or idle time is a raw subtraction.
+inline std::optional<TimeNs> elapsed(TimeNs from, TimeNs to) {
+  TimeNs d = 0;
+  if (__builtin_sub_overflow(to, from, &d) || d < 0) return std::nullopt;
+  return d;
+}
 
 enum class EventKind : uint8_t {
   Phase,       // the protocol's session phase changed (text names the new phase)
@@ -38,7 +47,23 @@ struct Transition {
   // The pairing above belongs to one of the protocol's link groups (Protocol::link_groups,
   // e.g. "gate" for PacketCable gate commands): wrappers show it there as well.
   const char* link_group = nullptr;
+
+  // --- builder helpers, used by the session machines ----------------------------
+  void problem(ProblemKind k, std::string text) { problems.push_back({k, 0, 0, std::move(text)}); }
+  void sequence(std::string text) { problem(ProblemKind::Sequence, std::move(text)); }
+  void violation(std::string text) { problem(ProblemKind::Violation, std::move(text)); }
+  void event(EventKind k, std::string text) { events.push_back({k, std::move(text)}); }
+  void info(std::string text) { event(EventKind::Info, std::move(text)); }
+  void phase(std::string name) { event(EventKind::Phase, std::move(name)); }
+  // This PDU (at `ts`) answers request `index` sent at `request_ts`.
+  void answers(uint64_t index, TimeNs request_ts, TimeNs ts) {
+    response_to = index;
+    latency = elapsed(request_ts, ts);
+  }
 };
+
+// A session-level problem (no position within a PDU).
+inline Problem session_problem(ProblemKind k, std::string text) { return {k, 0, 0, std::move(text)}; }
 
 struct MessageRecord {
   Decoded decoded;

@@ -1,11 +1,11 @@
 // One COPS message: common header, the object chain with its length/padding
 // checks, the RFC 2748 section 3 grammar, and the one-line summary.
-#include <cstdio>
 #include <string>
 
+#include "../common/text.hpp"
 #include "fields.hpp"
 #include "layout.hpp"
-#include "message.hpp"
+#include "decoder.hpp"
 #include "names.hpp"
 #include "objects.hpp"
 #include "packetcable/decoder.hpp"
@@ -13,6 +13,9 @@
 #include "validate.hpp"
 
 namespace quartet::cops {
+
+using enum Field;
+
 namespace {
 
 constexpr size_t kHeaderLen = 8;
@@ -224,18 +227,11 @@ std::string summary(const Message& m) {
 }  // namespace
 
 std::string handle_hex(std::string_view handle) {
-  std::string s = "0x";
-  char buf[3];
-  for (unsigned char c : handle) {
-    std::snprintf(buf, sizeof buf, "%02x", c);
-    s += buf;
-  }
-  if (handle.empty()) s += "(empty)";
-  return s;
+  return handle.empty() ? "0x(empty)" : "0x" + hex_bytes(handle);
 }
 
-DecodeResult decode_message(Bytes pdu, Direction dir) {
-  DecodeResult r;
+Parsed<Message> parse(Bytes pdu, Direction dir) {
+  Parsed<Message> r;
   Decoded& d = r.decoded;
   Message& m = r.message;
   decode_header(pdu, d, m);
@@ -272,5 +268,7 @@ DecodeResult decode_message(Bytes pdu, Direction dir) {
   }
   return r;
 }
+
+Decoded decode(Bytes pdu, Direction dir) { return parse(pdu, dir).decoded; }
 
 }  // namespace quartet::cops

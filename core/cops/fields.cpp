@@ -6,13 +6,16 @@
 #include "packetcable/fields.hpp"
 
 namespace quartet::cops {
+
+using enum Field;
+
 namespace {
 
 using T = FieldType;
 
 // Built on first use: the value tables live in names.cpp.
 const FieldDef* build() {
-  static const FieldDef table[kFieldCount] = {
+  static const FieldDef table[] = {
       {"header", "Common Header", T::Group},
       {"header.version", "Version", T::UInt8, Base::Dec, {}, 0xf0, "Must be 1"},
       {"header.flags", "Flags", T::UInt8, Base::Hex, flag_names(), 0x0f},
@@ -136,16 +139,17 @@ const FieldDef* build() {
       {"pr.error_prid.instance", "Error PRID instance", T::UInt32, Base::Dec},
       {"pr.data", "COPS-PR Object Data", T::Octets},
   };
+  static_assert(sizeof(table) / sizeof(table[0]) == kFieldCount, "one FieldDef per Field");
   return table;
 }
 
 }  // namespace
 
 // COPS fields, then the PacketCable ones (their ids continue from kFieldCount).
-std::span<const FieldDef> field_table() {
+std::span<const FieldDef> fields() {
   static const std::vector<FieldDef> table = [] {
     std::vector<FieldDef> all(build(), build() + kFieldCount);
-    auto pktc = packetcable::field_table();
+    auto pktc = packetcable::fields();
     all.insert(all.end(), pktc.begin(), pktc.end());
     return all;
   }();

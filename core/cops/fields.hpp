@@ -1,16 +1,17 @@
-// The COPS field table: one entry per decoded field, in FieldId order.
+// The COPS field table: one entry per decoded field, in Field order.
 // Abbrevs are relative and follow "<object>.<field>" ("decision.command",
 // "context.rtype.config"); the plugin prefixes "copsx.", the analyzer uses them
 // as JSON keys. COPS-PR objects live under "pr.".
 #pragma once
 
+#include <cstddef>
 #include <span>
 
 #include "../common/field.hpp"
 
 namespace quartet::cops {
 
-enum Field : FieldId {
+enum class Field : FieldId {
   // Common header (RFC 2748 2.1)
   kHeader,
   kHeaderVersion,
@@ -110,9 +111,10 @@ enum Field : FieldId {
   kPrErrorPrid,
   kPrErrorPridInstance,
   kPrData,
-  kFieldCount
+  kCount,  // not a field: the number of fields
 };
+inline constexpr size_t kFieldCount = static_cast<size_t>(Field::kCount);
 
-std::span<const FieldDef> field_table();
+std::span<const FieldDef> fields();
 
 }  // namespace quartet::cops

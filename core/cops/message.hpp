@@ -51,15 +51,6 @@ struct Message {
   std::optional<packetcable::GateMessage> gate;
 };
 
-struct DecodeResult {
-  Decoded decoded;
-  Message message;
-};
-
-// Decodes one complete COPS message (as delimited by the framer). Never throws;
-// anything wrong is a Problem in decoded.problems with the fields decoded so far.
-DecodeResult decode_message(Bytes pdu, Direction dir);
-
 // "0x00001001" for the handle bytes.
 std::string handle_hex(std::string_view handle);
 

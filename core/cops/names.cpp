@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "../common/text.hpp"
+
 namespace quartet::cops {
 namespace {
 
@@ -208,9 +210,7 @@ std::string client_type_short(uint16_t type) {
     case kClientTypePcmm: return "PCMM";
     default: break;
   }
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", type);
-  return buf;
+  return hex_number(type, 4);
 }
 
 std::span<const ValueName> cnum_names() { return kCNums; }

@@ -7,6 +7,9 @@
 #include "names.hpp"
 
 namespace quartet::cops {
+
+using enum Field;
+
 namespace {
 
 // One object's contents being decoded: bounds checks and field helpers.
@@ -26,25 +29,25 @@ struct Contents {
     if (len) out.add(kObjectData, off, len);
     return false;
   }
-  uint16_t u16(FieldId id, size_t at) {
+  uint16_t u16(Field id, size_t at) {
     uint16_t v = be16(pdu, off + at);
     out.add(id, off + at, 2, uint64_t{v});
     return v;
   }
-  uint32_t u32(FieldId id, size_t at) {
+  uint32_t u32(Field id, size_t at) {
     uint32_t v = be32(pdu, off + at);
     out.add(id, off + at, 4, uint64_t{v});
     return v;
   }
-  void u8(FieldId id, size_t at) { out.add(id, off + at, 1, uint64_t{be8(pdu, off + at)}); }
-  void flag(FieldId id, size_t at, uint16_t value, uint16_t mask) {
+  void u8(Field id, size_t at) { out.add(id, off + at, 1, uint64_t{be8(pdu, off + at)}); }
+  void flag(Field id, size_t at, uint16_t value, uint16_t mask) {
     out.add(id, off + at, 2, uint64_t{(value & mask) ? 1u : 0u});
   }
   void reserved16(size_t at) {
     if (uint16_t v = be16(pdu, off + at)) out.add(kReserved, off + at, 2, uint64_t{v});
   }
-  void ipv4(FieldId id, size_t at) { out.add(id, off + at, 4, uint64_t{be32(pdu, off + at)}); }
-  void ipv6(FieldId id, size_t at) { out.add(id, off + at, 16); }
+  void ipv4(Field id, size_t at) { out.add(id, off + at, 4, uint64_t{be32(pdu, off + at)}); }
+  void ipv6(Field id, size_t at) { out.add(id, off + at, 16); }
 };
 
 size_t context(Contents& c, Message& m) {
@@ -75,7 +78,7 @@ size_t interface(Contents& c, uint8_t ctype, bool in) {
 }
 
 // Reason-Code 13 and Error-Code 13/15 carry a C-Num/C-Type pair in the sub-code.
-void subcode_pair(Contents& c, FieldId cnum, FieldId ctype) {
+void subcode_pair(Contents& c, Field cnum, Field ctype) {
   c.u8(cnum, 2);
   c.u8(ctype, 3);
 }
@@ -130,7 +133,7 @@ size_t decision_flags(Contents& c, Message& m, bool lpdp) {
 // Client-specific data (Decision/LPDP data C-Types 2..5, ClientSI): the
 // registered decoder, else raw bytes under the object's own field.
 size_t client_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype,
-                   FieldId raw, Message& m) {
+                   Field raw, Message& m) {
   ClientDataContext cc{ctx.client_type, ctx.opcode, cnum, ctype, ctx.dir, &m};
   if (const ClientDecoder* d = client_decoder_for(cc, c.pdu, c.off, c.len))
     return d->decode(cc, c.pdu, c.off, c.len, c.out);
@@ -141,9 +144,9 @@ size_t client_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t 
 size_t decision_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype,
                      Message& m) {
   bool lpdp = cnum == kLpdpDecision;
-  static constexpr FieldId kDec[] = {kDecisionStateless, kDecisionReplacement,
+  static constexpr Field kDec[] = {kDecisionStateless, kDecisionReplacement,
                                      kDecisionClientSpecific, kDecisionNamed};
-  static constexpr FieldId kLpdp[] = {kLpdpStateless, kLpdpReplacement, kLpdpClientSpecific,
+  static constexpr Field kLpdp[] = {kLpdpStateless, kLpdpReplacement, kLpdpClientSpecific,
                                       kLpdpNamed};
   return client_data(c, ctx, cnum, ctype, (lpdp ? kLpdp : kDec)[ctype - 2], m);
 }
@@ -180,7 +183,7 @@ size_t pdp_address(Contents& c, uint8_t ctype, bool redirect) {
   return addr + 4;
 }
 
-size_t timer(Contents& c, FieldId id, std::optional<uint16_t>& slot) {
+size_t timer(Contents& c, Field id, std::optional<uint16_t>& slot) {
   if (!c.need(4)) return c.len;
   c.reserved16(0);
   uint16_t v = c.u16(id, 2);

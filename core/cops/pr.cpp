@@ -8,6 +8,9 @@
 #include "names.hpp"
 
 namespace quartet::cops::pr {
+
+using enum Field;
+
 namespace {
 
 enum SNum : uint8_t { kPrid = 1, kPprid = 2, kEpd = 3, kGperr = 4, kCperr = 5, kErrorPrid = 6 };
@@ -24,7 +27,7 @@ bool printable(Bytes v) {
 }
 
 // PRID, Prefix PRID, ErrorPRID: one BER OBJECT IDENTIFIER. Returns bytes used.
-size_t decode_oid_object(Bytes pdu, size_t off, size_t len, FieldId text_id, FieldId instance_id,
+size_t decode_oid_object(Bytes pdu, size_t off, size_t len, Field text_id, Field instance_id,
                          const char* what, Decoded& out) {
   ber::Tlv t;
   ber::Status s = ber::read(pdu, off, off + len, t);
@@ -49,7 +52,7 @@ size_t decode_oid_object(Bytes pdu, size_t off, size_t len, FieldId text_id, Fie
     return t.end() - off;
   }
   out.add(text_id, off, t.end() - off, std::move(*text));
-  if (instance_id != kFieldCount && last <= UINT32_MAX)
+  if (instance_id != kCount && last <= UINT32_MAX)
     out.add(instance_id, t.value_offset, t.value_length, last);
   return t.end() - off;
 }
@@ -122,7 +125,7 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
   return p - off;
 }
 
-size_t decode_error_object(Bytes pdu, size_t off, size_t len, FieldId code, FieldId subcode,
+size_t decode_error_object(Bytes pdu, size_t off, size_t len, Field code, Field subcode,
                            const char* what, Decoded& out) {
   if (len < 4) {
     out.problem(ProblemKind::Malformed, off, len, std::string(what) + " shorter than 4 bytes");
@@ -204,7 +207,7 @@ size_t decode(Bytes pdu, size_t off, size_t len, Decoded& out) {
     } else {
       switch (snum) {
         case kPrid: used = decode_oid_object(pdu, co, cl, kPrPrid, kPrPridInstance, "PRID", out); break;
-        case kPprid: used = decode_oid_object(pdu, co, cl, kPrPrefixPrid, kFieldCount, "Prefix PRID", out); break;
+        case kPprid: used = decode_oid_object(pdu, co, cl, kPrPrefixPrid, kCount, "Prefix PRID", out); break;
         case kEpd: used = decode_epd(pdu, co, cl, out); break;
         case kGperr: used = decode_error_object(pdu, co, cl, kPrGperrCode, kPrGperrSubcode, "GPERR", out); break;
         case kCperr: used = decode_error_object(pdu, co, cl, kPrCperrCode, kPrCperrSubcode, "CPERR", out); break;

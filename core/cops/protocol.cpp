@@ -1,9 +1,9 @@
 // The COPS descriptor: RFC 2748 with COPS-PR (RFC 3084) and COPS over TLS (RFC 4261).
 #include "../common/protocol.hpp"
 
+#include "decoder.hpp"
 #include "fields.hpp"
 #include "framer.hpp"
-#include "message.hpp"
 #include "session.hpp"
 
 namespace quartet::cops {
@@ -13,25 +13,23 @@ namespace {
 // PacketCable Multimedia ("pktcablemmcops"). The same three Wireshark uses.
 constexpr uint16_t kPorts[] = {3288, 2126, 3918};
 
-Decoded decode(Bytes pdu, Direction dir) { return decode_message(pdu, dir).decoded; }
-std::unique_ptr<Session> new_session() { return std::make_unique<CopsSession>(); }
-
 constexpr const char* kLinkGroups[] = {"gate"};  // PacketCable gate command <-> answer
 
 }  // namespace
 
 const Protocol& protocol() {
-  static const Protocol p{"copsx",
-                          "COPS",
-                          "Common Open Policy Service (quartet)",
-                          field_table(),
-                          kPorts,
-                          {},
-                          frame,
-                          decode,
-                          probe,
-                          new_session,
-                          kLinkGroups};
+  static const Protocol p{
+      .filter_name = "copsx",
+      .short_name = "COPS",
+      .long_name = "Common Open Policy Service (quartet)",
+      .fields = fields(),
+      .default_tcp_ports = kPorts,
+      .frame = frame,
+      .decode = decode,
+      .probe = probe,
+      .new_session = new_session,
+      .link_groups = kLinkGroups,
+  };
   return p;
 }
 

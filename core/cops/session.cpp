@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "decoder.hpp"
 #include "names.hpp"
 
 namespace quartet::cops {
@@ -12,10 +13,6 @@ constexpr TimeNs kNsPerSec = 1'000'000'000;
 bool sent_by_pep(uint8_t op) { return op == kREQ || op == kRPT || op == kDRQ || op == kOPN || op == kSSC; }
 bool sent_by_pdp(uint8_t op) { return op == kDEC || op == kSSQ || op == kCAT; }
 
-void sequence(Transition& t, std::string text) {
-  t.problems.push_back({ProblemKind::Sequence, 0, 0, std::move(text)});
-}
-
 std::string seconds(TimeNs ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ns) / kNsPerSec);
@@ -23,8 +20,6 @@ std::string seconds(TimeNs ns) {
 }
 
 std::string ct(uint16_t client_type) { return "client-type " + client_type_short(client_type); }
-
-Direction other(Direction d) { return d == Direction::ToServer ? Direction::ToClient : Direction::ToServer; }
 
 // Handles are opaque, but a Handle whose Length counted its padding (RFC 2748
 // 2.2 says it must not; some PCMM stacks do) carries up to 3 extra zero bytes
@@ -40,25 +35,35 @@ std::string handle_key(std::string_view h) {
 }  // namespace
 
 Decoded CopsSession::decode(Direction dir, Bytes pdu) const {
-  return decode_message(pdu, dir).decoded;
+  return cops::decode(pdu, dir);
 }
 
-void CopsSession::set_phase(const char* phase, Transition& t) {
+std::string_view phase_name(Phase p) {
+  switch (p) {
+    case Phase::Connected: return "connected";
+    case Phase::Opening: return "opening";
+    case Phase::Open: return "open";
+    case Phase::Tls: return "tls";
+    case Phase::Closed: return "closed";
+  }
+  return "?";
+}
+
+void CopsSession::set_phase(Phase phase, Transition& t) {
   if (phase_ == phase) return;
   phase_ = phase;
-  t.events.push_back({EventKind::Phase, phase_});
+  t.phase(std::string(phase_name(phase)));
 }
 
 void CopsSession::answer(std::optional<Pending>& pending, TimeNs ts, Transition& t) {
-  t.response_to = pending->index;
-  t.latency = ts - pending->ts;
+  t.answers(pending->index, pending->ts, ts);
   pending.reset();
 }
 
 bool CopsSession::sender_is_pep(Direction dir, uint8_t op) {
   if (!pep_dir_) {
     if (sent_by_pep(op)) pep_dir_ = dir;
-    else if (sent_by_pdp(op)) pep_dir_ = other(dir);
+    else if (sent_by_pdp(op)) pep_dir_ = opposite(dir);
   }
   // Before any telling message (KA, CC first), assume the usual: PEP = TCP client.
   return dir == pep_dir_.value_or(Direction::ToServer);
@@ -74,7 +79,7 @@ bool CopsSession::accepted(uint16_t client_type) {
 }
 
 MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
-  DecodeResult r = decode_message(pdu, dir);
+  Parsed<Message> r = parse(pdu, dir);
   MessageRecord rec{std::move(r.decoded), {}};
   Transition& t = rec.transition;
   const Message& m = r.message;
@@ -84,9 +89,9 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
     seen_any_ = true;
     if (m.opcode != kOPN) {
       midstream_ = true;
-      t.events.push_back({EventKind::Info, "no Client-Open seen: session picked up mid-stream, "
-                                           "client-types and handles adopted as they appear"});
-      set_phase("open", t);
+      t.info("no Client-Open seen: session picked up mid-stream, "
+             "client-types and handles adopted as they appear");
+      set_phase(Phase::Open, t);
     }
   }
   bool from_pep = sender_is_pep(dir, m.opcode);
@@ -101,20 +106,21 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
   // After an RFC 4261 hand-off the wrappers feed only what TLS decrypted (clear
   // bytes would not parse as TLS records and never reach us), so this PDU is the
   // first of the COPS session inside TLS: it starts over with its own Client-Open.
-  if (phase_ == "tls") {
-    t.events.push_back({EventKind::Info, "first COPS message inside TLS"});
-    set_phase("connected", t);
+  if (phase_ == Phase::Tls) {
+    t.info("first COPS message inside TLS");
+    set_phase(Phase::Connected, t);
   }
   if (from_pep && sent_by_pdp(m.opcode))
-    sequence(t, std::string(op) + " sent by the PEP (RFC 2748: only the PDP sends it)");
+    t.sequence(std::string(op) + " sent by the PEP (RFC 2748: only the PDP sends it)");
   if (!from_pep && sent_by_pep(m.opcode))
-    sequence(t, std::string(op) + " sent by the PDP (RFC 2748: only the PEP sends it)");
+    t.sequence(std::string(op) + " sent by the PDP (RFC 2748: only the PEP sends it)");
 
   // RFC 2748 4.4: the PDP expects some message from the PEP within the KA timer.
   if (from_pep) {
-    if (ka_timer_ && last_pep_ts_ && ts - *last_pep_ts_ > TimeNs{ka_timer_} * kNsPerSec)
-      sequence(t, "PEP silent for " + seconds(ts - *last_pep_ts_) +
-                      ", longer than the Keep-Alive timer (" + std::to_string(ka_timer_) + " s)");
+    std::optional<TimeNs> silent = last_pep_ts_ ? elapsed(*last_pep_ts_, ts) : std::nullopt;
+    if (ka_timer_ && silent && *silent > TimeNs{ka_timer_} * kNsPerSec)
+      t.sequence("PEP silent for " + seconds(*silent) + ", longer than the Keep-Alive timer (" +
+                 std::to_string(ka_timer_) + " s)");
     last_pep_ts_ = ts;
   }
 
@@ -128,21 +134,20 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
       } else if (ka_) {
         answer(ka_, ts, t);
       } else {
-        t.problems.push_back({ProblemKind::Deviation, 0, 0,
-                              "KA from the PDP without a KA from the PEP to echo (RFC 2748 3.9)"});
+        t.problem(ProblemKind::Deviation, "KA from the PDP without a KA from the PEP to echo (RFC 2748 3.9)");
       }
       if (clients_.empty() && !midstream_)
-        sequence(t, "KA before any Client-Open");
+        t.sequence("KA before any Client-Open");
       break;
     case kSSQ:
       if (!accepted(m.client_type))
-        sequence(t, "SSQ before Client-Accept for " + ct(m.client_type));
+        t.sequence("SSQ before Client-Accept for " + ct(m.client_type));
       ssq_ = Pending{index, ts};
-      t.events.push_back({EventKind::Info, "PDP requests state synchronization"});
+      t.info("PDP requests state synchronization");
       break;
     case kSSC:
       if (ssq_) answer(ssq_, ts, t);
-      else sequence(t, "SSC without a preceding SSQ");
+      else t.sequence("SSC without a preceding SSQ");
       break;
     default: on_handle_msg(m, ts, index, t); break;
   }
@@ -154,14 +159,13 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
 
 void CopsSession::on_open(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
   Client& c = clients_[m.client_type];
-  if (c.accepted) sequence(t, "OPN for " + ct(m.client_type) + ", which is already accepted");
-  if (c.open) sequence(t, "second OPN for " + ct(m.client_type) + " before CAT/CC");
+  if (c.accepted) t.sequence("OPN for " + ct(m.client_type) + ", which is already accepted");
+  if (c.open) t.sequence("second OPN for " + ct(m.client_type) + " before CAT/CC");
   c.open = Pending{index, ts};
   c.tls_offer = m.client_type == kClientTypeNone && m.integrity_tls;
   if (m.client_type == kClientTypeNone && !m.integrity_tls)
-    t.problems.push_back({ProblemKind::Violation, 0, 0,
-                          "OPN with client-type 0 but no Integrity-TLS object (RFC 4261 3)"});
-  if (phase_ == "connected" || phase_ == "closed") set_phase("opening", t);
+    t.violation("OPN with client-type 0 but no Integrity-TLS object (RFC 4261 3)");
+  if (phase_ == Phase::Connected || phase_ == Phase::Closed) set_phase(Phase::Opening, t);
 }
 
 void CopsSession::on_accept(const Message& m, TimeNs ts, Transition& t) {
@@ -169,7 +173,7 @@ void CopsSession::on_accept(const Message& m, TimeNs ts, Transition& t) {
   if (c.open) {
     answer(c.open, ts, t);
   } else {
-    sequence(t, "CAT without a pending OPN for " + ct(m.client_type));
+    t.sequence("CAT without a pending OPN for " + ct(m.client_type));
   }
   c.accepted = true;
   if (m.ka_timer) ka_timer_ = *m.ka_timer;
@@ -178,15 +182,14 @@ void CopsSession::on_accept(const Message& m, TimeNs ts, Transition& t) {
     // further byte on both directions is TLS.
     c.tls_offer = false;
     t.tls_follows = true;
-    t.events.push_back({EventKind::TlsHandoff, "TLS handshake follows this Client-Accept (RFC 4261)"});
+    t.event(EventKind::TlsHandoff, "TLS handshake follows this Client-Accept (RFC 4261)");
     if (!m.integrity_tls)
-      t.problems.push_back({ProblemKind::Violation, 0, 0,
-                            "CAT answering an Integrity-TLS OPN carries no Integrity-TLS object "
-                            "(RFC 4261 4.1: the PEP must close)"});
-    set_phase("tls", t);
+      t.violation("CAT answering an Integrity-TLS OPN carries no Integrity-TLS object "
+                  "(RFC 4261 4.1: the PEP must close)");
+    set_phase(Phase::Tls, t);
     return;
   }
-  set_phase("open", t);
+  set_phase(Phase::Open, t);
 }
 
 void CopsSession::on_close_msg(const Message& m, bool from_pep, TimeNs ts, Transition& t) {
@@ -194,23 +197,22 @@ void CopsSession::on_close_msg(const Message& m, bool from_pep, TimeNs ts, Trans
   if (!from_pep && c.open) {
     answer(c.open, ts, t);
     if (c.tls_offer)
-      t.events.push_back({EventKind::Info, "PDP refuses COPS over TLS"});
+      t.info("PDP refuses COPS over TLS");
   } else if (!c.accepted && !c.open) {
-    sequence(t, "CC for " + ct(m.client_type) + ", which was never opened");
+    t.sequence("CC for " + ct(m.client_type) + ", which was never opened");
   }
   c = Client{};
   // The client-type's request states die with it (RFC 2748 3.8).
-  for (auto it = handles_.begin(); it != handles_.end();)
-    it = it->first.first == m.client_type ? handles_.erase(it) : std::next(it);
+  handles_.erase_if([&](const HandleKey& k, const HandleState&) { return k.first == m.client_type; });
   bool any = false;
   for (const auto& [type, client] : clients_) any = any || client.accepted || client.open;
-  if (!any) set_phase("closed", t);
+  if (!any) set_phase(Phase::Closed, t);
 }
 
 void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
   const char* op = opcode_abbrev(m.opcode);
   if (!accepted(m.client_type))
-    sequence(t, std::string(op) + " before Client-Accept for " + ct(m.client_type));
+    t.sequence(std::string(op) + " before Client-Accept for " + ct(m.client_type));
   if (!m.handle) return;  // the validator reported the missing handle
   HandleKey key{m.client_type, handle_key(*m.handle)};
   auto it = handles_.find(key);
@@ -219,38 +221,35 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
   bool adopt = m.opcode != kDRQ && midstream_;
   if (m.opcode == kREQ || (it == handles_.end() && adopt)) {
     if (it == handles_.end()) {
-      if (handles_.size() >= kMaxHandles) {
-        if (!handle_cap_reported_)
-          t.events.push_back({EventKind::Info, "too many open handles; no longer following new ones"});
+      it = handles_.put(std::move(key), index, HandleState{std::string(*m.handle), {}, {}});
+      if (handles_.dropped() == 1 && !handle_cap_reported_) {
         handle_cap_reported_ = true;
-        return;
+        t.info("too many open handles: the oldest are no longer followed");
       }
-      it = handles_.emplace(std::move(key), HandleState{std::string(*m.handle), {}, {}}).first;
     }
     // A REQ for a known handle updates its state (RFC 2748 3.1) and is answered anew.
     if (m.opcode == kREQ) {
-      it->second.request = Pending{index, ts};
+      it->second.value.request = Pending{index, ts};
       return;
     }
-    if (m.opcode == kDEC) it->second.decision = Pending{index, ts};
+    if (m.opcode == kDEC) it->second.value.decision = Pending{index, ts};
     return;  // adopted: its REQ/DEC was before the capture
   }
   if (it == handles_.end()) {
     if (midstream_) return;  // DRQ of a state from before the capture
-    sequence(t, std::string(op) + " for unknown " + h);
+    t.sequence(std::string(op) + " for unknown " + h);
     return;
   }
-  HandleState& s = it->second;
+  HandleState& s = it->second.value;
   if (s.bytes != *m.handle)
-    t.problems.push_back({ProblemKind::Deviation, 0, 0,
-                          h + " is " + handle_hex(s.bytes) +
-                              " of the REQ with padding counted in one of the Handle lengths"});
+    t.problem(ProblemKind::Deviation,
+              h + " is " + handle_hex(s.bytes) + " of the REQ with padding counted in one of the Handle lengths");
   switch (m.opcode) {
     case kDEC:
       if (s.request) {
         answer(s.request, ts, t);
       } else if (m.solicited()) {
-        sequence(t, "solicited DEC for " + h + " without an outstanding REQ");
+        t.sequence("solicited DEC for " + h + " without an outstanding REQ");
       }
       s.decision = Pending{index, ts};
       break;
@@ -258,12 +257,12 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
       // PacketCable answers are paired by Transaction ID (GateTracker), not by handle.
       if (m.solicited() && !(m.gate && m.gate->cmd)) {
         if (s.decision) answer(s.decision, ts, t);
-        else sequence(t, "solicited RPT for " + h + " without a DEC to report on");
+        else t.sequence("solicited RPT for " + h + " without a DEC to report on");
       }
       break;
     case kDRQ:
       if (s.request)
-        t.events.push_back({EventKind::Info, "request for " + h + " deleted before any DEC"});
+        t.info("request for " + h + " deleted before any DEC");
       handles_.erase(it);
       break;
     default: break;
@@ -272,22 +271,22 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
 
 std::vector<Problem> CopsSession::on_close() {
   std::vector<Problem> out;
-  for (const auto& [key, s] : handles_)
-    if (s.request)
-      out.push_back({ProblemKind::Sequence, 0, 0,
-                     "REQ #" + std::to_string(s.request->index) + " for handle " +
-                         handle_hex(s.bytes) + " (" + ct(key.first) +
-                         ") never answered by a DEC"});
+  for (const auto& [key, entry] : handles_)
+    if (const HandleState& s = entry.value; s.request)
+      out.push_back(session_problem(ProblemKind::Sequence,
+                                    "REQ #" + std::to_string(s.request->index) + " for handle " +
+                                        handle_hex(s.bytes) + " (" + ct(key.first) + ") never answered by a DEC"));
   for (const auto& [type, c] : clients_)
     if (c.open)
-      out.push_back({ProblemKind::Sequence, 0, 0,
-                     "OPN #" + std::to_string(c.open->index) + " for " + ct(type) +
-                         " never answered by CAT or CC"});
+      out.push_back(session_problem(ProblemKind::Sequence, "OPN #" + std::to_string(c.open->index) + " for " +
+                                                               ct(type) + " never answered by CAT or CC"));
   if (ssq_)
-    out.push_back({ProblemKind::Sequence, 0, 0,
-                   "SSQ #" + std::to_string(ssq_->index) + " never completed by an SSC"});
+    out.push_back(session_problem(ProblemKind::Sequence,
+                                  "SSQ #" + std::to_string(ssq_->index) + " never completed by an SSC"));
   for (Problem& p : gates_.on_close()) out.push_back(std::move(p));
   return out;
 }
+
+std::unique_ptr<Session> new_session() { return std::make_unique<CopsSession>(); }
 
 }  // namespace quartet::cops

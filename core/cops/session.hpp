@@ -5,26 +5,35 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "../common/pending.hpp"
 #include "../common/session.hpp"
 #include "message.hpp"
 #include "packetcable/gates.hpp"
 
 namespace quartet::cops {
 
+// Session phases: one per connection, shown in events and in state().
+enum class Phase : uint8_t {
+  Connected,  // TCP up, no Client-Open yet (or the first message inside TLS)
+  Opening,    // an OPN awaits its CAT/CC
+  Open,       // a client-type is accepted
+  Tls,        // an RFC 4261 hand-off: TLS follows
+  Closed,     // every client-type closed (CC)
+};
+std::string_view phase_name(Phase p);
+
 class CopsSession final : public Session {
  public:
   MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override;
   Decoded decode(Direction dir, Bytes pdu) const override;
   std::vector<Problem> on_close() override;
+  std::string_view state() const override { return phase_name(phase_); }
   std::vector<std::string> closing_notes() const override { return gates_.summary(); }
-  std::string_view state() const override { return phase_; }
-
-  // Most handles tracked at once; beyond it new handles are not followed (bounded memory).
-  static constexpr size_t kMaxHandles = 65536;
 
  private:
   struct Pending {
@@ -45,7 +54,7 @@ class CopsSession final : public Session {
   // the Handle's padding in its length and the peer not (see handle_key()).
   using HandleKey = std::pair<uint16_t, std::string>;
 
-  void set_phase(const char* phase, Transition& t);
+  void set_phase(Phase phase, Transition& t);
   void answer(std::optional<Pending>& pending, TimeNs ts, Transition& t);
   void on_open(const Message& m, TimeNs ts, uint64_t index, Transition& t);
   void on_accept(const Message& m, TimeNs ts, Transition& t);
@@ -55,7 +64,7 @@ class CopsSession final : public Session {
   bool sender_is_pep(Direction dir, uint8_t opcode);
 
   std::map<uint16_t, Client> clients_;
-  std::map<HandleKey, HandleState> handles_;
+  PendingMap<HandleKey, HandleState> handles_;  // bounded by kMaxPending, oldest forgotten
   std::optional<Pending> ka_;   // KA from the PEP awaiting the PDP's echo
   std::optional<Pending> ssq_;  // SSQ awaiting SSC
   uint16_t ka_timer_ = 0;       // seconds, from the last CAT; 0 = none
@@ -70,8 +79,10 @@ class CopsSession final : public Session {
   // then adopted when first seen instead of being reported as out of sequence.
   bool midstream_ = false;
   bool seen_any_ = false;
-  std::string phase_ = "connected";
+  Phase phase_ = Phase::Connected;
   packetcable::GateTracker gates_;  // PacketCable DQoS / PCMM gate commands and states
 };
+
+std::unique_ptr<Session> new_session();
 
 }  // namespace quartet::cops

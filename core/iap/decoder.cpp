@@ -6,6 +6,9 @@
 #include "syntax.hpp"
 
 namespace quartet::iap {
+
+using enum Field;
+
 namespace {
 
 // The headers the draft defines, one bit each, to check which message carries which.
@@ -64,7 +67,7 @@ std::string plural(size_t n, std::string_view one, std::string_view many) {
 
 class Decoder {
  public:
-  Decoder(std::string_view buf, Parsed& out) : buf_(buf), d_(out.decoded), m_(out.message) {}
+  Decoder(std::string_view buf, Parsed<Message>& out) : buf_(buf), d_(out.decoded), m_(out.message) {}
 
   void run() {
     Layout l = scan(buf_, true);
@@ -90,7 +93,7 @@ class Decoder {
     if (l.status != FrameResult::Status::Invalid) body(l);
     check_message();
     d_.fields.insert(d_.fields.begin(),
-                     Field{kType, 0, static_cast<uint32_t>(l.start), 0,
+                     quartet::Field{FieldRef(kType).id, 0, static_cast<uint32_t>(l.start), 0,
                            uint64_t{static_cast<uint8_t>(m_.type)}});
     describe();
   }
@@ -425,7 +428,7 @@ class Decoder {
         d_.name = "channel-setup";
         d_.summary = "Channel setup IAP-Version " +
                      std::string(m_.iap_version.empty() ? "?" : m_.iap_version) + ", role " +
-                     (m_.role ? name_of(fields()[kRole].names, static_cast<uint8_t>(*m_.role)) : "?");
+                     (m_.role ? name_of(def_of(fields(), kRole).names, static_cast<uint8_t>(*m_.role)) : "?");
         d_.is_request = true;
         break;
       case MsgType::Content: {
@@ -468,10 +471,12 @@ std::string_view status_meaning(uint16_t code) {
   return n ? n : "Unknown";
 }
 
-Parsed parse(Bytes pdu) {
-  Parsed p;
+Parsed<Message> parse(Bytes pdu, Direction) {
+  Parsed<Message> p;
   Decoder(as_text(pdu), p).run();
   return p;
 }
+
+Decoded decode(Bytes pdu, Direction dir) { return parse(pdu, dir).decoded; }
 
 }  // namespace quartet::iap

@@ -30,12 +30,10 @@ struct Message {
   uint64_t body_length = 0;      // bytes of content (the sum of the chunks when chunked)
 };
 
-struct Parsed {
-  Decoded decoded;
-  Message message;
-};
-
-Parsed parse(Bytes pdu);
+// Every module's two entry points: the typed parse the session machine uses and
+// the stateless decode of the descriptor. IAP messages read the same both ways.
+Parsed<Message> parse(Bytes pdu, Direction dir);
+Decoded decode(Bytes pdu, Direction dir);
 
 // Short text for a status code: the draft/HTTP meaning, "Unknown" otherwise.
 std::string_view status_meaning(uint16_t code);

@@ -1,6 +1,9 @@
 #include "fields.hpp"
 
 namespace quartet::iap {
+
+using enum Field;
+
 namespace {
 
 // Draft section 2: "Response codes are borrowed from the hypertext transfer
@@ -63,7 +66,7 @@ constexpr ValueName kTypes[] = {
     {static_cast<uint64_t>(MsgType::Response), "Response"},
 };
 
-// Order must match enum F.
+// Order must match enum class Field.
 constexpr FieldDef kFields[] = {
     {"type", "Message type", FieldType::UInt8, Base::Dec, kTypes, 0,
      "Which iap-message of draft 4.2 this is"},
@@ -99,7 +102,7 @@ constexpr FieldDef kFields[] = {
     {"line", "Unparsed line", FieldType::String, Base::None, {}, 0,
      "A line that is no IAP construct"},
 };
-static_assert(sizeof(kFields) / sizeof(kFields[0]) == kFieldCount);
+static_assert(sizeof(kFields) / sizeof(kFields[0]) == kFieldCount, "one FieldDef per Field");
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <span>
 
 #include "../common/field.hpp"
@@ -23,7 +24,7 @@ enum class MsgType : uint8_t {
 enum class Role : uint8_t { Sender = 1, Receiver = 2 };
 
 // Indexes into fields(); the order is the table's order.
-enum F : FieldId {
+enum class Field : FieldId {
   kType,
   kVersion,
   kMethod,
@@ -46,8 +47,9 @@ enum F : FieldId {
   kHeaderName,
   kHeaderValue,
   kLine,
-  kFieldCount
+  kCount,  // not a field: the number of fields
 };
+inline constexpr size_t kFieldCount = static_cast<size_t>(Field::kCount);
 
 std::span<const FieldDef> fields();
 std::span<const ValueName> status_names();

@@ -16,15 +16,22 @@ namespace {
 // finds IAP on any port.
 constexpr uint16_t kPorts[] = {4720};
 
-Decoded decode(Bytes pdu, Direction) { return parse(pdu).decoded; }
-
 }  // namespace
 
 const Protocol& protocol() {
   // Short name "IAP" is shared with Wireshark's IrDA plugin ("Information Access
   // Protocol", filter "iap"); the filter name and the long name differ.
-  static const Protocol p{"iapx", "IAP", "Intrusion Alert Protocol", fields(), kPorts, {},
-                          frame, decode, probe, new_session};
+  static const Protocol p{
+      .filter_name = "iapx",
+      .short_name = "IAP",
+      .long_name = "Intrusion Alert Protocol",
+      .fields = fields(),
+      .default_tcp_ports = kPorts,
+      .frame = frame,
+      .decode = decode,
+      .probe = probe,
+      .new_session = new_session,
+  };
   return p;
 }
 

@@ -1,9 +1,9 @@
 #include "session.hpp"
 
-#include <deque>
 #include <optional>
 #include <string>
 
+#include "../common/pending.hpp"
 #include "decoder.hpp"
 
 namespace quartet::iap {
@@ -23,7 +23,7 @@ std::string join(const std::vector<std::string_view>& hosts) {
 class IapSession final : public Session {
  public:
   MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override {
-    Parsed p = parse(pdu);
+    Parsed<Message> p = parse(pdu, dir);
     Transition t;
     if (p.decoded.is_request) request(dir, p.message, ts, index, t);
     if (p.decoded.is_response) response(dir, p.message, ts, t);
@@ -31,13 +31,13 @@ class IapSession final : public Session {
   }
 
   // Every IAP message decodes on its own; no session context is needed.
-  Decoded decode(Direction, Bytes pdu) const override { return parse(pdu).decoded; }
+  Decoded decode(Direction dir, Bytes pdu) const override { return iap::decode(pdu, dir); }
 
   std::vector<Problem> on_close() override {
     std::vector<Problem> out;
     for (const auto& p : pending_)
-      out.push_back({ProblemKind::Sequence, 0, 0,
-                     type_name(p.type) + " #" + std::to_string(p.index) + " was never answered"});
+      out.push_back(session_problem(ProblemKind::Sequence,
+                                    type_name(p.type) + " #" + std::to_string(p.index) + " was never answered"));
     pending_.clear();
     return out;
   }
@@ -55,26 +55,16 @@ class IapSession final : public Session {
     bool loop;
   };
 
-  static void sequence(Transition& t, std::string text) {
-    t.problems.push_back({ProblemKind::Sequence, 0, 0, std::move(text)});
-  }
-  static void violation(Transition& t, std::string text) {
-    t.problems.push_back({ProblemKind::Violation, 0, 0, std::move(text)});
-  }
-  static void info(Transition& t, std::string text) {
-    t.events.push_back({EventKind::Info, std::move(text)});
-  }
-
   void move_to(Phase p, Transition& t) {
     if (p == phase_) return;
     phase_ = p;
-    t.events.push_back({EventKind::Phase, std::string(phase_name(p))});
+    t.phase(std::string(phase_name(p)));
   }
 
   // Draft 3: the setup phase is request/response with the TCP initiator as requestor.
   static void from_initiator(Direction dir, MsgType type, Transition& t) {
     if (dir != Direction::ToServer)
-      sequence(t, type_name(type) + " sent by the responder: setup requests come from the TCP "
+      t.sequence(type_name(type) + " sent by the responder: setup requests come from the TCP "
                                     "connection initiator (draft 3)");
   }
 
@@ -83,17 +73,17 @@ class IapSession final : public Session {
     std::string s = "relayed via " + std::to_string(m.via.size()) +
                     (m.via.size() == 1 ? " proxy: " : " proxies: ") + join(m.via);
     if (!m.loop_host.empty()) s += " (loop at " + std::string(m.loop_host) + ")";
-    info(t, std::move(s));
+    t.info(std::move(s));
   }
 
   void request(Direction dir, const Message& m, TimeNs ts, uint64_t index, Transition& t) {
     if (phase_ == Phase::Refused)
-      sequence(t, type_name(m.type) + " after the connection was refused");
+      t.sequence(type_name(m.type) + " after the connection was refused");
     switch (m.type) {
       case MsgType::ConnectRequest:
         from_initiator(dir, m.type, t);
         if (connect_seen_ || phase_ != Phase::TcpSetup)
-          sequence(t, "CONNECT in phase " + std::string(phase_name(phase_)));
+          t.sequence("CONNECT in phase " + std::string(phase_name(phase_)));
         connect_seen_ = true;
         if (setup_version_.empty()) setup_version_ = m.version;
         via_event(m, t);
@@ -101,35 +91,35 @@ class IapSession final : public Session {
       case MsgType::UpgradeRequest:
         from_initiator(dir, m.type, t);
         if (phase_ == Phase::TcpSetup) {
-          sequence(t, connect_seen_ ? "Upgrade before the CONNECT was accepted (draft 3.2)"
+          t.sequence(connect_seen_ ? "Upgrade before the CONNECT was accepted (draft 3.2)"
                                     : "Upgrade without a CONNECT (draft 3.1)");
           move_to(Phase::SecuritySetup, t);
         } else if (phase_ != Phase::SecuritySetup && phase_ != Phase::Refused) {
-          sequence(t, "Upgrade in phase " + std::string(phase_name(phase_)));
+          t.sequence("Upgrade in phase " + std::string(phase_name(phase_)));
         }
         if (setup_version_.empty()) setup_version_ = m.version;
         break;
       case MsgType::ChannelSetup:
         from_initiator(dir, m.type, t);
         if (phase_ == Phase::TcpSetup || phase_ == Phase::SecuritySetup) {
-          sequence(t, "channel setup in the clear: no TLS upgrade was accepted (draft 3.3)");
+          t.sequence("channel setup in the clear: no TLS upgrade was accepted (draft 3.3)");
           move_to(Phase::ChannelSetup, t);
         } else if (phase_ == Phase::Tls) {
           move_to(Phase::ChannelSetup, t);
         } else if (phase_ != Phase::Refused) {
-          sequence(t, "repeated channel setup in phase " + std::string(phase_name(phase_)));
+          t.sequence("repeated channel setup in phase " + std::string(phase_name(phase_)));
         }
         check_channel_version(m, t);
         break;
       case MsgType::Content:
         if (phase_ != Phase::Data && phase_ != Phase::Refused)
-          sequence(t, "content before the channel setup completed (phase " +
+          t.sequence("content before the channel setup completed (phase " +
                           std::string(phase_name(phase_)) + ")");
         if (role_) {
           // 4.2: Sender = the TCP initiator sends the requests, Receiver = it receives them.
           Direction expected = *role_ == Role::Sender ? Direction::ToServer : Direction::ToClient;
           if (dir != expected)
-            sequence(t, std::string("content from the ") +
+            t.sequence(std::string("content from the ") +
                             (dir == Direction::ToServer ? "initiator" : "responder") +
                             " although the initiator's IAP-Role is " +
                             (*role_ == Role::Sender ? "Sender" : "Receiver"));
@@ -139,7 +129,7 @@ class IapSession final : public Session {
       case MsgType::Unknown:
         return;
     }
-    pending_.push_back({index, ts, dir, m.type, std::string(m.version), m.role, !m.loop_host.empty()});
+    pending_.push({index, ts, dir, m.type, std::string(m.version), m.role, !m.loop_host.empty()});
   }
 
   // Draft 3.3 / 6.6: the version verified inside TLS must be the one the clear-text
@@ -150,29 +140,27 @@ class IapSession final : public Session {
     if (m.iap_version == setup_number) return;
     std::string text = "version mismatch: channel setup verifies IAP-Version " +
                        std::string(m.iap_version) + " but the setup ran as " + setup_version_;
-    violation(t, text);
-    info(t, text);
+    t.violation(text);
+    t.info(text);
   }
 
   void response(Direction dir, const Message& m, TimeNs ts, Transition& t) {
     auto it = pending_.begin();
     while (it != pending_.end() && it->dir == dir) ++it;
     if (it == pending_.end()) {
-      sequence(t, "response " + std::to_string(*m.status) + " without an outstanding request");
+      t.sequence("response " + std::to_string(*m.status) + " without an outstanding request");
       return;
     }
-    Pending req = *it;
-    pending_.erase(it);
-    t.response_to = req.index;
-    t.latency = ts - req.ts;
+    Pending req = pending_.take(it);
+    t.answers(req.index, req.ts, ts);
     via_event(m, t);
 
     uint16_t code = *m.status;
     if (!req.version.empty() && !m.version.empty() && req.version != m.version) {
       std::string text = "version mismatch: request sent as " + req.version + ", answered as " +
                          std::string(m.version);
-      violation(t, text);
-      info(t, text);
+      t.violation(text);
+      t.info(text);
     }
     bool ok = code / 100 == 2;
     switch (req.type) {
@@ -184,9 +172,9 @@ class IapSession final : public Session {
         if (code == 101) {
           move_to(Phase::Tls, t);
           t.tls_follows = true;
-          t.events.push_back({EventKind::TlsHandoff, "TLS 1.0 handshake follows the 101 (draft 3.2)"});
+          t.event(EventKind::TlsHandoff, "TLS 1.0 handshake follows the 101 (draft 3.2)");
         } else if (ok) {
-          violation(t, "Upgrade answered with " + std::to_string(code) +
+          t.violation("Upgrade answered with " + std::to_string(code) +
                            " instead of 101: no TLS hand-off (draft 3.2)");
         } else {
           refuse(t, "Upgrade", code, false);
@@ -197,7 +185,7 @@ class IapSession final : public Session {
           role_ = req.role;
           move_to(Phase::Data, t);
           if (role_)
-            info(t, std::string("channel ready: the initiator is the ") +
+            t.info(std::string("channel ready: the initiator is the ") +
                         (*role_ == Role::Sender ? "Sender" : "Receiver"));
         } else {
           refuse(t, "channel setup", code, false);
@@ -205,7 +193,7 @@ class IapSession final : public Session {
         break;
       case MsgType::Content:
         if (!ok)
-          info(t, "content rejected: " + std::to_string(code) + " " +
+          t.info("content rejected: " + std::to_string(code) + " " +
                       std::string(status_meaning(code)) + " (draft 3.4)");
         break;
       default:
@@ -220,16 +208,16 @@ class IapSession final : public Session {
                        std::string(status_meaning(code));
     if (code == 502) text += loop ? " (proxy loop on the Via path)" : " (a proxy found itself on the Via path?)";
     if (code == 500 && what == "Upgrade") text += " (server not configured for TLS?)";
-    info(t, text);
+    t.info(text);
     if (code == 505) {
       std::string v = "version mismatch: the peer does not support " + setup_version_;
-      violation(t, v);
-      info(t, v);
+      t.violation(v);
+      t.info(v);
     }
     move_to(Phase::Refused, t);
   }
 
-  std::deque<Pending> pending_;
+  PendingQueue<Pending> pending_;  // bounded by kMaxPending
   Phase phase_ = Phase::TcpSetup;
   bool connect_seen_ = false;
   std::string setup_version_;

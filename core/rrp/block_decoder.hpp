@@ -9,6 +9,7 @@
 #include "../common/lines.hpp"
 #include "block_reader.hpp"
 #include "decoder.hpp"
+#include "fields.hpp"
 
 namespace quartet::rrp {
 
@@ -40,7 +41,7 @@ class BlockDecoder {
 
  protected:
   size_t at(std::string_view part) const { return static_cast<size_t>(part.data() - text_.data()); }
-  void add_text(FieldId id, std::string_view v) { d_.add(id, at(v), v.size(), v); }
+  void add_text(Field id, std::string_view v) { d_.add(id, at(v), v.size(), v); }
 
   std::string_view text_;
   Decoded& d_;

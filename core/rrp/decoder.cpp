@@ -2,24 +2,19 @@
 
 #include <string>
 
+#include "../common/text.hpp"
 #include "block_decoder.hpp"
 #include "text.hpp"
 
 namespace quartet::rrp {
 namespace {
 
-std::string hex_byte(unsigned char b) {
-  constexpr char digits[] = "0123456789abcdef";
-  return std::string{"0x"} + digits[b >> 4] + digits[b & 0xf];
-}
-
-
 // RRP is 7-bit ASCII text (RFC 2832 1); report the first byte that is not.
 void check_text(std::string_view text, Decoded& d) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (is_line_byte(text[i])) continue;
     d.problem(ProblemKind::Violation, i, 1,
-              "byte " + hex_byte(static_cast<unsigned char>(text[i])) + " at offset " + std::to_string(i) +
+              "byte " + hex_number(static_cast<unsigned char>(text[i]), 2) + " at offset " + std::to_string(i) +
                   " is not 7-bit ASCII text (RFC 2832 1; RFC 3632: names travel in ACE form, servers answer 510)");
     return;
   }
@@ -27,14 +22,16 @@ void check_text(std::string_view text, Decoded& d) {
 
 }  // namespace
 
-Message parse(Bytes pdu, Direction dir, Decoded& d) {
-  Message m;
+Parsed<Message> parse(Bytes pdu, Direction dir) {
+  Parsed<Message> p;
+  Decoded& d = p.decoded;
+  Message& m = p.message;
   std::string_view text = as_text(pdu);
   if (text.empty()) {
     d.name = "empty";
     d.summary = "empty block";
     d.problem(ProblemKind::Malformed, 0, 0, "empty PDU");
-    return m;
+    return p;
   }
   check_text(text, d);
   BlockReader lines(text);
@@ -51,13 +48,9 @@ Message parse(Bytes pdu, Direction dir, Decoded& d) {
     decode_greeting(text, *first, lines, d, m);
   }
   lines.report(d);
-  return m;
+  return p;
 }
 
-Decoded decode(Bytes pdu, Direction dir) {
-  Decoded d;
-  parse(pdu, dir, d);
-  return d;
-}
+Decoded decode(Bytes pdu, Direction dir) { return parse(pdu, dir).decoded; }
 
 }  // namespace quartet::rrp

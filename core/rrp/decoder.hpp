@@ -27,11 +27,10 @@ struct Message {
   std::string_view greeting;           // Greeting: its first line
 };
 
-// Decodes into `out` (fields, problems, name, summary) and returns the typed facts.
-// ToServer blocks are requests; ToClient blocks are responses when they open with
-// "NNN", otherwise the server's greeting banner.
-Message parse(Bytes pdu, Direction dir, Decoded& out);
-
+// Every module's two entry points: the typed parse the session machine uses and
+// the stateless decode of the descriptor. ToServer blocks are requests; ToClient
+// blocks are responses when they open with "NNN", otherwise the server's greeting.
+Parsed<Message> parse(Bytes pdu, Direction dir);
 Decoded decode(Bytes pdu, Direction dir);
 
 }  // namespace quartet::rrp

@@ -3,6 +3,9 @@
 #include "codes.hpp"
 
 namespace quartet::rrp {
+
+using enum Field;
+
 namespace {
 
 using T = FieldType;
@@ -50,7 +53,7 @@ constexpr FieldDef kFields[] = {
     {"option.target", "Describe target", T::String},
     {"option.approve", "Transfer approval", T::String, Base::None, {}, 0, "Yes or No"},
 };
-static_assert(sizeof(kFields) / sizeof(kFields[0]) == kFieldCount, "one FieldDef per Fid");
+static_assert(sizeof(kFields) / sizeof(kFields[0]) == kFieldCount, "one FieldDef per Field");
 
 }  // namespace
 

@@ -8,13 +8,14 @@
 // password is never duplicated into a non-sensitive field.
 #pragma once
 
+#include <cstddef>
 #include <span>
 
 #include "../common/field.hpp"
 
 namespace quartet::rrp {
 
-enum Fid : FieldId {
+enum class Field : FieldId {
   kRequest,
   kCommand,
   kEntity,
@@ -53,8 +54,9 @@ enum Fid : FieldId {
   kOptNewPassword,
   kOptTarget,
   kOptApprove,
-  kFieldCount,
+  kCount,  // not a field: the number of fields
 };
+inline constexpr size_t kFieldCount = static_cast<size_t>(Field::kCount);
 
 std::span<const FieldDef> fields();
 

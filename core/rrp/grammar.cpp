@@ -4,6 +4,9 @@
 #include "text.hpp"
 
 namespace quartet::rrp {
+
+using enum Field;
+
 namespace {
 
 struct Entry {

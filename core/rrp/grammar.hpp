@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "../common/field.hpp"
+#include "fields.hpp"
 #include "codes.hpp"
 #include "decoder.hpp"
 
@@ -33,7 +33,7 @@ enum OptBit : uint8_t {
 
 struct NamedItem {
   std::string_view spelled;  // as the RFC spells it, for messages ("DomainName", "-Period")
-  FieldId field;             // the field that carries its value
+  Field field;               // the field that carries its value
   uint8_t bit;               // AttrBit / OptBit; 0 for response-only attributes
 };
 

@@ -14,13 +14,20 @@ namespace {
 // found by probe() instead.
 constexpr uint16_t kTlsPorts[] = {648};
 
-Decoded decode_pdu(Bytes pdu, Direction dir) { return decode(pdu, dir); }
-
 }  // namespace
 
 const Protocol& protocol() {
-  static const Protocol p{"rrp",   "RRP",      "Registry Registrar Protocol", fields(), {}, kTlsPorts,
-                          frame,   decode_pdu, probe,                         new_session};
+  static const Protocol p{
+      .filter_name = "rrp",
+      .short_name = "RRP",
+      .long_name = "Registry Registrar Protocol",
+      .fields = fields(),
+      .default_tls_ports = kTlsPorts,
+      .frame = frame,
+      .decode = decode,
+      .probe = probe,
+      .new_session = new_session,
+  };
   return p;
 }
 

@@ -10,6 +10,9 @@
 #include "values.hpp"
 
 namespace quartet::rrp {
+
+using enum Field;
+
 namespace {
 
 constexpr std::string_view kDomain = "Domain";
@@ -106,7 +109,7 @@ class RequestDecoder : public BlockDecoder {
 
     d_.open(kAttribute, l.offset, l.length, trim(l.text));
     add_text(kAttrName, nv.name);
-    add_text(item ? item->field : FieldId{kAttrValue}, value);
+    add_text(item ? item->field : Field{kAttrValue}, value);
     if (remove) d_.add(kAttrRemove, at(nv.value) + nv.value.size() - 1, 1, uint64_t{1});
     d_.close();
 
@@ -144,7 +147,7 @@ class RequestDecoder : public BlockDecoder {
     // The group shows the whole line, except for passwords (and lines without
     // ':', which may be "-Password secret"): "-Name" only.
     std::string_view name = nv.has_colon ? nv.name : name_without_value(nv.name);
-    bool secret = !nv.has_colon || (item && fields()[item->field].sensitive);
+    bool secret = !nv.has_colon || (item && def_of(fields(), item->field).sensitive);
     std::string_view dash_name(t.data(), static_cast<size_t>(name.data() + name.size() - t.data()));
     d_.open(kOption, l.offset, l.length, secret ? dash_name : t);
     if (!nv.has_colon) {
@@ -217,7 +220,7 @@ class RequestDecoder : public BlockDecoder {
 
   // Entity, required/allowed/repeatable attributes and options per RFC 2832 4.3.x.
   void check_shape(const Line& first) {
-    const std::string command = upper(command_name(m_.command));
+    const std::string command = ascii_upper(command_name(m_.command));
     const std::string section = "RFC 2832 " + std::string(section_of(m_.command));
     // "<text> (RFC 2832 4.3.1; servers answer 504)"
     auto violation = [&](std::string text, int answer = 0) {
@@ -261,7 +264,7 @@ class RequestDecoder : public BlockDecoder {
       d_.name = std::string(command_name(m_.command));
     } else {
       d_.name.assign(raw_word_);
-      for (char& c : d_.name) c = lower(c);
+      for (char& c : d_.name) c = ascii_lower(c);
     }
     std::string s = d_.name;
     if (!m_.object.empty()) s.append(" ").append(m_.object);

@@ -8,6 +8,9 @@
 #include "text.hpp"
 
 namespace quartet::rrp {
+
+using enum Field;
+
 namespace {
 
 class ResponseDecoder : public BlockDecoder {
@@ -59,7 +62,7 @@ class ResponseDecoder : public BlockDecoder {
     }
     const NamedItem* item = response_attribute(nv.name);
     add_text(kAttrName, nv.name);
-    add_text(item ? item->field : FieldId{kAttrValue}, nv.value);
+    add_text(item ? item->field : Field{kAttrValue}, nv.value);
     d_.close();
   }
 };

@@ -7,17 +7,6 @@
 namespace quartet::rrp {
 namespace {
 
-void sequence(Transition& t, std::string text) {
-  t.problems.push_back({ProblemKind::Sequence, 0, 0, std::move(text)});
-}
-
-// to - from when it is >= 0 and representable: capture timestamps can be anything.
-std::optional<TimeNs> elapsed(TimeNs from, TimeNs to) {
-  TimeNs d = 0;
-  if (__builtin_sub_overflow(to, from, &d) || d < 0) return std::nullopt;
-  return d;
-}
-
 }  // namespace
 
 std::string_view state_name(State s) {
@@ -34,17 +23,17 @@ std::string_view state_name(State s) {
 Decoded RrpSession::decode(Direction dir, Bytes pdu) const { return rrp::decode(pdu, dir); }
 
 MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
-  MessageRecord r;
-  Message m = parse(pdu, dir, r.decoded);
+  auto [decoded, m] = parse(pdu, dir);
+  MessageRecord r{std::move(decoded), {}};
   Transition& t = r.transition;
   // RFC 2832 3: servers MAY disconnect a session idle for 10 minutes (SHOULD be the timeout).
   std::optional<TimeNs> idle = last_ts_ ? elapsed(*last_ts_, ts) : std::nullopt;
   if (idle && *idle > kIdleTimeout && state_ != State::DIS)
-    t.events.push_back({EventKind::Info, "connection idle for " + std::to_string(*idle / 1'000'000'000) +
-                                             " s, beyond RRP's 10-minute session timeout"});
+    t.info("connection idle for " + std::to_string(*idle / 1'000'000'000) +
+           " s, beyond RRP's 10-minute session timeout");
   last_ts_ = ts;
   if (state_ == State::DIS && m.kind != Kind::Empty)
-    sequence(t, "data after the session was closed (DIS)");
+    t.sequence("data after the session was closed (DIS)");
   switch (m.kind) {
     case Kind::Request: on_request(m, ts, index, t); break;
     case Kind::Response: on_response(m, ts, t); break;
@@ -66,16 +55,15 @@ void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transit
     enter(State::WFC, "joined after authentication (no greeting or SESSION seen)", t);
   }
   if (!pending_.empty())
-    sequence(t, "request sent before the response to request #" + std::to_string(pending_.back().index) +
+    t.sequence("request sent before the response to request #" + std::to_string(pending_.back().index) +
                     " (RFC 2832 3: the client waits for each response)");
   bool authenticated = state_ == State::WFC || state_ == State::EXE;
   if (!authenticated && m.command != Command::Session && m.command != Command::Quit)
-    sequence(t, (m.command == Command::Unknown ? std::string("command") : upper(command_name(m.command))) +
+    t.sequence((m.command == Command::Unknown ? std::string("command") : ascii_upper(command_name(m.command))) +
                     " before a successful SESSION (state " + std::string(state_name(state_)) + ")");
   if (authenticated && m.command == Command::Session)
-    sequence(t, "SESSION on an already authenticated connection");
-  if (pending_.size() >= kMaxPending) pending_.pop_front();
-  pending_.push_back({index, ts, m.command, std::string(m.registrar_id)});
+    t.sequence("SESSION on an already authenticated connection");
+  pending_.push({index, ts, m.command, std::string(m.registrar_id)});
   if (state_ == State::WFC) state_ = State::EXE;  // per command: no Phase event (see README.md)
 }
 
@@ -86,21 +74,19 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   // that is waiting for the next answer instead of pairing it wrongly.
   if (answers_check_only(m.code) && pending_.front().command != Command::Check) {
     started_ = true;
-    return sequence(t, "response " + std::to_string(m.code) + " answers a CHECK, but request #" +
+    return t.sequence("response " + std::to_string(m.code) + " answers a CHECK, but request #" +
                            std::to_string(pending_.front().index) + " (" +
                            std::string(command_name(pending_.front().command)) +
                            ") is the one awaiting an answer: the CHECK was not seen");
   }
   started_ = true;
-  Pending req = std::move(pending_.front());
-  pending_.pop_front();
-  t.response_to = req.index;
-  t.latency = elapsed(req.ts, ts);
+  Pending req = pending_.take_front();
+  t.answers(req.index, req.ts, ts);
 
   if (joined_request_ && *joined_request_ == req.index) {
     joined_request_.reset();
     if (m.code == 530 || m.code == 547) {  // it was not authenticated after all
-      sequence(t, upper(command_name(req.command)) + " before a successful SESSION (answered " +
+      t.sequence(ascii_upper(command_name(req.command)) + " before a successful SESSION (answered " +
                       std::to_string(m.code) + ")");
       return enter(State::PRE, "not authenticated (" + std::to_string(m.code) + ")", t);
     }
@@ -123,7 +109,7 @@ void RrpSession::unsolicited_response(const Message& m, Transition& t) {
   std::string code = std::to_string(m.code);
   if (before_requests && !greeted_ && m.text.find("RRP Server") != std::string_view::npos) {
     greeted_ = true;
-    t.events.push_back({EventKind::Info, "response-shaped server greeting: " + code + " " + std::string(m.text)});
+    t.info("response-shaped server greeting: " + code + " " + std::string(m.text));
     return;
   }
   bool refusal = before_requests && closes_connection(m.code) && m.code != 220;
@@ -132,7 +118,7 @@ void RrpSession::unsolicited_response(const Message& m, Transition& t) {
   if (before_requests && !greeted_)
     return enter(closes_connection(m.code) ? State::DIS : State::WFC,
                  "joined mid-session (the first message is a response)", t);
-  sequence(t, "response " + code + " without an outstanding request");
+  t.sequence("response " + code + " without an outstanding request");
   if (closes_connection(m.code)) enter(State::DIS, "server closing (" + code + ")", t);
 }
 
@@ -148,23 +134,23 @@ void RrpSession::after_session_reply(const Pending& req, uint16_t code, Transiti
 
 // The greeting's own summary already says what it is: no event.
 void RrpSession::on_greeting(Transition& t) {
-  if (started_) sequence(t, "server greeting after the session started");
-  else if (greeted_) sequence(t, "second server greeting");
+  if (started_) t.sequence("server greeting after the session started");
+  else if (greeted_) t.sequence("second server greeting");
   greeted_ = true;
 }
 
 void RrpSession::enter(State s, std::string why, Transition& t) {
   if (s == State::WFC && !pending_.empty()) s = State::EXE;  // a pipelined request is already waiting
   state_ = s;
-  t.events.push_back({EventKind::Phase, std::string(state_name(s == State::EXE ? State::WFC : s)) + ": " + why});
+  t.phase(std::string(state_name(s == State::EXE ? State::WFC : s)) + ": " + why);
 }
 
 std::vector<Problem> RrpSession::on_close() {
   std::vector<Problem> out;
   for (const Pending& p : pending_)
-    out.push_back({ProblemKind::Sequence, 0, 0,
-                   "request #" + std::to_string(p.index) + " (" + std::string(command_name(p.command)) +
-                       ") was never answered"});
+    out.push_back(session_problem(ProblemKind::Sequence, "request #" + std::to_string(p.index) + " (" +
+                                                             std::string(command_name(p.command)) +
+                                                             ") was never answered"));
   pending_.clear();
   return out;
 }

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +16,7 @@
 
 #include "codes.hpp"
 #include "decoder.hpp"  // before common/session.hpp: see the include note in decoder.hpp
+#include "../common/pending.hpp"
 #include "../common/session.hpp"
 
 namespace quartet::rrp {
@@ -38,8 +38,6 @@ class RrpSession final : public Session {
     Command command;
     std::string registrar_id;  // SESSION -Id, for the "authenticated as" event
   };
-  // Unanswered requests kept at most; a client that never waits is reported long before.
-  static constexpr size_t kMaxPending = 256;
   static constexpr TimeNs kIdleTimeout = TimeNs{600} * 1'000'000'000;
 
   void on_request(const Message& m, TimeNs ts, uint64_t index, Transition& t);
@@ -50,7 +48,7 @@ class RrpSession final : public Session {
   void enter(State s, std::string why, Transition& t);
 
   State state_ = State::PRE;
-  std::deque<Pending> pending_;
+  PendingQueue<Pending> pending_;  // bounded by kMaxPending
   bool started_ = false;  // a request or response has been seen
   bool greeted_ = false;
   std::optional<TimeNs> last_ts_;

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "../common/text.hpp"
+
 namespace quartet::rrp {
 
 // Printable 7-bit ASCII plus TAB; CR and LF are handled by the line scanner.
@@ -23,16 +25,6 @@ inline size_t utf8_sequence_length(unsigned char lead) {
 }
 inline bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
 
-inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// "ADD" from "add": how the RFC writes command names in prose and in our messages.
-inline std::string upper(std::string_view s) {
-  std::string u(s);
-  for (char& c : u)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return u;
-}
-
 // Attribute names are matched loosely because servers spell the same name
 // "registration expiration date", "RegistrationExpirationDate" or "ipAddress":
 // case is ignored and so are spaces, '_' and '-' in the wire name. `key` is
@@ -41,26 +33,10 @@ inline bool loose_equals(std::string_view wire, std::string_view key) {
   size_t k = 0;
   for (char c : wire) {
     if (c == ' ' || c == '_' || c == '-' || c == '\t') continue;
-    if (k >= key.size() || lower(c) != key[k]) return false;
+    if (k >= key.size() || ascii_lower(c) != key[k]) return false;
     ++k;
   }
   return k == key.size();
-}
-
-// Case-insensitive "does s start with prefix".
-inline bool istarts_with(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i)
-    if (lower(s[i]) != lower(prefix[i])) return false;
-  return true;
-}
-
-// Case-insensitive search; npos when absent.
-inline size_t ifind(std::string_view s, std::string_view needle) {
-  if (needle.size() > s.size()) return std::string_view::npos;
-  for (size_t i = 0; i + needle.size() <= s.size(); ++i)
-    if (istarts_with(s.substr(i), needle)) return i;
-  return std::string_view::npos;
 }
 
 // A decimal number of at most `max_digits` digits (so it cannot overflow).

@@ -1,28 +1,21 @@
 #include "decoder.hpp"
 
-#include <cstdio>
 #include <string>
 
+#include "../common/text.hpp"
 #include "fields.hpp"
 #include "framer.hpp"
 #include "types.hpp"
 
 namespace quartet::sp {
+
+using enum Field;
+
 namespace {
 
 constexpr uint32_t kFinalBit = 0x80000000u;
 constexpr size_t kPreviewChars = 24;
 
-std::string hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
-std::string hex16(uint16_t v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
-}
 
 // Text when every byte is printable ASCII or common white space; a single
 // trailing NUL (C strings sent with strlen + 1, as in many nanomsg examples) is
@@ -78,7 +71,7 @@ Decoded decode_header(Bytes pdu) {
   d.close();
 
   const char* type_name = name_of(endpoint_type_names(), h->type);
-  d.summary = "SP header " + (type_name ? std::string(type_name) : "type " + hex16(h->type));
+  d.summary = "SP header " + (type_name ? std::string(type_name) : "type " + hex_number(h->type, 4));
   if (pdu.size() > kHeaderBytes)
     d.problem(ProblemKind::Malformed, kHeaderBytes, pdu.size() - kHeaderBytes,
               std::to_string(pdu.size() - kHeaderBytes) + " bytes after the 8-byte SP header");
@@ -89,12 +82,12 @@ Decoded decode_header(Bytes pdu) {
   if (!type_name) {
     uint16_t proto = static_cast<uint16_t>(h->type >> 4);
     d.problem(ProblemKind::Unknown, 4, 2,
-              "endpoint type " + hex16(h->type) + " is no SP socket type nanomsg or nng define" +
+              "endpoint type " + hex_number(h->type, 4) + " is no SP socket type nanomsg or nng define" +
                   (proto >= kFirstLocalProtocolId ? " (protocol id in the local/experimental range)" : ""));
   }
   if (h->reserved != 0)
     d.problem(ProblemKind::Violation, 6, 2,
-              "reserved header bytes are " + hex16(h->reserved) +
+              "reserved header bytes are " + hex_number(h->reserved, 4) +
                   ", must be zero; the peer closes the connection (sp-tcp-mapping-01 section 2)");
   return d;
 }
@@ -125,7 +118,7 @@ std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const Endpoint
     return std::nullopt;
   }
   devices = bt.words - 1;
-  summary_id = std::string(" id=") + hex32(bt.id);
+  summary_id = std::string(" id=") + hex_number(bt.id, 8);
   if (bt.words > kMaxTtl)
     d.problem(ProblemKind::Violation, kLengthBytes, bt.stack.size(),
               "backtrace of " + std::to_string(bt.words) + " words exceeds the maximum TTL of " +
@@ -144,7 +137,7 @@ std::optional<size_t> decode_legacy_id(Decoded& d, Bytes payload, std::string& s
   }
   uint32_t id = be32(payload, 0);
   d.add(kSurveyId, kLengthBytes, 4, uint64_t{id});
-  summary_id = " id=" + hex32(id);
+  summary_id = " id=" + hex_number(id, 8);
   return kLengthBytes + 4;
 }
 
@@ -163,7 +156,7 @@ std::optional<size_t> decode_hop_count(Decoded& d, Bytes payload, std::string& s
   summary_hops = " hops=" + std::to_string(hops);
   if (word >> 8)
     d.problem(ProblemKind::Malformed, kLengthBytes, 4,
-              "PAIR v1 header " + hex32(word) +
+              "PAIR v1 header " + hex_number(word, 8) +
                   ": bits above the hop count must be zero; nng closes the connection");
   else if (hops == 0)
     d.problem(ProblemKind::Violation, kLengthBytes + 3, 1,
@@ -265,8 +258,10 @@ Backtrace scan_backtrace(Bytes payload) {
   return bt;
 }
 
-Decoded decode_pdu(Bytes pdu, std::optional<uint16_t> sender_type) {
+Decoded decode_as(Bytes pdu, std::optional<uint16_t> sender_type) {
   return looks_like_header(pdu) ? decode_header(pdu) : decode_message(pdu, sender_type);
 }
+
+Decoded decode(Bytes pdu, Direction) { return decode_as(pdu, std::nullopt); }
 
 }  // namespace quartet::sp

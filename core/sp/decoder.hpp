@@ -32,9 +32,13 @@ struct Backtrace {
 };
 Backtrace scan_backtrace(Bytes payload);
 
-// Decodes one PDU. `sender_type` is the endpoint type the sending side announced
-// in its header (known only to a Session); without it a message is shown as
-// length + payload.
-Decoded decode_pdu(Bytes pdu, std::optional<uint16_t> sender_type);
+// The descriptor's stateless decode: a message's protocol header depends on the
+// sender's socket type, which only a Session knows, so a message is shown as
+// length + payload (guessing would mislead: a REQ request id word, top bit set,
+// and a PUB body starting with a byte >= 0x80 look the same).
+Decoded decode(Bytes pdu, Direction dir);
+// Decodes one PDU as sent by a socket of `sender_type`, the endpoint type the
+// sending side announced in its header (nullopt: unknown, as decode()).
+Decoded decode_as(Bytes pdu, std::optional<uint16_t> sender_type);
 
 }  // namespace quartet::sp

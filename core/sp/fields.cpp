@@ -3,11 +3,14 @@
 #include "types.hpp"
 
 namespace quartet::sp {
+
+using enum Field;
+
 namespace {
 
 // Built on first use: the value tables live in types.cpp.
 const FieldDef* build() {
-  static const FieldDef table[kFieldCount] = {
+  static const FieldDef table[] = {
       {"header", "SP connection header", FieldType::Group},
       {"header.magic", "Magic", FieldType::Octets, Base::None, {}, 0,
        "00 53 50 ('\\0SP'): marks an SP connection"},
@@ -40,12 +43,13 @@ const FieldDef* build() {
       {"body.text", "Body text", FieldType::String, Base::None, {}, 0,
        "The body as text (when printable)"},
   };
+  static_assert(sizeof(table) / sizeof(table[0]) == kFieldCount, "one FieldDef per Field");
   return table;
 }
 
 }  // namespace
 
-std::span<const FieldDef> field_table() {
+std::span<const FieldDef> fields() {
   static const FieldDef* table = build();
   return {table, kFieldCount};
 }

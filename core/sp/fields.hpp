@@ -1,14 +1,15 @@
-// The SP field table: one entry per decoded field, in FieldId order.
+// The SP field table: one entry per decoded field, in Field order.
 // Abbrevs are relative ("header.type"); the plugin prefixes "sp.".
 #pragma once
 
+#include <cstddef>
 #include <span>
 
 #include "../common/field.hpp"
 
 namespace quartet::sp {
 
-enum Field : FieldId {
+enum class Field : FieldId {
   kHeader,          // group: the 8-byte connection header
   kMagic,           // 00 'S' 'P'
   kVersion,         // must be 0
@@ -26,9 +27,10 @@ enum Field : FieldId {
   kHopsReserved,    // PAIR v1 header: upper 24 bits, must be 0
   kBody,            // application body (for PUB: topic-prefixed)
   kBodyText,        // the body as text, when it is printable
-  kFieldCount
+  kCount,  // not a field: the number of fields
 };
+inline constexpr size_t kFieldCount = static_cast<size_t>(Field::kCount);
 
-std::span<const FieldDef> field_table();
+std::span<const FieldDef> fields();
 
 }  // namespace quartet::sp

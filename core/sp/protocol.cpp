@@ -8,33 +8,21 @@
 #include "session.hpp"
 
 namespace quartet::sp {
-namespace {
-
-// The stateless decoder cannot know the sender's socket type, so a message is
-// shown as length + raw payload. Guessing would mislead: a REQ request id word
-// (top bit set) and a PUB body starting with a byte >= 0x80 look the same.
-// Session::decode gives the full decode once the headers have been seen.
-Decoded decode_stateless(Bytes pdu, Direction) { return decode_pdu(pdu, std::nullopt); }
-
-std::unique_ptr<Session> new_session() { return std::make_unique<SpSession>(); }
-
-}  // namespace
-
 // No default port: SP has none (sp-tcp-mapping-01 section 1: "port numbers are
 // assigned to individual services by the user"). The port in nanomsg examples,
 // 5555, is also Android's adb port, so claiming it would mislabel real traffic;
 // the wrappers find SP by the heuristic (the 8-byte header) and a user port range.
 const Protocol& protocol() {
-  static const Protocol p{"sp",
-                          "SP",
-                          "Scalability Protocols (nanomsg SP)",
-                          field_table(),
-                          {},
-                          {},
-                          frame,
-                          decode_stateless,
-                          probe,
-                          new_session};
+  static const Protocol p{
+      .filter_name = "sp",
+      .short_name = "SP",
+      .long_name = "Scalability Protocols (nanomsg SP)",
+      .fields = fields(),
+      .frame = frame,
+      .decode = decode,  // stateless: Session::decode knows the socket types
+      .probe = probe,
+      .new_session = new_session,
+  };
   return p;
 }
 

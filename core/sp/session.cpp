@@ -1,7 +1,6 @@
 #include "session.hpp"
 
-#include <cstdio>
-
+#include "../common/text.hpp"
 #include "decoder.hpp"
 #include "framer.hpp"
 #include "types.hpp"
@@ -9,31 +8,14 @@
 namespace quartet::sp {
 namespace {
 
-// Requests and surveys remembered per connection; beyond this the oldest is
-// forgotten (a REQ that never gets replies must not grow memory without bound).
-constexpr size_t kMaxOutstanding = 4096;
 // on_close lists at most this many unanswered requests one by one.
 constexpr size_t kMaxCloseProblems = 16;
-
-Direction opposite(Direction d) {
-  return d == Direction::ToServer ? Direction::ToClient : Direction::ToServer;
-}
-
-std::string hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
 
 std::string type_text(std::optional<uint16_t> t) {
   if (!t) return "?";
   if (endpoint_info(*t)) return std::string(endpoint_short_name(*t));
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "type 0x%04x", *t);
-  return buf;
+  return "type " + hex_number(*t, 4);
 }
-
-Problem session_problem(ProblemKind k, std::string text) { return {k, 0, 0, std::move(text)}; }
 
 }  // namespace
 
@@ -45,7 +27,7 @@ std::optional<uint16_t> SpSession::sender_type(Direction dir) const {
 }
 
 Decoded SpSession::decode(Direction dir, Bytes pdu) const {
-  return decode_pdu(pdu, looks_like_header(pdu) ? std::nullopt : sender_type(dir));
+  return decode_as(pdu, looks_like_header(pdu) ? std::nullopt : sender_type(dir));
 }
 
 MessageRecord SpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
@@ -61,8 +43,7 @@ MessageRecord SpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t in
 void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {
   Side& me = side(dir);
   if (me.header_seen) {
-    t.problems.push_back(session_problem(
-        ProblemKind::Violation, "second SP header from the same side; headers are sent once, first"));
+    t.violation("second SP header from the same side; headers are sent once, first");
     return;
   }
   me.header_seen = true;
@@ -72,11 +53,11 @@ void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {
 
   if (phase_ == Phase::AwaitingHeaders) {
     phase_ = Phase::HeaderExchange;
-    t.events.push_back({EventKind::Phase, "header exchange"});
+    t.phase("header exchange");
   }
   if (!me.header_acceptable) {
     if (phase_ != Phase::Rejected)
-      t.events.push_back({EventKind::Info, "SP header not acceptable: the peer closes the connection"});
+      t.info("SP header not acceptable: the peer closes the connection");
     phase_ = Phase::Rejected;
     return;
   }
@@ -89,14 +70,12 @@ void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {
   std::string pair = type_text(client.type) + " <-> " + type_text(server.type);
   if (compatible(*me.type, *peer.type)) {
     phase_ = Phase::Data;
-    t.events.push_back({EventKind::Info, "SP peers compatible: " + pair});
-    t.events.push_back({EventKind::Phase, "data"});
+    t.info("SP peers compatible: " + pair);
+    t.phase("data");
   } else {
     phase_ = Phase::Incompatible;
-    t.problems.push_back(session_problem(
-        ProblemKind::Violation,
-        "incompatible SP peers: " + pair + "; nanomsg and nng close such a connection"));
-    t.events.push_back({EventKind::Info, "SP peers incompatible: " + pair});
+    t.violation("incompatible SP peers: " + pair + "; nanomsg and nng close such a connection");
+    t.info("SP peers incompatible: " + pair);
   }
 }
 
@@ -106,19 +85,15 @@ void SpSession::on_message(Direction dir, Bytes pdu, const Decoded&, TimeNs ts, 
   ++me.messages;
   if (!me.header_seen && !me.reported_headerless) {
     me.reported_headerless = true;
-    t.problems.push_back(session_problem(
-        ProblemKind::Violation,
-        "SP message before this side's connection header (or the capture missed the connection start)"));
+    t.violation("SP message before this side's connection header (or the capture missed the connection start)");
   }
   if ((phase_ == Phase::Incompatible || phase_ == Phase::Rejected) && !reported_after_close_) {
     reported_after_close_ = true;
-    t.problems.push_back(session_problem(
-        ProblemKind::Sequence,
-        "SP messages after a refused header: the peer should have closed the connection"));
+    t.sequence("SP messages after a refused header: the peer should have closed the connection");
   }
   if (phase_ == Phase::AwaitingHeaders) {  // capture began after the header exchange
     phase_ = Phase::Data;
-    t.events.push_back({EventKind::Phase, "data"});
+    t.phase("data");
   }
   match(dir, pdu, ts, index, t);
 }
@@ -146,66 +121,43 @@ void SpSession::match(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, Trans
   }
   const bool survey = std::string_view(info->id_kind) == "survey";
   OpenTable& table = survey ? surveys_ : requests_;
-  auto it = table.by_key.find(key);
+  auto it = table.find(key);
 
   if (info->sends_requests) {
-    if (it != table.by_key.end())
-      t.problems.push_back(session_problem(
-          ProblemKind::Sequence,
-          survey ? "survey id " + hex32(id) + " repeated (first sent in PDU #" +
-                       std::to_string(it->second.index) + ")"
-                 : "request id " + hex32(id) + " resent: no reply yet to PDU #" +
-                       std::to_string(it->second.index)));
-    table.put(std::move(key), Outstanding{index, ts, id, 0});
+    if (it != table.end())
+      t.sequence(survey ? "survey id " + hex_number(id, 8) + " repeated (first sent in PDU #" +
+                              std::to_string(it->second.index) + ")"
+                        : "request id " + hex_number(id, 8) + " resent: no reply yet to PDU #" +
+                              std::to_string(it->second.index));
+    table.put(std::move(key), index, Outstanding{ts, id, 0});  // a resend replaces the earlier copy
     return;
   }
 
-  if (it == table.by_key.end()) {
-    t.problems.push_back(session_problem(
-        ProblemKind::Sequence,
-        survey ? "response to survey id " + hex32(id) + ", which this connection did not carry"
-               : "reply to request id " + hex32(id) + ", which is not outstanding"));
+  if (it == table.end()) {
+    t.sequence(survey ? "response to survey id " + hex_number(id, 8) + ", which this connection did not carry"
+                      : "reply to request id " + hex_number(id, 8) + ", which is not outstanding");
     return;
   }
-  t.response_to = it->second.index;
-  t.latency = ts - it->second.ts;
+  t.answers(it->second.index, it->second.value.ts, ts);
   if (survey)
-    ++it->second.answers;  // several respondents may answer through one device
+    ++it->second.value.answers;  // several respondents may answer through one device
   else
     table.erase(it);
 }
 
-void SpSession::OpenTable::put(std::string key, Outstanding o) {
-  auto it = by_key.find(key);
-  if (it != by_key.end()) erase(it);  // a resend replaces the earlier copy
-  if (by_key.size() >= kMaxOutstanding && !by_index.empty()) {
-    auto oldest = by_key.find(by_index.begin()->second);
-    if (oldest != by_key.end()) erase(oldest);
-  }
-  by_index.emplace(o.index, key);
-  by_key.emplace(std::move(key), o);
-}
-
-void SpSession::OpenTable::erase(std::map<std::string, Outstanding>::iterator it) {
-  by_index.erase(it->second.index);
-  by_key.erase(it);
-}
-
 std::vector<Problem> SpSession::on_close() {
-  // by_index lists them in send order.
-  std::vector<const Outstanding*> open;
-  for (const auto& [index, key] : requests_.by_index)
-    if (auto it = requests_.by_key.find(key); it != requests_.by_key.end()) open.push_back(&it->second);
+  std::vector<const OpenTable::Entry*> open;  // in send order
+  requests_.for_each_oldest_first([&](const std::string&, const OpenTable::Entry& e) { open.push_back(&e); });
   std::vector<Problem> out;
   for (size_t i = 0; i < open.size() && i < kMaxCloseProblems; ++i)
-    out.push_back(session_problem(ProblemKind::Sequence,
-                                  "request id " + hex32(open[i]->id) + " (PDU #" +
-                                      std::to_string(open[i]->index) + ") got no reply"));
+    out.push_back(session_problem(ProblemKind::Sequence, "request id " + hex_number(open[i]->value.id, 8) +
+                                                             " (PDU #" + std::to_string(open[i]->index) +
+                                                             ") got no reply"));
   if (open.size() > kMaxCloseProblems)
     out.push_back(session_problem(ProblemKind::Sequence,
                                   std::to_string(open.size() - kMaxCloseProblems) +
                                       " more requests got no reply"));
-  requests_ = {};
+  requests_.clear();
   return out;
 }
 
@@ -219,5 +171,7 @@ std::string_view SpSession::state() const {
   }
   return "?";
 }
+
+std::unique_ptr<Session> new_session() { return std::make_unique<SpSession>(); }
 
 }  // namespace quartet::sp

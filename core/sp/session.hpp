@@ -4,11 +4,12 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "../common/field.hpp"
+#include "../common/pending.hpp"
 #include "../common/session.hpp"
 
 namespace quartet::sp {
@@ -42,19 +43,12 @@ class SpSession final : public Session {
   // A request or survey waiting for answers, keyed by its whole backtrace
   // (device hops + id), which every answer echoes byte for byte.
   struct Outstanding {
-    uint64_t index;
     TimeNs ts;
     uint32_t id;
     uint64_t answers = 0;
   };
-  // Open requests or surveys by backtrace, plus their send order so the oldest
-  // can be forgotten in O(log n) when too many stay unanswered.
-  struct OpenTable {
-    std::map<std::string, Outstanding> by_key;
-    std::map<uint64_t, std::string> by_index;
-    void put(std::string key, Outstanding o);
-    void erase(std::map<std::string, Outstanding>::iterator it);
-  };
+  // Bounded by kMaxPending; a REQ that never gets replies cannot grow memory.
+  using OpenTable = PendingMap<std::string, Outstanding>;
 
   Side& side(Direction d) { return sides_[d == Direction::ToServer ? 0 : 1]; }
   const Side& side(Direction d) const { return sides_[d == Direction::ToServer ? 0 : 1]; }
@@ -69,5 +63,7 @@ class SpSession final : public Session {
   OpenTable requests_;  // REQ: removed when answered
   OpenTable surveys_;   // SURVEYOR: kept (several responses)
 };
+
+std::unique_ptr<Session> new_session();
 
 }  // namespace quartet::sp

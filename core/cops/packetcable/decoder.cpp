@@ -25,7 +25,7 @@ constexpr Ids kPcmmIds{kPcmmObject, kPcmmObjectLength, kPcmmObjectSNum, kPcmmObj
 constexpr Ids kDqosIds{kDqosObject, kDqosObjectLength, kDqosObjectSNum, kDqosObjectSType,
                        kDqosObjectData, kDqosObjectPadding};
 
-const FieldDef& def_of(FieldId id) { return cops::field_table()[id]; }
+const FieldDef& def_of(FieldId id) { return cops::fields()[id]; }
 
 bool all_zero(Bytes b, size_t off, size_t len) {
   for (size_t i = 0; i < len; ++i)

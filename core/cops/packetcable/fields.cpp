@@ -4,7 +4,7 @@
 
 namespace quartet::cops::packetcable {
 
-std::span<const FieldDef> field_table() {
+std::span<const FieldDef> fields() {
   using T = FieldType;
   using B = Base;
 #define QUARTET_PKTC_DEF(id, abbrev, label, type, base, names, mask, width) \

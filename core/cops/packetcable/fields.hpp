@@ -194,6 +194,6 @@ enum PktcField : FieldId {
 #undef QUARTET_PKTC_ENUM
 
 // The PacketCable part of the copsx table, ids kFirstField+1 .. kEndField-1.
-std::span<const FieldDef> field_table();
+std::span<const FieldDef> fields();
 
 }  // namespace quartet::cops::packetcable

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "../../common/pending.hpp"
+
 #include "names.hpp"
 
 namespace quartet::cops::packetcable {
@@ -76,7 +78,7 @@ GateTracker::Gate* GateTracker::gate(bool pcmm, uint32_t id, uint64_t index) {
   auto key = std::make_pair(pcmm, id);
   auto it = gates_.find(key);
   if (it != gates_.end()) return &it->second;
-  if (gates_.size() >= kMaxGates) return nullptr;
+  if (gates_.size() >= quartet::kMaxPending) return nullptr;
   Gate& g = gates_[key];
   g.first_index = index;
   return &g;
@@ -95,11 +97,11 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
   const uint16_t cmd = *m.cmd;
   const std::string label = cmd_label(pcmm, cmd);
   const std::string trans = " trans=" + std::to_string(*m.trans_id);
-  auto info = [&](std::string text) { t.events.push_back({EventKind::Info, std::move(text)}); };
+  auto info = [&](std::string text) { t.info(std::move(text)); };
 
   // Every PDP command is answered, unknown ones by Gate-Cmd-Err; only Msg-Receipt is not.
   if (from_pdp && !request_of(pcmm, cmd) && !(pcmm && (cmd == kMsgReceipt || cmd == kGateCmdErr))) {
-    if (pending_.size() >= kMaxPending) {
+    if (pending_.size() >= quartet::kMaxPending) {
       if (!pending_cap_reported_) info("too many gate commands outstanding; no longer pairing new ones");
       pending_cap_reported_ = true;
     } else {
@@ -139,27 +141,26 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
       t.response_to.reset();  // not the handle's last DEC either: answers are not in DEC order
       t.latency.reset();
       if (!midstream && !(pcmm && cmd == kSynchReport))
-        t.problems.push_back({ProblemKind::Sequence, 0, 0,
-                              label + trans + " answers no outstanding " +
-                                  (req ? cmd_label(pcmm, req) : std::string("gate command")) +
-                                  " with that Transaction ID"});
+        t.sequence(label + trans + " answers no outstanding " +
+                   (req ? cmd_label(pcmm, req) : std::string("gate command")) + " with that Transaction ID");
     } else {
       const Pending p = hit->second;
-      t.response_to = p.index;
-      t.latency = static_cast<TimeNs>(ts) - p.ts;
+      t.answers(p.index, p.ts, ts);
       t.link_group = "gate";
       // Synch-Reports come before the one Synch-Complete that ends the request.
       if (!(pcmm && cmd == kSynchReport)) pending_.erase(hit);
       ++answered_;
       std::optional<uint32_t> gid = m.gate_id ? m.gate_id : p.gate_id;
-      const std::string after = " after " + ms(*t.latency);
+      // Capture times can run backwards (clamped timestamps): then no latency.
+      const std::string when = t.latency ? "after " + ms(*t.latency) : "latency unknown";
+      const std::string after = " " + when;
       if (!gid) {
-        if (err) info(label + trans + err_text + " (" + after.substr(1) + ")");
+        if (err) info(label + trans + err_text + " (" + when + ")");
         return {};
       }
       if (err) {
         auto known = gates_.find({pcmm, *gid});
-        info("gate " + hex32(*gid) + " " + label + trans + err_text + " (" + after.substr(1) + ")");
+        info("gate " + hex32(*gid) + " " + label + trans + err_text + " (" + when + ")");
         if (known == gates_.end()) return {};
         ++known->second.errors;
         known->second.last_error = label + trans + err_text;
@@ -225,7 +226,7 @@ std::vector<Problem> GateTracker::on_close() const {
     std::string text = cmd_label(key.first, p.cmd) + " trans=" + std::to_string(key.second) + " #" +
                        std::to_string(p.index);
     if (p.gate_id) text += " for gate " + hex32(*p.gate_id);
-    out.push_back({ProblemKind::Sequence, 0, 0, text + " never answered"});
+    out.push_back(session_problem(ProblemKind::Sequence, text + " never answered"));
   }
   return out;
 }

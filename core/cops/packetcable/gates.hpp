@@ -2,7 +2,8 @@
 // gate command paired with its answer by Transaction ID (PKT-SP-MM-I05 6.3: not
 // in DEC order), the Gate ID learned from the Ack, each gate's state over time
 // (authorized / reserved / committed / deleted, errors), and the commands left
-// unanswered at close.
+// unanswered at close. Memory: at most kMaxPending (common/pending.hpp)
+// outstanding commands and as many gates per connection.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +28,6 @@ class GateTracker {
   std::vector<Problem> on_close() const;
   // One line per gate and one for the connection's gate commands.
   std::vector<std::string> summary() const;
-
-  static constexpr size_t kMaxPending = 65536;  // bounded memory
-  static constexpr size_t kMaxGates = 65536;
 
  private:
   struct Pending {

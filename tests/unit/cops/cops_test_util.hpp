@@ -10,11 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "../support/decoded_queries.hpp"
 #include "common/protocol.hpp"
+#include "cops/decoder.hpp"
 #include "cops/fields.hpp"
-#include "cops/message.hpp"
 
 namespace cops_test {
+
+using namespace quartet::test;  // field(), uint_of(), count(), problem(), dump() ...
 
 using quartet::Bytes;
 using quartet::Decoded;
@@ -91,7 +94,7 @@ class Msg {
   Buf b_;
 };
 
-inline Bytes view(const Buf& b) { return {reinterpret_cast<const std::byte*>(b.data()), b.size()}; }
+inline Bytes view(const Buf& b) { return quartet::test::bytes(b); }
 
 // Keeps its own copy of the bytes: text fields are views into the PDU.
 struct Result {
@@ -101,48 +104,11 @@ struct Result {
 };
 inline Result decode(const Buf& b, quartet::Direction dir = quartet::Direction::ToServer) {
   auto keep = std::make_shared<const Buf>(b);
-  auto r = quartet::cops::decode_message(view(*keep), dir);
+  auto r = quartet::cops::parse(view(*keep), dir);
   return {keep, std::move(r.decoded), std::move(r.message)};
 }
 
-// The n-th field with that id, or nullptr.
-inline const Field* field(const Decoded& d, FieldId id, int nth = 0) {
-  for (const auto& f : d.fields)
-    if (f.id == id && nth-- == 0) return &f;
-  return nullptr;
-}
-inline uint64_t uint_of(const Decoded& d, FieldId id, int nth = 0) {
-  const Field* f = field(d, id, nth);
-  EXPECT_NE(f, nullptr) << "field " << quartet::cops::field_table()[id].abbrev;
-  if (!f || !f->uint()) return ~uint64_t{0};
-  return *f->uint();
-}
-inline std::string text_of(const Decoded& d, FieldId id, int nth = 0) {
-  const Field* f = field(d, id, nth);
-  EXPECT_NE(f, nullptr) << "field " << quartet::cops::field_table()[id].abbrev;
-  return f ? std::string(f->text()) : std::string();
-}
-inline int count(const Decoded& d, FieldId id) {
-  int n = 0;
-  for (const auto& f : d.fields) n += f.id == id;
-  return n;
-}
-inline int problems(const Decoded& d, ProblemKind k) {
-  int n = 0;
-  for (const auto& p : d.problems) n += p.kind == k;
-  return n;
-}
-// The first problem of that kind, or nullptr.
-inline const quartet::Problem* problem(const Decoded& d, ProblemKind k) {
-  for (const auto& p : d.problems)
-    if (p.kind == k) return &p;
-  return nullptr;
-}
-inline std::string all_problems(const Decoded& d) {
-  std::string s;
-  for (const auto& p : d.problems)
-    s += std::string(quartet::kind_name(p.kind)) + "@" + std::to_string(p.offset) + ": " + p.text + "\n";
-  return s;
-}
+inline int problems(const Decoded& d, ProblemKind k) { return static_cast<int>(count(d, k)); }
+inline std::string all_problems(const Decoded& d) { return dump(d.problems); }
 
 }  // namespace cops_test

@@ -6,6 +6,7 @@
 
 using namespace cops_test;
 using namespace quartet::cops;
+using enum quartet::cops::Field;
 using quartet::FrameResult;
 using quartet::Probe;
 

@@ -4,6 +4,7 @@
 
 using namespace cops_test;
 using namespace quartet::cops;
+using enum quartet::cops::Field;
 
 TEST(CopsMalformed, LengthCountingPaddingIsADeviation) {
   // PEP-ID "CMTS1\0" is 6 bytes: RFC length 10, a padding stack writes 12.

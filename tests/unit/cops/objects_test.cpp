@@ -4,6 +4,7 @@
 
 using namespace cops_test;
 using namespace quartet::cops;
+using enum quartet::cops::Field;
 
 namespace {
 const Buf kV6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};

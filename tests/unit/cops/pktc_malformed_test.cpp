@@ -36,7 +36,7 @@ TEST(PktcMalformed, LengthBelowTheHeaderStopsTheWalkOnly) {
   auto r = decode(dec(kPcmm, cat({tid(9, 10), cat({u16(2), {4, 1}, u32(5)})})));
   EXPECT_TRUE(has_problem(r.decoded, ProblemKind::Malformed, "below the 4-byte object header"));
   EXPECT_EQ(uint_of(r.decoded, kPcmmTransId), 9u);
-  EXPECT_EQ(uint_of(r.decoded, quartet::cops::kDecisionCommand), 1u);  // COPS objects before it
+  EXPECT_EQ(uint_of(r.decoded, quartet::cops::Field::kDecisionCommand), 1u);  // COPS objects before it
 }
 
 TEST(PktcMalformed, UnknownSTypeAndSNumAreIgnoredAndTheRestDecoded) {

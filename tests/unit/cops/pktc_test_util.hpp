@@ -48,7 +48,7 @@ inline Buf rpt(uint16_t ct, const Buf& data, uint16_t report = 1, uint8_t flags 
 
 inline std::string field_names(const Decoded& d) {
   std::string s;
-  for (const auto& f : d.fields) s += std::string(quartet::cops::field_table()[f.id].abbrev) + " ";
+  for (const auto& f : d.fields) s += std::string(quartet::cops::fields()[f.id].abbrev) + " ";
   return s;
 }
 

@@ -7,6 +7,7 @@
 
 using namespace cops_test;
 using namespace quartet::cops;
+using enum quartet::cops::Field;
 
 namespace {
 // 1.3.6.1.2.1.2.2.1.5 and 1.3.6.1.4.1.12345.7 (12345 takes two base-128 octets).

@@ -8,6 +8,7 @@
 
 using namespace cops_test;
 using namespace quartet::cops;
+using enum quartet::cops::Field;
 using quartet::Direction;
 using quartet::EventKind;
 using quartet::MessageRecord;
@@ -266,7 +267,7 @@ TEST(CopsSession, PickedUpMidStream) {
   EXPECT_TRUE(f.session().on_close().empty());
 }
 
-// Request state is bounded: past kMaxHandles new handles are not followed.
+// Request state is bounded (kMaxPending): past it the oldest handles are forgotten.
 TEST(CopsSession, HandleTableIsBounded) {
   Buf req = Msg(kREQ, 1).handle(0).context(1).done();
   auto s = protocol().new_session();
@@ -274,11 +275,11 @@ TEST(CopsSession, HandleTableIsBounded) {
   s->on_pdu(Direction::ToServer, view(opn), 0, 0);
   s->on_pdu(Direction::ToClient, view(cat_), 1, 1);
   bool capped = false;
-  for (uint32_t h = 0; h <= CopsSession::kMaxHandles; ++h) {
+  for (uint32_t h = 0; h <= quartet::kMaxPending; ++h) {
     req[12] = uint8_t(h >> 24), req[13] = uint8_t(h >> 16), req[14] = uint8_t(h >> 8), req[15] = uint8_t(h);
     auto r = s->on_pdu(Direction::ToServer, view(req), 2, 2 + h);
     capped = capped || !r.transition.events.empty();
   }
   EXPECT_TRUE(capped);
-  EXPECT_EQ(s->on_close().size(), CopsSession::kMaxHandles);
+  EXPECT_EQ(s->on_close().size(), quartet::kMaxPending);
 }

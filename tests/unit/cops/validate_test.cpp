@@ -4,6 +4,7 @@
 
 using namespace cops_test;
 using namespace quartet::cops;
+using enum quartet::cops::Field;
 
 namespace {
 int violations(const Buf& b) { return problems(decode(b).decoded, ProblemKind::Violation); }

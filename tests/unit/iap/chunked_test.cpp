@@ -7,6 +7,7 @@
 
 using namespace quartet;
 using namespace quartet::iap;
+using enum quartet::iap::Field;
 using namespace iap_test;
 
 namespace {
@@ -44,8 +45,8 @@ TEST(IapChunked, FramesEveryPrefixAndDecodesChunks) {
   std::vector<uint64_t> sizes;
   std::string data;
   for (const auto& f : d.fields) {
-    if (f.id == kChunkSize) sizes.push_back(*f.uint());
-    if (f.id == kChunkData) data += kChunked.substr(f.offset, f.length);
+    if (f.is(kChunkSize)) sizes.push_back(*f.uint());
+    if (f.is(kChunkData)) data += kChunked.substr(f.offset, f.length);
   }
   EXPECT_EQ(sizes, (std::vector<uint64_t>{5, 7, 0}));
   EXPECT_EQ(data, "hello, world");

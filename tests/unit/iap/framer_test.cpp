@@ -8,6 +8,7 @@
 
 using namespace quartet;
 using namespace quartet::iap;
+using enum quartet::iap::Field;
 using namespace iap_test;
 
 namespace {
@@ -78,7 +79,7 @@ TEST(IapFramer, ContentLengthGovernsNotTheLineStructure) {
   ASSERT_EQ(r.status, FrameResult::Status::Complete);
   EXPECT_EQ(r.length, msg.size());
   Decoded d = P().decode(bytes(msg), Direction::ToServer);
-  const Field* f = d.find(kBody);
+  const quartet::Field* f = d.find(kBody);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(msg.substr(f->offset, f->length), body);
 }
@@ -92,7 +93,7 @@ TEST(IapFramer, TranscriptBodyStartingWithCrlfIsFoundByItsTrailer) {
   ASSERT_EQ(r.status, FrameResult::Status::Complete);
   EXPECT_EQ(r.length, msg.size());
   Decoded d = P().decode(bytes(msg), Direction::ToServer);
-  const Field* f = d.find(kBody);
+  const quartet::Field* f = d.find(kBody);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(msg.substr(f->offset, f->length), body);
   EXPECT_TRUE(d.problems.empty()) << d.problems[0].text;
@@ -175,7 +176,7 @@ TEST(IapDecodeMalformed, TruncatedBodyAndHeaderBlock) {
   std::string msg = transcript_alert();
   Decoded d = P().decode(bytes(std::string_view(msg).substr(0, 80)), Direction::ToServer);
   EXPECT_TRUE(has_problem(d, ProblemKind::Malformed, "20 of the 64 bytes"));
-  const Field* body = d.find(kBody);
+  const quartet::Field* body = d.find(kBody);
   ASSERT_NE(body, nullptr);
   EXPECT_EQ(body->length, 20u);
   Decoded h = P().decode(bytes("IAP/0.3 CONNECT m\r\nIAP/0.3 Via: p"), Direction::ToServer);

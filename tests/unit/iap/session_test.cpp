@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/protocol.hpp"
+#include "common/pending.hpp"
 #include "iap/session.hpp"
 #include "iap_test_util.hpp"
 
@@ -227,3 +228,15 @@ TEST(IapSession, DecodeDoesNotAdvanceTheMachine) {
 }
 
 }  // namespace
+
+// Unanswered requests are bounded like every protocol's (common/pending.hpp):
+// the oldest is forgotten, so its late answer pairs with the next one instead.
+TEST(IapSession, UnansweredRequestsAreBounded) {
+  Driver d;
+  const std::string connect = "IAP/0.3 CONNECT M.DOM.ORG\r\n\r\n";
+  for (size_t i = 0; i < kMaxPending + 5; ++i) d.feed(kUp, connect, 0);
+  MessageRecord r = d.feed(kDown, "IAP/0.3 200\r\n\r\n", kMs);
+  ASSERT_TRUE(r.transition.response_to);
+  EXPECT_EQ(*r.transition.response_to, 5u);  // requests 0..4 were forgotten
+  EXPECT_EQ(d.s->on_close().size(), kMaxPending - 1);
+}

@@ -8,6 +8,7 @@
 
 using namespace quartet;
 using namespace quartet::iap;
+using enum quartet::iap::Field;
 using namespace iap_test;
 
 namespace {
@@ -30,7 +31,7 @@ TEST(IapTranscript, ConnectFromAnalyzer) {
   EXPECT_EQ(texts(d, kVersion), std::vector<std::string>{"IAP/0.3"});
   EXPECT_EQ(texts(d, kMethod), std::vector<std::string>{"CONNECT"});
   EXPECT_EQ(texts(d, kHost), std::vector<std::string>{"M.DOM.ORG"});
-  const Field* host = d.find(kHost);
+  const quartet::Field* host = d.find(kHost);
   ASSERT_NE(host, nullptr);
   EXPECT_EQ(host->offset, 16u);
   EXPECT_EQ(host->length, 9u);
@@ -43,7 +44,7 @@ TEST(IapTranscript, ConnectRelayedByProxy) {
   EXPECT_EQ(d.summary, "CONNECT M.DOM.ORG via 1 proxy");
   EXPECT_EQ(texts(d, kVia), std::vector<std::string>{"P.DOM.ORG"});
   EXPECT_EQ(uint_of(d, kViaCount), 1u);
-  const Field* via = d.find(kVia);
+  const quartet::Field* via = d.find(kVia);
   ASSERT_NE(via, nullptr);
   EXPECT_EQ(via->offset, 27u + 13u);  // second line, after "IAP/0.3 Via: "
   EXPECT_TRUE(d.problems.empty());
@@ -103,7 +104,7 @@ TEST(IapTranscript, AlertWithoutBlankLine) {
   EXPECT_EQ(uint_of(d, kType), uint64_t(MsgType::Content));
   EXPECT_EQ(texts(d, kContentType), std::vector<std::string>{"application/x-idef-alert"});
   EXPECT_EQ(uint_of(d, kContentLength), 64u);
-  const Field* body = d.find(kBody);
+  const quartet::Field* body = d.find(kBody);
   ASSERT_NE(body, nullptr);
   EXPECT_EQ(body->offset, 60u);  // 40 + 20 header bytes, no blank line
   EXPECT_EQ(body->length, 64u);
@@ -118,7 +119,7 @@ TEST(IapTranscript, AlertWithBlankLineAsTheBnfHasIt) {
                     alert64() + "\r\n\r\n";
   Decoded d = decode_whole(msg);
   EXPECT_EQ(uint_of(d, kContentLength), 64u);
-  const Field* body = d.find(kBody);
+  const quartet::Field* body = d.find(kBody);
   ASSERT_NE(body, nullptr);
   EXPECT_EQ(body->offset, 63u);
   EXPECT_EQ(msg.substr(body->offset, body->length), alert64());
@@ -152,10 +153,10 @@ TEST(IapDecode, HeaderNamesAreCaseInsensitiveAndUnknownHeadersAreFields) {
   EXPECT_EQ(uint_of(d, kContentLength), 5u);
   EXPECT_EQ(texts(d, kHeaderName), std::vector<std::string>{"X-Sensor-Id"});
   EXPECT_EQ(texts(d, kHeaderValue), std::vector<std::string>{"s17"});
-  const Field* group = d.find(kHeader);
+  const quartet::Field* group = d.find(kHeader);
   ASSERT_NE(group, nullptr);
   EXPECT_EQ(group->depth, 0u);
-  const Field* name = d.find(kHeaderName);
+  const quartet::Field* name = d.find(kHeaderName);
   EXPECT_EQ(name->depth, 1u);
 }
 
@@ -215,9 +216,9 @@ TEST(IapDescriptor, NamesPortsAndFieldTable) {
   ASSERT_EQ(P().default_tcp_ports.size(), 1u);
   EXPECT_EQ(P().default_tcp_ports[0], 4720);
   EXPECT_EQ(P().fields.size(), size_t(kFieldCount));
-  EXPECT_STREQ(P().fields[kStatusCode].abbrev, "status.code");
-  EXPECT_STREQ(name_of(P().fields[kStatusCode].names, 101), "Switching to TLS");
-  EXPECT_STREQ(name_of(P().fields[kRole].names, 2), "Receiver");
+  EXPECT_STREQ(def_of(P().fields, kStatusCode).abbrev, "status.code");
+  EXPECT_STREQ(name_of(def_of(P().fields, kStatusCode).names, 101), "Switching to TLS");
+  EXPECT_STREQ(name_of(def_of(P().fields, kRole).names, 2), "Receiver");
 }
 
 }  // namespace

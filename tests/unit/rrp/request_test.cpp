@@ -17,7 +17,7 @@ TEST(RrpRequest, RfcAddDomain) {
   EXPECT_EQ(d.summary, "add example.com period=10");
   EXPECT_EQ(text_of(d, kCommand), "add");
   EXPECT_EQ(text_of(d, kEntity), "Domain");
-  const Field* dn = d.find(kDomainName);
+  const quartet::Field* dn = d.find(kDomainName);
   ASSERT_TRUE(dn);
   EXPECT_EQ(dn->text(), "example.com");
   EXPECT_EQ(dn->offset, kAddDomain.find("example.com"));
@@ -32,7 +32,7 @@ TEST(RrpRequest, RfcAddDomain) {
   EXPECT_EQ(all(d, kAttribute).size(), 3u);
   EXPECT_EQ(all(d, kOption).size(), 1u);
   EXPECT_EQ(all(d, kAttrValue).size(), 0u);  // every attribute has its own field
-  const Field* group = d.find(kRequest);
+  const quartet::Field* group = d.find(kRequest);
   ASSERT_TRUE(group);
   EXPECT_EQ(group->offset, 0u);
   EXPECT_EQ(group->length, kAddDomain.size());
@@ -73,11 +73,11 @@ TEST(RrpRequest, SessionPasswordsAreSensitiveAndNotLeaked) {
   EXPECT_EQ(text_of(d, kOptPassword), "i-am-registrarA");
   EXPECT_EQ(text_of(d, kOptNewPassword), "new-password-for-registrarA");
   auto defs = fields();
-  EXPECT_TRUE(defs[kOptPassword].sensitive);
-  EXPECT_TRUE(defs[kOptNewPassword].sensitive);
-  EXPECT_FALSE(defs[kOptId].sensitive);
+  EXPECT_TRUE(def_of(defs, kOptPassword).sensitive);
+  EXPECT_TRUE(def_of(defs, kOptNewPassword).sensitive);
+  EXPECT_FALSE(def_of(defs, kOptId).sensitive);
   for (const auto& f : d.fields) {
-    if (f.id == kOptPassword || f.id == kOptNewPassword) continue;
+    if (f.is(kOptPassword) || f.is(kOptNewPassword)) continue;
     EXPECT_EQ(f.text().find("password-for"), std::string_view::npos) << defs[f.id].abbrev;
     EXPECT_EQ(f.text().find("i-am-registrarA"), std::string_view::npos) << defs[f.id].abbrev;
   }

@@ -22,10 +22,10 @@ TEST(RrpResponse, RfcAddReplyWithSpacedAttributeNames) {
   EXPECT_EQ(text_of(d, kStatus), "ACTIVE");
   EXPECT_EQ(text_of(d, kResponse), "200 Command completed successfully");
   EXPECT_EQ(text_of(d, kAttribute), "registration expiration date:2009-09-22 10:27:00.0");
-  const Field* code = d.find(kCode);
+  const quartet::Field* code = d.find(kCode);
   EXPECT_EQ(code->offset, 0u);
   EXPECT_EQ(code->length, 3u);
-  const Field* exp = d.find(kExpirationDate);
+  const quartet::Field* exp = d.find(kExpirationDate);
   EXPECT_EQ(exp->offset, kAddDomainReply.find("2009"));
 }
 
@@ -70,7 +70,7 @@ TEST(RrpResponse, EveryRfcCodeHasItsMeaning) {
   EXPECT_STREQ(response_meaning(557), "Name server locked");
   EXPECT_STREQ(response_meaning(547), "Invalid command sequence");
   EXPECT_EQ(response_meaning(299), nullptr);
-  EXPECT_EQ(fields()[kCode].names.size(), 46u);
+  EXPECT_EQ(def_of(fields(), kCode).names.size(), 46u);
   for (uint64_t code : {220, 420, 520, 521}) EXPECT_TRUE(closes_connection(code)) << code;
   for (uint64_t code : {200, 421, 530, 547}) EXPECT_FALSE(closes_connection(code)) << code;
 }

@@ -1,56 +1,19 @@
 // Helpers shared by the RRP unit tests.
 #pragma once
 
+#include <string_view>
+
+#include "../support/decoded_queries.hpp"
 #include "common/protocol.hpp"
 #include "rrp/decoder.hpp"
 #include "rrp/fields.hpp"
-
-#include <string>
-#include <string_view>
-#include <vector>
 
 namespace rrp_test {
 
 using namespace quartet;
 using namespace quartet::rrp;
-
-inline Bytes bytes(std::string_view s) { return as_bytes(s); }
-
-inline std::vector<const Field*> all(const Decoded& d, FieldId id) {
-  std::vector<const Field*> out;
-  for (const auto& f : d.fields)
-    if (f.id == id) out.push_back(&f);
-  return out;
-}
-
-inline std::string_view text_of(const Decoded& d, FieldId id) {
-  const Field* f = d.find(id);
-  return f ? f->text() : std::string_view("<absent>");
-}
-
-inline uint64_t uint_of(const Decoded& d, FieldId id) {
-  const Field* f = d.find(id);
-  return f && f->uint() ? *f->uint() : ~uint64_t{0};
-}
-
-inline size_t count(const Decoded& d, ProblemKind k) {
-  size_t n = 0;
-  for (const auto& p : d.problems) n += p.kind == k;
-  return n;
-}
-
-// A problem of kind k whose text contains `part`.
-inline const Problem* problem(const Decoded& d, ProblemKind k, std::string_view part) {
-  for (const auto& p : d.problems)
-    if (p.kind == k && p.text.find(part) != std::string::npos) return &p;
-  return nullptr;
-}
-
-inline std::string dump(const Decoded& d) {
-  std::string s = d.name + " | " + d.summary + "\n";
-  for (const auto& p : d.problems) s += "  [" + std::string(kind_name(p.kind)) + "] " + p.text + "\n";
-  return s;
-}
+using namespace quartet::test;  // bytes(), all(), text_of(), uint_of(), count(), problem(), dump()
+using enum quartet::rrp::Field;
 
 // RFC 2832 section 4.3 examples (C: lines), CRLF-terminated.
 inline constexpr std::string_view kAddDomain =

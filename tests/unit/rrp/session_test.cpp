@@ -309,8 +309,8 @@ TEST(RrpProtocol, Descriptor) {
     EXPECT_TRUE(abbrevs.insert(f.abbrev).second) << f.abbrev;
     EXPECT_NE(std::string_view(f.abbrev).rfind("rrp.", 0), 0u) << f.abbrev;  // relative names
   }
-  EXPECT_EQ(std::string_view(p.fields[kDomainName].abbrev), "domain_name");
-  EXPECT_EQ(std::string_view(p.fields[kCode].abbrev), "response.code");
+  EXPECT_EQ(std::string_view(def_of(p.fields, kDomainName).abbrev), "domain_name");
+  EXPECT_EQ(std::string_view(def_of(p.fields, kCode).abbrev), "response.code");
   // The descriptor's function pointers are the real ones.
   EXPECT_EQ(p.frame(bytes(kQuit)).status, FrameResult::Status::Complete);
   EXPECT_EQ(p.decode(bytes(kQuit), Direction::ToServer).name, "quit");

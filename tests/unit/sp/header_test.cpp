@@ -44,20 +44,20 @@ TEST(SpHeader, EverySocketTypeByteExact) {
   for (const Case& c : kCases) {
     std::string wire = hex(c.wire);
     ASSERT_EQ(wire, header(c.type));
-    Decoded d = sp::decode_pdu(bytes(wire), std::nullopt);
+    Decoded d = sp::decode_as(bytes(wire), std::nullopt);
     EXPECT_EQ(d.name, "header");
     EXPECT_EQ(d.summary, c.summary);
     EXPECT_TRUE(d.problems.empty()) << c.summary;
-    EXPECT_EQ(value(d, sp::kVersion), 0u);
-    EXPECT_EQ(value(d, sp::kType), c.type);
-    EXPECT_EQ(value(d, sp::kProtocolId), c.protocol);
-    EXPECT_EQ(value(d, sp::kRole), c.role);
-    EXPECT_EQ(value(d, sp::kReserved), 0u);
-    const Field* magic = d.find(sp::kMagic);
+    EXPECT_EQ(value(d, sp::Field::kVersion), 0u);
+    EXPECT_EQ(value(d, sp::Field::kType), c.type);
+    EXPECT_EQ(value(d, sp::Field::kProtocolId), c.protocol);
+    EXPECT_EQ(value(d, sp::Field::kRole), c.role);
+    EXPECT_EQ(value(d, sp::Field::kReserved), 0u);
+    const Field* magic = d.find(sp::Field::kMagic);
     ASSERT_NE(magic, nullptr);
     EXPECT_EQ(magic->offset, 0u);
     EXPECT_EQ(magic->length, 3u);
-    const Field* type = d.find(sp::kType);
+    const Field* type = d.find(sp::Field::kType);
     EXPECT_EQ(type->offset, 4u);
     EXPECT_EQ(type->length, 2u);
     EXPECT_EQ(type->depth, 1u);  // inside the "header" group
@@ -73,8 +73,8 @@ TEST(SpHeader, ParseHeaderGivesTheFields) {
 }
 
 TEST(SpHeader, NonzeroReservedIsAViolation) {
-  Decoded d = sp::decode_pdu(bytes(hex("00 53 50 00 00 30 00 01")), std::nullopt);
-  EXPECT_EQ(value(d, sp::kReserved), 1u);
+  Decoded d = sp::decode_as(bytes(hex("00 53 50 00 00 30 00 01")), std::nullopt);
+  EXPECT_EQ(value(d, sp::Field::kReserved), 1u);
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].kind, ProblemKind::Violation);
   EXPECT_EQ(d.problems[0].offset, 6u);
@@ -82,8 +82,8 @@ TEST(SpHeader, NonzeroReservedIsAViolation) {
 }
 
 TEST(SpHeader, VersionOtherThanZeroIsUnknown) {
-  Decoded d = sp::decode_pdu(bytes(hex("00 53 50 02 00 31 00 00")), std::nullopt);
-  EXPECT_EQ(value(d, sp::kVersion), 2u);
+  Decoded d = sp::decode_as(bytes(hex("00 53 50 02 00 31 00 00")), std::nullopt);
+  EXPECT_EQ(value(d, sp::Field::kVersion), 2u);
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].kind, ProblemKind::Unknown);
   EXPECT_EQ(d.problems[0].offset, 3u);
@@ -91,25 +91,25 @@ TEST(SpHeader, VersionOtherThanZeroIsUnknown) {
 }
 
 TEST(SpHeader, UnknownTypeIsReportedWithItsNumber) {
-  Decoded d = sp::decode_pdu(bytes(hex("00 53 50 00 00 40 00 00")), std::nullopt);
+  Decoded d = sp::decode_as(bytes(hex("00 53 50 00 00 40 00 00")), std::nullopt);
   EXPECT_EQ(d.summary, "SP header type 0x0040");
-  EXPECT_EQ(value(d, sp::kProtocolId), 4u);  // "4 - unassigned"
+  EXPECT_EQ(value(d, sp::Field::kProtocolId), 4u);  // "4 - unassigned"
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].kind, ProblemKind::Unknown);
   EXPECT_NE(d.problems[0].text.find("0x0040"), std::string::npos);
 
-  Decoded local = sp::decode_pdu(bytes(hex("00 53 50 00 f0 00 00 00")), std::nullopt);
-  EXPECT_EQ(value(local, sp::kProtocolId), 3840u);
+  Decoded local = sp::decode_as(bytes(hex("00 53 50 00 f0 00 00 00")), std::nullopt);
+  EXPECT_EQ(value(local, sp::Field::kProtocolId), 3840u);
   ASSERT_EQ(local.problems.size(), 1u);
   EXPECT_NE(local.problems[0].text.find("experimental"), std::string::npos);
 }
 
 TEST(SpHeader, TruncatedHeaderIsMalformed) {
-  Decoded d = sp::decode_pdu(bytes(hex("00 53 50 00 00")), std::nullopt);
+  Decoded d = sp::decode_as(bytes(hex("00 53 50 00 00")), std::nullopt);
   EXPECT_EQ(d.name, "header");
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].kind, ProblemKind::Malformed);
-  EXPECT_EQ(d.find(sp::kType), nullptr);
+  EXPECT_EQ(d.find(sp::Field::kType), nullptr);
 }
 
 TEST(SpTypes, CompatiblePairsFollowTheLibraries) {

@@ -18,7 +18,7 @@ namespace {
 Decoded from(uint16_t sender, std::string pdu) {
   static std::deque<std::string> keep;
   keep.push_back(std::move(pdu));
-  return sp::decode_pdu(bytes(keep.back()), sender);
+  return sp::decode_as(bytes(keep.back()), sender);
 }
 }  // namespace
 
@@ -32,18 +32,18 @@ TEST(SpMessage, RequestOnADirectLink) {
   EXPECT_FALSE(d.is_response);
   EXPECT_EQ(d.summary, "REQ id=0x80000003 12 bytes \"hello world!\"");
   EXPECT_TRUE(d.problems.empty());
-  EXPECT_EQ(value(d, sp::kLength), 16u);
-  EXPECT_EQ(value(d, sp::kRequestId), 0x80000003u);
-  EXPECT_EQ(count(d, sp::kBacktraceHop), 0u);
-  const Field* bt = d.find(sp::kBacktrace);
+  EXPECT_EQ(value(d, sp::Field::kLength), 16u);
+  EXPECT_EQ(value(d, sp::Field::kRequestId), 0x80000003u);
+  EXPECT_EQ(count(d, sp::Field::kBacktraceHop), 0u);
+  const Field* bt = d.find(sp::Field::kBacktrace);
   ASSERT_NE(bt, nullptr);
   EXPECT_EQ(bt->offset, 8u);
   EXPECT_EQ(bt->length, 4u);
-  const Field* body = d.find(sp::kBody);
+  const Field* body = d.find(sp::Field::kBody);
   ASSERT_NE(body, nullptr);
   EXPECT_EQ(body->offset, 12u);
   EXPECT_EQ(body->length, 12u);
-  EXPECT_EQ(d.find(sp::kBodyText)->text(), "hello world!");
+  EXPECT_EQ(d.find(sp::Field::kBodyText)->text(), "hello world!");
 }
 
 TEST(SpMessage, BacktraceThroughTwoDevices) {
@@ -51,20 +51,20 @@ TEST(SpMessage, BacktraceThroughTwoDevices) {
   // processing node, and the reply echoing it.
   std::string stack = be32(446) + be32(299) + be32(0x80000000u | 823);
   Decoded req = from(sp::kReq, message(stack + "Hello"));
-  ASSERT_EQ(count(req, sp::kBacktraceHop), 2u);
-  EXPECT_EQ(value(req, sp::kBacktraceHop, 0), 446u);
-  EXPECT_EQ(value(req, sp::kBacktraceHop, 1), 299u);
-  EXPECT_EQ(value(req, sp::kRequestId), 0x80000337u);
-  EXPECT_EQ(req.find(sp::kBacktrace)->length, 12u);
-  EXPECT_EQ(req.find(sp::kBodyText)->text(), "Hello");
-  EXPECT_EQ(req.find(sp::kBody)->offset, 20u);
+  ASSERT_EQ(count(req, sp::Field::kBacktraceHop), 2u);
+  EXPECT_EQ(value(req, sp::Field::kBacktraceHop, 0), 446u);
+  EXPECT_EQ(value(req, sp::Field::kBacktraceHop, 1), 299u);
+  EXPECT_EQ(value(req, sp::Field::kRequestId), 0x80000337u);
+  EXPECT_EQ(req.find(sp::Field::kBacktrace)->length, 12u);
+  EXPECT_EQ(req.find(sp::Field::kBodyText)->text(), "Hello");
+  EXPECT_EQ(req.find(sp::Field::kBody)->offset, 20u);
   EXPECT_EQ(req.summary, "REQ id=0x80000337 via 2 devices 5 bytes \"Hello\"");
   EXPECT_TRUE(req.problems.empty());
 
   Decoded rep = from(sp::kRep, message(stack + "World"));
   EXPECT_EQ(rep.name, "REP");
   EXPECT_TRUE(rep.is_response);
-  EXPECT_EQ(value(rep, sp::kRequestId), 0x80000337u);
+  EXPECT_EQ(value(rep, sp::Field::kRequestId), 0x80000337u);
   EXPECT_EQ(rep.summary, "REP id=0x80000337 via 2 devices 5 bytes \"World\"");
 }
 
@@ -72,9 +72,9 @@ TEST(SpMessage, BacktraceWithoutFinalWordIsMalformed) {
   Decoded d = from(sp::kRep, message(be32(1) + be32(2) + be32(3)));
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].kind, ProblemKind::Malformed);
-  EXPECT_EQ(d.find(sp::kRequestId), nullptr);
-  EXPECT_EQ(d.find(sp::kBody), nullptr);
-  EXPECT_EQ(count(d, sp::kBacktraceHop), 3u);
+  EXPECT_EQ(d.find(sp::Field::kRequestId), nullptr);
+  EXPECT_EQ(d.find(sp::Field::kBody), nullptr);
+  EXPECT_EQ(count(d, sp::Field::kBacktraceHop), 3u);
   EXPECT_EQ(d.summary, "REP (malformed)");
 }
 
@@ -93,10 +93,10 @@ TEST(SpMessage, BacktraceDeeperThanMaxTtlIsAViolation) {
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].kind, ProblemKind::Violation);
   EXPECT_NE(d.problems[0].text.find("21 words"), std::string::npos);
-  EXPECT_EQ(count(d, sp::kBacktraceHop), sp::kMaxTtl);  // fields bounded
-  EXPECT_EQ(value(d, sp::kRequestId), 0x80000001u);
-  EXPECT_EQ(d.find(sp::kRequestId)->offset, 8u + 80);
-  EXPECT_EQ(d.find(sp::kBodyText)->text(), "x");
+  EXPECT_EQ(count(d, sp::Field::kBacktraceHop), sp::kMaxTtl);  // fields bounded
+  EXPECT_EQ(value(d, sp::Field::kRequestId), 0x80000001u);
+  EXPECT_EQ(d.find(sp::Field::kRequestId)->offset, 8u + 80);
+  EXPECT_EQ(d.find(sp::Field::kBodyText)->text(), "x");
 }
 
 TEST(SpMessage, BacktraceOfExactlyMaxTtlWordsIsFine) {
@@ -111,44 +111,44 @@ TEST(SpMessage, SurveyAndResponseCarrySurveyIds) {
   Decoded s = from(sp::kSurveyor, survey);
   EXPECT_EQ(s.name, "SURVEY");
   EXPECT_TRUE(s.is_request);
-  EXPECT_EQ(value(s, sp::kSurveyId), 0x8000abcdu);
-  EXPECT_EQ(s.find(sp::kRequestId), nullptr);
+  EXPECT_EQ(value(s, sp::Field::kSurveyId), 0x8000abcdu);
+  EXPECT_EQ(s.find(sp::Field::kRequestId), nullptr);
   EXPECT_EQ(s.summary, "SURVEY id=0x8000abcd 13 bytes \"who is there?\"");
 
   Decoded r = from(sp::kRespondent, message(be32(7) + be32(0x8000abcd) + "me"));
   EXPECT_EQ(r.name, "RESPONSE");
   EXPECT_TRUE(r.is_response);
-  EXPECT_EQ(value(r, sp::kBacktraceHop), 7u);
-  EXPECT_EQ(value(r, sp::kSurveyId), 0x8000abcdu);
+  EXPECT_EQ(value(r, sp::Field::kBacktraceHop), 7u);
+  EXPECT_EQ(value(r, sp::Field::kSurveyId), 0x8000abcdu);
   EXPECT_EQ(r.summary, "RESPONSE id=0x8000abcd via 1 device 2 bytes \"me\"");
 }
 
 TEST(SpMessage, LegacySurveyorIdHasNoTopBitRule) {
   Decoded d = from(sp::kSurveyorOld, message(be32(42) + "q"));
   EXPECT_EQ(d.name, "SURVEY");
-  EXPECT_EQ(value(d, sp::kSurveyId), 42u);
+  EXPECT_EQ(value(d, sp::Field::kSurveyId), 42u);
   EXPECT_TRUE(d.problems.empty());
-  EXPECT_EQ(d.find(sp::kBody)->offset, 12u);
+  EXPECT_EQ(d.find(sp::Field::kBody)->offset, 12u);
 }
 
 TEST(SpMessage, PairV1HopCount) {
   Decoded d = from(sp::kPair1, message(be32(1) + "hi"));
   EXPECT_EQ(d.name, "MSG");
-  EXPECT_EQ(value(d, sp::kHops), 1u);
-  EXPECT_EQ(value(d, sp::kHopsReserved), 0u);
+  EXPECT_EQ(value(d, sp::Field::kHops), 1u);
+  EXPECT_EQ(value(d, sp::Field::kHopsReserved), 0u);
   EXPECT_EQ(d.summary, "MSG hops=1 2 bytes \"hi\"");
   EXPECT_TRUE(d.problems.empty());
-  EXPECT_EQ(d.find(sp::kBody)->offset, 12u);
+  EXPECT_EQ(d.find(sp::Field::kBody)->offset, 12u);
 
   Decoded via = from(sp::kPair1, message(be32(3) + "hi"));
-  EXPECT_EQ(value(via, sp::kHops), 3u);
+  EXPECT_EQ(value(via, sp::Field::kHops), 3u);
   EXPECT_TRUE(via.problems.empty());
 }
 
 TEST(SpMessage, PairV1BadHopHeaders) {
   Decoded upper = from(sp::kPair1, message(be32(0x00000101) + "x"));
-  EXPECT_EQ(value(upper, sp::kHopsReserved), 1u);
-  EXPECT_EQ(value(upper, sp::kHops), 1u);
+  EXPECT_EQ(value(upper, sp::Field::kHopsReserved), 1u);
+  EXPECT_EQ(value(upper, sp::Field::kHops), 1u);
   ASSERT_EQ(upper.problems.size(), 1u);
   EXPECT_EQ(upper.problems[0].kind, ProblemKind::Malformed);
 
@@ -171,18 +171,18 @@ TEST(SpMessage, NoProtocolHeaderForPairV0PubPushBus) {
   Decoded pub = from(sp::kPub, message(topic_body));
   EXPECT_EQ(pub.name, "PUB");
   EXPECT_EQ(pub.summary, "PUB 64 bytes \"weather.paris **********...\"");
-  EXPECT_EQ(pub.find(sp::kBody)->offset, 8u);
-  EXPECT_EQ(pub.find(sp::kBody)->length, 64u);
-  EXPECT_EQ(pub.find(sp::kBacktrace), nullptr);
+  EXPECT_EQ(pub.find(sp::Field::kBody)->offset, 8u);
+  EXPECT_EQ(pub.find(sp::Field::kBody)->length, 64u);
+  EXPECT_EQ(pub.find(sp::Field::kBacktrace), nullptr);
   EXPECT_TRUE(pub.problems.empty());
 
   // A body starting with a top-bit byte is still all body for these types.
   std::string bin = be32(0x80000001) + "z";
   for (uint16_t t : {sp::kPair0, sp::kPush, sp::kBus}) {
     Decoded d = from(t, message(bin));
-    EXPECT_EQ(d.find(sp::kRequestId), nullptr);
-    EXPECT_EQ(d.find(sp::kBody)->length, 5u);
-    EXPECT_EQ(d.find(sp::kBodyText), nullptr);  // not printable
+    EXPECT_EQ(d.find(sp::Field::kRequestId), nullptr);
+    EXPECT_EQ(d.find(sp::Field::kBody)->length, 5u);
+    EXPECT_EQ(d.find(sp::Field::kBodyText), nullptr);  // not printable
     EXPECT_EQ(d.summary, std::string(t == sp::kPush ? "PUSH" : t == sp::kBus ? "BUS" : "MSG") + " 5 bytes");
   }
 }
@@ -198,20 +198,20 @@ TEST(SpMessage, ReceiveOnlySocketsSendingIsAViolation) {
 TEST(SpMessage, CStringBodyTextLeavesTheNulOut) {
   std::string body("hello\0", 6);
   Decoded d = from(sp::kPush, message(body));
-  EXPECT_EQ(d.find(sp::kBody)->length, 6u);
-  EXPECT_EQ(d.find(sp::kBodyText)->text(), "hello");
+  EXPECT_EQ(d.find(sp::Field::kBody)->length, 6u);
+  EXPECT_EQ(d.find(sp::Field::kBodyText)->text(), "hello");
   EXPECT_EQ(d.summary, "PUSH 6 bytes \"hello\"");
 }
 
 TEST(SpMessage, StatelessDecodeShowsLengthAndPayload) {
-  Decoded d = sp::decode_pdu(bytes(message(be32(0x80000003) + "abc")), std::nullopt);
+  Decoded d = sp::decode_as(bytes(message(be32(0x80000003) + "abc")), std::nullopt);
   EXPECT_EQ(d.name, "MSG");
-  EXPECT_EQ(value(d, sp::kLength), 7u);
-  const Field* p = d.find(sp::kPayload);
+  EXPECT_EQ(value(d, sp::Field::kLength), 7u);
+  const Field* p = d.find(sp::Field::kPayload);
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->offset, 8u);
   EXPECT_EQ(p->length, 7u);
-  EXPECT_EQ(d.find(sp::kRequestId), nullptr);
+  EXPECT_EQ(d.find(sp::Field::kRequestId), nullptr);
   EXPECT_EQ(d.summary, "SP message 7 bytes");
 }
 
@@ -219,13 +219,13 @@ TEST(SpMessage, HugeDeclaredLengthIsReportedNotTrusted) {
   // A PDU cut short by the caller: 2^63 declared, 4 bytes present.
   std::string pdu = be64(uint64_t{1} << 63) + be32(0x80000001);
   Decoded d = from(sp::kReq, pdu);
-  EXPECT_EQ(value(d, sp::kLength), uint64_t{1} << 63);
+  EXPECT_EQ(value(d, sp::Field::kLength), uint64_t{1} << 63);
   EXPECT_TRUE(has_problem(d, ProblemKind::Malformed));
-  EXPECT_EQ(value(d, sp::kRequestId), 0x80000001u);
-  EXPECT_EQ(d.find(sp::kBody)->length, 0u);
+  EXPECT_EQ(value(d, sp::Field::kRequestId), 0x80000001u);
+  EXPECT_EQ(d.find(sp::Field::kBody)->length, 0u);
 
-  Decoded max = sp::decode_pdu(bytes(be64(~uint64_t{0})), std::nullopt);
-  EXPECT_EQ(value(max, sp::kLength), ~uint64_t{0});
+  Decoded max = sp::decode_as(bytes(be64(~uint64_t{0})), std::nullopt);
+  EXPECT_EQ(value(max, sp::Field::kLength), ~uint64_t{0});
   EXPECT_TRUE(has_problem(max, ProblemKind::Malformed));
 }
 
@@ -235,11 +235,11 @@ TEST(SpMessage, TrailingBytesAfterTheMessageAreMalformed) {
   EXPECT_EQ(d.problems[0].kind, ProblemKind::Malformed);
   EXPECT_EQ(d.problems[0].offset, 11u);
   EXPECT_EQ(d.problems[0].length, 2u);
-  EXPECT_EQ(d.find(sp::kBody)->length, 3u);
+  EXPECT_EQ(d.find(sp::Field::kBody)->length, 3u);
 }
 
 TEST(SpMessage, ShorterThanTheLengthFieldIsMalformed) {
-  Decoded d = sp::decode_pdu(bytes(hex("00 00 00")), sp::kReq);
+  Decoded d = sp::decode_as(bytes(hex("00 00 00")), sp::kReq);
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].kind, ProblemKind::Malformed);
   EXPECT_TRUE(d.fields.empty());

@@ -30,16 +30,16 @@ TEST(SpProtocol, FieldTableIsSystematic) {
     EXPECT_TRUE(abbrevs.insert(a).second) << a;
     for (char c : a) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '.' || c == '_') << a;
   }
-  EXPECT_STREQ(fields[sp::kType].abbrev, "header.type");
-  EXPECT_STREQ(fields[sp::kProtocolId].abbrev, "header.protocol");
-  EXPECT_EQ(fields[sp::kProtocolId].bitmask, 0xfff0u);
-  EXPECT_EQ(fields[sp::kRole].bitmask, 0x000fu);
-  EXPECT_STREQ(fields[sp::kBacktraceHop].abbrev, "backtrace.hop");
-  EXPECT_STREQ(fields[sp::kRequestId].abbrev, "request_id");
-  EXPECT_STREQ(fields[sp::kSurveyId].abbrev, "survey_id");
-  EXPECT_STREQ(fields[sp::kHops].abbrev, "hops");
-  EXPECT_STREQ(name_of(fields[sp::kType].names, 0x30), "REQ (v0)");
-  EXPECT_STREQ(name_of(fields[sp::kProtocolId].names, 6), "survey");
+  EXPECT_STREQ(def_of(fields, sp::Field::kType).abbrev, "header.type");
+  EXPECT_STREQ(def_of(fields, sp::Field::kProtocolId).abbrev, "header.protocol");
+  EXPECT_EQ(def_of(fields, sp::Field::kProtocolId).bitmask, 0xfff0u);
+  EXPECT_EQ(def_of(fields, sp::Field::kRole).bitmask, 0x000fu);
+  EXPECT_STREQ(def_of(fields, sp::Field::kBacktraceHop).abbrev, "backtrace.hop");
+  EXPECT_STREQ(def_of(fields, sp::Field::kRequestId).abbrev, "request_id");
+  EXPECT_STREQ(def_of(fields, sp::Field::kSurveyId).abbrev, "survey_id");
+  EXPECT_STREQ(def_of(fields, sp::Field::kHops).abbrev, "hops");
+  EXPECT_STREQ(name_of(def_of(fields, sp::Field::kType).names, 0x30), "REQ (v0)");
+  EXPECT_STREQ(name_of(def_of(fields, sp::Field::kProtocolId).names, 6), "survey");
 }
 
 TEST(SpProtocol, DescriptorFunctionsWork) {

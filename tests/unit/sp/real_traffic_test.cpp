@@ -104,7 +104,7 @@ TEST(SpRealTraffic, NngPairV1) {
   EXPECT_EQ(summaries(r), (std::vector<std::string>{"SP header PAIR (v1)", "SP header PAIR (v1)",
                                                      "MSG hops=1 4 bytes \"pong\"",
                                                      "MSG hops=1 4 bytes \"ping\""}));
-  EXPECT_EQ(value(r.records[2].decoded, sp::kHops), 1u);
+  EXPECT_EQ(value(r.records[2].decoded, sp::Field::kHops), 1u);
   EXPECT_TRUE(clean(r));
 }
 
@@ -116,7 +116,7 @@ TEST(SpRealTraffic, NngSurveyorRespondent) {
              {'C', "00000000000000069065a8656d65"}});
   EXPECT_EQ(r.records[2].decoded.summary, "SURVEY id=0x9065a865 3 bytes \"who\"");
   EXPECT_EQ(r.records[3].decoded.summary, "RESPONSE id=0x9065a865 2 bytes \"me\"");
-  EXPECT_EQ(value(r.records[3].decoded, sp::kSurveyId), 0x9065a865u);
+  EXPECT_EQ(value(r.records[3].decoded, sp::Field::kSurveyId), 0x9065a865u);
   EXPECT_EQ(*r.records[3].transition.response_to, 2u);
   EXPECT_TRUE(clean(r));
 }
@@ -152,7 +152,7 @@ TEST(SpRealTraffic, NanomsgPairAgainstNngPair0) {
              {'C', "0000000000000003703062"},
              {'S', "0000000000000003703061"}});
   EXPECT_EQ(r.records[2].decoded.summary, "MSG 3 bytes \"p0b\"");
-  EXPECT_EQ(r.records[2].decoded.find(sp::kHops), nullptr);
+  EXPECT_EQ(r.records[2].decoded.find(sp::Field::kHops), nullptr);
   EXPECT_TRUE(clean(r));
 }
 

@@ -5,10 +5,12 @@
 #include <string>
 #include <string_view>
 
-#include "common/bytes.hpp"
-#include "common/decoded.hpp"
+#include "../support/decoded_queries.hpp"
 
 namespace sp_test {
+
+using quartet::test::count;
+using quartet::test::has_problem;
 
 // "00 53 50 00" -> bytes (spaces ignored).
 inline std::string hex(std::string_view h) {
@@ -53,23 +55,9 @@ inline std::string message(std::string_view payload) {
 
 inline quartet::Bytes bytes(const std::string& s) { return quartet::as_bytes(s); }
 
-inline bool has_problem(const quartet::Decoded& d, quartet::ProblemKind k) {
-  for (const auto& p : d.problems)
-    if (p.kind == k) return true;
-  return false;
-}
-
 // Value of the n-th field with this id (integers), or ~0 when absent.
-inline uint64_t value(const quartet::Decoded& d, quartet::FieldId id, size_t nth = 0) {
-  for (const auto& f : d.fields)
-    if (f.id == id && nth-- == 0) return f.uint() ? *f.uint() : ~uint64_t{0};
-  return ~uint64_t{0};
-}
-
-inline size_t count(const quartet::Decoded& d, quartet::FieldId id) {
-  size_t n = 0;
-  for (const auto& f : d.fields) n += f.id == id;
-  return n;
+inline uint64_t value(const quartet::Decoded& d, quartet::FieldRef id, size_t nth = 0) {
+  return quartet::test::uint_of(d, id, nth);
 }
 
 }  // namespace sp_test

@@ -1,0 +1,75 @@
+// Text helpers every module uses: ASCII case folding and comparison (RRP and IAP
+// keywords are case-insensitive), trimming, and hex formatting for messages.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace quartet {
+
+inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// "ADD" from "add": how RFCs write command names in prose and in our messages.
+inline std::string ascii_upper(std::string_view s) {
+  std::string u(s);
+  for (char& c : u)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return u;
+}
+
+// Case-insensitive ASCII comparison.
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+// Case-insensitive "does s start with prefix".
+inline bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// Case-insensitive search; npos when absent.
+inline size_t ifind(std::string_view s, std::string_view needle) {
+  if (needle.size() > s.size()) return std::string_view::npos;
+  for (size_t i = 0; i + needle.size() <= s.size(); ++i)
+    if (istarts_with(s.substr(i), needle)) return i;
+  return std::string_view::npos;
+}
+
+// Without leading blanks and trailing blanks or CR.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// "0x0000002a" for hex_number(42, 8): a fixed-width number in a message.
+inline std::string hex_number(uint64_t v, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(static_cast<size_t>(digits < 1 ? 1 : digits), '0');
+  for (size_t i = s.size(); i-- > 0 && v; v >>= 4) s[i] = kHex[v & 15];
+  while (v) {  // wider than asked: never cut a value short
+    s.insert(s.begin(), kHex[v & 15]);
+    v >>= 4;
+  }
+  return "0x" + s;
+}
+
+// "00ff1a" for three bytes: every byte as two lower-case digits.
+inline std::string hex_bytes(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(2 * bytes.size());
+  for (char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    s += kHex[c >> 4];
+    s += kHex[c & 15];
+  }
+  return s;
+}
+
+}  // namespace quartet
