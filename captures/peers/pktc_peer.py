@@ -22,11 +22,11 @@ Scenarios:
               Gate-Close with a PacketCable Reason, Gate-Delete/Ack.
 """
 import argparse
-import socket
 import sys
 import time
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
+from cops_peer import accept, close, connect, listen  # noqa: E402
 from cops_wire import *  # noqa: E402,F401,F403
 from pktc_wire import *  # noqa: E402,F401,F403
 
@@ -204,27 +204,16 @@ def main():
     a = ap.parse_args()
     steps = pcmm_gates() if a.scenario == "pcmm-gates" else dqos()
     if a.role == PEP:                        # the CMTS listens; the PDP dials it
-        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        srv.bind((HOST, a.port))
-        srv.listen(1)
-        sock, _ = srv.accept()
+        srv = listen(a.port, HOST)
+        sock = accept(srv)
         srv.close()
     else:
-        for _ in range(100):
-            try:
-                sock = socket.create_connection((HOST, a.port))
-                break
-            except ConnectionRefusedError:
-                time.sleep(0.05)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock = connect(a.port, HOST)
     play(sock, a.role, steps)
     time.sleep(0.05)
-    if a.role == PDP:
-        sock.shutdown(socket.SHUT_RDWR)
-    else:
+    if a.role == PEP:
         sock.recv(1)                         # wait for the PDP's FIN
-    sock.close()
+    close(sock)
 
 
 if __name__ == "__main__":
