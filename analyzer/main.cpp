@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "app/analyzer_sink.hpp"
 #include "app/cli.hpp"
 #include "net/pipeline.hpp"
+#include "tls/keylog.hpp"
 
 #ifndef QUARTET_VERSION
 #define QUARTET_VERSION "0.0.0"
@@ -60,6 +62,22 @@ std::vector<uint16_t> server_ports(const AppOptions& app) {
   return ports;
 }
 
+// Reads one key log; malformed lines are reported, not fatal.
+bool load_keylog(tls::KeyLog& keys, const std::string& path, bool must_exist) {
+  tls::KeyLogStats st;
+  std::string error;
+  if (!keys.add_file(path, st, error)) {
+    if (must_exist) std::fprintf(stderr, "quartet: --keylog %s\n", error.c_str());
+    else std::fprintf(stderr, "quartet: note: SSLKEYLOGFILE %s (not used)\n", error.c_str());
+    return !must_exist;
+  }
+  if (st.malformed)
+    std::fprintf(stderr, "quartet: %s: %llu malformed key log lines ignored (first: line %llu)\n", path.c_str(),
+                 static_cast<unsigned long long>(st.malformed),
+                 static_cast<unsigned long long>(st.first_malformed_line));
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,6 +109,15 @@ int main(int argc, char** argv) {
   static char outbuf[1 << 16];
   std::setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
 
+  // TLS secrets: --keylog files, else the SSLKEYLOGFILE file as curl and browsers
+  // use it; pcapng Decryption Secrets Blocks add theirs while the capture is read.
+  tls::KeyLog keys;
+  for (const std::string& path : cli.keylogs)
+    if (!load_keylog(keys, path, true)) return kExitError;
+  if (cli.keylogs.empty())
+    if (const char* env = std::getenv("SSLKEYLOGFILE"); env && *env) load_keylog(keys, env, false);
+  cli.app.keylog = &keys;
+
   std::unique_ptr<Writer> writer = cli.app.format == OutputFormat::Jsonl ? make_jsonl_writer(out, cli.app)
                                                                          : make_text_writer(out, cli.app);
   Analyzer analyzer(cli.app, *writer);
@@ -99,6 +126,7 @@ int main(int argc, char** argv) {
   nopt.inputs = cli.files;
   nopt.bpf_filter = cli.bpf;
   nopt.tcp.server_ports = server_ports(cli.app);
+  nopt.on_secrets = [&keys](std::string_view text) { keys.add_text(text); };
   ProgressBar bar;
   if (cli.progress && isatty(STDERR_FILENO)) nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
 

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """Benchmarks quartet, and tshark with the quartet plugin when it is built, on
-the same generated mixed capture. Reports MB/s and packets/s (best of --repeat
-runs, wall clock). Figures are for docs/analyzer.md; nothing here is asserted.
+the same generated mixed capture, then quartet's TLS decryption on a TLS-heavy
+capture (SP over TLS 1.3 AES-128-GCM with its key log, gen_tls_capture.py).
+Reports MB/s and packets/s (best of --repeat runs, wall clock). Figures are for
+README.md and docs/analyzer.md; nothing here is asserted.
 
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
-             [--workdir build/bench] [--rounds 300] [--repeat 3] [--no-tshark]
+             [--workdir build/bench] [--rounds 300] [--tls-sessions 200] [--repeat 3] [--no-tshark]
 """
 import argparse
 import os
@@ -59,6 +61,8 @@ def main():
     ap.add_argument("--sessions", type=int, help="alias: rounds = sessions / 5")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-tshark", action="store_true")
+    ap.add_argument("--tls-sessions", type=int, help="TLS sessions of the TLS-heavy capture (default 200, or "
+                    "sessions / 10 with --sessions)")
     args = ap.parse_args()
     rounds = max(1, args.sessions // 5) if args.sessions else args.rounds
 
@@ -92,6 +96,23 @@ def main():
 
     print("%-38s %10s %10s %12s" % ("", "seconds", "MB/s", "packets/s"))
     for name, dt in rows:
+        print("%-38s %10.3f %10.1f %12.0f" % (name, dt, size / 1e6 / dt, packets / dt))
+
+    # TLS-heavy: every session decrypted (AES-128-GCM), every message decoded.
+    tls_sessions = args.tls_sessions or (max(2, args.sessions // 10) if args.sessions else 200)
+    tls_capture = os.path.join(args.workdir, "tls-%d.pcap" % tls_sessions)
+    keys = tls_capture[:-len(".pcap")] + ".keys"
+    if not os.path.exists(tls_capture) or not os.path.exists(keys):
+        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "gen_tls_capture.py"), tls_capture, keys,
+                        "--sessions", str(tls_sessions)], check=True)
+    size, packets = os.path.getsize(tls_capture), count_packets(tls_capture)
+    print("TLS capture: %s, %.1f MB, %d packets" % (tls_capture, size / 1e6, packets))
+    env = {k: v for k, v in os.environ.items() if k != "SSLKEYLOGFILE"}
+    base = [args.quartet, "--no-progress", "-d", "sp/tls=5600", tls_capture]
+    for name, extra in (("quartet --format jsonl --keylog", ["--format", "jsonl", "--keylog", keys]),
+                        ("quartet --keylog (text)", ["--keylog", keys]),
+                        ("quartet --format jsonl, no key", ["--format", "jsonl"])):
+        dt = best_time(base[:1] + extra + base[1:], args.repeat, env)
         print("%-38s %10.3f %10.1f %12.0f" % (name, dt, size / 1e6 / dt, packets / dt))
 
 

@@ -7,5 +7,6 @@ bash make_sp.sh
 bash make_cops.sh
 bash make_rrp.sh
 bash make_iap.sh
+bash make_tls.sh
 bash make_demo.sh
 if [ -x make_variants.py ]; then /usr/bin/python3 make_variants.py; fi

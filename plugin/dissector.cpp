@@ -188,7 +188,7 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
 }
 
 int dissect(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
-  tcp_dissect_pdus(tvb, pinfo, tree, TRUE, 1, pdu_length, dissect_pdu, &c);
+  tcp_dissect_pdus(tvb, pinfo, tree, true, 1, pdu_length, dissect_pdu, &c);
   return static_cast<int>(tvb_captured_length(tvb));
 }
 
@@ -199,8 +199,8 @@ bool starts_direction(const void* data) {
   return info && info->seq == 1;
 }
 
-gboolean try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
-                       void* data, bool over_tls) {
+bool try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                   void* data, bool over_tls) {
   ConversationState* st = find_conversation_state(c, pinfo);
   if (!(st && st->claimed)) {
     Probe p = Probe::No;
@@ -214,9 +214,9 @@ gboolean try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto
     if (p == Probe::NeedMore && !over_tls && pinfo->can_desegment && starts_direction(data)) {
       pinfo->desegment_offset = 0;
       pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
-      return TRUE;
+      return true;
     }
-    if (p != Probe::Yes) return FALSE;
+    if (p != Probe::Yes) return false;
   }
   // Over TCP the whole connection is ours from now on. Over TLS the TCP
   // conversation belongs to the TLS dissector, so the claim is remembered in our
@@ -228,11 +228,11 @@ gboolean try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto
     conversation_set_dissector(find_or_create_conversation(pinfo), c.handle);
   conversation_state(c, pinfo).claimed = true;
   dissect(c, tvb, pinfo, tree);
-  return TRUE;
+  return true;
 }
 
 template <size_t I, bool OverTls>
-gboolean heuristic_entry(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+ws_heur_result heuristic_entry(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
   return try_heuristic(contexts()[I], tvb, pinfo, tree, data, OverTls);
 }
 

@@ -1,4 +1,4 @@
-// Entry points Wireshark 4.0's plugin loader looks up in quartet.so, and the
+// Entry points Wireshark's plugin loader looks up in quartet.so, and the
 // register/handoff routines that loop over the core's four protocols.
 #include <ws_version.h>
 
@@ -16,6 +16,7 @@ WS_DLL_PUBLIC_DEF extern const char plugin_version[];
 WS_DLL_PUBLIC_DEF extern const int plugin_want_major;
 WS_DLL_PUBLIC_DEF extern const int plugin_want_minor;
 WS_DLL_PUBLIC void plugin_register(void);
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
 }
 
 const char plugin_version[] = QUARTET_VERSION;
@@ -37,6 +38,8 @@ void register_handoffs() {
 }
 
 }  // namespace
+
+uint32_t plugin_describe(void) { return ws_plugin_description; }
 
 void plugin_register(void) {
   static const proto_plugin plugin = {register_protocols, register_handoffs};

@@ -57,8 +57,8 @@ struct ProtoContext {
 
   // Preferences.
   bool has_sensitive_fields = false;
-  gboolean show_sensitive = FALSE;
-  gboolean yield_ports = FALSE;
+  ws_bool_pref show_sensitive = false;
+  ws_bool_pref yield_ports = false;
 
   // Default TCP ports another dissector held before we registered ours, with its
   // handle, so that the "yield ports" preference can give them back.

@@ -1,6 +1,7 @@
-// The Wireshark 4.0 API the plugin uses, in one place. Most epan headers carry their
-// own extern "C" guards; packet-tls.h does not, and packet-tls-utils.h drags in
-// GnuTLS, so the two TLS entry points are declared here with C linkage instead.
+// The Wireshark API the plugin uses (4.0 to 4.6), in one place; what differs between
+// versions lives in wireshark_compat.hpp. Most epan headers carry their own extern "C"
+// guards; packet-tls.h does not, and packet-tls-utils.h drags in GnuTLS, so the two TLS
+// entry points are declared here with C linkage instead.
 #pragma once
 
 #include <epan/conversation.h>
@@ -10,6 +11,8 @@
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/proto_data.h>
+
+#include "wireshark_compat.hpp"
 
 extern "C" {
 // epan/dissectors/packet-tls.h

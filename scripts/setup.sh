@@ -9,8 +9,9 @@ packages=(
   libwireshark-dev tshark libglib2.0-dev
   libpcap-dev zlib1g-dev libzstd-dev libssl-dev
   libgtest-dev
-  tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy zstd
+  tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy python3-cryptography zstd
   util-linux
+  help2man debootstrap file
 )
 
 missing=()

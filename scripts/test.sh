@@ -2,7 +2,8 @@
 # Installs what is needed, builds, and runs every test: once in a Release build
 # (unit tests + end-to-end tests with the real quartet and real tshark + plugin),
 # once under AddressSanitizer + UndefinedBehaviorSanitizer (core and analyzer;
-# the plugin is left out there because tshark itself is not built with ASan).
+# the plugin is left out there because tshark itself is not built with ASan),
+# then the plugin's tests on Wireshark 4.4 and 4.6 in Debian trixie and sid trees.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,3 +19,10 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DQUARTET_SANITIZE=ON -DQUARTE
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j"$jobs")
+
+echo "== Wireshark 4.4 and 4.6 (Debian trixie and sid trees; the CI subset, see scripts/wireshark-versions.sh)"
+if [ "$(id -u)" -eq 0 ]; then
+  bash scripts/wireshark-versions.sh --ci
+else
+  sudo bash scripts/wireshark-versions.sh --ci
+fi

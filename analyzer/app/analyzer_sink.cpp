@@ -4,6 +4,7 @@
 #include <exception>
 #include <optional>
 
+#include "decryptor.hpp"
 #include "detect.hpp"
 #include "fanout.hpp"
 #include "message_out.hpp"
@@ -38,6 +39,19 @@ struct Analyzer::Flow {
     bool on_pdu(Bytes pdu, TimeNs ts) override { return f->message(*a, side, pdu, ts); }
     void on_stream_warning(std::string text, TimeNs ts) override { f->warn(*a, ts, side, std::move(text)); }
   };
+  // Connects one direction's TLS follower to the timeline and, for decrypted
+  // application data, to the same PduStream → session path as clear text.
+  struct TlsHandler final : TlsListener {
+    Analyzer* a = nullptr;
+    Flow* f = nullptr;
+    Side side = Side::Client;
+    TimeNs ts = 0;
+    void tls_event(EntryKind kind, std::string text) override {
+      if (kind == EntryKind::Warning) f->warn(*a, ts, side, std::move(text));
+      else f->event(ts, kind, side, std::move(text));
+    }
+    void tls_plaintext(Bytes data) override { f->plaintext(side, data, ts); }
+  };
   struct Held {
     Side side;
     TimeNs ts;
@@ -54,10 +68,16 @@ struct Analyzer::Flow {
   std::optional<PduStream> stream[2];
   DirHandler handler[2];
   TlsPeeker tls[2];
+  TlsHandler tls_handler[2];
+  std::unique_ptr<tls::Decryptor> decryptor;  // from the moment the connection is TLS
   std::vector<Held> held;                 // while detecting, in arrival order
   std::vector<std::byte> first_bytes[2];  // what detection looks at, per side
   uint64_t next_index = 0;
   std::string handoff_text;  // the session machine's words for a TLS hand-off
+  // TLS on a port of no protocol of ours: decrypted bytes held until a heuristic decides.
+  std::vector<std::byte> inner_first[2];
+  std::vector<Held> inner_held;
+  bool inner_unknown = false;
 
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
     out.end = std::max(out.end, ts);
@@ -72,6 +92,47 @@ struct Analyzer::Flow {
     std::string w = from ? std::string(side_name(*from)) + ": " + text : text;
     note_warning(a, std::move(w));
     event(ts, EntryKind::Warning, from, std::move(text));
+  }
+
+  // Decrypted application data: framed and decoded exactly as clear text is.
+  void plaintext(Side side, Bytes data, TimeNs ts) {
+    if (!out.protocol && !recognise(side, data, ts)) return;
+    if (!session) session = out.protocol->new_session();
+    std::optional<PduStream>& st = stream[side_index(side)];
+    if (!st) st.emplace(*out.protocol, looks_textual(data));
+    st->feed(data, ts, handler[side_index(side)]);
+    handoff_pending = false;  // TLS inside TLS is not followed
+  }
+
+  // TLS on a port of no protocol of ours: the protocol is read from the first
+  // decrypted bytes with the heuristics. False while undecided (the bytes are
+  // held) and once given up; true when decided, after feeding what was held.
+  bool recognise(Side side, Bytes data, TimeNs ts) {
+    if (inner_unknown) return false;
+    auto& first = inner_first[side_index(side)];
+    const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
+    first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
+    inner_held.push_back({side, ts, {data.begin(), data.end()}});
+    bool need_more = false;
+    for (const Protocol* p : all_protocols()) {
+      const Probe a = inner_first[0].empty() ? Probe::NeedMore : p->probe(inner_first[0]);
+      const Probe b = inner_first[1].empty() ? Probe::NeedMore : p->probe(inner_first[1]);
+      if (a == Probe::Yes || b == Probe::Yes) {
+        out.protocol = p;
+        out.detected_by = "heuristic";
+        event(ts, EntryKind::Info, std::nullopt, std::string(p->short_name) + " by heuristic on the decrypted bytes");
+        std::vector<Held> waiting = std::move(inner_held);
+        for (auto& f : inner_first) std::vector<std::byte>().swap(f);
+        for (const Held& h : waiting) plaintext(h.side, h.bytes, h.ts);
+        return false;  // the current chunk was the last one held
+      }
+      need_more = need_more || a == Probe::NeedMore || b == Probe::NeedMore;
+    }
+    if (!need_more || first.size() >= kDetectBytes) {
+      inner_unknown = true;  // none of ours inside: the connection is not shown
+      inner_held.clear();
+    }
+    return false;
   }
 
   bool message(Analyzer& a, Side side, Bytes pdu, TimeNs ts) {
@@ -128,6 +189,10 @@ void Analyzer::on_open(const FlowInfo& info) {
     h.a = this;
     h.f = f.get();
     h.side = s;
+    Flow::TlsHandler& t = f->tls_handler[side_index(s)];
+    t.a = this;
+    t.f = f.get();
+    t.side = s;
   }
   f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
            info.handshake_seen ? "connection opened (SYN seen)"
@@ -180,12 +245,15 @@ void Analyzer::decide(Flow& f, bool final) {
   f.out.protocol = d.protocol;
   f.out.detected_by = detection_by_name(d.by);
   const TimeNs ts = held.empty() ? f.out.end : held.front().ts;
-  f.event(ts, EntryKind::Info, std::nullopt,
-          std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
+  if (d.protocol)
+    f.event(ts, EntryKind::Info, std::nullopt,
+            std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
   if (d.tls) {
     f.stage = Flow::Stage::Tls;
     f.out.tls.seen = true;
-    f.event(ts, EntryKind::TlsStart, std::nullopt, "TLS from the first byte");
+    f.decryptor = std::make_unique<tls::Decryptor>(opt_.keylog);
+    f.event(ts, EntryKind::TlsStart, std::nullopt,
+            d.protocol ? "TLS from the first byte" : "TLS from the first byte (protocol to be read inside)");
   } else {
     f.stage = Flow::Stage::Plain;
     f.session = d.protocol->new_session();
@@ -198,26 +266,30 @@ void Analyzer::decide(Flow& f, bool final) {
 void Analyzer::feed_tls(Flow& f, Side from, Bytes data, TimeNs ts) {
   TlsPeeker& peeker = f.tls[side_index(from)];
   if (peeker.stopped()) return;
-  std::vector<TlsFinding> findings;
-  peeker.feed(data, from, f.out.tls, findings);
-  for (TlsFinding& x : findings) {
-    if (x.kind == EntryKind::Warning) f.warn(*this, ts, from, std::move(x.text));
-    else f.event(ts, EntryKind::Tls, from, "TLS " + x.text);
-  }
+  Flow::TlsHandler& h = f.tls_handler[side_index(from)];
+  h.ts = ts;
+  TlsContext ctx{f.out.tls, f.decryptor.get(), h};
+  peeker.feed(data, from, ctx);
 }
 
 void Analyzer::handoff(Flow& f, Side from, Bytes rest, TimeNs ts) {
   f.handoff_pending = false;
   f.stage = Flow::Stage::Tls;
   f.out.tls.seen = f.out.tls.handoff = true;
+  f.decryptor = std::make_unique<tls::Decryptor>(opt_.keylog);
   const std::string after = "after message " + std::to_string(f.next_index - 1);
   f.event(ts, EntryKind::TlsStart, from,
           f.handoff_text.empty() ? "TLS follows (hand-off " + after + ")" : f.handoff_text + " (" + after + ")");
-  // Bytes already received after the hand-off point, in both directions, are TLS.
+  // Bytes already received after the hand-off point, in both directions, are
+  // TLS. The clear-text streams end here; decrypted bytes start new ones.
+  std::vector<std::byte> buffered[2];
   for (Side s : {Side::Client, Side::Server}) {
-    if (!f.stream[side_index(s)]) continue;
-    std::vector<std::byte> buffered = f.stream[side_index(s)]->take_buffered();
-    if (!buffered.empty()) feed_tls(f, s, buffered, ts);
+    std::optional<PduStream>& st = f.stream[side_index(s)];
+    if (st) buffered[side_index(s)] = st->take_buffered();
+    st.reset();
+  }
+  for (Side s : {Side::Client, Side::Server}) {
+    if (!buffered[side_index(s)].empty()) feed_tls(f, s, buffered[side_index(s)], ts);
     if (s == from && !rest.empty()) feed_tls(f, s, rest, ts);
   }
 }
@@ -234,6 +306,7 @@ void Analyzer::on_gap(uint64_t id, Side from, uint64_t missing, TimeNs ts) {
     f->stream[side_index(from)]->gap(ts, f->handler[side_index(from)]);
   } else if (f->stage == Flow::Stage::Tls && !f->tls[side_index(from)].stopped()) {
     f->tls[side_index(from)].gap();
+    if (f->decryptor) f->decryptor->set_reason("gap in the TLS stream");
     f->event(ts, EntryKind::Tls, from, "TLS record boundaries lost at the gap; not followed further");
   }
 }
@@ -280,6 +353,18 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
     o.protocol_state = std::string(f.session->state());
   } else if (o.tls.seen) {
     o.protocol_state = "tls";
+  }
+  if (f.stage == Flow::Stage::Tls) {
+    for (Side s : {Side::Client, Side::Server}) {
+      std::string cut = f.tls[side_index(s)].unfinished_record(s);
+      if (cut.empty()) continue;
+      f.warn(*this, ts, s, std::move(cut));
+      if (f.decryptor) f.decryptor->set_reason("TLS record cut short");
+    }
+  }
+  if (f.decryptor) {
+    o.tls.decrypted = f.decryptor->decrypted_any();
+    o.tls.not_decrypted = f.decryptor->reason();
   }
   switch (why) {
     case CloseReason::Fin:

@@ -61,6 +61,10 @@ Options:
   -d, --decode-as P=PORT  decode TCP port PORT as protocol P (copsx, rrp, iapx, sp);
                           P/tls=PORT when the connection is TLS from the start;
                           repeatable, PORT may be a comma-separated list
+      --keylog FILE       TLS secrets in the NSS key log format (SSLKEYLOGFILE);
+                          repeatable. Without it, the file named by the
+                          SSLKEYLOGFILE environment variable is read, if any.
+                          Secrets in pcapng Decryption Secrets Blocks are always used
   -F, --format FMT        text (default): readable timeline; jsonl: one JSON object per
                           line (schema in docs/jsonl-schema.md)
   -o, --output FILE       write there instead of standard output
@@ -72,9 +76,12 @@ Options:
   -V, --version           version
 
 Detection: --decode-as first, then the protocols' default ports, then heuristics
-on the first bytes of either direction. TLS is recognised from the bytes and
-its handshake shown as far as it is in clear (SNI, versions, cipher suite,
-certificate subjects in TLS <= 1.2, alerts); nothing is decrypted.
+on the first bytes of either direction. TLS is recognised from the bytes (also
+after an RFC 4261 COPS or IAP Upgrade hand-off) and its handshake shown as far
+as it is in clear (SNI, versions, cipher suite, certificate subjects, alerts).
+With the session's secrets (--keylog, SSLKEYLOGFILE or the capture's own
+Decryption Secrets Blocks) its records are decrypted and the messages inside
+decoded like clear ones; secrets never appear in the output.
 
 Exit status:
   0  success (protocol findings such as malformed messages or gaps are part of
@@ -144,6 +151,8 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (value(v)) a.files.emplace_back(v);
     } else if (name == "-f" || name == "--filter") {
       if (value(v)) a.bpf = std::string(v);
+    } else if (name == "--keylog") {
+      if (value(v)) a.keylogs.emplace_back(v);
     } else if (name == "-o" || name == "--output") {
       if (value(v)) a.output = std::string(v);
     } else if (name == "-F" || name == "--format") {

@@ -14,6 +14,7 @@ struct CliArgs {
   std::vector<std::string> files;  // "-" = standard input
   std::string bpf;                 // -f
   std::string output;              // -o, empty = standard output
+  std::vector<std::string> keylogs;  // --keylog, in order
   bool progress = true;            // --no-progress turns the stderr progress bar off
   bool help = false, version = false;
   std::string error;  // set when the command line is wrong (exit 2)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "keylog.hpp"
 #include "tls_peek.hpp"
 
 namespace quartet::analyzer {
@@ -91,6 +92,9 @@ Detection detect(const FlowInfo& flow, const AppOptions& opt, Bytes client_first
     const bool tls = port.tls && (!some_bytes || maybe_tls_record(client_first) || maybe_tls_record(server_first));
     return {V::Decided, port.protocol, tls, By::Port};
   }
+  // TLS on any other port is worth decrypting when there are secrets: the protocol
+  // is then read from the decrypted bytes (Detection::protocol stays nullptr).
+  if (tls_bytes && opt.keylog && opt.keylog->sessions() > 0) return {V::Decided, nullptr, true, By::Heuristic};
   return {V::NotOurs, nullptr, false, By::Heuristic};
 }
 

@@ -13,6 +13,8 @@ namespace quartet::analyzer {
 
 struct Detection {
   enum class Verdict : uint8_t { NeedMore, Decided, NotOurs } verdict = Verdict::NeedMore;
+  // nullptr with `tls`: TLS on no port of ours, to be decrypted and then recognised
+  // by the protocols' heuristics on the plaintext (only when a key log has secrets).
   const Protocol* protocol = nullptr;
   bool tls = false;  // the connection is TLS from its first byte
   enum class By : uint8_t { DecodeAs, Port, Heuristic } by = By::Port;

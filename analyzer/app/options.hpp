@@ -9,6 +9,10 @@
 
 namespace quartet::analyzer {
 
+namespace tls {
+class KeyLog;
+}
+
 // --decode-as PROTO=PORT (PROTO/tls=PORT for a connection that is TLS from the start).
 struct DecodeAs {
   const Protocol* protocol = nullptr;
@@ -28,6 +32,9 @@ struct AppOptions {
   // sub-microsecond part is seen, then 9 (the file has nanosecond precision).
   int ts_decimals = 6;
   bool ts_auto = true;
+  // Secrets for TLS decryption (--keylog, SSLKEYLOGFILE, pcapng Decryption
+  // Secrets Blocks); nullptr: nothing is decrypted.
+  const tls::KeyLog* keylog = nullptr;
 };
 
 }  // namespace quartet::analyzer

@@ -122,7 +122,12 @@ class JsonlWriter final : public Writer {
         else append_json_string(buf_, *val);
       }
       buf_ += ",\"application_records\":" + std::to_string(s.tls.app_records) +
-              ",\"application_bytes\":" + std::to_string(s.tls.app_bytes) + "}";
+              ",\"application_bytes\":" + std::to_string(s.tls.app_bytes);
+      buf_ += s.tls.decrypted ? ",\"decrypted\":true" : ",\"decrypted\":false";
+      buf_ += ",\"reason\":";
+      if (s.tls.not_decrypted.empty()) buf_ += "null";
+      else append_json_string(buf_, s.tls.not_decrypted);
+      buf_ += '}';
     } else {
       buf_ += "null";
     }

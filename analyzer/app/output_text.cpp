@@ -114,6 +114,8 @@ class TextWriter final : public Writer {
       line_ += " sni=";
       line_ += t.sni;
     }
+    line_ += t.decrypted ? " decrypted" : " encrypted";
+    if (!t.not_decrypted.empty()) line_ += ": " + t.not_decrypted;
     line_ += ']';
   }
 

@@ -67,6 +67,8 @@ struct TlsInfo {
   bool handoff = false;       // it started after a protocol hand-off (RFC 4261, IAP Upgrade)
   std::string sni, version, cipher, subject, alpn;
   uint64_t app_records = 0, app_bytes = 0;
+  bool decrypted = false;     // some records were decrypted with a key log
+  std::string not_decrypted;  // why (part of) the session stayed encrypted; empty when all was decrypted
 };
 
 struct SessionOut {

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "common/text.hpp"
+#include "decryptor.hpp"
 
 namespace quartet::analyzer {
 namespace {
@@ -25,8 +26,10 @@ enum : uint8_t {
   kServerHello = 2,
   kCertificate = 11,
   kCertificateRequest = 13,
+  kFinished = 20,
+  kKeyUpdate = 24,
 };
-enum : uint16_t { kExtSni = 0, kExtAlpn = 16, kExtSupportedVersions = 43 };
+enum : uint16_t { kExtSni = 0, kExtAlpn = 16, kExtEncryptThenMac = 22, kExtSupportedVersions = 43 };
 
 bool is_grease(uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); }
 
@@ -110,17 +113,9 @@ std::string tls_version_name(uint16_t v) {
 }
 
 std::string tls_cipher_name(uint16_t suite) {
-  // OpenSSL knows the IANA names of every suite it implements; an SSL object is
-  // needed to ask, made once and kept for the life of the process.
-  static SSL* ssl = [] {
-    SSL_CTX* ctx = SSL_CTX_new(TLS_method());
-    return ctx ? SSL_new(ctx) : nullptr;
-  }();
-  if (ssl) {
-    const unsigned char id[2] = {static_cast<unsigned char>(suite >> 8), static_cast<unsigned char>(suite)};
-    if (const SSL_CIPHER* c = SSL_CIPHER_find(ssl, id))
-      if (const char* name = SSL_CIPHER_standard_name(c)) return name;
-  }
+  // OpenSSL knows the IANA names of every suite it implements.
+  if (const SSL_CIPHER* c = tls::find_suite(suite))
+    if (const char* name = SSL_CIPHER_standard_name(c)) return name;
   return hex_number(suite, 4);
 }
 
@@ -168,7 +163,7 @@ bool valid_header(Bytes h) {
 }
 }  // namespace
 
-void TlsPeeker::feed(Bytes data, Side from, TlsInfo& info, std::vector<TlsFinding>& out) {
+void TlsPeeker::feed(Bytes data, Side from, TlsContext& ctx) {
   while (!data.empty() && !stopped_) {
     // Complete the header of a record split over chunks, and check it at once.
     if (!record_.empty() || data.size() < kRecordHeader) {
@@ -181,9 +176,9 @@ void TlsPeeker::feed(Bytes data, Side from, TlsInfo& info, std::vector<TlsFindin
     }
     const Bytes header = record_.empty() ? data.first(kRecordHeader) : Bytes(record_).first(kRecordHeader);
     if (!valid_header(header)) {
-      out.push_back({EntryKind::Warning, "not a TLS record (type " + std::to_string(be8(header, 0)) + ", version " +
-                                             tls_version_name(be16(header, 1)) + ", length " +
-                                             std::to_string(be16(header, 3)) + "): stopped following TLS"});
+      ctx.out.tls_event(EntryKind::Warning, "not a TLS record (type " + std::to_string(be8(header, 0)) +
+                                                ", version " + tls_version_name(be16(header, 1)) + ", length " +
+                                                std::to_string(be16(header, 3)) + "): stopped following TLS");
       stopped_ = true;
       record_.clear();
       return;
@@ -204,47 +199,91 @@ void TlsPeeker::feed(Bytes data, Side from, TlsInfo& info, std::vector<TlsFindin
       if (record_.size() < total) return;
       rec = record_;
     }
-    on_record(be8(rec, 0), be16(rec, 1), rec.subspan(kRecordHeader), from, info, out);
+    on_record(be8(rec, 0), be16(rec, 1), rec.subspan(kRecordHeader), from, ctx);
+    offset_ += total;
+    ++record_index_;
     record_.clear();
   }
 }
 
-void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from, TlsInfo& info,
-                          std::vector<TlsFinding>& out) {
+std::string TlsPeeker::unfinished_record(Side from) const {
+  if (record_.empty() || stopped_) return {};
+  std::string text = "TLS record " + std::to_string(record_index_) + " at byte " + std::to_string(offset_) +
+                     " of the " + side_name(from) + "'s TLS stream is cut short: ";
+  if (record_.size() < kRecordHeader) return text + "only " + std::to_string(record_.size()) + " header bytes";
+  return text + std::to_string(record_.size()) + " of " +
+         std::to_string(kRecordHeader + be16(Bytes(record_), 3)) + " bytes";
+}
+
+void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from, TlsContext& ctx) {
   if (first_record_) {
     first_record_ = false;
-    if (info.version.empty()) info.version = tls_version_name(version);
+    if (ctx.info.version.empty()) ctx.info.version = tls_version_name(version);
   }
+  if (type == kApplicationData) {
+    ++ctx.info.app_records;
+    ctx.info.app_bytes += body.size();
+  }
+  tls::Decryptor* dec = ctx.decryptor;
+  if (!dec || type == kChangeCipherSpec || !dec->active(from)) {
+    if (type == kApplicationData) return;  // opaque
+    on_plain_record(type, body, false, from, ctx);
+    return;
+  }
+  uint8_t inner = type;
+  std::string why;
+  const bool first = dec->records(Side::Client) + dec->records(Side::Server) == 0;
+  if (!dec->decrypt(from, inner, version, body, plain_, why)) {
+    ctx.out.tls_event(EntryKind::Warning, "TLS record " + std::to_string(record_index_) + " at byte " +
+                                              std::to_string(offset_) + " of the " + side_name(from) +
+                                              "'s TLS stream cannot be decrypted (" + why +
+                                              "): the rest of this direction stays encrypted");
+    return;
+  }
+  if (first) {
+    ctx.out.tls_event(EntryKind::Tls,
+                      ctx.info.version + " " + ctx.info.cipher + ", decrypted with key log");
+    ctx.info.decrypted = true;
+  }
+  on_plain_record(inner, plain_, true, from, ctx);
+}
+
+void TlsPeeker::on_plain_record(uint8_t type, Bytes body, bool decrypted, Side from, TlsContext& ctx) {
   switch (type) {
     case kChangeCipherSpec:
-      if (!encrypted_) out.push_back({EntryKind::Tls, "ChangeCipherSpec: encrypted from here"});
+      if (ctx.decryptor && ctx.decryptor->tls13_chosen()) {
+        // RFC 8446 D.4: sent for middleboxes only; TLS 1.3 protection starts with the ServerHello.
+        ctx.out.tls_event(EntryKind::Tls, "TLS ChangeCipherSpec (TLS 1.3 middlebox compatibility)");
+        return;
+      }
+      if (ctx.decryptor) ctx.decryptor->change_cipher_spec(from);
+      if (!encrypted_) ctx.out.tls_event(EntryKind::Tls, "TLS ChangeCipherSpec: encrypted from here");
       encrypted_ = true;
       handshake_.clear();
       return;
     case kAlert:
-      if (encrypted_ || body.size() != 2) {
-        out.push_back({EntryKind::Tls, "encrypted alert"});
+      if ((encrypted_ && !decrypted) || body.size() != 2) {
+        ctx.out.tls_event(EntryKind::Tls, "TLS encrypted alert");
       } else {
         const bool fatal = be8(body, 0) == 2;
-        out.push_back({EntryKind::Tls, std::string("alert ") + (fatal ? "fatal " : "warning ") +
-                                           tls_alert_name(be8(body, 1)) + " (" +
-                                           std::to_string(be8(body, 1)) + ")"});
+        ctx.out.tls_event(EntryKind::Tls, std::string("TLS alert ") + (fatal ? "fatal " : "warning ") +
+                                              tls_alert_name(be8(body, 1)) + " (" + std::to_string(be8(body, 1)) +
+                                              ")" + (decrypted ? ", decrypted" : ""));
       }
       return;
     case kApplicationData:
-      ++info.app_records;
-      info.app_bytes += body.size();
+      if (decrypted && !body.empty()) ctx.out.tls_plaintext(body);
       return;
     case kHeartbeat:
-      out.push_back({EntryKind::Tls, "heartbeat record (" + std::to_string(body.size()) + " bytes)"});
+      ctx.out.tls_event(EntryKind::Tls, "TLS heartbeat record (" + std::to_string(body.size()) + " bytes)");
       return;
     default:
       break;
   }
-  if (encrypted_) return;  // Finished and later handshake messages are opaque
+  if (encrypted_ && !decrypted) return;  // Finished and later handshake messages are opaque
   if (handshake_.size() + body.size() > kMaxHandshakeBuffer) {
-    out.push_back({EntryKind::Warning, "TLS handshake message larger than " +
-                                           std::to_string(kMaxHandshakeBuffer) + " bytes: not inspected"});
+    ctx.out.tls_event(EntryKind::Warning, "TLS handshake message larger than " +
+                                              std::to_string(kMaxHandshakeBuffer) + " bytes: not inspected");
     handshake_.clear();
     encrypted_ = true;  // stop inspecting this direction's handshake
     return;
@@ -255,18 +294,19 @@ void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from,
     Bytes hs(handshake_);
     const uint32_t mlen = (uint32_t{be8(hs, pos + 1)} << 16) | be16(hs, pos + 2);
     if (hs.size() - pos - 4 < mlen) break;
-    on_handshake(be8(hs, pos), hs.subspan(pos + 4, mlen), from, info, out);
+    on_handshake(be8(hs, pos), hs.subspan(pos + 4, mlen), from, ctx);
     pos += 4 + mlen;
   }
   handshake_.erase(handshake_.begin(), handshake_.begin() + static_cast<ptrdiff_t>(pos));
 }
 
-void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsInfo& info,
-                             std::vector<TlsFinding>& out) {
+void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsContext& ctx) {
+  TlsInfo& info = ctx.info;
+  TlsListener& out = ctx.out;
   Reader r(body);
   if (type == kClientHello) {
     const uint16_t legacy = static_cast<uint16_t>(r.u(2));
-    r.take(32);  // random
+    const Bytes random = r.take(32);
     r.vec(1);    // session id
     Reader suites(r.vec(2));
     r.vec(1);  // compression methods
@@ -297,7 +337,8 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsInfo& info,
         }
       }
     }
-    std::string text = "ClientHello " + tls_version_name(legacy);
+    if (ctx.decryptor && random.size() == 32) ctx.decryptor->client_hello(from, random);
+    std::string text = "TLS ClientHello " + tls_version_name(legacy);
     if (!sni.empty()) text += ", SNI " + sni;
     if (!versions.empty()) text += ", offers " + join(versions, "/");
     if (!alpn.empty()) text += ", ALPN " + join(alpn, ",");
@@ -305,15 +346,16 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsInfo& info,
     if (!r.ok() && body.size() < 38) text += " (truncated)";
     if (!sni.empty()) info.sni = sni;
     if (!alpn.empty() && info.alpn.empty()) info.alpn = join(alpn, ",");
-    out.push_back({EntryKind::Tls, std::move(text)});
+    out.tls_event(EntryKind::Tls, std::move(text));
   } else if (type == kServerHello) {
     uint16_t version = static_cast<uint16_t>(r.u(2));
-    r.take(32);
+    const Bytes random = r.take(32);
     r.vec(1);
     const uint16_t suite = static_cast<uint16_t>(r.u(2));
     r.u(1);  // compression
     Reader ext(r.vec(2));
     std::string alpn;
+    bool etm = false;
     while (ext.ok() && ext.left() >= 4) {
       const uint16_t etype = static_cast<uint16_t>(ext.u(2));
       Reader e(ext.vec(2));
@@ -323,36 +365,55 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsInfo& info,
         Reader list(e.vec(2));
         Bytes p = list.vec(1);
         if (list.ok()) alpn = printable(p);
+      } else if (etype == kExtEncryptThenMac) {
+        etm = true;
       }
     }
     if (!r.ok() && body.size() < 38) {
-      out.push_back({EntryKind::Warning, "truncated TLS ServerHello"});
+      out.tls_event(EntryKind::Warning, "truncated TLS ServerHello");
       return;
     }
     info.version = tls_version_name(version);
     info.cipher = tls_cipher_name(suite);
     if (!alpn.empty()) info.alpn = alpn;
-    std::string text = "ServerHello " + info.version + ", cipher " + info.cipher;
+    const bool retry = tls::Decryptor::is_hello_retry(random);
+    std::string text = std::string(retry ? "TLS HelloRetryRequest " : "TLS ServerHello ") + info.version +
+                       ", cipher " + info.cipher;
     if (!alpn.empty()) text += ", ALPN " + alpn;
-    out.push_back({EntryKind::Tls, std::move(text)});
+    if (etm) text += ", encrypt_then_mac";
+    out.tls_event(EntryKind::Tls, std::move(text));
+    if (ctx.decryptor) {
+      std::string why = ctx.decryptor->server_hello(version, suite, random, etm);
+      if (!why.empty()) out.tls_event(EntryKind::Tls, std::move(why));
+    }
   } else if (type == kCertificate) {
-    // TLS <= 1.2 layout; in TLS 1.3 this message is encrypted and never reaches here.
+    // TLS 1.3 (decrypted) puts a request context first and extensions after each entry.
+    const bool tls13 = ctx.decryptor && ctx.decryptor->tls13();
+    if (tls13) r.vec(1);
     Reader list(r.vec(3));
-    const char* who = from == Side::Client ? "client" : "server";
+    const bool from_server = ctx.decryptor ? !ctx.decryptor->is_tls_client(from) : from == Side::Server;
+    const char* who = from_server ? "server" : "client";
     if (list.ok() && list.left() == 0) {
-      out.push_back({EntryKind::Tls, std::string(who) + " sent no certificate"});
+      out.tls_event(EntryKind::Tls, std::string("TLS ") + who + " sent no certificate");
       return;
     }
     Bytes first = list.vec(3);
     std::string subject = list.ok() ? certificate_subject(first) : std::string();
     if (subject.empty()) {
-      out.push_back({EntryKind::Tls, std::string(who) + " certificate (subject not readable)"});
+      out.tls_event(EntryKind::Tls, std::string("TLS ") + who + " certificate (subject not readable)");
       return;
     }
-    if (from == Side::Server) info.subject = subject;
-    out.push_back({EntryKind::Tls, std::string(who) + " certificate subject " + subject});
+    if (from_server) info.subject = subject;
+    out.tls_event(EntryKind::Tls, std::string("TLS ") + who + " certificate subject " + subject);
   } else if (type == kCertificateRequest) {
-    out.push_back({EntryKind::Tls, "server requests a client certificate"});
+    out.tls_event(EntryKind::Tls, "TLS server requests a client certificate");
+  } else if (type == kFinished) {
+    if (ctx.decryptor) ctx.decryptor->finished(from);
+  } else if (type == kKeyUpdate) {
+    const bool requested = r.u(1) == 1;
+    if (ctx.decryptor) ctx.decryptor->key_update(from);
+    out.tls_event(EntryKind::Tls, std::string("TLS KeyUpdate from the ") + side_name(from) +
+                                      (requested ? " (update requested)" : ""));
   }
 }
 

@@ -14,8 +14,9 @@ TimeNs clamp_timestamp(int64_t seconds, int64_t nanoseconds) {
   return std::clamp<TimeNs>(seconds * 1'000'000'000 + nanoseconds, 0, kMaxTimestamp);
 }
 
-CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter)
+CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets)
     : path_(std::move(path)), progress_(std::make_shared<StreamProgress>()), filter_(bpf_filter) {
+  progress_->on_secrets = std::move(on_secrets);
   OpenedStream s = open_capture_stream(path_, progress_);
   size_ = s.size;
   compression_ = s.compression;
@@ -62,6 +63,7 @@ bool CaptureFile::switch_to_own_pcapng() {
     if (!again) return false;
   } else {
     auto progress = std::make_shared<StreamProgress>();
+    progress->on_secrets = progress_->on_secrets;
     try {
       again = open_capture_stream(path_, progress).file;
     } catch (const CaptureError&) {
@@ -117,13 +119,13 @@ bool CaptureFile::next(Packet& out) {
   return false;
 }
 
-MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filter)
-    : paths_(std::move(paths)), filter_(std::move(bpf_filter)) {
+MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets)
+    : paths_(std::move(paths)), filter_(std::move(bpf_filter)), on_secrets_(std::move(on_secrets)) {
   if (paths_.empty()) paths_.push_back("-");
   inputs_.resize(paths_.size());
   for (size_t i = 0; i < paths_.size(); ++i) {
     Input& in = inputs_[i];
-    in.file = std::make_unique<CaptureFile>(paths_[i], filter_);
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
     total_bytes_ += in.file->size();
     if (!in.file->next(in.head)) {
       in.empty = true;
@@ -147,7 +149,7 @@ MergedReader::~MergedReader() = default;
 bool MergedReader::activate(size_t i) {
   Input& in = inputs_[i];
   if (!in.file) {
-    in.file = std::make_unique<CaptureFile>(paths_[i], filter_);
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
     if (!in.file->next(in.head)) {
       retire(i);
       return false;

@@ -36,7 +36,8 @@ struct Packet {
 class CaptureFile {
  public:
   // Throws CaptureError naming the file: unreadable, unknown format, bad filter.
-  CaptureFile(std::string path, const std::string& bpf_filter);
+  // `on_secrets` receives the key logs of pcapng Decryption Secrets Blocks as they are read.
+  CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets = {});
   ~CaptureFile();
   CaptureFile(const CaptureFile&) = delete;
   CaptureFile& operator=(const CaptureFile&) = delete;
@@ -77,7 +78,7 @@ class CaptureFile {
 class MergedReader {
  public:
   // Throws CaptureError for the first input that cannot be read.
-  MergedReader(std::vector<std::string> paths, std::string bpf_filter);
+  MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets = {});
   ~MergedReader();
 
   bool next(Packet& out);
@@ -104,6 +105,7 @@ class MergedReader {
 
   std::vector<std::string> paths_;
   std::string filter_;
+  SecretsCallback on_secrets_;
   std::vector<Input> inputs_;
   std::vector<size_t> pending_;   // not yet opened for merging, by first timestamp
   size_t pending_pos_ = 0;

@@ -33,6 +33,7 @@ struct Source {
   bool record = false;       // keep what is served, for reopen_from_start
   bool replay_lost = false;  // more than kReplayLimit was served
   std::vector<char> replay;
+  std::unique_ptr<PcapngSecretsSniffer> secrets;
 
   ~Source() {
     if (zs_init) inflateEnd(&zs);
@@ -142,6 +143,7 @@ ssize_t source_read(Source* s, char* buf, size_t size) {
     case Compression::Zstd: n = s->read_zstd(buf, size); break;
     case Compression::None: n = s->read_plain(buf, size); break;
   }
+  if (n > 0 && s->secrets) s->secrets->feed(buf, static_cast<size_t>(n));
   if (n > 0 && s->record) {
     if (s->replay.size() + static_cast<size_t>(n) <= kReplayLimit) {
       s->replay.insert(s->replay.end(), buf, buf + n);
@@ -240,6 +242,7 @@ OpenedStream open_capture_stream(const std::string& path,
     if (!src->zds) throw CaptureError(path + ": zstd initialisation failed");
   }
   result.compression = src->kind;
+  if (src->progress->on_secrets) src->secrets = std::make_unique<PcapngSecretsSniffer>(src->progress->on_secrets);
   cookie_io_functions_t io{cookie_read, nullptr, nullptr, cookie_close};
   auto ref = std::make_unique<SourceRef>(src);
   FILE* f = fopencookie(ref.get(), "rb", io);

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "net/pcapng_secrets.hpp"
+
 namespace quartet::analyzer::net {
 
 // An input that cannot be opened or is not a capture. The message names the file.
@@ -26,6 +28,8 @@ enum class Compression : uint8_t { None, Gzip, Zstd };
 struct StreamProgress {
   uint64_t raw_bytes = 0;  // bytes consumed from the file itself (compressed size)
   std::string error;       // set when the compressed data is corrupt or cut short
+  // Receives the TLS key logs of pcapng Decryption Secrets Blocks as the stream is read.
+  SecretsCallback on_secrets;
 };
 
 struct StreamReplay;

@@ -40,7 +40,7 @@ class Driver {
   Driver(const Options& o, StreamSink& sink) : opt_(o), sink_(sink), tcp_(sink, o.tcp), defrag_(o.fragments) {}
 
   CaptureStats run() {
-    MergedReader reader(opt_.inputs, opt_.bpf_filter);  // throws before any sink call
+    MergedReader reader(opt_.inputs, opt_.bpf_filter, opt_.on_secrets);  // throws before any sink call
     st_.files = reader.file_count();
     uint64_t next_progress = opt_.progress_step;
     Packet pkt;

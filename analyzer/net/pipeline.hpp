@@ -24,6 +24,9 @@ struct Options {
   // (bytes read, total bytes); total is 0 when unknown (standard input).
   std::function<void(uint64_t done, uint64_t total)> progress;
   uint64_t progress_step = 1u << 20;
+  // TLS key logs found in pcapng Decryption Secrets Blocks, handed over as they
+  // are read (before the packets that follow them).
+  SecretsCallback on_secrets;
 };
 
 struct CaptureStats {

@@ -234,7 +234,7 @@ def serve_one(conn, rfc3632=False):
         send_block(conn, execute(reg, cmd, ent, attrs, opts))
 
 
-def server(port, connections, cert=None, key=None, host=HOST, rfc3632=False):
+def server(port, connections, cert=None, key=None, host=HOST, rfc3632=False, any_tls=False):
     srv = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((host, port))
@@ -243,6 +243,9 @@ def server(port, connections, cert=None, key=None, host=HOST, rfc3632=False):
     if cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(cert, key)
+        if any_tls:  # whatever version and suite the client forces (make_tls.sh), TLS 1.0 included
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.set_ciphers("ALL:@SECLEVEL=0")
     for _ in range(connections):
         c, _ = srv.accept()
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -361,10 +364,14 @@ def main():
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument("--keylog")
+    ap.add_argument("--connections", type=int, help="server: connections to serve (default: the scenario's)")
+    ap.add_argument("--any-tls", action="store_true",
+                    help="server: accept TLS 1.0 and every cipher suite (for clients forcing one)")
     a = ap.parse_args()
     host = V6 if a.scenario == "rfc3632" else HOST
     if a.role == "server":
-        server(a.port, len(SCENARIOS[a.scenario]), a.cert, a.key, host, a.scenario == "rfc3632")
+        server(a.port, a.connections or len(SCENARIOS[a.scenario]), a.cert, a.key, host, a.scenario == "rfc3632",
+               a.any_tls)
     else:
         for script in SCENARIOS[a.scenario]:
             client(a.port, script, a.keylog, host)

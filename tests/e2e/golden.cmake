@@ -29,16 +29,14 @@ endif()
 set(_install ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py)
 if(TARGET quartet_plugin AND EXISTS ${_install})
   quartet_nobody_workdir(_gwork golden)
-  add_test(NAME golden.plugin.install
-           COMMAND ${QUARTET_GOLDEN_PYTHON} ${_install} $<TARGET_FILE:quartet_plugin> ${_gwork}/home)
-  set_tests_properties(golden.plugin.install PROPERTIES FIXTURES_SETUP golden_plugin_home)
+  quartet_plugin_home(_ghome golden.plugin)
   foreach(cap ${_golden_caps})
     string(REPLACE "/" "__" _gname "${cap}")
     add_test(NAME golden.plugin.${cap}
              COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check plugin ${cap}
-                     --home ${_gwork}/home --work ${_gwork}/caps/${_gname})
+                     --home ${_ghome} --work ${_gwork}/caps/${_gname})
     set_tests_properties(golden.plugin.${cap} PROPERTIES
-      FIXTURES_REQUIRED golden_plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
+      FIXTURES_REQUIRED golden.plugin_home SKIP_RETURN_CODE 77 TIMEOUT 300)
   endforeach()
 else()
   add_test(NAME golden.plugin COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} check plugin)

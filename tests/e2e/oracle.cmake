@@ -10,13 +10,10 @@ list(FILTER _pktc_caps EXCLUDE REGEX "/golden/")  # golden outputs are named aft
 if(NOT _pktc_caps)
   return()
 endif()
-quartet_nobody_workdir(_owork oracle)
-add_test(NAME oracle.pktc.install
-         COMMAND ${QUARTET_ORACLE_PYTHON} ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py
-                 $<TARGET_FILE:quartet_plugin> ${_owork}/home)
-set_tests_properties(oracle.pktc.install PROPERTIES FIXTURES_SETUP oracle_plugin_home)
+quartet_plugin_home(_ohome oracle.pktc)
+quartet_nobody_workdir(_owork oracle.pktc)
 add_test(NAME oracle.pktc
          COMMAND ${QUARTET_ORACLE_PYTHON} ${PROJECT_SOURCE_DIR}/tests/e2e/oracle/pktc_oracle.py
-                 --home ${_owork}/home --work ${_owork}/caps ${_pktc_caps})
-set_tests_properties(oracle.pktc PROPERTIES FIXTURES_REQUIRED oracle_plugin_home
+                 --home ${_ohome} --work ${_owork}/caps ${_pktc_caps})
+set_tests_properties(oracle.pktc PROPERTIES FIXTURES_REQUIRED oracle.pktc_home
                      SKIP_RETURN_CODE 77 TIMEOUT 120)

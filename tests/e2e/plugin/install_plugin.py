@@ -1,15 +1,17 @@
 #!/usr/bin/python3
-"""install_plugin.py SO HOME: puts quartet.so where a user's Wireshark 4.0 looks
-for personal plugins, $HOME/.local/lib/wireshark/plugins/4.0/epan/, beside (not
-instead of) Debian's stock plugins, and makes sure uid 65534 can reach it."""
+"""install_plugin.py SO HOME: puts quartet.so where the user's Wireshark (the tshark on
+PATH, version X.Y) looks for personal plugins, $HOME/.local/lib/wireshark/plugins/X.Y/epan/,
+beside (not instead of) Debian's stock plugins, and makes sure uid 65534 can reach it."""
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from tsharklib import personal_plugin_dir
+
 so, home = Path(sys.argv[1]), Path(sys.argv[2])
-dest = home / ".local/lib/wireshark/plugins/4.0/epan"
+dest = Path(personal_plugin_dir(str(home)))
 if home.exists():
     shutil.rmtree(home)
 dest.mkdir(parents=True)

@@ -186,9 +186,12 @@ TEST(AnalyzerSink, TlsHandoffFollowsBothDirections) {
   ASSERT_EQ(starts.size(), 1u);
   EXPECT_EQ(starts[0].text, "TLS handshake follows STARTTLS (after message 1)");
   const auto tls = events(s, EntryKind::Tls);
-  ASSERT_EQ(tls.size(), 2u);
+  ASSERT_EQ(tls.size(), 3u);
   EXPECT_EQ(tls[0].from, Side::Client);
   EXPECT_EQ(tls[1].text, "TLS ServerHello TLS 1.2, cipher TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  EXPECT_EQ(tls[2].text, "encrypted: no key for this session's client random");  // no key log given
+  EXPECT_FALSE(s.tls.decrypted);
+  EXPECT_EQ(s.tls.not_decrypted, "no key");
   EXPECT_TRUE(s.warnings.empty());
 }
 

@@ -11,11 +11,23 @@ using namespace quartet::analyzer;
 
 namespace {
 
-struct Peek {
+struct Finding {
+  EntryKind kind;
+  std::string text;
+};
+
+// A follower without a decryptor: what the handshake shows in clear.
+struct Peek final : TlsListener {
   TlsPeeker p;
   TlsInfo info;
-  std::vector<TlsFinding> out;
-  void feed(const std::string& s, Side from = Side::Client) { p.feed(as_bytes(s), from, info, out); }
+  std::vector<Finding> out;
+  std::string plaintext;
+  void tls_event(EntryKind kind, std::string text) override { out.push_back({kind, std::move(text)}); }
+  void tls_plaintext(Bytes data) override { plaintext += as_text(data); }
+  void feed(const std::string& s, Side from = Side::Client) {
+    TlsContext ctx{info, nullptr, *this};
+    p.feed(as_bytes(s), from, ctx);
+  }
   std::string texts() const {
     std::string all;
     for (const auto& f : out) all += f.text + "\n";
@@ -60,7 +72,7 @@ TEST(TlsPeek, ClientHelloShowsSniOfferedVersionsAndAlpn) {
   ASSERT_EQ(k.out.size(), 1u);
   EXPECT_EQ(k.out[0].kind, EntryKind::Tls);
   EXPECT_EQ(k.out[0].text,
-            "ClientHello TLS 1.2, SNI rrp.registry.example, offers TLS 1.3/TLS 1.2, ALPN rrp, 3 cipher suites");
+            "TLS ClientHello TLS 1.2, SNI rrp.registry.example, offers TLS 1.3/TLS 1.2, ALPN rrp, 3 cipher suites");
   EXPECT_EQ(k.info.sni, "rrp.registry.example");
   EXPECT_EQ(k.info.version, "TLS 1.0");  // record version until a ServerHello says otherwise
 }
@@ -88,7 +100,7 @@ TEST(TlsPeek, CertificateSubjectInTls12) {
   k.feed(rec.substr(3, 100), Side::Server);
   k.feed(rec.substr(103), Side::Server);
   ASSERT_EQ(k.out.size(), 1u);
-  EXPECT_EQ(k.out[0].text, "server certificate subject CN=pdp.example.net,O=Registrar");
+  EXPECT_EQ(k.out[0].text, "TLS server certificate subject CN=pdp.example.net,O=Registrar");
   EXPECT_EQ(k.info.subject, "CN=pdp.example.net,O=Registrar");
 }
 
@@ -106,13 +118,14 @@ TEST(TlsPeek, AlertInClearAndAfterChangeCipherSpec) {
   k.feed(tlsgen::record(20, std::string(1, '\1')), Side::Server);
   k.feed(tlsgen::alert(1, 0), Side::Server);  // would be encrypted now; length 2 but after CCS
   EXPECT_EQ(k.texts(),
-            "alert fatal handshake_failure (40)\nChangeCipherSpec: encrypted from here\nencrypted alert\n");
+            "TLS alert fatal handshake_failure (40)\nTLS ChangeCipherSpec: encrypted from here\nTLS encrypted alert\n");
 }
 
 TEST(TlsPeek, ApplicationDataIsCountedNotShown) {
   Peek k;
   k.feed(tlsgen::record(23, std::string(100, 'x')) + tlsgen::record(23, std::string(50, 'y')));
   EXPECT_TRUE(k.out.empty());
+  EXPECT_TRUE(k.plaintext.empty());  // nothing is decrypted without a decryptor
   EXPECT_EQ(k.info.app_records, 2u);
   EXPECT_EQ(k.info.app_bytes, 150u);
 }
@@ -138,7 +151,7 @@ TEST(TlsPeek, LyingLengthsInsideAClientHelloAreHarmless) {
   Peek k;
   k.feed(tlsgen::record(22, tlsgen::handshake(1, b)));
   ASSERT_EQ(k.out.size(), 1u);
-  EXPECT_EQ(k.out[0].text, "ClientHello TLS 1.2, 1 cipher suites");
+  EXPECT_EQ(k.out[0].text, "TLS ClientHello TLS 1.2, 1 cipher suites");
 }
 
 }  // namespace

@@ -1,0 +1,62 @@
+# Run by scripts/wireshark-versions.sh as root inside a throw-away copy of a Debian system
+# (bash -e), with quartet's .deb files, captures/demo.pcapng and demo.keys in
+# /tmp/quartet-debs: installs the packages the way the README says, checks what a user
+# would, removes them and checks that nothing is left.
+
+# Every file and folder, except those apt and dpkg keep for themselves and scratch space.
+snapshot() {
+  find / -xdev \( -path /proc -o -path /dev -o -path /sys -o -path /run -o -path /tmp \
+    -o -path /var/tmp -o -path /var/cache -o -path /var/log -o -path /var/lib/dpkg \
+    -o -path /var/lib/apt -o -path /root -o -path /quartet-src -o -path /quartet-build \) \
+    -prune -o -print | sort
+}
+fail() { echo "package check: $*" >&2; exit 1; }
+
+snapshot >/tmp/before
+cd /tmp/quartet-debs
+plugin_deb=$(ls quartet-wireshark-plugin_*.deb)
+quartet_deb=$(ls quartet_*.deb)
+echo "installing $plugin_deb $quartet_deb"
+apt-get install -y -q --no-install-recommends "./$plugin_deb" "./$quartet_deb" >/tmp/apt.log 2>&1 ||
+  { cat /tmp/apt.log; fail "apt-get install failed"; }
+
+# The plugin package pins the libwireshark ABI of the Wireshark it was built against.
+abi=$(dpkg-query -S "$(readlink -f "$(ldconfig -p | sed -n 's/.*libwireshark\.so\.[0-9]* .*=> //p' | head -n1)")" |
+      cut -d: -f1)
+depends=$(dpkg-query -W -f='${Depends}' quartet-wireshark-plugin)
+case ", $depends" in *", $abi "*|*", $abi,"*|*", $abi") ;; *) fail "plugin Depends ($depends) lacks $abi" ;; esac
+echo "plugin depends on $abi"
+
+# Loaded from the system plugin folder by a user with no plugin of their own: nobody,
+# whose HOME does not exist. (root would load it too, but warns about running as root.)
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin HOME=/nonexistent "$@"; }
+plugins=$(as_nobody tshark -G plugins)
+line=$(printf '%s\n' "$plugins" | grep '^quartet\.so' || true)
+[ -n "$line" ] || { printf '%s\n' "$plugins"; fail "tshark -G plugins does not list quartet.so"; }
+echo "tshark -G plugins: $line"
+series=$(tshark --version 2>/dev/null | head -n1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | cut -d. -f1,2)
+case $line in *"/wireshark/plugins/$series/epan/quartet.so"*) ;; *) fail "not from the system folder for $series" ;; esac
+case $line in *"/usr/lib/"*) ;; *) fail "not under /usr/lib" ;; esac
+
+# It decodes: the demo capture has messages of all four protocols.
+chmod 0644 demo.pcapng demo.keys
+for p in copsx rrp iapx sp; do
+  n=$(as_nobody tshark -r demo.pcapng -o tls.keylog_file:/tmp/quartet-debs/demo.keys -Y "$p" | wc -l)
+  [ "$n" -gt 0 ] || fail "no $p frames in demo.pcapng with the installed plugin"
+  echo "demo.pcapng: $n $p frames"
+done
+
+quartet --version
+[ "$(quartet --version)" = "quartet $(dpkg-query -W -f='${Version}' quartet | cut -d- -f1)" ] ||
+  fail "quartet --version does not say the package version"
+[ "$(command -v quartet)" = /usr/bin/quartet ] || fail "quartet is not /usr/bin/quartet"
+zcat /usr/share/man/man1/quartet.1.gz | grep -q -- '--decode-as' || fail "man page lacks the options of --help"
+quartet demo.pcapng >/tmp/timeline.txt || fail "quartet demo.pcapng failed"
+grep -q '^#[0-9]* COPS' /tmp/timeline.txt || fail "quartet shows no COPS session in demo.pcapng"
+
+apt-get purge -y -q quartet-wireshark-plugin quartet >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; fail "apt-get purge failed"; }
+snapshot >/tmp/after
+if ! diff /tmp/before /tmp/after; then
+  fail "removing the packages left the differences above"
+fi
+echo "removed; nothing left behind"
