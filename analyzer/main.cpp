@@ -12,6 +12,7 @@
 
 #include "app/analyzer_sink.hpp"
 #include "app/cli.hpp"
+#include "app/protocol_list.hpp"
 #include "net/pipeline.hpp"
 #include "tls/keylog.hpp"
 
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
   CliArgs cli = parse_cli(args);
   if (cli.help) {
-    std::fputs(usage_text(), stdout);
+    std::fputs(usage_text().c_str(), stdout);
     return kExitOk;
   }
   if (cli.version) {
@@ -94,6 +95,12 @@ int main(int argc, char** argv) {
   if (!cli.error.empty()) {
     std::fprintf(stderr, "quartet: %s\nTry 'quartet --help'.\n", cli.error.c_str());
     return kExitError;
+  }
+  if (cli.list_protocols) {
+    const std::string list =
+        cli.app.format == OutputFormat::Jsonl ? protocol_list_json() : protocol_list_text();
+    std::fputs(list.c_str(), stdout);
+    return kExitOk;
   }
 
   std::FILE* out = stdout;

@@ -114,6 +114,7 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
   }
   bool handoff_reported = false;
   for (const Event& e : tr->events) {
+    if (e.kind == EventKind::Publisher) continue;  // for the analyzer's fan-out view only
     PROTO_ITEM_SET_GENERATED(
         proto_tree_add_string(root, c.hf_event, tvb, 0, 0, packet_text(pinfo, e.text)));
     if (e.kind == EventKind::TlsHandoff) {
@@ -250,8 +251,8 @@ int dissect_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*, v
 }
 
 heur_dissector_t heuristic(size_t index, bool over_tls) {
-  if (index >= kMaxHeuristicProtocols) return nullptr;
-  return pick(index, over_tls, std::make_index_sequence<kMaxHeuristicProtocols>{});
+  if (index >= kProtocolCount) return nullptr;  // cannot happen: contexts() has kProtocolCount entries
+  return pick(index, over_tls, std::make_index_sequence<kProtocolCount>{});
 }
 
 void set_tls_handle(dissector_handle_t tls) { g_tls_handle = tls; }

@@ -12,9 +12,9 @@ namespace quartet::plugin {
 int dissect_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data, void* cb_data);
 
 // Heuristic dissectors carry no user data, so there is one instantiation per
-// protocol index; heuristic(i, over_tls) returns it.
+// protocol index, kProtocolCount of them (the registry's length, checked at
+// compile time); heuristic(i, over_tls) returns it.
 heur_dissector_t heuristic(size_t index, bool over_tls);
-inline constexpr size_t kMaxHeuristicProtocols = 8;
 
 // The TLS dissector handle used for STARTTLS-style hand-offs (set at hand-off).
 void set_tls_handle(dissector_handle_t tls);

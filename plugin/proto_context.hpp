@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -50,7 +51,9 @@ struct ProtoContext {
     return nullptr;
   }
 
-  std::array<expert_field, kProblemKinds> ei{};  // by ProblemKind
+  std::array<expert_field, kProblemKinds> ei{};  // by ProblemKind: framing, problems without id
+  std::vector<expert_field> ei_of_problem;        // one per desc->problems entry, same order
+  std::unordered_map<std::string_view, size_t> problem_index;  // ProblemDef::id -> its entry
   expert_field ei_tls_handoff{};
 
   dissector_handle_t handle = nullptr;
@@ -66,6 +69,12 @@ struct ProtoContext {
   bool ports_yielded = false;
 
   expert_field* ei_for(ProblemKind k) { return &ei[static_cast<size_t>(k) % kProblemKinds]; }
+  // The expert info registered for this problem's id, else its kind's.
+  expert_field* ei_for(const Problem& p) {
+    if (!p.id.empty())
+      if (auto it = problem_index.find(p.id); it != problem_index.end()) return &ei_of_problem[it->second];
+    return ei_for(p.kind);
+  }
 };
 
 // One context per quartet::all_protocols() entry, same order; created on first use

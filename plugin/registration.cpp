@@ -101,31 +101,64 @@ void register_fields(ProtoContext& c) {
   proto_register_subtree_array(etts, m);
 }
 
+// The core's kind and severity in Wireshark's terms (the severity itself is the
+// core's: severity_of in common/problem.hpp).
+int expert_group(ProblemKind k) {
+  switch (k) {
+    case ProblemKind::Malformed: return PI_MALFORMED;
+    case ProblemKind::Unknown: return PI_UNDECODED;
+    case ProblemKind::Sequence: return PI_SEQUENCE;
+    case ProblemKind::ErrorReply: return PI_RESPONSE_CODE;
+    case ProblemKind::Violation:
+    case ProblemKind::Deviation: return PI_PROTOCOL;
+  }
+  return PI_PROTOCOL;
+}
+int expert_severity(Severity s) {
+  switch (s) {
+    case Severity::Error: return PI_ERROR;
+    case Severity::Warning: return PI_WARN;
+    case Severity::Note: return PI_NOTE;
+  }
+  return PI_WARN;
+}
+
 void register_expert(ProtoContext& c) {
   const std::string_view filter = c.desc->filter_name;
   const std::string shortname(c.desc->short_name);
   struct Kind {
     ProblemKind kind;
-    int group;
-    int severity;
     const char* what;
   };
   static constexpr Kind kKinds[] = {
-      {ProblemKind::Malformed, PI_MALFORMED, PI_ERROR, "malformed message"},
-      {ProblemKind::Violation, PI_PROTOCOL, PI_WARN, "protocol violation"},
-      {ProblemKind::Unknown, PI_UNDECODED, PI_WARN, "value not defined by the specification"},
-      {ProblemKind::Sequence, PI_SEQUENCE, PI_WARN, "message out of sequence"},
-      {ProblemKind::Deviation, PI_PROTOCOL, PI_NOTE, "tolerated deviation from the specification"},
-      {ProblemKind::ErrorReply, PI_RESPONSE_CODE, PI_NOTE, "answer reporting an error"},
+      {ProblemKind::Malformed, "malformed message"},
+      {ProblemKind::Violation, "protocol violation"},
+      {ProblemKind::Unknown, "value not defined by the specification"},
+      {ProblemKind::Sequence, "message out of sequence"},
+      {ProblemKind::Deviation, "tolerated deviation from the specification"},
+      {ProblemKind::ErrorReply, "answer reporting an error"},
   };
-  auto* ei = g_new0(ei_register_info, std::size(kKinds) + 1);
+  const auto defs = c.desc->problems;
+  c.ei_of_problem.assign(defs.size(), expert_field{});
+  auto* ei = g_new0(ei_register_info, std::size(kKinds) + defs.size() + 1);
   size_t n = 0;
+  // One per kind: framing failures and problems raised without an id.
   for (const Kind& k : kKinds) {
     ei[n].ids = c.ei_for(k.kind);
     ei[n].eiinfo.name = keep(dotted(filter, kind_name(k.kind)));
-    ei[n].eiinfo.group = k.group;
-    ei[n].eiinfo.severity = k.severity;
+    ei[n].eiinfo.group = expert_group(k.kind);
+    ei[n].eiinfo.severity = expert_severity(severity_of(k.kind));
     ei[n].eiinfo.summary = keep(shortname + " " + k.what);
+    ++n;
+  }
+  // One per ProblemDef, named by its id: "copsx.object.length_past_end" filters them.
+  for (size_t i = 0; i < defs.size(); ++i) {
+    c.problem_index.emplace(defs[i].id, i);
+    ei[n].ids = &c.ei_of_problem[i];
+    ei[n].eiinfo.name = keep(std::string(defs[i].id));
+    ei[n].eiinfo.group = expert_group(defs[i].kind);
+    ei[n].eiinfo.severity = expert_severity(severity_of(defs[i].kind));
+    ei[n].eiinfo.summary = keep(std::string(defs[i].summary));
     ++n;
   }
   ei[n].ids = &c.ei_tls_handoff;

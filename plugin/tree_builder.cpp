@@ -126,7 +126,7 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
 void add_problems(ProtoContext& c, const std::vector<Problem>& problems, tvbuff_t* tvb,
                   packet_info* pinfo, proto_tree* root, proto_item* root_item) {
   for (const Problem& p : problems) {
-    expert_field* ei = c.ei_for(p.kind);
+    expert_field* ei = c.ei_for(p);
     if (p.length == 0 && p.offset == 0) {
       expert_add_info_format(pinfo, root_item, ei, "%s", packet_text(pinfo, p.text));
     } else {

@@ -122,6 +122,7 @@ build_and_test_script() {
     configure+=" -DQUARTET_ANALYZER=OFF"
     targets="quartet_plugin"
   else
+    configure+=" -DQUARTET_ANALYZER=ON"  # the build dir may come from a --ci run
     targets="quartet_plugin quartet"
   fi
   tests='^(plugin|golden\.plugin)\.'

@@ -158,6 +158,7 @@ struct Analyzer::Flow {
         handoff_text = std::move(e.text);
         continue;
       }
+      if (e.kind == quartet::EventKind::Publisher) continue;  // make_message noted it
       event(ts, e.kind == quartet::EventKind::Phase ? EntryKind::Phase : EntryKind::Info, side, std::move(e.text));
     }
     if (rec.transition.tls_follows) {

@@ -28,7 +28,7 @@ bool parse_decode_as(std::string_view spec, std::vector<DecodeAs>& out, std::str
   }
   const Protocol* p = find_protocol(name);
   if (!p) {
-    error = "--decode-as: unknown protocol '" + std::string(name) + "' (copsx, rrp, iapx, sp)";
+    error = "--decode-as: unknown protocol '" + std::string(name) + "' (" + protocol_names() + ")";
     return false;
   }
   std::string_view ports = spec.substr(eq + 1);
@@ -48,17 +48,32 @@ bool parse_decode_as(std::string_view spec, std::vector<DecodeAs>& out, std::str
 
 }  // namespace
 
-const char* usage_text() {
-  return R"(Usage: quartet [options] FILE...
+// "copsx, rrp, iapx, sp": the registry's filter names, for help and errors.
+std::string protocol_names(std::string_view separator) {
+  std::string s;
+  for (const Protocol* p : all_protocols()) {
+    if (!s.empty()) s += separator;
+    s += p->filter_name;
+  }
+  return s;
+}
+
+std::string usage_text() {
+  std::string short_names;
+  for (const Protocol* p : all_protocols()) {
+    if (!short_names.empty()) short_names += ", ";
+    short_names += p->short_name;
+  }
+  std::string text = R"(Usage: quartet [options] FILE...
 Reads pcap/pcapng captures (also gzip- or zstd-compressed; "-" is standard input;
-several files are merged by timestamp as one capture) and prints, for each COPS,
-RRP, IAP and SP session, a timeline of what happened.
+several files are merged by timestamp as one capture) and prints, for each
+@SHORT@ session, a timeline of what happened.
 
 Options:
   -r, --read FILE         a capture file (as in tcpdump/tshark; files may also be
                           given without -r)
   -f, --filter BPF        only packets matching this capture filter (libpcap syntax)
-  -d, --decode-as P=PORT  decode TCP port PORT as protocol P (copsx, rrp, iapx, sp);
+  -d, --decode-as P=PORT  decode TCP port PORT as protocol P (@NAMES@);
                           P/tls=PORT when the connection is TLS from the start;
                           repeatable, PORT may be a comma-separated list
       --keylog FILE       TLS secrets in the NSS key log format (SSLKEYLOGFILE);
@@ -72,6 +87,8 @@ Options:
   -p, --protocol P        only sessions of protocol P
       --show-secrets      do not mask sensitive fields (passwords) in JSON output
       --no-progress       no progress bar on standard error
+      --list-protocols    list the protocols quartet decodes and exit; with
+                          -F json: their fields and problem ids as one JSON object
   -h, --help              this text
   -V, --version           version
 
@@ -91,6 +108,12 @@ Exit status:
   2  nothing analysed: bad command line, unreadable file or unknown file format
      (a one-line error names the file)
 )";
+  const auto replace = [&](std::string_view what, const std::string& with) {
+    text.replace(text.find(what), what.size(), with);
+  };
+  replace("@SHORT@", short_names);
+  replace("@NAMES@", protocol_names());
+  return text;
 }
 
 CliArgs parse_cli(const std::vector<std::string_view>& argv) {
@@ -145,6 +168,8 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       if (flag()) a.app.summary_only = true;
     } else if (name == "--show-secrets") {
       if (flag()) a.app.show_secrets = true;
+    } else if (name == "--list-protocols") {
+      if (flag()) a.list_protocols = true;
     } else if (name == "--no-progress") {
       if (flag()) a.progress = false;
     } else if (name == "-r" || name == "--read") {  // as in tcpdump, tshark and zeek
@@ -163,14 +188,15 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
     } else if (name == "-p" || name == "--protocol") {
       if (!value(v)) break;
       a.app.only = find_protocol(v);
-      if (!a.app.only) a.error = "unknown protocol '" + std::string(v) + "' (copsx, rrp, iapx, sp)";
+      if (!a.app.only) a.error = "unknown protocol '" + std::string(v) + "' (" + protocol_names() + ")";
     } else if (name == "-d" || name == "--decode-as") {
       if (value(v)) parse_decode_as(v, a.app.decode_as, a.error);
     } else {
       a.error = "unknown option '" + std::string(arg) + "'";
     }
   }
-  if (a.error.empty() && a.files.empty() && !a.help && !a.version) a.error = "no capture file given";
+  if (a.error.empty() && a.files.empty() && !a.help && !a.version && !a.list_protocols)
+    a.error = "no capture file given";
   return a;
 }
 

@@ -17,11 +17,13 @@ struct CliArgs {
   std::vector<std::string> keylogs;  // --keylog, in order
   bool progress = true;            // --no-progress turns the stderr progress bar off
   bool help = false, version = false;
+  bool list_protocols = false;     // --list-protocols (with -F json: as JSON)
   std::string error;  // set when the command line is wrong (exit 2)
 };
 
 CliArgs parse_cli(const std::vector<std::string_view>& argv);  // argv without the program name
-const char* usage_text();
+std::string usage_text();
+std::string protocol_names(std::string_view separator = ", ");  // "copsx, rrp, iapx, sp"
 
 // Exit status, documented in --help and docs/analyzer.md.
 enum ExitCode : int { kExitOk = 0, kExitWarnings = 1, kExitError = 2 };

@@ -74,15 +74,6 @@ FieldOut convert(const FieldDef& def, const Field& f, Bytes pdu) {
 
 }  // namespace
 
-bool names_publisher(const FieldDef& def, uint64_t value) {
-  const char* name = name_of(def.names, value);
-  if (!name) return false;
-  const std::string_view n(name);
-  // "PUB", "PUB (0x20)", "Pub"... but not "PUBLISHED"
-  return n.size() >= 3 && iequals(n.substr(0, 3), "PUB") &&
-         (n.size() == 3 || !std::isalpha(static_cast<unsigned char>(n[3])));
-}
-
 MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
                         uint64_t index, bool keep_fields) {
   MessageOut m;
@@ -98,10 +89,10 @@ MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, 
   for (const Field& f : rec.decoded.fields) {
     if (f.id >= p.fields.size()) continue;  // a decoder bug must not index past the table
     const FieldDef& def = p.fields[f.id];
-    if (const uint64_t* v = f.uint(); v && !def.names.empty() && names_publisher(def, *v))
-      m.announces_publisher = true;
     if (keep_fields) m.fields.push_back(convert(def, f, pdu));
   }
+  for (const Event& e : rec.transition.events)
+    if (e.kind == EventKind::Publisher) m.announces_publisher = true;
   m.response_to = rec.transition.response_to;
   m.latency = rec.transition.latency;
   m.problems = rec.decoded.problems;

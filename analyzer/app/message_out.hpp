@@ -18,7 +18,4 @@ inline constexpr size_t kMaxTextBytes = 2048;
 MessageOut make_message(const Protocol& p, const MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
                         uint64_t index, bool keep_fields = true);
 
-// An integer field whose value is named "PUB" in the protocol's table: a publisher announcing itself.
-bool names_publisher(const FieldDef& def, uint64_t value);
-
 }  // namespace quartet::analyzer

@@ -164,11 +164,13 @@ class JsonlWriter final : public Writer {
     for (size_t i = 0; i < m.problems.size(); ++i) {
       const Problem& p = m.problems[i];
       if (i) buf_ += ',';
-      buf_ += "{\"kind\":";
+      buf_ += "{\"id\":";
+      if (p.id.empty()) buf_ += "null";
+      else append_json_string(buf_, p.id);
+      buf_ += ",\"kind\":";
       append_json_string(buf_, kind_name(p.kind));
       buf_ += ",\"severity\":";
-      const Severity sev = severity_of(p.kind);
-      append_json_string(buf_, sev == Severity::Error ? "error" : sev == Severity::Warning ? "warning" : "note");
+      append_json_string(buf_, severity_name(severity_of(p.kind)));
       buf_ += ",\"offset\":" + std::to_string(p.offset) + ",\"length\":" + std::to_string(p.length) + ",\"text\":";
       append_json_string(buf_, p.text);
       buf_ += '}';

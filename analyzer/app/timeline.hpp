@@ -32,7 +32,7 @@ struct MessageOut {
   std::string name, summary;
   bool is_request = false, is_response = false;
   std::vector<FieldOut> fields;  // kept only when the output shows them (JSONL)
-  bool announces_publisher = false;  // carries a field valued "PUB" (the SP connection header)
+  bool announces_publisher = false;  // the session's Publisher event (the SP PUB header)
   std::optional<uint64_t> response_to;
   std::optional<TimeNs> latency;
   std::vector<Problem> problems;  // decoder problems, then session-level ones

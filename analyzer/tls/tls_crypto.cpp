@@ -13,9 +13,11 @@ namespace {
 
 enum : uint8_t { kApplicationData = 23 };
 
-// EVP objects fetched once and kept for the life of the process (the analyzer is single-threaded).
+// EVP objects fetched once and kept for the life of the process (the analyzer is
+// single-threaded). The caches are never destroyed, so that the objects stay
+// reachable until exit instead of looking leaked after static destruction.
 const EVP_CIPHER* fetch_cipher(int nid) {
-  static std::map<int, EVP_CIPHER*> cache;
+  static auto& cache = *new std::map<int, EVP_CIPHER*>;
   auto it = cache.find(nid);
   if (it != cache.end()) return it->second;
   EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, OBJ_nid2sn(nid), nullptr);
@@ -29,7 +31,7 @@ EVP_MAC* hmac_algorithm() {
 }
 
 EVP_KDF* kdf(const char* name) {
-  static std::map<std::string, EVP_KDF*> cache;
+  static auto& cache = *new std::map<std::string, EVP_KDF*>;
   auto it = cache.find(name);
   if (it != cache.end()) return it->second;
   return cache[name] = EVP_KDF_fetch(nullptr, name, nullptr);

@@ -40,6 +40,12 @@ struct Decoded {
   void close() {
     if (depth_ > 0) --depth_;
   }
+  template <ProblemEnum E>
+  void problem(E id, size_t offset, size_t length, std::string text) {
+    problems.push_back(Problem::of(id, offset, length, std::move(text)));
+  }
+  // Without an id (the wrappers then report it under the kind's generic expert
+  // info); protocol code raises problems by id.
   void problem(ProblemKind k, size_t offset, size_t length, std::string text) {
     problems.push_back({k, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
                         std::move(text)});

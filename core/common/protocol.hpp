@@ -3,6 +3,7 @@
 // all_protocols() and know nothing protocol-specific.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -11,6 +12,7 @@
 #include "decoded.hpp"
 #include "field.hpp"
 #include "frame.hpp"
+#include "problem.hpp"
 #include "session.hpp"
 
 namespace quartet {
@@ -20,6 +22,7 @@ struct Protocol {
   std::string_view short_name;   // column name: "COPS", "RRP", "IAP", "SP"
   std::string_view long_name;    // "Common Open Policy Service (quartet)"
   std::span<const FieldDef> fields;
+  std::span<const ProblemDef> problems = {};  // every problem decode and the session can report
   std::span<const uint16_t> default_tcp_ports = {};
   std::span<const uint16_t> default_tls_ports = {};  // ports where the whole connection is TLS
   FrameResult (*frame)(Bytes prefix);
@@ -31,8 +34,13 @@ struct Protocol {
   std::span<const char* const> link_groups = {};
 };
 
-// The four protocols, in a fixed order (COPS, RRP, IAP, SP).
+// The protocols, in a fixed order (COPS, RRP, IAP, SP): the only list of them.
+// Everything else (plugin, analyzer, docs, goldens, bench, e2e, fuzz seeds)
+// derives from it, the scripts through `quartet --list-protocols -F json`.
 std::span<const Protocol* const> all_protocols();
+// Its length, for the plugin's compile-time heuristic entry points (registry.cpp
+// static_asserts that it matches the list).
+inline constexpr size_t kProtocolCount = 4;
 const Protocol* find_protocol(std::string_view filter_or_short_name);
 
 }  // namespace quartet

@@ -2,13 +2,18 @@
 
 #include "lines.hpp"
 
-#include <array>
+#include <iterator>
 
 namespace quartet {
 
 std::span<const Protocol* const> all_protocols() {
-  static const std::array<const Protocol*, 4> list = {&cops::protocol(), &rrp::protocol(),
-                                                      &iap::protocol(), &sp::protocol()};
+  static const Protocol* const list[] = {
+      &cops::protocol(),
+      &rrp::protocol(),
+      &iap::protocol(),
+      &sp::protocol(),
+  };
+  static_assert(std::size(list) == kProtocolCount, "kProtocolCount (protocol.hpp) counts this list");
   return list;
 }
 

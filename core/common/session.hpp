@@ -30,6 +30,8 @@ enum class EventKind : uint8_t {
   Phase,       // the protocol's session phase changed (text names the new phase)
   TlsHandoff,  // both directions carry TLS after this PDU (RFC 4261 CAT, IAP 101)
   Info,        // anything else worth a timeline line (e.g. "SP peers compatible: REQ <-> REP")
+  Publisher,   // the sender of this PDU publishes to its peer (SP PUB): the analyzer's fan-out
+               // view groups its subscribers. A fact for the wrappers, not a timeline line.
 };
 
 struct Event {
@@ -49,6 +51,10 @@ struct Transition {
   const char* link_group = nullptr;
 
   // --- builder helpers, used by the session machines ----------------------------
+  template <ProblemEnum E>
+  void problem(E id, std::string text) {
+    problems.push_back(Problem::of(id, 0, 0, std::move(text)));
+  }
   void problem(ProblemKind k, std::string text) { problems.push_back({k, 0, 0, std::move(text)}); }
   void sequence(std::string text) { problem(ProblemKind::Sequence, std::move(text)); }
   void violation(std::string text) { problem(ProblemKind::Violation, std::move(text)); }
@@ -63,6 +69,10 @@ struct Transition {
 };
 
 // A session-level problem (no position within a PDU).
+template <ProblemEnum E>
+Problem session_problem(E id, std::string text) {
+  return Problem::of(id, 0, 0, std::move(text));
+}
 inline Problem session_problem(ProblemKind k, std::string text) { return {k, 0, 0, std::move(text)}; }
 
 struct MessageRecord {

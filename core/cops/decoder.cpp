@@ -11,6 +11,7 @@
 #include "packetcable/decoder.hpp"
 #include "packetcable/validate.hpp"
 #include "validate.hpp"
+#include "problems.hpp"
 
 namespace quartet::cops {
 
@@ -48,16 +49,16 @@ void decode_header(Bytes pdu, Decoded& d, Message& m) {
   d.close();
 
   if (!m.has_header) {
-    d.problem(ProblemKind::Malformed, 0, pdu.size(),
+    d.problem(ProblemId::kHeaderTruncated, 0, pdu.size(),
               "truncated common header: " + std::to_string(pdu.size()) + " of 8 bytes");
   }
   if (have >= 1 && m.version != 1)
-    d.problem(ProblemKind::Violation, 0, 1,
+    d.problem(ProblemId::kHeaderVersionInvalid, 0, 1,
               "COPS version " + std::to_string(m.version) + " (RFC 2748 2.1: must be 1)");
   if (have >= 1 && (m.flags & 0x0e))
-    d.problem(ProblemKind::Violation, 0, 1, "undefined header flag bits set (RFC 2748 2.1)");
+    d.problem(ProblemId::kHeaderFlagsUndefined, 0, 1, "undefined header flag bits set (RFC 2748 2.1)");
   if (have >= 2 && !opcode_abbrev(m.opcode))
-    d.problem(ProblemKind::Unknown, 1, 1, "unknown op-code " + std::to_string(m.opcode));
+    d.problem(ProblemId::kHeaderOpcodeUnknown, 1, 1, "unknown op-code " + std::to_string(m.opcode));
 }
 
 // Whether a plausible object header starts at `at`: used to tell an unpadded
@@ -74,7 +75,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
   while (p < end) {
     size_t left = end - p;
     if (left < kObjHeaderLen) {
-      d.problem(ProblemKind::Malformed, p, left,
+      d.problem(ProblemId::kObjectTrailingBytes, p, left,
                 std::to_string(left) + " trailing byte(s), too short for an object header");
       d.add(kObjectData, p, left);
       return;
@@ -92,7 +93,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     m.objects.push_back({cnum, ctype, static_cast<uint32_t>(p), static_cast<uint32_t>(olen)});
 
     if (olen < kObjHeaderLen) {
-      d.problem(ProblemKind::Malformed, p, 2,
+      d.problem(ProblemId::kObjectLengthTooSmall, p, 2,
                 olen == 0 ? std::string("object length 0: the rest of the message cannot be walked")
                           : "object length " + std::to_string(olen) +
                                 " is below the 4-byte object header");
@@ -101,16 +102,16 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
       return;
     }
     if (truncated)
-      d.problem(ProblemKind::Malformed, p, 2,
+      d.problem(ProblemId::kObjectLengthPastEnd, p, 2,
                 label + " length " + std::to_string(olen) + " runs past the end of the message (" +
                     std::to_string(left) + " bytes left)");
 
     size_t co = p + kObjHeaderLen, cl = shown - kObjHeaderLen;
     if (!cnum_known(cnum)) {
-      d.problem(ProblemKind::Unknown, p + 2, 1, "unknown C-Num " + std::to_string(cnum));
+      d.problem(ProblemId::kObjectCnumUnknown, p + 2, 1, "unknown C-Num " + std::to_string(cnum));
       d.add(kObjectData, co, cl);
     } else if (!name) {
-      d.problem(ProblemKind::Unknown, p + 3, 1,
+      d.problem(ProblemId::kObjectCtypeUnknown, p + 3, 1,
                 "unknown C-Type " + std::to_string(ctype) + " for " +
                     name_of(cnum_names(), cnum) + " (C-Num " + std::to_string(cnum) + ")");
       d.add(kObjectData, co, cl);
@@ -131,7 +132,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
       continue;
     }
     if (padded > left) {  // the message ends inside the padding
-      d.problem(ProblemKind::Violation, p + olen, left - olen,
+      d.problem(ProblemId::kObjectPaddingMissing, p + olen, left - olen,
                 label + " is not padded to a 32-bit boundary before the end of the message");
       if (left > olen) d.add(kObjectPadding, p + olen, left - olen);
       d.close();
@@ -142,7 +143,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     if (plausible_object(pdu, p + olen, end) &&
         (!all_zero(pdu, p + olen, pad) ||
          (padded < end && !plausible_object(pdu, p + padded, end)))) {
-      d.problem(ProblemKind::Violation, p + olen, 0,
+      d.problem(ProblemId::kObjectPaddingMissing, p + olen, 0,
                 label + " is not padded to a 32-bit boundary (next object follows at once)");
       d.close();
       p += olen;
@@ -150,7 +151,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     }
     d.add(kObjectPadding, p + olen, pad);
     if (!all_zero(pdu, p + olen, pad))
-      d.problem(ProblemKind::Violation, p + olen, pad, "non-zero padding after " + label);
+      d.problem(ProblemId::kObjectPaddingNonzero, p + olen, pad, "non-zero padding after " + label);
     d.fields[group].length = static_cast<uint32_t>(padded);
     d.close();
     p += padded;
@@ -238,15 +239,15 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
   if (m.has_header) {
     size_t end = pdu.size();
     if (m.length < kHeaderLen) {
-      d.problem(ProblemKind::Malformed, 4, 4,
+      d.problem(ProblemId::kHeaderLengthTooSmall, 4, 4,
                 "message length " + std::to_string(m.length) + " is below the 8-byte header");
     } else if (m.length > pdu.size()) {
-      d.problem(ProblemKind::Malformed, 4, 4,
+      d.problem(ProblemId::kMessageTruncated, 4, 4,
                 "message truncated: length says " + std::to_string(m.length) + " bytes, " +
                     std::to_string(pdu.size()) + " present");
     } else if (m.length < pdu.size()) {
       end = m.length;
-      d.problem(ProblemKind::Malformed, end, pdu.size() - end,
+      d.problem(ProblemId::kMessageTrailingBytes, end, pdu.size() - end,
                 std::to_string(pdu.size() - end) + " byte(s) beyond the message length");
     }
     decode_objects(pdu, end, dir, d, m);

@@ -8,6 +8,7 @@
 
 #include "../common/bytes.hpp"
 #include "../common/decoded.hpp"
+#include "problems.hpp"
 
 namespace quartet::cops {
 
@@ -28,11 +29,11 @@ inline void check_leftover(Decoded& out, Bytes pdu, size_t off, size_t len, size
   if (used >= len) return;
   size_t extra = len - used;
   if (extra < 4 && all_zero(pdu, off + used, extra) && (header_len + len) % 4 == 0) {
-    out.problem(ProblemKind::Deviation, off + used, extra,
+    out.problem(ProblemId::kObjectLengthCountsPadding, off + used, extra,
                 what + " length counts " + std::to_string(extra) +
                     " padding byte(s) (RFC 2748 2.2: padding is not part of the length)");
   } else {
-    out.problem(ProblemKind::Violation, off + used, extra,
+    out.problem(ProblemId::kObjectExtraBytes, off + used, extra,
                 what + " has " + std::to_string(extra) + " unexpected byte(s) after its contents");
   }
 }

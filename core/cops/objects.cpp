@@ -1,4 +1,5 @@
 #include "objects.hpp"
+#include "problems.hpp"
 
 #include <string>
 
@@ -23,7 +24,7 @@ struct Contents {
   // The fixed layout needs `n` bytes; reports and shows the bytes raw if not.
   bool need(size_t n) {
     if (len >= n) return true;
-    out.problem(ProblemKind::Malformed, off, len,
+    out.problem(ProblemId::kObjectContentsShort, off, len,
                 std::string(what) + " needs " + std::to_string(n) + " bytes of contents, has " +
                     std::to_string(len));
     if (len) out.add(kObjectData, off, len);
@@ -58,8 +59,8 @@ size_t context(Contents& c, Message& m) {
   c.flag(kContextRTypeOutgoing, 0, r, 0x4);
   c.flag(kContextRTypeConfig, 0, r, 0x8);
   if (r & 0xfff0)
-    c.out.problem(ProblemKind::Unknown, c.off, 2, "R-Type has undefined flag bits set");
-  if (r == 0) c.out.problem(ProblemKind::Violation, c.off, 2, "R-Type has no request type flag set");
+    c.out.problem(ProblemId::kContextRtypeUndefined, c.off, 2, "R-Type has undefined flag bits set");
+  if (r == 0) c.out.problem(ProblemId::kContextRtypeEmpty, c.off, 2, "R-Type has no request type flag set");
   uint16_t mt = c.u16(kContextMType, 2);
   if (!m.rtype) {
     m.rtype = r;
@@ -89,7 +90,7 @@ size_t reason(Contents& c, Message& m) {
   c.u16(kReasonSubcode, 2);
   if (code == 13) subcode_pair(c, kReasonSubcodeCNum, kReasonSubcodeCType);
   if (!name_of(reason_names(), code))
-    c.out.problem(ProblemKind::Unknown, c.off, 2, "unknown Reason-Code " + std::to_string(code));
+    c.out.problem(ProblemId::kReasonCodeUnknown, c.off, 2, "unknown Reason-Code " + std::to_string(code));
   if (!m.reason) m.reason = code;
   return 4;
 }
@@ -104,11 +105,11 @@ size_t error(Contents& c, Message& m, uint16_t client_type) {
   if (code == 15 && client_type == kClientTypeNone) {
     c.out.add(kErrorSecurity, c.off + 2, 2, uint64_t{sub});
     if (!name_of(security_subcode_names(), sub))
-      c.out.problem(ProblemKind::Unknown, c.off + 2, 2,
+      c.out.problem(ProblemId::kErrorSecuritySubcodeUnknown, c.off + 2, 2,
                     "Authentication Required with an unregistered security sub-code");
   }
   if (!name_of(error_names(), code))
-    c.out.problem(ProblemKind::Unknown, c.off, 2, "unknown Error-Code " + std::to_string(code));
+    c.out.problem(ProblemId::kErrorCodeUnknown, c.off, 2, "unknown Error-Code " + std::to_string(code));
   if (!m.error_code) {
     m.error_code = code;
     m.error_subcode = sub;
@@ -123,9 +124,9 @@ size_t decision_flags(Contents& c, Message& m, bool lpdp) {
   c.flag(lpdp ? kLpdpFlagTriggerError : kDecisionFlagTriggerError, 2, f, 0x1);
   c.flag(lpdp ? kLpdpFlagRequestState : kDecisionFlagRequestState, 2, f, 0x2);
   if (!name_of(decision_command_names(), cmd))
-    c.out.problem(ProblemKind::Unknown, c.off, 2, "unknown decision Command-Code " + std::to_string(cmd));
+    c.out.problem(ProblemId::kDecisionCommandUnknown, c.off, 2, "unknown decision Command-Code " + std::to_string(cmd));
   if (f & 0xfffc)
-    c.out.problem(ProblemKind::Unknown, c.off + 2, 2, "decision flags has undefined bits set");
+    c.out.problem(ProblemId::kDecisionFlagsUndefined, c.off + 2, 2, "decision flags has undefined bits set");
   if (!lpdp) m.commands.push_back(cmd);
   return 4;
 }
@@ -156,16 +157,16 @@ size_t pep_id(Contents& c, Message& m) {
   while (n < c.len && be8(c.pdu, c.off + n) != 0) ++n;
   std::string_view text = as_text(c.pdu.subspan(c.off, n));
   if (n == c.len) {
-    c.out.problem(ProblemKind::Violation, c.off, c.len,
+    c.out.problem(ProblemId::kPepIdNotTerminated, c.off, c.len,
                   "PEP-ID is not NUL-terminated (RFC 2748 2.2.11)");
     c.out.add(kPepIdValue, c.off, n, text);
   } else {
     c.out.add(kPepIdValue, c.off, n + 1, text);
   }
-  if (n == 0) c.out.problem(ProblemKind::Violation, c.off, c.len, "empty PEP-ID");
+  if (n == 0) c.out.problem(ProblemId::kPepIdEmpty, c.off, c.len, "empty PEP-ID");
   for (char ch : text)
     if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e) {
-      c.out.problem(ProblemKind::Violation, c.off, n, "PEP-ID is not printable ASCII");
+      c.out.problem(ProblemId::kPepIdNotPrintable, c.off, n, "PEP-ID is not printable ASCII");
       break;
     }
   if (!m.pep_id) m.pep_id = text;
@@ -196,7 +197,7 @@ size_t integrity(Contents& c, Message& m) {
   c.u32(kIntegrityKeyId, 0);
   c.u32(kIntegritySequence, 4);
   if (c.len > 8) c.out.add(kIntegrityDigest, c.off + 8, c.len - 8);
-  else c.out.problem(ProblemKind::Malformed, c.off, c.len, "Integrity object without a digest");
+  else c.out.problem(ProblemId::kIntegrityNoDigest, c.off, c.len, "Integrity object without a digest");
   m.integrity_hmac = true;
   return c.len;
 }
@@ -206,7 +207,7 @@ size_t integrity_tls(Contents& c, Message& m) {
   uint16_t f = c.u16(kIntegrityTlsFlags, 0);
   c.flag(kIntegrityTlsStartTls, 0, f, 0x1);
   if (f & 0xfffe)
-    c.out.problem(ProblemKind::Unknown, c.off, 2, "Integrity-TLS flags has undefined bits set");
+    c.out.problem(ProblemId::kIntegrityTlsFlagsUndefined, c.off, 2, "Integrity-TLS flags has undefined bits set");
   c.reserved16(2);
   m.integrity_tls = true;
   m.integrity_tls_flags = f;
@@ -220,7 +221,7 @@ size_t decode_object_contents(const ObjectContext& ctx, Bytes pdu, uint8_t cnum,
   Contents c{pdu, off, len, out, object_name(cnum, ctype)};
   switch (cnum) {
     case kHandle:
-      if (len == 0) out.problem(ProblemKind::Violation, off, 0, "empty Client Handle");
+      if (len == 0) out.problem(ProblemId::kHandleEmpty, off, 0, "empty Client Handle");
       out.add(kHandleValue, off, len);
       if (!msg.handle) msg.handle = as_text(pdu.subspan(off, len));
       return len;
@@ -240,7 +241,7 @@ size_t decode_object_contents(const ObjectContext& ctx, Bytes pdu, uint8_t cnum,
     case kReportType:
       if (!c.need(4)) return len;
       if (uint16_t t = c.u16(kReportTypeValue, 0); !name_of(report_type_names(), t))
-        out.problem(ProblemKind::Unknown, off, 2, "unknown Report-Type " + std::to_string(t));
+        out.problem(ProblemId::kReportTypeUnknown, off, 2, "unknown Report-Type " + std::to_string(t));
       else if (!msg.report_type)
         msg.report_type = t;
       c.reserved16(2);

@@ -1,4 +1,5 @@
 #include "pr.hpp"
+#include "problems.hpp"
 
 #include <string>
 
@@ -32,12 +33,12 @@ size_t decode_oid_object(Bytes pdu, size_t off, size_t len, Field text_id, Field
   ber::Tlv t;
   ber::Status s = ber::read(pdu, off, off + len, t);
   if (s != ber::Status::Ok) {
-    out.problem(ProblemKind::Malformed, off, len, std::string(what) + ": " + ber::status_text(s));
+    out.problem(ProblemId::kPrBerInvalid, off, len, std::string(what) + ": " + ber::status_text(s));
     out.add(kPrData, off, len);
     return len;
   }
   if (t.ident != 0x06) {
-    out.problem(ProblemKind::Malformed, off, 1,
+    out.problem(ProblemId::kPrOidExpected, off, 1,
                 std::string(what) + " is not a BER OBJECT IDENTIFIER (identifier octet " +
                     std::to_string(t.ident) + ")");
     out.add(kPrData, off, len);
@@ -46,7 +47,7 @@ size_t decode_oid_object(Bytes pdu, size_t off, size_t len, Field text_id, Field
   uint64_t last = 0;
   auto text = ber::oid_text(sub(pdu, t.value_offset, t.value_length), &last);
   if (!text) {
-    out.problem(ProblemKind::Malformed, t.value_offset, t.value_length,
+    out.problem(ProblemId::kPrOidInvalid, t.value_offset, t.value_length,
                 std::string(what) + ": broken OID encoding");
     out.add(kPrData, off, t.end() - off);
     return t.end() - off;
@@ -67,7 +68,7 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
     if (s != ber::Status::Ok) {
       // 1-3 zero bytes at the end: padding counted in the length (reported by the caller).
       if (end - p < 4 && all_zero(pdu, p, end - p)) break;
-      out.problem(ProblemKind::Malformed, p, end - p,
+      out.problem(ProblemId::kPrBerInvalid, p, end - p,
                   std::string("EPD attribute: ") + ber::status_text(s));
       p = end;
       break;
@@ -114,7 +115,7 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
         else out.add(kPrEpdOctets, vo, vl);
         break;
       default:
-        out.problem(ProblemKind::Unknown, p, t.end() - p,
+        out.problem(ProblemId::kPrEpdTypeUnsupported, p, t.end() - p,
                     "EPD attribute with an unsupported BER type");
         out.add(kPrEpdOther, vo, vl);
         break;
@@ -128,7 +129,7 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
 size_t decode_error_object(Bytes pdu, size_t off, size_t len, Field code, Field subcode,
                            const char* what, Decoded& out) {
   if (len < 4) {
-    out.problem(ProblemKind::Malformed, off, len, std::string(what) + " shorter than 4 bytes");
+    out.problem(ProblemId::kPrErrorShort, off, len, std::string(what) + " shorter than 4 bytes");
     if (len >= 2) out.add(code, off, 2, uint64_t{be16(pdu, off)});
     return len;
   }
@@ -174,7 +175,7 @@ size_t decode(Bytes pdu, size_t off, size_t len, Decoded& out) {
     size_t left = end - p;
     if (left < 4) {
       if (all_zero(pdu, p, left)) break;  // padding counted by the enclosing object
-      out.problem(ProblemKind::Malformed, p, left,
+      out.problem(ProblemId::kPrObjectTrailingBytes, p, left,
                   std::to_string(left) + " byte(s) left, too short for a COPS-PR object header");
       return len;
     }
@@ -187,21 +188,21 @@ size_t decode(Bytes pdu, size_t off, size_t len, Decoded& out) {
     out.add(kPrSNum, p + 2, 1, uint64_t{snum});
     out.add(kPrSType, p + 3, 1, uint64_t{stype});
     if (slen < 4) {
-      out.problem(ProblemKind::Malformed, p, 2,
+      out.problem(ProblemId::kPrObjectLengthTooSmall, p, 2,
                   "COPS-PR object length " + std::to_string(slen) + " is below its 4-byte header");
       out.close();
       return len;
     }
     bool truncated = slen > left;
     if (truncated)
-      out.problem(ProblemKind::Malformed, p, 2,
+      out.problem(ProblemId::kPrObjectLengthPastEnd, p, 2,
                   "COPS-PR object length " + std::to_string(slen) + " runs past its enclosing object (" +
                       std::to_string(left) + " bytes left)");
     size_t co = p + 4, cl = shown - 4;
     std::string what = sname ? sname : "COPS-PR object";
     size_t used = cl;
     if (stype != 1) {
-      out.problem(ProblemKind::Unknown, p + 3, 1,
+      out.problem(ProblemId::kPrStypeUnknown, p + 3, 1,
                   "COPS-PR S-Type " + std::to_string(stype) + " (only BER, 1, is defined)");
       out.add(kPrData, co, cl);
     } else {
@@ -213,7 +214,7 @@ size_t decode(Bytes pdu, size_t off, size_t len, Decoded& out) {
         case kCperr: used = decode_error_object(pdu, co, cl, kPrCperrCode, kPrCperrSubcode, "CPERR", out); break;
         case kErrorPrid: used = decode_oid_object(pdu, co, cl, kPrErrorPrid, kPrErrorPridInstance, "ErrorPRID", out); break;
         default:
-          out.problem(ProblemKind::Unknown, p + 2, 1, "unknown COPS-PR S-Num " + std::to_string(snum));
+          out.problem(ProblemId::kPrSnumUnknown, p + 2, 1, "unknown COPS-PR S-Num " + std::to_string(snum));
           out.add(kPrData, co, cl);
           break;
       }
@@ -226,7 +227,7 @@ size_t decode(Bytes pdu, size_t off, size_t len, Decoded& out) {
     if (padded > slen) {
       out.add(kObjectPadding, p + slen, padded - slen);
       if (!all_zero(pdu, p + slen, padded - slen))
-        out.problem(ProblemKind::Violation, p + slen, padded - slen, "non-zero COPS-PR padding");
+        out.problem(ProblemId::kPrPaddingNonzero, p + slen, padded - slen, "non-zero COPS-PR padding");
     }
     p += padded;
   }

@@ -4,6 +4,7 @@
 #include "decoder.hpp"
 #include "fields.hpp"
 #include "framer.hpp"
+#include "problems.hpp"
 #include "session.hpp"
 
 namespace quartet::cops {
@@ -23,6 +24,7 @@ const Protocol& protocol() {
       .short_name = "COPS",
       .long_name = "Common Open Policy Service (quartet)",
       .fields = fields(),
+      .problems = problem_defs(),
       .default_tcp_ports = kPorts,
       .frame = frame,
       .decode = decode,

@@ -1,4 +1,5 @@
 #include "session.hpp"
+#include "problems.hpp"
 
 #include <cstdio>
 
@@ -111,15 +112,15 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
     set_phase(Phase::Connected, t);
   }
   if (from_pep && sent_by_pdp(m.opcode))
-    t.sequence(std::string(op) + " sent by the PEP (RFC 2748: only the PDP sends it)");
+    t.problem(ProblemId::kSessionWrongSender, std::string(op) + " sent by the PEP (RFC 2748: only the PDP sends it)");
   if (!from_pep && sent_by_pep(m.opcode))
-    t.sequence(std::string(op) + " sent by the PDP (RFC 2748: only the PEP sends it)");
+    t.problem(ProblemId::kSessionWrongSender, std::string(op) + " sent by the PDP (RFC 2748: only the PEP sends it)");
 
   // RFC 2748 4.4: the PDP expects some message from the PEP within the KA timer.
   if (from_pep) {
     std::optional<TimeNs> silent = last_pep_ts_ ? elapsed(*last_pep_ts_, ts) : std::nullopt;
     if (ka_timer_ && silent && *silent > TimeNs{ka_timer_} * kNsPerSec)
-      t.sequence("PEP silent for " + seconds(*silent) + ", longer than the Keep-Alive timer (" +
+      t.problem(ProblemId::kSessionKaTimeout, "PEP silent for " + seconds(*silent) + ", longer than the Keep-Alive timer (" +
                  std::to_string(ka_timer_) + " s)");
     last_pep_ts_ = ts;
   }
@@ -134,20 +135,20 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
       } else if (ka_) {
         answer(ka_, ts, t);
       } else {
-        t.problem(ProblemKind::Deviation, "KA from the PDP without a KA from the PEP to echo (RFC 2748 3.9)");
+        t.problem(ProblemId::kSessionKaUnsolicited, "KA from the PDP without a KA from the PEP to echo (RFC 2748 3.9)");
       }
       if (clients_.empty() && !midstream_)
-        t.sequence("KA before any Client-Open");
+        t.problem(ProblemId::kSessionBeforeOpen, "KA before any Client-Open");
       break;
     case kSSQ:
       if (!accepted(m.client_type))
-        t.sequence("SSQ before Client-Accept for " + ct(m.client_type));
+        t.problem(ProblemId::kSessionBeforeAccept, "SSQ before Client-Accept for " + ct(m.client_type));
       ssq_ = Pending{index, ts};
       t.info("PDP requests state synchronization");
       break;
     case kSSC:
       if (ssq_) answer(ssq_, ts, t);
-      else t.sequence("SSC without a preceding SSQ");
+      else t.problem(ProblemId::kSessionSscUnsolicited, "SSC without a preceding SSQ");
       break;
     default: on_handle_msg(m, ts, index, t); break;
   }
@@ -159,12 +160,12 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
 
 void CopsSession::on_open(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
   Client& c = clients_[m.client_type];
-  if (c.accepted) t.sequence("OPN for " + ct(m.client_type) + ", which is already accepted");
-  if (c.open) t.sequence("second OPN for " + ct(m.client_type) + " before CAT/CC");
+  if (c.accepted) t.problem(ProblemId::kSessionOpenRepeated, "OPN for " + ct(m.client_type) + ", which is already accepted");
+  if (c.open) t.problem(ProblemId::kSessionOpenRepeated, "second OPN for " + ct(m.client_type) + " before CAT/CC");
   c.open = Pending{index, ts};
   c.tls_offer = m.client_type == kClientTypeNone && m.integrity_tls;
   if (m.client_type == kClientTypeNone && !m.integrity_tls)
-    t.violation("OPN with client-type 0 but no Integrity-TLS object (RFC 4261 3)");
+    t.problem(ProblemId::kTlsOpnWithoutIntegrity, "OPN with client-type 0 but no Integrity-TLS object (RFC 4261 3)");
   if (phase_ == Phase::Connected || phase_ == Phase::Closed) set_phase(Phase::Opening, t);
 }
 
@@ -173,7 +174,7 @@ void CopsSession::on_accept(const Message& m, TimeNs ts, Transition& t) {
   if (c.open) {
     answer(c.open, ts, t);
   } else {
-    t.sequence("CAT without a pending OPN for " + ct(m.client_type));
+    t.problem(ProblemId::kSessionCatUnsolicited, "CAT without a pending OPN for " + ct(m.client_type));
   }
   c.accepted = true;
   if (m.ka_timer) ka_timer_ = *m.ka_timer;
@@ -184,7 +185,7 @@ void CopsSession::on_accept(const Message& m, TimeNs ts, Transition& t) {
     t.tls_follows = true;
     t.event(EventKind::TlsHandoff, "TLS handshake follows this Client-Accept (RFC 4261)");
     if (!m.integrity_tls)
-      t.violation("CAT answering an Integrity-TLS OPN carries no Integrity-TLS object "
+      t.problem(ProblemId::kTlsCatWithoutIntegrity, "CAT answering an Integrity-TLS OPN carries no Integrity-TLS object "
                   "(RFC 4261 4.1: the PEP must close)");
     set_phase(Phase::Tls, t);
     return;
@@ -199,7 +200,7 @@ void CopsSession::on_close_msg(const Message& m, bool from_pep, TimeNs ts, Trans
     if (c.tls_offer)
       t.info("PDP refuses COPS over TLS");
   } else if (!c.accepted && !c.open) {
-    t.sequence("CC for " + ct(m.client_type) + ", which was never opened");
+    t.problem(ProblemId::kSessionCcUnopened, "CC for " + ct(m.client_type) + ", which was never opened");
   }
   c = Client{};
   // The client-type's request states die with it (RFC 2748 3.8).
@@ -212,7 +213,7 @@ void CopsSession::on_close_msg(const Message& m, bool from_pep, TimeNs ts, Trans
 void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
   const char* op = opcode_abbrev(m.opcode);
   if (!accepted(m.client_type))
-    t.sequence(std::string(op) + " before Client-Accept for " + ct(m.client_type));
+    t.problem(ProblemId::kSessionBeforeAccept, std::string(op) + " before Client-Accept for " + ct(m.client_type));
   if (!m.handle) return;  // the validator reported the missing handle
   HandleKey key{m.client_type, handle_key(*m.handle)};
   auto it = handles_.find(key);
@@ -237,19 +238,19 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
   }
   if (it == handles_.end()) {
     if (midstream_) return;  // DRQ of a state from before the capture
-    t.sequence(std::string(op) + " for unknown " + h);
+    t.problem(ProblemId::kSessionHandleUnknown, std::string(op) + " for unknown " + h);
     return;
   }
   HandleState& s = it->second.value;
   if (s.bytes != *m.handle)
-    t.problem(ProblemKind::Deviation,
+    t.problem(ProblemId::kSessionHandlePadding,
               h + " is " + handle_hex(s.bytes) + " of the REQ with padding counted in one of the Handle lengths");
   switch (m.opcode) {
     case kDEC:
       if (s.request) {
         answer(s.request, ts, t);
       } else if (m.solicited()) {
-        t.sequence("solicited DEC for " + h + " without an outstanding REQ");
+        t.problem(ProblemId::kSessionDecUnsolicited, "solicited DEC for " + h + " without an outstanding REQ");
       }
       s.decision = Pending{index, ts};
       break;
@@ -257,7 +258,7 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
       // PacketCable answers are paired by Transaction ID (GateTracker), not by handle.
       if (m.solicited() && !(m.gate && m.gate->cmd)) {
         if (s.decision) answer(s.decision, ts, t);
-        else t.sequence("solicited RPT for " + h + " without a DEC to report on");
+        else t.problem(ProblemId::kSessionRptUnsolicited, "solicited RPT for " + h + " without a DEC to report on");
       }
       break;
     case kDRQ:
@@ -273,15 +274,15 @@ std::vector<Problem> CopsSession::on_close() {
   std::vector<Problem> out;
   for (const auto& [key, entry] : handles_)
     if (const HandleState& s = entry.value; s.request)
-      out.push_back(session_problem(ProblemKind::Sequence,
+      out.push_back(session_problem(ProblemId::kSessionReqUnanswered,
                                     "REQ #" + std::to_string(s.request->index) + " for handle " +
                                         handle_hex(s.bytes) + " (" + ct(key.first) + ") never answered by a DEC"));
   for (const auto& [type, c] : clients_)
     if (c.open)
-      out.push_back(session_problem(ProblemKind::Sequence, "OPN #" + std::to_string(c.open->index) + " for " +
+      out.push_back(session_problem(ProblemId::kSessionOpnUnanswered, "OPN #" + std::to_string(c.open->index) + " for " +
                                                                ct(type) + " never answered by CAT or CC"));
   if (ssq_)
-    out.push_back(session_problem(ProblemKind::Sequence,
+    out.push_back(session_problem(ProblemId::kSessionSsqUnanswered,
                                   "SSQ #" + std::to_string(ssq_->index) + " never completed by an SSC"));
   for (Problem& p : gates_.on_close()) out.push_back(std::move(p));
   return out;

@@ -1,4 +1,5 @@
 #include "validate.hpp"
+#include "problems.hpp"
 
 #include <array>
 #include <string>
@@ -42,7 +43,7 @@ class Walk {
     size_t at = 8;
     if (i_ < m_.objects.size()) at = m_.objects[i_].offset;
     else if (!m_.objects.empty()) at = m_.objects.back().offset + m_.objects.back().length;
-    out_.problem(ProblemKind::Violation, at, 0,
+    out_.problem(ProblemId::kMessageObjectMissing, at, 0,
                  std::string(abbrev_) + " without a mandatory " + what + " object (RFC 2748 " +
                      section_ + ")");
   }
@@ -51,7 +52,7 @@ class Walk {
     for (skip_foreign(); i_ < m_.objects.size(); ++i_, skip_foreign()) {
       const ObjectRef& o = m_.objects[i_];
       const char* name = object_name(o.cnum, o.ctype);
-      out_.problem(ProblemKind::Violation, o.offset, o.length,
+      out_.problem(ProblemId::kMessageObjectOrder, o.offset, o.length,
                    std::string(name ? name : "object") + " out of order or repeated in " + abbrev_ +
                        " (RFC 2748 " + section_ + ")");
     }
@@ -66,7 +67,7 @@ class Walk {
       bool ok = false;
       for (size_t k = 0; k < n_allowed_; ++k) ok = ok || allowed_[k] == o.cnum;
       if (ok) return;
-      out_.problem(ProblemKind::Violation, o.offset, o.length,
+      out_.problem(ProblemId::kMessageObjectNotAllowed, o.offset, o.length,
                    std::string(object_name(o.cnum, o.ctype)) + " object is not allowed in " +
                        abbrev_ + " (RFC 2748 " + section_ + ")");
       ++i_;
@@ -193,7 +194,7 @@ void validate_objects(const Message& m, Decoded& out) {
       w.take(kIntegrity);
       w.finish();
       if (m.client_type != kClientTypeNone)
-        out.problem(ProblemKind::Violation, 2, 2,
+        out.problem(ProblemId::kKaClientTypeNonzero, 2, 2,
                     "KA with a non-zero Client-Type (RFC 2748 3.9: must be 0)");
       break;
     }
@@ -205,7 +206,7 @@ void validate_objects(const Message& m, Decoded& out) {
   bool stateful = m.opcode == kREQ || m.opcode == kDEC || m.opcode == kRPT ||
                   m.opcode == kDRQ || m.opcode == kSSQ || m.opcode == kSSC;
   if (stateful && m.client_type == kClientTypeNone)
-    out.problem(ProblemKind::Violation, 2, 2,
+    out.problem(ProblemId::kMessageClientTypeZero, 2, 2,
                 std::string(opcode_abbrev(m.opcode)) +
                     " with client-type 0, which only KA and the RFC 4261 security "
                     "negotiation (OPN/CAT/CC) use");

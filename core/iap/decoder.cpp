@@ -1,4 +1,5 @@
 #include "decoder.hpp"
+#include "problems.hpp"
 
 #include <string>
 
@@ -73,17 +74,17 @@ class Decoder {
     Layout l = scan(buf_, true);
     size_t header_limit = l.header_end;
     if (l.status == FrameResult::Status::Invalid) {
-      d_.problem(ProblemKind::Malformed, header_limit, buf_.size() - header_limit,
+      d_.problem(ProblemId::kMessageFraming, header_limit, buf_.size() - header_limit,
                  std::string(l.reason));
     }
     if (l.start > 0)
-      d_.problem(ProblemKind::Deviation, 0, l.start,
+      d_.problem(ProblemId::kMessageLeadingBlankLines, 0, l.start,
                  plural(l.start, "byte", "bytes") + " of blank lines before the message");
 
     LineCursor cur(buf_.substr(0, header_limit), l.start);
     while (auto line = cur.next()) read_line(*line);
     if (bare_lf_)
-      d_.problem(ProblemKind::Deviation, 0, 0, "lines end in a bare LF instead of CRLF");
+      d_.problem(ProblemId::kMessageBareLf, 0, 0, "lines end in a bare LF instead of CRLF");
 
     m_.type = classify_message();
     if (!m_.via.empty()) {
@@ -112,7 +113,7 @@ class Decoder {
         d_.add(kVersion, line.offset, v.version.size(), v.version);
         prefixed_ = true;
       } else if (!m_.version.empty() && v.version != m_.version) {
-        d_.problem(ProblemKind::Violation, line.offset, v.version.size(),
+        d_.problem(ProblemId::kMessageVersionMixed, line.offset, v.version.size(),
                    "line carries " + std::string(v.version) + " but the message started with " +
                        std::string(m_.version));
       }
@@ -124,14 +125,14 @@ class Decoder {
     auto h = split_header(item);
     if (kind == LineKind::Text || !h) {
       d_.add(kLine, line.offset, line.text.size(), line.text);
-      d_.problem(ProblemKind::Malformed, line.offset, line.text.size(),
+      d_.problem(ProblemId::kMessageLineInvalid, line.offset, line.text.size(),
                  "not an IAP line: \"" + std::string(line.text.substr(0, 40)) + "\"");
       return;
     }
     // The draft's BNF (4.3.4) writes the IAP-Role line without the version prefix
     // while its transcript (4.4) prefixes it; every other setup line is prefixed.
     if (prefixed_ && kind == LineKind::Header && !iequals(h->name, "IAP-Role"))
-      d_.problem(ProblemKind::Deviation, line.offset, line.text.size(),
+      d_.problem(ProblemId::kMessagePrefixMissing, line.offset, line.text.size(),
                  std::string(h->name) + " line without the " + std::string(m_.version) +
                      " prefix of the other lines");
     header(*h, line);
@@ -145,7 +146,7 @@ class Decoder {
       std::string_view host = trim(item.substr(7));
       d_.add(kMethod, off(method), method.size(), method);
       if (host.empty()) {
-        d_.problem(ProblemKind::Malformed, off(method), method.size(), "CONNECT without a host");
+        d_.problem(ProblemId::kConnectNoHost, off(method), method.size(), "CONNECT without a host");
       } else {
         d_.add(kHost, off(host), host.size(), host);
         m_.host = host;
@@ -164,7 +165,7 @@ class Decoder {
         status_text_ = text;
       }
       if (!name_of(status_names(), code))
-        d_.problem(ProblemKind::Unknown, off(item), 3,
+        d_.problem(ProblemId::kResponseStatusUnknown, off(item), 3,
                    "status code " + std::to_string(code) + " is no HTTP/1.1 code");
       return true;
     }
@@ -174,7 +175,7 @@ class Decoder {
   void header(const HeaderLine& h, const Line& line) {
     unsigned bit = known_bit(h.name);
     if (bit != 0 && bit != kBitVia && (seen_ & bit))
-      d_.problem(ProblemKind::Violation, line.offset, line.text.size(),
+      d_.problem(ProblemId::kHeaderRepeated, line.offset, line.text.size(),
                  "repeated " + std::string(known_name(bit)) + " header");
     seen_ |= bit;
     size_t vo = off(h.value);
@@ -182,7 +183,7 @@ class Decoder {
     switch (bit) {
       case kBitVia:
         if (h.value.empty()) {
-          d_.problem(ProblemKind::Malformed, line.offset, line.text.size(), "Via without a host");
+          d_.problem(ProblemId::kViaNoHost, line.offset, line.text.size(), "Via without a host");
           return;
         }
         if (m_.via.empty()) first_via_offset_ = vo;
@@ -203,7 +204,7 @@ class Decoder {
         } else if (iequals(h.value, "Receiver")) {
           m_.role = Role::Receiver;
         } else {
-          d_.problem(ProblemKind::Unknown, vo, vl,
+          d_.problem(ProblemId::kRoleUnknown, vo, vl,
                      "IAP-Role \"" + std::string(h.value) + "\" is neither Sender nor Receiver");
           generic(h, line);
           return;
@@ -219,7 +220,7 @@ class Decoder {
         if (is_chunked(h.value))
           m_.chunked = true;
         else
-          d_.problem(ProblemKind::Unknown, vo, vl,
+          d_.problem(ProblemId::kTransferEncodingUnknown, vo, vl,
                      "Transfer-Encoding \"" + std::string(h.value) +
                          "\": only chunked is defined (draft 4.2 imports Chunked-Body)");
         return;
@@ -263,14 +264,14 @@ class Decoder {
         if (iequals(m_.via[i], m_.via[j])) m_.loop_host = m_.via[i];
     }
     if (!m_.loop_host.empty())
-      d_.problem(ProblemKind::Violation, off(m_.loop_host), m_.loop_host.size(),
+      d_.problem(ProblemId::kViaLoop, off(m_.loop_host), m_.loop_host.size(),
                  "proxy loop: " + std::string(m_.loop_host) +
                      " appears twice on the Via path (draft 3.1: answer 502)");
   }
 
   void body(const Layout& l) {
     if (m_.chunked && m_.content_length)
-      d_.problem(ProblemKind::Violation, 0, 0,
+      d_.problem(ProblemId::kContentLengthAndChunked, 0, 0,
                  "both Content-Length and Transfer-Encoding: chunked; Content-Length governs");
     if (l.chunked && l.body_start > 0) {
       chunks(l);
@@ -278,13 +279,13 @@ class Decoder {
     }
     if (!m_.content_length) {
       if (l.status == FrameResult::Status::NeedMore && m_.chunked)
-        d_.problem(ProblemKind::Malformed, l.header_end, buf_.size() - l.header_end,
+        d_.problem(ProblemId::kMessageHeaderUnterminated, l.header_end, buf_.size() - l.header_end,
                    "truncated: the header block of a chunked message has no end");
       else if (l.status == FrameResult::Status::NeedMore)
-        d_.problem(ProblemKind::Malformed, l.header_end, buf_.size() - l.header_end,
+        d_.problem(ProblemId::kMessageHeaderUnterminated, l.header_end, buf_.size() - l.header_end,
                    "truncated: the header block has no end (no blank line)");
       else if (l.length < buf_.size())
-        d_.problem(ProblemKind::Malformed, l.length, buf_.size() - l.length,
+        d_.problem(ProblemId::kMessageTrailingBytes, l.length, buf_.size() - l.length,
                    plural(buf_.size() - l.length, "byte", "bytes") + " after the end of the message");
       return;
     }
@@ -294,7 +295,7 @@ class Decoder {
       size_t have = start < buf_.size() ? buf_.size() - start : 0;
       if (have > declared) have = static_cast<size_t>(declared);
       if (have > 0) d_.add(kBody, start, have);
-      d_.problem(ProblemKind::Malformed, start, have,
+      d_.problem(ProblemId::kContentTruncated, start, have,
                  "truncated: body has " + std::to_string(have) + " of the " +
                      std::to_string(declared) + " bytes Content-Length declares");
       return;
@@ -312,14 +313,14 @@ class Decoder {
     if (l.chunked) {
       // The last chunk ends in its own blank line; a sender may stop there.
     } else if (l.trailer_lines == 0)
-      d_.problem(ProblemKind::Violation, end, 0,
+      d_.problem(ProblemId::kContentNoCrlf, end, 0,
                  "no CRLF after the " + std::to_string(n) +
                      "-byte body: Content-Length may be wrong");
     else if (l.trailer_lines == 1)
-      d_.problem(ProblemKind::Deviation, end, l.trailer,
+      d_.problem(ProblemId::kContentSingleLineEnd, end, l.trailer,
                  "body followed by one line end instead of CRLF CRLF");
     if (l.length < buf_.size())
-      d_.problem(ProblemKind::Malformed, l.length, buf_.size() - l.length,
+      d_.problem(ProblemId::kMessageTrailingBytes, l.length, buf_.size() - l.length,
                  plural(buf_.size() - l.length, "byte", "bytes") + " after the end of the message");
   }
 
@@ -339,7 +340,7 @@ class Decoder {
       done = c.last;
     }
     if (l.status != FrameResult::Status::Complete) {
-      d_.problem(ProblemKind::Malformed, pos, buf_.size() - pos,
+      d_.problem(ProblemId::kContentTruncated, pos, buf_.size() - pos,
                  "truncated: the chunked body has no last chunk");
       return;
     }
@@ -349,48 +350,48 @@ class Decoder {
   void check_message() {
     if (!m_.version.empty()) {
       if (!well_formed_version(m_.version))
-        d_.problem(ProblemKind::Malformed, off(m_.version), m_.version.size(),
+        d_.problem(ProblemId::kMessageVersionInvalid, off(m_.version), m_.version.size(),
                    "bad version \"" + std::string(m_.version) + "\" (want IAP/major.minor)");
       else if (m_.version != kDraftVersion)
-        d_.problem(ProblemKind::Unknown, off(m_.version), m_.version.size(),
+        d_.problem(ProblemId::kMessageVersionUnknown, off(m_.version), m_.version.size(),
                    std::string(m_.version) + " is not the draft's " + std::string(kDraftVersion));
     }
     if (m_.type == MsgType::Unknown) {
-      d_.problem(ProblemKind::Unknown, 0, buf_.size(),
+      d_.problem(ProblemId::kMessageTypeUnknown, 0, buf_.size(),
                  "neither CONNECT, a response, Upgrade, channel setup nor content");
       return;
     }
     unsigned foreign = seen_ & ~allowed_headers(m_.type);
     for (const auto& k : kKnown)
       if (foreign & k.bit)
-        d_.problem(ProblemKind::Violation, 0, 0,
+        d_.problem(ProblemId::kHeaderNotAllowed, 0, 0,
                    std::string(k.name) + " header does not belong in a " +
                        name_of(type_names(), static_cast<uint8_t>(m_.type)));
     bool setup = m_.type != MsgType::Content;
     if (setup && m_.version.empty())
-      d_.problem(ProblemKind::Violation, 0, 0, "setup message without the IAP/0.3 prefix (draft 4)");
+      d_.problem(ProblemId::kMessageSetupPrefixMissing, 0, 0, "setup message without the IAP/0.3 prefix (draft 4)");
     switch (m_.type) {
       case MsgType::UpgradeRequest:
         if (!iequals(m_.upgrade, "TLS/1.0"))
-          d_.problem(ProblemKind::Unknown, off(m_.upgrade), m_.upgrade.size(),
+          d_.problem(ProblemId::kUpgradeUnknown, off(m_.upgrade), m_.upgrade.size(),
                      "Upgrade to \"" + std::string(m_.upgrade) + "\": the draft defines only TLS/1.0");
         break;
       case MsgType::ChannelSetup:
         if (!(seen_ & kBitIapVersion))
-          d_.problem(ProblemKind::Violation, 0, 0, "channel setup without IAP-Version (4.3.4)");
+          d_.problem(ProblemId::kChannelNoVersion, 0, 0, "channel setup without IAP-Version (4.3.4)");
         if (!(seen_ & kBitIapRole))
-          d_.problem(ProblemKind::Violation, 0, 0, "channel setup without IAP-Role (4.3.4)");
+          d_.problem(ProblemId::kChannelNoRole, 0, 0, "channel setup without IAP-Role (4.3.4)");
         if (!m_.iap_version.empty() && !m_.version.empty() &&
             m_.version.substr(m_.version.find('/') + 1) != m_.iap_version)
-          d_.problem(ProblemKind::Violation, off(m_.iap_version), m_.iap_version.size(),
+          d_.problem(ProblemId::kVersionMismatch, off(m_.iap_version), m_.iap_version.size(),
                      "version mismatch: IAP-Version " + std::string(m_.iap_version) +
                          " in a message sent as " + std::string(m_.version));
         break;
       case MsgType::Content:
         if (!(seen_ & kBitContentType))
-          d_.problem(ProblemKind::Violation, 0, 0, "content without Content-Type (4.3.5)");
+          d_.problem(ProblemId::kContentNoType, 0, 0, "content without Content-Type (4.3.5)");
         if (!(seen_ & kBitContentLength) && !m_.chunked)
-          d_.problem(ProblemKind::Violation, 0, 0,
+          d_.problem(ProblemId::kContentNoLength, 0, 0,
                      "content without Content-Length (4.1: the length must precede the alert)");
         break;
       default:

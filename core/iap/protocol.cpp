@@ -1,5 +1,6 @@
 // The IAP descriptor the wrappers see (draft-ietf-idwg-iap-01, IAP/0.3).
 #include "../common/protocol.hpp"
+#include "problems.hpp"
 
 #include "decoder.hpp"
 #include "fields.hpp"
@@ -26,6 +27,7 @@ const Protocol& protocol() {
       .short_name = "IAP",
       .long_name = "Intrusion Alert Protocol",
       .fields = fields(),
+      .problems = problem_defs(),
       .default_tcp_ports = kPorts,
       .frame = frame,
       .decode = decode,

@@ -1,4 +1,5 @@
 #include "session.hpp"
+#include "problems.hpp"
 
 #include <optional>
 #include <string>
@@ -36,7 +37,7 @@ class IapSession final : public Session {
   std::vector<Problem> on_close() override {
     std::vector<Problem> out;
     for (const auto& p : pending_)
-      out.push_back(session_problem(ProblemKind::Sequence,
+      out.push_back(session_problem(ProblemId::kSessionRequestUnanswered,
                                     type_name(p.type) + " #" + std::to_string(p.index) + " was never answered"));
     pending_.clear();
     return out;
@@ -64,7 +65,7 @@ class IapSession final : public Session {
   // Draft 3: the setup phase is request/response with the TCP initiator as requestor.
   static void from_initiator(Direction dir, MsgType type, Transition& t) {
     if (dir != Direction::ToServer)
-      t.sequence(type_name(type) + " sent by the responder: setup requests come from the TCP "
+      t.problem(ProblemId::kSessionFromResponder, type_name(type) + " sent by the responder: setup requests come from the TCP "
                                     "connection initiator (draft 3)");
   }
 
@@ -78,12 +79,12 @@ class IapSession final : public Session {
 
   void request(Direction dir, const Message& m, TimeNs ts, uint64_t index, Transition& t) {
     if (phase_ == Phase::Refused)
-      t.sequence(type_name(m.type) + " after the connection was refused");
+      t.problem(ProblemId::kSessionAfterRefusal, type_name(m.type) + " after the connection was refused");
     switch (m.type) {
       case MsgType::ConnectRequest:
         from_initiator(dir, m.type, t);
         if (connect_seen_ || phase_ != Phase::TcpSetup)
-          t.sequence("CONNECT in phase " + std::string(phase_name(phase_)));
+          t.problem(ProblemId::kSessionOutOfPhase, "CONNECT in phase " + std::string(phase_name(phase_)));
         connect_seen_ = true;
         if (setup_version_.empty()) setup_version_ = m.version;
         via_event(m, t);
@@ -91,35 +92,35 @@ class IapSession final : public Session {
       case MsgType::UpgradeRequest:
         from_initiator(dir, m.type, t);
         if (phase_ == Phase::TcpSetup) {
-          t.sequence(connect_seen_ ? "Upgrade before the CONNECT was accepted (draft 3.2)"
+          t.problem(ProblemId::kSessionOutOfPhase, connect_seen_ ? "Upgrade before the CONNECT was accepted (draft 3.2)"
                                     : "Upgrade without a CONNECT (draft 3.1)");
           move_to(Phase::SecuritySetup, t);
         } else if (phase_ != Phase::SecuritySetup && phase_ != Phase::Refused) {
-          t.sequence("Upgrade in phase " + std::string(phase_name(phase_)));
+          t.problem(ProblemId::kSessionOutOfPhase, "Upgrade in phase " + std::string(phase_name(phase_)));
         }
         if (setup_version_.empty()) setup_version_ = m.version;
         break;
       case MsgType::ChannelSetup:
         from_initiator(dir, m.type, t);
         if (phase_ == Phase::TcpSetup || phase_ == Phase::SecuritySetup) {
-          t.sequence("channel setup in the clear: no TLS upgrade was accepted (draft 3.3)");
+          t.problem(ProblemId::kSessionOutOfPhase, "channel setup in the clear: no TLS upgrade was accepted (draft 3.3)");
           move_to(Phase::ChannelSetup, t);
         } else if (phase_ == Phase::Tls) {
           move_to(Phase::ChannelSetup, t);
         } else if (phase_ != Phase::Refused) {
-          t.sequence("repeated channel setup in phase " + std::string(phase_name(phase_)));
+          t.problem(ProblemId::kSessionOutOfPhase, "repeated channel setup in phase " + std::string(phase_name(phase_)));
         }
         check_channel_version(m, t);
         break;
       case MsgType::Content:
         if (phase_ != Phase::Data && phase_ != Phase::Refused)
-          t.sequence("content before the channel setup completed (phase " +
+          t.problem(ProblemId::kSessionOutOfPhase, "content before the channel setup completed (phase " +
                           std::string(phase_name(phase_)) + ")");
         if (role_) {
           // 4.2: Sender = the TCP initiator sends the requests, Receiver = it receives them.
           Direction expected = *role_ == Role::Sender ? Direction::ToServer : Direction::ToClient;
           if (dir != expected)
-            t.sequence(std::string("content from the ") +
+            t.problem(ProblemId::kSessionContentWrongSide, std::string("content from the ") +
                             (dir == Direction::ToServer ? "initiator" : "responder") +
                             " although the initiator's IAP-Role is " +
                             (*role_ == Role::Sender ? "Sender" : "Receiver"));
@@ -140,7 +141,7 @@ class IapSession final : public Session {
     if (m.iap_version == setup_number) return;
     std::string text = "version mismatch: channel setup verifies IAP-Version " +
                        std::string(m.iap_version) + " but the setup ran as " + setup_version_;
-    t.violation(text);
+    t.problem(ProblemId::kVersionMismatch, text);
     t.info(text);
   }
 
@@ -148,7 +149,7 @@ class IapSession final : public Session {
     auto it = pending_.begin();
     while (it != pending_.end() && it->dir == dir) ++it;
     if (it == pending_.end()) {
-      t.sequence("response " + std::to_string(*m.status) + " without an outstanding request");
+      t.problem(ProblemId::kSessionResponseUnsolicited, "response " + std::to_string(*m.status) + " without an outstanding request");
       return;
     }
     Pending req = pending_.take(it);
@@ -159,7 +160,7 @@ class IapSession final : public Session {
     if (!req.version.empty() && !m.version.empty() && req.version != m.version) {
       std::string text = "version mismatch: request sent as " + req.version + ", answered as " +
                          std::string(m.version);
-      t.violation(text);
+      t.problem(ProblemId::kVersionMismatch, text);
       t.info(text);
     }
     bool ok = code / 100 == 2;
@@ -174,7 +175,7 @@ class IapSession final : public Session {
           t.tls_follows = true;
           t.event(EventKind::TlsHandoff, "TLS 1.0 handshake follows the 101 (draft 3.2)");
         } else if (ok) {
-          t.violation("Upgrade answered with " + std::to_string(code) +
+          t.problem(ProblemId::kSessionUpgradeNot101, "Upgrade answered with " + std::to_string(code) +
                            " instead of 101: no TLS hand-off (draft 3.2)");
         } else {
           refuse(t, "Upgrade", code, false);
@@ -211,7 +212,7 @@ class IapSession final : public Session {
     t.info(text);
     if (code == 505) {
       std::string v = "version mismatch: the peer does not support " + setup_version_;
-      t.violation(v);
+      t.problem(ProblemId::kVersionMismatch, v);
       t.info(v);
     }
     move_to(Phase::Refused, t);

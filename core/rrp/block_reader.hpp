@@ -9,6 +9,7 @@
 
 #include "../common/decoded.hpp"
 #include "../common/lines.hpp"
+#include "problems.hpp"
 
 namespace quartet::rrp {
 
@@ -50,17 +51,17 @@ class BlockReader {
   // Call once next() returned nullopt.
   void report(Decoded& d) const {
     if (bare_lf_lines_ > 0)
-      d.problem(ProblemKind::Deviation, first_bare_lf_.offset, first_bare_lf_.length,
+      d.problem(ProblemId::kBlockBareLf, first_bare_lf_.offset, first_bare_lf_.length,
                 std::to_string(bare_lf_lines_) +
                     (bare_lf_lines_ == 1 ? " line ends" : " lines end") +
                     " in a bare LF; RFC 2832 4 requires CRLF");
     if (unterminated_line_)
-      d.problem(ProblemKind::Malformed, block_.size(), 0, "last line has no line ending (truncated block?)");
+      d.problem(ProblemId::kBlockUnterminatedLine, block_.size(), 0, "last line has no line ending (truncated block?)");
     if (!terminated_)
-      d.problem(ProblemKind::Malformed, block_.size(), 0,
+      d.problem(ProblemId::kBlockNoTerminator, block_.size(), 0,
                 "block ends without its \".\" terminator line (RFC 2832 4.1/4.2)");
     else if (end_ < block_.size())
-      d.problem(ProblemKind::Malformed, end_, block_.size() - end_,
+      d.problem(ProblemId::kBlockAfterTerminator, end_, block_.size() - end_,
                 std::to_string(block_.size() - end_) + " bytes after the \".\" terminator line");
   }
 

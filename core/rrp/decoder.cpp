@@ -1,4 +1,5 @@
 #include "decoder.hpp"
+#include "problems.hpp"
 
 #include <string>
 
@@ -13,7 +14,7 @@ namespace {
 void check_text(std::string_view text, Decoded& d) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (is_line_byte(text[i])) continue;
-    d.problem(ProblemKind::Violation, i, 1,
+    d.problem(ProblemId::kTextNotAscii, i, 1,
               "byte " + hex_number(static_cast<unsigned char>(text[i]), 2) + " at offset " + std::to_string(i) +
                   " is not 7-bit ASCII text (RFC 2832 1; RFC 3632: names travel in ACE form, servers answer 510)");
     return;
@@ -30,7 +31,7 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
   if (text.empty()) {
     d.name = "empty";
     d.summary = "empty block";
-    d.problem(ProblemKind::Malformed, 0, 0, "empty PDU");
+    d.problem(ProblemId::kBlockEmpty, 0, 0, "empty PDU");
     return p;
   }
   check_text(text, d);
@@ -39,7 +40,7 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
   if (!first) {
     d.name = "empty";
     d.summary = dir == Direction::ToServer ? "empty request" : "empty response";
-    d.problem(ProblemKind::Malformed, 0, text.size(), "\".\" terminator without a command or response line");
+    d.problem(ProblemId::kBlockNoFirstLine, 0, text.size(), "\".\" terminator without a command or response line");
   } else if (dir == Direction::ToServer) {
     decode_request(text, *first, lines, d, m);
   } else if (is_code_line(trim(first->text))) {

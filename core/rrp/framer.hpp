@@ -8,8 +8,6 @@
 
 #include <cstddef>
 
-// field.hpp before bytes.hpp: see decoder.hpp.
-#include "../common/field.hpp"
 #include "../common/bytes.hpp"
 #include "../common/frame.hpp"
 

@@ -1,5 +1,6 @@
 // The RRP descriptor (RFC 2832, RFC 3632) as the plugin and the analyzer see it.
 #include "../common/protocol.hpp"
+#include "problems.hpp"
 
 #include "decoder.hpp"
 #include "fields.hpp"
@@ -22,6 +23,7 @@ const Protocol& protocol() {
       .short_name = "RRP",
       .long_name = "Registry Registrar Protocol",
       .fields = fields(),
+      .problems = problem_defs(),
       .default_tls_ports = kTlsPorts,
       .frame = frame,
       .decode = decode,

@@ -8,6 +8,7 @@
 #include "grammar.hpp"
 #include "text.hpp"
 #include "values.hpp"
+#include "problems.hpp"
 
 namespace quartet::rrp {
 
@@ -48,7 +49,7 @@ class RequestDecoder : public BlockDecoder {
       size_t space = word.find_first_of(" \t");
       if (space != std::string_view::npos && command_from(word.substr(0, space)) != Command::Unknown) {
         m_.command = command_from(word.substr(0, space));
-        d_.problem(ProblemKind::Violation, at(word) + space, word.size() - space,
+        d_.problem(ProblemId::kRequestCommandExtraText, at(word) + space, word.size() - space,
                    "text after the command word (RFC 2832 4.1: the command line holds the command alone)");
         word = word.substr(0, space);
       }
@@ -57,9 +58,9 @@ class RequestDecoder : public BlockDecoder {
       raw_word_ = word;
       d_.add(kCommand, at(word), word.size(), word);
       if (word.empty())
-        d_.problem(ProblemKind::Malformed, l.offset, l.length, "empty command line");
+        d_.problem(ProblemId::kRequestCommandEmpty, l.offset, l.length, "empty command line");
       else
-        d_.problem(ProblemKind::Unknown, at(word), word.size(),
+        d_.problem(ProblemId::kRequestCommandUnknown, at(word), word.size(),
                    "unknown command " + quoted(word) +
                        " (RFC 2832 4.3 defines ADD, CHECK, DEL, DESCRIBE, MOD, QUIT, RENEW, SESSION, STATUS, "
                        "TRANSFER; servers answer 500)");
@@ -71,7 +72,7 @@ class RequestDecoder : public BlockDecoder {
   void body_line(const Line& l) {
     std::string_view t = trim(l.text);
     if (t.empty()) {
-      d_.problem(ProblemKind::Violation, l.offset, l.length, "empty line inside a request");
+      d_.problem(ProblemId::kRequestEmptyLine, l.offset, l.length, "empty line inside a request");
       return;
     }
     if (t.front() == '-') return option_line(l, t);
@@ -80,7 +81,7 @@ class RequestDecoder : public BlockDecoder {
       d_.open(kAttribute, l.offset, l.length, trim(l.text));
       add_text(kAttrName, nv.name);
       d_.close();
-      d_.problem(ProblemKind::Malformed, l.offset, l.length, "attribute line without ':' (expected Name:value)");
+      d_.problem(ProblemId::kRequestAttributeNoColon, l.offset, l.length, "attribute line without ':' (expected Name:value)");
       return;
     }
     if (iequals(nv.name, "EntityName")) return entity_line(l, nv.value);
@@ -89,14 +90,14 @@ class RequestDecoder : public BlockDecoder {
 
   void entity_line(const Line& l, std::string_view value) {
     if (++entity_lines_ == 2)
-      d_.problem(ProblemKind::Violation, l.offset, l.length, "second EntityName line; the first one counts");
+      d_.problem(ProblemId::kRequestEntityRepeated, l.offset, l.length, "second EntityName line; the first one counts");
     Entity e = iequals(value, kDomain) ? Entity::Domain
                : iequals(value, kNameServerEntity) ? Entity::NameServer
                                                     : Entity::Other;
     std::string_view canonical = e == Entity::Domain ? kDomain : e == Entity::NameServer ? kNameServerEntity : value;
     d_.add(kEntity, at(value), value.size(), canonical);
     if (e == Entity::Other)
-      d_.problem(ProblemKind::Violation, at(value), value.size(),
+      d_.problem(ProblemId::kRequestEntityUnknown, at(value), value.size(),
                  "EntityName " + quoted(value) + " is neither Domain nor NameServer (servers answer 502)");
     if (entity_lines_ == 1) m_.entity = e;
   }
@@ -114,10 +115,10 @@ class RequestDecoder : public BlockDecoder {
     d_.close();
 
     if (remove && m_.command != Command::Mod)
-      d_.problem(ProblemKind::Violation, at(nv.value) + nv.value.size() - 1, 1,
+      d_.problem(ProblemId::kRequestRemovalOutsideMod, at(nv.value) + nv.value.size() - 1, 1,
                  "value ending in '=' (removal) outside a MOD request");
     if (!item) {
-      d_.problem(ProblemKind::Unknown, at(nv.name), nv.name.size(),
+      d_.problem(ProblemId::kRequestAttributeUnknown, at(nv.name), nv.name.size(),
                  "attribute " + quoted(nv.name) + " is not defined by RFC 2832 (servers answer 503)");
       return;
     }
@@ -136,7 +137,7 @@ class RequestDecoder : public BlockDecoder {
     bool host = item->bit == kAttrDomainName || item->bit == kAttrNameServer || item->bit == kAttrNewNameServer;
     bool bad = (host && !is_host_name(value)) || (item->bit == kAttrIpAddress && !is_ip_address(value));
     if (bad)
-      d_.problem(ProblemKind::Violation, at(value), value.size(),
+      d_.problem(ProblemId::kRequestAddressInvalid, at(value), value.size(),
                  std::string(item->spelled) + " " + quoted(value) + " is not a valid " +
                      (host ? "host name" : "IPv4 or IPv6 address") + " (servers answer 505)");
   }
@@ -153,19 +154,19 @@ class RequestDecoder : public BlockDecoder {
     if (!nv.has_colon) {
       add_text(kOptName, name);
       d_.close();
-      d_.problem(ProblemKind::Malformed, l.offset, l.length, "option line without ':' (expected -Name:value)");
+      d_.problem(ProblemId::kRequestOptionNoColon, l.offset, l.length, "option line without ':' (expected -Name:value)");
       return;
     }
     add_text(kOptName, nv.name);
     option_value(item, nv);
     d_.close();
     if (!item) {
-      d_.problem(ProblemKind::Unknown, at(nv.name), nv.name.size(),
+      d_.problem(ProblemId::kRequestOptionUnknown, at(nv.name), nv.name.size(),
                  "option -" + std::string(nv.name) + " is not defined by RFC 2832 (servers answer 501)");
       return;
     }
     if (++opt_count_[bit_index(item->bit)] == 2)
-      d_.problem(ProblemKind::Violation, l.offset, l.length, std::string(item->spelled) + " given twice");
+      d_.problem(ProblemId::kRequestOptionRepeated, l.offset, l.length, std::string(item->spelled) + " given twice");
     opts_seen_ |= item->bit;
   }
 
@@ -187,7 +188,7 @@ class RequestDecoder : public BlockDecoder {
         uint64_t n = 0;
         if (!parse_decimal(v, n)) {
           add_text(kOptValue, v);
-          d_.problem(ProblemKind::Violation, at(v), v.size(),
+          d_.problem(ProblemId::kRequestOptionNotNumber, at(v), v.size(),
                      std::string(item->spelled) + " value " + quoted(v) + " is not a number (servers answer 506)");
           return;
         }
@@ -198,12 +199,12 @@ class RequestDecoder : public BlockDecoder {
       case kOptBitApprove:
         approve_ = v;
         if (!iequals(v, "Yes") && !iequals(v, "No"))
-          d_.problem(ProblemKind::Violation, at(v), v.size(), "-Approve must be Yes or No, not " + quoted(v));
+          d_.problem(ProblemId::kRequestApproveInvalid, at(v), v.size(), "-Approve must be Yes or No, not " + quoted(v));
         break;
       case kOptBitTarget:
         target_ = v;
         if (!iequals(v, "Protocol"))
-          d_.problem(ProblemKind::Unknown, at(v), v.size(),
+          d_.problem(ProblemId::kRequestTargetUnknown, at(v), v.size(),
                      "DESCRIBE target " + quoted(v) + " (RFC 2832 4.3.4 defines only Protocol)");
         break;
       case kOptBitId:
@@ -226,7 +227,7 @@ class RequestDecoder : public BlockDecoder {
     auto violation = [&](std::string text, int answer = 0) {
       text += " (" + section;
       if (answer) text += "; servers answer " + std::to_string(answer);
-      d_.problem(ProblemKind::Violation, first.offset, first.length, std::move(text) + ")");
+      d_.problem(ProblemId::kRequestShapeInvalid, first.offset, first.length, std::move(text) + ")");
     };
     if (takes_entity(m_.command) && m_.entity == Entity::None)
       return violation(command + " without an EntityName line", 508);

@@ -6,6 +6,7 @@
 #include "fields.hpp"
 #include "grammar.hpp"
 #include "text.hpp"
+#include "problems.hpp"
 
 namespace quartet::rrp {
 
@@ -34,10 +35,10 @@ class ResponseDecoder : public BlockDecoder {
     if (code == 520 && semicolon != std::string_view::npos) add_text(kReason, trim(description.substr(semicolon + 1)));
     const char* meaning = response_meaning(code);
     if (!meaning)
-      d_.problem(ProblemKind::Unknown, at(line), 3,
+      d_.problem(ProblemId::kResponseCodeUnknown, at(line), 3,
                  "response code " + std::to_string(code) + " is not defined by RFC 2832 or RFC 3632");
     if (description.empty())
-      d_.problem(ProblemKind::Violation, first.offset, first.length,
+      d_.problem(ProblemId::kResponseNoDescription, first.offset, first.length,
                  "response line without a description (RFC 2832 4.2)");
     while (std::optional<Line> l = lines.next()) attribute_line(*l);
     d_.close();
@@ -49,7 +50,7 @@ class ResponseDecoder : public BlockDecoder {
   void attribute_line(const Line& l) {
     std::string_view t = trim(l.text);
     if (t.empty()) {
-      d_.problem(ProblemKind::Violation, l.offset, l.length, "empty line inside a response");
+      d_.problem(ProblemId::kResponseEmptyLine, l.offset, l.length, "empty line inside a response");
       return;
     }
     NameValue nv = split_line(t);
@@ -57,7 +58,7 @@ class ResponseDecoder : public BlockDecoder {
     if (!nv.has_colon) {
       add_text(kAttrValue, t);
       d_.close();
-      d_.problem(ProblemKind::Malformed, l.offset, l.length, "response attribute line without ':'");
+      d_.problem(ProblemId::kResponseAttributeNoColon, l.offset, l.length, "response attribute line without ':'");
       return;
     }
     const NamedItem* item = response_attribute(nv.name);
@@ -80,7 +81,7 @@ class GreetingDecoder : public BlockDecoder {
     while (std::optional<Line> l = lines.next()) identified = banner_line(*l) || identified;
     d_.close();
     if (!identified)
-      d_.problem(ProblemKind::Violation, first.offset, first.length,
+      d_.problem(ProblemId::kGreetingUnrecognised, first.offset, first.length,
                  "server block is neither a response (\"NNN text\") nor an \"RRP Server version\" greeting");
     d_.name = "greeting";
     d_.summary = "greeting " + std::string(m_.greeting);

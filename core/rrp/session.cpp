@@ -1,4 +1,5 @@
 #include "session.hpp"
+#include "problems.hpp"
 
 #include <utility>
 
@@ -33,7 +34,7 @@ MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t i
            " s, beyond RRP's 10-minute session timeout");
   last_ts_ = ts;
   if (state_ == State::DIS && m.kind != Kind::Empty)
-    t.sequence("data after the session was closed (DIS)");
+    t.problem(ProblemId::kSessionAfterClose, "data after the session was closed (DIS)");
   switch (m.kind) {
     case Kind::Request: on_request(m, ts, index, t); break;
     case Kind::Response: on_response(m, ts, t); break;
@@ -55,14 +56,14 @@ void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transit
     enter(State::WFC, "joined after authentication (no greeting or SESSION seen)", t);
   }
   if (!pending_.empty())
-    t.sequence("request sent before the response to request #" + std::to_string(pending_.back().index) +
+    t.problem(ProblemId::kSessionPipelined, "request sent before the response to request #" + std::to_string(pending_.back().index) +
                     " (RFC 2832 3: the client waits for each response)");
   bool authenticated = state_ == State::WFC || state_ == State::EXE;
   if (!authenticated && m.command != Command::Session && m.command != Command::Quit)
-    t.sequence((m.command == Command::Unknown ? std::string("command") : ascii_upper(command_name(m.command))) +
+    t.problem(ProblemId::kSessionUnauthenticated, (m.command == Command::Unknown ? std::string("command") : ascii_upper(command_name(m.command))) +
                     " before a successful SESSION (state " + std::string(state_name(state_)) + ")");
   if (authenticated && m.command == Command::Session)
-    t.sequence("SESSION on an already authenticated connection");
+    t.problem(ProblemId::kSessionRepeatedSession, "SESSION on an already authenticated connection");
   pending_.push({index, ts, m.command, std::string(m.registrar_id)});
   if (state_ == State::WFC) state_ = State::EXE;  // per command: no Phase event (see README.md)
 }
@@ -74,7 +75,7 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   // that is waiting for the next answer instead of pairing it wrongly.
   if (answers_check_only(m.code) && pending_.front().command != Command::Check) {
     started_ = true;
-    return t.sequence("response " + std::to_string(m.code) + " answers a CHECK, but request #" +
+    return t.problem(ProblemId::kSessionCheckMissing, "response " + std::to_string(m.code) + " answers a CHECK, but request #" +
                            std::to_string(pending_.front().index) + " (" +
                            std::string(command_name(pending_.front().command)) +
                            ") is the one awaiting an answer: the CHECK was not seen");
@@ -86,7 +87,7 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   if (joined_request_ && *joined_request_ == req.index) {
     joined_request_.reset();
     if (m.code == 530 || m.code == 547) {  // it was not authenticated after all
-      t.sequence(ascii_upper(command_name(req.command)) + " before a successful SESSION (answered " +
+      t.problem(ProblemId::kSessionUnauthenticated, ascii_upper(command_name(req.command)) + " before a successful SESSION (answered " +
                       std::to_string(m.code) + ")");
       return enter(State::PRE, "not authenticated (" + std::to_string(m.code) + ")", t);
     }
@@ -118,7 +119,7 @@ void RrpSession::unsolicited_response(const Message& m, Transition& t) {
   if (before_requests && !greeted_)
     return enter(closes_connection(m.code) ? State::DIS : State::WFC,
                  "joined mid-session (the first message is a response)", t);
-  t.sequence("response " + code + " without an outstanding request");
+  t.problem(ProblemId::kSessionResponseUnsolicited, "response " + code + " without an outstanding request");
   if (closes_connection(m.code)) enter(State::DIS, "server closing (" + code + ")", t);
 }
 
@@ -134,8 +135,8 @@ void RrpSession::after_session_reply(const Pending& req, uint16_t code, Transiti
 
 // The greeting's own summary already says what it is: no event.
 void RrpSession::on_greeting(Transition& t) {
-  if (started_) t.sequence("server greeting after the session started");
-  else if (greeted_) t.sequence("second server greeting");
+  if (started_) t.problem(ProblemId::kSessionGreetingLate, "server greeting after the session started");
+  else if (greeted_) t.problem(ProblemId::kSessionGreetingLate, "second server greeting");
   greeted_ = true;
 }
 
@@ -148,7 +149,7 @@ void RrpSession::enter(State s, std::string why, Transition& t) {
 std::vector<Problem> RrpSession::on_close() {
   std::vector<Problem> out;
   for (const Pending& p : pending_)
-    out.push_back(session_problem(ProblemKind::Sequence, "request #" + std::to_string(p.index) + " (" +
+    out.push_back(session_problem(ProblemId::kSessionRequestUnanswered, "request #" + std::to_string(p.index) + " (" +
                                                              std::string(command_name(p.command)) +
                                                              ") was never answered"));
   pending_.clear();

@@ -14,10 +14,10 @@
 #include <string>
 #include <string_view>
 
-#include "codes.hpp"
-#include "decoder.hpp"  // before common/session.hpp: see the include note in decoder.hpp
 #include "../common/pending.hpp"
 #include "../common/session.hpp"
+#include "codes.hpp"
+#include "decoder.hpp"
 
 namespace quartet::rrp {
 

@@ -1,4 +1,5 @@
 #include "decoder.hpp"
+#include "problems.hpp"
 
 #include <string>
 
@@ -59,7 +60,7 @@ Decoded decode_header(Bytes pdu) {
   if (!h) {
     d.close();
     d.summary = "SP header (truncated)";
-    d.problem(ProblemKind::Malformed, 0, pdu.size(),
+    d.problem(ProblemId::kHeaderTruncated, 0, pdu.size(),
               "SP connection header truncated: " + std::to_string(pdu.size()) + " of 8 bytes");
     return d;
   }
@@ -73,20 +74,20 @@ Decoded decode_header(Bytes pdu) {
   const char* type_name = name_of(endpoint_type_names(), h->type);
   d.summary = "SP header " + (type_name ? std::string(type_name) : "type " + hex_number(h->type, 4));
   if (pdu.size() > kHeaderBytes)
-    d.problem(ProblemKind::Malformed, kHeaderBytes, pdu.size() - kHeaderBytes,
+    d.problem(ProblemId::kHeaderTrailingBytes, kHeaderBytes, pdu.size() - kHeaderBytes,
               std::to_string(pdu.size() - kHeaderBytes) + " bytes after the 8-byte SP header");
   if (h->version != 0)
-    d.problem(ProblemKind::Unknown, 3, 1,
+    d.problem(ProblemId::kHeaderVersionUnknown, 3, 1,
               "SP header version " + std::to_string(h->version) +
                   " is unknown (only 0 exists); the peer closes the connection");
   if (!type_name) {
     uint16_t proto = static_cast<uint16_t>(h->type >> 4);
-    d.problem(ProblemKind::Unknown, 4, 2,
+    d.problem(ProblemId::kHeaderTypeUnknown, 4, 2,
               "endpoint type " + hex_number(h->type, 4) + " is no SP socket type nanomsg or nng define" +
                   (proto >= kFirstLocalProtocolId ? " (protocol id in the local/experimental range)" : ""));
   }
   if (h->reserved != 0)
-    d.problem(ProblemKind::Violation, 6, 2,
+    d.problem(ProblemId::kHeaderReservedNonzero, 6, 2,
               "reserved header bytes are " + hex_number(h->reserved, 4) +
                   ", must be zero; the peer closes the connection (sp-tcp-mapping-01 section 2)");
   return d;
@@ -109,7 +110,7 @@ std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const Endpoint
   d.close();
 
   if (!bt.terminated) {
-    d.problem(ProblemKind::Malformed, kLengthBytes, payload.size(),
+    d.problem(ProblemId::kBacktraceUnterminated, kLengthBytes, payload.size(),
               payload.size() < 4
                   ? std::string("message too short for the 32-bit ") + sender.id_kind +
                         " id; the receiver closes the connection"
@@ -120,7 +121,7 @@ std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const Endpoint
   devices = bt.words - 1;
   summary_id = std::string(" id=") + hex_number(bt.id, 8);
   if (bt.words > kMaxTtl)
-    d.problem(ProblemKind::Violation, kLengthBytes, bt.stack.size(),
+    d.problem(ProblemId::kBacktraceTtlExceeded, kLengthBytes, bt.stack.size(),
               "backtrace of " + std::to_string(bt.words) + " words exceeds the maximum TTL of " +
                   std::to_string(kMaxTtl) + "; receivers drop the message");
   return kLengthBytes + bt.stack.size();
@@ -131,7 +132,7 @@ std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const Endpoint
 // body with no top-bit rule; we show that word as the survey id.
 std::optional<size_t> decode_legacy_id(Decoded& d, Bytes payload, std::string& summary_id) {
   if (payload.size() < 4) {
-    d.problem(ProblemKind::Malformed, kLengthBytes, payload.size(),
+    d.problem(ProblemId::kSurveyIdMissing, kLengthBytes, payload.size(),
               "message too short for the 32-bit survey id");
     return std::nullopt;
   }
@@ -145,7 +146,7 @@ std::optional<size_t> decode_legacy_id(Decoded& d, Bytes payload, std::string& s
 // 24 bits are not zero and drops messages with more hops than its TTL).
 std::optional<size_t> decode_hop_count(Decoded& d, Bytes payload, std::string& summary_hops) {
   if (payload.size() < 4) {
-    d.problem(ProblemKind::Malformed, kLengthBytes, payload.size(),
+    d.problem(ProblemId::kPairHopsMissing, kLengthBytes, payload.size(),
               "PAIR v1 message too short for its 32-bit hop count; nng closes the connection");
     return std::nullopt;
   }
@@ -155,14 +156,14 @@ std::optional<size_t> decode_hop_count(Decoded& d, Bytes payload, std::string& s
   d.add(kHopsReserved, kLengthBytes, 4, uint64_t{word >> 8});
   summary_hops = " hops=" + std::to_string(hops);
   if (word >> 8)
-    d.problem(ProblemKind::Malformed, kLengthBytes, 4,
+    d.problem(ProblemId::kPairReservedNonzero, kLengthBytes, 4,
               "PAIR v1 header " + hex_number(word, 8) +
                   ": bits above the hop count must be zero; nng closes the connection");
   else if (hops == 0)
-    d.problem(ProblemKind::Violation, kLengthBytes + 3, 1,
+    d.problem(ProblemId::kPairHopsZero, kLengthBytes + 3, 1,
               "PAIR v1 hop count 0: every sender counts itself (1 on a direct link)");
   else if (hops > kMaxTtl)
-    d.problem(ProblemKind::Violation, kLengthBytes + 3, 1,
+    d.problem(ProblemId::kPairTtlExceeded, kLengthBytes + 3, 1,
               "PAIR v1 hop count " + std::to_string(hops) + " exceeds the maximum TTL of " +
                   std::to_string(kMaxTtl) + "; nng drops the message");
   return kLengthBytes + 4;
@@ -173,7 +174,7 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
   d.name = "MSG";
   if (pdu.size() < kLengthBytes) {
     d.summary = "SP message (truncated)";
-    d.problem(ProblemKind::Malformed, 0, pdu.size(),
+    d.problem(ProblemId::kMessageLengthShort, 0, pdu.size(),
               "SP message shorter than its 8-byte length field");
     return d;
   }
@@ -181,11 +182,11 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
   Bytes payload = message_payload(pdu);
   d.add(kLength, 0, kLengthBytes, declared);
   if (declared > payload.size())
-    d.problem(ProblemKind::Malformed, 0, kLengthBytes,
+    d.problem(ProblemId::kMessageTruncated, 0, kLengthBytes,
               "message truncated: length says " + std::to_string(declared) + " bytes, " +
                   std::to_string(payload.size()) + " present");
   else if (pdu.size() > kLengthBytes + declared)
-    d.problem(ProblemKind::Malformed, kLengthBytes + payload.size(),
+    d.problem(ProblemId::kMessageTrailingBytes, kLengthBytes + payload.size(),
               pdu.size() - kLengthBytes - payload.size(),
               std::to_string(pdu.size() - kLengthBytes - payload.size()) +
                   " bytes after the message end");
@@ -203,7 +204,7 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
   d.is_request = sender->sends_requests;
   d.is_response = sender->sends_responses;
   if (sender->never_sends)
-    d.problem(ProblemKind::Violation, 0, pdu.size(),
+    d.problem(ProblemId::kMessageFromSilentSocket, 0, pdu.size(),
               std::string(sender->name) + " sockets never send messages");
 
   std::string id_text, hops_text;

@@ -1,6 +1,7 @@
 // The SP descriptor: nanomsg/nng Scalability Protocols over TCP (and over TLS,
 // where the same bytes run inside the TLS stream, sp-tls-mapping-01).
 #include "../common/protocol.hpp"
+#include "problems.hpp"
 
 #include "decoder.hpp"
 #include "fields.hpp"
@@ -18,6 +19,7 @@ const Protocol& protocol() {
       .short_name = "SP",
       .long_name = "Scalability Protocols (nanomsg SP)",
       .fields = fields(),
+      .problems = problem_defs(),
       .frame = frame,
       .decode = decode,  // stateless: Session::decode knows the socket types
       .probe = probe,

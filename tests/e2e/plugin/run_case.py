@@ -61,6 +61,10 @@ def case_registration(t, caps):
         check_eq(fields[filt + ".time"][3], "FT_RELATIVE_TIME", filt + ".time type")
         for kind in ("malformed", "violation", "unknown", "sequence", "deviation", "tls_handoff"):
             check(filt + "." + kind in fields, "expert " + filt + "." + kind)
+    # One expert info per problem id of the core's tables, each a filter name.
+    for pid in ("copsx.object.length_past_end", "rrp.session.unauthenticated",
+                "iapx.via.loop", "sp.backtrace.unterminated"):
+        check(pid in fields, "expert " + pid)
 
     decodes = {tuple(l.split("\t")[:2]): l.split("\t")[2] for l in t.run("-G", "decodes").splitlines()}
     for port in ("3288", "2126", "3918"):
@@ -208,7 +212,7 @@ def case_sp_incompatible(t, caps):
     ex = t.experts(cap, "sp")
     check_eq(len(ex), len(streams), "one expert info per connection")
     for e in ex:
-        check_eq(e[1:4], ("sp.violation", PI_WARN, PI_PROTOCOL), "expert kind")
+        check_eq(e[1:4], ("sp.session.peers_incompatible", PI_WARN, PI_PROTOCOL), "expert id and kind")
         check("incompatible SP peers: PULL <-> PULL" in e[4], e[4])
         headers = [n for n in sorted(f) if f[n][0] == f[e[0]][0]]
         check_eq(e[0], headers[1], "flagged on the second header of its connection")
@@ -284,8 +288,8 @@ def case_rrp_errors(t, caps):
     SESSION is a sequence warning, response code 299 an unknown-value warning,
     binary bytes a malformed error with the rest shown as undecoded."""
     ex = t.experts(caps + "/rrp_errors.pcap", "rrp")
-    check_eq([e[:4] for e in ex], [(5, "rrp.sequence", PI_WARN, PI_SEQUENCE),
-                                   (8, "rrp.unknown", PI_WARN, PI_UNDECODED),
+    check_eq([e[:4] for e in ex], [(5, "rrp.session.unauthenticated", PI_WARN, PI_SEQUENCE),
+                                   (8, "rrp.response.code_unknown", PI_WARN, PI_UNDECODED),
                                    (9, "rrp.malformed", PI_ERROR, PI_MALFORMED)], "experts")
     check_eq(ex[0][4], "ADD before a successful SESSION (state PRE)", "sequence text")
     check("299" in ex[1][4], ex[1][4])
@@ -586,8 +590,8 @@ def case_cops_malformed(t, caps):
     header (framing fails: the rest is undecoded, Malformed)."""
     cap = caps + "/cops_malformed.pcap"
     ex = t.experts(cap, "copsx")
-    check_eq([e[:4] for e in ex], [(6, "copsx.malformed", PI_ERROR, PI_MALFORMED),
-                                   (7, "copsx.unknown", PI_WARN, PI_UNDECODED),
+    check_eq([e[:4] for e in ex], [(6, "copsx.object.length_too_small", PI_ERROR, PI_MALFORMED),
+                                   (7, "copsx.header.opcode_unknown", PI_WARN, PI_UNDECODED),
                                    (8, "copsx.malformed", PI_ERROR, PI_MALFORMED)], "experts")
     check("object length 2" in ex[0][4], ex[0][4])
     check("42" in ex[1][4], ex[1][4])
@@ -636,8 +640,10 @@ def case_no_reassembly(t, caps):
     for n in (4, 5, 6, 10, 11, 12, 13):
         check_eq(without[n], with_r[n], "frame %d decodes the same" % n)
     ex = t.experts(cap, "sp", prefs=off)
-    check_eq([e[:2] for e in ex], [(7, "sp.malformed"), (8, "sp.malformed"), (9, "sp.malformed"),
-                                   (10, "sp.sequence")], "experts")
+    # The first piece is decoded (too short); the next two cannot be framed at all.
+    check_eq([e[:2] for e in ex], [(7, "sp.message.length_short"), (8, "sp.malformed"),
+                                   (9, "sp.malformed"), (10, "sp.session.answer_unsolicited")],
+             "experts")
     check_eq(ex[0][4], "SP message shorter than its 8-byte length field", "first piece")
     # The reply's request was never decoded, so the session machine has no such
     # request outstanding.
@@ -731,11 +737,14 @@ def case_rrp_samples(t, caps):
     check_eq(list(f.values())[1][2], "DIS: SESSION failed (530) twice", "event")
 
     ex = t.experts(sample("rrp/rrp-session.pcapng"), "rrp")
-    check(any(e[1] == "rrp.sequence" and "CHECK before a successful SESSION" in e[4] for e in ex),
-          "sequence")
-    check(any(e[1] == "rrp.sequence" and "already authenticated" in e[4] for e in ex), "re-SESSION")
-    check(any(e[1] == "rrp.unknown" and '"frobnicate"' in e[4] for e in ex), "unknown command")
-    check(any(e[1] == "rrp.violation" and "without DomainName" in e[4] for e in ex), "violation")
+    check(any(e[1] == "rrp.session.unauthenticated" and "CHECK before a successful SESSION" in e[4]
+              for e in ex), "sequence")
+    check(any(e[1] == "rrp.session.repeated_session" and "already authenticated" in e[4] for e in ex),
+          "re-SESSION")
+    check(any(e[1] == "rrp.request.command_unknown" and '"frobnicate"' in e[4] for e in ex),
+          "unknown command")
+    check(any(e[1] == "rrp.request.shape_invalid" and "without DomainName" in e[4] for e in ex),
+          "violation")
     check(all(e[2] == PI_WARN for e in ex), "all warnings")
 
 

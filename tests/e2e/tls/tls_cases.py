@@ -254,6 +254,36 @@ def case_any_port(q, work):
     check("0 sessions shown, 1 other" in out, "shown without its key: " + out)
 
 
+def case_mutations(q, work):
+    """Random damage to the TLS bytes of captures with every suite family (record headers,
+    lengths, ciphertexts, tags, handshake messages): quartet always finishes with readable
+    output and a warning where something failed; under ASan/UBSan this is the memory check."""
+    import random
+    from scapy.all import TCP, Raw
+    rng = random.Random(1234)
+    for name in ("rrp-tls12-suites", "rrp-tls13-suites", "rrp-tls10", "rrp-tls13-chacha-keyupdate"):
+        cap = os.path.join(CAPS, "tls", name + ".pcapng")
+        keys = cap[:-len(".pcapng")] + ".keys"
+        packets = scapy_packets(cap)
+        carrying = [i for i, p in enumerate(packets) if p.haslayer(TCP) and p.haslayer(Raw)]
+        for variant in range(4):
+            mutated = list(packets)
+            for i in rng.sample(carrying, 3):
+                mutated[i] = packets[i].copy()
+                load = bytearray(bytes(mutated[i][Raw].load))
+                for _ in range(rng.randint(1, 4)):
+                    pos = rng.randrange(min(len(load), 12)) if rng.random() < 0.5 else rng.randrange(len(load))
+                    load[pos] = rng.randrange(256)
+                mutated[i][Raw].load = bytes(load)
+            path = os.path.join(work, "%s-%d.pcap" % (name, variant))
+            write_pcap(path, mutated)
+            r = subprocess.run([q, "--no-progress", "-F", "jsonl", "--keylog", keys, path], capture_output=True,
+                               timeout=60, env=env_without_keylog())
+            check(r.returncode in (0, 1), "%s: exit %d: %s" % (path, r.returncode, r.stderr.decode()[-500:]))
+            lines = [json.loads(l) for l in r.stdout.decode().splitlines()]
+            check(lines and lines[-1]["type"] == "summary", "%s: no summary" % path)
+
+
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 

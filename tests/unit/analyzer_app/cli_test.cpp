@@ -52,7 +52,7 @@ TEST(Cli, HelpAndVersionNeedNoFile) {
   EXPECT_TRUE(parse({"--help"}).help);
   EXPECT_EQ(parse({"-h"}).error, "");
   EXPECT_TRUE(parse({"-V"}).version);
-  EXPECT_NE(std::string(usage_text()).find("Exit status"), std::string::npos);
+  EXPECT_NE(usage_text().find("Exit status"), std::string::npos);
 }
 
 TEST(Cli, ReadOptionLikeTcpdump) {

@@ -99,8 +99,14 @@ inline Probe len_probe(Bytes b) {
   return be8(b, 1) >= 3 && be8(b, 2) >= 'A' && be8(b, 2) <= 'Z' ? Probe::Yes : Probe::No;
 }
 inline std::unique_ptr<Session> len_session() { return std::make_unique<PairingSession>(len_decode); }
-inline const Protocol kLen{"len", "LEN", "Length-prefixed test protocol", kFields, {}, {}, len_frame, len_decode,
-                           len_probe, len_session};
+inline const Protocol kLen{.filter_name = "len",
+                           .short_name = "LEN",
+                           .long_name = "Length-prefixed test protocol",
+                           .fields = kFields,
+                           .frame = len_frame,
+                           .decode = len_decode,
+                           .probe = len_probe,
+                           .new_session = len_session};
 
 inline std::string len_pdu(std::string_view body) {
   std::string s(2, '\0');
@@ -127,8 +133,14 @@ inline Probe txt_probe(Bytes b) {
   return c >= 'A' && c <= 'Z' ? Probe::Yes : Probe::No;
 }
 inline std::unique_ptr<Session> txt_session() { return std::make_unique<PairingSession>(txt_decode); }
-inline const Protocol kTxt{"txt", "TXT", "Line test protocol", kFields, {}, {}, txt_frame, txt_decode, txt_probe,
-                           txt_session};
+inline const Protocol kTxt{.filter_name = "txt",
+                           .short_name = "TXT",
+                           .long_name = "Line test protocol",
+                           .fields = kFields,
+                           .frame = txt_frame,
+                           .decode = txt_decode,
+                           .probe = txt_probe,
+                           .new_session = txt_session};
 
 inline Bytes bytes(const std::string& s) { return as_bytes(s); }
 
