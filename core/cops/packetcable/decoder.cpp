@@ -8,6 +8,7 @@
 #include "../fields.hpp"
 #include "../message.hpp"
 #include "../names.hpp"
+#include "../problems.hpp"
 #include "fields.hpp"
 #include "names.hpp"
 #include "object_def.hpp"
@@ -55,7 +56,7 @@ class Walker {
       // Zero bytes to the end: the container counted its padding (its caller judges that).
       if (all_zero(pdu_, p, left)) return p - off;
       if (left < kHdr) {
-        out_.problem(ProblemKind::Malformed, p, left,
+        out_.problem(ProblemId::kPktcObjectTrailingBytes, p, left,
                      std::to_string(left) + " byte(s) left in the " + client() +
                          " data, too short for an object header");
         out_.add(ids_.data, p, left);
@@ -72,7 +73,7 @@ class Walker {
       out_.add(ids_.snum, p + 2, 1, uint64_t{snum});
       out_.add(ids_.stype, p + 3, 1, uint64_t{stype});
       if (slen < kHdr) {
-        out_.problem(ProblemKind::Malformed, p, 2,
+        out_.problem(ProblemId::kPktcObjectLengthTooSmall, p, 2,
                      name + " S-Length " + std::to_string(slen) +
                          " is below the 4-byte object header: the rest of the " + client() +
                          " data cannot be walked");
@@ -81,7 +82,7 @@ class Walker {
         return len;
       }
       if (truncated)
-        out_.problem(ProblemKind::Malformed, p, 2,
+        out_.problem(ProblemId::kPktcObjectLengthPastEnd, p, 2,
                      name + " S-Length " + std::to_string(slen) + " runs past the end of the " +
                          client() + " data (" + std::to_string(left) + " bytes left)");
       size_t body = shown - kHdr;
@@ -120,11 +121,11 @@ class Walker {
   void unknown(uint8_t snum, uint8_t stype, size_t p) {
     // PKT-SP-MM-I05 6.4.3.2: such an object is ignored by the receiver.
     if (const char* n = name_of(pcmm_ ? pcmm_snum_names() : dqos_snum_names(), snum))
-      out_.problem(ProblemKind::Unknown, p + 3, 1,
+      out_.problem(ProblemId::kPktcObjectStypeUnknown, p + 3, 1,
                    "unknown S-Type " + std::to_string(stype) + " for " + n + " (S-Num " +
                        std::to_string(snum) + "): object ignored");
     else
-      out_.problem(ProblemKind::Unknown, p + 2, 1,
+      out_.problem(ProblemId::kPktcObjectSnumUnknown, p + 2, 1,
                    "unknown " + client() + " S-Num " + std::to_string(snum) + " (S-Type " +
                        std::to_string(stype) + "): object ignored");
   }
@@ -142,20 +143,20 @@ class Walker {
     size_t pad = 4 - p % 4;
     bool padded_ok = p + pad <= end && all_zero(pdu_, p, pad);
     if (plausible(p, end) && !(padded_ok && plausible(p + pad, end))) {
-      out_.problem(ProblemKind::Violation, p, 0,
+      out_.problem(ProblemId::kPktcObjectUnaligned, p, 0,
                    name + " S-Length is not a multiple of 4 and the next object follows at once (" +
                        spec() + " 6.4.1)");
       return p;
     }
     if (padded_ok) {
-      out_.problem(ProblemKind::Deviation, p, pad,
+      out_.problem(ProblemId::kPktcObjectPaddingUncounted, p, pad,
                    name + " S-Length leaves out its " + std::to_string(pad) +
                        " padding byte(s) (" + spec() + " 6.4.1: padding is counted)");
       out_.add(ids_.padding, p, pad);
       out_.fields[group].length += static_cast<uint32_t>(pad);
       return p + pad;
     }
-    out_.problem(ProblemKind::Violation, p, 0,
+    out_.problem(ProblemId::kPktcObjectUnaligned, p, 0,
                  name + " S-Length is not a multiple of 4 (" + spec() + " 6.4.1)");
     return p;
   }
@@ -177,7 +178,7 @@ class Walker {
   }
 
   void too_short(const ObjectDef& def, size_t off, size_t len) {
-    out_.problem(ProblemKind::Malformed, off - kHdr, 2,
+    out_.problem(ProblemId::kPktcObjectTooShort, off - kHdr, 2,
                  std::string(def.name) + " is too short: S-Length " + std::to_string(len + kHdr) +
                      ", the layout needs " + std::to_string(def.body + kHdr) + " (" + spec() + ")");
   }
@@ -185,12 +186,12 @@ class Walker {
   // Bytes after a fixed layout: counted zero padding is a note, anything else a violation.
   void leftover(const ObjectDef& def, size_t off, size_t n, size_t expected) {
     if (all_zero(pdu_, off, n)) {
-      out_.problem(ProblemKind::Deviation, off, n,
+      out_.problem(ProblemId::kPktcObjectLengthCountsPadding, off, n,
                    std::string(def.name) + " is " + std::to_string(n) +
                        " byte(s) longer than its layout (zero padding counted in S-Length)");
       out_.add(ids_.padding, off, n);
     } else {
-      out_.problem(ProblemKind::Violation, off, n,
+      out_.problem(ProblemId::kPktcObjectExtraBytes, off, n,
                    std::string(def.name) + " has " + std::to_string(n) +
                        " unexpected byte(s) after its " + std::to_string(expected) +
                        "-byte body (" + spec() + ")");
@@ -258,7 +259,7 @@ class Walker {
           uint64_t v = 0;
           for (size_t i = 0; i < it.size; ++i) v = v << 8 | be8(pdu_, at + i);
           out_.add(kPktcReserved, at, it.size, v);
-          out_.problem(ProblemKind::Deviation, at, it.size, "reserved bytes are not zero");
+          out_.problem(ProblemId::kPktcReservedNonzero, at, it.size, "reserved bytes are not zero");
         }
         return;
     }
@@ -276,7 +277,7 @@ class Walker {
     out_.add(id, at, w, v);
     const FieldDef& d = def_of(id);
     if (!d.names.empty() && !name_of(d.names, v) && !(id == kPcmmGateStateReason && v == 0))
-      out_.problem(ProblemKind::Unknown, at, w,
+      out_.problem(ProblemId::kPktcValueUnknown, at, w,
                    std::string(d.name) + " " + std::to_string(v) + " is not defined (" + spec() + ")");
     auto u16 = static_cast<uint16_t>(v);
     auto set16 = [&](std::optional<uint16_t>& slot) { if (!slot) slot = u16; };
@@ -362,7 +363,7 @@ class Walker {
     }
     if (!issue) {
       Layout i05 = traffic_profile_set(def.stype, 5);
-      out_.problem(ProblemKind::Malformed, off - kHdr, 2,
+      out_.problem(ProblemId::kPktcTrafficProfileLayoutUnknown, off - kHdr, 2,
                    std::string(def.name) + " S-Length " + std::to_string(len + kHdr) +
                        " fits no issue's layout (I05: 8 + " + std::to_string(i05.back().end()) +
                        " per envelope) for Envelope " + std::to_string(env));
@@ -398,14 +399,14 @@ class Walker {
     out_.add(kPcmmTpScn, off + 4, k, name);
     if (gm_.scn.empty()) gm_.scn = std::string(name);
     if (k < 2 || k > 16)
-      out_.problem(ProblemKind::Violation, off + 4, k,
+      out_.problem(ProblemId::kPktcScnLength, off + 4, k,
                    "Service Class Name of " + std::to_string(k) +
                        " characters (PKT-SP-MM-I05 6.4.2.7.2: 2 to 16)");
     if (k == n)
-      out_.problem(ProblemKind::Deviation, off + 4, k,
+      out_.problem(ProblemId::kPktcScnNotTerminated, off + 4, k,
                    "Service Class Name is not NUL-terminated (its length is a multiple of 4)");
     else if (!all_zero(pdu_, off + 4 + k, n - k))
-      out_.problem(ProblemKind::Violation, off + 4 + k, n - k,
+      out_.problem(ProblemId::kPktcTextPaddingNonzero, off + 4 + k, n - k,
                    "bytes after the Service Class Name's NUL are not zero padding");
     else if (n - k > 1)
       out_.add(ids_.padding, off + 5 + k, n - k - 1);
@@ -420,7 +421,7 @@ class Walker {
     while (k < len && be8(pdu_, off + k)) ++k;
     out_.add(id, off, k, as_text(pdu_.subspan(off, k)));
     if (k < len && !all_zero(pdu_, off + k, len - k))
-      out_.problem(ProblemKind::Violation, off + k, len - k,
+      out_.problem(ProblemId::kPktcTextPaddingNonzero, off + k, len - k,
                    std::string(def.name) + ": bytes after the NUL are not zero padding");
     else if (len - k > 0)
       out_.add(ids_.padding, off + k, len - k);

@@ -4,6 +4,7 @@
 
 #include "../../common/pending.hpp"
 
+#include "../problems.hpp"
 #include "names.hpp"
 
 namespace quartet::cops::packetcable {
@@ -226,7 +227,7 @@ std::vector<Problem> GateTracker::on_close() const {
     std::string text = cmd_label(key.first, p.cmd) + " trans=" + std::to_string(key.second) + " #" +
                        std::to_string(p.index);
     if (p.gate_id) text += " for gate " + hex32(*p.gate_id);
-    out.push_back(session_problem(ProblemKind::Sequence, text + " never answered"));
+    out.push_back(session_problem(ProblemId::kPktcGateUnanswered, text + " never answered"));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include "../message.hpp"
 #include "../names.hpp"
+#include "../problems.hpp"
 #include "names.hpp"
 
 namespace quartet::cops::packetcable {
@@ -43,8 +44,19 @@ bool dqos_from_pdp(uint16_t cmd) {
   return cmd == kGateAlloc || cmd == kGateSet || cmd == kGateInfo || cmd == kGateDelete;
 }
 
-void violation(Decoded& out, std::string text) {
-  out.problem(ProblemKind::Violation, 0, 0, std::move(text));
+void violation(Decoded& out, ProblemId id, std::string text) {
+  out.problem(id, 0, 0, std::move(text));
+}
+
+// The problem for a PCMM command missing one of its mandatory objects: Gate-Set's
+// GateSpec, Traffic Profile and Classifier have their own ids.
+ProblemId missing_object(uint16_t cmd, uint8_t snum) {
+  if (cmd == kGateSet) {
+    if (snum == kSnGateSpec) return ProblemId::kPcmmGateSetMissingGateSpec;
+    if (snum == kSnTrafficProfile) return ProblemId::kPcmmGateSetMissingTrafficProfile;
+    if (snum == kSnClassifier) return ProblemId::kPcmmGateSetMissingClassifier;
+  }
+  return ProblemId::kPcmmCommandObjectMissing;
 }
 
 }  // namespace
@@ -54,7 +66,7 @@ void validate(const Message& m, Decoded& out) {
   const GateMessage& g = *m.gate;
   const char* spec = g.pcmm() ? "PKT-SP-MM-I05 6.4.3.2" : "PacketCable DQoS";
   if (!g.has(1)) {
-    violation(out, std::string(g.pcmm() ? "PCMM" : "DQoS") +
+    violation(out, ProblemId::kPktcTransIdMissing, std::string(g.pcmm() ? "PCMM" : "DQoS") +
                        " data without a TransactionID: the receiver discards it (" +
                        (g.pcmm() ? "PKT-SP-MM-I05 6.5.2" : spec) + ")");
     return;
@@ -62,13 +74,13 @@ void validate(const Message& m, Decoded& out) {
   if (!g.cmd) return;
   std::string cmd = cmd_label(g.pcmm(), *g.cmd);
   if (g.error_code)
-    out.problem(ProblemKind::ErrorReply, 0, 0,
+    out.problem(ProblemId::kPktcErrorReply, 0, 0,
                 cmd + " trans=" + std::to_string(g.trans_id.value_or(0)) + ": " +
                     error_label(g.pcmm(), *g.error_code));
   bool in_dec = m.opcode == kDEC;
   if (!g.pcmm()) {
     if (name_of(dqos_cmd_names(), *g.cmd) && dqos_from_pdp(*g.cmd) != in_dec)
-      violation(out, cmd + " carried in " + (in_dec ? "a DEC" : "an RPT") + ": it is sent by the " +
+      violation(out, ProblemId::kPktcWrongMessage, cmd + " carried in " + (in_dec ? "a DEC" : "an RPT") + ": it is sent by the " +
                          (in_dec ? "CMTS in an RPT" : "CMS in a DEC"));
     return;
   }
@@ -77,16 +89,16 @@ void validate(const Message& m, Decoded& out) {
     if (x.cmd == *g.cmd) gr = &x;
   if (!gr) return;  // unknown command: the decoder reported it
   if (gr->from_pdp != in_dec)
-    violation(out, cmd + " carried in " + (in_dec ? "a DEC" : "an RPT") + ": the " +
+    violation(out, ProblemId::kPktcWrongMessage, cmd + " carried in " + (in_dec ? "a DEC" : "an RPT") + ": the " +
                        (gr->from_pdp ? "Policy Server sends it in a DEC" : "CMTS sends it in an RPT") +
                        " (" + spec + ")");
   for (uint8_t snum : gr->mandatory)
     if (!g.has(snum))
-      violation(out, cmd + " without " + name_of(pcmm_snum_names(), snum) + " (" + spec + ")");
+      violation(out, missing_object(*g.cmd, snum), cmd + " without " + name_of(pcmm_snum_names(), snum) + " (" + spec + ")");
   if ((*g.cmd == kPdpConfig || *g.cmd == kSynchRequest) && !g.has(kSnAmid) && !g.has(kSnPsid))
-    violation(out, cmd + " without AMID or PSID (PKT-SP-MM-I05 6.5.15.1)");
+    violation(out, ProblemId::kPcmmAmidOrPsidMissing, cmd + " without AMID or PSID (PKT-SP-MM-I05 6.5.15.1)");
   if ((*g.cmd == kGateReportState || *g.cmd == kMsgReceipt) && g.trans_id && *g.trans_id != 0)
-    violation(out, cmd + " with Transaction Identifier " + std::to_string(*g.trans_id) +
+    violation(out, ProblemId::kPcmmTransIdNonzero, cmd + " with Transaction Identifier " + std::to_string(*g.trans_id) +
                        " (PKT-SP-MM-I05 6.4.2.1: must be 0)");
 }
 

@@ -142,6 +142,15 @@ TEST(PcmmDecode, ErrorNamesTheMissingObject) {
   auto e = decode(rpt(kPcmm, cat({tid(17, 6), amid(1, 1), sub4(1, 2, 3, 4), error(1, 0)}), 2),
                   quartet::Direction::ToClient);
   EXPECT_EQ(e.decoded.summary, "RPT Gate-Set-Err trans=17 sub=1.2.3.4: Insufficient Resources (1)");
+  // The error answer is the problem copsx.pktc.error_reply, a note by its kind.
+  bool error_reply = false;
+  for (const auto& p : e.decoded.problems)
+    if (p.id == "copsx.pktc.error_reply") {
+      error_reply = true;
+      EXPECT_EQ(p.kind, quartet::ProblemKind::ErrorReply);
+      EXPECT_EQ(quartet::severity_of(p.kind), quartet::Severity::Note);
+    }
+  EXPECT_TRUE(error_reply) << all_problems(e.decoded);
   // Codes 20-23 follow the specification, not the built-in dissector's older numbering.
   EXPECT_STREQ(quartet::name_of(pcmm_error_names(), 20), "DOCSIS 1.0 CM");
   EXPECT_STREQ(quartet::name_of(pcmm_error_names(), 23), "Unauthorized PSID");

@@ -13,6 +13,12 @@ bool has_problem(const Decoded& d, ProblemKind k, const std::string& part) {
   return false;
 }
 
+bool has_id(const Decoded& d, std::string_view id) {
+  for (const auto& p : d.problems)
+    if (p.id == id) return true;
+  return false;
+}
+
 TEST(PktcMalformed, ObjectTooShortIsReportedAndTheNextObjectDecoded) {
   Buf short_gate_spec = sobj(5, 1, {0x01, 0, 0, 0});  // GateSpec needs 12 body bytes
   auto r = decode(dec(kPcmm, cat({tid(1, 4), short_gate_spec, amid(1, 2), sub4(1, 2, 3, 4)})));
@@ -58,6 +64,21 @@ TEST(PktcMalformed, MissingMandatoryObjects) {
   EXPECT_TRUE(has_problem(n.decoded, ProblemKind::Violation, "without a TransactionID"));
   auto w = decode(dec(kPcmm, cat({tid(1, 5), amid(1, 2), sub4(1, 2, 3, 4), gate_id(1)})));
   EXPECT_TRUE(has_problem(w.decoded, ProblemKind::Violation, "Gate-Set-Ack carried in a DEC"));
+}
+
+TEST(PktcMalformed, ProblemsCarryStableIds) {
+  auto r = decode(dec(kPcmm, cat({tid(1, 4), amid(1, 2), sub4(1, 2, 3, 4), gate_spec(), scn(7, "up")})));
+  EXPECT_TRUE(has_id(r.decoded, "copsx.pcmm.gate_set.missing_classifier")) << all_problems(r.decoded);
+  auto n = decode(dec(kPcmm, cat({amid(1, 2)})));
+  EXPECT_TRUE(has_id(n.decoded, "copsx.pktc.trans_id_missing"));
+  auto w = decode(dec(kPcmm, cat({tid(1, 5), amid(1, 2), sub4(1, 2, 3, 4), gate_id(1)})));
+  EXPECT_TRUE(has_id(w.decoded, "copsx.pktc.wrong_message"));
+  Buf lying = cat({u16(40), {4, 1}, u32(0x77)});
+  auto l = decode(dec(kPcmm, cat({tid(1, 7), amid(1, 2), lying})));
+  EXPECT_TRUE(has_id(l.decoded, "copsx.pktc.object.length_past_end")) << all_problems(l.decoded);
+  // Every PacketCable problem has an id: none falls back to its kind alone.
+  for (const auto* d : {&r.decoded, &n.decoded, &w.decoded, &l.decoded})
+    for (const auto& p : d->problems) EXPECT_FALSE(p.id.empty()) << p.text;
 }
 
 TEST(PktcMalformed, UnpaddedLengthAndCountedPadding) {
