@@ -47,3 +47,19 @@ wait_port 3289
 peer --role pep --scenario v6 --port 3288
 wait_peers
 cap_stop
+
+# PacketCable (peers/pktc_peer.py): the CMTS (PEP) listens, the policy server / CMS (PDP) dials.
+pktc() { timeout 30 "$PY" "$PEERS/pktc_peer.py" "$@"; }
+cap_start "$OUT/pcmm-gates.pcapng" tcp port 3918
+bg pktc --role pep --scenario pcmm-gates --port 3918
+wait_port 3918
+pktc --role pdp --scenario pcmm-gates --port 3918
+wait_peers
+cap_stop
+
+cap_start "$OUT/dqos-gates.pcapng" tcp port 2126
+bg pktc --role pep --scenario dqos --port 2126
+wait_port 2126
+pktc --role pdp --scenario dqos --port 2126
+wait_peers
+cap_stop

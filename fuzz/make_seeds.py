@@ -155,6 +155,29 @@ write("cops_open_accept_req_dec", 0, segments(
     (C, cops(9, 1, [])),
     (S, cops(9, 1, [])),
 ))
+# PacketCable Multimedia (0x800A): the policy server dials the CMTS, so the PDP is the client.
+def sobj(snum, stype, data):
+    return struct.pack("!HBB", 4 + len(data), snum, stype) + data
+
+
+pcmm_gate_set = (sobj(1, 1, struct.pack("!HH", 7, 4)) + sobj(2, 1, struct.pack("!HH", 1, 2)) +
+                 sobj(3, 1, bytes([10, 0, 0, 1])) +
+                 sobj(5, 1, struct.pack("!BBBBHHHH", 1, 0, 0, 5, 200, 0, 300, 60)) +
+                 sobj(7, 3, bytes([7, 0, 0, 0]) + struct.pack("!B3xIIIIHHIII", 1, 0, 1000000, 3044, 0, 100,
+                                                              1522, 0, 0, 0)) +
+                 sobj(6, 1, struct.pack("!HBB4s4sHHB3x", 17, 0, 0, bytes(4), bytes([10, 0, 0, 1]), 0,
+                                        5060, 64)))
+pcmm_ack = (sobj(1, 1, struct.pack("!HH", 7, 5)) + sobj(2, 1, struct.pack("!HH", 1, 2)) +
+            sobj(3, 1, bytes([10, 0, 0, 1])) + sobj(4, 1, struct.pack("!I", 0x7f6e0105)))
+write("cops_pcmm_gate_set", 0, segments(
+    (S, cops(6, 0x800A, [obj(11, 1, b"cmts\0"), obj(9, 1, sobj(16, 1, struct.pack("!HH", 4, 0)))])),
+    (C, cops(7, 0x800A, [obj(10, 1, struct.pack("!HH", 0, 30))])),
+    (S, cops(1, 0x800A, [handle, context])),
+    (C, cops(2, 0x800A, [handle, context, obj(6, 1, struct.pack("!HH", 1, 1)), obj(6, 4, pcmm_gate_set)],
+             flags=1)),
+    (S, cops(3, 0x800A, [handle, obj(12, 1, struct.pack("!HH", 1, 0)), obj(9, 1, pcmm_ack)], flags=1)),
+))
+
 write("rrp_session", 1, segments(
     (S, b"registry RRP Server version 2.0.0\r\n.\r\n"),
     (C, b"session\r\n-Id:registrar\r\n-Password:secret\r\n.\r\n"),

@@ -107,9 +107,13 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
     PROTO_ITEM_SET_GENERATED(
         proto_tree_add_uint(root, c.hf_index, tvb, 0, 0, static_cast<guint32>(*index)));
     const PduRecord& rec = st.record(*index);
-    if (rec.response_in)
+    if (rec.response_in) {
       PROTO_ITEM_SET_GENERATED(
           proto_tree_add_uint(root, c.hf_response_in, tvb, 0, 0, rec.response_in));
+      if (const auto* l = c.link_fields(rec.response_in_group))
+        PROTO_ITEM_SET_GENERATED(
+            proto_tree_add_uint(root, l->hf_response_in, tvb, 0, 0, rec.response_in));
+    }
     if (!rec.state.empty())
       PROTO_ITEM_SET_GENERATED(
           proto_tree_add_string(root, c.hf_state, tvb, 0, 0, packet_text(pinfo, rec.state)));
@@ -120,6 +124,10 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
     PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_response_to, tvb, 0, 0, req.frame));
     const nstime_t t = to_nstime(pairing->latency);
     PROTO_ITEM_SET_GENERATED(proto_tree_add_time(root, c.hf_time, tvb, 0, 0, &t));
+    if (const auto* l = c.link_fields(tr->link_group)) {
+      PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, l->hf_response_to, tvb, 0, 0, req.frame));
+      PROTO_ITEM_SET_GENERATED(proto_tree_add_time(root, l->hf_time, tvb, 0, 0, &t));
+    }
   }
   bool handoff_reported = false;
   for (const Event& e : tr->events) {

@@ -10,8 +10,9 @@ import os
 import subprocess
 import sys
 
-SESSION = {"response_in", "response_to", "time", "event", "state", "msg_index", "undecoded"}
-EXPERT = {"malformed", "violation", "unknown", "sequence", "deviation", "tls_handoff"}
+SESSION = {"response_in", "response_to", "time", "event", "state", "msg_index", "undecoded",
+           "gate.response_in", "gate.response_to", "gate.time"}  # gate.*: Protocol::link_groups
+EXPERT = {"malformed", "violation", "unknown", "sequence", "deviation", "error_reply", "tls_handoff"}
 
 
 def tshark_fields(home):

@@ -18,7 +18,7 @@
 
 namespace quartet::plugin {
 
-inline constexpr size_t kProblemKinds = 5;  // ProblemKind::Malformed .. Deviation
+inline constexpr size_t kProblemKinds = 6;  // ProblemKind::Malformed .. ErrorReply
 
 struct ProtoContext {
   const Protocol* desc = nullptr;
@@ -38,6 +38,18 @@ struct ProtoContext {
   int hf_state = -1;
   int hf_index = -1;
   int hf_undecoded = -1;
+  // Per Protocol::link_groups entry: <p>.<group>.response_in / response_to / time.
+  struct LinkFields {
+    const char* group = nullptr;
+    int hf_response_in = -1, hf_response_to = -1, hf_time = -1;
+  };
+  std::vector<LinkFields> links;
+  const LinkFields* link_fields(const char* group) const {
+    if (!group) return nullptr;
+    for (const auto& l : links)
+      if (std::string_view(l.group) == group) return &l;
+    return nullptr;
+  }
 
   std::array<expert_field, kProblemKinds> ei{};  // by ProblemKind: framing, problems without id
   std::vector<expert_field> ei_of_problem;        // one per desc->problems entry, same order

@@ -48,7 +48,8 @@ void register_fields(ProtoContext& c) {
   c.ett_of_field.assign(defs.size(), -1);
 
   constexpr size_t kExtra = 7;
-  auto* hf = g_new0(hf_register_info, defs.size() + kExtra);
+  const auto groups = c.desc->link_groups;
+  auto* hf = g_new0(hf_register_info, defs.size() + kExtra + 3 * groups.size());
   size_t n = 0;
   for (size_t i = 0; i < defs.size(); ++i) {
     const FieldDef& d = defs[i];
@@ -78,6 +79,18 @@ void register_fields(ProtoContext& c) {
         "Position of this message in its connection (both directions, from 0)", BASE_DEC);
   extra(&c.hf_undecoded, "Undecoded Data", "undecoded", FT_BYTES, nullptr,
         "Bytes that could not be framed as a message");
+  c.links.resize(groups.size());  // before taking addresses: no reallocation after
+  for (size_t g = 0; g < groups.size(); ++g) {
+    auto& l = c.links[g];
+    l.group = groups[g];
+    const std::string grp(groups[g]);
+    extra(&l.hf_response_in, keep(grp + " answer in"), (grp + ".response_in").c_str(), FT_FRAMENUM,
+          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), "The frame carrying the answer to this command");
+    extra(&l.hf_response_to, keep(grp + " command in"), (grp + ".response_to").c_str(), FT_FRAMENUM,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), "The frame carrying the command this message answers");
+    extra(&l.hf_time, keep(grp + " answer time"), (grp + ".time").c_str(), FT_RELATIVE_TIME, nullptr,
+          "Time between the command and this answer");
+  }
   proto_register_field_array(c.proto, hf, static_cast<int>(n));
 
   // One subtree per protocol plus one per Group field.
@@ -96,6 +109,7 @@ int expert_group(ProblemKind k) {
     case ProblemKind::Malformed: return PI_MALFORMED;
     case ProblemKind::Unknown: return PI_UNDECODED;
     case ProblemKind::Sequence: return PI_SEQUENCE;
+    case ProblemKind::ErrorReply: return PI_RESPONSE_CODE;
     case ProblemKind::Violation:
     case ProblemKind::Deviation: return PI_PROTOCOL;
   }
@@ -123,6 +137,7 @@ void register_expert(ProtoContext& c) {
       {ProblemKind::Unknown, "value not defined by the specification"},
       {ProblemKind::Sequence, "message out of sequence"},
       {ProblemKind::Deviation, "tolerated deviation from the specification"},
+      {ProblemKind::ErrorReply, "answer reporting an error"},
   };
   const auto defs = c.desc->problems;
   c.ei_of_problem.assign(defs.size(), expert_field{});

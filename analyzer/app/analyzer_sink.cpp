@@ -419,6 +419,7 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
       const std::string text = std::string(kind_name(p.kind)) + ": " + p.text;
       f.warn(*this, ts, std::nullopt, text);
     }
+    for (std::string& note : f.session->closing_notes()) f.event(ts, EntryKind::Info, std::nullopt, std::move(note));
     o.protocol_state = std::string(f.session->state());
   } else if (o.tls.seen) {
     o.protocol_state = "tls";

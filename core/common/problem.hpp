@@ -20,6 +20,7 @@ enum class ProblemKind : uint8_t {
   Unknown,    // a value the spec/registry does not define (op-code, C-Num, command)     -> warning
   Sequence,   // session level: response without request, command in the wrong state     -> warning
   Deviation,  // tolerated deviation seen in real stacks (padding counted, bare LF)        -> note
+  ErrorReply, // a well-formed answer that reports an error (PacketCable Gate-Set-Err...)  -> note
 };
 
 enum class Severity : uint8_t { Note, Warning, Error };
@@ -27,7 +28,8 @@ enum class Severity : uint8_t { Note, Warning, Error };
 constexpr Severity severity_of(ProblemKind k) {
   switch (k) {
     case ProblemKind::Malformed: return Severity::Error;
-    case ProblemKind::Deviation: return Severity::Note;
+    case ProblemKind::Deviation:
+    case ProblemKind::ErrorReply: return Severity::Note;
     default: return Severity::Warning;
   }
 }
@@ -50,6 +52,7 @@ constexpr std::string_view kind_name(ProblemKind k) {
     case ProblemKind::Unknown: return "unknown";
     case ProblemKind::Sequence: return "sequence";
     case ProblemKind::Deviation: return "deviation";
+    case ProblemKind::ErrorReply: return "error_reply";
   }
   return "?";
 }

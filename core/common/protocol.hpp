@@ -40,6 +40,9 @@ struct Protocol {
   Probe (*probe)(Bytes first_bytes);  // heuristic on the first bytes of either direction
   std::unique_ptr<Session> (*new_session)();
   std::span<const StatisticDef> statistics = {};
+  // Sub-protocol request/answer pairings with their own filter names: the plugin
+  // registers <filter>.<group>.response_in / response_to / time for each.
+  std::span<const char* const> link_groups = {};
 };
 
 // The protocols, in a fixed order (COPS, RRP, IAP, SP): the only list of them.

@@ -46,6 +46,9 @@ struct Transition {
   std::vector<Problem> problems;        // sequence/state violations (session level)
   std::vector<Event> events;
   bool tls_follows = false;             // the bytes after this PDU, both directions, are TLS
+  // The pairing above belongs to one of the protocol's link groups (Protocol::link_groups,
+  // e.g. "gate" for PacketCable gate commands): wrappers show it there as well.
+  const char* link_group = nullptr;
 
   // --- builder helpers, used by the session machines ----------------------------
   template <ProblemEnum E>
@@ -90,6 +93,9 @@ class Session {
   virtual Decoded decode(Direction dir, Bytes pdu) const = 0;
   // End of the connection: requests still unanswered and similar findings.
   virtual std::vector<Problem> on_close() { return {}; }
+  // Lines summing up what the session learned, for the end of its timeline
+  // (e.g. the PacketCable gates of a COPS connection). Called after on_close().
+  virtual std::vector<std::string> closing_notes() const { return {}; }
   // The current phase/state name, e.g. "WFC" for RRP or "data" for IAP.
   virtual std::string_view state() const = 0;
 };

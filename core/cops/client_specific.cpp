@@ -1,6 +1,7 @@
 #include "client_specific.hpp"
 
 #include "names.hpp"
+#include "packetcable/decoder.hpp"
 #include "pr.hpp"
 
 namespace quartet::cops {
@@ -13,12 +14,14 @@ struct Registration {
 
 // THE registry. Client-types whose PIB-based data is COPS-PR (IANA lists the
 // PIB module): DiffServ (dsPolicyPib), HP PXPIB, 3GPP Go (go3gppPib).
-// Add {kClientTypePacketCable, &dqos::decoder()} / {kClientTypePcmm, ...} here.
+// PacketCable DQoS and Multimedia: their own S-objects (core/cops/packetcable/).
 const Registration* registrations(size_t& n) {
   static const Registration table[] = {
       {kClientTypeDiffServ, &pr::decoder()},
       {kClientTypePxPib, &pr::decoder()},
       {kClientType3gppGo, &pr::decoder()},
+      {kClientTypePacketCable, &packetcable::dqos_decoder()},
+      {kClientTypePcmm, &packetcable::pcmm_decoder()},
   };
   n = std::size(table);
   return table;

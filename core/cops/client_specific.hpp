@@ -13,12 +13,15 @@
 
 namespace quartet::cops {
 
+struct Message;
+
 struct ClientDataContext {
   uint16_t client_type = 0;
   uint8_t opcode = 0;
   uint8_t cnum = 0;   // the enclosing COPS object
   uint8_t ctype = 0;
   Direction dir = Direction::ToServer;
+  Message* message = nullptr;  // where a decoder leaves what the summary/session need
 };
 
 struct ClientDecoder {

@@ -8,6 +8,8 @@
 #include "decoder.hpp"
 #include "names.hpp"
 #include "objects.hpp"
+#include "packetcable/decoder.hpp"
+#include "packetcable/validate.hpp"
 #include "validate.hpp"
 #include "problems.hpp"
 
@@ -165,6 +167,9 @@ std::string short_name(const char* n) {
 std::string summary(const Message& m) {
   const char* ab = opcode_abbrev(m.opcode);
   std::string s = ab ? ab : "COPS op-code " + std::to_string(m.opcode);
+  // PacketCable gate commands and answers: the gate says more than the handle.
+  if (m.gate && m.gate->cmd && (m.opcode == kDEC || m.opcode == kRPT))
+    return s + " " + packetcable::summary(*m.gate);
   auto handle = [&] {
     if (m.handle) s.append(" handle=").append(handle_hex(*m.handle));
   };
@@ -200,6 +205,9 @@ std::string summary(const Message& m) {
       if (m.pep_id) s.append(" pep-id=\"").append(std::string(*m.pep_id) + "\"");
       s.append(" client-type=").append(client_type_short(m.client_type));
       if (m.integrity_tls) s += " Integrity-TLS";
+      if (m.gate && m.gate->version_major)
+        s += " version=" + std::to_string(*m.gate->version_major) + "." +
+             std::to_string(m.gate->version_minor.value_or(0));
       break;
     case kCAT:
       s.append(" client-type=").append(client_type_short(m.client_type));
@@ -244,6 +252,7 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
     }
     decode_objects(pdu, end, dir, d, m);
     if (opcode_abbrev(m.opcode)) validate_objects(m, d);
+    packetcable::validate(m, d);
   }
   const char* ab = opcode_abbrev(m.opcode);
   d.name = ab ? ab : "COPS";

@@ -1,6 +1,9 @@
 #include "fields.hpp"
 
+#include <vector>
+
 #include "names.hpp"
+#include "packetcable/fields.hpp"
 
 namespace quartet::cops {
 
@@ -142,9 +145,15 @@ const FieldDef* build() {
 
 }  // namespace
 
+// COPS fields, then the PacketCable ones (their ids continue from kFieldCount).
 std::span<const FieldDef> fields() {
-  static const FieldDef* table = build();
-  return {table, kFieldCount};
+  static const std::vector<FieldDef> table = [] {
+    std::vector<FieldDef> all(build(), build() + kFieldCount);
+    auto pktc = packetcable::fields();
+    all.insert(all.end(), pktc.begin(), pktc.end());
+    return all;
+  }();
+  return table;
 }
 
 }  // namespace quartet::cops

@@ -10,6 +10,7 @@
 
 #include "../common/bytes.hpp"
 #include "../common/decoded.hpp"
+#include "packetcable/gate_message.hpp"
 
 namespace quartet::cops {
 
@@ -46,6 +47,8 @@ struct Message {
   bool integrity_tls = false;  // an Integrity-TLS object (RFC 4261) is present
   uint16_t integrity_tls_flags = 0;
   bool integrity_hmac = false;
+  // PacketCable (DQoS 0x8008, PCMM 0x800A): what the S-objects said about gates.
+  std::optional<packetcable::GateMessage> gate;
 };
 
 // "0x00001001" for the handle bytes.

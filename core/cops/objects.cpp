@@ -134,21 +134,22 @@ size_t decision_flags(Contents& c, Message& m, bool lpdp) {
 // Client-specific data (Decision/LPDP data C-Types 2..5, ClientSI): the
 // registered decoder, else raw bytes under the object's own field.
 size_t client_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype,
-                   Field raw) {
-  ClientDataContext cc{ctx.client_type, ctx.opcode, cnum, ctype, ctx.dir};
+                   Field raw, Message& m) {
+  ClientDataContext cc{ctx.client_type, ctx.opcode, cnum, ctype, ctx.dir, &m};
   if (const ClientDecoder* d = client_decoder_for(cc, c.pdu, c.off, c.len))
     return d->decode(cc, c.pdu, c.off, c.len, c.out);
   c.out.add(raw, c.off, c.len);
   return c.len;
 }
 
-size_t decision_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype) {
+size_t decision_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype,
+                     Message& m) {
   bool lpdp = cnum == kLpdpDecision;
   static constexpr Field kDec[] = {kDecisionStateless, kDecisionReplacement,
                                      kDecisionClientSpecific, kDecisionNamed};
   static constexpr Field kLpdp[] = {kLpdpStateless, kLpdpReplacement, kLpdpClientSpecific,
                                       kLpdpNamed};
-  return client_data(c, ctx, cnum, ctype, (lpdp ? kLpdp : kDec)[ctype - 2]);
+  return client_data(c, ctx, cnum, ctype, (lpdp ? kLpdp : kDec)[ctype - 2], m);
 }
 
 size_t pep_id(Contents& c, Message& m) {
@@ -231,10 +232,10 @@ size_t decode_object_contents(const ObjectContext& ctx, Bytes pdu, uint8_t cnum,
     case kDecision:
     case kLpdpDecision:
       return ctype == 1 ? decision_flags(c, msg, cnum == kLpdpDecision)
-                        : decision_data(c, ctx, cnum, ctype);
+                        : decision_data(c, ctx, cnum, ctype, msg);
     case kError: return error(c, msg, ctx.client_type);
     case kClientSI:
-      return client_data(c, ctx, cnum, ctype, ctype == 1 ? kClientSiSignaled : kClientSiNamed);
+      return client_data(c, ctx, cnum, ctype, ctype == 1 ? kClientSiSignaled : kClientSiNamed, msg);
     case kKATimer: return timer(c, kKATimerValue, msg.ka_timer);
     case kPepId: return pep_id(c, msg);
     case kReportType:

@@ -21,6 +21,7 @@ constexpr StatisticDef kStatistics[] = {
     {"Decisions", Field::kDecisionCommand},
     {"Errors", Field::kErrorCode},
 };
+constexpr const char* kLinkGroups[] = {"gate"};  // PacketCable gate command <-> answer
 
 }  // namespace
 
@@ -37,6 +38,7 @@ const Protocol& protocol() {
       .probe = probe,
       .new_session = new_session,
       .statistics = kStatistics,
+      .link_groups = kLinkGroups,
   };
   return p;
 }

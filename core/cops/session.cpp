@@ -152,6 +152,9 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
       break;
     default: on_handle_msg(m, ts, index, t); break;
   }
+  // PacketCable: gate answers pair by Transaction ID, not by handle order.
+  if (m.gate && (m.opcode == kDEC || m.opcode == kRPT))
+    gates_.on_message(*m.gate, !from_pep, midstream_, ts, index, t);
   return rec;
 }
 
@@ -252,7 +255,8 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
       s.decision = Pending{index, ts};
       break;
     case kRPT:
-      if (m.solicited()) {
+      // PacketCable answers are paired by Transaction ID (GateTracker), not by handle.
+      if (m.solicited() && !(m.gate && m.gate->cmd)) {
         if (s.decision) answer(s.decision, ts, t);
         else t.problem(ProblemId::kSessionRptUnsolicited, "solicited RPT for " + h + " without a DEC to report on");
       }
@@ -280,6 +284,7 @@ std::vector<Problem> CopsSession::on_close() {
   if (ssq_)
     out.push_back(session_problem(ProblemId::kSessionSsqUnanswered,
                                   "SSQ #" + std::to_string(ssq_->index) + " never completed by an SSC"));
+  for (Problem& p : gates_.on_close()) out.push_back(std::move(p));
   return out;
 }
 

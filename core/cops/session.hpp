@@ -13,6 +13,7 @@
 #include "../common/pending.hpp"
 #include "../common/session.hpp"
 #include "message.hpp"
+#include "packetcable/gates.hpp"
 
 namespace quartet::cops {
 
@@ -32,6 +33,7 @@ class CopsSession final : public Session {
   Decoded decode(Direction dir, Bytes pdu) const override;
   std::vector<Problem> on_close() override;
   std::string_view state() const override { return phase_name(phase_); }
+  std::vector<std::string> closing_notes() const override { return gates_.summary(); }
 
  private:
   struct Pending {
@@ -78,6 +80,7 @@ class CopsSession final : public Session {
   bool midstream_ = false;
   bool seen_any_ = false;
   Phase phase_ = Phase::Connected;
+  packetcable::GateTracker gates_;  // PacketCable DQoS / PCMM gate commands and states
 };
 
 std::unique_ptr<Session> new_session();

@@ -1,6 +1,7 @@
 // Common header, op-codes, client-types, framer and probe (RFC 2748 2.1).
 #include "cops/framer.hpp"
 #include "cops/names.hpp"
+#include "cops/packetcable/fields.hpp"
 #include "cops_test_util.hpp"
 
 using namespace cops_test;
@@ -158,7 +159,8 @@ TEST(CopsProtocol, Descriptor) {
   EXPECT_EQ(p.default_tcp_ports[0], 3288);
   EXPECT_EQ(p.default_tcp_ports[1], 2126);
   EXPECT_EQ(p.default_tcp_ports[2], 3918);
-  ASSERT_EQ(p.fields.size(), size_t{kFieldCount});
+  // COPS fields, then the PacketCable ones.
+  ASSERT_EQ(p.fields.size(), size_t{quartet::cops::packetcable::kEndField});
   // Abbrevs unique, every Bool has a width and a mask.
   for (size_t i = 0; i < p.fields.size(); ++i) {
     for (size_t j = i + 1; j < p.fields.size(); ++j)

@@ -151,7 +151,7 @@ TEST(CopsObjects, ErrorCodesAndSecuritySubcodes) {
 TEST(CopsObjects, OpenWithPepIdClientSiLastPdpAndIntegrity) {
   Buf b = Msg(kOPN, 0x8008)
               .pep_id("pep1")
-              .obj(9, 1, Buf{1, 2, 3, 4})
+              .obj(9, 1, Buf{0, 8, 4, 1, 0, 0, 0, 4})  // DQoS Activity Count
               .obj(14, 1, cat({{10, 1, 2, 3}, u16(0), u16(3288)}))
               .obj(16, 1, cat({u32(0x11), u32(42), Buf(12, 0xab)}))
               .done();

@@ -124,7 +124,8 @@ TEST(CopsPr, ReportWithGperrCperrErrorPrid) {
 TEST(CopsPr, RegistryAndFallback) {
   EXPECT_STREQ(registered_client_decoder(kClientTypeDiffServ)->name, "COPS-PR");
   EXPECT_STREQ(registered_client_decoder(kClientType3gppGo)->name, "COPS-PR");
-  EXPECT_EQ(registered_client_decoder(kClientTypePcmm), nullptr);  // seam for a later decoder
+  EXPECT_STREQ(registered_client_decoder(kClientTypePcmm)->name, "PacketCable Multimedia");
+  EXPECT_STREQ(registered_client_decoder(kClientTypePacketCable)->name, "PacketCable DQoS");
   Buf clientsi = cat({pr_obj(1, 1, ber_oid(kOidIf))});
   // A private client-type carrying well-formed COPS-PR is recognised.
   auto r = decode(Msg(kREQ, 0x4001).handle(1).context(8).obj(9, 2, clientsi).done());
