@@ -6,6 +6,7 @@
 #include "tap_message.hpp"
 
 namespace quartet::plugin {
+#if QUARTET_FLOW_GRAPH
 namespace {
 
 tap_packet_status add_arrow(void* tapdata, packet_info* pinfo, epan_dissect_t*, const void* data,
@@ -34,5 +35,8 @@ void register_flow_graph(ProtoContext& c) {
   register_seq_analysis(proto_get_protocol_filter_name(c.proto), g_strdup(ui.c_str()), c.proto,
                         nullptr, TL_REQUIRES_NOTHING, add_arrow);
 }
+#else
+void register_flow_graph(ProtoContext&) {}  // see sequence_analysis_compat.hpp
+#endif
 
 }  // namespace quartet::plugin

@@ -51,6 +51,7 @@ def main():
         sp.send("c", scenarios.sp_msg(rid + e), t + (2 + 2 * i) * MS)
         sp.send("s", scenarios.sp_msg(rid + e[::-1]), t + (3 + 2 * i) * MS)
     sp.close(t + 20 * MS)
+    os.makedirs(os.path.dirname(os.path.abspath(sys.argv[1])), exist_ok=True)  # ctest may run this first
     p.write(sys.argv[1])
 
 

@@ -40,6 +40,13 @@ def at_least(major, minor):
     return have >= (major, minor)
 
 
+def has_flow_graph():
+    """The plugin registers its Flow Graph only where it knows the sequence-analysis
+    layout: Wireshark 4.0 (declared in plugin/sequence_analysis_compat.hpp) or a
+    libwireshark-dev that ships epan/sequence_analysis.h (Debian's 4.4 and 4.6 do not)."""
+    return not at_least(4, 2)
+
+
 def cut_short_exit():
     """tshark's exit status for a capture cut short in the middle of a packet."""
     return 14 if at_least(4, 6) else 2
