@@ -202,7 +202,7 @@ struct Analyzer::Flow {
       warn(a, ts, side, std::string("decoder failure: ") + e.what() + "; decoding stopped");
       return false;
     }
-    MessageOut m = make_message(*out.protocol, rec, pdu, side, ts, index, a.keep_fields());
+    MessageOut m = make_message(*out.protocol, rec, pdu, side, ts, index, a.fields_json());
     ++out.messages[side_index(side)];
     for (const Problem& p : m.problems)
       note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +

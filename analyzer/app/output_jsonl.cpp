@@ -2,7 +2,6 @@
 // fields may be added, none renamed or removed.
 #include <cstdio>
 
-#include "fields_json.hpp"
 #include "json.hpp"
 #include "output.hpp"
 
@@ -173,7 +172,7 @@ class JsonlWriter final : public Writer {
     buf_ += m.is_request ? ",\"request\":true" : ",\"request\":false";
     buf_ += m.is_response ? ",\"response\":true" : ",\"response\":false";
     buf_ += ",\"fields\":"sv;
-    fields_.append(buf_, *s.protocol, m.fields);
+    buf_ += m.fields_json.empty() ? std::string_view("{}") : std::string_view(m.fields_json);
     buf_ += ",\"response_to\":"sv;
     if (m.response_to) append_uint(buf_, *m.response_to);
     else buf_ += "null"sv;
@@ -218,7 +217,6 @@ class JsonlWriter final : public Writer {
   std::FILE* out_;
   const AppOptions& opt_;
   std::string buf_;
-  FieldsJson fields_{opt_.show_secrets, false};
 };
 
 }  // namespace

@@ -15,15 +15,6 @@
 
 namespace quartet::analyzer {
 
-// One decoded field, its value already in output form.
-struct FieldOut {
-  FieldId id = 0;
-  uint8_t depth = 0;
-  enum class Kind : uint8_t { None, UInt, Int, Bool, Text } kind = Kind::None;
-  uint64_t num = 0;  // UInt / Bool; Int holds the two's complement bits
-  std::string text;  // Text: strings, hex of byte fields, IP addresses
-};
-
 struct MessageOut {
   uint64_t index = 0;  // per session, both directions, from 0 (Transition::response_to refers to it)
   TimeNs ts = 0;
@@ -31,12 +22,22 @@ struct MessageOut {
   uint64_t length = 0;  // PDU bytes
   std::string name, summary;
   bool is_request = false, is_response = false;
-  std::string kind;  // requests only: their row in the response-time statistics (Decoded::request_kind)
-  std::vector<FieldOut> fields;  // kept only when the output shows them (JSONL)
+  // Requests only: their row in the response-time statistics when it is not the
+  // name (Decoded::kind; empty otherwise, so no copy of the name per message).
+  std::string kind;
+  // The fields as one JSON object (FieldsJson), rendered only for the outputs
+  // that show them (JSONL, the HTML report); empty otherwise.
+  std::string fields_json;
   bool announces_publisher = false;  // the session's Publisher event (the SP PUB header)
   std::optional<uint64_t> response_to;
   std::optional<TimeNs> latency;
   std::vector<Problem> problems;  // decoder problems, then session-level ones
+
+  // The request's row in the response-time statistics (Decoded::request_kind); empty for other messages.
+  std::string_view request_kind() const {
+    if (!is_request) return {};
+    return kind.empty() ? std::string_view(name) : std::string_view(kind);
+  }
 };
 
 // Kinds of timeline events; their names are part of the JSONL schema.

@@ -7,7 +7,7 @@ namespace quartet::analyzer {
 namespace {
 
 // A new member in one of these must be written and read below too.
-static_assert(sizeof(MessageOut) == 224 && sizeof(EventOut) == 48 && sizeof(FieldOut) == 48 && sizeof(Problem) == 64,
+static_assert(sizeof(MessageOut) == 232 && sizeof(EventOut) == 48 && sizeof(Problem) == 64,
               "timeline_spill.cpp: a timeline struct changed; update put()/get() for its members");
 
 enum : uint8_t { kMessage = 1, kEvent = 2 };
@@ -38,14 +38,7 @@ void put(std::string& b, const MessageOut& m) {
                          (m.response_to ? 8 : 0) | (m.latency ? 16 : 0));
   if (m.response_to) put_u64(b, *m.response_to);
   if (m.latency) put_u64(b, static_cast<uint64_t>(*m.latency));
-  put_u64(b, m.fields.size());
-  for (const FieldOut& f : m.fields) {
-    put_u64(b, f.id);
-    b += static_cast<char>(f.depth);
-    b += static_cast<char>(f.kind);
-    put_u64(b, f.num);
-    put_str(b, f.text);
-  }
+  put_str(b, m.fields_json);
   put_u64(b, m.problems.size());
   for (const Problem& p : m.problems) {
     b += static_cast<char>(p.kind);
@@ -119,14 +112,7 @@ MessageOut get_message(Reader& r) {
   m.announces_publisher = flags & 4;
   if (flags & 8) m.response_to = r.u64();
   if (flags & 16) m.latency = static_cast<TimeNs>(r.u64());
-  m.fields.resize(static_cast<size_t>(r.u64()));
-  for (FieldOut& f : m.fields) {
-    f.id = static_cast<FieldId>(r.u64());
-    f.depth = r.u8();
-    f.kind = static_cast<FieldOut::Kind>(r.u8());
-    f.num = r.u64();
-    f.text = r.str();
-  }
+  m.fields_json = r.str();
   m.problems.resize(static_cast<size_t>(r.u64()));
   for (Problem& p : m.problems) {
     p.kind = static_cast<ProblemKind>(r.u8());
