@@ -69,6 +69,20 @@ void FieldsJson::text(std::string& out, std::string_view s) {
   else append_json_string(out, s);
 }
 
+const std::vector<std::string>& FieldsJson::keys(const Protocol& p) {
+  for (const auto& [proto, k] : keys_)
+    if (proto == &p) return k;
+  std::vector<std::string> k;
+  k.reserve(p.fields.size());
+  for (const FieldDef& d : p.fields) {
+    std::string key;
+    text(key, d.abbrev);
+    key += ':';
+    k.push_back(std::move(key));
+  }
+  return keys_.emplace_back(&p, std::move(k)).second;
+}
+
 void FieldsJson::value(std::string& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu) {
   if (def.sensitive && !show_secrets_) {
     text(out, kMasked);
@@ -133,13 +147,13 @@ void FieldsJson::append(std::string& out, const Protocol& p, std::span<const Fie
     last = static_cast<int>(i);
     ++count_[static_cast<size_t>(head_[f.id])];
   }
+  const std::vector<std::string>& key = keys(p);
   out += '{';
   for (size_t g = 0; g < first_.size(); ++g) {
     const auto head = static_cast<size_t>(first_[g]);
     const FieldDef& def = p.fields[fs[head].id];
     if (g) out += ',';
-    text(out, def.abbrev);
-    out += ':';
+    out += key[fs[head].id];
     if (count_[head] == 1) {
       value(out, def, fs[head], kind_[head], pdu);
       continue;

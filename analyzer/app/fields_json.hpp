@@ -10,6 +10,7 @@
 
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/bytes.hpp"
@@ -42,6 +43,8 @@ class FieldsJson {
  private:
   void value(std::string& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu);
   void text(std::string& out, std::string_view s);
+  // The protocol's keys, escaped once: `"abbrev":` per field id.
+  const std::vector<std::string>& keys(const Protocol& p);
 
   bool show_secrets_, html_;
   // Grouping by id through index links (next_), reused between messages: no
@@ -50,6 +53,7 @@ class FieldsJson {
   std::vector<uint32_t> count_;
   std::vector<Kind> kind_;
   std::string scratch_;
+  std::vector<std::pair<const Protocol*, std::vector<std::string>>> keys_;
 };
 
 }  // namespace quartet::analyzer
