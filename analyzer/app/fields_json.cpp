@@ -125,8 +125,12 @@ void FieldsJson::value(std::string& out, const FieldDef& def, const Field& f, Ki
 }
 
 void FieldsJson::append(std::string& out, const Protocol& p, std::span<const Field> fs, Bytes pdu) {
-  last_.assign(p.fields.size(), -1);
-  head_.assign(p.fields.size(), -1);
+  // last_/head_ are indexed by field id: grown once to the table's size, and only
+  // the ids this message used are reset afterwards (not the whole table per message).
+  if (last_.size() < p.fields.size()) {
+    last_.resize(p.fields.size(), -1);
+    head_.resize(p.fields.size(), -1);
+  }
   next_.assign(fs.size(), -1);
   count_.assign(fs.size(), 0);
   kind_.assign(fs.size(), Kind::None);
@@ -166,6 +170,10 @@ void FieldsJson::append(std::string& out, const Protocol& p, std::span<const Fie
     out += ']';
   }
   out += '}';
+  for (const int head : first_) {
+    const FieldId id = fs[static_cast<size_t>(head)].id;
+    last_[id] = head_[id] = -1;
+  }
 }
 
 }  // namespace quartet::analyzer
