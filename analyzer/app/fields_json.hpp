@@ -30,8 +30,8 @@ class FieldsJson {
   FieldsJson(bool show_secrets, bool html) : show_secrets_(show_secrets), html_(html) {}
   // `pdu`: the bytes the fields' offsets and views refer to.
   void append(std::string& out, const Protocol& p, std::span<const Field> fs, Bytes pdu);
-  // The same as a string of its own, sized to fit (one allocation: built in a reused buffer).
-  std::string render(const Protocol& p, std::span<const Field> fs, Bytes pdu) {
+  // The same in a buffer reused from message to message (valid until the next call).
+  std::string_view render(const Protocol& p, std::span<const Field> fs, Bytes pdu) {
     scratch_.clear();
     append(scratch_, p, fs, pdu);
     return scratch_;

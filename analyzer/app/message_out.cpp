@@ -12,13 +12,11 @@ MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side f
   m.ts = ts;
   m.from = from;
   m.length = pdu.size();
-  // The kind may be the name itself (request_kind()), so it is taken before the name moves.
-  if (rec.decoded.is_request && !rec.decoded.kind.empty()) m.kind = std::move(rec.decoded.kind);
-  m.name = std::move(rec.decoded.name);
-  m.summary = std::move(rec.decoded.summary);
-  m.is_request = rec.decoded.is_request;
-  m.is_response = rec.decoded.is_response;
-  if (fields) m.fields_json = fields->render(p, rec.decoded.fields, pdu);
+  const Decoded& d = rec.decoded;
+  m.is_request = d.is_request;
+  m.is_response = d.is_response;
+  m.set_text(d.name, d.summary, d.is_request ? std::string_view(d.kind) : std::string_view(),
+             fields ? fields->render(p, d.fields, pdu) : std::string_view());
   for (const Event& e : rec.transition.events)
     if (e.kind == EventKind::Publisher) m.announces_publisher = true;
   m.response_to = rec.transition.response_to;

@@ -11,8 +11,8 @@ namespace quartet::analyzer {
 
 // `fields`: renders the fields (only the JSONL writer and the HTML report show
 // them); nullptr leaves MessageOut::fields_json empty.
-// The record's name, summary and problems are moved out (no copy per PDU); its
-// fields, transition events and the rest are left as they were.
+// The name, summary, kind and rendered fields are copied into the message's one
+// string; the record's problems are moved out, the rest is left as it was.
 MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
                         uint64_t index, FieldsJson* fields);
 

@@ -115,9 +115,9 @@ class HtmlWriter final : public Writer {
         buf_ += "[0,";
         append_us(buf_, m->ts - s.start);
         buf_ += m->from == Side::Client ? ",0," : ",1,";
-        append_json_string_html(buf_, m->name);
+        append_json_string_html(buf_, m->name());
         buf_ += ',';
-        append_json_string_html(buf_, m->summary);
+        append_json_string_html(buf_, m->summary());
         buf_ += ',' + (m->response_to ? std::to_string(*m->response_to) : std::string("-1")) + ',';
         if (m->latency) {
           append_us(buf_, *m->latency);
@@ -126,7 +126,7 @@ class HtmlWriter final : public Writer {
           buf_ += "-1";
         }
         buf_ += ',' + std::to_string(m->length) + ',';
-        buf_ += m->fields_json.empty() ? std::string_view("{}") : std::string_view(m->fields_json);
+        buf_ += m->fields_json().empty() ? std::string_view("{}") : m->fields_json();
         buf_ += ",[";
         for (size_t i = 0; i < m->problems.size(); ++i) {
           const Problem& p = m->problems[i];

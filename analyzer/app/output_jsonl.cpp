@@ -170,15 +170,15 @@ class JsonlWriter final : public Writer {
     buf_ += ",\"protocol\":"sv;
     name(s.protocol->short_name);
     buf_ += ",\"name\":"sv;
-    append_json_string(buf_, m.name);
+    append_json_string(buf_, m.name());
     buf_ += ",\"summary\":"sv;
-    append_json_string(buf_, m.summary);
+    append_json_string(buf_, m.summary());
     buf_ += ",\"length\":"sv;
     append_uint(buf_, m.length);
     buf_ += m.is_request ? ",\"request\":true" : ",\"request\":false";
     buf_ += m.is_response ? ",\"response\":true" : ",\"response\":false";
     buf_ += ",\"fields\":"sv;
-    buf_ += m.fields_json.empty() ? std::string_view("{}") : std::string_view(m.fields_json);
+    buf_ += m.fields_json().empty() ? std::string_view("{}") : m.fields_json();
     buf_ += ",\"response_to\":"sv;
     if (m.response_to) append_uint(buf_, *m.response_to);
     else buf_ += "null"sv;

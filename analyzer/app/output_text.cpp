@@ -140,7 +140,7 @@ class TextWriter final : public Writer {
       line_ += '[';
       line_ += std::to_string(m->index);
       line_ += "] ";
-      append_printable(line_, m->summary.empty() ? m->name : m->summary);
+      append_printable(line_, m->summary().empty() ? m->name() : m->summary());
       if (m->response_to) {
         line_ += "  (answers [" + std::to_string(*m->response_to) + "]";
         if (m->latency) line_ += " after " + format_ms(*m->latency, opt_.ts_decimals);
