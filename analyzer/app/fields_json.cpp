@@ -97,10 +97,11 @@ void FieldsJson::value(std::string& out, const FieldDef& def, const Field& f, Ki
       const std::string_view t = f.text();
       if (t.size() <= kMaxTextBytes) {
         text(out, t);
-      } else {  // cut, then "..." inside the string
-        std::string clipped(t.substr(0, kMaxTextBytes));
-        clipped += "...";
-        text(out, clipped);
+      } else {  // cut, then "..." inside the string (escaped as it stands: a sequence cut in two is
+                // invalid either way, and "..." needs no escaping)
+        text(out, t.substr(0, kMaxTextBytes));
+        out.pop_back();
+        out += "...\"";
       }
       break;
     }
