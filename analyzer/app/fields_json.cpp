@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include "json.hpp"
 
 namespace quartet::analyzer {
@@ -126,22 +128,50 @@ void FieldsJson::value(std::string& out, const FieldDef& def, const Field& f, Ki
 }
 
 void FieldsJson::append(std::string& out, const Protocol& p, std::span<const Field> fs, Bytes pdu) {
-  // last_/head_ are indexed by field id: grown once to the table's size, and only
-  // the ids this message used are reset afterwards (not the whole table per message).
+  const std::vector<std::string>& key = keys(p);
+  // First pass: how each field is shown, and whether any id repeats (the epoch
+  // table needs no reset between messages).
+  if (seen_.size() < p.fields.size()) seen_.resize(p.fields.size(), 0);
+  if (++epoch_ == 0) {  // wrapped: forget every mark
+    std::fill(seen_.begin(), seen_.end(), 0);
+    epoch_ = 1;
+  }
+  kind_.resize(fs.size());
+  bool repeats = false;
+  for (size_t i = 0; i < fs.size(); ++i) {
+    const Field& f = fs[i];
+    kind_[i] = f.id < p.fields.size() ? kind_of(p.fields[f.id], f, pdu) : Kind::None;  // an id past the table
+    if (kind_[i] == Kind::None) continue;  // is a decoder bug; subtrees have no value of their own
+    repeats = repeats || seen_[f.id] == epoch_;
+    seen_[f.id] = epoch_;
+  }
+  // The usual message: every key once, written in PDU order.
+  if (!repeats) {
+    out += '{';
+    bool first = true;
+    for (size_t i = 0; i < fs.size(); ++i) {
+      if (kind_[i] == Kind::None) continue;
+      if (!first) out += ',';
+      first = false;
+      out += key[fs[i].id];
+      value(out, p.fields[fs[i].id], fs[i], kind_[i], pdu);
+    }
+    out += '}';
+    return;
+  }
+  // Some key repeats: its values become an array at its first place. Grouped by
+  // id through index links; last_/head_ are indexed by field id, grown once to the
+  // table's size and reset afterwards only where this message used them.
   if (last_.size() < p.fields.size()) {
     last_.resize(p.fields.size(), -1);
     head_.resize(p.fields.size(), -1);
   }
   next_.assign(fs.size(), -1);
   count_.assign(fs.size(), 0);
-  kind_.assign(fs.size(), Kind::None);
   first_.clear();
   for (size_t i = 0; i < fs.size(); ++i) {
     const Field& f = fs[i];
-    if (f.id >= p.fields.size()) continue;  // a decoder bug must not index past the table
-    const Kind k = kind_of(p.fields[f.id], f, pdu);
-    if (k == Kind::None) continue;  // subtrees without a value of their own
-    kind_[i] = k;
+    if (kind_[i] == Kind::None) continue;
     int& last = last_[f.id];
     if (last < 0) {
       first_.push_back(static_cast<int>(i));
@@ -152,7 +182,6 @@ void FieldsJson::append(std::string& out, const Protocol& p, std::span<const Fie
     last = static_cast<int>(i);
     ++count_[static_cast<size_t>(head_[f.id])];
   }
-  const std::vector<std::string>& key = keys(p);
   out += '{';
   for (size_t g = 0; g < first_.size(); ++g) {
     const auto head = static_cast<size_t>(first_[g]);

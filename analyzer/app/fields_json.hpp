@@ -52,6 +52,8 @@ class FieldsJson {
   std::vector<int> last_, next_, first_, head_;
   std::vector<uint32_t> count_;
   std::vector<Kind> kind_;
+  std::vector<uint32_t> seen_;  // per field id: the epoch_ of the last message that had it
+  uint32_t epoch_ = 0;
   std::string scratch_;
   std::vector<std::pair<const Protocol*, std::vector<std::string>>> keys_;
 };
