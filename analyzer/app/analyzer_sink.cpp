@@ -97,6 +97,9 @@ struct Analyzer::Flow {
   void add_entry(Entry e) {
     ++entry_count;
     if (!keep_entries) return;
+    // A short connection's whole timeline (open, a few messages, FIN, close) in one
+    // allocation, not a 1-2-4-8 series.
+    if (out.entries.capacity() == 0) out.entries.reserve(8);
     out.entries.push_back(std::move(e));
     if (!spill) return;
     ++spill->held;
