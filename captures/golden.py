@@ -70,6 +70,10 @@ STATS = {
     "demo.pcapng": ["copsx", "rrp", "iapx", "sp"],
     "cops/cops-rsvp.pcap": ["copsx"],
     "cops/cops-pcmm-padded.pcap": ["copsx"],
+    # PacketCable gate commands (Gate-Set/Info/Delete, PDP-Config, Synch-Request; DQoS Gate-Alloc) as
+    # their own SRT rows, each answered by its Ack/Err of the same Transaction ID.
+    "cops/pcmm-gates.pcapng": ["copsx"],
+    "cops/dqos-gates.pcapng": ["copsx"],
     "rrp/rrp-session.pcapng": ["rrp"],
     "sp/sp-survey.pcapng": ["sp"],
     "sp/sp-incompatible.pcap": ["sp"],
