@@ -7,12 +7,15 @@
 
 TOOL is `analyzer` (quartet --format jsonl, needs --quartet BIN), `plugin` (tshark with
 quartet.so under a throwaway HOME, needs --home DIR prepared by tests/e2e/plugin/install_plugin.py;
-runs as nobody when root, through tests/e2e/plugin/tsharklib.py) or `stats` (the same tshark's
+runs as nobody when root, through tests/e2e/plugin/tsharklib.py), `tree` (the same tshark's decoded
+field trees of our protocols, from -T pdml, normalised: see run_tree) or `stats` (the same tshark's
 statistics: `-z <p>,srt`, `-z <p>,tree` and `-z flow,<p>,network` for the captures in STATS).
 
 Golden files: captures/golden/<capture path, '/' -> '__'>.analyzer.jsonl (the analyzer's JSONL,
 then its exit status in exit-codes/), ...plugin.tsv (selected tshark fields, one row per frame
-that carries one of our protocols) and ...stats.txt (tshark's statistics output). A difference fails with a unified diff. Exit 77 = skipped
+that carries one of our protocols), ...tree.txt (our protocols' field trees) and ...stats.txt
+(tshark's statistics output). A plugin, tree or stats run also fails when tshark writes anything
+unexpected to stderr (only "cut short" for a truncated capture is expected). A difference fails with a unified diff. Exit 77 = skipped
 (the tool or its helper is missing), for ctest's SKIP_RETURN_CODE.
 """
 import argparse
@@ -138,6 +141,8 @@ def golden_path(cap, tool):
         return os.path.join(GOLDEN, base + ".analyzer.jsonl")
     if tool == "stats":
         return os.path.join(GOLDEN, base + ".stats.txt")
+    if tool == "tree":
+        return os.path.join(GOLDEN, base + ".tree.txt")
     since = PLUGIN_VERSION_GOLDENS.get(cap)
     if since:
         import tsharklib
@@ -209,8 +214,10 @@ def run_plugin(home, work, cap):
     for f in FIELDS:
         args += ["-e", f]
     rc, out, err = run_tshark(home, args)
+    check_stderr(args, rc, err)
     import tsharklib
-    _, js, _ = run_tshark(home, common + ["-T", "json", "-J", "frame " + " ".join(OUR_PROTOCOLS)])
+    _, js, jerr = run_tshark(home, common + ["-T", "json", "-J", "frame " + " ".join(OUR_PROTOCOLS)])
+    check_stderr(args, rc, jerr)
     experts = {}
     for frame, _, _, _, message in tsharklib.expert_infos(tsharklib.parse_json(js), OUR_PROTOCOLS):
         experts.setdefault(str(frame), []).append(message)
@@ -222,6 +229,92 @@ def run_plugin(home, work, cap):
         rows.append("\t".join(cols + ["|".join(experts.get(cols[0], []))]) + "\n")
     status = "" if rc == 0 else "# tshark exit %d: %s\n" % (rc, err.strip().replace(local, cap))
     return "\t".join(FIELDS + [EXPERTS]) + "\n" + "".join(rows) + status
+
+
+def check_stderr(args, rc, err):
+    """A golden run fails on anything tshark writes to stderr but the one expected line: the
+    "cut short" of a truncated capture (exit 2). Registration problems, dissector bugs and
+    GLib warnings are reported on stderr only."""
+    unexpected = [l for l in err.splitlines()
+                  if l.strip() and not (rc == 2 and "cut short in the middle of a packet" in l)]
+    if unexpected:
+        sys.exit("tshark %s wrote to stderr:\n%s" % (" ".join(args), "\n".join(unexpected)))
+
+
+# The field tree golden (`tree`): tshark -T pdml limited to our protocols, one line per field.
+# PDML attributes kept: name, showname (the tree line), show, pos and size; dropped: value and
+# unmaskedvalue (the raw bytes again, or a generated value's internal form), hide. What differs
+# between Wireshark 4.0, 4.4 and 4.6 and how it is normalised (the same golden holds for all):
+#  - the <pdml> header (creator version, time, file name) and the other protocols' <proto>
+#    (filtered out by -J, still present as stubs): not written;
+#  - a boolean's show is "0"/"1" in 4.0 and "False"/"True" from 4.2 on: written as 4.0's;
+#  - a byte string's show (every byte, "77:68:6f", however long): not written; its showname
+#    ("Body: 77686f...") and pos/size say the same;
+#  - expert infos: the "_ws.expert" subtree's severity/group numbers and layout are Wireshark's
+#    own; written as one line "expert: <severity>/<group>: <message>" from its message field.
+TREE_BOOL_SHOW = {"False": "0", "True": "1"}
+TREE_BYTES_SHOW = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2})*$")
+
+
+def run_tree(home, work, cap):
+    """Our protocols' decoded field trees, one block per frame (the frame number, then every
+    field of our protocols' subtrees indented by depth)."""
+    import xml.etree.ElementTree as ET
+    local, prefs = tshark_copy(work, cap)
+    args = ["-r", local, "-2", "-Y", DISPLAY_FILTER, "-T", "pdml", "-J", " ".join(OUR_PROTOCOLS)]
+    for p in prefs:
+        args += ["-o", p]
+    args += TSHARK_ARGS.get(cap, [])
+    rc, out, err = run_tshark(home, args)
+    check_stderr(args, rc, err)
+    lines = []
+
+    def attrs(f):
+        show = f.get("show")
+        if show in TREE_BOOL_SHOW and (f.get("showname") or "").endswith(": " + show):
+            show = TREE_BOOL_SHOW[show]
+        sn = f.get("showname")
+        if sn is not None and f.get("show") in TREE_BOOL_SHOW:
+            sn = sn[: -len(f.get("show"))] + ("False" if show == "0" else "True")
+        parts = [f.get("name") or "-"]
+        if sn is not None:
+            parts.append(repr_attr(sn))
+        if show not in (None, "") and (sn is None or not sn.endswith(show)) and not TREE_BYTES_SHOW.match(show):
+            parts.append("show=" + repr_attr(show))
+        parts.append("@%s+%s" % (f.get("pos"), f.get("size")))
+        return " ".join(parts)
+
+    def walk(node, depth):
+        for f in node.findall("field"):
+            if f.get("name") == "_ws.expert":
+                msg = next((c.get("show") for c in f.iter("field") if c.get("name") == "_ws.expert.message"), "")
+                sev = next((c.get("showname", "").split(": ", 1)[-1] for c in f.iter("field")
+                            if c.get("name") == "_ws.expert.severity"), "")
+                grp = next((c.get("showname", "").split(": ", 1)[-1] for c in f.iter("field")
+                            if c.get("name") == "_ws.expert.group"), "")
+                ours = next((c.get("name") for c in f.iter("field") if c.get("name", "").split(".")[0] in OUR_PROTOCOLS), "")
+                lines.append("  " * depth + "expert %s %s/%s: %s" % (ours, sev, grp, repr_attr(msg)))
+                continue
+            lines.append("  " * depth + attrs(f))
+            walk(f, depth + 1)
+
+    root = ET.fromstring(out) if out.strip() else None
+    for packet in (root.findall("packet") if root is not None else []):
+        num = next((f.get("show") for f in packet.iter("field") if f.get("name") == "num"), "?")
+        protos = [p for p in packet.findall("proto") if p.get("name") in OUR_PROTOCOLS]
+        if not protos:
+            continue
+        lines.append("frame %s" % num)
+        for p in protos:
+            lines.append("  " + p.get("name") + " " + repr_attr(p.get("showname") or "") + " @%s+%s" % (p.get("pos"), p.get("size")))
+            walk(p, 2)
+    status = "" if rc == 0 else "# tshark exit %d\n" % rc
+    return "\n".join(lines) + "\n" + status
+
+
+def repr_attr(s):
+    """An attribute on one line: newlines and tabs escaped, the rest as tshark wrote it."""
+    return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
 
 def run_tshark(home, args):
@@ -265,6 +358,8 @@ def produce(args, tool, cap):
         return run_analyzer(args.quartet, cap)
     if tool == "stats":
         return run_stats(args.home, args.work, cap)
+    if tool == "tree":
+        return run_tree(args.home, args.work, cap)
     return run_plugin(args.home, args.work, cap)
 
 
@@ -286,7 +381,7 @@ def tool_available(args, tool):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["check", "regen", "list"])
-    ap.add_argument("tool", nargs="?", choices=["analyzer", "plugin", "stats"])
+    ap.add_argument("tool", nargs="?", choices=["analyzer", "plugin", "tree", "stats"])
     ap.add_argument("captures", nargs="*")
     ap.add_argument("--quartet")
     ap.add_argument("--home")
