@@ -250,10 +250,29 @@ def check_stderr(args, rc, err):
 #  - a boolean's show is "0"/"1" in 4.0 and "False"/"True" from 4.2 on: written as 4.0's;
 #  - a byte string's show (every byte, "77:68:6f", however long): not written; its showname
 #    ("Body: 77686f...") and pos/size say the same;
+#  - a long tree line is cut differently: 4.0 shows at most 36 bytes of a byte string ("Body:
+#    3c3f...3822…"), 4.4 and 4.6 as many as fit in the label, and a label cut at its maximum
+#    length says "Body text [truncated]:" in 4.0 and "Body text […]:" later: the marker is
+#    dropped, a byte string's hex cut to 64 digits + "…" and any line (and show) to 160
+#    characters + "…";
 #  - expert infos: the "_ws.expert" subtree's severity/group numbers and layout are Wireshark's
 #    own; written as one line "expert: <severity>/<group>: <message>" from its message field.
 TREE_BOOL_SHOW = {"False": "0", "True": "1"}
 TREE_BYTES_SHOW = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2})*$")
+TREE_CUT_MARKER = re.compile(r" \[(truncated|\u2026)\]: ")
+TREE_HEX_VALUE = re.compile(r"^(.*?: )([0-9a-f]+)\u2026?$")
+TREE_MAX_HEX, TREE_MAX_LINE = 64, 160
+
+
+def tree_cut(text):
+    """A showname or show as every Wireshark version prints it (see above)."""
+    text = TREE_CUT_MARKER.sub(": ", text, count=1)
+    m = TREE_HEX_VALUE.match(text)
+    if m and len(m.group(2)) > TREE_MAX_HEX:
+        text = m.group(1) + m.group(2)[:TREE_MAX_HEX] + "\u2026"
+    if len(text) > TREE_MAX_LINE:
+        text = text[:TREE_MAX_LINE] + "\u2026"
+    return text
 
 
 def run_tree(home, work, cap):
@@ -278,9 +297,9 @@ def run_tree(home, work, cap):
             sn = sn[: -len(f.get("show"))] + ("False" if show == "0" else "True")
         parts = [f.get("name") or "-"]
         if sn is not None:
-            parts.append(repr_attr(sn))
+            parts.append(repr_attr(tree_cut(sn)))
         if show not in (None, "") and (sn is None or not sn.endswith(show)) and not TREE_BYTES_SHOW.match(show):
-            parts.append("show=" + repr_attr(show))
+            parts.append("show=" + repr_attr(tree_cut(show)))
         parts.append("@%s+%s" % (f.get("pos"), f.get("size")))
         return " ".join(parts)
 
