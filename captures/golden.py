@@ -124,7 +124,7 @@ def files_of(cap):
 
 # The plugin goldens hold for every Wireshark version, except where a version legitimately
 # shows something else; then that version (and later ones) has its own reviewed golden file,
-# <capture>.plugin.<X.Y>.tsv, and this table says why. (The smaller differences tests see are
+# <capture>.plugin.<X.Y>.tsv (and .tree.<X.Y>.txt), and this table says why. (The smaller differences tests see are
 # in tests/e2e/plugin/tsharklib.py, "Where Wireshark versions differ".)
 PLUGIN_VERSION_GOLDENS = {
     # 4.0 and 4.4 drop TCP segments whose overlapping bytes conflict before any subdissector
@@ -141,14 +141,13 @@ def golden_path(cap, tool):
         return os.path.join(GOLDEN, base + ".analyzer.jsonl")
     if tool == "stats":
         return os.path.join(GOLDEN, base + ".stats.txt")
-    if tool == "tree":
-        return os.path.join(GOLDEN, base + ".tree.txt")
+    ext = ".tree.%stxt" if tool == "tree" else ".plugin.%stsv"
     since = PLUGIN_VERSION_GOLDENS.get(cap)
     if since:
         import tsharklib
         if tsharklib.at_least(*map(int, since.split("."))):
-            return os.path.join(GOLDEN, base + ".plugin.%s.tsv" % since)
-    return os.path.join(GOLDEN, base + ".plugin.tsv")
+            return os.path.join(GOLDEN, base + ext % (since + "."))
+    return os.path.join(GOLDEN, base + ext % "")
 
 
 def keylog_for(cap):
@@ -248,6 +247,8 @@ def check_stderr(args, rc, err):
 #  - the <pdml> header (creator version, time, file name) and the other protocols' <proto>
 #    (filtered out by -J, still present as stubs): not written;
 #  - a boolean's show is "0"/"1" in 4.0 and "False"/"True" from 4.2 on: written as 4.0's;
+#  - a relative time (our <p>.time) reads "0.000197000 seconds" up to 4.4 and "197.000
+#    microseconds" in 4.6 (scaled units): written as 4.0's, from its show;
 #  - a byte string's show (every byte, "77:68:6f", however long): not written; its showname
 #    ("Body: 77686f...") and pos/size say the same;
 #  - a long tree line is cut differently: 4.0 shows at most 36 bytes of a byte string ("Body:
@@ -262,6 +263,8 @@ TREE_BYTES_SHOW = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2})*$")
 TREE_CUT_MARKER = re.compile(r" \[(truncated|\u2026)\]: ")
 TREE_HEX_VALUE = re.compile(r"^(.*?: )([0-9a-f]+)\u2026?$")
 TREE_MAX_HEX, TREE_MAX_LINE = 64, 160
+TREE_RELATIVE_TIME = re.compile(r"^(.*?: )[\d.]+ (seconds|milliseconds|microseconds|nanoseconds)$")
+TREE_SECONDS = re.compile(r"^-?\d+\.\d{9}$")
 
 
 def tree_cut(text):
@@ -295,6 +298,9 @@ def run_tree(home, work, cap):
         sn = f.get("showname")
         if sn is not None and f.get("show") in TREE_BOOL_SHOW:
             sn = sn[: -len(f.get("show"))] + ("False" if show == "0" else "True")
+        m = TREE_RELATIVE_TIME.match(sn or "")
+        if m and TREE_SECONDS.match(f.get("show") or ""):
+            sn = m.group(1) + f.get("show") + " seconds"
         parts = [f.get("name") or "-"]
         if sn is not None:
             parts.append(repr_attr(tree_cut(sn)))
