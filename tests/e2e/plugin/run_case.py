@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "lib"))
+import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
 from tsharklib import (PI_CHAT, PI_ERROR, PI_MALFORMED, PI_NOTE, PI_PROTOCOL, PI_SEQUENCE,
                        PI_UNDECODED, PI_WARN, TShark, all_of, check, check_eq, cut_short_exit,
                        personal_plugin_dir)
@@ -27,12 +29,8 @@ def sample(rel):
 def by_frame(rows):
     return {int(r[0]): r[1:] for r in rows}
 
-PROTOCOLS = {  # filter name -> (registered short name, long name prefix)
-    "copsx": ("COPSX", "Common Open Policy Service"),
-    "rrp": ("RRP", "Registry Registrar Protocol"),
-    "iapx": ("IAPX", "Intrusion Alert Protocol"),
-    "sp": ("SP", "Scalability Protocols"),
-}
+# filter name -> (registered short name: the filter name in capitals, long name), from the registry
+PROTOCOLS = {p["filter_name"]: (p["filter_name"].upper(), p["long_name"]) for p in protocol_list.load()}
 
 
 def case_registration(t, caps):
