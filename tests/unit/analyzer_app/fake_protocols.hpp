@@ -22,6 +22,15 @@ inline constexpr FieldDef kFields[] = {
     {"blob", "Blob", FieldType::Octets},
 };
 
+// Their problems, by id like the real protocols' (ids as the descriptor's filter name "fake").
+enum class ProblemId : uint16_t { kBadMessage, kResponseWithoutRequest, kRequestUnanswered };
+inline constexpr ProblemDef kProblems[] = {
+    {"fake.bad_message", ProblemKind::Malformed, "A bad message", ""},
+    {"fake.response_without_request", ProblemKind::Sequence, "Response without request", ""},
+    {"fake.request_unanswered", ProblemKind::Sequence, "Request never answered", ""},
+};
+inline const ProblemDef& problem_def(ProblemId id) { return kProblems[static_cast<size_t>(id)]; }
+
 inline std::string_view body_of(Bytes pdu, size_t skip) {
   return pdu.size() >= skip ? as_text(pdu.subspan(skip)) : std::string_view();
 }
@@ -42,7 +51,7 @@ inline Decoded decode_common(std::string_view body, size_t off, Direction dir) {
     d.add(3, off + pos, sp - pos, body.substr(pos, sp - pos));
     pos = sp + 1;
   }
-  if (body == "BAD") d.problem(ProblemKind::Malformed, 0, 0, "a bad message");
+  if (body == "BAD") d.problem(ProblemId::kBadMessage, 0, 0, "a bad message");
   return d;
 }
 
@@ -58,7 +67,7 @@ class PairingSession final : public Session {
       r.transition.latency = ts - pending_.front().second;
       pending_.pop_front();
     } else {
-      r.transition.problems.push_back({ProblemKind::Sequence, 0, 0, "response without request"});
+      r.transition.problem(ProblemId::kResponseWithoutRequest, "response without request");
     }
     if (r.decoded.summary == "STARTTLS" && dir == Direction::ToClient) {
       r.transition.tls_follows = true;
@@ -70,7 +79,7 @@ class PairingSession final : public Session {
   Decoded decode(Direction dir, Bytes pdu) const override { return dec_(pdu, dir); }
   std::vector<Problem> on_close() override {
     if (pending_.empty()) return {};
-    return {{ProblemKind::Sequence, 0, 0, std::to_string(pending_.size()) + " requests unanswered"}};
+    return {session_problem(ProblemId::kRequestUnanswered, std::to_string(pending_.size()) + " requests unanswered")};
   }
   std::string_view state() const override { return pending_.empty() ? "idle" : "waiting"; }
 
