@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/protocol.hpp"
+#include "common/resync.hpp"
 
 namespace fake {
 
@@ -115,7 +116,17 @@ inline const Protocol kLen{.filter_name = "len",
                            .frame = len_frame,
                            .decode = len_decode,
                            .probe = len_probe,
-                           .new_session = len_session};
+                           .new_session = len_session};  // no resync hook, like SP
+// The same with a resync hook that tries every byte, like COPS.
+inline const Protocol kLenResync{.filter_name = "lenr",
+                                 .short_name = "LENR",
+                                 .long_name = "Length-prefixed test protocol with a header to look for",
+                                 .fields = kFields,
+                                 .frame = len_frame,
+                                 .decode = len_decode,
+                                 .probe = len_probe,
+                                 .new_session = len_session,
+                                 .resync = resync_at_any_byte<len_probe>};
 
 inline std::string len_pdu(std::string_view body) {
   std::string s(2, '\0');
@@ -149,7 +160,9 @@ inline const Protocol kTxt{.filter_name = "txt",
                            .frame = txt_frame,
                            .decode = txt_decode,
                            .probe = txt_probe,
-                           .new_session = txt_session};
+                           .new_session = txt_session,
+                           .line_oriented = true,
+                           .resync = resync_at_line_start<txt_probe>};
 
 inline Bytes bytes(const std::string& s) { return as_bytes(s); }
 
