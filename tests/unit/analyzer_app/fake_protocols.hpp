@@ -118,15 +118,13 @@ inline const Protocol kLen{.filter_name = "len",
                            .probe = len_probe,
                            .new_session = len_session};  // no resync hook, like SP
 // The same with a resync hook that tries every byte, like COPS.
-inline const Protocol kLenResync{.filter_name = "lenr",
-                                 .short_name = "LENR",
-                                 .long_name = "Length-prefixed test protocol with a header to look for",
-                                 .fields = kFields,
-                                 .frame = len_frame,
-                                 .decode = len_decode,
-                                 .probe = len_probe,
-                                 .new_session = len_session,
-                                 .resync = resync_at_any_byte<len_probe>};
+inline const Protocol kLenResync = [] {
+  Protocol p = kLen;
+  p.filter_name = "lenr";
+  p.short_name = "LENR";
+  p.resync = resync_at_any_byte<len_probe>;
+  return p;
+}();
 
 inline std::string len_pdu(std::string_view body) {
   std::string s(2, '\0');
