@@ -60,8 +60,11 @@ TEST(Resync, SpCannotResynchronise) {
 }
 
 TEST(Resync, EveryLineOrientedProtocolHasTheHook) {
-  for (const Protocol* p : all_protocols())
-    if (p->line_oriented) EXPECT_NE(p->resync, nullptr) << p->filter_name;
+  for (const Protocol* p : all_protocols()) {
+    if (p->line_oriented) {
+      EXPECT_NE(p->resync, nullptr) << p->filter_name;
+    }
+  }
 }
 
 }  // namespace
