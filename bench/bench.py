@@ -11,7 +11,7 @@ with its key log, gen_tls_capture.py; --tls-sessions, 0 skips it).
 
 Rows per capture: the floor (bench/pcap_floor.c, a libpcap loop touching every
 byte), quartet text, --format jsonl and --summary, tshark with the plugin
-(-Y 'copsx or rrp or iapx or sp'), Debian's tcpflow (reassembly only, to the
+(-Y 'copsx or rrp or iapx or sp', from the registry), Debian's tcpflow (reassembly only, to the
 console, as an anchor). Columns: wall seconds (best of --repeat), MB/s, packets/s,
 PDUs/s (PDUs = messages quartet decodes in the capture), peak RSS, and time as a
 multiple of the floor. Under each table: heap allocations per PDU of
@@ -40,6 +40,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts", "lib"))
+import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -175,7 +178,8 @@ def pdus_and_allocations(alloc_bin, capture):
 
 
 def tshark_cmd(home, capture):
-    cmd = ["tshark", "-n", "-r", capture, "-Y", "copsx or rrp or iapx or sp"]
+    # our protocols, from the core's registry ($QUARTET_PROTOCOLS or build/protocols.json)
+    cmd = ["tshark", "-n", "-r", capture, "-Y", " or ".join(protocol_list.filter_names())]
     if os.geteuid() == 0:  # tshark ignores personal plugins as root: run as nobody
         cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + home] + cmd
     return cmd

@@ -32,6 +32,8 @@ ROOT = os.path.dirname(HERE)
 GOLDEN = os.path.join(HERE, "golden")
 PLUGIN_HELPERS = os.path.join(ROOT, "tests", "e2e", "plugin")
 sys.path.insert(0, PLUGIN_HELPERS)  # tsharklib, imported where the plugin goldens need it
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
 SKIP = 77
 
 # Captures where a port must be named: SP has no standard port, so its TLS ports need telling.
@@ -63,14 +65,23 @@ KEYS = {"demo.pcapng": "demo.keys"}
 # analysis notes at the start of the Info column ("[TCP Out-Of-Order] ", "[Illegal Segments]")
 # are cut off too.
 TCP_INFO_NOTES = re.compile(r"^(\[(TCP [^\]]*|Illegal Segments)\] ?)+")
-OUR_PROTOCOLS = ("copsx", "rrp", "iapx", "sp")
+ALL = "all"  # in STATS: every protocol of the registry
+
+
+def our_protocols():
+    """Filter names of every protocol, from the core's registry (read when a tool runs, so
+    that `golden.py list` works at configure time, before the list is built)."""
+    if not hasattr(our_protocols, "names"):
+        our_protocols.names = protocol_list.filter_names()
+    return our_protocols.names
+
 
 # The plugin's statistics (`stats` goldens): captures chosen so that every table has rows worth
 # reading -- every COPS pair kind and client types 1/2/0x800A, every RRP command and error code, SP
 # REQ/REP, SURVEY/RESPONSE and an incompatible pairing, IAP setup -> 200/101/403/415 -- with the
 # protocols each holds (the -z options asked for).
 STATS = {
-    "demo.pcapng": ["copsx", "rrp", "iapx", "sp"],
+    "demo.pcapng": ALL,
     "cops/cops-rsvp.pcap": ["copsx"],
     "cops/cops-pcmm-padded.pcap": ["copsx"],
     # PacketCable gate commands (Gate-Set/Info/Delete, PDP-Config, Synch-Request; DQoS Gate-Alloc) as
@@ -87,11 +98,14 @@ STATS = {
 # g_string_erase while printing the ports -- Wireshark's own `-z flow,tcp,network` does the same.
 FLOW_SELF_ARROW_NOISE = "g_string_erase: assertion"
 
-FIELDS = ["frame.number", "tcp.stream", "_ws.col.Protocol", "_ws.col.Info"]
-for p in OUR_PROTOCOLS:
-    FIELDS += [p + ".response_to", p + ".response_in", p + ".time"]
 EXPERTS = "_ws.expert.message"
-DISPLAY_FILTER = " || ".join(OUR_PROTOCOLS)
+
+
+def plugin_fields():
+    fields = ["frame.number", "tcp.stream", "_ws.col.Protocol", "_ws.col.Info"]
+    for p in our_protocols():
+        fields += [p + ".response_to", p + ".response_in", p + ".time"]
+    return fields
 
 
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".pcap.zst", ".pcapng.zst")
@@ -205,29 +219,31 @@ def tshark_copy(work, cap):
 
 def run_plugin(home, work, cap):
     local, prefs = tshark_copy(work, cap)
-    common = ["-r", local, "-2", "-Y", DISPLAY_FILTER]
+    ours = our_protocols()
+    fields = plugin_fields()
+    common = ["-r", local, "-2", "-Y", " || ".join(ours)]
     for p in prefs:
         common += ["-o", p]
     common += TSHARK_ARGS.get(cap, [])
     args = common + ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
-    for f in FIELDS:
+    for f in fields:
         args += ["-e", f]
     rc, out, err = run_tshark(home, args)
     check_stderr(args, rc, err)
     import tsharklib
-    _, js, jerr = run_tshark(home, common + ["-T", "json", "-J", "frame " + " ".join(OUR_PROTOCOLS)])
+    _, js, jerr = run_tshark(home, common + ["-T", "json", "-J", "frame " + " ".join(ours)])
     check_stderr(args, rc, jerr)
     experts = {}
-    for frame, _, _, _, message in tsharklib.expert_infos(tsharklib.parse_json(js), OUR_PROTOCOLS):
+    for frame, _, _, _, message in tsharklib.expert_infos(tsharklib.parse_json(js), ours):
         experts.setdefault(str(frame), []).append(message)
     rows = []
     for line in out.splitlines():
         cols = line.split("\t")
-        info = FIELDS.index("_ws.col.Info")
+        info = fields.index("_ws.col.Info")
         cols[info] = TCP_INFO_NOTES.sub("", cols[info])
         rows.append("\t".join(cols + ["|".join(experts.get(cols[0], []))]) + "\n")
     status = "" if rc == 0 else "# tshark exit %d: %s\n" % (rc, err.strip().replace(local, cap))
-    return "\t".join(FIELDS + [EXPERTS]) + "\n" + "".join(rows) + status
+    return "\t".join(fields + [EXPERTS]) + "\n" + "".join(rows) + status
 
 
 def check_stderr(args, rc, err):
@@ -283,7 +299,8 @@ def run_tree(home, work, cap):
     field of our protocols' subtrees indented by depth)."""
     import xml.etree.ElementTree as ET
     local, prefs = tshark_copy(work, cap)
-    args = ["-r", local, "-2", "-Y", DISPLAY_FILTER, "-T", "pdml", "-J", " ".join(OUR_PROTOCOLS)]
+    ours = our_protocols()
+    args = ["-r", local, "-2", "-Y", " || ".join(ours), "-T", "pdml", "-J", " ".join(ours)]
     for p in prefs:
         args += ["-o", p]
     args += TSHARK_ARGS.get(cap, [])
@@ -317,8 +334,8 @@ def run_tree(home, work, cap):
                             if c.get("name") == "_ws.expert.severity"), "")
                 grp = next((c.get("showname", "").split(": ", 1)[-1] for c in f.iter("field")
                             if c.get("name") == "_ws.expert.group"), "")
-                ours = next((c.get("name") for c in f.iter("field") if c.get("name", "").split(".")[0] in OUR_PROTOCOLS), "")
-                lines.append("  " * depth + "expert %s %s/%s: %s" % (ours, sev, grp, repr_attr(msg)))
+                owner = next((c.get("name") for c in f.iter("field") if c.get("name", "").split(".")[0] in ours), "")
+                lines.append("  " * depth + "expert %s %s/%s: %s" % (owner, sev, grp, repr_attr(msg)))
                 continue
             lines.append("  " * depth + attrs(f))
             walk(f, depth + 1)
@@ -326,7 +343,7 @@ def run_tree(home, work, cap):
     root = ET.fromstring(out) if out.strip() else None
     for packet in (root.findall("packet") if root is not None else []):
         num = next((f.get("show") for f in packet.iter("field") if f.get("name") == "num"), "?")
-        protos = [p for p in packet.findall("proto") if p.get("name") in OUR_PROTOCOLS]
+        protos = [p for p in packet.findall("proto") if p.get("name") in ours]
         if not protos:
             continue
         lines.append("frame %s" % num)
@@ -369,7 +386,7 @@ def run_stats(home, work, cap):
     for p in prefs:
         args += ["-o", p]
     args += TSHARK_ARGS.get(cap, [])
-    for p in STATS[cap]:
+    for p in our_protocols() if STATS[cap] == ALL else STATS[cap]:
         args += ["-z", p + ",srt", "-z", p + ",tree", "-z", "flow," + p + ",network"]
     rc, out, err = run_tshark(home, args)
     unexpected = [l for l in err.splitlines() if l.strip() and FLOW_SELF_ARROW_NOISE not in l]

@@ -488,12 +488,55 @@ def v_coalesce():
             "every COPS message decoded, several per frame", same_messages_as=src)
 
 
+def v_garbage():
+    """Bytes that cannot start a COPS message spliced into the PEP->PDP stream before its third
+    message (later sequence numbers of that side, and the PDP's acknowledgements, shifted)."""
+    src = "cops/cops-rsvp.pcap"
+    junk = b"\xde\xad\xbe\xef" * 3 + b"\x00"
+    pkts = load(src)
+    pep = None
+    seen = 0
+    at = None  # (connection, sequence number) where the junk goes
+    for p in pkts:
+        if payload(p) and p[TCP].dport == 3289:
+            pep = conn_key(p)
+            seen += 1
+            if seen == 3:
+                at = p[TCP].seq
+                break
+    rev = (pep[2], pep[3], pep[0], pep[1])
+    after = lambda a, b: ((a - b) & 0xFFFFFFFF) < 0x80000000  # noqa: E731  (a at or after b)
+    out = []
+    for p in pkts:
+        k = conn_key(p)
+        if k == pep and p[TCP].seq == at and payload(p):
+            q = with_payload(p, at, junk + payload(p))
+        elif k == pep and after(p[TCP].seq, at) and p[TCP].seq != at:
+            q = with_payload(p, (p[TCP].seq + len(junk)) & 0xFFFFFFFF, payload(p))
+        else:
+            q = p.copy()
+        if k == rev and (q[TCP].flags & 0x10) and after(q[TCP].ack, at) and q[TCP].ack != at:
+            q[TCP].ack = (q[TCP].ack + len(junk)) & 0xFFFFFFFF
+            q = fix(q)
+        q.time = p.time
+        out.append(q)
+    write_pcap(os.path.join(OUT, "cops-garbage.pcap"), records(out))
+    variant("cops-garbage.pcap", src, "%d bytes that cannot start a COPS message (DE AD BE EF x3, 00) spliced into the "
+            "PEP->PDP stream in front of its third message" % len(junk),
+            "an invalid-PDU warning, then 'resynchronised after skipping %d bytes' (the COPS resync hook finds the "
+            "next header); the messages equal the clean capture's" % len(junk),
+            "the same COPS messages as the clean capture, plus one undecodable piece of exactly the %d spliced bytes "
+            "in front of the third message: the plugin resumes where the analyzer does (the same resync hook)"
+            % len(junk), resync={"clean": src, "skipped_bytes": len(junk)})
+
+
 README_INTRO = """
 ## Messy variants — `make_variants.py` (scapy) → `messy/`
 
 Derived deterministically from the clean captures above (rerunning gives the same bytes). `messy/EXPECT.json`
 holds the same facts machine-readably (`file`, `derived_from`, `how`, `analyzer`, `plugin`, and where they apply
-`same_messages_as`, `gap_bytes`, `overlapping_segments`, `messages_missing`, `cut_at`, `decode_as`, `tshark_prefs`).
+`same_messages_as`, `gap_bytes`, `overlapping_segments`, `messages_missing`, `cut_at`, `decode_as`, `tshark_prefs`,
+`resync`).
 "Same messages" means the same list of messages (name, direction, key fields) as the clean capture it came from.
 All sources are cleartext, so no key log is needed. This section of the README is written by make_variants.py.
 
@@ -518,7 +561,8 @@ def update_readme():
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in (v_split, v_reorder, v_duplicate, v_overlap, v_gap, v_fragments, v_snaplen,
-              v_midsession, v_cut, v_multi_interface, v_multi_interface_ether, v_vlan, v_gzip, v_zstd, v_ringbuffer, v_coalesce):
+              v_midsession, v_cut, v_multi_interface, v_multi_interface_ether, v_vlan, v_gzip, v_zstd, v_ringbuffer, v_coalesce,
+              v_garbage):
         f()
     with open(os.path.join(OUT, "EXPECT.json"), "w") as f:
         json.dump(EXPECT, f, indent=2)

@@ -8,6 +8,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-$ROOT/build}"; shift || true
 BUILD="$(cd "$BUILD" && pwd)"
 PY=/usr/bin/python3
+export QUARTET_PROTOCOLS="$BUILD/protocols.json"  # the core's protocol list (scripts/lib/protocol_list.py)
 WORK="$(mktemp -d /tmp/quartet-regen.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 chmod 755 "$WORK"

@@ -2,13 +2,16 @@
 """Writes the seed corpora of the fuzz targets (docs/fuzzing.md) into fuzz/corpus/:
 
   protocol/  hand-made exchanges (below) and the TCP streams of every clean capture in
-             captures/{cops,rrp,iap,sp}: byte 0 = protocol (0 COPS, 1 RRP, 2 IAP, 3 SP),
+             captures/<protocol>/: byte 0 = protocol (its index in the core's registry,
+             all_protocols(), read from build/protocols.json; 0 COPS, 1 RRP, 2 IAP, 3 SP),
              then records: a control byte (bit 7 = server side, bits 0-6 = length - 1)
              and that many bytes of the stream (protocol_fuzzer.cpp)
   output/    the same streams for output_fuzzer.cpp (byte 1 = options, 6-bit lengths)
   tcp/       every capture's TCP segments as tcp_fuzzer.cpp's 13-byte records
   capture/   the first 16 KiB of every capture file (compressed ones as they are)
 
+Every protocol of the registry must have a hand-made exchange and a capture folder: a
+protocol without them stops the script rather than go unseeded.
 Seeds are cut to 16 KiB. Inputs the fuzzers found (crashes fixed since) live beside
 them as regression-*; this script never removes files.
 """
@@ -23,7 +26,12 @@ ROOT = os.path.dirname(FUZZ)
 CAPTURES = os.path.join(ROOT, "captures")
 HERE = os.path.join(FUZZ, "corpus", "protocol")
 MAX_SEED = 16 * 1024
-PROTO_INDEX = {"cops": 0, "rrp": 1, "iap": 2, "sp": 3}
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+import protocol_list  # noqa: E402  (the core's registry, build/protocols.json or $QUARTET_PROTOCOLS)
+
+PROTOCOLS = protocol_list.load()
+PROTO_INDEX = {protocol_list.module(p): i for i, p in enumerate(PROTOCOLS)}
+HAND_MADE = set()  # protocols with a hand-made exchange below
 
 
 def segments(*msgs):
@@ -46,8 +54,11 @@ def obj(cnum, ctype, data):
     return struct.pack("!HBB", 4 + len(data), cnum, ctype) + data + b"\0" * pad
 
 
-def write(name, proto, stream):
-    put("protocol", name, bytes([proto]) + stream)
+def write(name, module, stream):
+    if module not in PROTO_INDEX:
+        sys.exit("make_seeds.py: %s is not in the registry's protocol list" % module)
+    HAND_MADE.add(module)
+    put("protocol", name, bytes([PROTO_INDEX[module]]) + stream)
 
 
 def put(target, name, data):
@@ -146,7 +157,7 @@ def from_captures():
 C, S = 0, 1
 handle = obj(1, 1, struct.pack("!I", 0x1001))
 context = obj(2, 1, struct.pack("!HH", 1, 0))
-write("cops_open_accept_req_dec", 0, segments(
+write("cops_open_accept_req_dec", "cops", segments(
     (C, cops(6, 1, [obj(11, 1, b"pep-1\0\0\0")])),
     (S, cops(7, 1, [obj(10, 1, struct.pack("!HH", 0, 30))])),
     (C, cops(1, 1, [handle, context])),
@@ -169,7 +180,7 @@ pcmm_gate_set = (sobj(1, 1, struct.pack("!HH", 7, 4)) + sobj(2, 1, struct.pack("
                                         5060, 64)))
 pcmm_ack = (sobj(1, 1, struct.pack("!HH", 7, 5)) + sobj(2, 1, struct.pack("!HH", 1, 2)) +
             sobj(3, 1, bytes([10, 0, 0, 1])) + sobj(4, 1, struct.pack("!I", 0x7f6e0105)))
-write("cops_pcmm_gate_set", 0, segments(
+write("cops_pcmm_gate_set", "cops", segments(
     (S, cops(6, 0x800A, [obj(11, 1, b"cmts\0"), obj(9, 1, sobj(16, 1, struct.pack("!HH", 4, 0)))])),
     (C, cops(7, 0x800A, [obj(10, 1, struct.pack("!HH", 0, 30))])),
     (S, cops(1, 0x800A, [handle, context])),
@@ -178,7 +189,7 @@ write("cops_pcmm_gate_set", 0, segments(
     (S, cops(3, 0x800A, [handle, obj(12, 1, struct.pack("!HH", 1, 0)), obj(9, 1, pcmm_ack)], flags=1)),
 ))
 
-write("rrp_session", 1, segments(
+write("rrp_session", "rrp", segments(
     (S, b"registry RRP Server version 2.0.0\r\n.\r\n"),
     (C, b"session\r\n-Id:registrar\r\n-Password:secret\r\n.\r\n"),
     (S, b"200 Command completed successfully\r\n.\r\n"),
@@ -187,18 +198,21 @@ write("rrp_session", 1, segments(
     (C, b"quit\r\n.\r\n"),
     (S, b"220 Command completed successfully. Server closing connection\r\n.\r\n"),
 ))
-write("iap_connect", 2, segments(
+write("iap_connect", "iap", segments(
     (C, b"IAP/0.3 CONNECT analyzer.example.com\r\nVia: proxy1\r\n\r\n"),
     (S, b"IAP/0.3 200 OK\r\n\r\n"),
 ))
 hdr_req = b"\0SP\0\0\x30\0\0"
 hdr_rep = b"\0SP\0\0\x31\0\0"
-write("sp_req_rep", 3, segments(
+write("sp_req_rep", "sp", segments(
     (C, hdr_req), (S, hdr_rep),
     (C, struct.pack("!QI", 9, 0x80000001) + b"hello"),
     (S, struct.pack("!QI", 9, 0x80000001) + b"world"),
 ))
-write("sp_huge_length", 3, segments((C, hdr_req), (S, hdr_rep), (C, struct.pack("!Q", 1 << 63) + b"x" * 8)))
+write("sp_huge_length", "sp", segments((C, hdr_req), (S, hdr_rep), (C, struct.pack("!Q", 1 << 63) + b"x" * 8)))
 
+protocol_list.require("make_seeds.py: hand-made exchanges", list(PROTO_INDEX), HAND_MADE)
+protocol_list.require("make_seeds.py: capture folders under captures/", list(PROTO_INDEX),
+                      [m for m in PROTO_INDEX if os.path.isdir(os.path.join(CAPTURES, m))])
 if __name__ == "__main__" and "--hand-made-only" not in sys.argv:
     from_captures()

@@ -9,12 +9,16 @@ set -uo pipefail
 build=$1 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(cops rrp iap sp protocol tcp capture output)
 here=$(cd "$(dirname "$0")" && pwd)
+# One fuzz_<module> per protocol of the core's registry (build/protocols.json).
+modules=($(QUARTET_PROTOCOLS=$build/protocols.json /usr/bin/python3 -c "import sys; sys.path.insert(0, '$here/../scripts/lib')
+import protocol_list; print(' '.join(map(protocol_list.module, protocol_list.load())))")) || exit 1
+[ ${#targets[@]} -gt 0 ] || targets=("${modules[@]}" protocol tcp capture output)
 scratch=${SCRATCH:-$build/fuzz-runs}
 status=0
 for t in "${targets[@]}"; do
-  case $t in cops|rrp|iap|sp) corpus=protocol ;; *) corpus=$t ;; esac
+  corpus=$t
+  for m in "${modules[@]}"; do [ "$t" = "$m" ] && corpus=protocol; done
   dir=$scratch/$t
   mkdir -p "$dir/corpus" "$dir/artifacts"
   cp -rn "$here/corpus/$corpus"/. "$dir/corpus/"

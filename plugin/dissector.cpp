@@ -68,9 +68,25 @@ void report_snaplen_cut(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, prot
   proto_item_append_text(root_item, ", %s", text.c_str());
 }
 
+// Bytes that cannot start a PDU: up to where the protocol's resync hook finds the
+// next plausible start in this segment (the analyzer resumes at the same byte), or
+// the rest of the segment when it finds none or the protocol has no hook (SP).
+// pdu_length tells dissect_pdu, through the frame's scratch data, that the piece it
+// hands over is undecodable, and why: framing the piece again could not tell (cut
+// short by the resync point, a COPS header may well look incomplete rather than wrong).
+constexpr guint32 kUndecodableKey = 2;
+
+guint undecodable_length(const Protocol& p, Bytes rest) {
+  if (p.resync) {
+    if (const auto at = p.resync(rest, 1); at && *at < rest.size()) return static_cast<guint>(*at);
+  }
+  return static_cast<guint>(rest.size());
+}
+
 // get_pdu_len for tcp_dissect_pdus, from the core's framer. Never returns a length
-// the framer did not vouch for: an invalid prefix makes the rest of the segment
-// one undecodable PDU (reported by dissect_pdu) instead of waiting for a bogus total.
+// the framer did not vouch for: an invalid prefix becomes one undecodable PDU
+// (reported by dissect_pdu) reaching to where decoding can resume, instead of
+// waiting for a bogus total.
 guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
   auto* c = static_cast<ProtoContext*>(data);
   const Bytes prefix = captured_bytes(tvb, offset);
@@ -94,8 +110,12 @@ guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
       if (!pinfo->can_desegment) return avail;
       if (r.length > avail && r.length <= kMaxPduBytes) return static_cast<guint>(r.length);
       return 0;  // tcp_dissect_pdus: one more segment, please
-    case FrameResult::Status::Invalid:
-      break;
+    case FrameResult::Status::Invalid: {
+      const std::string_view why = r.reason.empty() ? std::string_view("invalid framing") : r.reason;
+      p_set_proto_data(pinfo->pool, pinfo, c->proto, kUndecodableKey,
+                       wmem_strndup(pinfo->pool, why.data(), why.size()));
+      return undecodable_length(*c->desc, prefix);
+    }
   }
   return avail;
 }
@@ -178,7 +198,7 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
 }
 
 // dissect_pdu for tcp_dissect_pdus: `tvb` is exactly one PDU (or, when framing
-// failed, the undecodable rest of a segment).
+// failed, the undecodable bytes up to the resync point or the end of the segment).
 int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
   auto& c = *static_cast<ProtoContext*>(data);
   const Bytes pdu = captured_bytes(tvb, 0);
@@ -189,7 +209,9 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
 
   // C++ exceptions must not unwind through Wireshark's C frames.
   try {
-    const FrameResult fr = c.desc->frame(pdu);
+    const auto* undecodable = static_cast<const char*>(p_get_proto_data(pinfo->pool, pinfo, c.proto, kUndecodableKey));
+    if (undecodable) p_remove_proto_data(pinfo->pool, pinfo, c.proto, kUndecodableKey);
+    const FrameResult fr = undecodable ? FrameResult::invalid(undecodable) : c.desc->frame(pdu);
     if (frame_is_cut(tvb, 0) && fr.status != FrameResult::Status::Invalid) {
       report_snaplen_cut(c, tvb, pinfo, root, root_item, ordinal);
     } else if (fr.status == FrameResult::Status::Invalid) {

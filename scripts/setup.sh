@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake g++ pkg-config clang libclang-rt-dev
+  build-essential cmake g++ pkg-config clang libclang-rt-dev clang-format
   libwireshark-dev tshark libglib2.0-dev
   libpcap-dev zlib1g-dev libzstd-dev libssl-dev
   libgtest-dev libabsl-dev nlohmann-json3-dev

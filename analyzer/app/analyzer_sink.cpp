@@ -16,17 +16,6 @@ namespace quartet::analyzer {
 
 namespace {
 
-// Text protocols are resynchronised line by line; whether a session is one is
-// read from its first bytes rather than hard-coded per protocol.
-bool looks_textual(Bytes b) {
-  if (b.empty()) return false;
-  for (std::byte x : b.first(std::min<size_t>(b.size(), 64))) {
-    const auto c = static_cast<uint8_t>(x);
-    if (!((c >= 0x20 && c < 0x7f) || c == '\r' || c == '\n' || c == '\t')) return false;
-  }
-  return true;
-}
-
 Direction direction_of(Side s) { return s == Side::Client ? Direction::ToServer : Direction::ToClient; }
 
 }  // namespace
@@ -159,7 +148,7 @@ struct Analyzer::Flow {
     if (!out.protocol && !recognise(side, data, ts)) return;
     if (!session) session = out.protocol->new_session();
     std::optional<PduStream>& st = stream[side_index(side)];
-    if (!st) st.emplace(*out.protocol, looks_textual(data));
+    if (!st) st.emplace(*out.protocol);
     st->feed(data, ts, handler[side_index(side)]);
     handoff_pending = false;  // TLS inside TLS is not followed
   }
@@ -330,8 +319,7 @@ void Analyzer::decide(Flow& f, bool final) {
   } else {
     f.stage = Flow::Stage::Plain;
     f.session = d.protocol->new_session();
-    const bool text = !held.empty() && looks_textual(held.front().bytes);
-    for (auto& s : f.stream) s.emplace(*d.protocol, text);
+    for (auto& s : f.stream) s.emplace(*d.protocol);
   }
   for (const Flow::Held& h : held) dispatch(f, h.side, h.bytes, h.ts);
 }

@@ -108,48 +108,48 @@ Bytes PduStream::frame_buffered(Bytes data, TimeNs ts, PduHandler& h) {
 
 Bytes PduStream::resync(Bytes data, TimeNs ts, PduHandler& h) {
   fresh_ = false;
+  if (!p_->resync) {  // only after a gap: invalid() stops such a protocol at once
+    h.on_stream_warning("no PDU start found after the gap; decoding of this direction stopped", ts);
+    mode_ = Mode::Stopped;
+    buf_.clear();
+    start_ = 0;
+    return {};
+  }
   buf_.insert(buf_.end(), data.begin(), data.end());
   for (;;) {
-    if (skip_line_) {
-      const void* nl = std::memchr(buf_.data() + start_, '\n', buffered());
-      if (!nl) {
-        skipped_ += buffered();
-        buf_.clear();
-        start_ = 0;
-        return {};
+    const Bytes b(buf_.data() + start_, buffered());
+    const std::optional<size_t> at = p_->resync(b, from_);
+    if (!at) {
+      // None yet: drop all but the last byte (the hook looks at it to tell whether
+      // the next byte starts a line) and wait for more.
+      if (b.size() > 1) {
+        skipped_ += b.size() - 1;
+        start_ += b.size() - 1;
       }
-      const size_t next = static_cast<size_t>(static_cast<const std::byte*>(nl) - buf_.data()) + 1;
-      skipped_ += next - start_;
-      start_ = next;
-      skip_line_ = false;
-    }
-    if (buffered() == 0) {
+      from_ = b.empty() ? 0 : 1;
       compact();
       return {};
     }
-    Probe pr = p_->probe(Bytes(buf_.data() + start_, buffered()));
+    skipped_ += *at;
+    start_ += *at;
+    from_ = 0;
+    const Probe pr = p_->probe(Bytes(buf_.data() + start_, buffered()));
     if (pr == Probe::NeedMore && buffered() < kMaxProbeBytes) {
       compact();
-      return {};
+      return {};  // a candidate too short to judge: wait for more
     }
-    if (pr == Probe::Yes) {
-      if (skipped_ > 0)
-        h.on_stream_warning("resynchronised after skipping " + std::to_string(skipped_) + " bytes", ts);
-      skipped_ = 0;
-      mode_ = Mode::Frame;
-      need_ = 0;
-      fresh_ = true;
-      compact();
-      return {};
+    if (pr == Probe::No || pr == Probe::NeedMore) {
+      from_ = 1;  // judged and refused: look further
+      continue;
     }
-    if (!text_) {
-      h.on_stream_warning("no PDU start found after the gap; decoding of this direction stopped", ts);
-      mode_ = Mode::Stopped;
-      buf_.clear();
-      start_ = 0;
-      return {};
-    }
-    skip_line_ = true;
+    if (skipped_ > 0)
+      h.on_stream_warning("resynchronised after skipping " + std::to_string(skipped_) + " bytes", ts);
+    skipped_ = 0;
+    mode_ = Mode::Frame;
+    need_ = 0;
+    fresh_ = true;
+    compact();
+    return {};
   }
 }
 
@@ -158,10 +158,10 @@ void PduStream::invalid(std::string_view reason, uint64_t declared, TimeNs ts, P
   text += reason.empty() ? std::string_view("framer rejected the bytes") : reason;
   if (declared) text += " (declared length " + std::to_string(declared) + ")";
   need_ = 0;
-  if (text_) {
-    text += "; skipping to the next line";
+  if (p_->resync) {
+    text += p_->line_oriented ? "; skipping to the next line" : "; looking for the next message";
     mode_ = Mode::Resync;
-    skip_line_ = true;
+    from_ = 1;  // the bytes that failed here are no PDU start
     skipped_ = 0;
     fresh_ = buffered() > 0;
   } else {
@@ -182,7 +182,7 @@ void PduStream::gap(TimeNs ts, PduHandler& h) {
   need_ = 0;
   mode_ = Mode::Resync;
   // A gap often ends on a segment, and so PDU, boundary: try there before skipping.
-  skip_line_ = false;
+  from_ = 0;
   skipped_ = 0;
   fresh_ = false;
 }

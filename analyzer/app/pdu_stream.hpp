@@ -5,11 +5,11 @@
 // bounded by the framer's declared length (at most kMaxPduBytes) or, while the
 // length is unknown, by kMaxUnknownLength.
 //
-// After an Invalid frame or a gap it resynchronises as far as the protocol allows:
-// a text protocol skips to the next line start and asks the protocol's heuristic
-// whether a PDU starts there (line by line); a binary protocol gets one heuristic
-// try at the first byte after a gap, and otherwise stops decoding the direction,
-// because a binary length field cannot be found again reliably.
+// After an Invalid frame or a gap it resynchronises where the protocol's resync
+// hook says (Protocol::resync, the same hook the plugin uses): at the next line start
+// the heuristic accepts for a text protocol, at the next byte where a header
+// validates for COPS. A protocol without the hook (SP: length-prefixed messages,
+// nothing to look for) stops decoding the direction.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +37,7 @@ class PduStream {
   // Bytes looked at after a gap before a binary protocol gives up.
   static constexpr size_t kMaxProbeBytes = 4096;
 
-  PduStream(const Protocol& p, bool text) : p_(&p), text_(text) {}
+  explicit PduStream(const Protocol& p) : p_(&p) {}
 
   // Feeds the next in-order bytes. Returns the bytes of `data` left unframed
   // because a handler stopped the stream (empty otherwise); the bytes of earlier
@@ -59,12 +59,11 @@ class PduStream {
   void compact();
 
   const Protocol* p_;
-  bool text_;
   Mode mode_ = Mode::Frame;
   std::vector<std::byte> buf_;
   size_t start_ = 0;        // first unconsumed byte of buf_
   uint64_t need_ = 0;       // total length of the buffered PDU when the framer knows it
-  bool skip_line_ = false;  // Resync: first skip to the next line start
+  size_t from_ = 0;         // Resync: buffered bytes before this offset are no PDU start
   uint64_t skipped_ = 0;    // Resync: bytes thrown away so far
   bool fresh_ = false;      // buffered bytes the current mode has not examined yet
 };

@@ -58,6 +58,8 @@ std::string protocol_list_json() {
     key(out, "long_name", p->long_name);
     ports(out, "default_tcp_ports", p->default_tcp_ports);
     ports(out, "default_tls_ports", p->default_tls_ports);
+    out += p->line_oriented ? ",\"line_oriented\":true" : ",\"line_oriented\":false";
+    out += p->resync ? ",\"resync\":true" : ",\"resync\":false";
     out += ",\"fields\":[";
     for (size_t i = 0; i < p->fields.size(); ++i) {
       const FieldDef& f = p->fields[i];

@@ -8,7 +8,7 @@
 namespace quartet::analyzer {
 
 // One object: {"protocols":[{"filter_name","short_name","long_name",
-// "default_tcp_ports","default_tls_ports","line_oriented","fields":[...],
+// "default_tcp_ports","default_tls_ports","line_oriented","resync","fields":[...],
 // "problems":[...]}]}, in all_protocols() order.
 std::string protocol_list_json();
 // One line per protocol: filter name, column name, long name, default ports.

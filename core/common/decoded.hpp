@@ -51,12 +51,6 @@ struct Decoded {
   void problem(E id, size_t offset, size_t length, std::string text) {
     problems.push_back(Problem::of(id, offset, length, std::move(text)));
   }
-  // Without an id (the wrappers then report it under the kind's generic expert
-  // info); protocol code raises problems by id.
-  void problem(ProblemKind k, size_t offset, size_t length, std::string text) {
-    problems.push_back({k, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
-                        std::move(text)});
-  }
   // The row of response-time statistics (analyzer summary, HTML report, plugin SRT) this request counts in.
   const std::string& request_kind() const { return kind.empty() ? name : kind; }
   const Field* find(FieldRef id) const {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -39,6 +40,14 @@ struct Protocol {
   Decoded (*decode)(Bytes pdu, Direction dir);
   Probe (*probe)(Bytes first_bytes);  // heuristic on the first bytes of either direction
   std::unique_ptr<Session> (*new_session)();
+  // Stream behaviour, which both wrappers follow. Line-oriented: PDUs start at line
+  // starts (RRP, IAP). resync: after a gap or an invalid frame, the first offset >=
+  // `from` of `stream` where a PDU plausibly starts again, nullopt when none does in
+  // these bytes (core/common/resync.hpp has the two shapes); nullptr when the protocol
+  // cannot be resynchronised at all (SP: length-prefixed messages with no marker), so
+  // the wrappers stop decoding that direction.
+  bool line_oriented = false;
+  std::optional<size_t> (*resync)(Bytes stream, size_t from) = nullptr;
   std::span<const StatisticDef> statistics = {};
   // Sub-protocol request/answer pairings with their own filter names: the plugin
   // registers <filter>.<group>.response_in / response_to / time for each.

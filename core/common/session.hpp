@@ -55,9 +55,6 @@ struct Transition {
   void problem(E id, std::string text) {
     problems.push_back(Problem::of(id, 0, 0, std::move(text)));
   }
-  void problem(ProblemKind k, std::string text) { problems.push_back({k, 0, 0, std::move(text)}); }
-  void sequence(std::string text) { problem(ProblemKind::Sequence, std::move(text)); }
-  void violation(std::string text) { problem(ProblemKind::Violation, std::move(text)); }
   void event(EventKind k, std::string text) { events.push_back({k, std::move(text)}); }
   void info(std::string text) { event(EventKind::Info, std::move(text)); }
   void phase(std::string name) { event(EventKind::Phase, std::move(name)); }
@@ -73,7 +70,6 @@ template <ProblemEnum E>
 Problem session_problem(E id, std::string text) {
   return Problem::of(id, 0, 0, std::move(text));
 }
-inline Problem session_problem(ProblemKind k, std::string text) { return {k, 0, 0, std::move(text)}; }
 
 struct MessageRecord {
   Decoded decoded;

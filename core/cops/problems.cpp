@@ -177,6 +177,8 @@ constexpr ProblemDef kProblems[] = {
      "Gate answer reporting an error (Gate-Set-Err, Gate-Cmd-Err, ...)", "PKT-SP-MM-I05 6.4.2.14"},
     {"copsx.pktc.gate.unanswered", K::Sequence,
      "Gate command never answered", "PKT-SP-MM-I05 6.5"},
+    {"copsx.pktc.gate.answer_unsolicited", K::Sequence,
+     "Gate answer whose Transaction ID matches no outstanding gate command", "PKT-SP-MM-I05 6.5"},
     {"copsx.pcmm.gate_set.missing_gatespec", K::Violation,
      "Gate-Set without GateSpec", "PKT-SP-MM-I05 6.4.3.2"},
     {"copsx.pcmm.gate_set.missing_traffic_profile", K::Violation,

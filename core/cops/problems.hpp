@@ -98,6 +98,7 @@ enum class ProblemId : uint16_t {
   kPktcWrongMessage,
   kPktcErrorReply,
   kPktcGateUnanswered,
+  kPktcGateAnswerUnsolicited,
   kPcmmGateSetMissingGateSpec,
   kPcmmGateSetMissingTrafficProfile,
   kPcmmGateSetMissingClassifier,

@@ -1,5 +1,6 @@
 // The COPS descriptor: RFC 2748 with COPS-PR (RFC 3084) and COPS over TLS (RFC 4261).
 #include "../common/protocol.hpp"
+#include "../common/resync.hpp"
 
 #include "decoder.hpp"
 #include "fields.hpp"
@@ -37,6 +38,7 @@ const Protocol& protocol() {
       .decode = decode,
       .probe = probe,
       .new_session = new_session,
+      .resync = resync_at_any_byte<probe>,
       .statistics = kStatistics,
       .link_groups = kLinkGroups,
   };

@@ -1,5 +1,6 @@
 // The IAP descriptor the wrappers see (draft-ietf-idwg-iap-01, IAP/0.3).
 #include "../common/protocol.hpp"
+#include "../common/resync.hpp"
 #include "problems.hpp"
 
 #include "decoder.hpp"
@@ -37,6 +38,8 @@ const Protocol& protocol() {
       .decode = decode,
       .probe = probe,
       .new_session = new_session,
+      .line_oriented = true,
+      .resync = resync_at_line_start<probe>,
       .statistics = kStatistics,
   };
   return p;

@@ -1,5 +1,6 @@
 // The RRP descriptor (RFC 2832, RFC 3632) as the plugin and the analyzer see it.
 #include "../common/protocol.hpp"
+#include "../common/resync.hpp"
 #include "problems.hpp"
 
 #include "decoder.hpp"
@@ -35,6 +36,8 @@ const Protocol& protocol() {
       .decode = decode,
       .probe = probe,
       .new_session = new_session,
+      .line_oriented = true,
+      .resync = resync_at_line_start<probe>,
       .statistics = kStatistics,
   };
   return p;

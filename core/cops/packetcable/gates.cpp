@@ -146,7 +146,7 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
       t.response_to.reset();  // not the handle's last DEC either: answers are not in DEC order
       t.latency.reset();
       if (!midstream && !(pcmm && cmd == kSynchReport))
-        t.sequence(label + trans + " answers no outstanding " +
+        t.problem(ProblemId::kPktcGateAnswerUnsolicited, label + trans + " answers no outstanding " +
                    (req ? cmd_label(pcmm, req) : std::string("gate command")) + " with that Transaction ID");
     } else {
       const Pending p = hit->second;

@@ -451,6 +451,12 @@ def case_captures_messy_expect():
                 want, got = sorted(want), sorted(got)
             eq(got, want, name + ": same messages as " + ", ".join(same))
             checked.add("same_messages_as")
+        if "resync" in e:  # junk in the stream: skipped exactly, then the clean capture's messages
+            fact = e["resync"]
+            eq(session_messages(objs), session_messages(capture_jsonl(fact["clean"])[1]), name + ": messages")
+            expect(any(w.endswith("resynchronised after skipping %d bytes" % fact["skipped_bytes"]) for w in warnings),
+                   name + ": resync warning %r" % warnings)
+            checked.add("resync")
         if "overlapping_segments" in e:
             conflicts = [w for w in warnings if "overlap with different bytes" in w]
             eq(len(conflicts), e["overlapping_segments"], name + ": overlap warnings")
@@ -483,7 +489,7 @@ def case_captures_messy_expect():
                        name + ": message %r decoded as a complete one of the clean capture" % (m,))
             checked.add("snaplen")
     eq(checked, {"same_messages_as", "overlapping_segments", "gap_bytes", "messages_missing", "cut_at",
-                 "snaplen"}, "claims checked")
+                 "snaplen", "resync"}, "claims checked")
 
 
 def case_deterministic():

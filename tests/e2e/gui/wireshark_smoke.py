@@ -24,6 +24,8 @@ NOBODY = 65534
 TOOLS = {"wireshark": "wireshark-qt", "Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick"}
 HERE = os.path.dirname(os.path.abspath(__file__))
 INSTALL = os.path.join(HERE, "..", "plugin", "install_plugin.py")
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "scripts", "lib"))
+import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
 
 
 def fail(why):
@@ -144,10 +146,11 @@ def main():
         r = subprocess.run(gui.as_user(["wireshark", "-z", "quartet-no-such-statistic"]),
                            capture_output=True, text=True, env=gui.env(), timeout=120)
         listed = {l.strip() for l in (r.stdout + r.stderr).splitlines()}
-        for proto in ("copsx", "rrp", "iapx", "sp"):
+        ours = protocol_list.filter_names()
+        for proto in ours:
             if proto + ",srt" not in listed:
                 fail("wireshark does not offer -z %s,srt; it said:\n%s" % (proto, r.stdout + r.stderr))
-        print("ok: wireshark offers -z copsx,srt rrp,srt iapx,srt sp,srt")
+        print("ok: wireshark offers -z " + " ".join(p + ",srt" for p in ours))
 
         # 2. The capture and the SRT dialog.
         cap = os.path.join(work, "demo.pcapng")

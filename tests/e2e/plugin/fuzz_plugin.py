@@ -32,6 +32,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tsharklib import NOBODY  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "lib"))
+import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
 
 SUFFIXES = (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".pcap.zst", ".pcapng.zst")
 # Ports that need telling (as in captures/golden.py): SP has no default port.
@@ -68,7 +70,7 @@ def readable(path):
 REPORTS = {
     "fields": ["copsx.header.opcode", "rrp.response.code", "iapx.type", "sp.length",
                "copsx.malformed", "rrp.snaplen_cut", "iapx.sequence", "sp.tls_handoff"],
-    "protocols": ["copsx", "rrp", "iapx", "sp"],
+    "protocols": protocol_list.filter_names(),
     "values": [], "decodes": [], "heuristic-decodes": [], "dissector-tables": [],
 }
 

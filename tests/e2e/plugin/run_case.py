@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "lib"))
+import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
 from tsharklib import (PI_CHAT, PI_ERROR, PI_MALFORMED, PI_NOTE, PI_PROTOCOL, PI_SEQUENCE,
                        PI_UNDECODED, PI_WARN, TShark, all_of, check, check_eq, cut_short_exit,
                        personal_plugin_dir)
@@ -27,12 +29,8 @@ def sample(rel):
 def by_frame(rows):
     return {int(r[0]): r[1:] for r in rows}
 
-PROTOCOLS = {  # filter name -> (registered short name, long name prefix)
-    "copsx": ("COPSX", "Common Open Policy Service"),
-    "rrp": ("RRP", "Registry Registrar Protocol"),
-    "iapx": ("IAPX", "Intrusion Alert Protocol"),
-    "sp": ("SP", "Scalability Protocols"),
-}
+# filter name -> (registered short name: the filter name in capitals, long name), from the registry
+PROTOCOLS = {p["filter_name"]: (p["filter_name"].upper(), p["long_name"]) for p in protocol_list.load()}
 
 
 def case_registration(t, caps):
@@ -869,6 +867,10 @@ def case_messy_other(t, caps):
     - rrp-snaplen96: a message cut by the snapshot length is reported as cut
       (rrp.snaplen_cut) and not checked for grammar; messages captured whole decode as in
       the clean rrp-session.pcapng;
+    - cops-garbage (every variant with a "resync" fact): bytes that cannot start a message
+      are one undecodable piece of exactly their length, and decoding resumes at the next
+      message, as the analyzer does (the same core resync hook): the messages are the clean
+      capture's (the piece aside);
     - cops-midsession / rrp-midsession: no handshake captured; the first data
       packet already decodes (COPS on 3289 and RRP are found by the heuristics);
     - sp-midsession: without the connection header SP cannot be recognised, but
@@ -908,6 +910,19 @@ def case_messy_other(t, caps):
     msgs = t.fields(sample("messy/rrp-snaplen96.pcap"), ["_ws.expert.message"], filter="rrp.snaplen_cut")
     check(all(re.fullmatch(r"RRP message cut by the snapshot length: 30 of \d+ bytes captured, not decoded", m[0])
               for m in msgs), "rrp-snaplen96 expert text: %r" % msgs[:3])
+
+    with open(sample("messy/EXPECT.json")) as f:
+        resyncs = [e for e in json.load(f) if "resync" in e]
+    check(resyncs, "EXPECT.json has resync variants")
+    for e in resyncs:
+        cap, fact = sample(e["file"]), e["resync"]
+        want = messages(t, sample(fact["clean"]))
+        got = messages(t, cap)
+        check(any(got[:i] + got[i + 1:] == want for i in range(len(got))) and len(got) == len(want) + 1,
+              "%s: the clean capture's messages and one undecodable piece:\n%r\n%r" % (e["file"], got, want))
+        proto = [p for p in PROTOCOLS if p in {m[0] for m in want}][0]
+        pieces = t.fields(cap, ["frame.number", proto + ".undecoded"], filter=proto + ".undecoded")
+        check_eq([len(r[1]) // 2 for r in pieces], [fact["skipped_bytes"]], e["file"] + ": undecodable bytes")
 
     for cap, proto in (("messy/cops-midsession.pcap", "copsx"), ("messy/rrp-midsession.pcap", "rrp")):
         rows = t.fields(sample(cap), ["frame.number", "frame.protocols"], filter="tcp.len > 0")

@@ -5,10 +5,13 @@ against what the same tshark shows in its fields: counts and times are recompute
 import collections
 import os
 import re
+import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "lib"))
+import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
 from tsharklib import check, check_eq, has_flow_graph
 
-PROTOCOLS = ("copsx", "rrp", "iapx", "sp")
+PROTOCOLS = tuple(protocol_list.filter_names())
 SRT_ROW = re.compile(r"^\s*(\d+)\s+(.+?)\s+(\d+)\s+(\d+\.\d{6})\s+(\d+\.\d{6})\s+(\d+\.\d{6})\s+(\d+\.\d{6})$")
 TREE_ROW = re.compile(r"^( *)(\S.*?)\s{2,}(\d+)\s")
 # Wireshark's text Flow Graph and a one-node graph: see FLOW_SELF_ARROW_NOISE in captures/golden.py.

@@ -26,7 +26,7 @@ CAPTURES = os.path.join(ROOT, "captures")
 sys.path.insert(0, CAPTURES)
 import golden  # noqa: E402  (capture list, per-capture options, tshark as nobody)
 
-OURS = ("copsx", "rrp", "iapx", "sp")
+OURS = tuple(golden.our_protocols())
 
 
 def has_secrets_block(path):

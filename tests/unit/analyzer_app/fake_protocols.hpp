@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/protocol.hpp"
+#include "common/resync.hpp"
 
 namespace fake {
 
@@ -21,6 +22,15 @@ inline constexpr FieldDef kFields[] = {
     {"word", "Word", FieldType::String},
     {"blob", "Blob", FieldType::Octets},
 };
+
+// Their problems, by id like the real protocols' (ids as the descriptor's filter name "fake").
+enum class ProblemId : uint16_t { kBadMessage, kResponseWithoutRequest, kRequestUnanswered };
+inline constexpr ProblemDef kProblems[] = {
+    {"fake.bad_message", ProblemKind::Malformed, "A bad message", ""},
+    {"fake.response_without_request", ProblemKind::Sequence, "Response without request", ""},
+    {"fake.request_unanswered", ProblemKind::Sequence, "Request never answered", ""},
+};
+inline const ProblemDef& problem_def(ProblemId id) { return kProblems[static_cast<size_t>(id)]; }
 
 inline std::string_view body_of(Bytes pdu, size_t skip) {
   return pdu.size() >= skip ? as_text(pdu.subspan(skip)) : std::string_view();
@@ -42,7 +52,7 @@ inline Decoded decode_common(std::string_view body, size_t off, Direction dir) {
     d.add(3, off + pos, sp - pos, body.substr(pos, sp - pos));
     pos = sp + 1;
   }
-  if (body == "BAD") d.problem(ProblemKind::Malformed, 0, 0, "a bad message");
+  if (body == "BAD") d.problem(ProblemId::kBadMessage, 0, 0, "a bad message");
   return d;
 }
 
@@ -58,7 +68,7 @@ class PairingSession final : public Session {
       r.transition.latency = ts - pending_.front().second;
       pending_.pop_front();
     } else {
-      r.transition.problems.push_back({ProblemKind::Sequence, 0, 0, "response without request"});
+      r.transition.problem(ProblemId::kResponseWithoutRequest, "response without request");
     }
     if (r.decoded.summary == "STARTTLS" && dir == Direction::ToClient) {
       r.transition.tls_follows = true;
@@ -70,7 +80,7 @@ class PairingSession final : public Session {
   Decoded decode(Direction dir, Bytes pdu) const override { return dec_(pdu, dir); }
   std::vector<Problem> on_close() override {
     if (pending_.empty()) return {};
-    return {{ProblemKind::Sequence, 0, 0, std::to_string(pending_.size()) + " requests unanswered"}};
+    return {session_problem(ProblemId::kRequestUnanswered, std::to_string(pending_.size()) + " requests unanswered")};
   }
   std::string_view state() const override { return pending_.empty() ? "idle" : "waiting"; }
 
@@ -106,7 +116,15 @@ inline const Protocol kLen{.filter_name = "len",
                            .frame = len_frame,
                            .decode = len_decode,
                            .probe = len_probe,
-                           .new_session = len_session};
+                           .new_session = len_session};  // no resync hook, like SP
+// The same with a resync hook that tries every byte, like COPS.
+inline const Protocol kLenResync = [] {
+  Protocol p = kLen;
+  p.filter_name = "lenr";
+  p.short_name = "LENR";
+  p.resync = resync_at_any_byte<len_probe>;
+  return p;
+}();
 
 inline std::string len_pdu(std::string_view body) {
   std::string s(2, '\0');
@@ -140,7 +158,9 @@ inline const Protocol kTxt{.filter_name = "txt",
                            .frame = txt_frame,
                            .decode = txt_decode,
                            .probe = txt_probe,
-                           .new_session = txt_session};
+                           .new_session = txt_session,
+                           .line_oriented = true,
+                           .resync = resync_at_line_start<txt_probe>};
 
 inline Bytes bytes(const std::string& s) { return as_bytes(s); }
 

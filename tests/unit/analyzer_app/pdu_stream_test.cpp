@@ -23,7 +23,7 @@ struct Recorder : PduHandler {
 };
 
 TEST(PduStream, WholePdusInOneChunkAreViewsOfTheChunk) {
-  PduStream st(fake::kLen, false);
+  PduStream st(fake::kLen);
   Recorder r;
   const std::string chunk = fake::len_pdu("HELLO") + fake::len_pdu("WORLD") + fake::len_pdu("X");
   st.feed(fake::bytes(chunk), 1, r);
@@ -36,7 +36,7 @@ TEST(PduStream, WholePdusInOneChunkAreViewsOfTheChunk) {
 }
 
 TEST(PduStream, PduSplitByteByByteIsReassembled) {
-  PduStream st(fake::kLen, false);
+  PduStream st(fake::kLen);
   Recorder r;
   const std::string all = fake::len_pdu("ABCDEFGH") + fake::len_pdu("IJ");
   for (char c : all) st.feed(as_bytes(std::string_view(&c, 1)), 1, r);
@@ -47,7 +47,7 @@ TEST(PduStream, PduSplitByteByByteIsReassembled) {
 }
 
 TEST(PduStream, TailOfOneChunkCompletedByTheNextThenZeroCopyAgain) {
-  PduStream st(fake::kLen, false);
+  PduStream st(fake::kLen);
   Recorder r;
   const std::string a = fake::len_pdu("FIRST"), b = fake::len_pdu("SECOND"), c = fake::len_pdu("THIRD");
   const std::string chunk1 = a + b.substr(0, 3);
@@ -62,7 +62,7 @@ TEST(PduStream, TailOfOneChunkCompletedByTheNextThenZeroCopyAgain) {
 }
 
 TEST(PduStream, BinaryInvalidStopsTheDirection) {
-  PduStream st(fake::kLen, false);
+  PduStream st(fake::kLen);
   Recorder r;
   st.feed(fake::bytes(fake::len_pdu("OK") + "\xff\xff" + fake::len_pdu("LOST")), 1, r);
   ASSERT_EQ(r.pdus.size(), 1u);
@@ -82,7 +82,7 @@ TEST(PduStream, DeclaredLengthBeyondLimitIsInvalidNotBuffered) {
   };
   Protocol p = fake::kLen;
   p.frame = Huge::frame;
-  PduStream big(p, false);
+  PduStream big(p);
   big.feed(fake::bytes("abc"), 1, r);
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(r.warnings[0].find("1099511627776"), std::string::npos);
@@ -90,7 +90,7 @@ TEST(PduStream, DeclaredLengthBeyondLimitIsInvalidNotBuffered) {
 }
 
 TEST(PduStream, TextInvalidSkipsToNextLineAndResumes) {
-  PduStream st(fake::kTxt, true);
+  PduStream st(fake::kTxt);
   Recorder r;
   st.feed(fake::bytes("HELLO\n!garbage line\nWORLD\n"), 1, r);
   ASSERT_EQ(r.pdus.size(), 2u);
@@ -101,7 +101,7 @@ TEST(PduStream, TextInvalidSkipsToNextLineAndResumes) {
 }
 
 TEST(PduStream, TextResyncSkipsLinesTheProbeRejects) {
-  PduStream st(fake::kTxt, true);
+  PduStream st(fake::kTxt);
   Recorder r;
   // After the bad line, "lower" lines are rejected by the probe until "NEXT".
   st.feed(fake::bytes("!bad\nlower one\nlower"), 1, r);
@@ -113,7 +113,7 @@ TEST(PduStream, TextResyncSkipsLinesTheProbeRejects) {
 }
 
 TEST(PduStream, BinaryGapResumesWhenAPduStartsRightAfterIt) {
-  PduStream st(fake::kLen, false);
+  PduStream st(fake::kLenResync);
   Recorder r;
   const std::string a = fake::len_pdu("ALPHA");
   st.feed(fake::bytes(a.substr(0, 4)), 1, r);  // partial PDU, then bytes lost
@@ -126,8 +126,9 @@ TEST(PduStream, BinaryGapResumesWhenAPduStartsRightAfterIt) {
   EXPECT_FALSE(st.stopped());
 }
 
-TEST(PduStream, BinaryGapIntoTheMiddleOfAPduStops) {
-  PduStream st(fake::kLen, false);
+// Without a resync hook (SP) nothing is looked for after a gap.
+TEST(PduStream, BinaryGapWithoutResyncHookStops) {
+  PduStream st(fake::kLen);
   Recorder r;
   st.gap(1, r);
   st.feed(fake::bytes(std::string("xyz") + fake::len_pdu("BETA")), 2, r);
@@ -137,8 +138,32 @@ TEST(PduStream, BinaryGapIntoTheMiddleOfAPduStops) {
   EXPECT_NE(r.warnings[0].find("no PDU start found after the gap"), std::string::npos);
 }
 
+TEST(PduStream, BinaryWithResyncHookFindsTheNextHeaderAfterAGap) {
+  PduStream st(fake::kLenResync);
+  Recorder r;
+  st.gap(1, r);
+  st.feed(fake::bytes(std::string("xyz") + fake::len_pdu("BETA")), 2, r);
+  ASSERT_EQ(r.pdus.size(), 1u);
+  EXPECT_EQ(r.pdus[0], fake::len_pdu("BETA"));
+  EXPECT_EQ(r.warnings.back(), "resynchronised after skipping 3 bytes");
+  EXPECT_FALSE(st.stopped());
+}
+
+TEST(PduStream, BinaryWithResyncHookSkipsAnInvalidFrameAcrossChunks) {
+  PduStream st(fake::kLenResync);
+  Recorder r;
+  // 0xff: the framer's invalid marker; the next header starts in the second chunk.
+  st.feed(fake::bytes(fake::len_pdu("ONE") + "\xff\x01q"), 1, r);
+  st.feed(fake::bytes("rs" + fake::len_pdu("TWO")), 2, r);
+  ASSERT_EQ(r.pdus.size(), 2u);
+  EXPECT_EQ(r.pdus[1], fake::len_pdu("TWO"));
+  ASSERT_EQ(r.warnings.size(), 2u);
+  EXPECT_NE(r.warnings[0].find("bad marker; looking for the next message"), std::string::npos);
+  EXPECT_EQ(r.warnings[1], "resynchronised after skipping 5 bytes");
+}
+
 TEST(PduStream, TextGapSkipsThePartialLine) {
-  PduStream st(fake::kTxt, true);
+  PduStream st(fake::kTxt);
   Recorder r;
   st.feed(fake::bytes("HEL"), 1, r);
   st.gap(2, r);
@@ -150,7 +175,7 @@ TEST(PduStream, TextGapSkipsThePartialLine) {
 }
 
 TEST(PduStream, HandlerStopHandsTheRestBack) {
-  PduStream st(fake::kLen, false);
+  PduStream st(fake::kLen);
   Recorder r;
   r.stop_at = fake::len_pdu("STARTTLS");
   const std::string chunk = fake::len_pdu("STARTTLS") + "\x16\x03\x01";
@@ -161,7 +186,7 @@ TEST(PduStream, HandlerStopHandsTheRestBack) {
 }
 
 TEST(PduStream, HandlerStopInsideBufferKeepsTheBufferedRest) {
-  PduStream st(fake::kLen, false);
+  PduStream st(fake::kLen);
   Recorder r;
   const std::string p = fake::len_pdu("STARTTLS");
   r.stop_at = p;
@@ -175,7 +200,7 @@ TEST(PduStream, HandlerStopInsideBufferKeepsTheBufferedRest) {
 }
 
 TEST(PduStream, TextWithoutLineEndIsBoundedNotBufferedForever) {
-  PduStream st(fake::kTxt, true);
+  PduStream st(fake::kTxt);
   Recorder r;
   const std::string block(64 * 1024, 'A');
   for (int i = 0; i < 20; ++i) st.feed(fake::bytes(block), i, r);  // 1.25 MiB, no newline
