@@ -16,3 +16,4 @@ chmod 755 "$WORK"
 "$PY" "$ROOT/tests/e2e/plugin/install_plugin.py" "$BUILD/plugin/quartet.so" "$WORK/home" >/dev/null
 "$PY" "$ROOT/captures/golden.py" regen plugin "$@" --home "$WORK/home" --work "$WORK/caps"
 "$PY" "$ROOT/captures/golden.py" regen stats "$@" --home "$WORK/home" --work "$WORK/caps"
+"$PY" "$ROOT/captures/golden.py" regen tree "$@" --home "$WORK/home" --work "$WORK/caps"
