@@ -10,6 +10,7 @@
                                                 finished session waits behind a longer one
 Standard output, standard error and the exit status must all be the same."""
 import os
+import struct
 import subprocess
 import sys
 
@@ -73,6 +74,30 @@ def nanosecond_switch(path):
     p.write(path)
 
 
+def secrets_midway(src, keys, out, at):
+    """`src` (a little-endian pcapng) with the key log `keys` in a Decryption Secrets Block
+    after fraction `at` of its packets, so sessions before it find no key when they start."""
+    with open(src, "rb") as f:
+        data = f.read()
+    blocks, pos = [], 0
+    while pos + 12 <= len(data):
+        btype, blen = struct.unpack_from("<II", data, pos)
+        if blen < 12 or pos + blen > len(data):
+            raise AssertionError("%s: not a little-endian pcapng" % src)
+        blocks.append((btype, data[pos:pos + blen]))
+        pos += blen
+    with open(keys, "rb") as f:
+        secret = f.read()
+    padded = secret + b"\0" * (-len(secret) % 4)
+    dsb = struct.pack("<IIII", 0x0A, 20 + len(padded), 0x544C534B, len(secret)) + padded
+    dsb += struct.pack("<I", 20 + len(padded))
+    packets = [i for i, (t, _) in enumerate(blocks) if t in (3, 6)]
+    cut = packets[int(len(packets) * at)]
+    with open(out, "wb") as f:
+        f.write(b"".join(b for t, b in blocks[:cut] if t != 0x0A) + dsb +
+                b"".join(b for t, b in blocks[cut:] if t != 0x0A))
+
+
 def case_generated():
     work = os.path.join(WORKDIR, "generated")
     os.makedirs(work, exist_ok=True)
@@ -91,6 +116,15 @@ def case_generated():
         for extra in (["--max-flows", "2"], ["--shard", "1/2"], ["--shard", "2/2"], ["-p", "rrp"],
                       ["-f", "tcp port 7000"]):
             same(name, ["--format", "jsonl", *extra, path], work, threads=(3,))
+    # TLS secrets that arrive in the middle of the capture reach every worker at that point.
+    for cap in ("tls/rrp-tls13-suites.pcapng", "tls/rrp-tls12-suites.pcapng", "cops/cops-tls.pcapng"):
+        src = os.path.join(golden.HERE, cap)
+        for at in (0.3, 0.6):
+            path = os.path.join(work, "dsb-%s-%d.pcapng" % (os.path.basename(cap), at * 10))
+            secrets_midway(src, os.path.join(golden.HERE, golden.keylog_for(cap)), path, at)
+            _, out, _ = same(cap + " secrets midway", ["--format", "jsonl", path], work)
+            if b'"decrypted":true' not in out:
+                raise AssertionError("%s: nothing decrypted with the secrets midway" % path)
     same("bad input", ["--format", "jsonl", paths["garbage"]], work, threads=(2,), status=(2,))
 
 
