@@ -386,6 +386,8 @@ ThreadedAnalyzer::~ThreadedAnalyzer() = default;
 
 RunSummary& ThreadedAnalyzer::summary() { return impl_->summary; }
 
+void ThreadedAnalyzer::set_max_waiting_entries(size_t n) { impl_->order.set_max_waiting(n); }
+
 net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   Impl& m = *impl_;
   Router router(m.opt, m.workers, m.control);

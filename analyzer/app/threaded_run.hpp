@@ -38,6 +38,7 @@ class ThreadedAnalyzer {
   RunSummary& summary();
   // Writes the summary (after main has added what the network half counted).
   void finish();
+  void set_max_waiting_entries(size_t n);  // for tests, as Analyzer's
 
  private:
   struct Impl;
