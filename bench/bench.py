@@ -21,10 +21,18 @@ asserted; the figures go to README.md.
 Sizes default to the full benchmark (1 GB mixed, 256 MB small, 1,000,000
 connections); the CI smoke test passes tiny ones.
 
+--threads 1,2,4 runs each quartet row with each number of decoding threads
+(default: 1 and the machine's cores) and prints, under each table, the speedup
+over --threads 1 and the CPU time it took (the load average is printed too: on a
+shared machine wall-clock speedups mean little). Only the threads, on an idle machine:
+
+    bench.py --quartet build/analyzer/quartet --no-tshark --no-tcpflow --idle-flows 0 \
+             --tls-sessions 0 --threads 1,2,4 --mixed-mb 256 --small-mb 64 --connections 200000
+
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
              [--workdir build/bench-data] [--mixed-mb 1000] [--small-mb 256]
              [--connections 1000000] [--idle-flows 1000000] [--captures mixed,small,conns]
-             [--repeat 3] [--no-tshark] [--no-tcpflow] [--markdown]
+             [--repeat 3] [--no-tshark] [--no-tcpflow] [--markdown] [--threads 1,2]
 """
 import argparse
 import json
@@ -54,28 +62,35 @@ def count_packets(path):
             n += 1
 
 
+CPU_SECONDS = {}  # command line -> user + system seconds of its fastest run
+
+
 def measure(cmd, env=None, cwd=None):
-    """(wall seconds, peak RSS in bytes, exit status, stderr) of one run. GNU time
-    reports the peak RSS: a child forked from this Python process would count
+    """(wall seconds, peak RSS in bytes, exit status, stderr, CPU seconds) of one run.
+    GNU time reports the peak RSS: a child forked from this Python process would count
     Python's pages too."""
     with tempfile.NamedTemporaryFile("r") as rss:
         t = time.perf_counter()
-        r = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name] + cmd, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, env=env, cwd=cwd)
+        r = subprocess.run(["/usr/bin/time", "-q", "-f", "%U %S %M", "-o", rss.name] + cmd,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
         dt = time.perf_counter() - t
         lines = rss.read().split()
-    peak = int(lines[-1]) * 1024 if lines and lines[-1].isdigit() else 0
-    return dt, peak, r.returncode, r.stderr.decode(errors="replace")
+    ok = len(lines) >= 3 and lines[-1].isdigit()
+    peak = int(lines[-1]) * 1024 if ok else 0
+    cpu = float(lines[-3]) + float(lines[-2]) if ok else 0.0
+    return dt, peak, r.returncode, r.stderr.decode(errors="replace"), cpu
 
 
 def best(cmd, repeat, ok=(0, 1), **kw):
-    times, rss = [], 0
+    times, rss, cpu = [], 0, {}
     for _ in range(repeat):
-        dt, peak, code, err = measure(cmd, **kw)
+        dt, peak, code, err, used = measure(cmd, **kw)
         if code not in ok:
             sys.exit("%s failed (%d): %s" % (" ".join(cmd), code, err[:500]))
         times.append(dt)
+        cpu[dt] = used
         rss = max(rss, peak)
+    CPU_SECONDS[" ".join(cmd)] = cpu[min(times)]
     return min(times), rss
 
 
@@ -130,12 +145,16 @@ def tshark_cmd(home, capture):
     return cmd
 
 
+QUARTET_MODES = (("quartet (text)", []), ("quartet --format jsonl", ["--format", "jsonl"]),
+                 ("quartet --summary", ["--summary"]))
+
+
 def rows_for(capture, args, tools):
-    q = [args.quartet, "--no-progress"]
     rows = [("floor (libpcap loop, bench/pcap_floor.c)", best([tools["floor"], capture], args.repeat, ok=(0,)))]
-    rows.append(("quartet (text)", best(q + [capture], args.repeat)))
-    rows.append(("quartet --format jsonl", best(q + ["--format", "jsonl", capture], args.repeat)))
-    rows.append(("quartet --summary", best(q + ["--summary", capture], args.repeat)))
+    for name, extra in QUARTET_MODES:
+        for n in args.thread_counts:
+            label = name if len(args.thread_counts) == 1 else "%s --threads %d" % (name, n)
+            rows.append((label, best(quartet_cmd(args, n) + extra + [capture], args.repeat)))
     if tools.get("tshark_home"):
         home = tools["tshark_home"]
         rows.append(("tshark + plugin", best(tshark_cmd(home, capture), args.repeat, env=dict(os.environ, HOME=home))))
@@ -144,6 +163,29 @@ def rows_for(capture, args, tools):
             rows.append(("tcpflow -C (reassembly to the console)",
                          best([tools["tcpflow"], "-C", "-B", "-r", capture], args.repeat, cwd=d)))
     return rows
+
+
+def quartet_cmd(args, threads):
+    return [args.quartet, "--no-progress", "--threads", str(threads)]
+
+
+def print_speedups(args, capture, rows):
+    """Wall-clock speedup of each --threads N over --threads 1, and the CPU time both took."""
+    if len(args.thread_counts) < 2 or 1 not in args.thread_counts:
+        return
+    wall = dict(rows)
+    print()
+    print("decoding threads (load average %s):" % " ".join("%.2f" % x for x in os.getloadavg()))
+    for name, extra in QUARTET_MODES:
+        one = wall["%s --threads 1" % name][0]
+        cpu_one = CPU_SECONDS[" ".join(quartet_cmd(args, 1) + extra + [capture])]
+        for n in args.thread_counts:
+            if n == 1:
+                continue
+            t = wall["%s --threads %d" % (name, n)][0]
+            cpu = CPU_SECONDS[" ".join(quartet_cmd(args, n) + extra + [capture])]
+            print("  %-24s --threads %-3d %.2fx faster (%.3f s -> %.3f s), CPU %.3f s -> %.3f s" %
+                  (name, n, one / t, one, t, cpu_one, cpu))
 
 
 def print_table(title, size, packets, pdus, rows, allocs, markdown):
@@ -185,7 +227,10 @@ def main():
     ap.add_argument("--no-tcpflow", action="store_true")
     ap.add_argument("--markdown", action="store_true", help="tables in Markdown (for README.md)")
     ap.add_argument("--tls-sessions", type=int, default=200, help="TLS sessions of the TLS-heavy capture (0: skip)")
+    ap.add_argument("--threads", default="1,%d" % (os.cpu_count() or 1),
+                    help="comma-separated --threads values for the quartet rows (default: 1 and the cores)")
     args = ap.parse_args()
+    args.thread_counts = sorted({int(n) for n in args.threads.split(",") if n})
 
     bench_bin = args.bench_bin or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.quartet))), "bench")
     tools = {"floor": os.path.join(bench_bin, "pcap_floor"), "alloc": os.path.join(bench_bin, "quartet_alloc")}
@@ -207,7 +252,7 @@ def main():
         if not tools["tcpflow"]:
             print("tcpflow is missing (scripts/setup.sh installs it): not measured")
 
-    print("machine: %s" % machine())
+    print("machine: %s; load average %s" % (machine(), " ".join("%.2f" % x for x in os.getloadavg())))
     names = {"mixed": "mixed-%gMB.pcap" % args.mixed_mb, "small": "small-pdus-%gMB.pcap" % args.small_mb,
              "conns": "short-conns-%d.pcap" % args.connections}
     titles = {"mixed": "mixed capture", "small": "small-PDU capture", "conns": "short-connection capture"}
@@ -217,12 +262,13 @@ def main():
         pdus, allocs = pdus_and_allocations(tools["alloc"], capture)
         rows = rows_for(capture, args, tools)
         print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown)
+        print_speedups(args, capture, rows)
 
     if args.idle_flows:
         capture = os.path.join(args.workdir, "open-conns-%d.pcap" % args.idle_flows)
         generate("idle", capture, args)
-        _, rss, _, _ = measure([args.quartet, "--no-progress", "--summary", capture])
-        _, base, _, _ = measure([args.quartet, "--no-progress", "--summary", os.path.join(ROOT, "captures", "demo.pcapng")])
+        _, rss, _, _, _ = measure([args.quartet, "--no-progress", "--summary", capture])
+        _, base, _, _, _ = measure([args.quartet, "--no-progress", "--summary", os.path.join(ROOT, "captures", "demo.pcapng")])
         print()
         print("idle flows: %d connections open at once, quartet --summary peak RSS %.0f MB: %.0f bytes per flow "
               "(above the %.0f MB of a tiny capture)" % (args.idle_flows, rss / 2**20, (rss - base) / args.idle_flows,

@@ -47,11 +47,13 @@ struct Notice {
   int ts_decimals = 6;
   std::string text;
 };
-using Notices = std::vector<Notice>;
+// Held by pointer: a session's record is large and passes through several containers.
+using NoticePtr = std::unique_ptr<Notice>;
+using Notices = std::vector<NoticePtr>;
 
-Notice unanswered(uint64_t flow) {
-  Notice n;
-  n.flow = flow;
+NoticePtr unanswered(uint64_t flow) {
+  auto n = std::make_unique<Notice>();
+  n->flow = flow;
   return n;
 }
 
@@ -140,14 +142,14 @@ class Worker {
       case StreamEvent::Kind::Close: {
         opt_.ts_decimals = e.ts_decimals;
         a.on_close(e.flow, e.why, e.side, e.ts);
-        Notice n = unanswered(e.flow);
+        NoticePtr n = unanswered(e.flow);
         if (std::optional<Analyzer::Finished> f = a.take_finished(e.flow)) {
-          n.found = true;
-          n.done = std::move(*f);
-          if (n.done.shown && formats_) {
-            n.text = memory_->format(n.done.out);
-            n.formatted = true;
-            n.ts_decimals = e.ts_decimals;
+          n->found = true;
+          n->done = std::move(*f);
+          if (n->done.shown && formats_) {
+            n->text = memory_->format(n->done.out);
+            n->formatted = true;
+            n->ts_decimals = e.ts_decimals;
           }
         }
         done.push_back(std::move(n));
@@ -316,8 +318,8 @@ struct ThreadedAnalyzer::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   WorkQueue<ControlBatch> control{kControlQueueBatches};
   WorkQueue<Notices> notices{SIZE_MAX};
-  absl::flat_hash_map<uint64_t, Notice> arrived;  // closings the output stage has not reached yet
-  SessionOrder<Notice> order{Analyzer::kMaxWaitingEntries};
+  absl::flat_hash_map<uint64_t, NoticePtr> arrived;  // closings the output stage has not reached yet
+  SessionOrder<NoticePtr> order{Analyzer::kMaxWaitingEntries};
   RunSummary summary;
   ResponseTimes response_times;
   int final_ts_decimals = 6;
@@ -331,10 +333,10 @@ struct ThreadedAnalyzer::Impl {
           ++summary.tcp_flows;
           continue;
         }
-        Notice n = wait_for(c.flow);
-        Notice* slot = n.found ? order.find_open(c.flow) : nullptr;
+        NoticePtr n = wait_for(c.flow);
+        NoticePtr* slot = n->found ? order.find_open(c.flow) : nullptr;
         if (!slot) continue;  // as Analyzer::on_close for a connection it does not have open
-        const size_t waiting = n.done.waiting;
+        const size_t waiting = n->done.waiting;
         *slot = std::move(n);
         order.close(c.flow, waiting);
         opt.ts_decimals = c.ts_decimals;
@@ -343,21 +345,21 @@ struct ThreadedAnalyzer::Impl {
     }
   }
 
-  Notice wait_for(uint64_t flow) {
+  NoticePtr wait_for(uint64_t flow) {
     for (;;) {
       if (auto it = arrived.find(flow); it != arrived.end()) {
-        Notice n = std::move(it->second);
+        NoticePtr n = std::move(it->second);
         arrived.erase(it);
         return n;
       }
       std::optional<Notices> more = notices.pop();
       if (!more) throw std::logic_error("--threads: a decoding worker did not answer a closing");
-      for (Notice& n : *more) arrived.insert_or_assign(n.flow, std::move(n));
+      for (NoticePtr& n : *more) arrived.insert_or_assign(n->flow, std::move(n));
     }
   }
 
   void flush() {
-    summary.written_early += order.flush([this](Notice& n) { return write(n); });
+    summary.written_early += order.flush([this](NoticePtr& n) { return write(*n); });
   }
 
   bool write(Notice& n) {
@@ -370,7 +372,6 @@ struct ThreadedAnalyzer::Impl {
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) std::fwrite(n.text.data(), 1, n.text.size(), out);
     else writer.session(n.done.out);
-    n = Notice{};
     return true;
   }
 };
