@@ -190,37 +190,17 @@ class Router final : public StreamSink {
   }
   void on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override {
     saw(ts);
-    if (data.empty() || skipped(flow)) return;
-    const size_t w = worker_of(flow);
-    EventBatch& b = *batches_[w];
-    StreamEvent& e = b.add(StreamEvent::Kind::Data, flow, ts);
-    e.side = from;
-    b.copy(e, data.data(), data.size());
-    filled(w);
+    if (!data.empty()) record(event(StreamEvent::Kind::Data, flow, from, ts), data.data(), data.size());
   }
   void on_gap(uint64_t flow, Side from, uint64_t missing, TimeNs ts) override {
-    if (skipped(flow)) return;
-    const size_t w = worker_of(flow);
-    StreamEvent& e = batches_[w]->add(StreamEvent::Kind::Gap, flow, ts);
-    e.side = from;
+    StreamEvent e = event(StreamEvent::Kind::Gap, flow, from, ts);
     e.aux = missing;
-    filled(w);
+    record(e);
   }
   void on_flow_warning(uint64_t flow, Side from, std::string_view text, TimeNs ts) override {
-    if (skipped(flow)) return;
-    const size_t w = worker_of(flow);
-    EventBatch& b = *batches_[w];
-    StreamEvent& e = b.add(StreamEvent::Kind::FlowWarning, flow, ts);
-    e.side = from;
-    b.copy(e, text.data(), text.size());
-    filled(w);
+    record(event(StreamEvent::Kind::FlowWarning, flow, from, ts), text.data(), text.size());
   }
-  void on_fin(uint64_t flow, Side from, TimeNs ts) override {
-    if (skipped(flow)) return;
-    const size_t w = worker_of(flow);
-    batches_[w]->add(StreamEvent::Kind::Fin, flow, ts).side = from;
-    filled(w);
-  }
+  void on_fin(uint64_t flow, Side from, TimeNs ts) override { record(event(StreamEvent::Kind::Fin, flow, from, ts)); }
   void on_conn_state(uint64_t flow, const ConnSummary& state) override {
     if (skipped(flow)) return;
     const size_t w = worker_of(flow);
@@ -266,6 +246,23 @@ class Router final : public StreamSink {
 
  private:
   size_t worker_of(uint64_t flow) const { return flow % workers_.size(); }
+  static StreamEvent event(StreamEvent::Kind kind, uint64_t flow, Side side, TimeNs ts) {
+    StreamEvent e;
+    e.kind = kind;
+    e.flow = flow;
+    e.side = side;
+    e.ts = ts;
+    return e;
+  }
+  // One event for the connection's worker, with a copy of `n` bytes.
+  void record(const StreamEvent& e, const void* bytes = nullptr, size_t n = 0) {
+    if (skipped(e.flow)) return;
+    const size_t w = worker_of(e.flow);
+    EventBatch& b = *batches_[w];
+    StreamEvent& added = b.events.emplace_back(e);
+    if (n) b.copy(added, bytes, n);
+    filled(w);
+  }
   bool skipped(uint64_t flow) const { return !other_shard_.empty() && other_shard_.contains(flow); }
   void saw(TimeNs ts) {
     if (opt_.ts_auto && ts % 1000 != 0) ts_decimals_ = 9;
