@@ -421,8 +421,8 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
 
 void ThreadedAnalyzer::finish() {
   Impl& m = *impl_;
-  m.flush();
   m.opt.ts_decimals = m.final_ts_decimals;
+  m.flush();
   m.summary.response_times = m.response_times.rows();
   m.writer.finish(m.summary);
 }
