@@ -15,16 +15,19 @@ byte), quartet text, --format jsonl and --summary, tshark with the plugin
 console, as an anchor). Columns: wall seconds (best of --repeat), MB/s, packets/s,
 PDUs/s (PDUs = messages quartet decodes in the capture), peak RSS, and time as a
 multiple of the floor. Under each table: heap allocations per PDU of
-`quartet --format jsonl` (quartet_alloc, bench/alloc_counter.c). Nothing here is
-asserted; the figures go to README.md.
+`quartet --format jsonl` (quartet_alloc, bench/alloc_counter.c). The figures go to
+README.md; no speed is asserted. With --check (the CI smoke test) the runs are also
+checked for sanity, and the script exits non-zero when one fails: every run produced
+output, quartet text / --format jsonl / --summary (and quartet_alloc) count the same
+messages per protocol, the floor saw every packet, every table has all its rows.
 
 Sizes default to the full benchmark (1 GB mixed, 256 MB small, 1,000,000
 connections); the CI smoke test passes tiny ones.
 
---threads 1,2,4 runs each quartet row with each number of decoding threads
-(default: 1 and the machine's cores) and prints, under each table, the speedup
-over --threads 1 and the CPU time it took (the load average is printed too: on a
-shared machine wall-clock speedups mean little). Only the threads, on an idle machine:
+--threads 1,2,4 adds, after the other rows, each quartet row run with each number of
+decoding threads, and prints under each table the speedup over --threads 1 and the
+CPU time it took (and the load average: on a shared machine wall-clock speedups mean
+little). Only the threads, on an idle machine:
 
     bench.py --quartet build/analyzer/quartet --no-tshark --no-tcpflow --idle-flows 0 \
              --tls-sessions 0 --threads 1,2,4 --mixed-mb 256 --small-mb 64 --connections 200000
@@ -32,12 +35,13 @@ shared machine wall-clock speedups mean little). Only the threads, on an idle ma
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
              [--workdir build/bench-data] [--mixed-mb 1000] [--small-mb 256]
              [--connections 1000000] [--idle-flows 1000000] [--captures mixed,small,conns]
-             [--repeat 3] [--no-tshark] [--no-tcpflow] [--markdown] [--threads 1,2]
+             [--repeat 3] [--no-tshark] [--no-tcpflow] [--markdown] [--check]
 """
 import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import struct
 import subprocess
@@ -62,13 +66,60 @@ def count_packets(path):
             n += 1
 
 
+FAILURES = []
+PRINTED = []  # titles of the tables printed, for --check
+
+
+def check(ok, what):
+    """--check: records a failed sanity check (reported, and the exit status set, at the end)."""
+    if not ok:
+        FAILURES.append(what)
+        print("CHECK FAILED: " + what)
+
+
+def messages_per_protocol(output, jsonl):
+    """{protocol: messages} from quartet's closing summary (the JSONL summary line, or the text
+    "== summary" block that text and --summary print)."""
+    if jsonl:
+        summary = json.loads(output.splitlines()[-1])
+        return {k: v["messages"] for k, v in summary["protocols"].items() if v["sessions"] or v["messages"]}
+    counts = {}
+    block = output.split("\n== summary:", 1)
+    for m in re.finditer(r"^\s+(\w+)\s+\d+ sessions \(\d+ TLS\), (\d+) messages,", block[-1] if len(block) > 1 else "",
+                         re.M):
+        counts[m.group(1)] = int(m.group(2))
+    return counts
+
+
+def check_quartet_outputs(label, runs):
+    """--check: each (name, argv, jsonl) run once more, its stdout kept: output there, and the
+    same messages per protocol in every mode. Returns the common count."""
+    seen = []
+    for name, argv, jsonl, env in runs:
+        r = subprocess.run(argv, capture_output=True, env=env)
+        out = r.stdout.decode(errors="replace")
+        check(r.returncode in (0, 1) and out.strip() != "", "%s: %s printed nothing (exit %d): %s" %
+              (label, name, r.returncode, r.stderr.decode(errors="replace")[:300]))
+        try:
+            counts = messages_per_protocol(out, jsonl)
+        except (ValueError, KeyError, IndexError) as e:
+            check(False, "%s: %s: no summary (%s)" % (label, name, e))
+            continue
+        check(sum(counts.values()) > 0, "%s: %s decoded no message" % (label, name))
+        seen.append((name, counts))
+    for name, counts in seen[1:]:
+        check(counts == seen[0][1], "%s: messages per protocol differ: %s %s, %s %s" %
+              (label, seen[0][0], seen[0][1], name, counts))
+    return sum(seen[0][1].values()) if seen else 0
+
+
 CPU_SECONDS = {}  # command line -> user + system seconds of its fastest run
 
 
 def measure(cmd, env=None, cwd=None):
-    """(wall seconds, peak RSS in bytes, exit status, stderr, CPU seconds) of one run.
-    GNU time reports the peak RSS: a child forked from this Python process would count
-    Python's pages too."""
+    """(wall seconds, peak RSS in bytes, exit status, stderr) of one run; its CPU
+    seconds go to CPU_SECONDS. GNU time reports the peak RSS: a child forked from
+    this Python process would count Python's pages too."""
     with tempfile.NamedTemporaryFile("r") as rss:
         t = time.perf_counter()
         r = subprocess.run(["/usr/bin/time", "-q", "-f", "%U %S %M", "-o", rss.name] + cmd,
@@ -77,18 +128,18 @@ def measure(cmd, env=None, cwd=None):
         lines = rss.read().split()
     ok = len(lines) >= 3 and lines[-1].isdigit()
     peak = int(lines[-1]) * 1024 if ok else 0
-    cpu = float(lines[-3]) + float(lines[-2]) if ok else 0.0
-    return dt, peak, r.returncode, r.stderr.decode(errors="replace"), cpu
+    measure.cpu = float(lines[-3]) + float(lines[-2]) if ok else 0.0
+    return dt, peak, r.returncode, r.stderr.decode(errors="replace")
 
 
 def best(cmd, repeat, ok=(0, 1), **kw):
     times, rss, cpu = [], 0, {}
     for _ in range(repeat):
-        dt, peak, code, err, used = measure(cmd, **kw)
+        dt, peak, code, err = measure(cmd, **kw)
         if code not in ok:
             sys.exit("%s failed (%d): %s" % (" ".join(cmd), code, err[:500]))
         times.append(dt)
-        cpu[dt] = used
+        cpu[dt] = measure.cpu
         rss = max(rss, peak)
     CPU_SECONDS[" ".join(cmd)] = cpu[min(times)]
     return min(times), rss
@@ -145,16 +196,20 @@ def tshark_cmd(home, capture):
     return cmd
 
 
-QUARTET_MODES = (("quartet (text)", []), ("quartet --format jsonl", ["--format", "jsonl"]),
-                 ("quartet --summary", ["--summary"]))
+def check_floor(label, floor, capture):
+    """--check: the floor read every packet of the capture."""
+    r = subprocess.run([floor, capture], capture_output=True, text=True)
+    fields = r.stdout.split()
+    check(r.returncode == 0 and len(fields) == 3 and int(fields[0]) == count_packets(capture),
+          "%s: pcap_floor did not read every packet: %r" % (label, r.stdout.strip()))
 
 
 def rows_for(capture, args, tools):
+    q = [args.quartet, "--no-progress"]
     rows = [("floor (libpcap loop, bench/pcap_floor.c)", best([tools["floor"], capture], args.repeat, ok=(0,)))]
-    for name, extra in QUARTET_MODES:
-        for n in args.thread_counts:
-            label = name if len(args.thread_counts) == 1 else "%s --threads %d" % (name, n)
-            rows.append((label, best(quartet_cmd(args, n) + extra + [capture], args.repeat)))
+    rows.append(("quartet (text)", best(q + [capture], args.repeat)))
+    rows.append(("quartet --format jsonl", best(q + ["--format", "jsonl", capture], args.repeat)))
+    rows.append(("quartet --summary", best(q + ["--summary", capture], args.repeat)))
     if tools.get("tshark_home"):
         home = tools["tshark_home"]
         rows.append(("tshark + plugin", best(tshark_cmd(home, capture), args.repeat, env=dict(os.environ, HOME=home))))
@@ -162,7 +217,14 @@ def rows_for(capture, args, tools):
         with tempfile.TemporaryDirectory() as d:
             rows.append(("tcpflow -C (reassembly to the console)",
                          best([tools["tcpflow"], "-C", "-B", "-r", capture], args.repeat, cwd=d)))
+    for name, extra in QUARTET_MODES:
+        for n in args.thread_counts:
+            rows.append(("%s --threads %d" % (name, n), best(quartet_cmd(args, n) + extra + [capture], args.repeat)))
     return rows
+
+
+QUARTET_MODES = (("quartet (text)", []), ("quartet --format jsonl", ["--format", "jsonl"]),
+                 ("quartet --summary", ["--summary"]))
 
 
 def quartet_cmd(args, threads):
@@ -188,7 +250,12 @@ def print_speedups(args, capture, rows):
                   (name, n, one / t, one, t, cpu_one, cpu))
 
 
-def print_table(title, size, packets, pdus, rows, allocs, markdown):
+def print_table(title, size, packets, pdus, rows, allocs, markdown, want_rows=None):
+    if want_rows is not None:
+        names = [name for name, _ in rows]
+        check(names == want_rows, "%s: table rows %s, expected %s" % (title, names, want_rows))
+        check(all(dt > 0 for _, (dt, _) in rows), "%s: a run took no time" % title)
+    PRINTED.append(title)
     floor = rows[0][1][0]
     head = ("run", "s", "MB/s", "packets/s", "PDUs/s", "peak RSS MB", "× floor")
     print()
@@ -227,8 +294,10 @@ def main():
     ap.add_argument("--no-tcpflow", action="store_true")
     ap.add_argument("--markdown", action="store_true", help="tables in Markdown (for README.md)")
     ap.add_argument("--tls-sessions", type=int, default=200, help="TLS sessions of the TLS-heavy capture (0: skip)")
-    ap.add_argument("--threads", default="1,%d" % (os.cpu_count() or 1),
-                    help="comma-separated --threads values for the quartet rows (default: 1 and the cores)")
+    ap.add_argument("--threads", default="",
+                    help="comma-separated --threads values: each quartet row again with each (e.g. 1,2,4)")
+    ap.add_argument("--check", action="store_true",
+                    help="also check the runs for sanity (see the module docstring); exit 1 when one fails")
     args = ap.parse_args()
     args.thread_counts = sorted({int(n) for n in args.threads.split(",") if n})
 
@@ -261,14 +330,30 @@ def main():
         generate(kind, capture, args)
         pdus, allocs = pdus_and_allocations(tools["alloc"], capture)
         rows = rows_for(capture, args, tools)
-        print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown)
+        want = None
+        if args.check:
+            check_floor(titles[kind], tools["floor"], capture)
+            q = [args.quartet, "--no-progress"]
+            n = check_quartet_outputs(titles[kind], [("text", q + [capture], False, None),
+                                                     ("--format jsonl", q + ["--format", "jsonl", capture], True, None),
+                                                     ("--summary", q + ["--summary", capture], False, None)])
+            check(n == pdus, "%s: quartet_alloc counted %d messages, quartet %d" % (titles[kind], pdus, n))
+            check(allocs is not None, "%s: quartet_alloc reported no allocation count" % titles[kind])
+            want = [name for name, _ in rows[:4]] + (["tshark + plugin"] if tools.get("tshark_home") else []) + \
+                (["tcpflow -C (reassembly to the console)"] if tools.get("tcpflow") else []) + \
+                ["%s --threads %d" % (name, n) for name, _ in QUARTET_MODES for n in args.thread_counts]
+            check(len(rows) >= 4 and rows[1][0] == "quartet (text)", "%s: quartet rows missing" % titles[kind])
+        print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown,
+                    want)
         print_speedups(args, capture, rows)
 
     if args.idle_flows:
         capture = os.path.join(args.workdir, "open-conns-%d.pcap" % args.idle_flows)
         generate("idle", capture, args)
-        _, rss, _, _, _ = measure([args.quartet, "--no-progress", "--summary", capture])
-        _, base, _, _, _ = measure([args.quartet, "--no-progress", "--summary", os.path.join(ROOT, "captures", "demo.pcapng")])
+        _, rss, code, _ = measure([args.quartet, "--no-progress", "--summary", capture])
+        _, base, _, _ = measure([args.quartet, "--no-progress", "--summary", os.path.join(ROOT, "captures", "demo.pcapng")])
+        if args.check:
+            check(code in (0, 1) and rss > 0 and base > 0, "idle flows: quartet --summary failed (exit %d)" % code)
         print()
         print("idle flows: %d connections open at once, quartet --summary peak RSS %.0f MB: %.0f bytes per flow "
               "(above the %.0f MB of a tiny capture)" % (args.idle_flows, rss / 2**20, (rss - base) / args.idle_flows,
@@ -276,6 +361,15 @@ def main():
 
     if args.tls_sessions:
         tls_decryption(args)
+
+    if args.check:
+        want = [titles[k] for k in args.captures.split(",") if k] + \
+            (["TLS-heavy capture (decrypted)"] if args.tls_sessions else [])
+        check(PRINTED == want, "tables printed %s, expected %s" % (PRINTED, want))
+        if FAILURES:
+            sys.exit("bench.py --check: %d check(s) failed:\n  %s" % (len(FAILURES), "\n  ".join(FAILURES)))
+        print()
+        print("bench.py --check: every check passed")
 
 
 def tls_decryption(args):
@@ -298,8 +392,20 @@ def tls_decryption(args):
     r = subprocess.run(q + ["--format", "jsonl", "--keylog", keys, capture], capture_output=True, env=env)
     summary = json.loads(r.stdout.splitlines()[-1])
     pdus = sum(p["messages"] for p in summary["protocols"].values())
+    want = None
+    if args.check:
+        title = "TLS-heavy capture"
+        check(summary["protocols"]["SP"]["tls_sessions"] == args.tls_sessions,
+              "%s: %s TLS sessions seen, %d generated" % (title, summary["protocols"]["SP"]["tls_sessions"],
+                                                          args.tls_sessions))
+        n = check_quartet_outputs(title, [("--format jsonl --keylog", q + ["--format", "jsonl", "--keylog", keys, capture],
+                                           True, env),
+                                          ("--keylog (text)", q + ["--keylog", keys, capture], False, env)])
+        check(n == pdus, "%s: %d messages decrypted and decoded, then %d" % (title, pdus, n))
+        want = [name for name, _ in rows]
+        check(len(rows) == 4, "%s: rows missing" % title)
     print_table("TLS-heavy capture (decrypted)", os.path.getsize(capture), count_packets(capture), pdus, rows, None,
-                args.markdown)
+                args.markdown, want)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string_view>
 
+#include "fields_json.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "session_order.hpp"
@@ -75,9 +76,11 @@ class Analyzer final : public StreamSink {
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
-  // Field values are copied only for the output that shows them (the HTML report always does).
-  bool keep_fields() const {
-    return opt_.format == OutputFormat::Html || (opt_.format == OutputFormat::Jsonl && !opt_.summary_only);
+  // Fields are rendered only for the output that shows them (the HTML report always does); nullptr otherwise.
+  FieldsJson* fields_json() {
+    if (opt_.format == OutputFormat::Html) return &fields_html_;
+    if (opt_.format == OutputFormat::Jsonl && !opt_.summary_only) return &fields_jsonl_;
+    return nullptr;
   }
 
   struct Flow;  // defined in the .cpp
@@ -116,6 +119,7 @@ class Analyzer final : public StreamSink {
   RunSummary summary_;
   ResponseTimes response_times_;
   Spill spill_;
+  FieldsJson fields_jsonl_{opt_.show_secrets, false}, fields_html_{opt_.show_secrets, true};
   bool had_warnings_ = false;
   bool detached_ = false;
 };
