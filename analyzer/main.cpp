@@ -9,10 +9,12 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "app/analyzer_sink.hpp"
 #include "app/cli.hpp"
 #include "app/protocol_list.hpp"
+#include "app/threaded_run.hpp"
 #include "net/pipeline.hpp"
 #include "tls/keylog.hpp"
 
@@ -128,8 +130,6 @@ int main(int argc, char** argv) {
   std::unique_ptr<Writer> writer = cli.app.format == OutputFormat::Jsonl  ? make_jsonl_writer(out, cli.app)
                                    : cli.app.format == OutputFormat::Html ? make_html_writer(out, cli.app)
                                                                           : make_text_writer(out, cli.app);
-  Analyzer analyzer(cli.app, *writer);
-
   net::Options nopt;
   nopt.inputs = cli.files;
   nopt.bpf_filter = cli.bpf;
@@ -139,13 +139,23 @@ int main(int argc, char** argv) {
   ProgressBar bar;
   if (cli.progress && isatty(STDERR_FILENO)) nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
 
+  // --threads 1: everything on this thread. More: a reader, N decoding workers, and
+  // this thread writing (analyzer/app/threaded_run.hpp); the same output.
+  const unsigned threads = cli.threads ? cli.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::unique_ptr<Analyzer> single;
+  std::unique_ptr<ThreadedAnalyzer> threaded;
+  if (threads > 1) threaded = std::make_unique<ThreadedAnalyzer>(cli.app, *writer, out, threads, keys);
+  else single = std::make_unique<Analyzer>(cli.app, *writer);
+  RunSummary& summary = threaded ? threaded->summary() : single->summary();
+
   net::CaptureStats stats;
   try {
-    stats = net::run(nopt, analyzer);
+    stats = threaded ? threaded->run(nopt) : net::run(nopt, *single);
     bar.clear();
-    analyzer.summary().packets = stats.packets;
-    analyzer.summary().files = cli.files;
-    analyzer.finish();  // may read long timelines back from the spill file
+    summary.packets = stats.packets;
+    summary.files = cli.files;
+    if (threaded) threaded->finish();
+    else single->finish();  // may read long timelines back from the spill file
   } catch (const net::CaptureError& e) {
     bar.clear();
     std::fprintf(stderr, "quartet: %s\n", e.what());
@@ -158,7 +168,7 @@ int main(int argc, char** argv) {
   std::fflush(out);
 
   // Capture-level problems also go to stderr, so they are seen when the output is redirected.
-  const auto& warnings = analyzer.summary().capture_warnings;
+  const auto& warnings = summary.capture_warnings;
   for (size_t i = 0; i < warnings.size() && i < 10; ++i) std::fprintf(stderr, "quartet: warning: %s\n", warnings[i].c_str());
   if (warnings.size() > 10) std::fprintf(stderr, "quartet: warning: ... %zu more in the summary\n", warnings.size() - 10);
   if (std::ferror(out)) {

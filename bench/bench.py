@@ -24,6 +24,14 @@ messages per protocol, the floor saw every packet, every table has all its rows.
 Sizes default to the full benchmark (1 GB mixed, 256 MB small, 1,000,000
 connections); the CI smoke test passes tiny ones.
 
+--threads 1,2,4 adds, after the other rows, each quartet row run with each number of
+decoding threads, and prints under each table the speedup over --threads 1 and the
+CPU time it took (and the load average: on a shared machine wall-clock speedups mean
+little). Only the threads, on an idle machine:
+
+    bench.py --quartet build/analyzer/quartet --no-tshark --no-tcpflow --idle-flows 0 \
+             --tls-sessions 0 --threads 1,2,4 --mixed-mb 256 --small-mb 64 --connections 200000
+
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
              [--workdir build/bench-data] [--mixed-mb 1000] [--small-mb 256]
              [--connections 1000000] [--idle-flows 1000000] [--captures mixed,small,conns]
@@ -108,28 +116,35 @@ def check_quartet_outputs(label, runs):
     return sum(seen[0][1].values()) if seen else 0
 
 
+CPU_SECONDS = {}  # command line -> user + system seconds of its fastest run
+
+
 def measure(cmd, env=None, cwd=None):
-    """(wall seconds, peak RSS in bytes, exit status, stderr) of one run. GNU time
-    reports the peak RSS: a child forked from this Python process would count
-    Python's pages too."""
+    """(wall seconds, peak RSS in bytes, exit status, stderr) of one run; its CPU
+    seconds go to CPU_SECONDS. GNU time reports the peak RSS: a child forked from
+    this Python process would count Python's pages too."""
     with tempfile.NamedTemporaryFile("r") as rss:
         t = time.perf_counter()
-        r = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name] + cmd, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, env=env, cwd=cwd)
+        r = subprocess.run(["/usr/bin/time", "-q", "-f", "%U %S %M", "-o", rss.name] + cmd,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
         dt = time.perf_counter() - t
         lines = rss.read().split()
-    peak = int(lines[-1]) * 1024 if lines and lines[-1].isdigit() else 0
+    ok = len(lines) >= 3 and lines[-1].isdigit()
+    peak = int(lines[-1]) * 1024 if ok else 0
+    measure.cpu = float(lines[-3]) + float(lines[-2]) if ok else 0.0
     return dt, peak, r.returncode, r.stderr.decode(errors="replace")
 
 
 def best(cmd, repeat, ok=(0, 1), **kw):
-    times, rss = [], 0
+    times, rss, cpu = [], 0, {}
     for _ in range(repeat):
         dt, peak, code, err = measure(cmd, **kw)
         if code not in ok:
             sys.exit("%s failed (%d): %s" % (" ".join(cmd), code, err[:500]))
         times.append(dt)
+        cpu[dt] = measure.cpu
         rss = max(rss, peak)
+    CPU_SECONDS[" ".join(cmd)] = cpu[min(times)]
     return min(times), rss
 
 
@@ -206,7 +221,37 @@ def rows_for(capture, args, tools):
         with tempfile.TemporaryDirectory() as d:
             rows.append(("tcpflow -C (reassembly to the console)",
                          best([tools["tcpflow"], "-C", "-B", "-r", capture], args.repeat, cwd=d)))
+    for name, extra in QUARTET_MODES:
+        for n in args.thread_counts:
+            rows.append(("%s --threads %d" % (name, n), best(quartet_cmd(args, n) + extra + [capture], args.repeat)))
     return rows
+
+
+QUARTET_MODES = (("quartet (text)", []), ("quartet --format jsonl", ["--format", "jsonl"]),
+                 ("quartet --summary", ["--summary"]))
+
+
+def quartet_cmd(args, threads):
+    return [args.quartet, "--no-progress", "--threads", str(threads)]
+
+
+def print_speedups(args, capture, rows):
+    """Wall-clock speedup of each --threads N over --threads 1, and the CPU time both took."""
+    if len(args.thread_counts) < 2 or 1 not in args.thread_counts:
+        return
+    wall = dict(rows)
+    print()
+    print("decoding threads (load average %s):" % " ".join("%.2f" % x for x in os.getloadavg()))
+    for name, extra in QUARTET_MODES:
+        one = wall["%s --threads 1" % name][0]
+        cpu_one = CPU_SECONDS[" ".join(quartet_cmd(args, 1) + extra + [capture])]
+        for n in args.thread_counts:
+            if n == 1:
+                continue
+            t = wall["%s --threads %d" % (name, n)][0]
+            cpu = CPU_SECONDS[" ".join(quartet_cmd(args, n) + extra + [capture])]
+            print("  %-24s --threads %-3d %.2fx faster (%.3f s -> %.3f s), CPU %.3f s -> %.3f s" %
+                  (name, n, one / t, one, t, cpu_one, cpu))
 
 
 def print_table(title, size, packets, pdus, rows, allocs, markdown, want_rows=None):
@@ -253,9 +298,12 @@ def main():
     ap.add_argument("--no-tcpflow", action="store_true")
     ap.add_argument("--markdown", action="store_true", help="tables in Markdown (for README.md)")
     ap.add_argument("--tls-sessions", type=int, default=200, help="TLS sessions of the TLS-heavy capture (0: skip)")
+    ap.add_argument("--threads", default="",
+                    help="comma-separated --threads values: each quartet row again with each (e.g. 1,2,4)")
     ap.add_argument("--check", action="store_true",
                     help="also check the runs for sanity (see the module docstring); exit 1 when one fails")
     args = ap.parse_args()
+    args.thread_counts = sorted({int(n) for n in args.threads.split(",") if n})
 
     bench_bin = args.bench_bin or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.quartet))), "bench")
     tools = {"floor": os.path.join(bench_bin, "pcap_floor"), "alloc": os.path.join(bench_bin, "quartet_alloc")}
@@ -277,7 +325,7 @@ def main():
         if not tools["tcpflow"]:
             print("tcpflow is missing (scripts/setup.sh installs it): not measured")
 
-    print("machine: %s" % machine())
+    print("machine: %s; load average %s" % (machine(), " ".join("%.2f" % x for x in os.getloadavg())))
     names = {"mixed": "mixed-%gMB.pcap" % args.mixed_mb, "small": "small-pdus-%gMB.pcap" % args.small_mb,
              "conns": "short-conns-%d.pcap" % args.connections}
     titles = {"mixed": "mixed capture", "small": "small-PDU capture", "conns": "short-connection capture"}
@@ -296,10 +344,12 @@ def main():
             check(n == pdus, "%s: quartet_alloc counted %d messages, quartet %d" % (titles[kind], pdus, n))
             check(allocs is not None, "%s: quartet_alloc reported no allocation count" % titles[kind])
             want = [name for name, _ in rows[:4]] + (["tshark + plugin"] if tools.get("tshark_home") else []) + \
-                (["tcpflow -C (reassembly to the console)"] if tools.get("tcpflow") else [])
+                (["tcpflow -C (reassembly to the console)"] if tools.get("tcpflow") else []) + \
+                ["%s --threads %d" % (name, n) for name, _ in QUARTET_MODES for n in args.thread_counts]
             check(len(rows) >= 4 and rows[1][0] == "quartet (text)", "%s: quartet rows missing" % titles[kind])
         print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown,
                     want)
+        print_speedups(args, capture, rows)
 
     if args.idle_flows:
         capture = os.path.join(args.workdir, "open-conns-%d.pcap" % args.idle_flows)

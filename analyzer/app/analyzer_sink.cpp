@@ -222,14 +222,14 @@ struct Analyzer::Flow {
   }
 };
 
-Analyzer::Analyzer(AppOptions& opt, Writer& out) : opt_(opt), out_(out) {
+Analyzer::Analyzer(AppOptions& opt, Writer& out) : opt_(opt), out_(out), order_(kMaxWaitingEntries) {
   for (const Protocol* p : all_protocols()) summary_.protocols.push_back({p});
 }
 Analyzer::~Analyzer() = default;
 
 Analyzer::Flow* Analyzer::find(uint64_t id) {
-  auto it = flows_.find(id);
-  return it == flows_.end() || it->second->closed ? nullptr : it->second.get();
+  std::unique_ptr<Flow>* f = order_.find_open(id);
+  return f ? f->get() : nullptr;
 }
 
 void Analyzer::on_open(const FlowInfo& info) {
@@ -258,7 +258,7 @@ void Analyzer::on_open(const FlowInfo& info) {
            info.handshake_seen ? "connection opened (SYN seen)"
                                : "connection picked up mid-stream (no SYN seen)");
   ++summary_.tcp_flows;
-  flows_[info.id] = std::move(f);
+  order_.open(info.id) = std::move(f);
 }
 
 void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
@@ -396,14 +396,39 @@ void Analyzer::on_close(uint64_t id, CloseReason why, Side by, TimeNs ts) {
   Flow* f = find(id);
   if (!f) return;
   close(*f, why, by, ts);
-  flush();
+  if (!detached_) flush();
+}
+
+std::optional<Analyzer::Finished> Analyzer::take_finished(uint64_t id) {
+  std::unique_ptr<Flow>* held = order_.find(id);
+  if (!held || !(*held)->closed) return std::nullopt;
+  Flow& f = **held;
+  Finished done;
+  done.shown = shown(f);
+  done.waiting = f.stage == Flow::Stage::Ignored ? 0 : f.entry_count + 1;
+  if (done.shown) {
+    f.unspill();
+    if (f.spill) f.spill->held -= std::min(f.spill->held, f.out.entries.size());
+    done.out = std::move(f.out);
+    f.out.entries.clear();
+  }
+  order_.take_closed(id);
+  return done;
 }
 
 void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
   if (f.stage == Flow::Stage::Detecting) decide(f, true);
   f.closed = true;
   f.held.clear();
-  if (f.stage == Flow::Stage::Ignored) return;
+  if (f.stage == Flow::Stage::Ignored) {
+    order_.close(f.out.flow.id, 0);
+    return;
+  }
+  finish_session(f, why, by, ts);
+  order_.close(f.out.flow.id, f.entry_count + 1);
+}
+
+void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
   SessionOut& o = f.out;
   if (f.session) {
     for (Problem& p : f.session->on_close()) {
@@ -453,72 +478,42 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
   }
   for (auto& s : f.stream) s.reset();
   f.session.reset();
-  waiting_entries_ += f.entry_count + 1;
 }
 
 void Analyzer::on_capture_warning(std::string_view text) {
   had_warnings_ = true;
-  if (summary_.capture_warnings.size() < kMaxCaptureWarnings) summary_.capture_warnings.emplace_back(text);
-  else ++summary_.capture_warnings_dropped;
+  add_capture_warning(summary_, text);
 }
 
-void Analyzer::write(Flow& f) {
+void Analyzer::add_capture_warning(RunSummary& summary, std::string_view text) {
+  if (summary.capture_warnings.size() < kMaxCaptureWarnings) summary.capture_warnings.emplace_back(text);
+  else ++summary.capture_warnings_dropped;
+}
+
+bool Analyzer::shown(const Flow& f) const {
   const bool ours = f.stage != Flow::Stage::Ignored && f.out.protocol;
-  if (ours && (!opt_.only || opt_.only == f.out.protocol)) {
-    f.unspill();
-    account(f);
-    out_.session(f.out);
-  } else {
+  return ours && (!opt_.only || opt_.only == f.out.protocol);
+}
+
+bool Analyzer::write(Flow& f) {
+  if (!shown(f)) {
     ++summary_.other_flows;
+    return false;
   }
+  f.unspill();
+  account_session(f.out, summary_, response_times_);
+  out_.session(f.out);
+  return true;
 }
 
 void Analyzer::flush() {
-  while (!flows_.empty() && flows_.begin()->second->closed) {
-    Flow& f = *flows_.begin()->second;
-    if (f.stage != Flow::Stage::Ignored) waiting_entries_ -= std::min(waiting_entries_, f.entry_count + 1);
-    write(f);
-    flows_.erase(flows_.begin());
-  }
-  // Finished sessions wait behind an earlier one still open (a long-lived COPS
-  // connection, typically). Beyond a bound they are written anyway, out of
-  // first-packet order, so memory does not grow with the file.
-  if (waiting_entries_ <= max_waiting_entries_) return;
-  for (auto it = flows_.begin(); it != flows_.end();) {
-    if (!it->second->closed) {
-      ++it;
-      continue;
-    }
-    const uint64_t before = summary_.sessions;
-    write(*it->second);
-    summary_.written_early += summary_.sessions - before;
-    it = flows_.erase(it);
-  }
-  waiting_entries_ = 0;
-}
-
-void Analyzer::account(const Flow& f) {
-  const SessionOut& o = f.out;
-  ++summary_.sessions;
-  for (ProtocolTotals& t : summary_.protocols) {
-    if (t.protocol != o.protocol) continue;
-    ++t.sessions;
-    t.tls_sessions += o.tls.seen;
-    t.messages += o.messages[0] + o.messages[1];
-    t.bytes += o.bytes[0] + o.bytes[1];
-    t.missing_bytes += o.missing_bytes;
-    t.warnings += o.warnings.size() + o.warnings_dropped;
-  }
-  if (f.keep_entries) add_fanout(o, summary_.fanout);
-  else if (f.publisher)
-    add_fanout(o, *f.publisher, o.messages[side_index(*f.publisher)] - f.announcing[side_index(*f.publisher)],
-               summary_.fanout);
-  response_times_.add(o);
+  summary_.written_early += order_.flush([this](std::unique_ptr<Flow>& f) { return write(*f); });
 }
 
 void Analyzer::finish() {
-  for (auto& [id, f] : flows_)
+  order_.for_each_open([this](std::unique_ptr<Flow>& f) {
     if (!f->closed) close(*f, CloseReason::EndOfCapture, Side::Client, f->out.end);
+  });
   flush();
   summary_.response_times = response_times_.rows();
   out_.finish(summary_);

@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "fields_json.hpp"
 #include "options.hpp"
 #include "output.hpp"
+#include "session_order.hpp"
 #include "stream_events.hpp"
 #include "timeline_spill.hpp"
 
@@ -49,12 +51,14 @@ class Analyzer final : public StreamSink {
   void on_close(uint64_t flow, CloseReason why, Side by, TimeNs ts) override;
   void on_conn_state(uint64_t flow, const ConnSummary& state) override;
   void on_capture_warning(std::string_view text) override;
+  // Keeps the first kMaxCaptureWarnings, counts the rest.
+  static void add_capture_warning(RunSummary& summary, std::string_view text);
 
   // After the network half is done: ends what is still open, writes the rest and the summary.
   void finish();
   const RunSummary& summary() const { return summary_; }
   RunSummary& summary() { return summary_; }  // main adds what the network half counted
-  void set_max_waiting_entries(size_t n) { max_waiting_entries_ = n; }  // for tests
+  void set_max_waiting_entries(size_t n) { order_.set_max_waiting(n); }  // for tests
   // For tests: (0, 1) spills every entry, min_entries 0 never spills.
   void set_spill_limits(size_t budget, size_t min_entries) {
     spill_.budget = budget;
@@ -81,6 +85,18 @@ class Analyzer final : public StreamSink {
 
   struct Flow;  // defined in the .cpp
 
+  // A session as a decoding worker of --threads hands it on when it ends (the
+  // output stage orders, counts and writes it).
+  struct Finished {
+    bool shown = false;   // a session of ours that passes --protocol (else counted as "other")
+    size_t waiting = 0;   // what it counts toward the bound on waiting sessions
+    SessionOut out;       // the whole timeline, read back from the spill file
+  };
+  // Detached (a --threads worker): sessions are not written when they end but
+  // left for take_finished(); the caller writes them in the reader's order.
+  void set_detached() { detached_ = true; }
+  std::optional<Finished> take_finished(uint64_t id);
+
  private:
   Flow* find(uint64_t id);
   void decide(Flow& f, bool final);
@@ -88,9 +104,10 @@ class Analyzer final : public StreamSink {
   void feed_tls(Flow& f, Side from, Bytes data, TimeNs ts);
   void handoff(Flow& f, Side from, Bytes rest, TimeNs ts);
   void close(Flow& f, CloseReason why, Side by, TimeNs ts);
+  void finish_session(Flow& f, CloseReason why, Side by, TimeNs ts);
   void flush();
-  void write(Flow& f);
-  void account(const Flow& f);
+  bool write(Flow& f);
+  bool shown(const Flow& f) const;
 
   void saw(TimeNs ts) {
     if (opt_.ts_auto && ts % 1000 != 0) opt_.ts_decimals = 9;
@@ -98,14 +115,13 @@ class Analyzer final : public StreamSink {
 
   AppOptions& opt_;
   Writer& out_;
-  std::map<uint64_t, std::unique_ptr<Flow>> flows_;  // by id = order of first packet
+  SessionOrder<std::unique_ptr<Flow>> order_;  // by id = order of first packet
   RunSummary summary_;
   ResponseTimes response_times_;
-  size_t waiting_entries_ = 0;
-  size_t max_waiting_entries_ = kMaxWaitingEntries;
   Spill spill_;
   FieldsJson fields_jsonl_{opt_.show_secrets, false}, fields_html_{opt_.show_secrets, true};
   bool had_warnings_ = false;
+  bool detached_ = false;
 };
 
 }  // namespace quartet::analyzer

@@ -92,6 +92,9 @@ Options:
                           it the least recently active one is closed (state "dropped").
                           Memory: about 2 kB per tracked connection plus at most
                           256 MiB of buffered data (docs/analyzer-network.md)
+      --threads N         decoding threads (default: one per core): one thread reads and
+                          reassembles, N decode the connections (each connection on one);
+                          the output is byte for byte that of --threads 1 (no extra thread)
       --no-progress       no progress bar on standard error
       --list-protocols    list the protocols quartet decodes and exit; with
                           -F json: their fields and problem ids as one JSON object
@@ -208,6 +211,14 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
         a.error = "--max-flows wants a number from 1 to 100000000, got '" + std::string(v) + "'";
       else
         a.max_flows = n;
+    } else if (name == "--threads") {
+      if (!value(v)) break;
+      unsigned n = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size() || n == 0 || n > 1024)
+        a.error = "--threads wants a number from 1 to 1024, got '" + std::string(v) + "'";
+      else
+        a.threads = n;
     } else if (name == "--shard") {
       if (value(v) && !parse_shard(v, a.app.shard))
         a.error = "--shard wants K/N with 1 <= K <= N, got '" + std::string(v) + "'";

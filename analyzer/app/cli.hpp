@@ -15,6 +15,7 @@ struct CliArgs {
   std::string bpf;                 // -f
   std::string output;              // -o, empty = standard output
   uint64_t max_flows = 0;          // --max-flows; 0 = the reassembler's default
+  unsigned threads = 0;            // --threads: decoding workers; 0 = one per core, 1 = no extra thread
   std::vector<std::string> keylogs;  // --keylog, in order
   bool progress = true;            // --no-progress turns the stderr progress bar off
   bool help = false, version = false;

@@ -7,16 +7,24 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <mutex>
 
 namespace quartet::analyzer::tls {
 namespace {
 
 enum : uint8_t { kApplicationData = 23 };
 
-// EVP objects fetched once and kept for the life of the process (the analyzer is
-// single-threaded). The caches are never destroyed, so that the objects stay
+// EVP objects fetched once and kept for the life of the process, shared by the
+// decoding threads of --threads (fetched objects may be used from any thread; the
+// caches are locked). The caches are never destroyed, so that the objects stay
 // reachable until exit instead of looking leaked after static destruction.
+std::mutex& fetch_lock() {
+  static auto& m = *new std::mutex;
+  return m;
+}
+
 const EVP_CIPHER* fetch_cipher(int nid) {
+  std::lock_guard lock(fetch_lock());
   static auto& cache = *new std::map<int, EVP_CIPHER*>;
   auto it = cache.find(nid);
   if (it != cache.end()) return it->second;
@@ -31,6 +39,7 @@ EVP_MAC* hmac_algorithm() {
 }
 
 EVP_KDF* kdf(const char* name) {
+  std::lock_guard lock(fetch_lock());
   static auto& cache = *new std::map<std::string, EVP_KDF*>;
   auto it = cache.find(name);
   if (it != cache.end()) return it->second;

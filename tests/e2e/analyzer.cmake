@@ -21,6 +21,13 @@ if(TARGET quartet)
                      ${QUARTET_E2E_WORK}/shard ${case})
   endforeach()
   set_tests_properties(analyzer.e2e.shard_dask PROPERTIES SKIP_RETURN_CODE 77)
+  # --threads N prints byte for byte what --threads 1 prints (every sample capture, every format).
+  foreach(case captures generated)
+    add_test(NAME analyzer.e2e.threads_${case}
+             COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/threads_test.py $<TARGET_FILE:quartet>
+                     ${QUARTET_E2E_WORK}/threads ${case})
+    set_tests_properties(analyzer.e2e.threads_${case} PROPERTIES TIMEOUT 900)
+  endforeach()
   # The bench generators, helpers and script on tiny captures, so they do not rot: --check asserts
   # every run printed output, the quartet modes count the same messages, every table is whole
   # (the figures themselves are not checked).

@@ -494,7 +494,8 @@ def case_captures_messy_expect():
 
 def case_deterministic():
     """The same input gives byte-identical output: every capture under captures/ (and
-    the generated mixed capture), text and JSONL, two runs each (by hand: more)."""
+    the generated mixed capture), text and JSONL, two runs each (by hand: more), one
+    with a single thread and the others with three decoding threads."""
     inputs = [P["mixed"]]
     for d, _, files in os.walk(CAPTURES):
         if os.path.relpath(d, CAPTURES).split(os.sep)[0] in ("golden", "peers", "lib"):
@@ -503,9 +504,9 @@ def case_deterministic():
     eq(len(inputs) > 40, True, "captures found")
     for path in inputs:
         for fmt in ("text", "jsonl"):
-            first = run("--no-progress", "--format", fmt, path)
+            first = run("--no-progress", "--threads", "1", "--format", fmt, path)
             for _ in range(int(os.environ.get("QUARTET_DETERMINISM_RUNS", "2")) - 1):
-                again = run("--no-progress", "--format", fmt, path)
+                again = run("--no-progress", "--threads", "3", "--format", fmt, path)
                 if again != first:
                     raise AssertionError("%s (%s): output differs between runs" % (path, fmt))
 

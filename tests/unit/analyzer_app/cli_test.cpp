@@ -78,6 +78,14 @@ TEST(Cli, MaxFlows) {
   for (std::string_view bad : {"0", "-3", "1k", ""}) EXPECT_NE(parse({"--max-flows", bad, "f.pcap"}).error, "") << bad;
 }
 
+TEST(Cli, Threads) {
+  EXPECT_EQ(parse({"--threads", "4", "f.pcap"}).threads, 4u);
+  EXPECT_EQ(parse({"--threads=1", "f.pcap"}).threads, 1u);
+  EXPECT_EQ(parse({"f.pcap"}).threads, 0u);  // main: one per core
+  for (std::string_view bad : {"0", "-2", "2x", "", "1025"})
+    EXPECT_NE(parse({"--threads", bad, "f.pcap"}).error, "") << bad;
+}
+
 TEST(Cli, ShardKOfN) {
   CliArgs a = parse({"--shard", "2/3", "f.pcap"});
   ASSERT_EQ(a.error, "");

@@ -1,0 +1,430 @@
+#include "threaded_run.hpp"
+
+#include <sys/types.h>
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include <cstdint>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "event_batch.hpp"
+#include "session_order.hpp"
+#include "work_queue.hpp"
+
+namespace quartet::analyzer {
+namespace {
+
+// A batch goes to its worker at this many events or arena bytes: a lock per few
+// hundred events, and a few MiB in flight per worker at most.
+constexpr size_t kBatchEvents = 512;
+constexpr size_t kBatchBytes = 256u << 10;
+constexpr size_t kWorkerQueueBatches = 4;
+// The output stage's list of openings and closings, in the reader's order.
+constexpr size_t kControlBatch = 1024;
+constexpr size_t kControlQueueBatches = 16;
+
+using Batch = std::unique_ptr<EventBatch>;
+
+struct Control {
+  uint64_t flow = 0;
+  bool close = false;
+  int8_t ts_decimals = 6;  // close: the output's timestamp decimals at that moment
+};
+using ControlBatch = std::vector<Control>;
+
+// What a worker says about one closing: the session, formatted when the format
+// writes sessions independently of each other (text, JSONL).
+struct Notice {
+  uint64_t flow = 0;
+  bool found = false;  // the worker had the connection open
+  Analyzer::Finished done;
+  bool formatted = false;
+  int ts_decimals = 6;
+  std::string text;
+};
+// Held by pointer: a session's record is large and passes through several containers.
+using NoticePtr = std::unique_ptr<Notice>;
+using Notices = std::vector<NoticePtr>;
+
+NoticePtr unanswered(uint64_t flow) {
+  auto n = std::make_unique<Notice>();
+  n->flow = flow;
+  return n;
+}
+
+// The run's writer, writing one session at a time into memory.
+class MemoryWriter {
+ public:
+  MemoryWriter(const AppOptions& opt) : file_(open_memstream(&data_, &size_)) {
+    if (!file_) throw std::bad_alloc();
+    writer_ = opt.format == OutputFormat::Jsonl ? make_jsonl_writer(file_, opt) : make_text_writer(file_, opt);
+  }
+  ~MemoryWriter() {
+    writer_.reset();
+    std::fclose(file_);
+    std::free(data_);
+  }
+  MemoryWriter(const MemoryWriter&) = delete;
+  MemoryWriter& operator=(const MemoryWriter&) = delete;
+
+  Writer& writer() { return *writer_; }
+  std::string format(const SessionOut& s) {
+    std::fseek(file_, 0, SEEK_SET);
+    writer_->session(s);
+    std::fflush(file_);
+    const long n = std::ftell(file_);
+    if (n < 0 || std::ferror(file_)) throw std::bad_alloc();
+    return std::string(data_, static_cast<size_t>(n));
+  }
+
+ private:
+  char* data_ = nullptr;
+  size_t size_ = 0;
+  std::FILE* file_;
+  std::unique_ptr<Writer> writer_;
+};
+
+// One decoding thread: an Analyzer over the connections the reader gives it.
+class Worker {
+ public:
+  Worker(const AppOptions& opt, const tls::KeyLog& keys, WorkQueue<Notices>& notices)
+      : keys_(keys), opt_(opt), notices_(notices) {
+    opt_.ts_auto = false;  // the reader knows when the whole capture turns to nanoseconds
+    opt_.keylog = &keys_;
+    memory_ = std::make_unique<MemoryWriter>(opt_);
+    analyzer_ = std::make_unique<Analyzer>(opt_, memory_->writer());
+    analyzer_->set_detached();
+    formats_ = opt_.format != OutputFormat::Html;  // the HTML report is one document: written by the output stage
+  }
+
+  WorkQueue<Batch> in{kWorkerQueueBatches};
+  WorkQueue<Batch> spare{SIZE_MAX};  // emptied batches back to the reader
+  std::thread thread;
+  std::exception_ptr error;
+
+  void run() {
+    while (std::optional<Batch> b = in.pop()) {
+      Notices done;
+      for (const StreamEvent& e : (*b)->events) {
+        if (error) {  // after a failure only closings are answered, so that the output stage is not kept waiting
+          if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow));
+          continue;
+        }
+        try {
+          replay(**b, e, done);
+        } catch (...) {
+          error = std::current_exception();
+          if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow));
+        }
+      }
+      if (!done.empty()) notices_.push(std::move(done));
+      (*b)->clear();
+      spare.push(std::move(*b));
+    }
+  }
+
+ private:
+  void replay(const EventBatch& b, const StreamEvent& e, Notices& done) {
+    Analyzer& a = *analyzer_;
+    switch (e.kind) {
+      case StreamEvent::Kind::Open: a.on_open(b.opens[e.aux]); break;
+      case StreamEvent::Kind::Data: a.on_data(e.flow, e.side, b.bytes(e), e.ts); break;
+      case StreamEvent::Kind::Gap: a.on_gap(e.flow, e.side, e.aux, e.ts); break;
+      case StreamEvent::Kind::FlowWarning: a.on_flow_warning(e.flow, e.side, b.text(e), e.ts); break;
+      case StreamEvent::Kind::Fin: a.on_fin(e.flow, e.side, e.ts); break;
+      case StreamEvent::Kind::ConnState: a.on_conn_state(e.flow, b.states[e.aux]); break;
+      case StreamEvent::Kind::Secrets: keys_.add_text(b.text(e)); break;
+      case StreamEvent::Kind::Close: {
+        opt_.ts_decimals = e.ts_decimals;
+        a.on_close(e.flow, e.why, e.side, e.ts);
+        NoticePtr n = unanswered(e.flow);
+        if (std::optional<Analyzer::Finished> f = a.take_finished(e.flow)) {
+          n->found = true;
+          n->done = std::move(*f);
+          if (n->done.shown && formats_) {
+            n->text = memory_->format(n->done.out);
+            n->formatted = true;
+            n->ts_decimals = e.ts_decimals;
+          }
+        }
+        done.push_back(std::move(n));
+        break;
+      }
+    }
+  }
+
+  tls::KeyLog keys_;
+  AppOptions opt_;
+  WorkQueue<Notices>& notices_;
+  std::unique_ptr<MemoryWriter> memory_;
+  std::unique_ptr<Analyzer> analyzer_;
+  bool formats_ = true;
+};
+
+// The reader's sink: records each connection's events for its worker, and the
+// openings and closings for the output stage.
+class Router final : public StreamSink {
+ public:
+  Router(const AppOptions& opt, std::vector<std::unique_ptr<Worker>>& workers, WorkQueue<ControlBatch>& control)
+      : opt_(opt), workers_(workers), control_(control), batches_(workers.size()), ts_decimals_(opt.ts_decimals) {
+    for (Batch& b : batches_) b = std::make_unique<EventBatch>();
+  }
+
+  void on_open(const FlowInfo& flow) override {
+    saw(flow.first_ts);
+    if (!in_shard(flow, opt_.shard)) {  // another shard's: never decoded
+      other_shard_.insert(flow.id);
+      return;
+    }
+    const size_t w = worker_of(flow.id);
+    EventBatch& b = *batches_[w];
+    b.add(StreamEvent::Kind::Open, flow.id, flow.first_ts).aux = b.opens.size();
+    b.opens.push_back(flow);
+    control({flow.id, false, 0});
+    filled(w);
+  }
+  void on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override {
+    saw(ts);
+    if (!data.empty()) record(event(StreamEvent::Kind::Data, flow, from, ts), data.data(), data.size());
+  }
+  void on_gap(uint64_t flow, Side from, uint64_t missing, TimeNs ts) override {
+    StreamEvent e = event(StreamEvent::Kind::Gap, flow, from, ts);
+    e.aux = missing;
+    record(e);
+  }
+  void on_flow_warning(uint64_t flow, Side from, std::string_view text, TimeNs ts) override {
+    record(event(StreamEvent::Kind::FlowWarning, flow, from, ts), text.data(), text.size());
+  }
+  void on_fin(uint64_t flow, Side from, TimeNs ts) override { record(event(StreamEvent::Kind::Fin, flow, from, ts)); }
+  void on_conn_state(uint64_t flow, const ConnSummary& state) override {
+    if (skipped(flow)) return;
+    const size_t w = worker_of(flow);
+    EventBatch& b = *batches_[w];
+    b.add(StreamEvent::Kind::ConnState, flow, 0).aux = b.states.size();
+    b.states.push_back(state);
+    filled(w);
+  }
+  void on_close(uint64_t flow, CloseReason why, Side by, TimeNs ts) override {
+    if (skipped(flow)) {
+      other_shard_.erase(flow);
+      return;
+    }
+    const size_t w = worker_of(flow);
+    StreamEvent& e = batches_[w]->add(StreamEvent::Kind::Close, flow, ts);
+    e.why = why;
+    e.side = by;
+    e.ts_decimals = static_cast<int8_t>(ts_decimals_);
+    control({flow, true, static_cast<int8_t>(ts_decimals_)});
+    filled(w);
+  }
+  void on_capture_warning(std::string_view text) override { warnings_.emplace_back(text); }
+
+  // Secrets of a pcapng Decryption Secrets Block: every worker learns them at this
+  // point of its event stream, as the single Analyzer does at this point of the capture.
+  void secrets(std::string_view text) {
+    for (size_t w = 0; w < batches_.size(); ++w) {
+      EventBatch& b = *batches_[w];
+      b.copy(b.add(StreamEvent::Kind::Secrets, 0, 0), text.data(), text.size());
+      filled(w);
+    }
+  }
+
+  // End of input: everything recorded goes out, then the queues close.
+  void end() {
+    flush_control();
+    for (auto& w : workers_) w->in.close();
+    control_.close();
+  }
+
+  int ts_decimals() const { return ts_decimals_; }
+  std::vector<std::string>& warnings() { return warnings_; }
+
+ private:
+  size_t worker_of(uint64_t flow) const { return flow % workers_.size(); }
+  static StreamEvent event(StreamEvent::Kind kind, uint64_t flow, Side side, TimeNs ts) {
+    StreamEvent e;
+    e.kind = kind;
+    e.flow = flow;
+    e.side = side;
+    e.ts = ts;
+    return e;
+  }
+  // One event for the connection's worker, with a copy of `n` bytes.
+  void record(const StreamEvent& e, const void* bytes = nullptr, size_t n = 0) {
+    if (skipped(e.flow)) return;
+    const size_t w = worker_of(e.flow);
+    EventBatch& b = *batches_[w];
+    StreamEvent& added = b.events.emplace_back(e);
+    if (n) b.copy(added, bytes, n);
+    filled(w);
+  }
+  bool skipped(uint64_t flow) const { return !other_shard_.empty() && other_shard_.contains(flow); }
+  void saw(TimeNs ts) {
+    if (opt_.ts_auto && ts % 1000 != 0) ts_decimals_ = 9;
+  }
+
+  void filled(size_t w) {
+    const EventBatch& b = *batches_[w];
+    if (b.events.size() >= kBatchEvents || b.arena.size() >= kBatchBytes) send(w);
+  }
+  void send(size_t w) {
+    if (batches_[w]->events.empty()) return;
+    Batch next = workers_[w]->spare.try_pop().value_or(nullptr);
+    if (!next) next = std::make_unique<EventBatch>();
+    workers_[w]->in.push(std::exchange(batches_[w], std::move(next)));
+  }
+  void control(Control c) {
+    pending_.push_back(c);
+    if (pending_.size() >= kControlBatch) flush_control();
+  }
+  // The events behind the openings and closings go to the workers first, so that
+  // the output stage never waits for a closing a worker cannot see yet.
+  void flush_control() {
+    for (size_t w = 0; w < batches_.size(); ++w) send(w);
+    if (pending_.empty()) return;
+    control_.push(std::move(pending_));
+    pending_ = {};
+    pending_.reserve(kControlBatch);
+  }
+
+  const AppOptions& opt_;
+  std::vector<std::unique_ptr<Worker>>& workers_;
+  WorkQueue<ControlBatch>& control_;
+  std::vector<Batch> batches_;
+  ControlBatch pending_;
+  absl::flat_hash_set<uint64_t> other_shard_;
+  std::vector<std::string> warnings_;
+  int ts_decimals_;
+};
+
+}  // namespace
+
+struct ThreadedAnalyzer::Impl {
+  Impl(AppOptions& o, Writer& w, std::FILE* f) : opt(o), writer(w), out(f) {
+    for (const Protocol* p : all_protocols()) summary.protocols.push_back({p});
+  }
+
+  AppOptions& opt;
+  Writer& writer;
+  std::FILE* out;
+  std::vector<std::unique_ptr<Worker>> workers;
+  WorkQueue<ControlBatch> control{kControlQueueBatches};
+  WorkQueue<Notices> notices{SIZE_MAX};
+  absl::flat_hash_map<uint64_t, NoticePtr> arrived;  // closings the output stage has not reached yet
+  SessionOrder<NoticePtr> order{Analyzer::kMaxWaitingEntries};
+  RunSummary summary;
+  ResponseTimes response_times;
+  int final_ts_decimals = 6;
+
+  // The output stage: the reader's openings and closings, in its order.
+  void merge() {
+    while (std::optional<ControlBatch> batch = control.pop()) {
+      for (const Control& c : *batch) {
+        if (!c.close) {
+          order.open(c.flow);
+          ++summary.tcp_flows;
+          continue;
+        }
+        NoticePtr n = wait_for(c.flow);
+        NoticePtr* slot = n->found ? order.find_open(c.flow) : nullptr;
+        if (!slot) continue;  // as Analyzer::on_close for a connection it does not have open
+        const size_t waiting = n->done.waiting;
+        *slot = std::move(n);
+        order.close(c.flow, waiting);
+        opt.ts_decimals = c.ts_decimals;
+        flush();
+      }
+    }
+  }
+
+  NoticePtr wait_for(uint64_t flow) {
+    for (;;) {
+      if (auto it = arrived.find(flow); it != arrived.end()) {
+        NoticePtr n = std::move(it->second);
+        arrived.erase(it);
+        return n;
+      }
+      std::optional<Notices> more = notices.pop();
+      if (!more) throw std::logic_error("--threads: a decoding worker did not answer a closing");
+      for (NoticePtr& n : *more) arrived.insert_or_assign(n->flow, std::move(n));
+    }
+  }
+
+  void flush() {
+    summary.written_early += order.flush([this](NoticePtr& n) { return write(*n); });
+  }
+
+  bool write(Notice& n) {
+    if (!n.done.shown) {
+      ++summary.other_flows;
+      return false;
+    }
+    account_session(n.done.out, summary, response_times);
+    // Formatted with the decimals of the session's closing; a nanosecond timestamp
+    // seen while it waited for an earlier session changes them (rare): write it again.
+    if (n.formatted && n.ts_decimals == opt.ts_decimals) std::fwrite(n.text.data(), 1, n.text.size(), out);
+    else writer.session(n.done.out);
+    return true;
+  }
+};
+
+ThreadedAnalyzer::ThreadedAnalyzer(AppOptions& opt, Writer& writer, std::FILE* out, unsigned workers,
+                                   const tls::KeyLog& keys)
+    : impl_(std::make_unique<Impl>(opt, writer, out)) {
+  for (unsigned i = 0; i < std::max(1u, workers); ++i)
+    impl_->workers.push_back(std::make_unique<Worker>(opt, keys, impl_->notices));
+}
+
+ThreadedAnalyzer::~ThreadedAnalyzer() = default;
+
+RunSummary& ThreadedAnalyzer::summary() { return impl_->summary; }
+
+void ThreadedAnalyzer::set_max_waiting_entries(size_t n) { impl_->order.set_max_waiting(n); }
+
+net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
+  Impl& m = *impl_;
+  Router router(m.opt, m.workers, m.control);
+  options.on_secrets = [&router](std::string_view text) { router.secrets(text); };
+  for (auto& w : m.workers) w->thread = std::thread([&w] { w->run(); });
+  net::CaptureStats stats;
+  std::exception_ptr reader_error, merge_error;
+  std::thread reader([&] {
+    try {
+      stats = net::run(options, router);
+    } catch (...) {
+      reader_error = std::current_exception();
+    }
+    router.end();
+  });
+  try {
+    m.merge();
+  } catch (...) {
+    merge_error = std::current_exception();
+    while (m.control.pop()) {  // let the reader finish
+    }
+  }
+  reader.join();
+  for (auto& w : m.workers) w->thread.join();
+  m.final_ts_decimals = router.ts_decimals();
+  if (reader_error) std::rethrow_exception(reader_error);
+  if (merge_error) std::rethrow_exception(merge_error);
+  for (auto& w : m.workers)
+    if (w->error) std::rethrow_exception(w->error);
+  for (const std::string& text : router.warnings()) Analyzer::add_capture_warning(m.summary, text);
+  return stats;
+}
+
+void ThreadedAnalyzer::finish() {
+  Impl& m = *impl_;
+  m.opt.ts_decimals = m.final_ts_decimals;
+  m.flush();
+  m.summary.response_times = m.response_times.rows();
+  m.writer.finish(m.summary);
+}
+
+}  // namespace quartet::analyzer

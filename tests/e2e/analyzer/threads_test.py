@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""quartet --threads N prints byte for byte what --threads 1 prints.
+
+    threads_test.py QUARTET WORKDIR captures    every sample capture in captures/ (with its options and
+                                                key log, as golden.py runs it): JSONL, text, --summary and
+                                                the HTML report, with 1, 2 and 4 decoding threads
+    threads_test.py QUARTET WORKDIR generated   the e2e scenarios' captures (from standard input too) with
+                                                --max-flows, --shard, --protocol and a BPF filter, and a
+                                                capture that turns to nanosecond timestamps while a
+                                                finished session waits behind a longer one
+Standard output, standard error and the exit status must all be the same."""
+import os
+import struct
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "captures"))
+import golden  # noqa: E402
+sys.path.insert(0, HERE)  # before golden's plugin helpers, which have a pcapgen of their own
+import scenarios  # noqa: E402
+from pcapgen import MS, Pcap  # noqa: E402
+
+QUARTET, WORKDIR, CASE = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+FORMATS = (["--format", "jsonl"], ["--format", "text"], ["--summary"], ["--format", "html"])
+
+
+def run(args, cwd, threads, stdin_path=None):
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        r = subprocess.run([QUARTET, "--no-progress", "--threads", str(threads), *args], cwd=cwd, stdin=stdin,
+                           capture_output=True, timeout=300, env=golden.clean_env())
+    finally:
+        if stdin_path:
+            stdin.close()
+    return r.returncode, r.stdout, r.stderr
+
+
+def same(label, args, cwd, threads=(2, 4), stdin_path=None, status=(0, 1)):
+    one = run(args, cwd, 1, stdin_path)
+    if one[0] not in status:
+        raise AssertionError("%s: quartet %s exited %d: %s" % (label, args, one[0], one[2].decode()))
+    for n in threads:
+        many = run(args, cwd, n, stdin_path)
+        for what, a, b in (("exit status", one[0], many[0]), ("stderr", one[2], many[2]),
+                           ("output", one[1], many[1])):
+            if a != b:
+                raise AssertionError("%s %s: --threads %d gives another %s than --threads 1:\n%r\n---\n%r" %
+                                     (label, " ".join(args), n, what, b[-1500:], a[-1500:]))
+    return one
+
+
+def case_captures():
+    caps = golden.captures()
+    if len(caps) < 40:
+        raise AssertionError("only %d sample captures found" % len(caps))
+    for cap in caps:
+        keys = golden.keylog_for(cap)
+        args = [*golden.ANALYZER_ARGS.get(cap, []), *(["--keylog", keys] if keys else []), *golden.files_of(cap)]
+        for fmt in FORMATS:
+            same(cap, [*fmt, *args], golden.HERE)
+
+
+def nanosecond_switch(path):
+    """A long RRP session with whole-microsecond timestamps, a short one that ends inside it
+    (so it waits to be written), then the long one's later packets with a nanosecond part:
+    one thread writes the short session with 9 decimals, although it ended with 6."""
+    p = Pcap(nanos=True)
+    t0 = scenarios.T0
+    scenarios.rrp_session(p, ("10.1.0.1", 41000), ("10.1.0.2", 7000), t0, pause=50 * MS + 7)
+    scenarios.rrp_session(p, ("10.1.0.3", 41001), ("10.1.0.2", 7000), t0 + 1 * MS)
+    scenarios.rrp_session(p, ("10.1.0.4", 41002), ("10.1.0.2", 7000), t0 + 2 * MS)
+    p.write(path)
+
+
+def secrets_midway(src, keys, out, at):
+    """`src` (a little-endian pcapng) with the key log `keys` in a Decryption Secrets Block
+    after fraction `at` of its packets, so sessions before it find no key when they start."""
+    with open(src, "rb") as f:
+        data = f.read()
+    blocks, pos = [], 0
+    while pos + 12 <= len(data):
+        btype, blen = struct.unpack_from("<II", data, pos)
+        if blen < 12 or pos + blen > len(data):
+            raise AssertionError("%s: not a little-endian pcapng" % src)
+        blocks.append((btype, data[pos:pos + blen]))
+        pos += blen
+    with open(keys, "rb") as f:
+        secret = f.read()
+    padded = secret + b"\0" * (-len(secret) % 4)
+    dsb = struct.pack("<IIII", 0x0A, 20 + len(padded), 0x544C534B, len(secret)) + padded
+    dsb += struct.pack("<I", 20 + len(padded))
+    packets = [i for i, (t, _) in enumerate(blocks) if t in (3, 6)]
+    cut = packets[int(len(packets) * at)]
+    with open(out, "wb") as f:
+        f.write(b"".join(b for t, b in blocks[:cut] if t != 0x0A) + dsb +
+                b"".join(b for t, b in blocks[cut:] if t != 0x0A))
+
+
+def case_generated():
+    work = os.path.join(WORKDIR, "generated")
+    os.makedirs(work, exist_ok=True)
+    paths = scenarios.build(work)
+    switch = os.path.join(work, "ns-switch.pcap")
+    nanosecond_switch(switch)
+    _, text, _ = same("ns-switch", ["--format", "text", switch], work)
+    # The check is only worth something if the short sessions really waited and changed precision.
+    if b"start 2023-11-14 22:13:20.001000000 UTC" not in text:
+        raise AssertionError("ns-switch: the waiting sessions are not shown with 9 decimals:\n" + text.decode())
+    for name in ("mixed", "gap", "tls648", "truncated", "nanos"):
+        path = paths[name]
+        for fmt in FORMATS:
+            same(name, [*fmt, path], work)
+        same(name + " (stdin)", ["--format", "jsonl", "-"], work, stdin_path=path)
+        for extra in (["--max-flows", "2"], ["--shard", "1/2"], ["--shard", "2/2"], ["-p", "rrp"],
+                      ["-f", "tcp port 7000"]):
+            same(name, ["--format", "jsonl", *extra, path], work, threads=(3,))
+    # TLS secrets that arrive in the middle of the capture reach every worker at that point.
+    for cap in ("tls/rrp-tls13-suites.pcapng", "tls/rrp-tls12-suites.pcapng", "cops/cops-tls.pcapng"):
+        src = os.path.join(golden.HERE, cap)
+        for at in (0.3, 0.6):
+            path = os.path.join(work, "dsb-%s-%d.pcapng" % (os.path.basename(cap), at * 10))
+            secrets_midway(src, os.path.join(golden.HERE, golden.keylog_for(cap)), path, at)
+            _, out, _ = same(cap + " secrets midway", ["--format", "jsonl", path], work)
+            if b'"decrypted":true' not in out:
+                raise AssertionError("%s: nothing decrypted with the secrets midway" % path)
+    same("bad input", ["--format", "jsonl", paths["garbage"]], work, threads=(2,), status=(2,))
+
+
+def main():
+    globals()["case_" + CASE]()
+    print("ok", CASE)
+
+
+if __name__ == "__main__":
+    main()
