@@ -15,8 +15,11 @@ byte), quartet text, --format jsonl and --summary, tshark with the plugin
 console, as an anchor). Columns: wall seconds (best of --repeat), MB/s, packets/s,
 PDUs/s (PDUs = messages quartet decodes in the capture), peak RSS, and time as a
 multiple of the floor. Under each table: heap allocations per PDU of
-`quartet --format jsonl` (quartet_alloc, bench/alloc_counter.c). Nothing here is
-asserted; the figures go to README.md.
+`quartet --format jsonl` (quartet_alloc, bench/alloc_counter.c). The figures go to
+README.md; no speed is asserted. With --check (the CI smoke test) the runs are also
+checked for sanity, and the script exits non-zero when one fails: every run produced
+output, quartet text / --format jsonl / --summary (and quartet_alloc) count the same
+messages per protocol, the floor saw every packet, every table has all its rows.
 
 Sizes default to the full benchmark (1 GB mixed, 256 MB small, 1,000,000
 connections); the CI smoke test passes tiny ones.
@@ -24,12 +27,13 @@ connections); the CI smoke test passes tiny ones.
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
              [--workdir build/bench-data] [--mixed-mb 1000] [--small-mb 256]
              [--connections 1000000] [--idle-flows 1000000] [--captures mixed,small,conns]
-             [--repeat 3] [--no-tshark] [--no-tcpflow] [--markdown]
+             [--repeat 3] [--no-tshark] [--no-tcpflow] [--markdown] [--check]
 """
 import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import struct
 import subprocess
@@ -52,6 +56,53 @@ def count_packets(path):
                 return n
             f.seek(struct.unpack("<IIII", h)[2], 1)
             n += 1
+
+
+FAILURES = []
+PRINTED = []  # titles of the tables printed, for --check
+
+
+def check(ok, what):
+    """--check: records a failed sanity check (reported, and the exit status set, at the end)."""
+    if not ok:
+        FAILURES.append(what)
+        print("CHECK FAILED: " + what)
+
+
+def messages_per_protocol(output, jsonl):
+    """{protocol: messages} from quartet's closing summary (the JSONL summary line, or the text
+    "== summary" block that text and --summary print)."""
+    if jsonl:
+        summary = json.loads(output.splitlines()[-1])
+        return {k: v["messages"] for k, v in summary["protocols"].items() if v["sessions"] or v["messages"]}
+    counts = {}
+    block = output.split("\n== summary:", 1)
+    for m in re.finditer(r"^\s+(\w+)\s+\d+ sessions \(\d+ TLS\), (\d+) messages,", block[-1] if len(block) > 1 else "",
+                         re.M):
+        counts[m.group(1)] = int(m.group(2))
+    return counts
+
+
+def check_quartet_outputs(label, runs):
+    """--check: each (name, argv, jsonl) run once more, its stdout kept: output there, and the
+    same messages per protocol in every mode. Returns the common count."""
+    seen = []
+    for name, argv, jsonl, env in runs:
+        r = subprocess.run(argv, capture_output=True, env=env)
+        out = r.stdout.decode(errors="replace")
+        check(r.returncode in (0, 1) and out.strip() != "", "%s: %s printed nothing (exit %d): %s" %
+              (label, name, r.returncode, r.stderr.decode(errors="replace")[:300]))
+        try:
+            counts = messages_per_protocol(out, jsonl)
+        except (ValueError, KeyError, IndexError) as e:
+            check(False, "%s: %s: no summary (%s)" % (label, name, e))
+            continue
+        check(sum(counts.values()) > 0, "%s: %s decoded no message" % (label, name))
+        seen.append((name, counts))
+    for name, counts in seen[1:]:
+        check(counts == seen[0][1], "%s: messages per protocol differ: %s %s, %s %s" %
+              (label, seen[0][0], seen[0][1], name, counts))
+    return sum(seen[0][1].values()) if seen else 0
 
 
 def measure(cmd, env=None, cwd=None):
@@ -130,6 +181,14 @@ def tshark_cmd(home, capture):
     return cmd
 
 
+def check_floor(label, floor, capture):
+    """--check: the floor read every packet of the capture."""
+    r = subprocess.run([floor, capture], capture_output=True, text=True)
+    fields = r.stdout.split()
+    check(r.returncode == 0 and len(fields) == 3 and int(fields[0]) == count_packets(capture),
+          "%s: pcap_floor did not read every packet: %r" % (label, r.stdout.strip()))
+
+
 def rows_for(capture, args, tools):
     q = [args.quartet, "--no-progress"]
     rows = [("floor (libpcap loop, bench/pcap_floor.c)", best([tools["floor"], capture], args.repeat, ok=(0,)))]
@@ -146,7 +205,12 @@ def rows_for(capture, args, tools):
     return rows
 
 
-def print_table(title, size, packets, pdus, rows, allocs, markdown):
+def print_table(title, size, packets, pdus, rows, allocs, markdown, want_rows=None):
+    if want_rows is not None:
+        names = [name for name, _ in rows]
+        check(names == want_rows, "%s: table rows %s, expected %s" % (title, names, want_rows))
+        check(all(dt > 0 for _, (dt, _) in rows), "%s: a run took no time" % title)
+    PRINTED.append(title)
     floor = rows[0][1][0]
     head = ("run", "s", "MB/s", "packets/s", "PDUs/s", "peak RSS MB", "× floor")
     print()
@@ -185,6 +249,8 @@ def main():
     ap.add_argument("--no-tcpflow", action="store_true")
     ap.add_argument("--markdown", action="store_true", help="tables in Markdown (for README.md)")
     ap.add_argument("--tls-sessions", type=int, default=200, help="TLS sessions of the TLS-heavy capture (0: skip)")
+    ap.add_argument("--check", action="store_true",
+                    help="also check the runs for sanity (see the module docstring); exit 1 when one fails")
     args = ap.parse_args()
 
     bench_bin = args.bench_bin or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.quartet))), "bench")
@@ -216,13 +282,28 @@ def main():
         generate(kind, capture, args)
         pdus, allocs = pdus_and_allocations(tools["alloc"], capture)
         rows = rows_for(capture, args, tools)
-        print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown)
+        want = None
+        if args.check:
+            check_floor(titles[kind], tools["floor"], capture)
+            q = [args.quartet, "--no-progress"]
+            n = check_quartet_outputs(titles[kind], [("text", q + [capture], False, None),
+                                                     ("--format jsonl", q + ["--format", "jsonl", capture], True, None),
+                                                     ("--summary", q + ["--summary", capture], False, None)])
+            check(n == pdus, "%s: quartet_alloc counted %d messages, quartet %d" % (titles[kind], pdus, n))
+            check(allocs is not None, "%s: quartet_alloc reported no allocation count" % titles[kind])
+            want = [name for name, _ in rows[:4]] + (["tshark + plugin"] if tools.get("tshark_home") else []) + \
+                (["tcpflow -C (reassembly to the console)"] if tools.get("tcpflow") else [])
+            check(len(rows) >= 4 and rows[1][0] == "quartet (text)", "%s: quartet rows missing" % titles[kind])
+        print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown,
+                    want)
 
     if args.idle_flows:
         capture = os.path.join(args.workdir, "open-conns-%d.pcap" % args.idle_flows)
         generate("idle", capture, args)
-        _, rss, _, _ = measure([args.quartet, "--no-progress", "--summary", capture])
+        _, rss, code, _ = measure([args.quartet, "--no-progress", "--summary", capture])
         _, base, _, _ = measure([args.quartet, "--no-progress", "--summary", os.path.join(ROOT, "captures", "demo.pcapng")])
+        if args.check:
+            check(code in (0, 1) and rss > 0 and base > 0, "idle flows: quartet --summary failed (exit %d)" % code)
         print()
         print("idle flows: %d connections open at once, quartet --summary peak RSS %.0f MB: %.0f bytes per flow "
               "(above the %.0f MB of a tiny capture)" % (args.idle_flows, rss / 2**20, (rss - base) / args.idle_flows,
@@ -230,6 +311,15 @@ def main():
 
     if args.tls_sessions:
         tls_decryption(args)
+
+    if args.check:
+        want = [titles[k] for k in args.captures.split(",") if k] + \
+            (["TLS-heavy capture (decrypted)"] if args.tls_sessions else [])
+        check(PRINTED == want, "tables printed %s, expected %s" % (PRINTED, want))
+        if FAILURES:
+            sys.exit("bench.py --check: %d check(s) failed:\n  %s" % (len(FAILURES), "\n  ".join(FAILURES)))
+        print()
+        print("bench.py --check: every check passed")
 
 
 def tls_decryption(args):
@@ -252,8 +342,20 @@ def tls_decryption(args):
     r = subprocess.run(q + ["--format", "jsonl", "--keylog", keys, capture], capture_output=True, env=env)
     summary = json.loads(r.stdout.splitlines()[-1])
     pdus = sum(p["messages"] for p in summary["protocols"].values())
+    want = None
+    if args.check:
+        title = "TLS-heavy capture"
+        check(summary["protocols"]["SP"]["tls_sessions"] == args.tls_sessions,
+              "%s: %s TLS sessions seen, %d generated" % (title, summary["protocols"]["SP"]["tls_sessions"],
+                                                          args.tls_sessions))
+        n = check_quartet_outputs(title, [("--format jsonl --keylog", q + ["--format", "jsonl", "--keylog", keys, capture],
+                                           True, env),
+                                          ("--keylog (text)", q + ["--keylog", keys, capture], False, env)])
+        check(n == pdus, "%s: %d messages decrypted and decoded, then %d" % (title, pdus, n))
+        want = [name for name, _ in rows]
+        check(len(rows) == 4, "%s: rows missing" % title)
     print_table("TLS-heavy capture (decrypted)", os.path.getsize(capture), count_packets(capture), pdus, rows, None,
-                args.markdown)
+                args.markdown, want)
 
 
 if __name__ == "__main__":

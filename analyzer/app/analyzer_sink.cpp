@@ -97,6 +97,9 @@ struct Analyzer::Flow {
   void add_entry(Entry e) {
     ++entry_count;
     if (!keep_entries) return;
+    // A short connection's whole timeline (open, a few messages, FIN, close) in one
+    // allocation, not a 1-2-4-8 series.
+    if (out.entries.capacity() == 0) out.entries.reserve(8);
     out.entries.push_back(std::move(e));
     if (!spill) return;
     ++spill->held;
@@ -202,7 +205,7 @@ struct Analyzer::Flow {
       warn(a, ts, side, std::string("decoder failure: ") + e.what() + "; decoding stopped");
       return false;
     }
-    MessageOut m = make_message(*out.protocol, rec, pdu, side, ts, index, a.keep_fields());
+    MessageOut m = make_message(*out.protocol, rec, pdu, side, ts, index, a.fields_json());
     ++out.messages[side_index(side)];
     for (const Problem& p : m.problems)
       note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +

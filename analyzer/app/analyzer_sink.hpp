@@ -10,6 +10,7 @@
 #include <memory>
 #include <string_view>
 
+#include "fields_json.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "stream_events.hpp"
@@ -71,9 +72,11 @@ class Analyzer final : public StreamSink {
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }
 
-  // Field values are copied only for the output that shows them (the HTML report always does).
-  bool keep_fields() const {
-    return opt_.format == OutputFormat::Html || (opt_.format == OutputFormat::Jsonl && !opt_.summary_only);
+  // Fields are rendered only for the output that shows them (the HTML report always does); nullptr otherwise.
+  FieldsJson* fields_json() {
+    if (opt_.format == OutputFormat::Html) return &fields_html_;
+    if (opt_.format == OutputFormat::Jsonl && !opt_.summary_only) return &fields_jsonl_;
+    return nullptr;
   }
 
   struct Flow;  // defined in the .cpp
@@ -101,6 +104,7 @@ class Analyzer final : public StreamSink {
   size_t waiting_entries_ = 0;
   size_t max_waiting_entries_ = kMaxWaitingEntries;
   Spill spill_;
+  FieldsJson fields_jsonl_{opt_.show_secrets, false}, fields_html_{opt_.show_secrets, true};
   bool had_warnings_ = false;
 };
 

@@ -1,10 +1,69 @@
 #include "fields_json.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+
 #include "json.hpp"
 
 namespace quartet::analyzer {
 namespace {
+
 constexpr std::string_view kMasked = "********";
+using Kind = FieldsJson::Kind;
+
+// The bytes a field covers, clipped to the PDU (a decoder's offset is trusted no further).
+Bytes covered(Bytes pdu, const Field& f) {
+  if (f.offset >= pdu.size()) return {};
+  return pdu.subspan(f.offset, std::min<size_t>(f.length, pdu.size() - f.offset));
+}
+
+// How the field's type and stored value are shown (nothing rendered yet).
+Kind kind_of(const FieldDef& def, const Field& f, Bytes pdu) {
+  const bool num = std::holds_alternative<uint64_t>(f.value);
+  const bool has_text = std::holds_alternative<std::string_view>(f.value) ||
+                        std::holds_alternative<std::string>(f.value);
+  switch (def.type) {
+    case FieldType::Bool:
+      if (num) return Kind::Bool;
+      break;
+    case FieldType::Int32:
+      if (num) return Kind::Int;
+      break;
+    case FieldType::IPv4:
+      if (num) return Kind::IPv4Num;
+      if (covered(pdu, f).size() == 4) return Kind::IPv4Bytes;
+      break;
+    case FieldType::IPv6:
+      if (!has_text && covered(pdu, f).size() == 16) return Kind::IPv6;
+      break;
+    case FieldType::Octets:
+      if (!has_text && !num) return Kind::Hex;
+      break;
+    default:
+      break;
+  }
+  if (num) return Kind::UInt;
+  if (has_text) return Kind::Text;
+  return Kind::None;
+}
+
+void append_hex(std::string& out, Bytes b) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const size_t n = std::min(b.size(), kMaxHexBytes);
+  out += '"';
+  const size_t at = out.size();
+  out.resize(at + 2 * n);
+  char* p = out.data() + at;
+  for (size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(b[i]);
+    *p++ = kHex[c >> 4];
+    *p++ = kHex[c & 15];
+  }
+  if (n < b.size()) out += "...";
+  out += '"';
+}
+
 }  // namespace
 
 void FieldsJson::text(std::string& out, std::string_view s) {
@@ -12,29 +71,107 @@ void FieldsJson::text(std::string& out, std::string_view s) {
   else append_json_string(out, s);
 }
 
-void FieldsJson::value(std::string& out, const FieldDef& def, const FieldOut& f) {
+const std::vector<std::string>& FieldsJson::keys(const Protocol& p) {
+  for (const auto& [proto, k] : keys_)
+    if (proto == &p) return k;
+  std::vector<std::string> k;
+  k.reserve(p.fields.size());
+  for (const FieldDef& d : p.fields) {
+    std::string key;
+    text(key, d.abbrev);
+    key += ':';
+    k.push_back(std::move(key));
+  }
+  return keys_.emplace_back(&p, std::move(k)).second;
+}
+
+void FieldsJson::value(std::string& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu) {
   if (def.sensitive && !show_secrets_) {
     text(out, kMasked);
     return;
   }
-  switch (f.kind) {
-    case FieldOut::Kind::UInt: append_uint(out, f.num); break;
-    case FieldOut::Kind::Int: append_int(out, static_cast<int32_t>(static_cast<uint32_t>(f.num))); break;
-    case FieldOut::Kind::Bool: out += f.num ? "true" : "false"; break;
-    case FieldOut::Kind::Text: text(out, f.text); break;
-    case FieldOut::Kind::None: out += "null"; break;
+  const uint64_t* num = f.uint();
+  switch (k) {
+    case Kind::UInt: append_uint(out, *num); break;
+    case Kind::Int: append_int(out, static_cast<int32_t>(static_cast<uint32_t>(*num))); break;
+    case Kind::Bool: out += *num ? "true" : "false"; break;
+    case Kind::Text: {
+      const std::string_view t = f.text();
+      if (t.size() <= kMaxTextBytes) {
+        text(out, t);
+      } else {  // cut, then "..." inside the string (escaped as it stands: a sequence cut in two is
+                // invalid either way, and "..." needs no escaping)
+        text(out, t.substr(0, kMaxTextBytes));
+        out.pop_back();
+        out += "...\"";
+      }
+      break;
+    }
+    case Kind::IPv4Num:
+      out += '"';
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        append_uint(out, *num >> shift & 255);
+        if (shift) out += '.';
+      }
+      out += '"';
+      break;
+    case Kind::IPv4Bytes:
+    case Kind::IPv6: {
+      char buf[INET6_ADDRSTRLEN];
+      if (inet_ntop(k == Kind::IPv6 ? AF_INET6 : AF_INET, covered(pdu, f).data(), buf, sizeof buf)) text(out, buf);
+      else out += "null";
+      break;
+    }
+    case Kind::Hex: append_hex(out, covered(pdu, f)); break;
+    case Kind::None: out += "null"; break;
   }
 }
 
-void FieldsJson::append(std::string& out, const Protocol& p, const std::vector<FieldOut>& fs) {
-  last_.assign(p.fields.size(), -1);
-  head_.assign(p.fields.size(), -1);
+void FieldsJson::append(std::string& out, const Protocol& p, std::span<const Field> fs, Bytes pdu) {
+  const std::vector<std::string>& key = keys(p);
+  // First pass: how each field is shown, and whether any id repeats (the epoch
+  // table needs no reset between messages).
+  if (seen_.size() < p.fields.size()) seen_.resize(p.fields.size(), 0);
+  if (++epoch_ == 0) {  // wrapped: forget every mark
+    std::fill(seen_.begin(), seen_.end(), 0);
+    epoch_ = 1;
+  }
+  kind_.resize(fs.size());
+  bool repeats = false;
+  for (size_t i = 0; i < fs.size(); ++i) {
+    const Field& f = fs[i];
+    kind_[i] = f.id < p.fields.size() ? kind_of(p.fields[f.id], f, pdu) : Kind::None;  // an id past the table
+    if (kind_[i] == Kind::None) continue;  // is a decoder bug; subtrees have no value of their own
+    repeats = repeats || seen_[f.id] == epoch_;
+    seen_[f.id] = epoch_;
+  }
+  // The usual message: every key once, written in PDU order.
+  if (!repeats) {
+    out += '{';
+    bool first = true;
+    for (size_t i = 0; i < fs.size(); ++i) {
+      if (kind_[i] == Kind::None) continue;
+      if (!first) out += ',';
+      first = false;
+      out += key[fs[i].id];
+      value(out, p.fields[fs[i].id], fs[i], kind_[i], pdu);
+    }
+    out += '}';
+    return;
+  }
+  // Some key repeats: its values become an array at its first place. Grouped by
+  // id through index links; last_/head_ are indexed by field id, grown once to the
+  // table's size and reset afterwards only where this message used them.
+  if (last_.size() < p.fields.size()) {
+    last_.resize(p.fields.size(), -1);
+    head_.resize(p.fields.size(), -1);
+  }
   next_.assign(fs.size(), -1);
   count_.assign(fs.size(), 0);
   first_.clear();
   for (size_t i = 0; i < fs.size(); ++i) {
-    const FieldOut& f = fs[i];
-    if (f.kind == FieldOut::Kind::None) continue;  // subtrees without a value of their own
+    const Field& f = fs[i];
+    if (kind_[i] == Kind::None) continue;
     int& last = last_[f.id];
     if (last < 0) {
       first_.push_back(static_cast<int>(i));
@@ -50,20 +187,23 @@ void FieldsJson::append(std::string& out, const Protocol& p, const std::vector<F
     const auto head = static_cast<size_t>(first_[g]);
     const FieldDef& def = p.fields[fs[head].id];
     if (g) out += ',';
-    text(out, def.abbrev);
-    out += ':';
+    out += key[fs[head].id];
     if (count_[head] == 1) {
-      value(out, def, fs[head]);
+      value(out, def, fs[head], kind_[head], pdu);
       continue;
     }
     out += '[';
     for (int i = first_[g]; i >= 0; i = next_[static_cast<size_t>(i)]) {
       if (i != first_[g]) out += ',';
-      value(out, def, fs[static_cast<size_t>(i)]);
+      value(out, def, fs[static_cast<size_t>(i)], kind_[static_cast<size_t>(i)], pdu);
     }
     out += ']';
   }
   out += '}';
+  for (const int head : first_) {
+    const FieldId id = fs[static_cast<size_t>(head)].id;
+    last_[id] = head_[id] = -1;
+  }
 }
 
 }  // namespace quartet::analyzer

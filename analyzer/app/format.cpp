@@ -79,6 +79,14 @@ size_t utf8_sequence(std::string_view text, size_t i) {
 void append_printable(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (size_t i = 0; i < text.size();) {
+    // A run of printable ASCII (the usual text) is copied in one go.
+    size_t run = i;
+    while (run < text.size() && static_cast<unsigned char>(text[run]) - 0x20u < 0x5fu) ++run;
+    if (run > i) {
+      out.append(text.data() + i, run - i);
+      i = run;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     const size_t n = utf8_sequence(text, i);
     const bool c1_control = n == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0;

@@ -130,9 +130,10 @@ void append_seconds(std::string& out, TimeNs ns, int decimals) {
   // Work on the magnitude in unsigned arithmetic: -INT64_MIN would overflow.
   const bool negative = ns < 0;
   const uint64_t mag = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
-  uint64_t sec = mag / 1000000000u;
-  uint64_t frac = mag % 1000000000u;
-  for (int d = 9; d > decimals; --d) frac /= 10;  // truncate, like tshark's epoch times
+  static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+                                           1000000000};
+  const uint64_t sec = mag / 1000000000u;
+  const uint64_t frac = mag % 1000000000u / kPow10[9 - decimals];  // truncate, like tshark's epoch times
   // std::to_chars, not snprintf: this runs for every timestamp of the output.
   char buf[48];
   char* p = buf;
@@ -140,9 +141,11 @@ void append_seconds(std::string& out, TimeNs ns, int decimals) {
   p = std::to_chars(p, buf + sizeof buf, sec).ptr;
   if (decimals > 0) {
     *p++ = '.';
-    char* end = p + decimals;
-    for (char* q = end; q != p; frac /= 10) *--q = static_cast<char>('0' + frac % 10);
-    p = end;
+    char digits[10];
+    const auto n = static_cast<int>(std::to_chars(digits, digits + sizeof digits, frac).ptr - digits);
+    for (int z = n; z < decimals; ++z) *p++ = '0';
+    std::memcpy(p, digits, static_cast<size_t>(n));
+    p += n;
   }
   out.append(buf, static_cast<size_t>(p - buf));
 }

@@ -1,23 +1,19 @@
-// Turns a core MessageRecord into the analyzer's owned MessageOut: field values
-// that point into the PDU (strings, byte fields, IPv6 addresses) are copied or
-// rendered now, because the PDU bytes are gone when the session is written.
+// Turns a core MessageRecord into the analyzer's owned MessageOut. The PDU bytes
+// are gone when the session is written, so what points into them is rendered now:
+// the fields straight into their JSON object (FieldsJson), nothing else copied.
 #pragma once
 
 #include "common/protocol.hpp"
+#include "fields_json.hpp"
 #include "timeline.hpp"
 
 namespace quartet::analyzer {
 
-// Byte fields longer than this are rendered as the hex of their first bytes + "...".
-inline constexpr size_t kMaxHexBytes = 1024;
-// Text values (e.g. an SP body shown as text) are cut like byte fields, so one
-// 200 KiB message does not make a 200 KiB JSON line.
-inline constexpr size_t kMaxTextBytes = 2048;
-
-// `keep_fields`: copy the field values (only the JSONL writer shows them).
-// The record's name, summary and problems are moved out (no copy per PDU); its
-// fields, transition events and the rest are left as they were.
+// `fields`: renders the fields (only the JSONL writer and the HTML report show
+// them); nullptr leaves MessageOut::fields_json empty.
+// The name, summary, kind and rendered fields are copied into the message's one
+// string; the record's problems are moved out, the rest is left as it was.
 MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
-                        uint64_t index, bool keep_fields = true);
+                        uint64_t index, FieldsJson* fields);
 
 }  // namespace quartet::analyzer

@@ -20,7 +20,6 @@
 #include <new>
 #include <stdexcept>
 
-#include "fields_json.hpp"
 #include "format.hpp"
 #include "json.hpp"
 #include "output.hpp"
@@ -116,9 +115,9 @@ class HtmlWriter final : public Writer {
         buf_ += "[0,";
         append_us(buf_, m->ts - s.start);
         buf_ += m->from == Side::Client ? ",0," : ",1,";
-        append_json_string_html(buf_, m->name);
+        append_json_string_html(buf_, m->name());
         buf_ += ',';
-        append_json_string_html(buf_, m->summary);
+        append_json_string_html(buf_, m->summary());
         buf_ += ',' + (m->response_to ? std::to_string(*m->response_to) : std::string("-1")) + ',';
         if (m->latency) {
           append_us(buf_, *m->latency);
@@ -127,7 +126,7 @@ class HtmlWriter final : public Writer {
           buf_ += "-1";
         }
         buf_ += ',' + std::to_string(m->length) + ',';
-        fields_.append(buf_, *s.protocol, m->fields);
+        buf_ += m->fields_json().empty() ? std::string_view("{}") : m->fields_json();
         buf_ += ",[";
         for (size_t i = 0; i < m->problems.size(); ++i) {
           const Problem& p = m->problems[i];
@@ -143,7 +142,7 @@ class HtmlWriter final : public Writer {
           problem(row, entry_index, kind_name(p.kind), p.text);
         }
         buf_ += "],";
-        append_json_string_html(buf_, m->kind);
+        append_json_string_html(buf_, m->request_kind());
         buf_ += ']';
       } else {
         const auto& ev = std::get<EventOut>(e);
@@ -305,7 +304,6 @@ class HtmlWriter final : public Writer {
 
   std::FILE* out_;
   const AppOptions& opt_;
-  FieldsJson fields_{opt_.show_secrets, true};
   std::string buf_, rows_, problems_, block_;
   size_t block_sessions_ = 0;
   size_t rows_written_ = 0, listed_problems_ = 0, problems_dropped_ = 0;

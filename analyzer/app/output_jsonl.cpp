@@ -2,7 +2,6 @@
 // fields may be added, none renamed or removed.
 #include <cstdio>
 
-#include "fields_json.hpp"
 #include "json.hpp"
 #include "output.hpp"
 
@@ -36,7 +35,7 @@ class JsonlWriter final : public Writer {
     for (const auto& t : r.protocols) {
       if (!first) buf_ += ',';
       first = false;
-      append_json_string(buf_, t.protocol->short_name);
+      name(t.protocol->short_name);
       buf_ += ":{\"sessions\":" + std::to_string(t.sessions) + ",\"tls_sessions\":" + std::to_string(t.tls_sessions) +
               ",\"messages\":" + std::to_string(t.messages) + ",\"bytes\":" + std::to_string(t.bytes) +
               ",\"missing_bytes\":" + std::to_string(t.missing_bytes) + ",\"warnings\":" + std::to_string(t.warnings) +
@@ -75,9 +74,15 @@ class JsonlWriter final : public Writer {
     }
     buf_ += ']';
   }
+  // A name of our own (side, protocol, kind, severity): plain ASCII, quoted without the escaping scan.
+  void name(std::string_view n) {
+    buf_ += '"';
+    buf_ += n;
+    buf_ += '"';
+  }
   void ts(TimeNs t) { append_seconds(buf_, t, opt_.ts_decimals); }
   void side_or_null(std::optional<Side> s) {
-    if (s) append_json_string(buf_, side_name(*s));
+    if (s) name(side_name(*s));
     else buf_ += "null"sv;
   }
   void common(const char* type, const SessionOut& s) {
@@ -91,7 +96,7 @@ class JsonlWriter final : public Writer {
     buf_ += "{\"type\":\"session\",\"id\":"sv;
     append_uint(buf_, s.flow.id);
     buf_ += ",\"protocol\":"sv;
-    append_json_string(buf_, s.protocol->short_name);
+    name(s.protocol->short_name);
     buf_ += ",\"client\":"sv;
     endpoint(s.flow.client);
     buf_ += ",\"server\":"sv;
@@ -111,7 +116,7 @@ class JsonlWriter final : public Writer {
     else append_json_string(buf_, s.conn_state);
     buf_ += s.handshake ? ",\"handshake\":true" : ",\"handshake\":false";
     buf_ += ",\"roles\":"sv;
-    append_json_string(buf_, roles_name(s.flow.roles));
+    name(roles_name(s.flow.roles));
     buf_ += ",\"detected_by\":"sv;
     append_json_string(buf_, s.detected_by);
     buf_ += ",\"protocol_state\":"sv;
@@ -161,19 +166,19 @@ class JsonlWriter final : public Writer {
     buf_ += ",\"ts\":"sv;
     ts(m.ts);
     buf_ += ",\"from\":"sv;
-    append_json_string(buf_, side_name(m.from));
+    name(side_name(m.from));
     buf_ += ",\"protocol\":"sv;
-    append_json_string(buf_, s.protocol->short_name);
+    name(s.protocol->short_name);
     buf_ += ",\"name\":"sv;
-    append_json_string(buf_, m.name);
+    append_json_string(buf_, m.name());
     buf_ += ",\"summary\":"sv;
-    append_json_string(buf_, m.summary);
+    append_json_string(buf_, m.summary());
     buf_ += ",\"length\":"sv;
     append_uint(buf_, m.length);
     buf_ += m.is_request ? ",\"request\":true" : ",\"request\":false";
     buf_ += m.is_response ? ",\"response\":true" : ",\"response\":false";
     buf_ += ",\"fields\":"sv;
-    fields_.append(buf_, *s.protocol, m.fields);
+    buf_ += m.fields_json().empty() ? std::string_view("{}") : m.fields_json();
     buf_ += ",\"response_to\":"sv;
     if (m.response_to) append_uint(buf_, *m.response_to);
     else buf_ += "null"sv;
@@ -188,9 +193,9 @@ class JsonlWriter final : public Writer {
       if (p.id.empty()) buf_ += "null"sv;
       else append_json_string(buf_, p.id);
       buf_ += ",\"kind\":"sv;
-      append_json_string(buf_, kind_name(p.kind));
+      name(kind_name(p.kind));
       buf_ += ",\"severity\":"sv;
-      append_json_string(buf_, severity_name(severity_of(p.kind)));
+      name(severity_name(severity_of(p.kind)));
       buf_ += ",\"offset\":"sv;
       append_uint(buf_, p.offset);
       buf_ += ",\"length\":"sv;
@@ -207,7 +212,7 @@ class JsonlWriter final : public Writer {
     buf_ += ",\"ts\":"sv;
     ts(e.ts);
     buf_ += ",\"kind\":"sv;
-    append_json_string(buf_, entry_kind_name(e.kind));
+    name(entry_kind_name(e.kind));
     buf_ += ",\"from\":"sv;
     side_or_null(e.from);
     buf_ += ",\"text\":"sv;
@@ -218,7 +223,6 @@ class JsonlWriter final : public Writer {
   std::FILE* out_;
   const AppOptions& opt_;
   std::string buf_;
-  FieldsJson fields_{opt_.show_secrets, false};
 };
 
 }  // namespace

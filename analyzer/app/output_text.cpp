@@ -125,11 +125,12 @@ class TextWriter final : public Writer {
   }
 
   void prefix(const SessionOut& s, TimeNs ts, std::optional<Side> from) {
-    std::string rel = "+";
-    append_seconds(rel, ts - s.start, opt_.ts_decimals);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "  %14s ", rel.c_str());
-    line_ += buf;
+    rel_.assign(1, '+');
+    append_seconds(rel_, ts - s.start, opt_.ts_decimals);
+    line_ += "  ";  // then right-aligned in 14 columns, as printf's "%14s" (not cut when wider)
+    if (rel_.size() < 14) line_.append(14 - rel_.size(), ' ');
+    line_ += rel_;
+    line_ += ' ';
     line_ += arrow(from);
     line_ += "  ";
   }
@@ -140,7 +141,7 @@ class TextWriter final : public Writer {
       line_ += '[';
       line_ += std::to_string(m->index);
       line_ += "] ";
-      append_printable(line_, m->summary.empty() ? m->name : m->summary);
+      append_printable(line_, m->summary().empty() ? m->name() : m->summary());
       if (m->response_to) {
         line_ += "  (answers [" + std::to_string(*m->response_to) + "]";
         if (m->latency) line_ += " after " + format_ms(*m->latency, opt_.ts_decimals);
@@ -167,6 +168,7 @@ class TextWriter final : public Writer {
   std::FILE* out_;
   const AppOptions& opt_;
   std::string line_;
+  std::string rel_;  // the relative time of an entry, reused
 };
 
 }  // namespace

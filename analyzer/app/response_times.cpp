@@ -38,19 +38,22 @@ void ResponseTimes::add(const SessionOut& s) {
     }
   }
   for (const auto& [req, latency] : requests) {
-    ResponseTimeRow& r = row(s.protocol, req->kind);
+    ResponseTimeRow& r = row(s.protocol, req->request_kind());
     if (latency) r.latencies.push_back(*latency);
     else ++r.unanswered;
   }
 }
 
-ResponseTimeRow& ResponseTimes::row(const Protocol* p, const std::string& kind) {
-  std::string k = kind.size() > kMaxKindBytes ? kind.substr(0, kMaxKindBytes) + "..." : kind;
-  auto it = index_.find({p, k});
-  if (it == index_.end()) {
-    if (k != kOther && kinds_[p] >= kMaxKinds) return row(p, kOther);
-    ++kinds_[p];
-    it = index_.emplace(std::pair{p, k}, rows_.size()).first;
+ResponseTimeRow& ResponseTimes::row(const Protocol* p, std::string_view kind) {
+  auto& kinds = index_[p];
+  if (kind.size() <= kMaxKindBytes) {
+    if (auto it = kinds.find(kind); it != kinds.end()) return rows_[it->second];
+  }
+  std::string k = kind.size() > kMaxKindBytes ? std::string(kind.substr(0, kMaxKindBytes)) + "..." : std::string(kind);
+  auto it = kinds.find(k);
+  if (it == kinds.end()) {
+    if (k != kOther && kinds.size() >= kMaxKinds) return row(p, kOther);
+    it = kinds.emplace(k, rows_.size()).first;
     rows_.push_back(ResponseTimeRow{p, k, 0, {}});
   }
   return rows_[it->second];

@@ -37,10 +37,10 @@ class ResponseTimes {
   std::vector<ResponseTimeRow> rows() const;
 
  private:
-  ResponseTimeRow& row(const Protocol* p, const std::string& kind);
+  ResponseTimeRow& row(const Protocol* p, std::string_view kind);
   std::vector<ResponseTimeRow> rows_;  // unsorted
-  std::map<std::pair<const Protocol*, std::string>, size_t> index_;
-  std::map<const Protocol*, size_t> kinds_;
+  // Per protocol, its kinds' rows; looked up by view (std::less<>): no string built per request.
+  std::map<const Protocol*, std::map<std::string, size_t, std::less<>>> index_;
 };
 
 // Nearest-rank percentile of an ascending vector: the smallest value with at least

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -15,28 +16,50 @@
 
 namespace quartet::analyzer {
 
-// One decoded field, its value already in output form.
-struct FieldOut {
-  FieldId id = 0;
-  uint8_t depth = 0;
-  enum class Kind : uint8_t { None, UInt, Int, Bool, Text } kind = Kind::None;
-  uint64_t num = 0;  // UInt / Bool; Int holds the two's complement bits
-  std::string text;  // Text: strings, hex of byte fields, IP addresses
-};
-
 struct MessageOut {
   uint64_t index = 0;  // per session, both directions, from 0 (Transition::response_to refers to it)
   TimeNs ts = 0;
-  Side from = Side::Client;
   uint64_t length = 0;  // PDU bytes
-  std::string name, summary;
-  bool is_request = false, is_response = false;
-  std::string kind;  // requests only: their row in the response-time statistics (Decoded::request_kind)
-  std::vector<FieldOut> fields;  // kept only when the output shows them (JSONL)
-  bool announces_publisher = false;  // the session's Publisher event (the SP PUB header)
   std::optional<uint64_t> response_to;
   std::optional<TimeNs> latency;
   std::vector<Problem> problems;  // decoder problems, then session-level ones
+  Side from = Side::Client;
+  bool is_request = false, is_response = false;
+  bool announces_publisher = false;  // the session's Publisher event (the SP PUB header)
+
+  // Short message name: "REQ", "add", "200".
+  std::string_view name() const { return std::string_view(text_).substr(0, name_len_); }
+  // One line for the timeline, e.g. "DEC Install handle=0x1001".
+  std::string_view summary() const { return std::string_view(text_).substr(name_len_, summary_len_); }
+  // Requests only: their row in the response-time statistics when it is not the
+  // name (Decoded::kind); empty otherwise, so no copy of the name per message.
+  std::string_view kind() const { return std::string_view(text_).substr(name_len_ + summary_len_, kind_len_); }
+  // The fields as one JSON object (FieldsJson), rendered only for the outputs
+  // that show them (JSONL, the HTML report); empty otherwise.
+  std::string_view fields_json() const {
+    return std::string_view(text_).substr(static_cast<size_t>(name_len_) + summary_len_ + kind_len_);
+  }
+  void set_text(std::string_view name, std::string_view summary, std::string_view kind = {},
+                std::string_view fields_json = {}) {
+    text_.clear();
+    text_.reserve(name.size() + summary.size() + kind.size() + fields_json.size());
+    text_.append(name).append(summary).append(kind).append(fields_json);
+    name_len_ = static_cast<uint32_t>(name.size());
+    summary_len_ = static_cast<uint32_t>(summary.size());
+    kind_len_ = static_cast<uint32_t>(kind.size());
+  }
+
+  // The request's row in the response-time statistics (Decoded::request_kind); empty for other messages.
+  std::string_view request_kind() const {
+    if (!is_request) return {};
+    return kind().empty() ? name() : kind();
+  }
+
+ private:
+  // The four texts back to back in one string: one allocation per message instead
+  // of up to four, and a timeline entry half the size (an idle connection holds a few).
+  std::string text_;
+  uint32_t name_len_ = 0, summary_len_ = 0, kind_len_ = 0;
 };
 
 // Kinds of timeline events; their names are part of the JSONL schema.

@@ -7,7 +7,7 @@ namespace quartet::analyzer {
 namespace {
 
 // A new member in one of these must be written and read below too.
-static_assert(sizeof(MessageOut) == 224 && sizeof(EventOut) == 48 && sizeof(FieldOut) == 48 && sizeof(Problem) == 64,
+static_assert(sizeof(MessageOut) == 136 && sizeof(EventOut) == 48 && sizeof(Problem) == 64,
               "timeline_spill.cpp: a timeline struct changed; update put()/get() for its members");
 
 enum : uint8_t { kMessage = 1, kEvent = 2 };
@@ -19,7 +19,7 @@ void put_u64(std::string& b, uint64_t v) {  // LEB128
   }
   b += static_cast<char>(v);
 }
-void put_str(std::string& b, const std::string& s) {
+void put_str(std::string& b, std::string_view s) {
   put_u64(b, s.size());
   b += s;
 }
@@ -31,21 +31,14 @@ void put(std::string& b, const MessageOut& m) {
   put_u64(b, static_cast<uint64_t>(m.ts));
   put_side(b, m.from);
   put_u64(b, m.length);
-  put_str(b, m.name);
-  put_str(b, m.summary);
-  put_str(b, m.kind);
+  put_str(b, m.name());
+  put_str(b, m.summary());
+  put_str(b, m.kind());
   b += static_cast<char>((m.is_request ? 1 : 0) | (m.is_response ? 2 : 0) | (m.announces_publisher ? 4 : 0) |
                          (m.response_to ? 8 : 0) | (m.latency ? 16 : 0));
   if (m.response_to) put_u64(b, *m.response_to);
   if (m.latency) put_u64(b, static_cast<uint64_t>(*m.latency));
-  put_u64(b, m.fields.size());
-  for (const FieldOut& f : m.fields) {
-    put_u64(b, f.id);
-    b += static_cast<char>(f.depth);
-    b += static_cast<char>(f.kind);
-    put_u64(b, f.num);
-    put_str(b, f.text);
-  }
+  put_str(b, m.fields_json());
   put_u64(b, m.problems.size());
   for (const Problem& p : m.problems) {
     b += static_cast<char>(p.kind);
@@ -83,10 +76,12 @@ class Reader {
     }
     throw std::runtime_error("timeline spill file: bad number");
   }
-  std::string str() {
+  std::string str() { return std::string(view()); }
+  // Valid as long as the buffer read from.
+  std::string_view view() {
     const uint64_t n = u64();
     need(n);
-    std::string s(p_, static_cast<size_t>(n));
+    std::string_view s(p_, static_cast<size_t>(n));
     p_ += n;
     return s;
   }
@@ -110,23 +105,14 @@ MessageOut get_message(Reader& r) {
   m.ts = static_cast<TimeNs>(r.u64());
   m.from = r.side().value_or(Side::Client);
   m.length = r.u64();
-  m.name = r.str();
-  m.summary = r.str();
-  m.kind = r.str();
+  const std::string_view name = r.view(), summary = r.view(), kind = r.view();
   const uint8_t flags = r.u8();
   m.is_request = flags & 1;
   m.is_response = flags & 2;
   m.announces_publisher = flags & 4;
   if (flags & 8) m.response_to = r.u64();
   if (flags & 16) m.latency = static_cast<TimeNs>(r.u64());
-  m.fields.resize(static_cast<size_t>(r.u64()));
-  for (FieldOut& f : m.fields) {
-    f.id = static_cast<FieldId>(r.u64());
-    f.depth = r.u8();
-    f.kind = static_cast<FieldOut::Kind>(r.u8());
-    f.num = r.u64();
-    f.text = r.str();
-  }
+  m.set_text(name, summary, kind, r.view());
   m.problems.resize(static_cast<size_t>(r.u64()));
   for (Problem& p : m.problems) {
     p.kind = static_cast<ProblemKind>(r.u8());

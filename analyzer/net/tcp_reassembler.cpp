@@ -339,7 +339,13 @@ void TcpReassembler::retain(TcpStream& d, Bytes delivered_now) {
       std::vector<std::byte> ring(cap);
       const uint64_t before = d.next - delivered_now.size();  // the old ring ends here
       const uint64_t lo = std::max(d.tail_from, before > old_cap ? before - old_cap : 0);
-      for (uint64_t off = lo; old_cap && off < before; ++off) ring[off % cap] = d.tail[off % old_cap];
+      // Copied in runs where neither ring wraps (not byte by byte with two divisions each).
+      for (uint64_t off = lo; old_cap && off < before;) {
+        const auto src = static_cast<size_t>(off % old_cap), dst = static_cast<size_t>(off % cap);
+        const size_t n = std::min({static_cast<size_t>(before - off), old_cap - src, cap - dst});
+        std::memcpy(ring.data() + dst, d.tail.data() + src, n);
+        off += n;
+      }
       if (old_cap) d.tail_from = lo;
       d.tail.swap(ring);
       tail_bytes_ += cap - old_cap;

@@ -21,13 +21,15 @@ if(TARGET quartet)
                      ${QUARTET_E2E_WORK}/shard ${case})
   endforeach()
   set_tests_properties(analyzer.e2e.shard_dask PROPERTIES SKIP_RETURN_CODE 77)
-  # The bench generators, helpers and script on tiny captures, so they do not rot (figures are not checked).
+  # The bench generators, helpers and script on tiny captures, so they do not rot: --check asserts
+  # every run printed output, the quartet modes count the same messages, every table is whole
+  # (the figures themselves are not checked).
   if(EXISTS ${PROJECT_SOURCE_DIR}/bench/bench.py AND TARGET quartet_alloc)
     add_test(NAME analyzer.bench_smoke
              COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/bench/bench.py --quartet $<TARGET_FILE:quartet>
                      --bench-bin $<TARGET_FILE_DIR:quartet_alloc>
                      --workdir ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke --mixed-mb 1 --small-mb 0.5
-                     --connections 2000 --idle-flows 2000 --tls-sessions 2 --repeat 1 --no-tshark)
+                     --connections 2000 --idle-flows 2000 --tls-sessions 2 --repeat 1 --no-tshark --check)
   endif()
 endif()
 

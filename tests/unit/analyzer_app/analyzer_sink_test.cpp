@@ -49,7 +49,7 @@ TEST(AnalyzerSink, PairsRequestsAndResponsesAcrossChunkBoundaries) {
   const MessageOut* m1 = message(s, 1);
   const MessageOut* m3 = message(s, 3);
   ASSERT_TRUE(m0 && m1 && m3);
-  EXPECT_EQ(m0->summary, "GET one");
+  EXPECT_EQ(m0->summary(), "GET one");
   EXPECT_EQ(m0->ts, kT0 + 2 * kMs);  // completed by the second chunk
   EXPECT_EQ(m1->ts, kT0 + 2 * kMs);
   EXPECT_EQ(m3->index, 3u);
@@ -134,7 +134,7 @@ TEST(AnalyzerSink, GapInTextSessionResynchronisesAndCountsMissingBytes) {
   const SessionOut& s = cap.sessions[0];
   EXPECT_EQ(s.missing_bytes, 1200u);
   EXPECT_EQ(s.messages[0], 2u);
-  EXPECT_EQ(message(s, 1)->summary, "THIRD");
+  EXPECT_EQ(message(s, 1)->summary(), "THIRD");
   EXPECT_EQ(events(s, EntryKind::Gap).size(), 1u);
   EXPECT_EQ(s.state, "open");
   // gap, dropped partial PDU, resync, unanswered requests

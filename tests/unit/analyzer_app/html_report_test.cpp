@@ -179,7 +179,7 @@ SessionOut session_with(std::vector<std::tuple<bool, std::string, std::optional<
     m.index = i++;
     m.is_request = req;
     m.is_response = !req;
-    m.kind = kind;
+    m.set_text("", "", kind);
     m.response_to = to;
     if (to) m.latency = lat;
     s.entries.emplace_back(std::move(m));
