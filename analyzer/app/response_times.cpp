@@ -105,8 +105,7 @@ std::string response_time_table(const std::vector<ResponseTimeRow>& rows) {
     const bool any = !r.latencies.empty();
     const auto cell = [&](TimeNs v) { return any ? ms(v) : std::string("-"); };
     // The request kind comes from the capture (an RRP command's entity name, ...):
-    // shown printable like every capture string of the text output, and whole
-    // (a long one used to be cut by the buffer, newline included).
+    // shown printable like every capture string of the text output.
     std::snprintf(buf, sizeof buf, "     %-5s ", std::string(r.protocol->short_name).c_str());
     t += buf;
     const size_t kind_at = t.size();
