@@ -7,12 +7,15 @@
 
 TOOL is `analyzer` (quartet --format jsonl, needs --quartet BIN), `plugin` (tshark with
 quartet.so under a throwaway HOME, needs --home DIR prepared by tests/e2e/plugin/install_plugin.py;
-runs as nobody when root, through tests/e2e/plugin/tsharklib.py) or `stats` (the same tshark's
+runs as nobody when root, through tests/e2e/plugin/tsharklib.py), `tree` (the same tshark's decoded
+field trees of our protocols, from -T pdml, normalised: see run_tree) or `stats` (the same tshark's
 statistics: `-z <p>,srt`, `-z <p>,tree` and `-z flow,<p>,network` for the captures in STATS).
 
 Golden files: captures/golden/<capture path, '/' -> '__'>.analyzer.jsonl (the analyzer's JSONL,
 then its exit status in exit-codes/), ...plugin.tsv (selected tshark fields, one row per frame
-that carries one of our protocols) and ...stats.txt (tshark's statistics output). A difference fails with a unified diff. Exit 77 = skipped
+that carries one of our protocols), ...tree.txt (our protocols' field trees) and ...stats.txt
+(tshark's statistics output). A plugin, tree or stats run also fails when tshark writes anything
+unexpected to stderr (only "cut short" for a truncated capture is expected). A difference fails with a unified diff. Exit 77 = skipped
 (the tool or its helper is missing), for ctest's SKIP_RETURN_CODE.
 """
 import argparse
@@ -70,6 +73,10 @@ STATS = {
     "demo.pcapng": ["copsx", "rrp", "iapx", "sp"],
     "cops/cops-rsvp.pcap": ["copsx"],
     "cops/cops-pcmm-padded.pcap": ["copsx"],
+    # PacketCable gate commands (Gate-Set/Info/Delete, PDP-Config, Synch-Request; DQoS Gate-Alloc) as
+    # their own SRT rows, each answered by its Ack/Err of the same Transaction ID.
+    "cops/pcmm-gates.pcapng": ["copsx"],
+    "cops/dqos-gates.pcapng": ["copsx"],
     "rrp/rrp-session.pcapng": ["rrp"],
     "sp/sp-survey.pcapng": ["sp"],
     "sp/sp-incompatible.pcap": ["sp"],
@@ -117,7 +124,7 @@ def files_of(cap):
 
 # The plugin goldens hold for every Wireshark version, except where a version legitimately
 # shows something else; then that version (and later ones) has its own reviewed golden file,
-# <capture>.plugin.<X.Y>.tsv, and this table says why. (The smaller differences tests see are
+# <capture>.plugin.<X.Y>.tsv (and .tree.<X.Y>.txt), and this table says why. (The smaller differences tests see are
 # in tests/e2e/plugin/tsharklib.py, "Where Wireshark versions differ".)
 PLUGIN_VERSION_GOLDENS = {
     # 4.0 and 4.4 drop TCP segments whose overlapping bytes conflict before any subdissector
@@ -134,12 +141,13 @@ def golden_path(cap, tool):
         return os.path.join(GOLDEN, base + ".analyzer.jsonl")
     if tool == "stats":
         return os.path.join(GOLDEN, base + ".stats.txt")
+    ext = ".tree.%stxt" if tool == "tree" else ".plugin.%stsv"
     since = PLUGIN_VERSION_GOLDENS.get(cap)
     if since:
         import tsharklib
         if tsharklib.at_least(*map(int, since.split("."))):
-            return os.path.join(GOLDEN, base + ".plugin.%s.tsv" % since)
-    return os.path.join(GOLDEN, base + ".plugin.tsv")
+            return os.path.join(GOLDEN, base + ext % (since + "."))
+    return os.path.join(GOLDEN, base + ext % "")
 
 
 def keylog_for(cap):
@@ -205,8 +213,10 @@ def run_plugin(home, work, cap):
     for f in FIELDS:
         args += ["-e", f]
     rc, out, err = run_tshark(home, args)
+    check_stderr(args, rc, err)
     import tsharklib
-    _, js, _ = run_tshark(home, common + ["-T", "json", "-J", "frame " + " ".join(OUR_PROTOCOLS)])
+    _, js, jerr = run_tshark(home, common + ["-T", "json", "-J", "frame " + " ".join(OUR_PROTOCOLS)])
+    check_stderr(args, rc, jerr)
     experts = {}
     for frame, _, _, _, message in tsharklib.expert_infos(tsharklib.parse_json(js), OUR_PROTOCOLS):
         experts.setdefault(str(frame), []).append(message)
@@ -218,6 +228,118 @@ def run_plugin(home, work, cap):
         rows.append("\t".join(cols + ["|".join(experts.get(cols[0], []))]) + "\n")
     status = "" if rc == 0 else "# tshark exit %d: %s\n" % (rc, err.strip().replace(local, cap))
     return "\t".join(FIELDS + [EXPERTS]) + "\n" + "".join(rows) + status
+
+
+def check_stderr(args, rc, err):
+    """A golden run fails on anything tshark writes to stderr but the one expected line: the
+    "cut short" of a truncated capture (exit 2). Registration problems, dissector bugs and
+    GLib warnings are reported on stderr only."""
+    unexpected = [l for l in err.splitlines()
+                  if l.strip() and not (rc == 2 and "cut short in the middle of a packet" in l)]
+    if unexpected:
+        sys.exit("tshark %s wrote to stderr:\n%s" % (" ".join(args), "\n".join(unexpected)))
+
+
+# The field tree golden (`tree`): tshark -T pdml limited to our protocols, one line per field.
+# PDML attributes kept: name, showname (the tree line), show, pos and size; dropped: value and
+# unmaskedvalue (the raw bytes again, or a generated value's internal form), hide. What differs
+# between Wireshark 4.0, 4.4 and 4.6 and how it is normalised (the same golden holds for all):
+#  - the <pdml> header (creator version, time, file name) and the other protocols' <proto>
+#    (filtered out by -J, still present as stubs): not written;
+#  - a boolean's show is "0"/"1" in 4.0 and "False"/"True" from 4.2 on: written as 4.0's;
+#  - a relative time (our <p>.time) reads "0.000197000 seconds" up to 4.4 and "197.000
+#    microseconds" in 4.6 (scaled units): written as 4.0's, from its show;
+#  - a byte string's show (every byte, "77:68:6f", however long): not written; its showname
+#    ("Body: 77686f...") and pos/size say the same;
+#  - a long tree line is cut differently: 4.0 shows at most 36 bytes of a byte string ("Body:
+#    3c3f...3822…"), 4.4 and 4.6 as many as fit in the label, and a label cut at its maximum
+#    length says "Body text [truncated]:" in 4.0 and "Body text […]:" later: the marker is
+#    dropped, a byte string's hex cut to 64 digits + "…" and any line (and show) to 160
+#    characters + "…";
+#  - expert infos: the "_ws.expert" subtree's severity/group numbers and layout are Wireshark's
+#    own; written as one line "expert: <severity>/<group>: <message>" from its message field.
+TREE_BOOL_SHOW = {"False": "0", "True": "1"}
+TREE_BYTES_SHOW = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2})*$")
+TREE_CUT_MARKER = re.compile(r" \[(truncated|\u2026)\]: ")
+TREE_HEX_VALUE = re.compile(r"^(.*?: )([0-9a-f]+)\u2026?$")
+TREE_MAX_HEX, TREE_MAX_LINE = 64, 160
+TREE_RELATIVE_TIME = re.compile(r"^(.*?: )[\d.]+ (seconds|milliseconds|microseconds|nanoseconds)$")
+TREE_SECONDS = re.compile(r"^-?\d+\.\d{9}$")
+
+
+def tree_cut(text):
+    """A showname or show as every Wireshark version prints it (see above)."""
+    text = TREE_CUT_MARKER.sub(": ", text, count=1)
+    m = TREE_HEX_VALUE.match(text)
+    if m and len(m.group(2)) > TREE_MAX_HEX:
+        text = m.group(1) + m.group(2)[:TREE_MAX_HEX] + "\u2026"
+    if len(text) > TREE_MAX_LINE:
+        text = text[:TREE_MAX_LINE] + "\u2026"
+    return text
+
+
+def run_tree(home, work, cap):
+    """Our protocols' decoded field trees, one block per frame (the frame number, then every
+    field of our protocols' subtrees indented by depth)."""
+    import xml.etree.ElementTree as ET
+    local, prefs = tshark_copy(work, cap)
+    args = ["-r", local, "-2", "-Y", DISPLAY_FILTER, "-T", "pdml", "-J", " ".join(OUR_PROTOCOLS)]
+    for p in prefs:
+        args += ["-o", p]
+    args += TSHARK_ARGS.get(cap, [])
+    rc, out, err = run_tshark(home, args)
+    check_stderr(args, rc, err)
+    lines = []
+
+    def attrs(f):
+        show = f.get("show")
+        if show in TREE_BOOL_SHOW and (f.get("showname") or "").endswith(": " + show):
+            show = TREE_BOOL_SHOW[show]
+        sn = f.get("showname")
+        if sn is not None and f.get("show") in TREE_BOOL_SHOW:
+            sn = sn[: -len(f.get("show"))] + ("False" if show == "0" else "True")
+        m = TREE_RELATIVE_TIME.match(sn or "")
+        if m and TREE_SECONDS.match(f.get("show") or ""):
+            sn = m.group(1) + f.get("show") + " seconds"
+        parts = [f.get("name") or "-"]
+        if sn is not None:
+            parts.append(repr_attr(tree_cut(sn)))
+        if show not in (None, "") and (sn is None or not sn.endswith(show)) and not TREE_BYTES_SHOW.match(show):
+            parts.append("show=" + repr_attr(tree_cut(show)))
+        parts.append("@%s+%s" % (f.get("pos"), f.get("size")))
+        return " ".join(parts)
+
+    def walk(node, depth):
+        for f in node.findall("field"):
+            if f.get("name") == "_ws.expert":
+                msg = next((c.get("show") for c in f.iter("field") if c.get("name") == "_ws.expert.message"), "")
+                sev = next((c.get("showname", "").split(": ", 1)[-1] for c in f.iter("field")
+                            if c.get("name") == "_ws.expert.severity"), "")
+                grp = next((c.get("showname", "").split(": ", 1)[-1] for c in f.iter("field")
+                            if c.get("name") == "_ws.expert.group"), "")
+                ours = next((c.get("name") for c in f.iter("field") if c.get("name", "").split(".")[0] in OUR_PROTOCOLS), "")
+                lines.append("  " * depth + "expert %s %s/%s: %s" % (ours, sev, grp, repr_attr(msg)))
+                continue
+            lines.append("  " * depth + attrs(f))
+            walk(f, depth + 1)
+
+    root = ET.fromstring(out) if out.strip() else None
+    for packet in (root.findall("packet") if root is not None else []):
+        num = next((f.get("show") for f in packet.iter("field") if f.get("name") == "num"), "?")
+        protos = [p for p in packet.findall("proto") if p.get("name") in OUR_PROTOCOLS]
+        if not protos:
+            continue
+        lines.append("frame %s" % num)
+        for p in protos:
+            lines.append("  " + p.get("name") + " " + repr_attr(p.get("showname") or "") + " @%s+%s" % (p.get("pos"), p.get("size")))
+            walk(p, 2)
+    status = "" if rc == 0 else "# tshark exit %d\n" % rc
+    return "\n".join(lines) + "\n" + status
+
+
+def repr_attr(s):
+    """An attribute on one line: newlines and tabs escaped, the rest as tshark wrote it."""
+    return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
 
 def run_tshark(home, args):
@@ -261,6 +383,8 @@ def produce(args, tool, cap):
         return run_analyzer(args.quartet, cap)
     if tool == "stats":
         return run_stats(args.home, args.work, cap)
+    if tool == "tree":
+        return run_tree(args.home, args.work, cap)
     return run_plugin(args.home, args.work, cap)
 
 
@@ -282,7 +406,7 @@ def tool_available(args, tool):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["check", "regen", "list"])
-    ap.add_argument("tool", nargs="?", choices=["analyzer", "plugin", "stats"])
+    ap.add_argument("tool", nargs="?", choices=["analyzer", "plugin", "tree", "stats"])
     ap.add_argument("captures", nargs="*")
     ap.add_argument("--quartet")
     ap.add_argument("--home")

@@ -75,6 +75,7 @@ uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, Mes
   // Link the request to this response (the request's "Response In").
   if (auto req = out.transition.response_to; req && *req < index && !records_[*req].response_in) {
     records_[*req].response_in = frame;
+    records_[*req].first_answer = index;
     records_[*req].response_in_group = out.transition.link_group;
   }
   return index;

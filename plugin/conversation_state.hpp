@@ -25,6 +25,7 @@ struct PduRecord {
   std::string kind;          // the request's kind, for response-time statistics
   std::string state;         // session state after this PDU
   uint32_t response_in = 0;  // frame of the response once it has been seen
+  std::optional<uint64_t> first_answer;  // that response's record index
   const char* response_in_group = nullptr;  // that response's Transition::link_group
 };
 

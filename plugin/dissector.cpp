@@ -165,7 +165,8 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
   if (tr && tr->response_to && st.has_record(*tr->response_to)) {
     const PduRecord& req = st.record(*tr->response_to);
     info = req.summary + " \u2192 " + info;
-    pairing = Pairing{req.kind, tr->latency ? *tr->latency : timestamp(pinfo) - req.ts};
+    pairing = Pairing{req.kind, tr->latency ? *tr->latency : timestamp(pinfo) - req.ts,
+                      !req.first_answer || req.first_answer == index};
   }
   set_info(pinfo, c.proto, ordinal, info);
   proto_item_append_text(root_item, ", %s", packet_text(pinfo, info));

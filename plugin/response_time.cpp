@@ -23,28 +23,31 @@ void init_table(register_srt_t* srt, GArray* srt_array) {
 }
 
 // Kinds come from the capture (an RRP command is whatever word the client sent),
-// so a hostile capture could make thousands: past this many rows the rest share
-// one, which also keeps the linear look-up below cheap.
-constexpr int kMaxRows = 64;
-constexpr const char* kOtherKinds = "(other kinds)";
+// so a hostile capture could make thousands: past this many kinds the rest share
+// one row, which also keeps the linear look-up below cheap. The same bounds and
+// names as the analyzer's table (analyzer/app/response_times.hpp: 64 kinds, then
+// "(other)"; a kind cut to 40 bytes + "..."), so that both show the same rows.
+constexpr int kMaxKinds = 64;
+constexpr size_t kMaxKindBytes = 40;
+constexpr const char* kOtherKinds = "(other)";
 
-int row_of(srt_stat_table* table, const char* kind) {
+int row_of(srt_stat_table* table, std::string kind) {
+  if (kind.size() > kMaxKindBytes) kind = kind.substr(0, kMaxKindBytes) + "...";
   for (int pass = 0; pass < 2; ++pass) {
     for (int i = 0; i < table->num_procs; ++i)
-      if (table->procedures[i].procedure && std::strcmp(table->procedures[i].procedure, kind) == 0)
-        return i;
-    if (table->num_procs < kMaxRows - 1 || std::strcmp(kind, kOtherKinds) == 0) break;
+      if (table->procedures[i].procedure && kind == table->procedures[i].procedure) return i;
+    if (table->num_procs < kMaxKinds || kind == kOtherKinds) break;
     kind = kOtherKinds;
   }
   const int row = table->num_procs;
-  init_srt_table_row(table, row, kind);
+  init_srt_table_row(table, row, kind.c_str());  // Wireshark copies the name
   return row;
 }
 
 tap_packet_status add_response(void* tapdata, packet_info* pinfo, epan_dissect_t*,
                                const void* data, tap_flags_t) {
   const auto* m = static_cast<const TapMessage*>(data);
-  if (!m->answers_request) return TAP_PACKET_DONT_REDRAW;
+  if (!m->answers_request || !m->first_answer) return TAP_PACKET_DONT_REDRAW;
   auto* srt = static_cast<srt_data_t*>(tapdata);
   if (srt->srt_array->len == 0) return TAP_PACKET_DONT_REDRAW;
   srt_stat_table* table = g_array_index(srt->srt_array, srt_stat_table*, 0);

@@ -44,6 +44,7 @@ void tap_message(const ProtoContext& c, packet_info* pinfo, const Decoded& decod
   Counts counts{pinfo, {}};
   if (pairing) {
     m->answers_request = true;
+    m->first_answer = pairing->first_answer;
     m->request_kind = packet_text(pinfo, pairing->request_kind);
     m->request_time = to_nstime(timestamp(pinfo) - pairing->latency);
     counts.add(kRequestResponseBranch, m->request_kind, decoded.name);

@@ -34,6 +34,7 @@ struct TapMessage {
   guint16 conversation = 0;       // colours one connection's arrows alike
   // Set when the session machine paired this response with a request.
   bool answers_request = false;
+  bool first_answer = false;      // and is the first answer to it (what SRT counts)
   const char* request_kind = "";  // the request's kind (Decoded::request_kind)
   nstime_t request_time{};        // so that response time = this frame's time - it
   const StatCount* counts = nullptr;
@@ -44,6 +45,9 @@ struct TapMessage {
 struct Pairing {
   std::string request_kind;
   TimeNs latency = 0;
+  // The request's first answer: the one response-time statistics count (a Synch-Request's
+  // several Synch-Reports, a repeated answer count once, as in the analyzer's table).
+  bool first_answer = true;
 };
 
 // Queues the message on c.tap when someone listens (a -z option, an open

@@ -125,7 +125,7 @@ build_and_test_script() {
     configure+=" -DQUARTET_ANALYZER=ON"  # the build dir may come from a --ci run
     targets="quartet_plugin quartet"
   fi
-  tests='^(plugin|golden\.plugin)\.'
+  tests='^(plugin|golden\.(plugin|tree))\.'
   cat <<EOF
 cmake -S $src -B $build $configure >$build.configure.log || { cat $build.configure.log; exit 1; }
 echo "Wireshark \$(pkg-config --modversion wireshark), \$(tshark --version 2>/dev/null | head -n1)"

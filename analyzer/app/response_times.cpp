@@ -21,24 +21,35 @@ TimeNs percentile_of(const std::vector<TimeNs>& v, double q) {
 
 TimeNs ResponseTimeRow::percentile(double q) const { return percentile_of(latencies, q); }
 
+TimeNs ResponseTimeRow::mean() const {
+  if (latencies.empty()) return 0;
+  // Summed in long double (64-bit mantissa): exact to the nanosecond for sums up to ~292 years,
+  // and a long capture's latencies could overflow a 64-bit nanosecond sum.
+  long double sum = 0;
+  for (TimeNs v : latencies) sum += static_cast<long double>(v);
+  return static_cast<TimeNs>(std::llround(sum / static_cast<long double>(latencies.size())));
+}
+
 void ResponseTimes::add(const SessionOut& s) {
-  // Index of each request's row, and the latency each answered request got (first answer counts).
-  std::vector<std::pair<const MessageOut*, std::optional<TimeNs>>> requests;
-  std::vector<size_t> by_index;  // message index -> position in `requests` (+1), 0 = not a request
+  // Every message that is a request or that a response answered (a COPS DEC answered by its RPT
+  // is not flagged a request but is answered, and the plugin's SRT counts it: the same rows), and
+  // the latency of its first answer. Unanswered counts only flagged requests.
+  std::vector<std::pair<const MessageOut*, std::optional<TimeNs>>> asked;
+  std::vector<size_t> by_index;  // message index -> position in `asked` (+1)
   for (const Entry& e : s.entries) {
     const auto* m = std::get_if<MessageOut>(&e);
     if (!m) continue;
-    if (m->is_request) {
-      if (by_index.size() <= m->index) by_index.resize(m->index + 1, 0);
-      by_index[m->index] = requests.size() + 1;
-      requests.push_back({m, std::nullopt});
-    }
+    if (by_index.size() <= m->index) by_index.resize(m->index + 1, 0);
+    by_index[m->index] = asked.size() + 1;
+    asked.push_back({m, std::nullopt});
     if (m->response_to && m->latency && *m->response_to < by_index.size()) {
-      if (size_t r = by_index[*m->response_to]; r && !requests[r - 1].second) requests[r - 1].second = *m->latency;
+      if (size_t r = by_index[*m->response_to]; r && !asked[r - 1].second) asked[r - 1].second = *m->latency;
     }
   }
-  for (const auto& [req, latency] : requests) {
-    ResponseTimeRow& r = row(s.protocol, req->request_kind());
+  for (const auto& [req, latency] : asked) {
+    if (!req->is_request && !latency) continue;
+    // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
+    ResponseTimeRow& r = row(s.protocol, req->kind().empty() ? req->name() : req->kind());
     if (latency) r.latencies.push_back(*latency);
     else ++r.unanswered;
   }
@@ -98,8 +109,8 @@ std::string response_time_table(const std::vector<ResponseTimeRow>& rows) {
   if (rows.empty()) return {};
   std::string t = "   response times (ms):\n";
   char buf[512];
-  std::snprintf(buf, sizeof buf, "     %-5s %-28s %8s %10s %10s %10s %10s %10s\n", "proto", "request", "count", "p50",
-                "p90", "p99", "max", "unanswered");
+  std::snprintf(buf, sizeof buf, "     %-5s %-28s %8s %10s %10s %10s %10s %10s %10s %10s\n", "proto", "request", "count",
+                "min", "p50", "p90", "p99", "max", "mean", "unanswered");
   t += buf;
   for (const ResponseTimeRow& r : rows) {
     const bool any = !r.latencies.empty();
@@ -111,10 +122,10 @@ std::string response_time_table(const std::vector<ResponseTimeRow>& rows) {
     const size_t kind_at = t.size();
     append_printable(t, r.kind);
     if (t.size() - kind_at < 28) t.append(28 - (t.size() - kind_at), ' ');
-    std::snprintf(buf, sizeof buf, " %8llu %10s %10s %10s %10s %10llu\n",
-                  static_cast<unsigned long long>(r.latencies.size()), cell(r.percentile(50)).c_str(),
-                  cell(r.percentile(90)).c_str(), cell(r.percentile(99)).c_str(), cell(r.max()).c_str(),
-                  static_cast<unsigned long long>(r.unanswered));
+    std::snprintf(buf, sizeof buf, " %8llu %10s %10s %10s %10s %10s %10s %10llu\n",
+                  static_cast<unsigned long long>(r.latencies.size()), cell(r.min()).c_str(),
+                  cell(r.percentile(50)).c_str(), cell(r.percentile(90)).c_str(), cell(r.percentile(99)).c_str(),
+                  cell(r.max()).c_str(), cell(r.mean()).c_str(), static_cast<unsigned long long>(r.unanswered));
     t += buf;
   }
   return t;

@@ -22,6 +22,9 @@ struct ResponseTimeRow {
   // Nearest-rank percentile (q in 0..100) of `latencies`; 0 when there are none.
   TimeNs percentile(double q) const;
   TimeNs max() const { return latencies.empty() ? 0 : latencies.back(); }
+  TimeNs min() const { return latencies.empty() ? 0 : latencies.front(); }
+  // Arithmetic mean, rounded to the nanosecond (Wireshark's SRT "Avg SRT"); 0 when there are none.
+  TimeNs mean() const;
 };
 
 class ResponseTimes {
@@ -54,6 +57,8 @@ inline constexpr size_t kLogBins = 1 + 5 * 9 + 1;
 std::vector<uint64_t> log_histogram(const std::vector<TimeNs>& latencies);
 
 // The summary's table, one line per row, latencies in milliseconds; empty when there are no rows.
+// count, min, max and mean are the numbers of Wireshark's Service Response Time table (the
+// plugin's -z <p>,srt: Calls, Min/Max/Avg SRT), p50/p90/p99 and unanswered are ours.
 std::string response_time_table(const std::vector<ResponseTimeRow>& rows);
 
 }  // namespace quartet::analyzer

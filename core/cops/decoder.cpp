@@ -9,6 +9,8 @@
 #include "names.hpp"
 #include "objects.hpp"
 #include "packetcable/decoder.hpp"
+#include "packetcable/gates.hpp"
+#include "packetcable/names.hpp"
 #include "packetcable/validate.hpp"
 #include "validate.hpp"
 #include "problems.hpp"
@@ -269,6 +271,14 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
     case kCC: d.is_response = !to_pdp; break;
     case kKA: (to_pdp ? d.is_request : d.is_response) = true; break;
     default: break;
+  }
+  // A PacketCable gate command in a DEC is also a request: the PEP answers it with an RPT
+  // carrying the Ack/Err of the same Transaction ID (packetcable::GateTracker pairs them), and
+  // it has its own response-time row, named after the command ("Gate-Set", "Gate-Delete").
+  if (m.opcode == kDEC && m.gate && m.gate->cmd && m.gate->trans_id &&
+      packetcable::is_command(m.gate->pcmm(), *m.gate->cmd)) {
+    d.is_request = true;
+    d.kind = packetcable::cmd_label(m.gate->pcmm(), *m.gate->cmd);
   }
   return r;
 }

@@ -30,12 +30,13 @@ set(_install ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py)
 if(TARGET quartet_plugin AND EXISTS ${_install})
   quartet_nobody_workdir(_gwork golden)
   quartet_plugin_home(_ghome golden.plugin)
-  # `plugin`: the field output on every capture; `stats`: the statistics (-z <p>,srt,
-  # <p>,tree, flow,<p>,network) on the captures in golden.py's STATS.
+  # `plugin`: the field output on every capture; `tree`: our protocols' decoded field trees
+  # (normalised -T pdml) on every capture; `stats`: the statistics (-z <p>,srt, <p>,tree,
+  # flow,<p>,network) on the captures in golden.py's STATS.
   execute_process(COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} list stats
                   OUTPUT_VARIABLE _stats_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
   string(REPLACE "\n" ";" _stats_caps "${_stats_caps}")
-  foreach(tool plugin stats)
+  foreach(tool plugin tree stats)
     set(_caps ${_golden_caps})
     if(tool STREQUAL "stats")
       set(_caps ${_stats_caps})

@@ -75,6 +75,11 @@ const char* verb(uint16_t cmd, bool modify) {
 
 }  // namespace
 
+bool is_command(bool pcmm, uint16_t cmd) {
+  // Every PDP command is answered, unknown ones by Gate-Cmd-Err; only Msg-Receipt is not.
+  return !request_of(pcmm, cmd) && !(pcmm && (cmd == kMsgReceipt || cmd == kGateCmdErr));
+}
+
 GateTracker::Gate* GateTracker::gate(bool pcmm, uint32_t id, uint64_t index) {
   auto key = std::make_pair(pcmm, id);
   auto it = gates_.find(key);
@@ -100,8 +105,7 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
   const std::string trans = " trans=" + std::to_string(*m.trans_id);
   auto info = [&](std::string text) { t.info(std::move(text)); };
 
-  // Every PDP command is answered, unknown ones by Gate-Cmd-Err; only Msg-Receipt is not.
-  if (from_pdp && !request_of(pcmm, cmd) && !(pcmm && (cmd == kMsgReceipt || cmd == kGateCmdErr))) {
+  if (from_pdp && is_command(pcmm, cmd)) {
     if (pending_.size() >= quartet::kMaxPending) {
       if (!pending_cap_reported_) info("too many gate commands outstanding; no longer pairing new ones");
       pending_cap_reported_ = true;

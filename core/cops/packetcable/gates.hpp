@@ -17,6 +17,11 @@
 
 namespace quartet::cops::packetcable {
 
+// A command the PDP sends and the PEP must answer (Gate-Set, Gate-Info, Gate-Delete,
+// PDP-Config, Synch-Request; DQoS Gate-Alloc; unknown commands, answered by
+// Gate-Cmd-Err): a request, with its own row in response-time statistics.
+bool is_command(bool pcmm, uint16_t cmd);
+
 class GateTracker {
  public:
   // One DEC (from the PDP) or RPT (from the PEP) carrying gate data. Sets the

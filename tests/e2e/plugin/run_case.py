@@ -628,6 +628,38 @@ def case_garbage(t, caps):
         check(ex and all(e[2] == PI_ERROR for e in ex if e[1] == proto + ".malformed"), proto)
 
 
+def case_heuristics_unrelated_tcp(t, caps):
+    """Zero false positives of our heuristics (issue 12) on TCP traffic that is none of our
+    protocols: bench/gen_unrelated_tcp.py's HTTP (text, JSON, binary, on 80/8080/a high port),
+    real TLS 1.2 carrying HTTP decrypted with its key log (so the `tls` heuristics see the HTTP
+    inside), random binary bulk on random ports and SMTP/Redis/FTP-like text. First the capture
+    is shown to hold that traffic as Wireshark sees it (HTTP, TLS and decrypted HTTP in TLS,
+    SMTP), and our eight heuristics to be enabled; then no frame carries copsx, rrp, iapx or sp."""
+    import subprocess
+    gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "bench", "gen_unrelated_tcp.py")
+    cap, keys = os.path.join(caps, "unrelated-tcp.pcap"), os.path.join(caps, "unrelated-tcp.keys")
+    if not os.path.exists(cap):
+        subprocess.run(["/usr/bin/python3", gen, cap, keys, "--flows", "20"], check=True, capture_output=True)
+        for f in (cap, keys):
+            os.chmod(f, 0o644)
+    heur = {}
+    for line in t.run("-G", "heuristic-decodes").splitlines():
+        cols = line.split("\t")
+        if len(cols) >= 3:
+            heur[(cols[0], cols[1])] = cols[2]
+    for p in ("copsx", "rrp", "iapx", "sp"):
+        for under in ("tcp", "tls"):
+            check_eq(heur.get((under, p)), "T", "heuristic %s on %s enabled" % (p, under))
+    prefs = ["tls.keylog_file:" + keys]
+    rows = t.fields(cap, ["frame.protocols"], prefs=prefs, two_pass=False)
+    stacks = [r[0] for r in rows]
+    check(len(stacks) > 3000, "the capture has its %d frames" % len(stacks))
+    for want in (":tcp:http", ":tls:http", ":tcp:tls", ":tcp:smtp"):
+        check(any(want in s for s in stacks), "Wireshark sees %s in the capture" % want)
+    ours = t.fields(cap, ["frame.number", "frame.protocols"], prefs=prefs, filter="copsx or rrp or iapx or sp")
+    check_eq(ours, [], "frames our heuristics claimed")
+
+
 def case_no_reassembly(t, caps):
     """With TCP reassembly off (tcp.desegment_tcp_streams:FALSE) the framers'
     "need more" cannot be honoured: each segment is decoded as it is. PDUs that fit

@@ -215,9 +215,9 @@ TEST(ResponseTimes, NearestRankPercentilesAndUnanswered) {
   EXPECT_EQ(rows[1].unanswered, 0u);
   EXPECT_EQ(response_time_table(rows),
             "   response times (ms):\n"
-            "     proto request                         count        p50        p90        p99        max unanswered\n"
-            "     TXT   GET                                10      5.000      9.000     10.000     10.000          2\n"
-            "     TXT   PUT                                 1      7.000      7.000      7.000      7.000          0\n");
+            "     proto request                         count        min        p50        p90        p99        max       mean unanswered\n"
+            "     TXT   GET                                10      1.000      5.000      9.000     10.000     10.000      5.500          2\n"
+            "     TXT   PUT                                 1      7.000      7.000      7.000      7.000      7.000      7.000          0\n");
 }
 
 TEST(ResponseTimes, KindsFromTheWireAreBounded) {
