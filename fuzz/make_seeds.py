@@ -6,9 +6,14 @@
              all_protocols(), read from build/protocols.json; 0 COPS, 1 RRP, 2 IAP, 3 SP),
              then records: a control byte (bit 7 = server side, bits 0-6 = length - 1)
              and that many bytes of the stream (protocol_fuzzer.cpp)
-  output/    the same streams for output_fuzzer.cpp (byte 1 = options, 6-bit lengths)
+  output/    the same streams for output_fuzzer.cpp (byte 1 = options, 6-bit lengths), the
+             first of each capture also with the HTML report (options bit 4)
   tcp/       every capture's TCP segments as tcp_fuzzer.cpp's 13-byte records
   capture/   the first 16 KiB of every capture file (compressed ones as they are)
+  tls/       every TLS connection of a capture whose secrets are known (a .keys file
+             beside it or Decryption Secrets Blocks in it), for tls_fuzzer.cpp: byte 0 =
+             protocol inside | 4 when TLS starts at the first byte, then records as in
+             protocol/; and fuzz/tls.keys, all those secrets in one key log
 
 Every protocol of the registry must have a hand-made exchange and a capture folder: a
 protocol without them stops the script rather than go unseeded.
@@ -91,20 +96,71 @@ def tcp_packets(path):
     return out
 
 
-def streams(packets):
+def streams(packets, with_server=False):
     """Per connection (client first by SYN or first packet): the payloads in capture
-    order as (side, bytes), side 0 = client."""
+    order as (side, bytes), side 0 = client; with_server: (server port, payloads)."""
     conns = {}
     for _, src, dst, t in packets:
         key = frozenset((src, dst))
         if key not in conns:
             client = dst if (int(t.flags) & 0x12) == 0x12 else src
-            conns[key] = (client, [])
-        client, parts = conns[key]
+            conns[key] = (client, [], dst[1] if client == src else src[1])
+        client, parts, _ = conns[key]
         payload = bytes(t.payload)
         if payload:
             parts.append((0 if src == client else 1, payload))
-    return [parts for _, parts in conns.values() if parts]
+    if with_server:
+        return [(port, parts) for _, parts, port in conns.values() if parts]
+    return [parts for _, parts, _ in conns.values() if parts]
+
+
+def dsb_secrets(path):
+    """The TLS key log text of a pcapng file's Decryption Secrets Blocks."""
+    with open(path, "rb") as f:
+        data = f.read()
+    out, off, endian = b"", 0, "<"
+    while off + 12 <= len(data):
+        btype = struct.unpack_from(endian + "I", data, off)[0]
+        if btype == 0x0A0D0D0A:  # Section Header Block: its byte-order magic says the endianness
+            endian = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+        blen = struct.unpack_from(endian + "I", data, off + 4)[0]
+        if blen < 12:
+            break
+        if btype == 0x0A:
+            stype, slen = struct.unpack_from(endian + "II", data, off + 8)
+            if stype == 0x544C534B:  # TLS key log
+                out += data[off + 16:off + 16 + slen].rstrip(b"\0") + b"\n"
+        off += blen
+    return out
+
+
+# Server port -> protocol, for connections of captures not under a protocol's folder.
+PORT_PROTO = {3288: "cops", 648: "rrp", 700: "rrp", 4720: "iap"}  # captures outside a protocol folder
+
+
+def tls_seeds():
+    keylog = b"# Every TLS secret of captures/ (fuzz/make_seeds.py): fuzz_tls decrypts with these.\n"
+    for path in capture_files():
+        if path.endswith((".gz", ".zst")):
+            continue
+        keys_file = os.path.splitext(path)[0] + ".keys"
+        secrets = open(keys_file, "rb").read() if os.path.exists(keys_file) else b""
+        if path.endswith(".pcapng"):
+            secrets += dsb_secrets(path)
+        if not secrets:
+            continue
+        keylog += secrets if secrets.endswith(b"\n") else secrets + b"\n"
+        rel = os.path.relpath(path, CAPTURES)
+        name = rel.replace(os.sep, "__")
+        folder = rel.split(os.sep)[0]
+        for i, (port, parts) in enumerate(streams(tcp_packets(path), with_server=True)):
+            if not any(len(m) > 2 and 20 <= m[0] <= 23 and m[1] == 3 for _, m in parts):
+                continue  # no TLS record in this connection
+            proto = PROTO_INDEX[folder if folder in PROTO_INDEX else PORT_PROTO.get(port, "rrp")]
+            tls_first = parts[0][1][:1] == b"\x16"
+            put("tls", "%s-%d" % (name, i), bytes([proto | (4 if tls_first else 0)]) + records(parts, 128))
+    with open(os.path.join(FUZZ, "tls.keys"), "wb") as f:
+        f.write(keylog)
 
 
 def records(parts, max_len):
@@ -152,6 +208,8 @@ def from_captures():
             for i, parts in enumerate(streams(packets)):
                 put("protocol", "%s-%d" % (name, i), bytes([PROTO_INDEX[proto]]) + records(parts, 128))
                 put("output", "%s-%d" % (name, i), bytes([PROTO_INDEX[proto], 0]) + records(parts, 64))
+                if i == 0:  # the HTML report's checks (options bit 4) from the start
+                    put("output", "%s-%d-html" % (name, i), bytes([PROTO_INDEX[proto], 16]) + records(parts, 64))
 
 
 C, S = 0, 1
@@ -214,5 +272,8 @@ write("sp_huge_length", "sp", segments((C, hdr_req), (S, hdr_rep), (C, struct.pa
 protocol_list.require("make_seeds.py: hand-made exchanges", list(PROTO_INDEX), HAND_MADE)
 protocol_list.require("make_seeds.py: capture folders under captures/", list(PROTO_INDEX),
                       [m for m in PROTO_INDEX if os.path.isdir(os.path.join(CAPTURES, m))])
-if __name__ == "__main__" and "--hand-made-only" not in sys.argv:
+if __name__ == "__main__" and "--tls-only" in sys.argv:
+    tls_seeds()
+elif __name__ == "__main__" and "--hand-made-only" not in sys.argv:
     from_captures()
+    tls_seeds()

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
         if (e.is_regular_file()) runs += run_file(e.path());
     } else if (!run_file(arg)) {
       return 1;
+    } else {
+      ++runs;
     }
   }
   std::printf("replayed %zu inputs\n", runs);

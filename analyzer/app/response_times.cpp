@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "format.hpp"
+
 namespace quartet::analyzer {
 
 static const std::string kOther = "(other)";
@@ -113,8 +115,14 @@ std::string response_time_table(const std::vector<ResponseTimeRow>& rows) {
   for (const ResponseTimeRow& r : rows) {
     const bool any = !r.latencies.empty();
     const auto cell = [&](TimeNs v) { return any ? ms(v) : std::string("-"); };
-    std::snprintf(buf, sizeof buf, "     %-5s %-28s %8llu %10s %10s %10s %10s %10s %10s %10llu\n",
-                  std::string(r.protocol->short_name).c_str(), r.kind.c_str(),
+    // The request kind comes from the capture (an RRP command's entity name, ...):
+    // shown printable like every capture string of the text output.
+    std::snprintf(buf, sizeof buf, "     %-5s ", std::string(r.protocol->short_name).c_str());
+    t += buf;
+    const size_t kind_at = t.size();
+    append_printable(t, r.kind);
+    if (t.size() - kind_at < 28) t.append(28 - (t.size() - kind_at), ' ');
+    std::snprintf(buf, sizeof buf, " %8llu %10s %10s %10s %10s %10s %10s %10llu\n",
                   static_cast<unsigned long long>(r.latencies.size()), cell(r.min()).c_str(),
                   cell(r.percentile(50)).c_str(), cell(r.percentile(90)).c_str(), cell(r.percentile(99)).c_str(),
                   cell(r.max()).c_str(), cell(r.mean()).c_str(), static_cast<unsigned long long>(r.unanswered));

@@ -44,6 +44,19 @@ uint32_t PcapngReader::u32(size_t off) const {
   return swap_ ? bswap32(v) : v;
 }
 
+// Appends the rest of a block body to block_ until it holds `size` bytes. The
+// buffer grows by at most 1 MiB ahead of the bytes actually read, so a lying
+// block length in a short or damaged file costs what the file holds, not 64 MiB.
+bool PcapngReader::read_body(size_t size) {
+  constexpr size_t kStep = 1u << 20;
+  while (block_.size() < size) {
+    const size_t have = block_.size(), n = std::min(kStep, size - have);
+    block_.resize(have + n);
+    if (std::fread(block_.data() + have, 1, n, f_) != n) return false;
+  }
+  return true;
+}
+
 // Reads one block into block_ (body only). False at a clean end or on damage.
 bool PcapngReader::read_block(uint32_t& type) {
   uint32_t head[2];
@@ -72,9 +85,8 @@ bool PcapngReader::read_block(uint32_t& type) {
       error_ = "bad section header length";
       return false;
     }
-    block_.resize(len - 12);
-    std::memcpy(block_.data(), &magic, 4);
-    if (std::fread(block_.data() + 4, 1, block_.size() - 4, f_) != block_.size() - 4) {
+    block_.assign(reinterpret_cast<const uint8_t*>(&magic), reinterpret_cast<const uint8_t*>(&magic) + 4);
+    if (!read_body(len - 12)) {
       error_ = "section header cut short";
       return false;
     }
@@ -91,8 +103,8 @@ bool PcapngReader::read_block(uint32_t& type) {
       error_ = "bad block length " + std::to_string(len);
       return false;
     }
-    block_.resize(len - 12);
-    if (std::fread(block_.data(), 1, block_.size(), f_) != block_.size()) {
+    block_.clear();
+    if (!read_body(len - 12)) {
       error_ = "block cut short";
       return false;
     }

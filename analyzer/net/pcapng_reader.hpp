@@ -47,6 +47,7 @@ class PcapngReader {
     bool filter_ok = true;
   };
   bool read_block(uint32_t& type);
+  bool read_body(size_t size);
   uint16_t u16(size_t off) const;
   uint32_t u32(size_t off) const;
   void add_interface();
