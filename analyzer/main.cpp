@@ -99,8 +99,7 @@ int main(int argc, char** argv) {
     return kExitError;
   }
   if (cli.list_protocols) {
-    const std::string list =
-        cli.app.format == OutputFormat::Jsonl ? protocol_list_json() : protocol_list_text();
+    const std::string list = cli.app.format == OutputFormat::Jsonl ? protocol_list_json() : protocol_list_text();
     std::fputs(list.c_str(), stdout);
     return kExitOk;
   }
@@ -137,7 +136,8 @@ int main(int argc, char** argv) {
   if (cli.max_flows) nopt.tcp.max_flows = static_cast<size_t>(cli.max_flows);
   nopt.on_secrets = [&keys](std::string_view text) { keys.add_text(text); };
   ProgressBar bar;
-  if (cli.progress && isatty(STDERR_FILENO)) nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
+  if (cli.progress && isatty(STDERR_FILENO))
+    nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
 
   // --threads 1: everything on this thread. More: a reader, N decoding workers, and
   // this thread writing (analyzer/app/threaded_run.hpp); the same output.
@@ -169,8 +169,10 @@ int main(int argc, char** argv) {
 
   // Capture-level problems also go to stderr, so they are seen when the output is redirected.
   const auto& warnings = summary.capture_warnings;
-  for (size_t i = 0; i < warnings.size() && i < 10; ++i) std::fprintf(stderr, "quartet: warning: %s\n", warnings[i].c_str());
-  if (warnings.size() > 10) std::fprintf(stderr, "quartet: warning: ... %zu more in the summary\n", warnings.size() - 10);
+  for (size_t i = 0; i < warnings.size() && i < 10; ++i)
+    std::fprintf(stderr, "quartet: warning: %s\n", warnings[i].c_str());
+  if (warnings.size() > 10)
+    std::fprintf(stderr, "quartet: warning: ... %zu more in the summary\n", warnings.size() - 10);
   if (std::ferror(out)) {
     std::fprintf(stderr, "quartet: error writing the output\n");
     return kExitError;

@@ -18,7 +18,7 @@ struct Endpoint {
   std::array<uint8_t, 16> addr{};  // IPv4 in the first 4 bytes
   bool v6 = false;
   uint16_t port = 0;
-  std::string ip_string() const;   // "192.0.2.1" / "2001:db8::1" (inet_ntop)
+  std::string ip_string() const;  // "192.0.2.1" / "2001:db8::1" (inet_ntop)
 };
 
 enum class Side : uint8_t { Client, Server };
@@ -28,7 +28,7 @@ enum class Side : uint8_t { Client, Server };
 enum class RoleSource : uint8_t { Handshake, SynAck, PortGuess };
 
 struct FlowInfo {
-  uint64_t id = 0;         // unique per flow in this run, in order of first packet
+  uint64_t id = 0;  // unique per flow in this run, in order of first packet
   Endpoint client, server;
   RoleSource roles = RoleSource::PortGuess;
   bool handshake_seen = false;
@@ -40,16 +40,16 @@ enum class CloseReason : uint8_t { Fin, Reset, Idle, EndOfCapture, MemoryLimit }
 // Zeek-like connection state, handed over just before on_close (additive: the
 // default on_conn_state ignores it). Byte counts are per side, in stream bytes.
 struct ConnSummary {
-  bool syn_seen = false;      // client SYN
-  bool syn_ack_seen = false;  // server SYN+ACK
-  bool handshake_seen = false;  // SYN, SYN+ACK and the client's ACK
-  bool midstream = false;     // picked up without a SYN
+  bool syn_seen = false;         // client SYN
+  bool syn_ack_seen = false;     // server SYN+ACK
+  bool handshake_seen = false;   // SYN, SYN+ACK and the client's ACK
+  bool midstream = false;        // picked up without a SYN
   bool fin[2] = {false, false};  // indexed by Side
   bool rst[2] = {false, false};
   uint64_t bytes[2] = {0, 0};    // delivered via on_data
   uint64_t missing[2] = {0, 0};  // reported via on_gap
   uint64_t packets[2] = {0, 0};
-  std::string_view zeek_state;   // "SF", "S0", "REJ", "RSTO", "OTH"... (static string)
+  std::string_view zeek_state;  // "SF", "S0", "REJ", "RSTO", "OTH"... (static string)
 };
 
 class StreamSink {

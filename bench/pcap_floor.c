@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
       ++packets;
       bytes += h->caplen;
-      uint64_t words = 0;  /* every byte read, 8 at a time (what a parser must at least do) */
+      uint64_t words = 0; /* every byte read, 8 at a time (what a parser must at least do) */
       uint32_t k = 0;
       for (; k + 8 <= h->caplen; k += 8) {
         uint64_t w;

@@ -20,8 +20,7 @@
 namespace quartet::fuzz {
 
 [[noreturn]] inline void fail(const char* what, std::string_view line) {
-  std::fprintf(stderr, "%s: %.*s\n", what, static_cast<int>(line.size() > 2000 ? 2000 : line.size()),
-               line.data());
+  std::fprintf(stderr, "%s: %.*s\n", what, static_cast<int>(line.size() > 2000 ? 2000 : line.size()), line.data());
   std::abort();
 }
 
@@ -32,8 +31,7 @@ inline void check_jsonl(std::string_view out) {
     if (nl == std::string_view::npos) fail("JSONL output does not end with a newline", out.substr(pos));
     const std::string_view line = out.substr(pos, nl - pos);
     if (!nlohmann::json::accept(line)) fail("JSONL line is not JSON", line);
-    if (line.substr(0, 9) != "{\"type\":\"")
-      fail("JSONL line is not an object starting with its type", line);
+    if (line.substr(0, 9) != "{\"type\":\"") fail("JSONL line is not an object starting with its type", line);
     pos = nl + 1;
   }
 }

@@ -19,14 +19,11 @@ bool is_default_port(const Protocol& p, uint32_t port) {
   return has(p.default_tcp_ports) || has(p.default_tls_ports);
 }
 
-uint64_t position_key(uint32_t frame, uint32_t ordinal) {
-  return (uint64_t{frame} << 32) | ordinal;
-}
+uint64_t position_key(uint32_t frame, uint32_t ordinal) { return (uint64_t{frame} << 32) | ordinal; }
 
 }  // namespace
 
-ConversationState::ConversationState(const ProtoContext& c, packet_info* pinfo,
-                                     conversation_t* conv)
+ConversationState::ConversationState(const ProtoContext& c, packet_info* pinfo, conversation_t* conv)
     : session_(c.desc->new_session()) {
   // Which side is the server: the port that received the SYN when TCP saw one,
   // else a default port of the protocol, else the lower port (a listener's port is
@@ -36,20 +33,17 @@ ConversationState::ConversationState(const ProtoContext& c, packet_info* pinfo,
   if (auto* tcpd = static_cast<tcp_analysis*>(conversation_get_proto_data(conv, tcp_proto)))
     server_port = tcpd->server_port;
   bool dst_is_server;
-  if (server_port != 0 && pinfo->srcport != pinfo->destport)
-    dst_is_server = pinfo->destport == server_port;
+  if (server_port != 0 && pinfo->srcport != pinfo->destport) dst_is_server = pinfo->destport == server_port;
   else if (is_default_port(*c.desc, pinfo->destport) != is_default_port(*c.desc, pinfo->srcport))
     dst_is_server = is_default_port(*c.desc, pinfo->destport);
-  else
-    dst_is_server = pinfo->destport <= pinfo->srcport;
+  else dst_is_server = pinfo->destport <= pinfo->srcport;
   copy_address_wmem(wmem_file_scope(), &server_addr_, dst_is_server ? &pinfo->dst : &pinfo->src);
   server_port_ = dst_is_server ? pinfo->destport : pinfo->srcport;
 }
 
 Direction ConversationState::direction_of(const packet_info* pinfo) const {
   bool to_server = pinfo->destport == server_port_ && addresses_equal(&pinfo->dst, &server_addr_);
-  if (pinfo->srcport == pinfo->destport && addresses_equal(&pinfo->src, &pinfo->dst))
-    to_server = true;
+  if (pinfo->srcport == pinfo->destport && addresses_equal(&pinfo->src, &pinfo->dst)) to_server = true;
   return to_server ? Direction::ToServer : Direction::ToClient;
 }
 
@@ -59,8 +53,8 @@ std::optional<uint64_t> ConversationState::find(uint32_t frame, uint32_t ordinal
   return it->second;
 }
 
-uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out,
-                                Direction dir, Bytes pdu) {
+uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir,
+                                Bytes pdu) {
   const uint64_t index = records_.size();
   out = session_->on_pdu(dir, pdu, ts, index);
   PduRecord r;
@@ -89,8 +83,7 @@ ConversationState* find_conversation_state(const ProtoContext& c, packet_info* p
 
 ConversationState& conversation_state(const ProtoContext& c, packet_info* pinfo) {
   conversation_t* conv = find_or_create_conversation(pinfo);
-  if (auto* s = static_cast<ConversationState*>(conversation_get_proto_data(conv, c.proto)))
-    return *s;
+  if (auto* s = static_cast<ConversationState*>(conversation_get_proto_data(conv, c.proto))) return *s;
   all_states().push_back(std::make_unique<ConversationState>(c, pinfo, conv));
   ConversationState* s = all_states().back().get();
   conversation_add_proto_data(conv, c.proto, s);

@@ -21,11 +21,11 @@ struct PduRecord {
   uint32_t frame = 0;
   TimeNs ts = 0;
   Transition transition;
-  std::string summary;       // shown in the Info column of the response to it
-  std::string kind;          // the request's kind, for response-time statistics
-  std::string state;         // session state after this PDU
-  uint32_t response_in = 0;  // frame of the response once it has been seen
-  std::optional<uint64_t> first_answer;  // that response's record index
+  std::string summary;                      // shown in the Info column of the response to it
+  std::string kind;                         // the request's kind, for response-time statistics
+  std::string state;                        // session state after this PDU
+  uint32_t response_in = 0;                 // frame of the response once it has been seen
+  std::optional<uint64_t> first_answer;     // that response's record index
   const char* response_in_group = nullptr;  // that response's Transition::link_group
 };
 
@@ -39,8 +39,7 @@ class ConversationState {
   // pass stored one.
   std::optional<uint64_t> find(uint32_t frame, uint32_t ordinal) const;
   // First pass: feeds the session machine and stores the result.
-  uint64_t add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir,
-               Bytes pdu);
+  uint64_t add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir, Bytes pdu);
 
   Session& session() { return *session_; }
   PduRecord& record(uint64_t index) { return records_[index]; }

@@ -18,8 +18,7 @@ dissector_handle_t g_tls_handle = nullptr;
 Bytes captured_bytes(tvbuff_t* tvb, int offset) {
   const gint avail = tvb_captured_length_remaining(tvb, offset);
   if (avail <= 0) return {};
-  return {reinterpret_cast<const std::byte*>(tvb_get_ptr(tvb, offset, avail)),
-          static_cast<size_t>(avail)};
+  return {reinterpret_cast<const std::byte*>(tvb_get_ptr(tvb, offset, avail)), static_cast<size_t>(avail)};
 }
 
 // The n-th PDU of this protocol within the frame currently being dissected. The
@@ -37,9 +36,9 @@ uint32_t next_ordinal(packet_info* pinfo, int proto) {
 void set_info(packet_info* pinfo, int proto, uint32_t ordinal, const std::string& text) {
   constexpr guint32 kInfoKey = 1;
   auto* so_far = static_cast<const char*>(p_get_proto_data(pinfo->pool, pinfo, proto, kInfoKey));
-  const char* all = (ordinal == 0 || !so_far) ? packet_text(pinfo, text)
-                                              : wmem_strdup_printf(pinfo->pool, "%s | %s", so_far,
-                                                                   packet_text(pinfo, text));
+  const char* all = (ordinal == 0 || !so_far)
+                        ? packet_text(pinfo, text)
+                        : wmem_strdup_printf(pinfo->pool, "%s | %s", so_far, packet_text(pinfo, text));
   p_set_proto_data(pinfo->pool, pinfo, proto, kInfoKey, const_cast<char*>(all));
   col_clear(pinfo->cinfo, COL_INFO);
   col_add_str(pinfo->cinfo, COL_INFO, all);
@@ -54,16 +53,16 @@ bool frame_is_cut(tvbuff_t* tvb, int offset) {
 // message is reported as cut, its captured bytes shown undecoded, and it is not
 // given to the decoder or the session (whose grammar checks would only find the
 // cut). A response to it is then one without a request, as in the analyzer.
-void report_snaplen_cut(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
-                        proto_item* root_item, uint32_t ordinal) {
+void report_snaplen_cut(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root, proto_item* root_item,
+                        uint32_t ordinal) {
   const guint captured = tvb_captured_length(tvb);
   const guint reported = tvb_reported_length(tvb);
   proto_tree_add_item(root, c.hf_undecoded, tvb, 0, static_cast<gint>(captured), ENC_NA);
   expert_add_info_format(pinfo, root_item, &c.ei_snaplen_cut,
-                         "%s message cut by the snapshot length: %u of %u bytes captured, not decoded",
-                         c.column_name, captured, reported);
-  const std::string text = "Message cut by the snapshot length (" + std::to_string(captured) +
-                           " of " + std::to_string(reported) + " bytes captured)";
+                         "%s message cut by the snapshot length: %u of %u bytes captured, not decoded", c.column_name,
+                         captured, reported);
+  const std::string text = "Message cut by the snapshot length (" + std::to_string(captured) + " of " +
+                           std::to_string(reported) + " bytes captured)";
   set_info(pinfo, c.proto, ordinal, text);
   proto_item_append_text(root_item, ", %s", text.c_str());
 }
@@ -120,23 +119,19 @@ guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
   return avail;
 }
 
-void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uint64_t> index,
-                       const Transition* tr, const std::optional<Pairing>& pairing, tvbuff_t* tvb,
-                       packet_info* pinfo, proto_tree* root, proto_item* root_item) {
+void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uint64_t> index, const Transition* tr,
+                       const std::optional<Pairing>& pairing, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
+                       proto_item* root_item) {
   if (index) {
-    PROTO_ITEM_SET_GENERATED(
-        proto_tree_add_uint(root, c.hf_index, tvb, 0, 0, static_cast<guint32>(*index)));
+    PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_index, tvb, 0, 0, static_cast<guint32>(*index)));
     const PduRecord& rec = st.record(*index);
     if (rec.response_in) {
-      PROTO_ITEM_SET_GENERATED(
-          proto_tree_add_uint(root, c.hf_response_in, tvb, 0, 0, rec.response_in));
+      PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_response_in, tvb, 0, 0, rec.response_in));
       if (const auto* l = c.link_fields(rec.response_in_group))
-        PROTO_ITEM_SET_GENERATED(
-            proto_tree_add_uint(root, l->hf_response_in, tvb, 0, 0, rec.response_in));
+        PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, l->hf_response_in, tvb, 0, 0, rec.response_in));
     }
     if (!rec.state.empty())
-      PROTO_ITEM_SET_GENERATED(
-          proto_tree_add_string(root, c.hf_state, tvb, 0, 0, packet_text(pinfo, rec.state)));
+      PROTO_ITEM_SET_GENERATED(proto_tree_add_string(root, c.hf_state, tvb, 0, 0, packet_text(pinfo, rec.state)));
   }
   if (!tr) return;
   if (pairing) {
@@ -152,8 +147,7 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
   bool handoff_reported = false;
   for (const Event& e : tr->events) {
     if (e.kind == EventKind::Publisher) continue;  // for the analyzer's fan-out view only
-    PROTO_ITEM_SET_GENERATED(
-        proto_tree_add_string(root, c.hf_event, tvb, 0, 0, packet_text(pinfo, e.text)));
+    PROTO_ITEM_SET_GENERATED(proto_tree_add_string(root, c.hf_event, tvb, 0, 0, packet_text(pinfo, e.text)));
     if (e.kind == EventKind::TlsHandoff) {
       expert_add_info_format(pinfo, root_item, &c.ei_tls_handoff, "%s", packet_text(pinfo, e.text));
       handoff_reported = true;
@@ -163,8 +157,8 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
   add_problems(c, tr->problems, tvb, pinfo, root, root_item);
 }
 
-void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
-                     proto_item* root_item, uint32_t ordinal, Bytes pdu) {
+void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root, proto_item* root_item,
+                     uint32_t ordinal, Bytes pdu) {
   ConversationState& st = conversation_state(c, pinfo);
   const Direction dir = st.direction_of(pinfo);
   Decoded decoded;
@@ -217,20 +211,18 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
     } else if (fr.status == FrameResult::Status::Invalid) {
       const std::string why(fr.reason.empty() ? "invalid framing" : fr.reason);
       proto_tree_add_item(root, c.hf_undecoded, tvb, 0, -1, ENC_NA);
-      expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),
-                             "Cannot find a %s message here: %s", c.desc->long_name.data(),
-                             why.c_str());
+      expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed), "Cannot find a %s message here: %s",
+                             c.desc->long_name.data(), why.c_str());
       set_info(pinfo, c.proto, ordinal, "Undecodable data: " + why);
       proto_item_append_text(root_item, ", undecodable data: %s", why.c_str());
     } else {
       dissect_message(c, tvb, pinfo, root, root_item, ordinal, pdu);
     }
   } catch (const std::exception& e) {
-    expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),
-                           "Internal error in the quartet core: %s", e.what());
+    expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed), "Internal error in the quartet core: %s",
+                           e.what());
   } catch (...) {
-    expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed),
-                           "Internal error in the quartet core");
+    expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed), "Internal error in the quartet core");
   }
   return static_cast<int>(tvb_captured_length(tvb));
 }
@@ -247,8 +239,7 @@ bool starts_direction(const void* data) {
   return info && info->seq == 1;
 }
 
-bool try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
-                   void* data, bool over_tls) {
+bool try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data, bool over_tls) {
   ConversationState* st = find_conversation_state(c, pinfo);
   if (!(st && st->claimed)) {
     Probe p = Probe::No;
@@ -272,8 +263,7 @@ bool try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tre
   // Only on the first pass: later passes must not undo a TLS hand-off made after
   // this frame (TLS gives the frames before the hand-off back to TCP, whose
   // heuristics then come here again).
-  if (!over_tls && !PINFO_FD_VISITED(pinfo))
-    conversation_set_dissector(find_or_create_conversation(pinfo), c.handle);
+  if (!over_tls && !PINFO_FD_VISITED(pinfo)) conversation_set_dissector(find_or_create_conversation(pinfo), c.handle);
   conversation_state(c, pinfo).claimed = true;
   dissect(c, tvb, pinfo, tree);
   return true;

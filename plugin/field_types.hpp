@@ -8,43 +8,30 @@ namespace quartet::plugin {
 
 inline ftenum field_type(const FieldDef& d) {
   switch (d.type) {
-    case FieldType::Group:
-      return FT_NONE;
-    case FieldType::Bool:
-      return FT_BOOLEAN;
-    case FieldType::UInt8:
-      return FT_UINT8;
-    case FieldType::UInt16:
-      return FT_UINT16;
-    case FieldType::UInt24:
-      return FT_UINT24;
-    case FieldType::UInt32:
-      return FT_UINT32;
-    case FieldType::UInt64:
-      return FT_UINT64;
-    case FieldType::Int32:
-      return FT_INT32;
-    case FieldType::String:
-      return FT_STRING;
-    case FieldType::Octets:
-      return FT_BYTES;
-    case FieldType::IPv4:
-      return FT_IPv4;
-    case FieldType::IPv6:
-      return FT_IPv6;
+    case FieldType::Group: return FT_NONE;
+    case FieldType::Bool: return FT_BOOLEAN;
+    case FieldType::UInt8: return FT_UINT8;
+    case FieldType::UInt16: return FT_UINT16;
+    case FieldType::UInt24: return FT_UINT24;
+    case FieldType::UInt32: return FT_UINT32;
+    case FieldType::UInt64: return FT_UINT64;
+    case FieldType::Int32: return FT_INT32;
+    case FieldType::String: return FT_STRING;
+    case FieldType::Octets: return FT_BYTES;
+    case FieldType::IPv4: return FT_IPv4;
+    case FieldType::IPv6: return FT_IPv6;
   }
   return FT_BYTES;
 }
 
 inline bool is_unsigned(FieldType t) {
-  return t == FieldType::UInt8 || t == FieldType::UInt16 || t == FieldType::UInt24 ||
-         t == FieldType::UInt32 || t == FieldType::UInt64;
+  return t == FieldType::UInt8 || t == FieldType::UInt16 || t == FieldType::UInt24 || t == FieldType::UInt32 ||
+         t == FieldType::UInt64;
 }
 
 // Bits needed to hold `mask` rounded up to a container width Wireshark accepts.
 inline int bool_width(const FieldDef& d) {
-  if (d.width == 8 || d.width == 16 || d.width == 24 || d.width == 32 || d.width == 64)
-    return d.width;
+  if (d.width == 8 || d.width == 16 || d.width == 24 || d.width == 32 || d.width == 64) return d.width;
   if (d.bitmask <= 0xff) return 8;
   if (d.bitmask <= 0xffff) return 16;
   if (d.bitmask <= 0xffffffff) return 32;
@@ -58,15 +45,11 @@ inline int field_display(const FieldDef& d) {
   if (d.type == FieldType::Int32) return BASE_DEC;
   if (!is_unsigned(d.type)) return BASE_NONE;
   switch (d.base) {
-    case Base::Hex:
-      return BASE_HEX;
-    case Base::DecHex:
-      return BASE_DEC_HEX;
-    case Base::HexDec:
-      return BASE_HEX_DEC;
+    case Base::Hex: return BASE_HEX;
+    case Base::DecHex: return BASE_DEC_HEX;
+    case Base::HexDec: return BASE_HEX_DEC;
     case Base::None:
-    case Base::Dec:
-      break;
+    case Base::Dec: break;
   }
   return BASE_DEC;
 }

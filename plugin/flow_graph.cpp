@@ -9,8 +9,7 @@ namespace quartet::plugin {
 #if QUARTET_FLOW_GRAPH
 namespace {
 
-tap_packet_status add_arrow(void* tapdata, packet_info* pinfo, epan_dissect_t*, const void* data,
-                            tap_flags_t) {
+tap_packet_status add_arrow(void* tapdata, packet_info* pinfo, epan_dissect_t*, const void* data, tap_flags_t) {
   auto* sainfo = static_cast<seq_analysis_info_t*>(tapdata);
   const auto* m = static_cast<const TapMessage*>(data);
   seq_analysis_item_t* sai = sequence_analysis_create_sai_with_addresses(pinfo, sainfo);
@@ -32,8 +31,8 @@ tap_packet_status add_arrow(void* tapdata, packet_info* pinfo, epan_dissect_t*, 
 void register_flow_graph(ProtoContext& c) {
   // Wireshark keeps both strings for the life of the process.
   const std::string ui = std::string(c.desc->short_name) + " flows (quartet)";
-  register_seq_analysis(proto_get_protocol_filter_name(c.proto), g_strdup(ui.c_str()), c.proto,
-                        nullptr, TL_REQUIRES_NOTHING, add_arrow);
+  register_seq_analysis(proto_get_protocol_filter_name(c.proto), g_strdup(ui.c_str()), c.proto, nullptr,
+                        TL_REQUIRES_NOTHING, add_arrow);
 }
 #else
 void register_flow_graph(ProtoContext&) {}  // see sequence_analysis_compat.hpp

@@ -24,9 +24,7 @@ void register_handoff(ProtoContext& c, size_t index) {
   dissector_table_t tcp = find_dissector_table("tcp.port");
   std::string range;
   for (uint16_t port : p.default_tcp_ports) {
-    if (std::find(p.default_tls_ports.begin(), p.default_tls_ports.end(), port) !=
-        p.default_tls_ports.end())
-      continue;
+    if (std::find(p.default_tls_ports.begin(), p.default_tls_ports.end(), port) != p.default_tls_ports.end()) continue;
     if (dissector_handle_t prev = dissector_get_uint_handle(tcp, port); prev && prev != c.handle)
       c.taken_ports.emplace_back(port, prev);
     if (!range.empty()) range += ',';
@@ -37,11 +35,11 @@ void register_handoff(ProtoContext& c, size_t index) {
 
   // Heuristics find the protocol on any port, in clear TCP and inside TLS.
   if (heur_dissector_t h = heuristic(index, false))
-    heur_dissector_add("tcp", h, g_strdup((shortname + " over TCP").c_str()),
-                       g_strdup((filter + "_tcp").c_str()), c.proto, HEURISTIC_ENABLE);
+    heur_dissector_add("tcp", h, g_strdup((shortname + " over TCP").c_str()), g_strdup((filter + "_tcp").c_str()),
+                       c.proto, HEURISTIC_ENABLE);
   if (heur_dissector_t h = heuristic(index, true))
-    heur_dissector_add("tls", h, g_strdup((shortname + " over TLS").c_str()),
-                       g_strdup((filter + "_tls").c_str()), c.proto, HEURISTIC_ENABLE);
+    heur_dissector_add("tls", h, g_strdup((shortname + " over TLS").c_str()), g_strdup((filter + "_tls").c_str()),
+                       c.proto, HEURISTIC_ENABLE);
 }
 
 void apply_preferences() {

@@ -51,8 +51,8 @@ struct ProtoContext {
     return nullptr;
   }
 
-  std::array<expert_field, kProblemKinds> ei{};  // by ProblemKind: framing, problems without id
-  std::vector<expert_field> ei_of_problem;        // one per desc->problems entry, same order
+  std::array<expert_field, kProblemKinds> ei{};                // by ProblemKind: framing, problems without id
+  std::vector<expert_field> ei_of_problem;                     // one per desc->problems entry, same order
   std::unordered_map<std::string_view, size_t> problem_index;  // ProblemDef::id -> its entry
   expert_field ei_tls_handoff{};
   expert_field ei_snaplen_cut{};  // a message cut by the capture's snapshot length

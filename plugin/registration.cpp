@@ -28,13 +28,12 @@ const void* value_strings(const FieldDef& d) {
     return vs;
   }
   auto* vs = g_new0(value_string, d.names.size() + 1);
-  for (size_t i = 0; i < d.names.size(); ++i)
-    vs[i] = {static_cast<guint32>(d.names[i].value), d.names[i].name};
+  for (size_t i = 0; i < d.names.size(); ++i) vs[i] = {static_cast<guint32>(d.names[i].value), d.names[i].name};
   return vs;
 }
 
-hf_register_info hf_entry(int* id, const char* name, const char* abbrev, ftenum type, int display,
-                          const void* strings, uint64_t bitmask, const char* blurb) {
+hf_register_info hf_entry(int* id, const char* name, const char* abbrev, ftenum type, int display, const void* strings,
+                          uint64_t bitmask, const char* blurb) {
   hf_register_info hf{};
   hf.p_id = id;
   hf.hfinfo = {name, abbrev, type, display, strings, bitmask, blurb, HFILL};
@@ -57,24 +56,22 @@ void register_fields(ProtoContext& c) {
     const void* strings = value_strings(d);
     if (strings && d.type == FieldType::UInt64) display |= BASE_VAL64_STRING;
     const uint64_t mask = (d.type == FieldType::Bool || is_unsigned(d.type)) ? d.bitmask : 0;
-    hf[n++] = hf_entry(&c.hf[i], d.name, keep(dotted(filter, d.abbrev)), field_type(d), display,
-                       strings, mask, d.blurb);
+    hf[n++] =
+        hf_entry(&c.hf[i], d.name, keep(dotted(filter, d.abbrev)), field_type(d), display, strings, mask, d.blurb);
     if (d.sensitive) c.has_sensitive_fields = true;
   }
-  auto extra = [&](int* id, const char* name, const char* rel, ftenum type, const void* strings,
-                   const char* blurb, int display = BASE_NONE) {
+  auto extra = [&](int* id, const char* name, const char* rel, ftenum type, const void* strings, const char* blurb,
+                   int display = BASE_NONE) {
     hf[n++] = hf_entry(id, name, keep(dotted(filter, rel)), type, display, strings, 0, blurb);
   };
-  extra(&c.hf_response_in, "Response In", "response_in", FT_FRAMENUM,
-        FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), "The frame carrying the response to this request");
-  extra(&c.hf_response_to, "Response To", "response_to", FT_FRAMENUM,
-        FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), "The frame carrying the request this message answers");
-  extra(&c.hf_time, "Response Time", "time", FT_RELATIVE_TIME, nullptr,
-        "Time between the request and this response");
+  extra(&c.hf_response_in, "Response In", "response_in", FT_FRAMENUM, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE),
+        "The frame carrying the response to this request");
+  extra(&c.hf_response_to, "Response To", "response_to", FT_FRAMENUM, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST),
+        "The frame carrying the request this message answers");
+  extra(&c.hf_time, "Response Time", "time", FT_RELATIVE_TIME, nullptr, "Time between the request and this response");
   extra(&c.hf_event, "Session Event", "event", FT_STRING, nullptr,
         "What the session machine concluded from this message");
-  extra(&c.hf_state, "Session State", "state", FT_STRING, nullptr,
-        "The session's phase/state after this message");
+  extra(&c.hf_state, "Session State", "state", FT_STRING, nullptr, "The session's phase/state after this message");
   extra(&c.hf_index, "Message Number", "msg_index", FT_UINT32, nullptr,
         "Position of this message in its connection (both directions, from 0)", BASE_DEC);
   extra(&c.hf_undecoded, "Undecoded Data", "undecoded", FT_BYTES, nullptr,
@@ -176,8 +173,7 @@ void register_expert(ProtoContext& c) {
   ++n;
   for (size_t i = 0; i < n; ++i) {
     ei[i].eiinfo.id = 0;
-    ei[i].eiinfo.hf_info = {nullptr,
-                            {nullptr, nullptr, FT_NONE, BASE_NONE, nullptr, 0, nullptr, HFILL}};
+    ei[i].eiinfo.hf_info = {nullptr, {nullptr, nullptr, FT_NONE, BASE_NONE, nullptr, 0, nullptr, HFILL}};
   }
   expert_register_field_array(expert_register_protocol(c.proto), ei, static_cast<int>(n));
 }
@@ -185,10 +181,9 @@ void register_expert(ProtoContext& c) {
 void register_preferences(ProtoContext& c) {
   module_t* module = prefs_register_protocol(c.proto, apply_preferences);
   if (c.has_sensitive_fields)
-    prefs_register_bool_preference(
-        module, "show_passwords", "Show passwords",
-        "Show the values of sensitive fields (passwords). Off by default: they are masked.",
-        &c.show_sensitive);
+    prefs_register_bool_preference(module, "show_passwords", "Show passwords",
+                                   "Show the values of sensitive fields (passwords). Off by default: they are masked.",
+                                   &c.show_sensitive);
   if (!c.desc->default_tcp_ports.empty())
     prefs_register_bool_preference(
         module, "yield_ports", "Give the default ports back to the built-in dissector",

@@ -44,8 +44,7 @@ int row_of(srt_stat_table* table, std::string kind) {
   return row;
 }
 
-tap_packet_status add_response(void* tapdata, packet_info* pinfo, epan_dissect_t*,
-                               const void* data, tap_flags_t) {
+tap_packet_status add_response(void* tapdata, packet_info* pinfo, epan_dissect_t*, const void* data, tap_flags_t) {
   const auto* m = static_cast<const TapMessage*>(data);
   if (!m->answers_request || !m->first_answer) return TAP_PACKET_DONT_REDRAW;
   auto* srt = static_cast<srt_data_t*>(tapdata);

@@ -46,8 +46,8 @@ typedef struct _seq_analysis_item {
   guint16 port_dst;
   gchar* frame_label;  // the label on top of the arrow (g_malloc'ed; Wireshark frees it)
   gchar* time_str;
-  gchar* comment;      // shown right of the graph (g_malloc'ed; Wireshark frees it)
-  guint16 conv_num;    // colours the arrows of one conversation alike
+  gchar* comment;    // shown right of the graph (g_malloc'ed; Wireshark frees it)
+  guint16 conv_num;  // colours the arrows of one conversation alike
   unsigned fg_color;
   unsigned bg_color;
   gboolean has_color_filter;
@@ -70,10 +70,9 @@ typedef struct _seq_analysis_info {
 } seq_analysis_info_t;
 
 WS_DLL_PUBLIC void register_seq_analysis(const char* name, const char* ui_name, const int proto_id,
-                                         const char* tap_listener, guint tap_flags,
-                                         tap_packet_cb tap_func);
-WS_DLL_PUBLIC seq_analysis_item_t* sequence_analysis_create_sai_with_addresses(
-    packet_info* pinfo, seq_analysis_info_t* sainfo);
+                                         const char* tap_listener, guint tap_flags, tap_packet_cb tap_func);
+WS_DLL_PUBLIC seq_analysis_item_t* sequence_analysis_create_sai_with_addresses(packet_info* pinfo,
+                                                                               seq_analysis_info_t* sainfo);
 
 }  // extern "C"
 #endif

@@ -13,8 +13,7 @@ namespace quartet::plugin {
 namespace {
 
 // Nodes are created as values appear, so a branch with nothing to count is left out.
-tap_packet_status count_message(stats_tree* st, packet_info*, epan_dissect_t*, const void* data,
-                                tap_flags_t) {
+tap_packet_status count_message(stats_tree* st, packet_info*, epan_dissect_t*, const void* data, tap_flags_t) {
   const auto* m = static_cast<const TapMessage*>(data);
   for (size_t i = 0; i < m->n_counts; ++i) {
     const StatCount& s = m->counts[i];

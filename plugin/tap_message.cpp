@@ -31,9 +31,8 @@ struct Counts {
 
 }  // namespace
 
-void tap_message(const ProtoContext& c, packet_info* pinfo, const Decoded& decoded,
-                 const Transition* tr, const std::optional<Pairing>& pairing,
-                 const std::string& info) {
+void tap_message(const ProtoContext& c, packet_info* pinfo, const Decoded& decoded, const Transition* tr,
+                 const std::optional<Pairing>& pairing, const std::string& info) {
   if (c.tap < 0 || !have_tap_listener(c.tap)) return;
   auto* m = wmem_new0(pinfo->pool, TapMessage);
   m->protocol = c.column_name;

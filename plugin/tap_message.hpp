@@ -29,9 +29,9 @@ inline constexpr const char* kRequestResponseBranch = "Responses by request";
 inline constexpr const char* kProblemBranch = "Problems";
 
 struct TapMessage {
-  const char* protocol = "";      // the Protocol column (COPS, RRP, IAP, SP)
-  const char* info = "";          // this message's Info text: the Flow Graph label
-  guint16 conversation = 0;       // colours one connection's arrows alike
+  const char* protocol = "";  // the Protocol column (COPS, RRP, IAP, SP)
+  const char* info = "";      // this message's Info text: the Flow Graph label
+  guint16 conversation = 0;   // colours one connection's arrows alike
   // Set when the session machine paired this response with a request.
   bool answers_request = false;
   bool first_answer = false;      // and is the first answer to it (what SRT counts)
@@ -52,8 +52,7 @@ struct Pairing {
 
 // Queues the message on c.tap when someone listens (a -z option, an open
 // statistics dialog); costs nothing otherwise.
-void tap_message(const ProtoContext& c, packet_info* pinfo, const Decoded& decoded,
-                 const Transition* tr, const std::optional<Pairing>& pairing,
-                 const std::string& info);
+void tap_message(const ProtoContext& c, packet_info* pinfo, const Decoded& decoded, const Transition* tr,
+                 const std::optional<Pairing>& pairing, const std::string& info);
 
 }  // namespace quartet::plugin

@@ -27,8 +27,7 @@ Span clamp(tvbuff_t* tvb, uint32_t offset, uint32_t length) {
 
 }  // namespace
 
-void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo,
-                proto_tree* root) {
+void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root) {
   const auto defs = c.desc->fields;
   // parents[k] is the tree holding fields of depth k.
   std::vector<proto_tree*> parents{root};
@@ -49,38 +48,31 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
     switch (def.type) {
       case FieldType::Group: {
         item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_NA);
-        if (auto t = f.text(); !t.empty())
-          proto_item_append_text(item, ": %s", packet_text(pinfo, t));
-        else if (u)
-          proto_item_append_text(item, ": %" G_GUINT64_FORMAT, *u);
+        if (auto t = f.text(); !t.empty()) proto_item_append_text(item, ": %s", packet_text(pinfo, t));
+        else if (u) proto_item_append_text(item, ": %" G_GUINT64_FORMAT, *u);
         parents.push_back(proto_item_add_subtree(item, c.ett_of_field[f.id]));
         continue;
       }
       case FieldType::Bool:
-        item =
-            proto_tree_add_boolean(tree, hf, tvb, s.offset, s.length, def.bitmask ? v : (v != 0));
+        item = proto_tree_add_boolean(tree, hf, tvb, s.offset, s.length, def.bitmask ? v : (v != 0));
         break;
       case FieldType::UInt8:
       case FieldType::UInt16:
       case FieldType::UInt24:
       case FieldType::UInt32:
-        if (u)
-          item = proto_tree_add_uint(tree, hf, tvb, s.offset, s.length, static_cast<guint32>(v));
+        if (u) item = proto_tree_add_uint(tree, hf, tvb, s.offset, s.length, static_cast<guint32>(v));
         else if (s.length >= 1 && s.length <= 4)
           item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_BIG_ENDIAN);
         break;
       case FieldType::UInt64:
-        if (u)
-          item = proto_tree_add_uint64(tree, hf, tvb, s.offset, s.length, v);
+        if (u) item = proto_tree_add_uint64(tree, hf, tvb, s.offset, s.length, v);
         else if (s.length >= 1 && s.length <= 8)
           item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_BIG_ENDIAN);
         break;
       case FieldType::Int32:
         if (u)
-          item = proto_tree_add_int(tree, hf, tvb, s.offset, s.length,
-                                    static_cast<gint32>(static_cast<int64_t>(*u)));
-        else if (s.length == 4)
-          item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_BIG_ENDIAN);
+          item = proto_tree_add_int(tree, hf, tvb, s.offset, s.length, static_cast<gint32>(static_cast<int64_t>(*u)));
+        else if (s.length == 4) item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_BIG_ENDIAN);
         break;
       case FieldType::String: {
         std::string_view t = f.text();
@@ -88,8 +80,7 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
         if (t.empty() && u) t = number = std::to_string(*u);
         if (t.empty() && !std::holds_alternative<std::string>(f.value) &&
             !std::holds_alternative<std::string_view>(f.value))
-          t = {reinterpret_cast<const char*>(tvb_get_ptr(tvb, s.offset, s.length)),
-               static_cast<size_t>(s.length)};
+          t = {reinterpret_cast<const char*>(tvb_get_ptr(tvb, s.offset, s.length)), static_cast<size_t>(s.length)};
         if (def.sensitive && !c.show_sensitive) t = kMasked;
         item = proto_tree_add_string(tree, hf, tvb, s.offset, s.length, packet_text(pinfo, t));
         break;
@@ -97,23 +88,19 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
       case FieldType::Octets: {
         std::string_view t = f.text();
         if (def.sensitive && !c.show_sensitive) {
-          item = proto_tree_add_bytes_format_value(tree, hf, tvb, s.offset, s.length, nullptr, "%s",
-                                                   kMasked);
+          item = proto_tree_add_bytes_format_value(tree, hf, tvb, s.offset, s.length, nullptr, "%s", kMasked);
         } else if (!t.empty()) {
-          item = proto_tree_add_bytes_with_length(tree, hf, tvb, s.offset, s.length,
-                                                  reinterpret_cast<const guint8*>(t.data()),
-                                                  static_cast<gint>(t.size()));
+          item =
+              proto_tree_add_bytes_with_length(tree, hf, tvb, s.offset, s.length,
+                                               reinterpret_cast<const guint8*>(t.data()), static_cast<gint>(t.size()));
         } else {
           item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_NA);
         }
         break;
       }
       case FieldType::IPv4:
-        if (u)
-          item = proto_tree_add_ipv4(tree, hf, tvb, s.offset, s.length,
-                                     g_htonl(static_cast<guint32>(*u)));
-        else if (s.length == 4)
-          item = proto_tree_add_item(tree, hf, tvb, s.offset, 4, ENC_BIG_ENDIAN);
+        if (u) item = proto_tree_add_ipv4(tree, hf, tvb, s.offset, s.length, g_htonl(static_cast<guint32>(*u)));
+        else if (s.length == 4) item = proto_tree_add_item(tree, hf, tvb, s.offset, 4, ENC_BIG_ENDIAN);
         break;
       case FieldType::IPv6:
         if (s.length == 16) item = proto_tree_add_item(tree, hf, tvb, s.offset, 16, ENC_NA);
@@ -123,16 +110,15 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
   }
 }
 
-void add_problems(ProtoContext& c, const std::vector<Problem>& problems, tvbuff_t* tvb,
-                  packet_info* pinfo, proto_tree* root, proto_item* root_item) {
+void add_problems(ProtoContext& c, const std::vector<Problem>& problems, tvbuff_t* tvb, packet_info* pinfo,
+                  proto_tree* root, proto_item* root_item) {
   for (const Problem& p : problems) {
     expert_field* ei = c.ei_for(p);
     if (p.length == 0 && p.offset == 0) {
       expert_add_info_format(pinfo, root_item, ei, "%s", packet_text(pinfo, p.text));
     } else {
       const Span s = clamp(tvb, p.offset, p.length);
-      proto_tree_add_expert_format(root, pinfo, ei, tvb, s.offset, s.length, "%s",
-                                   packet_text(pinfo, p.text));
+      proto_tree_add_expert_format(root, pinfo, ei, tvb, s.offset, s.length, "%s", packet_text(pinfo, p.text));
     }
   }
 }

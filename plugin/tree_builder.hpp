@@ -8,10 +8,9 @@ namespace quartet::plugin {
 
 // Adds `d.fields` under `root` (the protocol's subtree), nesting by Field::depth,
 // and one expert info per problem. Offsets are relative to `tvb`.
-void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo,
-                proto_tree* root);
+void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root);
 
-void add_problems(ProtoContext& c, const std::vector<Problem>& problems, tvbuff_t* tvb,
-                  packet_info* pinfo, proto_tree* root, proto_item* root_item);
+void add_problems(ProtoContext& c, const std::vector<Problem>& problems, tvbuff_t* tvb, packet_info* pinfo,
+                  proto_tree* root, proto_item* root_item);
 
 }  // namespace quartet::plugin

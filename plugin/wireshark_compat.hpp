@@ -18,8 +18,7 @@
 #include <epan/prefs.h>
 
 #define QUARTET_WIRESHARK_AT_LEAST(major, minor) \
-  (WIRESHARK_VERSION_MAJOR > (major) ||          \
-   (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+  (WIRESHARK_VERSION_MAJOR > (major) || (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
 #if QUARTET_WIRESHARK_AT_LEAST(4, 4)
 #include <wsutil/plugins.h>
@@ -35,9 +34,9 @@ inline constexpr uint32_t ws_plugin_description = 1;  // not asked for before 4.
 
 // Checked against the headers, so a version whose types differ from the above fails here
 // with a clear message rather than at a use site.
-static_assert(std::is_same_v<ws_heur_result,
-                             std::invoke_result_t<heur_dissector_t, tvbuff_t*, packet_info*, proto_tree*, void*>>,
-              "heur_dissector_t's return type differs from ws_heur_result for this Wireshark version");
+static_assert(
+    std::is_same_v<ws_heur_result, std::invoke_result_t<heur_dissector_t, tvbuff_t*, packet_info*, proto_tree*, void*>>,
+    "heur_dissector_t's return type differs from ws_heur_result for this Wireshark version");
 static_assert(std::is_invocable_v<decltype(&prefs_register_bool_preference), module_t*, const char*, const char*,
                                   const char*, ws_bool_pref*>,
               "prefs_register_bool_preference() does not take a ws_bool_pref* for this Wireshark version");

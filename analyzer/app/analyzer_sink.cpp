@@ -60,8 +60,8 @@ struct Analyzer::Flow {
   TlsPeeker tls[2];
   TlsHandler tls_handler[2];
   std::unique_ptr<tls::Decryptor> decryptor;  // from the moment the connection is TLS
-  std::vector<Held> held;                 // while detecting, in arrival order
-  std::vector<std::byte> first_bytes[2];  // what detection looks at, per side
+  std::vector<Held> held;                     // while detecting, in arrival order
+  std::vector<std::byte> first_bytes[2];      // what detection looks at, per side
   uint64_t next_index = 0;
   std::string handoff_text;  // the session machine's words for a TLS hand-off
   // TLS on a port of no protocol of ours: decrypted bytes held until a heuristic decides.
@@ -71,7 +71,7 @@ struct Analyzer::Flow {
   // With --summary no timeline is shown, so none is kept (memory stays flat on
   // long sessions); what the summary needs of it is counted instead.
   bool keep_entries = true;
-  size_t entry_count = 0;           // entries the timeline has (kept, spilled or not)
+  size_t entry_count = 0;  // entries the timeline has (kept, spilled or not)
   Spill* spill = nullptr;
   std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before out.entries
 
@@ -255,8 +255,7 @@ void Analyzer::on_open(const FlowInfo& info) {
     t.side = s;
   }
   f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
-           info.handshake_seen ? "connection opened (SYN seen)"
-                               : "connection picked up mid-stream (no SYN seen)");
+           info.handshake_seen ? "connection opened (SYN seen)" : "connection picked up mid-stream (no SYN seen)");
   ++summary_.tcp_flows;
   order_.open(info.id) = std::move(f);
 }
@@ -308,8 +307,7 @@ void Analyzer::decide(Flow& f, bool final) {
   f.out.detected_by = detection_by_name(d.by);
   const TimeNs ts = held.empty() ? f.out.end : held.front().ts;
   if (d.protocol)
-    f.event(ts, EntryKind::Info, std::nullopt,
-            std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
+    f.event(ts, EntryKind::Info, std::nullopt, std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
   if (d.tls) {
     f.stage = Flow::Stage::Tls;
     f.out.tls.seen = true;

@@ -57,7 +57,7 @@ class Analyzer final : public StreamSink {
   // After the network half is done: ends what is still open, writes the rest and the summary.
   void finish();
   const RunSummary& summary() const { return summary_; }
-  RunSummary& summary() { return summary_; }  // main adds what the network half counted
+  RunSummary& summary() { return summary_; }                             // main adds what the network half counted
   void set_max_waiting_entries(size_t n) { order_.set_max_waiting(n); }  // for tests
   // For tests: (0, 1) spills every entry, min_entries 0 never spills.
   void set_spill_limits(size_t budget, size_t min_entries) {
@@ -88,9 +88,9 @@ class Analyzer final : public StreamSink {
   // A session as a decoding worker of --threads hands it on when it ends (the
   // output stage orders, counts and writes it).
   struct Finished {
-    bool shown = false;   // a session of ours that passes --protocol (else counted as "other")
-    size_t waiting = 0;   // what it counts toward the bound on waiting sessions
-    SessionOut out;       // the whole timeline, read back from the spill file
+    bool shown = false;  // a session of ours that passes --protocol (else counted as "other")
+    size_t waiting = 0;  // what it counts toward the bound on waiting sessions
+    SessionOut out;      // the whole timeline, read back from the spill file
   };
   // Detached (a --threads worker): sessions are not written when they end but
   // left for take_finished(); the caller writes them in the reader's order.

@@ -209,16 +209,14 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       if (ec != std::errc() || end != v.data() + v.size() || n == 0 || n > 100'000'000)
         a.error = "--max-flows wants a number from 1 to 100000000, got '" + std::string(v) + "'";
-      else
-        a.max_flows = n;
+      else a.max_flows = n;
     } else if (name == "--threads") {
       if (!value(v)) break;
       unsigned n = 0;
       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       if (ec != std::errc() || end != v.data() + v.size() || n == 0 || n > 1024)
         a.error = "--threads wants a number from 1 to 1024, got '" + std::string(v) + "'";
-      else
-        a.threads = n;
+      else a.threads = n;
     } else if (name == "--shard") {
       if (value(v) && !parse_shard(v, a.app.shard))
         a.error = "--shard wants K/N with 1 <= K <= N, got '" + std::string(v) + "'";

@@ -45,9 +45,7 @@ Probe probe_either(const Protocol& p, Bytes a, Bytes b) {
 
 // The start of any TLS record (handshake, alert, CCS, application data): a
 // connection picked up mid-stream on a TLS port starts with one of these.
-bool maybe_tls_record(Bytes b) {
-  return b.size() >= 3 && be8(b, 0) >= 20 && be8(b, 0) <= 23 && be8(b, 1) == 3;
-}
+bool maybe_tls_record(Bytes b) { return b.size() >= 3 && be8(b, 0) >= 20 && be8(b, 0) <= 23 && be8(b, 1) == 3; }
 
 }  // namespace
 
@@ -60,8 +58,7 @@ const char* detection_by_name(Detection::By by) {
   return "?";
 }
 
-Detection detect(const FlowInfo& flow, const AppOptions& opt, Bytes client_first, Bytes server_first,
-                 bool final) {
+Detection detect(const FlowInfo& flow, const AppOptions& opt, Bytes client_first, Bytes server_first, bool final) {
   using V = Detection::Verdict;
   using By = Detection::By;
   if (client_first.empty() && server_first.empty() && !final) return {};

@@ -23,8 +23,7 @@ struct Detection {
 // `client_first` / `server_first`: the bytes seen so far from each side (possibly
 // empty). `final`: no more bytes will come before a decision is needed (the flow
 // closed or the holding buffer is full), so decide with what there is.
-Detection detect(const FlowInfo& flow, const AppOptions& opt, Bytes client_first, Bytes server_first,
-                 bool final);
+Detection detect(const FlowInfo& flow, const AppOptions& opt, Bytes client_first, Bytes server_first, bool final);
 
 const char* detection_by_name(Detection::By by);
 

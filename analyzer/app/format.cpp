@@ -68,8 +68,7 @@ size_t utf8_sequence(std::string_view text, size_t i) {
   for (size_t k = 1; k < n; ++k)
     if ((b(i + k) & 0xc0) != 0x80) return 0;
   const unsigned char c1 = b(i + 1);
-  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) || (c == 0xf0 && c1 < 0x90) ||
-      (c == 0xf4 && c1 >= 0x90))
+  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))
     return 0;
   return n;
 }

@@ -29,9 +29,7 @@ size_t utf8_sequence(std::string_view s, size_t i) {
     if ((b(i + k) & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (b(i + k) & 0x3Fu);
   }
-  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
+  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return n;
 }
 
@@ -40,8 +38,8 @@ size_t utf8_sequence(std::string_view s, size_t i) {
 constexpr auto special_table(bool html) {
   std::array<bool, 256> t{};
   for (int c = 0; c < 256; ++c)
-    t[static_cast<size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80 ||
-                                (html && (c == '<' || c == '>' || c == '&' || c == 0x7f));
+    t[static_cast<size_t>(c)] =
+        c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || (html && (c == '<' || c == '>' || c == '&' || c == 0x7f));
   return t;
 }
 constexpr auto kSpecial = special_table(false);
@@ -95,8 +93,7 @@ void append_json(std::string& out, std::string_view s, bool html) {
         if (html && n == 3 && c == 0xE2 && static_cast<uint8_t>(s[i + 1]) == 0x80 &&
             (static_cast<uint8_t>(s[i + 2]) & 0xFE) == 0xA8)
           out += static_cast<uint8_t>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-        else
-          out.append(s.data() + i, n);
+        else out.append(s.data() + i, n);
         i += n;
       } else {
         append_u00(out, c);
@@ -130,8 +127,7 @@ void append_seconds(std::string& out, TimeNs ns, int decimals) {
   // Work on the magnitude in unsigned arithmetic: -INT64_MIN would overflow.
   const bool negative = ns < 0;
   const uint64_t mag = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
-  static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-                                           1000000000};
+  static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
   const uint64_t sec = mag / 1000000000u;
   const uint64_t frac = mag % 1000000000u / kPow10[9 - decimals];  // truncate, like tshark's epoch times
   // std::to_chars, not snprintf: this runs for every timestamp of the output.

@@ -5,8 +5,8 @@
 
 namespace quartet::analyzer {
 
-MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
-                        uint64_t index, FieldsJson* fields) {
+MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts, uint64_t index,
+                        FieldsJson* fields) {
   MessageOut m;
   m.index = index;
   m.ts = ts;

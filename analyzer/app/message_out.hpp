@@ -13,7 +13,7 @@ namespace quartet::analyzer {
 // them); nullptr leaves MessageOut::fields_json empty.
 // The name, summary, kind and rendered fields are copied into the message's one
 // string; the record's problems are moved out, the rest is left as it was.
-MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts,
-                        uint64_t index, FieldsJson* fields);
+MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts, uint64_t index,
+                        FieldsJson* fields);
 
 }  // namespace quartet::analyzer

@@ -34,10 +34,10 @@ struct RunSummary {
   uint64_t other_flows = 0;               // not one of ours (or filtered out by --protocol)
   std::vector<std::string> capture_warnings;
   uint64_t capture_warnings_dropped = 0;
-  std::vector<FanoutRow> fanout;  // grouped by publisher, in order of first session
+  std::vector<FanoutRow> fanout;                // grouped by publisher, in order of first session
   std::vector<ResponseTimeRow> response_times;  // filled at the end of the run
-  uint64_t packets = 0;                          // read from the capture files (set by main)
-  std::vector<std::string> files;                // the inputs, as given
+  uint64_t packets = 0;                         // read from the capture files (set by main)
+  std::vector<std::string> files;               // the inputs, as given
 };
 
 class Writer {

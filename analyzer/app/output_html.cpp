@@ -246,8 +246,7 @@ class HtmlWriter final : public Writer {
     t += "{\"files\":";
     strings(t, r.files);
     t += ",\"packets\":" + std::to_string(r.packets) + ",\"tcp\":" + std::to_string(r.tcp_flows) +
-         ",\"sessions\":" + std::to_string(r.sessions) + ",\"other\":" + std::to_string(r.other_flows) +
-         ",\"start\":";
+         ",\"sessions\":" + std::to_string(r.sessions) + ",\"other\":" + std::to_string(r.other_flows) + ",\"start\":";
     if (any_) append_seconds(t, first_, opt_.ts_decimals);
     else t += "null";
     t += ",\"end\":";

@@ -124,8 +124,11 @@ class JsonlWriter final : public Writer {
     buf_ += ",\"tls\":"sv;
     if (s.tls.seen) {
       buf_ += s.tls.handoff ? "{\"handoff\":true" : "{\"handoff\":false";
-      for (auto [key, val] : {std::pair{"version", &s.tls.version}, {"sni", &s.tls.sni}, {"cipher", &s.tls.cipher},
-                              {"subject", &s.tls.subject}, {"alpn", &s.tls.alpn}}) {
+      for (auto [key, val] : {std::pair{"version", &s.tls.version},
+                              {"sni", &s.tls.sni},
+                              {"cipher", &s.tls.cipher},
+                              {"subject", &s.tls.subject},
+                              {"alpn", &s.tls.alpn}}) {
         buf_ += ",\""sv;
         buf_ += key;
         buf_ += "\":"sv;

@@ -48,7 +48,8 @@ class TextWriter final : public Writer {
     for (const auto& t : r.protocols) {
       if (t.sessions == 0) continue;
       char buf[256];
-      std::snprintf(buf, sizeof buf, "   %-5s %llu sessions (%llu TLS), %llu messages, %s, %llu bytes missing, %llu warnings\n",
+      std::snprintf(buf, sizeof buf,
+                    "   %-5s %llu sessions (%llu TLS), %llu messages, %s, %llu bytes missing, %llu warnings\n",
                     std::string(t.protocol->short_name).c_str(), static_cast<unsigned long long>(t.sessions),
                     static_cast<unsigned long long>(t.tls_sessions), static_cast<unsigned long long>(t.messages),
                     format_bytes(t.bytes).c_str(), static_cast<unsigned long long>(t.missing_bytes),
@@ -77,8 +78,7 @@ class TextWriter final : public Writer {
         append_printable(line_, w);
         line_ += '\n';
       }
-      if (r.capture_warnings_dropped)
-        line_ += "   ! ... and " + std::to_string(r.capture_warnings_dropped) + " more\n";
+      if (r.capture_warnings_dropped) line_ += "   ! ... and " + std::to_string(r.capture_warnings_dropped) + " more\n";
     }
     std::fwrite(line_.data(), 1, line_.size(), out_);
     std::fflush(out_);

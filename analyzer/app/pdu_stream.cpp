@@ -76,10 +76,8 @@ Bytes PduStream::frame_buffered(Bytes data, TimeNs ts, PduHandler& h) {
   while (buffered() > 0) {
     const Bytes b(buf_.data() + start_, buffered());
     const FrameResult r = p_->frame(b);
-    if (r.status == FrameResult::Status::Invalid ||
-        (r.status == FrameResult::Status::Complete && r.length == 0)) {
-      invalid(r.status == FrameResult::Status::Invalid ? r.reason : "framer reported an empty PDU", r.length, ts,
-              h);
+    if (r.status == FrameResult::Status::Invalid || (r.status == FrameResult::Status::Complete && r.length == 0)) {
+      invalid(r.status == FrameResult::Status::Invalid ? r.reason : "framer reported an empty PDU", r.length, ts, h);
       return data;
     }
     if (r.status == FrameResult::Status::Complete && r.length <= b.size()) {
@@ -142,8 +140,7 @@ Bytes PduStream::resync(Bytes data, TimeNs ts, PduHandler& h) {
       from_ = 1;  // judged and refused: look further
       continue;
     }
-    if (skipped_ > 0)
-      h.on_stream_warning("resynchronised after skipping " + std::to_string(skipped_) + " bytes", ts);
+    if (skipped_ > 0) h.on_stream_warning("resynchronised after skipping " + std::to_string(skipped_) + " bytes", ts);
     skipped_ = 0;
     mode_ = Mode::Frame;
     need_ = 0;

@@ -61,11 +61,11 @@ class PduStream {
   const Protocol* p_;
   Mode mode_ = Mode::Frame;
   std::vector<std::byte> buf_;
-  size_t start_ = 0;        // first unconsumed byte of buf_
-  uint64_t need_ = 0;       // total length of the buffered PDU when the framer knows it
-  size_t from_ = 0;         // Resync: buffered bytes before this offset are no PDU start
-  uint64_t skipped_ = 0;    // Resync: bytes thrown away so far
-  bool fresh_ = false;      // buffered bytes the current mode has not examined yet
+  size_t start_ = 0;      // first unconsumed byte of buf_
+  uint64_t need_ = 0;     // total length of the buffered PDU when the framer knows it
+  size_t from_ = 0;       // Resync: buffered bytes before this offset are no PDU start
+  uint64_t skipped_ = 0;  // Resync: bytes thrown away so far
+  bool fresh_ = false;    // buffered bytes the current mode has not examined yet
 };
 
 }  // namespace quartet::analyzer

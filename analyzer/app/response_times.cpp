@@ -109,8 +109,8 @@ std::string response_time_table(const std::vector<ResponseTimeRow>& rows) {
   if (rows.empty()) return {};
   std::string t = "   response times (ms):\n";
   char buf[512];
-  std::snprintf(buf, sizeof buf, "     %-5s %-28s %8s %10s %10s %10s %10s %10s %10s %10s\n", "proto", "request", "count",
-                "min", "p50", "p90", "p99", "max", "mean", "unanswered");
+  std::snprintf(buf, sizeof buf, "     %-5s %-28s %8s %10s %10s %10s %10s %10s %10s %10s\n", "proto", "request",
+                "count", "min", "p50", "p90", "p99", "max", "mean", "unanswered");
   t += buf;
   for (const ResponseTimeRow& r : rows) {
     const bool any = !r.latencies.empty();

@@ -64,16 +64,16 @@ struct MessageOut {
 
 // Kinds of timeline events; their names are part of the JSONL schema.
 enum class EntryKind : uint8_t {
-  TcpOpen,     // first packet of the connection (with or without handshake)
-  TcpFin,      // one side sent FIN
-  TcpClose,    // connection finished (both FINs, idle expiry, end of capture)
-  TcpReset,    // RST
-  Gap,         // bytes that will never be seen
-  TlsStart,    // the connection (or what follows a hand-off) is TLS
-  Tls,         // something the TLS handshake shows in clear (hello, certificate, alert)
-  Phase,       // the protocol session changed phase
-  Info,        // other protocol-level information
-  Warning,     // framing/decoding trouble, network findings
+  TcpOpen,   // first packet of the connection (with or without handshake)
+  TcpFin,    // one side sent FIN
+  TcpClose,  // connection finished (both FINs, idle expiry, end of capture)
+  TcpReset,  // RST
+  Gap,       // bytes that will never be seen
+  TlsStart,  // the connection (or what follows a hand-off) is TLS
+  Tls,       // something the TLS handshake shows in clear (hello, certificate, alert)
+  Phase,     // the protocol session changed phase
+  Info,      // other protocol-level information
+  Warning,   // framing/decoding trouble, network findings
 };
 const char* entry_kind_name(EntryKind k);
 
@@ -87,8 +87,8 @@ struct EventOut {
 using Entry = std::variant<MessageOut, EventOut>;
 
 struct TlsInfo {
-  bool seen = false;          // some part of the session is TLS
-  bool handoff = false;       // it started after a protocol hand-off (RFC 4261, IAP Upgrade)
+  bool seen = false;     // some part of the session is TLS
+  bool handoff = false;  // it started after a protocol hand-off (RFC 4261, IAP Upgrade)
   std::string sni, version, cipher, subject, alpn;
   uint64_t app_records = 0, app_bytes = 0;
   bool decrypted = false;     // some records were decrypted with a key log
@@ -103,9 +103,9 @@ struct SessionOut {
   // Connection state: "open" (still open at end of capture), "closed" (FIN), "reset", "expired", "dropped".
   std::string state = "open";
   std::optional<Side> closed_by;
-  std::string conn_state;       // Zeek's conn_state ("SF", "S0", "REJ", "RSTO"...) from the network half
-  bool handshake = false;       // SYN, SYN+ACK and ACK all seen
-  std::string protocol_state;  // Session::state() at the end
+  std::string conn_state;         // Zeek's conn_state ("SF", "S0", "REJ", "RSTO"...) from the network half
+  bool handshake = false;         // SYN, SYN+ACK and ACK all seen
+  std::string protocol_state;     // Session::state() at the end
   uint64_t messages[2] = {0, 0};  // indexed by Side
   uint64_t bytes[2] = {0, 0};
   uint64_t missing_bytes = 0;

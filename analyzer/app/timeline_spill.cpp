@@ -163,7 +163,8 @@ bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
 
 void TimelineSpill::read(const Segment& seg, std::vector<Entry>& out) {
   buf_.resize(static_cast<size_t>(seg.size));
-  if (!file_ || std::fflush(file_.get()) != 0 || std::fseek(file_.get(), static_cast<long>(seg.offset), SEEK_SET) != 0 ||
+  if (!file_ || std::fflush(file_.get()) != 0 ||
+      std::fseek(file_.get(), static_cast<long>(seg.offset), SEEK_SET) != 0 ||
       std::fread(buf_.data(), 1, buf_.size(), file_.get()) != buf_.size())
     throw std::runtime_error("timeline spill file: read error");
   Reader r(buf_);

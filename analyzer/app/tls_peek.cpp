@@ -88,8 +88,7 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 // Subject of a DER certificate in RFC 2253 form, via OpenSSL.
 std::string certificate_subject(Bytes der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())),
-                                                     X509_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())), X509_free);
   if (!cert) return {};
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
   if (!bio) return {};
@@ -176,8 +175,8 @@ void TlsPeeker::feed(Bytes data, Side from, TlsContext& ctx) {
     }
     const Bytes header = record_.empty() ? data.first(kRecordHeader) : Bytes(record_).first(kRecordHeader);
     if (!valid_header(header)) {
-      ctx.out.tls_event(EntryKind::Warning, "not a TLS record (type " + std::to_string(be8(header, 0)) +
-                                                ", version " + tls_version_name(be16(header, 1)) + ", length " +
+      ctx.out.tls_event(EntryKind::Warning, "not a TLS record (type " + std::to_string(be8(header, 0)) + ", version " +
+                                                tls_version_name(be16(header, 1)) + ", length " +
                                                 std::to_string(be16(header, 3)) + "): stopped following TLS");
       stopped_ = true;
       record_.clear();
@@ -211,8 +210,8 @@ std::string TlsPeeker::unfinished_record(Side from) const {
   std::string text = "TLS record " + std::to_string(record_index_) + " at byte " + std::to_string(offset_) +
                      " of the " + side_name(from) + "'s TLS stream is cut short: ";
   if (record_.size() < kRecordHeader) return text + "only " + std::to_string(record_.size()) + " header bytes";
-  return text + std::to_string(record_.size()) + " of " +
-         std::to_string(kRecordHeader + be16(Bytes(record_), 3)) + " bytes";
+  return text + std::to_string(record_.size()) + " of " + std::to_string(kRecordHeader + be16(Bytes(record_), 3)) +
+         " bytes";
 }
 
 void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from, TlsContext& ctx) {
@@ -241,8 +240,7 @@ void TlsPeeker::on_record(uint8_t type, uint16_t version, Bytes body, Side from,
     return;
   }
   if (first) {
-    ctx.out.tls_event(EntryKind::Tls,
-                      ctx.info.version + " " + ctx.info.cipher + ", decrypted with key log");
+    ctx.out.tls_event(EntryKind::Tls, ctx.info.version + " " + ctx.info.cipher + ", decrypted with key log");
     ctx.info.decrypted = true;
   }
   on_plain_record(inner, plain_, true, from, ctx);
@@ -267,8 +265,8 @@ void TlsPeeker::on_plain_record(uint8_t type, Bytes body, bool decrypted, Side f
       } else {
         const bool fatal = be8(body, 0) == 2;
         ctx.out.tls_event(EntryKind::Tls, std::string("TLS alert ") + (fatal ? "fatal " : "warning ") +
-                                              tls_alert_name(be8(body, 1)) + " (" + std::to_string(be8(body, 1)) +
-                                              ")" + (decrypted ? ", decrypted" : ""));
+                                              tls_alert_name(be8(body, 1)) + " (" + std::to_string(be8(body, 1)) + ")" +
+                                              (decrypted ? ", decrypted" : ""));
       }
       return;
     case kApplicationData:
@@ -277,13 +275,12 @@ void TlsPeeker::on_plain_record(uint8_t type, Bytes body, bool decrypted, Side f
     case kHeartbeat:
       ctx.out.tls_event(EntryKind::Tls, "TLS heartbeat record (" + std::to_string(body.size()) + " bytes)");
       return;
-    default:
-      break;
+    default: break;
   }
   if (encrypted_ && !decrypted) return;  // Finished and later handshake messages are opaque
   if (handshake_.size() + body.size() > kMaxHandshakeBuffer) {
-    ctx.out.tls_event(EntryKind::Warning, "TLS handshake message larger than " +
-                                              std::to_string(kMaxHandshakeBuffer) + " bytes: not inspected");
+    ctx.out.tls_event(EntryKind::Warning, "TLS handshake message larger than " + std::to_string(kMaxHandshakeBuffer) +
+                                              " bytes: not inspected");
     handshake_.clear();
     encrypted_ = true;  // stop inspecting this direction's handshake
     return;
@@ -307,7 +304,7 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsContext& ct
   if (type == kClientHello) {
     const uint16_t legacy = static_cast<uint16_t>(r.u(2));
     const Bytes random = r.take(32);
-    r.vec(1);    // session id
+    r.vec(1);  // session id
     Reader suites(r.vec(2));
     r.vec(1);  // compression methods
     Reader ext(r.vec(2));
@@ -377,8 +374,8 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsContext& ct
     info.cipher = tls_cipher_name(suite);
     if (!alpn.empty()) info.alpn = alpn;
     const bool retry = tls::Decryptor::is_hello_retry(random);
-    std::string text = std::string(retry ? "TLS HelloRetryRequest " : "TLS ServerHello ") + info.version +
-                       ", cipher " + info.cipher;
+    std::string text =
+        std::string(retry ? "TLS HelloRetryRequest " : "TLS ServerHello ") + info.version + ", cipher " + info.cipher;
     if (!alpn.empty()) text += ", ALPN " + alpn;
     if (etm) text += ", encrypt_then_mac";
     out.tls_event(EntryKind::Tls, std::move(text));
@@ -412,8 +409,8 @@ void TlsPeeker::on_handshake(uint8_t type, Bytes body, Side from, TlsContext& ct
   } else if (type == kKeyUpdate) {
     const bool requested = r.u(1) == 1;
     if (ctx.decryptor) ctx.decryptor->key_update(from);
-    out.tls_event(EntryKind::Tls, std::string("TLS KeyUpdate from the ") + side_name(from) +
-                                      (requested ? " (update requested)" : ""));
+    out.tls_event(EntryKind::Tls,
+                  std::string("TLS KeyUpdate from the ") + side_name(from) + (requested ? " (update requested)" : ""));
   }
 }
 

@@ -62,8 +62,8 @@ class TlsPeeker {
   bool encrypted_ = false;            // after ChangeCipherSpec from this side
   bool stopped_ = false;
   bool first_record_ = true;
-  uint64_t offset_ = 0;         // stream offset of the record being handled
-  uint64_t record_index_ = 0;   // records of this direction so far
+  uint64_t offset_ = 0;           // stream offset of the record being handled
+  uint64_t record_index_ = 0;     // records of this direction so far
   std::vector<std::byte> plain_;  // the last decrypted record
 };
 

@@ -132,8 +132,7 @@ bool CaptureFile::next(Packet& out) {
   }
   done_ = true;
   if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
-  if (!why.empty())
-    truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
+  if (!why.empty()) truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
   return false;
 }
 
@@ -142,8 +141,8 @@ std::vector<std::string> CaptureFile::notices() const {
   if (oversized_ > 0)
     out.push_back("file " + path_ + ": " + std::to_string(oversized_) + " record" + (oversized_ == 1 ? "" : "s") +
                   " longer than the snapshot length in the file header (" +
-                  std::to_string(progress_->pcap_header_snaplen) + " bytes; longest " +
-                  std::to_string(oversized_max_) + "), read whole as Wireshark does");
+                  std::to_string(progress_->pcap_header_snaplen) + " bytes; longest " + std::to_string(oversized_max_) +
+                  "), read whole as Wireshark does");
   if (pcapng_ && pcapng_->undeclared_interface_packets() > 0)
     out.push_back("file " + path_ + ": " + std::to_string(pcapng_->undeclared_interface_packets()) +
                   " packets of interfaces the section does not declare skipped (first: interface " +
@@ -214,8 +213,7 @@ bool MergedReader::next(Packet& out) {
     size_t best = SIZE_MAX;
     for (size_t i : active_) {
       const Input& in = inputs_[i];
-      if (best == SIZE_MAX || in.head.ts < inputs_[best].head.ts ||
-          (in.head.ts == inputs_[best].head.ts && i < best))
+      if (best == SIZE_MAX || in.head.ts < inputs_[best].head.ts || (in.head.ts == inputs_[best].head.ts && i < best))
         best = i;
     }
     // Open the next file in time order once the merge reaches its first packet.

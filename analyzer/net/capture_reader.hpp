@@ -25,11 +25,11 @@ TimeNs clamp_timestamp(int64_t seconds, int64_t nanoseconds);
 
 struct Packet {
   TimeNs ts = 0;
-  Bytes data;              // captured bytes; valid until the next call to next()
-  uint32_t wire_len = 0;   // original length on the wire (> data.size() when snaplen-cut)
-  int linktype = 0;        // DLT_* value as libpcap reports it
-  size_t file = 0;         // index into the input list
-  uint64_t number = 0;     // 1-based frame number in the merged stream
+  Bytes data;             // captured bytes; valid until the next call to next()
+  uint32_t wire_len = 0;  // original length on the wire (> data.size() when snaplen-cut)
+  int linktype = 0;       // DLT_* value as libpcap reports it
+  size_t file = 0;        // index into the input list
+  uint64_t number = 0;    // 1-based frame number in the merged stream
 };
 
 // One open capture file.
@@ -65,8 +65,8 @@ class CaptureFile {
   std::shared_ptr<StreamProgress> progress_;
   int linktype_ = 0;
   uint64_t packets_ = 0;
-  uint64_t oversized_ = 0;       // records longer than the header's snaplen
-  uint32_t oversized_max_ = 0;   // the longest of them
+  uint64_t oversized_ = 0;      // records longer than the header's snaplen
+  uint32_t oversized_max_ = 0;  // the longest of them
   uint64_t size_ = 0;
   Compression compression_ = Compression::None;
   std::string truncation_;
@@ -75,7 +75,7 @@ class CaptureFile {
   std::unique_ptr<PcapngReader> pcapng_;  // fallback for pcapng files libpcap gives up on
   std::string libpcap_error_;             // why libpcap gave up
   uint64_t switched_at_ = 0;              // packets read when it did
-  std::shared_ptr<StreamReplay> replay_;   // standard input: its start, for the fallback
+  std::shared_ptr<StreamReplay> replay_;  // standard input: its start, for the fallback
   bool switch_to_own_pcapng();
 };
 
@@ -91,7 +91,7 @@ class MergedReader {
 
   bool next(Packet& out);
 
-  uint64_t bytes_read() const;    // raw (compressed) bytes consumed so far
+  uint64_t bytes_read() const;                           // raw (compressed) bytes consumed so far
   uint64_t total_bytes() const { return total_bytes_; }  // 0 when unknown (stdin)
   // Truncation warnings found since the last call.
   std::vector<std::string> take_warnings();
@@ -108,7 +108,7 @@ class MergedReader {
     bool active = false;
     bool finished = false;
     uint64_t finished_bytes = 0;
-    Packet head;                        // valid while active
+    Packet head;  // valid while active
   };
   bool activate(size_t i);
   void retire(size_t i);
@@ -117,10 +117,10 @@ class MergedReader {
   std::string filter_;
   SecretsCallback on_secrets_;
   std::vector<Input> inputs_;
-  std::vector<size_t> pending_;   // not yet opened for merging, by first timestamp
+  std::vector<size_t> pending_;  // not yet opened for merging, by first timestamp
   size_t pending_pos_ = 0;
   std::vector<size_t> active_;
-  size_t last_ = SIZE_MAX;        // input whose head was handed out last
+  size_t last_ = SIZE_MAX;  // input whose head was handed out last
   uint64_t total_bytes_ = 0;
   uint64_t number_ = 0;
   std::vector<std::string> warnings_;

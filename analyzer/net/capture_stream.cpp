@@ -33,8 +33,8 @@ struct Source {
   bool record = false;       // keep what is served, for reopen_from_start
   bool replay_lost = false;  // more than kReplayLimit was served
   std::vector<char> replay;
-  uint64_t served = 0;               // decompressed bytes handed out so far
-  unsigned char head[24] = {};       // the first 24 of them as read (a pcap file header)
+  uint64_t served = 0;          // decompressed bytes handed out so far
+  unsigned char head[24] = {};  // the first 24 of them as read (a pcap file header)
   std::unique_ptr<PcapngSecretsSniffer> secrets;
 
   ~Source() {
@@ -72,8 +72,7 @@ struct Source {
   }
   // End of the compressed input: clean only after a complete member/frame.
   ssize_t end_of_input() {
-    if (!member_done && !failed)
-      fail(kind == Compression::Gzip ? "gzip data cut short" : "zstd data cut short");
+    if (!member_done && !failed) fail(kind == Compression::Gzip ? "gzip data cut short" : "zstd data cut short");
     return 0;
   }
 
@@ -139,9 +138,10 @@ struct Source {
 };
 
 bool classic_pcap_magic(const unsigned char* m) {
-  static constexpr unsigned char kMagics[4][4] = {
-      {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},   // microseconds, LE / BE
-      {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}};  // nanoseconds
+  static constexpr unsigned char kMagics[4][4] = {{0xd4, 0xc3, 0xb2, 0xa1},
+                                                  {0xa1, 0xb2, 0xc3, 0xd4},  // microseconds, LE / BE
+                                                  {0x4d, 0x3c, 0xb2, 0xa1},
+                                                  {0xa1, 0xb2, 0x3c, 0x4d}};  // nanoseconds
   for (const auto& k : kMagics)
     if (std::memcmp(m, k, 4) == 0) return true;
   return false;
@@ -243,8 +243,7 @@ FILE* reopen_from_start(const std::shared_ptr<StreamReplay>& replay) {
   return f;
 }
 
-OpenedStream open_capture_stream(const std::string& path,
-                                 std::shared_ptr<StreamProgress> progress) {
+OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<StreamProgress> progress) {
   auto src = std::make_shared<Source>();
   src->progress = std::move(progress);
   OpenedStream result;

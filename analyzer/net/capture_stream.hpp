@@ -43,7 +43,7 @@ struct StreamReplay;
 struct OpenedStream {
   FILE* file = nullptr;  // caller owns it (pcap_close closes it once pcap owns it)
   Compression compression = Compression::None;
-  uint64_t size = 0;     // size on disk, 0 when unknown (standard input, pipes)
+  uint64_t size = 0;  // size on disk, 0 when unknown (standard input, pipes)
   // Standard input only: the first 4 MiB served are kept so that the stream
   // can be read again from the start (see reopen_from_start).
   std::shared_ptr<StreamReplay> replay;
@@ -55,7 +55,6 @@ struct OpenedStream {
 FILE* reopen_from_start(const std::shared_ptr<StreamReplay>& replay);
 
 // `path` "-" means standard input. Throws CaptureError naming the file.
-OpenedStream open_capture_stream(const std::string& path,
-                                 std::shared_ptr<StreamProgress> progress);
+OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<StreamProgress> progress);
 
 }  // namespace quartet::analyzer::net

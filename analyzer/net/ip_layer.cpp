@@ -15,8 +15,8 @@ IpResult bad(std::string_view why) {
 
 // Generic IPv6 extension headers with (length + 1) * 8 bytes.
 bool is_generic_ext(uint8_t nh) {
-  return nh == 0 /*hop-by-hop*/ || nh == 43 /*routing*/ || nh == 60 /*destination options*/ ||
-         nh == 135 /*mobility*/ || nh == 139 /*HIP*/ || nh == 140 /*shim6*/;
+  return nh == 0 /*hop-by-hop*/ || nh == 43 /*routing*/ || nh == 60 /*destination options*/ || nh == 135 /*mobility*/ ||
+         nh == 139 /*HIP*/ || nh == 140 /*shim6*/;
 }
 
 }  // namespace
@@ -58,19 +58,34 @@ bool walk_ipv6_chain(uint8_t next, Bytes d, ChainEnd& end, std::string_view& pro
   size_t off = 0;
   for (int count = 0; count < 32; ++count) {
     if (is_generic_ext(next)) {
-      if (off + 2 > d.size()) { problem = "IPv6 extension header cut short"; return false; }
+      if (off + 2 > d.size()) {
+        problem = "IPv6 extension header cut short";
+        return false;
+      }
       const size_t len = (size_t{be8(d, off + 1)} + 1) * 8;
-      if (off + len > d.size()) { problem = "IPv6 extension header cut short"; return false; }
+      if (off + len > d.size()) {
+        problem = "IPv6 extension header cut short";
+        return false;
+      }
       next = be8(d, off);
       off += len;
     } else if (next == 51) {  // AH: length in 4-byte units minus 2
-      if (off + 2 > d.size()) { problem = "IPv6 AH header cut short"; return false; }
+      if (off + 2 > d.size()) {
+        problem = "IPv6 AH header cut short";
+        return false;
+      }
       const size_t len = (size_t{be8(d, off + 1)} + 2) * 4;
-      if (off + len > d.size()) { problem = "IPv6 AH header cut short"; return false; }
+      if (off + len > d.size()) {
+        problem = "IPv6 AH header cut short";
+        return false;
+      }
       next = be8(d, off);
       off += len;
     } else if (next == 44) {  // fragment header: stop, the caller reassembles
-      if (off + 8 > d.size()) { problem = "IPv6 fragment header cut short"; return false; }
+      if (off + 8 > d.size()) {
+        problem = "IPv6 fragment header cut short";
+        return false;
+      }
       end.fragment_header = true;
       end.fragment_header_offset = off;
       end.proto = be8(d, off);

@@ -15,9 +15,9 @@ constexpr uint8_t kProtoTcp = 6;
 struct IpHeader {
   bool v6 = false;
   std::array<uint8_t, 16> src{}, dst{};  // IPv4 in the first 4 bytes
-  uint8_t proto = 0;         // transport protocol (IPv6: after the extension chain)
-  Bytes payload;             // captured transport bytes
-  uint32_t payload_missing = 0;  // declared by the header but not captured (snaplen)
+  uint8_t proto = 0;                     // transport protocol (IPv6: after the extension chain)
+  Bytes payload;                         // captured transport bytes
+  uint32_t payload_missing = 0;          // declared by the header but not captured (snaplen)
   // Fragments: `payload` is this fragment's data at byte `frag_offset`.
   bool fragment = false;
   bool more_fragments = false;
@@ -42,7 +42,7 @@ IpResult parse_ipv6(Bytes pkt, size_t wire_len);
 // (used again after fragment reassembly). Returns false for a malformed chain.
 struct ChainEnd {
   uint8_t proto = 0;
-  size_t offset = 0;  // transport header offset in `data`
+  size_t offset = 0;             // transport header offset in `data`
   bool fragment_header = false;  // stopped at a fragment header (offset: after it)
   size_t fragment_header_offset = 0;
 };

@@ -47,9 +47,7 @@ LinkResult after_pppoe(Bytes f, size_t off, uint16_t type) {
   return {L3Kind::Other, off + 8, type};
 }
 
-bool is_vlan_tag(uint16_t type) {
-  return type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200;
-}
+bool is_vlan_tag(uint16_t type) { return type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200; }
 
 // Follows VLAN tags from an EtherType at `off` (the type field itself).
 LinkResult from_ethertype(Bytes f, size_t type_off) {
@@ -88,10 +86,8 @@ bool link_type_supported(int dlt) {
     case DLT_IPV4:
     case DLT_IPV6:
     case DLT_NULL:
-    case DLT_LOOP:
-      return true;
-    default:
-      return false;
+    case DLT_LOOP: return true;
+    default: return false;
   }
 }
 
@@ -120,8 +116,7 @@ LinkResult parse_link(int dlt, Bytes f) {
         }
         return {L3Kind::Other, 20, type};
       }
-    case DLT_RAW:
-      return raw_ip(f, 0);
+    case DLT_RAW: return raw_ip(f, 0);
     case DLT_IPV4:
       return raw_ip(f, 0).kind == L3Kind::Truncated ? LinkResult{L3Kind::Truncated, 0, 0}
                                                     : LinkResult{L3Kind::IPv4, 0, kEtherIPv4};
@@ -139,8 +134,7 @@ LinkResult parse_link(int dlt, Bytes f) {
     case DLT_LOOP:  // OpenBSD loopback: always network byte order
       if (f.size() < 4) return {L3Kind::Truncated, 0, 0};
       return from_family(be32(f, 0));
-    default:
-      return {L3Kind::Unsupported, 0, 0};
+    default: return {L3Kind::Unsupported, 0, 0};
   }
 }
 

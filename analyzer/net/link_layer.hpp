@@ -18,8 +18,8 @@ enum class L3Kind : uint8_t {
 
 struct LinkResult {
   L3Kind kind = L3Kind::Unsupported;
-  size_t offset = 0;      // where the network-layer header starts
-  uint16_t ethertype = 0; // for Other: what it carried (0 when not an EtherType)
+  size_t offset = 0;       // where the network-layer header starts
+  uint16_t ethertype = 0;  // for Other: what it carried (0 when not an EtherType)
 };
 
 bool link_type_supported(int dlt);

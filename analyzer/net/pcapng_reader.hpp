@@ -40,8 +40,8 @@ class PcapngReader {
     int linktype = 0;
     uint32_t snaplen = 0;
     bool resol_pow2 = false;
-    uint8_t resol = 6;         // 10^-6 s by default
-    int64_t offset_s = 0;      // if_tsoffset
+    uint8_t resol = 6;     // 10^-6 s by default
+    int64_t offset_s = 0;  // if_tsoffset
     bpf_program prog{};
     bool has_prog = false;
     bool filter_ok = true;

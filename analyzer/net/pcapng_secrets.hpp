@@ -36,8 +36,8 @@ class PcapngSecretsSniffer {
   unsigned char header_[12];
   size_t header_len_ = 0;
   size_t header_need_ = 8;
-  uint64_t left_ = 0;      // bytes of the current block still to come
-  bool keep_ = false;      // collecting a Decryption Secrets Block
+  uint64_t left_ = 0;  // bytes of the current block still to come
+  bool keep_ = false;  // collecting a Decryption Secrets Block
   std::string body_;
 };
 

@@ -30,7 +30,13 @@ bool may_carry_tcp(const IpHeader& h) {
   if (h.proto == kProtoTcp) return true;
   if (!h.v6) return false;
   switch (h.proto) {
-    case 0: case 43: case 51: case 60: case 135: case 139: case 140: return true;
+    case 0:
+    case 43:
+    case 51:
+    case 60:
+    case 135:
+    case 139:
+    case 140: return true;
     default: return false;
   }
 }
@@ -92,7 +98,10 @@ class Driver {
     const LinkResult link = parse_link(p.linktype, p.data);
     switch (link.kind) {
       case L3Kind::Unsupported: ++st_.unsupported_link; return;
-      case L3Kind::Truncated: ++st_.bad_link; bad_link_.add(p.number, "link-layer header cut short"); return;
+      case L3Kind::Truncated:
+        ++st_.bad_link;
+        bad_link_.add(p.number, "link-layer header cut short");
+        return;
       case L3Kind::Other: ++st_.non_ip; return;
       case L3Kind::IPv4:
       case L3Kind::IPv6: break;
@@ -116,9 +125,8 @@ class Driver {
       return;
     }
     if (ip.h.fragment) {
-      std::optional<Bytes> whole = defrag_.add(ip.h, p.ts, proto, [&](const std::string& w) {
-        frag_.add(p.number, w);
-      });
+      std::optional<Bytes> whole =
+          defrag_.add(ip.h, p.ts, proto, [&](const std::string& w) { frag_.add(p.number, w); });
       if (!whole) return;
       l4 = *whole;
       l4_missing = 0;

@@ -34,21 +34,21 @@ struct CaptureStats {
   uint64_t packets = 0;
   uint64_t captured_bytes = 0;
   uint64_t wire_bytes = 0;
-  uint64_t snaplen_cut = 0;          // frames shorter than on the wire
+  uint64_t snaplen_cut = 0;  // frames shorter than on the wire
   uint64_t ipv4 = 0, ipv6 = 0;
   uint64_t tcp = 0;
-  uint64_t non_ip = 0;               // supported link, not IP (ARP, LLC...)
-  uint64_t non_tcp = 0;              // IP, not TCP (UDP, ICMP, ESP...)
-  uint64_t bad_link = 0;             // link header cut short
-  uint64_t bad_ip = 0;               // malformed IP header
-  uint64_t bad_tcp = 0;              // malformed or cut TCP header
-  uint64_t unsupported_link = 0;     // frames of link types we do not parse
+  uint64_t non_ip = 0;            // supported link, not IP (ARP, LLC...)
+  uint64_t non_tcp = 0;           // IP, not TCP (UDP, ICMP, ESP...)
+  uint64_t bad_link = 0;          // link header cut short
+  uint64_t bad_ip = 0;            // malformed IP header
+  uint64_t bad_tcp = 0;           // malformed or cut TCP header
+  uint64_t unsupported_link = 0;  // frames of link types we do not parse
   uint64_t truncated_files = 0;
-  std::map<int, uint64_t> link_types;   // DLT value -> frames
+  std::map<int, uint64_t> link_types;  // DLT value -> frames
   TimeNs first_ts = 0, last_ts = 0;
   DefragStats fragments;
   TcpStats tcp_stats;
-  std::vector<std::string> warnings;    // every capture warning, also sent to the sink
+  std::vector<std::string> warnings;  // every capture warning, also sent to the sink
 };
 
 // Reads all inputs in timestamp order and drives `sink`. Throws CaptureError

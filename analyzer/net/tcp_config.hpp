@@ -44,8 +44,8 @@ struct TcpStats {
   uint64_t segments = 0;
   uint64_t flows = 0;
   uint64_t max_open_flows = 0;
-  uint64_t retransmitted = 0;       // segments wholly before the delivered point
-  uint64_t out_of_order = 0;        // segments buffered for later delivery
+  uint64_t retransmitted = 0;  // segments wholly before the delivered point
+  uint64_t out_of_order = 0;   // segments buffered for later delivery
   uint64_t overlaps_differing = 0;
   uint64_t gaps = 0;
   uint64_t missing_bytes = 0;
@@ -55,7 +55,7 @@ struct TcpStats {
   uint64_t table_full_closed = 0;
   uint64_t packets_after_close = 0;
   uint64_t out_of_window = 0;
-  uint64_t causal_holds = 0;        // segments held until the peer's acknowledged bytes were delivered
+  uint64_t causal_holds = 0;  // segments held until the peer's acknowledged bytes were delivered
 };
 
 }  // namespace quartet::analyzer::net

@@ -29,8 +29,7 @@ int server_rank(uint16_t port, const std::vector<uint16_t>& server_ports) {
 
 }  // namespace
 
-TcpReassembler::TcpReassembler(StreamSink& sink, TcpConfig config)
-    : sink_(sink), cfg_(std::move(config)) {
+TcpReassembler::TcpReassembler(StreamSink& sink, TcpConfig config) : sink_(sink), cfg_(std::move(config)) {
   cfg_.flow_buffer_limit = std::max<size_t>(cfg_.flow_buffer_limit, 64 * 1024);
   cfg_.total_buffer_limit = std::max(cfg_.total_buffer_limit, cfg_.flow_buffer_limit);
   cfg_.max_flows = std::max<size_t>(cfg_.max_flows, 1);
@@ -204,10 +203,10 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
     if (at > static_cast<int64_t>(d.next + cfg_.max_seq_jump)) {
       ++stats_.out_of_window;
       if (!d.out_of_window_warned)  // once per direction: a desynchronised flow would repeat it per segment
-        sink_.on_flow_warning(f->info.id, side,
-                              "segment far beyond the stream (seq " + std::to_string(s.seq) +
-                                  ") ignored; further ones are only counted",
-                              p.ts);
+        sink_.on_flow_warning(
+            f->info.id, side,
+            "segment far beyond the stream (seq " + std::to_string(s.seq) + ") ignored; further ones are only counted",
+            p.ts);
       d.out_of_window_warned = true;
     } else {
       add_data(f, side, at, s.payload, s.missing, p.ts, has_need, need, true);
@@ -216,8 +215,8 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   if (fin && !d.fin_seen) {
     const int64_t fin_at = at + static_cast<int64_t>(len);
     // Buffered data beyond this FIN was there first: the FIN is ignored then.
-    const bool data_beyond = !d.chunks.empty() &&
-                             static_cast<int64_t>(d.chunks.rbegin()->first + d.chunks.rbegin()->second.size()) > fin_at;
+    const bool data_beyond =
+        !d.chunks.empty() && static_cast<int64_t>(d.chunks.rbegin()->first + d.chunks.rbegin()->second.size()) > fin_at;
     if (fin_at >= static_cast<int64_t>(d.next) && !data_beyond &&
         fin_at <= static_cast<int64_t>(d.next + cfg_.max_seq_jump)) {
       d.fin_seen = true;
@@ -243,8 +242,8 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   if (clock_ >= next_stall_check_) tick(clock_);
 }
 
-void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts,
-                              bool has_need, uint64_t need, bool may_flush) {
+void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts, bool has_need,
+                              uint64_t need, bool may_flush) {
   TcpStream& d = f->dir[idx(side)];
   TcpStream& peer = f->dir[idx(other(side))];
   uint64_t len = data.size() + missing;
@@ -261,7 +260,8 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
     // Nothing follows a FIN: bytes beyond it are dropped (reported once).
     if (at >= static_cast<int64_t>(d.fin_at)) {
       if (!d.after_fin_warned)
-        sink_.on_flow_warning(f->info.id, side, "data after FIN (seq " + std::to_string(d.seq_at(d.fin_at)) + ") ignored", ts);
+        sink_.on_flow_warning(f->info.id, side,
+                              "data after FIN (seq " + std::to_string(d.seq_at(d.fin_at)) + ") ignored", ts);
       d.after_fin_warned = true;
       return;
     }
@@ -450,9 +450,7 @@ static bool waits_for_peer(const TcpStream& d) {
   return d.fin_seen && !d.fin_done && d.next == d.fin_at;
 }
 
-static TimeNs wait_ts(const TcpStream& d) {
-  return d.chunks.empty() ? INT64_MAX : d.chunks.begin()->second.ts;
-}
+static TimeNs wait_ts(const TcpStream& d) { return d.chunks.empty() ? INT64_MAX : d.chunks.begin()->second.ts; }
 
 void TcpReassembler::release_one(Flow* f, Side side) {
   TcpStream& d = f->dir[idx(side)];
@@ -473,12 +471,9 @@ void TcpReassembler::advance(Flow* f, Force force) {
     TcpStream& s = f->dir[1];
     const bool c_waits = waits_for_peer(c);
     const bool s_waits = waits_for_peer(s);
-    if (c_waits && s_waits)
-      release_one(f, wait_ts(c) <= wait_ts(s) ? Side::Client : Side::Server);
-    else if (force != Force::None && (c_waits || s_waits))
-      release_one(f, c_waits ? Side::Client : Side::Server);
-    else
-      return;
+    if (c_waits && s_waits) release_one(f, wait_ts(c) <= wait_ts(s) ? Side::Client : Side::Server);
+    else if (force != Force::None && (c_waits || s_waits)) release_one(f, c_waits ? Side::Client : Side::Server);
+    else return;
   }
 }
 
@@ -487,10 +482,10 @@ void TcpReassembler::flush_for_memory(Flow* f, bool total_limit) {
   const uint64_t held = f->buffered;
   if (total_limit) ++stats_.total_limit_flushes;
   else ++stats_.flow_limit_flushes;
-  const std::string text =
-      std::string(total_limit ? "total" : "per-flow") + " reassembly buffer limit of " +
-      std::to_string(total_limit ? cfg_.total_buffer_limit : cfg_.flow_buffer_limit) + " bytes reached: " +
-      std::to_string(held) + " buffered bytes delivered, holes before them reported as gaps";
+  const std::string text = std::string(total_limit ? "total" : "per-flow") + " reassembly buffer limit of " +
+                           std::to_string(total_limit ? cfg_.total_buffer_limit : cfg_.flow_buffer_limit) +
+                           " bytes reached: " + std::to_string(held) +
+                           " buffered bytes delivered, holes before them reported as gaps";
   sink_.on_flow_warning(f->info.id, side, text, clock_);
   advance(f, Force::Buffered);
   advance(f, Force::None);

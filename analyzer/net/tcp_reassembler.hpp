@@ -75,8 +75,8 @@ class TcpReassembler {
   Flow* create_flow(const TcpPacket& p, const Key& key);
   void remove_flow(Flow* f);
   void touch(Flow* f);
-  void add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts,
-                bool has_need, uint64_t need, bool may_flush);
+  void add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts, bool has_need, uint64_t need,
+                bool may_flush);
   void advance(Flow* f, Force force);
   bool drain(Flow* f, Side side, Force force);
   void deliver_front(Flow* f, Side side);
@@ -101,8 +101,8 @@ class TcpReassembler {
   std::unordered_set<Flow*> stalled_;       // flows with held or buffered data
   uint64_t next_id_ = 1;
   uint64_t total_buffered_ = 0;
-  uint64_t tail_bytes_ = 0;                 // retained tails of all flows
-  TimeNs clock_ = INT64_MIN;                // latest capture time seen
+  uint64_t tail_bytes_ = 0;   // retained tails of all flows
+  TimeNs clock_ = INT64_MIN;  // latest capture time seen
   TimeNs next_stall_check_ = INT64_MIN;
 };
 

@@ -5,8 +5,7 @@
 
 namespace quartet::analyzer::net {
 
-TcpStream::Insert TcpStream::insert(uint64_t at, Bytes data, uint64_t lost, TimeNs ts,
-                                    bool has_need, uint64_t need) {
+TcpStream::Insert TcpStream::insert(uint64_t at, Bytes data, uint64_t lost, TimeNs ts, bool has_need, uint64_t need) {
   Insert r;
   const uint64_t size = data.empty() ? lost : data.size();
   const uint64_t end = at + size;

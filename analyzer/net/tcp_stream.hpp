@@ -27,22 +27,22 @@ struct TcpChunk {
 // distance to the delivery point.
 struct TcpStream {
   bool started = false;
-  uint32_t base = 0;        // sequence number of offset 0
-  uint64_t next = 0;        // next offset to deliver; everything before is done
+  uint32_t base = 0;                    // sequence number of offset 0
+  uint64_t next = 0;                    // next offset to deliver; everything before is done
   std::map<uint64_t, TcpChunk> chunks;  // non-overlapping, all at or after `next`
   uint64_t buffered = 0;
   bool syn = false;
   bool fin_seen = false;
-  uint64_t fin_at = 0;      // offset of the FIN
-  bool fin_done = false;    // on_fin delivered
+  uint64_t fin_at = 0;        // offset of the FIN
+  bool fin_done = false;      // on_fin delivered
   bool fin_has_need = false;  // the FIN's ACK acknowledged peer bytes not yet delivered
   uint64_t fin_need = 0;
-  TimeNs fin_ts = 0;        // capture time of the FIN
+  TimeNs fin_ts = 0;  // capture time of the FIN
   bool rst = false;
   bool after_fin_warned = false;
   bool out_of_window_warned = false;
   uint32_t overlap_warnings = 0;
-  uint64_t acked = 0;       // highest offset the peer acknowledged
+  uint64_t acked = 0;         // highest offset the peer acknowledged
   TimeNs blocked_since = -1;  // delivery stalled at `next` since (capture time)
   uint64_t delivered = 0, missing = 0, packets = 0;
 

@@ -25,7 +25,7 @@ void Decryptor::client_hello(Side from, Bytes random) {
 std::string Decryptor::server_hello(uint16_t version, uint16_t suite, Bytes random, bool encrypt_then_mac) {
   if (version == 0x0304) tls13_chosen_ = true;
   if (is_hello_retry(random)) return {};  // HelloRetryRequest: the real ServerHello follows the second ClientHello
-  if (version_ != 0) return {};  // one handshake per connection is followed
+  if (version_ != 0) return {};           // one handshake per connection is followed
   version_ = version;
   std::string why;
   if (client_random_.empty()) {
@@ -62,9 +62,9 @@ bool Decryptor::setup_tls12(Bytes server_random, bool encrypt_then_mac, std::str
   }
   const size_t mac = cbc ? params_.mac_len : 0;
   size_t iv = 0;
-  if (params_.mode == CipherMode::Gcm || params_.mode == CipherMode::Ccm) iv = 4;   // RFC 5288 salt
-  else if (params_.mode == CipherMode::ChaCha20Poly1305) iv = 12;                   // RFC 7905
-  else if (version_ == 0x0301) iv = params_.block_len;                              // TLS 1.0 CBC
+  if (params_.mode == CipherMode::Gcm || params_.mode == CipherMode::Ccm) iv = 4;  // RFC 5288 salt
+  else if (params_.mode == CipherMode::ChaCha20Poly1305) iv = 12;                  // RFC 7905
+  else if (version_ == 0x0301) iv = params_.block_len;                             // TLS 1.0 CBC
   const size_t key = params_.key_len;
   Secret block;
   // RFC 5246 6.3: key_block = PRF(master_secret, "key expansion", server_random + client_random).
@@ -78,8 +78,8 @@ bool Decryptor::setup_tls12(Bytes server_random, bool encrypt_then_mac, std::str
   for (int i = 0; i < 2; ++i) {
     auto c = std::make_unique<RecordCipher>();
     const size_t n = static_cast<size_t>(i);
-    if (!c->init_tls12(params_, version_, encrypt_then_mac, b.subspan(n * mac, mac),
-                       b.subspan(2 * mac + n * key, key), b.subspan(2 * (mac + key) + n * iv, iv))) {
+    if (!c->init_tls12(params_, version_, encrypt_then_mac, b.subspan(n * mac, mac), b.subspan(2 * mac + n * key, key),
+                       b.subspan(2 * (mac + key) + n * iv, iv))) {
       why = "cipher initialisation failed";
       return false;
     }

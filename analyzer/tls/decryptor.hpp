@@ -36,8 +36,7 @@ class Decryptor {
   // Records from `from` are protected and we hold their keys.
   bool active(Side from) const { return dir(from).state == State::Active; }
   // Decrypts one record of `from`; on failure the direction is given up (failed()).
-  bool decrypt(Side from, uint8_t& type, uint16_t version, Bytes body, std::vector<std::byte>& plain,
-               std::string& why);
+  bool decrypt(Side from, uint8_t& type, uint16_t version, Bytes body, std::vector<std::byte>& plain, std::string& why);
   bool failed(Side from) const { return dir(from).state == State::Failed; }
   uint64_t records(Side from) const { return dir(from).records; }
 

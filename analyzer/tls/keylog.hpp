@@ -18,19 +18,19 @@ namespace quartet::analyzer::tls {
 using Secret = std::vector<uint8_t>;
 
 struct SessionSecrets {
-  Secret master;                    // CLIENT_RANDOM: TLS <= 1.2 master secret (48 bytes)
-  Secret client_handshake;          // CLIENT_HANDSHAKE_TRAFFIC_SECRET (TLS 1.3)
-  Secret server_handshake;          // SERVER_HANDSHAKE_TRAFFIC_SECRET
-  Secret client_traffic;            // CLIENT_TRAFFIC_SECRET_0
-  Secret server_traffic;            // SERVER_TRAFFIC_SECRET_0
+  Secret master;            // CLIENT_RANDOM: TLS <= 1.2 master secret (48 bytes)
+  Secret client_handshake;  // CLIENT_HANDSHAKE_TRAFFIC_SECRET (TLS 1.3)
+  Secret server_handshake;  // SERVER_HANDSHAKE_TRAFFIC_SECRET
+  Secret client_traffic;    // CLIENT_TRAFFIC_SECRET_0
+  Secret server_traffic;    // SERVER_TRAFFIC_SECRET_0
 };
 
 // What reading one key log source found.
 struct KeyLogStats {
-  uint64_t lines = 0;      // non-empty, non-comment lines
-  uint64_t used = 0;       // secrets stored
-  uint64_t ignored = 0;    // well-formed lines with a label we do not need (EXPORTER_SECRET, RSA, ...)
-  uint64_t malformed = 0;  // not "LABEL <64 hex> <hex>", or a secret of the wrong length
+  uint64_t lines = 0;                 // non-empty, non-comment lines
+  uint64_t used = 0;                  // secrets stored
+  uint64_t ignored = 0;               // well-formed lines with a label we do not need (EXPORTER_SECRET, RSA, ...)
+  uint64_t malformed = 0;             // not "LABEL <64 hex> <hex>", or a secret of the wrong length
   uint64_t first_malformed_line = 0;  // 1-based, 0 when none
 };
 

@@ -183,8 +183,8 @@ bool RecordCipher::init_tls13(const SuiteParams& p, const Secret& traffic_secret
   return EVP_DecryptInit_ex2(ctx_, p.cipher, nullptr, nullptr, nullptr) > 0;
 }
 
-bool RecordCipher::init_tls12(const SuiteParams& p, uint16_t version, bool encrypt_then_mac, Bytes mac_key,
-                              Bytes key, Bytes iv) {
+bool RecordCipher::init_tls12(const SuiteParams& p, uint16_t version, bool encrypt_then_mac, Bytes mac_key, Bytes key,
+                              Bytes iv) {
   p_ = p;
   tls13_ = false;
   seq_ = 0;
@@ -206,8 +206,8 @@ bool RecordCipher::init_tls12(const SuiteParams& p, uint16_t version, bool encry
 
 bool RecordCipher::decrypt(uint8_t& type, uint16_t version, Bytes body, std::vector<std::byte>& plain,
                            std::string& why) {
-  const bool ok = p_.mode == CipherMode::Cbc ? cbc(type, version, body, plain, why)
-                                              : aead(type, version, body, plain, why);
+  const bool ok =
+      p_.mode == CipherMode::Cbc ? cbc(type, version, body, plain, why) : aead(type, version, body, plain, why);
   if (!ok) return false;
   ++seq_;
   if (tls13_) {
@@ -223,8 +223,7 @@ bool RecordCipher::decrypt(uint8_t& type, uint16_t version, Bytes body, std::vec
   return true;
 }
 
-bool RecordCipher::aead(uint8_t type, uint16_t version, Bytes body, std::vector<std::byte>& plain,
-                        std::string& why) {
+bool RecordCipher::aead(uint8_t type, uint16_t version, Bytes body, std::vector<std::byte>& plain, std::string& why) {
   // Nonce: TLS 1.3 and ChaCha20 (RFC 7905) XOR the sequence into a 12-byte IV;
   // TLS 1.2 GCM/CCM (RFC 5288, 6655) append an explicit 8-byte part sent in the record.
   uint8_t nonce[12];
@@ -303,8 +302,7 @@ bool RecordCipher::hmac(const uint8_t pseudo_header[13], Bytes data, std::vector
          EVP_MAC_final(mac_, out.data(), &n, out.size()) > 0 && n == p_.mac_len;
 }
 
-bool RecordCipher::cbc(uint8_t type, uint16_t version, Bytes body, std::vector<std::byte>& plain,
-                       std::string& why) {
+bool RecordCipher::cbc(uint8_t type, uint16_t version, Bytes body, std::vector<std::byte>& plain, std::string& why) {
   uint8_t header[13];
   put_seq(header, seq_);
   header[8] = type;
@@ -320,8 +318,7 @@ bool RecordCipher::cbc(uint8_t type, uint16_t version, Bytes body, std::vector<s
     if (body.size() < p_.mac_len) return why = "record shorter than its MAC", false;
     const Bytes protected_part = body.first(body.size() - p_.mac_len);
     set_len(protected_part.size());
-    if (!hmac(header, protected_part, mac) ||
-        CRYPTO_memcmp(mac.data(), body.last(p_.mac_len).data(), p_.mac_len) != 0)
+    if (!hmac(header, protected_part, mac) || CRYPTO_memcmp(mac.data(), body.last(p_.mac_len).data(), p_.mac_len) != 0)
       return why = "record MAC does not match (encrypt_then_mac)", false;
     body = protected_part;
   }

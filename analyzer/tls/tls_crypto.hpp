@@ -29,11 +29,11 @@ struct SuiteParams {
   CipherMode mode = CipherMode::Gcm;
   const EVP_CIPHER* cipher = nullptr;  // fetched once per process, never freed
   size_t key_len = 0;
-  size_t block_len = 0;    // CBC block size
-  size_t tag_len = 0;      // AEAD tag
-  std::string mac_md;      // CBC suites: HMAC digest ("SHA1", "SHA256", "SHA384")
+  size_t block_len = 0;  // CBC block size
+  size_t tag_len = 0;    // AEAD tag
+  std::string mac_md;    // CBC suites: HMAC digest ("SHA1", "SHA256", "SHA384")
   size_t mac_len = 0;
-  std::string prf_md;      // TLS 1.2 PRF / TLS 1.3 HKDF digest
+  std::string prf_md;  // TLS 1.2 PRF / TLS 1.3 HKDF digest
 };
 // False (with `why`) when OpenSSL does not know the suite or its cipher is not a record cipher we handle.
 bool suite_params(uint16_t suite, SuiteParams& out, std::string& why);
@@ -56,8 +56,7 @@ class RecordCipher {
   // TLS 1.3: key and IV from a traffic secret (RFC 8446 7.3); the sequence restarts at 0.
   bool init_tls13(const SuiteParams& p, const Secret& traffic_secret);
   // TLS <= 1.2: slices of the key block. `version` picks the CBC IV handling (TLS 1.0: chained).
-  bool init_tls12(const SuiteParams& p, uint16_t version, bool encrypt_then_mac, Bytes mac_key, Bytes key,
-                  Bytes iv);
+  bool init_tls12(const SuiteParams& p, uint16_t version, bool encrypt_then_mac, Bytes mac_key, Bytes key, Bytes iv);
 
   // Decrypts and authenticates one record body. On success `plain` holds the
   // plaintext and `type` the content type (TLS 1.3: the inner type). False with

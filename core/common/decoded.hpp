@@ -22,8 +22,8 @@ struct Decoded {
   // Most PDUs carry fewer fields than this (a COPS decision, an RRP response, an SP message).
   static constexpr size_t kFieldsReserved = 32;
 
-  std::string name;      // short message name: "REQ", "add", "200", "CONNECT", "REQ/REP msg"
-  std::string summary;   // one line for the Info column / timeline, e.g. "DEC Install handle=0x1001"
+  std::string name;     // short message name: "REQ", "add", "200", "CONNECT", "REQ/REP msg"
+  std::string summary;  // one line for the Info column / timeline, e.g. "DEC Install handle=0x1001"
   bool is_request = false;
   bool is_response = false;
   // For a request: its row in response-time statistics when the name alone is too coarse
@@ -35,8 +35,7 @@ struct Decoded {
   // --- builder helpers, used by the decoders -------------------------------------
   void add(FieldRef id, size_t offset, size_t length, FieldValue v = {}) {
     if (fields.capacity() == 0) fields.reserve(kFieldsReserved);  // one allocation, not a doubling series
-    fields.push_back({id.id, depth_, static_cast<uint32_t>(offset), static_cast<uint32_t>(length),
-                      std::move(v)});
+    fields.push_back({id.id, depth_, static_cast<uint32_t>(offset), static_cast<uint32_t>(length), std::move(v)});
   }
   // Opens a subtree; returns its index so the length can be fixed once known.
   size_t open(FieldRef id, size_t offset, size_t length, FieldValue v = {}) {

@@ -14,8 +14,8 @@ namespace quartet {
 
 // Wire types; the plugin maps them 1:1 onto FT_* types.
 enum class FieldType : uint8_t {
-  Group,   // a subtree (FT_NONE); its length covers its children
-  Bool,    // one bit of a container integer (FT_BOOLEAN, needs bitmask + width)
+  Group,  // a subtree (FT_NONE); its length covers its children
+  Bool,   // one bit of a container integer (FT_BOOLEAN, needs bitmask + width)
   UInt8,
   UInt16,
   UInt24,
@@ -36,15 +36,15 @@ struct ValueName {
 };
 
 struct FieldDef {
-  const char* abbrev;   // relative filter name, e.g. "header.opcode"; plugin prefixes "copsx."
-  const char* name;     // human label, e.g. "Op-Code"
+  const char* abbrev;  // relative filter name, e.g. "header.opcode"; plugin prefixes "copsx."
+  const char* name;    // human label, e.g. "Op-Code"
   FieldType type;
   Base base = Base::None;
   std::span<const ValueName> names = {};  // value_string for integer fields
-  uint64_t bitmask = 0;                    // for flag fields; value is stored already shifted
+  uint64_t bitmask = 0;                   // for flag fields; value is stored already shifted
   const char* blurb = nullptr;
-  bool sensitive = false;                  // masked unless the user asks (e.g. RRP passwords)
-  uint8_t width = 0;                       // Bool: container width in bits (8/16/32)
+  bool sensitive = false;  // masked unless the user asks (e.g. RRP passwords)
+  uint8_t width = 0;       // Bool: container width in bits (8/16/32)
 };
 
 using FieldId = uint16_t;
@@ -69,8 +69,8 @@ using FieldValue = std::variant<std::monostate, uint64_t, std::string_view, std:
 
 struct Field {
   FieldId id = 0;
-  uint8_t depth = 0;     // nesting: children follow their Group with depth + 1
-  uint32_t offset = 0;   // from the start of the PDU
+  uint8_t depth = 0;    // nesting: children follow their Group with depth + 1
+  uint32_t offset = 0;  // from the start of the PDU
   uint32_t length = 0;
   FieldValue value;
 

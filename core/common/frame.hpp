@@ -23,9 +23,7 @@ struct FrameResult {
 
   static FrameResult need(uint64_t total = 0) { return {Status::NeedMore, total, {}}; }
   static FrameResult complete(uint64_t len) { return {Status::Complete, len, {}}; }
-  static FrameResult invalid(std::string_view why, uint64_t declared = 0) {
-    return {Status::Invalid, declared, why};
-  }
+  static FrameResult invalid(std::string_view why, uint64_t declared = 0) { return {Status::Invalid, declared, why}; }
 };
 
 // Heuristic answer on the first bytes of a direction.

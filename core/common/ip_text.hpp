@@ -12,8 +12,8 @@
 namespace quartet {
 
 inline std::string ipv4_text(uint32_t a) {
-  return std::to_string(a >> 24) + '.' + std::to_string((a >> 16) & 0xff) + '.' +
-         std::to_string((a >> 8) & 0xff) + '.' + std::to_string(a & 0xff);
+  return std::to_string(a >> 24) + '.' + std::to_string((a >> 16) & 0xff) + '.' + std::to_string((a >> 8) & 0xff) +
+         '.' + std::to_string(a & 0xff);
 }
 
 // `b` holds at least off + 16 bytes.
@@ -22,10 +22,16 @@ inline std::string ipv6_text(Bytes b, size_t off) {
   for (int i = 0; i < 8; ++i) g[i] = be16(b, off + 2 * static_cast<size_t>(i));
   int best = -1, best_len = 0;
   for (int i = 0; i < 8;) {
-    if (g[i] != 0) { ++i; continue; }
+    if (g[i] != 0) {
+      ++i;
+      continue;
+    }
     int j = i;
     while (j < 8 && g[j] == 0) ++j;
-    if (j - i > best_len && j - i >= 2) { best = i; best_len = j - i; }
+    if (j - i > best_len && j - i >= 2) {
+      best = i;
+      best_len = j - i;
+    }
     i = j;
   }
   std::string s;

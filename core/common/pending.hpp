@@ -87,8 +87,7 @@ class PendingMap {
   template <class Pred>
   void erase_if(Pred pred) {
     for (auto it = by_key_.begin(); it != by_key_.end();)
-      it = pred(it->first, it->second.value) ? (by_index_.erase(it->second.index), by_key_.erase(it))
-                                             : std::next(it);
+      it = pred(it->first, it->second.value) ? (by_index_.erase(it->second.index), by_key_.erase(it)) : std::next(it);
   }
   // Visits entries oldest first: f(key, entry).
   template <class F>

@@ -15,12 +15,12 @@
 namespace quartet {
 
 enum class ProblemKind : uint8_t {
-  Malformed,  // bytes that cannot be what the spec says (bad length, truncated object)   -> error
-  Violation,  // well-formed but against the spec (missing mandatory object, bad order)   -> warning
-  Unknown,    // a value the spec/registry does not define (op-code, C-Num, command)     -> warning
-  Sequence,   // session level: response without request, command in the wrong state     -> warning
-  Deviation,  // tolerated deviation seen in real stacks (padding counted, bare LF)        -> note
-  ErrorReply, // a well-formed answer that reports an error (PacketCable Gate-Set-Err...)  -> note
+  Malformed,   // bytes that cannot be what the spec says (bad length, truncated object)   -> error
+  Violation,   // well-formed but against the spec (missing mandatory object, bad order)   -> warning
+  Unknown,     // a value the spec/registry does not define (op-code, C-Num, command)     -> warning
+  Sequence,    // session level: response without request, command in the wrong state     -> warning
+  Deviation,   // tolerated deviation seen in real stacks (padding counted, bare LF)        -> note
+  ErrorReply,  // a well-formed answer that reports an error (PacketCable Gate-Set-Err...)  -> note
 };
 
 enum class Severity : uint8_t { Note, Warning, Error };
@@ -58,7 +58,7 @@ constexpr std::string_view kind_name(ProblemKind k) {
 }
 
 struct ProblemDef {
-  std::string_view id;       // "<filter name>.<area>.<what>", stable: filters and scripts use it
+  std::string_view id;  // "<filter name>.<area>.<what>", stable: filters and scripts use it
   ProblemKind kind;
   std::string_view summary;  // one line, the same for every occurrence
   std::string_view spec;     // where the rule is written, e.g. "RFC 2748 2.2"; empty if nowhere
@@ -75,7 +75,7 @@ struct Problem {
   ProblemKind kind;
   uint32_t offset = 0;  // within the PDU (0/0 for session-level problems)
   uint32_t length = 0;
-  std::string text;     // one readable sentence, e.g. "DEC without a Decision object (RFC 2748 3.2)"
+  std::string text;          // one readable sentence, e.g. "DEC without a Decision object (RFC 2748 3.2)"
   std::string_view id = {};  // ProblemDef::id; empty only for problems raised by kind alone
 
   // A problem of a protocol's table; `text` gives this occurrence's details.

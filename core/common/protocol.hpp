@@ -66,7 +66,15 @@ const Protocol* find_protocol(std::string_view filter_or_short_name);
 }  // namespace quartet
 
 // Each protocol folder defines its descriptor.
-namespace quartet::cops { const Protocol& protocol(); }
-namespace quartet::rrp { const Protocol& protocol(); }
-namespace quartet::iap { const Protocol& protocol(); }
-namespace quartet::sp { const Protocol& protocol(); }
+namespace quartet::cops {
+const Protocol& protocol();
+}
+namespace quartet::rrp {
+const Protocol& protocol();
+}
+namespace quartet::iap {
+const Protocol& protocol();
+}
+namespace quartet::sp {
+const Protocol& protocol();
+}

@@ -45,7 +45,7 @@ struct Transition {
   std::optional<TimeNs> latency;        // ts(this) - ts(request)
   std::vector<Problem> problems;        // sequence/state violations (session level)
   std::vector<Event> events;
-  bool tls_follows = false;             // the bytes after this PDU, both directions, are TLS
+  bool tls_follows = false;  // the bytes after this PDU, both directions, are TLS
   // The pairing above belongs to one of the protocol's link groups (Protocol::link_groups,
   // e.g. "gate" for PacketCable gate commands): wrappers show it there as well.
   const char* link_group = nullptr;

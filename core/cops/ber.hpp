@@ -13,9 +13,9 @@
 namespace quartet::cops::ber {
 
 struct Tlv {
-  uint8_t ident = 0;       // first identifier octet (class, constructed bit, tag)
-  uint32_t tag = 0;        // tag number (high-tag-number form decoded)
-  size_t offset = 0;       // of the identifier octet
+  uint8_t ident = 0;  // first identifier octet (class, constructed bit, tag)
+  uint32_t tag = 0;   // tag number (high-tag-number form decoded)
+  size_t offset = 0;  // of the identifier octet
   size_t value_offset = 0;
   size_t value_length = 0;
   size_t end() const { return value_offset + value_length; }

@@ -37,13 +37,10 @@ const ClientDecoder* registered_client_decoder(uint16_t client_type) {
   return nullptr;
 }
 
-const ClientDecoder* client_decoder_for(const ClientDataContext& ctx, Bytes pdu, size_t off,
-                                        size_t len) {
-  if (const ClientDecoder* d = registered_client_decoder(ctx.client_type))
-    return d->claims(ctx) ? d : nullptr;
+const ClientDecoder* client_decoder_for(const ClientDataContext& ctx, Bytes pdu, size_t off, size_t len) {
+  if (const ClientDecoder* d = registered_client_decoder(ctx.client_type)) return d->claims(ctx) ? d : nullptr;
   const ClientDecoder& copspr = pr::decoder();
-  if (ctx.client_type != kClientTypeNone && copspr.claims(ctx) && pr::looks_like(pdu, off, len))
-    return &copspr;
+  if (ctx.client_type != kClientTypeNone && copspr.claims(ctx) && pr::looks_like(pdu, off, len)) return &copspr;
   return nullptr;
 }
 

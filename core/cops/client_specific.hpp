@@ -18,7 +18,7 @@ struct Message;
 struct ClientDataContext {
   uint16_t client_type = 0;
   uint8_t opcode = 0;
-  uint8_t cnum = 0;   // the enclosing COPS object
+  uint8_t cnum = 0;  // the enclosing COPS object
   uint8_t ctype = 0;
   Direction dir = Direction::ToServer;
   Message* message = nullptr;  // where a decoder leaves what the summary/session need
@@ -40,7 +40,6 @@ const ClientDecoder* registered_client_decoder(uint16_t client_type);
 // object; for client-types nobody registered, COPS-PR when the bytes are a
 // well-formed chain of COPS-PR objects (PIB-based clients use many private
 // and FCFS client-types). nullptr: show the bytes raw.
-const ClientDecoder* client_decoder_for(const ClientDataContext& ctx, Bytes pdu, size_t off,
-                                        size_t len);
+const ClientDecoder* client_decoder_for(const ClientDataContext& ctx, Bytes pdu, size_t off, size_t len);
 
 }  // namespace quartet::cops

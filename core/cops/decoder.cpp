@@ -97,8 +97,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     if (olen < kObjHeaderLen) {
       d.problem(ProblemId::kObjectLengthTooSmall, p, 2,
                 olen == 0 ? std::string("object length 0: the rest of the message cannot be walked")
-                          : "object length " + std::to_string(olen) +
-                                " is below the 4-byte object header");
+                          : "object length " + std::to_string(olen) + " is below the 4-byte object header");
       d.close();
       if (p + kObjHeaderLen < end) d.add(kObjectData, p + kObjHeaderLen, end - p - kObjHeaderLen);
       return;
@@ -114,8 +113,8 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
       d.add(kObjectData, co, cl);
     } else if (!name) {
       d.problem(ProblemId::kObjectCtypeUnknown, p + 3, 1,
-                "unknown C-Type " + std::to_string(ctype) + " for " +
-                    name_of(cnum_names(), cnum) + " (C-Num " + std::to_string(cnum) + ")");
+                "unknown C-Type " + std::to_string(ctype) + " for " + name_of(cnum_names(), cnum) + " (C-Num " +
+                    std::to_string(cnum) + ")");
       d.add(kObjectData, co, cl);
     } else {
       size_t used = decode_object_contents(ctx, pdu, cnum, ctype, co, cl, d, m);
@@ -143,8 +142,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     // No padding at all when the next object header sits right after the
     // object and nothing sensible starts at the padded position.
     if (plausible_object(pdu, p + olen, end) &&
-        (!all_zero(pdu, p + olen, pad) ||
-         (padded < end && !plausible_object(pdu, p + padded, end)))) {
+        (!all_zero(pdu, p + olen, pad) || (padded < end && !plausible_object(pdu, p + padded, end)))) {
       d.problem(ProblemId::kObjectPaddingMissing, p + olen, 0,
                 label + " is not padded to a 32-bit boundary (next object follows at once)");
       d.close();
@@ -170,8 +168,7 @@ std::string summary(const Message& m) {
   const char* ab = opcode_abbrev(m.opcode);
   std::string s = ab ? ab : "COPS op-code " + std::to_string(m.opcode);
   // PacketCable gate commands and answers: the gate says more than the handle.
-  if (m.gate && m.gate->cmd && (m.opcode == kDEC || m.opcode == kRPT))
-    return s + " " + packetcable::summary(*m.gate);
+  if (m.gate && m.gate->cmd && (m.opcode == kDEC || m.opcode == kRPT)) return s + " " + packetcable::summary(*m.gate);
   auto handle = [&] {
     if (m.handle) s.append(" handle=").append(handle_hex(*m.handle));
   };
@@ -200,9 +197,7 @@ std::string summary(const Message& m) {
       if (m.reason) s.append(" reason=").append(short_name(name_of(reason_names(), *m.reason)));
       break;
     case kSSQ:
-    case kSSC:
-      handle();
-      break;
+    case kSSC: handle(); break;
     case kOPN:
       if (m.pep_id) s.append(" pep-id=\"").append(std::string(*m.pep_id) + "\"");
       s.append(" client-type=").append(client_type_short(m.client_type));
@@ -221,17 +216,14 @@ std::string summary(const Message& m) {
       s.append(" client-type=").append(client_type_short(m.client_type));
       if (m.error_code) s.append(" error=").append(short_name(name_of(error_names(), *m.error_code)));
       break;
-    default:
-      break;
+    default: break;
   }
   return s;
 }
 
 }  // namespace
 
-std::string handle_hex(std::string_view handle) {
-  return handle.empty() ? "0x(empty)" : "0x" + hex_bytes(handle);
-}
+std::string handle_hex(std::string_view handle) { return handle.empty() ? "0x(empty)" : "0x" + hex_bytes(handle); }
 
 Parsed<Message> parse(Bytes pdu, Direction dir) {
   Parsed<Message> r;
@@ -245,8 +237,8 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
                 "message length " + std::to_string(m.length) + " is below the 8-byte header");
     } else if (m.length > pdu.size()) {
       d.problem(ProblemId::kMessageTruncated, 4, 4,
-                "message truncated: length says " + std::to_string(m.length) + " bytes, " +
-                    std::to_string(pdu.size()) + " present");
+                "message truncated: length says " + std::to_string(m.length) + " bytes, " + std::to_string(pdu.size()) +
+                    " present");
     } else if (m.length < pdu.size()) {
       end = m.length;
       d.problem(ProblemId::kMessageTrailingBytes, end, pdu.size() - end,
@@ -264,9 +256,12 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
   if (m.opcode == kREQ && m.rtype) d.kind = d.name + " " + rtype_label(*m.rtype);
   if (m.opcode == kOPN && m.has_header) d.kind = d.name + " " + client_type_short(m.client_type);
   switch (m.opcode) {
-    case kREQ: case kOPN: d.is_request = true; break;
+    case kREQ:
+    case kOPN: d.is_request = true; break;
     case kSSQ: d.is_request = true; break;
-    case kDEC: case kCAT: case kSSC: d.is_response = true; break;
+    case kDEC:
+    case kCAT:
+    case kSSC: d.is_response = true; break;
     case kRPT: d.is_response = m.solicited(); break;
     case kCC: d.is_response = !to_pdp; break;
     case kKA: (to_pdp ? d.is_request : d.is_response) = true; break;

@@ -25,7 +25,7 @@ enum class Field : FieldId {
   kObjectLength,
   kObjectCNum,
   kObjectCType,
-  kObjectData,     // contents of an unknown object or of one no decoder claimed
+  kObjectData,  // contents of an unknown object or of one no decoder claimed
   kObjectPadding,
   // Objects
   kHandleValue,

@@ -24,8 +24,8 @@ inline bool all_zero(Bytes b, size_t off, size_t len) {
 // bytes. 1-3 zero bytes left over in an object whose length lands on a 32-bit
 // boundary are the padding counted in the Length (seen in real stacks, against
 // RFC 2748 2.2): a Deviation. Anything else left over is a Violation.
-inline void check_leftover(Decoded& out, Bytes pdu, size_t off, size_t len, size_t used,
-                           size_t header_len, const std::string& what) {
+inline void check_leftover(Decoded& out, Bytes pdu, size_t off, size_t len, size_t used, size_t header_len,
+                           const std::string& what) {
   if (used >= len) return;
   size_t extra = len - used;
   if (extra < 4 && all_zero(pdu, off + used, extra) && (header_len + len) % 4 == 0) {

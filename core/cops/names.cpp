@@ -19,8 +19,7 @@ constexpr ValueName kOpcodes[] = {
     {kKA, "Keep-Alive (KA)"},
     {kSSC, "Synchronize Complete (SSC)"},
 };
-constexpr const char* kAbbrevs[] = {nullptr, "REQ", "DEC", "RPT", "DRQ", "SSQ",
-                                    "OPN",   "CAT", "CC",  "KA",  "SSC"};
+constexpr const char* kAbbrevs[] = {nullptr, "REQ", "DEC", "RPT", "DRQ", "SSQ", "OPN", "CAT", "CC", "KA", "SSC"};
 
 // IANA "Client Types Values"; 0 is RFC 4261's security negotiation client.
 constexpr ValueName kClientTypes[] = {
@@ -139,57 +138,29 @@ constexpr ValueName kSTypes[] = {
 };
 
 constexpr ValueName kGpErrs[] = {
-    {1, "availMemLow"},
-    {2, "availMemExhausted"},
-    {3, "unknownASN.1Tag"},
-    {4, "maxMsgSizeExceeded"},
-    {5, "unknownError"},
-    {6, "maxRequestStatesOpen"},
-    {7, "invalidASN.1Length"},
-    {8, "invalidObjectPad"},
-    {9, "unknownPIBData"},
-    {10, "unknownCOPSPRObject"},
-    {11, "malformedDecision"},
+    {1, "availMemLow"},    {2, "availMemExhausted"},    {3, "unknownASN.1Tag"},    {4, "maxMsgSizeExceeded"},
+    {5, "unknownError"},   {6, "maxRequestStatesOpen"}, {7, "invalidASN.1Length"}, {8, "invalidObjectPad"},
+    {9, "unknownPIBData"}, {10, "unknownCOPSPRObject"}, {11, "malformedDecision"},
 };
 
 constexpr ValueName kCpErrs[] = {
-    {1, "priSpaceExhausted"},
-    {2, "priInstanceInvalid"},
-    {3, "attrValueInvalid"},
-    {4, "attrValueSupLimited"},
-    {5, "attrEnumSupLimited"},
-    {6, "attrMaxLengthExceeded"},
-    {7, "attrReferenceUnknown"},
-    {8, "priNotifyOnly"},
-    {9, "unknownPrc"},
-    {10, "tooFewAttrs"},
-    {11, "invalidAttrType"},
-    {12, "deletedInRef"},
+    {1, "priSpaceExhausted"},  {2, "priInstanceInvalid"},    {3, "attrValueInvalid"},     {4, "attrValueSupLimited"},
+    {5, "attrEnumSupLimited"}, {6, "attrMaxLengthExceeded"}, {7, "attrReferenceUnknown"}, {8, "priNotifyOnly"},
+    {9, "unknownPrc"},         {10, "tooFewAttrs"},          {11, "invalidAttrType"},     {12, "deletedInRef"},
     {13, "priSpecificError"},
 };
 
 // BER identifier octets of the SPPI (RFC 3159) base types an EPD carries.
 constexpr ValueName kBerTypes[] = {
-    {0x02, "INTEGER"},
-    {0x04, "OCTET STRING"},
-    {0x05, "NULL"},
-    {0x06, "OBJECT IDENTIFIER"},
-    {0x40, "IpAddress"},
-    {0x41, "Counter32"},
-    {0x42, "Unsigned32"},
-    {0x43, "TimeTicks"},
-    {0x44, "Opaque"},
-    {0x46, "Counter64"},
-    {0x4a, "Integer64"},
-    {0x4b, "Unsigned64"},
+    {0x02, "INTEGER"},   {0x04, "OCTET STRING"}, {0x05, "NULL"},       {0x06, "OBJECT IDENTIFIER"},
+    {0x40, "IpAddress"}, {0x41, "Counter32"},    {0x42, "Unsigned32"}, {0x43, "TimeTicks"},
+    {0x44, "Opaque"},    {0x46, "Counter64"},    {0x4a, "Integer64"},  {0x4b, "Unsigned64"},
 };
 
 }  // namespace
 
 std::span<const ValueName> opcode_names() { return kOpcodes; }
-const char* opcode_abbrev(uint8_t opcode) {
-  return opcode < std::size(kAbbrevs) ? kAbbrevs[opcode] : nullptr;
-}
+const char* opcode_abbrev(uint8_t opcode) { return opcode < std::size(kAbbrevs) ? kAbbrevs[opcode] : nullptr; }
 std::span<const ValueName> client_type_names() { return kClientTypes; }
 
 std::string client_type_label(uint16_t type) {
@@ -230,9 +201,8 @@ const char* object_name(uint8_t cnum, uint8_t ctype) {
       return pick({"Decision: Flags", "Decision: Stateless Data", "Decision: Replacement Data",
                    "Decision: Client Specific Data", "Decision: Named Data"});
     case kLpdpDecision:
-      return pick({"LPDP Decision: Flags", "LPDP Decision: Stateless Data",
-                   "LPDP Decision: Replacement Data", "LPDP Decision: Client Specific Data",
-                   "LPDP Decision: Named Data"});
+      return pick({"LPDP Decision: Flags", "LPDP Decision: Stateless Data", "LPDP Decision: Replacement Data",
+                   "LPDP Decision: Client Specific Data", "LPDP Decision: Named Data"});
     case kError: return pick({"Error"});
     case kClientSI: return pick({"ClientSI: Signaled", "ClientSI: Named"});
     case kKATimer: return pick({"Keep-Alive Timer"});
@@ -260,8 +230,8 @@ std::span<const ValueName> cperr_names() { return kCpErrs; }
 std::span<const ValueName> ber_type_names() { return kBerTypes; }
 
 std::string rtype_label(uint16_t rtype) {
-  static constexpr const char* kShort[] = {"Incoming-Message", "Resource-Allocation",
-                                           "Outgoing-Message", "Configuration"};
+  static constexpr const char* kShort[] = {"Incoming-Message", "Resource-Allocation", "Outgoing-Message",
+                                           "Configuration"};
   std::string out;
   for (unsigned bit = 0; bit < 16; ++bit) {
     if (!(rtype & (1u << bit))) continue;

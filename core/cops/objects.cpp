@@ -25,8 +25,7 @@ struct Contents {
   bool need(size_t n) {
     if (len >= n) return true;
     out.problem(ProblemId::kObjectContentsShort, off, len,
-                std::string(what) + " needs " + std::to_string(n) + " bytes of contents, has " +
-                    std::to_string(len));
+                std::string(what) + " needs " + std::to_string(n) + " bytes of contents, has " + std::to_string(len));
     if (len) out.add(kObjectData, off, len);
     return false;
   }
@@ -58,8 +57,7 @@ size_t context(Contents& c, Message& m) {
   c.flag(kContextRTypeAllocation, 0, r, 0x2);
   c.flag(kContextRTypeOutgoing, 0, r, 0x4);
   c.flag(kContextRTypeConfig, 0, r, 0x8);
-  if (r & 0xfff0)
-    c.out.problem(ProblemId::kContextRtypeUndefined, c.off, 2, "R-Type has undefined flag bits set");
+  if (r & 0xfff0) c.out.problem(ProblemId::kContextRtypeUndefined, c.off, 2, "R-Type has undefined flag bits set");
   if (r == 0) c.out.problem(ProblemId::kContextRtypeEmpty, c.off, 2, "R-Type has no request type flag set");
   uint16_t mt = c.u16(kContextMType, 2);
   if (!m.rtype) {
@@ -133,8 +131,7 @@ size_t decision_flags(Contents& c, Message& m, bool lpdp) {
 
 // Client-specific data (Decision/LPDP data C-Types 2..5, ClientSI): the
 // registered decoder, else raw bytes under the object's own field.
-size_t client_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype,
-                   Field raw, Message& m) {
+size_t client_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype, Field raw, Message& m) {
   ClientDataContext cc{ctx.client_type, ctx.opcode, cnum, ctype, ctx.dir, &m};
   if (const ClientDecoder* d = client_decoder_for(cc, c.pdu, c.off, c.len))
     return d->decode(cc, c.pdu, c.off, c.len, c.out);
@@ -142,13 +139,10 @@ size_t client_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t 
   return c.len;
 }
 
-size_t decision_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype,
-                     Message& m) {
+size_t decision_data(Contents& c, const ObjectContext& ctx, uint8_t cnum, uint8_t ctype, Message& m) {
   bool lpdp = cnum == kLpdpDecision;
-  static constexpr Field kDec[] = {kDecisionStateless, kDecisionReplacement,
-                                     kDecisionClientSpecific, kDecisionNamed};
-  static constexpr Field kLpdp[] = {kLpdpStateless, kLpdpReplacement, kLpdpClientSpecific,
-                                      kLpdpNamed};
+  static constexpr Field kDec[] = {kDecisionStateless, kDecisionReplacement, kDecisionClientSpecific, kDecisionNamed};
+  static constexpr Field kLpdp[] = {kLpdpStateless, kLpdpReplacement, kLpdpClientSpecific, kLpdpNamed};
   return client_data(c, ctx, cnum, ctype, (lpdp ? kLpdp : kDec)[ctype - 2], m);
 }
 
@@ -157,8 +151,7 @@ size_t pep_id(Contents& c, Message& m) {
   while (n < c.len && be8(c.pdu, c.off + n) != 0) ++n;
   std::string_view text = as_text(c.pdu.subspan(c.off, n));
   if (n == c.len) {
-    c.out.problem(ProblemId::kPepIdNotTerminated, c.off, c.len,
-                  "PEP-ID is not NUL-terminated (RFC 2748 2.2.11)");
+    c.out.problem(ProblemId::kPepIdNotTerminated, c.off, c.len, "PEP-ID is not NUL-terminated (RFC 2748 2.2.11)");
     c.out.add(kPepIdValue, c.off, n, text);
   } else {
     c.out.add(kPepIdValue, c.off, n + 1, text);
@@ -216,8 +209,8 @@ size_t integrity_tls(Contents& c, Message& m) {
 
 }  // namespace
 
-size_t decode_object_contents(const ObjectContext& ctx, Bytes pdu, uint8_t cnum, uint8_t ctype,
-                              size_t off, size_t len, Decoded& out, Message& msg) {
+size_t decode_object_contents(const ObjectContext& ctx, Bytes pdu, uint8_t cnum, uint8_t ctype, size_t off, size_t len,
+                              Decoded& out, Message& msg) {
   Contents c{pdu, off, len, out, object_name(cnum, ctype)};
   switch (cnum) {
     case kHandle:
@@ -231,28 +224,23 @@ size_t decode_object_contents(const ObjectContext& ctx, Bytes pdu, uint8_t cnum,
     case kReason: return reason(c, msg);
     case kDecision:
     case kLpdpDecision:
-      return ctype == 1 ? decision_flags(c, msg, cnum == kLpdpDecision)
-                        : decision_data(c, ctx, cnum, ctype, msg);
+      return ctype == 1 ? decision_flags(c, msg, cnum == kLpdpDecision) : decision_data(c, ctx, cnum, ctype, msg);
     case kError: return error(c, msg, ctx.client_type);
-    case kClientSI:
-      return client_data(c, ctx, cnum, ctype, ctype == 1 ? kClientSiSignaled : kClientSiNamed, msg);
+    case kClientSI: return client_data(c, ctx, cnum, ctype, ctype == 1 ? kClientSiSignaled : kClientSiNamed, msg);
     case kKATimer: return timer(c, kKATimerValue, msg.ka_timer);
     case kPepId: return pep_id(c, msg);
     case kReportType:
       if (!c.need(4)) return len;
       if (uint16_t t = c.u16(kReportTypeValue, 0); !name_of(report_type_names(), t))
         out.problem(ProblemId::kReportTypeUnknown, off, 2, "unknown Report-Type " + std::to_string(t));
-      else if (!msg.report_type)
-        msg.report_type = t;
+      else if (!msg.report_type) msg.report_type = t;
       c.reserved16(2);
       return 4;
     case kPdpRedirect:
     case kLastPdp: return pdp_address(c, ctype, cnum == kPdpRedirect);
     case kAcctTimer: return timer(c, kAcctTimerValue, msg.acct_timer);
     case kIntegrity: return ctype == 1 ? integrity(c, msg) : integrity_tls(c, msg);
-    default:
-      out.add(kObjectData, off, len);
-      return len;
+    default: out.add(kObjectData, off, len); return len;
   }
 }
 

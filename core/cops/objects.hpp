@@ -20,7 +20,7 @@ struct ObjectContext {
 // Decodes the contents [off, off+len) of a known (cnum, ctype) object into
 // fields and into `msg`; returns how many bytes the layout accounts for, so the
 // caller can tell counted padding and junk apart. Reports short contents itself.
-size_t decode_object_contents(const ObjectContext& ctx, Bytes pdu, uint8_t cnum, uint8_t ctype,
-                              size_t off, size_t len, Decoded& out, Message& msg);
+size_t decode_object_contents(const ObjectContext& ctx, Bytes pdu, uint8_t cnum, uint8_t ctype, size_t off, size_t len,
+                              Decoded& out, Message& msg);
 
 }  // namespace quartet::cops

@@ -28,8 +28,8 @@ bool printable(Bytes v) {
 }
 
 // PRID, Prefix PRID, ErrorPRID: one BER OBJECT IDENTIFIER. Returns bytes used.
-size_t decode_oid_object(Bytes pdu, size_t off, size_t len, Field text_id, Field instance_id,
-                         const char* what, Decoded& out) {
+size_t decode_oid_object(Bytes pdu, size_t off, size_t len, Field text_id, Field instance_id, const char* what,
+                         Decoded& out) {
   ber::Tlv t;
   ber::Status s = ber::read(pdu, off, off + len, t);
   if (s != ber::Status::Ok) {
@@ -38,23 +38,21 @@ size_t decode_oid_object(Bytes pdu, size_t off, size_t len, Field text_id, Field
     return len;
   }
   if (t.ident != 0x06) {
-    out.problem(ProblemId::kPrOidExpected, off, 1,
-                std::string(what) + " is not a BER OBJECT IDENTIFIER (identifier octet " +
-                    std::to_string(t.ident) + ")");
+    out.problem(
+        ProblemId::kPrOidExpected, off, 1,
+        std::string(what) + " is not a BER OBJECT IDENTIFIER (identifier octet " + std::to_string(t.ident) + ")");
     out.add(kPrData, off, len);
     return len;
   }
   uint64_t last = 0;
   auto text = ber::oid_text(sub(pdu, t.value_offset, t.value_length), &last);
   if (!text) {
-    out.problem(ProblemId::kPrOidInvalid, t.value_offset, t.value_length,
-                std::string(what) + ": broken OID encoding");
+    out.problem(ProblemId::kPrOidInvalid, t.value_offset, t.value_length, std::string(what) + ": broken OID encoding");
     out.add(kPrData, off, t.end() - off);
     return t.end() - off;
   }
   out.add(text_id, off, t.end() - off, std::move(*text));
-  if (instance_id != kCount && last <= UINT32_MAX)
-    out.add(instance_id, t.value_offset, t.value_length, last);
+  if (instance_id != kCount && last <= UINT32_MAX) out.add(instance_id, t.value_offset, t.value_length, last);
   return t.end() - off;
 }
 
@@ -68,8 +66,7 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
     if (s != ber::Status::Ok) {
       // 1-3 zero bytes at the end: padding counted in the length (reported by the caller).
       if (end - p < 4 && all_zero(pdu, p, end - p)) break;
-      out.problem(ProblemId::kPrBerInvalid, p, end - p,
-                  std::string("EPD attribute: ") + ber::status_text(s));
+      out.problem(ProblemId::kPrBerInvalid, p, end - p, std::string("EPD attribute: ") + ber::status_text(s));
       p = end;
       break;
     }
@@ -80,18 +77,17 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
       case 0x02:  // INTEGER
         if (auto i = ber::integer(v); i && *i >= INT32_MIN && *i <= INT32_MAX)
           out.add(kPrEpdInteger, vo, vl, static_cast<uint64_t>(*i));
-        else if (i)
-          out.add(kPrEpdInteger64, vo, vl, std::to_string(*i));
-        else
-          out.add(kPrEpdOther, vo, vl);
+        else if (i) out.add(kPrEpdInteger64, vo, vl, std::to_string(*i));
+        else out.add(kPrEpdOther, vo, vl);
         break;
-      case 0x41: case 0x42: case 0x43:  // Counter32, Unsigned32, TimeTicks
-        if (auto u = ber::unsigned_value(v); u && *u <= UINT32_MAX)
-          out.add(kPrEpdUnsigned, vo, vl, *u);
-        else
-          out.add(kPrEpdOther, vo, vl);
+      case 0x41:
+      case 0x42:
+      case 0x43:  // Counter32, Unsigned32, TimeTicks
+        if (auto u = ber::unsigned_value(v); u && *u <= UINT32_MAX) out.add(kPrEpdUnsigned, vo, vl, *u);
+        else out.add(kPrEpdOther, vo, vl);
         break;
-      case 0x46: case 0x4b:  // Counter64, Unsigned64
+      case 0x46:
+      case 0x4b:  // Counter64, Unsigned64
         if (auto u = ber::unsigned_value(v)) out.add(kPrEpdUnsigned64, vo, vl, *u);
         else out.add(kPrEpdOther, vo, vl);
         break;
@@ -99,13 +95,12 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
         if (auto i = ber::integer(v)) out.add(kPrEpdInteger64, vo, vl, std::to_string(*i));
         else out.add(kPrEpdOther, vo, vl);
         break;
-      case 0x04: case 0x44:  // OCTET STRING, Opaque
+      case 0x04:
+      case 0x44:  // OCTET STRING, Opaque
         out.add(kPrEpdOctets, vo, vl);
         if (t.ident == 0x04 && printable(v)) out.add(kPrEpdText, vo, vl, as_text(v));
         break;
-      case 0x05:
-        out.add(kPrEpdNull, vo, vl);
-        break;
+      case 0x05: out.add(kPrEpdNull, vo, vl); break;
       case 0x06:
         if (auto o = ber::oid_text(v)) out.add(kPrEpdOid, vo, vl, std::move(*o));
         else out.add(kPrEpdOther, vo, vl);
@@ -115,8 +110,7 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
         else out.add(kPrEpdOctets, vo, vl);
         break;
       default:
-        out.problem(ProblemId::kPrEpdTypeUnsupported, p, t.end() - p,
-                    "EPD attribute with an unsupported BER type");
+        out.problem(ProblemId::kPrEpdTypeUnsupported, p, t.end() - p, "EPD attribute with an unsupported BER type");
         out.add(kPrEpdOther, vo, vl);
         break;
     }
@@ -126,8 +120,8 @@ size_t decode_epd(Bytes pdu, size_t off, size_t len, Decoded& out) {
   return p - off;
 }
 
-size_t decode_error_object(Bytes pdu, size_t off, size_t len, Field code, Field subcode,
-                           const char* what, Decoded& out) {
+size_t decode_error_object(Bytes pdu, size_t off, size_t len, Field code, Field subcode, const char* what,
+                           Decoded& out) {
   if (len < 4) {
     out.problem(ProblemId::kPrErrorShort, off, len, std::string(what) + " shorter than 4 bytes");
     if (len >= 2) out.add(code, off, 2, uint64_t{be16(pdu, off)});
@@ -144,8 +138,7 @@ bool claims(const ClientDataContext& c) {
   return (c.cnum == 9 && c.ctype == 2) || ((c.cnum == 6 || c.cnum == 7) && c.ctype == 5);
 }
 
-size_t decode_for_client(const ClientDataContext&, Bytes pdu, size_t off, size_t len,
-                         Decoded& out) {
+size_t decode_for_client(const ClientDataContext&, Bytes pdu, size_t off, size_t len, Decoded& out) {
   return decode(pdu, off, len, out);
 }
 
@@ -212,7 +205,9 @@ size_t decode(Bytes pdu, size_t off, size_t len, Decoded& out) {
         case kEpd: used = decode_epd(pdu, co, cl, out); break;
         case kGperr: used = decode_error_object(pdu, co, cl, kPrGperrCode, kPrGperrSubcode, "GPERR", out); break;
         case kCperr: used = decode_error_object(pdu, co, cl, kPrCperrCode, kPrCperrSubcode, "CPERR", out); break;
-        case kErrorPrid: used = decode_oid_object(pdu, co, cl, kPrErrorPrid, kPrErrorPridInstance, "ErrorPRID", out); break;
+        case kErrorPrid:
+          used = decode_oid_object(pdu, co, cl, kPrErrorPrid, kPrErrorPridInstance, "ErrorPRID", out);
+          break;
         default:
           out.problem(ProblemId::kPrSnumUnknown, p + 2, 1, "unknown COPS-PR S-Num " + std::to_string(snum));
           out.add(kPrData, co, cl);

@@ -35,9 +35,7 @@ std::string handle_key(std::string_view h) {
 
 }  // namespace
 
-Decoded CopsSession::decode(Direction dir, Bytes pdu) const {
-  return cops::decode(pdu, dir);
-}
+Decoded CopsSession::decode(Direction dir, Bytes pdu) const { return cops::decode(pdu, dir); }
 
 std::string_view phase_name(Phase p) {
   switch (p) {
@@ -90,8 +88,9 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
     seen_any_ = true;
     if (m.opcode != kOPN) {
       midstream_ = true;
-      t.info("no Client-Open seen: session picked up mid-stream, "
-             "client-types and handles adopted as they appear");
+      t.info(
+          "no Client-Open seen: session picked up mid-stream, "
+          "client-types and handles adopted as they appear");
       set_phase(Phase::Open, t);
     }
   }
@@ -120,8 +119,9 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
   if (from_pep) {
     std::optional<TimeNs> silent = last_pep_ts_ ? elapsed(*last_pep_ts_, ts) : std::nullopt;
     if (ka_timer_ && silent && *silent > TimeNs{ka_timer_} * kNsPerSec)
-      t.problem(ProblemId::kSessionKaTimeout, "PEP silent for " + seconds(*silent) + ", longer than the Keep-Alive timer (" +
-                 std::to_string(ka_timer_) + " s)");
+      t.problem(ProblemId::kSessionKaTimeout, "PEP silent for " + seconds(*silent) +
+                                                  ", longer than the Keep-Alive timer (" + std::to_string(ka_timer_) +
+                                                  " s)");
     last_pep_ts_ = ts;
   }
 
@@ -137,8 +137,7 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
       } else {
         t.problem(ProblemId::kSessionKaUnsolicited, "KA from the PDP without a KA from the PEP to echo (RFC 2748 3.9)");
       }
-      if (clients_.empty() && !midstream_)
-        t.problem(ProblemId::kSessionBeforeOpen, "KA before any Client-Open");
+      if (clients_.empty() && !midstream_) t.problem(ProblemId::kSessionBeforeOpen, "KA before any Client-Open");
       break;
     case kSSQ:
       if (!accepted(m.client_type))
@@ -153,14 +152,14 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
     default: on_handle_msg(m, ts, index, t); break;
   }
   // PacketCable: gate answers pair by Transaction ID, not by handle order.
-  if (m.gate && (m.opcode == kDEC || m.opcode == kRPT))
-    gates_.on_message(*m.gate, !from_pep, midstream_, ts, index, t);
+  if (m.gate && (m.opcode == kDEC || m.opcode == kRPT)) gates_.on_message(*m.gate, !from_pep, midstream_, ts, index, t);
   return rec;
 }
 
 void CopsSession::on_open(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
   Client& c = clients_[m.client_type];
-  if (c.accepted) t.problem(ProblemId::kSessionOpenRepeated, "OPN for " + ct(m.client_type) + ", which is already accepted");
+  if (c.accepted)
+    t.problem(ProblemId::kSessionOpenRepeated, "OPN for " + ct(m.client_type) + ", which is already accepted");
   if (c.open) t.problem(ProblemId::kSessionOpenRepeated, "second OPN for " + ct(m.client_type) + " before CAT/CC");
   c.open = Pending{index, ts};
   c.tls_offer = m.client_type == kClientTypeNone && m.integrity_tls;
@@ -185,8 +184,9 @@ void CopsSession::on_accept(const Message& m, TimeNs ts, Transition& t) {
     t.tls_follows = true;
     t.event(EventKind::TlsHandoff, "TLS handshake follows this Client-Accept (RFC 4261)");
     if (!m.integrity_tls)
-      t.problem(ProblemId::kTlsCatWithoutIntegrity, "CAT answering an Integrity-TLS OPN carries no Integrity-TLS object "
-                  "(RFC 4261 4.1: the PEP must close)");
+      t.problem(ProblemId::kTlsCatWithoutIntegrity,
+                "CAT answering an Integrity-TLS OPN carries no Integrity-TLS object "
+                "(RFC 4261 4.1: the PEP must close)");
     set_phase(Phase::Tls, t);
     return;
   }
@@ -197,8 +197,7 @@ void CopsSession::on_close_msg(const Message& m, bool from_pep, TimeNs ts, Trans
   Client& c = clients_[m.client_type];
   if (!from_pep && c.open) {
     answer(c.open, ts, t);
-    if (c.tls_offer)
-      t.info("PDP refuses COPS over TLS");
+    if (c.tls_offer) t.info("PDP refuses COPS over TLS");
   } else if (!c.accepted && !c.open) {
     t.problem(ProblemId::kSessionCcUnopened, "CC for " + ct(m.client_type) + ", which was never opened");
   }
@@ -262,8 +261,7 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
       }
       break;
     case kDRQ:
-      if (s.request)
-        t.info("request for " + h + " deleted before any DEC");
+      if (s.request) t.info("request for " + h + " deleted before any DEC");
       handles_.erase(it);
       break;
     default: break;
@@ -274,13 +272,14 @@ std::vector<Problem> CopsSession::on_close() {
   std::vector<Problem> out;
   for (const auto& [key, entry] : handles_)
     if (const HandleState& s = entry.value; s.request)
-      out.push_back(session_problem(ProblemId::kSessionReqUnanswered,
-                                    "REQ #" + std::to_string(s.request->index) + " for handle " +
-                                        handle_hex(s.bytes) + " (" + ct(key.first) + ") never answered by a DEC"));
+      out.push_back(session_problem(ProblemId::kSessionReqUnanswered, "REQ #" + std::to_string(s.request->index) +
+                                                                          " for handle " + handle_hex(s.bytes) + " (" +
+                                                                          ct(key.first) + ") never answered by a DEC"));
   for (const auto& [type, c] : clients_)
     if (c.open)
-      out.push_back(session_problem(ProblemId::kSessionOpnUnanswered, "OPN #" + std::to_string(c.open->index) + " for " +
-                                                               ct(type) + " never answered by CAT or CC"));
+      out.push_back(session_problem(
+          ProblemId::kSessionOpnUnanswered,
+          "OPN #" + std::to_string(c.open->index) + " for " + ct(type) + " never answered by CAT or CC"));
   if (ssq_)
     out.push_back(session_problem(ProblemId::kSessionSsqUnanswered,
                                   "SSQ #" + std::to_string(ssq_->index) + " never completed by an SSC"));

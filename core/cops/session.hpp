@@ -65,9 +65,9 @@ class CopsSession final : public Session {
 
   std::map<uint16_t, Client> clients_;
   PendingMap<HandleKey, HandleState> handles_;  // bounded by kMaxPending, oldest forgotten
-  std::optional<Pending> ka_;   // KA from the PEP awaiting the PDP's echo
-  std::optional<Pending> ssq_;  // SSQ awaiting SSC
-  uint16_t ka_timer_ = 0;       // seconds, from the last CAT; 0 = none
+  std::optional<Pending> ka_;                   // KA from the PEP awaiting the PDP's echo
+  std::optional<Pending> ssq_;                  // SSQ awaiting SSC
+  uint16_t ka_timer_ = 0;                       // seconds, from the last CAT; 0 = none
   std::optional<TimeNs> last_pep_ts_;
   bool handle_cap_reported_ = false;
   // Which direction the PEP sends on. Usually the TCP client, but in PacketCable

@@ -44,8 +44,7 @@ class Walk {
     if (i_ < m_.objects.size()) at = m_.objects[i_].offset;
     else if (!m_.objects.empty()) at = m_.objects.back().offset + m_.objects.back().length;
     out_.problem(ProblemId::kMessageObjectMissing, at, 0,
-                 std::string(abbrev_) + " without a mandatory " + what + " object (RFC 2748 " +
-                     section_ + ")");
+                 std::string(abbrev_) + " without a mandatory " + what + " object (RFC 2748 " + section_ + ")");
   }
   // Whatever the grammar did not consume is out of place.
   void finish() {
@@ -53,8 +52,8 @@ class Walk {
       const ObjectRef& o = m_.objects[i_];
       const char* name = object_name(o.cnum, o.ctype);
       out_.problem(ProblemId::kMessageObjectOrder, o.offset, o.length,
-                   std::string(name ? name : "object") + " out of order or repeated in " + abbrev_ +
-                       " (RFC 2748 " + section_ + ")");
+                   std::string(name ? name : "object") + " out of order or repeated in " + abbrev_ + " (RFC 2748 " +
+                       section_ + ")");
     }
   }
 
@@ -63,13 +62,16 @@ class Walk {
     while (i_ < m_.objects.size()) {
       const ObjectRef& o = m_.objects[i_];
       // Unknown C-Nums / C-Types were reported by the decoder already.
-      if (!object_name(o.cnum, o.ctype)) { ++i_; continue; }
+      if (!object_name(o.cnum, o.ctype)) {
+        ++i_;
+        continue;
+      }
       bool ok = false;
       for (size_t k = 0; k < n_allowed_; ++k) ok = ok || allowed_[k] == o.cnum;
       if (ok) return;
       out_.problem(ProblemId::kMessageObjectNotAllowed, o.offset, o.length,
-                   std::string(object_name(o.cnum, o.ctype)) + " object is not allowed in " +
-                       abbrev_ + " (RFC 2748 " + section_ + ")");
+                   std::string(object_name(o.cnum, o.ctype)) + " object is not allowed in " + abbrev_ + " (RFC 2748 " +
+                       section_ + ")");
       ++i_;
     }
   }
@@ -94,13 +96,13 @@ void validate_objects(const Message& m, Decoded& out) {
   switch (m.opcode) {
     case kREQ: {
       // <Handle> <Context> [<IN-Int>] [<OUT-Int>] [<ClientSI(s)>] [<LPDPDecision(s)>] [<Integrity>]
-      Walk w(m, out, {kHandle, kContext, kInInterface, kOutInterface, kClientSI, kLpdpDecision,
-                      kIntegrity}, "3.1");
+      Walk w(m, out, {kHandle, kContext, kInInterface, kOutInterface, kClientSI, kLpdpDecision, kIntegrity}, "3.1");
       w.require(kHandle, 1, "Client Handle");
       w.require(kContext, 1, "Context");
       w.take(kInInterface);
       w.take(kOutInterface);
-      while (w.take(kClientSI)) {}
+      while (w.take(kClientSI)) {
+      }
       // LPDPDecision ::= [<Context>] <LPDPDecision: Flags> [data objects]
       for (;;) {
         bool ctx = w.take(kContext);
@@ -143,7 +145,8 @@ void validate_objects(const Message& m, Decoded& out) {
       Walk w(m, out, {kHandle, kReportType, kClientSI, kIntegrity}, "3.3");
       w.require(kHandle, 1, "Client Handle");
       w.require(kReportType, 1, "Report-Type");
-      while (w.take(kClientSI)) {}
+      while (w.take(kClientSI)) {
+      }
       w.take(kIntegrity);
       w.finish();
       break;
@@ -194,17 +197,15 @@ void validate_objects(const Message& m, Decoded& out) {
       w.take(kIntegrity);
       w.finish();
       if (m.client_type != kClientTypeNone)
-        out.problem(ProblemId::kKaClientTypeNonzero, 2, 2,
-                    "KA with a non-zero Client-Type (RFC 2748 3.9: must be 0)");
+        out.problem(ProblemId::kKaClientTypeNonzero, 2, 2, "KA with a non-zero Client-Type (RFC 2748 3.9: must be 0)");
       break;
     }
-    default:
-      break;  // unknown op-code: reported by the decoder
+    default: break;  // unknown op-code: reported by the decoder
   }
   // RFC 4261 3: client-type 0 negotiates connection security (OPN/CAT/CC) and
   // carries KA; no request state lives under it.
-  bool stateful = m.opcode == kREQ || m.opcode == kDEC || m.opcode == kRPT ||
-                  m.opcode == kDRQ || m.opcode == kSSQ || m.opcode == kSSC;
+  bool stateful = m.opcode == kREQ || m.opcode == kDEC || m.opcode == kRPT || m.opcode == kDRQ || m.opcode == kSSQ ||
+                  m.opcode == kSSC;
   if (stateful && m.client_type == kClientTypeNone)
     out.problem(ProblemId::kMessageClientTypeZero, 2, 2,
                 std::string(opcode_abbrev(m.opcode)) +

@@ -74,8 +74,7 @@ class Decoder {
     Layout l = scan(buf_, true);
     size_t header_limit = l.header_end;
     if (l.status == FrameResult::Status::Invalid) {
-      d_.problem(ProblemId::kMessageFraming, header_limit, buf_.size() - header_limit,
-                 std::string(l.reason));
+      d_.problem(ProblemId::kMessageFraming, header_limit, buf_.size() - header_limit, std::string(l.reason));
     }
     if (l.start > 0)
       d_.problem(ProblemId::kMessageLeadingBlankLines, 0, l.start,
@@ -83,8 +82,7 @@ class Decoder {
 
     LineCursor cur(buf_.substr(0, header_limit), l.start);
     while (auto line = cur.next()) read_line(*line);
-    if (bare_lf_)
-      d_.problem(ProblemId::kMessageBareLf, 0, 0, "lines end in a bare LF instead of CRLF");
+    if (bare_lf_) d_.problem(ProblemId::kMessageBareLf, 0, 0, "lines end in a bare LF instead of CRLF");
 
     m_.type = classify_message();
     if (!m_.via.empty()) {
@@ -93,9 +91,8 @@ class Decoder {
     }
     if (l.status != FrameResult::Status::Invalid) body(l);
     check_message();
-    d_.fields.insert(d_.fields.begin(),
-                     quartet::Field{FieldRef(kType).id, 0, static_cast<uint32_t>(l.start), 0,
-                           uint64_t{static_cast<uint8_t>(m_.type)}});
+    d_.fields.insert(d_.fields.begin(), quartet::Field{FieldRef(kType).id, 0, static_cast<uint32_t>(l.start), 0,
+                                                       uint64_t{static_cast<uint8_t>(m_.type)}});
     describe();
   }
 
@@ -113,9 +110,9 @@ class Decoder {
         d_.add(kVersion, line.offset, v.version.size(), v.version);
         prefixed_ = true;
       } else if (!m_.version.empty() && v.version != m_.version) {
-        d_.problem(ProblemId::kMessageVersionMixed, line.offset, v.version.size(),
-                   "line carries " + std::string(v.version) + " but the message started with " +
-                       std::string(m_.version));
+        d_.problem(
+            ProblemId::kMessageVersionMixed, line.offset, v.version.size(),
+            "line carries " + std::string(v.version) + " but the message started with " + std::string(m_.version));
       }
       item = v.item;
     }
@@ -133,15 +130,13 @@ class Decoder {
     // while its transcript (4.4) prefixes it; every other setup line is prefixed.
     if (prefixed_ && kind == LineKind::Header && !iequals(h->name, "IAP-Role"))
       d_.problem(ProblemId::kMessagePrefixMissing, line.offset, line.text.size(),
-                 std::string(h->name) + " line without the " + std::string(m_.version) +
-                     " prefix of the other lines");
+                 std::string(h->name) + " line without the " + std::string(m_.version) + " prefix of the other lines");
     header(*h, line);
   }
 
   // "CONNECT host" or "NNN [text]" on the first line; false when it is a header.
   bool start_line(std::string_view item) {
-    if (item.size() >= 7 && iequals(item.substr(0, 7), "CONNECT") &&
-        (item.size() == 7 || item[7] == ' ')) {
+    if (item.size() >= 7 && iequals(item.substr(0, 7), "CONNECT") && (item.size() == 7 || item[7] == ' ')) {
       std::string_view method = item.substr(0, 7);
       std::string_view host = trim(item.substr(7));
       d_.add(kMethod, off(method), method.size(), method);
@@ -217,8 +212,7 @@ class Decoder {
         return;
       case kBitTransferEncoding:
         d_.add(kTransferEncoding, vo, vl, h.value);
-        if (is_chunked(h.value))
-          m_.chunked = true;
+        if (is_chunked(h.value)) m_.chunked = true;
         else
           d_.problem(ProblemId::kTransferEncodingUnknown, vo, vl,
                      "Transfer-Encoding \"" + std::string(h.value) +
@@ -234,8 +228,7 @@ class Decoder {
         }
         return;
       }
-      default:
-        generic(h, line);
+      default: generic(h, line);
     }
   }
 
@@ -265,8 +258,7 @@ class Decoder {
     }
     if (!m_.loop_host.empty())
       d_.problem(ProblemId::kViaLoop, off(m_.loop_host), m_.loop_host.size(),
-                 "proxy loop: " + std::string(m_.loop_host) +
-                     " appears twice on the Via path (draft 3.1: answer 502)");
+                 "proxy loop: " + std::string(m_.loop_host) + " appears twice on the Via path (draft 3.1: answer 502)");
   }
 
   void body(const Layout& l) {
@@ -296,8 +288,8 @@ class Decoder {
       if (have > declared) have = static_cast<size_t>(declared);
       if (have > 0) d_.add(kBody, start, have);
       d_.problem(ProblemId::kContentTruncated, start, have,
-                 "truncated: body has " + std::to_string(have) + " of the " +
-                     std::to_string(declared) + " bytes Content-Length declares");
+                 "truncated: body has " + std::to_string(have) + " of the " + std::to_string(declared) +
+                     " bytes Content-Length declares");
       return;
     }
     auto n = static_cast<size_t>(declared);
@@ -314,8 +306,7 @@ class Decoder {
       // The last chunk ends in its own blank line; a sender may stop there.
     } else if (l.trailer_lines == 0)
       d_.problem(ProblemId::kContentNoCrlf, end, 0,
-                 "no CRLF after the " + std::to_string(n) +
-                     "-byte body: Content-Length may be wrong");
+                 "no CRLF after the " + std::to_string(n) + "-byte body: Content-Length may be wrong");
     else if (l.trailer_lines == 1)
       d_.problem(ProblemId::kContentSingleLineEnd, end, l.trailer,
                  "body followed by one line end instead of CRLF CRLF");
@@ -340,8 +331,7 @@ class Decoder {
       done = c.last;
     }
     if (l.status != FrameResult::Status::Complete) {
-      d_.problem(ProblemId::kContentTruncated, pos, buf_.size() - pos,
-                 "truncated: the chunked body has no last chunk");
+      d_.problem(ProblemId::kContentTruncated, pos, buf_.size() - pos, "truncated: the chunked body has no last chunk");
       return;
     }
     trailer(l);
@@ -384,8 +374,8 @@ class Decoder {
         if (!m_.iap_version.empty() && !m_.version.empty() &&
             m_.version.substr(m_.version.find('/') + 1) != m_.iap_version)
           d_.problem(ProblemId::kVersionMismatch, off(m_.iap_version), m_.iap_version.size(),
-                     "version mismatch: IAP-Version " + std::string(m_.iap_version) +
-                         " in a message sent as " + std::string(m_.version));
+                     "version mismatch: IAP-Version " + std::string(m_.iap_version) + " in a message sent as " +
+                         std::string(m_.version));
         break;
       case MsgType::Content:
         if (!(seen_ & kBitContentType))
@@ -394,8 +384,7 @@ class Decoder {
           d_.problem(ProblemId::kContentNoLength, 0, 0,
                      "content without Content-Length (4.1: the length must precede the alert)");
         break;
-      default:
-        break;
+      default: break;
     }
   }
 
@@ -415,8 +404,7 @@ class Decoder {
         break;
       case MsgType::Response:
         d_.name = std::to_string(*m_.status);
-        d_.summary = d_.name + " " +
-                     std::string(status_text_.empty() ? status_meaning(*m_.status) : status_text_) +
+        d_.summary = d_.name + " " + std::string(status_text_.empty() ? status_meaning(*m_.status) : status_text_) +
                      via_suffix();
         d_.is_response = true;
         break;
@@ -427,8 +415,8 @@ class Decoder {
         break;
       case MsgType::ChannelSetup:
         d_.name = "channel-setup";
-        d_.summary = "Channel setup IAP-Version " +
-                     std::string(m_.iap_version.empty() ? "?" : m_.iap_version) + ", role " +
+        d_.summary = "Channel setup IAP-Version " + std::string(m_.iap_version.empty() ? "?" : m_.iap_version) +
+                     ", role " +
                      (m_.role ? name_of(def_of(fields(), kRole).names, static_cast<uint8_t>(*m_.role)) : "?");
         d_.is_request = true;
         break;
@@ -437,12 +425,9 @@ class Decoder {
         bool alert = iequals(m_.content_type, "application/x-idef-alert");
         d_.summary = std::string(alert ? "Alert " : "Content ") +
                      std::string(m_.content_type.empty() ? "(no type)" : m_.content_type) + " ";
-        if (m_.content_length)
-          d_.summary += plural(static_cast<size_t>(*m_.content_length), "byte", "bytes");
-        else if (m_.chunked)
-          d_.summary += plural(static_cast<size_t>(m_.body_length), "byte", "bytes") + " chunked";
-        else
-          d_.summary += "(no length)";
+        if (m_.content_length) d_.summary += plural(static_cast<size_t>(*m_.content_length), "byte", "bytes");
+        else if (m_.chunked) d_.summary += plural(static_cast<size_t>(m_.body_length), "byte", "bytes") + " chunked";
+        else d_.summary += "(no length)";
         d_.is_request = true;
         break;
       }

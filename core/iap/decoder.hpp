@@ -16,18 +16,18 @@ namespace quartet::iap {
 // Views point into the decoded PDU: valid only as long as its bytes are.
 struct Message {
   MsgType type = MsgType::Unknown;
-  std::string_view version;      // of the first line; empty when it has no IAP/x.y prefix
-  std::string_view host;         // CONNECT
+  std::string_view version;  // of the first line; empty when it has no IAP/x.y prefix
+  std::string_view host;     // CONNECT
   std::optional<uint16_t> status;
   std::vector<std::string_view> via;
-  std::string_view loop_host;    // non-empty: a host appears twice on the Via path
+  std::string_view loop_host;  // non-empty: a host appears twice on the Via path
   std::string_view upgrade;
   std::string_view iap_version;
   std::optional<Role> role;
   std::string_view content_type;
   std::optional<uint64_t> content_length;
   bool chunked = false;
-  uint64_t body_length = 0;      // bytes of content (the sum of the chunks when chunked)
+  uint64_t body_length = 0;  // bytes of content (the sum of the chunks when chunked)
 };
 
 // Every module's two entry points: the typed parse the session machine uses and

@@ -13,11 +13,11 @@ namespace quartet::iap {
 // The five messages of draft section 4.2 (iap-message), plus "not one of them".
 enum class MsgType : uint8_t {
   Unknown = 0,
-  ConnectRequest = 1,   // 4.3.2 iap-connect-request
-  UpgradeRequest = 2,   // 4.3.3 iap-upgrade-request
-  ChannelSetup = 3,     // 4.3.4 iap-channel-setup-request
-  Content = 4,          // 4.3.5 iap-content
-  Response = 5,         // 4.3.1 iap-response
+  ConnectRequest = 1,  // 4.3.2 iap-connect-request
+  UpgradeRequest = 2,  // 4.3.3 iap-upgrade-request
+  ChannelSetup = 3,    // 4.3.4 iap-channel-setup-request
+  Content = 4,         // 4.3.5 iap-content
+  Response = 5,        // 4.3.1 iap-response
 };
 
 // 4.2 sender-receiver: what the TCP connection initiator wants to do in the data phase.

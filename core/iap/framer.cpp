@@ -20,8 +20,8 @@ FrameResult frame(Bytes prefix) {
 // message starts with one of its two headers (4.3.5). Anything else is not IAP.
 Probe probe(Bytes first_bytes) {
   std::string_view s = as_text(first_bytes);
-  for (std::string_view start : {std::string_view("IAP/"), std::string_view("Content-Type:"),
-                                 std::string_view("Content-Length:")}) {
+  for (std::string_view start :
+       {std::string_view("IAP/"), std::string_view("Content-Type:"), std::string_view("Content-Length:")}) {
     size_t n = std::min(s.size(), start.size());
     if (!iequals(s.substr(0, n), start.substr(0, n))) continue;
     if (n < start.size()) return Probe::NeedMore;

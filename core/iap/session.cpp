@@ -65,14 +65,15 @@ class IapSession final : public Session {
   // Draft 3: the setup phase is request/response with the TCP initiator as requestor.
   static void from_initiator(Direction dir, MsgType type, Transition& t) {
     if (dir != Direction::ToServer)
-      t.problem(ProblemId::kSessionFromResponder, type_name(type) + " sent by the responder: setup requests come from the TCP "
-                                    "connection initiator (draft 3)");
+      t.problem(ProblemId::kSessionFromResponder, type_name(type) +
+                                                      " sent by the responder: setup requests come from the TCP "
+                                                      "connection initiator (draft 3)");
   }
 
   static void via_event(const Message& m, Transition& t) {
     if (m.via.empty()) return;
-    std::string s = "relayed via " + std::to_string(m.via.size()) +
-                    (m.via.size() == 1 ? " proxy: " : " proxies: ") + join(m.via);
+    std::string s =
+        "relayed via " + std::to_string(m.via.size()) + (m.via.size() == 1 ? " proxy: " : " proxies: ") + join(m.via);
     if (!m.loop_host.empty()) s += " (loop at " + std::string(m.loop_host) + ")";
     t.info(std::move(s));
   }
@@ -93,7 +94,7 @@ class IapSession final : public Session {
         from_initiator(dir, m.type, t);
         if (phase_ == Phase::TcpSetup) {
           t.problem(ProblemId::kSessionOutOfPhase, connect_seen_ ? "Upgrade before the CONNECT was accepted (draft 3.2)"
-                                    : "Upgrade without a CONNECT (draft 3.1)");
+                                                                 : "Upgrade without a CONNECT (draft 3.1)");
           move_to(Phase::SecuritySetup, t);
         } else if (phase_ != Phase::SecuritySetup && phase_ != Phase::Refused) {
           t.problem(ProblemId::kSessionOutOfPhase, "Upgrade in phase " + std::string(phase_name(phase_)));
@@ -103,32 +104,32 @@ class IapSession final : public Session {
       case MsgType::ChannelSetup:
         from_initiator(dir, m.type, t);
         if (phase_ == Phase::TcpSetup || phase_ == Phase::SecuritySetup) {
-          t.problem(ProblemId::kSessionOutOfPhase, "channel setup in the clear: no TLS upgrade was accepted (draft 3.3)");
+          t.problem(ProblemId::kSessionOutOfPhase,
+                    "channel setup in the clear: no TLS upgrade was accepted (draft 3.3)");
           move_to(Phase::ChannelSetup, t);
         } else if (phase_ == Phase::Tls) {
           move_to(Phase::ChannelSetup, t);
         } else if (phase_ != Phase::Refused) {
-          t.problem(ProblemId::kSessionOutOfPhase, "repeated channel setup in phase " + std::string(phase_name(phase_)));
+          t.problem(ProblemId::kSessionOutOfPhase,
+                    "repeated channel setup in phase " + std::string(phase_name(phase_)));
         }
         check_channel_version(m, t);
         break;
       case MsgType::Content:
         if (phase_ != Phase::Data && phase_ != Phase::Refused)
-          t.problem(ProblemId::kSessionOutOfPhase, "content before the channel setup completed (phase " +
-                          std::string(phase_name(phase_)) + ")");
+          t.problem(ProblemId::kSessionOutOfPhase,
+                    "content before the channel setup completed (phase " + std::string(phase_name(phase_)) + ")");
         if (role_) {
           // 4.2: Sender = the TCP initiator sends the requests, Receiver = it receives them.
           Direction expected = *role_ == Role::Sender ? Direction::ToServer : Direction::ToClient;
           if (dir != expected)
-            t.problem(ProblemId::kSessionContentWrongSide, std::string("content from the ") +
-                            (dir == Direction::ToServer ? "initiator" : "responder") +
-                            " although the initiator's IAP-Role is " +
-                            (*role_ == Role::Sender ? "Sender" : "Receiver"));
+            t.problem(ProblemId::kSessionContentWrongSide,
+                      std::string("content from the ") + (dir == Direction::ToServer ? "initiator" : "responder") +
+                          " although the initiator's IAP-Role is " + (*role_ == Role::Sender ? "Sender" : "Receiver"));
         }
         break;
       case MsgType::Response:
-      case MsgType::Unknown:
-        return;
+      case MsgType::Unknown: return;
     }
     pending_.push({index, ts, dir, m.type, std::string(m.version), m.role, !m.loop_host.empty()});
   }
@@ -139,8 +140,8 @@ class IapSession final : public Session {
     if (m.iap_version.empty() || setup_version_.size() < 4) return;
     std::string_view setup_number = std::string_view(setup_version_).substr(4);
     if (m.iap_version == setup_number) return;
-    std::string text = "version mismatch: channel setup verifies IAP-Version " +
-                       std::string(m.iap_version) + " but the setup ran as " + setup_version_;
+    std::string text = "version mismatch: channel setup verifies IAP-Version " + std::string(m.iap_version) +
+                       " but the setup ran as " + setup_version_;
     t.problem(ProblemId::kVersionMismatch, text);
     t.info(text);
   }
@@ -149,7 +150,8 @@ class IapSession final : public Session {
     auto it = pending_.begin();
     while (it != pending_.end() && it->dir == dir) ++it;
     if (it == pending_.end()) {
-      t.problem(ProblemId::kSessionResponseUnsolicited, "response " + std::to_string(*m.status) + " without an outstanding request");
+      t.problem(ProblemId::kSessionResponseUnsolicited,
+                "response " + std::to_string(*m.status) + " without an outstanding request");
       return;
     }
     Pending req = pending_.take(it);
@@ -158,8 +160,7 @@ class IapSession final : public Session {
 
     uint16_t code = *m.status;
     if (!req.version.empty() && !m.version.empty() && req.version != m.version) {
-      std::string text = "version mismatch: request sent as " + req.version + ", answered as " +
-                         std::string(m.version);
+      std::string text = "version mismatch: request sent as " + req.version + ", answered as " + std::string(m.version);
       t.problem(ProblemId::kVersionMismatch, text);
       t.info(text);
     }
@@ -175,8 +176,8 @@ class IapSession final : public Session {
           t.tls_follows = true;
           t.event(EventKind::TlsHandoff, "TLS 1.0 handshake follows the 101 (draft 3.2)");
         } else if (ok) {
-          t.problem(ProblemId::kSessionUpgradeNot101, "Upgrade answered with " + std::to_string(code) +
-                           " instead of 101: no TLS hand-off (draft 3.2)");
+          t.problem(ProblemId::kSessionUpgradeNot101,
+                    "Upgrade answered with " + std::to_string(code) + " instead of 101: no TLS hand-off (draft 3.2)");
         } else {
           refuse(t, "Upgrade", code, false);
         }
@@ -187,26 +188,25 @@ class IapSession final : public Session {
           move_to(Phase::Data, t);
           if (role_)
             t.info(std::string("channel ready: the initiator is the ") +
-                        (*role_ == Role::Sender ? "Sender" : "Receiver"));
+                   (*role_ == Role::Sender ? "Sender" : "Receiver"));
         } else {
           refuse(t, "channel setup", code, false);
         }
         break;
       case MsgType::Content:
         if (!ok)
-          t.info("content rejected: " + std::to_string(code) + " " +
-                      std::string(status_meaning(code)) + " (draft 3.4)");
+          t.info("content rejected: " + std::to_string(code) + " " + std::string(status_meaning(code)) +
+                 " (draft 3.4)");
         break;
-      default:
-        break;
+      default: break;
     }
   }
 
   // Draft 3.1 / 3.2: 4xx refuses the connection, 502 answers a proxy loop, 500 a
   // server that is not configured, 505 a version the peer does not speak.
   void refuse(Transition& t, std::string_view what, uint16_t code, bool loop) {
-    std::string text = std::string(what) + " refused: " + std::to_string(code) + " " +
-                       std::string(status_meaning(code));
+    std::string text =
+        std::string(what) + " refused: " + std::to_string(code) + " " + std::string(status_meaning(code));
     if (code == 502) text += loop ? " (proxy loop on the Via path)" : " (a proxy found itself on the Via path?)";
     if (code == 500 && what == "Upgrade") text += " (server not configured for TLS?)";
     t.info(text);

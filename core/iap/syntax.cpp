@@ -11,11 +11,22 @@ namespace {
 bool is_token_char(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
+    default: return false;
   }
 }
 
@@ -267,8 +278,8 @@ Chunk next_chunk(std::string_view buf, size_t pos) {
 Layout scan(std::string_view buf, bool whole) {
   Layout l;
   LineCursor cur(buf);
-  bool started = false;          // a non-blank line has been read
-  std::optional<size_t> blank;   // offset of the blank line ending the headers
+  bool started = false;         // a non-blank line has been read
+  std::optional<size_t> blank;  // offset of the blank line ending the headers
 
   for (;;) {
     size_t line_start = cur.pos();
@@ -280,10 +291,8 @@ Layout scan(std::string_view buf, bool whole) {
         break;
       }
       if (!could_be_header_line(rest))
-        return invalid(l, started ? "non-text bytes in the IAP header block"
-                                  : "does not start like an IAP message");
-      if (line_start + rest.size() > kMaxHeaderBytes)
-        return invalid(l, "no end of the IAP header block within 16 KiB");
+        return invalid(l, started ? "non-text bytes in the IAP header block" : "does not start like an IAP message");
+      if (line_start + rest.size() > kMaxHeaderBytes) return invalid(l, "no end of the IAP header block within 16 KiB");
       l.length = 0;
       return l;  // NeedMore: the header block has not ended yet
     }
@@ -326,13 +335,11 @@ Layout scan(std::string_view buf, bool whole) {
     switch (v.status) {
       case LengthValue::Status::Ok: break;
       case LengthValue::Status::Negative: return invalid(l, "negative Content-Length");
-      case LengthValue::Status::Overflow:
-        return invalid(l, "Content-Length overflows 64 bits", v.value);
+      case LengthValue::Status::Overflow: return invalid(l, "Content-Length overflows 64 bits", v.value);
       default: return invalid(l, "Content-Length is not a decimal number");
     }
     if (v.value > kMaxPduBytes) return invalid(l, "implausible Content-Length", v.value);
-    if (l.content_length && *l.content_length != v.value)
-      return invalid(l, "conflicting Content-Length headers");
+    if (l.content_length && *l.content_length != v.value) return invalid(l, "conflicting Content-Length headers");
     l.content_length = v.value;
   }
 

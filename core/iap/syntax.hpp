@@ -80,31 +80,31 @@ bool is_chunked(std::string_view transfer_encoding);
 // One chunk of an HTTP/1.1 Chunked-Body (RFC 2616 3.6.1) starting at `pos`.
 struct Chunk {
   FrameResult::Status status = FrameResult::Status::NeedMore;
-  size_t start = 0;        // of the chunk-size line
-  size_t data = 0;         // first data byte
-  uint64_t size = 0;       // chunk-size (Invalid: the declared size when that is wrong)
-  size_t end = 0;          // after the data's line end; last chunk: after its trailer
-  bool last = false;       // the 0-size last-chunk
-  uint64_t need_total = 0; // NeedMore: a lower bound of the bytes the body needs, or 0
-  std::string_view reason; // Invalid: why
+  size_t start = 0;         // of the chunk-size line
+  size_t data = 0;          // first data byte
+  uint64_t size = 0;        // chunk-size (Invalid: the declared size when that is wrong)
+  size_t end = 0;           // after the data's line end; last chunk: after its trailer
+  bool last = false;        // the 0-size last-chunk
+  uint64_t need_total = 0;  // NeedMore: a lower bound of the bytes the body needs, or 0
+  std::string_view reason;  // Invalid: why
 };
 Chunk next_chunk(std::string_view buf, size_t pos);
 
 struct Layout {
   FrameResult::Status status = FrameResult::Status::NeedMore;
-  size_t start = 0;        // after stray blank lines before the message
-  size_t header_end = 0;   // end of the last header line read (terminator included)
-  size_t body_start = 0;   // where the body starts (== length without Content-Length)
+  size_t start = 0;              // after stray blank lines before the message
+  size_t header_end = 0;         // end of the last header line read (terminator included)
+  size_t body_start = 0;         // where the body starts (== length without Content-Length)
   bool blank_separator = false;  // the BNF form: a blank line ends the headers
   std::optional<uint64_t> content_length;
-  bool chunked = false;      // Transfer-Encoding: chunked governs the body
-  size_t body_end = 0;       // Complete: end of the body
-  size_t trailer = 0;        // line-end bytes after the body
+  bool chunked = false;  // Transfer-Encoding: chunked governs the body
+  size_t body_end = 0;   // Complete: end of the body
+  size_t trailer = 0;    // line-end bytes after the body
   unsigned trailer_lines = 0;
   // Complete: the message length. NeedMore: the total needed when known, else 0.
   // Invalid: the declared Content-Length when that is what is wrong, else 0.
   uint64_t length = 0;
-  std::string_view reason;   // Invalid: why
+  std::string_view reason;  // Invalid: why
 };
 
 // `whole`: buf is one complete PDU as the framer cut it (the decoder's case), so

@@ -26,7 +26,6 @@ inline NameValue split_line(std::string_view t) {
   return {trim(t.substr(0, colon)), trim(t.substr(colon + 1)), true};
 }
 
-
 // Text in double quotes, for problem messages.
 inline std::string quoted(std::string_view s) {
   std::string q(1, '"');

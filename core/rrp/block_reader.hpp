@@ -52,8 +52,7 @@ class BlockReader {
   void report(Decoded& d) const {
     if (bare_lf_lines_ > 0)
       d.problem(ProblemId::kBlockBareLf, first_bare_lf_.offset, first_bare_lf_.length,
-                std::to_string(bare_lf_lines_) +
-                    (bare_lf_lines_ == 1 ? " line ends" : " lines end") +
+                std::to_string(bare_lf_lines_) + (bare_lf_lines_ == 1 ? " line ends" : " lines end") +
                     " in a bare LF; RFC 2832 4 requires CRLF");
     if (unterminated_line_)
       d.problem(ProblemId::kBlockUnterminatedLine, block_.size(), 0, "last line has no line ending (truncated block?)");

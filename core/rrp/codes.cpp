@@ -24,8 +24,6 @@ constexpr std::array<CommandWord, 10> kCommands = {{
     {Command::Transfer, "transfer"},
 }};
 
-
-
 }  // namespace
 
 std::string_view command_name(Command c) {
@@ -42,8 +40,6 @@ Command command_from(std::string_view word) {
 
 const char* response_meaning(uint64_t code) { return name_of(kResponseCodes, code); }
 
-bool closes_connection(uint64_t code) {
-  return code == 220 || code == 420 || code == 520 || code == 521;
-}
+bool closes_connection(uint64_t code) { return code == 220 || code == 420 || code == 520 || code == 521; }
 
 }  // namespace quartet::rrp

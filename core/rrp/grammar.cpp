@@ -54,8 +54,8 @@ const NamedItem* lookup(const Entry (&table)[N], std::string_view name) {
   return nullptr;
 }
 
-constexpr uint8_t D = kAttrDomainName, NS = kAttrNameServer, NNS = kAttrNewNameServer,
-                  IP = kAttrIpAddress, ST = kAttrStatus;
+constexpr uint8_t D = kAttrDomainName, NS = kAttrNameServer, NNS = kAttrNewNameServer, IP = kAttrIpAddress,
+                  ST = kAttrStatus;
 
 constexpr Shape kShapes[] = {
     // command, entity, required, allowed, repeatable, required opts, allowed opts, section

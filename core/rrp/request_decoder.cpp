@@ -57,8 +57,7 @@ class RequestDecoder : public BlockDecoder {
     if (m_.command == Command::Unknown) {
       raw_word_ = word;
       d_.add(kCommand, at(word), word.size(), word);
-      if (word.empty())
-        d_.problem(ProblemId::kRequestCommandEmpty, l.offset, l.length, "empty command line");
+      if (word.empty()) d_.problem(ProblemId::kRequestCommandEmpty, l.offset, l.length, "empty command line");
       else
         d_.problem(ProblemId::kRequestCommandUnknown, at(word), word.size(),
                    "unknown command " + quoted(word) +
@@ -81,7 +80,8 @@ class RequestDecoder : public BlockDecoder {
       d_.open(kAttribute, l.offset, l.length, trim(l.text));
       add_text(kAttrName, nv.name);
       d_.close();
-      d_.problem(ProblemId::kRequestAttributeNoColon, l.offset, l.length, "attribute line without ':' (expected Name:value)");
+      d_.problem(ProblemId::kRequestAttributeNoColon, l.offset, l.length,
+                 "attribute line without ':' (expected Name:value)");
       return;
     }
     if (iequals(nv.name, "EntityName")) return entity_line(l, nv.value);
@@ -91,9 +91,9 @@ class RequestDecoder : public BlockDecoder {
   void entity_line(const Line& l, std::string_view value) {
     if (++entity_lines_ == 2)
       d_.problem(ProblemId::kRequestEntityRepeated, l.offset, l.length, "second EntityName line; the first one counts");
-    Entity e = iequals(value, kDomain) ? Entity::Domain
+    Entity e = iequals(value, kDomain)             ? Entity::Domain
                : iequals(value, kNameServerEntity) ? Entity::NameServer
-                                                    : Entity::Other;
+                                                   : Entity::Other;
     std::string_view canonical = e == Entity::Domain ? kDomain : e == Entity::NameServer ? kNameServerEntity : value;
     d_.add(kEntity, at(value), value.size(), canonical);
     if (e == Entity::Other)
@@ -154,7 +154,8 @@ class RequestDecoder : public BlockDecoder {
     if (!nv.has_colon) {
       add_text(kOptName, name);
       d_.close();
-      d_.problem(ProblemId::kRequestOptionNoColon, l.offset, l.length, "option line without ':' (expected -Name:value)");
+      d_.problem(ProblemId::kRequestOptionNoColon, l.offset, l.length,
+                 "option line without ':' (expected -Name:value)");
       return;
     }
     add_text(kOptName, nv.name);
@@ -199,7 +200,8 @@ class RequestDecoder : public BlockDecoder {
       case kOptBitApprove:
         approve_ = v;
         if (!iequals(v, "Yes") && !iequals(v, "No"))
-          d_.problem(ProblemId::kRequestApproveInvalid, at(v), v.size(), "-Approve must be Yes or No, not " + quoted(v));
+          d_.problem(ProblemId::kRequestApproveInvalid, at(v), v.size(),
+                     "-Approve must be Yes or No, not " + quoted(v));
         break;
       case kOptBitTarget:
         target_ = v;
@@ -207,14 +209,9 @@ class RequestDecoder : public BlockDecoder {
           d_.problem(ProblemId::kRequestTargetUnknown, at(v), v.size(),
                      "DESCRIBE target " + quoted(v) + " (RFC 2832 4.3.4 defines only Protocol)");
         break;
-      case kOptBitId:
-        m_.registrar_id = v;
-        break;
-      case kOptBitNewPassword:
-        m_.new_password = true;
-        break;
-      default:
-        break;
+      case kOptBitId: m_.registrar_id = v; break;
+      case kOptBitNewPassword: m_.new_password = true; break;
+      default: break;
     }
     add_text(item->field, v);
   }
@@ -231,16 +228,15 @@ class RequestDecoder : public BlockDecoder {
     };
     if (takes_entity(m_.command) && m_.entity == Entity::None)
       return violation(command + " without an EntityName line", 508);
-    if (!takes_entity(m_.command) && m_.entity != Entity::None)
-      violation(command + " takes no EntityName line");
+    if (!takes_entity(m_.command) && m_.entity != Entity::None) violation(command + " takes no EntityName line");
     if (m_.entity == Entity::Other) return;
     const Shape* s = shape_of(m_.command, takes_entity(m_.command) ? m_.entity : Entity::None);
     if (!s)
       return violation(command + " is not defined for EntityName:" +
                        std::string(m_.entity == Entity::Domain ? kDomain : kNameServerEntity));
     std::string what = command + (s->entity == Entity::Domain       ? " Domain"
-                                : s->entity == Entity::NameServer ? " NameServer"
-                                                                  : "");
+                                  : s->entity == Entity::NameServer ? " NameServer"
+                                                                    : "");
     for (uint8_t bit = 1; bit != 0 && bit <= kAttrStatus; bit = static_cast<uint8_t>(bit << 1)) {
       std::string_view name = attribute_spelled(bit);
       size_t count = attr_count_[bit_index(bit)];

@@ -6,9 +6,7 @@
 #include "text.hpp"
 
 namespace quartet::rrp {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::string_view state_name(State s) {
   switch (s) {
@@ -56,12 +54,14 @@ void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transit
     enter(State::WFC, "joined after authentication (no greeting or SESSION seen)", t);
   }
   if (!pending_.empty())
-    t.problem(ProblemId::kSessionPipelined, "request sent before the response to request #" + std::to_string(pending_.back().index) +
-                    " (RFC 2832 3: the client waits for each response)");
+    t.problem(ProblemId::kSessionPipelined, "request sent before the response to request #" +
+                                                std::to_string(pending_.back().index) +
+                                                " (RFC 2832 3: the client waits for each response)");
   bool authenticated = state_ == State::WFC || state_ == State::EXE;
   if (!authenticated && m.command != Command::Session && m.command != Command::Quit)
-    t.problem(ProblemId::kSessionUnauthenticated, (m.command == Command::Unknown ? std::string("command") : ascii_upper(command_name(m.command))) +
-                    " before a successful SESSION (state " + std::string(state_name(state_)) + ")");
+    t.problem(ProblemId::kSessionUnauthenticated,
+              (m.command == Command::Unknown ? std::string("command") : ascii_upper(command_name(m.command))) +
+                  " before a successful SESSION (state " + std::string(state_name(state_)) + ")");
   if (authenticated && m.command == Command::Session)
     t.problem(ProblemId::kSessionRepeatedSession, "SESSION on an already authenticated connection");
   pending_.push({index, ts, m.command, std::string(m.registrar_id)});
@@ -75,10 +75,11 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   // that is waiting for the next answer instead of pairing it wrongly.
   if (answers_check_only(m.code) && pending_.front().command != Command::Check) {
     started_ = true;
-    return t.problem(ProblemId::kSessionCheckMissing, "response " + std::to_string(m.code) + " answers a CHECK, but request #" +
-                           std::to_string(pending_.front().index) + " (" +
-                           std::string(command_name(pending_.front().command)) +
-                           ") is the one awaiting an answer: the CHECK was not seen");
+    return t.problem(ProblemId::kSessionCheckMissing, "response " + std::to_string(m.code) +
+                                                          " answers a CHECK, but request #" +
+                                                          std::to_string(pending_.front().index) + " (" +
+                                                          std::string(command_name(pending_.front().command)) +
+                                                          ") is the one awaiting an answer: the CHECK was not seen");
   }
   started_ = true;
   Pending req = pending_.take_front();
@@ -87,8 +88,9 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   if (joined_request_ && *joined_request_ == req.index) {
     joined_request_.reset();
     if (m.code == 530 || m.code == 547) {  // it was not authenticated after all
-      t.problem(ProblemId::kSessionUnauthenticated, ascii_upper(command_name(req.command)) + " before a successful SESSION (answered " +
-                      std::to_string(m.code) + ")");
+      t.problem(ProblemId::kSessionUnauthenticated, ascii_upper(command_name(req.command)) +
+                                                        " before a successful SESSION (answered " +
+                                                        std::to_string(m.code) + ")");
       return enter(State::PRE, "not authenticated (" + std::to_string(m.code) + ")", t);
     }
   }
@@ -96,8 +98,7 @@ void RrpSession::on_response(const Message& m, TimeNs ts, Transition& t) {
   if (req.command == Command::Session && state_ != State::WFC && state_ != State::EXE)
     return after_session_reply(req, m.code, t);
   if (req.command == Command::Quit && m.code == 220) return enter(State::DIS, "QUIT acknowledged (220)", t);
-  if (closes_connection(m.code))
-    return enter(State::DIS, "server closing (" + std::to_string(m.code) + ")", t);
+  if (closes_connection(m.code)) return enter(State::DIS, "server closing (" + std::to_string(m.code) + ")", t);
   if (state_ == State::EXE && pending_.empty()) state_ = State::WFC;
 }
 
@@ -126,7 +127,8 @@ void RrpSession::unsolicited_response(const Message& m, Transition& t) {
 // PRE/WFR: 200 authenticates; a first failure allows one retry (WFR), a second disconnects.
 void RrpSession::after_session_reply(const Pending& req, uint16_t code, Transition& t) {
   if (code == 200)
-    return enter(State::WFC, "authenticated" + (req.registrar_id.empty() ? std::string() : " as " + req.registrar_id), t);
+    return enter(State::WFC, "authenticated" + (req.registrar_id.empty() ? std::string() : " as " + req.registrar_id),
+                 t);
   std::string why = "SESSION failed (" + std::to_string(code) + ")";
   if (closes_connection(code)) return enter(State::DIS, why + ", server closing", t);
   if (state_ == State::PRE) return enter(State::WFR, why + "; one retry left", t);
@@ -149,9 +151,9 @@ void RrpSession::enter(State s, std::string why, Transition& t) {
 std::vector<Problem> RrpSession::on_close() {
   std::vector<Problem> out;
   for (const Pending& p : pending_)
-    out.push_back(session_problem(ProblemId::kSessionRequestUnanswered, "request #" + std::to_string(p.index) + " (" +
-                                                             std::string(command_name(p.command)) +
-                                                             ") was never answered"));
+    out.push_back(session_problem(
+        ProblemId::kSessionRequestUnanswered,
+        "request #" + std::to_string(p.index) + " (" + std::string(command_name(p.command)) + ") was never answered"));
   pending_.clear();
   return out;
 }

@@ -49,7 +49,7 @@ class RrpSession final : public Session {
 
   State state_ = State::PRE;
   PendingQueue<Pending> pending_;  // bounded by kMaxPending
-  bool started_ = false;  // a request or response has been seen
+  bool started_ = false;           // a request or response has been seen
   bool greeted_ = false;
   std::optional<TimeNs> last_ts_;
   std::optional<uint64_t> joined_request_;  // first request of a session joined mid-stream

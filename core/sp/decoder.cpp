@@ -18,7 +18,6 @@ namespace {
 constexpr uint32_t kFinalBit = 0x80000000u;
 constexpr size_t kPreviewChars = 24;
 
-
 // Text when every byte is printable ASCII or common white space; a single
 // trailing NUL (C strings sent with strlen + 1, as in many nanomsg examples) is
 // left out of the text. Empty bodies have no text.
@@ -29,7 +28,9 @@ std::optional<std::string_view> printable_text(Bytes body) {
   // Large bodies are mostly text or not at all: 8 bytes at a time (the usual
   // bit tricks find a byte outside 0x20..0x7e), byte by byte only in a word that has one.
   constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  const auto printable = [](unsigned char u) { return (u >= 0x20 && u <= 0x7e) || u == '\t' || u == '\r' || u == '\n'; };
+  const auto printable = [](unsigned char u) {
+    return (u >= 0x20 && u <= 0x7e) || u == '\t' || u == '\r' || u == '\n';
+  };
   size_t i = 0;
   for (; i + 8 <= t.size(); i += 8) {
     uint64_t w;
@@ -109,8 +110,8 @@ Decoded decode_header(Bytes pdu) {
 
 // REQ/REP/SURVEYOR/RESPONDENT: the backtrace, then the body. Returns the body
 // offset within the PDU, or nullopt when there is no body to show.
-std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const EndpointInfo& sender,
-                                       std::string& summary_id, size_t& devices) {
+std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const EndpointInfo& sender, std::string& summary_id,
+                                       size_t& devices) {
   const bool request_ids = std::string_view(sender.id_kind) == "request";
   Backtrace bt = scan_backtrace(payload);
   d.open(kBacktrace, kLengthBytes, bt.terminated ? bt.stack.size() : payload.size());
@@ -119,17 +120,15 @@ std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const Endpoint
   size_t hop_words = bt.terminated ? bt.words - 1 : payload.size() / 4;
   for (size_t i = 0; i < hop_words && shown_hops < kMaxTtl; ++i, ++shown_hops)
     d.add(kBacktraceHop, kLengthBytes + 4 * i, 4, uint64_t{be32(payload, 4 * i)});
-  if (bt.terminated)
-    d.add(request_ids ? kRequestId : kSurveyId, kLengthBytes + 4 * (bt.words - 1), 4, uint64_t{bt.id});
+  if (bt.terminated) d.add(request_ids ? kRequestId : kSurveyId, kLengthBytes + 4 * (bt.words - 1), 4, uint64_t{bt.id});
   d.close();
 
   if (!bt.terminated) {
     d.problem(ProblemId::kBacktraceUnterminated, kLengthBytes, payload.size(),
-              payload.size() < 4
-                  ? std::string("message too short for the 32-bit ") + sender.id_kind +
-                        " id; the receiver closes the connection"
-                  : std::string("backtrace never ends: no 32-bit word with the top bit set (") +
-                        sender.id_kind + " id) in the message; receivers drop it");
+              payload.size() < 4 ? std::string("message too short for the 32-bit ") + sender.id_kind +
+                                       " id; the receiver closes the connection"
+                                 : std::string("backtrace never ends: no 32-bit word with the top bit set (") +
+                                       sender.id_kind + " id) in the message; receivers drop it");
     return std::nullopt;
   }
   devices = bt.words - 1;
@@ -146,8 +145,7 @@ std::optional<size_t> decode_backtrace(Decoded& d, Bytes payload, const Endpoint
 // body with no top-bit rule; we show that word as the survey id.
 std::optional<size_t> decode_legacy_id(Decoded& d, Bytes payload, std::string& summary_id) {
   if (payload.size() < 4) {
-    d.problem(ProblemId::kSurveyIdMissing, kLengthBytes, payload.size(),
-              "message too short for the 32-bit survey id");
+    d.problem(ProblemId::kSurveyIdMissing, kLengthBytes, payload.size(), "message too short for the 32-bit survey id");
     return std::nullopt;
   }
   uint32_t id = be32(payload, 0);
@@ -170,16 +168,16 @@ std::optional<size_t> decode_hop_count(Decoded& d, Bytes payload, std::string& s
   d.add(kHopsReserved, kLengthBytes, 4, uint64_t{word >> 8});
   summary_hops = " hops=" + std::to_string(hops);
   if (word >> 8)
-    d.problem(ProblemId::kPairReservedNonzero, kLengthBytes, 4,
-              "PAIR v1 header " + hex_number(word, 8) +
-                  ": bits above the hop count must be zero; nng closes the connection");
+    d.problem(
+        ProblemId::kPairReservedNonzero, kLengthBytes, 4,
+        "PAIR v1 header " + hex_number(word, 8) + ": bits above the hop count must be zero; nng closes the connection");
   else if (hops == 0)
     d.problem(ProblemId::kPairHopsZero, kLengthBytes + 3, 1,
               "PAIR v1 hop count 0: every sender counts itself (1 on a direct link)");
   else if (hops > kMaxTtl)
     d.problem(ProblemId::kPairTtlExceeded, kLengthBytes + 3, 1,
-              "PAIR v1 hop count " + std::to_string(hops) + " exceeds the maximum TTL of " +
-                  std::to_string(kMaxTtl) + "; nng drops the message");
+              "PAIR v1 hop count " + std::to_string(hops) + " exceeds the maximum TTL of " + std::to_string(kMaxTtl) +
+                  "; nng drops the message");
   return kLengthBytes + 4;
 }
 
@@ -188,8 +186,7 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
   d.name = "MSG";
   if (pdu.size() < kLengthBytes) {
     d.summary = "SP message (truncated)";
-    d.problem(ProblemId::kMessageLengthShort, 0, pdu.size(),
-              "SP message shorter than its 8-byte length field");
+    d.problem(ProblemId::kMessageLengthShort, 0, pdu.size(), "SP message shorter than its 8-byte length field");
     return d;
   }
   uint64_t declared = be64(pdu, 0);
@@ -202,8 +199,7 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
   else if (pdu.size() > kLengthBytes + declared)
     d.problem(ProblemId::kMessageTrailingBytes, kLengthBytes + payload.size(),
               pdu.size() - kLengthBytes - payload.size(),
-              std::to_string(pdu.size() - kLengthBytes - payload.size()) +
-                  " bytes after the message end");
+              std::to_string(pdu.size() - kLengthBytes - payload.size()) + " bytes after the message end");
 
   const EndpointInfo* sender = sender_type ? endpoint_info(*sender_type) : nullptr;
   if (!sender) {
@@ -226,9 +222,7 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
   std::optional<size_t> body_at;
   switch (sender->header) {
     case MessageHeader::None: body_at = kLengthBytes; break;
-    case MessageHeader::Backtrace:
-      body_at = decode_backtrace(d, payload, *sender, id_text, devices);
-      break;
+    case MessageHeader::Backtrace: body_at = decode_backtrace(d, payload, *sender, id_text, devices); break;
     case MessageHeader::LegacyId: body_at = decode_legacy_id(d, payload, id_text); break;
     case MessageHeader::HopCount: body_at = decode_hop_count(d, payload, hops_text); break;
   }

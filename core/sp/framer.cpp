@@ -3,8 +3,7 @@
 namespace quartet::sp {
 
 bool looks_like_header(Bytes b) {
-  return b.size() >= 2 && be8(b, 0) == 0x00 && be8(b, 1) == 0x53 &&
-         (b.size() < 3 || be8(b, 2) == 0x50);
+  return b.size() >= 2 && be8(b, 0) == 0x00 && be8(b, 1) == 0x53 && (b.size() < 3 || be8(b, 2) == 0x50);
 }
 
 // Framing is stateless although the stream has two PDU shapes (one 8-byte
@@ -15,8 +14,7 @@ bool looks_like_header(Bytes b) {
 // cut as an 8-byte header; the decoder reports what is wrong with it.
 FrameResult frame(Bytes prefix) {
   if (looks_like_header(prefix))
-    return prefix.size() < kHeaderBytes ? FrameResult::need(kHeaderBytes)
-                                        : FrameResult::complete(kHeaderBytes);
+    return prefix.size() < kHeaderBytes ? FrameResult::need(kHeaderBytes) : FrameResult::complete(kHeaderBytes);
   if (prefix.size() < kLengthBytes) return FrameResult::need();
   uint64_t declared = be64(prefix, 0);
   // Compare before adding the 8 length bytes: 2^64-1 + 8 would wrap.

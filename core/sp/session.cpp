@@ -34,10 +34,8 @@ Decoded SpSession::decode(Direction dir, Bytes pdu) const {
 MessageRecord SpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
   MessageRecord r;
   r.decoded = decode(dir, pdu);
-  if (looks_like_header(pdu))
-    on_header(dir, pdu, r.transition);
-  else
-    on_message(dir, pdu, r.decoded, ts, index, r.transition);
+  if (looks_like_header(pdu)) on_header(dir, pdu, r.transition);
+  else on_message(dir, pdu, r.decoded, ts, index, r.transition);
   return r;
 }
 
@@ -58,8 +56,7 @@ void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {
     t.phase("header exchange");
   }
   if (!me.header_acceptable) {
-    if (phase_ != Phase::Rejected)
-      t.info("SP header not acceptable: the peer closes the connection");
+    if (phase_ != Phase::Rejected) t.info("SP header not acceptable: the peer closes the connection");
     phase_ = Phase::Rejected;
     return;
   }
@@ -76,22 +73,24 @@ void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {
     t.phase("data");
   } else {
     phase_ = Phase::Incompatible;
-    t.problem(ProblemId::kSessionPeersIncompatible, "incompatible SP peers: " + pair + "; nanomsg and nng close such a connection");
+    t.problem(ProblemId::kSessionPeersIncompatible,
+              "incompatible SP peers: " + pair + "; nanomsg and nng close such a connection");
     t.info("SP peers incompatible: " + pair);
   }
 }
 
-void SpSession::on_message(Direction dir, Bytes pdu, const Decoded&, TimeNs ts, uint64_t index,
-                           Transition& t) {
+void SpSession::on_message(Direction dir, Bytes pdu, const Decoded&, TimeNs ts, uint64_t index, Transition& t) {
   Side& me = side(dir);
   ++me.messages;
   if (!me.header_seen && !me.reported_headerless) {
     me.reported_headerless = true;
-    t.problem(ProblemId::kMessageBeforeHeader, "SP message before this side's connection header (or the capture missed the connection start)");
+    t.problem(ProblemId::kMessageBeforeHeader,
+              "SP message before this side's connection header (or the capture missed the connection start)");
   }
   if ((phase_ == Phase::Incompatible || phase_ == Phase::Rejected) && !reported_after_close_) {
     reported_after_close_ = true;
-    t.problem(ProblemId::kMessageAfterRefusal, "SP messages after a refused header: the peer should have closed the connection");
+    t.problem(ProblemId::kMessageAfterRefusal,
+              "SP messages after a refused header: the peer should have closed the connection");
   }
   if (phase_ == Phase::AwaitingHeaders) {  // capture began after the header exchange
     phase_ = Phase::Data;
@@ -127,24 +126,24 @@ void SpSession::match(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, Trans
 
   if (info->sends_requests) {
     if (it != table.end())
-      t.problem(ProblemId::kSessionIdRepeated, survey ? "survey id " + hex_number(id, 8) + " repeated (first sent in PDU #" +
-                              std::to_string(it->second.index) + ")"
-                        : "request id " + hex_number(id, 8) + " resent: no reply yet to PDU #" +
-                              std::to_string(it->second.index));
+      t.problem(ProblemId::kSessionIdRepeated,
+                survey ? "survey id " + hex_number(id, 8) + " repeated (first sent in PDU #" +
+                             std::to_string(it->second.index) + ")"
+                       : "request id " + hex_number(id, 8) + " resent: no reply yet to PDU #" +
+                             std::to_string(it->second.index));
     table.put(std::move(key), index, Outstanding{ts, id, 0});  // a resend replaces the earlier copy
     return;
   }
 
   if (it == table.end()) {
-    t.problem(ProblemId::kSessionAnswerUnsolicited, survey ? "response to survey id " + hex_number(id, 8) + ", which this connection did not carry"
-                      : "reply to request id " + hex_number(id, 8) + ", which is not outstanding");
+    t.problem(ProblemId::kSessionAnswerUnsolicited,
+              survey ? "response to survey id " + hex_number(id, 8) + ", which this connection did not carry"
+                     : "reply to request id " + hex_number(id, 8) + ", which is not outstanding");
     return;
   }
   t.answers(it->second.index, it->second.value.ts, ts);
-  if (survey)
-    ++it->second.value.answers;  // several respondents may answer through one device
-  else
-    table.erase(it);
+  if (survey) ++it->second.value.answers;  // several respondents may answer through one device
+  else table.erase(it);
 }
 
 std::vector<Problem> SpSession::on_close() {
@@ -152,13 +151,12 @@ std::vector<Problem> SpSession::on_close() {
   requests_.for_each_oldest_first([&](const std::string&, const OpenTable::Entry& e) { open.push_back(&e); });
   std::vector<Problem> out;
   for (size_t i = 0; i < open.size() && i < kMaxCloseProblems; ++i)
-    out.push_back(session_problem(ProblemId::kSessionRequestUnanswered, "request id " + hex_number(open[i]->value.id, 8) +
-                                                             " (PDU #" + std::to_string(open[i]->index) +
-                                                             ") got no reply"));
+    out.push_back(session_problem(ProblemId::kSessionRequestUnanswered,
+                                  "request id " + hex_number(open[i]->value.id, 8) + " (PDU #" +
+                                      std::to_string(open[i]->index) + ") got no reply"));
   if (open.size() > kMaxCloseProblems)
     out.push_back(session_problem(ProblemId::kSessionRequestUnanswered,
-                                  std::to_string(open.size() - kMaxCloseProblems) +
-                                      " more requests got no reply"));
+                                  std::to_string(open.size() - kMaxCloseProblems) + " more requests got no reply"));
   requests_.clear();
   return out;
 }

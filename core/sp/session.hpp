@@ -53,8 +53,7 @@ class SpSession final : public Session {
   Side& side(Direction d) { return sides_[d == Direction::ToServer ? 0 : 1]; }
   const Side& side(Direction d) const { return sides_[d == Direction::ToServer ? 0 : 1]; }
   void on_header(Direction dir, Bytes pdu, Transition& t);
-  void on_message(Direction dir, Bytes pdu, const Decoded& d, TimeNs ts, uint64_t index,
-                  Transition& t);
+  void on_message(Direction dir, Bytes pdu, const Decoded& d, TimeNs ts, uint64_t index, Transition& t);
   void match(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, Transition& t);
 
   std::array<Side, 2> sides_;

@@ -13,14 +13,12 @@ constexpr EndpointInfo kEndpoints[] = {
     {kRep, kReq, "REP", "REP", MessageHeader::Backtrace, false, true, false, "request"},
     {kPush, kPull, "PUSH", "PUSH", MessageHeader::None, false, false, false, nullptr},
     {kPull, kPush, "PULL", "PULL", MessageHeader::None, false, false, true, nullptr},
-    {kSurveyorOld, kRespondentOld, "SURVEYOR (legacy)", "SURVEY", MessageHeader::LegacyId, true,
-     false, false, "survey"},
-    {kRespondentOld, kSurveyorOld, "RESPONDENT (legacy)", "RESPONSE", MessageHeader::LegacyId,
-     false, true, false, "survey"},
-    {kSurveyor, kRespondent, "SURVEYOR", "SURVEY", MessageHeader::Backtrace, true, false, false,
+    {kSurveyorOld, kRespondentOld, "SURVEYOR (legacy)", "SURVEY", MessageHeader::LegacyId, true, false, false,
      "survey"},
-    {kRespondent, kSurveyor, "RESPONDENT", "RESPONSE", MessageHeader::Backtrace, false, true, false,
+    {kRespondentOld, kSurveyorOld, "RESPONDENT (legacy)", "RESPONSE", MessageHeader::LegacyId, false, true, false,
      "survey"},
+    {kSurveyor, kRespondent, "SURVEYOR", "SURVEY", MessageHeader::Backtrace, true, false, false, "survey"},
+    {kRespondent, kSurveyor, "RESPONDENT", "RESPONSE", MessageHeader::Backtrace, false, true, false, "survey"},
     {kBus, kBus, "BUS", "BUS", MessageHeader::None, false, false, false, nullptr},
 };
 
@@ -43,8 +41,8 @@ constexpr ValueName kTypeNames[] = {
 
 // sp-protocol-ids-01 section 2 (id 4 unassigned).
 constexpr ValueName kProtocolIds[] = {
-    {1, "pair"}, {2, "publish/subscribe"}, {3, "request/reply"}, {5, "pipeline"},
-    {6, "survey"}, {7, "bus"},               {8, "slowsand"},
+    {1, "pair"}, {2, "publish/subscribe"}, {3, "request/reply"}, {5, "pipeline"}, {6, "survey"},
+    {7, "bus"},  {8, "slowsand"},
 };
 
 }  // namespace

@@ -42,10 +42,10 @@ inline constexpr uint32_t kMaxTtl = 15;
 
 // The protocol header a sender puts in front of the body of every message.
 enum class MessageHeader : uint8_t {
-  None,         // PAIR v0, PUB, SUB, PUSH, PULL, BUS
-  Backtrace,    // REQ/REP, SURVEYOR/RESPONDENT: device hops + final id (top bit set)
-  LegacyId,     // old SURVEYOR/RESPONDENT (0x60/0x61): see decoder.cpp
-  HopCount,     // PAIR v1: one word, low byte = hop count
+  None,       // PAIR v0, PUB, SUB, PUSH, PULL, BUS
+  Backtrace,  // REQ/REP, SURVEYOR/RESPONDENT: device hops + final id (top bit set)
+  LegacyId,   // old SURVEYOR/RESPONDENT (0x60/0x61): see decoder.cpp
+  HopCount,   // PAIR v1: one word, low byte = hop count
 };
 
 struct EndpointInfo {
@@ -54,10 +54,10 @@ struct EndpointInfo {
   const char* name;          // "REQ"
   const char* message_name;  // what its messages are called: "REQ", "REP", "SURVEY"...
   MessageHeader header;
-  bool sends_requests;       // REQ, SURVEYOR: messages that expect answers
-  bool sends_responses;      // REP, RESPONDENT: messages that answer
-  bool never_sends;          // SUB, PULL: receive-only sockets
-  const char* id_kind;       // "request" / "survey" for the final backtrace word, else nullptr
+  bool sends_requests;   // REQ, SURVEYOR: messages that expect answers
+  bool sends_responses;  // REP, RESPONDENT: messages that answer
+  bool never_sends;      // SUB, PULL: receive-only sockets
+  const char* id_kind;   // "request" / "survey" for the final backtrace word, else nullptr
 };
 
 // nullptr for a type neither library defines.

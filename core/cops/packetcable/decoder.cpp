@@ -21,10 +21,10 @@ constexpr size_t kHdr = 4;
 struct Ids {
   FieldId group, length, snum, stype, data, padding;
 };
-constexpr Ids kPcmmIds{kPcmmObject, kPcmmObjectLength, kPcmmObjectSNum, kPcmmObjectSType,
-                       kPcmmObjectData, kPcmmObjectPadding};
-constexpr Ids kDqosIds{kDqosObject, kDqosObjectLength, kDqosObjectSNum, kDqosObjectSType,
-                       kDqosObjectData, kDqosObjectPadding};
+constexpr Ids kPcmmIds{kPcmmObject,      kPcmmObjectLength, kPcmmObjectSNum,
+                       kPcmmObjectSType, kPcmmObjectData,   kPcmmObjectPadding};
+constexpr Ids kDqosIds{kDqosObject,      kDqosObjectLength, kDqosObjectSNum,
+                       kDqosObjectSType, kDqosObjectData,   kDqosObjectPadding};
 
 const FieldDef& def_of(FieldId id) { return cops::fields()[id]; }
 
@@ -56,9 +56,9 @@ class Walker {
       // Zero bytes to the end: the container counted its padding (its caller judges that).
       if (all_zero(pdu_, p, left)) return p - off;
       if (left < kHdr) {
-        out_.problem(ProblemId::kPktcObjectTrailingBytes, p, left,
-                     std::to_string(left) + " byte(s) left in the " + client() +
-                         " data, too short for an object header");
+        out_.problem(
+            ProblemId::kPktcObjectTrailingBytes, p, left,
+            std::to_string(left) + " byte(s) left in the " + client() + " data, too short for an object header");
         out_.add(ids_.data, p, left);
         return len;
       }
@@ -75,16 +75,15 @@ class Walker {
       if (slen < kHdr) {
         out_.problem(ProblemId::kPktcObjectLengthTooSmall, p, 2,
                      name + " S-Length " + std::to_string(slen) +
-                         " is below the 4-byte object header: the rest of the " + client() +
-                         " data cannot be walked");
+                         " is below the 4-byte object header: the rest of the " + client() + " data cannot be walked");
         if (left > kHdr) out_.add(ids_.data, p + kHdr, left - kHdr);
         out_.close();
         return len;
       }
       if (truncated)
         out_.problem(ProblemId::kPktcObjectLengthPastEnd, p, 2,
-                     name + " S-Length " + std::to_string(slen) + " runs past the end of the " +
-                         client() + " data (" + std::to_string(left) + " bytes left)");
+                     name + " S-Length " + std::to_string(slen) + " runs past the end of the " + client() + " data (" +
+                         std::to_string(left) + " bytes left)");
       size_t body = shown - kHdr;
       if (!def) {
         unknown(snum, stype, p);
@@ -114,20 +113,20 @@ class Walker {
 
   std::string unknown_name(uint8_t snum, uint8_t stype) const {
     const char* n = name_of(pcmm_ ? pcmm_snum_names() : dqos_snum_names(), snum);
-    return std::string(n ? n : "Unknown object") + " (S-Num " + std::to_string(snum) +
-           ", S-Type " + std::to_string(stype) + ")";
+    return std::string(n ? n : "Unknown object") + " (S-Num " + std::to_string(snum) + ", S-Type " +
+           std::to_string(stype) + ")";
   }
 
   void unknown(uint8_t snum, uint8_t stype, size_t p) {
     // PKT-SP-MM-I05 6.4.3.2: such an object is ignored by the receiver.
     if (const char* n = name_of(pcmm_ ? pcmm_snum_names() : dqos_snum_names(), snum))
       out_.problem(ProblemId::kPktcObjectStypeUnknown, p + 3, 1,
-                   "unknown S-Type " + std::to_string(stype) + " for " + n + " (S-Num " +
-                       std::to_string(snum) + "): object ignored");
+                   "unknown S-Type " + std::to_string(stype) + " for " + n + " (S-Num " + std::to_string(snum) +
+                       "): object ignored");
     else
       out_.problem(ProblemId::kPktcObjectSnumUnknown, p + 2, 1,
-                   "unknown " + client() + " S-Num " + std::to_string(snum) + " (S-Type " +
-                       std::to_string(stype) + "): object ignored");
+                   "unknown " + client() + " S-Num " + std::to_string(snum) + " (S-Type " + std::to_string(stype) +
+                       "): object ignored");
   }
 
   // Whether a well-formed object header of this client sits at `at`.
@@ -143,15 +142,15 @@ class Walker {
     size_t pad = 4 - p % 4;
     bool padded_ok = p + pad <= end && all_zero(pdu_, p, pad);
     if (plausible(p, end) && !(padded_ok && plausible(p + pad, end))) {
-      out_.problem(ProblemId::kPktcObjectUnaligned, p, 0,
-                   name + " S-Length is not a multiple of 4 and the next object follows at once (" +
-                       spec() + " 6.4.1)");
+      out_.problem(
+          ProblemId::kPktcObjectUnaligned, p, 0,
+          name + " S-Length is not a multiple of 4 and the next object follows at once (" + spec() + " 6.4.1)");
       return p;
     }
     if (padded_ok) {
       out_.problem(ProblemId::kPktcObjectPaddingUncounted, p, pad,
-                   name + " S-Length leaves out its " + std::to_string(pad) +
-                       " padding byte(s) (" + spec() + " 6.4.1: padding is counted)");
+                   name + " S-Length leaves out its " + std::to_string(pad) + " padding byte(s) (" + spec() +
+                       " 6.4.1: padding is counted)");
       out_.add(ids_.padding, p, pad);
       out_.fields[group].length += static_cast<uint32_t>(pad);
       return p + pad;
@@ -192,9 +191,8 @@ class Walker {
       out_.add(ids_.padding, off, n);
     } else {
       out_.problem(ProblemId::kPktcObjectExtraBytes, off, n,
-                   std::string(def.name) + " has " + std::to_string(n) +
-                       " unexpected byte(s) after its " + std::to_string(expected) +
-                       "-byte body (" + spec() + ")");
+                   std::string(def.name) + " has " + std::to_string(n) + " unexpected byte(s) after its " +
+                       std::to_string(expected) + "-byte body (" + spec() + ")");
       out_.add(ids_.data, off, n);
     }
   }
@@ -280,11 +278,16 @@ class Walker {
       out_.problem(ProblemId::kPktcValueUnknown, at, w,
                    std::string(d.name) + " " + std::to_string(v) + " is not defined (" + spec() + ")");
     auto u16 = static_cast<uint16_t>(v);
-    auto set16 = [&](std::optional<uint16_t>& slot) { if (!slot) slot = u16; };
+    auto set16 = [&](std::optional<uint16_t>& slot) {
+      if (!slot) slot = u16;
+    };
     switch (id) {
-      case kPcmmTransId: case kDqosTransId: set16(gm_.trans_id); break;
-      case kPcmmCmd: case kDqosCmd: set16(gm_.cmd); break;
-      case kPcmmGateId: case kDqosGateId:
+      case kPcmmTransId:
+      case kDqosTransId: set16(gm_.trans_id); break;
+      case kPcmmCmd:
+      case kDqosCmd: set16(gm_.cmd); break;
+      case kPcmmGateId:
+      case kDqosGateId:
         if (!gm_.gate_id) gm_.gate_id = static_cast<uint32_t>(v);
         break;
       case kPcmmAmidAppType: amid_hi_ = u16; break;
@@ -294,10 +297,10 @@ class Walker {
       case kPcmmPsid:
         if (!gm_.psid) gm_.psid = static_cast<uint32_t>(v);
         break;
-      case kPcmmErrorCode: case kDqosErrorCode: set16(gm_.error_code); break;
-      case kPcmmErrorSubcode: case kDqosErrorSubcode:
-        set16(gm_.error_subcode);
-        break;
+      case kPcmmErrorCode:
+      case kDqosErrorCode: set16(gm_.error_code); break;
+      case kPcmmErrorSubcode:
+      case kDqosErrorSubcode: set16(gm_.error_subcode); break;
       case kPcmmGateState: set16(gm_.gate_state); break;
       case kPcmmGateStateReason: set16(gm_.gate_state_reason); break;
       case kDqosReasonCode: set16(gm_.dqos_reason); break;
@@ -316,7 +319,8 @@ class Walker {
 
   void note_address(FieldId id, std::string text) {
     if ((id == kPcmmSubscriberIpv4 || id == kPcmmSubscriberIpv6 || id == kDqosSubscriberIpv4 ||
-         id == kDqosSubscriberIpv6) && gm_.subscriber.empty())
+         id == kDqosSubscriberIpv6) &&
+        gm_.subscriber.empty())
       gm_.subscriber = std::move(text);
   }
 
@@ -400,16 +404,14 @@ class Walker {
     if (gm_.scn.empty()) gm_.scn = std::string(name);
     if (k < 2 || k > 16)
       out_.problem(ProblemId::kPktcScnLength, off + 4, k,
-                   "Service Class Name of " + std::to_string(k) +
-                       " characters (PKT-SP-MM-I05 6.4.2.7.2: 2 to 16)");
+                   "Service Class Name of " + std::to_string(k) + " characters (PKT-SP-MM-I05 6.4.2.7.2: 2 to 16)");
     if (k == n)
       out_.problem(ProblemId::kPktcScnNotTerminated, off + 4, k,
                    "Service Class Name is not NUL-terminated (its length is a multiple of 4)");
     else if (!all_zero(pdu_, off + 4 + k, n - k))
       out_.problem(ProblemId::kPktcTextPaddingNonzero, off + 4 + k, n - k,
                    "bytes after the Service Class Name's NUL are not zero padding");
-    else if (n - k > 1)
-      out_.add(ids_.padding, off + 5 + k, n - k - 1);
+    else if (n - k > 1) out_.add(ids_.padding, off + 5 + k, n - k - 1);
   }
 
   void text_object(const ObjectDef& def, size_t off, size_t len, FieldId id) {
@@ -423,8 +425,7 @@ class Walker {
     if (k < len && !all_zero(pdu_, off + k, len - k))
       out_.problem(ProblemId::kPktcTextPaddingNonzero, off + k, len - k,
                    std::string(def.name) + ": bytes after the NUL are not zero padding");
-    else if (len - k > 0)
-      out_.add(ids_.padding, off + k, len - k);
+    else if (len - k > 0) out_.add(ids_.padding, off + k, len - k);
   }
 
   // Wireshark reads 4 reserved bytes and a 16-byte key after the Algorithm.
@@ -456,8 +457,7 @@ bool claims(const ClientDataContext& c) {
   return (c.cnum == kDecision && c.ctype == 4) || (c.cnum == kClientSI && c.ctype == 1);
 }
 
-size_t decode_into_message(Flavor f, const ClientDataContext& c, Bytes pdu, size_t off, size_t len,
-                           Decoded& out) {
+size_t decode_into_message(Flavor f, const ClientDataContext& c, Bytes pdu, size_t off, size_t len, Decoded& out) {
   GateMessage scratch;
   GateMessage* gm = &scratch;
   if (c.message) {
@@ -476,8 +476,7 @@ size_t decode_dqos(const ClientDataContext& c, Bytes pdu, size_t off, size_t len
 
 }  // namespace
 
-size_t decode_objects(Flavor flavor, Bytes pdu, size_t off, size_t len, Decoded& out,
-                      GateMessage& gm) {
+size_t decode_objects(Flavor flavor, Bytes pdu, size_t off, size_t len, Decoded& out, GateMessage& gm) {
   return Walker(flavor, pdu, out, gm).walk(off, len);
 }
 
@@ -494,8 +493,8 @@ const ClientDecoder& dqos_decoder() {
 std::string summary(const GateMessage& gm) {
   std::string s;
   if (gm.cmd) s = cmd_label(gm.pcmm(), *gm.cmd);
-  else if (gm.version_major) return "version " + std::to_string(*gm.version_major) + "." +
-                                    std::to_string(gm.version_minor.value_or(0));
+  else if (gm.version_major)
+    return "version " + std::to_string(*gm.version_major) + "." + std::to_string(gm.version_minor.value_or(0));
   else s = gm.pcmm() ? "PCMM" : "DQoS";
   if (gm.trans_id) s += " trans=" + std::to_string(*gm.trans_id);
   if (gm.gate_id) {

@@ -22,8 +22,7 @@ const ClientDecoder& dqos_decoder();
 // Returns the bytes accounted for (zero bytes left at the end are the
 // container's padding, for the caller to judge). Never gives up on the rest:
 // a bad object is reported and skipped when its length can be trusted.
-size_t decode_objects(Flavor flavor, Bytes pdu, size_t off, size_t len, Decoded& out,
-                      GateMessage& gm);
+size_t decode_objects(Flavor flavor, Bytes pdu, size_t off, size_t len, Decoded& out, GateMessage& gm);
 
 // "Gate-Set trans=36563 sub=10.32.110.180 SCN=extrm_up", "Gate-Set-Err trans=17: Insufficient Resources (1)".
 std::string summary(const GateMessage& gm);

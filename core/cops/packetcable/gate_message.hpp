@@ -18,7 +18,7 @@ struct GateMessage {
   std::optional<uint16_t> trans_id;
   std::optional<uint16_t> cmd;
   std::optional<uint32_t> gate_id;
-  std::optional<uint32_t> amid;        // Application Type << 16 | AM Tag
+  std::optional<uint32_t> amid;  // Application Type << 16 | AM Tag
   std::optional<uint32_t> psid;
   std::string subscriber;              // "10.0.0.1" / "2001:db8::1", empty when absent
   std::string scn;                     // first Service Class Name
@@ -26,9 +26,9 @@ struct GateMessage {
   std::optional<uint16_t> error_subcode;
   std::optional<uint16_t> gate_state;  // Gate State (PCMM)
   std::optional<uint16_t> gate_state_reason;
-  std::optional<uint16_t> dqos_reason; // PacketCable Reason (DQoS)
+  std::optional<uint16_t> dqos_reason;  // PacketCable Reason (DQoS)
   std::optional<uint16_t> dqos_reason_subcode;
-  std::optional<uint8_t> envelope;     // widest Traffic Profile envelope (1 / 3 / 7)
+  std::optional<uint8_t> envelope;  // widest Traffic Profile envelope (1 / 3 / 7)
   std::optional<uint16_t> version_major, version_minor;
   // S-Num / S-Type of every well-formed object, for the mandatory-object check.
   std::vector<std::pair<uint8_t, uint8_t>> objects;

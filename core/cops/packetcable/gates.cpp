@@ -25,15 +25,20 @@ std::string ms(TimeNs ns) {
 // The command an answer answers (0: not an answer).
 uint16_t request_of(bool pcmm, uint16_t cmd) {
   switch (cmd) {
-    case kGateSetAck: case kGateSetErr: return kGateSet;
-    case kGateInfoAck: case kGateInfoErr: return kGateInfo;
-    case kGateDeleteAck: case kGateDeleteErr: return kGateDelete;
+    case kGateSetAck:
+    case kGateSetErr: return kGateSet;
+    case kGateInfoAck:
+    case kGateInfoErr: return kGateInfo;
+    case kGateDeleteAck:
+    case kGateDeleteErr: return kGateDelete;
     default: break;
   }
   if (pcmm) {
     switch (cmd) {
-      case kPdpConfigAck: case kPdpConfigErr: return kPdpConfig;
-      case kSynchReport: case kSynchComplete: return kSynchRequest;
+      case kPdpConfigAck:
+      case kPdpConfigErr: return kPdpConfig;
+      case kSynchReport:
+      case kSynchComplete: return kSynchRequest;
       default: return 0;
     }
   }
@@ -96,8 +101,8 @@ void GateTracker::set_state(Gate& g, const std::string& s) {
   g.history.push_back(s);
 }
 
-std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool midstream, TimeNs ts,
-                                    uint64_t index, Transition& t) {
+std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool midstream, TimeNs ts, uint64_t index,
+                                    Transition& t) {
   if (!m.cmd || !m.trans_id) return {};
   const bool pcmm = m.pcmm();
   const uint16_t cmd = *m.cmd;
@@ -110,9 +115,8 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
       if (!pending_cap_reported_) info("too many gate commands outstanding; no longer pairing new ones");
       pending_cap_reported_ = true;
     } else {
-      pending_.emplace(Key{pcmm, *m.trans_id},
-                       Pending{index, static_cast<TimeNs>(ts), cmd, m.gate_id, m.amid,
-                               m.envelope.value_or(0), m.subscriber, m.scn});
+      pending_.emplace(Key{pcmm, *m.trans_id}, Pending{index, static_cast<TimeNs>(ts), cmd, m.gate_id, m.amid,
+                                                       m.envelope.value_or(0), m.subscriber, m.scn});
     }
     if (m.gate_id) {
       if (Gate* g = gate(pcmm, *m.gate_id, index)) {
@@ -146,8 +150,9 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
       t.response_to.reset();  // not the handle's last DEC either: answers are not in DEC order
       t.latency.reset();
       if (!midstream && !(pcmm && cmd == kSynchReport))
-        t.problem(ProblemId::kPktcGateAnswerUnsolicited, label + trans + " answers no outstanding " +
-                   (req ? cmd_label(pcmm, req) : std::string("gate command")) + " with that Transaction ID");
+        t.problem(ProblemId::kPktcGateAnswerUnsolicited,
+                  label + trans + " answers no outstanding " +
+                      (req ? cmd_label(pcmm, req) : std::string("gate command")) + " with that Transaction ID");
     } else {
       const Pending p = hit->second;
       t.answers(p.index, p.ts, ts);
@@ -190,10 +195,8 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
       const bool changes = p.cmd == kGateSet || p.cmd == kGateAlloc || p.cmd == kGateDelete;
       if (changes)
         info("gate " + hex32(*gid) + " " + verb(p.cmd, modify) + " \u2192 " + now + " (" + label + after + ")");
-      else if (was.empty() || was == now)
-        info("gate " + hex32(*gid) + " " + now + " (" + label + after + ")");
-      else
-        info("gate " + hex32(*gid) + " " + was + " \u2192 " + now + " (" + label + after + ")");
+      else if (was.empty() || was == now) info("gate " + hex32(*gid) + " " + now + " (" + label + after + ")");
+      else info("gate " + hex32(*gid) + " " + was + " \u2192 " + now + " (" + label + after + ")");
       return g->state;
     }
     return {};
@@ -214,9 +217,9 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
   } else if (!pcmm && cmd == kGateClose) {
     set_state(*g, "closed");
     if (m.dqos_reason_subcode)
-      if (const char* r = name_of(*m.dqos_reason == 1 ? dqos_reason_close_subcode_names()
-                                                      : dqos_reason_delete_subcode_names(),
-                                  *m.dqos_reason_subcode))
+      if (const char* r =
+              name_of(*m.dqos_reason == 1 ? dqos_reason_close_subcode_names() : dqos_reason_delete_subcode_names(),
+                      *m.dqos_reason_subcode))
         why = std::string(": ") + r;
   } else {
     return g->state;
@@ -228,8 +231,8 @@ std::string GateTracker::on_message(const GateMessage& m, bool from_pdp, bool mi
 std::vector<Problem> GateTracker::on_close() const {
   std::vector<Problem> out;
   for (const auto& [key, p] : pending_) {
-    std::string text = cmd_label(key.first, p.cmd) + " trans=" + std::to_string(key.second) + " #" +
-                       std::to_string(p.index);
+    std::string text =
+        cmd_label(key.first, p.cmd) + " trans=" + std::to_string(key.second) + " #" + std::to_string(p.index);
     if (p.gate_id) text += " for gate " + hex32(*p.gate_id);
     out.push_back(session_problem(ProblemId::kPktcGateUnanswered, text + " never answered"));
   }
@@ -240,8 +243,8 @@ std::vector<std::string> GateTracker::summary() const {
   std::vector<std::string> out;
   if (gates_.empty() && pending_.empty() && !answered_ && error_lines_.empty()) return out;
   out.push_back("gates: " + std::to_string(gates_.size()) + " seen, " + std::to_string(answered_) +
-                " command(s) answered, " + std::to_string(errors_) + " error(s), " +
-                std::to_string(pending_.size()) + " unanswered");
+                " command(s) answered, " + std::to_string(errors_) + " error(s), " + std::to_string(pending_.size()) +
+                " unanswered");
   for (const auto& [key, g] : gates_) {
     std::string s = "gate " + hex32(key.second);
     if (!g.subscriber.empty()) s += " sub=" + g.subscriber;

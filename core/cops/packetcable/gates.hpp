@@ -27,8 +27,7 @@ class GateTracker {
   // One DEC (from the PDP) or RPT (from the PEP) carrying gate data. Sets the
   // Transition's response link for answers, adds "gate ..." events, and
   // returns the gate state after this message ("" when no gate is concerned).
-  std::string on_message(const GateMessage& g, bool from_pdp, bool midstream, TimeNs ts,
-                         uint64_t index, Transition& t);
+  std::string on_message(const GateMessage& g, bool from_pdp, bool midstream, TimeNs ts, uint64_t index, Transition& t);
   // Commands never answered.
   std::vector<Problem> on_close() const;
   // One line per gate and one for the connection's gate commands.

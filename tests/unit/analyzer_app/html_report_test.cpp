@@ -100,7 +100,8 @@ std::string hostile_report() {
   Analyzer a(opt, *writer);
   a.on_open(flow(1, 7100, kT0));
   a.on_data(1, Side::Client,
-            fake::bytes(std::string("</script><script>alert(1)</script> <!-- \"' \x01\x1b\x7f \xe2\x80\xa8 \xff\xc3( </SCRIPT \n")),
+            fake::bytes(std::string(
+                "</script><script>alert(1)</script> <!-- \"' \x01\x1b\x7f \xe2\x80\xa8 \xff\xc3( </SCRIPT \n")),
             kT0 + 1 * kMs);
   a.on_data(1, Side::Server, fake::bytes("BAD\n"), kT0 + 3 * kMs);
   a.on_flow_warning(1, Side::Client, "</script><img src=x onerror=alert(2)>", kT0 + 4 * kMs);
@@ -133,7 +134,8 @@ TEST(HtmlReport, NoCaptureValueLeavesItsDataBlock) {
   EXPECT_NE(page.find("<script type=\"application/x-quartet-gzip-base64\" id=\"q-messages\">"), std::string::npos);
   EXPECT_NE(page.find("<script type=\"application/json\" id=\"q-sessions\">"), std::string::npos);
   EXPECT_NE(page.find("<script type=\"application/json\" id=\"q-summary\">"), std::string::npos);
-  EXPECT_NE(page.find("Content-Security-Policy\" content=\"default-src 'none'; script-src 'sha256-"), std::string::npos);
+  EXPECT_NE(page.find("Content-Security-Policy\" content=\"default-src 'none'; script-src 'sha256-"),
+            std::string::npos);
 }
 
 // The page without the contents of its data blocks: what quartet itself wrote.
@@ -215,20 +217,25 @@ TEST(ResponseTimes, NearestRankPercentilesAndUnanswered) {
   EXPECT_EQ(rows[1].unanswered, 0u);
   EXPECT_EQ(response_time_table(rows),
             "   response times (ms):\n"
-            "     proto request                         count        min        p50        p90        p99        max       mean unanswered\n"
-            "     TXT   GET                                10      1.000      5.000      9.000     10.000     10.000      5.500          2\n"
-            "     TXT   PUT                                 1      7.000      7.000      7.000      7.000      7.000      7.000          0\n");
+            "     proto request                         count        min        p50        p90        p99        max   "
+            "    mean unanswered\n"
+            "     TXT   GET                                10      1.000      5.000      9.000     10.000     10.000   "
+            "   5.500          2\n"
+            "     TXT   PUT                                 1      7.000      7.000      7.000      7.000      7.000   "
+            "   7.000          0\n");
 }
 
 TEST(ResponseTimes, KindsFromTheWireAreBounded) {
   ResponseTimes rt;
   std::vector<std::tuple<bool, std::string, std::optional<uint64_t>, TimeNs>> msgs;
-  for (size_t k = 0; k < ResponseTimes::kMaxKinds + 10; ++k) msgs.push_back({true, "cmd" + std::to_string(k), std::nullopt, 0});
+  for (size_t k = 0; k < ResponseTimes::kMaxKinds + 10; ++k)
+    msgs.push_back({true, "cmd" + std::to_string(k), std::nullopt, 0});
   msgs.push_back({true, std::string(100, 'x'), std::nullopt, 0});
   rt.add(session_with(msgs));
   const auto rows = rt.rows();
   ASSERT_EQ(rows.size(), ResponseTimes::kMaxKinds + 1);
-  const auto other = std::find_if(rows.begin(), rows.end(), [](const ResponseTimeRow& r) { return r.kind == "(other)"; });
+  const auto other =
+      std::find_if(rows.begin(), rows.end(), [](const ResponseTimeRow& r) { return r.kind == "(other)"; });
   ASSERT_NE(other, rows.end());
   EXPECT_EQ(other->unanswered, 11u);
   EXPECT_EQ(response_time_table({}), "");
@@ -237,11 +244,11 @@ TEST(ResponseTimes, KindsFromTheWireAreBounded) {
 TEST(ResponseTimes, LogHistogramFiveBinsPerDecade) {
   const auto bins = log_histogram({500, 1000, 1500, 10 * 1000, 99 * 1000, kMs, 1000000 * kMs, INT64_MAX});
   ASSERT_EQ(bins.size(), kLogBins);
-  EXPECT_EQ(bins[0], 1u);   // under 1 us
-  EXPECT_EQ(bins[1], 2u);   // [1, 1.58) us
-  EXPECT_EQ(bins[6], 1u);   // [10, 15.8) us
-  EXPECT_EQ(bins[10], 1u);  // 99 us in [63.1, 100) us
-  EXPECT_EQ(bins[16], 1u);  // 1 ms
+  EXPECT_EQ(bins[0], 1u);             // under 1 us
+  EXPECT_EQ(bins[1], 2u);             // [1, 1.58) us
+  EXPECT_EQ(bins[6], 1u);             // [10, 15.8) us
+  EXPECT_EQ(bins[10], 1u);            // 99 us in [63.1, 100) us
+  EXPECT_EQ(bins[16], 1u);            // 1 ms
   EXPECT_EQ(bins[kLogBins - 1], 2u);  // 1000 s and beyond
 }
 

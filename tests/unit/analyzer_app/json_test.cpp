@@ -27,9 +27,9 @@ TEST(Json, ValidUtf8PassesThrough) {
 
 TEST(Json, InvalidUtf8BytesBecomeLatin1Escapes) {
   EXPECT_EQ(esc("\xff"), "\"\\u00ff\"");
-  EXPECT_EQ(esc("a\xc3"), "\"a\\u00c3\"");                   // truncated sequence at the end
-  EXPECT_EQ(esc("\xc0\xaf"), "\"\\u00c0\\u00af\"");          // overlong '/'
-  EXPECT_EQ(esc("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\"");  // UTF-16 surrogate
+  EXPECT_EQ(esc("a\xc3"), "\"a\\u00c3\"");                                 // truncated sequence at the end
+  EXPECT_EQ(esc("\xc0\xaf"), "\"\\u00c0\\u00af\"");                        // overlong '/'
+  EXPECT_EQ(esc("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\"");             // UTF-16 surrogate
   EXPECT_EQ(esc("\xf4\x90\x80\x80"), "\"\\u00f4\\u0090\\u0080\\u0080\"");  // beyond U+10FFFF
   EXPECT_EQ(esc("\xe2\x86x"), "\"\\u00e2\\u0086x\"");
 }

@@ -41,7 +41,8 @@ TEST(OutputJsonl, SessionMessageEventAndSummaryLines) {
             "{\"type\":\"session\",\"id\":1,\"protocol\":\"TXT\",\"client\":{\"ip\":\"192.0.2.1\",\"port\":40000},"
             "\"server\":{\"ip\":\"192.0.2.2\",\"port\":7100},\"start\":1700000000.000000,\"end\":1700000000.006000,"
             "\"duration\":0.006000,\"state\":\"closed\",\"closed_by\":\"client\",\"conn_state\":null,"
-            "\"handshake\":true,\"roles\":\"handshake\",\"detected_by\":\"decode-as\",\"protocol_state\":\"idle\",\"tls\":null,"
+            "\"handshake\":true,\"roles\":\"handshake\",\"detected_by\":\"decode-as\",\"protocol_state\":\"idle\","
+            "\"tls\":null,"
             "\"messages\":{\"client\":1,\"server\":1},\"bytes\":{\"client\":14,\"server\":10},\"missing_bytes\":5,"
             "\"warnings\":[\"client: gap of 5 bytes\"],\"warnings_dropped\":0}");
   // The login line: the sensitive field is masked, repeated fields are an array,
@@ -61,10 +62,14 @@ TEST(OutputJsonl, SessionMessageEventAndSummaryLines) {
   EXPECT_NE(reply.find("\"from\":\"server\""), std::string::npos);
   bool gap_event = false;
   for (const auto& x : l)
-    gap_event |= x == "{\"type\":\"event\",\"session\":1,\"ts\":1700000000.004000,\"kind\":\"gap\",\"from\":\"client\","
-                      "\"text\":\"5 bytes missing\"}";
+    gap_event |= x ==
+                 "{\"type\":\"event\",\"session\":1,\"ts\":1700000000.004000,\"kind\":\"gap\",\"from\":\"client\","
+                 "\"text\":\"5 bytes missing\"}";
   EXPECT_TRUE(gap_event);
-  EXPECT_EQ(l.back().rfind("{\"type\":\"summary\",\"tcp_connections\":1,\"sessions\":1,\"written_early\":0,\"other_connections\":0,", 0), 0u);
+  EXPECT_EQ(
+      l.back().rfind(
+          "{\"type\":\"summary\",\"tcp_connections\":1,\"sessions\":1,\"written_early\":0,\"other_connections\":0,", 0),
+      0u);
 }
 
 TEST(OutputJsonl, ShowSecretsAndSummaryOnly) {

@@ -40,8 +40,8 @@ std::string run(const std::string& capture, OutputFormat format, unsigned thread
 
 TEST(ThreadedRun, WritesEarlyAtTheSameMomentsAsOneThread) {
   bool early = false;
-  for (const char* capture : {"demo.pcapng", "messy/multi-interface.pcapng", "sp/sp-pubsub.pcap",
-                              "cops/pcmm-gates.pcapng"}) {
+  for (const char* capture :
+       {"demo.pcapng", "messy/multi-interface.pcapng", "sp/sp-pubsub.pcap", "cops/pcmm-gates.pcapng"}) {
     for (size_t max_waiting : {size_t{0}, size_t{5}, size_t{40}}) {
       for (OutputFormat format : {OutputFormat::Jsonl, OutputFormat::Text}) {
         const std::string one = run(capture, format, 1, max_waiting);

@@ -25,7 +25,8 @@ std::string hex(const Secret& s) {
 
 Secret unhex(const std::string& h) {
   Secret s;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) s.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
+  for (size_t i = 0; i + 1 < h.size(); i += 2)
+    s.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
   return s;
 }
 
@@ -35,13 +36,23 @@ const std::string kRandom(64, 'a');
 
 TEST(KeyLog, ReadsTheLabelsItNeedsAndCountsJunk) {
   KeyLog k;
-  const std::string text = "# comment\n\n"
-                           "CLIENT_RANDOM " + kRandom + " " + std::string(96, '1') + "\r\n"
-                           "CLIENT_HANDSHAKE_TRAFFIC_SECRET " + kRandom + " " + std::string(64, '2') + "\n"
-                           "EXPORTER_SECRET " + kRandom + " " + std::string(64, '3') + "\n"   // not needed: ignored
-                           "junk\n"                                                            // malformed: line 6
-                           "CLIENT_RANDOM " + kRandom + " " + std::string(94, '1') + "\n"     // 47 bytes: malformed
-                           "SERVER_TRAFFIC_SECRET_0 zz" + std::string(62, 'a') + " " + std::string(64, '4') + "\n";
+  const std::string text =
+      "# comment\n\n"
+      "CLIENT_RANDOM " +
+      kRandom + " " + std::string(96, '1') +
+      "\r\n"
+      "CLIENT_HANDSHAKE_TRAFFIC_SECRET " +
+      kRandom + " " + std::string(64, '2') +
+      "\n"
+      "EXPORTER_SECRET " +
+      kRandom + " " + std::string(64, '3') +
+      "\n"      // not needed: ignored
+      "junk\n"  // malformed: line 6
+      "CLIENT_RANDOM " +
+      kRandom + " " + std::string(94, '1') +
+      "\n"  // 47 bytes: malformed
+      "SERVER_TRAFFIC_SECRET_0 zz" +
+      std::string(62, 'a') + " " + std::string(64, '4') + "\n";
   const KeyLogStats st = k.add_text(text);
   EXPECT_EQ(st.lines, 6u);
   EXPECT_EQ(st.used, 2u);

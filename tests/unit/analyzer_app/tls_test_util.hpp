@@ -10,9 +10,21 @@ namespace tlsgen {
 inline void u8(std::string& s, unsigned v) { s += static_cast<char>(v & 0xff); }
 inline void u16(std::string& s, unsigned v) { u8(s, v >> 8), u8(s, v); }
 inline void u24(std::string& s, unsigned v) { u8(s, v >> 16), u16(s, v); }
-inline std::string vec8(const std::string& b) { std::string s; u8(s, static_cast<unsigned>(b.size())); return s + b; }
-inline std::string vec16(const std::string& b) { std::string s; u16(s, static_cast<unsigned>(b.size())); return s + b; }
-inline std::string vec24(const std::string& b) { std::string s; u24(s, static_cast<unsigned>(b.size())); return s + b; }
+inline std::string vec8(const std::string& b) {
+  std::string s;
+  u8(s, static_cast<unsigned>(b.size()));
+  return s + b;
+}
+inline std::string vec16(const std::string& b) {
+  std::string s;
+  u16(s, static_cast<unsigned>(b.size()));
+  return s + b;
+}
+inline std::string vec24(const std::string& b) {
+  std::string s;
+  u24(s, static_cast<unsigned>(b.size()));
+  return s + b;
+}
 
 inline std::string record(unsigned type, const std::string& body, unsigned version = 0x0303) {
   std::string s;

@@ -37,7 +37,7 @@ std::string temp_path(const std::string& name) {
 }
 
 Buf eth_tcp(bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data,
-             uint16_t server_port = 3288) {
+            uint16_t server_port = 3288) {
   const uint16_t sp = from_client ? 40000 : server_port;
   const uint16_t dp = from_client ? server_port : 40000;
   return ether(0x0800, ipv4(from_client ? 1 : 2, from_client ? 2 : 1, 6, tcp(sp, dp, seq, ack, flags, data)));
@@ -273,7 +273,8 @@ TEST(CaptureReader, RecordsLongerThanTheHeaderSnaplenAreReadWhole) {
   ASSERT_EQ(r->sink.capture_warnings.size(), 1u);
   const std::string& w = r->sink.capture_warnings[0];
   EXPECT_NE(w.find("2 records longer than the snapshot length in the file header (60 bytes; longest "),
-            std::string::npos) << w;
+            std::string::npos)
+      << w;
   EXPECT_NE(w.find("read whole as Wireshark does"), std::string::npos) << w;
 }
 
@@ -341,7 +342,7 @@ TEST(CaptureReader, StandardInputCompressedAndSniffedWithoutSeeking) {
 TEST(CaptureReader, Ipv6OverBsdLoopback) {
   auto frame = [](bool c, uint32_t seq, uint32_t ack, uint8_t fl, std::string_view d) {
     Buf b;
-    le32(b, 30);  // AF_INET6 (Darwin), little-endian host
+    le32(b, 30);          // AF_INET6 (Darwin), little-endian host
     Buf chain = ext8(6);  // destination options before TCP
     append(chain, tcp(c ? 40000 : 3288, c ? 3288 : 40000, seq, ack, fl, d));
     append(b, ipv6(c ? 1 : 2, c ? 2 : 1, 60, chain));
@@ -379,8 +380,8 @@ TEST(CaptureReader, NonTcpFragmentsAreNotBuffered) {
 // libpcap refuses pcapng files whose interfaces have different link types;
 // the analyzer reads them with its own pcapng reader.
 TEST(CaptureReader, PcapngWithMixedLinkTypesPerInterface) {
-  std::vector<Frame> eth = exchange();                      // on Ethernet, interface 0
-  std::vector<Frame> sll2 = exchange(kT0 + 500, 4720);      // on SLL2, interface 1
+  std::vector<Frame> eth = exchange();                  // on Ethernet, interface 0
+  std::vector<Frame> sll2 = exchange(kT0 + 500, 4720);  // on SLL2, interface 1
   for (Frame& x : sll2) {
     Buf b;
     put16(b, 0x0800);

@@ -86,7 +86,7 @@ TEST(LinkLayer, RawNullAndLoop) {
 TEST(LinkLayer, MplsAndPppoeOverEthernet) {
   const Buf ip = ipv4(1, 2, 6, tcp(1, 2, 0, 0, 0x10, ""));
   Buf mpls;
-  put32(mpls, (100u << 12) | 64);        // label 100, not bottom
+  put32(mpls, (100u << 12) | 64);          // label 100, not bottom
   put32(mpls, (200u << 12) | 0x100 | 64);  // label 200, bottom of stack
   append(mpls, ip);
   LinkResult r = parse_link(DLT_EN10MB, view(ether(0x8847, mpls)));
@@ -148,9 +148,9 @@ TEST(IpLayer, Ipv4BadHeaders) {
 }
 
 TEST(IpLayer, Ipv6ExtensionHeaderChain) {
-  Buf chain = ext8(60);               // hop-by-hop -> destination options
-  append(chain, ext8(51));            // destination options -> AH
-  Buf ah{6, 4, 0, 0};                 // AH: next TCP, length (4+2)*4 = 24 bytes
+  Buf chain = ext8(60);     // hop-by-hop -> destination options
+  append(chain, ext8(51));  // destination options -> AH
+  Buf ah{6, 4, 0, 0};       // AH: next TCP, length (4+2)*4 = 24 bytes
   ah.resize(24, 0);
   append(chain, ah);
   append(chain, tcp(1, 2, 0, 0, 0x10, "xy"));
@@ -173,8 +173,9 @@ std::vector<IpHeader> v4_fragments(const Buf& payload, size_t size, std::vector<
   for (size_t off = 0; off < payload.size(); off += size) {
     const size_t n = std::min(size, payload.size() - off);
     const bool more = off + n < payload.size();
-    keep.push_back(ipv4(1, 2, 6, Buf(payload.begin() + static_cast<long>(off), payload.begin() + static_cast<long>(off + n)),
-                        77, static_cast<uint16_t>((more ? 0x2000 : 0) | (off / 8))));
+    keep.push_back(ipv4(1, 2, 6,
+                        Buf(payload.begin() + static_cast<long>(off), payload.begin() + static_cast<long>(off + n)), 77,
+                        static_cast<uint16_t>((more ? 0x2000 : 0) | (off / 8))));
   }
   for (const Buf& k : keep) out.push_back(parse_ipv4(view(k), k.size()).h);
   return out;
@@ -211,8 +212,8 @@ TEST(IpDefrag, InOrderAndOutOfOrder) {
 
 TEST(IpDefrag, OverlapWithDifferentBytesKeepsFirstAndWarns) {
   Buf a(16, 'a'), b(16, 'b');
-  const Buf f1 = ipv4(1, 2, 6, a, 9, 0x2000 | 0);       // bytes 0..16, more
-  const Buf f2 = ipv4(1, 2, 6, b, 9, 1);                // bytes 8..24, last
+  const Buf f1 = ipv4(1, 2, 6, a, 9, 0x2000 | 0);  // bytes 0..16, more
+  const Buf f2 = ipv4(1, 2, 6, b, 9, 1);           // bytes 8..24, last
   Defragmenter d;
   std::vector<std::string> warnings;
   uint8_t proto = 0;

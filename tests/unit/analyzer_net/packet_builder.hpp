@@ -35,8 +35,7 @@ inline void le32(Buf& b, uint32_t v) {
 inline void append(Buf& b, const Buf& x) { b.insert(b.end(), x.begin(), x.end()); }
 inline void append(Buf& b, std::string_view s) { b.insert(b.end(), s.begin(), s.end()); }
 
-inline Buf tcp(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
-               std::string_view payload) {
+inline Buf tcp(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view payload) {
   Buf b;
   put16(b, sport);
   put16(b, dport);
@@ -51,8 +50,8 @@ inline Buf tcp(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8
   return b;
 }
 
-inline Buf ipv4(uint8_t src_last, uint8_t dst_last, uint8_t proto, const Buf& payload,
-                uint16_t id = 1, uint16_t frag_field = 0, uint16_t total_override = 0) {
+inline Buf ipv4(uint8_t src_last, uint8_t dst_last, uint8_t proto, const Buf& payload, uint16_t id = 1,
+                uint16_t frag_field = 0, uint16_t total_override = 0) {
   Buf b;
   b.push_back(0x45);
   b.push_back(0);
@@ -121,8 +120,7 @@ struct Frame {
 };
 
 // A classic pcap file with nanosecond timestamps, written by libpcap itself.
-inline void write_pcap(const std::string& path, int dlt, const std::vector<Frame>& frames,
-                       int snaplen = 65535) {
+inline void write_pcap(const std::string& path, int dlt, const std::vector<Frame>& frames, int snaplen = 65535) {
   pcap_t* dead = pcap_open_dead_with_tstamp_precision(dlt, snaplen, PCAP_TSTAMP_PRECISION_NANO);
   pcap_dumper_t* d = pcap_dump_open(dead, path.c_str());
   for (const Frame& f : frames) {

@@ -73,9 +73,9 @@ std::vector<Packet> read_all(Buf bytes, std::string& error) {
 }
 
 TEST(PcapngReader, BigEndianPowerOfTwoResolutionAndOffset) {
-  Buf b = be_section(0x80 | 20, 1000, DLT_RAW);  // 2^-20 s ticks, +1000 s
+  Buf b = be_section(0x80 | 20, 1000, DLT_RAW);                      // 2^-20 s ticks, +1000 s
   be_epb(b, (uint64_t{5} << 20) | (uint64_t{1} << 19), Buf(12, 1));  // 5.5 s
-  be_block(b, 5, Buf(16, 0));  // interface statistics: skipped
+  be_block(b, 5, Buf(16, 0));                                        // interface statistics: skipped
   be_epb(b, uint64_t{7} << 20, Buf(8, 2));
   std::string error;
   const std::vector<Packet> p = read_all(b, error);

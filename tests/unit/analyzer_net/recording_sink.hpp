@@ -10,8 +10,8 @@ namespace quartet::analyzer::test {
 
 struct RecordingSink : StreamSink {
   std::vector<FlowInfo> opened;
-  std::vector<std::string> events;     // "C:data", "S:gap 5", "C:fin", "close Reset S", "warn S ..."
-  std::string stream[2];               // delivered bytes per side ('?' never appears: gaps are events)
+  std::vector<std::string> events;  // "C:data", "S:gap 5", "C:fin", "close Reset S", "warn S ..."
+  std::string stream[2];            // delivered bytes per side ('?' never appears: gaps are events)
   std::vector<std::string> capture_warnings;
   std::vector<ConnSummary> states;
   std::vector<std::string> zeek;

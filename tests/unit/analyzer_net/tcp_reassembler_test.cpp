@@ -29,8 +29,8 @@ struct Conn {
   explicit Conn(TcpConfig cfg = {}, uint32_t client_isn = 1000, uint32_t server_isn = 5000)
       : r(sink, std::move(cfg)), cisn(client_isn), sisn(server_isn) {}
 
-  void send(bool client, uint8_t flags, uint32_t seq_off, uint32_t ack_off, std::string_view data,
-            TimeNs ts, uint32_t missing = 0) {
+  void send(bool client, uint8_t flags, uint32_t seq_off, uint32_t ack_off, std::string_view data, TimeNs ts,
+            uint32_t missing = 0) {
     TcpPacket p;
     p.src = client ? ep(1, 40000) : ep(2, 3288);
     p.dst = client ? ep(2, 3288) : ep(1, 40000);
@@ -46,8 +46,12 @@ struct Conn {
     p.ts = ts;
     r.on_segment(p);
   }
-  void c(uint32_t seq, uint32_t ack, std::string_view d, TimeNs ts = 0, uint8_t fl = kAck) { send(true, fl, seq, ack, d, ts); }
-  void s(uint32_t seq, uint32_t ack, std::string_view d, TimeNs ts = 0, uint8_t fl = kAck) { send(false, fl, seq, ack, d, ts); }
+  void c(uint32_t seq, uint32_t ack, std::string_view d, TimeNs ts = 0, uint8_t fl = kAck) {
+    send(true, fl, seq, ack, d, ts);
+  }
+  void s(uint32_t seq, uint32_t ack, std::string_view d, TimeNs ts = 0, uint8_t fl = kAck) {
+    send(false, fl, seq, ack, d, ts);
+  }
   void handshake(TimeNs ts = 0) {
     send(true, kSyn, 0, 0, "", ts);
     send(false, kSyn | kAck, 0, 0, "", ts + kMs);
@@ -101,8 +105,8 @@ TEST(TcpReassembler, DuplicatesAndRetransmissionsDropped) {
 TEST(TcpReassembler, OverlapWithDifferentBytesFirstWinsAndWarns) {
   Conn k;
   k.handshake();
-  k.c(3, 0, "XYZ", 3 * kMs);       // buffered first
-  k.c(0, 0, "abcDEF", 4 * kMs);    // overlaps it with other bytes
+  k.c(3, 0, "XYZ", 3 * kMs);     // buffered first
+  k.c(0, 0, "abcDEF", 4 * kMs);  // overlaps it with other bytes
   EXPECT_EQ(k.sink.stream[0], "abcXYZ");
   EXPECT_EQ(k.sink.joined(), "warn C overlap with different bytes at seq 1004 (first kept)|C:abc|C:XYZ");
   EXPECT_EQ(k.r.stats().overlaps_differing, 1u);
@@ -120,10 +124,10 @@ TEST(TcpReassembler, OverlapWithSameBytesIsSilent) {
 TEST(TcpReassembler, GapProvenByAckAfterWait) {
   Conn k;
   k.handshake();
-  k.c(5, 0, "world", 10 * kMs);      // bytes 0..5 were never captured
-  k.s(0, 10, "", 20 * kMs);          // the server has them all
-  EXPECT_EQ(k.sink.stream[0], "");   // within the wait: maybe only reordered
-  k.s(0, 10, "", 2000 * kMs);        // a second later: they are lost
+  k.c(5, 0, "world", 10 * kMs);     // bytes 0..5 were never captured
+  k.s(0, 10, "", 20 * kMs);         // the server has them all
+  EXPECT_EQ(k.sink.stream[0], "");  // within the wait: maybe only reordered
+  k.s(0, 10, "", 2000 * kMs);       // a second later: they are lost
   EXPECT_EQ(k.sink.joined(), "C:gap 5|C:world");
   EXPECT_EQ(k.r.stats().missing_bytes, 5u);
 }
@@ -157,7 +161,7 @@ TEST(TcpReassembler, ResetMidMessageFlushesWithGap) {
   Conn k;
   k.handshake();
   k.c(0, 0, "abc", 3 * kMs);
-  k.c(5, 0, "fgh", 4 * kMs);        // bytes 3..5 missing
+  k.c(5, 0, "fgh", 4 * kMs);  // bytes 3..5 missing
   k.s(0, 3, "", 5 * kMs, kRst | kAck);
   EXPECT_EQ(k.sink.joined(), "C:abc|C:gap 2|C:fgh|close 1 Reset S");
   EXPECT_EQ(k.sink.zeek[0], "RSTR");
@@ -226,7 +230,7 @@ TEST(TcpReassembler, ResponseNeverBeforeTheRequestItAcknowledges) {
 TEST(TcpReassembler, HeldResponseReleasedWhenRequestWasLost) {
   Conn k;
   k.handshake();
-  k.s(0, 3, "RSP", 3 * kMs);   // acknowledges 3 client bytes the capture never saw
+  k.s(0, 3, "RSP", 3 * kMs);  // acknowledges 3 client bytes the capture never saw
   EXPECT_EQ(k.sink.stream[1], "");
   k.r.tick(2 * kSecond);
   EXPECT_EQ(k.sink.joined(), "C:gap 3|S:RSP");
@@ -367,9 +371,9 @@ TEST(TcpReassembler, CaptureLossKeepsCausalOrderAndFinCloseAtEnd) {
   Conn k;
   k.handshake();
   k.c(0, 0, "aaaaa", 3 * kMs);
-  k.c(10, 0, "ccccc", 4 * kMs);       // bytes 5..10 lost by the capture
-  k.s(0, 15, "RESP1", 5 * kMs);       // acknowledges all 15 client bytes
-  k.c(15, 5, "next", 6 * kMs);        // answers RESP1
+  k.c(10, 0, "ccccc", 4 * kMs);  // bytes 5..10 lost by the capture
+  k.s(0, 15, "RESP1", 5 * kMs);  // acknowledges all 15 client bytes
+  k.c(15, 5, "next", 6 * kMs);   // answers RESP1
   k.s(5, 19, "RESP2", 7 * kMs, kAck | kFin);
   k.c(19, 11, "", 8 * kMs, kAck | kFin);
   EXPECT_EQ(k.sink.joined(), "C:aaaaa");  // the rest waits for the lost bytes (1 s)
@@ -404,10 +408,9 @@ TEST(TcpReassembler, RetransmissionOfDeliveredDataWithDifferentBytesIsReported) 
   Conn k;
   k.handshake();
   k.c(0, 0, "GET /index", 3 * kMs);
-  k.c(0, 0, "GET /index", 4 * kMs);      // faithful retransmission: silent
-  k.c(4, 0, "/evil-tail", 5 * kMs);      // rewrites delivered bytes 4..10 and adds 4 new
-  EXPECT_EQ(k.sink.joined(),
-            "C:GET /index|warn C overlap with different bytes at seq 1006 (first kept)|C:tail");
+  k.c(0, 0, "GET /index", 4 * kMs);  // faithful retransmission: silent
+  k.c(4, 0, "/evil-tail", 5 * kMs);  // rewrites delivered bytes 4..10 and adds 4 new
+  EXPECT_EQ(k.sink.joined(), "C:GET /index|warn C overlap with different bytes at seq 1006 (first kept)|C:tail");
   EXPECT_EQ(k.r.stats().overlaps_differing, 1u);
   EXPECT_EQ(k.r.stats().retransmitted, 1u);
 }
@@ -418,7 +421,7 @@ TEST(TcpReassembler, RetainedTailDoesNotCoverLostBytes) {
   k.send(true, kAck, 0, 0, "ab", 3 * kMs, 3);  // "ab" + 3 bytes not captured
   k.c(0, 0, "abXYZ", 4 * kMs);                 // cannot be compared with lost bytes
   k.c(5, 0, "fg", 5 * kMs);
-  k.c(2, 0, "cdeQg", 6 * kMs);                 // lost bytes: no claim; "f" seen: differs
+  k.c(2, 0, "cdeQg", 6 * kMs);  // lost bytes: no claim; "f" seen: differs
   EXPECT_EQ(k.sink.joined(), "C:ab|C:gap 3|C:fg|warn C overlap with different bytes at seq 1006 (first kept)");
 }
 
@@ -428,11 +431,12 @@ TEST(TcpReassembler, RetainedTailGrowsWithoutForgettingEarlierBytes) {
   Conn k;
   k.handshake();
   const std::string a(40, 'a'), b(100, 'b'), c(900, 'c');
-  k.c(0, 0, a, 3 * kMs);     // 40 bytes: a 64-byte ring
-  k.c(40, 0, b, 4 * kMs);    // 140: grown to 256
-  k.c(140, 0, c, 5 * kMs);   // 1040: grown to 2048
+  k.c(0, 0, a, 3 * kMs);                                // 40 bytes: a 64-byte ring
+  k.c(40, 0, b, 4 * kMs);                               // 140: grown to 256
+  k.c(140, 0, c, 5 * kMs);                              // 1040: grown to 2048
   k.c(30, 0, std::string(10, 'a') + "bbXbb", 6 * kMs);  // offsets 30..44: byte 42 differs
-  EXPECT_EQ(k.sink.joined(), "C:" + a + "|C:" + b + "|C:" + c + "|warn C overlap with different bytes at seq 1043 (first kept)");
+  EXPECT_EQ(k.sink.joined(),
+            "C:" + a + "|C:" + b + "|C:" + c + "|warn C overlap with different bytes at seq 1043 (first kept)");
 }
 
 TEST(TcpReassembler, RetainedTailCanBeTurnedOff) {

@@ -61,10 +61,8 @@ TEST(CopsHeader, UndefinedFlagBits) {
 }
 
 TEST(CopsHeader, ClientTypeNamesAndRanges) {
-  EXPECT_NE(std::string(name_of(client_type_names(), 0x8008)).find("PacketCable Dynamic"),
-            std::string::npos);
-  EXPECT_NE(std::string(name_of(client_type_names(), 0x800a)).find("PacketCable Multimedia"),
-            std::string::npos);
+  EXPECT_NE(std::string(name_of(client_type_names(), 0x8008)).find("PacketCable Dynamic"), std::string::npos);
+  EXPECT_NE(std::string(name_of(client_type_names(), 0x800a)).find("PacketCable Multimedia"), std::string::npos);
   EXPECT_NE(std::string(name_of(client_type_names(), 0x8009)).find("3GPP"), std::string::npos);
   EXPECT_NE(std::string(name_of(client_type_names(), 2)).find("DiffServ"), std::string::npos);
   EXPECT_NE(std::string(name_of(client_type_names(), 1)).find("RSVP"), std::string::npos);
@@ -145,9 +143,9 @@ TEST(CopsProbe, RecognisesCopsAndRejectsOthers) {
   EXPECT_EQ(probe(view(Buf{0x10, 0x06, 0x00, 0x02, 0, 0, 0, 20, 0})), Probe::NeedMore);
   EXPECT_EQ(probe(view(text("GET / HTTP/1.1\r\n"))), Probe::No);
   EXPECT_EQ(probe(view(Buf{0x00, 'S', 'P', 0x00, 0x00, 0x31, 0, 0})), Probe::No);
-  EXPECT_EQ(probe(view(Msg(12, 0).done())), Probe::No);                      // op-code 12
+  EXPECT_EQ(probe(view(Msg(12, 0).done())), Probe::No);                       // op-code 12
   EXPECT_EQ(probe(view(Msg(kOPN, 2).obj(40, 1, u32(0)).done())), Probe::No);  // C-Num 40
-  EXPECT_EQ(probe(view(Msg(kREQ, 1).done())), Probe::No);  // an 8-byte REQ cannot be
+  EXPECT_EQ(probe(view(Msg(kREQ, 1).done())), Probe::No);                     // an 8-byte REQ cannot be
 }
 
 TEST(CopsProtocol, Descriptor) {
@@ -163,8 +161,7 @@ TEST(CopsProtocol, Descriptor) {
   ASSERT_EQ(p.fields.size(), size_t{quartet::cops::packetcable::kEndField});
   // Abbrevs unique, every Bool has a width and a mask.
   for (size_t i = 0; i < p.fields.size(); ++i) {
-    for (size_t j = i + 1; j < p.fields.size(); ++j)
-      EXPECT_STRNE(p.fields[i].abbrev, p.fields[j].abbrev);
+    for (size_t j = i + 1; j < p.fields.size(); ++j) EXPECT_STRNE(p.fields[i].abbrev, p.fields[j].abbrev);
     if (p.fields[i].type == quartet::FieldType::Bool) {
       EXPECT_NE(p.fields[i].width, 0) << p.fields[i].abbrev;
       EXPECT_NE(p.fields[i].bitmask, 0u) << p.fields[i].abbrev;

@@ -17,8 +17,7 @@ TEST(CopsMalformed, LengthCountingPaddingIsADeviation) {
   const auto* p = problem(d, ProblemKind::Deviation);
   EXPECT_EQ(p->offset, 18u);  // after the NUL
   EXPECT_EQ(p->length, 2u);
-  EXPECT_EQ(problems(d, ProblemKind::Malformed) + problems(d, ProblemKind::Violation), 0)
-      << all_problems(d);
+  EXPECT_EQ(problems(d, ProblemKind::Malformed) + problems(d, ProblemKind::Violation), 0) << all_problems(d);
   EXPECT_EQ(quartet::severity_of(p->kind), quartet::Severity::Note);
 }
 
@@ -101,8 +100,10 @@ TEST(CopsMalformed, TrailingBytesTooShortForAnObject) {
 // Every prefix of every valid message decodes without crashing and says what is wrong.
 TEST(CopsMalformed, EveryPrefixOfValidMessages) {
   std::vector<Buf> msgs = {
-      Msg(kREQ, 2).handle(1).context(8).obj(9, 2, cat({pr_obj(1, 1, ber_oid({0x2b, 6, 1, 2, 1})),
-                                                       pr_obj(3, 1, {0x02, 1, 5, 0x04, 2, 'h', 'i'})}))
+      Msg(kREQ, 2)
+          .handle(1)
+          .context(8)
+          .obj(9, 2, cat({pr_obj(1, 1, ber_oid({0x2b, 6, 1, 2, 1})), pr_obj(3, 1, {0x02, 1, 5, 0x04, 2, 'h', 'i'})}))
           .done(),
       Msg(kDEC, 1, 1).handle(1).context(1).decision(1).obj(6, 4, Buf{1, 2, 3}).done(),
       Msg(kRPT, 1, 1).handle(1).report(1).done(),
@@ -120,8 +121,8 @@ TEST(CopsMalformed, EveryPrefixOfValidMessages) {
     for (size_t n = 0; n < full.size(); ++n) {
       Buf prefix(full.begin(), full.begin() + n);
       auto r = decode(prefix);
-      EXPECT_GE(problems(r.decoded, ProblemKind::Malformed), 1)
-          << whole.decoded.summary << " prefix " << n << "\n" << all_problems(r.decoded);
+      EXPECT_GE(problems(r.decoded, ProblemKind::Malformed), 1) << whole.decoded.summary << " prefix " << n << "\n"
+                                                                << all_problems(r.decoded);
       EXPECT_FALSE(r.decoded.summary.empty());
       for (const auto& f : r.decoded.fields) EXPECT_LE(f.offset + f.length, n);
     }

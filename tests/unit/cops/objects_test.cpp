@@ -170,8 +170,7 @@ TEST(CopsObjects, OpenWithPepIdClientSiLastPdpAndIntegrity) {
 }
 
 TEST(CopsObjects, AcceptWithTimers) {
-  auto r = decode(Msg(kCAT, 2).ka_timer(30).obj(15, 1, cat({u16(0), u16(60)})).done(),
-                  quartet::Direction::ToClient);
+  auto r = decode(Msg(kCAT, 2).ka_timer(30).obj(15, 1, cat({u16(0), u16(60)})).done(), quartet::Direction::ToClient);
   const Decoded& d = r.decoded;
   EXPECT_TRUE(d.problems.empty()) << all_problems(d);
   EXPECT_EQ(uint_of(d, kKATimerValue), 30u);
@@ -259,14 +258,13 @@ TEST(CopsObjects, PepIdWithoutNul) {
 
 // The C-Num/C-Type pairs of the IANA registry, and nothing beyond them.
 TEST(CopsObjects, RegistryPairsAllNamed) {
-  const std::pair<int, int> registry[] = {
-      {1, 1}, {2, 1}, {3, 1}, {3, 2}, {4, 1}, {4, 2}, {5, 1}, {6, 1}, {6, 2}, {6, 3}, {6, 4},
-      {6, 5}, {7, 1}, {7, 2}, {7, 3}, {7, 4}, {7, 5}, {8, 1}, {9, 1}, {9, 2}, {10, 1}, {11, 1},
-      {12, 1}, {13, 1}, {13, 2}, {14, 1}, {14, 2}, {15, 1}, {16, 1}, {16, 2}};
+  const std::pair<int, int> registry[] = {{1, 1},  {2, 1},  {3, 1},  {3, 2},  {4, 1},  {4, 2},  {5, 1},  {6, 1},
+                                          {6, 2},  {6, 3},  {6, 4},  {6, 5},  {7, 1},  {7, 2},  {7, 3},  {7, 4},
+                                          {7, 5},  {8, 1},  {9, 1},  {9, 2},  {10, 1}, {11, 1}, {12, 1}, {13, 1},
+                                          {13, 2}, {14, 1}, {14, 2}, {15, 1}, {16, 1}, {16, 2}};
   int named = 0;
   for (int cnum = 0; cnum < 256; ++cnum)
-    for (int ctype = 0; ctype < 256; ++ctype)
-      named += object_name(uint8_t(cnum), uint8_t(ctype)) != nullptr;
+    for (int ctype = 0; ctype < 256; ++ctype) named += object_name(uint8_t(cnum), uint8_t(ctype)) != nullptr;
   EXPECT_EQ(named, int(std::size(registry)));
   for (auto [cnum, ctype] : registry) EXPECT_NE(object_name(uint8_t(cnum), uint8_t(ctype)), nullptr);
   EXPECT_STREQ(object_name(16, 2), "Integrity-TLS");

@@ -9,8 +9,8 @@ using namespace quartet::cops::packetcable;
 namespace {
 
 TEST(PcmmDecode, GateSetWithServiceClassName) {
-  Buf data = cat({tid(36563, 4), amid(1, 0x4d2), sub4(10, 32, 110, 180), gate_spec(),
-                  scn(7, "extrm_up"), classifier()});
+  Buf data =
+      cat({tid(36563, 4), amid(1, 0x4d2), sub4(10, 32, 110, 180), gate_spec(), scn(7, "extrm_up"), classifier()});
   auto r = decode(dec(kPcmm, data));
   EXPECT_EQ(r.decoded.summary, "DEC Gate-Set trans=36563 sub=10.32.110.180 SCN=extrm_up");
   EXPECT_EQ(uint_of(r.decoded, kPcmmTransId), 36563u);
@@ -61,8 +61,16 @@ TEST(PcmmDecode, ByteExactGateSetAckFromTheSpecLayout) {
 }
 
 TEST(PcmmDecode, BestEffortI05ThreeSets) {
-  Buf set = cat({{1, 0, 0, 0}, u32(0x1ff), u32(1000000), u32(3044), u32(64000), u16(100), u16(1522),
-                 u32(0x10), u32(0x20), u32(0x1)});
+  Buf set = cat({{1, 0, 0, 0},
+                 u32(0x1ff),
+                 u32(1000000),
+                 u32(3044),
+                 u32(64000),
+                 u16(100),
+                 u16(1522),
+                 u32(0x10),
+                 u32(0x20),
+                 u32(0x1)});
   ASSERT_EQ(set.size(), 36u);
   Buf tp = sobj(7, 3, cat({{7, 0, 0, 0}, set, set, set}));
   ASSERT_EQ(tp.size(), 116u);
@@ -98,8 +106,15 @@ TEST(PcmmDecode, UgsI04TwoSetsAndFlowSpecFloats) {
   EXPECT_EQ(uint_of(r.decoded, kPcmmTpNominalGrant), 20000u);
 
   // Flow Spec: r = 12000.0f (0x463b8000), b = 1500.0f, p = 25000.5f, m, M, R, S.
-  Buf fs = sobj(7, 1, cat({{1, 2, 0, 0}, u32(0x463b8000), u32(0x44bb8000), u32(0x46c35100), u32(64),
-                           u32(1500), u32(0x463b8000), u32(800)}));
+  Buf fs = sobj(7, 1,
+                cat({{1, 2, 0, 0},
+                     u32(0x463b8000),
+                     u32(0x44bb8000),
+                     u32(0x46c35100),
+                     u32(64),
+                     u32(1500),
+                     u32(0x463b8000),
+                     u32(800)}));
   auto f = decode(dec(kPcmm, cat({tid(6, 4), amid(1, 1), sub4(1, 2, 3, 4), gate_spec(), fs, classifier()})));
   EXPECT_EQ(uint_of(f.decoded, kPcmmTpServiceNumber), 2u);
   EXPECT_EQ(text_of(f.decoded, kPcmmTpTokenRate), "12000");
@@ -109,14 +124,37 @@ TEST(PcmmDecode, UgsI04TwoSetsAndFlowSpecFloats) {
 }
 
 TEST(PcmmDecode, ExtendedAndIpv6ClassifiersAndIpv6Subscriber) {
-  Buf ext = sobj(6, 2, cat({u16(6), {0, 0}, {192, 0, 2, 0}, {255, 255, 255, 0}, {10, 0, 0, 1},
-                            {255, 255, 255, 255}, u16(1024), u16(2047), u16(80), u16(80), u16(7),
-                            {100, 1, 0}, {0, 0, 0}}));
+  Buf ext = sobj(6, 2,
+                 cat({u16(6),
+                      {0, 0},
+                      {192, 0, 2, 0},
+                      {255, 255, 255, 0},
+                      {10, 0, 0, 1},
+                      {255, 255, 255, 255},
+                      u16(1024),
+                      u16(2047),
+                      u16(80),
+                      u16(80),
+                      u16(7),
+                      {100, 1, 0},
+                      {0, 0, 0}}));
   ASSERT_EQ(ext.size(), 40u);
   Buf v6a = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
   Buf v6b = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0x01, 0x10, 0, 0, 0, 0, 0, 0, 0, 0xb4};
-  Buf v6 = sobj(6, 3, cat({{0x01, 0x20, 0x28, 0xfc}, u32(0x00012345), u16(257), {128, 64}, v6a, v6b,
-                           u16(0), u16(65535), u16(5004), u16(5005), u16(3), {64, 1, 3}, {0, 0, 0}}));
+  Buf v6 = sobj(6, 3,
+                cat({{0x01, 0x20, 0x28, 0xfc},
+                     u32(0x00012345),
+                     u16(257),
+                     {128, 64},
+                     v6a,
+                     v6b,
+                     u16(0),
+                     u16(65535),
+                     u16(5004),
+                     u16(5005),
+                     u16(3),
+                     {64, 1, 3},
+                     {0, 0, 0}}));
   ASSERT_EQ(v6.size(), 64u);
   auto r = decode(dec(kPcmm, cat({tid(8, 4), amid(1, 1), sobj(3, 2, v6b), gate_spec(), scn(1, "be"), ext, v6})));
   EXPECT_EQ(r.decoded.summary, "DEC Gate-Set trans=8 sub=2001:db8:0:110::b4 SCN=be");
@@ -139,8 +177,8 @@ TEST(PcmmDecode, ErrorNamesTheMissingObject) {
   EXPECT_EQ(r.decoded.summary, "RPT Gate-Set-Err trans=17 sub=1.2.3.4: Missing Required Object (6)");
   EXPECT_EQ(uint_of(r.decoded, kPcmmErrorSubcodeSNum), 6u);
   EXPECT_EQ(uint_of(r.decoded, kPcmmErrorSubcodeSType), 0u);
-  auto e = decode(rpt(kPcmm, cat({tid(17, 6), amid(1, 1), sub4(1, 2, 3, 4), error(1, 0)}), 2),
-                  quartet::Direction::ToClient);
+  auto e =
+      decode(rpt(kPcmm, cat({tid(17, 6), amid(1, 1), sub4(1, 2, 3, 4), error(1, 0)}), 2), quartet::Direction::ToClient);
   EXPECT_EQ(e.decoded.summary, "RPT Gate-Set-Err trans=17 sub=1.2.3.4: Insufficient Resources (1)");
   // The error answer is the problem copsx.pktc.error_reply, a note by its kind.
   bool error_reply = false;
@@ -162,10 +200,9 @@ TEST(PcmmDecode, ReportStateEventInfoUsageAndTheSmallObjects) {
   ASSERT_EQ(egi.size(), 44u);
   Buf data = cat({tid(0, 15), amid(1, 1), sub4(1, 2, 3, 4), gate_id(0x106), sobj(15, 1, cat({u16(1), u16(3)})),
                   sobj(12, 1, u32(95)), sobj(13, 1, cat({u32(0), u32(20480)})), egi,
-                  sobj(9, 1, cat({u32(0), u32(1048576)})), sobj(10, 1, u32(3600)),
-                  sobj(11, 1, text("AMdata01")), sobj(16, 1, cat({u16(4), u16(0)})), sobj(17, 1, u32(0x1234)),
-                  sobj(18, 1, {0, 0, 1, 1}), sobj(19, 1, u32(0xc0ffee01)), sobj(21, 1, cat({text("bob"), {0}})),
-                  sobj(22, 1, u32(0xabc))});
+                  sobj(9, 1, cat({u32(0), u32(1048576)})), sobj(10, 1, u32(3600)), sobj(11, 1, text("AMdata01")),
+                  sobj(16, 1, cat({u16(4), u16(0)})), sobj(17, 1, u32(0x1234)), sobj(18, 1, {0, 0, 1, 1}),
+                  sobj(19, 1, u32(0xc0ffee01)), sobj(21, 1, cat({text("bob"), {0}})), sobj(22, 1, u32(0xabc))});
   auto r = decode(rpt(kPcmm, data, 3, 0), quartet::Direction::ToClient);
   EXPECT_EQ(r.decoded.summary, "RPT Gate-Report-State trans=0 gate=0x00000106 sub=1.2.3.4 state=Idle/Closed");
   EXPECT_EQ(uint_of(r.decoded, kPcmmGateStateReason), 3u);
@@ -192,9 +229,24 @@ TEST(PcmmDecode, OpnVersionInfo) {
 }
 
 TEST(DqosDecode, GateSetWithGateSpecRemoteGateAndSurveillance) {
-  Buf spec = sobj(5, 1, cat({{1, 17, 0, 1}, {10, 1, 2, 3}, {192, 0, 2, 20}, u16(5004), u16(16384),
-                             {0xb8, 0, 0, 0}, u16(250), u16(0), u16(200), u16(300), u32(0x463b8000),
-                             u32(0x43200000), u32(0x463b8000), u32(80), u32(160), u32(0x463b8000), u32(800)}));
+  Buf spec = sobj(5, 1,
+                  cat({{1, 17, 0, 1},
+                       {10, 1, 2, 3},
+                       {192, 0, 2, 20},
+                       u16(5004),
+                       u16(16384),
+                       {0xb8, 0, 0, 0},
+                       u16(250),
+                       u16(0),
+                       u16(200),
+                       u16(300),
+                       u32(0x463b8000),
+                       u32(0x43200000),
+                       u32(0x463b8000),
+                       u32(80),
+                       u32(160),
+                       u32(0x463b8000),
+                       u32(800)}));
   ASSERT_EQ(spec.size(), 60u);
   Buf key = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
   Buf rgi = sobj(6, 1, cat({{192, 0, 2, 99}, u16(2126), u16(0), u32(0x2002), u16(100), {0, 0, 0, 0}, key, {0, 0}}));
@@ -219,9 +271,10 @@ TEST(DqosDecode, GateSetWithGateSpecRemoteGateAndSurveillance) {
 }
 
 TEST(DqosDecode, GateCloseReasonAndError) {
-  auto r = decode(rpt(kDqos, cat({sobj(1, 1, cat({u16(0), u16(14)})), sobj(3, 1, u32(0x1001)),
-                                  sobj(13, 1, cat({u16(1), u16(5)}))}), 3, 0),
-                  quartet::Direction::ToClient);
+  auto r = decode(
+      rpt(kDqos, cat({sobj(1, 1, cat({u16(0), u16(14)})), sobj(3, 1, u32(0x1001)), sobj(13, 1, cat({u16(1), u16(5)}))}),
+          3, 0),
+      quartet::Direction::ToClient);
   EXPECT_EQ(r.decoded.summary, "RPT Gate-Close trans=0 gate=0x00001001 reason=Gate Close Operation");
   auto e = decode(rpt(kDqos, cat({sobj(1, 1, cat({u16(4), u16(6)})), sobj(9, 1, cat({u16(1), u16(0)}))}), 2),
                   quartet::Direction::ToClient);

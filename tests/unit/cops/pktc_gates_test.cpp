@@ -41,8 +41,8 @@ std::string events(const MessageRecord& r) {
 }
 
 Buf gate_set(uint16_t trans, uint8_t envelope) {
-  return dec(kPcmm, cat({tid(trans, 4), amid(1, 2), sub4(10, 0, 0, 1), gate_spec(), scn(envelope, "up"),
-                         classifier()}));
+  return dec(kPcmm,
+             cat({tid(trans, 4), amid(1, 2), sub4(10, 0, 0, 1), gate_spec(), scn(envelope, "up"), classifier()}));
 }
 Buf ack(uint16_t trans, uint16_t cmd, uint32_t gid) {
   return rpt(kPcmm, cat({tid(trans, cmd), amid(1, 2), sub4(10, 0, 0, 1), gate_id(gid)}));
@@ -68,12 +68,15 @@ TEST(PktcGates, GateIdLearnedFromTheAckTiesLaterCommands) {
   Conn c;
   c.pdp(gate_set(1, 7), 10 * kMs);
   c.pep(ack(1, 5, 0xabc), 11 * kMs);
-  auto rs = c.pep(rpt(kPcmm, cat({tid(0, 15), amid(1, 2), sub4(10, 0, 0, 1), gate_id(0xabc),
-                                  sobj(15, 1, cat({u16(1), u16(5)})), sobj(12, 1, u32(0)),
-                                  sobj(13, 1, cat({u32(0), u32(0)}))}), 3, 0),
-                  12 * kMs);
-  EXPECT_EQ(events(rs), "gate 0x00000abc committed \u2192 idle/closed (Gate-Report-State: Inactivity "
-                        "timer expired due to Service Flow inactivity (timer T3 expiration))\n");
+  auto rs =
+      c.pep(rpt(kPcmm,
+                cat({tid(0, 15), amid(1, 2), sub4(10, 0, 0, 1), gate_id(0xabc), sobj(15, 1, cat({u16(1), u16(5)})),
+                     sobj(12, 1, u32(0)), sobj(13, 1, cat({u32(0), u32(0)}))}),
+                3, 0),
+            12 * kMs);
+  EXPECT_EQ(events(rs),
+            "gate 0x00000abc committed \u2192 idle/closed (Gate-Report-State: Inactivity "
+            "timer expired due to Service Flow inactivity (timer T3 expiration))\n");
   c.pdp(dec(kPcmm, cat({tid(2, 10), amid(1, 2), sub4(10, 0, 0, 1), gate_id(0xabc)})), 13 * kMs);
   auto del = c.pep(rpt(kPcmm, cat({tid(2, 11), amid(1, 2), gate_id(0xabc)})), 14 * kMs);
   EXPECT_EQ(events(del), "gate 0x00000abc delete \u2192 deleted (Gate-Delete-Ack after 1.000 ms)\n");
@@ -123,8 +126,9 @@ TEST(PktcGates, DqosAllocSetOpenClose) {
   EXPECT_EQ(events(go), "gate 0x00001001 authorized \u2192 committed (Gate-Open)\n");
   auto gc = c.pep(rpt(kDqos, open(0, 14, cat({sobj(3, 1, u32(0x1001)), sobj(13, 1, cat({u16(1), u16(7)}))})), 3, 0),
                   15 * kMs);
-  EXPECT_EQ(events(gc), "gate 0x00001001 committed \u2192 closed (Gate-Close: Timer T8 expiration; "
-                        "Service Flow inactivity in the upstream direction)\n");
+  EXPECT_EQ(events(gc),
+            "gate 0x00001001 committed \u2192 closed (Gate-Close: Timer T8 expiration; "
+            "Service Flow inactivity in the upstream direction)\n");
 }
 
 }  // namespace

@@ -46,8 +46,8 @@ TEST(PktcMalformed, LengthBelowTheHeaderStopsTheWalkOnly) {
 }
 
 TEST(PktcMalformed, UnknownSTypeAndSNumAreIgnoredAndTheRestDecoded) {
-  auto r = decode(dec(kPcmm, cat({tid(1, 4), sobj(6, 9, u32(1)), sobj(99, 1, u32(2)), amid(3, 4),
-                                  sub4(1, 1, 1, 1), gate_spec(), scn(1, "up"), classifier()})));
+  auto r = decode(dec(kPcmm, cat({tid(1, 4), sobj(6, 9, u32(1)), sobj(99, 1, u32(2)), amid(3, 4), sub4(1, 1, 1, 1),
+                                  gate_spec(), scn(1, "up"), classifier()})));
   EXPECT_TRUE(has_problem(r.decoded, ProblemKind::Unknown, "unknown S-Type 9 for Classifier (S-Num 6)"))
       << all_problems(r.decoded);
   EXPECT_TRUE(has_problem(r.decoded, ProblemKind::Unknown, "unknown PCMM S-Num 99"));
@@ -113,8 +113,9 @@ TEST(PktcMalformed, TrailingBytesTooShortForAHeader) {
 
 // Every prefix of a full Gate-Set decodes without crashing and keeps what it can.
 TEST(PktcMalformed, EveryTruncationOfAGateSet) {
-  Buf full = dec(kPcmm, cat({tid(36563, 4), amid(1, 0x4d2), sub4(10, 32, 110, 180), gate_spec(),
-                             scn(7, "extrm_up"), classifier()}));
+  Buf full =
+      dec(kPcmm,
+          cat({tid(36563, 4), amid(1, 0x4d2), sub4(10, 32, 110, 180), gate_spec(), scn(7, "extrm_up"), classifier()}));
   for (size_t n = 0; n < full.size(); ++n) {
     Buf cut(full.begin(), full.begin() + static_cast<long>(n));
     auto r = decode(cut);

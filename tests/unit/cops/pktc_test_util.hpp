@@ -23,9 +23,7 @@ inline Buf sub4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) { return sobj(3, 1, 
 inline Buf gate_id(uint32_t g) { return sobj(4, 1, u32(g)); }
 inline Buf error(uint16_t code, uint16_t sub) { return sobj(14, 1, cat({u16(code), u16(sub)})); }
 // GateSpec: upstream, DSCP overwrite, DSCP 0xb8/0xfc, priority 5 + preemption, T1..T4.
-inline Buf gate_spec() {
-  return sobj(5, 1, cat({{0x03, 0xb8, 0xfc, 0x0d}, u16(200), u16(0), u16(300), u16(60)}));
-}
+inline Buf gate_spec() { return sobj(5, 1, cat({{0x03, 0xb8, 0xfc, 0x0d}, u16(200), u16(0), u16(300), u16(60)})); }
 inline Buf scn(uint8_t envelope, const std::string& name) {
   Buf body = cat({{envelope, 0, 0, 0}, text(name), {0}});
   while (body.size() % 4) body.push_back(0);
@@ -33,8 +31,7 @@ inline Buf scn(uint8_t envelope, const std::string& name) {
 }
 // Legacy classifier: UDP 10.0.0.1:5060 -> 192.0.2.10:5060, priority 64.
 inline Buf classifier() {
-  return sobj(6, 1, cat({u16(17), {0, 0}, {10, 0, 0, 1}, {192, 0, 2, 10}, u16(5060), u16(5060),
-                         {64, 0, 0, 0}}));
+  return sobj(6, 1, cat({u16(17), {0, 0}, {10, 0, 0, 1}, {192, 0, 2, 10}, u16(5060), u16(5060), {64, 0, 0, 0}}));
 }
 
 // A DEC carrying client-specific decision data (what a Policy Server sends).

@@ -13,14 +13,14 @@ namespace {
 // 1.3.6.1.2.1.2.2.1.5 and 1.3.6.1.4.1.12345.7 (12345 takes two base-128 octets).
 const Buf kOidIf = {0x2b, 6, 1, 2, 1, 2, 2, 1, 5};
 const Buf kOidEnt = {0x2b, 6, 1, 4, 1, 0xe0, 0x39, 7};
-const Buf kEpd = cat({{0x02, 1, 5},                    // INTEGER 5
-                      {0x02, 1, 0xfe},                 // INTEGER -2
-                      {0x04, 3, 'a', 'b', 'c'},        // OCTET STRING "abc"
-                      {0x42, 2, 0x01, 0x2c},           // Unsigned32 300
-                      {0x40, 4, 10, 0, 0, 1},          // IpAddress 10.0.0.1
-                      {0x46, 5, 0x01, 0, 0, 0, 0},     // Counter64 2^32
-                      {0x06, 3, 0x2b, 6, 1},           // OID 1.3.6.1
-                      {0x05, 0}});                     // NULL
+const Buf kEpd = cat({{0x02, 1, 5},                 // INTEGER 5
+                      {0x02, 1, 0xfe},              // INTEGER -2
+                      {0x04, 3, 'a', 'b', 'c'},     // OCTET STRING "abc"
+                      {0x42, 2, 0x01, 0x2c},        // Unsigned32 300
+                      {0x40, 4, 10, 0, 0, 1},       // IpAddress 10.0.0.1
+                      {0x46, 5, 0x01, 0, 0, 0, 0},  // Counter64 2^32
+                      {0x06, 3, 0x2b, 6, 1},        // OID 1.3.6.1
+                      {0x05, 0}});                  // NULL
 }  // namespace
 
 TEST(CopsBer, OidText) {
@@ -31,10 +31,9 @@ TEST(CopsBer, OidText) {
   EXPECT_EQ(*ber::oid_text(view(Buf{0x88, 0x37, 3})), "2.999.3");  // X.690 example arc
   EXPECT_FALSE(ber::oid_text(view(Buf{})));
   EXPECT_FALSE(ber::oid_text(view(Buf{0x2b, 0x86})));  // last sub-identifier unfinished
-  EXPECT_FALSE(ber::oid_text(view(Buf(12, 0xff))));     // arc beyond 64 bits
+  EXPECT_FALSE(ber::oid_text(view(Buf(12, 0xff))));    // arc beyond 64 bits
   EXPECT_EQ(*ber::integer(view(Buf{0xff, 0x38})), -200);
-  EXPECT_EQ(*ber::unsigned_value(view(Buf{0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})),
-            UINT64_MAX);
+  EXPECT_EQ(*ber::unsigned_value(view(Buf{0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})), UINT64_MAX);
 }
 
 TEST(CopsBer, TlvLengthForms) {
@@ -104,8 +103,8 @@ TEST(CopsPr, DecisionInstallAndRemoveWithPrefixPrid) {
 }
 
 TEST(CopsPr, ReportWithGperrCperrErrorPrid) {
-  Buf clientsi = cat({pr_obj(4, 1, cat({u16(8), u16(0)})), pr_obj(6, 1, ber_oid(kOidIf)),
-                      pr_obj(5, 1, cat({u16(3), u16(0x0007)}))});
+  Buf clientsi = cat(
+      {pr_obj(4, 1, cat({u16(8), u16(0)})), pr_obj(6, 1, ber_oid(kOidIf)), pr_obj(5, 1, cat({u16(3), u16(0x0007)}))});
   auto r = decode(Msg(kRPT, kClientTypePxPib, 1).handle(1).report(2).obj(9, 2, clientsi).done());
   const Decoded& d = r.decoded;
   EXPECT_TRUE(d.problems.empty()) << all_problems(d);
@@ -155,7 +154,7 @@ TEST(CopsPr, ProblemsInsideCopsPr) {
   r = decode(Msg(kREQ, 2).handle(1).context(8).obj(9, 2, lying).done());
   m = problem(r.decoded, ProblemKind::Malformed);
   ASSERT_NE(m, nullptr) << all_problems(r.decoded);
-  EXPECT_EQ(m->offset, 28u);  // the S-Length
+  EXPECT_EQ(m->offset, 28u);                                      // the S-Length
   EXPECT_EQ(text_of(r.decoded, kPrPrid), "1.3.6.1.2.1.2.2.1.5");  // decoded so far
 }
 

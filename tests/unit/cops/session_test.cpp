@@ -233,7 +233,7 @@ TEST(CopsSession, HandleWithCountedPaddingStillMatches) {
   f.pep(Msg(kOPN, 1).pep_id("p").done(), 0);
   f.pdp(Msg(kCAT, 1).ka_timer(0).done(), 1);
   Buf h6 = {0x00, 0x00, 0x12, 0x34, 0xab, 0xcd};
-  f.pep(Msg(kREQ, 1).obj_len_counts_padding(1, 1, h6).context(1).done(), 2);  // 8 handle bytes
+  f.pep(Msg(kREQ, 1).obj_len_counts_padding(1, 1, h6).context(1).done(), 2);         // 8 handle bytes
   auto dec = f.pdp(Msg(kDEC, 1, 1).obj(1, 1, h6).context(1).decision(1).done(), 3);  // 6 bytes
   EXPECT_EQ(dec.transition.response_to, 2u);
   EXPECT_EQ(seq(dec), 0) << seq_texts(dec);

@@ -12,14 +12,21 @@ std::string texts(const Buf& b) { return all_problems(decode(b).decoded); }
 }  // namespace
 
 TEST(CopsValidate, ValidMessagesAreQuiet) {
-  EXPECT_EQ(violations(Msg(kREQ, 1).handle(1).context(1).obj(3, 1, cat({u32(1), u32(1)}))
-                           .obj(4, 1, cat({u32(1), u32(1)})).obj(9, 1, u32(1)).obj(9, 1, u32(2))
-                           .context(1).obj(7, 1, u32(0)).obj(16, 1, cat({u32(1), u32(1), u32(1)}))
-                           .done()), 0);
+  EXPECT_EQ(violations(Msg(kREQ, 1)
+                           .handle(1)
+                           .context(1)
+                           .obj(3, 1, cat({u32(1), u32(1)}))
+                           .obj(4, 1, cat({u32(1), u32(1)}))
+                           .obj(9, 1, u32(1))
+                           .obj(9, 1, u32(2))
+                           .context(1)
+                           .obj(7, 1, u32(0))
+                           .obj(16, 1, cat({u32(1), u32(1), u32(1)}))
+                           .done()),
+            0);
   EXPECT_EQ(violations(Msg(kDEC, 1).handle(1).context(1).decision(1).context(2).decision(2).done()), 0);
   EXPECT_EQ(violations(Msg(kDEC, 1).handle(1).error(2).done()), 0);
-  EXPECT_EQ(violations(Msg(kOPN, 1).pep_id("p").obj(9, 1, u32(0))
-                           .obj(14, 1, cat({u32(1), u32(1)})).done()), 0);
+  EXPECT_EQ(violations(Msg(kOPN, 1).pep_id("p").obj(9, 1, u32(0)).obj(14, 1, cat({u32(1), u32(1)})).done()), 0);
   EXPECT_EQ(violations(Msg(kSSQ, 1).done()), 0);
 }
 
@@ -28,8 +35,8 @@ TEST(CopsValidate, DecWithoutContextOrDecision) {
   ASSERT_NE(problem(r.decoded, ProblemKind::Violation), nullptr);
   EXPECT_EQ(problem(r.decoded, ProblemKind::Violation)->offset, 16u);  // after the Handle
   std::string t = texts(Msg(kDEC, 1).handle(1).done());
-  EXPECT_NE(t.find("DEC without a mandatory Context + Decision (or Error) object (RFC 2748 3.2)"),
-            std::string::npos) << t;
+  EXPECT_NE(t.find("DEC without a mandatory Context + Decision (or Error) object (RFC 2748 3.2)"), std::string::npos)
+      << t;
   t = texts(Msg(kDEC, 1).handle(1).context(1).done());
   EXPECT_NE(t.find("Decision: Flags"), std::string::npos) << t;
   t = texts(Msg(kDEC, 1).handle(1).decision(1).done());
@@ -46,11 +53,11 @@ TEST(CopsValidate, OpnWithoutPepId) {
 }
 
 TEST(CopsValidate, MandatoryObjectsOfEachType) {
-  EXPECT_EQ(violations(Msg(kREQ, 1).handle(1).done()), 1);           // no Context
-  EXPECT_EQ(violations(Msg(kRPT, 1).handle(1).done()), 1);           // no Report-Type
-  EXPECT_EQ(violations(Msg(kDRQ, 1).handle(1).done()), 1);           // no Reason
-  EXPECT_EQ(violations(Msg(kCAT, 1).done()), 1);                     // no KA timer
-  EXPECT_EQ(violations(Msg(kCC, 1).done()), 1);                      // no Error
+  EXPECT_EQ(violations(Msg(kREQ, 1).handle(1).done()), 1);  // no Context
+  EXPECT_EQ(violations(Msg(kRPT, 1).handle(1).done()), 1);  // no Report-Type
+  EXPECT_EQ(violations(Msg(kDRQ, 1).handle(1).done()), 1);  // no Reason
+  EXPECT_EQ(violations(Msg(kCAT, 1).done()), 1);            // no KA timer
+  EXPECT_EQ(violations(Msg(kCC, 1).done()), 1);             // no Error
 }
 
 TEST(CopsValidate, ObjectsNotAllowedOrOutOfOrder) {

@@ -64,8 +64,7 @@ TEST(IapChunked, TranscriptFormWithoutBlankLine) {
 
 TEST(IapChunked, LiesAndAbsurdSizes) {
   // The chunk says 9 but only 5 bytes precede the CRLF: the next bytes are no line end.
-  EXPECT_EQ(frame("Transfer-Encoding: chunked\r\n\r\n9\r\nhello\r\n0\r\n\r\n").status,
-            FrameResult::Status::Invalid);
+  EXPECT_EQ(frame("Transfer-Encoding: chunked\r\n\r\n9\r\nhello\r\n0\r\n\r\n").status, FrameResult::Status::Invalid);
   FrameResult big = frame("Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n");
   EXPECT_EQ(big.status, FrameResult::Status::Invalid);
   FrameResult large = frame("Transfer-Encoding: chunked\r\n\r\n7fffffff\r\n");
@@ -89,8 +88,7 @@ TEST(IapChunked, TruncatedChunkedBodyKeepsTheCompleteChunks) {
 }
 
 TEST(IapChunked, OtherTransferCodingsAreUnknown) {
-  Decoded d = P().decode(bytes("Transfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nab\r\n\r\n"),
-                         Direction::ToServer);
+  Decoded d = P().decode(bytes("Transfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nab\r\n\r\n"), Direction::ToServer);
   EXPECT_TRUE(has_problem(d, ProblemKind::Unknown, "gzip"));
   EXPECT_EQ(uint_of(d, kContentLength), 2u);
 }

@@ -73,8 +73,8 @@ TEST(IapFramer, ContentLengthGovernsNotTheLineStructure) {
   // A body full of CRLFs and text lines that look like headers ends where
   // Content-Length says, in the BNF form.
   std::string body = "\r\n\r\nVia: x\r\nIAP/0.3 200\r\n\r\n";
-  std::string msg = "Content-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
-                    "\r\n\r\n" + body + "\r\n\r\n";
+  std::string msg =
+      "Content-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body + "\r\n\r\n";
   FrameResult r = frame(msg + "IAP/0.3 200\r\n\r\n");
   ASSERT_EQ(r.status, FrameResult::Status::Complete);
   EXPECT_EQ(r.length, msg.size());
@@ -103,8 +103,7 @@ TEST(IapFramer, LyingContentLengthTooLongSwallowsNoMoreThanItSays) {
   // Declares 70 for a 64-byte body: the message ends 70 bytes after the headers,
   // inside the next message, and the decoder says the length is suspect.
   std::string next = "IAP/0.3 200\r\n\r\n";
-  std::string msg = "Content-Type: application/x-idef-alert\r\nContent-Length: 70\r\n" + alert64() +
-                    "\r\n\r\n" + next;
+  std::string msg = "Content-Type: application/x-idef-alert\r\nContent-Length: 70\r\n" + alert64() + "\r\n\r\n" + next;
   FrameResult r = frame(msg);
   ASSERT_EQ(r.status, FrameResult::Status::Complete);
   EXPECT_EQ(r.length, 60u + 70u);
@@ -113,8 +112,7 @@ TEST(IapFramer, LyingContentLengthTooLongSwallowsNoMoreThanItSays) {
 }
 
 TEST(IapFramer, LyingContentLengthTooShortLeavesGarbageThatIsRejected) {
-  std::string msg = "Content-Type: application/x-idef-alert\r\nContent-Length: 10\r\n" + alert64() +
-                    "\r\n\r\n";
+  std::string msg = "Content-Type: application/x-idef-alert\r\nContent-Length: 10\r\n" + alert64() + "\r\n\r\n";
   FrameResult r = frame(msg);
   ASSERT_EQ(r.status, FrameResult::Status::Complete);
   EXPECT_EQ(r.length, 70u);  // no line end after 10 body bytes: the message stops there
@@ -205,8 +203,7 @@ TEST(IapDecodeMalformed, EveryPrefixDecodesWithAProblemAndNeverPastItsBytes) {
         ASSERT_NE(body, nullptr) << "prefix " << n;
         EXPECT_EQ(body->length, 64u) << "prefix " << n;
       } else if (n < one.size()) {
-        EXPECT_TRUE(has_problem(d, ProblemKind::Malformed, "truncated"))
-            << "prefix " << n << " of " << one.size();
+        EXPECT_TRUE(has_problem(d, ProblemKind::Malformed, "truncated")) << "prefix " << n << " of " << one.size();
       } else {
         EXPECT_TRUE(d.problems.empty()) << d.problems.front().text;
       }

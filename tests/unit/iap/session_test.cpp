@@ -12,16 +12,14 @@ using namespace iap_test;
 
 namespace {
 
-constexpr Direction kUp = Direction::ToServer;    // from the TCP connection initiator
+constexpr Direction kUp = Direction::ToServer;  // from the TCP connection initiator
 constexpr Direction kDown = Direction::ToClient;
 constexpr TimeNs kMs = 1'000'000;
 
 struct Driver {
   std::unique_ptr<Session> s = quartet::iap::protocol().new_session();
   uint64_t index = 0;
-  MessageRecord feed(Direction dir, std::string_view msg, TimeNs ts) {
-    return s->on_pdu(dir, bytes(msg), ts, index++);
-  }
+  MessageRecord feed(Direction dir, std::string_view msg, TimeNs ts) { return s->on_pdu(dir, bytes(msg), ts, index++); }
 };
 
 bool has_event(const Transition& t, EventKind k, std::string_view part) {
@@ -147,8 +145,7 @@ TEST(IapSession, VersionMismatches) {
   f.feed(kUp, "IAP/0.4 Upgrade: TLS/1.0\r\n\r\n", 2);
   f.feed(kDown, "IAP/0.4 101\r\n\r\n", 3);
   auto cs = f.feed(kUp, "IAP/0.3 IAP-Version: 0.3\r\nIAP/0.3 IAP-Role: Sender\r\n\r\n", 4);
-  EXPECT_TRUE(has_problem(cs.transition, ProblemKind::Violation,
-                          "IAP-Version 0.3 but the setup ran as IAP/0.4"));
+  EXPECT_TRUE(has_problem(cs.transition, ProblemKind::Violation, "IAP-Version 0.3 but the setup ran as IAP/0.4"));
 }
 
 TEST(IapSession, OutOfPhaseMessagesAreSequenceProblems) {
@@ -195,9 +192,9 @@ TEST(IapSession, ReceiverRoleReversesTheDataDirection) {
 
 TEST(IapSession, PipelinedContentPairsInOrderAndRejectionsAreEvents) {
   Driver d;
-  for (auto m : {"IAP/0.3 CONNECT m\r\n\r\n", "IAP/0.3 200\r\n\r\n", "IAP/0.3 Upgrade: TLS/1.0\r\n\r\n",
-                 "IAP/0.3 101\r\n\r\n", "IAP/0.3 IAP-Version: 0.3\r\nIAP/0.3 IAP-Role: Sender\r\n\r\n",
-                 "IAP/0.3 200\r\n\r\n"}) {
+  for (auto m :
+       {"IAP/0.3 CONNECT m\r\n\r\n", "IAP/0.3 200\r\n\r\n", "IAP/0.3 Upgrade: TLS/1.0\r\n\r\n", "IAP/0.3 101\r\n\r\n",
+        "IAP/0.3 IAP-Version: 0.3\r\nIAP/0.3 IAP-Role: Sender\r\n\r\n", "IAP/0.3 200\r\n\r\n"}) {
     std::string_view sv = m;
     d.feed(sv.find("CONNECT") != sv.npos || sv.find(':') != sv.npos ? kUp : kDown, sv, 0);
   }

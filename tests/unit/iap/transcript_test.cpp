@@ -96,8 +96,7 @@ TEST(IapTranscript, ChannelSetupBnfFormHasUnprefixedRole) {
 }
 
 TEST(IapTranscript, AlertWithoutBlankLine) {
-  std::string msg = "Content-Type: application/x-idef-alert\r\nContent-Length: 64\r\n" + alert64() +
-                    "\r\n\r\n";
+  std::string msg = "Content-Type: application/x-idef-alert\r\nContent-Length: 64\r\n" + alert64() + "\r\n\r\n";
   Decoded d = decode_whole(msg);
   EXPECT_EQ(d.name, "content");
   EXPECT_EQ(d.summary, "Alert application/x-idef-alert 64 bytes");
@@ -115,8 +114,7 @@ TEST(IapTranscript, AlertWithoutBlankLine) {
 TEST(IapTranscript, AlertWithBlankLineAsTheBnfHasIt) {
   // 4.3.5: header CRLF body CRLF, and 4.2 ends every message with CRLF;
   // "Content-Length: " SP +DIGIT puts two spaces before the digits.
-  std::string msg = "Content-Type: application/x-idef-alert\r\nContent-Length:  64\r\n\r\n" +
-                    alert64() + "\r\n\r\n";
+  std::string msg = "Content-Type: application/x-idef-alert\r\nContent-Length:  64\r\n\r\n" + alert64() + "\r\n\r\n";
   Decoded d = decode_whole(msg);
   EXPECT_EQ(uint_of(d, kContentLength), 64u);
   const quartet::Field* body = d.find(kBody);
@@ -147,8 +145,7 @@ TEST(IapTranscript, WholeTranscriptBackToBackFramesIntoItsMessages) {
 }
 
 TEST(IapDecode, HeaderNamesAreCaseInsensitiveAndUnknownHeadersAreFields) {
-  Decoded d = decode_whole(
-      "content-type: text/xml\r\nCONTENT-LENGTH: 5\r\nX-Sensor-Id: s17\r\n\r\nhello\r\n\r\n");
+  Decoded d = decode_whole("content-type: text/xml\r\nCONTENT-LENGTH: 5\r\nX-Sensor-Id: s17\r\n\r\nhello\r\n\r\n");
   EXPECT_EQ(d.summary, "Content text/xml 5 bytes");
   EXPECT_EQ(uint_of(d, kContentLength), 5u);
   EXPECT_EQ(texts(d, kHeaderName), std::vector<std::string>{"X-Sensor-Id"});
@@ -172,14 +169,13 @@ TEST(IapDecode, StatusWithReasonPhraseAndRefusals) {
 }
 
 TEST(IapDecode, ViaChainCountsHopsAndFindsLoops) {
-  Decoded d = decode_whole(
-      "IAP/0.3 CONNECT m.example\r\nIAP/0.3 Via: p1.example\r\nIAP/0.3 Via: p2.example\r\n\r\n");
+  Decoded d = decode_whole("IAP/0.3 CONNECT m.example\r\nIAP/0.3 Via: p1.example\r\nIAP/0.3 Via: p2.example\r\n\r\n");
   EXPECT_EQ(d.summary, "CONNECT m.example via 2 proxies");
   EXPECT_EQ(uint_of(d, kViaCount), 2u);
   EXPECT_EQ(texts(d, kVia), (std::vector<std::string>{"p1.example", "p2.example"}));
 
-  Decoded loop = decode_whole(
-      "IAP/0.3 CONNECT m.example\r\nIAP/0.3 Via: p1.example\r\nIAP/0.3 Via: P1.EXAMPLE\r\n\r\n");
+  Decoded loop =
+      decode_whole("IAP/0.3 CONNECT m.example\r\nIAP/0.3 Via: p1.example\r\nIAP/0.3 Via: P1.EXAMPLE\r\n\r\n");
   EXPECT_EQ(loop.summary, "CONNECT m.example via 2 proxies (loop)");
   EXPECT_TRUE(has_problem(loop, ProblemKind::Violation, "proxy loop"));
 }

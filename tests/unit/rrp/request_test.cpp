@@ -196,7 +196,8 @@ TEST(RrpRequest, GrammarViolations) {
   EXPECT_TRUE(problem(req("add\r\nEntityName:NameServer\r\nNameServer:ns1.example.com\r\n.\r\n"),
                       ProblemKind::Violation, "ADD NameServer without IPAddress (RFC 2832 4.3.1; servers answer 504)"));
   EXPECT_TRUE(problem(req("check\r\nEntityName:Domain\r\nDomainName:x.com\r\n-Period:2\r\n.\r\n"),
-                      ProblemKind::Violation, "-Period is not an option of CHECK Domain (RFC 2832 4.3.2; servers answer 501)"));
+                      ProblemKind::Violation,
+                      "-Period is not an option of CHECK Domain (RFC 2832 4.3.2; servers answer 501)"));
   EXPECT_TRUE(problem(req("session\r\n-Id:registrarA\r\n.\r\n"), ProblemKind::Violation,
                       "SESSION without -Password (RFC 2832 4.3.8; servers answer 509)"));
   EXPECT_TRUE(problem(req("renew\r\nEntityName:NameServer\r\nNameServer:ns1.example.com\r\n.\r\n"),
@@ -214,8 +215,8 @@ TEST(RrpRequest, GrammarViolations) {
                       ProblemKind::Violation, "-Approve must be Yes or No"));
   EXPECT_TRUE(problem(req("add\r\nEntityName:Domain\r\nDomainName:a.com\r\nRegistrant:Bob\r\n.\r\n"),
                       ProblemKind::Unknown, "attribute \"Registrant\""));
-  EXPECT_TRUE(problem(req("add\r\nEntityName:Domain\r\nDomainName:a.com\r\n-Color:blue\r\n.\r\n"),
-                      ProblemKind::Unknown, "option -Color"));
+  EXPECT_TRUE(problem(req("add\r\nEntityName:Domain\r\nDomainName:a.com\r\n-Color:blue\r\n.\r\n"), ProblemKind::Unknown,
+                      "option -Color"));
 }
 
 TEST(RrpRequest, NonNumericPeriodKeepsTheText) {

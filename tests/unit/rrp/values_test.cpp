@@ -6,11 +6,11 @@
 using namespace rrp_test;
 
 TEST(RrpValues, HostNames) {
-  for (std::string_view ok : {"example.com", "ns1.registrarA.com", "xn--bcher-kva.example", "a.b", "EXAMPLE.COM.",
-                              "a-b.c"})
+  for (std::string_view ok :
+       {"example.com", "ns1.registrarA.com", "xn--bcher-kva.example", "a.b", "EXAMPLE.COM.", "a-b.c"})
     EXPECT_TRUE(is_host_name(ok)) << ok;
-  for (std::string_view bad : {"", ".", "exa mple.com", "-a.com", "a-.com", "a..com", "caf\xc3\xa9.com", "a_b.com",
-                               "a.com..", "x.com/"})
+  for (std::string_view bad :
+       {"", ".", "exa mple.com", "-a.com", "a-.com", "a..com", "caf\xc3\xa9.com", "a_b.com", "a.com..", "x.com/"})
     EXPECT_FALSE(is_host_name(bad)) << bad;
   EXPECT_TRUE(is_host_name(std::string(63, 'a') + ".com"));
   EXPECT_FALSE(is_host_name(std::string(64, 'a') + ".com"));
@@ -22,8 +22,8 @@ TEST(RrpValues, HostNames) {
 TEST(RrpValues, IpAddresses) {
   for (std::string_view ok : {"198.41.1.11", "0.0.0.0", "2001:db8::1", "::1", "::ffff:192.0.2.1"})
     EXPECT_TRUE(is_ip_address(ok)) << ok;
-  for (std::string_view bad : {"", "198.41.1", "198.41.1.256", "1.2.3.4.5", "2001:db8:::1", "ns1.example.com",
-                               "198.41.1.11 "})
+  for (std::string_view bad :
+       {"", "198.41.1", "198.41.1.256", "1.2.3.4.5", "2001:db8:::1", "ns1.example.com", "198.41.1.11 "})
     EXPECT_FALSE(is_ip_address(bad)) << bad;
   EXPECT_FALSE(is_ip_address(std::string(100, '1')));
 }

@@ -61,8 +61,7 @@ TEST(SpFramer, EmptyMessageIsEightBytes) {
 TEST(SpFramer, HugeLengthsAreInvalidWithTheDeclaredValue) {
   // Only the 8 length bytes are present: the framer must judge without waiting
   // for (or allocating) 2^63 bytes.
-  for (uint64_t declared : {uint64_t{1} << 63, ~uint64_t{0}, uint64_t{1} << 32,
-                            uint64_t{kMaxPduBytes} - 7}) {
+  for (uint64_t declared : {uint64_t{1} << 63, ~uint64_t{0}, uint64_t{1} << 32, uint64_t{kMaxPduBytes} - 7}) {
     std::string m = be64(declared);
     FrameResult r = sp::frame(bytes(m));
     EXPECT_EQ(r.status, Status::Invalid) << declared;
@@ -109,8 +108,8 @@ TEST(SpFramer, EveryPrefixOfAStream) {
   // Feed one byte at a time: at each step the framer must say NeedMore until
   // the PDU is whole, then Complete with exactly its length, never more than
   // it was given.
-  std::string stream = header(sp::kReq) + message(be32(0x80000001) + "ping") +
-                       message(be32(0x80000002) + std::string(70, 'y'));
+  std::string stream =
+      header(sp::kReq) + message(be32(0x80000001) + "ping") + message(be32(0x80000002) + std::string(70, 'y'));
   const std::vector<size_t> expected = {8, 16, 82};
   std::string buf;
   std::vector<size_t> got;

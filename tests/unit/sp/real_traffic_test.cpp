@@ -74,10 +74,9 @@ TEST(SpRealTraffic, NanomsgReqRep) {
              {'C', "0053500000300000"},
              {'C', "0000000000000009aaca1fed68656c6c6f"},
              {'S', "0000000000000009aaca1fed776f726c64"}});
-  EXPECT_EQ(summaries(r), (std::vector<std::string>{
-                              "SP header REP (v0)", "SP header REQ (v0)",
-                              "REQ id=0xaaca1fed 5 bytes \"hello\"",
-                              "REP id=0xaaca1fed 5 bytes \"world\""}));
+  EXPECT_EQ(summaries(r),
+            (std::vector<std::string>{"SP header REP (v0)", "SP header REQ (v0)", "REQ id=0xaaca1fed 5 bytes \"hello\"",
+                                      "REP id=0xaaca1fed 5 bytes \"world\""}));
   EXPECT_TRUE(clean(r));
   EXPECT_EQ(*r.records[3].transition.response_to, 2u);
   EXPECT_EQ(*r.records[3].transition.latency, 1'000'000);
@@ -102,8 +101,7 @@ TEST(SpRealTraffic, NngPairV1) {
              {'S', "000000000000000800000001706f6e67"},
              {'C', "00000000000000080000000170696e67"}});
   EXPECT_EQ(summaries(r), (std::vector<std::string>{"SP header PAIR (v1)", "SP header PAIR (v1)",
-                                                     "MSG hops=1 4 bytes \"pong\"",
-                                                     "MSG hops=1 4 bytes \"ping\""}));
+                                                    "MSG hops=1 4 bytes \"pong\"", "MSG hops=1 4 bytes \"ping\""}));
   EXPECT_EQ(value(r.records[2].decoded, sp::Field::kHops), 1u);
   EXPECT_TRUE(clean(r));
 }
@@ -126,8 +124,9 @@ TEST(SpRealTraffic, NanomsgPubSubInOneSegment) {
   Replay r;
   replay(r, {{'S', "0053500000200000"},
              {'C', "0053500000210000"},
-             {'S', "000000000000000d746f7069632e612068656c6c6f"
-                   "000000000000000d746f7069632e612068656c6c6f"}});
+             {'S',
+              "000000000000000d746f7069632e612068656c6c6f"
+              "000000000000000d746f7069632e612068656c6c6f"}});
   ASSERT_EQ(r.records.size(), 4u);
   EXPECT_EQ(r.records[3].decoded.summary, "PUB 13 bytes \"topic.a hello\"");
   EXPECT_EQ(r.session.messages(Direction::ToClient), 2u);
@@ -158,9 +157,7 @@ TEST(SpRealTraffic, NanomsgPairAgainstNngPair0) {
 
 TEST(SpRealTraffic, NngPushPull) {
   Replay r;
-  replay(r, {{'C', "0053500000500000"},
-             {'S', "0053500000510000"},
-             {'C', "00000000000000046a6f6231"}});
+  replay(r, {{'C', "0053500000500000"}, {'S', "0053500000510000"}, {'C', "00000000000000046a6f6231"}});
   EXPECT_EQ(r.records[2].decoded.summary, "PUSH 4 bytes \"job1\"");
   EXPECT_TRUE(clean(r));
 }

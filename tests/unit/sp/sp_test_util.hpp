@@ -17,8 +17,10 @@ inline std::string hex(std::string_view h) {
   std::string out;
   int nibble = -1;
   for (char c : h) {
-    int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-          : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    int v = (c >= '0' && c <= '9')   ? c - '0'
+            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                     : -1;
     if (v < 0) continue;
     if (nibble < 0) {
       nibble = v;
@@ -44,14 +46,11 @@ inline std::string be64(uint64_t v) {
 
 // The 8-byte connection header as both libraries send it.
 inline std::string header(uint16_t type) {
-  return hex("00 53 50 00") + static_cast<char>(type >> 8) + static_cast<char>(type & 0xff) +
-         std::string(2, '\0');
+  return hex("00 53 50 00") + static_cast<char>(type >> 8) + static_cast<char>(type & 0xff) + std::string(2, '\0');
 }
 
 // One framed message: 64-bit length, then the payload.
-inline std::string message(std::string_view payload) {
-  return be64(payload.size()) + std::string(payload);
-}
+inline std::string message(std::string_view payload) { return be64(payload.size()) + std::string(payload); }
 
 inline quartet::Bytes bytes(const std::string& s) { return quartet::as_bytes(s); }
 

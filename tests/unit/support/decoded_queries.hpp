@@ -17,9 +17,7 @@
 namespace quartet::test {
 
 inline Bytes bytes(std::string_view s) { return as_bytes(s); }
-inline Bytes bytes(const std::vector<uint8_t>& b) {
-  return {reinterpret_cast<const std::byte*>(b.data()), b.size()};
-}
+inline Bytes bytes(const std::vector<uint8_t>& b) { return {reinterpret_cast<const std::byte*>(b.data()), b.size()}; }
 
 // The n-th field with that id, or nullptr.
 inline const Field* field(const Decoded& d, FieldRef id, size_t nth = 0) {
