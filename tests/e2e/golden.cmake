@@ -9,7 +9,10 @@ if(NOT QUARTET_GOLDEN_PYTHON)
 endif()
 set(_golden ${PROJECT_SOURCE_DIR}/captures/golden.py)
 execute_process(COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} list
-                OUTPUT_VARIABLE _golden_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+                RESULT_VARIABLE _rc_golden_caps OUTPUT_VARIABLE _golden_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT _rc_golden_caps EQUAL 0)  # a list that cannot be made must not drop its tests silently
+  message(FATAL_ERROR "listing the test captures failed (${_rc_golden_caps})")
+endif()
 string(REPLACE "\n" ";" _golden_caps "${_golden_caps}")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_golden})
 
@@ -34,7 +37,10 @@ if(TARGET quartet_plugin AND EXISTS ${_install})
   # (normalised -T pdml) on every capture; `stats`: the statistics (-z <p>,srt, <p>,tree,
   # flow,<p>,network) on the captures in golden.py's STATS.
   execute_process(COMMAND ${QUARTET_GOLDEN_PYTHON} ${_golden} list stats
-                  OUTPUT_VARIABLE _stats_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+                  RESULT_VARIABLE _rc_stats_caps OUTPUT_VARIABLE _stats_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT _rc_stats_caps EQUAL 0)  # a list that cannot be made must not drop its tests silently
+    message(FATAL_ERROR "listing the test captures failed (${_rc_stats_caps})")
+  endif()
   string(REPLACE "\n" ";" _stats_caps "${_stats_caps}")
   foreach(tool plugin tree stats)
     set(_caps ${_golden_caps})

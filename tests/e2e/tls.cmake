@@ -19,7 +19,10 @@ endforeach()
 set(_install ${PROJECT_SOURCE_DIR}/tests/e2e/plugin/install_plugin.py)
 if(TARGET quartet_plugin AND EXISTS ${_install})
   execute_process(COMMAND ${QUARTET_TLS_PYTHON} ${_tls}/tls_oracle.py list
-                  OUTPUT_VARIABLE _tls_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+                  RESULT_VARIABLE _rc_tls_caps OUTPUT_VARIABLE _tls_caps OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT _rc_tls_caps EQUAL 0)  # a list that cannot be made must not drop its tests silently
+    message(FATAL_ERROR "listing the test captures failed (${_rc_tls_caps})")
+  endif()
   string(REPLACE "\n" ";" _tls_caps "${_tls_caps}")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_tls}/tls_oracle.py)
   quartet_nobody_workdir(_twork tls.oracle)

@@ -26,7 +26,12 @@ CAPTURES = os.path.join(ROOT, "captures")
 sys.path.insert(0, CAPTURES)
 import golden  # noqa: E402  (capture list, per-capture options, tshark as nobody)
 
-OURS = tuple(golden.our_protocols())
+
+
+def ours():
+    """Our protocols' filter names (the core's registry, build/protocols.json): read when a
+    check runs, not at import, so that `list` works at configure time, before the build."""
+    return tuple(golden.our_protocols())
 
 
 def has_secrets_block(path):
@@ -95,7 +100,7 @@ def tshark_messages(home, work, cap):
     local = os.path.join(work, os.path.basename(cap))
     shutil.copyfile(os.path.join(CAPTURES, cap), local)
     os.chmod(local, 0o644)
-    args = ["-r", local, "-2", "-T", "pdml", "-Y", " || ".join(OURS)]
+    args = ["-r", local, "-2", "-T", "pdml", "-Y", " || ".join(ours())]
     keys = golden.keylog_for(cap)
     if keys:
         shutil.copyfile(os.path.join(CAPTURES, keys), local + ".keys")
@@ -112,7 +117,7 @@ def tshark_messages(home, work, cap):
         dst = fields.get("ip.dst") or fields.get("ipv6.dst")
         key = (src, int(fields["tcp.srcport"]), dst, int(fields["tcp.dstport"]))
         for proto in packet.iter("proto"):
-            if proto.get("name") in OURS:
+            if proto.get("name") in ours():
                 per_dir[key].append(proto.get("showname").split(", ", 1)[1])
     return per_dir
 
