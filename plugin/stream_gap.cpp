@@ -31,8 +31,7 @@ std::optional<size_t> resync_at_segment_start(const ProtoContext& c, packet_info
   if (!tcp->is_reassembled) {  // a reassembled PDU only moves the progress below
     if (s.next_seq && seq_after(tcp->seq, *s.next_seq))
       from = 0;  // the segment starts past the next expected byte: what lies between was lost
-    else if (s.resyncing)
-      from = (c.desc->line_oriented && s.ended_mid_line) ? 1 : 0;
+    else if (s.resyncing) from = (c.desc->line_oriented && s.ended_mid_line) ? 1 : 0;
     p_set_proto_data(wmem_file_scope(), pinfo, c.proto, kGapKey, GUINT_TO_POINTER(from ? 2u + *from : 1u));
   }
   // Segments inside a PDU being reassembled never reach us; the call that
