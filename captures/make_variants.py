@@ -576,7 +576,8 @@ def v_gap_inside():
                 "messages as the analyzer" % (len(db) - cut),
                 gap_bytes=lost, messages_missing=lost_names,
                 resync_after_gap={"skipped_bytes": len(db) - cut, "clean": src,
-                                  "lost_at": ["%.6f" % a.time, "%.6f" % b.time]})
+                                  "lost_at": ["%.6f" % a.time, "%.6f" % b.time],
+                                  "lost_frames": [pkts.index(a) + 1, pkts.index(b) + 1]})
         write_pcap(os.path.join(OUT, name), records(out))
 
 
