@@ -50,6 +50,7 @@ TSHARK_ARGS = {
     "messy/cops-split5.pcap": ["-d", "tcp.port==3289,copsx"],
     # Wireshark 4.0 does not reassemble out-of-order segments unless asked
     "messy/sp-reordered.pcap": ["-o", "tcp.reassemble_out_of_order:TRUE"],
+    "messy/rrp-reordered.pcap": ["-o", "tcp.reassemble_out_of_order:TRUE"],
 }
 
 # Goldens deliberately not written: the output was reviewed and is wrong, so recording it would

@@ -153,24 +153,28 @@ def v_split():
 
 
 def v_reorder():
-    src = "sp/sp-reqrep.pcap"
-    out = []
-    for p in load(src):
-        data = payload(p)
-        if len(data) < 2:
-            out.append(p)
-            continue
-        half = len(data) // 2
-        a = with_payload(p, p[TCP].seq, data[:half])
-        b = with_payload(p, (p[TCP].seq + half) & 0xFFFFFFFF, data[half:])
-        b.time, a.time = p.time, p.time + 1e-6       # second half captured first
-        out += [b, a]
-    write_pcap(os.path.join(OUT, "sp-reordered.pcap"), records(out))
-    variant("sp-reordered.pcap", src, "every data segment cut in two halves, the second half captured before the first",
-            "the same messages as the clean capture; out-of-order segments may be counted but are not errors",
-            "with -o tcp.reassemble_out_of_order:TRUE (off by default in Wireshark 4.0): the same SP messages, "
-            "segments marked out-of-order", same_messages_as=src,
-            tshark_prefs=["tcp.reassemble_out_of_order:TRUE"])
+    # RRP too: a segment captured before the one in front of it is no gap, so the
+    # plugin's resync after a gap (plugin/stream_gap.hpp) must not fire on it.
+    for src, name, proto in (("sp/sp-reqrep.pcap", "sp-reordered.pcap", "SP"),
+                             ("rrp/rrp-session.pcapng", "rrp-reordered.pcap", "RRP")):
+        out = []
+        for p in load(src):
+            data = payload(p)
+            if len(data) < 2:
+                out.append(p)
+                continue
+            half = len(data) // 2
+            a = with_payload(p, p[TCP].seq, data[:half])
+            b = with_payload(p, (p[TCP].seq + half) & 0xFFFFFFFF, data[half:])
+            b.time, a.time = p.time, p.time + 1e-6       # second half captured first
+            out += [b, a]
+        write_pcap(os.path.join(OUT, name), records(out))
+        variant(name, src, "every data segment cut in two halves, the second half captured before the first",
+                "the same messages as the clean capture; out-of-order segments may be counted but are not errors",
+                "with -o tcp.reassemble_out_of_order:TRUE (off by default in Wireshark 4.0): the same %s messages, "
+                "segments marked out-of-order%s" % (proto, "" if proto == "SP" else
+                                                    " (no undecodable data: out of order is not a gap)"),
+                same_messages_as=src, tshark_prefs=["tcp.reassemble_out_of_order:TRUE"])
 
 
 def v_duplicate():
@@ -530,13 +534,60 @@ def v_garbage():
             % len(junk), resync={"clean": src, "skipped_bytes": len(junk)})
 
 
+def v_gap_inside():
+    """A gap that falls inside messages: two consecutive single-segment messages A and B
+    of one direction re-cut into A[:half], A[half:] + B[:cut], B[cut:] (sequence numbers
+    unchanged), and the middle segment dropped. A's head can never complete, B's tail is
+    no message start: both tools resynchronise with the protocol's resync hook and
+    resume at the message after B."""
+    for src, server_port, first, cut, name, lost_names in (
+            ("cops/cops-pr.pcapng", 3288, 225, 34, "cops-gap-inside.pcap", ["RPT", "RPT"]),
+            ("rrp/rrp-session.pcapng", 648, 194, 30, "rrp-gap-inside.pcap", ["check", "check"])):
+        pkts = load(src)
+        isn = next(p[TCP].seq for p in pkts if TCP in p and p[TCP].dport == server_port and p[TCP].flags & 0x02)
+        first_abs = (isn + first) & 0xFFFFFFFF  # `first` is relative, as tshark shows it
+        a = next(p for p in pkts if TCP in p and p[TCP].dport == server_port and payload(p) and p[TCP].seq == first_abs)
+        b = next(p for p in pkts if TCP in p and p[TCP].dport == server_port and payload(p)
+                 and p[TCP].seq == (first_abs + len(payload(a))) & 0xFFFFFFFF)
+        da, db = payload(a), payload(b)
+        half = len(da) // 2
+        out = []
+        for p in pkts:
+            if p is a:
+                out.append(with_payload(a, a[TCP].seq, da[:half]))
+                out[-1].time = a.time
+            elif p is b:  # the segment holding A's end and B's start is not captured
+                tail = with_payload(b, (b[TCP].seq + cut) & 0xFFFFFFFF, db[cut:])
+                tail.time = b.time
+                out.append(tail)
+            else:
+                out.append(p)
+        lost = len(da) - half + cut
+        proto = "COPS" if "cops" in src else "RRP"
+        variant(name, src, "%s messages A (relative sequence number %d, %d bytes) and B (%d, %d bytes) of the "
+                "client->server stream re-cut as [first half of A], [rest of A + first %d bytes of B], [rest of B]; the middle "
+                "segment removed: a %d-byte hole inside two messages" % (proto, first, len(da), first + len(da),
+                                                                         len(db), cut, lost, ),
+                "a gap of %d bytes; the partial first message dropped at the gap; the rest of the second one "
+                "(%d bytes) skipped by the resync hook ('resynchronised after skipping %d bytes'); decoding resumes "
+                "at the next message: the clean capture's messages but these two" % (lost, len(db) - cut, len(db) - cut),
+                "tshark reports 'previous segment not captured'; the %d bytes after the hole are one undecodable piece "
+                "(the same resync hook as the analyzer, run from the segment start after a gap), then the same "
+                "messages as the analyzer" % (len(db) - cut),
+                gap_bytes=lost, messages_missing=lost_names,
+                resync_after_gap={"skipped_bytes": len(db) - cut, "clean": src,
+                                  "lost_at": ["%.6f" % a.time, "%.6f" % b.time],
+                                  "lost_frames": [pkts.index(a) + 1, pkts.index(b) + 1]})
+        write_pcap(os.path.join(OUT, name), records(out))
+
+
 README_INTRO = """
 ## Messy variants — `make_variants.py` (scapy) → `messy/`
 
 Derived deterministically from the clean captures above (rerunning gives the same bytes). `messy/EXPECT.json`
 holds the same facts machine-readably (`file`, `derived_from`, `how`, `analyzer`, `plugin`, and where they apply
 `same_messages_as`, `gap_bytes`, `overlapping_segments`, `messages_missing`, `cut_at`, `decode_as`, `tshark_prefs`,
-`resync`).
+`resync`, `resync_after_gap`).
 "Same messages" means the same list of messages (name, direction, key fields) as the clean capture it came from.
 All sources are cleartext, so no key log is needed. This section of the README is written by make_variants.py.
 
@@ -562,7 +613,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for f in (v_split, v_reorder, v_duplicate, v_overlap, v_gap, v_fragments, v_snaplen,
               v_midsession, v_cut, v_multi_interface, v_multi_interface_ether, v_vlan, v_gzip, v_zstd, v_ringbuffer, v_coalesce,
-              v_garbage):
+              v_garbage, v_gap_inside):
         f()
     with open(os.path.join(OUT, "EXPECT.json"), "w") as f:
         json.dump(EXPECT, f, indent=2)

@@ -14,6 +14,7 @@
 
 #include "common/session.hpp"
 #include "proto_context.hpp"
+#include "stream_gap.hpp"
 
 namespace quartet::plugin {
 
@@ -48,6 +49,9 @@ class ConversationState {
   // Set when our heuristic accepted this connection, so that later TLS records
   // (which do not start like the first one) are accepted too.
   bool claimed = false;
+  // Each direction's TCP progress on the first pass ([0] to the server), for
+  // resynchronising after a gap (stream_gap.hpp).
+  StreamProgress stream_progress[2];
 
  private:
   std::unique_ptr<Session> session_;

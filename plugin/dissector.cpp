@@ -6,6 +6,7 @@
 
 #include "conversation_state.hpp"
 #include "packet_text.hpp"
+#include "stream_gap.hpp"
 #include "tap_message.hpp"
 #include "time_conversion.hpp"
 #include "tree_builder.hpp"
@@ -74,6 +75,9 @@ void report_snaplen_cut(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, prot
 // hands over is undecodable, and why: framing the piece again could not tell (cut
 // short by the resync point, a COPS header may well look incomplete rather than wrong).
 constexpr guint32 kUndecodableKey = 2;
+// Set by dissect for a segment that follows a gap (stream_gap.hpp): 1 + the offset
+// the resync hook starts at; pdu_length consumes it at the segment's first byte.
+constexpr guint32 kResyncFromKey = 4;
 
 guint undecodable_length(const Protocol& p, Bytes rest) {
   if (p.resync) {
@@ -90,6 +94,14 @@ guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
   auto* c = static_cast<ProtoContext*>(data);
   const Bytes prefix = captured_bytes(tvb, offset);
   const auto avail = static_cast<guint>(prefix.size());
+  if (const guint from = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, c->proto, kResyncFromKey)); from) {
+    p_remove_proto_data(pinfo->pool, pinfo, c->proto, kResyncFromKey);
+    if (const guint skip = bytes_before_resync_point(*c, pinfo, prefix, from - 1); skip > 0) {
+      p_set_proto_data(pinfo->pool, pinfo, c->proto, kUndecodableKey,
+                       const_cast<char*>("the rest of a message whose start was not captured (a gap before it)"));
+      return skip;
+    }
+  }
   const FrameResult r = c->desc->frame(prefix);
   switch (r.status) {
     case FrameResult::Status::Complete:
@@ -227,7 +239,10 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
   return static_cast<int>(tvb_captured_length(tvb));
 }
 
-int dissect(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+// `data` is TCP's tcpinfo when TCP calls (directly or through our heuristic).
+int dissect(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+  if (const auto from = resync_at_segment_start(c, pinfo, data))
+    p_set_proto_data(pinfo->pool, pinfo, c.proto, kResyncFromKey, GUINT_TO_POINTER(static_cast<guint>(*from) + 1));
   tcp_dissect_pdus(tvb, pinfo, tree, true, 1, pdu_length, dissect_pdu, &c);
   return static_cast<int>(tvb_captured_length(tvb));
 }
@@ -265,7 +280,7 @@ bool try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tre
   // heuristics then come here again).
   if (!over_tls && !PINFO_FD_VISITED(pinfo)) conversation_set_dissector(find_or_create_conversation(pinfo), c.handle);
   conversation_state(c, pinfo).claimed = true;
-  dissect(c, tvb, pinfo, tree);
+  dissect(c, tvb, pinfo, tree, over_tls ? nullptr : data);
   return true;
 }
 
@@ -283,8 +298,8 @@ heur_dissector_t pick(size_t index, bool over_tls, std::index_sequence<I...>) {
 
 }  // namespace
 
-int dissect_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*, void* cb_data) {
-  return dissect(*static_cast<ProtoContext*>(cb_data), tvb, pinfo, tree);
+int dissect_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data, void* cb_data) {
+  return dissect(*static_cast<ProtoContext*>(cb_data), tvb, pinfo, tree, data);
 }
 
 heur_dissector_t heuristic(size_t index, bool over_tls) {

@@ -457,6 +457,17 @@ def case_captures_messy_expect():
             expect(any(w.endswith("resynchronised after skipping %d bytes" % fact["skipped_bytes"]) for w in warnings),
                    name + ": resync warning %r" % warnings)
             checked.add("resync")
+        if "resync_after_gap" in e:  # a gap inside messages: the rest of the cut message skipped exactly
+            fact = e["resync_after_gap"]
+            brief = lambda ms: [(m["from"], m["name"], m["summary"]) for m in ms]  # noqa: E731
+            clean = by_type(capture_jsonl(fact["clean"])[1], "message")
+            lost = [m for m in clean if "%.6f" % m["ts"] in fact["lost_at"]]
+            eq(len(lost), 2, name + ": the two messages the hole cuts")
+            eq(brief(by_type(objs, "message")), brief(m for m in clean if m not in lost),
+               name + ": the clean capture's messages but the two cut ones, in order")
+            expect(any(w.endswith("resynchronised after skipping %d bytes" % fact["skipped_bytes"]) for w in warnings),
+                   name + ": resync warning %r" % warnings)
+            checked.add("resync_after_gap")
         if "overlapping_segments" in e:
             conflicts = [w for w in warnings if "overlap with different bytes" in w]
             eq(len(conflicts), e["overlapping_segments"], name + ": overlap warnings")
@@ -489,7 +500,7 @@ def case_captures_messy_expect():
                        name + ": message %r decoded as a complete one of the clean capture" % (m,))
             checked.add("snaplen")
     eq(checked, {"same_messages_as", "overlapping_segments", "gap_bytes", "messages_missing", "cut_at",
-                 "snaplen", "resync"}, "claims checked")
+                 "snaplen", "resync", "resync_after_gap"}, "claims checked")
 
 
 def case_deterministic():

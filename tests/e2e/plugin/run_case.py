@@ -807,16 +807,18 @@ def _layer_values(layer, keys):
     return tuple(tuple(found[k]) for k in keys)
 
 
-def messages(t, cap, prefs=()):
+def messages(t, cap, prefs=(), frames=False):
     """Every message the plugin decodes in `cap`, in capture order, as
-    (protocol, key field values) from the JSON output (one layer per PDU)."""
+    (protocol, key field values) from the JSON output (one layer per PDU); with
+    `frames`, each preceded by its frame number."""
     out = []
     for pkt in t.json(cap, prefs=prefs):
         layers = pkt["_source"]["layers"]
+        where = (int(layers["frame"]["frame.number"]),) if frames else ()
         for proto, keys in MESSAGE_KEYS.items():
             if proto in layers:
                 for layer in all_of(layers[proto]):
-                    out.append((proto,) + _layer_values(layer, keys))
+                    out.append(where + (proto,) + _layer_values(layer, keys))
     return out
 
 
@@ -871,6 +873,11 @@ def case_messy_other(t, caps):
       are one undecodable piece of exactly their length, and decoding resumes at the next
       message, as the analyzer does (the same core resync hook): the messages are the clean
       capture's (the piece aside);
+    - cops-gap-inside / rrp-gap-inside (every variant with a "resync_after_gap" fact): a
+      hole inside two messages; the segment after it is given to the resync hook from
+      its first byte, as in the analyzer, so the rest of the cut message is one
+      undecodable piece (not a message made of its tail) and the messages are the
+      clean capture's but the two cut ones;
     - cops-midsession / rrp-midsession: no handshake captured; the first data
       packet already decodes (COPS on 3289 and RRP are found by the heuristics);
     - sp-midsession: without the connection header SP cannot be recognised, but
@@ -923,6 +930,28 @@ def case_messy_other(t, caps):
         proto = [p for p in PROTOCOLS if p in {m[0] for m in want}][0]
         pieces = t.fields(cap, ["frame.number", proto + ".undecoded"], filter=proto + ".undecoded")
         check_eq([len(r[1]) // 2 for r in pieces], [fact["skipped_bytes"]], e["file"] + ": undecodable bytes")
+
+    with open(sample("messy/EXPECT.json")) as f:
+        gaps = [e for e in json.load(f) if "resync_after_gap" in e]
+    check_eq(len(gaps), 2, "EXPECT.json has gaps inside messages (COPS, RRP)")
+    for e in gaps:
+        cap, fact = sample(e["file"]), e["resync_after_gap"]
+        # The variant replaces packets one for one: frame numbers match the clean capture's.
+        clean = messages(t, sample(fact["clean"]), frames=True)
+        check_eq(len([m for m in clean if m[0] in fact["lost_frames"]]), 2,
+                 e["file"] + ": the two messages the hole cuts")
+        got = messages(t, cap)
+        # The same messages as the analyzer (run_e2e.py captures_messy_expect checks it
+        # against the same list): the clean capture's, but the two the hole cuts.
+        check_eq([m for m in got if any(m[1:])], [m[1:] for m in clean if m[0] not in fact["lost_frames"]],
+                 e["file"] + ": messages after the gap")
+        proto = got[0][0]
+        pieces = t.fields(cap, ["frame.number", proto + ".undecoded", "_ws.expert.message"],
+                          filter=proto + ".undecoded")
+        lost = t.fields(cap, ["frame.number"], filter="tcp.analysis.lost_segment")
+        check_eq([(r[0], len(r[1]) // 2) for r in pieces], [(lost[0][0], fact["skipped_bytes"])],
+                 e["file"] + ": one undecodable piece, the skipped bytes of the segment after the hole")
+        check("whose start was not captured" in pieces[0][2], e["file"] + ": expert %r" % pieces[0][2])
 
     for cap, proto in (("messy/cops-midsession.pcap", "copsx"), ("messy/rrp-midsession.pcap", "rrp")):
         rows = t.fields(sample(cap), ["frame.number", "frame.protocols"], filter="tcp.len > 0")
