@@ -76,6 +76,7 @@ class FileWriter {
  public:
   FileWriter(const AppOptions& opt) : file_(std::tmpfile(), std::fclose) {
     if (!file_) throw std::runtime_error("--threads: cannot create a temporary file for formatted sessions");
+    fd_ = fileno(file_.get());
     writer_ =
         opt.format == OutputFormat::Jsonl ? make_jsonl_writer(file_.get(), opt) : make_text_writer(file_.get(), opt);
   }
@@ -100,10 +101,11 @@ class FileWriter {
     if (std::fseek(file_.get(), 0, SEEK_SET) != 0) throw std::runtime_error("--threads: temporary file: seek error");
     end_ = 0;
   }
-  int fd() const { return fileno(file_.get()); }
+  int fd() const { return fd_; }  // read by the output stage while the worker writes: no FILE call
 
  private:
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  int fd_ = -1;
   uint64_t end_ = 0;
   std::unique_ptr<Writer> writer_;
 };
@@ -390,6 +392,17 @@ struct ThreadedAnalyzer::Impl {
   std::FILE* out;
   std::vector<std::unique_ptr<Worker>> workers;
   WorkQueue<ControlBatch> control{kControlQueueBatches};
+  // Not bounded by count, on purpose. Bounding it (or `arrived`, into which the output
+  // stage drains it while it waits for one closing) could deadlock: the output stage,
+  // waiting for session A's answer from worker 1, would stop taking answers; worker 2
+  // then blocks on the full queue, worker 1 blocks too once it has answered anything
+  // else, and A's answer never comes. No bound is needed: a worker answers only
+  // closings the reader has recorded, and the reader stops kControlQueueBatches
+  // batches of openings and closings ahead of the output stage; each answer is small
+  // (Notice: no timeline, its text in the worker's file), so at most ~17,000 small
+  // records wait here, besides those SessionOrder holds for first-packet order
+  // (bounded by waiting entries, as in one thread). The only blocking queues are the
+  // reader's, which the workers and the output stage always drain.
   WorkQueue<Notices> notices{SIZE_MAX};
   absl::flat_hash_map<uint64_t, NoticePtr> arrived;  // closings the output stage has not reached yet
   SessionOrder<NoticePtr> order{Analyzer::kMaxWaitingEntries};
