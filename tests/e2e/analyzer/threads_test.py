@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(ROOT, "captures"))
 import golden  # noqa: E402
 sys.path.insert(0, HERE)  # before golden's plugin helpers, which have a pcapgen of their own
 import scenarios  # noqa: E402
-from pcapgen import MS, Pcap  # noqa: E402
+from pcapgen import MS, Conn, Pcap  # noqa: E402
 
 QUARTET, WORKDIR, CASE = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
 FORMATS = (["--format", "jsonl"], ["--format", "text"], ["--summary"], ["--format", "html"])
@@ -75,6 +75,17 @@ def nanosecond_switch(path):
     scenarios.rrp_session(p, ("10.1.0.1", 41000), ("10.1.0.2", 7000), t0, pause=50 * MS + 7)
     scenarios.rrp_session(p, ("10.1.0.3", 41001), ("10.1.0.2", 7000), t0 + 1 * MS)
     scenarios.rrp_session(p, ("10.1.0.4", 41002), ("10.1.0.2", 7000), t0 + 2 * MS)
+    # One more waiting session, of over 32 timeline entries: its worker keeps that timeline
+    # in a file (not in memory) until it is formatted again.
+    c = Conn(p, ("10.1.0.5", 41003), ("10.1.0.2", 7000))
+    t = c.handshake(t0 + 3 * MS)
+    c.send("s", scenarios.RRP_BANNER, t + 1 * MS)
+    c.send("c", scenarios.RRP_SESSION, t + 2 * MS)
+    c.send("s", scenarios.RRP_OK, t + 3 * MS)
+    for i in range(20):
+        c.send("c", scenarios.RRP_CHECK, t + (4 + 2 * i) * MS)
+        c.send("s", scenarios.RRP_AVAILABLE, t + (5 + 2 * i) * MS)
+    c.close(t + 45 * MS, first="s")
     p.write(path)
 
 
