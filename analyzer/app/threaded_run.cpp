@@ -159,13 +159,12 @@ class Worker {
         }
       }
       if (!done.empty()) {
-        if (!error) {
-          try {
-            output->sync();
-            if (!timelines.sync()) throw std::runtime_error("--threads: timeline file: write error");
-          } catch (...) {
-            error = std::current_exception();
-          }
+        // Also after a failure: sessions handed on before it are written as usual.
+        try {
+          output->sync();
+          if (!timelines.sync()) throw std::runtime_error("--threads: timeline file: write error");
+        } catch (...) {
+          if (!error) error = std::current_exception();
         }
         notices_.push(std::move(done));
       }
@@ -521,9 +520,9 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   for (auto& w : m.workers) w->thread.join();
   m.final_ts_decimals = router.ts_decimals();
   if (reader_error) std::rethrow_exception(reader_error);
-  if (merge_error) std::rethrow_exception(merge_error);
-  for (auto& w : m.workers)
+  for (auto& w : m.workers)  // before the output stage's: a worker's failure may be why it failed
     if (w->error) std::rethrow_exception(w->error);
+  if (merge_error) std::rethrow_exception(merge_error);
   for (const std::string& text : router.warnings()) Analyzer::add_capture_warning(m.summary, text);
   return stats;
 }
