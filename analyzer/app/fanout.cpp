@@ -15,14 +15,18 @@ std::optional<Side> publisher_side(const SessionOut& s) {
   return std::nullopt;
 }
 
-void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows) {
+std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s) {
   const std::optional<Side> pub = publisher_side(s);
-  if (!pub) return;
+  if (!pub) return std::nullopt;
   uint64_t messages = 0;
   for (const Entry& e : s.entries)
     if (const auto* m = std::get_if<MessageOut>(&e))
       if (m->from == *pub && !m->announces_publisher) ++messages;
-  add_fanout(s, *pub, messages, rows);
+  return std::pair{*pub, messages};
+}
+
+void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows) {
+  if (const auto f = fanout_of(s)) add_fanout(s, f->first, f->second, rows);
 }
 
 void add_fanout(const SessionOut& s, Side pub, uint64_t messages, std::vector<FanoutRow>& rows) {

@@ -7,12 +7,17 @@
 #include <optional>
 #include <vector>
 
+#include <utility>
+
 #include "output.hpp"
 
 namespace quartet::analyzer {
 
 // The publishing side of a session, if any.
 std::optional<Side> publisher_side(const SessionOut& s);
+// The publishing side and how many messages it sent besides its announcements;
+// nullopt for a session that is not publish/subscribe.
+std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s);
 // Adds the session's row (if it is a pub/sub session) to `rows`, keeping rows of
 // one publisher together.
 void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows);

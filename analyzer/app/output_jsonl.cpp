@@ -13,6 +13,7 @@ using namespace std::string_view_literals;  // literals appended without strlen
 class JsonlWriter final : public Writer {
  public:
   JsonlWriter(std::FILE* out, const AppOptions& opt) : out_(out), opt_(opt) {}
+  static constexpr size_t kFlushBytes = 64u << 10;
 
   void session(const SessionOut& s) override {
     buf_.clear();
@@ -21,6 +22,12 @@ class JsonlWriter final : public Writer {
       for (const Entry& e : s.entries) {
         if (const auto* m = std::get_if<MessageOut>(&e)) message_line(s, *m);
         else event_line(s, std::get<EventOut>(e));
+        // A long session's lines go out as they come: the buffer stays small
+        // (one per --threads worker) rather than growing to the longest session.
+        if (buf_.size() >= kFlushBytes) {
+          std::fwrite(buf_.data(), 1, buf_.size(), out_);
+          buf_.clear();
+        }
       }
     }
     std::fwrite(buf_.data(), 1, buf_.size(), out_);

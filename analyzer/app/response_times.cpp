@@ -30,7 +30,7 @@ TimeNs ResponseTimeRow::mean() const {
   return static_cast<TimeNs>(std::llround(sum / static_cast<long double>(latencies.size())));
 }
 
-void ResponseTimes::add(const SessionOut& s) {
+ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
   // Every message that is a request or that a response answered (a COPS DEC answered by its RPT
   // is not flagged a request but is answered, and the plugin's SRT counts it: the same rows), and
   // the latency of its first answer. Unanswered counts only flagged requests.
@@ -46,12 +46,26 @@ void ResponseTimes::add(const SessionOut& s) {
       if (size_t r = by_index[*m->response_to]; r && !asked[r - 1].second) asked[r - 1].second = *m->latency;
     }
   }
+  SessionRequests kinds;
+  std::map<std::string_view, size_t, std::less<>> index;  // kind -> position in `kinds`
   for (const auto& [req, latency] : asked) {
     if (!req->is_request && !latency) continue;
     // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
-    ResponseTimeRow& r = row(s.protocol, req->kind().empty() ? req->name() : req->kind());
-    if (latency) r.latencies.push_back(*latency);
-    else ++r.unanswered;
+    const std::string_view name = req->kind().empty() ? req->name() : req->kind();
+    auto [it, added] = index.try_emplace(name, kinds.size());
+    if (added) kinds.push_back({std::string(name), 0, {}});
+    Kind& k = kinds[it->second];
+    if (latency) k.latencies.push_back(*latency);
+    else ++k.unanswered;
+  }
+  return kinds;
+}
+
+void ResponseTimes::add(const Protocol* p, const SessionRequests& requests) {
+  for (const Kind& k : requests) {
+    ResponseTimeRow& r = row(p, k.name);
+    r.latencies.insert(r.latencies.end(), k.latencies.begin(), k.latencies.end());
+    r.unanswered += k.unanswered;
   }
 }
 

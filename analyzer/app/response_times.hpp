@@ -34,8 +34,19 @@ class ResponseTimes {
   static constexpr size_t kMaxKinds = 64;
   static constexpr size_t kMaxKindBytes = 40;
 
+  // A session's requests by kind (in order of first appearance): what add() counts,
+  // taken from the timeline so that it can be counted later without it (--threads).
+  struct Kind {
+    std::string name;
+    uint64_t unanswered = 0;
+    std::vector<TimeNs> latencies;  // in timeline order
+  };
+  using SessionRequests = std::vector<Kind>;
+  static SessionRequests requests_of(const SessionOut& s);
+
   // Every request of the session and the latency of the response that answered it.
-  void add(const SessionOut& s);
+  void add(const SessionOut& s) { add(s.protocol, requests_of(s)); }
+  void add(const Protocol* p, const SessionRequests& requests);
   // Sorted latencies, rows in protocol order then by kind.
   std::vector<ResponseTimeRow> rows() const;
 

@@ -5,6 +5,12 @@
 namespace quartet::analyzer {
 
 void account_session(const SessionOut& o, RunSummary& summary, ResponseTimes& response_times) {
+  account_session(o, account_of(o), summary, response_times);
+}
+
+SessionAccount account_of(const SessionOut& s) { return {fanout_of(s), ResponseTimes::requests_of(s)}; }
+
+void account_session(const SessionOut& o, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times) {
   ++summary.sessions;
   for (ProtocolTotals& t : summary.protocols) {
     if (t.protocol != o.protocol) continue;
@@ -15,8 +21,8 @@ void account_session(const SessionOut& o, RunSummary& summary, ResponseTimes& re
     t.missing_bytes += o.missing_bytes;
     t.warnings += o.warnings.size() + o.warnings_dropped;
   }
-  add_fanout(o, summary.fanout);
-  response_times.add(o);
+  if (a.fanout) add_fanout(o, a.fanout->first, a.fanout->second, summary.fanout);
+  response_times.add(o.protocol, a.requests);
 }
 
 }  // namespace quartet::analyzer

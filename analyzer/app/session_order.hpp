@@ -102,4 +102,15 @@ class SessionOrder {
 // publish/subscribe fan-out row and its requests' response times.
 void account_session(const SessionOut& s, RunSummary& summary, ResponseTimes& response_times);
 
+// What account_session takes from a session's timeline, taken when the session
+// ends: a --threads worker hands the session on without its timeline, which the
+// output stage then does not hold while the session waits for its turn.
+struct SessionAccount {
+  std::optional<std::pair<Side, uint64_t>> fanout;  // publishing side, messages
+  ResponseTimes::SessionRequests requests;
+};
+SessionAccount account_of(const SessionOut& s);
+// As account_session, with the timeline's part from `a` (s.entries is not read).
+void account_session(const SessionOut& s, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times);
+
 }  // namespace quartet::analyzer

@@ -5,6 +5,8 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <stdexcept>
@@ -37,15 +39,25 @@ struct Control {
 };
 using ControlBatch = std::vector<Control>;
 
-// What a worker says about one closing: the session, formatted when the format
-// writes sessions independently of each other (text, JSONL).
+class Worker;
+
+// What a worker says about one closing. A formatted session (text, JSONL) is
+// handed on without its timeline: its text is in the worker's output file, what
+// the summary needs of the timeline is in `account`, and the timeline itself is
+// kept (in the worker's timeline file when long) only when the session might have
+// to be formatted again. So a session waiting for its turn costs a few hundred
+// bytes, as one thread's waiting sessions do with their timelines spilled.
 struct Notice {
   uint64_t flow = 0;
   bool found = false;  // the worker had the connection open
   Analyzer::Finished done;
+  SessionAccount account;
   bool formatted = false;
   int ts_decimals = 6;
-  std::string text;
+  Worker* from = nullptr;                          // whose files hold `text` and `timeline`
+  TimelineSpill::Segment text;                     // in from->output
+  std::optional<TimelineSpill::Segment> timeline;  // in from->timelines (else in done.out)
+  size_t entries_held = 0;                         // timeline entries kept in done.out (from->held_entries)
 };
 // Held by pointer: a session's record is large and passes through several containers.
 using NoticePtr = std::unique_ptr<Notice>;
@@ -57,55 +69,79 @@ NoticePtr unanswered(uint64_t flow) {
   return n;
 }
 
-// The run's writer, writing one session at a time into memory.
-class MemoryWriter {
+// The run's writer, writing each session to a temporary file the output stage
+// copies it from (formatting stays on the workers; holding formatted sessions in
+// memory until their turn would cost memory in proportion to the sessions waiting).
+class FileWriter {
  public:
-  MemoryWriter(const AppOptions& opt) : file_(open_memstream(&data_, &size_)) {
-    if (!file_) throw std::bad_alloc();
-    writer_ = opt.format == OutputFormat::Jsonl ? make_jsonl_writer(file_, opt) : make_text_writer(file_, opt);
+  FileWriter(const AppOptions& opt) : file_(std::tmpfile(), std::fclose) {
+    if (!file_) throw std::runtime_error("--threads: cannot create a temporary file for formatted sessions");
+    fd_ = fileno(file_.get());
+    writer_ =
+        opt.format == OutputFormat::Jsonl ? make_jsonl_writer(file_.get(), opt) : make_text_writer(file_.get(), opt);
   }
-  ~MemoryWriter() {
-    writer_.reset();
-    std::fclose(file_);
-    std::free(data_);
-  }
-  MemoryWriter(const MemoryWriter&) = delete;
-  MemoryWriter& operator=(const MemoryWriter&) = delete;
+  ~FileWriter() { writer_.reset(); }
 
   Writer& writer() { return *writer_; }
-  std::string format(const SessionOut& s) {
-    std::fseek(file_, 0, SEEK_SET);
+  TimelineSpill::Segment format(const SessionOut& s) {
     writer_->session(s);
-    std::fflush(file_);
-    const long n = std::ftell(file_);
-    if (n < 0 || std::ferror(file_)) throw std::bad_alloc();
-    return std::string(data_, static_cast<size_t>(n));
+    const long end = std::ftell(file_.get());
+    if (end < 0 || std::ferror(file_.get())) throw std::runtime_error("--threads: temporary file: write error");
+    TimelineSpill::Segment seg{end_, static_cast<uint64_t>(end) - end_};
+    end_ = static_cast<uint64_t>(end);
+    return seg;
   }
+  // Makes what was formatted readable through fd().
+  void sync() {
+    if (std::fflush(file_.get()) != 0) throw std::runtime_error("--threads: temporary file: write error");
+  }
+  // From the start again: every session formatted so far was copied out.
+  void rewind() {
+    if (end_ == 0) return;
+    if (std::fseek(file_.get(), 0, SEEK_SET) != 0) throw std::runtime_error("--threads: temporary file: seek error");
+    end_ = 0;
+  }
+  int fd() const { return fd_; }  // read by the output stage while the worker writes: no FILE call
 
  private:
-  char* data_ = nullptr;
-  size_t size_ = 0;
-  std::FILE* file_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  int fd_ = -1;
+  uint64_t end_ = 0;
   std::unique_ptr<Writer> writer_;
 };
 
 // One decoding thread: an Analyzer over the connections the reader gives it.
 class Worker {
  public:
-  Worker(const AppOptions& opt, const tls::KeyLog& keys, WorkQueue<Notices>& notices)
-      : keys_(keys), opt_(opt), notices_(notices) {
+  Worker(const AppOptions& opt, const tls::KeyLog& keys, WorkQueue<Notices>& notices, size_t workers)
+      : keys_(keys), opt_(opt), notices_(notices), may_reformat_(opt.ts_auto) {
     opt_.ts_auto = false;  // the reader knows when the whole capture turns to nanoseconds
     opt_.keylog = &keys_;
-    memory_ = std::make_unique<MemoryWriter>(opt_);
-    analyzer_ = std::make_unique<Analyzer>(opt_, memory_->writer());
-    analyzer_->set_detached();
     formats_ = opt_.format != OutputFormat::Html;  // the HTML report is one document: written by the output stage
+    output = std::make_unique<FileWriter>(opt_);
+    analyzer_ = std::make_unique<Analyzer>(opt_, output->writer());
+    analyzer_->set_detached();
+    // The workers share one thread's budget of timeline entries held in memory.
+    spill_budget_ = std::max(Analyzer::kSpillBudget / workers, Analyzer::kSpillMinEntries);
+    analyzer_->set_spill_limits(spill_budget_, Analyzer::kSpillMinEntries);
   }
 
   WorkQueue<Batch> in{kWorkerQueueBatches};
   WorkQueue<Batch> spare{SIZE_MAX};  // emptied batches back to the reader
   std::thread thread;
   std::exception_ptr error;
+  // Files of what this worker hands on, read by the output stage (pread) until it
+  // has written every session that refers to them; `written` counts those sessions.
+  std::unique_ptr<FileWriter> output;
+  TimelineSpill timelines;
+  std::atomic<uint64_t> written{0};
+  std::atomic<size_t> held_entries{0};  // timeline entries of handed-on sessions in memory
+
+  // The output stage is done with a session this worker handed on.
+  void release(const Notice& n) {
+    held_entries.fetch_sub(n.entries_held, std::memory_order_relaxed);
+    written.fetch_add(1, std::memory_order_release);
+  }
 
   void run() {
     while (std::optional<Batch> b = in.pop()) {
@@ -122,7 +158,16 @@ class Worker {
           if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow));
         }
       }
-      if (!done.empty()) notices_.push(std::move(done));
+      if (!done.empty()) {
+        // Also after a failure: sessions handed on before it are written as usual.
+        try {
+          output->sync();
+          if (!timelines.sync()) throw std::runtime_error("--threads: timeline file: write error");
+        } catch (...) {
+          if (!error) error = std::current_exception();
+        }
+        notices_.push(std::move(done));
+      }
       (*b)->clear();
       spare.push(std::move(*b));
     }
@@ -146,11 +191,7 @@ class Worker {
         if (std::optional<Analyzer::Finished> f = a.take_finished(e.flow)) {
           n->found = true;
           n->done = std::move(*f);
-          if (n->done.shown && formats_) {
-            n->text = memory_->format(n->done.out);
-            n->formatted = true;
-            n->ts_decimals = e.ts_decimals;
-          }
+          if (n->done.shown) hand_on(*n, e.ts_decimals);
         }
         done.push_back(std::move(n));
         break;
@@ -158,12 +199,48 @@ class Worker {
     }
   }
 
+  // A shown session: formatted to the output file, its timeline kept only if needed.
+  void hand_on(Notice& n, int ts_decimals) {
+    SessionOut& out = n.done.out;
+    n.account = account_of(out);
+    if (!formats_) return;  // HTML: the output stage writes the whole session
+    // Every file offset handed out has been read: the files start again.
+    if (handed_ == written.load(std::memory_order_acquire)) {
+      output->rewind();
+      timelines.rewind();
+    }
+    ++handed_;
+    n.from = this;
+    n.text = output->format(out);
+    n.formatted = true;
+    n.ts_decimals = ts_decimals;
+    // Written after the capture turns to nanoseconds, it is formatted again (rare);
+    // until then its timeline waits: in memory when short and within the worker's
+    // budget (as one thread's spill budget), else in the timeline file.
+    if (!may_reformat_ || ts_decimals == 9) {
+      std::vector<Entry>().swap(out.entries);
+      return;
+    }
+    const size_t entries = out.entries.size();
+    const bool in_memory =
+        entries < Analyzer::kSpillMinEntries && held_entries.load(std::memory_order_relaxed) + entries <= spill_budget_;
+    TimelineSpill::Segment seg;
+    if (!in_memory && timelines.write(out.entries, seg)) {
+      n.timeline = seg;
+      return;
+    }
+    held_entries.fetch_add(entries, std::memory_order_relaxed);
+    n.entries_held = entries;
+  }
+
   tls::KeyLog keys_;
   AppOptions opt_;
   WorkQueue<Notices>& notices_;
-  std::unique_ptr<MemoryWriter> memory_;
   std::unique_ptr<Analyzer> analyzer_;
   bool formats_ = true;
+  bool may_reformat_;
+  uint64_t handed_ = 0;  // sessions handed on with file offsets
+  size_t spill_budget_ = Analyzer::kSpillBudget;
 };
 
 // The reader's sink: records each connection's events for its worker, and the
@@ -314,12 +391,24 @@ struct ThreadedAnalyzer::Impl {
   std::FILE* out;
   std::vector<std::unique_ptr<Worker>> workers;
   WorkQueue<ControlBatch> control{kControlQueueBatches};
+  // Not bounded by count, on purpose. Bounding it (or `arrived`, into which the output
+  // stage drains it while it waits for one closing) could deadlock: the output stage,
+  // waiting for session A's answer from worker 1, would stop taking answers; worker 2
+  // then blocks on the full queue, worker 1 blocks too once it has answered anything
+  // else, and A's answer never comes. No bound is needed: a worker answers only
+  // closings the reader has recorded, and the reader stops kControlQueueBatches
+  // batches of openings and closings ahead of the output stage; each answer is small
+  // (Notice: no timeline, its text in the worker's file), so at most ~17,000 small
+  // records wait here, besides those SessionOrder holds for first-packet order
+  // (bounded by waiting entries, as in one thread). The only blocking queues are the
+  // reader's, which the workers and the output stage always drain.
   WorkQueue<Notices> notices{SIZE_MAX};
   absl::flat_hash_map<uint64_t, NoticePtr> arrived;  // closings the output stage has not reached yet
   SessionOrder<NoticePtr> order{Analyzer::kMaxWaitingEntries};
   RunSummary summary;
   ResponseTimes response_times;
   int final_ts_decimals = 6;
+  std::vector<char> copy_buffer = std::vector<char>(64u << 10);
 
   // The output stage: the reader's openings and closings, in its order.
   void merge() {
@@ -332,7 +421,10 @@ struct ThreadedAnalyzer::Impl {
         }
         NoticePtr n = wait_for(c.flow);
         NoticePtr* slot = n->found ? order.find_open(c.flow) : nullptr;
-        if (!slot) continue;  // as Analyzer::on_close for a connection it does not have open
+        if (!slot) {  // as Analyzer::on_close for a connection it does not have open
+          if (n->from) n->from->release(*n);
+          continue;
+        }
         const size_t waiting = n->done.waiting;
         *slot = std::move(n);
         order.close(c.flow, waiting);
@@ -359,16 +451,32 @@ struct ThreadedAnalyzer::Impl {
     summary.written_early += order.flush([this](NoticePtr& n) { return write(*n); });
   }
 
+  void copy_text(const Worker& w, TimelineSpill::Segment seg) {
+    while (seg.size) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(seg.size, copy_buffer.size()));
+      if (!pread_all(w.output->fd(), copy_buffer.data(), n, seg.offset))
+        throw std::runtime_error("--threads: temporary file: read error");
+      std::fwrite(copy_buffer.data(), 1, n, out);
+      seg.offset += n;
+      seg.size -= n;
+    }
+  }
+
   bool write(Notice& n) {
     if (!n.done.shown) {
       ++summary.other_flows;
       return false;
     }
-    account_session(n.done.out, summary, response_times);
+    account_session(n.done.out, n.account, summary, response_times);
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
-    if (n.formatted && n.ts_decimals == opt.ts_decimals) std::fwrite(n.text.data(), 1, n.text.size(), out);
-    else writer.session(n.done.out);
+    if (n.formatted && n.ts_decimals == opt.ts_decimals) {
+      copy_text(*n.from, n.text);
+    } else {
+      if (n.timeline) n.from->timelines.read_shared(*n.timeline, n.done.out.entries);
+      writer.session(n.done.out);
+    }
+    if (n.from) n.from->release(n);
     return true;
   }
 };
@@ -377,7 +485,7 @@ ThreadedAnalyzer::ThreadedAnalyzer(AppOptions& opt, Writer& writer, std::FILE* o
                                    const tls::KeyLog& keys)
     : impl_(std::make_unique<Impl>(opt, writer, out)) {
   for (unsigned i = 0; i < std::max(1u, workers); ++i)
-    impl_->workers.push_back(std::make_unique<Worker>(opt, keys, impl_->notices));
+    impl_->workers.push_back(std::make_unique<Worker>(opt, keys, impl_->notices, std::max(1u, workers)));
 }
 
 ThreadedAnalyzer::~ThreadedAnalyzer() = default;
@@ -412,9 +520,9 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   for (auto& w : m.workers) w->thread.join();
   m.final_ts_decimals = router.ts_decimals();
   if (reader_error) std::rethrow_exception(reader_error);
-  if (merge_error) std::rethrow_exception(merge_error);
-  for (auto& w : m.workers)
+  for (auto& w : m.workers)  // before the output stage's: a worker's failure may be why it failed
     if (w->error) std::rethrow_exception(w->error);
+  if (merge_error) std::rethrow_exception(merge_error);
   for (const std::string& text : router.warnings()) Analyzer::add_capture_warning(m.summary, text);
   return stats;
 }

@@ -1,5 +1,8 @@
 #include "timeline_spill.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
@@ -136,6 +139,18 @@ EventOut get_event(Reader& r) {
 
 }  // namespace
 
+bool pread_all(int fd, char* to, size_t n, uint64_t offset) {
+  while (n) {
+    const ssize_t got = ::pread(fd, to, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    to += got;
+    n -= static_cast<size_t>(got);
+    offset += static_cast<uint64_t>(got);
+  }
+  return true;
+}
+
 bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
   if (failed_) return false;
   if (!file_) {
@@ -167,7 +182,18 @@ void TimelineSpill::read(const Segment& seg, std::vector<Entry>& out) {
       std::fseek(file_.get(), static_cast<long>(seg.offset), SEEK_SET) != 0 ||
       std::fread(buf_.data(), 1, buf_.size(), file_.get()) != buf_.size())
     throw std::runtime_error("timeline spill file: read error");
-  Reader r(buf_);
+  parse(buf_, out);
+}
+
+void TimelineSpill::read_shared(const Segment& seg, std::vector<Entry>& out) const {
+  std::string buf(static_cast<size_t>(seg.size), '\0');
+  if (!file_ || !pread_all(fileno(file_.get()), buf.data(), buf.size(), seg.offset))
+    throw std::runtime_error("timeline spill file: read error");
+  parse(buf, out);
+}
+
+void TimelineSpill::parse(const std::string& buf, std::vector<Entry>& out) {
+  Reader r(buf);
   while (!r.done()) {
     const uint8_t tag = r.u8();
     if (tag == kMessage) out.emplace_back(get_message(r));

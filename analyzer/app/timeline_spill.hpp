@@ -17,6 +17,9 @@
 
 namespace quartet::analyzer {
 
+// Reads `n` bytes at `offset` of `fd` (pread: no file position); false on error or end of file.
+bool pread_all(int fd, char* to, size_t n, uint64_t offset);
+
 class TimelineSpill {
  public:
   struct Segment {
@@ -30,7 +33,16 @@ class TimelineSpill {
   void read(const Segment& seg, std::vector<Entry>& out);
   uint64_t bytes() const { return end_; }
 
+  // For a file written by one thread and read by another (a --threads worker hands
+  // timelines to the output stage): sync() makes what was written readable by
+  // read_shared(), which reads with pread (no shared file position or buffer);
+  // rewind() reuses the file from its start once every segment handed out was read.
+  bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
+  void read_shared(const Segment& seg, std::vector<Entry>& out) const;
+  void rewind() { end_ = 0; }
+
  private:
+  static void parse(const std::string& buf, std::vector<Entry>& out);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
   bool failed_ = false;
   uint64_t end_ = 0;

@@ -8,7 +8,11 @@
                                                 --max-flows, --shard, --protocol and a BPF filter, and a
                                                 capture that turns to nanosecond timestamps while a
                                                 finished session waits behind a longer one
+    threads_test.py QUARTET WORKDIR memory      peak memory: --threads 2 on a small-PDU capture of
+                                                long-lived connections (bench/gen_small_pdus.py, 8 MB)
+                                                stays within MEMORY_BOUND_KB of --threads 1
 Standard output, standard error and the exit status must all be the same."""
+import filecmp
 import os
 import struct
 import subprocess
@@ -20,7 +24,7 @@ sys.path.insert(0, os.path.join(ROOT, "captures"))
 import golden  # noqa: E402
 sys.path.insert(0, HERE)  # before golden's plugin helpers, which have a pcapgen of their own
 import scenarios  # noqa: E402
-from pcapgen import MS, Pcap  # noqa: E402
+from pcapgen import MS, Conn, Pcap  # noqa: E402
 
 QUARTET, WORKDIR, CASE = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
 FORMATS = (["--format", "jsonl"], ["--format", "text"], ["--summary"], ["--format", "html"])
@@ -71,6 +75,17 @@ def nanosecond_switch(path):
     scenarios.rrp_session(p, ("10.1.0.1", 41000), ("10.1.0.2", 7000), t0, pause=50 * MS + 7)
     scenarios.rrp_session(p, ("10.1.0.3", 41001), ("10.1.0.2", 7000), t0 + 1 * MS)
     scenarios.rrp_session(p, ("10.1.0.4", 41002), ("10.1.0.2", 7000), t0 + 2 * MS)
+    # One more waiting session, of over 32 timeline entries: its worker keeps that timeline
+    # in a file (not in memory) until it is formatted again.
+    c = Conn(p, ("10.1.0.5", 41003), ("10.1.0.2", 7000))
+    t = c.handshake(t0 + 3 * MS)
+    c.send("s", scenarios.RRP_BANNER, t + 1 * MS)
+    c.send("c", scenarios.RRP_SESSION, t + 2 * MS)
+    c.send("s", scenarios.RRP_OK, t + 3 * MS)
+    for i in range(20):
+        c.send("c", scenarios.RRP_CHECK, t + (4 + 2 * i) * MS)
+        c.send("s", scenarios.RRP_AVAILABLE, t + (5 + 2 * i) * MS)
+    c.close(t + 45 * MS, first="s")
     p.write(path)
 
 
@@ -126,6 +141,48 @@ def case_generated():
             if b'"decrypted":true' not in out:
                 raise AssertionError("%s: nothing decrypted with the secrets midway" % path)
     same("bad input", ["--format", "jsonl", paths["garbage"]], work, threads=(2,), status=(2,))
+
+
+# What --threads 2 may use beyond --threads 1 (docs/analyzer.md, "Memory" under --threads): per
+# worker its event batches, its share of the timeline budget, one session's timeline while it
+# formats it, its thread stack and malloc arena. Measured: 5-10 MB. Before the workers handed on
+# sessions without their timelines it was 70 MB on this capture (JSONL: 89 against 19 MB).
+MEMORY_BOUND_KB = 24 * 1024
+
+
+def peak_rss_kb(args, out_path):
+    """Runs quartet under GNU time (Debian's `time`); returns (exit status, its peak resident set in
+    KiB). Not wait4() from here: a child forked from this Python process starts with its pages, and
+    the kernel keeps the largest resident set across exec."""
+    rss_path = out_path + ".rss"
+    with open(out_path, "wb") as out:
+        r = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss_path, QUARTET, "--no-progress", *args],
+                           stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.DEVNULL, env=golden.clean_env(),
+                           timeout=300)
+    with open(rss_path) as f:
+        return r.returncode, int(f.read().split()[-1])
+
+
+def case_memory():
+    os.makedirs(WORKDIR, exist_ok=True)
+    cap = os.path.join(WORKDIR, "small-pdus-8mb.pcap")
+    if not os.path.exists(cap):
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), cap + ".tmp",
+                        "--size-mb", "8"], check=True, stdout=subprocess.DEVNULL)
+        os.rename(cap + ".tmp", cap)
+    for fmt in (["--format", "jsonl"], ["--format", "text"], ["--summary"]):
+        peaks, outputs = {}, {}
+        for n in (1, 2):
+            outputs[n] = os.path.join(WORKDIR, "memory-%d.out" % n)
+            status, peaks[n] = peak_rss_kb(["--threads", str(n), *fmt, cap], outputs[n])
+            if status != 0:
+                raise AssertionError("quartet --threads %d %s exited %d" % (n, " ".join(fmt), status))
+        if not filecmp.cmp(outputs[1], outputs[2], shallow=False) or os.path.getsize(outputs[1]) == 0:
+            raise AssertionError("%s: --threads 2 printed another output than --threads 1" % " ".join(fmt))
+        print("%s: peak RSS %d KiB with --threads 1, %d KiB with --threads 2" % (" ".join(fmt), peaks[1], peaks[2]))
+        if peaks[2] > peaks[1] + MEMORY_BOUND_KB:
+            raise AssertionError("%s: --threads 2 peaks at %d KiB, more than --threads 1 (%d KiB) + %d KiB" %
+                                 (" ".join(fmt), peaks[2], peaks[1], MEMORY_BOUND_KB))
 
 
 def main():
