@@ -186,9 +186,9 @@ struct Analyzer::Flow {
 
   bool message(Analyzer& a, Side side, Bytes pdu, TimeNs ts) {
     const uint64_t index = next_index++;
-    MessageRecord rec;
+    MessageRecord& rec = a.record_;  // reused: decoding allocates nothing once it has grown
     try {
-      rec = session->on_pdu(direction_of(side), pdu, ts, index);
+      session->on_pdu(direction_of(side), pdu, ts, index, rec);
     } catch (const std::exception& e) {
       // The core promises not to throw; if it does, the session is not trusted further.
       warn(a, ts, side, std::string("decoder failure: ") + e.what() + "; decoding stopped");

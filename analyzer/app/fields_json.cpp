@@ -20,9 +20,8 @@ Bytes covered(Bytes pdu, const Field& f) {
 
 // How the field's type and stored value are shown (nothing rendered yet).
 Kind kind_of(const FieldDef& def, const Field& f, Bytes pdu) {
-  const bool num = std::holds_alternative<uint64_t>(f.value);
-  const bool has_text =
-      std::holds_alternative<std::string_view>(f.value) || std::holds_alternative<std::string>(f.value);
+  const bool num = f.uint() != nullptr;
+  const bool has_text = f.has_text();
   switch (def.type) {
     case FieldType::Bool:
       if (num) return Kind::Bool;
