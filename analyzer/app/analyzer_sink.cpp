@@ -107,6 +107,9 @@ struct Analyzer::Flow {
   void unspill() {
     if (spilled.empty()) return;
     std::vector<Entry> all;
+    size_t n = out.entries.size();
+    for (const TimelineSpill::Segment& seg : spilled) n += seg.entries;
+    all.reserve(n);  // one allocation, not a doubling series of moves
     for (const TimelineSpill::Segment& seg : spilled) spill->file.read(seg, all);
     spill->held += all.size();
     std::move(out.entries.begin(), out.entries.end(), std::back_inserter(all));
