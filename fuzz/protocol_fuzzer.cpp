@@ -49,7 +49,7 @@ struct Reused {
   Decoded decoded;
 };
 
-void drain(const Protocol& p, Session& s, Direction dir, Direction_& d, uint64_t& index, TimeNs ts, Reused& r) {
+void drain(const Protocol& p, Session& s, Direction dir, Direction_& d, uint64_t& index, TimeNs ts, Reused& reused) {
   while (!d.dead && !d.buf.empty()) {
     Bytes stream = as_bytes(d.buf);
     FrameResult r = p.frame(stream);
@@ -65,11 +65,11 @@ void drain(const Protocol& p, Session& s, Direction dir, Direction_& d, uint64_t
     }
     Bytes pdu = stream.first(static_cast<size_t>(r.length));
     (void)p.decode(pdu, dir);
-    s.on_pdu(dir, pdu, ts, index++, r.record);
+    s.on_pdu(dir, pdu, ts, index++, reused.record);
     const Decoded fresh = s.decode(dir, pdu);
-    s.decode(dir, pdu, r.decoded);
-    const Decoded copy = r.decoded;
-    if (!same(fresh, r.decoded) || !same(fresh, copy)) __builtin_trap();
+    s.decode(dir, pdu, reused.decoded);
+    const Decoded copy = reused.decoded;
+    if (!same(fresh, reused.decoded) || !same(fresh, copy)) __builtin_trap();
     d.buf.erase(0, static_cast<size_t>(r.length));
   }
 }
