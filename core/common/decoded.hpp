@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "bytes.hpp"
 #include "field.hpp"
 #include "problem.hpp"
 #include "text_arena.hpp"
@@ -126,6 +127,27 @@ template <class Message>
 struct Parsed {
   Decoded decoded;
   Message message;
+};
+
+// The entry points a module derives from its reusable `parse(pdu, dir, d, m)`: a
+// fresh Parsed, a decode into the caller's Decoded (the typed message a scratch per
+// thread, whose lists keep their capacity), and a fresh Decoded.
+template <class Message, void (*Parse)(Bytes, Direction, Decoded&, Message&)>
+struct ParseForms {
+  static Parsed<Message> parsed(Bytes pdu, Direction dir) {
+    Parsed<Message> r;
+    Parse(pdu, dir, r.decoded, r.message);
+    return r;
+  }
+  static void decode(Bytes pdu, Direction dir, Decoded& d) {
+    thread_local Message m;
+    Parse(pdu, dir, d, m);
+  }
+  static Decoded decoded(Bytes pdu, Direction dir) {
+    Decoded d;
+    decode(pdu, dir, d);
+    return d;
+  }
 };
 
 }  // namespace quartet

@@ -296,21 +296,9 @@ void parse(Bytes pdu, Direction dir, Decoded& d, Message& m) {
   }
 }
 
-Parsed<Message> parse(Bytes pdu, Direction dir) {
-  Parsed<Message> r;
-  parse(pdu, dir, r.decoded, r.message);
-  return r;
-}
-
-void decode(Bytes pdu, Direction dir, Decoded& d) {
-  thread_local Message m;  // its lists keep their capacity from message to message
-  parse(pdu, dir, d, m);
-}
-
-Decoded decode(Bytes pdu, Direction dir) {
-  Decoded d;
-  decode(pdu, dir, d);
-  return d;
-}
+using Forms = ParseForms<Message, static_cast<void (*)(Bytes, Direction, Decoded&, Message&)>(parse)>;
+Parsed<Message> parse(Bytes pdu, Direction dir) { return Forms::parsed(pdu, dir); }
+void decode(Bytes pdu, Direction dir, Decoded& d) { Forms::decode(pdu, dir, d); }
+Decoded decode(Bytes pdu, Direction dir) { return Forms::decoded(pdu, dir); }
 
 }  // namespace quartet::cops

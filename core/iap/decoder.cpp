@@ -466,21 +466,9 @@ void parse(Bytes pdu, Direction, Decoded& d, Message& m) {
   Decoder(as_text(pdu), d, m).run();
 }
 
-Parsed<Message> parse(Bytes pdu, Direction dir) {
-  Parsed<Message> p;
-  parse(pdu, dir, p.decoded, p.message);
-  return p;
-}
-
-void decode(Bytes pdu, Direction dir, Decoded& d) {
-  thread_local Message m;  // its list keeps its capacity from message to message
-  parse(pdu, dir, d, m);
-}
-
-Decoded decode(Bytes pdu, Direction dir) {
-  Decoded d;
-  decode(pdu, dir, d);
-  return d;
-}
+using Forms = ParseForms<Message, static_cast<void (*)(Bytes, Direction, Decoded&, Message&)>(parse)>;
+Parsed<Message> parse(Bytes pdu, Direction dir) { return Forms::parsed(pdu, dir); }
+void decode(Bytes pdu, Direction dir, Decoded& d) { Forms::decode(pdu, dir, d); }
+Decoded decode(Bytes pdu, Direction dir) { return Forms::decoded(pdu, dir); }
 
 }  // namespace quartet::iap
