@@ -3,12 +3,12 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <utility>
 #include <unordered_set>
 
-#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <absl/hash/hash.h>
 
 #include "net/tcp_config.hpp"
 #include "net/tcp_segment.hpp"
@@ -60,14 +60,63 @@ class TcpReassembler {
     Key key;
     TcpStream dir[2];
     ConnSummary conn;
+    TimeNs last_ts = 0;
+    uint64_t buffered = 0;
+    Flow* lru_prev = nullptr;  // in open_lru_ or closed_lru_
+    Flow* lru_next = nullptr;
     bool closed = false;
     bool stalled = false;
     bool first_fin_known = false;
     Side first_fin = Side::Client;
     Side last_sender = Side::Client;
-    TimeNs last_ts = 0;
-    uint64_t buffered = 0;
-    std::list<Flow*>::iterator lru;
+  };
+  // Least recently active first; linked through the flows themselves (a std::list
+  // node per flow would cost 32 bytes more per idle connection).
+  class FlowList {
+   public:
+    bool empty() const { return head_ == nullptr; }
+    size_t size() const { return size_; }
+    Flow* front() const { return head_; }
+    void push_back(Flow* f) {
+      f->lru_prev = tail_;
+      f->lru_next = nullptr;
+      (tail_ ? tail_->lru_next : head_) = f;
+      tail_ = f;
+      ++size_;
+    }
+    void erase(Flow* f) {
+      (f->lru_prev ? f->lru_prev->lru_next : head_) = f->lru_next;
+      (f->lru_next ? f->lru_next->lru_prev : tail_) = f->lru_prev;
+      f->lru_prev = f->lru_next = nullptr;
+      --size_;
+    }
+    void move_to_back(Flow* f) {
+      if (tail_ == f) return;
+      erase(f);
+      push_back(f);
+    }
+
+   private:
+    Flow* head_ = nullptr;
+    Flow* tail_ = nullptr;
+    size_t size_ = 0;
+  };
+  // The flow table holds the flows themselves, looked up by their key: one pointer
+  // per slot (a Key and a pointer per slot would be 48 bytes, twice over at the
+  // table's load factor).
+  struct FlowHash {
+    using is_transparent = void;
+    size_t operator()(const Key& k) const { return absl::Hash<Key>{}(k); }
+    size_t operator()(const std::unique_ptr<Flow>& f) const { return (*this)(f->key); }
+  };
+  struct FlowEq {
+    using is_transparent = void;
+    static const Key& key(const Key& k) { return k; }
+    static const Key& key(const std::unique_ptr<Flow>& f) { return f->key; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return key(a) == key(b);
+    }
   };
   enum class Force : uint8_t { None, Buffered, All };
 
@@ -96,8 +145,8 @@ class TcpReassembler {
   TcpStats stats_;
   // Open addressing (Abseil's SwissTable): one probe into a flat array per
   // packet instead of a node walk; Flow itself stays put (owned by pointer).
-  absl::flat_hash_map<Key, std::unique_ptr<Flow>> flows_;
-  std::list<Flow*> open_lru_, closed_lru_;  // least recently active first
+  absl::flat_hash_set<std::unique_ptr<Flow>, FlowHash, FlowEq> flows_;
+  FlowList open_lru_, closed_lru_;  // least recently active first
   std::unordered_set<Flow*> stalled_;       // flows with held or buffered data
   uint64_t next_id_ = 1;
   uint64_t total_buffered_ = 0;

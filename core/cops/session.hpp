@@ -33,7 +33,9 @@ class CopsSession final : public Session {
   Decoded decode(Direction dir, Bytes pdu) const override;
   std::vector<Problem> on_close() override;
   std::string_view state() const override { return phase_name(phase_); }
-  std::vector<std::string> closing_notes() const override { return gates_.summary(); }
+  std::vector<std::string> closing_notes() const override {
+    return gates_ ? gates_->summary() : std::vector<std::string>{};
+  }
 
  private:
   struct Pending {
@@ -80,7 +82,9 @@ class CopsSession final : public Session {
   bool midstream_ = false;
   bool seen_any_ = false;
   Phase phase_ = Phase::Connected;
-  packetcable::GateTracker gates_;  // PacketCable DQoS / PCMM gate commands and states
+  // PacketCable DQoS / PCMM gate commands and states, from the first gate message
+  // (most COPS connections carry none: an idle one does not hold the tracker's tables).
+  std::unique_ptr<packetcable::GateTracker> gates_;
 };
 
 std::unique_ptr<Session> new_session();
