@@ -74,25 +74,28 @@ struct Analyzer::Flow {
   FlowInfo info;
   const Protocol* protocol = nullptr;
   const char* detected_by = "";  // detection_by_name() or "heuristic"
-  TimeNs start = 0, end = 0;
+  TimeNs end = 0;                // (it starts at info.first_ts)
   uint64_t messages[2] = {0, 0}, bytes[2] = {0, 0}, missing_bytes = 0;
   std::vector<std::string> warnings;
   uint64_t warnings_dropped = 0;
-  std::string_view conn_state;  // static (ConnSummary::zeek_state)
+  const char* conn_state = "";  // ConnSummary::zeek_state (a literal)
   Stage stage = Stage::Detecting;
   bool handshake = false;
   bool closed = false;
   bool handoff_pending = false;
   std::optional<Side> first_fin;
   std::unique_ptr<Session> session;
-  std::optional<PduStream> stream[2];
+  // A direction's framing state, held only once it holds something (a partial PDU,
+  // a resync, a stop): between whole PDUs, where an idle connection sits, it is a
+  // new PduStream, made on the stack for each chunk.
+  std::unique_ptr<PduStream> stream[2];
   std::unique_ptr<Detecting> detecting = std::make_unique<Detecting>();
   std::unique_ptr<TlsPart> tls;
   std::unique_ptr<SessionOut> out;  // built by finish_session; the timeline joins it when written
   uint64_t next_index = 0;
   // The timeline in memory (earlier parts may be in the spill file).
   std::vector<Entry> entries;
-  size_t entry_count = 0;  // entries the timeline has (kept, spilled or not)
+  size_t entry_count = 0;        // entries the timeline has (kept, spilled or not)
   uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
   Spill* spill = nullptr;
   std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before `entries`
@@ -180,15 +183,18 @@ struct Analyzer::Flow {
   // Returns the bytes of `data` left unframed because the stream stopped at a TLS hand-off.
   Bytes frame(Analyzer& a, Side side, Bytes data, TimeNs ts) {
     DirHandler h(a, *this, side);
-    return stream[side_index(side)]->feed(data, ts, h);
+    std::unique_ptr<PduStream>& held = stream[side_index(side)];
+    if (held) return held->feed(data, ts, h);  // kept once made: its buffer is reused
+    PduStream st(*protocol);
+    const Bytes rest = st.feed(data, ts, h);
+    if (!st.at_rest()) held = std::make_unique<PduStream>(std::move(st));
+    return rest;
   }
 
   // Decrypted application data: framed and decoded exactly as clear text is.
   void plaintext(Analyzer& a, Side side, Bytes data, TimeNs ts) {
     if (!protocol && !recognise(a, side, data, ts)) return;
     if (!session) session = protocol->new_session();
-    std::optional<PduStream>& st = stream[side_index(side)];
-    if (!st) st.emplace(*protocol);
     frame(a, side, data, ts);
     handoff_pending = false;  // TLS inside TLS is not followed
   }
@@ -278,7 +284,7 @@ void Analyzer::on_open(const FlowInfo& info) {
   // --summary keeps it (the spill file bounds the memory).
   f->spill = &spill_;
   f->handshake = info.handshake_seen;
-  f->start = f->end = info.first_ts;
+  f->end = info.first_ts;
   f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
            info.handshake_seen ? "connection opened (SYN seen)" : "connection picked up mid-stream (no SYN seen)");
   ++summary_.tcp_flows;
@@ -343,7 +349,6 @@ void Analyzer::decide(Flow& f, bool final) {
   } else {
     f.stage = Flow::Stage::Plain;
     f.session = d.protocol->new_session();
-    for (auto& s : f.stream) s.emplace(*d.protocol);
   }
   for (const Flow::Held& h : held) dispatch(f, h.side, h.bytes, h.ts);
 }
@@ -370,7 +375,7 @@ void Analyzer::handoff(Flow& f, Side from, Bytes rest, TimeNs ts) {
   // TLS. The clear-text streams end here; decrypted bytes start new ones.
   std::vector<std::byte> buffered[2];
   for (Side s : {Side::Client, Side::Server}) {
-    std::optional<PduStream>& st = f.stream[side_index(s)];
+    std::unique_ptr<PduStream>& st = f.stream[side_index(s)];
     if (st) buffered[side_index(s)] = st->take_buffered();
     st.reset();
   }
@@ -390,7 +395,9 @@ void Analyzer::on_gap(uint64_t id, Side from, uint64_t missing, TimeNs ts) {
   f->event(ts, EntryKind::Gap, from, std::to_string(missing) + " bytes missing");
   if (f->stage == Flow::Stage::Plain) {
     Flow::DirHandler h(*this, *f, from);
-    f->stream[side_index(from)]->gap(ts, h);
+    std::unique_ptr<PduStream>& st = f->stream[side_index(from)];
+    if (!st) st = std::make_unique<PduStream>(*f->protocol);
+    st->gap(ts, h);
   } else if (f->stage == Flow::Stage::Tls && !f->tls_part().peeker[side_index(from)].stopped()) {
     f->tls->peeker[side_index(from)].gap();
     if (f->tls->decryptor) f->tls->decryptor->set_reason("gap in the TLS stream");
@@ -414,7 +421,7 @@ void Analyzer::on_fin(uint64_t id, Side from, TimeNs ts) {
 void Analyzer::on_conn_state(uint64_t id, const ConnSummary& state) {
   Flow* f = find(id);
   if (!f) return;
-  f->conn_state = state.zeek_state;
+  f->conn_state = state.zeek_state.empty() ? "" : state.zeek_state.data();
   f->handshake = state.handshake_seen;
 }
 
@@ -502,9 +509,9 @@ void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
   o.flow = f.info;
   o.protocol = f.protocol;
   o.detected_by = f.detected_by;
-  o.start = f.start;
+  o.start = f.info.first_ts;
   o.end = f.end;
-  o.conn_state = std::string(f.conn_state);
+  o.conn_state = f.conn_state;
   o.handshake = f.handshake;
   for (size_t i = 0; i < 2; ++i) {
     o.messages[i] = f.messages[i];

@@ -73,7 +73,7 @@ std::string_view TcpReassembler::zeek_state(const ConnSummary& s) {
   return "OTH";
 }
 
-TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p, const Key& key) {
+TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p) {
   // max_flows bounds the whole table: closed flows lingering for trailing packets
   // are forgotten first (1,000,000 SYNs, each closed at the limit, would otherwise
   // all linger and hold memory the limit was meant to bound).
@@ -86,7 +86,6 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p, const Key&
   }
   auto owned = std::make_unique<Flow>();
   Flow* f = owned.get();
-  f->key = key;
   f->info.id = next_id_++;
   f->info.first_ts = p.ts;
   const bool syn = p.seg.has(kSyn), ack = p.seg.has(kAck);
@@ -122,13 +121,11 @@ void TcpReassembler::remove_flow(Flow* f) {
   stalled_.erase(f);
   total_buffered_ -= f->buffered;
   for (const TcpStream& d : f->dir) tail_bytes_ -= d.tail.size();
-  const Key key = f->key;  // not a reference into the flow being destroyed
-  flows_.erase(key);       // destroys f
+  const Key key = key_of(*f);
+  flows_.erase(key);  // destroys f
 }
 
-void TcpReassembler::touch(Flow* f) {
-  (f->closed ? closed_lru_ : open_lru_).move_to_back(f);
-}
+void TcpReassembler::touch(Flow* f) { (f->closed ? closed_lru_ : open_lru_).move_to_back(f); }
 
 void TcpReassembler::on_segment(const TcpPacket& p) {
   ++stats_.segments;
@@ -162,7 +159,7 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
       f = nullptr;
     }
   }
-  if (!f) f = create_flow(p, key);
+  if (!f) f = create_flow(p);
   f->last_ts = std::max(f->last_ts, p.ts);
   touch(f);
 

@@ -56,8 +56,7 @@ class TcpReassembler {
     }
   };
   struct Flow {
-    FlowInfo info;
-    Key key;
+    FlowInfo info;  // its key is make_key(info.client, info.server)
     TcpStream dir[2];
     ConnSummary conn;
     TimeNs last_ts = 0;
@@ -103,16 +102,16 @@ class TcpReassembler {
   };
   // The flow table holds the flows themselves, looked up by their key: one pointer
   // per slot (a Key and a pointer per slot would be 48 bytes, twice over at the
-  // table's load factor).
+  // table's load factor), the key computed from the flow's endpoints.
   struct FlowHash {
     using is_transparent = void;
     size_t operator()(const Key& k) const { return absl::Hash<Key>{}(k); }
-    size_t operator()(const std::unique_ptr<Flow>& f) const { return (*this)(f->key); }
+    size_t operator()(const std::unique_ptr<Flow>& f) const { return (*this)(key_of(*f)); }
   };
   struct FlowEq {
     using is_transparent = void;
     static const Key& key(const Key& k) { return k; }
-    static const Key& key(const std::unique_ptr<Flow>& f) { return f->key; }
+    static Key key(const std::unique_ptr<Flow>& f) { return key_of(*f); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
       return key(a) == key(b);
@@ -121,7 +120,8 @@ class TcpReassembler {
   enum class Force : uint8_t { None, Buffered, All };
 
   static Key make_key(const Endpoint& x, const Endpoint& y);
-  Flow* create_flow(const TcpPacket& p, const Key& key);
+  static Key key_of(const Flow& f) { return make_key(f.info.client, f.info.server); }
+  Flow* create_flow(const TcpPacket& p);
   void remove_flow(Flow* f);
   void touch(Flow* f);
   void add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts, bool has_need, uint64_t need,
@@ -146,8 +146,8 @@ class TcpReassembler {
   // Open addressing (Abseil's SwissTable): one probe into a flat array per
   // packet instead of a node walk; Flow itself stays put (owned by pointer).
   absl::flat_hash_set<std::unique_ptr<Flow>, FlowHash, FlowEq> flows_;
-  FlowList open_lru_, closed_lru_;  // least recently active first
-  std::unordered_set<Flow*> stalled_;       // flows with held or buffered data
+  FlowList open_lru_, closed_lru_;     // least recently active first
+  std::unordered_set<Flow*> stalled_;  // flows with held or buffered data
   uint64_t next_id_ = 1;
   uint64_t total_buffered_ = 0;
   uint64_t tail_bytes_ = 0;   // retained tails of all flows
