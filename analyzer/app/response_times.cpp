@@ -67,16 +67,27 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
     }
   }
   SessionRequests kinds;
+  std::vector<std::vector<TimeNs>> latencies;             // per kind, until counted
   std::map<std::string_view, size_t, std::less<>> index;  // kind -> position in `kinds`
   for (const auto& [req, latency] : asked) {
     if (!req->is_request && !latency) continue;
     // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
     const std::string_view name = req->kind().empty() ? req->name() : req->kind();
     auto [it, added] = index.try_emplace(name, kinds.size());
-    if (added) kinds.push_back({std::string(name), 0, {}});
-    Kind& k = kinds[it->second];
-    if (latency) k.latencies.push_back(*latency);
-    else ++k.unanswered;
+    if (added) {
+      kinds.push_back({std::string(name), 0, {}});
+      latencies.emplace_back();
+    }
+    if (latency) latencies[it->second].push_back(*latency);
+    else ++kinds[it->second].unanswered;
+  }
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    std::vector<TimeNs>& v = latencies[i];
+    std::sort(v.begin(), v.end());
+    for (TimeNs ns : v) {
+      if (kinds[i].latencies.empty() || kinds[i].latencies.back().first != ns) kinds[i].latencies.push_back({ns, 0});
+      ++kinds[i].latencies.back().second;
+    }
   }
   return kinds;
 }
@@ -84,7 +95,7 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
 void ResponseTimes::add(const Protocol* p, const SessionRequests& requests) {
   for (const Kind& k : requests) {
     Acc& r = row(p, k.name);
-    for (TimeNs v : k.latencies) ++r.counts[v];
+    for (const auto& [v, count] : k.latencies) r.counts[v] += count;
     r.unanswered += k.unanswered;
   }
 }

@@ -46,7 +46,7 @@ class ResponseTimes {
   struct Kind {
     std::string name;
     uint64_t unanswered = 0;
-    std::vector<TimeNs> latencies;  // in timeline order
+    LatencyCounts latencies;  // by value (a session waiting to be written holds no list per request)
   };
   using SessionRequests = std::vector<Kind>;
   static SessionRequests requests_of(const SessionOut& s);
