@@ -136,7 +136,6 @@ struct Analyzer::Flow {
   void unspill() {
     if (spilled.empty()) return;
     std::vector<Entry> all;
-    all.reserve(entry_count);  // every entry kept (the count is exact): no doubling slack on a long timeline
     for (const TimelineSpill::Segment& seg : spilled) spill->file.read(seg, all);
     spill->held += all.size();
     std::move(entries.begin(), entries.end(), std::back_inserter(all));

@@ -165,23 +165,19 @@ bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
     if (const auto* m = std::get_if<MessageOut>(&e)) put(buf_, *m);
     else put(buf_, std::get<EventOut>(e));
   }
-  // Writes follow each other at the end (no seek, which would flush stdio's buffer:
-  // a write call per spilled timeline when many short ones spill); after a read, seek back.
-  if ((!at_end_ && std::fseek(file_.get(), static_cast<long>(end_), SEEK_SET) != 0) ||
+  if (std::fseek(file_.get(), static_cast<long>(end_), SEEK_SET) != 0 ||
       std::fwrite(buf_.data(), 1, buf_.size(), file_.get()) != buf_.size()) {
     failed_ = true;  // disk full: keep what is held in memory from now on
     return false;
   }
   out = {end_, buf_.size()};
   end_ += buf_.size();
-  at_end_ = true;
   std::vector<Entry>().swap(entries);
   return true;
 }
 
 void TimelineSpill::read(const Segment& seg, std::vector<Entry>& out) {
   buf_.resize(static_cast<size_t>(seg.size));
-  at_end_ = false;
   if (!file_ || std::fflush(file_.get()) != 0 ||
       std::fseek(file_.get(), static_cast<long>(seg.offset), SEEK_SET) != 0 ||
       std::fread(buf_.data(), 1, buf_.size(), file_.get()) != buf_.size())

@@ -39,17 +39,13 @@ class TimelineSpill {
   // rewind() reuses the file from its start once every segment handed out was read.
   bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
   void read_shared(const Segment& seg, std::vector<Entry>& out) const;
-  void rewind() {
-    end_ = 0;
-    at_end_ = false;
-  }
+  void rewind() { end_ = 0; }
 
  private:
   static void parse(const std::string& buf, std::vector<Entry>& out);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
   bool failed_ = false;
   uint64_t end_ = 0;
-  bool at_end_ = false;  // the file position is end_ (the last call was a write)
   std::string buf_;
 };
 
