@@ -75,9 +75,14 @@ struct Analyzer::Flow {
   const Protocol* protocol = nullptr;
   const char* detected_by = "";  // detection_by_name() or "heuristic"
   TimeNs end = 0;                // (it starts at info.first_ts)
-  uint64_t messages[2] = {0, 0}, bytes[2] = {0, 0}, missing_bytes = 0;
-  std::vector<std::string> warnings;
-  uint64_t warnings_dropped = 0;
+  uint64_t messages[2] = {0, 0}, bytes[2] = {0, 0};
+  // What a troubled connection has: made at its first warning or gap.
+  struct Trouble {
+    std::vector<std::string> warnings;
+    uint64_t warnings_dropped = 0;
+    uint64_t missing_bytes = 0;
+  };
+  std::unique_ptr<Trouble> trouble;
   const char* conn_state = "";  // ConnSummary::zeek_state (a literal)
   Stage stage = Stage::Detecting;
   bool handshake = false;
@@ -104,6 +109,10 @@ struct Analyzer::Flow {
   void drop_entries() {
     if (spill) spill->held -= std::min(spill->held, entries.size());
     std::vector<Entry>().swap(entries);
+  }
+  Trouble& troubles() {
+    if (!trouble) trouble = std::make_unique<Trouble>();
+    return *trouble;
   }
   TlsPart& tls_part() {
     if (!tls) tls = std::make_unique<TlsPart>();
@@ -159,7 +168,7 @@ struct Analyzer::Flow {
     if (entries_dropped++ == 0) {
       std::string text = "timeline cut after " + std::to_string(kMaxSessionEntries) +
                          " entries: later messages and events are counted, not listed";
-      if (warnings.size() < kMaxSessionWarnings) warnings.push_back(text);
+      if (troubles().warnings.size() < kMaxSessionWarnings) trouble->warnings.push_back(text);
       add_entry(EventOut{ts, EntryKind::Warning, std::nullopt, std::move(text)});
     }
     return false;
@@ -170,8 +179,9 @@ struct Analyzer::Flow {
   }
   void note_warning(Analyzer& a, std::string text) {
     a.had_warnings_ = true;
-    if (warnings.size() < kMaxSessionWarnings) warnings.push_back(std::move(text));
-    else ++warnings_dropped;
+    Trouble& t = troubles();
+    if (t.warnings.size() < kMaxSessionWarnings) t.warnings.push_back(std::move(text));
+    else ++t.warnings_dropped;
   }
   void warn(Analyzer& a, TimeNs ts, std::optional<Side> from, std::string text) {
     std::string w = from ? std::string(side_name(*from)) + ": " + text : text;
@@ -390,7 +400,7 @@ void Analyzer::on_gap(uint64_t id, Side from, uint64_t missing, TimeNs ts) {
   if (!f) return;
   if (f->stage == Flow::Stage::Detecting) decide(*f, true);
   if (f->stage == Flow::Stage::Ignored) return;
-  f->missing_bytes += missing;
+  f->troubles().missing_bytes += missing;
   f->note_warning(*this, std::string(side_name(from)) + ": gap of " + std::to_string(missing) + " bytes");
   f->event(ts, EntryKind::Gap, from, std::to_string(missing) + " bytes missing");
   if (f->stage == Flow::Stage::Plain) {
@@ -517,9 +527,12 @@ void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
     o.messages[i] = f.messages[i];
     o.bytes[i] = f.bytes[i];
   }
-  o.missing_bytes = f.missing_bytes;
-  o.warnings = std::move(f.warnings);
-  o.warnings_dropped = f.warnings_dropped;
+  if (f.trouble) {
+    o.missing_bytes = f.trouble->missing_bytes;
+    o.warnings = std::move(f.trouble->warnings);
+    o.warnings_dropped = f.trouble->warnings_dropped;
+    f.trouble.reset();
+  }
   if (f.tls) o.tls = std::move(f.tls->info);
   f.tls.reset();
   for (auto& s : f.stream) s.reset();
