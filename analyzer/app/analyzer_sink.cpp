@@ -21,26 +21,28 @@ Direction direction_of(Side s) { return s == Side::Client ? Direction::ToServer 
 }  // namespace
 
 struct Analyzer::Flow {
-  // Connects one direction's PduStream to the session machine.
+  // Connects one direction's PduStream to the session machine (built per call: nothing to keep per flow).
   struct DirHandler final : PduHandler {
-    Analyzer* a = nullptr;
-    Flow* f = nullptr;
-    Side side = Side::Client;
-    bool on_pdu(Bytes pdu, TimeNs ts) override { return f->message(*a, side, pdu, ts); }
-    void on_stream_warning(std::string text, TimeNs ts) override { f->warn(*a, ts, side, std::move(text)); }
+    DirHandler(Analyzer& an, Flow& fl, Side s) : a(an), f(fl), side(s) {}
+    Analyzer& a;
+    Flow& f;
+    Side side;
+    bool on_pdu(Bytes pdu, TimeNs ts) override { return f.message(a, side, pdu, ts); }
+    void on_stream_warning(std::string text, TimeNs ts) override { f.warn(a, ts, side, std::move(text)); }
   };
   // Connects one direction's TLS follower to the timeline and, for decrypted
   // application data, to the same PduStream → session path as clear text.
   struct TlsHandler final : TlsListener {
-    Analyzer* a = nullptr;
-    Flow* f = nullptr;
-    Side side = Side::Client;
-    TimeNs ts = 0;
+    TlsHandler(Analyzer& an, Flow& fl, Side s, TimeNs t) : a(an), f(fl), side(s), ts(t) {}
+    Analyzer& a;
+    Flow& f;
+    Side side;
+    TimeNs ts;
     void tls_event(EntryKind kind, std::string text) override {
-      if (kind == EntryKind::Warning) f->warn(*a, ts, side, std::move(text));
-      else f->event(ts, kind, side, std::move(text));
+      if (kind == EntryKind::Warning) f.warn(a, ts, side, std::move(text));
+      else f.event(ts, kind, side, std::move(text));
     }
-    void tls_plaintext(Bytes data) override { f->plaintext(side, data, ts); }
+    void tls_plaintext(Bytes data) override { f.plaintext(a, side, data, ts); }
   };
   struct Held {
     Side side;
@@ -49,75 +51,118 @@ struct Analyzer::Flow {
   };
   enum class Stage : uint8_t { Detecting, Plain, Tls, Ignored };
 
-  SessionOut out;
+  // What detection looks at, held only until it decides.
+  struct Detecting {
+    std::vector<Held> held;                 // in arrival order
+    std::vector<std::byte> first_bytes[2];  // per side, at most kDetectBytes
+  };
+  // Only a connection that is (or is about to be) TLS has these.
+  struct TlsPart {
+    TlsInfo info;
+    TlsPeeker peeker[2];
+    std::unique_ptr<tls::Decryptor> decryptor;  // from the moment the connection is TLS
+    std::string handoff_text;                   // the session machine's words for a TLS hand-off
+    // TLS on a port of no protocol of ours: decrypted bytes held until a heuristic decides.
+    std::vector<std::byte> inner_first[2];
+    std::vector<Held> inner_held;
+    bool inner_unknown = false;
+  };
+
+  // An open connection holds only what changes while it runs; its SessionOut (with
+  // the strings and TLS details the writers show) is built when it ends. A million
+  // idle connections open at once cost what these few fields do.
+  FlowInfo info;
+  const Protocol* protocol = nullptr;
+  const char* detected_by = "";  // detection_by_name() or "heuristic"
+  TimeNs end = 0;                // (it starts at info.first_ts)
+  uint64_t messages[2] = {0, 0}, bytes[2] = {0, 0};
+  // What a troubled connection has: made at its first warning or gap.
+  struct Trouble {
+    std::vector<std::string> warnings;
+    uint64_t warnings_dropped = 0;
+    uint64_t missing_bytes = 0;
+  };
+  std::unique_ptr<Trouble> trouble;
+  const char* conn_state = "";  // ConnSummary::zeek_state (a literal)
   Stage stage = Stage::Detecting;
+  bool handshake = false;
   bool closed = false;
   bool handoff_pending = false;
   std::optional<Side> first_fin;
   std::unique_ptr<Session> session;
-  std::optional<PduStream> stream[2];
-  DirHandler handler[2];
-  TlsPeeker tls[2];
-  TlsHandler tls_handler[2];
-  std::unique_ptr<tls::Decryptor> decryptor;  // from the moment the connection is TLS
-  std::vector<Held> held;                     // while detecting, in arrival order
-  std::vector<std::byte> first_bytes[2];      // what detection looks at, per side
+  // A direction's framing state, held only once it holds something (a partial PDU,
+  // a resync, a stop): between whole PDUs, where an idle connection sits, it is a
+  // new PduStream, made on the stack for each chunk.
+  std::unique_ptr<PduStream> stream[2];
+  std::unique_ptr<Detecting> detecting = std::make_unique<Detecting>();
+  std::unique_ptr<TlsPart> tls;
+  std::unique_ptr<SessionOut> out;  // built by finish_session; the timeline joins it when written
   uint64_t next_index = 0;
-  std::string handoff_text;  // the session machine's words for a TLS hand-off
-  // TLS on a port of no protocol of ours: decrypted bytes held until a heuristic decides.
-  std::vector<std::byte> inner_first[2];
-  std::vector<Held> inner_held;
-  bool inner_unknown = false;
-  // With --summary no timeline is shown, so none is kept (memory stays flat on
-  // long sessions); what the summary needs of it is counted instead.
-  bool keep_entries = true;
-  size_t entry_count = 0;  // entries the timeline has (kept, spilled or not)
+  // The timeline in memory (earlier parts may be in the spill file).
+  std::vector<Entry> entries;
+  size_t entry_count = 0;        // entries the timeline has (kept, spilled or not)
+  uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
   Spill* spill = nullptr;
-  std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before out.entries
+  std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before `entries`
 
   ~Flow() { drop_entries(); }
   void drop_entries() {
-    if (spill) spill->held -= std::min(spill->held, out.entries.size());
-    out.entries.clear();
+    if (spill) spill->held -= std::min(spill->held, entries.size());
+    std::vector<Entry>().swap(entries);
   }
-  std::optional<Side> publisher;    // side of the first message announcing a publisher
-  uint64_t announcing[2] = {0, 0};  // such messages per side
+  Trouble& troubles() {
+    if (!trouble) trouble = std::make_unique<Trouble>();
+    return *trouble;
+  }
+  TlsPart& tls_part() {
+    if (!tls) tls = std::make_unique<TlsPart>();
+    return *tls;
+  }
 
   void add_entry(Entry e) {
     ++entry_count;
-    if (!keep_entries) return;
     // A short connection's whole timeline (open, a few messages, FIN, close) in one
     // allocation, not a 1-2-4-8 series.
-    if (out.entries.capacity() == 0) out.entries.reserve(8);
-    out.entries.push_back(std::move(e));
+    if (entries.capacity() == 0) entries.reserve(8);
+    entries.push_back(std::move(e));
     if (!spill) return;
     ++spill->held;
-    if (spill->min_entries && spill->held > spill->budget && out.entries.size() >= spill->min_entries) {
-      const size_t n = out.entries.size();
-      TimelineSpill::Segment seg;
-      if (spill->file.write(out.entries, seg)) {
-        spilled.push_back(seg);
-        spill->held -= std::min(spill->held, n);
-      } else {
-        spill->min_entries = 0;  // no room on disk: hold the rest in memory
-      }
+    if (!spill->min_entries || spill->held <= spill->budget) return;
+    // Over the budget a long timeline moves to the file; beyond kSpillAnyFactor times
+    // the budget (very many connections open at once, each with a few entries) any
+    // timeline does, so that an idle connection holds no entries in memory.
+    if (entries.size() < spill->min_entries && spill->held <= spill->budget * kSpillAnyFactor) return;
+    const size_t n = entries.size();
+    TimelineSpill::Segment seg;
+    if (spill->file.write(entries, seg)) {
+      spilled.push_back(seg);
+      spill->held -= std::min(spill->held, n);
+    } else {
+      spill->min_entries = 0;  // no room on disk: hold the rest in memory
     }
   }
-  // The whole timeline in memory again, for the writer.
+  // The whole timeline in memory again.
   void unspill() {
     if (spilled.empty()) return;
     std::vector<Entry> all;
-    size_t n = out.entries.size();
+    size_t n = entries.size();
     for (const TimelineSpill::Segment& seg : spilled) n += seg.entries;
     all.reserve(n);  // one allocation, not a doubling series of moves
     for (const TimelineSpill::Segment& seg : spilled) spill->file.read(seg, all);
     spill->held += all.size();
-    std::move(out.entries.begin(), out.entries.end(), std::back_inserter(all));
-    out.entries.swap(all);
-    spilled.clear();
+    std::move(entries.begin(), entries.end(), std::back_inserter(all));
+    entries.swap(all);
+    std::vector<TimelineSpill::Segment>().swap(spilled);
   }
-
-  uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
+  // The ended session with its whole timeline, for the writer (the entries leave
+  // the spill budget's count).
+  SessionOut& whole() {
+    unspill();
+    if (spill) spill->held -= std::min(spill->held, entries.size());
+    out->entries = std::move(entries);
+    entries.clear();
+    return *out;
+  }
 
   // Whether one more timeline entry may be kept; the first refusal leaves a warning
   // entry (the one kept beyond the maximum) saying the listing stops there.
@@ -126,19 +171,20 @@ struct Analyzer::Flow {
     if (entries_dropped++ == 0) {
       std::string text = "timeline cut after " + std::to_string(kMaxSessionEntries) +
                          " entries: later messages and events are counted, not listed";
-      if (out.warnings.size() < kMaxSessionWarnings) out.warnings.push_back(text);
+      if (troubles().warnings.size() < kMaxSessionWarnings) trouble->warnings.push_back(text);
       add_entry(EventOut{ts, EntryKind::Warning, std::nullopt, std::move(text)});
     }
     return false;
   }
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
-    out.end = std::max(out.end, ts);
+    end = std::max(end, ts);
     if (room_for_entry(ts)) add_entry(EventOut{ts, kind, from, std::move(text)});
   }
   void note_warning(Analyzer& a, std::string text) {
     a.had_warnings_ = true;
-    if (out.warnings.size() < kMaxSessionWarnings) out.warnings.push_back(std::move(text));
-    else ++out.warnings_dropped;
+    Trouble& t = troubles();
+    if (t.warnings.size() < kMaxSessionWarnings) t.warnings.push_back(std::move(text));
+    else ++t.warnings_dropped;
   }
   void warn(Analyzer& a, TimeNs ts, std::optional<Side> from, std::string text) {
     std::string w = from ? std::string(side_name(*from)) + ": " + text : text;
@@ -146,43 +192,54 @@ struct Analyzer::Flow {
     event(ts, EntryKind::Warning, from, std::move(text));
   }
 
+  // Clear text (or decrypted application data) of one direction, framed into PDUs.
+  // Returns the bytes of `data` left unframed because the stream stopped at a TLS hand-off.
+  Bytes frame(Analyzer& a, Side side, Bytes data, TimeNs ts) {
+    DirHandler h(a, *this, side);
+    std::unique_ptr<PduStream>& held = stream[side_index(side)];
+    if (held) return held->feed(data, ts, h);  // kept once made: its buffer is reused
+    PduStream st(*protocol);
+    const Bytes rest = st.feed(data, ts, h);
+    if (!st.at_rest()) held = std::make_unique<PduStream>(std::move(st));
+    return rest;
+  }
+
   // Decrypted application data: framed and decoded exactly as clear text is.
-  void plaintext(Side side, Bytes data, TimeNs ts) {
-    if (!out.protocol && !recognise(side, data, ts)) return;
-    if (!session) session = out.protocol->new_session();
-    std::optional<PduStream>& st = stream[side_index(side)];
-    if (!st) st.emplace(*out.protocol);
-    st->feed(data, ts, handler[side_index(side)]);
+  void plaintext(Analyzer& a, Side side, Bytes data, TimeNs ts) {
+    if (!protocol && !recognise(a, side, data, ts)) return;
+    if (!session) session = protocol->new_session();
+    frame(a, side, data, ts);
     handoff_pending = false;  // TLS inside TLS is not followed
   }
 
   // TLS on a port of no protocol of ours: the protocol is read from the first
   // decrypted bytes with the heuristics. False while undecided (the bytes are
   // held) and once given up; true when decided, after feeding what was held.
-  bool recognise(Side side, Bytes data, TimeNs ts) {
-    if (inner_unknown) return false;
-    auto& first = inner_first[side_index(side)];
+  bool recognise(Analyzer& a, Side side, Bytes data, TimeNs ts) {
+    TlsPart& t = tls_part();
+    if (t.inner_unknown) return false;
+    auto& first = t.inner_first[side_index(side)];
     const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
     first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
-    inner_held.push_back({side, ts, {data.begin(), data.end()}});
+    t.inner_held.push_back({side, ts, {data.begin(), data.end()}});
     bool need_more = false;
     for (const Protocol* p : all_protocols()) {
-      const Probe a = inner_first[0].empty() ? Probe::NeedMore : p->probe(inner_first[0]);
-      const Probe b = inner_first[1].empty() ? Probe::NeedMore : p->probe(inner_first[1]);
-      if (a == Probe::Yes || b == Probe::Yes) {
-        out.protocol = p;
-        out.detected_by = "heuristic";
+      const Probe pa = t.inner_first[0].empty() ? Probe::NeedMore : p->probe(t.inner_first[0]);
+      const Probe pb = t.inner_first[1].empty() ? Probe::NeedMore : p->probe(t.inner_first[1]);
+      if (pa == Probe::Yes || pb == Probe::Yes) {
+        protocol = p;
+        detected_by = "heuristic";
         event(ts, EntryKind::Info, std::nullopt, std::string(p->short_name) + " by heuristic on the decrypted bytes");
-        std::vector<Held> waiting = std::move(inner_held);
-        for (auto& f : inner_first) std::vector<std::byte>().swap(f);
-        for (const Held& h : waiting) plaintext(h.side, h.bytes, h.ts);
+        std::vector<Held> waiting = std::move(t.inner_held);
+        for (auto& f : t.inner_first) std::vector<std::byte>().swap(f);
+        for (const Held& h : waiting) plaintext(a, h.side, h.bytes, h.ts);
         return false;  // the current chunk was the last one held
       }
-      need_more = need_more || a == Probe::NeedMore || b == Probe::NeedMore;
+      need_more = need_more || pa == Probe::NeedMore || pb == Probe::NeedMore;
     }
     if (!need_more || first.size() >= kDetectBytes) {
-      inner_unknown = true;  // none of ours inside: the connection is not shown
-      inner_held.clear();
+      t.inner_unknown = true;  // none of ours inside: the connection is not shown
+      t.inner_held.clear();
     }
     return false;
   }
@@ -197,21 +254,17 @@ struct Analyzer::Flow {
       warn(a, ts, side, std::string("decoder failure: ") + e.what() + "; decoding stopped");
       return false;
     }
-    MessageOut m = make_message(*out.protocol, rec, pdu, side, ts, index, a.fields_json());
-    ++out.messages[side_index(side)];
+    MessageOut m = make_message(*protocol, rec, pdu, side, ts, index, a.fields_json());
+    ++messages[side_index(side)];
     for (const Problem& p : m.problems)
       note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +
                           std::string(kind_name(p.kind)) + ": " + p.text);
-    out.end = std::max(out.end, ts);
-    if (m.announces_publisher) {
-      if (!publisher) publisher = side;
-      ++announcing[side_index(side)];
-    }
+    end = std::max(end, ts);
     if (room_for_entry(ts)) add_entry(std::move(m));
     for (Event& e : rec.transition.events) {
       // A hand-off is shown as the tls_start event that handoff() writes.
       if (e.kind == quartet::EventKind::TlsHandoff) {
-        handoff_text = std::move(e.text);
+        tls_part().handoff_text = std::move(e.text);
         continue;
       }
       if (e.kind == quartet::EventKind::Publisher) continue;  // make_message noted it
@@ -239,24 +292,12 @@ void Analyzer::on_open(const FlowInfo& info) {
   saw(info.first_ts);
   if (!in_shard(info, opt_.shard)) return;  // another shard's: never found, never counted
   auto f = std::make_unique<Flow>();
-  f->out.flow = info;
+  f->info = info;
   // The summary's response-time table reads every session's timeline, so even
-  // --summary keeps it (the spill file bounds the memory); keep_entries stays for
-  // a caller that needs no timeline at all.
-  f->keep_entries = true;
+  // --summary keeps it (the spill file bounds the memory).
   f->spill = &spill_;
-  f->out.handshake = info.handshake_seen;
-  f->out.start = f->out.end = info.first_ts;
-  for (Side s : {Side::Client, Side::Server}) {
-    Flow::DirHandler& h = f->handler[side_index(s)];
-    h.a = this;
-    h.f = f.get();
-    h.side = s;
-    Flow::TlsHandler& t = f->tls_handler[side_index(s)];
-    t.a = this;
-    t.f = f.get();
-    t.side = s;
-  }
+  f->handshake = info.handshake_seen;
+  f->end = info.first_ts;
   f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
            info.handshake_seen ? "connection opened (SYN seen)" : "connection picked up mid-stream (no SYN seen)");
   ++summary_.tcp_flows;
@@ -267,11 +308,12 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
   saw(ts);
   Flow* f = find(id);
   if (!f || data.empty()) return;
-  f->out.bytes[side_index(from)] += data.size();
-  f->out.end = std::max(f->out.end, ts);
+  f->bytes[side_index(from)] += data.size();
+  f->end = std::max(f->end, ts);
   if (f->stage == Flow::Stage::Detecting) {
-    f->held.push_back({from, ts, {data.begin(), data.end()}});
-    auto& first = f->first_bytes[side_index(from)];
+    Flow::Detecting& d = *f->detecting;
+    d.held.push_back({from, ts, {data.begin(), data.end()}});
+    auto& first = d.first_bytes[side_index(from)];
     const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
     first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
     decide(*f, first.size() >= kDetectBytes);
@@ -283,8 +325,7 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
 void Analyzer::dispatch(Flow& f, Side from, Bytes data, TimeNs ts) {
   switch (f.stage) {
     case Flow::Stage::Plain: {
-      PduStream& st = *f.stream[side_index(from)];
-      Bytes rest = st.feed(data, ts, f.handler[side_index(from)]);
+      Bytes rest = f.frame(*this, from, data, ts);
       if (f.handoff_pending) handoff(f, from, rest, ts);
       break;
     }
@@ -294,11 +335,11 @@ void Analyzer::dispatch(Flow& f, Side from, Bytes data, TimeNs ts) {
 }
 
 void Analyzer::decide(Flow& f, bool final) {
-  const Detection d = detect(f.out.flow, opt_, f.first_bytes[0], f.first_bytes[1], final);
+  Flow::Detecting& dt = *f.detecting;
+  const Detection d = detect(f.info, opt_, dt.first_bytes[0], dt.first_bytes[1], final);
   if (d.verdict == Detection::Verdict::NeedMore) return;
-  std::vector<Flow::Held> held = std::move(f.held);
-  f.held.clear();
-  for (auto& b : f.first_bytes) std::vector<std::byte>().swap(b);
+  std::vector<Flow::Held> held = std::move(dt.held);
+  f.detecting.reset();
   if (d.verdict == Detection::Verdict::NotOurs) {
     f.stage = Flow::Stage::Ignored;
     f.drop_entries();
@@ -306,47 +347,48 @@ void Analyzer::decide(Flow& f, bool final) {
     f.spilled.clear();
     return;
   }
-  f.out.protocol = d.protocol;
-  f.out.detected_by = detection_by_name(d.by);
-  const TimeNs ts = held.empty() ? f.out.end : held.front().ts;
+  f.protocol = d.protocol;
+  f.detected_by = detection_by_name(d.by);
+  const TimeNs ts = held.empty() ? f.end : held.front().ts;
   if (d.protocol)
     f.event(ts, EntryKind::Info, std::nullopt, std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
   if (d.tls) {
     f.stage = Flow::Stage::Tls;
-    f.out.tls.seen = true;
-    f.decryptor = std::make_unique<tls::Decryptor>(opt_.keylog);
+    Flow::TlsPart& t = f.tls_part();
+    t.info.seen = true;
+    t.decryptor = std::make_unique<tls::Decryptor>(opt_.keylog);
     f.event(ts, EntryKind::TlsStart, std::nullopt,
             d.protocol ? "TLS from the first byte" : "TLS from the first byte (protocol to be read inside)");
   } else {
     f.stage = Flow::Stage::Plain;
     f.session = d.protocol->new_session();
-    for (auto& s : f.stream) s.emplace(*d.protocol);
   }
   for (const Flow::Held& h : held) dispatch(f, h.side, h.bytes, h.ts);
 }
 
 void Analyzer::feed_tls(Flow& f, Side from, Bytes data, TimeNs ts) {
-  TlsPeeker& peeker = f.tls[side_index(from)];
+  Flow::TlsPart& t = f.tls_part();
+  TlsPeeker& peeker = t.peeker[side_index(from)];
   if (peeker.stopped()) return;
-  Flow::TlsHandler& h = f.tls_handler[side_index(from)];
-  h.ts = ts;
-  TlsContext ctx{f.out.tls, f.decryptor.get(), h};
+  Flow::TlsHandler h(*this, f, from, ts);
+  TlsContext ctx{t.info, t.decryptor.get(), h};
   peeker.feed(data, from, ctx);
 }
 
 void Analyzer::handoff(Flow& f, Side from, Bytes rest, TimeNs ts) {
   f.handoff_pending = false;
   f.stage = Flow::Stage::Tls;
-  f.out.tls.seen = f.out.tls.handoff = true;
-  f.decryptor = std::make_unique<tls::Decryptor>(opt_.keylog);
+  Flow::TlsPart& t = f.tls_part();
+  t.info.seen = t.info.handoff = true;
+  t.decryptor = std::make_unique<tls::Decryptor>(opt_.keylog);
   const std::string after = "after message " + std::to_string(f.next_index - 1);
   f.event(ts, EntryKind::TlsStart, from,
-          f.handoff_text.empty() ? "TLS follows (hand-off " + after + ")" : f.handoff_text + " (" + after + ")");
+          t.handoff_text.empty() ? "TLS follows (hand-off " + after + ")" : t.handoff_text + " (" + after + ")");
   // Bytes already received after the hand-off point, in both directions, are
   // TLS. The clear-text streams end here; decrypted bytes start new ones.
   std::vector<std::byte> buffered[2];
   for (Side s : {Side::Client, Side::Server}) {
-    std::optional<PduStream>& st = f.stream[side_index(s)];
+    std::unique_ptr<PduStream>& st = f.stream[side_index(s)];
     if (st) buffered[side_index(s)] = st->take_buffered();
     st.reset();
   }
@@ -361,14 +403,17 @@ void Analyzer::on_gap(uint64_t id, Side from, uint64_t missing, TimeNs ts) {
   if (!f) return;
   if (f->stage == Flow::Stage::Detecting) decide(*f, true);
   if (f->stage == Flow::Stage::Ignored) return;
-  f->out.missing_bytes += missing;
+  f->troubles().missing_bytes += missing;
   f->note_warning(*this, std::string(side_name(from)) + ": gap of " + std::to_string(missing) + " bytes");
   f->event(ts, EntryKind::Gap, from, std::to_string(missing) + " bytes missing");
   if (f->stage == Flow::Stage::Plain) {
-    f->stream[side_index(from)]->gap(ts, f->handler[side_index(from)]);
-  } else if (f->stage == Flow::Stage::Tls && !f->tls[side_index(from)].stopped()) {
-    f->tls[side_index(from)].gap();
-    if (f->decryptor) f->decryptor->set_reason("gap in the TLS stream");
+    Flow::DirHandler h(*this, *f, from);
+    std::unique_ptr<PduStream>& st = f->stream[side_index(from)];
+    if (!st) st = std::make_unique<PduStream>(*f->protocol);
+    st->gap(ts, h);
+  } else if (f->stage == Flow::Stage::Tls && !f->tls_part().peeker[side_index(from)].stopped()) {
+    f->tls->peeker[side_index(from)].gap();
+    if (f->tls->decryptor) f->tls->decryptor->set_reason("gap in the TLS stream");
     f->event(ts, EntryKind::Tls, from, "TLS record boundaries lost at the gap; not followed further");
   }
 }
@@ -389,8 +434,8 @@ void Analyzer::on_fin(uint64_t id, Side from, TimeNs ts) {
 void Analyzer::on_conn_state(uint64_t id, const ConnSummary& state) {
   Flow* f = find(id);
   if (!f) return;
-  f->out.conn_state = std::string(state.zeek_state);
-  f->out.handshake = state.handshake_seen;
+  f->conn_state = state.zeek_state.empty() ? "" : state.zeek_state.data();
+  f->handshake = state.handshake_seen;
 }
 
 void Analyzer::on_close(uint64_t id, CloseReason why, Side by, TimeNs ts) {
@@ -407,12 +452,7 @@ std::optional<Analyzer::Finished> Analyzer::take_finished(uint64_t id) {
   Finished done;
   done.shown = shown(f);
   done.waiting = f.stage == Flow::Stage::Ignored ? 0 : f.entry_count + 1;
-  if (done.shown) {
-    f.unspill();
-    if (f.spill) f.spill->held -= std::min(f.spill->held, f.out.entries.size());
-    done.out = std::move(f.out);
-    f.out.entries.clear();
-  }
+  if (done.shown) done.out = std::move(f.whole());
   order_.take_closed(id);
   return done;
 }
@@ -420,17 +460,18 @@ std::optional<Analyzer::Finished> Analyzer::take_finished(uint64_t id) {
 void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
   if (f.stage == Flow::Stage::Detecting) decide(f, true);
   f.closed = true;
-  f.held.clear();
+  f.detecting.reset();
   if (f.stage == Flow::Stage::Ignored) {
-    order_.close(f.out.flow.id, 0);
+    order_.close(f.info.id, 0);
     return;
   }
   finish_session(f, why, by, ts);
-  order_.close(f.out.flow.id, f.entry_count + 1);
+  order_.close(f.info.id, f.entry_count + 1);
 }
 
 void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
-  SessionOut& o = f.out;
+  f.out = std::make_unique<SessionOut>();
+  SessionOut& o = *f.out;
   if (f.session) {
     for (Problem& p : f.session->on_close()) {
       const std::string text = std::string(kind_name(p.kind)) + ": " + p.text;
@@ -438,20 +479,20 @@ void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
     }
     for (std::string& note : f.session->closing_notes()) f.event(ts, EntryKind::Info, std::nullopt, std::move(note));
     o.protocol_state = std::string(f.session->state());
-  } else if (o.tls.seen) {
+  } else if (f.tls && f.tls->info.seen) {
     o.protocol_state = "tls";
   }
   if (f.stage == Flow::Stage::Tls) {
     for (Side s : {Side::Client, Side::Server}) {
-      std::string cut = f.tls[side_index(s)].unfinished_record(s);
+      std::string cut = f.tls_part().peeker[side_index(s)].unfinished_record(s);
       if (cut.empty()) continue;
       f.warn(*this, ts, s, std::move(cut));
-      if (f.decryptor) f.decryptor->set_reason("TLS record cut short");
+      if (f.tls->decryptor) f.tls->decryptor->set_reason("TLS record cut short");
     }
   }
-  if (f.decryptor) {
-    o.tls.decrypted = f.decryptor->decrypted_any();
-    o.tls.not_decrypted = f.decryptor->reason();
+  if (f.tls && f.tls->decryptor) {
+    f.tls->info.decrypted = f.tls->decryptor->decrypted_any();
+    f.tls->info.not_decrypted = f.tls->decryptor->reason();
   }
   switch (why) {
     case CloseReason::Fin:
@@ -477,6 +518,26 @@ void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
       if (f.first_fin) o.closed_by = f.first_fin;
       break;
   }
+  // The rest of the record, now that nothing more is added to it but the timeline.
+  o.flow = f.info;
+  o.protocol = f.protocol;
+  o.detected_by = f.detected_by;
+  o.start = f.info.first_ts;
+  o.end = f.end;
+  o.conn_state = f.conn_state;
+  o.handshake = f.handshake;
+  for (size_t i = 0; i < 2; ++i) {
+    o.messages[i] = f.messages[i];
+    o.bytes[i] = f.bytes[i];
+  }
+  if (f.trouble) {
+    o.missing_bytes = f.trouble->missing_bytes;
+    o.warnings = std::move(f.trouble->warnings);
+    o.warnings_dropped = f.trouble->warnings_dropped;
+    f.trouble.reset();
+  }
+  if (f.tls) o.tls = std::move(f.tls->info);
+  f.tls.reset();
   for (auto& s : f.stream) s.reset();
   f.session.reset();
 }
@@ -492,8 +553,8 @@ void Analyzer::add_capture_warning(RunSummary& summary, std::string_view text) {
 }
 
 bool Analyzer::shown(const Flow& f) const {
-  const bool ours = f.stage != Flow::Stage::Ignored && f.out.protocol;
-  return ours && (!opt_.only || opt_.only == f.out.protocol);
+  const bool ours = f.stage != Flow::Stage::Ignored && f.protocol;
+  return ours && (!opt_.only || opt_.only == f.protocol);
 }
 
 bool Analyzer::write(Flow& f) {
@@ -501,9 +562,9 @@ bool Analyzer::write(Flow& f) {
     ++summary_.other_flows;
     return false;
   }
-  f.unspill();
-  account_session(f.out, summary_, response_times_);
-  out_.session(f.out);
+  const SessionOut& o = f.whole();
+  account_session(o, summary_, response_times_);
+  out_.session(o);
   return true;
 }
 
@@ -513,7 +574,7 @@ void Analyzer::flush() {
 
 void Analyzer::finish() {
   order_.for_each_open([this](std::unique_ptr<Flow>& f) {
-    if (!f->closed) close(*f, CloseReason::EndOfCapture, Side::Client, f->out.end);
+    if (!f->closed) close(*f, CloseReason::EndOfCapture, Side::Client, f->end);
   });
   flush();
   summary_.response_times = response_times_.rows();

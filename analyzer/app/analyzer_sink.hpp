@@ -38,6 +38,9 @@ class Analyzer final : public StreamSink {
   // used, and the fewest a session moves there at once.
   static constexpr size_t kSpillBudget = 8192;
   static constexpr size_t kSpillMinEntries = 32;
+  // Beyond this many times the budget, any session's entries go to the file, however
+  // few: a million idle connections with a few entries each hold none in memory.
+  static constexpr size_t kSpillAnyFactor = 4;
 
   // `opt.ts_decimals` is raised to 9 (when opt.ts_auto) once a nanosecond timestamp is seen.
   Analyzer(AppOptions& opt, Writer& out);

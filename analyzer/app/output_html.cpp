@@ -275,7 +275,7 @@ class HtmlWriter final : public Writer {
       if (i) t += ',';
       t += '[' + std::to_string(protocol_index(row.protocol)) + ',';
       append_json_string_html(t, row.kind);
-      t += ',' + std::to_string(row.latencies.size()) + ',' + std::to_string(row.unanswered);
+      t += ',' + std::to_string(row.answered()) + ',' + std::to_string(row.unanswered);
       for (double q : {50.0, 90.0, 99.0}) {
         t += ',';
         append_us(t, row.percentile(q));

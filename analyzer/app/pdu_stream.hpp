@@ -49,6 +49,8 @@ class PduStream {
 
   bool stopped() const { return mode_ == Mode::Stopped || mode_ == Mode::Handed; }
   size_t buffered() const { return buf_.size() - start_; }
+  // Between whole PDUs, holding nothing: the same as a new PduStream.
+  bool at_rest() const { return mode_ == Mode::Frame && buffered() == 0; }
 
  private:
   enum class Mode : uint8_t { Frame, Resync, Stopped, Handed };

@@ -19,15 +19,35 @@ TimeNs percentile_of(const std::vector<TimeNs>& v, double q) {
   return v[rank - 1];
 }
 
-TimeNs ResponseTimeRow::percentile(double q) const { return percentile_of(latencies, q); }
+uint64_t ResponseTimeRow::answered() const {
+  uint64_t n = 0;
+  for (const auto& [v, count] : latencies) n += count;
+  return n;
+}
+
+TimeNs ResponseTimeRow::percentile(double q) const {
+  const uint64_t n = answered();
+  if (n == 0) return 0;
+  q = std::clamp(q, 0.0, 100.0);
+  // As percentile_of: rank = ceil(q/100 * n), at least 1; the value holding that rank.
+  auto rank = static_cast<uint64_t>(std::ceil(q / 100.0 * static_cast<double>(n)));
+  rank = std::clamp<uint64_t>(rank, 1, n);
+  uint64_t seen = 0;
+  for (const auto& [v, count] : latencies) {
+    seen += count;
+    if (seen >= rank) return v;
+  }
+  return latencies.back().first;
+}
 
 TimeNs ResponseTimeRow::mean() const {
-  if (latencies.empty()) return 0;
+  const uint64_t n = answered();
+  if (n == 0) return 0;
   // Summed in long double (64-bit mantissa): exact to the nanosecond for sums up to ~292 years,
   // and a long capture's latencies could overflow a 64-bit nanosecond sum.
   long double sum = 0;
-  for (TimeNs v : latencies) sum += static_cast<long double>(v);
-  return static_cast<TimeNs>(std::llround(sum / static_cast<long double>(latencies.size())));
+  for (const auto& [v, count] : latencies) sum += static_cast<long double>(v) * static_cast<long double>(count);
+  return static_cast<TimeNs>(std::llround(sum / static_cast<long double>(n)));
 }
 
 ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
@@ -47,29 +67,40 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
     }
   }
   SessionRequests kinds;
+  std::vector<std::vector<TimeNs>> latencies;             // per kind, until counted
   std::map<std::string_view, size_t, std::less<>> index;  // kind -> position in `kinds`
   for (const auto& [req, latency] : asked) {
     if (!req->is_request && !latency) continue;
     // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
     const std::string_view name = req->kind().empty() ? req->name() : req->kind();
     auto [it, added] = index.try_emplace(name, kinds.size());
-    if (added) kinds.push_back({std::string(name), 0, {}});
-    Kind& k = kinds[it->second];
-    if (latency) k.latencies.push_back(*latency);
-    else ++k.unanswered;
+    if (added) {
+      kinds.push_back({std::string(name), 0, {}});
+      latencies.emplace_back();
+    }
+    if (latency) latencies[it->second].push_back(*latency);
+    else ++kinds[it->second].unanswered;
+  }
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    std::vector<TimeNs>& v = latencies[i];
+    std::sort(v.begin(), v.end());
+    for (TimeNs ns : v) {
+      if (kinds[i].latencies.empty() || kinds[i].latencies.back().first != ns) kinds[i].latencies.push_back({ns, 0});
+      ++kinds[i].latencies.back().second;
+    }
   }
   return kinds;
 }
 
 void ResponseTimes::add(const Protocol* p, const SessionRequests& requests) {
   for (const Kind& k : requests) {
-    ResponseTimeRow& r = row(p, k.name);
-    r.latencies.insert(r.latencies.end(), k.latencies.begin(), k.latencies.end());
+    Acc& r = row(p, k.name);
+    for (const auto& [v, count] : k.latencies) r.counts[v] += count;
     r.unanswered += k.unanswered;
   }
 }
 
-ResponseTimeRow& ResponseTimes::row(const Protocol* p, std::string_view kind) {
+ResponseTimes::Acc& ResponseTimes::row(const Protocol* p, std::string_view kind) {
   auto& kinds = index_[p];
   if (kind.size() <= kMaxKindBytes) {
     if (auto it = kinds.find(kind); it != kinds.end()) return rows_[it->second];
@@ -79,13 +110,16 @@ ResponseTimeRow& ResponseTimes::row(const Protocol* p, std::string_view kind) {
   if (it == kinds.end()) {
     if (k != kOther && kinds.size() >= kMaxKinds) return row(p, kOther);
     it = kinds.emplace(k, rows_.size()).first;
-    rows_.push_back(ResponseTimeRow{p, k, 0, {}});
+    rows_.push_back(Acc{p, k, 0, {}});
   }
   return rows_[it->second];
 }
 
 std::vector<ResponseTimeRow> ResponseTimes::rows() const {
-  std::vector<ResponseTimeRow> rows = rows_;
+  std::vector<ResponseTimeRow> rows;
+  rows.reserve(rows_.size());
+  for (const Acc& a : rows_)
+    rows.push_back(ResponseTimeRow{a.protocol, a.kind, a.unanswered, LatencyCounts(a.counts.begin(), a.counts.end())});
   const auto order = [](const Protocol* p) {
     const auto all = all_protocols();
     return std::find(all.begin(), all.end(), p) - all.begin();
@@ -94,20 +128,26 @@ std::vector<ResponseTimeRow> ResponseTimes::rows() const {
     if (a.protocol != b.protocol) return order(a.protocol) < order(b.protocol);
     return a.kind < b.kind;
   });
-  for (ResponseTimeRow& r : rows) std::sort(r.latencies.begin(), r.latencies.end());
   return rows;
 }
 
+namespace {
+size_t log_bin(TimeNs ns) {
+  if (ns < 1000) return 0;
+  const double b = std::floor(std::log10(static_cast<double>(ns) / 1000.0) * 5.0 + 1e-9);
+  return std::min<size_t>(kLogBins - 1, 1 + static_cast<size_t>(b));
+}
+}  // namespace
+
 std::vector<uint64_t> log_histogram(const std::vector<TimeNs>& latencies) {
   std::vector<uint64_t> bins(kLogBins, 0);
-  for (TimeNs ns : latencies) {
-    size_t bin = 0;
-    if (ns >= 1000) {
-      const double b = std::floor(std::log10(static_cast<double>(ns) / 1000.0) * 5.0 + 1e-9);
-      bin = std::min<size_t>(kLogBins - 1, 1 + static_cast<size_t>(b));
-    }
-    ++bins[bin];
-  }
+  for (TimeNs ns : latencies) ++bins[log_bin(ns)];
+  return bins;
+}
+
+std::vector<uint64_t> log_histogram(const LatencyCounts& latencies) {
+  std::vector<uint64_t> bins(kLogBins, 0);
+  for (const auto& [ns, count] : latencies) bins[log_bin(ns)] += count;
   return bins;
 }
 
@@ -137,9 +177,9 @@ std::string response_time_table(const std::vector<ResponseTimeRow>& rows) {
     append_printable(t, r.kind);
     if (t.size() - kind_at < 28) t.append(28 - (t.size() - kind_at), ' ');
     std::snprintf(buf, sizeof buf, " %8llu %10s %10s %10s %10s %10s %10s %10llu\n",
-                  static_cast<unsigned long long>(r.latencies.size()), cell(r.min()).c_str(),
-                  cell(r.percentile(50)).c_str(), cell(r.percentile(90)).c_str(), cell(r.percentile(99)).c_str(),
-                  cell(r.max()).c_str(), cell(r.mean()).c_str(), static_cast<unsigned long long>(r.unanswered));
+                  static_cast<unsigned long long>(r.answered()), cell(r.min()).c_str(), cell(r.percentile(50)).c_str(),
+                  cell(r.percentile(90)).c_str(), cell(r.percentile(99)).c_str(), cell(r.max()).c_str(),
+                  cell(r.mean()).c_str(), static_cast<unsigned long long>(r.unanswered));
     t += buf;
   }
   return t;

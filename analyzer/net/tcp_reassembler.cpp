@@ -11,7 +11,7 @@ namespace {
 
 constexpr TimeNs kStallCheckInterval = kSecond / 4;
 constexpr uint32_t kMaxOverlapWarnings = 10;  // per direction
-constexpr uint64_t kMinTail = 64;             // smallest retained-tail ring
+constexpr uint64_t kMinTail = 16;             // smallest retained-tail ring (an idle flow's)
 
 Side other(Side s) { return s == Side::Client ? Side::Server : Side::Client; }
 size_t idx(Side s) { return s == Side::Client ? 0 : 1; }
@@ -73,7 +73,7 @@ std::string_view TcpReassembler::zeek_state(const ConnSummary& s) {
   return "OTH";
 }
 
-TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p, const Key& key) {
+TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p) {
   // max_flows bounds the whole table: closed flows lingering for trailing packets
   // are forgotten first (1,000,000 SYNs, each closed at the limit, would otherwise
   // all linger and hold memory the limit was meant to bound).
@@ -86,7 +86,6 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p, const Key&
   }
   auto owned = std::make_unique<Flow>();
   Flow* f = owned.get();
-  f->key = key;
   f->info.id = next_id_++;
   f->info.first_ts = p.ts;
   const bool syn = p.seg.has(kSyn), ack = p.seg.has(kAck);
@@ -109,8 +108,8 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p, const Key&
   f->info.server = src_is_client ? p.dst : p.src;
   f->info.handshake_seen = syn && !ack;  // refined in ConnSummary at close
   f->last_ts = p.ts;
-  f->lru = open_lru_.insert(open_lru_.end(), f);
-  flows_.emplace(key, std::move(owned));
+  open_lru_.push_back(f);
+  flows_.insert(std::move(owned));
   ++stats_.flows;
   stats_.max_open_flows = std::max<uint64_t>(stats_.max_open_flows, open_lru_.size());
   sink_.on_open(f->info);
@@ -118,17 +117,15 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p, const Key&
 }
 
 void TcpReassembler::remove_flow(Flow* f) {
-  (f->closed ? closed_lru_ : open_lru_).erase(f->lru);
+  (f->closed ? closed_lru_ : open_lru_).erase(f);
   stalled_.erase(f);
   total_buffered_ -= f->buffered;
   for (const TcpStream& d : f->dir) tail_bytes_ -= d.tail.size();
-  flows_.erase(f->key);  // destroys f
+  const Key key = key_of(*f);
+  flows_.erase(key);  // destroys f
 }
 
-void TcpReassembler::touch(Flow* f) {
-  auto& list = f->closed ? closed_lru_ : open_lru_;
-  list.splice(list.end(), list, f->lru);
-}
+void TcpReassembler::touch(Flow* f) { (f->closed ? closed_lru_ : open_lru_).move_to_back(f); }
 
 void TcpReassembler::on_segment(const TcpPacket& p) {
   ++stats_.segments;
@@ -137,7 +134,7 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   const bool syn = s.has(kSyn), ack = s.has(kAck), fin = s.has(kFin), rst = s.has(kRst);
   const Key key = make_key(p.src, p.dst);
   auto found = flows_.find(key);
-  Flow* f = found == flows_.end() ? nullptr : found->second.get();
+  Flow* f = found == flows_.end() ? nullptr : found->get();
   if (f && f->closed) {
     if (syn && !ack) {  // the 4-tuple is reused by a new connection
       remove_flow(f);
@@ -162,7 +159,7 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
       f = nullptr;
     }
   }
-  if (!f) f = create_flow(p, key);
+  if (!f) f = create_flow(p);
   f->last_ts = std::max(f->last_ts, p.ts);
   touch(f);
 
@@ -170,7 +167,6 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   f->last_sender = side;
   TcpStream& d = f->dir[idx(side)];
   TcpStream& peer = f->dir[idx(other(side))];
-  ++d.packets;
   ++f->conn.packets[idx(side)];
 
   if (syn) {
@@ -288,7 +284,6 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
     // In order: straight from the packet buffer.
     if (!data.empty()) {
       d.next += data.size();
-      d.delivered += data.size();
       f->conn.bytes[idx(side)] += data.size();
       d.blocked_since = -1;
       retain(d, data);
@@ -367,7 +362,6 @@ bool TcpReassembler::may_gap(TcpStream& d, Force force) {
 void TcpReassembler::emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts) {
   TcpStream& d = f->dir[idx(side)];
   d.next += n;
-  d.missing += n;
   d.blocked_since = -1;
   d.tail_from = d.next;  // the retained tail does not cover the lost bytes
   f->conn.missing[idx(side)] += n;
@@ -389,7 +383,6 @@ void TcpReassembler::deliver_front(Flow* f, Side side) {
     return;
   }
   d.next += n;
-  d.delivered += n;
   d.blocked_since = -1;
   f->conn.bytes[idx(side)] += n;
   retain(d, Bytes(c.data.data(), c.data.size()));
@@ -537,9 +530,9 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
   f->buffered = 0;
   stalled_.erase(f);
   f->stalled = false;
-  open_lru_.erase(f->lru);
+  open_lru_.erase(f);
   f->closed = true;
-  f->lru = closed_lru_.insert(closed_lru_.end(), f);
+  closed_lru_.push_back(f);
 }
 
 void TcpReassembler::tick(TimeNs now) {

@@ -3,12 +3,12 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <utility>
 #include <unordered_set>
 
-#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <absl/hash/hash.h>
 
 #include "net/tcp_config.hpp"
 #include "net/tcp_segment.hpp"
@@ -56,23 +56,72 @@ class TcpReassembler {
     }
   };
   struct Flow {
-    FlowInfo info;
-    Key key;
+    FlowInfo info;  // its key is make_key(info.client, info.server)
     TcpStream dir[2];
     ConnSummary conn;
+    TimeNs last_ts = 0;
+    uint64_t buffered = 0;
+    Flow* lru_prev = nullptr;  // in open_lru_ or closed_lru_
+    Flow* lru_next = nullptr;
     bool closed = false;
     bool stalled = false;
     bool first_fin_known = false;
     Side first_fin = Side::Client;
     Side last_sender = Side::Client;
-    TimeNs last_ts = 0;
-    uint64_t buffered = 0;
-    std::list<Flow*>::iterator lru;
+  };
+  // Least recently active first; linked through the flows themselves (a std::list
+  // node per flow would cost 32 bytes more per idle connection).
+  class FlowList {
+   public:
+    bool empty() const { return head_ == nullptr; }
+    size_t size() const { return size_; }
+    Flow* front() const { return head_; }
+    void push_back(Flow* f) {
+      f->lru_prev = tail_;
+      f->lru_next = nullptr;
+      (tail_ ? tail_->lru_next : head_) = f;
+      tail_ = f;
+      ++size_;
+    }
+    void erase(Flow* f) {
+      (f->lru_prev ? f->lru_prev->lru_next : head_) = f->lru_next;
+      (f->lru_next ? f->lru_next->lru_prev : tail_) = f->lru_prev;
+      f->lru_prev = f->lru_next = nullptr;
+      --size_;
+    }
+    void move_to_back(Flow* f) {
+      if (tail_ == f) return;
+      erase(f);
+      push_back(f);
+    }
+
+   private:
+    Flow* head_ = nullptr;
+    Flow* tail_ = nullptr;
+    size_t size_ = 0;
+  };
+  // The flow table holds the flows themselves, looked up by their key: one pointer
+  // per slot (a Key and a pointer per slot would be 48 bytes, twice over at the
+  // table's load factor), the key computed from the flow's endpoints.
+  struct FlowHash {
+    using is_transparent = void;
+    size_t operator()(const Key& k) const { return absl::Hash<Key>{}(k); }
+    size_t operator()(const std::unique_ptr<Flow>& f) const { return (*this)(key_of(*f)); }
+  };
+  struct FlowEq {
+    using is_transparent = void;
+    static const Key& key(const Key& k) { return k; }
+    static Key key(const std::unique_ptr<Flow>& f) { return key_of(*f); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return key(a) == key(b);
+    }
   };
   enum class Force : uint8_t { None, Buffered, All };
 
   static Key make_key(const Endpoint& x, const Endpoint& y);
-  Flow* create_flow(const TcpPacket& p, const Key& key);
+  static Key key_of(const Flow& f) { return make_key(f.info.client, f.info.server); }
+  Flow* create_flow(const TcpPacket& p);
   void remove_flow(Flow* f);
   void touch(Flow* f);
   void add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts, bool has_need, uint64_t need,
@@ -96,9 +145,9 @@ class TcpReassembler {
   TcpStats stats_;
   // Open addressing (Abseil's SwissTable): one probe into a flat array per
   // packet instead of a node walk; Flow itself stays put (owned by pointer).
-  absl::flat_hash_map<Key, std::unique_ptr<Flow>> flows_;
-  std::list<Flow*> open_lru_, closed_lru_;  // least recently active first
-  std::unordered_set<Flow*> stalled_;       // flows with held or buffered data
+  absl::flat_hash_set<std::unique_ptr<Flow>, FlowHash, FlowEq> flows_;
+  FlowList open_lru_, closed_lru_;     // least recently active first
+  std::unordered_set<Flow*> stalled_;  // flows with held or buffered data
   uint64_t next_id_ = 1;
   uint64_t total_buffered_ = 0;
   uint64_t tail_bytes_ = 0;   // retained tails of all flows

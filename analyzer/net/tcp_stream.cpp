@@ -9,8 +9,9 @@ TcpStream::Insert TcpStream::insert(uint64_t at, Bytes data, uint64_t lost, Time
   Insert r;
   const uint64_t size = data.empty() ? lost : data.size();
   const uint64_t end = at + size;
-  auto it = chunks.upper_bound(at);
-  if (it != chunks.begin()) {
+  ChunkMap::Map& m = chunks.map();
+  auto it = m.upper_bound(at);
+  if (it != m.begin()) {
     auto prev = std::prev(it);
     if (prev->first + prev->second.size() > at) it = prev;
   }
@@ -25,13 +26,13 @@ TcpStream::Insert TcpStream::insert(uint64_t at, Bytes data, uint64_t lost, Time
     c.ts = ts;
     c.has_need = has_need;
     c.need = need;
-    chunks.emplace_hint(it, from, std::move(c));
+    m.emplace_hint(it, from, std::move(c));
     buffered += to - from;
     r.added += to - from;
   };
   uint64_t pos = at;
   while (pos < end) {
-    if (it == chunks.end() || it->first >= end) {
+    if (it == m.end() || it->first >= end) {
       add(pos, end);
       break;
     }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <utility>
 
 namespace quartet {
@@ -57,6 +58,8 @@ class PendingQueue {
 
 // Requests answered by key (SP backtrace, COPS handle); `index` orders them so the
 // oldest is found in O(log n). Putting a key again replaces the earlier entry.
+// The two tables are allocated at the first put: a connection that never has a
+// request outstanding (a COPS keep-alive-only one) holds one pointer.
 template <class Key, class T>
 class PendingMap {
  public:
@@ -69,48 +72,68 @@ class PendingMap {
 
   // Returns the stored entry.
   iterator put(Key key, uint64_t index, T value) {
-    if (auto it = by_key_.find(key); it != by_key_.end()) erase(it);
-    if (by_key_.size() >= kMaxPending && !by_index_.empty()) {
-      if (auto oldest = by_key_.find(by_index_.begin()->second); oldest != by_key_.end()) erase(oldest);
+    if (!t_) t_ = std::make_unique<Tables>();
+    auto& by_key = t_->by_key;
+    auto& by_index = t_->by_index;
+    if (auto it = by_key.find(key); it != by_key.end()) erase(it);
+    if (by_key.size() >= kMaxPending && !by_index.empty()) {
+      if (auto oldest = by_key.find(by_index.begin()->second); oldest != by_key.end()) erase(oldest);
       ++dropped_;
     }
-    by_index_.emplace(index, key);
-    return by_key_.emplace(std::move(key), Entry{index, std::move(value)}).first;
+    by_index.emplace(index, key);
+    return by_key.emplace(std::move(key), Entry{index, std::move(value)}).first;
   }
-  iterator find(const Key& key) { return by_key_.find(key); }
-  const_iterator find(const Key& key) const { return by_key_.find(key); }
+  iterator find(const Key& key) { return tables().by_key.find(key); }
+  const_iterator find(const Key& key) const { return tables().by_key.find(key); }
+  // `it` is an entry (put() was called).
   void erase(iterator it) {
-    by_index_.erase(it->second.index);
-    by_key_.erase(it);
+    t_->by_index.erase(it->second.index);
+    t_->by_key.erase(it);
   }
   // Erases every entry for which pred(key, value) holds.
   template <class Pred>
   void erase_if(Pred pred) {
-    for (auto it = by_key_.begin(); it != by_key_.end();)
-      it = pred(it->first, it->second.value) ? (by_index_.erase(it->second.index), by_key_.erase(it)) : std::next(it);
+    if (!t_) return;
+    for (auto it = t_->by_key.begin(); it != t_->by_key.end();)
+      it = pred(it->first, it->second.value) ? (t_->by_index.erase(it->second.index), t_->by_key.erase(it))
+                                             : std::next(it);
   }
   // Visits entries oldest first: f(key, entry).
   template <class F>
   void for_each_oldest_first(F f) const {
-    for (const auto& [index, key] : by_index_)
-      if (auto it = by_key_.find(key); it != by_key_.end()) f(it->first, it->second);
+    if (!t_) return;
+    for (const auto& [index, key] : t_->by_index)
+      if (auto it = t_->by_key.find(key); it != t_->by_key.end()) f(it->first, it->second);
   }
 
-  iterator begin() { return by_key_.begin(); }
-  iterator end() { return by_key_.end(); }
-  const_iterator begin() const { return by_key_.begin(); }
-  const_iterator end() const { return by_key_.end(); }
-  bool empty() const { return by_key_.empty(); }
-  size_t size() const { return by_key_.size(); }
+  iterator begin() { return tables().by_key.begin(); }
+  iterator end() { return tables().by_key.end(); }
+  const_iterator begin() const { return tables().by_key.begin(); }
+  const_iterator end() const { return tables().by_key.end(); }
+  bool empty() const { return !t_ || t_->by_key.empty(); }
+  size_t size() const { return t_ ? t_->by_key.size() : 0; }
   void clear() {
-    by_key_.clear();
-    by_index_.clear();
+    if (!t_) return;
+    t_->by_key.clear();
+    t_->by_index.clear();
   }
   uint64_t dropped() const { return dropped_; }
 
  private:
-  std::map<Key, Entry> by_key_;
-  std::map<uint64_t, Key> by_index_;
+  struct Tables {
+    std::map<Key, Entry> by_key;
+    std::map<uint64_t, Key> by_index;
+  };
+  // Before the first put, lookups go to one shared empty table that is never written
+  // (so find() and end() agree, and reading it from several threads is safe).
+  static Tables& none() {
+    static Tables empty;
+    return empty;
+  }
+  Tables& tables() { return t_ ? *t_ : none(); }
+  const Tables& tables() const { return t_ ? *t_ : none(); }
+
+  std::unique_ptr<Tables> t_;
   uint64_t dropped_ = 0;
 };
 

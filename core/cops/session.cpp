@@ -152,7 +152,10 @@ void CopsSession::process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, M
     default: on_handle_msg(m, ts, index, t); break;
   }
   // PacketCable: gate answers pair by Transaction ID, not by handle order.
-  if (m.gate && (m.opcode == kDEC || m.opcode == kRPT)) gates_.on_message(*m.gate, !from_pep, midstream_, ts, index, t);
+  if (m.gate && (m.opcode == kDEC || m.opcode == kRPT)) {
+    if (!gates_) gates_ = std::make_unique<packetcable::GateTracker>();
+    gates_->on_message(*m.gate, !from_pep, midstream_, ts, index, t);
+  }
 }
 
 void CopsSession::on_open(const Message& m, TimeNs ts, uint64_t index, Transition& t) {
@@ -282,7 +285,8 @@ std::vector<Problem> CopsSession::on_close() {
   if (ssq_)
     out.push_back(session_problem(ProblemId::kSessionSsqUnanswered,
                                   "SSQ #" + std::to_string(ssq_->index) + " never completed by an SSC"));
-  for (Problem& p : gates_.on_close()) out.push_back(std::move(p));
+  if (gates_)
+    for (Problem& p : gates_->on_close()) out.push_back(std::move(p));
   return out;
 }
 

@@ -31,7 +31,9 @@ class CopsSession final : public Session {
  public:
   std::vector<Problem> on_close() override;
   std::string_view state() const override { return phase_name(phase_); }
-  std::vector<std::string> closing_notes() const override { return gates_.summary(); }
+  std::vector<std::string> closing_notes() const override {
+    return gates_ ? gates_->summary() : std::vector<std::string>{};
+  }
 
  protected:
   void process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& out) override;
@@ -82,7 +84,9 @@ class CopsSession final : public Session {
   bool midstream_ = false;
   bool seen_any_ = false;
   Phase phase_ = Phase::Connected;
-  packetcable::GateTracker gates_;  // PacketCable DQoS / PCMM gate commands and states
+  // PacketCable DQoS / PCMM gate commands and states, from the first gate message
+  // (most COPS connections carry none: an idle one does not hold the tracker's tables).
+  std::unique_ptr<packetcable::GateTracker> gates_;
 };
 
 std::unique_ptr<Session> new_session();

@@ -1,0 +1,95 @@
+// SessionOrder: sessions written in first-packet order, each as soon as every earlier
+// one has finished; slots removed from the middle (a --threads worker hands closed
+// sessions on) are swept out without disturbing the order or the look-ups.
+#include "session_order.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace quartet::analyzer {
+namespace {
+
+TEST(SessionOrder, WritesInFirstPacketOrderOnceEarlierOnesEnd) {
+  SessionOrder<int> order(1000);
+  for (uint64_t id = 1; id <= 4; ++id) order.open(id) = static_cast<int>(id * 10);
+  std::vector<int> written;
+  auto write = [&](int& v) {
+    written.push_back(v);
+    return true;
+  };
+  order.close(3, 1);
+  order.close(2, 1);
+  EXPECT_EQ(order.flush(write), 0u);
+  EXPECT_TRUE(written.empty());  // 1 is still open
+  ASSERT_NE(order.find_open(1), nullptr);
+  EXPECT_EQ(*order.find_open(1), 10);
+  EXPECT_EQ(order.find_open(2), nullptr);  // closed: found, but not open
+  ASSERT_NE(order.find(2), nullptr);
+  order.close(1, 1);
+  order.flush(write);
+  EXPECT_EQ(written, (std::vector<int>{10, 20, 30}));
+  EXPECT_EQ(order.find(1), nullptr);
+  std::vector<int> open;
+  order.for_each_open([&](int& v) { open.push_back(v); });
+  EXPECT_EQ(open, (std::vector<int>{40}));
+}
+
+// A long-lived first session and many short ones taken behind it: the look-ups
+// stay right while the removed slots are swept out, and nothing taken is written.
+TEST(SessionOrder, TakenSlotsBehindALongSessionAreSweptOut) {
+  SessionOrder<int> order(1u << 30);
+  order.open(1) = 1;
+  for (uint64_t id = 2; id <= 5000; ++id) {
+    order.open(id) = static_cast<int>(id);
+    if (id % 3 == 0) continue;  // every third stays open
+    order.close(id, 1);
+    std::optional<int> taken = order.take_closed(id);
+    ASSERT_TRUE(taken.has_value());
+    EXPECT_EQ(*taken, static_cast<int>(id));
+    EXPECT_FALSE(order.take_closed(id).has_value());
+  }
+  for (uint64_t id = 2; id <= 5000; ++id) {
+    int* v = order.find_open(id);
+    if (id % 3 == 0) {
+      ASSERT_NE(v, nullptr) << id;
+      EXPECT_EQ(*v, static_cast<int>(id));
+    } else {
+      EXPECT_EQ(v, nullptr) << id;
+    }
+  }
+  std::vector<int> written;
+  order.close(1, 1);
+  for (uint64_t id = 3; id <= 5000; id += 3) order.close(id, 1);
+  order.flush([&](int& v) {
+    written.push_back(v);
+    return true;
+  });
+  ASSERT_EQ(written.size(), 1u + 4998 / 3);
+  EXPECT_EQ(written.front(), 1);
+  for (size_t i = 1; i < written.size(); ++i) EXPECT_EQ(written[i], static_cast<int>(3 * i));
+}
+
+// Beyond the bound on waiting sessions, every closed one is written at once, in order.
+TEST(SessionOrder, WaitingBeyondTheBoundIsWrittenEarly) {
+  SessionOrder<int> order(3);
+  for (uint64_t id = 1; id <= 6; ++id) order.open(id) = static_cast<int>(id);
+  std::vector<int> written;
+  auto write = [&](int& v) {
+    written.push_back(v);
+    return true;
+  };
+  order.close(2, 2);
+  EXPECT_EQ(order.flush(write), 0u);
+  order.close(4, 2);  // 4 waiting > 3
+  EXPECT_EQ(order.flush(write), 2u);
+  EXPECT_EQ(written, (std::vector<int>{2, 4}));
+  order.close(1, 1);
+  order.close(3, 1);
+  order.flush(write);
+  EXPECT_EQ(written, (std::vector<int>{2, 4, 1, 3}));
+  ASSERT_NE(order.find_open(5), nullptr);
+}
+
+}  // namespace
+}  // namespace quartet::analyzer
