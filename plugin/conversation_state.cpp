@@ -20,6 +20,8 @@ bool is_default_port(const Protocol& p, uint32_t port) {
   return has(p.default_tcp_ports) || has(p.default_tls_ports);
 }
 
+constexpr size_t kRecordsReserved = 4;
+
 uint64_t position_key(uint32_t frame, uint32_t ordinal) { return (uint64_t{frame} << 32) | ordinal; }
 
 }  // namespace
@@ -40,6 +42,9 @@ ConversationState::ConversationState(const ProtoContext& c, packet_info* pinfo, 
   else dst_is_server = pinfo->destport <= pinfo->srcport;
   copy_address_wmem(wmem_file_scope(), &server_addr_, dst_is_server ? &pinfo->dst : &pinfo->src);
   server_port_ = dst_is_server ? pinfo->destport : pinfo->srcport;
+  // Fewer reallocations while a connection is young, little memory for a short one.
+  records_.reserve(kRecordsReserved);
+  by_position_.reserve(kRecordsReserved);
 }
 
 Direction ConversationState::direction_of(const packet_info* pinfo) const {
