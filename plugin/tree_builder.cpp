@@ -35,6 +35,10 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
   std::array<proto_tree*, 258> parents;
   size_t levels = 1;
   parents[0] = root;
+  if (!root) return;  // no tree at all: every item would be dropped
+  // proto_field_is_referenced(), inline: this runs for every field of every PDU.
+  const bool shown = PTREE_DATA(root)->visible;
+  auto wanted_field = [&](FieldId id) { return shown || c.hfinfo[id]->ref_type != HF_REF_TYPE_NONE; };
   for (const Field& f : d.fields) {
     if (f.id >= defs.size()) continue;  // a core bug; never index out of the table
     const FieldDef& def = defs[f.id];
@@ -43,7 +47,7 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
     proto_tree* tree = parents[levels - 1];
     // An item nobody looks at: Wireshark would fake it (a group's children then
     // hang where it would have), so skip its value and label too.
-    if (!wanted(tree, hf)) {
+    if (!wanted_field(f.id)) {
       if (def.type == FieldType::Group) parents[levels++] = tree;
       continue;
     }
