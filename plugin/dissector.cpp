@@ -60,8 +60,7 @@ struct CallContext {
 // carrier appends between two PDUs (TLS: ", Application Data") does not split it.
 // `text` is packet-scoped already (packet_text).
 void set_info(packet_info* pinfo, FrameScratch& frame, uint32_t ordinal, const char* text) {
-  const char* all =
-      (ordinal == 0 || !frame.info) ? text : wmem_strdup_printf(pinfo->pool, "%s | %s", frame.info, text);
+  const char* all = (ordinal == 0 || !frame.info) ? text : wmem_strdup_printf(pinfo->pool, "%s | %s", frame.info, text);
   frame.info = all;
   col_clear(pinfo->cinfo, COL_INFO);
   col_add_str(pinfo->cinfo, COL_INFO, all);

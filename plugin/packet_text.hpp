@@ -43,7 +43,8 @@ inline const char* packet_text(packet_info* pinfo, std::string_view s) {
 
 // packet_text(a + sep + b) without building the joined string first.
 inline const char* packet_text(packet_info* pinfo, std::string_view a, std::string_view sep, std::string_view b) {
-  if (!(valid_text(a) && valid_text(sep) && valid_text(b))) return packet_text(pinfo, std::string(a).append(sep).append(b));
+  if (!(valid_text(a) && valid_text(sep) && valid_text(b)))
+    return packet_text(pinfo, std::string(a).append(sep).append(b));
   auto* out = static_cast<char*>(wmem_alloc(pinfo->pool, a.size() + sep.size() + b.size() + 1));
   char* p = out;
   for (std::string_view s : {a, sep, b}) {

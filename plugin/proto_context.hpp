@@ -28,7 +28,7 @@ struct ProtoContext {
   // Registered from desc->fields, index for index.
   std::vector<int> hf;
   std::vector<const header_field_info*> hfinfo;  // of hf, for the per-field "is it shown" check
-  std::vector<int> ett_of_field;  // -1 unless the field is a Group
+  std::vector<int> ett_of_field;                 // -1 unless the field is a Group
   int ett_proto = -1;
 
   // Fields the plugin adds itself (session results, framing failures).

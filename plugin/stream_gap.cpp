@@ -28,7 +28,7 @@ bool over_tls(const packet_info* pinfo) {
 }  // namespace
 
 std::optional<size_t> resync_at_segment_start(const ProtoContext& c, packet_info* pinfo, const void* data,
-                                             StateLookup& state) {
+                                              StateLookup& state) {
   if (!c.desc->resync || !data || over_tls(pinfo)) return std::nullopt;
   const auto* tcp = static_cast<const tcpinfo*>(data);
   if (PINFO_FD_VISITED(pinfo)) {

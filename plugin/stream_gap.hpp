@@ -33,7 +33,7 @@ class StateLookup;
 // remembered per frame, so every pass frames the segment alike. Never true for a
 // protocol without a resync hook (SP: Wireshark's own handling stays) or over TLS.
 std::optional<size_t> resync_at_segment_start(const ProtoContext& c, packet_info* pinfo, const void* data,
-                                             StateLookup& state);
+                                              StateLookup& state);
 
 // After a gap: how many bytes at the start of `segment` cannot start a message
 // (0: a message starts right there); remembers, for the next segment, when no
