@@ -71,7 +71,7 @@ std::string_view ConversationState::keep(std::string_view s) {
 uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir,
                                 Bytes pdu) {
   const uint64_t index = records_.size();
-  out = session_->on_pdu(dir, pdu, ts, index);
+  session_->on_pdu(dir, pdu, ts, index, out);
   PduRecord& r = records_.emplace_back();
   r.frame = frame;
   r.ts = ts;

@@ -195,14 +195,15 @@ void dissect_message(CallContext& call, tvbuff_t* tvb, packet_info* pinfo, proto
   ProtoContext& c = call.c;
   ConversationState& st = call.state.get();
   const Direction dir = st.direction_of(pinfo);
-  MessageRecord mr;
+  // Reused from PDU to PDU: decoding allocates nothing once its buffers have grown.
+  MessageRecord& mr = c.scratch;
   std::optional<uint64_t> index;
   if (!PINFO_FD_VISITED(pinfo)) {
     index = st.add(pinfo->num, ordinal, timestamp(pinfo), mr, dir, pdu);
     if (st.record(*index).transition.tls_follows && g_tls_handle) ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
   } else {
     index = st.find(pinfo->num, ordinal);
-    mr.decoded = st.session().decode(dir, pdu);
+    st.session().decode(dir, pdu, mr.decoded);
   }
   const Decoded& decoded = mr.decoded;
   const Transition* tr = index ? &st.record(*index).transition : nullptr;

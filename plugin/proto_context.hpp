@@ -60,6 +60,10 @@ struct ProtoContext {
 
   dissector_handle_t handle = nullptr;
 
+  // The record each PDU is decoded into, reused (dissection is single-threaded and
+  // never re-enters a protocol's dissect_message).
+  MessageRecord scratch;
+
   // The tap every decoded message is queued on (named like the filter): the
   // Flow Graph, Service Response Time and Statistics tree all listen to it.
   int tap = -1;
