@@ -1,6 +1,7 @@
 #include "conversation_state.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace quartet::plugin {
 namespace {
@@ -18,6 +19,8 @@ bool is_default_port(const Protocol& p, uint32_t port) {
   };
   return has(p.default_tcp_ports) || has(p.default_tls_ports);
 }
+
+constexpr size_t kRecordsReserved = 4;
 
 uint64_t position_key(uint32_t frame, uint32_t ordinal) { return (uint64_t{frame} << 32) | ordinal; }
 
@@ -39,6 +42,9 @@ ConversationState::ConversationState(const ProtoContext& c, packet_info* pinfo, 
   else dst_is_server = pinfo->destport <= pinfo->srcport;
   copy_address_wmem(wmem_file_scope(), &server_addr_, dst_is_server ? &pinfo->dst : &pinfo->src);
   server_port_ = dst_is_server ? pinfo->destport : pinfo->srcport;
+  // Fewer reallocations while a connection is young, little memory for a short one.
+  records_.reserve(kRecordsReserved);
+  by_position_.reserve(kRecordsReserved);
 }
 
 Direction ConversationState::direction_of(const packet_info* pinfo) const {
@@ -48,29 +54,48 @@ Direction ConversationState::direction_of(const packet_info* pinfo) const {
 }
 
 std::optional<uint64_t> ConversationState::find(uint32_t frame, uint32_t ordinal) const {
-  auto it = by_position_.find(position_key(frame, ordinal));
-  if (it == by_position_.end()) return std::nullopt;
+  const uint64_t key = position_key(frame, ordinal);
+  auto it = std::lower_bound(by_position_.begin(), by_position_.end(), key,
+                             [](const auto& e, uint64_t k) { return e.first < k; });
+  if (it == by_position_.end() || it->first != key) return std::nullopt;
   return it->second;
+}
+
+std::string_view ConversationState::keep(std::string_view s) {
+  if (s.empty()) return {};
+  auto* p = static_cast<char*>(wmem_alloc(wmem_file_scope(), s.size()));
+  std::memcpy(p, s.data(), s.size());  // all of it: the text may hold NUL bytes
+  return {p, s.size()};
 }
 
 uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir,
                                 Bytes pdu) {
   const uint64_t index = records_.size();
-  out = session_->on_pdu(dir, pdu, ts, index);
-  PduRecord r;
+  session_->on_pdu(dir, pdu, ts, index, out);
+  PduRecord& r = records_.emplace_back();
   r.frame = frame;
   r.ts = ts;
-  r.transition = out.transition;
-  r.summary = out.decoded.summary;
-  r.kind = out.decoded.request_kind();
-  r.state = std::string(session_->state());
-  records_.push_back(std::move(r));
-  by_position_[position_key(frame, ordinal)] = index;
+  r.transition = std::move(out.transition);
+  r.summary = keep(out.decoded.summary);
+  const std::string_view kind = out.decoded.request_kind();
+  r.kind = kind == out.decoded.summary ? r.summary : keep(kind);
+  // The state changes a few times per connection: share the previous record's copy.
+  const std::string_view state = session_->state();
+  r.state = index > 0 && records_[index - 1].state == state ? records_[index - 1].state : keep(state);
+  const uint64_t key = position_key(frame, ordinal);
+  if (by_position_.empty() || by_position_.back().first < key) {
+    by_position_.emplace_back(key, index);
+  } else {  // not in order (cannot happen on a first pass in frame order): keep it sorted
+    auto it = std::lower_bound(by_position_.begin(), by_position_.end(), key,
+                               [](const auto& e, uint64_t k) { return e.first < k; });
+    if (it != by_position_.end() && it->first == key) it->second = index;
+    else by_position_.insert(it, {key, index});
+  }
   // Link the request to this response (the request's "Response In").
-  if (auto req = out.transition.response_to; req && *req < index && !records_[*req].response_in) {
+  if (auto req = r.transition.response_to; req && *req < index && !records_[*req].response_in) {
     records_[*req].response_in = frame;
     records_[*req].first_answer = index;
-    records_[*req].response_in_group = out.transition.link_group;
+    records_[*req].response_in_group = r.transition.link_group;
   }
   return index;
 }

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <string>
-#include <unordered_map>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/session.hpp"
@@ -18,13 +18,15 @@
 
 namespace quartet::plugin {
 
+// The texts are copies in Wireshark's file scope (freed with the capture file, like
+// the states themselves): a block allocator, cheaper per PDU than a heap string each.
 struct PduRecord {
   uint32_t frame = 0;
   TimeNs ts = 0;
   Transition transition;
-  std::string summary;                      // shown in the Info column of the response to it
-  std::string kind;                         // the request's kind, for response-time statistics
-  std::string state;                        // session state after this PDU
+  std::string_view summary;                 // shown in the Info column of the response to it
+  std::string_view kind;                    // the request's kind, for response-time statistics
+  std::string_view state;                   // session state after this PDU
   uint32_t response_in = 0;                 // frame of the response once it has been seen
   std::optional<uint64_t> first_answer;     // that response's record index
   const char* response_in_group = nullptr;  // that response's Transition::link_group
@@ -39,7 +41,8 @@ class ConversationState {
   // The PDU's record index for a (frame, ordinal-in-frame) position, if the first
   // pass stored one.
   std::optional<uint64_t> find(uint32_t frame, uint32_t ordinal) const;
-  // First pass: feeds the session machine and stores the result.
+  // First pass: feeds the session machine and stores the result (its Transition moves
+  // into the record; `out` keeps the decode).
   uint64_t add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir, Bytes pdu);
 
   Session& session() { return *session_; }
@@ -54,9 +57,13 @@ class ConversationState {
   StreamProgress stream_progress[2];
 
  private:
+  std::string_view keep(std::string_view s);
+
   std::unique_ptr<Session> session_;
   std::vector<PduRecord> records_;
-  std::unordered_map<uint64_t, uint64_t> by_position_;
+  // (frame << 32 | ordinal, record index), sorted: the first pass adds positions in
+  // increasing order, so adding is an append and finding a binary search.
+  std::vector<std::pair<uint64_t, uint64_t>> by_position_;
   address server_addr_{};
   uint32_t server_port_ = 0;
 };
@@ -64,6 +71,24 @@ class ConversationState {
 // The connection's state for protocol `c`, created on first use. Owned by the
 // plugin and freed when Wireshark closes the capture file.
 ConversationState& conversation_state(const ProtoContext& c, packet_info* pinfo);
+
+// The state for one call of our dissector: looked up (a conversation search, about
+// as costly as decoding a small PDU) at most once, however many PDUs the call holds,
+// and not at all when none needs it.
+class StateLookup {
+ public:
+  StateLookup(const ProtoContext& c, packet_info* pinfo, ConversationState* known = nullptr)
+      : c_(c), pinfo_(pinfo), st_(known) {}
+  ConversationState& get() {
+    if (!st_) st_ = &conversation_state(c_, pinfo_);
+    return *st_;
+  }
+
+ private:
+  const ProtoContext& c_;
+  packet_info* pinfo_;
+  ConversationState* st_;
+};
 // Existing state only (heuristics use it to recognise a connection already ours).
 ConversationState* find_conversation_state(const ProtoContext& c, packet_info* pinfo);
 

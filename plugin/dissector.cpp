@@ -22,25 +22,46 @@ Bytes captured_bytes(tvbuff_t* tvb, int offset) {
   return {reinterpret_cast<const std::byte*>(tvb_get_ptr(tvb, offset, avail)), static_cast<size_t>(avail)};
 }
 
-// The n-th PDU of this protocol within the frame currently being dissected. The
-// counter lives in pinfo->pool, which Wireshark empties after each dissection of
-// a frame, so the same PDU gets the same number on every pass.
-uint32_t next_ordinal(packet_info* pinfo, int proto) {
-  auto n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto, 0));
-  p_set_proto_data(pinfo->pool, pinfo, proto, 0, GUINT_TO_POINTER(n + 1));
-  return n;
+// What the calls of our dissector for one frame share (in pinfo->pool, which
+// Wireshark empties after each dissection of a frame, so every pass starts afresh):
+// one p_get_proto_data per call instead of one per PDU and purpose.
+struct FrameScratch {
+  // The number of PDUs of this protocol dissected so far in this frame: the next
+  // one's ordinal, the same on every pass.
+  uint32_t pdus = 0;
+  // The Info column so far (see set_info).
+  const char* info = nullptr;
+  // Set by pdu_length for dissect_pdu: the piece it hands over is undecodable, and why.
+  const char* undecodable = nullptr;
+  // Set by dissect for a segment that follows a gap (stream_gap.hpp): 1 + the offset
+  // the resync hook starts at; pdu_length consumes it at the segment's first byte.
+  guint resync_from = 0;
+};
+
+FrameScratch& frame_scratch(packet_info* pinfo, int proto) {
+  auto* f = static_cast<FrameScratch*>(p_get_proto_data(pinfo->pool, pinfo, proto, 0));
+  if (!f) {
+    f = wmem_new0(pinfo->pool, FrameScratch);
+    p_add_proto_data(pinfo->pool, pinfo, proto, 0, f);
+  }
+  return *f;
 }
+
+// What one call of our dissector hands, through tcp_dissect_pdus, to pdu_length and
+// dissect_pdu (called within it, for this call's bytes only).
+struct CallContext {
+  ProtoContext& c;
+  FrameScratch& frame;
+  StateLookup state;
+};
 
 // The Info column lists the frame's PDUs of this protocol, " | "-separated. It is
 // rewritten whole each time (the text so far lives in pinfo->pool) so that what a
 // carrier appends between two PDUs (TLS: ", Application Data") does not split it.
-void set_info(packet_info* pinfo, int proto, uint32_t ordinal, const std::string& text) {
-  constexpr guint32 kInfoKey = 1;
-  auto* so_far = static_cast<const char*>(p_get_proto_data(pinfo->pool, pinfo, proto, kInfoKey));
-  const char* all = (ordinal == 0 || !so_far)
-                        ? packet_text(pinfo, text)
-                        : wmem_strdup_printf(pinfo->pool, "%s | %s", so_far, packet_text(pinfo, text));
-  p_set_proto_data(pinfo->pool, pinfo, proto, kInfoKey, const_cast<char*>(all));
+// `text` is packet-scoped already (packet_text).
+void set_info(packet_info* pinfo, FrameScratch& frame, uint32_t ordinal, const char* text) {
+  const char* all = (ordinal == 0 || !frame.info) ? text : wmem_strdup_printf(pinfo->pool, "%s | %s", frame.info, text);
+  frame.info = all;
   col_clear(pinfo->cinfo, COL_INFO);
   col_add_str(pinfo->cinfo, COL_INFO, all);
 }
@@ -54,8 +75,8 @@ bool frame_is_cut(tvbuff_t* tvb, int offset) {
 // message is reported as cut, its captured bytes shown undecoded, and it is not
 // given to the decoder or the session (whose grammar checks would only find the
 // cut). A response to it is then one without a request, as in the analyzer.
-void report_snaplen_cut(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root, proto_item* root_item,
-                        uint32_t ordinal) {
+void report_snaplen_cut(ProtoContext& c, FrameScratch& frame, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
+                        proto_item* root_item, uint32_t ordinal) {
   const guint captured = tvb_captured_length(tvb);
   const guint reported = tvb_reported_length(tvb);
   proto_tree_add_item(root, c.hf_undecoded, tvb, 0, static_cast<gint>(captured), ENC_NA);
@@ -64,7 +85,7 @@ void report_snaplen_cut(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, prot
                          captured, reported);
   const std::string text = "Message cut by the snapshot length (" + std::to_string(captured) + " of " +
                            std::to_string(reported) + " bytes captured)";
-  set_info(pinfo, c.proto, ordinal, text);
+  set_info(pinfo, frame, ordinal, packet_text(pinfo, text));
   proto_item_append_text(root_item, ", %s", text.c_str());
 }
 
@@ -74,10 +95,6 @@ void report_snaplen_cut(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, prot
 // pdu_length tells dissect_pdu, through the frame's scratch data, that the piece it
 // hands over is undecodable, and why: framing the piece again could not tell (cut
 // short by the resync point, a COPS header may well look incomplete rather than wrong).
-constexpr guint32 kUndecodableKey = 2;
-// Set by dissect for a segment that follows a gap (stream_gap.hpp): 1 + the offset
-// the resync hook starts at; pdu_length consumes it at the segment's first byte.
-constexpr guint32 kResyncFromKey = 4;
 
 guint undecodable_length(const Protocol& p, Bytes rest) {
   if (p.resync) {
@@ -91,14 +108,14 @@ guint undecodable_length(const Protocol& p, Bytes rest) {
 // (reported by dissect_pdu) reaching to where decoding can resume, instead of
 // waiting for a bogus total.
 guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
-  auto* c = static_cast<ProtoContext*>(data);
+  auto& call = *static_cast<CallContext*>(data);
+  const ProtoContext* c = &call.c;
   const Bytes prefix = captured_bytes(tvb, offset);
   const auto avail = static_cast<guint>(prefix.size());
-  if (const guint from = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, c->proto, kResyncFromKey)); from) {
-    p_remove_proto_data(pinfo->pool, pinfo, c->proto, kResyncFromKey);
-    if (const guint skip = bytes_before_resync_point(*c, pinfo, prefix, from - 1); skip > 0) {
-      p_set_proto_data(pinfo->pool, pinfo, c->proto, kUndecodableKey,
-                       const_cast<char*>("the rest of a message whose start was not captured (a gap before it)"));
+  if (const guint from = call.frame.resync_from; from) {
+    call.frame.resync_from = 0;
+    if (const guint skip = bytes_before_resync_point(*c, pinfo, prefix, from - 1, call.state); skip > 0) {
+      call.frame.undecodable = "the rest of a message whose start was not captured (a gap before it)";
       return skip;
     }
   }
@@ -123,8 +140,7 @@ guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
       return 0;  // tcp_dissect_pdus: one more segment, please
     case FrameResult::Status::Invalid: {
       const std::string_view why = r.reason.empty() ? std::string_view("invalid framing") : r.reason;
-      p_set_proto_data(pinfo->pool, pinfo, c->proto, kUndecodableKey,
-                       wmem_strndup(pinfo->pool, why.data(), why.size()));
+      call.frame.undecodable = wmem_strndup(pinfo->pool, why.data(), why.size());
       return undecodable_length(*c->desc, prefix);
     }
   }
@@ -135,31 +151,36 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
                        const std::optional<Pairing>& pairing, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root,
                        proto_item* root_item) {
   if (index) {
-    PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_index, tvb, 0, 0, static_cast<guint32>(*index)));
+    if (wanted(root, c.hf_index))
+      PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_index, tvb, 0, 0, static_cast<guint32>(*index)));
     const PduRecord& rec = st.record(*index);
     if (rec.response_in) {
-      PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_response_in, tvb, 0, 0, rec.response_in));
-      if (const auto* l = c.link_fields(rec.response_in_group))
+      if (wanted(root, c.hf_response_in))
+        PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_response_in, tvb, 0, 0, rec.response_in));
+      if (const auto* l = c.link_fields(rec.response_in_group); l && wanted(root, l->hf_response_in))
         PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, l->hf_response_in, tvb, 0, 0, rec.response_in));
     }
-    if (!rec.state.empty())
+    if (!rec.state.empty() && wanted(root, c.hf_state))
       PROTO_ITEM_SET_GENERATED(proto_tree_add_string(root, c.hf_state, tvb, 0, 0, packet_text(pinfo, rec.state)));
   }
   if (!tr) return;
   if (pairing) {
     const PduRecord& req = st.record(*tr->response_to);
-    PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_response_to, tvb, 0, 0, req.frame));
+    if (wanted(root, c.hf_response_to))
+      PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, c.hf_response_to, tvb, 0, 0, req.frame));
     const nstime_t t = to_nstime(pairing->latency);
-    PROTO_ITEM_SET_GENERATED(proto_tree_add_time(root, c.hf_time, tvb, 0, 0, &t));
+    if (wanted(root, c.hf_time)) PROTO_ITEM_SET_GENERATED(proto_tree_add_time(root, c.hf_time, tvb, 0, 0, &t));
     if (const auto* l = c.link_fields(tr->link_group)) {
-      PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, l->hf_response_to, tvb, 0, 0, req.frame));
-      PROTO_ITEM_SET_GENERATED(proto_tree_add_time(root, l->hf_time, tvb, 0, 0, &t));
+      if (wanted(root, l->hf_response_to))
+        PROTO_ITEM_SET_GENERATED(proto_tree_add_uint(root, l->hf_response_to, tvb, 0, 0, req.frame));
+      if (wanted(root, l->hf_time)) PROTO_ITEM_SET_GENERATED(proto_tree_add_time(root, l->hf_time, tvb, 0, 0, &t));
     }
   }
   bool handoff_reported = false;
   for (const Event& e : tr->events) {
     if (e.kind == EventKind::Publisher) continue;  // for the analyzer's fan-out view only
-    PROTO_ITEM_SET_GENERATED(proto_tree_add_string(root, c.hf_event, tvb, 0, 0, packet_text(pinfo, e.text)));
+    if (wanted(root, c.hf_event))
+      PROTO_ITEM_SET_GENERATED(proto_tree_add_string(root, c.hf_event, tvb, 0, 0, packet_text(pinfo, e.text)));
     if (e.kind == EventKind::TlsHandoff) {
       expert_add_info_format(pinfo, root_item, &c.ei_tls_handoff, "%s", packet_text(pinfo, e.text));
       handoff_reported = true;
@@ -169,33 +190,38 @@ void add_session_items(ProtoContext& c, ConversationState& st, std::optional<uin
   add_problems(c, tr->problems, tvb, pinfo, root, root_item);
 }
 
-void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root, proto_item* root_item,
+void dissect_message(CallContext& call, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root, proto_item* root_item,
                      uint32_t ordinal, Bytes pdu) {
-  ConversationState& st = conversation_state(c, pinfo);
+  ProtoContext& c = call.c;
+  ConversationState& st = call.state.get();
   const Direction dir = st.direction_of(pinfo);
-  Decoded decoded;
+  // Reused from PDU to PDU: decoding allocates nothing once its buffers have grown.
+  MessageRecord& mr = c.scratch;
   std::optional<uint64_t> index;
   if (!PINFO_FD_VISITED(pinfo)) {
-    MessageRecord mr;
     index = st.add(pinfo->num, ordinal, timestamp(pinfo), mr, dir, pdu);
-    decoded = std::move(mr.decoded);
-    if (mr.transition.tls_follows && g_tls_handle) ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
+    if (st.record(*index).transition.tls_follows && g_tls_handle) ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
   } else {
     index = st.find(pinfo->num, ordinal);
-    decoded = st.session().decode(dir, pdu);
+    st.session().decode(dir, pdu, mr.decoded);
   }
+  const Decoded& decoded = mr.decoded;
   const Transition* tr = index ? &st.record(*index).transition : nullptr;
 
-  std::string info(decoded.summary.empty() ? decoded.name : std::string_view(decoded.summary));
+  // The Info text, built once: "<request summary> → <this one>" for a response.
+  const std::string_view own = decoded.summary.empty() ? std::string_view(decoded.name) : decoded.summary;
+  const char* info = nullptr;
   std::optional<Pairing> pairing;
   if (tr && tr->response_to && st.has_record(*tr->response_to)) {
     const PduRecord& req = st.record(*tr->response_to);
-    info = req.summary + " \u2192 " + info;
+    info = packet_text(pinfo, req.summary, " \u2192 ", own);
     pairing = Pairing{req.kind, tr->latency ? *tr->latency : timestamp(pinfo) - req.ts,
                       !req.first_answer || req.first_answer == index};
+  } else {
+    info = packet_text(pinfo, own);
   }
-  set_info(pinfo, c.proto, ordinal, info);
-  proto_item_append_text(root_item, ", %s", packet_text(pinfo, info));
+  set_info(pinfo, call.frame, ordinal, info);
+  proto_item_append_text(root_item, ", %s", info);
 
   add_fields(c, decoded, tvb, pinfo, root);
   add_problems(c, decoded.problems, tvb, pinfo, root, root_item);
@@ -206,29 +232,30 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
 // dissect_pdu for tcp_dissect_pdus: `tvb` is exactly one PDU (or, when framing
 // failed, the undecodable bytes up to the resync point or the end of the segment).
 int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
-  auto& c = *static_cast<ProtoContext*>(data);
+  auto& call = *static_cast<CallContext*>(data);
+  ProtoContext& c = call.c;
   const Bytes pdu = captured_bytes(tvb, 0);
   col_set_str(pinfo->cinfo, COL_PROTOCOL, c.column_name);
-  const uint32_t ordinal = next_ordinal(pinfo, c.proto);
+  const uint32_t ordinal = call.frame.pdus++;
   proto_item* root_item = proto_tree_add_item(tree, c.proto, tvb, 0, -1, ENC_NA);
   proto_tree* root = proto_item_add_subtree(root_item, c.ett_proto);
 
   // C++ exceptions must not unwind through Wireshark's C frames.
   try {
-    const auto* undecodable = static_cast<const char*>(p_get_proto_data(pinfo->pool, pinfo, c.proto, kUndecodableKey));
-    if (undecodable) p_remove_proto_data(pinfo->pool, pinfo, c.proto, kUndecodableKey);
+    const char* undecodable = call.frame.undecodable;
+    call.frame.undecodable = nullptr;
     const FrameResult fr = undecodable ? FrameResult::invalid(undecodable) : c.desc->frame(pdu);
     if (frame_is_cut(tvb, 0) && fr.status != FrameResult::Status::Invalid) {
-      report_snaplen_cut(c, tvb, pinfo, root, root_item, ordinal);
+      report_snaplen_cut(c, call.frame, tvb, pinfo, root, root_item, ordinal);
     } else if (fr.status == FrameResult::Status::Invalid) {
       const std::string why(fr.reason.empty() ? "invalid framing" : fr.reason);
       proto_tree_add_item(root, c.hf_undecoded, tvb, 0, -1, ENC_NA);
       expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed), "Cannot find a %s message here: %s",
                              c.desc->long_name.data(), why.c_str());
-      set_info(pinfo, c.proto, ordinal, "Undecodable data: " + why);
+      set_info(pinfo, call.frame, ordinal, packet_text(pinfo, "Undecodable data: " + why));
       proto_item_append_text(root_item, ", undecodable data: %s", why.c_str());
     } else {
-      dissect_message(c, tvb, pinfo, root, root_item, ordinal, pdu);
+      dissect_message(call, tvb, pinfo, root, root_item, ordinal, pdu);
     }
   } catch (const std::exception& e) {
     expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed), "Internal error in the quartet core: %s",
@@ -239,11 +266,14 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
   return static_cast<int>(tvb_captured_length(tvb));
 }
 
-// `data` is TCP's tcpinfo when TCP calls (directly or through our heuristic).
-int dissect(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
-  if (const auto from = resync_at_segment_start(c, pinfo, data))
-    p_set_proto_data(pinfo->pool, pinfo, c.proto, kResyncFromKey, GUINT_TO_POINTER(static_cast<guint>(*from) + 1));
-  tcp_dissect_pdus(tvb, pinfo, tree, true, 1, pdu_length, dissect_pdu, &c);
+// `data` is TCP's tcpinfo when TCP calls (directly or through our heuristic);
+// `known`, the connection's state when the caller has it already.
+int dissect(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data,
+            ConversationState* known = nullptr) {
+  CallContext call{c, frame_scratch(pinfo, c.proto), StateLookup(c, pinfo, known)};
+  if (const auto from = resync_at_segment_start(c, pinfo, data, call.state))
+    call.frame.resync_from = static_cast<guint>(*from) + 1;
+  tcp_dissect_pdus(tvb, pinfo, tree, true, 1, pdu_length, dissect_pdu, &call);
   return static_cast<int>(tvb_captured_length(tvb));
 }
 
@@ -279,8 +309,9 @@ bool try_heuristic(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_tre
   // this frame (TLS gives the frames before the hand-off back to TCP, whose
   // heuristics then come here again).
   if (!over_tls && !PINFO_FD_VISITED(pinfo)) conversation_set_dissector(find_or_create_conversation(pinfo), c.handle);
-  conversation_state(c, pinfo).claimed = true;
-  dissect(c, tvb, pinfo, tree, over_tls ? nullptr : data);
+  ConversationState& state = st ? *st : conversation_state(c, pinfo);
+  state.claimed = true;
+  dissect(c, tvb, pinfo, tree, over_tls ? nullptr : data, &state);
   return true;
 }
 

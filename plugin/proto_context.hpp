@@ -27,7 +27,8 @@ struct ProtoContext {
 
   // Registered from desc->fields, index for index.
   std::vector<int> hf;
-  std::vector<int> ett_of_field;  // -1 unless the field is a Group
+  std::vector<const header_field_info*> hfinfo;  // of hf, for the per-field "is it shown" check
+  std::vector<int> ett_of_field;                 // -1 unless the field is a Group
   int ett_proto = -1;
 
   // Fields the plugin adds itself (session results, framing failures).
@@ -58,6 +59,10 @@ struct ProtoContext {
   expert_field ei_snaplen_cut{};  // a message cut by the capture's snapshot length
 
   dissector_handle_t handle = nullptr;
+
+  // The record each PDU is decoded into, reused (dissection is single-threaded and
+  // never re-enters a protocol's dissect_message).
+  MessageRecord scratch;
 
   // The tap every decoded message is queued on (named like the filter): the
   // Flow Graph, Service Response Time and Statistics tree all listen to it.

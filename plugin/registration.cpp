@@ -89,6 +89,9 @@ void register_fields(ProtoContext& c) {
           "Time between the command and this answer");
   }
   proto_register_field_array(c.proto, hf, static_cast<int>(n));
+  // Wireshark keeps pointers into `hf`, so these stay valid for the whole process.
+  c.hfinfo.resize(defs.size());
+  for (size_t i = 0; i < defs.size(); ++i) c.hfinfo[i] = proto_registrar_get_nth(static_cast<guint>(c.hf[i]));
 
   // One subtree per protocol plus one per Group field.
   auto* etts = g_new0(gint*, defs.size() + 1);

@@ -22,7 +22,7 @@ struct StreamProgress {
   bool ended_mid_line = false;       // and the last segment's last byte was no '\n'
 };
 
-class ConversationState;
+class StateLookup;
 
 // Where the resync hook starts looking in this call's bytes, when they need it: the
 // first byte, or (text protocols, still looking since an earlier segment that ended
@@ -32,11 +32,13 @@ class ConversationState;
 // a gap whose resync found no message start yet, do not. Decided on the first pass and
 // remembered per frame, so every pass frames the segment alike. Never true for a
 // protocol without a resync hook (SP: Wireshark's own handling stays) or over TLS.
-std::optional<size_t> resync_at_segment_start(const ProtoContext& c, packet_info* pinfo, const void* data);
+std::optional<size_t> resync_at_segment_start(const ProtoContext& c, packet_info* pinfo, const void* data,
+                                              StateLookup& state);
 
 // After a gap: how many bytes at the start of `segment` cannot start a message
 // (0: a message starts right there); remembers, for the next segment, when no
 // start was found at all.
-uint32_t bytes_before_resync_point(const ProtoContext& c, packet_info* pinfo, Bytes segment, size_t from);
+uint32_t bytes_before_resync_point(const ProtoContext& c, packet_info* pinfo, Bytes segment, size_t from,
+                                   StateLookup& state);
 
 }  // namespace quartet::plugin

@@ -32,11 +32,11 @@ struct Counts {
 }  // namespace
 
 void tap_message(const ProtoContext& c, packet_info* pinfo, const Decoded& decoded, const Transition* tr,
-                 const std::optional<Pairing>& pairing, const std::string& info) {
+                 const std::optional<Pairing>& pairing, const char* info) {
   if (c.tap < 0 || !have_tap_listener(c.tap)) return;
   auto* m = wmem_new0(pinfo->pool, TapMessage);
   m->protocol = c.column_name;
-  m->info = packet_text(pinfo, info);
+  m->info = info;  // packet-scoped already
   if (conversation_t* conv = find_conversation_pinfo(pinfo, 0))
     m->conversation = static_cast<guint16>(conv->conv_index);
 

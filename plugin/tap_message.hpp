@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/session.hpp"
 #include "proto_context.hpp"
@@ -43,7 +44,7 @@ struct TapMessage {
 
 // The response's pairing, read from the session record (first pass or later).
 struct Pairing {
-  std::string request_kind;
+  std::string_view request_kind;  // lives as long as the request's session record
   TimeNs latency = 0;
   // The request's first answer: the one response-time statistics count (a Synch-Request's
   // several Synch-Reports, a repeated answer count once, as in the analyzer's table).
@@ -53,6 +54,6 @@ struct Pairing {
 // Queues the message on c.tap when someone listens (a -z option, an open
 // statistics dialog); costs nothing otherwise.
 void tap_message(const ProtoContext& c, packet_info* pinfo, const Decoded& decoded, const Transition* tr,
-                 const std::optional<Pairing>& pairing, const std::string& info);
+                 const std::optional<Pairing>& pairing, const char* info);
 
 }  // namespace quartet::plugin

@@ -1,6 +1,7 @@
 #include "tree_builder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -29,15 +30,27 @@ Span clamp(tvbuff_t* tvb, uint32_t offset, uint32_t length) {
 
 void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root) {
   const auto defs = c.desc->fields;
-  // parents[k] is the tree holding fields of depth k.
-  std::vector<proto_tree*> parents{root};
+  // parents[k] is the tree holding fields of depth k (Field::depth is 8 bits: at most
+  // 256 levels, and one more while a group's children are added).
+  std::array<proto_tree*, 258> parents;
+  size_t levels = 1;
+  parents[0] = root;
+  if (!root) return;  // no tree at all: every item would be dropped
+  // proto_field_is_referenced(), inline: this runs for every field of every PDU.
+  const bool shown = PTREE_DATA(root)->visible;
+  auto wanted_field = [&](FieldId id) { return shown || c.hfinfo[id]->ref_type != HF_REF_TYPE_NONE; };
   for (const Field& f : d.fields) {
     if (f.id >= defs.size()) continue;  // a core bug; never index out of the table
     const FieldDef& def = defs[f.id];
     const int hf = c.hf[f.id];
-    const size_t depth = std::min<size_t>(f.depth, parents.size() - 1);
-    parents.resize(depth + 1);
-    proto_tree* tree = parents[depth];
+    levels = std::min<size_t>(f.depth, levels - 1) + 1;
+    proto_tree* tree = parents[levels - 1];
+    // An item nobody looks at: Wireshark would fake it (a group's children then
+    // hang where it would have), so skip its value and label too.
+    if (!wanted_field(f.id)) {
+      if (def.type == FieldType::Group) parents[levels++] = tree;
+      continue;
+    }
     const Span s = clamp(tvb, f.offset, f.length);
     const uint64_t* u = f.uint();
     uint64_t v = u ? *u : 0;
@@ -50,7 +63,7 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
         item = proto_tree_add_item(tree, hf, tvb, s.offset, s.length, ENC_NA);
         if (auto t = f.text(); !t.empty()) proto_item_append_text(item, ": %s", packet_text(pinfo, t));
         else if (u) proto_item_append_text(item, ": %" G_GUINT64_FORMAT, *u);
-        parents.push_back(proto_item_add_subtree(item, c.ett_of_field[f.id]));
+        parents[levels++] = proto_item_add_subtree(item, c.ett_of_field[f.id]);
         continue;
       }
       case FieldType::Bool:

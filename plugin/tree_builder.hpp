@@ -6,6 +6,12 @@
 
 namespace quartet::plugin {
 
+// Whether an item of field `hf` added under `tree` would be kept. When the tree is
+// not shown (tshark -Y without -V, -T fields) Wireshark only fakes the items of
+// fields no filter or column refers to, so neither they nor their labels and
+// values need computing.
+inline bool wanted(proto_tree* tree, int hf) { return tree && proto_field_is_referenced(tree, hf); }
+
 // Adds `d.fields` under `root` (the protocol's subtree), nesting by Field::depth,
 // and one expert info per problem. Offsets are relative to `tvb`.
 void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root);

@@ -218,7 +218,8 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
   if (!m.handle) return;  // the validator reported the missing handle
   HandleKey key{m.client_type, handle_key(*m.handle)};
   auto it = handles_.find(key);
-  std::string h = "handle " + handle_hex(*m.handle);
+  // Named only in problems and notes: most messages have none, so not formatted up front.
+  auto h = [&m] { return "handle " + handle_hex(*m.handle); };
 
   bool adopt = m.opcode != kDRQ && midstream_;
   if (m.opcode == kREQ || (it == handles_.end() && adopt)) {
@@ -239,19 +240,19 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
   }
   if (it == handles_.end()) {
     if (midstream_) return;  // DRQ of a state from before the capture
-    t.problem(ProblemId::kSessionHandleUnknown, std::string(op) + " for unknown " + h);
+    t.problem(ProblemId::kSessionHandleUnknown, std::string(op) + " for unknown " + h());
     return;
   }
   HandleState& s = it->second.value;
   if (s.bytes != *m.handle)
     t.problem(ProblemId::kSessionHandlePadding,
-              h + " is " + handle_hex(s.bytes) + " of the REQ with padding counted in one of the Handle lengths");
+              h() + " is " + handle_hex(s.bytes) + " of the REQ with padding counted in one of the Handle lengths");
   switch (m.opcode) {
     case kDEC:
       if (s.request) {
         answer(s.request, ts, t);
       } else if (m.solicited()) {
-        t.problem(ProblemId::kSessionDecUnsolicited, "solicited DEC for " + h + " without an outstanding REQ");
+        t.problem(ProblemId::kSessionDecUnsolicited, "solicited DEC for " + h() + " without an outstanding REQ");
       }
       s.decision = Pending{index, ts};
       break;
@@ -259,11 +260,11 @@ void CopsSession::on_handle_msg(const Message& m, TimeNs ts, uint64_t index, Tra
       // PacketCable answers are paired by Transaction ID (GateTracker), not by handle.
       if (m.solicited() && !(m.gate && m.gate->cmd)) {
         if (s.decision) answer(s.decision, ts, t);
-        else t.problem(ProblemId::kSessionRptUnsolicited, "solicited RPT for " + h + " without a DEC to report on");
+        else t.problem(ProblemId::kSessionRptUnsolicited, "solicited RPT for " + h() + " without a DEC to report on");
       }
       break;
     case kDRQ:
-      if (s.request) t.info("request for " + h + " deleted before any DEC");
+      if (s.request) t.info("request for " + h() + " deleted before any DEC");
       handles_.erase(it);
       break;
     default: break;
