@@ -39,7 +39,11 @@ void drain(const Protocol& p, Session& s, Direction dir, Direction_& d, uint64_t
       __builtin_trap();
     }
     Bytes pdu = stream.first(static_cast<size_t>(r.length));
-    (void)p.decode(pdu, dir);
+    // What the wrappers call: on_pdu (the analyzer; the plugin's first pass), then
+    // Session::decode (the plugin's tree). The descriptor's stateless p.decode is
+    // not called: COPS, RRP and IAP sessions decode with that very function, and
+    // SP's is decode_as(pdu, nullopt), which its session uses while the sending
+    // side's type is unknown, so a third decode only cost time.
     MessageRecord m = s.on_pdu(dir, pdu, ts, index++);
     (void)s.decode(dir, pdu);
     (void)m;
