@@ -7,7 +7,6 @@
 #pragma once
 
 #include <openssl/evp.h>
-#include <strings.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -60,10 +59,19 @@ inline void check_text(std::string_view out) {
   }
 }
 
+// How often `what` (lower case, starting with '<') occurs in `text`, ignoring
+// case. ASCII folding by hand: strncasecmp at every offset of a
+// 100 KB page went through the sanitizer's interceptor and libFuzzer's compare
+// hook (which records every call's operands), 20-30% of fuzz_output's time.
 inline size_t count_nocase(std::string_view text, std::string_view what) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   size_t n = 0;
-  for (size_t i = 0; i + what.size() <= text.size(); ++i)
-    n += strncasecmp(text.data() + i, what.data(), what.size()) == 0;
+  for (size_t i = text.find('<'); i != std::string_view::npos && i + what.size() <= text.size();
+       i = text.find('<', i + 1)) {
+    size_t k = 0;
+    while (k < what.size() && lower(text[i + k]) == what[k]) ++k;
+    n += k == what.size();
+  }
   return n;
 }
 
