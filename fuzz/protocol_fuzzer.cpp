@@ -1,5 +1,5 @@
 // One fuzz target for all four protocols: drives each protocol's framer,
-// stateless decoder, probe and session machine the way the plugin and the
+// probe and session machine (its decoder) the way the plugin and the
 // analyzer do, over a byte stream split into alternating directions.
 //
 // Input layout: byte 0 picks the protocol; then records of one control byte
@@ -8,6 +8,11 @@
 // the bytes and how they are split and interleaved between the two directions.
 // Built with QUARTET_FUZZ_ONLY=<index> (fuzz_cops, fuzz_rrp, ...), byte 0 is
 // ignored and the target fuzzes that one protocol; the corpus format is the same.
+//
+// The session machine decodes into one record reused from PDU to PDU, as the
+// analyzer does; each PDU's decode into a reused Decoded, and a copy of it, must
+// equal a fresh decode (nothing left over from the previous PDU, no view into
+// another Decoded's text).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -24,7 +29,27 @@ struct Direction_ {
   bool dead = false;
 };
 
-void drain(const Protocol& p, Session& s, Direction dir, Direction_& d, uint64_t& index, TimeNs ts) {
+bool same(const Decoded& a, const Decoded& b) {
+  if (a.name != b.name || a.summary != b.summary || a.kind != b.kind || a.is_request != b.is_request ||
+      a.is_response != b.is_response || a.fields.size() != b.fields.size() || a.problems.size() != b.problems.size())
+    return false;
+  for (size_t i = 0; i < a.fields.size(); ++i) {
+    const Field &x = a.fields[i], &y = b.fields[i];
+    if (x.id != y.id || x.depth != y.depth || x.offset != y.offset || x.length != y.length ||
+        x.value.kind() != y.value.kind() || x.text() != y.text() || (x.uint() && *x.uint() != *y.uint()))
+      return false;
+  }
+  for (size_t i = 0; i < a.problems.size(); ++i)
+    if (a.problems[i].text != b.problems[i].text || a.problems[i].id != b.problems[i].id) return false;
+  return true;
+}
+
+struct Reused {
+  MessageRecord record;
+  Decoded decoded;
+};
+
+void drain(const Protocol& p, Session& s, Direction dir, Direction_& d, uint64_t& index, TimeNs ts, Reused& reused) {
   while (!d.dead && !d.buf.empty()) {
     Bytes stream = as_bytes(d.buf);
     FrameResult r = p.frame(stream);
@@ -39,14 +64,16 @@ void drain(const Protocol& p, Session& s, Direction dir, Direction_& d, uint64_t
       __builtin_trap();
     }
     Bytes pdu = stream.first(static_cast<size_t>(r.length));
-    // What the wrappers call: on_pdu (the analyzer; the plugin's first pass), then
-    // Session::decode (the plugin's tree). The descriptor's stateless p.decode is
-    // not called: COPS, RRP and IAP sessions decode with that very function, and
-    // SP's is decode_as(pdu, nullopt), which its session uses while the sending
-    // side's type is unknown, so a third decode only cost time.
-    MessageRecord m = s.on_pdu(dir, pdu, ts, index++);
-    (void)s.decode(dir, pdu);
-    (void)m;
+    // What the wrappers call: on_pdu (the analyzer; the plugin's first pass) and
+    // Session::decode (the plugin's tree). The descriptor's stateless p.decode, which
+    // no wrapper calls, is not: the COPS, RRP and IAP sessions decode with that very
+    // function, and SP's session with decode_as(pdu, nullopt) while the sending
+    // side's type is unknown, so one more decode per PDU only cost time.
+    s.on_pdu(dir, pdu, ts, index++, reused.record);
+    const Decoded fresh = s.decode(dir, pdu);
+    s.decode(dir, pdu, reused.decoded);
+    const Decoded copy = reused.decoded;
+    if (!same(fresh, reused.decoded) || !same(fresh, copy)) __builtin_trap();
     d.buf.erase(0, static_cast<size_t>(r.length));
   }
 }
@@ -67,6 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto session = p.new_session();
   Direction_ dirs[2];
   uint64_t index = 0;
+  Reused reused;
   TimeNs ts = 1'000'000'000;
   for (size_t off = 0; off < input.size();) {
     uint8_t control = be8(input, off++);
@@ -75,7 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     dirs[side].buf.append(as_text(input.subspan(off, len)));
     off += len;
     ts += 1000;
-    drain(p, *session, side == 0 ? Direction::ToServer : Direction::ToClient, dirs[side], index, ts);
+    drain(p, *session, side == 0 ? Direction::ToServer : Direction::ToClient, dirs[side], index, ts, reused);
   }
   (void)session->on_close();
   return 0;

@@ -186,7 +186,7 @@ void dissect_message(ProtoContext& c, tvbuff_t* tvb, packet_info* pinfo, proto_t
   }
   const Transition* tr = index ? &st.record(*index).transition : nullptr;
 
-  std::string info = decoded.summary.empty() ? decoded.name : decoded.summary;
+  std::string info(decoded.summary.empty() ? decoded.name : std::string_view(decoded.summary));
   std::optional<Pairing> pairing;
   if (tr && tr->response_to && st.has_record(*tr->response_to)) {
     const PduRecord& req = st.record(*tr->response_to);

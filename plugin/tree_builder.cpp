@@ -78,8 +78,7 @@ void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_i
         std::string_view t = f.text();
         std::string number;
         if (t.empty() && u) t = number = std::to_string(*u);
-        if (t.empty() && !std::holds_alternative<std::string>(f.value) &&
-            !std::holds_alternative<std::string_view>(f.value))
+        if (t.empty() && !f.has_text())
           t = {reinterpret_cast<const char*>(tvb_get_ptr(tvb, s.offset, s.length)), static_cast<size_t>(s.length)};
         if (def.sensitive && !c.show_sensitive) t = kMasked;
         item = proto_tree_add_string(tree, hf, tvb, s.offset, s.length, packet_text(pinfo, t));

@@ -107,6 +107,9 @@ struct Analyzer::Flow {
   void unspill() {
     if (spilled.empty()) return;
     std::vector<Entry> all;
+    size_t n = out.entries.size();
+    for (const TimelineSpill::Segment& seg : spilled) n += seg.entries;
+    all.reserve(n);  // one allocation, not a doubling series of moves
     for (const TimelineSpill::Segment& seg : spilled) spill->file.read(seg, all);
     spill->held += all.size();
     std::move(out.entries.begin(), out.entries.end(), std::back_inserter(all));
@@ -186,9 +189,9 @@ struct Analyzer::Flow {
 
   bool message(Analyzer& a, Side side, Bytes pdu, TimeNs ts) {
     const uint64_t index = next_index++;
-    MessageRecord rec;
+    MessageRecord& rec = a.record_;  // reused: decoding allocates nothing once it has grown
     try {
-      rec = session->on_pdu(direction_of(side), pdu, ts, index);
+      session->on_pdu(direction_of(side), pdu, ts, index, rec);
     } catch (const std::exception& e) {
       // The core promises not to throw; if it does, the session is not trusted further.
       warn(a, ts, side, std::string("decoder failure: ") + e.what() + "; decoding stopped");

@@ -120,6 +120,7 @@ class Analyzer final : public StreamSink {
   ResponseTimes response_times_;
   Spill spill_;
   FieldsJson fields_jsonl_{opt_.show_secrets, false}, fields_html_{opt_.show_secrets, true};
+  MessageRecord record_;  // the PDU being decoded, reused from PDU to PDU
   bool had_warnings_ = false;
   bool detached_ = false;
 };

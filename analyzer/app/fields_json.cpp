@@ -20,9 +20,8 @@ Bytes covered(Bytes pdu, const Field& f) {
 
 // How the field's type and stored value are shown (nothing rendered yet).
 Kind kind_of(const FieldDef& def, const Field& f, Bytes pdu) {
-  const bool num = std::holds_alternative<uint64_t>(f.value);
-  const bool has_text =
-      std::holds_alternative<std::string_view>(f.value) || std::holds_alternative<std::string>(f.value);
+  const bool num = f.uint() != nullptr;
+  const bool has_text = f.has_text();
   switch (def.type) {
     case FieldType::Bool:
       if (num) return Kind::Bool;
@@ -47,13 +46,12 @@ Kind kind_of(const FieldDef& def, const Field& f, Bytes pdu) {
   return Kind::None;
 }
 
-void append_hex(std::string& out, Bytes b) {
+void append_hex(OutBuf& out, Bytes b) {
   static constexpr char kHex[] = "0123456789abcdef";
   const size_t n = std::min(b.size(), kMaxHexBytes);
   out += '"';
-  const size_t at = out.size();
-  out.resize(at + 2 * n);
-  char* p = out.data() + at;
+  char* p = out.room(2 * n);
+  out.commit(2 * n);
   for (size_t i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(b[i]);
     *p++ = kHex[c >> 4];
@@ -65,6 +63,10 @@ void append_hex(std::string& out, Bytes b) {
 
 }  // namespace
 
+void FieldsJson::text(OutBuf& out, std::string_view s) {
+  if (html_) append_json_string_html(out, s);
+  else append_json_string(out, s);
+}
 void FieldsJson::text(std::string& out, std::string_view s) {
   if (html_) append_json_string_html(out, s);
   else append_json_string(out, s);
@@ -84,7 +86,7 @@ const std::vector<std::string>& FieldsJson::keys(const Protocol& p) {
   return keys_.emplace_back(&p, std::move(k)).second;
 }
 
-void FieldsJson::value(std::string& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu) {
+void FieldsJson::value(OutBuf& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu) {
   if (def.sensitive && !show_secrets_) {
     text(out, kMasked);
     return;
@@ -93,7 +95,7 @@ void FieldsJson::value(std::string& out, const FieldDef& def, const Field& f, Ki
   switch (k) {
     case Kind::UInt: append_uint(out, *num); break;
     case Kind::Int: append_int(out, static_cast<int32_t>(static_cast<uint32_t>(*num))); break;
-    case Kind::Bool: out += *num ? "true" : "false"; break;
+    case Kind::Bool: out += *num ? std::string_view("true") : std::string_view("false"); break;
     case Kind::Text: {
       const std::string_view t = f.text();
       if (t.size() <= kMaxTextBytes) {
@@ -126,7 +128,7 @@ void FieldsJson::value(std::string& out, const FieldDef& def, const Field& f, Ki
   }
 }
 
-void FieldsJson::append(std::string& out, const Protocol& p, std::span<const Field> fs, Bytes pdu) {
+void FieldsJson::append(OutBuf& out, const Protocol& p, std::span<const Field> fs, Bytes pdu) {
   const std::vector<std::string>& key = keys(p);
   // First pass: how each field is shown, and whether any id repeats (the epoch
   // table needs no reset between messages).

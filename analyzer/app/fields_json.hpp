@@ -15,6 +15,7 @@
 
 #include "common/bytes.hpp"
 #include "common/protocol.hpp"
+#include "out_buf.hpp"
 
 namespace quartet::analyzer {
 
@@ -29,19 +30,20 @@ class FieldsJson {
   // `html`: strings escaped for an HTML script data block (append_json_string_html).
   FieldsJson(bool show_secrets, bool html) : show_secrets_(show_secrets), html_(html) {}
   // `pdu`: the bytes the fields' offsets and views refer to.
-  void append(std::string& out, const Protocol& p, std::span<const Field> fs, Bytes pdu);
+  void append(OutBuf& out, const Protocol& p, std::span<const Field> fs, Bytes pdu);
   // The same in a buffer reused from message to message (valid until the next call).
   std::string_view render(const Protocol& p, std::span<const Field> fs, Bytes pdu) {
     scratch_.clear();
     append(scratch_, p, fs, pdu);
-    return scratch_;
+    return scratch_.view();
   }
 
   // How a field's value is shown; None: a subtree without a value of its own (left out).
   enum class Kind : uint8_t { None, UInt, Int, Bool, Text, IPv4Num, IPv4Bytes, IPv6, Hex };
 
  private:
-  void value(std::string& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu);
+  void value(OutBuf& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu);
+  void text(OutBuf& out, std::string_view s);
   void text(std::string& out, std::string_view s);
   // The protocol's keys, escaped once: `"abbrev":` per field id.
   const std::vector<std::string>& keys(const Protocol& p);
@@ -54,7 +56,7 @@ class FieldsJson {
   std::vector<Kind> kind_;
   std::vector<uint32_t> seen_;  // per field id: the epoch_ of the last message that had it
   uint32_t epoch_ = 0;
-  std::string scratch_;
+  OutBuf scratch_;
   std::vector<std::pair<const Protocol*, std::vector<std::string>>> keys_;
 };
 

@@ -73,9 +73,8 @@ size_t utf8_sequence(std::string_view text, size_t i) {
   return n;
 }
 
-}  // namespace
-
-void append_printable(std::string& out, std::string_view text) {
+template <class Out>
+void printable(Out& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (size_t i = 0; i < text.size();) {
     // A run of printable ASCII (the usual text) is copied in one go.
@@ -90,15 +89,20 @@ void append_printable(std::string& out, std::string_view text) {
     const size_t n = utf8_sequence(text, i);
     const bool c1_control = n == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0;
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7f)) || c1_control) {
-      out += "\\x";
+      out += std::string_view("\\x");
       out += kHex[c >> 4];
       out += kHex[c & 15];
       ++i;
     } else {
-      out.append(text.substr(i, n));
+      out.append(text.data() + i, n);
       i += n;
     }
   }
 }
+
+}  // namespace
+
+void append_printable(std::string& out, std::string_view text) { printable(out, text); }
+void append_printable(OutBuf& out, std::string_view text) { printable(out, text); }
 
 }  // namespace quartet::analyzer

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/protocol.hpp"  // TimeNs
+#include "out_buf.hpp"
 #include "stream_events.hpp"
 
 namespace quartet::analyzer {
@@ -19,5 +20,6 @@ std::string format_bytes(uint64_t n);
 // terminal raw: valid UTF-8 is copied except control characters (C0, DEL, C1),
 // which, like bytes that are not UTF-8, become \xNN.
 void append_printable(std::string& out, std::string_view text);
+void append_printable(OutBuf& out, std::string_view text);
 
 }  // namespace quartet::analyzer

@@ -70,58 +70,87 @@ size_t plain_run_end(std::string_view s, size_t i, const std::array<bool, 256>& 
   return i;
 }
 
-void append_u00(std::string& out, uint8_t c) {
+char* write_u00(char* p, uint8_t c) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += "\\u00";
-  out += kHex[c >> 4];
-  out += kHex[c & 15];
+  std::memcpy(p, "\\u00", 4);
+  p[4] = kHex[c >> 4];
+  p[5] = kHex[c & 15];
+  return p + 6;
 }
 
-void append_json(std::string& out, std::string_view s, bool html) {
+// Writes `s` quoted and escaped at `p`, which has room for json_room(s.size())
+// bytes (every byte escaped as \u00XX at worst); returns the end.
+char* write_json(char* p, std::string_view s, bool html) {
   const auto& special = html ? kSpecialHtml : kSpecial;
-  out += '"';
+  *p++ = '"';
   size_t i = 0;
   while (i < s.size()) {
     // Copy the longest run that needs no escaping in one go.
     const size_t run = plain_run_end(s, i, special);
-    out.append(s.data() + i, run - i);
+    std::memcpy(p, s.data() + i, run - i);
+    p += run - i;
     i = run;
     if (i >= s.size()) break;
     const auto c = static_cast<uint8_t>(s[i]);
     if (c >= 0x80) {
       if (size_t n = utf8_sequence(s, i)) {
         if (html && n == 3 && c == 0xE2 && static_cast<uint8_t>(s[i + 1]) == 0x80 &&
-            (static_cast<uint8_t>(s[i + 2]) & 0xFE) == 0xA8)
-          out += static_cast<uint8_t>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-        else out.append(s.data() + i, n);
+            (static_cast<uint8_t>(s[i + 2]) & 0xFE) == 0xA8) {
+          std::memcpy(p, static_cast<uint8_t>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029", 6);
+          p += 6;
+        } else {
+          std::memcpy(p, s.data() + i, n);
+          p += n;
+        }
         i += n;
       } else {
-        append_u00(out, c);
+        p = write_u00(p, c);
         ++i;
       }
       continue;
     }
+    const char* esc = nullptr;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: append_u00(out, c);  // other controls, DEL, and for HTML < > &
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+      case '\b': esc = "\\b"; break;
+      case '\f': esc = "\\f"; break;
+      default: p = write_u00(p, c);  // other controls, DEL, and for HTML < > &
+    }
+    if (esc) {
+      p[0] = esc[0];
+      p[1] = esc[1];
+      p += 2;
     }
     ++i;
   }
-  out += '"';
+  *p++ = '"';
+  return p;
+}
+
+constexpr size_t json_room(size_t n) { return 2 + 6 * n; }
+
+void append_json(std::string& out, std::string_view s, bool html) {
+  const size_t at = out.size();
+  out.resize(at + json_room(s.size()));
+  out.resize(static_cast<size_t>(write_json(out.data() + at, s, html) - out.data()));
+}
+
+void append_json(OutBuf& out, std::string_view s, bool html) {
+  out.commit_to(write_json(out.room(json_room(s.size())), s, html));
 }
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) { append_json(out, s, false); }
 void append_json_string_html(std::string& out, std::string_view s) { append_json(out, s, true); }
+void append_json_string(OutBuf& out, std::string_view s) { append_json(out, s, false); }
+void append_json_string_html(OutBuf& out, std::string_view s) { append_json(out, s, true); }
 
-void append_seconds(std::string& out, TimeNs ns, int decimals) {
+char* write_seconds(char* p, TimeNs ns, int decimals) {
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
   // Work on the magnitude in unsigned arithmetic: -INT64_MIN would overflow.
@@ -131,10 +160,8 @@ void append_seconds(std::string& out, TimeNs ns, int decimals) {
   const uint64_t sec = mag / 1000000000u;
   const uint64_t frac = mag % 1000000000u / kPow10[9 - decimals];  // truncate, like tshark's epoch times
   // std::to_chars, not snprintf: this runs for every timestamp of the output.
-  char buf[48];
-  char* p = buf;
   if (negative) *p++ = '-';
-  p = std::to_chars(p, buf + sizeof buf, sec).ptr;
+  p = std::to_chars(p, p + 20, sec).ptr;
   if (decimals > 0) {
     *p++ = '.';
     char digits[10];
@@ -143,7 +170,12 @@ void append_seconds(std::string& out, TimeNs ns, int decimals) {
     std::memcpy(p, digits, static_cast<size_t>(n));
     p += n;
   }
-  out.append(buf, static_cast<size_t>(p - buf));
+  return p;
+}
+
+void append_seconds(std::string& out, TimeNs ns, int decimals) {
+  char buf[kSecondsRoom];
+  out.append(buf, static_cast<size_t>(write_seconds(buf, ns, decimals) - buf));
 }
 
 }  // namespace quartet::analyzer

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/protocol.hpp"  // TimeNs
+#include "out_buf.hpp"
 
 namespace quartet::analyzer {
 
@@ -21,10 +22,19 @@ void append_json_string(std::string& out, std::string_view s);
 // '<', '>' and '&' become \u003c, \u003e, \u0026 (so no "</script>" or "<!--" can
 // end or change the block), U+2028/U+2029 become \u2028/\u2029.
 void append_json_string_html(std::string& out, std::string_view s);
+// The same into the writers' buffer.
+void append_json_string(OutBuf& out, std::string_view s);
+void append_json_string_html(OutBuf& out, std::string_view s);
 
 // Seconds since the epoch with exactly `decimals` (0..9) digits after the point:
 // 1700000000.123456789. Negative values keep their sign.
 void append_seconds(std::string& out, TimeNs ns, int decimals);
+// The same written at `p`, which has room for kSecondsRoom bytes; returns the end.
+inline constexpr size_t kSecondsRoom = 32;
+char* write_seconds(char* p, TimeNs ns, int decimals);
+inline void append_seconds(OutBuf& out, TimeNs ns, int decimals) {
+  out.commit_to(write_seconds(out.room(kSecondsRoom), ns, decimals));
+}
 
 // Decimal integers, as std::to_string writes them, without a temporary string.
 inline void append_uint(std::string& out, uint64_t v) {
@@ -34,6 +44,14 @@ inline void append_uint(std::string& out, uint64_t v) {
 inline void append_int(std::string& out, int64_t v) {
   char buf[24];
   out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+inline void append_uint(OutBuf& out, uint64_t v) {
+  char* p = out.room(24);
+  out.commit_to(std::to_chars(p, p + 24, v).ptr);
+}
+inline void append_int(OutBuf& out, int64_t v) {
+  char* p = out.room(24);
+  out.commit_to(std::to_chars(p, p + 24, v).ptr);
 }
 
 }  // namespace quartet::analyzer

@@ -15,7 +15,7 @@ MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side f
   const Decoded& d = rec.decoded;
   m.is_request = d.is_request;
   m.is_response = d.is_response;
-  m.set_text(d.name, d.summary, d.is_request ? std::string_view(d.kind) : std::string_view(),
+  m.set_text(d.name, d.summary, d.is_request ? d.kind : std::string_view(),
              fields ? fields->render(p, d.fields, pdu) : std::string_view());
   for (const Event& e : rec.transition.events)
     if (e.kind == EventKind::Publisher) m.announces_publisher = true;

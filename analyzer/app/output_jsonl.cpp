@@ -232,7 +232,7 @@ class JsonlWriter final : public Writer {
 
   std::FILE* out_;
   const AppOptions& opt_;
-  std::string buf_;
+  OutBuf buf_;
 };
 
 }  // namespace

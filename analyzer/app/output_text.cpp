@@ -125,11 +125,12 @@ class TextWriter final : public Writer {
   }
 
   void prefix(const SessionOut& s, TimeNs ts, std::optional<Side> from) {
-    rel_.assign(1, '+');
-    append_seconds(rel_, ts - s.start, opt_.ts_decimals);
+    char rel[1 + kSecondsRoom];
+    rel[0] = '+';
+    const auto n = static_cast<size_t>(write_seconds(rel + 1, ts - s.start, opt_.ts_decimals) - rel);
     line_ += "  ";  // then right-aligned in 14 columns, as printf's "%14s" (not cut when wider)
-    if (rel_.size() < 14) line_.append(14 - rel_.size(), ' ');
-    line_ += rel_;
+    if (n < 14) line_.append(14 - n, ' ');
+    line_.append(rel, n);
     line_ += ' ';
     line_ += arrow(from);
     line_ += "  ";
@@ -139,7 +140,7 @@ class TextWriter final : public Writer {
     if (const auto* m = std::get_if<MessageOut>(&e)) {
       prefix(s, m->ts, m->from);
       line_ += '[';
-      line_ += std::to_string(m->index);
+      append_uint(line_, m->index);
       line_ += "] ";
       append_printable(line_, m->summary().empty() ? m->name() : m->summary());
       if (m->response_to) {
@@ -167,8 +168,7 @@ class TextWriter final : public Writer {
 
   std::FILE* out_;
   const AppOptions& opt_;
-  std::string line_;
-  std::string rel_;  // the relative time of an entry, reused
+  OutBuf line_;
 };
 
 }  // namespace

@@ -15,20 +15,22 @@ static_assert(sizeof(MessageOut) == 136 && sizeof(EventOut) == 48 && sizeof(Prob
 
 enum : uint8_t { kMessage = 1, kEvent = 2 };
 
-void put_u64(std::string& b, uint64_t v) {  // LEB128
+void put_u64(OutBuf& b, uint64_t v) {  // LEB128
+  char* p = b.room(10);
   while (v >= 0x80) {
-    b += static_cast<char>((v & 0x7f) | 0x80);
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  b += static_cast<char>(v);
+  *p++ = static_cast<char>(v);
+  b.commit_to(p);
 }
-void put_str(std::string& b, std::string_view s) {
+void put_str(OutBuf& b, std::string_view s) {
   put_u64(b, s.size());
   b += s;
 }
-void put_side(std::string& b, std::optional<Side> s) { b += static_cast<char>(s ? 1 + static_cast<int>(*s) : 0); }
+void put_side(OutBuf& b, std::optional<Side> s) { b += static_cast<char>(s ? 1 + static_cast<int>(*s) : 0); }
 
-void put(std::string& b, const MessageOut& m) {
+void put(OutBuf& b, const MessageOut& m) {
   b += static_cast<char>(kMessage);
   put_u64(b, m.index);
   put_u64(b, static_cast<uint64_t>(m.ts));
@@ -54,7 +56,7 @@ void put(std::string& b, const MessageOut& m) {
   }
 }
 
-void put(std::string& b, const EventOut& e) {
+void put(OutBuf& b, const EventOut& e) {
   b += static_cast<char>(kEvent);
   put_u64(b, static_cast<uint64_t>(e.ts));
   b += static_cast<char>(e.kind);
@@ -160,27 +162,26 @@ bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
       return false;
     }
   }
-  buf_.clear();
+  out_.clear();
   for (const Entry& e : entries) {
-    if (const auto* m = std::get_if<MessageOut>(&e)) put(buf_, *m);
-    else put(buf_, std::get<EventOut>(e));
+    if (const auto* m = std::get_if<MessageOut>(&e)) put(out_, *m);
+    else put(out_, std::get<EventOut>(e));
   }
   if (std::fseek(file_.get(), static_cast<long>(end_), SEEK_SET) != 0 ||
-      std::fwrite(buf_.data(), 1, buf_.size(), file_.get()) != buf_.size()) {
+      std::fwrite(out_.data(), 1, out_.size(), file_.get()) != out_.size()) {
     failed_ = true;  // disk full: keep what is held in memory from now on
     return false;
   }
-  out = {end_, buf_.size()};
-  end_ += buf_.size();
+  out = {end_, out_.size(), entries.size()};
+  end_ += out_.size();
   std::vector<Entry>().swap(entries);
   return true;
 }
 
 void TimelineSpill::read(const Segment& seg, std::vector<Entry>& out) {
   buf_.resize(static_cast<size_t>(seg.size));
-  if (!file_ || std::fflush(file_.get()) != 0 ||
-      std::fseek(file_.get(), static_cast<long>(seg.offset), SEEK_SET) != 0 ||
-      std::fread(buf_.data(), 1, buf_.size(), file_.get()) != buf_.size())
+  // pread, not fread: no copy through the stream's buffer (write() seeks before each write).
+  if (!file_ || std::fflush(file_.get()) != 0 || !pread_all(fileno(file_.get()), buf_.data(), buf_.size(), seg.offset))
     throw std::runtime_error("timeline spill file: read error");
   parse(buf_, out);
 }

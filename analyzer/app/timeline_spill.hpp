@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "out_buf.hpp"
 #include "timeline.hpp"
 
 namespace quartet::analyzer {
@@ -24,6 +25,7 @@ class TimelineSpill {
  public:
   struct Segment {
     uint64_t offset = 0, size = 0;
+    uint64_t entries = 0;  // how many it holds (the reader reserves room for them)
   };
 
   // Moves `entries` to the file (leaving it empty, its memory released). False,
@@ -46,7 +48,8 @@ class TimelineSpill {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
   bool failed_ = false;
   uint64_t end_ = 0;
-  std::string buf_;
+  OutBuf out_;       // what write() puts, reused
+  std::string buf_;  // what read() gets, reused
 };
 
 }  // namespace quartet::analyzer

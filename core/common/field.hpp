@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <variant>
 
 namespace quartet {
 
@@ -63,9 +62,30 @@ struct FieldRef {
   constexpr FieldRef(E e) : id(static_cast<FieldId>(e)) {}  // NOLINT: implicit by design
 };
 
-// Integers are stored as uint64_t (signed ones cast back by the consumer);
-// text either points into the PDU (string_view) or was computed (string, e.g. an OID).
-using FieldValue = std::variant<std::monostate, uint64_t, std::string_view, std::string>;
+// Integers are stored as uint64_t (signed ones cast back by the consumer); text is
+// a view into the PDU or into the Decoded's arena (computed text, e.g. an OID: see
+// Decoded::keep), so a field is trivially copyable and a field list allocates nothing.
+class FieldValue {
+ public:
+  enum class Kind : uint8_t { None, UInt, Text };
+  constexpr FieldValue() = default;
+  constexpr FieldValue(uint64_t v) : kind_(Kind::UInt), num_(v) {}  // NOLINT: implicit by design
+  constexpr FieldValue(std::string_view s)                          // NOLINT: implicit by design
+      : kind_(Kind::Text), len_(static_cast<uint32_t>(s.size())), text_(s.data()) {}
+
+  Kind kind() const { return kind_; }
+  const uint64_t* uint() const { return kind_ == Kind::UInt ? &num_ : nullptr; }
+  bool has_text() const { return kind_ == Kind::Text; }
+  std::string_view text() const { return kind_ == Kind::Text ? std::string_view(text_, len_) : std::string_view(); }
+
+ private:
+  Kind kind_ = Kind::None;
+  uint32_t len_ = 0;
+  union {
+    uint64_t num_ = 0;
+    const char* text_;
+  };
+};
 
 struct Field {
   FieldId id = 0;
@@ -75,13 +95,11 @@ struct Field {
   FieldValue value;
 
   bool is(FieldRef f) const { return id == f.id; }
-  const uint64_t* uint() const { return std::get_if<uint64_t>(&value); }
-  std::string_view text() const {
-    if (auto s = std::get_if<std::string_view>(&value)) return *s;
-    if (auto s = std::get_if<std::string>(&value)) return *s;
-    return {};
-  }
+  const uint64_t* uint() const { return value.uint(); }
+  bool has_text() const { return value.has_text(); }
+  std::string_view text() const { return value.text(); }
 };
+static_assert(std::is_trivially_copyable_v<Field>);
 
 // The table entry of a field, e.g. def_of(rrp::fields(), rrp::Field::kOptPeriod).
 inline const FieldDef& def_of(std::span<const FieldDef> table, FieldRef f) { return table[f.id]; }

@@ -74,6 +74,17 @@ Problem session_problem(E id, std::string text) {
 struct MessageRecord {
   Decoded decoded;
   Transition transition;
+
+  // Ready for the next PDU; capacity is kept.
+  void clear() {
+    decoded.clear();
+    transition.response_to.reset();
+    transition.latency.reset();
+    transition.problems.clear();
+    transition.events.clear();
+    transition.tls_follows = false;
+    transition.link_group = nullptr;
+  }
 };
 
 class Session {
@@ -81,12 +92,30 @@ class Session {
   virtual ~Session() = default;
   // `index` numbers the PDUs of the connection (both directions) from 0 in the
   // order the caller delivers them; Transition::response_to refers to it.
-  virtual MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) = 0;
+  // `out` is cleared first: a caller that reuses one record from PDU to PDU decodes
+  // without allocating once its buffers have grown (the analyzer does).
+  void on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& out) {
+    out.clear();
+    process(dir, pdu, ts, index, out);
+  }
+  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
+    MessageRecord r;
+    process(dir, pdu, ts, index, r);
+    return r;
+  }
   // Decodes a PDU in the context this session has learned, without advancing the
   // machine. SP needs it: a message's protocol header (backtrace, survey id, hop
   // count) depends on the socket types exchanged at connection start. The plugin
   // calls it when Wireshark re-dissects a frame after the first pass.
-  virtual Decoded decode(Direction dir, Bytes pdu) const = 0;
+  void decode(Direction dir, Bytes pdu, Decoded& out) const {
+    out.clear();
+    decode_into(dir, pdu, out);
+  }
+  Decoded decode(Direction dir, Bytes pdu) const {
+    Decoded d;
+    decode_into(dir, pdu, d);
+    return d;
+  }
   // End of the connection: requests still unanswered and similar findings.
   virtual std::vector<Problem> on_close() { return {}; }
   // Lines summing up what the session learned, for the end of its timeline
@@ -94,6 +123,11 @@ class Session {
   virtual std::vector<std::string> closing_notes() const { return {}; }
   // The current phase/state name, e.g. "WFC" for RRP or "data" for IAP.
   virtual std::string_view state() const = 0;
+
+ protected:
+  // What on_pdu() and decode() run, into an empty `out`.
+  virtual void process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& out) = 0;
+  virtual void decode_into(Direction dir, Bytes pdu, Decoded& out) const = 0;
 };
 
 }  // namespace quartet

@@ -158,19 +158,39 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
   }
 }
 
-std::string short_name(const char* n) {
-  std::string s = n ? n : "?";
-  if (auto cut = s.find(" ("); cut != std::string::npos) s.resize(cut);
+std::string_view short_name(const char* n) {
+  std::string_view s = n ? n : "?";
+  if (auto cut = s.find(" ("); cut != std::string_view::npos) s = s.substr(0, cut);
   return s;
 }
 
-std::string summary(const Message& m) {
+// Appends "0x" and the handle's bytes in hex (handle_hex without a temporary).
+void append_handle(std::string& s, std::string_view handle) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (handle.empty()) {
+    s += "0x(empty)";
+    return;
+  }
+  s += "0x";
+  for (char ch : handle) {
+    const auto c = static_cast<unsigned char>(ch);
+    s += kHex[c >> 4];
+    s += kHex[c & 15];
+  }
+}
+
+// The one-line summary, written into `s` (the Decoded's reused buffer).
+void summary(const Message& m, std::string& s) {
   const char* ab = opcode_abbrev(m.opcode);
-  std::string s = ab ? ab : "COPS op-code " + std::to_string(m.opcode);
+  if (ab) s += ab;
+  else s.append("COPS op-code ").append(std::to_string(m.opcode));
   // PacketCable gate commands and answers: the gate says more than the handle.
-  if (m.gate && m.gate->cmd && (m.opcode == kDEC || m.opcode == kRPT)) return s + " " + packetcable::summary(*m.gate);
+  if (m.gate && m.gate->cmd && (m.opcode == kDEC || m.opcode == kRPT)) {
+    s.append(" ").append(packetcable::summary(*m.gate));
+    return;
+  }
   auto handle = [&] {
-    if (m.handle) s.append(" handle=").append(handle_hex(*m.handle));
+    if (m.handle) append_handle(s.append(" handle="), *m.handle);
   };
   switch (m.opcode) {
     case kREQ:
@@ -218,17 +238,15 @@ std::string summary(const Message& m) {
       break;
     default: break;
   }
-  return s;
 }
 
 }  // namespace
 
 std::string handle_hex(std::string_view handle) { return handle.empty() ? "0x(empty)" : "0x" + hex_bytes(handle); }
 
-Parsed<Message> parse(Bytes pdu, Direction dir) {
-  Parsed<Message> r;
-  Decoded& d = r.decoded;
-  Message& m = r.message;
+void parse(Bytes pdu, Direction dir, Decoded& d, Message& m) {
+  d.clear();
+  reset(m);
   decode_header(pdu, d, m);
   if (m.has_header) {
     size_t end = pdu.size();
@@ -250,11 +268,12 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
   }
   const char* ab = opcode_abbrev(m.opcode);
   d.name = ab ? ab : "COPS";
-  d.summary = m.has_header ? summary(m) : "COPS (truncated header)";
+  if (m.has_header) summary(m, d.summary);
+  else d.summary = "COPS (truncated header)";
   bool to_pdp = dir == Direction::ToServer;
   // Response times are told apart by what is asked: a REQ by its context, an OPN by its client type.
-  if (m.opcode == kREQ && m.rtype) d.kind = d.name + " " + rtype_label(*m.rtype);
-  if (m.opcode == kOPN && m.has_header) d.kind = d.name + " " + client_type_short(m.client_type);
+  if (m.opcode == kREQ && m.rtype) d.kind = d.keep(std::string(d.name) + " " + rtype_label(*m.rtype));
+  if (m.opcode == kOPN && m.has_header) d.kind = d.keep(std::string(d.name) + " " + client_type_short(m.client_type));
   switch (m.opcode) {
     case kREQ:
     case kOPN: d.is_request = true; break;
@@ -273,11 +292,25 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
   if (m.opcode == kDEC && m.gate && m.gate->cmd && m.gate->trans_id &&
       packetcable::is_command(m.gate->pcmm(), *m.gate->cmd)) {
     d.is_request = true;
-    d.kind = packetcable::cmd_label(m.gate->pcmm(), *m.gate->cmd);
+    d.kind = d.keep(packetcable::cmd_label(m.gate->pcmm(), *m.gate->cmd));
   }
+}
+
+Parsed<Message> parse(Bytes pdu, Direction dir) {
+  Parsed<Message> r;
+  parse(pdu, dir, r.decoded, r.message);
   return r;
 }
 
-Decoded decode(Bytes pdu, Direction dir) { return parse(pdu, dir).decoded; }
+void decode(Bytes pdu, Direction dir, Decoded& d) {
+  thread_local Message m;  // its lists keep their capacity from message to message
+  parse(pdu, dir, d, m);
+}
+
+Decoded decode(Bytes pdu, Direction dir) {
+  Decoded d;
+  decode(pdu, dir, d);
+  return d;
+}
 
 }  // namespace quartet::cops

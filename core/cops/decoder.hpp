@@ -13,5 +13,9 @@ namespace quartet::cops {
 // the stateless decode of the descriptor.
 Parsed<Message> parse(Bytes pdu, Direction dir);
 Decoded decode(Bytes pdu, Direction dir);
+// The same into caller-owned objects, emptied here but keeping their capacity, so
+// that a caller reusing them decodes without allocating.
+void parse(Bytes pdu, Direction dir, Decoded& d, Message& m);
+void decode(Bytes pdu, Direction dir, Decoded& d);
 
 }  // namespace quartet::cops

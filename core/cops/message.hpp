@@ -51,6 +51,17 @@ struct Message {
   std::optional<packetcable::GateMessage> gate;
 };
 
+// Back to a default Message, its lists emptied but their capacity kept.
+inline void reset(Message& m) {
+  std::vector<ObjectRef> objects = std::move(m.objects);
+  std::vector<uint16_t> commands = std::move(m.commands);
+  m = Message{};
+  objects.clear();
+  commands.clear();
+  m.objects = std::move(objects);
+  m.commands = std::move(commands);
+}
+
 // "0x00001001" for the handle bytes.
 std::string handle_hex(std::string_view handle);
 

@@ -35,7 +35,7 @@ std::string handle_key(std::string_view h) {
 
 }  // namespace
 
-Decoded CopsSession::decode(Direction dir, Bytes pdu) const { return cops::decode(pdu, dir); }
+void CopsSession::decode_into(Direction dir, Bytes pdu, Decoded& out) const { cops::decode(pdu, dir, out); }
 
 std::string_view phase_name(Phase p) {
   switch (p) {
@@ -77,13 +77,13 @@ bool CopsSession::accepted(uint16_t client_type) {
   return it != clients_.end() && it->second.accepted;
 }
 
-MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
-  Parsed<Message> r = parse(pdu, dir);
-  MessageRecord rec{std::move(r.decoded), {}};
+void CopsSession::process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& rec) {
+  thread_local Message scratch;  // its lists keep their capacity from message to message
+  parse(pdu, dir, rec.decoded, scratch);
   Transition& t = rec.transition;
-  const Message& m = r.message;
+  const Message& m = scratch;
   const char* op = opcode_abbrev(m.opcode);
-  if (!m.has_header || !op) return rec;
+  if (!m.has_header || !op) return;
   if (!seen_any_) {
     seen_any_ = true;
     if (m.opcode != kOPN) {
@@ -153,7 +153,6 @@ MessageRecord CopsSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t 
   }
   // PacketCable: gate answers pair by Transaction ID, not by handle order.
   if (m.gate && (m.opcode == kDEC || m.opcode == kRPT)) gates_.on_message(*m.gate, !from_pep, midstream_, ts, index, t);
-  return rec;
 }
 
 void CopsSession::on_open(const Message& m, TimeNs ts, uint64_t index, Transition& t) {

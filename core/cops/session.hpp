@@ -29,11 +29,13 @@ std::string_view phase_name(Phase p);
 
 class CopsSession final : public Session {
  public:
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override;
-  Decoded decode(Direction dir, Bytes pdu) const override;
   std::vector<Problem> on_close() override;
   std::string_view state() const override { return phase_name(phase_); }
   std::vector<std::string> closing_notes() const override { return gates_.summary(); }
+
+ protected:
+  void process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& out) override;
+  void decode_into(Direction dir, Bytes pdu, Decoded& out) const override;
 
  private:
   struct Pending {

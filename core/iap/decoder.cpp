@@ -68,7 +68,7 @@ std::string plural(size_t n, std::string_view one, std::string_view many) {
 
 class Decoder {
  public:
-  Decoder(std::string_view buf, Parsed<Message>& out) : buf_(buf), d_(out.decoded), m_(out.message) {}
+  Decoder(std::string_view buf, Decoded& d, Message& m) : buf_(buf), d_(d), m_(m) {}
 
   void run() {
     Layout l = scan(buf_, true);
@@ -403,9 +403,9 @@ class Decoder {
         d_.is_request = true;
         break;
       case MsgType::Response:
-        d_.name = std::to_string(*m_.status);
-        d_.summary = d_.name + " " + std::string(status_text_.empty() ? status_meaning(*m_.status) : status_text_) +
-                     via_suffix();
+        d_.name = d_.keep(std::to_string(*m_.status));
+        d_.summary = std::string(d_.name) + " " +
+                     std::string(status_text_.empty() ? status_meaning(*m_.status) : status_text_) + via_suffix();
         d_.is_response = true;
         break;
       case MsgType::UpgradeRequest:
@@ -457,12 +457,30 @@ std::string_view status_meaning(uint16_t code) {
   return n ? n : "Unknown";
 }
 
-Parsed<Message> parse(Bytes pdu, Direction) {
+void parse(Bytes pdu, Direction, Decoded& d, Message& m) {
+  d.clear();
+  std::vector<std::string_view> via = std::move(m.via);
+  via.clear();
+  m = Message{};
+  m.via = std::move(via);  // capacity kept
+  Decoder(as_text(pdu), d, m).run();
+}
+
+Parsed<Message> parse(Bytes pdu, Direction dir) {
   Parsed<Message> p;
-  Decoder(as_text(pdu), p).run();
+  parse(pdu, dir, p.decoded, p.message);
   return p;
 }
 
-Decoded decode(Bytes pdu, Direction dir) { return parse(pdu, dir).decoded; }
+void decode(Bytes pdu, Direction dir, Decoded& d) {
+  thread_local Message m;  // its list keeps its capacity from message to message
+  parse(pdu, dir, d, m);
+}
+
+Decoded decode(Bytes pdu, Direction dir) {
+  Decoded d;
+  decode(pdu, dir, d);
+  return d;
+}
 
 }  // namespace quartet::iap

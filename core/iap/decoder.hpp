@@ -34,6 +34,10 @@ struct Message {
 // the stateless decode of the descriptor. IAP messages read the same both ways.
 Parsed<Message> parse(Bytes pdu, Direction dir);
 Decoded decode(Bytes pdu, Direction dir);
+// The same into caller-owned objects, emptied here but keeping their capacity, so
+// that a caller reusing them decodes without allocating.
+void parse(Bytes pdu, Direction dir, Decoded& d, Message& m);
+void decode(Bytes pdu, Direction dir, Decoded& d);
 
 // Short text for a status code: the draft/HTTP meaning, "Unknown" otherwise.
 std::string_view status_meaning(uint16_t code);

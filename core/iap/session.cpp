@@ -23,17 +23,6 @@ std::string join(const std::vector<std::string_view>& hosts) {
 
 class IapSession final : public Session {
  public:
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override {
-    Parsed<Message> p = parse(pdu, dir);
-    Transition t;
-    if (p.decoded.is_request) request(dir, p.message, ts, index, t);
-    if (p.decoded.is_response) response(dir, p.message, ts, t);
-    return {std::move(p.decoded), std::move(t)};
-  }
-
-  // Every IAP message decodes on its own; no session context is needed.
-  Decoded decode(Direction dir, Bytes pdu) const override { return iap::decode(pdu, dir); }
-
   std::vector<Problem> on_close() override {
     std::vector<Problem> out;
     for (const auto& p : pending_)
@@ -44,6 +33,17 @@ class IapSession final : public Session {
   }
 
   std::string_view state() const override { return phase_name(phase_); }
+
+ protected:
+  void process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& out) override {
+    thread_local Message m;  // its list keeps its capacity from message to message
+    parse(pdu, dir, out.decoded, m);
+    if (out.decoded.is_request) request(dir, m, ts, index, out.transition);
+    if (out.decoded.is_response) response(dir, m, ts, out.transition);
+  }
+
+  // Every IAP message decodes on its own; no session context is needed.
+  void decode_into(Direction dir, Bytes pdu, Decoded& out) const override { iap::decode(pdu, dir, out); }
 
  private:
   struct Pending {

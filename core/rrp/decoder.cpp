@@ -23,16 +23,15 @@ void check_text(std::string_view text, Decoded& d) {
 
 }  // namespace
 
-Parsed<Message> parse(Bytes pdu, Direction dir) {
-  Parsed<Message> p;
-  Decoded& d = p.decoded;
-  Message& m = p.message;
+void parse(Bytes pdu, Direction dir, Decoded& d, Message& m) {
+  d.clear();
+  m = Message{};
   std::string_view text = as_text(pdu);
   if (text.empty()) {
     d.name = "empty";
     d.summary = "empty block";
     d.problem(ProblemId::kBlockEmpty, 0, 0, "empty PDU");
-    return p;
+    return;
   }
   check_text(text, d);
   BlockReader lines(text);
@@ -49,9 +48,23 @@ Parsed<Message> parse(Bytes pdu, Direction dir) {
     decode_greeting(text, *first, lines, d, m);
   }
   lines.report(d);
+}
+
+Parsed<Message> parse(Bytes pdu, Direction dir) {
+  Parsed<Message> p;
+  parse(pdu, dir, p.decoded, p.message);
   return p;
 }
 
-Decoded decode(Bytes pdu, Direction dir) { return parse(pdu, dir).decoded; }
+void decode(Bytes pdu, Direction dir, Decoded& d) {
+  Message m;
+  parse(pdu, dir, d, m);
+}
+
+Decoded decode(Bytes pdu, Direction dir) {
+  Decoded d;
+  decode(pdu, dir, d);
+  return d;
+}
 
 }  // namespace quartet::rrp

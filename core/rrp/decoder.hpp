@@ -32,5 +32,9 @@ struct Message {
 // blocks are responses when they open with "NNN", otherwise the server's greeting.
 Parsed<Message> parse(Bytes pdu, Direction dir);
 Decoded decode(Bytes pdu, Direction dir);
+// The same into caller-owned objects, emptied here but keeping their capacity, so
+// that a caller reusing them decodes without allocating.
+void parse(Bytes pdu, Direction dir, Decoded& d, Message& m);
+void decode(Bytes pdu, Direction dir, Decoded& d);
 
 }  // namespace quartet::rrp

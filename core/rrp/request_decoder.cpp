@@ -37,7 +37,7 @@ class RequestDecoder : public BlockDecoder {
     if (m_.command != Command::Unknown) check_shape(first);
     d_.close();
     summarize();
-    d_.fields[group].value = d_.summary;  // the tree's "Request: add example.com"
+    d_.fields[group].value = d_.keep(d_.summary);  // the tree's "Request: add example.com"
   }
 
  private:
@@ -257,20 +257,21 @@ class RequestDecoder : public BlockDecoder {
 
   // "add example.com", "session id=registrarA", "renew example.com period=9".
   void summarize() {
+    std::string& s = d_.summary;
     if (m_.command != Command::Unknown) {
-      d_.name = std::string(command_name(m_.command));
+      d_.name = command_name(m_.command);
+      s.assign(d_.name);
     } else {
-      d_.name.assign(raw_word_);
-      for (char& c : d_.name) c = ascii_lower(c);
+      s.assign(raw_word_);
+      for (char& c : s) c = ascii_lower(c);
+      d_.name = d_.keep(s);
     }
-    std::string s = d_.name;
     if (!m_.object.empty()) s.append(" ").append(m_.object);
     if (!m_.registrar_id.empty()) s.append(" id=").append(m_.registrar_id);
     if (m_.new_password) s.append(" (password change)");
     if (!target_.empty()) s.append(" target=").append(target_);
     if (!approve_.empty()) s.append(" approve=").append(approve_);
     if (!period_.empty()) s.append(" period=").append(period_);
-    d_.summary = std::move(s);
   }
 
   std::string_view raw_word_;

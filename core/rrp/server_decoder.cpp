@@ -1,5 +1,6 @@
 // What the server sends: responses (RFC 2832 4.2: "NNN text", attribute lines
 // whose names may hold spaces) and the greeting banner sent on connect.
+#include <charconv>
 #include <string>
 
 #include "block_decoder.hpp"
@@ -42,8 +43,11 @@ class ResponseDecoder : public BlockDecoder {
                  "response line without a description (RFC 2832 4.2)");
     while (std::optional<Line> l = lines.next()) attribute_line(*l);
     d_.close();
-    d_.name = std::to_string(code);
-    d_.summary = d_.name + " " + (description.empty() && meaning ? std::string(meaning) : std::string(description));
+    char digits[8];
+    d_.name = d_.keep(std::string_view(
+        digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, code).ptr - digits)));
+    d_.summary.assign(d_.name).append(" ").append(description.empty() && meaning ? std::string_view(meaning)
+                                                                                 : description);
   }
 
  private:
@@ -84,7 +88,7 @@ class GreetingDecoder : public BlockDecoder {
       d_.problem(ProblemId::kGreetingUnrecognised, first.offset, first.length,
                  "server block is neither a response (\"NNN text\") nor an \"RRP Server version\" greeting");
     d_.name = "greeting";
-    d_.summary = "greeting " + std::string(m_.greeting);
+    d_.summary.assign("greeting ").append(m_.greeting);
   }
 
  private:

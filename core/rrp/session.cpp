@@ -19,11 +19,11 @@ std::string_view state_name(State s) {
   return "?";
 }
 
-Decoded RrpSession::decode(Direction dir, Bytes pdu) const { return rrp::decode(pdu, dir); }
+void RrpSession::decode_into(Direction dir, Bytes pdu, Decoded& out) const { rrp::decode(pdu, dir, out); }
 
-MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
-  auto [decoded, m] = parse(pdu, dir);
-  MessageRecord r{std::move(decoded), {}};
+void RrpSession::process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& r) {
+  Message m;
+  parse(pdu, dir, r.decoded, m);
   Transition& t = r.transition;
   // RFC 2832 3: servers MAY disconnect a session idle for 10 minutes (SHOULD be the timeout).
   std::optional<TimeNs> idle = last_ts_ ? elapsed(*last_ts_, ts) : std::nullopt;
@@ -39,7 +39,6 @@ MessageRecord RrpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t i
     case Kind::Greeting: on_greeting(t); break;
     case Kind::Empty: break;
   }
-  return r;
 }
 
 void RrpSession::on_request(const Message& m, TimeNs ts, uint64_t index, Transition& t) {

@@ -26,10 +26,12 @@ std::string_view state_name(State s);
 
 class RrpSession final : public Session {
  public:
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override;
-  Decoded decode(Direction dir, Bytes pdu) const override;
   std::vector<Problem> on_close() override;
   std::string_view state() const override { return state_name(state_); }
+
+ protected:
+  void process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& out) override;
+  void decode_into(Direction dir, Bytes pdu, Decoded& out) const override;
 
  private:
   struct Pending {

@@ -1,6 +1,7 @@
 #include "decoder.hpp"
 #include "problems.hpp"
 
+#include <charconv>
 #include <cstring>
 #include <string>
 
@@ -47,18 +48,17 @@ std::optional<std::string_view> printable_text(Bytes body) {
   return t;
 }
 
-// ` 12 bytes "hello"` for the summary.
-std::string describe_body(Bytes body, std::optional<std::string_view> text) {
-  // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on " " + std::string&&.
-  std::string s(" ");
-  s += std::to_string(body.size());
+// Appends ` 12 bytes "hello"` to the summary `s`.
+void describe_body(std::string& s, Bytes body, std::optional<std::string_view> text) {
+  char digits[24];
+  s += ' ';
+  s.append(digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, body.size()).ptr - digits));
   s += body.size() == 1 ? " byte" : " bytes";
   if (const auto& t = text) {
     s += " \"";
     for (char c : t->substr(0, kPreviewChars)) s += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
     s += t->size() > kPreviewChars ? "...\"" : "\"";
   }
-  return s;
 }
 
 void add_body(Decoded& d, size_t offset, Bytes body, std::optional<std::string_view> text) {
@@ -66,8 +66,7 @@ void add_body(Decoded& d, size_t offset, Bytes body, std::optional<std::string_v
   if (text) d.add(kBodyText, offset, text->size(), *text);
 }
 
-Decoded decode_header(Bytes pdu) {
-  Decoded d;
+void decode_header(Bytes pdu, Decoded& d) {
   d.name = "header";
   d.open(kHeader, 0, pdu.size() < kHeaderBytes ? pdu.size() : kHeaderBytes);
   if (pdu.size() >= 3) d.add(kMagic, 0, 3);
@@ -77,7 +76,7 @@ Decoded decode_header(Bytes pdu) {
     d.summary = "SP header (truncated)";
     d.problem(ProblemId::kHeaderTruncated, 0, pdu.size(),
               "SP connection header truncated: " + std::to_string(pdu.size()) + " of 8 bytes");
-    return d;
+    return;
   }
   d.add(kVersion, 3, 1, uint64_t{h->version});
   d.add(kType, 4, 2, uint64_t{h->type});
@@ -105,7 +104,6 @@ Decoded decode_header(Bytes pdu) {
     d.problem(ProblemId::kHeaderReservedNonzero, 6, 2,
               "reserved header bytes are " + hex_number(h->reserved, 4) +
                   ", must be zero; the peer closes the connection (sp-tcp-mapping-01 section 2)");
-  return d;
 }
 
 // REQ/REP/SURVEYOR/RESPONDENT: the backtrace, then the body. Returns the body
@@ -181,13 +179,12 @@ std::optional<size_t> decode_hop_count(Decoded& d, Bytes payload, std::string& s
   return kLengthBytes + 4;
 }
 
-Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
-  Decoded d;
+void decode_message(Bytes pdu, std::optional<uint16_t> sender_type, Decoded& d) {
   d.name = "MSG";
   if (pdu.size() < kLengthBytes) {
     d.summary = "SP message (truncated)";
     d.problem(ProblemId::kMessageLengthShort, 0, pdu.size(), "SP message shorter than its 8-byte length field");
-    return d;
+    return;
   }
   uint64_t declared = be64(pdu, 0);
   Bytes payload = message_payload(pdu);
@@ -206,8 +203,9 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
     // Sender unknown (no header seen, or a type we do not know): the protocol
     // header cannot be told from the body, so the payload is shown whole.
     d.add(kPayload, kLengthBytes, payload.size());
-    d.summary = "SP message" + describe_body(payload, printable_text(payload));
-    return d;
+    d.summary = "SP message";
+    describe_body(d.summary, payload, printable_text(payload));
+    return;
   }
 
   d.name = sender->message_name;
@@ -226,17 +224,16 @@ Decoded decode_message(Bytes pdu, std::optional<uint16_t> sender_type) {
     case MessageHeader::LegacyId: body_at = decode_legacy_id(d, payload, id_text); break;
     case MessageHeader::HopCount: body_at = decode_hop_count(d, payload, hops_text); break;
   }
-  d.summary = d.name + id_text + hops_text;
-  if (devices) d.summary += " via " + std::to_string(devices) + (devices == 1 ? " device" : " devices");
+  d.summary.assign(d.name).append(id_text).append(hops_text);
+  if (devices) d.summary.append(" via ").append(std::to_string(devices)).append(devices == 1 ? " device" : " devices");
   if (body_at) {
     Bytes body = pdu.subspan(*body_at, kLengthBytes + payload.size() - *body_at);
     const auto text = printable_text(body);  // walks the body once, for the field and the summary
     add_body(d, *body_at, body, text);
-    d.summary += describe_body(body, text);
+    describe_body(d.summary, body, text);
   } else {
     d.summary += " (malformed)";
   }
-  return d;
 }
 
 }  // namespace
@@ -268,8 +265,16 @@ Backtrace scan_backtrace(Bytes payload) {
   return bt;
 }
 
+void decode_as(Bytes pdu, std::optional<uint16_t> sender_type, Decoded& d) {
+  d.clear();
+  if (looks_like_header(pdu)) decode_header(pdu, d);
+  else decode_message(pdu, sender_type, d);
+}
+
 Decoded decode_as(Bytes pdu, std::optional<uint16_t> sender_type) {
-  return looks_like_header(pdu) ? decode_header(pdu) : decode_message(pdu, sender_type);
+  Decoded d;
+  decode_as(pdu, sender_type, d);
+  return d;
 }
 
 Decoded decode(Bytes pdu, Direction) { return decode_as(pdu, std::nullopt); }

@@ -40,5 +40,7 @@ Decoded decode(Bytes pdu, Direction dir);
 // Decodes one PDU as sent by a socket of `sender_type`, the endpoint type the
 // sending side announced in its header (nullopt: unknown, as decode()).
 Decoded decode_as(Bytes pdu, std::optional<uint16_t> sender_type);
+// The same into a caller-owned Decoded, emptied here but keeping its capacity.
+void decode_as(Bytes pdu, std::optional<uint16_t> sender_type, Decoded& d);
 
 }  // namespace quartet::sp

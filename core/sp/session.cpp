@@ -27,16 +27,14 @@ std::optional<uint16_t> SpSession::sender_type(Direction dir) const {
   return std::nullopt;
 }
 
-Decoded SpSession::decode(Direction dir, Bytes pdu) const {
-  return decode_as(pdu, looks_like_header(pdu) ? std::nullopt : sender_type(dir));
+void SpSession::decode_into(Direction dir, Bytes pdu, Decoded& out) const {
+  decode_as(pdu, looks_like_header(pdu) ? std::nullopt : sender_type(dir), out);
 }
 
-MessageRecord SpSession::on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) {
-  MessageRecord r;
-  r.decoded = decode(dir, pdu);
+void SpSession::process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& r) {
+  decode_into(dir, pdu, r.decoded);
   if (looks_like_header(pdu)) on_header(dir, pdu, r.transition);
   else on_message(dir, pdu, r.decoded, ts, index, r.transition);
-  return r;
 }
 
 void SpSession::on_header(Direction dir, Bytes pdu, Transition& t) {

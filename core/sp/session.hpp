@@ -16,8 +16,6 @@ namespace quartet::sp {
 
 class SpSession final : public Session {
  public:
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override;
-  Decoded decode(Direction dir, Bytes pdu) const override;
   std::vector<Problem> on_close() override;
   // "awaiting headers", "header exchange", "data", "incompatible", "rejected".
   std::string_view state() const override;
@@ -30,6 +28,10 @@ class SpSession final : public Session {
   // The type whose message headers apply to what `dir` sends: its own header,
   // else the only type its peer accepts (capture started after the headers).
   std::optional<uint16_t> sender_type(Direction dir) const;
+
+ protected:
+  void process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& out) override;
+  void decode_into(Direction dir, Bytes pdu, Decoded& out) const override;
 
  private:
   enum class Phase : uint8_t { AwaitingHeaders, HeaderExchange, Data, Incompatible, Rejected };

@@ -59,8 +59,15 @@ inline Decoded decode_common(std::string_view body, size_t off, Direction dir) {
 class PairingSession final : public Session {
  public:
   explicit PairingSession(Decoded (*dec)(Bytes, Direction)) : dec_(dec) {}
-  MessageRecord on_pdu(Direction dir, Bytes pdu, TimeNs ts, uint64_t index) override {
-    MessageRecord r{dec_(pdu, dir), {}};
+  std::vector<Problem> on_close() override {
+    if (pending_.empty()) return {};
+    return {session_problem(ProblemId::kRequestUnanswered, std::to_string(pending_.size()) + " requests unanswered")};
+  }
+  std::string_view state() const override { return pending_.empty() ? "idle" : "waiting"; }
+
+ protected:
+  void process(Direction dir, Bytes pdu, TimeNs ts, uint64_t index, MessageRecord& r) override {
+    r.decoded = dec_(pdu, dir);
     if (dir == Direction::ToServer) {
       pending_.push_back({index, ts});
     } else if (!pending_.empty()) {
@@ -75,14 +82,8 @@ class PairingSession final : public Session {
       r.transition.events.push_back({EventKind::TlsHandoff, "TLS handshake follows STARTTLS"});
     }
     if (r.decoded.summary == "PHASE") r.transition.events.push_back({EventKind::Phase, "data"});
-    return r;
   }
-  Decoded decode(Direction dir, Bytes pdu) const override { return dec_(pdu, dir); }
-  std::vector<Problem> on_close() override {
-    if (pending_.empty()) return {};
-    return {session_problem(ProblemId::kRequestUnanswered, std::to_string(pending_.size()) + " requests unanswered")};
-  }
-  std::string_view state() const override { return pending_.empty() ? "idle" : "waiting"; }
+  void decode_into(Direction dir, Bytes pdu, Decoded& out) const override { out = dec_(pdu, dir); }
 
  private:
   Decoded (*dec_)(Bytes, Direction);

@@ -77,6 +77,6 @@ inline std::string dump(const std::vector<Problem>& ps) {
     s += "  [" + std::string(kind_name(p.kind)) + "@" + std::to_string(p.offset) + "] " + p.text + "\n";
   return s;
 }
-inline std::string dump(const Decoded& d) { return d.name + " | " + d.summary + "\n" + dump(d.problems); }
+inline std::string dump(const Decoded& d) { return std::string(d.name) + " | " + d.summary + "\n" + dump(d.problems); }
 
 }  // namespace quartet::test
