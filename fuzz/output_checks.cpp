@@ -21,7 +21,6 @@
 
 namespace quartet::fuzz {
 
-
 namespace {
 
 [[noreturn]] void fail(const char* what, std::string_view line) {
