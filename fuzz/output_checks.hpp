@@ -6,132 +6,20 @@
 // way the page reads them.
 #pragma once
 
-#include <openssl/evp.h>
-#include <strings.h>
-#include <zlib.h>
-
 #include <cstdio>
 #include <cstdlib>
-#include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+// The checks live in the shared library quartet_fuzz_oracle (output_checks.cpp),
+// built without instrumentation; only these are exported from it.
+#define QUARTET_FUZZ_ORACLE_API __attribute__((visibility("default")))
 
 namespace quartet::fuzz {
 
-[[noreturn]] inline void fail(const char* what, std::string_view line) {
-  std::fprintf(stderr, "%s: %.*s\n", what, static_cast<int>(line.size() > 2000 ? 2000 : line.size()), line.data());
-  std::abort();
-}
-
-inline void check_jsonl(std::string_view out) {
-  size_t pos = 0;
-  while (pos < out.size()) {
-    size_t nl = out.find('\n', pos);
-    if (nl == std::string_view::npos) fail("JSONL output does not end with a newline", out.substr(pos));
-    const std::string_view line = out.substr(pos, nl - pos);
-    if (!nlohmann::json::accept(line)) fail("JSONL line is not JSON", line);
-    if (line.substr(0, 9) != "{\"type\":\"") fail("JSONL line is not an object starting with its type", line);
-    pos = nl + 1;
-  }
-}
-
-// Text output: every line, quoted as a JSON string (quotes, backslashes and tabs
-// escaped), must be accepted by the strict JSON parser, which rejects raw control
-// characters and invalid UTF-8 -- an oracle independent of the writer's own code.
-inline void check_text(std::string_view out) {
-  size_t pos = 0;
-  while (pos < out.size()) {
-    size_t nl = out.find('\n', pos);
-    if (nl == std::string_view::npos) nl = out.size();
-    const std::string_view line = out.substr(pos, nl - pos);
-    std::string quoted = "\"";
-    for (char c : line) {
-      if (c == '"' || c == '\\') quoted += '\\';
-      if (c == '\t') {
-        quoted += "\\t";
-        continue;
-      }
-      quoted += c;
-    }
-    quoted += '"';
-    if (!nlohmann::json::accept(quoted)) fail("control character or invalid UTF-8 in the text output", line);
-    pos = nl + 1;
-  }
-}
-
-inline size_t count_nocase(std::string_view text, std::string_view what) {
-  size_t n = 0;
-  for (size_t i = 0; i + what.size() <= text.size(); ++i)
-    n += strncasecmp(text.data() + i, what.data(), what.size()) == 0;
-  return n;
-}
-
-// The text of the data block <script ... id="ID">TEXT</script>; fails when absent.
-inline std::string_view html_block(std::string_view page, std::string_view id) {
-  const std::string open = "id=\"" + std::string(id) + "\">";
-  const size_t start = page.find(open);
-  if (start == std::string_view::npos) fail("HTML report without its data block", id);
-  const size_t from = start + open.size();
-  const size_t end = page.find("</script>", from);
-  if (end == std::string_view::npos) fail("HTML data block not closed", id);
-  return page.substr(from, end - from);
-}
-
-// Base64 of gzip -> the text, as the page's DecompressionStream gives it.
-inline std::string gunzip_base64(std::string_view b64) {
-  std::string packed(b64.size() / 4 * 3 + 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(packed.data()),
-                                reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
-  if (b64.size() % 4 != 0 || n < 0) fail("HTML messages block: a line is not base64", b64);
-  packed.resize(static_cast<size_t>(n));
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 16) != Z_OK) std::abort();
-  std::string out;
-  char buf[16384];
-  z.next_in = reinterpret_cast<Bytef*>(packed.data());
-  z.avail_in = static_cast<uInt>(packed.size());
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) fail("HTML messages block: a line is not gzip", b64);
-  return out;
-}
-
-// The report (output_html.cpp): capture values live only in the data blocks. A
-// browser ends a <script> element at the first "</script" whatever its type, and
-// "<!--" changes how it looks for that end, so no '<' may appear in a JSON block;
-// the page then reads each block's text with JSON.parse (strict JSON here), and
-// each line of the messages block after base64 and gunzip.
-inline void check_html(std::string_view page) {
-  if (count_nocase(page, "<script") != 4 || count_nocase(page, "</script") != 4)
-    fail("HTML report: a capture value opened or closed a <script> element", page);
-  for (std::string_view id : {"q-sessions", "q-summary"}) {
-    const std::string_view block = html_block(page, id);
-    if (block.find('<') != std::string_view::npos) fail("HTML data block with a raw '<'", block);
-    if (!nlohmann::json::accept(block)) fail("HTML data block is not JSON", block);
-  }
-  std::string_view messages = html_block(page, "q-messages");
-  while (!messages.empty()) {
-    const size_t nl = messages.find('\n');
-    const std::string_view line = messages.substr(0, nl);
-    messages.remove_prefix(nl == std::string_view::npos ? messages.size() : nl + 1);
-    if (line.empty()) continue;
-    const std::string sessions = gunzip_base64(line);
-    std::string_view rest = sessions;
-    while (!rest.empty()) {
-      const size_t end = rest.find('\n');
-      if (end == std::string_view::npos) fail("HTML messages block: a session line without its newline", rest);
-      if (!nlohmann::json::accept(rest.substr(0, end))) fail("HTML messages block: a session is not JSON", rest);
-      rest.remove_prefix(end + 1);
-    }
-  }
-}
+// Each check aborts with the offending text on stderr.
+QUARTET_FUZZ_ORACLE_API void check_jsonl(std::string_view out);
+QUARTET_FUZZ_ORACLE_API void check_text(std::string_view out);
+QUARTET_FUZZ_ORACLE_API void check_html(std::string_view page);
 
 // An in-memory FILE* for the writers.
 struct MemOut {
