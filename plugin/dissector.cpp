@@ -197,6 +197,8 @@ void dissect_message(CallContext& call, tvbuff_t* tvb, packet_info* pinfo, proto
   const Direction dir = st.direction_of(pinfo);
   // Reused from PDU to PDU: decoding allocates nothing once its buffers have grown.
   MessageRecord& mr = c.scratch;
+  // Only what add_fields and the tap will read (the rest of the decode is the same).
+  mr.decoded.set_needs(field_needs(c, root));
   std::optional<uint64_t> index;
   if (!PINFO_FD_VISITED(pinfo)) {
     index = st.add(pinfo->num, ordinal, timestamp(pinfo), mr, dir, pdu);

@@ -12,6 +12,14 @@ namespace quartet::plugin {
 // values need computing.
 inline bool wanted(proto_tree* tree, int hf) { return tree && proto_field_is_referenced(tree, hf); }
 
+// What the decode of a PDU must build of its field list for add_fields and the tap:
+// all of it when the tree is shown (tshark -V, -T json, a GUI's details pane) or a
+// statistics tap listens (it counts field values); none without a tree (tshark
+// with neither -Y nor -V, a first pass); otherwise (-Y, -T fields) only the fields
+// a filter, column or output refers to: the items Wireshark would not fake, the
+// very test add_fields applies. Problems, summary and session are alike in all cases.
+FieldNeeds field_needs(const ProtoContext& c, proto_tree* root);
+
 // Adds `d.fields` under `root` (the protocol's subtree), nesting by Field::depth,
 // and one expert info per problem. Offsets are relative to `tvb`.
 void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root);

@@ -2,6 +2,8 @@
 // expert infos, the field tree and the analyzer's JSON are all built from.
 #pragma once
 
+#include <bitset>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -19,6 +21,26 @@ enum class Direction : uint8_t { ToServer, ToClient };
 constexpr Direction opposite(Direction d) {
   return d == Direction::ToServer ? Direction::ToClient : Direction::ToServer;
 }
+
+// Which entries of Decoded::fields the caller will read, so that a decoder builds
+// only those: the analyzer's JSON and a shown Wireshark tree want all of them; a
+// Wireshark dissection with no tree shown (tshark -Y, -T fields) only the fields
+// a filter or column refers to, and none when there is no tree at all. Everything
+// else a decode yields (name, summary, kind, roles, problems, what the session
+// machine learns) is the same whatever the needs: they only thin the field list.
+struct FieldNeeds {
+  enum class Mode : uint8_t { All, None, Some };
+  Mode mode = Mode::All;
+  // Some: whether field `id` is wanted (`ctx` is the caller's, e.g. its field table).
+  bool (*wants)(const void* ctx, FieldId id) = nullptr;
+  const void* ctx = nullptr;
+
+  static constexpr FieldNeeds all() { return {}; }
+  static constexpr FieldNeeds none() { return {Mode::None}; }
+  static constexpr FieldNeeds some(bool (*wants)(const void*, FieldId), const void* ctx) {
+    return {Mode::Some, wants, ctx};
+  }
+};
 
 // Built by a decoder into a caller-owned instance that the caller may reuse from
 // PDU to PDU (clear() keeps every buffer's capacity), so that decoding allocates
@@ -58,7 +80,10 @@ struct Decoded {
     for (Field& f : fields)
       if (f.has_text()) f.value = o.rebase(f.text(), *this);
     problems = o.problems;
+    needs_ = o.needs_;
     depth_ = o.depth_;
+    nesting_ = o.nesting_;
+    dropped_ = o.dropped_;
     return *this;
   }
 
@@ -72,31 +97,69 @@ struct Decoded {
     problems.clear();
     arena_.clear();
     depth_ = 0;
+    nesting_ = 0;
+    dropped_.reset();
   }
+
+  // What the next decodes build of the field list (kept by clear(): a setting of
+  // the caller's, like the buffers' capacity). The default is every field.
+  void set_needs(FieldNeeds n) { needs_ = n; }
+  const FieldNeeds& needs() const { return needs_; }
+  // Whether field `id` goes into the list: a decoder may skip computing the value
+  // of one that does not (add() drops it anyway).
+  bool wants(FieldRef id) const {
+    switch (needs_.mode) {
+      case FieldNeeds::Mode::All: return true;
+      case FieldNeeds::Mode::None: return false;
+      case FieldNeeds::Mode::Some: break;
+    }
+    return needs_.wants(needs_.ctx, id.id);
+  }
+  // Returned by open() for a group left out of the list; field_at() gives nullptr for it.
+  static constexpr size_t kNoField = static_cast<size_t>(-1);
+  Field* field_at(size_t index) { return index < fields.size() ? &fields[index] : nullptr; }
 
   // A copy of computed text that lives as long as this decode (until clear()).
   std::string_view keep(std::string_view s) { return arena_.keep(s); }
 
   // --- builder helpers, used by the decoders -------------------------------------
   // `v`: a number, or text that outlives the Decoded's use (the PDU, a static table, keep()).
+  // Fields the needs leave out are dropped here.
   void add(FieldRef id, size_t offset, size_t length, FieldValue v = {}) {
-    if (fields.capacity() == 0) fields.reserve(kFieldsReserved);  // one allocation, not a doubling series
-    fields.push_back({id.id, depth_, static_cast<uint32_t>(offset), static_cast<uint32_t>(length), v});
+    if (wants(id)) push(id, offset, length, v);
   }
   // Computed text: copied into the arena.
   void add(FieldRef id, size_t offset, size_t length, const std::string& computed) {
-    add(id, offset, length, FieldValue(keep(computed)));
+    if (wants(id)) push(id, offset, length, FieldValue(keep(computed)));
   }
-  // Opens a subtree; returns its index so the length can be fixed once known.
+  // Before every field so far (a fact known only at the end, shown first).
+  void prepend(FieldRef id, size_t offset, size_t length, FieldValue v = {}) {
+    if (wants(id))
+      fields.insert(fields.begin(), Field{id.id, 0, static_cast<uint32_t>(offset), static_cast<uint32_t>(length), v});
+  }
+  // Opens a subtree; returns its index so the length can be fixed once known
+  // (kNoField when the needs leave the group out: its children then take its
+  // place, as Wireshark hangs the children of an item it does not build).
   size_t open(FieldRef id, size_t offset, size_t length, FieldValue v = {}) {
-    add(id, offset, length, v);
+    const bool kept = wants(id);
+    if (nesting_ < kMaxNesting) dropped_[nesting_] = !kept;
+    ++nesting_;
+    if (!kept) return kNoField;
+    push(id, offset, length, v);
     ++depth_;
     return fields.size() - 1;
   }
   size_t open(FieldRef id, size_t offset, size_t length, const std::string& computed) {
-    return open(id, offset, length, FieldValue(keep(computed)));
+    return open(id, offset, length, wants(id) ? FieldValue(keep(computed)) : FieldValue());
   }
   void close() {
+    if (nesting_ > 0) {
+      --nesting_;
+      if (nesting_ < kMaxNesting && dropped_[nesting_]) {
+        dropped_[nesting_] = false;
+        return;
+      }
+    }
     if (depth_ > 0) --depth_;
   }
   template <ProblemEnum E>
@@ -117,8 +180,19 @@ struct Decoded {
     return !s.empty() && arena_.owns(s.data()) ? to.keep(s) : s;
   }
 
+  void push(FieldRef id, size_t offset, size_t length, FieldValue v) {
+    if (fields.capacity() == 0) fields.reserve(kFieldsReserved);  // one allocation, not a doubling series
+    fields.push_back({id.id, depth_, static_cast<uint32_t>(offset), static_cast<uint32_t>(length), v});
+  }
+
+  // Open groups deeper than this are all taken as kept (Field::depth has 8 bits anyway).
+  static constexpr size_t kMaxNesting = 256;
+
   TextArena arena_;
-  uint8_t depth_ = 0;
+  FieldNeeds needs_;
+  uint8_t depth_ = 0;                 // of the open groups in the list
+  uint32_t nesting_ = 0;              // of all open() calls not closed yet
+  std::bitset<kMaxNesting> dropped_;  // per nesting level: whether that open() was left out
 };
 
 // A module's typed parse: the neutral Decoded plus the facts its session machine

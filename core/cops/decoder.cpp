@@ -87,8 +87,9 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     const char* name = object_name(cnum, ctype);
     bool truncated = olen > left;
     size_t shown = olen < kObjHeaderLen ? kObjHeaderLen : truncated ? left : olen;
-    std::string label = name ? name : "Unknown object";
-    size_t group = d.open(kObject, p, shown, label);
+    // A static name: the field shows it without a copy.
+    const std::string_view label = name ? name : "Unknown object";
+    size_t group = d.open(kObject, p, shown, FieldValue(label));
     d.add(kObjectLength, p, 2, uint64_t{olen});
     d.add(kObjectCNum, p + 2, 1, uint64_t{cnum});
     d.add(kObjectCType, p + 3, 1, uint64_t{ctype});
@@ -104,7 +105,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     }
     if (truncated)
       d.problem(ProblemId::kObjectLengthPastEnd, p, 2,
-                label + " length " + std::to_string(olen) + " runs past the end of the message (" +
+                std::string(label) + " length " + std::to_string(olen) + " runs past the end of the message (" +
                     std::to_string(left) + " bytes left)");
 
     size_t co = p + kObjHeaderLen, cl = shown - kObjHeaderLen;
@@ -134,7 +135,7 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     }
     if (padded > left) {  // the message ends inside the padding
       d.problem(ProblemId::kObjectPaddingMissing, p + olen, left - olen,
-                label + " is not padded to a 32-bit boundary before the end of the message");
+                std::string(label) + " is not padded to a 32-bit boundary before the end of the message");
       if (left > olen) d.add(kObjectPadding, p + olen, left - olen);
       d.close();
       return;
@@ -144,15 +145,15 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
     if (plausible_object(pdu, p + olen, end) &&
         (!all_zero(pdu, p + olen, pad) || (padded < end && !plausible_object(pdu, p + padded, end)))) {
       d.problem(ProblemId::kObjectPaddingMissing, p + olen, 0,
-                label + " is not padded to a 32-bit boundary (next object follows at once)");
+                std::string(label) + " is not padded to a 32-bit boundary (next object follows at once)");
       d.close();
       p += olen;
       continue;
     }
     d.add(kObjectPadding, p + olen, pad);
     if (!all_zero(pdu, p + olen, pad))
-      d.problem(ProblemId::kObjectPaddingNonzero, p + olen, pad, "non-zero padding after " + label);
-    d.fields[group].length = static_cast<uint32_t>(padded);
+      d.problem(ProblemId::kObjectPaddingNonzero, p + olen, pad, "non-zero padding after " + std::string(label));
+    if (auto* g = d.field_at(group)) g->length = static_cast<uint32_t>(padded);
     d.close();
     p += padded;
   }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "../common/bytes.hpp"
 #include "../common/decoded.hpp"
@@ -25,16 +26,16 @@ inline bool all_zero(Bytes b, size_t off, size_t len) {
 // boundary are the padding counted in the Length (seen in real stacks, against
 // RFC 2748 2.2): a Deviation. Anything else left over is a Violation.
 inline void check_leftover(Decoded& out, Bytes pdu, size_t off, size_t len, size_t used, size_t header_len,
-                           const std::string& what) {
+                           std::string_view what) {
   if (used >= len) return;
   size_t extra = len - used;
   if (extra < 4 && all_zero(pdu, off + used, extra) && (header_len + len) % 4 == 0) {
     out.problem(ProblemId::kObjectLengthCountsPadding, off + used, extra,
-                what + " length counts " + std::to_string(extra) +
+                std::string(what) + " length counts " + std::to_string(extra) +
                     " padding byte(s) (RFC 2748 2.2: padding is not part of the length)");
   } else {
     out.problem(ProblemId::kObjectExtraBytes, off + used, extra,
-                what + " has " + std::to_string(extra) + " unexpected byte(s) after its contents");
+                std::string(what) + " has " + std::to_string(extra) + " unexpected byte(s) after its contents");
   }
 }
 

@@ -91,8 +91,7 @@ class Decoder {
     }
     if (l.status != FrameResult::Status::Invalid) body(l);
     check_message();
-    d_.fields.insert(d_.fields.begin(), quartet::Field{FieldRef(kType).id, 0, static_cast<uint32_t>(l.start), 0,
-                                                       uint64_t{static_cast<uint8_t>(m_.type)}});
+    d_.prepend(kType, l.start, 0, uint64_t{static_cast<uint8_t>(m_.type)});
     describe();
   }
 

@@ -37,7 +37,7 @@ class RequestDecoder : public BlockDecoder {
     if (m_.command != Command::Unknown) check_shape(first);
     d_.close();
     summarize();
-    d_.fields[group].value = d_.keep(d_.summary);  // the tree's "Request: add example.com"
+    if (auto* g = d_.field_at(group)) g->value = d_.keep(d_.summary);  // the tree's "Request: add example.com"
   }
 
  private:

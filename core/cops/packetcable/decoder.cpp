@@ -152,7 +152,7 @@ class Walker {
                    name + " S-Length leaves out its " + std::to_string(pad) + " padding byte(s) (" + spec() +
                        " 6.4.1: padding is counted)");
       out_.add(ids_.padding, p, pad);
-      out_.fields[group].length += static_cast<uint32_t>(pad);
+      if (auto* g = out_.field_at(group)) g->length += static_cast<uint32_t>(pad);
       return p + pad;
     }
     out_.problem(ProblemId::kPktcObjectUnaligned, p, 0,
