@@ -18,8 +18,8 @@
 
 namespace quartet::plugin {
 
-// The texts are copies in Wireshark's file scope (freed with the capture file, like
-// the states themselves): a block allocator, cheaper per PDU than a heap string each.
+// The texts are copies that live as long as the capture file, like the states
+// themselves (a bump allocator: cheaper per PDU than a heap string each).
 struct PduRecord {
   uint32_t frame = 0;
   TimeNs ts = 0;

@@ -1,5 +1,6 @@
 #include "dissector.hpp"
 
+#include <cstring>
 #include <exception>
 #include <string>
 #include <utility>
@@ -63,7 +64,12 @@ void set_info(packet_info* pinfo, FrameScratch& frame, uint32_t ordinal, const c
   const char* all = (ordinal == 0 || !frame.info) ? text : wmem_strdup_printf(pinfo->pool, "%s | %s", frame.info, text);
   frame.info = all;
   col_clear(pinfo->cinfo, COL_INFO);
-  col_add_str(pinfo->cinfo, COL_INFO, all);
+  // The column may point at the text (it lives in pinfo->pool, beyond the column's
+  // use) instead of copying it when no Wireshark version would change a copy: no
+  // control characters (later versions escape them) and within the column's limit.
+  const size_t n = std::strlen(all);
+  if (n < COL_MAX_INFO_LEN && shown_as_is({all, n})) col_set_str(pinfo->cinfo, COL_INFO, all);
+  else col_add_str(pinfo->cinfo, COL_INFO, all);
 }
 
 // Whether the bytes from `offset` on were cut by the capture's snapshot length.

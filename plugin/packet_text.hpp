@@ -26,6 +26,32 @@ inline bool plain_ascii(std::string_view s) {
   return true;
 }
 
+// Whether Wireshark shows valid UTF-8 `s` in a column as it is, in every version:
+// no control characters (4.2 and later escape C0 controls, DEL and C1 controls).
+inline bool shown_as_is(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+  auto has_zero = [](uint64_t x) { return ((x - kOnes) & ~x & kHighs) != 0; };
+  auto control_at = [s](size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c != 0xc2 || i + 1 >= s.size()) return false;
+    const auto next = static_cast<unsigned char>(s[i + 1]);
+    return next >= 0x80 && next <= 0x9f;  // U+0080-U+009F
+  };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    // Plain printable ASCII (no high bit, no byte below 0x20, no DEL): nothing to look at.
+    if (!(x & kHighs) && !((x - 0x20 * kOnes) & ~x & kHighs) && !has_zero(x ^ (0x7f * kOnes))) continue;
+    for (size_t j = i; j < i + 8; ++j)
+      if (control_at(j)) return false;
+  }
+  for (; i < s.size(); ++i)
+    if (control_at(i)) return false;
+  return true;
+}
+
 // Whether Wireshark may take `s` as it is: valid UTF-8 without NUL bytes.
 inline bool valid_text(std::string_view s) {
   return plain_ascii(s) || g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr);
@@ -34,7 +60,12 @@ inline bool valid_text(std::string_view s) {
 // A packet-scoped copy of `s` as valid UTF-8 (invalid sequences become U+FFFD).
 inline const char* packet_text(packet_info* pinfo, std::string_view s) {
   const auto len = static_cast<gssize>(s.size());
-  if (valid_text(s)) return wmem_strndup(pinfo->pool, s.data(), s.size());
+  if (valid_text(s)) {  // no NUL inside: a plain copy (wmem_strndup copies byte by byte)
+    auto* out = static_cast<char*>(wmem_alloc(pinfo->pool, s.size() + 1));
+    if (!s.empty()) std::memcpy(out, s.data(), s.size());
+    out[s.size()] = '\0';
+    return out;
+  }
   gchar* valid = g_utf8_make_valid(s.data(), len);
   const char* out = wmem_strdup(pinfo->pool, valid);
   g_free(valid);
