@@ -1,6 +1,8 @@
 // One COPS message: common header, the object chain with its length/padding
 // checks, the RFC 2748 section 3 grammar, and the one-line summary.
+#include <charconv>
 #include <string>
+#include <string_view>
 
 #include "../common/text.hpp"
 #include "fields.hpp"
@@ -18,6 +20,7 @@
 namespace quartet::cops {
 
 using enum Field;
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -159,6 +162,13 @@ void decode_objects(Bytes pdu, size_t end, Direction dir, Decoded& d, Message& m
   }
 }
 
+// A reused buffer for the request kind (its text then goes to the Decoded's arena).
+std::string& kind_scratch() {
+  thread_local std::string s;
+  s.clear();
+  return s;
+}
+
 std::string_view short_name(const char* n) {
   std::string_view s = n ? n : "?";
   if (auto cut = s.find(" ("); cut != std::string_view::npos) s = s.substr(0, cut);
@@ -169,38 +179,65 @@ std::string_view short_name(const char* n) {
 void append_handle(std::string& s, std::string_view handle) {
   static constexpr char kHex[] = "0123456789abcdef";
   if (handle.empty()) {
-    s += "0x(empty)";
+    s += "0x(empty)"sv;
     return;
   }
-  s += "0x";
+  const size_t at = s.size();
+  s.resize(at + 2 + 2 * handle.size());
+  char* p = s.data() + at;
+  *p++ = '0';
+  *p++ = 'x';
   for (char ch : handle) {
     const auto c = static_cast<unsigned char>(ch);
-    s += kHex[c >> 4];
-    s += kHex[c & 15];
+    *p++ = kHex[c >> 4];
+    *p++ = kHex[c & 15];
   }
 }
 
-// The one-line summary, written into `s` (the Decoded's reused buffer).
+// Appends a number in decimal (std::to_string without a temporary).
+void append_number(std::string& s, uint64_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  s.append(buf, r.ptr);
+}
+
+// The one-line summary, written into `s` (the Decoded's reused buffer). Every piece
+// is appended in place: this runs for every message, whatever else is shown.
 void summary(const Message& m, std::string& s) {
-  const char* ab = opcode_abbrev(m.opcode);
-  if (ab) s += ab;
-  else s.append("COPS op-code ").append(std::to_string(m.opcode));
+  if (const char* ab = opcode_abbrev(m.opcode)) {
+    s += ab;
+  } else {
+    s += "COPS op-code "sv;
+    append_number(s, m.opcode);
+  }
   // PacketCable gate commands and answers: the gate says more than the handle.
   if (m.gate && m.gate->cmd && (m.opcode == kDEC || m.opcode == kRPT)) {
-    s.append(" ").append(packetcable::summary(*m.gate));
+    s += ' ';
+    s += packetcable::summary(*m.gate);
     return;
   }
   auto handle = [&] {
-    if (m.handle) append_handle(s.append(" handle="), *m.handle);
+    if (m.handle) {
+      s += " handle="sv;
+      append_handle(s, *m.handle);
+    }
+  };
+  auto client_type = [&] {
+    s += " client-type="sv;
+    append_client_type_short(s, m.client_type);
   };
   switch (m.opcode) {
     case kREQ:
       handle();
-      if (m.rtype) s.append(" in context ").append(rtype_label(*m.rtype));
+      if (m.rtype) {
+        s += " in context "sv;
+        append_rtype_label(s, *m.rtype);
+      }
       break;
     case kDEC:
       if (m.error_code) {
-        s.append(" Error ").append(short_name(name_of(error_names(), *m.error_code)));
+        s += " Error "sv;
+        s += short_name(name_of(error_names(), *m.error_code));
       } else {
         for (size_t i = 0; i < m.commands.size(); ++i) {
           s += i ? ',' : ' ';
@@ -210,32 +247,56 @@ void summary(const Message& m, std::string& s) {
       handle();
       break;
     case kRPT:
-      if (m.report_type) s.append(" ").append(short_name(name_of(report_type_names(), *m.report_type)));
+      if (m.report_type) {
+        s += ' ';
+        s += short_name(name_of(report_type_names(), *m.report_type));
+      }
       handle();
       break;
     case kDRQ:
       handle();
-      if (m.reason) s.append(" reason=").append(short_name(name_of(reason_names(), *m.reason)));
+      if (m.reason) {
+        s += " reason="sv;
+        s += short_name(name_of(reason_names(), *m.reason));
+      }
       break;
     case kSSQ:
     case kSSC: handle(); break;
     case kOPN:
-      if (m.pep_id) s.append(" pep-id=\"").append(std::string(*m.pep_id) + "\"");
-      s.append(" client-type=").append(client_type_short(m.client_type));
-      if (m.integrity_tls) s += " Integrity-TLS";
-      if (m.gate && m.gate->version_major)
-        s += " version=" + std::to_string(*m.gate->version_major) + "." +
-             std::to_string(m.gate->version_minor.value_or(0));
+      if (m.pep_id) {
+        s += " pep-id=\""sv;
+        s += *m.pep_id;
+        s += '"';
+      }
+      client_type();
+      if (m.integrity_tls) s += " Integrity-TLS"sv;
+      if (m.gate && m.gate->version_major) {
+        s += " version="sv;
+        append_number(s, *m.gate->version_major);
+        s += '.';
+        append_number(s, m.gate->version_minor.value_or(0));
+      }
       break;
     case kCAT:
-      s.append(" client-type=").append(client_type_short(m.client_type));
-      if (m.ka_timer) s.append(" ka=").append(std::to_string(*m.ka_timer) + "s");
-      if (m.acct_timer) s.append(" acct=").append(std::to_string(*m.acct_timer) + "s");
-      if (m.integrity_tls) s += " Integrity-TLS";
+      client_type();
+      if (m.ka_timer) {
+        s += " ka="sv;
+        append_number(s, *m.ka_timer);
+        s += 's';
+      }
+      if (m.acct_timer) {
+        s += " acct="sv;
+        append_number(s, *m.acct_timer);
+        s += 's';
+      }
+      if (m.integrity_tls) s += " Integrity-TLS"sv;
       break;
     case kCC:
-      s.append(" client-type=").append(client_type_short(m.client_type));
-      if (m.error_code) s.append(" error=").append(short_name(name_of(error_names(), *m.error_code)));
+      client_type();
+      if (m.error_code) {
+        s += " error="sv;
+        s += short_name(name_of(error_names(), *m.error_code));
+      }
       break;
     default: break;
   }
@@ -273,8 +334,14 @@ void parse(Bytes pdu, Direction dir, Decoded& d, Message& m) {
   else d.summary = "COPS (truncated header)";
   bool to_pdp = dir == Direction::ToServer;
   // Response times are told apart by what is asked: a REQ by its context, an OPN by its client type.
-  if (m.opcode == kREQ && m.rtype) d.kind = d.keep(std::string(d.name) + " " + rtype_label(*m.rtype));
-  if (m.opcode == kOPN && m.has_header) d.kind = d.keep(std::string(d.name) + " " + client_type_short(m.client_type));
+  if ((m.opcode == kREQ && m.rtype) || (m.opcode == kOPN && m.has_header)) {
+    std::string& k = kind_scratch();
+    k.assign(d.name);
+    k += ' ';
+    if (m.opcode == kREQ) append_rtype_label(k, *m.rtype);
+    else append_client_type_short(k, m.client_type);
+    d.kind = d.keep(k);
+  }
   switch (m.opcode) {
     case kREQ:
     case kOPN: d.is_request = true; break;

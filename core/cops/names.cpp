@@ -170,18 +170,24 @@ std::string client_type_label(uint16_t type) {
   return "Unassigned";
 }
 
-std::string client_type_short(uint16_t type) {
+void append_client_type_short(std::string& out, uint16_t type) {
   switch (type) {
-    case 0: return "0";
-    case 1: return "RSVP";
-    case kClientTypeDiffServ: return "COPS-PR/DiffServ";
-    case kClientTypePxPib: return "COPS-PR/PXPIB";
-    case kClientTypePacketCable: return "PacketCable-DQoS";
-    case kClientType3gppGo: return "COPS-PR/3GPP-Go";
-    case kClientTypePcmm: return "PCMM";
+    case 0: out += "0"; return;
+    case 1: out += "RSVP"; return;
+    case kClientTypeDiffServ: out += "COPS-PR/DiffServ"; return;
+    case kClientTypePxPib: out += "COPS-PR/PXPIB"; return;
+    case kClientTypePacketCable: out += "PacketCable-DQoS"; return;
+    case kClientType3gppGo: out += "COPS-PR/3GPP-Go"; return;
+    case kClientTypePcmm: out += "PCMM"; return;
     default: break;
   }
-  return hex_number(type, 4);
+  out += hex_number(type, 4);
+}
+
+std::string client_type_short(uint16_t type) {
+  std::string s;
+  append_client_type_short(s, type);
+  return s;
 }
 
 std::span<const ValueName> cnum_names() { return kCNums; }
@@ -229,13 +235,18 @@ std::span<const ValueName> gperr_names() { return kGpErrs; }
 std::span<const ValueName> cperr_names() { return kCpErrs; }
 std::span<const ValueName> ber_type_names() { return kBerTypes; }
 
-std::string rtype_label(uint16_t rtype) {
-  static constexpr const char* kShort[] = {"Incoming-Message", "Resource-Allocation", "Outgoing-Message",
-                                           "Configuration"};
-  std::string out;
+void append_rtype_label(std::string& out, uint16_t rtype) {
+  static constexpr std::string_view kShort[] = {"Incoming-Message", "Resource-Allocation", "Outgoing-Message",
+                                                "Configuration"};
+  if (rtype == 0) {
+    out += "none";
+    return;
+  }
+  bool first = true;
   for (unsigned bit = 0; bit < 16; ++bit) {
     if (!(rtype & (1u << bit))) continue;
-    if (!out.empty()) out += '+';
+    if (!first) out += '+';
+    first = false;
     if (bit < 4) {
       out += kShort[bit];
     } else {
@@ -244,7 +255,12 @@ std::string rtype_label(uint16_t rtype) {
       out += buf;
     }
   }
-  return out.empty() ? "none" : out;
+}
+
+std::string rtype_label(uint16_t rtype) {
+  std::string s;
+  append_rtype_label(s, rtype);
+  return s;
 }
 
 }  // namespace quartet::cops

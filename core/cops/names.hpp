@@ -55,8 +55,9 @@ inline constexpr uint16_t kClientTypePcmm = 0x800a;
 std::span<const ValueName> opcode_names();  // "Request (REQ)"
 const char* opcode_abbrev(uint8_t opcode);  // "REQ", nullptr when unknown
 std::span<const ValueName> client_type_names();
-std::string client_type_label(uint16_t type);  // registry name or the range it falls in
-std::string client_type_short(uint16_t type);  // for the summary: "DiffServ", "PCMM", "0x4001"
+std::string client_type_label(uint16_t type);                    // registry name or the range it falls in
+std::string client_type_short(uint16_t type);                    // for the summary: "DiffServ", "PCMM", "0x4001"
+void append_client_type_short(std::string& out, uint16_t type);  // the same, appended
 std::span<const ValueName> cnum_names();
 const char* object_name(uint8_t cnum, uint8_t ctype);  // "Decision: Flags"; nullptr when unknown
 bool cnum_known(uint8_t cnum);
@@ -78,5 +79,6 @@ std::span<const ValueName> ber_type_names();  // the SMI types an EPD attribute 
 
 // "Incoming-Message+Configuration" for an R-Type bit set; "none" for 0.
 std::string rtype_label(uint16_t rtype);
+void append_rtype_label(std::string& out, uint16_t rtype);  // the same, appended
 
 }  // namespace quartet::cops
