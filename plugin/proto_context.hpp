@@ -28,7 +28,11 @@ struct ProtoContext {
   // Registered from desc->fields, index for index.
   std::vector<int> hf;
   std::vector<const header_field_info*> hfinfo;  // of hf, for the per-field "is it shown" check
-  std::vector<int> ett_of_field;                 // -1 unless the field is a Group
+  // hfinfo[i]->ref_type is at ref_flags + i * ref_stride (Wireshark uses our
+  // registration array in place), for FieldNeeds::some; nullptr if it is not.
+  const std::byte* ref_flags = nullptr;
+  size_t ref_stride = 0;
+  std::vector<int> ett_of_field;  // -1 unless the field is a Group
   int ett_proto = -1;
 
   // Fields the plugin adds itself (session results, framing failures).

@@ -91,7 +91,17 @@ void register_fields(ProtoContext& c) {
   proto_register_field_array(c.proto, hf, static_cast<int>(n));
   // Wireshark keeps pointers into `hf`, so these stay valid for the whole process.
   c.hfinfo.resize(defs.size());
-  for (size_t i = 0; i < defs.size(); ++i) c.hfinfo[i] = proto_registrar_get_nth(static_cast<guint>(c.hf[i]));
+  bool in_place = true;
+  for (size_t i = 0; i < defs.size(); ++i) {
+    c.hfinfo[i] = proto_registrar_get_nth(static_cast<guint>(c.hf[i]));
+    in_place = in_place && c.hfinfo[i] == &hf[i].hfinfo;
+  }
+  // The fields' "referenced" flags as a strided table (FieldNeeds::some reads them as int).
+  static_assert(sizeof(hf_ref_type) == sizeof(int));
+  if (in_place && !defs.empty()) {
+    c.ref_flags = reinterpret_cast<const std::byte*>(&hf[0].hfinfo.ref_type);
+    c.ref_stride = sizeof(hf_register_info);
+  }
 
   // One subtree per protocol plus one per Group field.
   auto* etts = g_new0(gint*, defs.size() + 1);

@@ -26,19 +26,16 @@ Span clamp(tvbuff_t* tvb, uint32_t offset, uint32_t length) {
   return {static_cast<gint>(offset), static_cast<gint>(length)};
 }
 
-// FieldNeeds::some's test: proto_field_is_referenced() for an invisible tree.
-bool referenced(const void* ctx, FieldId id) {
-  const auto& c = *static_cast<const ProtoContext*>(ctx);
-  return id < c.hfinfo.size() && c.hfinfo[id]->ref_type != HF_REF_TYPE_NONE;
-}
-
 }  // namespace
 
 FieldNeeds field_needs(const ProtoContext& c, proto_tree* root) {
   if (c.tap >= 0 && have_tap_listener(c.tap)) return FieldNeeds::all();
   if (!root) return FieldNeeds::none();
-  if (PTREE_DATA(root)->visible) return FieldNeeds::all();
-  return FieldNeeds::some(referenced, &c);
+  if (PTREE_DATA(root)->visible || !c.ref_flags) return FieldNeeds::all();
+  // The fields a filter, column or output refers to: proto_field_is_referenced() for
+  // an invisible tree, add_fields' own test. ref_type is NONE (0) for the others.
+  static_assert(HF_REF_TYPE_NONE == 0);
+  return FieldNeeds::some(c.ref_flags, c.ref_stride, c.hfinfo.size());
 }
 
 void add_fields(const ProtoContext& c, const Decoded& d, tvbuff_t* tvb, packet_info* pinfo, proto_tree* root) {

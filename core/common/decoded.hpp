@@ -5,6 +5,7 @@
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,14 +32,18 @@ constexpr Direction opposite(Direction d) {
 struct FieldNeeds {
   enum class Mode : uint8_t { All, None, Some };
   Mode mode = Mode::All;
-  // Some: whether field `id` is wanted (`ctx` is the caller's, e.g. its field table).
-  bool (*wants)(const void* ctx, FieldId id) = nullptr;
-  const void* ctx = nullptr;
+  // Some: field `id` (< `count`) is wanted when the int at `flags` + id * `stride`
+  // bytes is not zero: a table the caller keeps current, read with one load per
+  // field (the plugin points it at Wireshark's own "referenced" flag of each field,
+  // which a filter sets before every dissection).
+  const std::byte* flags = nullptr;
+  size_t stride = sizeof(int);
+  size_t count = 0;
 
   static constexpr FieldNeeds all() { return {}; }
   static constexpr FieldNeeds none() { return {Mode::None}; }
-  static constexpr FieldNeeds some(bool (*wants)(const void*, FieldId), const void* ctx) {
-    return {Mode::Some, wants, ctx};
+  static constexpr FieldNeeds some(const std::byte* flags, size_t stride, size_t count) {
+    return {Mode::Some, flags, stride, count};
   }
 };
 
@@ -113,7 +118,10 @@ struct Decoded {
       case FieldNeeds::Mode::None: return false;
       case FieldNeeds::Mode::Some: break;
     }
-    return needs_.wants(needs_.ctx, id.id);
+    if (id.id >= needs_.count) return false;
+    int flag;
+    std::memcpy(&flag, needs_.flags + size_t{id.id} * needs_.stride, sizeof flag);
+    return flag != 0;
   }
   // Returned by open() for a group left out of the list; field_at() gives nullptr for it.
   static constexpr size_t kNoField = static_cast<size_t>(-1);

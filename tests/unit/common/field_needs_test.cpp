@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -21,20 +23,31 @@ namespace {
 
 // Two partial needs: a pseudo-random half of the fields, and every field but the
 // groups (the hardest case for the nesting).
-bool hashed_half(const void*, FieldId id) { return ((id * 2654435761u) >> 9) & 1u; }
-bool no_groups(const void* ctx, FieldId id) {
-  const auto* p = static_cast<const Protocol*>(ctx);
-  return id < p->fields.size() && p->fields[id].type != FieldType::Group;
-}
+bool hashed_half(const Protocol&, FieldId id) { return ((id * 2654435761u) >> 9) & 1u; }
+bool no_groups(const Protocol& p, FieldId id) { return id < p.fields.size() && p.fields[id].type != FieldType::Group; }
+using Keep = bool (*)(const Protocol&, FieldId);
+
+// FieldNeeds::some's flag table for `keep`: one int per field, as dense as can be,
+// then spread out with a stride (as the plugin's table is).
+struct Flags {
+  std::vector<int> dense;
+  std::vector<std::byte> spread;
+  Flags(const Protocol& p, Keep keep) : dense(p.fields.size()), spread(p.fields.size() * 24) {
+    for (size_t i = 0; i < dense.size(); ++i) {
+      dense[i] = keep(p, static_cast<FieldId>(i)) ? static_cast<int>(1 + i % 2) : 0;
+      std::memcpy(spread.data() + i * 24, &dense[i], sizeof(int));
+    }
+  }
+};
 
 // `all` with the fields `keep` rejects taken out and depths counting kept groups only.
-std::vector<Field> thinned(const Decoded& all, const Protocol& p, bool (*keep)(const void*, FieldId)) {
+std::vector<Field> thinned(const Decoded& all, const Protocol& p, Keep keep) {
   std::vector<Field> out;
   std::vector<bool> kept_at;  // per depth of `all`: whether the field opened there is kept
   for (size_t i = 0; i < all.fields.size(); ++i) {
     Field f = all.fields[i];
     kept_at.resize(f.depth);
-    const bool kept = keep(&p, f.id);
+    const bool kept = keep(p, f.id);
     // It was opened (Decoded::open) when the next field is deeper.
     if (i + 1 < all.fields.size() && all.fields[i + 1].depth > f.depth) kept_at.push_back(kept);
     if (!kept) continue;
@@ -93,8 +106,11 @@ TEST(FieldNeeds, ThinOnlyTheFieldList) {
     if (data.size() < 2) continue;
     const Protocol& p = *protos[static_cast<uint8_t>(data[0]) % protos.size()];
     // [0] all, [1] none, [2] a hashed half, [3] all but the groups.
-    const FieldNeeds needs[] = {FieldNeeds::all(), FieldNeeds::none(), FieldNeeds::some(hashed_half, &p),
-                                FieldNeeds::some(no_groups, &p)};
+    const Flags half(p, hashed_half), nogroups(p, no_groups);
+    const FieldNeeds needs[] = {
+        FieldNeeds::all(), FieldNeeds::none(),
+        FieldNeeds::some(reinterpret_cast<const std::byte*>(half.dense.data()), sizeof(int), p.fields.size()),
+        FieldNeeds::some(nogroups.spread.data(), 24, p.fields.size())};
     constexpr size_t kWays = std::size(needs);
     std::unique_ptr<Session> sessions[kWays];
     MessageRecord records[kWays];  // reused from PDU to PDU, as the plugin does
