@@ -973,8 +973,10 @@ def case_messy_other(t, caps):
 
 
 import statistics_cases  # noqa: E402  (the statistics cases live in their own file)
+import filter_cases  # noqa: E402  (and the thin-dissection ones)
 
-CASES = {name[5:]: fn for name, fn in [*globals().items(), *vars(statistics_cases).items()]
+CASES = {name[5:]: fn for name, fn in [*globals().items(), *vars(statistics_cases).items(),
+                                       *vars(filter_cases).items()]
          if name.startswith("case_")}
 
 
