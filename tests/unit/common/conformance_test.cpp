@@ -4,15 +4,14 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "common/protocol.hpp"
+#include "../support/seed_streams.hpp"
 
 using namespace quartet;
 
@@ -120,52 +119,36 @@ TEST_P(EveryProtocol, RaisedProblemsHaveTableIds) {
   for (const Problem& pr : s->on_close()) EXPECT_TRUE(ids.count(pr.id)) << pr.id << ": " << pr.text;
 }
 
-// The same over real streams: the fuzz seeds (fuzz/corpus/protocol/: every sample
-// capture's TCP streams and hand-made exchanges, byte 0 = registry index, then
-// records of a control byte -- bit 7 server side, bits 0-6 length - 1 -- and the
-// bytes) framed per direction and fed to the session, as the wrappers do.
+// The same over real streams: the fuzz seeds framed per direction and fed to the
+// session, as the wrappers do (tests/unit/support/seed_streams.hpp).
 TEST(Registry, SeedStreamsRaiseOnlyTableIds) {
-  const auto protos = all_protocols();
-  size_t streams = 0, problems = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(QUARTET_CAPTURES_DIR "/../fuzz/corpus/protocol")) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (data.size() < 2) continue;
-    const Protocol& p = *protos[static_cast<uint8_t>(data[0]) % protos.size()];
-    std::set<std::string_view> ids;
-    for (const ProblemDef& d : p.problems) ids.insert(d.id);
-    auto s = p.new_session();
-    std::string buf[2];
-    bool dead[2] = {false, false};
-    uint64_t index = 0;
-    auto check = [&](const std::vector<Problem>& list) {
-      for (const Problem& pr : list) {
-        ++problems;
-        EXPECT_TRUE(ids.count(pr.id)) << entry.path().filename() << ": " << pr.id << ": " << pr.text;
-      }
-    };
-    for (size_t i = 1; i < data.size();) {
-      const uint8_t ctl = static_cast<uint8_t>(data[i++]);
-      const size_t n = std::min<size_t>((ctl & 0x7f) + 1u, data.size() - i);
-      const int side = ctl >> 7;
-      buf[side].append(data, i, n);
-      i += n;
-      const Direction dir = side ? Direction::ToClient : Direction::ToServer;
-      while (!dead[side] && !buf[side].empty()) {
-        const FrameResult r = p.frame(as_bytes(buf[side]));
-        if (r.status == FrameResult::Status::Invalid) dead[side] = true;
-        if (r.status != FrameResult::Status::Complete) break;
-        const Bytes pdu = as_bytes(buf[side]).first(static_cast<size_t>(r.length));
+  size_t problems = 0;
+  std::set<std::string_view> ids;
+  std::unique_ptr<Session> s;
+  std::string name;
+  uint64_t index = 0;
+  auto check = [&](const std::vector<Problem>& list) {
+    for (const Problem& pr : list) {
+      ++problems;
+      EXPECT_TRUE(ids.count(pr.id)) << name << ": " << pr.id << ": " << pr.text;
+    }
+  };
+  const size_t streams = test::for_each_seed_stream(
+      [&](const Protocol& p, const std::string& file) {
+        if (s) check(s->on_close());
+        ids.clear();
+        for (const ProblemDef& d : p.problems) ids.insert(d.id);
+        s = p.new_session();
+        name = file;
+        index = 0;
+      },
+      [&](Direction dir, Bytes pdu) {
         MessageRecord m = s->on_pdu(dir, pdu, static_cast<TimeNs>(index) * 1000, index);
         ++index;
         check(m.decoded.problems);
         check(m.transition.problems);
-        buf[side].erase(0, static_cast<size_t>(r.length));
-      }
-    }
-    check(s->on_close());
-    ++streams;
-  }
+      });
+  if (s) check(s->on_close());
   EXPECT_GT(streams, 20u);
   EXPECT_GT(problems, 0u);  // the seeds do reach problems: the loop above checks something
 }

@@ -7,15 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <cstddef>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "common/protocol.hpp"
+#include "../support/seed_streams.hpp"
 
 using namespace quartet;
 
@@ -98,42 +97,35 @@ void expect_same_rest(const MessageRecord& a, const MessageRecord& b, const std:
 }  // namespace
 
 TEST(FieldNeeds, ThinOnlyTheFieldList) {
-  const auto protos = all_protocols();
-  size_t streams = 0, pdus = 0, dropped = 0, kept = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(QUARTET_CAPTURES_DIR "/../fuzz/corpus/protocol")) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (data.size() < 2) continue;
-    const Protocol& p = *protos[static_cast<uint8_t>(data[0]) % protos.size()];
-    // [0] all, [1] none, [2] a hashed half, [3] all but the groups.
-    const Flags half(p, hashed_half), nogroups(p, no_groups);
-    const FieldNeeds needs[] = {
-        FieldNeeds::all(), FieldNeeds::none(),
-        FieldNeeds::some(reinterpret_cast<const std::byte*>(half.dense.data()), sizeof(int), p.fields.size()),
-        FieldNeeds::some(nogroups.spread.data(), 24, p.fields.size())};
-    constexpr size_t kWays = std::size(needs);
-    std::unique_ptr<Session> sessions[kWays];
-    MessageRecord records[kWays];  // reused from PDU to PDU, as the plugin does
-    for (size_t k = 0; k < kWays; ++k) {
-      sessions[k] = p.new_session();
-      records[k].decoded.set_needs(needs[k]);
-    }
-    std::string buf[2];
-    bool dead[2] = {false, false};
-    uint64_t index = 0;
-    for (size_t i = 1; i < data.size();) {
-      const uint8_t ctl = static_cast<uint8_t>(data[i++]);
-      const size_t n = std::min<size_t>((ctl & 0x7f) + 1u, data.size() - i);
-      const int side = ctl >> 7;
-      buf[side].append(data, i, n);
-      i += n;
-      const Direction dir = side ? Direction::ToClient : Direction::ToServer;
-      while (!dead[side] && !buf[side].empty()) {
-        const FrameResult r = p.frame(as_bytes(buf[side]));
-        if (r.status == FrameResult::Status::Invalid) dead[side] = true;
-        if (r.status != FrameResult::Status::Complete) break;
-        const Bytes pdu = as_bytes(buf[side]).first(static_cast<size_t>(r.length));
-        const std::string where = entry.path().filename().string() + " PDU " + std::to_string(index);
+  constexpr size_t kWays = 4;  // [0] all, [1] none, [2] a hashed half, [3] all but the groups
+  std::unique_ptr<Flags> half, nogroups;
+  std::unique_ptr<Session> sessions[kWays];
+  MessageRecord records[kWays];  // reused from PDU to PDU, as the plugin does
+  FieldNeeds needs[kWays];
+  const Protocol* proto = nullptr;
+  std::string name;
+  size_t pdus = 0, dropped = 0, kept = 0;
+  uint64_t index = 0;
+  const size_t streams = test::for_each_seed_stream(
+      [&](const Protocol& p, const std::string& file) {
+        proto = &p;
+        name = file;
+        index = 0;
+        half = std::make_unique<Flags>(p, hashed_half);
+        nogroups = std::make_unique<Flags>(p, no_groups);
+        needs[0] = FieldNeeds::all();
+        needs[1] = FieldNeeds::none();
+        needs[2] =
+            FieldNeeds::some(reinterpret_cast<const std::byte*>(half->dense.data()), sizeof(int), p.fields.size());
+        needs[3] = FieldNeeds::some(nogroups->spread.data(), 24, p.fields.size());
+        for (size_t k = 0; k < kWays; ++k) {
+          sessions[k] = p.new_session();
+          records[k].decoded.set_needs(needs[k]);
+        }
+      },
+      [&](Direction dir, Bytes pdu) {
+        const Protocol& p = *proto;
+        const std::string where = name + " PDU " + std::to_string(index);
         for (size_t k = 0; k < kWays; ++k)
           sessions[k]->on_pdu(dir, pdu, static_cast<TimeNs>(index) * 1000, index, records[k]);
         const MessageRecord& all = records[0];
@@ -154,11 +146,7 @@ TEST(FieldNeeds, ThinOnlyTheFieldList) {
         kept += records[2].decoded.fields.size();
         ++index;
         ++pdus;
-        buf[side].erase(0, static_cast<size_t>(r.length));
-      }
-    }
-    ++streams;
-  }
+      });
   EXPECT_GT(streams, 20u);
   EXPECT_GT(pdus, 1000u);
   // Both halves are non-trivial: the comparisons above did compare something.
