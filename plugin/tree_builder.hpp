@@ -7,16 +7,16 @@
 namespace quartet::plugin {
 
 // Whether an item of field `hf` added under `tree` would be kept. When the tree is
-// not shown (tshark -Y without -V, -T fields) Wireshark only fakes the items of
+// not shown (tshark -Y with summary lines) Wireshark only fakes the items of
 // fields no filter or column refers to, so neither they nor their labels and
 // values need computing.
 inline bool wanted(proto_tree* tree, int hf) { return tree && proto_field_is_referenced(tree, hf); }
 
 // What the decode of a PDU must build of its field list for add_fields and the tap:
-// all of it when the tree is shown (tshark -V, -T json, a GUI's details pane) or a
-// statistics tap listens (it counts field values); none without a tree (tshark
-// with neither -Y nor -V, a first pass); otherwise (-Y, -T fields) only the fields
-// a filter, column or output refers to: the items Wireshark would not fake, the
+// all of it when the tree is shown (tshark -V, -T json/pdml/fields, a GUI's details
+// pane) or a statistics tap listens (it counts field values); none without a tree
+// (plain tshark, a first pass); otherwise (-Y with summary lines, custom columns) only
+// the fields a filter or column refers to: the items Wireshark would not fake, the
 // very test add_fields applies. Problems, summary and session are alike in all cases.
 FieldNeeds field_needs(const ProtoContext& c, proto_tree* root);
 

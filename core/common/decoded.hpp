@@ -25,8 +25,8 @@ constexpr Direction opposite(Direction d) {
 
 // Which entries of Decoded::fields the caller will read, so that a decoder builds
 // only those: the analyzer's JSON and a shown Wireshark tree want all of them; a
-// Wireshark dissection with no tree shown (tshark -Y, -T fields) only the fields
-// a filter or column refers to, and none when there is no tree at all. Everything
+// Wireshark dissection whose tree is not shown (tshark -Y with summary lines) only
+// the fields a filter or column refers to, and none when there is no tree at all. Everything
 // else a decode yields (name, summary, kind, roles, problems, what the session
 // machine learns) is the same whatever the needs: they only thin the field list.
 struct FieldNeeds {
