@@ -4,6 +4,7 @@
 #include <exception>
 #include <iterator>
 #include <optional>
+#include <stdexcept>
 
 #include "decryptor.hpp"
 #include "detect.hpp"
@@ -141,25 +142,19 @@ struct Analyzer::Flow {
       spill->min_entries = 0;  // no room on disk: hold the rest in memory
     }
   }
-  // The whole timeline in memory again.
-  void unspill() {
-    if (spilled.empty()) return;
-    std::vector<Entry> all;
-    size_t n = entries.size();
-    for (const TimelineSpill::Segment& seg : spilled) n += seg.entries;
-    all.reserve(n);  // one allocation, not a doubling series of moves
-    for (const TimelineSpill::Segment& seg : spilled) spill->file.read(seg, all);
-    spill->held += all.size();
-    std::move(entries.begin(), entries.end(), std::back_inserter(all));
-    entries.swap(all);
-    std::vector<TimelineSpill::Segment>().swap(spilled);
-  }
-  // The ended session with its whole timeline, for the writer (the entries leave
-  // the spill budget's count).
+  // The ended session with its timeline, for the writer: its spilled part stays
+  // in the file (the writers stream it back), the rest leaves the spill budget's count.
   SessionOut& whole() {
-    unspill();
-    if (spill) spill->held -= std::min(spill->held, entries.size());
+    if (spill) {
+      spill->held -= std::min(spill->held, entries.size());
+      if (!spilled.empty()) {
+        if (!spill->file.sync()) throw std::runtime_error("timeline spill file: write error");
+        out->spill = &spill->file;
+      }
+    }
+    out->spilled = std::move(spilled);
     out->entries = std::move(entries);
+    spilled.clear();
     entries.clear();
     return *out;
   }
@@ -455,6 +450,16 @@ std::optional<Analyzer::Finished> Analyzer::take_finished(uint64_t id) {
   if (done.shown) done.out = std::move(f.whole());
   order_.take_closed(id);
   return done;
+}
+
+bool Analyzer::spill_rest(SessionOut& s) {
+  if (s.entries.empty()) return true;
+  TimelineSpill::Segment seg;
+  if (!spill_.file.write(s.entries, seg)) return false;
+  if (!spill_.file.sync()) throw std::runtime_error("timeline spill file: write error");
+  s.spilled.push_back(seg);
+  s.spill = &spill_.file;
+  return true;
 }
 
 void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "format.hpp"
@@ -54,32 +55,51 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
   // Every message that is a request or that a response answered (a COPS DEC answered by its RPT
   // is not flagged a request but is answered, and the plugin's SRT counts it: the same rows), and
   // the latency of its first answer. Unanswered counts only flagged requests.
-  std::vector<std::pair<const MessageOut*, std::optional<TimeNs>>> asked;
-  std::vector<size_t> by_index;  // message index -> position in `asked` (+1)
-  for (const Entry& e : s.entries) {
+  // One pass over the timeline (a long one is streamed back from the spill file, so
+  // nothing here points into it): per message its row name's number and its answer.
+  struct Asked {
+    uint32_t name;  // in `names`
+    bool is_request;
+    bool answered;
+    TimeNs latency;
+  };
+  std::vector<Asked> asked;
+  std::vector<uint32_t> by_index;  // message index -> position in `asked` (+1)
+  std::map<std::string, uint32_t, std::less<>> name_ids;
+  std::vector<const std::string*> names;
+  for_each_entry(s, [&](const Entry& e) {
     const auto* m = std::get_if<MessageOut>(&e);
-    if (!m) continue;
+    if (!m) return;
     if (by_index.size() <= m->index) by_index.resize(m->index + 1, 0);
-    by_index[m->index] = asked.size() + 1;
-    asked.push_back({m, std::nullopt});
-    if (m->response_to && m->latency && *m->response_to < by_index.size()) {
-      if (size_t r = by_index[*m->response_to]; r && !asked[r - 1].second) asked[r - 1].second = *m->latency;
-    }
-  }
-  SessionRequests kinds;
-  std::vector<std::vector<TimeNs>> latencies;             // per kind, until counted
-  std::map<std::string_view, size_t, std::less<>> index;  // kind -> position in `kinds`
-  for (const auto& [req, latency] : asked) {
-    if (!req->is_request && !latency) continue;
+    by_index[m->index] = static_cast<uint32_t>(asked.size() + 1);
     // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
-    const std::string_view name = req->kind().empty() ? req->name() : req->kind();
-    auto [it, added] = index.try_emplace(name, kinds.size());
-    if (added) {
-      kinds.push_back({std::string(name), 0, {}});
+    const std::string_view name = m->kind().empty() ? m->name() : m->kind();
+    auto it = name_ids.find(name);
+    if (it == name_ids.end()) {
+      it = name_ids.emplace(std::string(name), static_cast<uint32_t>(names.size())).first;
+      names.push_back(&it->first);
+    }
+    asked.push_back({it->second, m->is_request, false, 0});
+    if (m->response_to && m->latency && *m->response_to < by_index.size()) {
+      if (const uint32_t r = by_index[*m->response_to]; r && !asked[r - 1].answered) {
+        asked[r - 1].answered = true;
+        asked[r - 1].latency = *m->latency;
+      }
+    }
+  });
+  SessionRequests kinds;
+  std::vector<std::vector<TimeNs>> latencies;         // per kind, until counted
+  std::vector<size_t> kind_of(names.size(), SIZE_MAX);  // name -> position in `kinds`
+  for (const Asked& a : asked) {
+    if (!a.is_request && !a.answered) continue;
+    size_t& k = kind_of[a.name];
+    if (k == SIZE_MAX) {
+      k = kinds.size();
+      kinds.push_back({*names[a.name], 0, {}});
       latencies.emplace_back();
     }
-    if (latency) latencies[it->second].push_back(*latency);
-    else ++kinds[it->second].unanswered;
+    if (a.answered) latencies[k].push_back(a.latency);
+    else ++kinds[k].unanswered;
   }
   for (size_t i = 0; i < kinds.size(); ++i) {
     std::vector<TimeNs>& v = latencies[i];

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include <absl/functional/function_ref.h>
+
 #include "common/protocol.hpp"
 #include "common/problem.hpp"
 #include "stream_events.hpp"
@@ -95,6 +97,13 @@ struct TlsInfo {
   std::string not_decrypted;  // why (part of) the session stayed encrypted; empty when all was decrypted
 };
 
+class TimelineSpill;
+// A run of timeline entries in a spill file (timeline_spill.hpp).
+struct SpillSegment {
+  uint64_t offset = 0, size = 0;
+  uint64_t entries = 0;  // how many it holds
+};
+
 struct SessionOut {
   FlowInfo flow;
   const Protocol* protocol = nullptr;
@@ -112,8 +121,19 @@ struct SessionOut {
   std::vector<std::string> warnings;
   uint64_t warnings_dropped = 0;  // beyond the kept maximum
   TlsInfo tls;
+  // The timeline: a long session's first part is in `spill`'s file (`spilled`, in
+  // order), the rest in `entries`. Read it with for_each_entry, which streams the
+  // spilled part back in bounded chunks: a session of 100,000 entries is never
+  // held whole.
+  const TimelineSpill* spill = nullptr;
+  std::vector<SpillSegment> spilled;
   std::vector<Entry> entries;
 };
+
+// Every timeline entry of `s`, in order (the spilled ones first, read back a chunk at
+// a time; the entry is only valid during the call). Throws std::runtime_error when
+// the spill file cannot be read back.
+void for_each_entry(const SessionOut& s, absl::FunctionRef<void(const Entry&)> fn);
 
 // How the client was told from the server: "handshake" (SYN sender), "syn-ack" (the SYN+ACK's
 // receiver, SYN not captured) or "guess" (no handshake: well-known or lower port is the server).

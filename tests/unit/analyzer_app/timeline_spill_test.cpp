@@ -87,6 +87,62 @@ TEST(TimelineSpill, EveryMemberRoundTrips) {
   EXPECT_EQ(std::get<MessageOut>(again[1]).name(), "DEC");
 }
 
+// A segment many read chunks long comes back entry by entry, in order, whole
+// across the chunk boundaries (entries of varied sizes, one larger than a chunk),
+// and the entries of a session's spilled segments come before its in-memory ones.
+TEST(TimelineSpill, StreamsLongSegmentsInOrderAcrossChunkBoundaries) {
+  std::vector<Entry> entries;
+  size_t bytes = 0;
+  for (uint64_t i = 0; bytes < 5 * TimelineSpill::kReadChunk; ++i) {
+    const std::string text(i % 97 + (i == 700 ? 3 * TimelineSpill::kReadChunk : 0), static_cast<char>('a' + i % 26));
+    bytes += text.size();
+    if (i % 3 == 0) {
+      entries.emplace_back(EventOut{static_cast<TimeNs>(i), EntryKind::Info, Side::Server, text});
+    } else {
+      MessageOut m;
+      m.index = i;
+      m.ts = static_cast<TimeNs>(i);
+      if (i % 3 == 2) m.response_to = i - 1;  // one reused MessageOut must not keep another's answer
+      m.set_text("M", text, "", i % 5 == 0 ? "{}" : "");
+      if (i % 7 == 0) m.problems = {{ProblemKind::Malformed, 1, 2, text}};
+      entries.emplace_back(std::move(m));
+    }
+  }
+  const std::vector<Entry> want = entries;
+  TimelineSpill spill;
+  TimelineSpill::Segment seg;
+  ASSERT_TRUE(spill.write(entries, seg));
+  ASSERT_GT(seg.size, 5 * TimelineSpill::kReadChunk);
+  ASSERT_TRUE(spill.sync());
+
+  SessionOut s;
+  s.spill = &spill;
+  s.spilled = {seg};
+  s.entries.emplace_back(EventOut{-7, EntryKind::TcpClose, std::nullopt, "in memory"});
+  size_t n = 0;
+  for_each_entry(s, [&](const Entry& e) {
+    ASSERT_LE(n, want.size());
+    if (n == want.size()) {
+      EXPECT_EQ(std::get<EventOut>(e).text, "in memory");
+    } else if (const auto* w = std::get_if<EventOut>(&want[n])) {
+      const auto& ev = std::get<EventOut>(e);
+      EXPECT_EQ(ev.ts, w->ts) << n;
+      EXPECT_EQ(ev.text, w->text) << n;
+    } else {
+      const auto& wm = std::get<MessageOut>(want[n]);
+      const auto& m = std::get<MessageOut>(e);
+      EXPECT_EQ(m.index, wm.index) << n;
+      EXPECT_EQ(m.summary(), wm.summary()) << n;
+      EXPECT_EQ(m.fields_json(), wm.fields_json()) << n;
+      EXPECT_EQ(m.response_to, wm.response_to) << n;
+      ASSERT_EQ(m.problems.size(), wm.problems.size()) << n;
+      if (!m.problems.empty()) EXPECT_EQ(m.problems[0].text, wm.problems[0].text) << n;
+    }
+    ++n;
+  });
+  EXPECT_EQ(n, want.size() + 1);
+}
+
 std::string analyze(const std::string& capture, OutputFormat format, bool spill_all, uint64_t* spilled) {
   harness::MemFile mem;
   AppOptions opt;
