@@ -5,6 +5,7 @@
 #include <iterator>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "decryptor.hpp"
 #include "detect.hpp"
@@ -104,7 +105,7 @@ struct Analyzer::Flow {
   size_t entry_count = 0;        // entries the timeline has (kept, spilled or not)
   uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
   Spill* spill = nullptr;
-  std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before `entries`
+  SpillChain spilled;  // the timeline's first part, before `entries`
 
   ~Flow() { drop_entries(); }
   void drop_entries() {
@@ -134,9 +135,7 @@ struct Analyzer::Flow {
     // timeline does, so that an idle connection holds no entries in memory.
     if (entries.size() < spill->min_entries && spill->held <= spill->budget * kSpillAnyFactor) return;
     const size_t n = entries.size();
-    TimelineSpill::Segment seg;
-    if (spill->file.write(entries, seg)) {
-      spilled.push_back(seg);
+    if (spill->file.write(entries, spilled)) {
       spill->held -= std::min(spill->held, n);
     } else {
       spill->min_entries = 0;  // no room on disk: hold the rest in memory
@@ -152,9 +151,8 @@ struct Analyzer::Flow {
         out->spill = &spill->file;
       }
     }
-    out->spilled = std::move(spilled);
+    out->spilled = std::exchange(spilled, {});
     out->entries = std::move(entries);
-    spilled.clear();
     entries.clear();
     return *out;
   }
@@ -339,7 +337,7 @@ void Analyzer::decide(Flow& f, bool final) {
     f.stage = Flow::Stage::Ignored;
     f.drop_entries();
     f.entry_count = 0;
-    f.spilled.clear();
+    f.spilled = {};
     return;
   }
   f.protocol = d.protocol;
@@ -454,10 +452,8 @@ std::optional<Analyzer::Finished> Analyzer::take_finished(uint64_t id) {
 
 bool Analyzer::spill_rest(SessionOut& s) {
   if (s.entries.empty()) return true;
-  TimelineSpill::Segment seg;
-  if (!spill_.file.write(s.entries, seg)) return false;
+  if (!spill_.file.write(s.entries, s.spilled)) return false;
   if (!spill_.file.sync()) throw std::runtime_error("timeline spill file: write error");
-  s.spilled.push_back(seg);
   s.spill = &spill_.file;
   return true;
 }

@@ -214,7 +214,7 @@ class Worker {
     // budget (as one thread's spill budget), else in the spill file.
     if (!may_reformat_ || ts_decimals == 9) {
       std::vector<Entry>().swap(out.entries);
-      std::vector<TimelineSpill::Segment>().swap(out.spilled);
+      out.spilled = {};
       return;
     }
     const size_t entries = out.entries.size();

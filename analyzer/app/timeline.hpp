@@ -98,10 +98,19 @@ struct TlsInfo {
 };
 
 class TimelineSpill;
-// A run of timeline entries in a spill file (timeline_spill.hpp).
+// A run of bytes in a temporary file.
 struct SpillSegment {
   uint64_t offset = 0, size = 0;
-  uint64_t entries = 0;  // how many it holds
+};
+// A session's spilled timeline: segments of the spill file (timeline_spill.hpp),
+// each naming the one before it in its header, so that a session holds only
+// where its last one is, whatever their number (a million idle connections spill
+// a few entries each, at different moments: a list of segments per connection
+// cost more than the entries it pointed to).
+struct SpillChain {
+  uint64_t last = 0;      // file offset of the last segment
+  uint32_t segments = 0;  // 0: nothing spilled
+  bool empty() const { return segments == 0; }
 };
 
 struct SessionOut {
@@ -121,12 +130,12 @@ struct SessionOut {
   std::vector<std::string> warnings;
   uint64_t warnings_dropped = 0;  // beyond the kept maximum
   TlsInfo tls;
-  // The timeline: a long session's first part is in `spill`'s file (`spilled`, in
-  // order), the rest in `entries`. Read it with for_each_entry, which streams the
+  // The timeline: a long session's first part is in `spill`'s file (`spilled`),
+  // the rest in `entries`. Read it with for_each_entry, which streams the
   // spilled part back in bounded chunks: a session of 100,000 entries is never
   // held whole.
   const TimelineSpill* spill = nullptr;
-  std::vector<SpillSegment> spilled;
+  SpillChain spilled;
   std::vector<Entry> entries;
 };
 

@@ -18,6 +18,18 @@ enum : uint8_t { kMessage = 1, kEvent = 2 };
 // Each entry is framed by its length (4 bytes, little-endian), so that a segment is
 // read back a chunk at a time, whole entries parsed from each.
 constexpr size_t kLengthBytes = 4;
+// Each segment starts with the offset of the session's previous segment (8 bytes)
+// and the size of its body (4 bytes), little-endian.
+constexpr size_t kHeaderBytes = 12;
+
+void put_le(char* p, uint64_t v, size_t n) {
+  for (size_t i = 0; i < n; ++i) p[i] = static_cast<char>(v >> (8 * i));
+}
+uint64_t get_le(const char* p, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  return v;
+}
 
 void put_u64(OutBuf& b, uint64_t v) {  // LEB128
   char* p = b.room(10);
@@ -173,7 +185,7 @@ bool pread_all(int fd, char* to, size_t n, uint64_t offset) {
   return true;
 }
 
-bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
+bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
   if (failed_) return false;
   if (!file_) {
     file_.reset(std::tmpfile());
@@ -183,33 +195,51 @@ bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
     }
   }
   out_.clear();
+  out_.append(kHeaderBytes, '\0');
   for (const Entry& e : entries) {
     const size_t at = out_.size();
     out_.append(kLengthBytes, '\0');
     if (const auto* m = std::get_if<MessageOut>(&e)) put(out_, *m);
     else put(out_, std::get<EventOut>(e));
-    const uint64_t n = out_.size() - at - kLengthBytes;
-    if (n > UINT32_MAX) return false;  // (not expected: an entry is one PDU's summary)
-    for (size_t i = 0; i < kLengthBytes; ++i) out_.data()[at + i] = static_cast<char>(n >> (8 * i));
+    put_le(out_.data() + at, out_.size() - at - kLengthBytes, kLengthBytes);
   }
+  const uint64_t body = out_.size() - kHeaderBytes;
+  // (Not expected: the entries a session holds in memory at once are far from this.)
+  if (body > UINT32_MAX || chain.segments == UINT32_MAX) return false;
+  put_le(out_.data(), chain.segments ? chain.last : 0, 8);
+  put_le(out_.data() + 8, body, 4);
   if (std::fseek(file_.get(), static_cast<long>(end_), SEEK_SET) != 0 ||
       std::fwrite(out_.data(), 1, out_.size(), file_.get()) != out_.size()) {
     failed_ = true;  // disk full: keep what is held in memory from now on
     return false;
   }
-  out = {end_, out_.size(), entries.size()};
+  chain.last = end_;
+  ++chain.segments;
   end_ += out_.size();
   std::vector<Entry>().swap(entries);
   return true;
 }
 
-void TimelineSpill::stream(const Segment& seg, absl::FunctionRef<void(const Entry&)> fn) const {
-  if (!seg.size) return;
+void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const {
+  if (chain.empty()) return;
   if (!file_) throw std::runtime_error("timeline spill file: read error");
+  // The segments' bodies, found from the last one back to the first.
+  std::vector<Segment> bodies(chain.segments);
+  uint64_t at = chain.last;
+  for (size_t i = bodies.size(); i-- > 0;) {
+    char h[kHeaderBytes];
+    if (!pread_all(fileno(file_.get()), h, sizeof h, at)) throw std::runtime_error("timeline spill file: read error");
+    bodies[i] = {at + kHeaderBytes, get_le(h + 8, 4)};
+    at = get_le(h, 8);
+  }
+  for (const Segment& body : bodies) stream_body(body, fn);
+}
+
+void TimelineSpill::stream_body(const Segment& body, absl::FunctionRef<void(const Entry&)> fn) const {
   const int fd = fileno(file_.get());
   std::string buf;  // [pos, size): read, not parsed yet
   size_t pos = 0;
-  uint64_t next = seg.offset, left = seg.size;  // what is not read yet
+  uint64_t next = body.offset, left = body.size;  // what is not read yet
   // At least `need` unparsed bytes in `buf`.
   auto fill = [&](size_t need) {
     const size_t have = buf.size() - pos;
@@ -226,8 +256,7 @@ void TimelineSpill::stream(const Segment& seg, absl::FunctionRef<void(const Entr
   Entry e;
   while (left || pos < buf.size()) {
     fill(kLengthBytes);
-    size_t n = 0;
-    for (size_t i = 0; i < kLengthBytes; ++i) n |= static_cast<size_t>(static_cast<uint8_t>(buf[pos + i])) << (8 * i);
+    const size_t n = static_cast<size_t>(get_le(buf.data() + pos, kLengthBytes));
     fill(kLengthBytes + n);
     get_entry(std::string_view(buf).substr(pos + kLengthBytes, n), e);
     pos += kLengthBytes + n;
@@ -235,14 +264,16 @@ void TimelineSpill::stream(const Segment& seg, absl::FunctionRef<void(const Entr
   }
 }
 
-void TimelineSpill::read(const Segment& seg, std::vector<Entry>& out) {
+void TimelineSpill::read(const SpillChain& chain, std::vector<Entry>& out) {
   if (!sync()) throw std::runtime_error("timeline spill file: read error");
-  stream(seg, [&out](const Entry& e) { out.push_back(e); });
+  stream(chain, [&out](const Entry& e) { out.push_back(e); });
 }
 
 void for_each_entry(const SessionOut& s, absl::FunctionRef<void(const Entry&)> fn) {
-  if (!s.spilled.empty() && !s.spill) throw std::logic_error("timeline: spilled entries without their file");
-  for (const SpillSegment& seg : s.spilled) s.spill->stream(seg, fn);
+  if (!s.spilled.empty()) {
+    if (!s.spill) throw std::logic_error("timeline: spilled entries without their file");
+    s.spill->stream(s.spilled, fn);
+  }
   for (const Entry& e : s.entries) fn(e);
 }
 

@@ -28,23 +28,27 @@ class TimelineSpill {
   // one entry larger than this).
   static constexpr size_t kReadChunk = 64u << 10;
 
-  // Moves `entries` to the file (leaving it empty, its memory released). False,
-  // with `entries` untouched, when no temporary file can be written.
-  bool write(std::vector<Entry>& entries, Segment& out);
-  // Calls `fn` with each entry of `seg`, in order, reading kReadChunk bytes at a
-  // time: memory stays the same however long the segment. Reads with pread (no
-  // shared file position or buffer), so another thread may stream segments that
-  // were sync()ed while the writing thread appends more. Throws std::runtime_error
-  // when the file cannot be read back.
-  void stream(const Segment& seg, absl::FunctionRef<void(const Entry&)> fn) const;
-  // Appends copies of the entries of `seg` to `out` (tests; the writers stream).
-  void read(const Segment& seg, std::vector<Entry>& out);
+  // Moves `entries` to the file as one more segment of `chain` (leaving `entries`
+  // empty, its memory released). False, with both untouched, when no temporary
+  // file can be written.
+  bool write(std::vector<Entry>& entries, SpillChain& chain);
+  // Calls `fn` with each entry of `chain`, in order, reading kReadChunk bytes at a
+  // time: memory stays the same however long the timeline (but for 12 bytes per
+  // segment while it is read). Reads with pread (no shared file position or
+  // buffer), so another thread may stream chains that were sync()ed while the
+  // writing thread appends more. Throws std::runtime_error when the file cannot be
+  // read back.
+  void stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const;
+  // Appends copies of the entries of `chain` to `out` (tests; the writers stream).
+  void read(const SpillChain& chain, std::vector<Entry>& out);
   uint64_t bytes() const { return end_; }
 
   // Makes what was written readable by stream().
   bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
 
  private:
+  // Streams the entries of one segment's body.
+  void stream_body(const Segment& body, absl::FunctionRef<void(const Entry&)> fn) const;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
   bool failed_ = false;
   uint64_t end_ = 0;

@@ -42,7 +42,7 @@ class Capture : public Writer {
     // Kept with its whole timeline in memory (the spilled part read back from the file).
     SessionOut& kept = sessions.emplace_back(s);
     kept.entries.clear();
-    kept.spilled.clear();
+    kept.spilled = {};
     kept.spill = nullptr;
     for_each_entry(s, [&kept](const Entry& e) { kept.entries.push_back(e); });
     if (real_) real_->session(s);

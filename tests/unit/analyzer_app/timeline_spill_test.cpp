@@ -37,13 +37,13 @@ TEST(TimelineSpill, EveryMemberRoundTrips) {
   entries.emplace_back(MessageOut{});
   entries.emplace_back(EventOut{42, EntryKind::TcpFin, Side::Client, ""});
   TimelineSpill spill;
-  TimelineSpill::Segment seg;
-  ASSERT_TRUE(spill.write(entries, seg));
+  SpillChain chain;
+  ASSERT_TRUE(spill.write(entries, chain));
   EXPECT_TRUE(entries.empty());
-  EXPECT_EQ(spill.bytes(), seg.size);
+  EXPECT_EQ(chain.segments, 1u);
 
   std::vector<Entry> back;
-  spill.read(seg, back);
+  spill.read(chain, back);
   ASSERT_EQ(back.size(), 4u);
   const MessageOut want = full_message();
   const auto& m = std::get<MessageOut>(back[0]);
@@ -74,17 +74,48 @@ TEST(TimelineSpill, EveryMemberRoundTrips) {
   EXPECT_FALSE(std::get<MessageOut>(back[2]).response_to.has_value());
   EXPECT_EQ(std::get<EventOut>(back[3]).from, Side::Client);
 
-  // A second segment after a read: both still readable, in any order.
+  // Another session's segment after a read: both still readable, in any order.
   std::vector<Entry> more;
   more.emplace_back(EventOut{7, EntryKind::Info, Side::Server, "second"});
-  TimelineSpill::Segment seg2;
-  ASSERT_TRUE(spill.write(more, seg2));
+  SpillChain other;
+  ASSERT_TRUE(spill.write(more, other));
   std::vector<Entry> again;
-  spill.read(seg2, again);
-  spill.read(seg, again);
+  spill.read(other, again);
+  spill.read(chain, again);
   ASSERT_EQ(again.size(), 5u);
   EXPECT_EQ(std::get<EventOut>(again[0]).text, "second");
   EXPECT_EQ(std::get<MessageOut>(again[1]).name(), "DEC");
+}
+
+// Sessions spilling a few entries at a time, their segments interleaved in the
+// file: each session's chain gives back its own entries, in order.
+TEST(TimelineSpill, ChainsOfInterleavedSegmentsComeBackInOrder) {
+  TimelineSpill spill;
+  SpillChain chains[3];
+  for (int round = 0; round < 50; ++round) {
+    for (int s = 0; s < 3; ++s) {
+      std::vector<Entry> entries;
+      for (int i = 0; i <= (round + s) % 3; ++i)  // 1 to 3 entries per segment
+        entries.emplace_back(EventOut{round * 10 + i, EntryKind::Info, std::nullopt, std::to_string(s)});
+      ASSERT_TRUE(spill.write(entries, chains[s]));
+    }
+  }
+  ASSERT_TRUE(spill.sync());
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_EQ(chains[s].segments, 50u);
+    std::vector<TimeNs> got;
+    SessionOut out;
+    out.spill = &spill;
+    out.spilled = chains[s];
+    for_each_entry(out, [&](const Entry& e) {
+      EXPECT_EQ(std::get<EventOut>(e).text, std::to_string(s));
+      got.push_back(std::get<EventOut>(e).ts);
+    });
+    std::vector<TimeNs> want;
+    for (int round = 0; round < 50; ++round)
+      for (int i = 0; i <= (round + s) % 3; ++i) want.push_back(round * 10 + i);
+    EXPECT_EQ(got, want) << "session " << s;
+  }
 }
 
 // A segment many read chunks long comes back entry by entry, in order, whole
@@ -110,14 +141,14 @@ TEST(TimelineSpill, StreamsLongSegmentsInOrderAcrossChunkBoundaries) {
   }
   const std::vector<Entry> want = entries;
   TimelineSpill spill;
-  TimelineSpill::Segment seg;
-  ASSERT_TRUE(spill.write(entries, seg));
-  ASSERT_GT(seg.size, 5 * TimelineSpill::kReadChunk);
+  SpillChain chain;
+  ASSERT_TRUE(spill.write(entries, chain));
+  ASSERT_GT(spill.bytes(), 5 * TimelineSpill::kReadChunk);
   ASSERT_TRUE(spill.sync());
 
   SessionOut s;
   s.spill = &spill;
-  s.spilled = {seg};
+  s.spilled = chain;
   s.entries.emplace_back(EventOut{-7, EntryKind::TcpClose, std::nullopt, "in memory"});
   size_t n = 0;
   for_each_entry(s, [&](const Entry& e) {
