@@ -88,7 +88,7 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
     }
   });
   SessionRequests kinds;
-  std::vector<std::vector<TimeNs>> latencies;         // per kind, until counted
+  std::vector<std::vector<TimeNs>> latencies;           // per kind, until counted
   std::vector<size_t> kind_of(names.size(), SIZE_MAX);  // name -> position in `kinds`
   for (const Asked& a : asked) {
     if (!a.is_request && !a.answered) continue;

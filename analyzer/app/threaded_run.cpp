@@ -54,9 +54,9 @@ struct Notice {
   SessionAccount account;
   bool formatted = false;
   int ts_decimals = 6;
-  Worker* from = nullptr;    // whose file holds `text`
+  Worker* from = nullptr;       // whose file holds `text`
   TimelineSpill::Segment text;  // in from->output
-  size_t entries_held = 0;   // timeline entries kept in memory in done.out (from->held_entries)
+  size_t entries_held = 0;      // timeline entries kept in memory in done.out (from->held_entries)
 };
 // Held by pointer: a session's record is large and passes through several containers.
 using NoticePtr = std::unique_ptr<Notice>;

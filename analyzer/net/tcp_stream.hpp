@@ -63,8 +63,8 @@ struct TcpStream {
   // indexed by offset; valid for [max(tail_from, next - tail_cap), next)).
   std::unique_ptr<std::byte[]> tail;
   uint64_t tail_from = 0;
-  uint32_t base = 0;      // sequence number of offset 0
-  uint32_t tail_cap = 0;  // bytes of the `tail` ring (TcpConfig::retained_tail at most)
+  uint32_t base = 0;             // sequence number of offset 0
+  uint32_t tail_cap = 0;         // bytes of the `tail` ring (TcpConfig::retained_tail at most)
   uint8_t overlap_warnings = 0;  // counted up to one past the maximum
   bool started : 1 = false;
   bool syn : 1 = false;
