@@ -193,6 +193,7 @@ bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
       failed_ = true;
       return false;
     }
+    fd_ = fileno(file_.get());
   }
   out_.clear();
   out_.append(kHeaderBytes, '\0');
@@ -222,13 +223,13 @@ bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
 
 void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const {
   if (chain.empty()) return;
-  if (!file_) throw std::runtime_error("timeline spill file: read error");
+  if (fd_ < 0) throw std::runtime_error("timeline spill file: read error");
   // The segments' bodies, found from the last one back to the first.
   std::vector<Segment> bodies(chain.segments);
   uint64_t at = chain.last;
   for (size_t i = bodies.size(); i-- > 0;) {
     char h[kHeaderBytes];
-    if (!pread_all(fileno(file_.get()), h, sizeof h, at)) throw std::runtime_error("timeline spill file: read error");
+    if (!pread_all(fd_, h, sizeof h, at)) throw std::runtime_error("timeline spill file: read error");
     bodies[i] = {at + kHeaderBytes, get_le(h + 8, 4)};
     at = get_le(h, 8);
   }
@@ -236,7 +237,7 @@ void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const
 }
 
 void TimelineSpill::stream_body(const Segment& body, absl::FunctionRef<void(const Entry&)> fn) const {
-  const int fd = fileno(file_.get());
+  const int fd = fd_;
   std::string buf;  // [pos, size): read, not parsed yet
   size_t pos = 0;
   uint64_t next = body.offset, left = body.size;  // what is not read yet

@@ -50,6 +50,7 @@ class TimelineSpill {
   // Streams the entries of one segment's body.
   void stream_body(const Segment& body, absl::FunctionRef<void(const Entry&)> fn) const;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
+  int fd_ = -1;  // file_'s, read by stream() on other threads without touching the FILE
   bool failed_ = false;
   uint64_t end_ = 0;
   OutBuf out_;  // what write() puts, reused
