@@ -54,8 +54,14 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
   // Every message that is a request or that a response answered (a COPS DEC answered by its RPT
   // is not flagged a request but is answered, and the plugin's SRT counts it: the same rows), and
   // the latency of its first answer. Unanswered counts only flagged requests.
-  std::vector<std::pair<const MessageOut*, std::optional<TimeNs>>> asked;
-  std::vector<size_t> by_index;  // message index -> position in `asked` (+1)
+  // The work lists are per thread and keep their capacity: the decoding workers call this for
+  // every session (and every part of a long one) they write.
+  thread_local std::vector<std::pair<const MessageOut*, std::optional<TimeNs>>> asked;
+  thread_local std::vector<size_t> by_index;                     // message index -> position in `asked` (+1)
+  thread_local std::vector<std::pair<size_t, TimeNs>> answered;  // (position in `kinds`, latency)
+  asked.clear();
+  by_index.clear();
+  answered.clear();
   for (const Entry& e : s.entries) {
     const auto* m = std::get_if<MessageOut>(&e);
     if (!m) continue;
@@ -67,27 +73,22 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
     }
   }
   SessionRequests kinds;
-  std::vector<std::vector<TimeNs>> latencies;             // per kind, until counted
   std::map<std::string_view, size_t, std::less<>> index;  // kind -> position in `kinds`
   for (const auto& [req, latency] : asked) {
     if (!req->is_request && !latency) continue;
     // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
     const std::string_view name = req->kind().empty() ? req->name() : req->kind();
     auto [it, added] = index.try_emplace(name, kinds.size());
-    if (added) {
-      kinds.push_back({std::string(name), 0, {}});
-      latencies.emplace_back();
-    }
-    if (latency) latencies[it->second].push_back(*latency);
+    if (added) kinds.push_back({std::string(name), 0, {}});
+    if (latency) answered.push_back({it->second, *latency});
     else ++kinds[it->second].unanswered;
   }
-  for (size_t i = 0; i < kinds.size(); ++i) {
-    std::vector<TimeNs>& v = latencies[i];
-    std::sort(v.begin(), v.end());
-    for (TimeNs ns : v) {
-      if (kinds[i].latencies.empty() || kinds[i].latencies.back().first != ns) kinds[i].latencies.push_back({ns, 0});
-      ++kinds[i].latencies.back().second;
-    }
+  // Per kind, each distinct latency once with its count, in increasing order.
+  std::sort(answered.begin(), answered.end());
+  for (const auto& [k, ns] : answered) {
+    auto& l = kinds[k].latencies;
+    if (l.empty() || l.back().first != ns) l.push_back({ns, 0});
+    ++l.back().second;
   }
   return kinds;
 }
