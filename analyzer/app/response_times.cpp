@@ -57,14 +57,20 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
   // the latency of its first answer. Unanswered counts only flagged requests.
   // One pass over the timeline (a long one is streamed back from the spill file, so
   // nothing here points into it): per message its row name's number and its answer.
+  // The work lists are per thread and keep their capacity: the decoding workers call
+  // this for every session they write.
   struct Asked {
     uint32_t name;  // in `names`
     bool is_request;
     bool answered;
     TimeNs latency;
   };
-  std::vector<Asked> asked;
-  std::vector<uint32_t> by_index;  // message index -> position in `asked` (+1)
+  thread_local std::vector<Asked> asked;
+  thread_local std::vector<uint32_t> by_index;                   // message index -> position in `asked` (+1)
+  thread_local std::vector<std::pair<size_t, TimeNs>> answered;  // (position in `kinds`, latency)
+  asked.clear();
+  by_index.clear();
+  answered.clear();
   std::map<std::string, uint32_t, std::less<>> name_ids;
   std::vector<const std::string*> names;
   for_each_entry(s, [&](const Entry& e) {
@@ -88,7 +94,6 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
     }
   });
   SessionRequests kinds;
-  std::vector<std::vector<TimeNs>> latencies;           // per kind, until counted
   std::vector<size_t> kind_of(names.size(), SIZE_MAX);  // name -> position in `kinds`
   for (const Asked& a : asked) {
     if (!a.is_request && !a.answered) continue;
@@ -96,18 +101,16 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
     if (k == SIZE_MAX) {
       k = kinds.size();
       kinds.push_back({*names[a.name], 0, {}});
-      latencies.emplace_back();
     }
-    if (a.answered) latencies[k].push_back(a.latency);
+    if (a.answered) answered.push_back({k, a.latency});
     else ++kinds[k].unanswered;
   }
-  for (size_t i = 0; i < kinds.size(); ++i) {
-    std::vector<TimeNs>& v = latencies[i];
-    std::sort(v.begin(), v.end());
-    for (TimeNs ns : v) {
-      if (kinds[i].latencies.empty() || kinds[i].latencies.back().first != ns) kinds[i].latencies.push_back({ns, 0});
-      ++kinds[i].latencies.back().second;
-    }
+  // Per kind, each distinct latency once with its count, in increasing order.
+  std::sort(answered.begin(), answered.end());
+  for (const auto& [k, ns] : answered) {
+    auto& l = kinds[k].latencies;
+    if (l.empty() || l.back().first != ns) l.push_back({ns, 0});
+    ++l.back().second;
   }
   return kinds;
 }

@@ -195,7 +195,7 @@ void summary(const Message& m, std::string& s) {
   switch (m.opcode) {
     case kREQ:
       handle();
-      if (m.rtype) s.append(" in context ").append(rtype_label(*m.rtype));
+      if (m.rtype) append_rtype_label(s.append(" in context "), *m.rtype);
       break;
     case kDEC:
       if (m.error_code) {
@@ -272,7 +272,12 @@ void parse(Bytes pdu, Direction dir, Decoded& d, Message& m) {
   else d.summary = "COPS (truncated header)";
   bool to_pdp = dir == Direction::ToServer;
   // Response times are told apart by what is asked: a REQ by its context, an OPN by its client type.
-  if (m.opcode == kREQ && m.rtype) d.kind = d.keep(std::string(d.name) + " " + rtype_label(*m.rtype));
+  if (m.opcode == kREQ && m.rtype) {
+    thread_local std::string kind;  // reused: no allocation per REQ once it has grown
+    kind.assign(d.name).append(" ");
+    append_rtype_label(kind, *m.rtype);
+    d.kind = d.keep(kind);
+  }
   if (m.opcode == kOPN && m.has_header) d.kind = d.keep(std::string(d.name) + " " + client_type_short(m.client_type));
   switch (m.opcode) {
     case kREQ:

@@ -229,13 +229,18 @@ std::span<const ValueName> gperr_names() { return kGpErrs; }
 std::span<const ValueName> cperr_names() { return kCpErrs; }
 std::span<const ValueName> ber_type_names() { return kBerTypes; }
 
-std::string rtype_label(uint16_t rtype) {
+void append_rtype_label(std::string& out, uint16_t rtype) {
   static constexpr const char* kShort[] = {"Incoming-Message", "Resource-Allocation", "Outgoing-Message",
                                            "Configuration"};
-  std::string out;
+  if (rtype == 0) {
+    out += "none";
+    return;
+  }
+  bool first = true;
   for (unsigned bit = 0; bit < 16; ++bit) {
     if (!(rtype & (1u << bit))) continue;
-    if (!out.empty()) out += '+';
+    if (!first) out += '+';
+    first = false;
     if (bit < 4) {
       out += kShort[bit];
     } else {
@@ -244,7 +249,6 @@ std::string rtype_label(uint16_t rtype) {
       out += buf;
     }
   }
-  return out.empty() ? "none" : out;
 }
 
 }  // namespace quartet::cops
