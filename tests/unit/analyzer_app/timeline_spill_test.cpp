@@ -167,7 +167,9 @@ TEST(TimelineSpill, StreamsLongSegmentsInOrderAcrossChunkBoundaries) {
       EXPECT_EQ(m.fields_json(), wm.fields_json()) << n;
       EXPECT_EQ(m.response_to, wm.response_to) << n;
       ASSERT_EQ(m.problems.size(), wm.problems.size()) << n;
-      if (!m.problems.empty()) EXPECT_EQ(m.problems[0].text, wm.problems[0].text) << n;
+      if (!m.problems.empty()) {
+        EXPECT_EQ(m.problems[0].text, wm.problems[0].text) << n;
+      }
     }
     ++n;
   });
