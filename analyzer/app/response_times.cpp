@@ -1,6 +1,7 @@
 #include "response_times.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -71,21 +72,31 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
   asked.clear();
   by_index.clear();
   answered.clear();
-  std::map<std::string, uint32_t, std::less<>> name_ids;
-  std::vector<const std::string*> names;
+  // Row names, numbered in order of appearance: the first kLinear looked up in a list
+  // (a session has a handful; their strings keep their capacity from session to
+  // session), any further ones in a map (a peer inventing names cannot make this quadratic).
+  constexpr uint32_t kLinear = 16;
+  thread_local std::deque<std::string> names;  // a deque: a name never moves (the map keeps views)
+  uint32_t n_names = 0;
+  std::map<std::string_view, uint32_t, std::less<>> more_names;
+  const auto name_id = [&](std::string_view name) -> uint32_t {
+    for (uint32_t i = 0; i < std::min(n_names, kLinear); ++i)
+      if (names[i] == name) return i;
+    if (n_names > kLinear)
+      if (auto it = more_names.find(name); it != more_names.end()) return it->second;
+    if (names.size() <= n_names) names.emplace_back(name);
+    else names[n_names].assign(name);
+    if (n_names >= kLinear) more_names.emplace(names[n_names], n_names);
+    return n_names++;
+  };
   for_each_entry(s, [&](const Entry& e) {
     const auto* m = std::get_if<MessageOut>(&e);
     if (!m) return;
     if (by_index.size() <= m->index) by_index.resize(m->index + 1, 0);
     by_index[m->index] = static_cast<uint32_t>(asked.size() + 1);
     // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
-    const std::string_view name = m->kind().empty() ? m->name() : m->kind();
-    auto it = name_ids.find(name);
-    if (it == name_ids.end()) {
-      it = name_ids.emplace(std::string(name), static_cast<uint32_t>(names.size())).first;
-      names.push_back(&it->first);
-    }
-    asked.push_back({it->second, m->is_request, false, 0});
+    const uint32_t id = name_id(m->kind().empty() ? m->name() : m->kind());
+    asked.push_back({id, m->is_request, false, 0});
     if (m->response_to && m->latency && *m->response_to < by_index.size()) {
       if (const uint32_t r = by_index[*m->response_to]; r && !asked[r - 1].answered) {
         asked[r - 1].answered = true;
@@ -94,13 +105,14 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
     }
   });
   SessionRequests kinds;
-  std::vector<size_t> kind_of(names.size(), SIZE_MAX);  // name -> position in `kinds`
+  thread_local std::vector<size_t> kind_of;  // name -> position in `kinds`
+  kind_of.assign(n_names, SIZE_MAX);
   for (const Asked& a : asked) {
     if (!a.is_request && !a.answered) continue;
     size_t& k = kind_of[a.name];
     if (k == SIZE_MAX) {
       k = kinds.size();
-      kinds.push_back({*names[a.name], 0, {}});
+      kinds.push_back({names[a.name], 0, {}});
     }
     if (a.answered) answered.push_back({k, a.latency});
     else ++kinds[k].unanswered;
@@ -111,6 +123,16 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
     auto& l = kinds[k].latencies;
     if (l.empty() || l.back().first != ns) l.push_back({ns, 0});
     ++l.back().second;
+  }
+  // What an exceptionally long session grew is not kept for the rest of the run.
+  if (asked.capacity() > 65536) {
+    std::vector<Asked>().swap(asked);
+    std::vector<uint32_t>().swap(by_index);
+    std::vector<std::pair<size_t, TimeNs>>().swap(answered);
+  }
+  if (names.size() > 4 * kLinear) {
+    names.resize(4 * kLinear);
+    std::vector<size_t>().swap(kind_of);
   }
   return kinds;
 }
