@@ -247,7 +247,8 @@ struct Analyzer::Flow {
       warn(a, ts, side, std::string("decoder failure: ") + e.what() + "; decoding stopped");
       return false;
     }
-    MessageOut m = make_message(*protocol, rec, pdu, side, ts, index, a.fields_json());
+    MessageOut m = make_message(*protocol, rec, pdu, side, ts, index, a.fields_json(),
+                                spill ? spill->file.take_text() : std::string());
     ++messages[side_index(side)];
     for (const Problem& p : m.problems)
       note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -40,6 +41,17 @@ struct MessageOut {
   // that show them (JSONL, the HTML report); empty otherwise.
   std::string_view fields_json() const {
     return std::string_view(text_).substr(static_cast<size_t>(name_len_) + summary_len_ + kind_len_);
+  }
+  // The same, in `storage` (a string whose capacity is reused: see TimelineSpill::take_text).
+  void set_text_in(std::string&& storage, std::string_view name, std::string_view summary, std::string_view kind = {},
+                   std::string_view fields_json = {}) {
+    text_ = std::move(storage);
+    set_text(name, summary, kind, fields_json);
+  }
+  // Gives up the message's text storage (the message keeps empty texts).
+  std::string release_text() {
+    name_len_ = summary_len_ = kind_len_ = 0;
+    return std::move(text_);
   }
   void set_text(std::string_view name, std::string_view summary, std::string_view kind = {},
                 std::string_view fields_json = {}) {

@@ -217,6 +217,12 @@ bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
   chain.last = end_;
   ++chain.segments;
   end_ += out_.size();
+  for (Entry& e : entries) {
+    auto* m = std::get_if<MessageOut>(&e);
+    if (!m || texts_.size() >= kPooledTexts) continue;
+    std::string s = m->release_text();
+    if (s.capacity() > 15 && s.capacity() <= kPooledTextBytes) texts_.push_back(std::move(s));  // 15: inline
+  }
   std::vector<Entry>().swap(entries);
   return true;
 }

@@ -42,6 +42,16 @@ class TimelineSpill {
   // Appends copies of the entries of `chain` to `out` (tests; the writers stream).
   void read(const SpillChain& chain, std::vector<Entry>& out);
   uint64_t bytes() const { return end_; }
+  // A string for the next message's text: one whose message went to the file
+  // (write() keeps up to kPooledTexts of them), so a long session's messages reuse
+  // the same few hundred buffers instead of allocating one each. Empty when none is left.
+  std::string take_text() {
+    if (texts_.empty()) return {};
+    std::string s = std::move(texts_.back());
+    texts_.pop_back();
+    return s;
+  }
+  static constexpr size_t kPooledTexts = 1024, kPooledTextBytes = 4096;
 
   // Makes what was written readable by stream().
   bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
@@ -53,7 +63,8 @@ class TimelineSpill {
   int fd_ = -1;  // file_'s, read by stream() on other threads without touching the FILE
   bool failed_ = false;
   uint64_t end_ = 0;
-  OutBuf out_;  // what write() puts, reused
+  OutBuf out_;                      // what write() puts, reused
+  std::vector<std::string> texts_;  // take_text()'s
 };
 
 }  // namespace quartet::analyzer

@@ -30,6 +30,36 @@ MessageOut full_message() {
   return m;
 }
 
+// The texts of messages moved to the file serve the next messages: a recycled
+// string keeps its capacity, and a message built in it holds only its own texts.
+TEST(TimelineSpill, WrittenMessagesTextsAreRecycled) {
+  TimelineSpill spill;
+  EXPECT_TRUE(spill.take_text().empty());
+  std::vector<Entry> entries;
+  entries.emplace_back(full_message());
+  entries.emplace_back(EventOut{1, EntryKind::Info, std::nullopt, "an event"});
+  MessageOut short_text;
+  short_text.set_text("KA", "");  // inline string: nothing to recycle
+  entries.emplace_back(std::move(short_text));
+  SpillChain chain;
+  ASSERT_TRUE(spill.write(entries, chain));
+  std::string s = spill.take_text();
+  EXPECT_GE(s.capacity(), 29u + 3 + 17 + 23);  // full_message's four texts
+  EXPECT_TRUE(spill.take_text().empty());      // one message only had a heap string
+  MessageOut m;
+  m.set_text_in(std::move(s), "RPT", "RPT handle=0x1", "", "{}");
+  EXPECT_EQ(m.name(), "RPT");
+  EXPECT_EQ(m.summary(), "RPT handle=0x1");
+  EXPECT_EQ(m.kind(), "");
+  EXPECT_EQ(m.fields_json(), "{}");
+  // The spilled message itself comes back whole.
+  std::vector<Entry> back;
+  spill.read(chain, back);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(std::get<MessageOut>(back[0]).summary(), full_message().summary());
+  EXPECT_EQ(std::get<MessageOut>(back[2]).name(), "KA");
+}
+
 TEST(TimelineSpill, EveryMemberRoundTrips) {
   std::vector<Entry> entries;
   entries.emplace_back(full_message());
