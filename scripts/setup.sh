@@ -8,7 +8,7 @@ packages=(
   build-essential cmake g++ pkg-config clang libclang-rt-dev clang-format
   libwireshark-dev tshark libglib2.0-dev
   libpcap-dev zlib1g-dev libzstd-dev libssl-dev
-  libgtest-dev libabsl-dev nlohmann-json3-dev
+  libgtest-dev libabsl-dev nlohmann-json3-dev libsimdjson-dev
   tcpdump nanomsg-utils nng-utils openssl python3 python3-scapy python3-cryptography zstd
   util-linux
   help2man debootstrap file

@@ -4,6 +4,8 @@
 #include <exception>
 #include <iterator>
 #include <optional>
+#include <stdexcept>
+#include <utility>
 
 #include "decryptor.hpp"
 #include "detect.hpp"
@@ -103,7 +105,7 @@ struct Analyzer::Flow {
   size_t entry_count = 0;        // entries the timeline has (kept, spilled or not)
   uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
   Spill* spill = nullptr;
-  std::vector<TimelineSpill::Segment> spilled;  // in timeline order, before `entries`
+  SpillChain spilled;  // the timeline's first part, before `entries`
 
   ~Flow() { drop_entries(); }
   void drop_entries() {
@@ -133,32 +135,23 @@ struct Analyzer::Flow {
     // timeline does, so that an idle connection holds no entries in memory.
     if (entries.size() < spill->min_entries && spill->held <= spill->budget * kSpillAnyFactor) return;
     const size_t n = entries.size();
-    TimelineSpill::Segment seg;
-    if (spill->file.write(entries, seg)) {
-      spilled.push_back(seg);
+    if (spill->file.write(entries, spilled)) {
       spill->held -= std::min(spill->held, n);
     } else {
       spill->min_entries = 0;  // no room on disk: hold the rest in memory
     }
   }
-  // The whole timeline in memory again.
-  void unspill() {
-    if (spilled.empty()) return;
-    std::vector<Entry> all;
-    size_t n = entries.size();
-    for (const TimelineSpill::Segment& seg : spilled) n += seg.entries;
-    all.reserve(n);  // one allocation, not a doubling series of moves
-    for (const TimelineSpill::Segment& seg : spilled) spill->file.read(seg, all);
-    spill->held += all.size();
-    std::move(entries.begin(), entries.end(), std::back_inserter(all));
-    entries.swap(all);
-    std::vector<TimelineSpill::Segment>().swap(spilled);
-  }
-  // The ended session with its whole timeline, for the writer (the entries leave
-  // the spill budget's count).
+  // The ended session with its timeline, for the writer: its spilled part stays
+  // in the file (the writers stream it back), the rest leaves the spill budget's count.
   SessionOut& whole() {
-    unspill();
-    if (spill) spill->held -= std::min(spill->held, entries.size());
+    if (spill) {
+      spill->held -= std::min(spill->held, entries.size());
+      if (!spilled.empty()) {
+        if (!spill->file.sync()) throw std::runtime_error("timeline spill file: write error");
+        out->spill = &spill->file;
+      }
+    }
+    out->spilled = std::exchange(spilled, {});
     out->entries = std::move(entries);
     entries.clear();
     return *out;
@@ -254,7 +247,8 @@ struct Analyzer::Flow {
       warn(a, ts, side, std::string("decoder failure: ") + e.what() + "; decoding stopped");
       return false;
     }
-    MessageOut m = make_message(*protocol, rec, pdu, side, ts, index, a.fields_json());
+    MessageOut m = make_message(*protocol, rec, pdu, side, ts, index, a.fields_json(),
+                                spill ? spill->file.take_text() : std::string());
     ++messages[side_index(side)];
     for (const Problem& p : m.problems)
       note_warning(a, std::string(side_name(side)) + " message " + std::to_string(index) + ": " +
@@ -344,7 +338,7 @@ void Analyzer::decide(Flow& f, bool final) {
     f.stage = Flow::Stage::Ignored;
     f.drop_entries();
     f.entry_count = 0;
-    f.spilled.clear();
+    f.spilled = {};
     return;
   }
   f.protocol = d.protocol;
@@ -455,6 +449,14 @@ std::optional<Analyzer::Finished> Analyzer::take_finished(uint64_t id) {
   if (done.shown) done.out = std::move(f.whole());
   order_.take_closed(id);
   return done;
+}
+
+bool Analyzer::spill_rest(SessionOut& s) {
+  if (s.entries.empty()) return true;
+  if (!spill_.file.write(s.entries, s.spilled)) return false;
+  if (!spill_.file.sync()) throw std::runtime_error("timeline spill file: write error");
+  s.spill = &spill_.file;
+  return true;
 }
 
 void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {

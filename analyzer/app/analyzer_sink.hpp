@@ -93,12 +93,15 @@ class Analyzer final : public StreamSink {
   struct Finished {
     bool shown = false;  // a session of ours that passes --protocol (else counted as "other")
     size_t waiting = 0;  // what it counts toward the bound on waiting sessions
-    SessionOut out;      // the whole timeline, read back from the spill file
+    SessionOut out;      // its timeline's spilled part stays in this Analyzer's spill file
   };
   // Detached (a --threads worker): sessions are not written when they end but
   // left for take_finished(); the caller writes them in the reader's order.
   void set_detached() { detached_ = true; }
   std::optional<Finished> take_finished(uint64_t id);
+  // Moves the timeline entries `s` (a session handed on) holds in memory to the end of
+  // its spilled part, readable from other threads. False when the file cannot be written.
+  bool spill_rest(SessionOut& s);
 
  private:
   Flow* find(uint64_t id);

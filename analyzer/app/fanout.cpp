@@ -7,22 +7,20 @@ bool same(const Endpoint& a, const Endpoint& b) { return a.v6 == b.v6 && a.addr 
 
 }  // namespace
 
-std::optional<Side> publisher_side(const SessionOut& s) {
-  if (!s.protocol) return std::nullopt;
-  for (const Entry& e : s.entries)
-    if (const auto* m = std::get_if<MessageOut>(&e))
-      if (m->announces_publisher) return m->from;
-  return std::nullopt;
-}
-
 std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s) {
-  const std::optional<Side> pub = publisher_side(s);
+  if (!s.protocol) return std::nullopt;
+  // One pass (a long timeline is streamed back from the spill file): messages are
+  // counted per side, the publishing side is known at the end.
+  std::optional<Side> pub;
+  uint64_t sent[2] = {0, 0};
+  for_each_entry(s, [&](const Entry& e) {
+    const auto* m = std::get_if<MessageOut>(&e);
+    if (!m) return;
+    if (!m->announces_publisher) ++sent[side_index(m->from)];
+    else if (!pub) pub = m->from;
+  });
   if (!pub) return std::nullopt;
-  uint64_t messages = 0;
-  for (const Entry& e : s.entries)
-    if (const auto* m = std::get_if<MessageOut>(&e))
-      if (m->from == *pub && !m->announces_publisher) ++messages;
-  return std::pair{*pub, messages};
+  return std::pair{*pub, sent[side_index(*pub)]};
 }
 
 void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows) {

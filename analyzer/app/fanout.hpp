@@ -13,8 +13,6 @@
 
 namespace quartet::analyzer {
 
-// The publishing side of a session, if any.
-std::optional<Side> publisher_side(const SessionOut& s);
 // The publishing side and how many messages it sent besides its announcements;
 // nullopt for a session that is not publish/subscribe.
 std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s);

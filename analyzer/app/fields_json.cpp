@@ -72,18 +72,17 @@ void FieldsJson::text(std::string& out, std::string_view s) {
   else append_json_string(out, s);
 }
 
-const std::vector<std::string>& FieldsJson::keys(const Protocol& p) {
-  for (const auto& [proto, k] : keys_)
-    if (proto == &p) return k;
-  std::vector<std::string> k;
-  k.reserve(p.fields.size());
+const FieldsJson::Keys& FieldsJson::keys(const Protocol& p) {
+  for (const Keys& k : keys_)
+    if (k.proto == &p) return k;
+  Keys k{&p, {}, {}};
+  k.end.reserve(p.fields.size());
   for (const FieldDef& d : p.fields) {
-    std::string key;
-    text(key, d.abbrev);
-    key += ':';
-    k.push_back(std::move(key));
+    text(k.text, d.abbrev);
+    k.text += ':';
+    k.end.push_back(static_cast<uint32_t>(k.text.size()));
   }
-  return keys_.emplace_back(&p, std::move(k)).second;
+  return keys_.emplace_back(std::move(k));
 }
 
 void FieldsJson::value(OutBuf& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu) {
@@ -129,7 +128,7 @@ void FieldsJson::value(OutBuf& out, const FieldDef& def, const Field& f, Kind k,
 }
 
 void FieldsJson::append(OutBuf& out, const Protocol& p, std::span<const Field> fs, Bytes pdu) {
-  const std::vector<std::string>& key = keys(p);
+  const Keys& key = keys(p);
   // First pass: how each field is shown, and whether any id repeats (the epoch
   // table needs no reset between messages).
   if (seen_.size() < p.fields.size()) seen_.resize(p.fields.size(), 0);

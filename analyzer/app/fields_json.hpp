@@ -45,8 +45,19 @@ class FieldsJson {
   void value(OutBuf& out, const FieldDef& def, const Field& f, Kind k, Bytes pdu);
   void text(OutBuf& out, std::string_view s);
   void text(std::string& out, std::string_view s);
-  // The protocol's keys, escaped once: `"abbrev":` per field id.
-  const std::vector<std::string>& keys(const Protocol& p);
+  // The protocol's keys, escaped once: `"abbrev":` per field id, all in one
+  // string (one allocation per protocol, not one per field: an analyzer is made
+  // per run, but the fuzz targets and tests make one per input).
+  struct Keys {
+    const Protocol* proto;
+    std::string text;
+    std::vector<uint32_t> end;  // key i is text[end[i-1], end[i])
+    std::string_view operator[](size_t i) const {
+      const uint32_t from = i ? end[i - 1] : 0;
+      return std::string_view(text).substr(from, end[i] - from);
+    }
+  };
+  const Keys& keys(const Protocol& p);
 
   bool show_secrets_, html_;
   // Grouping by id through index links (next_), reused between messages: no
@@ -57,7 +68,7 @@ class FieldsJson {
   std::vector<uint32_t> seen_;  // per field id: the epoch_ of the last message that had it
   uint32_t epoch_ = 0;
   OutBuf scratch_;
-  std::vector<std::pair<const Protocol*, std::vector<std::string>>> keys_;
+  std::vector<Keys> keys_;
 };
 
 }  // namespace quartet::analyzer

@@ -6,7 +6,7 @@
 namespace quartet::analyzer {
 
 MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts, uint64_t index,
-                        FieldsJson* fields) {
+                        FieldsJson* fields, std::string storage) {
   MessageOut m;
   m.index = index;
   m.ts = ts;
@@ -15,8 +15,8 @@ MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side f
   const Decoded& d = rec.decoded;
   m.is_request = d.is_request;
   m.is_response = d.is_response;
-  m.set_text(d.name, d.summary, d.is_request ? d.kind : std::string_view(),
-             fields ? fields->render(p, d.fields, pdu) : std::string_view());
+  m.set_text_in(std::move(storage), d.name, d.summary, d.is_request ? d.kind : std::string_view(),
+                fields ? fields->render(p, d.fields, pdu) : std::string_view());
   for (const Event& e : rec.transition.events)
     if (e.kind == EventKind::Publisher) m.announces_publisher = true;
   m.response_to = rec.transition.response_to;

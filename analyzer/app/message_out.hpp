@@ -12,8 +12,9 @@ namespace quartet::analyzer {
 // `fields`: renders the fields (only the JSONL writer and the HTML report show
 // them); nullptr leaves MessageOut::fields_json empty.
 // The name, summary, kind and rendered fields are copied into the message's one
-// string; the record's problems are moved out, the rest is left as it was.
+// string, built in `storage` (a recycled string keeps its capacity: no allocation);
+// the record's problems are moved out, the rest is left as it was.
 MessageOut make_message(const Protocol& p, MessageRecord& rec, Bytes pdu, Side from, TimeNs ts, uint64_t index,
-                        FieldsJson* fields);
+                        FieldsJson* fields, std::string storage = {});
 
 }  // namespace quartet::analyzer

@@ -51,6 +51,7 @@ class OutBuf {
   void pop_back() { --size_; }
   char back() const { return buf_[size_ - 1]; }
   const char* data() const { return buf_.get(); }
+  char* data() { return buf_.get(); }  // to fill in a length once what follows it is written
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::string_view view() const { return {buf_.get(), size_}; }

@@ -109,7 +109,7 @@ class HtmlWriter final : public Writer {
 
     buf_ += '[';
     size_t entry_index = 0;
-    for (const Entry& e : s.entries) {
+    for_each_entry(s, [&](const Entry& e) {
       if (entry_index) buf_ += ',';
       if (const auto* m = std::get_if<MessageOut>(&e)) {
         buf_ += "[0,";
@@ -159,7 +159,7 @@ class HtmlWriter final : public Writer {
         }
       }
       ++entry_index;
-    }
+    });
     buf_ += "]\n";
     block_ += buf_;
     if (++block_sessions_ == kSessionsPerBlock) flush_block();

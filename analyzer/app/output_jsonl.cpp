@@ -19,7 +19,7 @@ class JsonlWriter final : public Writer {
     buf_.clear();
     session_line(s);
     if (!opt_.summary_only) {
-      for (const Entry& e : s.entries) {
+      for_each_entry(s, [&](const Entry& e) {
         if (const auto* m = std::get_if<MessageOut>(&e)) message_line(s, *m);
         else event_line(s, std::get<EventOut>(e));
         // A long session's lines go out as they come: the buffer stays small
@@ -28,7 +28,7 @@ class JsonlWriter final : public Writer {
           std::fwrite(buf_.data(), 1, buf_.size(), out_);
           buf_.clear();
         }
-      }
+      });
     }
     std::fwrite(buf_.data(), 1, buf_.size(), out_);
   }

@@ -34,8 +34,7 @@ class TextWriter final : public Writer {
   void session(const SessionOut& s) override {
     line_.clear();
     header(s);
-    if (!opt_.summary_only)
-      for (const Entry& e : s.entries) entry(s, e);
+    if (!opt_.summary_only) for_each_entry(s, [&](const Entry& e) { entry(s, e); });
     if (!opt_.summary_only) line_ += '\n';
     std::fwrite(line_.data(), 1, line_.size(), out_);
   }

@@ -1,7 +1,9 @@
 #include "response_times.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "format.hpp"
@@ -54,40 +56,83 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
   // Every message that is a request or that a response answered (a COPS DEC answered by its RPT
   // is not flagged a request but is answered, and the plugin's SRT counts it: the same rows), and
   // the latency of its first answer. Unanswered counts only flagged requests.
-  std::vector<std::pair<const MessageOut*, std::optional<TimeNs>>> asked;
-  std::vector<size_t> by_index;  // message index -> position in `asked` (+1)
-  for (const Entry& e : s.entries) {
+  // One pass over the timeline (a long one is streamed back from the spill file, so
+  // nothing here points into it): per message its row name's number and its answer.
+  // The work lists are per thread and keep their capacity: the decoding workers call
+  // this for every session they write.
+  struct Asked {
+    uint32_t name;  // in `names`
+    bool is_request;
+    bool answered;
+    TimeNs latency;
+  };
+  thread_local std::vector<Asked> asked;
+  thread_local std::vector<uint32_t> by_index;                   // message index -> position in `asked` (+1)
+  thread_local std::vector<std::pair<size_t, TimeNs>> answered;  // (position in `kinds`, latency)
+  asked.clear();
+  by_index.clear();
+  answered.clear();
+  // Row names, numbered in order of appearance: the first kLinear looked up in a list
+  // (a session has a handful; their strings keep their capacity from session to
+  // session), any further ones in a map (a peer inventing names cannot make this quadratic).
+  constexpr uint32_t kLinear = 16;
+  thread_local std::deque<std::string> names;  // a deque: a name never moves (the map keeps views)
+  uint32_t n_names = 0;
+  std::map<std::string_view, uint32_t, std::less<>> more_names;
+  const auto name_id = [&](std::string_view name) -> uint32_t {
+    for (uint32_t i = 0; i < std::min(n_names, kLinear); ++i)
+      if (names[i] == name) return i;
+    if (n_names > kLinear)
+      if (auto it = more_names.find(name); it != more_names.end()) return it->second;
+    if (names.size() <= n_names) names.emplace_back(name);
+    else names[n_names].assign(name);
+    if (n_names >= kLinear) more_names.emplace(names[n_names], n_names);
+    return n_names++;
+  };
+  for_each_entry(s, [&](const Entry& e) {
     const auto* m = std::get_if<MessageOut>(&e);
-    if (!m) continue;
+    if (!m) return;
     if (by_index.size() <= m->index) by_index.resize(m->index + 1, 0);
-    by_index[m->index] = asked.size() + 1;
-    asked.push_back({m, std::nullopt});
-    if (m->response_to && m->latency && *m->response_to < by_index.size()) {
-      if (size_t r = by_index[*m->response_to]; r && !asked[r - 1].second) asked[r - 1].second = *m->latency;
-    }
-  }
-  SessionRequests kinds;
-  std::vector<std::vector<TimeNs>> latencies;             // per kind, until counted
-  std::map<std::string_view, size_t, std::less<>> index;  // kind -> position in `kinds`
-  for (const auto& [req, latency] : asked) {
-    if (!req->is_request && !latency) continue;
+    by_index[m->index] = static_cast<uint32_t>(asked.size() + 1);
     // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
-    const std::string_view name = req->kind().empty() ? req->name() : req->kind();
-    auto [it, added] = index.try_emplace(name, kinds.size());
-    if (added) {
-      kinds.push_back({std::string(name), 0, {}});
-      latencies.emplace_back();
+    const uint32_t id = name_id(m->kind().empty() ? m->name() : m->kind());
+    asked.push_back({id, m->is_request, false, 0});
+    if (m->response_to && m->latency && *m->response_to < by_index.size()) {
+      if (const uint32_t r = by_index[*m->response_to]; r && !asked[r - 1].answered) {
+        asked[r - 1].answered = true;
+        asked[r - 1].latency = *m->latency;
+      }
     }
-    if (latency) latencies[it->second].push_back(*latency);
-    else ++kinds[it->second].unanswered;
+  });
+  SessionRequests kinds;
+  thread_local std::vector<size_t> kind_of;  // name -> position in `kinds`
+  kind_of.assign(n_names, SIZE_MAX);
+  for (const Asked& a : asked) {
+    if (!a.is_request && !a.answered) continue;
+    size_t& k = kind_of[a.name];
+    if (k == SIZE_MAX) {
+      k = kinds.size();
+      kinds.push_back({names[a.name], 0, {}});
+    }
+    if (a.answered) answered.push_back({k, a.latency});
+    else ++kinds[k].unanswered;
   }
-  for (size_t i = 0; i < kinds.size(); ++i) {
-    std::vector<TimeNs>& v = latencies[i];
-    std::sort(v.begin(), v.end());
-    for (TimeNs ns : v) {
-      if (kinds[i].latencies.empty() || kinds[i].latencies.back().first != ns) kinds[i].latencies.push_back({ns, 0});
-      ++kinds[i].latencies.back().second;
-    }
+  // Per kind, each distinct latency once with its count, in increasing order.
+  std::sort(answered.begin(), answered.end());
+  for (const auto& [k, ns] : answered) {
+    auto& l = kinds[k].latencies;
+    if (l.empty() || l.back().first != ns) l.push_back({ns, 0});
+    ++l.back().second;
+  }
+  // What an exceptionally long session grew is not kept for the rest of the run.
+  if (asked.capacity() > 65536) {
+    std::vector<Asked>().swap(asked);
+    std::vector<uint32_t>().swap(by_index);
+    std::vector<std::pair<size_t, TimeNs>>().swap(answered);
+  }
+  if (names.size() > 4 * kLinear) {
+    names.resize(4 * kLinear);
+    std::vector<size_t>().swap(kind_of);
   }
   return kinds;
 }

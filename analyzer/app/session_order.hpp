@@ -28,7 +28,7 @@ class SessionOrder {
   explicit SessionOrder(size_t max_waiting) : max_waiting_(max_waiting) {}
 
   // Sessions open in increasing id order (first-packet order), so the slots are a
-  // deque sorted by id: 32 bytes per open session, no tree node each (a million idle
+  // deque sorted by id: 24 bytes per open session, no tree node each (a million idle
   // connections held 80 MB of std::map nodes per SessionOrder).
   T& open(uint64_t id) { return insert(id).item; }
   // The item of a session not closed yet; nullptr when there is none.
@@ -46,14 +46,14 @@ class SessionOrder {
     Slot* s = slot(id);
     if (!s) s = &insert(id);  // (not expected: a session closes after it opened)
     s->closed = true;
-    s->waiting = waiting;
-    waiting_ += waiting;
+    s->waiting = static_cast<uint32_t>(std::min<size_t>(waiting, UINT32_MAX));
+    waiting_ += s->waiting;
   }
   // Removes a closed session without writing it (a decoding worker hands it on).
   std::optional<T> take_closed(uint64_t id) {
     Slot* s = slot(id);
     if (!s || !s->closed) return std::nullopt;
-    waiting_ -= std::min(waiting_, s->waiting);
+    waiting_ -= std::min<size_t>(waiting_, s->waiting);
     std::optional<T> item(std::move(s->item));
     remove(*s);
     return item;
@@ -67,7 +67,7 @@ class SessionOrder {
     drop_gone_front();
     while (!slots_.empty() && slots_.front().closed) {
       Slot& s = slots_.front();
-      waiting_ -= std::min(waiting_, s.waiting);
+      waiting_ -= std::min<size_t>(waiting_, s.waiting);
       write(s.item);
       remove(s);
     }
@@ -98,7 +98,7 @@ class SessionOrder {
     explicit Slot(uint64_t i) : id(i) {}
     uint64_t id;
     T item{};
-    size_t waiting = 0;
+    uint32_t waiting = 0;  // (a session's timeline entries + 1: at most kMaxSessionEntries + 2)
     bool closed = false;
     bool gone = false;  // removed from the middle; dropped when it reaches the front or at compaction
   };

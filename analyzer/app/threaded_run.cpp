@@ -44,7 +44,7 @@ class Worker;
 // What a worker says about one closing. A formatted session (text, JSONL) is
 // handed on without its timeline: its text is in the worker's output file, what
 // the summary needs of the timeline is in `account`, and the timeline itself is
-// kept (in the worker's timeline file when long) only when the session might have
+// kept (in the worker's spill file when long) only when the session might have
 // to be formatted again. So a session waiting for its turn costs a few hundred
 // bytes, as one thread's waiting sessions do with their timelines spilled.
 struct Notice {
@@ -54,10 +54,9 @@ struct Notice {
   SessionAccount account;
   bool formatted = false;
   int ts_decimals = 6;
-  Worker* from = nullptr;                          // whose files hold `text` and `timeline`
-  TimelineSpill::Segment text;                     // in from->output
-  std::optional<TimelineSpill::Segment> timeline;  // in from->timelines (else in done.out)
-  size_t entries_held = 0;                         // timeline entries kept in done.out (from->held_entries)
+  Worker* from = nullptr;       // whose file holds `text`
+  TimelineSpill::Segment text;  // in from->output
+  size_t entries_held = 0;      // timeline entries kept in memory in done.out (from->held_entries)
 };
 // Held by pointer: a session's record is large and passes through several containers.
 using NoticePtr = std::unique_ptr<Notice>;
@@ -130,10 +129,10 @@ class Worker {
   WorkQueue<Batch> spare{SIZE_MAX};  // emptied batches back to the reader
   std::thread thread;
   std::exception_ptr error;
-  // Files of what this worker hands on, read by the output stage (pread) until it
-  // has written every session that refers to them; `written` counts those sessions.
+  // The file of what this worker formatted, read by the output stage (pread) until
+  // it has written every session that refers to it; `written` counts those sessions.
+  // (Timelines handed on stay in its Analyzer's spill file, which is never rewound.)
   std::unique_ptr<FileWriter> output;
-  TimelineSpill timelines;
   std::atomic<uint64_t> written{0};
   std::atomic<size_t> held_entries{0};  // timeline entries of handed-on sessions in memory
 
@@ -162,7 +161,6 @@ class Worker {
         // Also after a failure: sessions handed on before it are written as usual.
         try {
           output->sync();
-          if (!timelines.sync()) throw std::runtime_error("--threads: timeline file: write error");
         } catch (...) {
           if (!error) error = std::current_exception();
         }
@@ -205,10 +203,7 @@ class Worker {
     n.account = account_of(out);
     if (!formats_) return;  // HTML: the output stage writes the whole session
     // Every file offset handed out has been read: the files start again.
-    if (handed_ == written.load(std::memory_order_acquire)) {
-      output->rewind();
-      timelines.rewind();
-    }
+    if (handed_ == written.load(std::memory_order_acquire)) output->rewind();
     ++handed_;
     n.from = this;
     n.text = output->format(out);
@@ -216,19 +211,16 @@ class Worker {
     n.ts_decimals = ts_decimals;
     // Written after the capture turns to nanoseconds, it is formatted again (rare);
     // until then its timeline waits: in memory when short and within the worker's
-    // budget (as one thread's spill budget), else in the timeline file.
+    // budget (as one thread's spill budget), else in the spill file.
     if (!may_reformat_ || ts_decimals == 9) {
       std::vector<Entry>().swap(out.entries);
+      out.spilled = {};
       return;
     }
     const size_t entries = out.entries.size();
     const bool in_memory =
         entries < Analyzer::kSpillMinEntries && held_entries.load(std::memory_order_relaxed) + entries <= spill_budget_;
-    TimelineSpill::Segment seg;
-    if (!in_memory && timelines.write(out.entries, seg)) {
-      n.timeline = seg;
-      return;
-    }
+    if (!in_memory && analyzer_->spill_rest(out)) return;
     held_entries.fetch_add(entries, std::memory_order_relaxed);
     n.entries_held = entries;
   }
@@ -473,8 +465,7 @@ struct ThreadedAnalyzer::Impl {
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
       copy_text(*n.from, n.text);
     } else {
-      if (n.timeline) n.from->timelines.read_shared(*n.timeline, n.done.out.entries);
-      writer.session(n.done.out);
+      writer.session(n.done.out);  // streams the spilled part from the worker's file
     }
     if (n.from) n.from->release(n);
     return true;

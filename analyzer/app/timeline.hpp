@@ -7,8 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
+
+#include <absl/functional/function_ref.h>
 
 #include "common/protocol.hpp"
 #include "common/problem.hpp"
@@ -38,6 +41,17 @@ struct MessageOut {
   // that show them (JSONL, the HTML report); empty otherwise.
   std::string_view fields_json() const {
     return std::string_view(text_).substr(static_cast<size_t>(name_len_) + summary_len_ + kind_len_);
+  }
+  // The same, in `storage` (a string whose capacity is reused: see TimelineSpill::take_text).
+  void set_text_in(std::string&& storage, std::string_view name, std::string_view summary, std::string_view kind = {},
+                   std::string_view fields_json = {}) {
+    text_ = std::move(storage);
+    set_text(name, summary, kind, fields_json);
+  }
+  // Gives up the message's text storage (the message keeps empty texts).
+  std::string release_text() {
+    name_len_ = summary_len_ = kind_len_ = 0;
+    return std::move(text_);
   }
   void set_text(std::string_view name, std::string_view summary, std::string_view kind = {},
                 std::string_view fields_json = {}) {
@@ -95,6 +109,22 @@ struct TlsInfo {
   std::string not_decrypted;  // why (part of) the session stayed encrypted; empty when all was decrypted
 };
 
+class TimelineSpill;
+// A run of bytes in a temporary file.
+struct SpillSegment {
+  uint64_t offset = 0, size = 0;
+};
+// A session's spilled timeline: segments of the spill file (timeline_spill.hpp),
+// each naming the one before it in its header, so that a session holds only
+// where its last one is, whatever their number (a million idle connections spill
+// a few entries each, at different moments: a list of segments per connection
+// cost more than the entries it pointed to).
+struct SpillChain {
+  uint64_t last = 0;      // file offset of the last segment
+  uint32_t segments = 0;  // 0: nothing spilled
+  bool empty() const { return segments == 0; }
+};
+
 struct SessionOut {
   FlowInfo flow;
   const Protocol* protocol = nullptr;
@@ -112,8 +142,19 @@ struct SessionOut {
   std::vector<std::string> warnings;
   uint64_t warnings_dropped = 0;  // beyond the kept maximum
   TlsInfo tls;
+  // The timeline: a long session's first part is in `spill`'s file (`spilled`),
+  // the rest in `entries`. Read it with for_each_entry, which streams the
+  // spilled part back in bounded chunks: a session of 100,000 entries is never
+  // held whole.
+  const TimelineSpill* spill = nullptr;
+  SpillChain spilled;
   std::vector<Entry> entries;
 };
+
+// Every timeline entry of `s`, in order (the spilled ones first, read back a chunk at
+// a time; the entry is only valid during the call). Throws std::runtime_error when
+// the spill file cannot be read back.
+void for_each_entry(const SessionOut& s, absl::FunctionRef<void(const Entry&)> fn);
 
 // How the client was told from the server: "handshake" (SYN sender), "syn-ack" (the SYN+ACK's
 // receiver, SYN not captured) or "guess" (no handshake: well-known or lower port is the server).

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -14,6 +15,21 @@ static_assert(sizeof(MessageOut) == 136 && sizeof(EventOut) == 48 && sizeof(Prob
               "timeline_spill.cpp: a timeline struct changed; update put()/get() for its members");
 
 enum : uint8_t { kMessage = 1, kEvent = 2 };
+// Each entry is framed by its length (4 bytes, little-endian), so that a segment is
+// read back a chunk at a time, whole entries parsed from each.
+constexpr size_t kLengthBytes = 4;
+// Each segment starts with the offset of the session's previous segment (8 bytes)
+// and the size of its body (4 bytes), little-endian.
+constexpr size_t kHeaderBytes = 12;
+
+void put_le(char* p, uint64_t v, size_t n) {
+  for (size_t i = 0; i < n; ++i) p[i] = static_cast<char>(v >> (8 * i));
+}
+uint64_t get_le(const char* p, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  return v;
+}
 
 void put_u64(OutBuf& b, uint64_t v) {  // LEB128
   char* p = b.room(10);
@@ -66,7 +82,7 @@ void put(OutBuf& b, const EventOut& e) {
 
 class Reader {
  public:
-  explicit Reader(const std::string& b) : p_(b.data()), end_(b.data() + b.size()) {}
+  explicit Reader(std::string_view b) : p_(b.data()), end_(b.data() + b.size()) {}
   bool done() const { return p_ >= end_; }
   uint8_t u8() {
     need(1);
@@ -81,7 +97,7 @@ class Reader {
     }
     throw std::runtime_error("timeline spill file: bad number");
   }
-  std::string str() { return std::string(view()); }
+  void str(std::string& to) { to.assign(view()); }
   // Valid as long as the buffer read from.
   std::string_view view() {
     const uint64_t n = u64();
@@ -104,8 +120,9 @@ class Reader {
   const char* end_;
 };
 
-MessageOut get_message(Reader& r) {
-  MessageOut m;
+// The entry is read into `m` (or `e`) in place: streaming a timeline reuses one
+// entry's strings from entry to entry instead of allocating them anew.
+void get_message(Reader& r, MessageOut& m) {
   m.index = r.u64();
   m.ts = static_cast<TimeNs>(r.u64());
   m.from = r.side().value_or(Side::Client);
@@ -115,6 +132,8 @@ MessageOut get_message(Reader& r) {
   m.is_request = flags & 1;
   m.is_response = flags & 2;
   m.announces_publisher = flags & 4;
+  m.response_to.reset();
+  m.latency.reset();
   if (flags & 8) m.response_to = r.u64();
   if (flags & 16) m.latency = static_cast<TimeNs>(r.u64());
   m.set_text(name, summary, kind, r.view());
@@ -123,20 +142,33 @@ MessageOut get_message(Reader& r) {
     p.kind = static_cast<ProblemKind>(r.u8());
     p.offset = static_cast<uint32_t>(r.u64());
     p.length = static_cast<uint32_t>(r.u64());
-    p.text = r.str();
+    r.str(p.text);
     const auto* id = reinterpret_cast<const char*>(static_cast<uintptr_t>(r.u64()));
     p.id = std::string_view(id, static_cast<size_t>(r.u64()));
   }
-  return m;
 }
 
-EventOut get_event(Reader& r) {
-  EventOut e;
+void get_event(Reader& r, EventOut& e) {
   e.ts = static_cast<TimeNs>(r.u64());
   e.kind = static_cast<EntryKind>(r.u8());
   e.from = r.side();
-  e.text = r.str();
-  return e;
+  r.str(e.text);
+}
+
+// One framed entry's body into `e`.
+void get_entry(std::string_view body, Entry& e) {
+  Reader r(body);
+  const uint8_t tag = r.u8();
+  if (tag == kMessage) {
+    if (!std::holds_alternative<MessageOut>(e)) e.emplace<MessageOut>();
+    get_message(r, std::get<MessageOut>(e));
+  } else if (tag == kEvent) {
+    if (!std::holds_alternative<EventOut>(e)) e.emplace<EventOut>();
+    get_event(r, std::get<EventOut>(e));
+  } else {
+    throw std::runtime_error("timeline spill file: bad entry");
+  }
+  if (!r.done()) throw std::runtime_error("timeline spill file: bad entry length");
 }
 
 }  // namespace
@@ -153,7 +185,7 @@ bool pread_all(int fd, char* to, size_t n, uint64_t offset) {
   return true;
 }
 
-bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
+bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
   if (failed_) return false;
   if (!file_) {
     file_.reset(std::tmpfile());
@@ -161,46 +193,95 @@ bool TimelineSpill::write(std::vector<Entry>& entries, Segment& out) {
       failed_ = true;
       return false;
     }
+    fd_ = fileno(file_.get());
   }
   out_.clear();
+  out_.append(kHeaderBytes, '\0');
   for (const Entry& e : entries) {
+    const size_t at = out_.size();
+    out_.append(kLengthBytes, '\0');
     if (const auto* m = std::get_if<MessageOut>(&e)) put(out_, *m);
     else put(out_, std::get<EventOut>(e));
+    put_le(out_.data() + at, out_.size() - at - kLengthBytes, kLengthBytes);
   }
+  const uint64_t body = out_.size() - kHeaderBytes;
+  // (Not expected: the entries a session holds in memory at once are far from this.)
+  if (body > UINT32_MAX || chain.segments == UINT32_MAX) return false;
+  put_le(out_.data(), chain.segments ? chain.last : 0, 8);
+  put_le(out_.data() + 8, body, 4);
   if (std::fseek(file_.get(), static_cast<long>(end_), SEEK_SET) != 0 ||
       std::fwrite(out_.data(), 1, out_.size(), file_.get()) != out_.size()) {
     failed_ = true;  // disk full: keep what is held in memory from now on
     return false;
   }
-  out = {end_, out_.size(), entries.size()};
+  chain.last = end_;
+  ++chain.segments;
   end_ += out_.size();
+  for (Entry& e : entries) {
+    auto* m = std::get_if<MessageOut>(&e);
+    if (!m || texts_.size() >= kPooledTexts) continue;
+    std::string s = m->release_text();
+    if (s.capacity() > 15 && s.capacity() <= kPooledTextBytes) texts_.push_back(std::move(s));  // 15: inline
+  }
   std::vector<Entry>().swap(entries);
   return true;
 }
 
-void TimelineSpill::read(const Segment& seg, std::vector<Entry>& out) {
-  buf_.resize(static_cast<size_t>(seg.size));
-  // pread, not fread: no copy through the stream's buffer (write() seeks before each write).
-  if (!file_ || std::fflush(file_.get()) != 0 || !pread_all(fileno(file_.get()), buf_.data(), buf_.size(), seg.offset))
-    throw std::runtime_error("timeline spill file: read error");
-  parse(buf_, out);
-}
-
-void TimelineSpill::read_shared(const Segment& seg, std::vector<Entry>& out) const {
-  std::string buf(static_cast<size_t>(seg.size), '\0');
-  if (!file_ || !pread_all(fileno(file_.get()), buf.data(), buf.size(), seg.offset))
-    throw std::runtime_error("timeline spill file: read error");
-  parse(buf, out);
-}
-
-void TimelineSpill::parse(const std::string& buf, std::vector<Entry>& out) {
-  Reader r(buf);
-  while (!r.done()) {
-    const uint8_t tag = r.u8();
-    if (tag == kMessage) out.emplace_back(get_message(r));
-    else if (tag == kEvent) out.emplace_back(get_event(r));
-    else throw std::runtime_error("timeline spill file: bad entry");
+void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const {
+  if (chain.empty()) return;
+  if (fd_ < 0) throw std::runtime_error("timeline spill file: read error");
+  // The segments' bodies, found from the last one back to the first.
+  std::vector<Segment> bodies(chain.segments);
+  uint64_t at = chain.last;
+  for (size_t i = bodies.size(); i-- > 0;) {
+    char h[kHeaderBytes];
+    if (!pread_all(fd_, h, sizeof h, at)) throw std::runtime_error("timeline spill file: read error");
+    bodies[i] = {at + kHeaderBytes, get_le(h + 8, 4)};
+    at = get_le(h, 8);
   }
+  for (const Segment& body : bodies) stream_body(body, fn);
+}
+
+void TimelineSpill::stream_body(const Segment& body, absl::FunctionRef<void(const Entry&)> fn) const {
+  const int fd = fd_;
+  std::string buf;  // [pos, size): read, not parsed yet
+  size_t pos = 0;
+  uint64_t next = body.offset, left = body.size;  // what is not read yet
+  // At least `need` unparsed bytes in `buf`.
+  auto fill = [&](size_t need) {
+    const size_t have = buf.size() - pos;
+    if (have >= need) return;
+    if (need - have > left) throw std::runtime_error("timeline spill file: cut short");
+    buf.erase(0, pos);
+    pos = 0;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(left, std::max(need - have, kReadChunk)));
+    buf.resize(have + n);
+    if (!pread_all(fd, buf.data() + have, n, next)) throw std::runtime_error("timeline spill file: read error");
+    next += n;
+    left -= n;
+  };
+  Entry e;
+  while (left || pos < buf.size()) {
+    fill(kLengthBytes);
+    const size_t n = static_cast<size_t>(get_le(buf.data() + pos, kLengthBytes));
+    fill(kLengthBytes + n);
+    get_entry(std::string_view(buf).substr(pos + kLengthBytes, n), e);
+    pos += kLengthBytes + n;
+    fn(e);
+  }
+}
+
+void TimelineSpill::read(const SpillChain& chain, std::vector<Entry>& out) {
+  if (!sync()) throw std::runtime_error("timeline spill file: read error");
+  stream(chain, [&out](const Entry& e) { out.push_back(e); });
+}
+
+void for_each_entry(const SessionOut& s, absl::FunctionRef<void(const Entry&)> fn) {
+  if (!s.spilled.empty()) {
+    if (!s.spill) throw std::logic_error("timeline: spilled entries without their file");
+    s.spill->stream(s.spilled, fn);
+  }
+  for (const Entry& e : s.entries) fn(e);
 }
 
 }  // namespace quartet::analyzer

@@ -2,8 +2,8 @@
 // until it is written (its summary line comes first, sessions in first-packet
 // order), which on a connection open for the whole capture is the whole capture.
 // Beyond a few hundred held entries they are appended, in a compact binary form,
-// to one anonymous temporary file and read back when the session is written, so
-// memory stays flat whatever the file size. The round trip is exact: the writers
+// to one anonymous temporary file and streamed back, a chunk at a time, when the
+// session is written, so memory stays flat whatever the file size. The round trip is exact: the writers
 // see the same entries as if they had stayed in memory.
 #pragma once
 
@@ -23,33 +23,48 @@ bool pread_all(int fd, char* to, size_t n, uint64_t offset);
 
 class TimelineSpill {
  public:
-  struct Segment {
-    uint64_t offset = 0, size = 0;
-    uint64_t entries = 0;  // how many it holds (the reader reserves room for them)
-  };
+  using Segment = SpillSegment;
+  // Bytes of the file read at once when a segment is streamed back (more only for
+  // one entry larger than this).
+  static constexpr size_t kReadChunk = 64u << 10;
 
-  // Moves `entries` to the file (leaving it empty, its memory released). False,
-  // with `entries` untouched, when no temporary file can be written.
-  bool write(std::vector<Entry>& entries, Segment& out);
-  // Appends the entries of `seg` to `out`. Throws std::runtime_error when the file cannot be read back.
-  void read(const Segment& seg, std::vector<Entry>& out);
+  // Moves `entries` to the file as one more segment of `chain` (leaving `entries`
+  // empty, its memory released). False, with both untouched, when no temporary
+  // file can be written.
+  bool write(std::vector<Entry>& entries, SpillChain& chain);
+  // Calls `fn` with each entry of `chain`, in order, reading kReadChunk bytes at a
+  // time: memory stays the same however long the timeline (but for 12 bytes per
+  // segment while it is read). Reads with pread (no shared file position or
+  // buffer), so another thread may stream chains that were sync()ed while the
+  // writing thread appends more. Throws std::runtime_error when the file cannot be
+  // read back.
+  void stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const;
+  // Appends copies of the entries of `chain` to `out` (tests; the writers stream).
+  void read(const SpillChain& chain, std::vector<Entry>& out);
   uint64_t bytes() const { return end_; }
+  // A string for the next message's text: one whose message went to the file
+  // (write() keeps up to kPooledTexts of them), so a long session's messages reuse
+  // the same few hundred buffers instead of allocating one each. Empty when none is left.
+  std::string take_text() {
+    if (texts_.empty()) return {};
+    std::string s = std::move(texts_.back());
+    texts_.pop_back();
+    return s;
+  }
+  static constexpr size_t kPooledTexts = 1024, kPooledTextBytes = 4096;
 
-  // For a file written by one thread and read by another (a --threads worker hands
-  // timelines to the output stage): sync() makes what was written readable by
-  // read_shared(), which reads with pread (no shared file position or buffer);
-  // rewind() reuses the file from its start once every segment handed out was read.
+  // Makes what was written readable by stream().
   bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
-  void read_shared(const Segment& seg, std::vector<Entry>& out) const;
-  void rewind() { end_ = 0; }
 
  private:
-  static void parse(const std::string& buf, std::vector<Entry>& out);
+  // Streams the entries of one segment's body.
+  void stream_body(const Segment& body, absl::FunctionRef<void(const Entry&)> fn) const;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
+  int fd_ = -1;  // file_'s, read by stream() on other threads without touching the FILE
   bool failed_ = false;
   uint64_t end_ = 0;
-  OutBuf out_;       // what write() puts, reused
-  std::string buf_;  // what read() gets, reused
+  OutBuf out_;                      // what write() puts, reused
+  std::vector<std::string> texts_;  // take_text()'s
 };
 
 }  // namespace quartet::analyzer

@@ -1,5 +1,6 @@
 #include "tls_peek.hpp"
 
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -85,14 +86,59 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
-// Subject of a DER certificate in RFC 2253 form, via OpenSSL.
+// The next DER element of [*p, end) (OpenSSL's ASN1_get_object reads tag and
+// length, bounded by the buffer): its start, and *p moved past it. nullptr when
+// it is not a constructed element with tag `tag` of class `cls`.
+const unsigned char* next_element(const unsigned char** p, const unsigned char* end, int tag, int cls) {
+  const unsigned char* start = *p;
+  const unsigned char* q = *p;
+  long len = 0;
+  int got_tag = 0, got_class = 0;
+  const int r = ASN1_get_object(&q, &len, &got_tag, &got_class, end - *p);
+  if ((r & 0x80) || !(r & V_ASN1_CONSTRUCTED) || got_tag != tag || got_class != cls || len > end - q) return nullptr;
+  *p = q + len;
+  return start;
+}
+
+// Subject of a DER certificate in RFC 2253 form, via OpenSSL. Only the subject
+// Name is decoded: d2i_X509 would also decode the public key, which in OpenSSL 3
+// goes through its provider decoders and cost more than the rest of the TLS
+// handshake's analysis. The walk (RFC 5280 section 4.1): Certificate SEQUENCE,
+// tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber, signature,
+// issuer, validity, subject, ... }.
 std::string certificate_subject(Bytes der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())), X509_free);
-  if (!cert) return {};
+  const unsigned char* end = p + der.size();
+  const unsigned char* q = p;
+  long len = 0;
+  int tag = 0, cls = 0;
+  // Into the Certificate, then into the tbsCertificate.
+  for (int level = 0; level < 2; ++level) {
+    const int r = ASN1_get_object(&q, &len, &tag, &cls, end - q);
+    if ((r & 0x80) || !(r & V_ASN1_CONSTRUCTED) || tag != V_ASN1_SEQUENCE || cls != V_ASN1_UNIVERSAL || len > end - q)
+      return {};
+    end = q + len;
+  }
+  // [0] EXPLICIT version, when present.
+  if (q < end && *q == 0xa0 && !next_element(&q, end, 0, V_ASN1_CONTEXT_SPECIFIC)) return {};
+  // serialNumber INTEGER (primitive): skipped by its length.
+  {
+    const unsigned char* s = q;
+    const int r = ASN1_get_object(&s, &len, &tag, &cls, end - q);
+    if ((r & 0x80) || tag != V_ASN1_INTEGER || cls != V_ASN1_UNIVERSAL || len > end - s) return {};
+    q = s + len;
+  }
+  // signature, issuer, validity: three SEQUENCEs; then the subject.
+  for (int i = 0; i < 3; ++i)
+    if (!next_element(&q, end, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL)) return {};
+  const unsigned char* subject = q;
+  if (!next_element(&q, end, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL)) return {};
+  std::unique_ptr<X509_NAME, decltype(&X509_NAME_free)> name(d2i_X509_NAME(nullptr, &subject, q - subject),
+                                                             X509_NAME_free);
+  if (!name) return {};
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
   if (!bio) return {};
-  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert.get()), 0, XN_FLAG_RFC2253);
+  X509_NAME_print_ex(bio.get(), name.get(), 0, XN_FLAG_RFC2253);
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   return n > 0 ? std::string(data, static_cast<size_t>(n)) : std::string();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ TcpReassembler::TcpReassembler(StreamSink& sink, TcpConfig config) : sink_(sink)
   cfg_.flow_buffer_limit = std::max<size_t>(cfg_.flow_buffer_limit, 64 * 1024);
   cfg_.total_buffer_limit = std::max(cfg_.total_buffer_limit, cfg_.flow_buffer_limit);
   cfg_.max_flows = std::max<size_t>(cfg_.max_flows, 1);
+  cfg_.retained_tail = std::min<size_t>(cfg_.retained_tail, UINT32_MAX);  // TcpStream::tail_cap
 }
 
 TcpReassembler::~TcpReassembler() = default;
@@ -119,8 +121,8 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p) {
 void TcpReassembler::remove_flow(Flow* f) {
   (f->closed ? closed_lru_ : open_lru_).erase(f);
   stalled_.erase(f);
-  total_buffered_ -= f->buffered;
-  for (const TcpStream& d : f->dir) tail_bytes_ -= d.tail.size();
+  total_buffered_ -= f->buffered();
+  for (const TcpStream& d : f->dir) tail_bytes_ -= d.tail_cap;
   const Key key = key_of(*f);
   flows_.erase(key);  // destroys f
 }
@@ -292,7 +294,7 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
     if (missing > 0) emit_gap(f, side, missing, ts);
     return;
   }
-  if (f->buffered + len > cfg_.flow_buffer_limit && may_flush) {
+  if (f->buffered() + len > cfg_.flow_buffer_limit && may_flush) {
     flush_for_memory(f, false);
     add_data(f, side, at, data, missing, ts, has_need, need, false);
     return;
@@ -306,7 +308,6 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
     if (r.differs) report_overlap(f, side, r.differ_at, ts);
   }
   if (missing > 0) added += d.insert(start + data.size(), {}, missing, ts, has_need, need).added;
-  f->buffered += added;
   total_buffered_ += added;
 }
 
@@ -314,7 +315,8 @@ void TcpReassembler::report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts) 
   TcpStream& d = f->dir[idx(side)];
   ++stats_.overlaps_differing;
   // Each one can matter (evasion attempts), but a broken capture must not flood the timeline.
-  if (++d.overlap_warnings <= kMaxOverlapWarnings)
+  if (d.overlap_warnings <= kMaxOverlapWarnings) ++d.overlap_warnings;  // (saturates: 8 bits)
+  if (d.overlap_warnings <= kMaxOverlapWarnings)
     sink_.on_flow_warning(f->info.id, side,
                           "overlap with different bytes at seq " + std::to_string(d.seq_at(at)) + " (first kept)" +
                               (d.overlap_warnings == kMaxOverlapWarnings ? "; further ones are only counted" : ""),
@@ -323,26 +325,27 @@ void TcpReassembler::report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts) 
 
 void TcpReassembler::retain(TcpStream& d, Bytes delivered_now) {
   if (cfg_.retained_tail == 0) return;
-  if (d.tail.empty()) d.tail_from = d.next - delivered_now.size();
+  if (d.tail_cap == 0) d.tail_from = d.next - delivered_now.size();
   // The ring grows with what was delivered (up to retained_tail), so a quiet
   // connection keeps a few dozen bytes instead of the full tail: idle flows stay small.
   const uint64_t want = std::min<uint64_t>(cfg_.retained_tail, d.next - d.tail_from);
-  if (want > d.tail.size()) {
-    const size_t old_cap = d.tail.size();
+  if (want > d.tail_cap) {
+    const size_t old_cap = d.tail_cap;
     const size_t cap = std::min<size_t>(cfg_.retained_tail, std::bit_ceil(std::max<uint64_t>(want, kMinTail)));
     if (tail_bytes_ + (cap - old_cap) <= cfg_.total_retained_tail) {
-      std::vector<std::byte> ring(cap);
+      auto ring = std::make_unique<std::byte[]>(cap);
       const uint64_t before = d.next - delivered_now.size();  // the old ring ends here
       const uint64_t lo = std::max(d.tail_from, before > old_cap ? before - old_cap : 0);
       // Copied in runs where neither ring wraps (not byte by byte with two divisions each).
       for (uint64_t off = lo; old_cap && off < before;) {
         const auto src = static_cast<size_t>(off % old_cap), dst = static_cast<size_t>(off % cap);
         const size_t n = std::min({static_cast<size_t>(before - off), old_cap - src, cap - dst});
-        std::memcpy(ring.data() + dst, d.tail.data() + src, n);
+        std::memcpy(ring.get() + dst, d.tail.get() + src, n);
         off += n;
       }
       if (old_cap) d.tail_from = lo;
-      d.tail.swap(ring);
+      d.tail = std::move(ring);
+      d.tail_cap = static_cast<uint32_t>(cap);
       tail_bytes_ += cap - old_cap;
     } else if (old_cap == 0) {
       return;  // over the total: this flow keeps none
@@ -376,7 +379,6 @@ void TcpReassembler::deliver_front(Flow* f, Side side) {
   TcpChunk& c = node.mapped();
   const uint64_t n = c.size();
   d.buffered -= n;
-  f->buffered -= n;
   total_buffered_ -= n;
   if (c.lost > 0) {
     emit_gap(f, side, n, c.ts);
@@ -472,7 +474,7 @@ void TcpReassembler::advance(Flow* f, Force force) {
 
 void TcpReassembler::flush_for_memory(Flow* f, bool total_limit) {
   const Side side = f->dir[0].buffered >= f->dir[1].buffered ? Side::Client : Side::Server;
-  const uint64_t held = f->buffered;
+  const uint64_t held = f->buffered();
   if (total_limit) ++stats_.total_limit_flushes;
   else ++stats_.flow_limit_flushes;
   const std::string text = std::string(total_limit ? "total" : "per-flow") + " reassembly buffer limit of " +
@@ -489,8 +491,8 @@ void TcpReassembler::enforce_total_limit() {
   while (total_buffered_ > cfg_.total_buffer_limit && !stalled_.empty()) {
     Flow* biggest = nullptr;
     for (Flow* f : stalled_)
-      if (!biggest || f->buffered > biggest->buffered) biggest = f;
-    if (!biggest || biggest->buffered == 0) return;
+      if (!biggest || f->buffered() > biggest->buffered()) biggest = f;
+    if (!biggest || biggest->buffered() == 0) return;
     flush_for_memory(biggest, true);
   }
 }
@@ -520,14 +522,14 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
   f->conn.zeek_state = zeek_state(f->conn);
   sink_.on_conn_state(f->info.id, f->conn);
   sink_.on_close(f->info.id, why, by, ts);
+  total_buffered_ -= f->buffered();
   for (TcpStream& d : f->dir) {
     d.chunks.clear();
     d.buffered = 0;
-    tail_bytes_ -= d.tail.size();
-    std::vector<std::byte>().swap(d.tail);
+    tail_bytes_ -= d.tail_cap;
+    d.tail.reset();
+    d.tail_cap = 0;
   }
-  total_buffered_ -= f->buffered;
-  f->buffered = 0;
   stalled_.erase(f);
   f->stalled = false;
   open_lru_.erase(f);

@@ -60,7 +60,6 @@ class TcpReassembler {
     TcpStream dir[2];
     ConnSummary conn;
     TimeNs last_ts = 0;
-    uint64_t buffered = 0;
     Flow* lru_prev = nullptr;  // in open_lru_ or closed_lru_
     Flow* lru_next = nullptr;
     bool closed = false;
@@ -68,6 +67,7 @@ class TcpReassembler {
     bool first_fin_known = false;
     Side first_fin = Side::Client;
     Side last_sender = Side::Client;
+    uint64_t buffered() const { return dir[0].buffered + dir[1].buffered; }
   };
   // Least recently active first; linked through the flows themselves (a std::list
   // node per flow would cost 32 bytes more per idle connection).

@@ -61,18 +61,18 @@ TcpStream::Insert TcpStream::insert(uint64_t at, Bytes data, uint64_t lost, Time
 }
 
 void TcpStream::remember(Bytes b) {
-  const size_t cap = tail.size();
+  const size_t cap = tail_cap;
   if (cap == 0) return;
   if (b.size() > cap) b = b.last(cap);
   // b ends at `next`: its first byte sits at offset next - b.size().
   size_t pos = static_cast<size_t>((next - b.size()) % cap);
   const size_t first = std::min(b.size(), cap - pos);
-  std::memcpy(tail.data() + pos, b.data(), first);
-  std::memcpy(tail.data(), b.data() + first, b.size() - first);
+  std::memcpy(tail.get() + pos, b.data(), first);
+  std::memcpy(tail.get(), b.data() + first, b.size() - first);
 }
 
 int64_t TcpStream::differs_from_tail(uint64_t at, Bytes data) const {
-  const size_t cap = tail.size();
+  const size_t cap = tail_cap;
   if (cap == 0 || data.empty()) return -1;
   const uint64_t lo = std::max({at, tail_from, next > cap ? next - cap : 0});
   const uint64_t hi = std::min<uint64_t>(at + data.size(), next);

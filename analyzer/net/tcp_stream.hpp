@@ -48,7 +48,7 @@ class ChunkMap {
   std::unique_ptr<Map> map_;
 };
 
-// Fields ordered by size: a million idle connections hold two of these each.
+// Fields ordered by size, flags in bits: a million idle connections hold two of these each.
 struct TcpStream {
   uint64_t next = 0;  // next offset to deliver; everything before is done
   uint64_t buffered = 0;
@@ -58,16 +58,22 @@ struct TcpStream {
   uint64_t acked = 0;         // highest offset the peer acknowledged
   TimeNs blocked_since = -1;  // delivery stalled at `next` since (capture time)
   ChunkMap chunks;            // non-overlapping, all at or after `next`
-  uint32_t base = 0;          // sequence number of offset 0
-  uint32_t overlap_warnings = 0;
-  bool started = false;
-  bool syn = false;
-  bool fin_seen = false;
-  bool fin_done = false;      // on_fin delivered
-  bool fin_has_need = false;  // the FIN's ACK acknowledged peer bytes not yet delivered
-  bool rst = false;
-  bool after_fin_warned = false;
-  bool out_of_window_warned = false;
+  // The last delivered bytes, kept so a retransmission of already delivered
+  // data can be compared with what was delivered (a ring of `tail_cap` bytes
+  // indexed by offset; valid for [max(tail_from, next - tail_cap), next)).
+  std::unique_ptr<std::byte[]> tail;
+  uint64_t tail_from = 0;
+  uint32_t base = 0;             // sequence number of offset 0
+  uint32_t tail_cap = 0;         // bytes of the `tail` ring (TcpConfig::retained_tail at most)
+  uint8_t overlap_warnings = 0;  // counted up to one past the maximum
+  bool started : 1 = false;
+  bool syn : 1 = false;
+  bool fin_seen : 1 = false;
+  bool fin_done : 1 = false;      // on_fin delivered
+  bool fin_has_need : 1 = false;  // the FIN's ACK acknowledged peer bytes not yet delivered
+  bool rst : 1 = false;
+  bool after_fin_warned : 1 = false;
+  bool out_of_window_warned : 1 = false;
 
   void start(uint32_t first_seq) {
     started = true;
@@ -83,11 +89,6 @@ struct TcpStream {
   // The furthest offset known to exist (acknowledged, or up to the FIN).
   uint64_t known_end() const { return fin_seen ? fin_at : acked; }
 
-  // The last delivered bytes, kept so a retransmission of already delivered
-  // data can be compared with what was delivered (a ring of `tail.size()` bytes
-  // indexed by offset; valid for [max(tail_from, next - tail.size()), next)).
-  std::vector<std::byte> tail;
-  uint64_t tail_from = 0;
   void remember(Bytes delivered_now);  // call after `next` was advanced past them
   // Offset of the first byte of [at, at + data.size()) ∩ retained tail that
   // differs from `data`, or -1 when they agree or nothing is retained.

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <utility>
+#include <vector>
 
 namespace quartet {
 
@@ -80,15 +81,28 @@ class PendingMap {
       if (auto oldest = by_key.find(by_index.begin()->second); oldest != by_key.end()) erase(oldest);
       ++dropped_;
     }
-    by_index.emplace(index, key);
+    // Both nodes come from the spares of earlier erases when there are some: a
+    // session answering its requests one by one allocates nothing per request.
+    if (auto nh = take_spare(t_->spare_index)) {
+      nh.key() = index;
+      nh.mapped() = key;
+      by_index.insert(std::move(nh));
+    } else {
+      by_index.emplace(index, key);
+    }
+    if (auto nh = take_spare(t_->spare_key)) {
+      nh.key() = std::move(key);
+      nh.mapped() = Entry{index, std::move(value)};
+      return by_key.insert(std::move(nh)).position;
+    }
     return by_key.emplace(std::move(key), Entry{index, std::move(value)}).first;
   }
   iterator find(const Key& key) { return tables().by_key.find(key); }
   const_iterator find(const Key& key) const { return tables().by_key.find(key); }
   // `it` is an entry (put() was called).
   void erase(iterator it) {
-    t_->by_index.erase(it->second.index);
-    t_->by_key.erase(it);
+    keep_spare(t_->spare_index, t_->by_index.extract(it->second.index));
+    keep_spare(t_->spare_key, t_->by_key.extract(it));
   }
   // Erases every entry for which pred(key, value) holds.
   template <class Pred>
@@ -123,7 +137,25 @@ class PendingMap {
   struct Tables {
     std::map<Key, Entry> by_key;
     std::map<uint64_t, Key> by_index;
+    // Nodes of erased entries, reused by put() (a few: enough for request/answer
+    // traffic, little memory for a connection that stops asking).
+    std::vector<typename std::map<Key, Entry>::node_type> spare_key;
+    std::vector<typename std::map<uint64_t, Key>::node_type> spare_index;
   };
+  static constexpr size_t kMaxSpare = 4;
+  template <class Node>
+  static void keep_spare(std::vector<Node>& spare, Node nh) {
+    if (!nh || spare.size() >= kMaxSpare) return;  // dropping the handle frees the node
+    if (spare.capacity() == 0) spare.reserve(kMaxSpare);
+    spare.push_back(std::move(nh));
+  }
+  template <class Node>
+  static Node take_spare(std::vector<Node>& spare) {
+    if (spare.empty()) return Node();
+    Node nh = std::move(spare.back());
+    spare.pop_back();
+    return nh;
+  }
   // Before the first put, lookups go to one shared empty table that is never written
   // (so find() and end() agree, and reading it from several threads is safe).
   static Tables& none() {

@@ -257,10 +257,4 @@ void append_rtype_label(std::string& out, uint16_t rtype) {
   }
 }
 
-std::string rtype_label(uint16_t rtype) {
-  std::string s;
-  append_rtype_label(s, rtype);
-  return s;
-}
-
 }  // namespace quartet::cops

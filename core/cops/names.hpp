@@ -77,8 +77,8 @@ std::span<const ValueName> gperr_names();
 std::span<const ValueName> cperr_names();
 std::span<const ValueName> ber_type_names();  // the SMI types an EPD attribute can carry
 
-// "Incoming-Message+Configuration" for an R-Type bit set; "none" for 0.
-std::string rtype_label(uint16_t rtype);
-void append_rtype_label(std::string& out, uint16_t rtype);  // the same, appended
+// Appends "Incoming-Message+Configuration" for an R-Type bit set, "none" for 0
+// (to the caller's string: no string of its own on the decoder's per-PDU path).
+void append_rtype_label(std::string& out, uint16_t rtype);
 
 }  // namespace quartet::cops

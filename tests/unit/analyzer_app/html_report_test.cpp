@@ -251,6 +251,37 @@ TEST(ResponseTimes, NearestRankPercentilesAndUnanswered) {
             "   7.000          0\n");
 }
 
+// Row names beyond the first sixteen of a session are looked up in a map, and the
+// per-thread name list is reused by the next session with other names: every
+// request still lands in its own row with its own latency.
+TEST(ResponseTimes, ManyKindsInOneSessionThenOthers) {
+  ResponseTimes rt;
+  const auto kind = [](uint64_t k) { return std::string("k").append(std::to_string(k)); };
+  std::vector<std::tuple<bool, std::string, std::optional<uint64_t>, TimeNs>> msgs;
+  for (uint64_t round = 0; round < 2; ++round)
+    for (uint64_t k = 0; k < 40; ++k) {
+      const uint64_t at = msgs.size();
+      msgs.push_back({true, kind(k), std::nullopt, 0});
+      msgs.push_back({false, "", at, static_cast<TimeNs>(k + 1 + 100 * round) * kMs});
+    }
+  rt.add(session_with(msgs));
+  rt.add(session_with({{true, "other", std::nullopt, 0}, {false, "", 0, 3 * kMs}, {true, "k7", std::nullopt, 0}}));
+  const auto rows = rt.rows();
+  ASSERT_EQ(rows.size(), 41u);
+  for (uint64_t k = 0; k < 40; ++k) {
+    const std::string name = kind(k);
+    const auto row = std::find_if(rows.begin(), rows.end(), [&](const ResponseTimeRow& r) { return r.kind == name; });
+    ASSERT_NE(row, rows.end()) << name;
+    EXPECT_EQ(row->latencies,
+              (LatencyCounts{{static_cast<TimeNs>(k + 1) * kMs, 1}, {static_cast<TimeNs>(k + 101) * kMs, 1}}))
+        << name;
+    EXPECT_EQ(row->unanswered, k == 7 ? 1u : 0u) << name;
+  }
+  const auto other = std::find_if(rows.begin(), rows.end(), [](const ResponseTimeRow& r) { return r.kind == "other"; });
+  ASSERT_NE(other, rows.end());
+  EXPECT_EQ(other->latencies, (LatencyCounts{{3 * kMs, 1}}));
+}
+
 TEST(ResponseTimes, KindsFromTheWireAreBounded) {
   ResponseTimes rt;
   std::vector<std::tuple<bool, std::string, std::optional<uint64_t>, TimeNs>> msgs;

@@ -39,7 +39,12 @@ class Capture : public Writer {
  public:
   explicit Capture(std::unique_ptr<Writer> real = nullptr) : real_(std::move(real)) {}
   void session(const SessionOut& s) override {
-    sessions.push_back(s);
+    // Kept with its whole timeline in memory (the spilled part read back from the file).
+    SessionOut& kept = sessions.emplace_back(s);
+    kept.entries.clear();
+    kept.spilled = {};
+    kept.spill = nullptr;
+    for_each_entry(s, [&kept](const Entry& e) { kept.entries.push_back(e); });
     if (real_) real_->session(s);
   }
   void finish(const RunSummary& r) override {

@@ -30,6 +30,36 @@ MessageOut full_message() {
   return m;
 }
 
+// The texts of messages moved to the file serve the next messages: a recycled
+// string keeps its capacity, and a message built in it holds only its own texts.
+TEST(TimelineSpill, WrittenMessagesTextsAreRecycled) {
+  TimelineSpill spill;
+  EXPECT_TRUE(spill.take_text().empty());
+  std::vector<Entry> entries;
+  entries.emplace_back(full_message());
+  entries.emplace_back(EventOut{1, EntryKind::Info, std::nullopt, "an event"});
+  MessageOut short_text;
+  short_text.set_text("KA", "");  // inline string: nothing to recycle
+  entries.emplace_back(std::move(short_text));
+  SpillChain chain;
+  ASSERT_TRUE(spill.write(entries, chain));
+  std::string s = spill.take_text();
+  EXPECT_GE(s.capacity(), 29u + 3 + 17 + 23);  // full_message's four texts
+  EXPECT_TRUE(spill.take_text().empty());      // one message only had a heap string
+  MessageOut m;
+  m.set_text_in(std::move(s), "RPT", "RPT handle=0x1", "", "{}");
+  EXPECT_EQ(m.name(), "RPT");
+  EXPECT_EQ(m.summary(), "RPT handle=0x1");
+  EXPECT_EQ(m.kind(), "");
+  EXPECT_EQ(m.fields_json(), "{}");
+  // The spilled message itself comes back whole.
+  std::vector<Entry> back;
+  spill.read(chain, back);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(std::get<MessageOut>(back[0]).summary(), full_message().summary());
+  EXPECT_EQ(std::get<MessageOut>(back[2]).name(), "KA");
+}
+
 TEST(TimelineSpill, EveryMemberRoundTrips) {
   std::vector<Entry> entries;
   entries.emplace_back(full_message());
@@ -37,13 +67,13 @@ TEST(TimelineSpill, EveryMemberRoundTrips) {
   entries.emplace_back(MessageOut{});
   entries.emplace_back(EventOut{42, EntryKind::TcpFin, Side::Client, ""});
   TimelineSpill spill;
-  TimelineSpill::Segment seg;
-  ASSERT_TRUE(spill.write(entries, seg));
+  SpillChain chain;
+  ASSERT_TRUE(spill.write(entries, chain));
   EXPECT_TRUE(entries.empty());
-  EXPECT_EQ(spill.bytes(), seg.size);
+  EXPECT_EQ(chain.segments, 1u);
 
   std::vector<Entry> back;
-  spill.read(seg, back);
+  spill.read(chain, back);
   ASSERT_EQ(back.size(), 4u);
   const MessageOut want = full_message();
   const auto& m = std::get<MessageOut>(back[0]);
@@ -74,17 +104,106 @@ TEST(TimelineSpill, EveryMemberRoundTrips) {
   EXPECT_FALSE(std::get<MessageOut>(back[2]).response_to.has_value());
   EXPECT_EQ(std::get<EventOut>(back[3]).from, Side::Client);
 
-  // A second segment after a read: both still readable, in any order.
+  // Another session's segment after a read: both still readable, in any order.
   std::vector<Entry> more;
   more.emplace_back(EventOut{7, EntryKind::Info, Side::Server, "second"});
-  TimelineSpill::Segment seg2;
-  ASSERT_TRUE(spill.write(more, seg2));
+  SpillChain other;
+  ASSERT_TRUE(spill.write(more, other));
   std::vector<Entry> again;
-  spill.read(seg2, again);
-  spill.read(seg, again);
+  spill.read(other, again);
+  spill.read(chain, again);
   ASSERT_EQ(again.size(), 5u);
   EXPECT_EQ(std::get<EventOut>(again[0]).text, "second");
   EXPECT_EQ(std::get<MessageOut>(again[1]).name(), "DEC");
+}
+
+// Sessions spilling a few entries at a time, their segments interleaved in the
+// file: each session's chain gives back its own entries, in order.
+TEST(TimelineSpill, ChainsOfInterleavedSegmentsComeBackInOrder) {
+  TimelineSpill spill;
+  SpillChain chains[3];
+  for (int round = 0; round < 50; ++round) {
+    for (int s = 0; s < 3; ++s) {
+      std::vector<Entry> entries;
+      for (int i = 0; i <= (round + s) % 3; ++i)  // 1 to 3 entries per segment
+        entries.emplace_back(EventOut{round * 10 + i, EntryKind::Info, std::nullopt, std::to_string(s)});
+      ASSERT_TRUE(spill.write(entries, chains[s]));
+    }
+  }
+  ASSERT_TRUE(spill.sync());
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_EQ(chains[s].segments, 50u);
+    std::vector<TimeNs> got;
+    SessionOut out;
+    out.spill = &spill;
+    out.spilled = chains[s];
+    for_each_entry(out, [&](const Entry& e) {
+      EXPECT_EQ(std::get<EventOut>(e).text, std::to_string(s));
+      got.push_back(std::get<EventOut>(e).ts);
+    });
+    std::vector<TimeNs> want;
+    for (int round = 0; round < 50; ++round)
+      for (int i = 0; i <= (round + s) % 3; ++i) want.push_back(round * 10 + i);
+    EXPECT_EQ(got, want) << "session " << s;
+  }
+}
+
+// A segment many read chunks long comes back entry by entry, in order, whole
+// across the chunk boundaries (entries of varied sizes, one larger than a chunk),
+// and the entries of a session's spilled segments come before its in-memory ones.
+TEST(TimelineSpill, StreamsLongSegmentsInOrderAcrossChunkBoundaries) {
+  std::vector<Entry> entries;
+  size_t bytes = 0;
+  for (uint64_t i = 0; bytes < 5 * TimelineSpill::kReadChunk; ++i) {
+    const std::string text(i % 97 + (i == 700 ? 3 * TimelineSpill::kReadChunk : 0), static_cast<char>('a' + i % 26));
+    bytes += text.size();
+    if (i % 3 == 0) {
+      entries.emplace_back(EventOut{static_cast<TimeNs>(i), EntryKind::Info, Side::Server, text});
+    } else {
+      MessageOut m;
+      m.index = i;
+      m.ts = static_cast<TimeNs>(i);
+      if (i % 3 == 2) m.response_to = i - 1;  // one reused MessageOut must not keep another's answer
+      m.set_text("M", text, "", i % 5 == 0 ? "{}" : "");
+      if (i % 7 == 0) m.problems = {{ProblemKind::Malformed, 1, 2, text}};
+      entries.emplace_back(std::move(m));
+    }
+  }
+  const std::vector<Entry> want = entries;
+  TimelineSpill spill;
+  SpillChain chain;
+  ASSERT_TRUE(spill.write(entries, chain));
+  ASSERT_GT(spill.bytes(), 5 * TimelineSpill::kReadChunk);
+  ASSERT_TRUE(spill.sync());
+
+  SessionOut s;
+  s.spill = &spill;
+  s.spilled = chain;
+  s.entries.emplace_back(EventOut{-7, EntryKind::TcpClose, std::nullopt, "in memory"});
+  size_t n = 0;
+  for_each_entry(s, [&](const Entry& e) {
+    ASSERT_LE(n, want.size());
+    if (n == want.size()) {
+      EXPECT_EQ(std::get<EventOut>(e).text, "in memory");
+    } else if (const auto* w = std::get_if<EventOut>(&want[n])) {
+      const auto& ev = std::get<EventOut>(e);
+      EXPECT_EQ(ev.ts, w->ts) << n;
+      EXPECT_EQ(ev.text, w->text) << n;
+    } else {
+      const auto& wm = std::get<MessageOut>(want[n]);
+      const auto& m = std::get<MessageOut>(e);
+      EXPECT_EQ(m.index, wm.index) << n;
+      EXPECT_EQ(m.summary(), wm.summary()) << n;
+      EXPECT_EQ(m.fields_json(), wm.fields_json()) << n;
+      EXPECT_EQ(m.response_to, wm.response_to) << n;
+      ASSERT_EQ(m.problems.size(), wm.problems.size()) << n;
+      if (!m.problems.empty()) {
+        EXPECT_EQ(m.problems[0].text, wm.problems[0].text) << n;
+      }
+    }
+    ++n;
+  });
+  EXPECT_EQ(n, want.size() + 1);
 }
 
 std::string analyze(const std::string& capture, OutputFormat format, bool spill_all, uint64_t* spilled) {
