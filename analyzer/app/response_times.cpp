@@ -1,10 +1,10 @@
 #include "response_times.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 
 #include "format.hpp"
 

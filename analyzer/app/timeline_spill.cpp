@@ -239,12 +239,13 @@ void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const
     bodies[i] = {at + kHeaderBytes, get_le(h + 8, 4)};
     at = get_le(h, 8);
   }
-  for (const Segment& body : bodies) stream_body(body, fn);
+  std::string buf;  // one read buffer for every segment of the chain
+  for (const Segment& body : bodies) stream_body(body, buf, fn);
 }
 
-void TimelineSpill::stream_body(const Segment& body, absl::FunctionRef<void(const Entry&)> fn) const {
+void TimelineSpill::stream_body(const Segment& body, std::string& buf, absl::FunctionRef<void(const Entry&)> fn) const {
   const int fd = fd_;
-  std::string buf;  // [pos, size): read, not parsed yet
+  buf.clear();  // [pos, size): read, not parsed yet
   size_t pos = 0;
   uint64_t next = body.offset, left = body.size;  // what is not read yet
   // At least `need` unparsed bytes in `buf`.

@@ -57,8 +57,8 @@ class TimelineSpill {
   bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
 
  private:
-  // Streams the entries of one segment's body.
-  void stream_body(const Segment& body, absl::FunctionRef<void(const Entry&)> fn) const;
+  // Streams the entries of one segment's body, read through `buf`.
+  void stream_body(const Segment& body, std::string& buf, absl::FunctionRef<void(const Entry&)> fn) const;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
   int fd_ = -1;  // file_'s, read by stream() on other threads without touching the FILE
   bool failed_ = false;
