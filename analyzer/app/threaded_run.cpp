@@ -1,13 +1,17 @@
 #include "threaded_run.hpp"
 
+#include <pthread.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -56,6 +60,7 @@ struct Notice {
   int ts_decimals = 6;
   Worker* from = nullptr;       // whose file holds `text`
   TimelineSpill::Segment text;  // in from->output
+  uint64_t generation = 0;      // of from->output when `text` was written
   size_t entries_held = 0;      // timeline entries kept in memory in done.out (from->held_entries)
 };
 // Held by pointer: a session's record is large and passes through several containers.
@@ -71,42 +76,101 @@ NoticePtr unanswered(uint64_t flow) {
 // The run's writer, writing each session to a temporary file the output stage
 // copies it from (formatting stays on the workers; holding formatted sessions in
 // memory until their turn would cost memory in proportion to the sessions waiting).
+// The writer's FILE is unbuffered and hands every fwrite to `append`, which
+// buffers here: so the position of each session is known without asking the
+// kernel (ftell is an lseek per session), and the file is written a large chunk
+// at a time.
 class FileWriter {
  public:
-  FileWriter(const AppOptions& opt) : file_(std::tmpfile(), std::fclose) {
+  // The output stage reads a worker's file this much at a time (ReadWindow).
+  static constexpr size_t kChunk = 256u << 10;
+
+  FileWriter(const AppOptions& opt) : file_(std::tmpfile(), std::fclose), stream_(nullptr, std::fclose) {
     if (!file_) throw std::runtime_error("--threads: cannot create a temporary file for formatted sessions");
     fd_ = fileno(file_.get());
-    writer_ =
-        opt.format == OutputFormat::Jsonl ? make_jsonl_writer(file_.get(), opt) : make_text_writer(file_.get(), opt);
+    cookie_io_functions_t io{};
+    io.write = [](void* self, const char* data, size_t n) -> ssize_t {
+      static_cast<FileWriter*>(self)->append(data, n);
+      return static_cast<ssize_t>(n);
+    };
+    stream_.reset(fopencookie(this, "w", io));
+    if (!stream_ || std::setvbuf(stream_.get(), nullptr, _IONBF, 0) != 0)
+      throw std::runtime_error("--threads: cannot open the formatted sessions' stream");
+    pending_.reserve(kChunk);
+    writer_ = opt.format == OutputFormat::Jsonl ? make_jsonl_writer(stream_.get(), opt)
+                                                : make_text_writer(stream_.get(), opt);
   }
   ~FileWriter() { writer_.reset(); }
 
   Writer& writer() { return *writer_; }
   TimelineSpill::Segment format(const SessionOut& s) {
+    const uint64_t start = end_;
     writer_->session(s);
-    const long end = std::ftell(file_.get());
-    if (end < 0 || std::ferror(file_.get())) throw std::runtime_error("--threads: temporary file: write error");
-    TimelineSpill::Segment seg{end_, static_cast<uint64_t>(end) - end_};
-    end_ = static_cast<uint64_t>(end);
-    return seg;
+    if (failed_ || std::ferror(stream_.get())) throw std::runtime_error("--threads: temporary file: write error");
+    return {start, end_ - start};
   }
-  // Makes what was formatted readable through fd().
+  // Makes what was formatted readable through fd(), up to synced_end().
   void sync() {
-    if (std::fflush(file_.get()) != 0) throw std::runtime_error("--threads: temporary file: write error");
+    flush_pending();
+    if (failed_) throw std::runtime_error("--threads: temporary file: write error");
+    synced_.store(end_, std::memory_order_release);
   }
-  // From the start again: every session formatted so far was copied out.
+  // From the start again: every session formatted so far was copied out. Bytes
+  // past what is written next are stale from now on: a new generation.
   void rewind() {
     if (end_ == 0) return;
-    if (std::fseek(file_.get(), 0, SEEK_SET) != 0) throw std::runtime_error("--threads: temporary file: seek error");
-    end_ = 0;
+    flush_pending();
+    end_ = written_ = 0;
+    generation_.fetch_add(1, std::memory_order_relaxed);
   }
-  int fd() const { return fd_; }  // read by the output stage while the worker writes: no FILE call
+  // Read by the output stage while the worker writes (pread: no FILE call). While
+  // it holds a session of this generation that it has not released, the worker
+  // cannot rewind, so the bytes below synced_end() are final.
+  int fd() const { return fd_; }
+  uint64_t generation() const { return generation_.load(std::memory_order_relaxed); }
+  uint64_t synced_end() const { return synced_.load(std::memory_order_acquire); }
 
  private:
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  void append(const char* data, size_t n) {
+    pending_.insert(pending_.end(), data, data + n);
+    end_ += n;
+    if (pending_.size() >= kChunk) flush_pending();
+  }
+  void flush_pending() {
+    const char* p = pending_.data();
+    size_t n = pending_.size();
+    while (n && !failed_) {
+      const ssize_t put = ::pwrite(fd_, p, n, static_cast<off_t>(written_));
+      if (put < 0 && errno == EINTR) continue;
+      if (put <= 0) {
+        failed_ = true;
+        break;
+      }
+      p += put;
+      n -= static_cast<size_t>(put);
+      written_ += static_cast<uint64_t>(put);
+    }
+    pending_.clear();
+  }
+
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;    // the temporary file (deleted at close)
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream_;  // the writer's view of it (through append)
   int fd_ = -1;
-  uint64_t end_ = 0;
+  std::vector<char> pending_;
+  uint64_t end_ = 0;      // bytes formatted (the next session's offset)
+  uint64_t written_ = 0;  // of which in the file
+  bool failed_ = false;
+  std::atomic<uint64_t> synced_{0};
+  std::atomic<uint64_t> generation_{0};
   std::unique_ptr<Writer> writer_;
+};
+
+// The output stage's read-ahead of one worker's file: sessions are mostly copied
+// out in the order they were formatted, so one pread serves many of them.
+struct ReadWindow {
+  uint64_t generation = UINT64_MAX;
+  uint64_t base = 0;
+  std::vector<char> bytes;
 };
 
 // One decoding thread: an Analyzer over the connections the reader gives it.
@@ -135,6 +199,7 @@ class Worker {
   std::unique_ptr<FileWriter> output;
   std::atomic<uint64_t> written{0};
   std::atomic<size_t> held_entries{0};  // timeline entries of handed-on sessions in memory
+  ReadWindow window;                    // the output stage's, over `output`
 
   // The output stage is done with a session this worker handed on.
   void release(const Notice& n) {
@@ -207,6 +272,7 @@ class Worker {
     ++handed_;
     n.from = this;
     n.text = output->format(out);
+    n.generation = output->generation();
     n.formatted = true;
     n.ts_decimals = ts_decimals;
     // Written after the capture turns to nanoseconds, it is formatted again (rare);
@@ -443,14 +509,35 @@ struct ThreadedAnalyzer::Impl {
     summary.written_early += order.flush([this](NoticePtr& n) { return write(*n); });
   }
 
-  void copy_text(const Worker& w, TimelineSpill::Segment seg) {
+  // Copies a formatted session out of its worker's file: through the worker's
+  // read window when it fits one, else (a long session) a chunk at a time.
+  void copy_text(Worker& w, const Notice& n) {
+    TimelineSpill::Segment seg = n.text;
+    ReadWindow& win = w.window;
+    if (seg.size <= FileWriter::kChunk) {
+      const bool inside = win.generation == n.generation && seg.offset >= win.base &&
+                          seg.offset + seg.size <= win.base + win.bytes.size();
+      if (!inside) {
+        // Never past what the worker has synced: beyond it the file holds bytes not
+        // yet written, or stale ones from before a rewind.
+        const uint64_t synced = w.output->synced_end();
+        if (synced < seg.offset + seg.size) throw std::runtime_error("--threads: temporary file: write error");
+        win.bytes.resize(static_cast<size_t>(std::min<uint64_t>(FileWriter::kChunk, synced - seg.offset)));
+        if (!pread_all(w.output->fd(), win.bytes.data(), win.bytes.size(), seg.offset))
+          throw std::runtime_error("--threads: temporary file: read error");
+        win.generation = n.generation;
+        win.base = seg.offset;
+      }
+      std::fwrite(win.bytes.data() + (seg.offset - win.base), 1, seg.size, out);
+      return;
+    }
     while (seg.size) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(seg.size, copy_buffer.size()));
-      if (!pread_all(w.output->fd(), copy_buffer.data(), n, seg.offset))
+      const size_t k = static_cast<size_t>(std::min<uint64_t>(seg.size, copy_buffer.size()));
+      if (!pread_all(w.output->fd(), copy_buffer.data(), k, seg.offset))
         throw std::runtime_error("--threads: temporary file: read error");
-      std::fwrite(copy_buffer.data(), 1, n, out);
-      seg.offset += n;
-      seg.size -= n;
+      std::fwrite(copy_buffer.data(), 1, k, out);
+      seg.offset += k;
+      seg.size -= k;
     }
   }
 
@@ -463,7 +550,7 @@ struct ThreadedAnalyzer::Impl {
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
-      copy_text(*n.from, n.text);
+      copy_text(*n.from, n);
     } else {
       writer.session(n.done.out);  // streams the spilled part from the worker's file
     }
@@ -489,25 +576,35 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   Impl& m = *impl_;
   Router router(m.opt, m.workers, m.control);
   options.on_secrets = [&router](std::string_view text) { router.secrets(text); };
-  for (auto& w : m.workers) w->thread = std::thread([&w] { w->run(); });
+  // Named for top -H, perf and gdb.
+  for (auto& w : m.workers)
+    w->thread = std::thread([&w] {
+      pthread_setname_np(pthread_self(), "quartet-decode");
+      w->run();
+    });
   net::CaptureStats stats;
   std::exception_ptr reader_error, merge_error;
-  std::thread reader([&] {
+  // The reader runs on the calling thread, the output stage on a new one: the
+  // reader makes and frees most of the run's blocks (connections, reassembly), and
+  // the main thread's heap grows in large steps where a new thread's grows a page
+  // at a time, a system call each.
+  std::thread output([&] {
+    pthread_setname_np(pthread_self(), "quartet-output");
     try {
-      stats = net::run(options, router);
+      m.merge();
     } catch (...) {
-      reader_error = std::current_exception();
+      merge_error = std::current_exception();
+      while (m.control.pop()) {  // let the reader finish
+      }
     }
-    router.end();
   });
   try {
-    m.merge();
+    stats = net::run(options, router);
   } catch (...) {
-    merge_error = std::current_exception();
-    while (m.control.pop()) {  // let the reader finish
-    }
+    reader_error = std::current_exception();
   }
-  reader.join();
+  router.end();
+  output.join();
   for (auto& w : m.workers) w->thread.join();
   m.final_ts_decimals = router.ts_decimals();
   if (reader_error) std::rethrow_exception(reader_error);

@@ -141,6 +141,20 @@ def case_generated():
             if b'"decrypted":true' not in out:
                 raise AssertionError("%s: nothing decrypted with the secrets midway" % path)
     same("bad input", ["--format", "jsonl", paths["garbage"]], work, threads=(2,), status=(2,))
+    # Two sessions of a few megabytes of output each, formatted meanwhile by both workers: the
+    # output stage copies them out a chunk at a time, past its read-ahead window, while the short
+    # sessions go through the window, whose file a worker rewinds between them.
+    long_cap = os.path.join(work, "two-long-sessions.pcap")
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), long_cap,
+                    "--size-mb", "1", "--connections", "2"], check=True, stdout=subprocess.DEVNULL)
+    _, out, _ = same("two long sessions", ["--format", "jsonl", long_cap], work)
+    sizes = {}
+    for line in out.splitlines():
+        if line.startswith(b'{"type":"message"'):
+            session = line.split(b'"session":', 1)[1].split(b",", 1)[0]
+            sizes[session] = sizes.get(session, 0) + len(line) + 1
+    if len(sizes) != 2 or min(sizes.values()) < 512 * 1024:
+        raise AssertionError("two long sessions: expected 2 sessions of at least 512 KiB of JSONL, got %s" % sizes)
 
 
 # What --threads 2 may use beyond --threads 1 (docs/analyzer.md, "Memory" under --threads): per
