@@ -53,7 +53,8 @@ class Worker;
 // bytes, as one thread's waiting sessions do with their timelines spilled.
 struct Notice {
   uint64_t flow = 0;
-  bool found = false;  // the worker had the connection open
+  Worker* owner = nullptr;  // who made it, and frees it (Worker::give_back)
+  bool found = false;       // the worker had the connection open
   Analyzer::Finished done;
   SessionAccount account;
   bool formatted = false;
@@ -67,9 +68,10 @@ struct Notice {
 using NoticePtr = std::unique_ptr<Notice>;
 using Notices = std::vector<NoticePtr>;
 
-NoticePtr unanswered(uint64_t flow) {
+NoticePtr unanswered(uint64_t flow, Worker* owner) {
   auto n = std::make_unique<Notice>();
   n->flow = flow;
+  n->owner = owner;
   return n;
 }
 
@@ -200,6 +202,12 @@ class Worker {
   std::atomic<uint64_t> written{0};
   std::atomic<size_t> held_entries{0};  // timeline entries of handed-on sessions in memory
   ReadWindow window;                    // the output stage's, over `output`
+  // Notices the output stage is done with come back here to be freed by the thread
+  // that made them: freed by the output stage, their blocks would go back to this
+  // worker's malloc arena under its lock, against this worker's own allocations.
+  WorkQueue<Notices> returned{SIZE_MAX};
+  Notices returning;  // the output stage's: on their way back, sent a batch at a time
+  static constexpr size_t kReturnBatch = 256;
 
   // The output stage is done with a session this worker handed on.
   void release(const Notice& n) {
@@ -209,17 +217,19 @@ class Worker {
 
   void run() {
     while (std::optional<Batch> b = in.pop()) {
+      while (returned.try_pop()) {
+      }
       Notices done;
       for (const StreamEvent& e : (*b)->events) {
         if (error) {  // after a failure only closings are answered, so that the output stage is not kept waiting
-          if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow));
+          if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow, this));
           continue;
         }
         try {
           replay(**b, e, done);
         } catch (...) {
           error = std::current_exception();
-          if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow));
+          if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow, this));
         }
       }
       if (!done.empty()) {
@@ -250,7 +260,7 @@ class Worker {
       case StreamEvent::Kind::Close: {
         opt_.ts_decimals = e.ts_decimals;
         a.on_close(e.flow, e.why, e.side, e.ts);
-        NoticePtr n = unanswered(e.flow);
+        NoticePtr n = unanswered(e.flow, this);
         if (std::optional<Analyzer::Finished> f = a.take_finished(e.flow)) {
           n->found = true;
           n->done = std::move(*f);
@@ -481,6 +491,7 @@ struct ThreadedAnalyzer::Impl {
         NoticePtr* slot = n->found ? order.find_open(c.flow) : nullptr;
         if (!slot) {  // as Analyzer::on_close for a connection it does not have open
           if (n->from) n->from->release(*n);
+          give_back(std::move(n));
           continue;
         }
         const size_t waiting = n->done.waiting;
@@ -506,7 +517,21 @@ struct ThreadedAnalyzer::Impl {
   }
 
   void flush() {
-    summary.written_early += order.flush([this](NoticePtr& n) { return write(*n); });
+    summary.written_early += order.flush([this](NoticePtr& n) {
+      const bool written = write(*n);
+      give_back(std::move(n));
+      return written;
+    });
+  }
+
+  // A notice the output stage is done with, back to the worker that made it.
+  static void give_back(NoticePtr n) {
+    Worker* w = n->owner;
+    w->returning.push_back(std::move(n));
+    if (w->returning.size() < Worker::kReturnBatch) return;
+    w->returned.push(std::move(w->returning));
+    w->returning = Notices();
+    w->returning.reserve(Worker::kReturnBatch);
   }
 
   // Copies a formatted session out of its worker's file: through the worker's
