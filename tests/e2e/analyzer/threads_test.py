@@ -141,9 +141,9 @@ def case_generated():
             if b'"decrypted":true' not in out:
                 raise AssertionError("%s: nothing decrypted with the secrets midway" % path)
     same("bad input", ["--format", "jsonl", paths["garbage"]], work, threads=(2,), status=(2,))
-    # Two sessions of a few megabytes of output each, formatted meanwhile by both workers: the
-    # output stage copies them out a chunk at a time, past its read-ahead window, while the short
-    # sessions go through the window, whose file a worker rewinds between them.
+    # Two sessions of a few megabytes of output each, one per worker: each is longer than the
+    # output stage's read-ahead window, so it is copied out of its worker's file a chunk at a
+    # time (the short sessions of the captures above go through the window).
     long_cap = os.path.join(work, "two-long-sessions.pcap")
     subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), long_cap,
                     "--size-mb", "1", "--connections", "2"], check=True, stdout=subprocess.DEVNULL)
