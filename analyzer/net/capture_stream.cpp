@@ -5,13 +5,16 @@
 #include <zstd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace quartet::analyzer::net {
 namespace {
 
 constexpr size_t kInputChunk = 64 * 1024;
+constexpr size_t kStreamBuffer = 256 * 1024;
 constexpr size_t kReplayLimit = 4u << 20;  // standard input bytes kept for a replay
 
 // State behind one cookie stream: the raw file, an input buffer and the
@@ -36,6 +39,10 @@ struct Source {
   uint64_t served = 0;          // decompressed bytes handed out so far
   unsigned char head[24] = {};  // the first 24 of them as read (a pcap file header)
   std::unique_ptr<PcapngSecretsSniffer> secrets;
+  std::unique_ptr<char[]> stream_buffer;  // the cookie stream's buffer (see open_capture_stream)
+  // fread waits until it has what it asked for: from a pipe (standard input fed by a
+  // live tcpdump -U) no more than the 64 KiB it always waited for.
+  size_t read_limit = kInputChunk;
 
   ~Source() {
     if (zs_init) inflateEnd(&zs);
@@ -76,8 +83,19 @@ struct Source {
     return 0;
   }
 
+  // What sniffing buffered is served first; after that the file is read straight
+  // into the caller's (the cookie stream's) buffer, without a copy in between.
   ssize_t read_plain(char* out, size_t size) {
-    if (!refill()) return 0;
+    if (in_pos == in_len) {
+      if (raw_eof) return 0;
+      const size_t got = std::fread(out, 1, std::min(size, read_limit), raw);
+      progress->raw_bytes += got;
+      if (got == 0) {
+        raw_eof = true;
+        if (std::ferror(raw)) fail(std::string("read error: ") + std::strerror(errno));
+      }
+      return static_cast<ssize_t>(got);
+    }
     size_t n = std::min(size, in_len - in_pos);
     std::memcpy(out, in.data() + in_pos, n);
     in_pos += n;
@@ -258,7 +276,10 @@ OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<Stream
     struct stat st {};
     if (fstat(fileno(src->raw), &st) == 0) {
       if (S_ISDIR(st.st_mode)) throw CaptureError(path + ": is a directory");
-      if (S_ISREG(st.st_mode)) result.size = static_cast<uint64_t>(st.st_size);
+      if (S_ISREG(st.st_mode)) {
+        result.size = static_cast<uint64_t>(st.st_size);
+        src->read_limit = kStreamBuffer;
+      }
     }
   }
   src->fill_at_least(4);
@@ -280,6 +301,12 @@ OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<Stream
   FILE* f = fopencookie(ref.get(), "rb", io);
   if (!f) throw CaptureError(path + ": " + std::strerror(errno));
   ref.release();  // now owned by the FILE*; cookie_close frees it
+  // libpcap reads a record at a time (a 16-byte header, then the data): a large
+  // stream buffer makes that a memcpy, and the file is read 256 KiB per call.
+  // (glibc ignores the size unless it is given the buffer, which the source owns:
+  // it lives until cookie_close, the stream's last use of it.)
+  src->stream_buffer = std::make_unique_for_overwrite<char[]>(kStreamBuffer);
+  std::setvbuf(f, src->stream_buffer.get(), _IOFBF, kStreamBuffer);
   result.file = f;
   return result;
 }
