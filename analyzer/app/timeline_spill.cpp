@@ -239,34 +239,42 @@ void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const
     bodies[i] = {at + kHeaderBytes, get_le(h + 8, 4)};
     at = get_le(h, 8);
   }
-  std::string buf;  // one read buffer for every segment of the chain
+  ReadBuffer buf;  // one read buffer for every segment of the chain
   for (const Segment& body : bodies) stream_body(body, buf, fn);
 }
 
-void TimelineSpill::stream_body(const Segment& body, std::string& buf, absl::FunctionRef<void(const Entry&)> fn) const {
+void TimelineSpill::stream_body(const Segment& body, ReadBuffer& buf, absl::FunctionRef<void(const Entry&)> fn) const {
   const int fd = fd_;
-  buf.clear();  // [pos, size): read, not parsed yet
-  size_t pos = 0;
+  size_t pos = 0, end = 0;                        // [pos, end) of buf: read, not parsed yet
   uint64_t next = body.offset, left = body.size;  // what is not read yet
   // At least `need` unparsed bytes in `buf`.
   auto fill = [&](size_t need) {
-    const size_t have = buf.size() - pos;
+    const size_t have = end - pos;
     if (have >= need) return;
     if (need - have > left) throw std::runtime_error("timeline spill file: cut short");
-    buf.erase(0, pos);
-    pos = 0;
     const size_t n = static_cast<size_t>(std::min<uint64_t>(left, std::max(need - have, kReadChunk)));
-    buf.resize(have + n);
-    if (!pread_all(fd, buf.data() + have, n, next)) throw std::runtime_error("timeline spill file: read error");
+    if (have + n > buf.size) {  // the first read, or an entry larger than a chunk
+      const size_t size = std::max(have + n, kReadChunk);
+      auto bigger = std::make_unique_for_overwrite<char[]>(size);
+      if (have) std::memcpy(bigger.get(), buf.data.get() + pos, have);
+      buf.data = std::move(bigger);
+      buf.size = size;
+    } else if (have) {
+      std::memmove(buf.data.get(), buf.data.get() + pos, have);
+    }
+    pos = 0;
+    end = have;
+    if (!pread_all(fd, buf.data.get() + end, n, next)) throw std::runtime_error("timeline spill file: read error");
+    end += n;
     next += n;
     left -= n;
   };
   Entry e;
-  while (left || pos < buf.size()) {
+  while (left || pos < end) {
     fill(kLengthBytes);
-    const size_t n = static_cast<size_t>(get_le(buf.data() + pos, kLengthBytes));
+    const size_t n = static_cast<size_t>(get_le(buf.data.get() + pos, kLengthBytes));
     fill(kLengthBytes + n);
-    get_entry(std::string_view(buf).substr(pos + kLengthBytes, n), e);
+    get_entry(std::string_view(buf.data.get() + pos + kLengthBytes, n), e);
     pos += kLengthBytes + n;
     fn(e);
   }

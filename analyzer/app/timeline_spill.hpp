@@ -57,8 +57,14 @@ class TimelineSpill {
   bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
 
  private:
+  // Bytes read back and not parsed yet; not zeroed when it grows (a std::string's
+  // resize would clear every chunk before pread overwrites it).
+  struct ReadBuffer {
+    std::unique_ptr<char[]> data;
+    size_t size = 0;
+  };
   // Streams the entries of one segment's body, read through `buf`.
-  void stream_body(const Segment& body, std::string& buf, absl::FunctionRef<void(const Entry&)> fn) const;
+  void stream_body(const Segment& body, ReadBuffer& buf, absl::FunctionRef<void(const Entry&)> fn) const;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
   int fd_ = -1;  // file_'s, read by stream() on other threads without touching the FILE
   bool failed_ = false;
