@@ -150,6 +150,29 @@ void append_json_string_html(std::string& out, std::string_view s) { append_json
 void append_json_string(OutBuf& out, std::string_view s) { append_json(out, s, false); }
 void append_json_string_html(OutBuf& out, std::string_view s) { append_json(out, s, true); }
 
+namespace {
+
+// "00" .. "99": fractions are written two digits per division.
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> t{};
+  for (int i = 0; i < 100; ++i) {
+    t[static_cast<size_t>(2 * i)] = static_cast<char>('0' + i / 10);
+    t[static_cast<size_t>(2 * i + 1)] = static_cast<char>('0' + i % 10);
+  }
+  return t;
+}();
+
+// The whole seconds last written by this thread: the timestamps of a session,
+// and of the sessions around it, mostly fall in the same second.
+struct SecondsText {
+  uint64_t sec = UINT64_MAX;
+  char text[16] = {};  // at most 11 digits: 2^64 ns is 18,446,744,073 s
+  size_t len = 0;
+};
+thread_local SecondsText last_seconds;
+
+}  // namespace
+
 char* write_seconds(char* p, TimeNs ns, int decimals) {
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -158,17 +181,22 @@ char* write_seconds(char* p, TimeNs ns, int decimals) {
   const uint64_t mag = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
   static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
   const uint64_t sec = mag / 1000000000u;
-  const uint64_t frac = mag % 1000000000u / kPow10[9 - decimals];  // truncate, like tshark's epoch times
+  auto frac = static_cast<uint32_t>(mag % 1000000000u / kPow10[9 - decimals]);  // truncate, like tshark's epoch times
   // std::to_chars, not snprintf: this runs for every timestamp of the output.
   if (negative) *p++ = '-';
-  p = std::to_chars(p, p + 20, sec).ptr;
-  if (decimals > 0) {
+  SecondsText& c = last_seconds;
+  if (c.sec != sec) {
+    c.len = static_cast<size_t>(std::to_chars(c.text, c.text + sizeof c.text, sec).ptr - c.text);
+    c.sec = sec;
+  }
+  std::memcpy(p, c.text, sizeof c.text);  // a fixed-size copy; the room is kSecondsRoom
+  p += c.len;
+  if (decimals > 0) {  // exactly `decimals` digits, leading zeros included, from the last one back
     *p++ = '.';
-    char digits[10];
-    const auto n = static_cast<int>(std::to_chars(digits, digits + sizeof digits, frac).ptr - digits);
-    for (int z = n; z < decimals; ++z) *p++ = '0';
-    std::memcpy(p, digits, static_cast<size_t>(n));
-    p += n;
+    int i = decimals;
+    for (; i >= 2; i -= 2, frac /= 100) std::memcpy(p + i - 2, &kDigitPairs[2 * (frac % 100)], 2);
+    if (i) p[0] = static_cast<char>('0' + frac);
+    p += decimals;
   }
   return p;
 }

@@ -52,4 +52,23 @@ TEST(Json, SecondsWithFilePrecision) {
   EXPECT_EQ(s, "-9223372036");
 }
 
+// Odd precisions (the last digit written alone), and whole seconds that change,
+// come back and keep their length (the last second's text is reused).
+TEST(Json, SecondsOddPrecisionsAndChangingSeconds) {
+  const auto sec = [](int64_t ns, int decimals) {
+    std::string s;
+    append_seconds(s, ns, decimals);
+    return s;
+  };
+  EXPECT_EQ(sec(1700000000123456789, 1), "1700000000.1");
+  EXPECT_EQ(sec(1700000000123456789, 5), "1700000000.12345");
+  EXPECT_EQ(sec(1700000000003456789, 7), "1700000000.0034567");
+  EXPECT_EQ(sec(1700000001000000000, 3), "1700000001.000");
+  EXPECT_EQ(sec(999999999, 9), "0.999999999");
+  EXPECT_EQ(sec(1700000001900000000, 2), "1700000001.90");
+  EXPECT_EQ(sec(12000000000, 4), "12.0000");
+  EXPECT_EQ(sec(INT64_MAX, 9), "9223372036.854775807");
+  EXPECT_EQ(sec(-999, 9), "-0.000000999");
+}
+
 }  // namespace
