@@ -50,19 +50,24 @@ struct Source {
     if (raw && owns_raw) std::fclose(raw);
   }
 
+  // Up to `n` bytes of the raw file into `to`, counted for the progress; 0 at its
+  // end (a read error is reported then).
+  size_t read_raw(char* to, size_t n) {
+    const size_t got = std::fread(to, 1, n, raw);
+    progress->raw_bytes += got;
+    if (got == 0) {
+      raw_eof = true;
+      if (std::ferror(raw)) fail(std::string("read error: ") + std::strerror(errno));
+    }
+    return got;
+  }
   // Reads more raw bytes once the buffer is used up. False at end of file.
   bool refill() {
     if (in_pos < in_len) return true;
     if (raw_eof) return false;
     in_pos = 0;
-    in_len = std::fread(in.data(), 1, in.size(), raw);
-    progress->raw_bytes += in_len;
-    if (in_len == 0) {
-      raw_eof = true;
-      if (std::ferror(raw)) fail(std::string("read error: ") + std::strerror(errno));
-      return false;
-    }
-    return true;
+    in_len = read_raw(reinterpret_cast<char*>(in.data()), in.size());
+    return in_len != 0;
   }
   // Fills the buffer until it holds `n` bytes or the file ends (for sniffing).
   void fill_at_least(size_t n) {
@@ -86,16 +91,7 @@ struct Source {
   // What sniffing buffered is served first; after that the file is read straight
   // into the caller's (the cookie stream's) buffer, without a copy in between.
   ssize_t read_plain(char* out, size_t size) {
-    if (in_pos == in_len) {
-      if (raw_eof) return 0;
-      const size_t got = std::fread(out, 1, std::min(size, read_limit), raw);
-      progress->raw_bytes += got;
-      if (got == 0) {
-        raw_eof = true;
-        if (std::ferror(raw)) fail(std::string("read error: ") + std::strerror(errno));
-      }
-      return static_cast<ssize_t>(got);
-    }
+    if (in_pos == in_len) return raw_eof ? 0 : static_cast<ssize_t>(read_raw(out, std::min(size, read_limit)));
     size_t n = std::min(size, in_len - in_pos);
     std::memcpy(out, in.data() + in_pos, n);
     in_pos += n;
