@@ -96,7 +96,7 @@ struct Analyzer::Flow {
   // a resync, a stop): between whole PDUs, where an idle connection sits, it is a
   // new PduStream, made on the stack for each chunk.
   std::unique_ptr<PduStream> stream[2];
-  std::unique_ptr<Detecting> detecting = std::make_unique<Detecting>();
+  std::unique_ptr<Detecting> detecting;  // made when detection needs more than the first bytes
   std::unique_ptr<TlsPart> tls;
   std::unique_ptr<SessionOut> out;  // built by finish_session; the timeline joins it when written
   uint64_t next_index = 0;
@@ -124,8 +124,11 @@ struct Analyzer::Flow {
   void add_entry(Entry e) {
     ++entry_count;
     // A short connection's whole timeline (open, a few messages, FIN, close) in one
-    // allocation, not a 1-2-4-8 series.
-    if (entries.capacity() == 0) entries.reserve(8);
+    // allocation, not a 1-2-4-8 series; mostly one an earlier session left.
+    if (entries.capacity() == 0) {
+      if (spill) entries = spill->file.take_entries();
+      else entries.reserve(TimelineSpill::kNewTimelineEntries);
+    }
     entries.push_back(std::move(e));
     if (!spill) return;
     ++spill->held;
@@ -169,7 +172,7 @@ struct Analyzer::Flow {
     }
     return false;
   }
-  void event(TimeNs ts, EntryKind kind, std::optional<Side> from, std::string text) {
+  void event(TimeNs ts, EntryKind kind, std::optional<Side> from, EventText text) {
     end = std::max(end, ts);
     if (room_for_entry(ts)) add_entry(EventOut{ts, kind, from, std::move(text)});
   }
@@ -293,7 +296,8 @@ void Analyzer::on_open(const FlowInfo& info) {
   f->handshake = info.handshake_seen;
   f->end = info.first_ts;
   f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,
-           info.handshake_seen ? "connection opened (SYN seen)" : "connection picked up mid-stream (no SYN seen)");
+           info.handshake_seen ? EventText("connection opened (SYN seen)")
+                               : EventText("connection picked up mid-stream (no SYN seen)"));
   ++summary_.tcp_flows;
   order_.open(info.id) = std::move(f);
 }
@@ -305,6 +309,23 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
   f->bytes[side_index(from)] += data.size();
   f->end = std::max(f->end, ts);
   if (f->stage == Flow::Stage::Detecting) {
+    if (!f->detecting) {
+      // The connection's first bytes: most connections are decided on them, with
+      // nothing copied; only an undecided one holds them.
+      const Bytes first = data.first(std::min(data.size(), kDetectBytes));
+      const Bytes none;
+      const Detection d = detect(f->info, opt_, from == Side::Client ? first : none,
+                                 from == Side::Server ? first : none, first.size() >= kDetectBytes);
+      if (d.verdict != Detection::Verdict::NeedMore) {
+        settle(*f, d, ts);
+        dispatch(*f, from, data, ts);
+        return;
+      }
+      f->detecting = std::make_unique<Flow::Detecting>();
+      f->detecting->held.push_back({from, ts, {data.begin(), data.end()}});
+      f->detecting->first_bytes[side_index(from)].assign(first.begin(), first.end());
+      return;
+    }
     Flow::Detecting& d = *f->detecting;
     d.held.push_back({from, ts, {data.begin(), data.end()}});
     auto& first = d.first_bytes[side_index(from)];
@@ -329,11 +350,22 @@ void Analyzer::dispatch(Flow& f, Side from, Bytes data, TimeNs ts) {
 }
 
 void Analyzer::decide(Flow& f, bool final) {
-  Flow::Detecting& dt = *f.detecting;
-  const Detection d = detect(f.info, opt_, dt.first_bytes[0], dt.first_bytes[1], final);
-  if (d.verdict == Detection::Verdict::NeedMore) return;
-  std::vector<Flow::Held> held = std::move(dt.held);
+  std::vector<Flow::Held> held;
+  Detection d;
+  if (Flow::Detecting* dt = f.detecting.get()) {
+    d = detect(f.info, opt_, dt->first_bytes[0], dt->first_bytes[1], final);
+    if (d.verdict == Detection::Verdict::NeedMore) return;
+    held = std::move(dt->held);
+  } else {  // no bytes yet
+    d = detect(f.info, opt_, {}, {}, final);
+    if (d.verdict == Detection::Verdict::NeedMore) return;
+  }
   f.detecting.reset();
+  settle(f, d, held.empty() ? f.end : held.front().ts);
+  for (const Flow::Held& h : held) dispatch(f, h.side, h.bytes, h.ts);
+}
+
+void Analyzer::settle(Flow& f, const Detection& d, TimeNs ts) {
   if (d.verdict == Detection::Verdict::NotOurs) {
     f.stage = Flow::Stage::Ignored;
     f.drop_entries();
@@ -343,7 +375,6 @@ void Analyzer::decide(Flow& f, bool final) {
   }
   f.protocol = d.protocol;
   f.detected_by = detection_by_name(d.by);
-  const TimeNs ts = held.empty() ? f.end : held.front().ts;
   if (d.protocol)
     f.event(ts, EntryKind::Info, std::nullopt, std::string(d.protocol->short_name) + " by " + detection_by_name(d.by));
   if (d.tls) {
@@ -352,12 +383,12 @@ void Analyzer::decide(Flow& f, bool final) {
     t.info.seen = true;
     t.decryptor = std::make_unique<tls::Decryptor>(opt_.keylog);
     f.event(ts, EntryKind::TlsStart, std::nullopt,
-            d.protocol ? "TLS from the first byte" : "TLS from the first byte (protocol to be read inside)");
+            d.protocol ? EventText("TLS from the first byte")
+                       : EventText("TLS from the first byte (protocol to be read inside)"));
   } else {
     f.stage = Flow::Stage::Plain;
     f.session = d.protocol->new_session();
   }
-  for (const Flow::Held& h : held) dispatch(f, h.side, h.bytes, h.ts);
 }
 
 void Analyzer::feed_tls(Flow& f, Side from, Bytes data, TimeNs ts) {
@@ -422,7 +453,8 @@ void Analyzer::on_fin(uint64_t id, Side from, TimeNs ts) {
   Flow* f = find(id);
   if (!f || f->stage == Flow::Stage::Ignored) return;
   if (!f->first_fin) f->first_fin = from;
-  f->event(ts, EntryKind::TcpFin, from, std::string("FIN from ") + side_name(from));
+  f->event(ts, EntryKind::TcpFin, from,
+           from == Side::Client ? EventText("FIN from client") : EventText("FIN from server"));
 }
 
 void Analyzer::on_conn_state(uint64_t id, const ConnSummary& state) {
@@ -500,12 +532,15 @@ void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
     case CloseReason::Fin:
       o.state = "closed";
       o.closed_by = f.first_fin.value_or(by);
-      f.event(ts, EntryKind::TcpClose, o.closed_by, std::string("closed, first FIN from ") + side_name(*o.closed_by));
+      f.event(ts, EntryKind::TcpClose, o.closed_by,
+              o.closed_by == Side::Client ? EventText("closed, first FIN from client")
+                                          : EventText("closed, first FIN from server"));
       break;
     case CloseReason::Reset:
       o.state = "reset";
       o.closed_by = by;
-      f.event(ts, EntryKind::TcpReset, by, std::string("reset by ") + side_name(by));
+      f.event(ts, EntryKind::TcpReset, by,
+              by == Side::Client ? EventText("reset by client") : EventText("reset by server"));
       break;
     case CloseReason::Idle:
       o.state = "expired";
@@ -564,9 +599,10 @@ bool Analyzer::write(Flow& f) {
     ++summary_.other_flows;
     return false;
   }
-  const SessionOut& o = f.whole();
+  SessionOut& o = f.whole();
   account_session(o, summary_, response_times_);
   out_.session(o);
+  spill_.file.recycle(o.entries);  // for the sessions to come
   return true;
 }
 

@@ -20,6 +20,8 @@
 
 namespace quartet::analyzer {
 
+struct Detection;
+
 class Analyzer final : public StreamSink {
  public:
   // Bytes held per direction while the protocol is not yet decided.
@@ -102,10 +104,16 @@ class Analyzer final : public StreamSink {
   // Moves the timeline entries `s` (a session handed on) holds in memory to the end of
   // its spilled part, readable from other threads. False when the file cannot be written.
   bool spill_rest(SessionOut& s);
+  // The timeline of a session handed on and formatted, no longer needed: its storage
+  // is kept for the sessions to come (as a written session's is).
+  void recycle(std::vector<Entry>& entries) { spill_.file.recycle(entries); }
 
  private:
   Flow* find(uint64_t id);
+  // Detection on the bytes held so far; once it decides, they are fed on.
   void decide(Flow& f, bool final);
+  // The connection's stage, protocol and session from a decided detection (at `ts`).
+  void settle(Flow& f, const Detection& d, TimeNs ts);
   void dispatch(Flow& f, Side from, Bytes data, TimeNs ts);
   void feed_tls(Flow& f, Side from, Bytes data, TimeNs ts);
   void handoff(Flow& f, Side from, Bytes rest, TimeNs ts);

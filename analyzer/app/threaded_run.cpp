@@ -289,7 +289,7 @@ class Worker {
     // until then its timeline waits: in memory when short and within the worker's
     // budget (as one thread's spill budget), else in the spill file.
     if (!may_reformat_ || ts_decimals == 9) {
-      std::vector<Entry>().swap(out.entries);
+      analyzer_->recycle(out.entries);
       out.spilled = {};
       return;
     }

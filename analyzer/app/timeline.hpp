@@ -91,11 +91,36 @@ enum class EntryKind : uint8_t {
 };
 const char* entry_kind_name(EntryKind k);
 
+// An event's words. A string literal (the events every connection has: "connection
+// opened (SYN seen)", "FIN from client") is kept as a pointer, any other text is
+// owned: a short connection's timeline allocates nothing for its network events.
+// Only a char array is taken by pointer (a `const char*` must be made a std::string
+// first), and the only char arrays given are string literals.
+class EventText {
+ public:
+  EventText() = default;
+  template <size_t N>
+  EventText(const char (&literal)[N]) : literal_(literal) {}  // NOLINT: implicit, as a std::string's
+  EventText(std::string text) : owned_(std::move(text)) {}    // NOLINT
+  std::string_view view() const { return literal_ ? std::string_view(literal_) : std::string_view(owned_); }
+  operator std::string_view() const { return view(); }  // NOLINT
+  // The owned text, to be filled in place (its capacity reused); a literal is dropped.
+  std::string& owned() {
+    literal_ = nullptr;
+    return owned_;
+  }
+  friend bool operator==(const EventText& a, std::string_view b) { return a.view() == b; }
+
+ private:
+  const char* literal_ = nullptr;
+  std::string owned_;
+};
+
 struct EventOut {
   TimeNs ts = 0;
   EntryKind kind = EntryKind::Info;
   std::optional<Side> from;
-  std::string text;
+  EventText text;
 };
 
 using Entry = std::variant<MessageOut, EventOut>;

@@ -11,7 +11,7 @@ namespace quartet::analyzer {
 namespace {
 
 // A new member in one of these must be written and read below too.
-static_assert(sizeof(MessageOut) == 136 && sizeof(EventOut) == 48 && sizeof(Problem) == 64,
+static_assert(sizeof(MessageOut) == 136 && sizeof(EventOut) == 56 && sizeof(Problem) == 64,
               "timeline_spill.cpp: a timeline struct changed; update put()/get() for its members");
 
 enum : uint8_t { kMessage = 1, kEvent = 2 };
@@ -77,7 +77,7 @@ void put(OutBuf& b, const EventOut& e) {
   put_u64(b, static_cast<uint64_t>(e.ts));
   b += static_cast<char>(e.kind);
   put_side(b, e.from);
-  put_str(b, e.text);
+  put_str(b, e.text.view());
 }
 
 class Reader {
@@ -152,7 +152,7 @@ void get_event(Reader& r, EventOut& e) {
   e.ts = static_cast<TimeNs>(r.u64());
   e.kind = static_cast<EntryKind>(r.u8());
   e.from = r.side();
-  r.str(e.text);
+  r.str(e.text.owned());
 }
 
 // One framed entry's body into `e`.
@@ -217,14 +217,33 @@ bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
   chain.last = end_;
   ++chain.segments;
   end_ += out_.size();
+  recycle(entries);
+  return true;
+}
+
+std::vector<Entry> TimelineSpill::take_entries() {
+  std::vector<Entry> v;
+  if (!timelines_.empty()) {
+    v = std::move(timelines_.back());
+    timelines_.pop_back();
+  } else {
+    v.reserve(kNewTimelineEntries);
+  }
+  return v;
+}
+
+void TimelineSpill::recycle(std::vector<Entry>& entries) {
   for (Entry& e : entries) {
     auto* m = std::get_if<MessageOut>(&e);
     if (!m || texts_.size() >= kPooledTexts) continue;
     std::string s = m->release_text();
     if (s.capacity() > 15 && s.capacity() <= kPooledTextBytes) texts_.push_back(std::move(s));  // 15: inline
   }
+  entries.clear();
+  // Only short timelines' vectors: a long one's would hold its memory for nothing.
+  if (entries.capacity() && entries.capacity() <= kPooledTimelineEntries && timelines_.size() < kPooledTimelines)
+    timelines_.push_back(std::move(entries));
   std::vector<Entry>().swap(entries);
-  return true;
 }
 
 void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const {

@@ -42,16 +42,25 @@ class TimelineSpill {
   // Appends copies of the entries of `chain` to `out` (tests; the writers stream).
   void read(const SpillChain& chain, std::vector<Entry>& out);
   uint64_t bytes() const { return end_; }
-  // A string for the next message's text: one whose message went to the file
-  // (write() keeps up to kPooledTexts of them), so a long session's messages reuse
-  // the same few hundred buffers instead of allocating one each. Empty when none is left.
+  // A string for the next message's text: one whose message went to the file or
+  // was written out (up to kPooledTexts of them are kept), so a long session's
+  // messages, and one short session after another, reuse the same buffers instead of
+  // allocating one each. Empty when none is left.
   std::string take_text() {
     if (texts_.empty()) return {};
     std::string s = std::move(texts_.back());
     texts_.pop_back();
     return s;
   }
+  // A vector for a new timeline: one that held an earlier session's (empty, its
+  // capacity kept), else a new one with room for a short connection's whole timeline.
+  std::vector<Entry> take_entries();
+  // Keeps what `entries` (written to the file or written out) allocated for the
+  // next ones: the messages' texts for take_text() and the vector for take_entries(),
+  // within the pools' bounds. Leaves `entries` empty.
+  void recycle(std::vector<Entry>& entries);
   static constexpr size_t kPooledTexts = 1024, kPooledTextBytes = 4096;
+  static constexpr size_t kPooledTimelines = 64, kPooledTimelineEntries = 16, kNewTimelineEntries = 8;
 
   // Makes what was written readable by stream().
   bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
@@ -69,8 +78,9 @@ class TimelineSpill {
   int fd_ = -1;  // file_'s, read by stream() on other threads without touching the FILE
   bool failed_ = false;
   uint64_t end_ = 0;
-  OutBuf out_;                      // what write() puts, reused
-  std::vector<std::string> texts_;  // take_text()'s
+  OutBuf out_;                                 // what write() puts, reused
+  std::vector<std::string> texts_;             // take_text()'s
+  std::vector<std::vector<Entry>> timelines_;  // take_entries()'s
 };
 
 }  // namespace quartet::analyzer

@@ -60,6 +60,67 @@ TEST(TimelineSpill, WrittenMessagesTextsAreRecycled) {
   EXPECT_EQ(std::get<MessageOut>(back[2]).name(), "KA");
 }
 
+// A session written out gives its timeline's storage to the sessions after it: the
+// vector (empty, capacity kept) and its messages' texts; a long timeline's vector is
+// released, and the pool of vectors is bounded.
+TEST(TimelineSpill, WrittenTimelinesAreRecycledWithinBounds) {
+  TimelineSpill spill;
+  std::vector<Entry> fresh = spill.take_entries();
+  EXPECT_TRUE(fresh.empty());
+  EXPECT_EQ(fresh.capacity(), TimelineSpill::kNewTimelineEntries);  // nothing pooled yet: a new one
+  fresh.emplace_back(full_message());
+  fresh.emplace_back(EventOut{1, EntryKind::TcpFin, Side::Client, "FIN from client"});
+  const Entry* storage = fresh.data();
+  spill.recycle(fresh);
+  EXPECT_TRUE(fresh.empty());
+  EXPECT_EQ(fresh.capacity(), 0u);
+  EXPECT_GE(spill.take_text().capacity(), 29u + 3 + 17 + 23);  // the message's texts
+  std::vector<Entry> again = spill.take_entries();
+  EXPECT_TRUE(again.empty());
+  EXPECT_EQ(again.data(), storage);  // the same block, not a new one
+  // A long timeline's vector is not kept.
+  std::vector<Entry> longer(TimelineSpill::kPooledTimelineEntries + 1);
+  spill.recycle(longer);
+  EXPECT_EQ(longer.capacity(), 0u);
+  EXPECT_EQ(spill.take_entries().capacity(), TimelineSpill::kNewTimelineEntries);
+  // At most kPooledTimelines short ones are.
+  for (size_t i = 0; i < TimelineSpill::kPooledTimelines + 5; ++i) {
+    std::vector<Entry> v(1);
+    v.reserve(TimelineSpill::kPooledTimelineEntries);
+    spill.recycle(v);
+  }
+  size_t pooled = 0;
+  while (spill.take_entries().capacity() == TimelineSpill::kPooledTimelineEntries) ++pooled;
+  EXPECT_EQ(pooled, TimelineSpill::kPooledTimelines);
+}
+
+// An event's literal text is kept by pointer (no copy), any other text is owned; both
+// read the same, survive a copy and the spill file's round trip.
+TEST(TimelineSpill, EventTextsLiteralOrOwned) {
+  static constexpr char kLiteral[] = "connection opened (SYN seen)";
+  EventText lit(kLiteral);
+  EXPECT_EQ(lit.view().data(), kLiteral);
+  EXPECT_EQ(lit, "connection opened (SYN seen)");
+  EventText owned(std::string("12 bytes missing"));
+  EXPECT_EQ(owned, "12 bytes missing");
+  EventText copy = lit;
+  EXPECT_EQ(copy.view().data(), kLiteral);
+  copy.owned() = "replaced";  // filling in place drops the literal
+  EXPECT_EQ(copy, "replaced");
+  EXPECT_EQ(lit, "connection opened (SYN seen)");
+  TimelineSpill spill;
+  std::vector<Entry> entries;
+  entries.emplace_back(EventOut{1, EntryKind::TcpOpen, std::nullopt, lit});
+  entries.emplace_back(EventOut{2, EntryKind::Gap, Side::Server, owned});
+  SpillChain chain;
+  ASSERT_TRUE(spill.write(entries, chain));
+  std::vector<Entry> back;
+  spill.read(chain, back);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(std::get<EventOut>(back[0]).text, "connection opened (SYN seen)");
+  EXPECT_EQ(std::get<EventOut>(back[1]).text, "12 bytes missing");
+}
+
 TEST(TimelineSpill, EveryMemberRoundTrips) {
   std::vector<Entry> entries;
   entries.emplace_back(full_message());
