@@ -11,8 +11,8 @@ namespace quartet::analyzer::net {
 namespace {
 
 constexpr TimeNs kStallCheckInterval = kSecond / 4;
-constexpr uint32_t kMaxOverlapWarnings = 10;  // per direction
-constexpr uint64_t kMinTail = 16;             // smallest retained-tail ring (an idle flow's)
+constexpr uint32_t kMaxOverlapWarnings = 10;           // per direction
+constexpr uint64_t kMinTail = TcpStream::kInlineTail;  // smallest retained-tail ring (an idle flow's: in place)
 
 Side other(Side s) { return s == Side::Client ? Side::Server : Side::Client; }
 size_t idx(Side s) { return s == Side::Client ? 0 : 1; }
@@ -333,19 +333,10 @@ void TcpReassembler::retain(TcpStream& d, Bytes delivered_now) {
     const size_t old_cap = d.tail_cap;
     const size_t cap = std::min<size_t>(cfg_.retained_tail, std::bit_ceil(std::max<uint64_t>(want, kMinTail)));
     if (tail_bytes_ + (cap - old_cap) <= cfg_.total_retained_tail) {
-      auto ring = std::make_unique<std::byte[]>(cap);
       const uint64_t before = d.next - delivered_now.size();  // the old ring ends here
       const uint64_t lo = std::max(d.tail_from, before > old_cap ? before - old_cap : 0);
-      // Copied in runs where neither ring wraps (not byte by byte with two divisions each).
-      for (uint64_t off = lo; old_cap && off < before;) {
-        const auto src = static_cast<size_t>(off % old_cap), dst = static_cast<size_t>(off % cap);
-        const size_t n = std::min({static_cast<size_t>(before - off), old_cap - src, cap - dst});
-        std::memcpy(ring.get() + dst, d.tail.get() + src, n);
-        off += n;
-      }
+      d.grow_tail(cap, lo, before);
       if (old_cap) d.tail_from = lo;
-      d.tail = std::move(ring);
-      d.tail_cap = static_cast<uint32_t>(cap);
       tail_bytes_ += cap - old_cap;
     } else if (old_cap == 0) {
       return;  // over the total: this flow keeps none
@@ -527,8 +518,7 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
     d.chunks.clear();
     d.buffered = 0;
     tail_bytes_ -= d.tail_cap;
-    d.tail.reset();
-    d.tail_cap = 0;
+    d.drop_tail();
   }
   stalled_.erase(f);
   f->stalled = false;

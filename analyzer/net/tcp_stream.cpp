@@ -60,6 +60,23 @@ TcpStream::Insert TcpStream::insert(uint64_t at, Bytes data, uint64_t lost, Time
   return r;
 }
 
+void TcpStream::grow_tail(size_t cap, uint64_t from, uint64_t to) {
+  const size_t old_cap = tail_cap;
+  std::byte small[kInlineTail];  // a ring that fits in place is made here first (it may be the old one's place)
+  std::byte* ring = cap > kInlineTail ? new std::byte[cap] : small;
+  // Copied in runs where neither ring wraps (not byte by byte with two divisions each).
+  for (uint64_t off = from; old_cap && off < to;) {
+    const auto src = static_cast<size_t>(off % old_cap), dst = static_cast<size_t>(off % cap);
+    const size_t n = std::min({static_cast<size_t>(to - off), old_cap - src, cap - dst});
+    std::memcpy(ring + dst, tail() + src, n);
+    off += n;
+  }
+  drop_tail();
+  if (cap > kInlineTail) tail_heap = ring;
+  else std::memcpy(tail_inline, small, cap);
+  tail_cap = static_cast<uint32_t>(cap);
+}
+
 void TcpStream::remember(Bytes b) {
   const size_t cap = tail_cap;
   if (cap == 0) return;
@@ -67,8 +84,9 @@ void TcpStream::remember(Bytes b) {
   // b ends at `next`: its first byte sits at offset next - b.size().
   size_t pos = static_cast<size_t>((next - b.size()) % cap);
   const size_t first = std::min(b.size(), cap - pos);
-  std::memcpy(tail.get() + pos, b.data(), first);
-  std::memcpy(tail.get(), b.data() + first, b.size() - first);
+  std::byte* ring = tail();
+  std::memcpy(ring + pos, b.data(), first);
+  std::memcpy(ring, b.data() + first, b.size() - first);
 }
 
 int64_t TcpStream::differs_from_tail(uint64_t at, Bytes data) const {
@@ -76,8 +94,9 @@ int64_t TcpStream::differs_from_tail(uint64_t at, Bytes data) const {
   if (cap == 0 || data.empty()) return -1;
   const uint64_t lo = std::max({at, tail_from, next > cap ? next - cap : 0});
   const uint64_t hi = std::min<uint64_t>(at + data.size(), next);
+  const std::byte* ring = tail();
   for (uint64_t off = lo; off < hi; ++off)
-    if (tail[static_cast<size_t>(off % cap)] != data[static_cast<size_t>(off - at)]) return static_cast<int64_t>(off);
+    if (ring[static_cast<size_t>(off % cap)] != data[static_cast<size_t>(off - at)]) return static_cast<int64_t>(off);
   return -1;
 }
 

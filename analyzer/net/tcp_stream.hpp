@@ -60,8 +60,14 @@ struct TcpStream {
   ChunkMap chunks;            // non-overlapping, all at or after `next`
   // The last delivered bytes, kept so a retransmission of already delivered
   // data can be compared with what was delivered (a ring of `tail_cap` bytes
-  // indexed by offset; valid for [max(tail_from, next - tail_cap), next)).
-  std::unique_ptr<std::byte[]> tail;
+  // indexed by offset; valid for [max(tail_from, next - tail_cap), next)). A ring
+  // of at most kInlineTail bytes (an idle or quiet connection's) is held in place:
+  // no allocation per connection; a larger one is on the heap.
+  static constexpr size_t kInlineTail = 16;
+  union {
+    std::byte tail_inline[kInlineTail];
+    std::byte* tail_heap;
+  };
   uint64_t tail_from = 0;
   uint32_t base = 0;             // sequence number of offset 0
   uint32_t tail_cap = 0;         // bytes of the `tail` ring (TcpConfig::retained_tail at most)
@@ -74,6 +80,21 @@ struct TcpStream {
   bool rst : 1 = false;
   bool after_fin_warned : 1 = false;
   bool out_of_window_warned : 1 = false;
+
+  TcpStream() {}
+  TcpStream(const TcpStream&) = delete;
+  TcpStream& operator=(const TcpStream&) = delete;
+  ~TcpStream() { drop_tail(); }
+
+  std::byte* tail() { return tail_cap > kInlineTail ? tail_heap : tail_inline; }
+  const std::byte* tail() const { return tail_cap > kInlineTail ? tail_heap : tail_inline; }
+  // A ring of `cap` bytes (more than tail_cap) in place of the current one, whose
+  // bytes at offsets [from, to) are copied over; the others are unset.
+  void grow_tail(size_t cap, uint64_t from, uint64_t to);
+  void drop_tail() {
+    if (tail_cap > kInlineTail) delete[] tail_heap;
+    tail_cap = 0;
+  }
 
   void start(uint32_t first_seq) {
     started = true;

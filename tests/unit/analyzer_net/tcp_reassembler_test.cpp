@@ -439,6 +439,33 @@ TEST(TcpReassembler, RetainedTailGrowsWithoutForgettingEarlierBytes) {
             "C:" + a + "|C:" + b + "|C:" + c + "|warn C overlap with different bytes at seq 1043 (first kept)");
 }
 
+TEST(TcpReassembler, RetainedTailHeldInPlaceThenMovedToTheHeap) {
+  // A quiet connection's ring (16 bytes) is held in the stream itself; when it
+  // grows, the bytes it held move with it to the heap ring.
+  Conn k;
+  k.handshake();
+  k.c(0, 0, "0123456789", 3 * kMs);           // 10 bytes: the 16-byte ring in place
+  k.c(0, 0, "012345678X", 4 * kMs);           // compared in place: byte 9 differs
+  k.c(10, 0, "abcdef", 5 * kMs);              // 16: still in place, full
+  k.c(16, 0, std::string(30, 'z'), 6 * kMs);  // 46: a 64-byte ring on the heap
+  k.c(2, 0, "23456789abcdeZ", 7 * kMs);       // offsets 2..15 come from the old ring: byte 15 differs
+  k.c(0, 0, "0123456789abcdef", 8 * kMs);     // faithful: silent
+  EXPECT_EQ(k.sink.joined(), "C:0123456789|warn C overlap with different bytes at seq 1010 (first kept)|C:abcdef|C:" +
+                                 std::string(30, 'z') +
+                                 "|warn C overlap with different bytes at seq 1016 (first kept)");
+}
+
+TEST(TcpReassembler, RetainedTailSmallerThanTheInPlaceRing) {
+  TcpConfig cfg;
+  cfg.retained_tail = 4;
+  Conn k(cfg);
+  k.handshake();
+  k.c(0, 0, "abcdefgh", 3 * kMs);
+  k.c(4, 0, "efgX", 4 * kMs);  // the last 4 bytes are kept: byte 7 differs
+  k.c(0, 0, "Zbcd", 5 * kMs);  // before the kept 4: not compared
+  EXPECT_EQ(k.sink.joined(), "C:abcdefgh|warn C overlap with different bytes at seq 1008 (first kept)");
+}
+
 TEST(TcpReassembler, RetainedTailCanBeTurnedOff) {
   TcpConfig cfg;
   cfg.retained_tail = 0;
