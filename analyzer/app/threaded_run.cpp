@@ -217,8 +217,9 @@ class Worker {
 
   void run() {
     while (std::optional<Batch> b = in.pop()) {
-      while (returned.try_pop()) {
-      }
+      // Their timelines' storage serves the sessions to come (as one thread's written sessions' does).
+      while (std::optional<Notices> back = returned.try_pop())
+        for (NoticePtr& n : *back) analyzer_->recycle(n->done.out.entries);
       Notices done;
       for (const StreamEvent& e : (*b)->events) {
         if (error) {  // after a failure only closings are answered, so that the output stage is not kept waiting

@@ -60,7 +60,7 @@ class TimelineSpill {
   // within the pools' bounds. Leaves `entries` empty.
   void recycle(std::vector<Entry>& entries);
   static constexpr size_t kPooledTexts = 1024, kPooledTextBytes = 4096;
-  static constexpr size_t kPooledTimelines = 64, kPooledTimelineEntries = 16, kNewTimelineEntries = 8;
+  static constexpr size_t kPooledTimelines = 256, kPooledTimelineEntries = 16, kNewTimelineEntries = 8;
 
   // Makes what was written readable by stream().
   bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
