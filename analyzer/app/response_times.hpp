@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <absl/container/inlined_vector.h>
+
 #include "timeline.hpp"
 
 namespace quartet::analyzer {
@@ -43,12 +45,15 @@ class ResponseTimes {
 
   // A session's requests by kind (in order of first appearance): what add() counts,
   // taken from the timeline so that it can be counted later without it (--threads).
+  // Held in place for the usual session (a kind or two, a latency or two each): no
+  // allocation per session.
   struct Kind {
     std::string name;
     uint64_t unanswered = 0;
-    LatencyCounts latencies;  // by value (a session waiting to be written holds no list per request)
+    // By value (a session waiting to be written holds no list per request).
+    absl::InlinedVector<std::pair<TimeNs, uint64_t>, 2> latencies;
   };
-  using SessionRequests = std::vector<Kind>;
+  using SessionRequests = absl::InlinedVector<Kind, 2>;
   static SessionRequests requests_of(const SessionOut& s);
 
   // Every request of the session and the latency of the response that answered it.
