@@ -249,8 +249,33 @@ void TimelineSpill::recycle(std::vector<Entry>& entries) {
 void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const {
   if (chain.empty()) return;
   if (fd_ < 0) throw std::runtime_error("timeline spill file: read error");
+  // The list of segments and one read buffer for all of them, kept by the thread
+  // from call to call: a written session's spilled part is streamed back a few
+  // times (statistics, then the writer), and a new 64 KiB block each time was most
+  // of a long-session run's allocations. A call made from `fn` (none is today)
+  // gets its own.
+  struct Scratch {
+    std::vector<Segment> bodies;
+    ReadBuffer buf;
+  };
+  thread_local Scratch kept;
+  thread_local bool kept_in_use = false;
+  Scratch own;
+  const bool use_kept = !kept_in_use;
+  Scratch& scratch = use_kept ? kept : own;
+  struct Release {
+    bool active;
+    ~Release() {
+      if (!active) return;
+      kept_in_use = false;
+      if (kept.buf.size > 4 * kReadChunk) kept.buf = {};  // what one exceptionally large entry grew
+      if (kept.bodies.capacity() > 4096) std::vector<Segment>().swap(kept.bodies);
+    }
+  } release{use_kept};
+  kept_in_use = true;
   // The segments' bodies, found from the last one back to the first.
-  std::vector<Segment> bodies(chain.segments);
+  std::vector<Segment>& bodies = scratch.bodies;
+  bodies.assign(chain.segments, Segment{});
   uint64_t at = chain.last;
   for (size_t i = bodies.size(); i-- > 0;) {
     char h[kHeaderBytes];
@@ -258,8 +283,7 @@ void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const
     bodies[i] = {at + kHeaderBytes, get_le(h + 8, 4)};
     at = get_le(h, 8);
   }
-  ReadBuffer buf;  // one read buffer for every segment of the chain
-  for (const Segment& body : bodies) stream_body(body, buf, fn);
+  for (const Segment& body : bodies) stream_body(body, scratch.buf, fn);
 }
 
 void TimelineSpill::stream_body(const Segment& body, ReadBuffer& buf, absl::FunctionRef<void(const Entry&)> fn) const {
