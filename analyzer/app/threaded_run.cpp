@@ -215,6 +215,10 @@ class Worker {
     written.fetch_add(1, std::memory_order_release);
   }
 
+  // No timestamp of the run can need nanoseconds (the inputs are microsecond pcaps):
+  // a formatted session never is formatted again, so its timeline is not kept.
+  void never_reformat() { may_reformat_.store(false, std::memory_order_relaxed); }
+
   void run() {
     while (std::optional<Batch> b = in.pop()) {
       // Their timelines' storage serves the sessions to come (as one thread's written sessions' does).
@@ -289,7 +293,7 @@ class Worker {
     // Written after the capture turns to nanoseconds, it is formatted again (rare);
     // until then its timeline waits: in memory when short and within the worker's
     // budget (as one thread's spill budget), else in the spill file.
-    if (!may_reformat_ || ts_decimals == 9) {
+    if (!may_reformat_.load(std::memory_order_relaxed) || ts_decimals == 9) {
       analyzer_->recycle(out.entries);
       out.spilled = {};
       return;
@@ -307,7 +311,10 @@ class Worker {
   WorkQueue<Notices>& notices_;
   std::unique_ptr<Analyzer> analyzer_;
   bool formats_ = true;
-  bool may_reformat_;
+  // A session may have to be formatted again (its timeline kept until it is written):
+  // while a nanosecond timestamp can still turn the output to 9 decimals. Set by the
+  // reader before its first batch (the queue orders it before every batch's handling).
+  std::atomic<bool> may_reformat_;
   uint64_t handed_ = 0;  // sessions handed on with file offsets
   size_t spill_budget_ = Analyzer::kSpillBudget;
 };
@@ -602,6 +609,9 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   Impl& m = *impl_;
   Router router(m.opt, m.workers, m.control);
   options.on_secrets = [&router](std::string_view text) { router.secrets(text); };
+  options.on_microseconds_only = [&m] {
+    for (auto& w : m.workers) w->never_reformat();
+  };
   // Named for top -H, perf and gdb.
   for (auto& w : m.workers)
     w->thread = std::thread([&w] {

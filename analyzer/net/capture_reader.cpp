@@ -167,6 +167,7 @@ MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filte
       continue;
     }
     in.first_ts = in.head.ts;
+    microseconds_only_ = microseconds_only_ && in.file->microseconds_only();
     // Standard input cannot be read twice: keep it open with its first packet.
     if (paths_[i] != "-") in.file.reset();
     pending_.push_back(i);

@@ -47,6 +47,9 @@ class CaptureFile {
   bool next(Packet& out);
 
   const std::string& path() const { return path_; }
+  // A classic pcap of microsecond resolution: every timestamp it gives is a whole
+  // number of microseconds (a 32-bit seconds field never reaches the clamp).
+  bool microseconds_only() const { return progress_->classic_pcap && progress_->microsecond_pcap; }
   int linktype() const { return linktype_; }
   uint64_t packets_read() const { return packets_; }
   uint64_t raw_bytes_read() const { return progress_->raw_bytes; }
@@ -98,6 +101,9 @@ class MergedReader {
   // Notices (CaptureFile::notices) of the files finished since the last call.
   std::vector<std::string> take_notices();
   size_t file_count() const { return paths_.size(); }
+  // Every input with packets is a classic pcap of microsecond resolution: no timestamp
+  // of the run can need nanoseconds (known from construction on).
+  bool microseconds_only() const { return microseconds_only_; }
   const std::vector<std::string>& paths() const { return paths_; }
 
  private:
@@ -123,6 +129,7 @@ class MergedReader {
   size_t last_ = SIZE_MAX;  // input whose head was handed out last
   uint64_t total_bytes_ = 0;
   uint64_t number_ = 0;
+  bool microseconds_only_ = true;
   std::vector<std::string> warnings_;
   std::vector<std::string> notices_;
 };

@@ -160,6 +160,11 @@ bool classic_pcap_magic(const unsigned char* m) {
     if (std::memcmp(m, k, 4) == 0) return true;
   return false;
 }
+// The two microsecond magics of classic_pcap_magic (the others are nanoseconds).
+bool microsecond_pcap_magic(const unsigned char* m) {
+  static constexpr unsigned char kLittle[4] = {0xd4, 0xc3, 0xb2, 0xa1}, kBig[4] = {0xa1, 0xb2, 0xc3, 0xd4};
+  return std::memcmp(m, kLittle, 4) == 0 || std::memcmp(m, kBig, 4) == 0;
+}
 
 // Classic pcap: the header's snaplen field (bytes 16-19) is served as 0, which
 // libpcap reads as "the link type's maximum", so records longer than the declared
@@ -174,6 +179,7 @@ void lift_pcap_snaplen(Source* s, char* buf, size_t n) {
       const unsigned char* v = s->head + 16;
       const bool big_endian = s->head[0] == 0xa1;
       s->progress->classic_pcap = true;
+      s->progress->microsecond_pcap = microsecond_pcap_magic(s->head);
       s->progress->pcap_header_snaplen =
           big_endian ? (uint32_t{v[0]} << 24 | uint32_t{v[1]} << 16 | uint32_t{v[2]} << 8 | v[3])
                      : (uint32_t{v[3]} << 24 | uint32_t{v[2]} << 16 | uint32_t{v[1]} << 8 | v[0]);

@@ -33,7 +33,8 @@ struct StreamProgress {
   // because libpcap cuts every record to the header's snaplen while Wireshark reads
   // records whole; a record longer than this is then reported, not cut.
   uint32_t pcap_header_snaplen = 0;
-  bool classic_pcap = false;  // the stream starts with a classic pcap header
+  bool classic_pcap = false;      // the stream starts with a classic pcap header
+  bool microsecond_pcap = false;  // ... of microsecond resolution (not the nanosecond magic)
   // Receives the TLS key logs of pcapng Decryption Secrets Blocks as the stream is read.
   SecretsCallback on_secrets;
 };

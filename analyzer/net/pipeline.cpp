@@ -48,6 +48,7 @@ class Driver {
   CaptureStats run() {
     MergedReader reader(opt_.inputs, opt_.bpf_filter, opt_.on_secrets);  // throws before any sink call
     st_.files = reader.file_count();
+    if (opt_.on_microseconds_only && reader.microseconds_only()) opt_.on_microseconds_only();
     uint64_t next_progress = opt_.progress_step;
     Packet pkt;
     while (reader.next(pkt)) {

@@ -27,6 +27,10 @@ struct Options {
   // TLS key logs found in pcapng Decryption Secrets Blocks, handed over as they
   // are read (before the packets that follow them).
   SecretsCallback on_secrets;
+  // Called once, before the first packet, when every input is a classic pcap of
+  // microsecond resolution (MergedReader::microseconds_only): no timestamp of the
+  // run will need nanoseconds.
+  std::function<void()> on_microseconds_only;
 };
 
 struct CaptureStats {

@@ -92,6 +92,66 @@ TEST(CaptureReader, PcapWithNanosecondTimestamps) {
   EXPECT_EQ(r->stats.link_types.at(DLT_EN10MB), 7u);
 }
 
+// Whether any timestamp of the run can need nanoseconds is known when the inputs are
+// opened: only when every input is a classic pcap of microsecond resolution (either
+// byte order, compressed or not) can none.
+TEST(CaptureReader, MicrosecondsOnlyWhenEveryInputIsAMicrosecondPcap) {
+  const std::string us = temp_path("us.pcap"), us2 = temp_path("us2.pcap"), ns = temp_path("ns.pcap"),
+                    ng = temp_path("us.pcapng"), gz = temp_path("us.pcap.gz"), be = temp_path("us_be.pcap");
+  write_pcap(us, DLT_EN10MB, exchange(), 65535, false);
+  write_pcap(us2, DLT_EN10MB, exchange(kT0 + 1'000'000), 65535, false);
+  write_pcap(ns, DLT_EN10MB, exchange());
+  write_file(ng, pcapng_bytes(DLT_EN10MB, exchange()));
+  {
+    gzFile g = gzopen(gz.c_str(), "wb");
+    const Buf raw = read_file(us);
+    gzwrite(g, raw.data(), static_cast<unsigned>(raw.size()));
+    gzclose(g);
+  }
+  {
+    // The big-endian microsecond magic, written by hand: one SYN.
+    const Buf frame = eth_tcp(true, 100, 0, 0x02, "");
+    const auto be32 = [](Buf& b, uint32_t v) {
+      for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
+    };
+    Buf b;
+    be32(b, 0xa1b2c3d4);
+    b.insert(b.end(), {0, 2, 0, 4});  // version 2.4
+    be32(b, 0);
+    be32(b, 0);
+    be32(b, 65535);
+    be32(b, DLT_EN10MB);
+    be32(b, 1'700'000'000);
+    be32(b, 123456);
+    be32(b, static_cast<uint32_t>(frame.size()));
+    be32(b, static_cast<uint32_t>(frame.size()));
+    b.insert(b.end(), frame.begin(), frame.end());
+    write_file(be, b);
+  }
+  EXPECT_TRUE(MergedReader({us}, "").microseconds_only());
+  EXPECT_TRUE(MergedReader({us, us2}, "").microseconds_only());
+  EXPECT_TRUE(MergedReader({gz}, "").microseconds_only());
+  EXPECT_TRUE(MergedReader({be}, "").microseconds_only());
+  EXPECT_FALSE(MergedReader({ns}, "").microseconds_only());
+  EXPECT_FALSE(MergedReader({us, ns}, "").microseconds_only());
+  EXPECT_FALSE(MergedReader({ng}, "").microseconds_only());  // a later interface may have any resolution
+  EXPECT_FALSE(MergedReader({us, ng}, "").microseconds_only());
+  // net::run says so once, before any packet, and only then.
+  for (const auto& [files, calls] : std::vector<std::pair<std::vector<std::string>, int>>{{{us, gz}, 1}, {{ns}, 0}}) {
+    test::RecordingSink sink;
+    Options o;
+    o.inputs = files;
+    int said = 0;
+    o.on_microseconds_only = [&] {
+      EXPECT_TRUE(sink.opened.empty());
+      ++said;
+    };
+    run(o, sink);
+    EXPECT_EQ(said, calls);
+    EXPECT_FALSE(sink.opened.empty());
+  }
+}
+
 TEST(CaptureReader, Pcapng) {
   const std::string path = temp_path("x.pcapng");
   write_file(path, pcapng_bytes(DLT_EN10MB, exchange()));

@@ -119,14 +119,16 @@ struct Frame {
   uint32_t wire_len = 0;  // 0: same as data
 };
 
-// A classic pcap file with nanosecond timestamps, written by libpcap itself.
-inline void write_pcap(const std::string& path, int dlt, const std::vector<Frame>& frames, int snaplen = 65535) {
-  pcap_t* dead = pcap_open_dead_with_tstamp_precision(dlt, snaplen, PCAP_TSTAMP_PRECISION_NANO);
+// A classic pcap file with nanosecond (or microsecond) timestamps, written by libpcap itself.
+inline void write_pcap(const std::string& path, int dlt, const std::vector<Frame>& frames, int snaplen = 65535,
+                       bool nanoseconds = true) {
+  pcap_t* dead = pcap_open_dead_with_tstamp_precision(
+      dlt, snaplen, nanoseconds ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
   pcap_dumper_t* d = pcap_dump_open(dead, path.c_str());
   for (const Frame& f : frames) {
     pcap_pkthdr h{};
     h.ts.tv_sec = static_cast<time_t>(f.ts / 1'000'000'000);
-    h.ts.tv_usec = static_cast<suseconds_t>(f.ts % 1'000'000'000);
+    h.ts.tv_usec = static_cast<suseconds_t>(f.ts % 1'000'000'000 / (nanoseconds ? 1 : 1000));
     h.caplen = static_cast<bpf_u_int32>(f.data.size());
     h.len = f.wire_len ? f.wire_len : h.caplen;
     pcap_dump(reinterpret_cast<u_char*>(d), &h, f.data.data());
