@@ -29,8 +29,8 @@ class TimelineSpill {
   static constexpr size_t kReadChunk = 64u << 10;
 
   // Moves `entries` to the file as one more segment of `chain` (leaving `entries`
-  // empty, its memory released). False, with both untouched, when no temporary
-  // file can be written.
+  // empty, its storage given to recycle()). False, with both untouched, when no
+  // temporary file can be written.
   bool write(std::vector<Entry>& entries, SpillChain& chain);
   // Calls `fn` with each entry of `chain`, in order, reading kReadChunk bytes at a
   // time: memory stays the same however long the timeline (but for 12 bytes per
