@@ -110,11 +110,20 @@ class TcpReassembler {
   };
   struct FlowEq {
     using is_transparent = void;
-    static const Key& key(const Key& k) { return k; }
-    static Key key(const std::unique_ptr<Flow>& f) { return key_of(*f); }
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const {
-      return key(a) == key(b);
+    // A (canonical) key against a flow without building the flow's key: its two
+    // endpoints in either order, ports first. Every probe of a look-up compares.
+    static bool same(const Key& k, const Flow& f) {
+      const Endpoint& c = f.info.client;
+      const Endpoint& s = f.info.server;
+      if (k.v6 != c.v6) return false;
+      return (k.pa == c.port && k.pb == s.port && k.a == c.addr && k.b == s.addr) ||
+             (k.pa == s.port && k.pb == c.port && k.a == s.addr && k.b == c.addr);
+    }
+    bool operator()(const Key& a, const Key& b) const { return a == b; }
+    bool operator()(const Key& k, const std::unique_ptr<Flow>& f) const { return same(k, *f); }
+    bool operator()(const std::unique_ptr<Flow>& f, const Key& k) const { return same(k, *f); }
+    bool operator()(const std::unique_ptr<Flow>& a, const std::unique_ptr<Flow>& b) const {
+      return a == b || same(key_of(*a), *b);
     }
   };
   enum class Force : uint8_t { None, Buffered, All };
