@@ -551,7 +551,13 @@ void TcpReassembler::finish() {
     Flow* f = open_lru_.front();
     close(f, CloseReason::EndOfCapture, f->last_sender, f->last_ts);
   }
-  while (!closed_lru_.empty()) remove_flow(closed_lru_.front());
+  // Nothing more can come for the closed flows lingering for trailing packets: the
+  // table is emptied at once (no hash look-up per flow, as remove_flow makes).
+  closed_lru_.clear();
+  stalled_.clear();
+  total_buffered_ = 0;
+  tail_bytes_ = 0;
+  flows_.clear();
 }
 
 }  // namespace quartet::analyzer::net

@@ -34,7 +34,8 @@ class TcpReassembler {
   // Advances capture time without a packet of a given flow: expires idle flows,
   // forgets closed ones and resolves held data whose wait has run out.
   void tick(TimeNs now);
-  // End of input: every open flow is flushed and closed (EndOfCapture).
+  // End of input: every open flow is flushed and closed (EndOfCapture), then the
+  // table is emptied.
   void finish();
 
   const TcpStats& stats() const { return stats_; }
@@ -74,6 +75,10 @@ class TcpReassembler {
   class FlowList {
    public:
     bool empty() const { return head_ == nullptr; }
+    void clear() {
+      head_ = tail_ = nullptr;
+      size_ = 0;
+    }
     size_t size() const { return size_; }
     Flow* front() const { return head_; }
     void push_back(Flow* f) {
