@@ -1,5 +1,6 @@
 #include "net/capture_stream.hpp"
 
+#include <stdio_ext.h>  // __fsetlocking
 #include <sys/stat.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -259,7 +260,10 @@ FILE* reopen_from_start(const std::shared_ptr<StreamReplay>& replay) {
   r->src->record = false;
   cookie_io_functions_t io{replay_read, nullptr, nullptr, replay_close};
   FILE* f = fopencookie(r.get(), "rb", io);
-  if (f) r.release();
+  if (f) {
+    r.release();
+    __fsetlocking(f, FSETLOCKING_BYCALLER);  // as open_capture_stream's
+  }
   return f;
 }
 
@@ -309,6 +313,9 @@ OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<Stream
   // it lives until cookie_close, the stream's last use of it.)
   src->stream_buffer = std::make_unique_for_overwrite<char[]>(kStreamBuffer);
   std::setvbuf(f, src->stream_buffer.get(), _IOFBF, kStreamBuffer);
+  // Only the reader's thread reads it: glibc need not take the stream's lock on
+  // each of libpcap's freads (two per packet).
+  __fsetlocking(f, FSETLOCKING_BYCALLER);
   result.file = f;
   return result;
 }
