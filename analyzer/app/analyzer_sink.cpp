@@ -5,6 +5,7 @@
 #include <iterator>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 #include "decryptor.hpp"
@@ -121,7 +122,9 @@ struct Analyzer::Flow {
     return *tls;
   }
 
-  void add_entry(Entry e) {
+  // A MessageOut or EventOut, moved into the timeline once (not into an Entry first).
+  template <typename Item>
+  void add_entry(Item&& item) {
     ++entry_count;
     // A short connection's whole timeline (open, a few messages, FIN, close) in one
     // allocation, not a 1-2-4-8 series; mostly one an earlier session left.
@@ -129,7 +132,7 @@ struct Analyzer::Flow {
       if (spill) entries = spill->file.take_entries();
       else entries.reserve(TimelineSpill::kNewTimelineEntries);
     }
-    entries.push_back(std::move(e));
+    entries.emplace_back(std::in_place_type<std::decay_t<Item>>, std::forward<Item>(item));
     if (!spill) return;
     ++spill->held;
     if (!spill->min_entries || spill->held <= spill->budget) return;
