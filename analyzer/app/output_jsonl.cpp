@@ -92,11 +92,15 @@ class JsonlWriter final : public Writer {
     if (s) name(side_name(*s));
     else buf_ += "null"sv;
   }
-  void common(const char* type, const SessionOut& s) {
-    buf_ += "{\"type\":\""sv;
-    buf_ += type;
-    buf_ += "\",\"session\":"sv;
+  // The start of a message or event line up to its session number: one append.
+  void common(std::string_view type_and_session, const SessionOut& s) {
+    buf_ += type_and_session;
     append_uint(buf_, s.flow.id);
+  }
+  // ,"from":"client" / "server" / null as one append: every message and event has it.
+  void from(std::optional<Side> s) {
+    if (!s) buf_ += ",\"from\":null"sv;
+    else buf_ += *s == Side::Client ? ",\"from\":\"client\""sv : ",\"from\":\"server\""sv;
   }
 
   void session_line(const SessionOut& s) {
@@ -170,13 +174,12 @@ class JsonlWriter final : public Writer {
   }
 
   void message_line(const SessionOut& s, const MessageOut& m) {
-    common("message", s);
+    common("{\"type\":\"message\",\"session\":"sv, s);
     buf_ += ",\"index\":"sv;
     append_uint(buf_, m.index);
     buf_ += ",\"ts\":"sv;
     ts(m.ts);
-    buf_ += ",\"from\":"sv;
-    name(side_name(m.from));
+    from(m.from);
     buf_ += ",\"protocol\":"sv;
     name(s.protocol->short_name);
     buf_ += ",\"name\":"sv;
@@ -218,13 +221,12 @@ class JsonlWriter final : public Writer {
   }
 
   void event_line(const SessionOut& s, const EventOut& e) {
-    common("event", s);
+    common("{\"type\":\"event\",\"session\":"sv, s);
     buf_ += ",\"ts\":"sv;
     ts(e.ts);
     buf_ += ",\"kind\":"sv;
     name(entry_kind_name(e.kind));
-    buf_ += ",\"from\":"sv;
-    side_or_null(e.from);
+    from(e.from);
     buf_ += ",\"text\":"sv;
     append_json_string(buf_, e.text);
     buf_ += "}\n"sv;
