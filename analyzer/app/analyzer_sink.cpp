@@ -312,9 +312,10 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
   f->bytes[side_index(from)] += data.size();
   f->end = std::max(f->end, ts);
   if (f->stage == Flow::Stage::Detecting) {
-    if (!f->detecting) {
+    const bool first_chunk = !f->detecting;
+    if (first_chunk) {
       // The connection's first bytes: most connections are decided on them, with
-      // nothing copied; only an undecided one holds them.
+      // nothing copied; only an undecided one holds them (below).
       const Bytes first = data.first(std::min(data.size(), kDetectBytes));
       const Bytes none;
       const Detection d = detect(f->info, opt_, from == Side::Client ? first : none,
@@ -325,16 +326,13 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
         return;
       }
       f->detecting = std::make_unique<Flow::Detecting>();
-      f->detecting->held.push_back({from, ts, {data.begin(), data.end()}});
-      f->detecting->first_bytes[side_index(from)].assign(first.begin(), first.end());
-      return;
     }
     Flow::Detecting& d = *f->detecting;
     d.held.push_back({from, ts, {data.begin(), data.end()}});
     auto& first = d.first_bytes[side_index(from)];
     const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
     first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
-    decide(*f, first.size() >= kDetectBytes);
+    if (!first_chunk) decide(*f, first.size() >= kDetectBytes);  // the first was asked about above
     return;
   }
   dispatch(*f, from, data, ts);
