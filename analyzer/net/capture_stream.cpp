@@ -152,19 +152,16 @@ struct Source {
   }
 };
 
-bool classic_pcap_magic(const unsigned char* m) {
+// The timestamp resolution a classic pcap magic says: 6 (microseconds) or 9
+// (nanoseconds), in either byte order; 0 for anything else.
+int classic_pcap_resolution(const unsigned char* m) {
   static constexpr unsigned char kMagics[4][4] = {{0xd4, 0xc3, 0xb2, 0xa1},
                                                   {0xa1, 0xb2, 0xc3, 0xd4},  // microseconds, LE / BE
                                                   {0x4d, 0x3c, 0xb2, 0xa1},
                                                   {0xa1, 0xb2, 0x3c, 0x4d}};  // nanoseconds
-  for (const auto& k : kMagics)
-    if (std::memcmp(m, k, 4) == 0) return true;
-  return false;
-}
-// The two microsecond magics of classic_pcap_magic (the others are nanoseconds).
-bool microsecond_pcap_magic(const unsigned char* m) {
-  static constexpr unsigned char kLittle[4] = {0xd4, 0xc3, 0xb2, 0xa1}, kBig[4] = {0xa1, 0xb2, 0xc3, 0xd4};
-  return std::memcmp(m, kLittle, 4) == 0 || std::memcmp(m, kBig, 4) == 0;
+  for (size_t i = 0; i < 4; ++i)
+    if (std::memcmp(m, kMagics[i], 4) == 0) return i < 2 ? 6 : 9;
+  return 0;
 }
 
 // Classic pcap: the header's snaplen field (bytes 16-19) is served as 0, which
@@ -175,12 +172,12 @@ void lift_pcap_snaplen(Source* s, char* buf, size_t n) {
   for (size_t i = 0; i < n && s->served + i < sizeof s->head; ++i) {
     const size_t off = static_cast<size_t>(s->served + i);
     s->head[off] = static_cast<unsigned char>(buf[i]);
-    if (off >= 16 && off < 20 && classic_pcap_magic(s->head)) buf[i] = 0;
-    if (off == 19 && classic_pcap_magic(s->head)) {
+    if (off >= 16 && off < 20 && classic_pcap_resolution(s->head)) buf[i] = 0;
+    if (off == 19 && classic_pcap_resolution(s->head)) {
       const unsigned char* v = s->head + 16;
       const bool big_endian = s->head[0] == 0xa1;
       s->progress->classic_pcap = true;
-      s->progress->microsecond_pcap = microsecond_pcap_magic(s->head);
+      s->progress->microsecond_pcap = classic_pcap_resolution(s->head) == 6;
       s->progress->pcap_header_snaplen =
           big_endian ? (uint32_t{v[0]} << 24 | uint32_t{v[1]} << 16 | uint32_t{v[2]} << 8 | v[3])
                      : (uint32_t{v[3]} << 24 | uint32_t{v[2]} << 16 | uint32_t{v[1]} << 8 | v[0]);
