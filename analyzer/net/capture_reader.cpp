@@ -1,5 +1,7 @@
 #include "net/capture_reader.hpp"
 
+#include "net/link_layer.hpp"
+#include "net/pcap_records.hpp"
 #include "net/pcapng_reader.hpp"
 
 #include <algorithm>
@@ -14,7 +16,7 @@ TimeNs clamp_timestamp(int64_t seconds, int64_t nanoseconds) {
   return std::clamp<TimeNs>(seconds * 1'000'000'000 + nanoseconds, 0, kMaxTimestamp);
 }
 
-CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets)
+CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets, bool own_records)
     : path_(std::move(path)), progress_(std::make_shared<StreamProgress>()), filter_(bpf_filter) {
   progress_->on_secrets = std::move(on_secrets);
   OpenedStream s = open_capture_stream(path_, progress_);
@@ -47,6 +49,18 @@ CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, Secret
       throw CaptureError(path_ + ": cannot apply capture filter: " + why);
     }
   }
+  // libpcap has read and checked the file header; its records are read in place
+  // from here on where that is the same as pcap_next_ex (see pcap_records.hpp):
+  // a regular file (a pipe's reader must not wait for a whole chunk), version 2.4
+  // (older ones may swap the two lengths), no filter, and a link type libpcap
+  // neither caps below 262,144 bytes nor rewrites (it swaps the SLL headers of a
+  // file in the other byte order).
+  const bool swapped = pcap_is_swapped(pcap_) == 1;
+  if (own_records && s.size > 0 && bpf_filter.empty() && progress_->classic_pcap && pcap_major_version(pcap_) == 2 &&
+      pcap_minor_version(pcap_) == 4 && link_type_supported(linktype_) &&
+      !(swapped && (linktype_ == DLT_LINUX_SLL || linktype_ == DLT_LINUX_SLL2)))
+    records_ =
+        std::make_unique<PcapRecords>(pcap_file(pcap_), std::move(s.read_direct), swapped, progress_->microsecond_pcap);
 }
 
 CaptureFile::~CaptureFile() {
@@ -88,33 +102,22 @@ bool CaptureFile::next(Packet& out) {
       ++packets_;
       return true;
     }
-    done_ = true;
     std::string why = pcapng_->error();
     // Stopped where libpcap stopped: libpcap's reason says more.
     if (!why.empty() && packets_ == switched_at_ && !libpcap_error_.empty()) why = libpcap_error_;
-    if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
-    if (!why.empty())
-      truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
-    return false;
+    return finish(std::move(why));
   }
+  if (records_) return next_record(out);
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
   const int rc = pcap_next_ex(pcap_, &hdr, &data);
   if (rc == 1) {
-    ++packets_;
     // Classic pcap seconds are unsigned 32-bit (read as Wireshark does); libpcap
     // hands them over as signed, so times after January 2038 come out negative.
     int64_t sec = static_cast<int64_t>(hdr->ts.tv_sec);
     if (sec < 0 && progress_->classic_pcap) sec += int64_t{1} << 32;
-    out.ts = clamp_timestamp(sec, static_cast<int64_t>(hdr->ts.tv_usec));
-    out.data = Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen);
-    out.wire_len = std::max(hdr->len, hdr->caplen);
-    out.linktype = linktype_;
-    const uint32_t declared = progress_->pcap_header_snaplen;
-    if (declared != 0 && hdr->caplen > declared) {
-      ++oversized_;
-      oversized_max_ = std::max(oversized_max_, hdr->caplen);
-    }
+    deliver(out, sec, static_cast<int64_t>(hdr->ts.tv_usec),
+            Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen), hdr->len);
     return true;
   }
   std::string why;
@@ -130,6 +133,34 @@ bool CaptureFile::next(Packet& out) {
       return next(out);
     }
   }
+  return finish(std::move(why));
+}
+
+bool CaptureFile::next_record(Packet& out) {
+  PcapRecords::Record r;
+  switch (records_->next(r)) {
+    case PcapRecords::Result::Packet: deliver(out, r.seconds, r.nanoseconds, r.data, r.len); return true;
+    case PcapRecords::Result::End: return finish({});
+    case PcapRecords::Result::Error: break;
+  }
+  return finish(records_->error());
+}
+
+void CaptureFile::deliver(Packet& out, int64_t seconds, int64_t nanoseconds, Bytes data, uint32_t len) {
+  ++packets_;
+  out.ts = clamp_timestamp(seconds, nanoseconds);
+  out.data = data;
+  const auto caplen = static_cast<uint32_t>(data.size());
+  out.wire_len = std::max(len, caplen);
+  out.linktype = linktype_;
+  const uint32_t declared = progress_->pcap_header_snaplen;
+  if (declared != 0 && caplen > declared) {
+    ++oversized_;
+    oversized_max_ = std::max(oversized_max_, caplen);
+  }
+}
+
+bool CaptureFile::finish(std::string why) {
   done_ = true;
   if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
   if (!why.empty()) truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;

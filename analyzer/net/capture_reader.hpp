@@ -1,6 +1,8 @@
 // Reads one or more capture files (pcap or pcapng, optionally gzip/zstd
 // compressed) through libpcap and merges them by timestamp into one packet
-// stream, so the files of a ring-buffer capture give one set of sessions.
+// stream, so the files of a ring-buffer capture give one set of sessions. The
+// records of a classic pcap file are read in place where that gives what
+// libpcap gives (PcapRecords).
 #pragma once
 
 #include <pcap/pcap.h>
@@ -17,6 +19,7 @@
 namespace quartet::analyzer::net {
 
 class PcapngReader;
+class PcapRecords;
 
 // Timestamps are kept within [0, kMaxTimestamp] (year 2116) so that any
 // difference or sum of two of them fits in 64 bits, whatever a corrupt file says.
@@ -37,7 +40,10 @@ class CaptureFile {
  public:
   // Throws CaptureError naming the file: unreadable, unknown format, bad filter.
   // `on_secrets` receives the key logs of pcapng Decryption Secrets Blocks as they are read.
-  CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets = {});
+  // `own_records`: a classic pcap file libpcap has opened is read on by PcapRecords
+  // where that gives the same packets (false: libpcap reads every record; for tests).
+  CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets = {},
+              bool own_records = true);
   ~CaptureFile();
   CaptureFile(const CaptureFile&) = delete;
   CaptureFile& operator=(const CaptureFile&) = delete;
@@ -55,6 +61,8 @@ class CaptureFile {
   uint64_t raw_bytes_read() const { return progress_->raw_bytes; }
   uint64_t size() const { return size_; }
   Compression compression() const { return compression_; }
+  // Records are read in place (PcapRecords), not through pcap_next_ex.
+  bool reads_records_in_place() const { return records_ != nullptr; }
   // Empty, or "file X truncated after N packets: <reason>".
   const std::string& truncation() const { return truncation_; }
   // What was odd but did not stop reading: records longer than the classic pcap
@@ -75,11 +83,15 @@ class CaptureFile {
   std::string truncation_;
   bool done_ = false;
   std::string filter_;
+  std::unique_ptr<PcapRecords> records_;  // classic pcap records read in place (see the constructor)
   std::unique_ptr<PcapngReader> pcapng_;  // fallback for pcapng files libpcap gives up on
   std::string libpcap_error_;             // why libpcap gave up
   uint64_t switched_at_ = 0;              // packets read when it did
   std::shared_ptr<StreamReplay> replay_;  // standard input: its start, for the fallback
   bool switch_to_own_pcapng();
+  bool next_record(Packet& out);
+  void deliver(Packet& out, int64_t seconds, int64_t nanoseconds, Bytes data, uint32_t len);
+  bool finish(std::string why);  // the end, with why when it came early: always false
 };
 
 // Several files merged by packet timestamp (ties: earlier file first). Files

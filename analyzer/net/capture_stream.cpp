@@ -304,6 +304,7 @@ OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<Stream
   FILE* f = fopencookie(ref.get(), "rb", io);
   if (!f) throw CaptureError(path + ": " + std::strerror(errno));
   ref.release();  // now owned by the FILE*; cookie_close frees it
+  result.read_direct = [src](char* buf, size_t n) { return source_read(src.get(), buf, n); };
   // libpcap reads a record at a time (a 16-byte header, then the data): a large
   // stream buffer makes that a memcpy, and the file is read 256 KiB per call.
   // (glibc ignores the size unless it is given the buffer, which the source owns:

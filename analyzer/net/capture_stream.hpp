@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,12 @@ struct OpenedStream {
   // Standard input only: the first 4 MiB served are kept so that the stream
   // can be read again from the start (see reopen_from_start).
   std::shared_ptr<StreamReplay> replay;
+  // Reads the same bytes as `file` but past its buffer: up to n bytes, 0 at the
+  // end, -1 on an error (errno says which); counted in the progress as `file`'s
+  // reads are. For a reader that has taken what `file` holds buffered and never
+  // reads `file` again (PcapRecords), so the bytes arrive without a copy through
+  // the FILE's buffer (glibc's cookie streams always copy).
+  std::function<ssize_t(char* buf, size_t n)> read_direct;
 };
 
 // A new stream with the same bytes from the start: the recorded ones, then the
