@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/text.hpp"
 #include "json.hpp"
 
 namespace quartet::analyzer {
@@ -47,16 +48,11 @@ Kind kind_of(const FieldDef& def, const Field& f, Bytes pdu) {
 }
 
 void append_hex(OutBuf& out, Bytes b) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const size_t n = std::min(b.size(), kMaxHexBytes);
   out += '"';
   char* p = out.room(2 * n);
   out.commit(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(b[i]);
-    *p++ = kHex[c >> 4];
-    *p++ = kHex[c & 15];
-  }
+  write_hex(p, b.data(), n);
   if (n < b.size()) out += "...";
   out += '"';
 }

@@ -2,8 +2,10 @@
 // keywords are case-insensitive), trimming, and hex formatting for messages.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -59,16 +61,29 @@ inline std::string hex_number(uint64_t v, int digits) {
   return "0x" + s;
 }
 
+// The two lower-case hex digits of every byte value: a byte costs one two-byte copy.
+inline constexpr std::array<char, 512> kHexPairs = [] {
+  std::array<char, 512> t{};
+  constexpr char kDigits[] = "0123456789abcdef";
+  for (size_t i = 0; i < 256; ++i) {
+    t[2 * i] = kDigits[i >> 4];
+    t[2 * i + 1] = kDigits[i & 15];
+  }
+  return t;
+}();
+
+// Writes the `n` bytes at `data` as 2 × n digits at `out` ("00ff1a" for three
+// bytes); returns the end of what it wrote.
+inline char* write_hex(char* out, const void* data, size_t n) {
+  const auto* b = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < n; ++i, out += 2) std::memcpy(out, &kHexPairs[2 * size_t{b[i]}], 2);
+  return out;
+}
+
 // "00ff1a" for three bytes: every byte as two lower-case digits.
 inline std::string hex_bytes(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(2 * bytes.size());
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    s += kHex[c >> 4];
-    s += kHex[c & 15];
-  }
+  std::string s(2 * bytes.size(), '\0');
+  write_hex(s.data(), bytes.data(), bytes.size());
   return s;
 }
 

@@ -177,7 +177,6 @@ std::string_view short_name(const char* n) {
 
 // Appends "0x" and the handle's bytes in hex (handle_hex without a temporary).
 void append_handle(std::string& s, std::string_view handle) {
-  static constexpr char kHex[] = "0123456789abcdef";
   if (handle.empty()) {
     s += "0x(empty)"sv;
     return;
@@ -187,11 +186,7 @@ void append_handle(std::string& s, std::string_view handle) {
   char* p = s.data() + at;
   *p++ = '0';
   *p++ = 'x';
-  for (char ch : handle) {
-    const auto c = static_cast<unsigned char>(ch);
-    *p++ = kHex[c >> 4];
-    *p++ = kHex[c & 15];
-  }
+  write_hex(p, handle.data(), handle.size());
 }
 
 // Appends a number in decimal (std::to_string without a temporary).

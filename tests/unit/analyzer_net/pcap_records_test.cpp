@@ -125,8 +125,8 @@ TEST(PcapRecords, LargeFileWithRecordsOfEverySize) {
   const size_t sizes[] = {1, 60, 1514, 9000, 65535, 100'000, 262'144};
   for (int round = 0; round < 8; ++round)
     for (size_t n : sizes)
-      frames.push_back({t += 1'001'000, frame_of(std::min<size_t>(n + round, PcapRecords::kMaxCaplen),
-                                                 static_cast<uint8_t>(round))});
+      frames.push_back({t += 1'001'000,
+                        frame_of(std::min<size_t>(n + round, PcapRecords::kMaxCaplen), static_cast<uint8_t>(round))});
   write_pcap(f.path, DLT_EN10MB, frames, 65535, false);
   EXPECT_TRUE(same_both_ways(f.path));
   const Read r = read_all(f.path, true);
@@ -175,20 +175,30 @@ TEST(PcapRecords, DamagedFilesSayWhatLibpcapSays) {
   };
   std::vector<Case> cases;
   {
-    Case c{"cut-header", false, 0xa1b2c3d4, "truncated after 1 packets: truncated dump file; tried to read 16 header "
-                                            "bytes, only got 7", 1, {}};
+    Case c{"cut-header",
+           false,
+           0xa1b2c3d4,
+           "truncated after 1 packets: truncated dump file; tried to read 16 header "
+           "bytes, only got 7",
+           1,
+           {}};
     c.tail = Buf(7, 0x11);
     cases.push_back(c);
   }
   {
-    Case c{"cut-data", true, 0xa1b23c4d,
-           "truncated after 1 packets: truncated dump file; tried to read 500 captured bytes, only got 20", 1, {}};
+    Case c{"cut-data", true,
+           0xa1b23c4d, "truncated after 1 packets: truncated dump file; tried to read 500 captured bytes, only got 20",
+           1,          {}};
     record(c.tail, true, 5, 6, 500, 500, 20);
     cases.push_back(c);
   }
   {
-    Case c{"lying-length", false, 0xa1b2c3d4,
-           "truncated after 1 packets: invalid packet capture length 4294967295, bigger than snaplen of 262144", 1, {}};
+    Case c{"lying-length",
+           false,
+           0xa1b2c3d4,
+           "truncated after 1 packets: invalid packet capture length 4294967295, bigger than snaplen of 262144",
+           1,
+           {}};
     record(c.tail, false, 5, 6, 0xffffffff, 60, 60);
     cases.push_back(c);
   }
