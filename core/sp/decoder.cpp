@@ -19,28 +19,32 @@ namespace {
 constexpr uint32_t kFinalBit = 0x80000000u;
 constexpr size_t kPreviewChars = 24;
 
-// Text when every byte is printable ASCII or common white space; a single
-// trailing NUL (C strings sent with strlen + 1, as in many nanomsg examples) is
-// left out of the text. Empty bodies have no text.
+// The body is text when its first kTextCheckBytes (all of a shorter body) are
+// printable ASCII or common white space. Whatever shows a body's text shows its
+// start (the summary's preview, the first 2 KiB in JSON), so a 400 kB body is not
+// walked to the end for it. A single trailing NUL (C strings sent with strlen + 1,
+// as in many nanomsg examples) is left out of the text. Empty bodies have no text.
+constexpr size_t kTextCheckBytes = 4096;
+
 std::optional<std::string_view> printable_text(Bytes body) {
   std::string_view t = as_text(body);
   if (!t.empty() && t.back() == '\0') t.remove_suffix(1);
   if (t.empty()) return std::nullopt;
-  // Large bodies (400 kB SP messages) are mostly text or not at all. A block of
-  // 64 bytes is checked without a branch per byte, which the compiler turns into
-  // vector compares; only the tail is checked byte by byte.
+  const std::string_view checked = t.substr(0, kTextCheckBytes);
+  // A block of 64 bytes is checked without a branch per byte, which the compiler
+  // turns into vector compares; only the tail is checked byte by byte.
   const auto printable = [](unsigned char u) -> unsigned char {
     return (static_cast<unsigned char>(u - 0x20) < 0x5f) | (u == '\t') | (u == '\r') | (u == '\n');
   };
-  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  const auto* p = reinterpret_cast<const unsigned char*>(checked.data());
   size_t i = 0;
   constexpr size_t kBlock = 64;
-  for (; i + kBlock <= t.size(); i += kBlock) {
+  for (; i + kBlock <= checked.size(); i += kBlock) {
     unsigned char bad = 0;  // a byte, not a bool: the reduction then vectorizes
     for (size_t k = 0; k < kBlock; ++k) bad |= static_cast<unsigned char>(printable(p[i + k]) ^ 1);
     if (bad) return std::nullopt;
   }
-  for (; i < t.size(); ++i)
+  for (; i < checked.size(); ++i)
     if (!printable(p[i])) return std::nullopt;
   return t;
 }

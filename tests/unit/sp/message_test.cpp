@@ -213,6 +213,20 @@ TEST(SpMessage, BodyTextJudgedOnEveryByteOfALongBody) {
   }
 }
 
+TEST(SpMessage, BodyTextOfALargeBodyIsJudgedOnItsFirst4KiB) {
+  // What shows a body's text shows its start: a 400 kB body is not walked to its end.
+  std::string text(10000, 'x');
+  text[4096] = '\x01';  // past the checked start: still text, the whole body
+  Decoded late = from(sp::kPush, message(text));
+  ASSERT_NE(late.find(sp::Field::kBodyText), nullptr);
+  EXPECT_EQ(late.find(sp::Field::kBodyText)->text().size(), text.size());
+  EXPECT_EQ(late.summary, "PUSH 10000 bytes \"xxxxxxxxxxxxxxxxxxxxxxxx...\"");
+  text[4095] = '\x01';  // the last byte checked
+  Decoded early = from(sp::kPush, message(text));
+  EXPECT_EQ(early.find(sp::Field::kBodyText), nullptr);
+  EXPECT_EQ(early.summary, "PUSH 10000 bytes");
+}
+
 TEST(SpMessage, CStringBodyTextLeavesTheNulOut) {
   std::string body("hello\0", 6);
   Decoded d = from(sp::kPush, message(body));
