@@ -117,8 +117,21 @@ class SessionOrder {
   typename std::deque<Slot>::iterator lower(uint64_t id) {
     return std::lower_bound(slots_.begin(), slots_.end(), id, [](const Slot& s, uint64_t v) { return s.id < v; });
   }
+  // Called for every delivered segment. Ids are unique and sorted, so the slot k
+  // places after the front holds an id of at least front + k: a session's slot is
+  // at that guess or before it. Ids are dense (every connection opens a slot, and
+  // removed ones stay as marks until compacted), so the guess is nearly always it.
   Slot* slot(uint64_t id) {
-    auto it = lower(id);
+    if (slots_.empty() || id < slots_.front().id) return nullptr;
+    const uint64_t guess = id - slots_.front().id;
+    auto it = slots_.end();
+    if (guess < slots_.size()) {
+      it = slots_.begin() + static_cast<std::ptrdiff_t>(guess);
+      if (it->id != id)
+        it = std::lower_bound(slots_.begin(), it, id, [](const Slot& s, uint64_t v) { return s.id < v; });
+    } else {
+      it = lower(id);
+    }
     return it == slots_.end() || it->id != id || it->gone ? nullptr : &*it;
   }
   void remove(Slot& s) {
