@@ -9,18 +9,12 @@ bool same(const Endpoint& a, const Endpoint& b) { return a.v6 == b.v6 && a.addr 
 
 std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s) {
   if (!s.protocol) return std::nullopt;
-  // One pass (a long timeline is streamed back from the spill file): messages are
-  // counted per side, the publishing side is known at the end.
-  std::optional<Side> pub;
-  uint64_t sent[2] = {0, 0};
+  // One pass (a long timeline is streamed back from the spill file).
+  FanoutCount count;
   for_each_entry(s, [&](const Entry& e) {
-    const auto* m = std::get_if<MessageOut>(&e);
-    if (!m) return;
-    if (!m->announces_publisher) ++sent[side_index(m->from)];
-    else if (!pub) pub = m->from;
+    if (const auto* m = std::get_if<MessageOut>(&e)) count.add(*m);
   });
-  if (!pub) return std::nullopt;
-  return std::pair{*pub, sent[side_index(*pub)]};
+  return count.result();
 }
 
 void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows) {

@@ -13,6 +13,24 @@
 
 namespace quartet::analyzer {
 
+// Counts a session's messages, one at a time in timeline order: the publishing
+// side (its first announcement) and what each side sent besides announcements.
+class FanoutCount {
+ public:
+  void add(const MessageOut& m) {
+    if (!m.announces_publisher) ++sent_[side_index(m.from)];
+    else if (!pub_) pub_ = m.from;
+  }
+  std::optional<std::pair<Side, uint64_t>> result() const {
+    if (!pub_) return std::nullopt;
+    return std::pair{*pub_, sent_[side_index(*pub_)]};
+  }
+
+ private:
+  std::optional<Side> pub_;
+  uint64_t sent_[2] = {0, 0};
+};
+
 // The publishing side and how many messages it sent besides its announcements;
 // nullopt for a session that is not publish/subscribe.
 std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s);

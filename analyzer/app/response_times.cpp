@@ -52,7 +52,8 @@ TimeNs ResponseTimeRow::mean() const {
   return static_cast<TimeNs>(std::llround(sum / static_cast<long double>(n)));
 }
 
-ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
+ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s,
+                                                          absl::FunctionRef<void(const MessageOut&)> also) {
   // Every message that is a request or that a response answered (a COPS DEC answered by its RPT
   // is not flagged a request but is answered, and the plugin's SRT counts it: the same rows), and
   // the latency of its first answer. Unanswered counts only flagged requests.
@@ -92,6 +93,7 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
   for_each_entry(s, [&](const Entry& e) {
     const auto* m = std::get_if<MessageOut>(&e);
     if (!m) return;
+    also(*m);
     if (by_index.size() <= m->index) by_index.resize(m->index + 1, 0);
     by_index[m->index] = static_cast<uint32_t>(asked.size() + 1);
     // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).

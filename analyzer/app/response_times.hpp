@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <absl/container/inlined_vector.h>
+#include <absl/functional/function_ref.h>
 
 #include "timeline.hpp"
 
@@ -54,7 +55,10 @@ class ResponseTimes {
     absl::InlinedVector<std::pair<TimeNs, uint64_t>, 2> latencies;
   };
   using SessionRequests = absl::InlinedVector<Kind, 2>;
-  static SessionRequests requests_of(const SessionOut& s);
+  static void no_more(const MessageOut&) {}
+  // `also` sees every message of the same pass (the fan-out count, in account_of):
+  // a long timeline is streamed back from the spill file once, not once per use.
+  static SessionRequests requests_of(const SessionOut& s, absl::FunctionRef<void(const MessageOut&)> also = no_more);
 
   // Every request of the session and the latency of the response that answered it.
   void add(const SessionOut& s) { add(s.protocol, requests_of(s)); }

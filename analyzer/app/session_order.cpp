@@ -8,7 +8,13 @@ void account_session(const SessionOut& o, RunSummary& summary, ResponseTimes& re
   account_session(o, account_of(o), summary, response_times);
 }
 
-SessionAccount account_of(const SessionOut& s) { return {fanout_of(s), ResponseTimes::requests_of(s)}; }
+SessionAccount account_of(const SessionOut& s) {
+  FanoutCount fanout;  // counted in the same pass over the timeline
+  SessionAccount a;
+  a.requests = ResponseTimes::requests_of(s, [&fanout](const MessageOut& m) { fanout.add(m); });
+  if (s.protocol) a.fanout = fanout.result();
+  return a;
+}
 
 void account_session(const SessionOut& o, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times) {
   ++summary.sessions;
