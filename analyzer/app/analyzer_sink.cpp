@@ -372,6 +372,7 @@ void Analyzer::settle(Flow& f, const Detection& d, TimeNs ts) {
     f.drop_entries();
     f.entry_count = 0;
     f.spilled = {};
+    if (on_not_ours_) on_not_ours_(f.info.id);
     return;
   }
   f.protocol = d.protocol;

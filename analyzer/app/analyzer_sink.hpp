@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -107,6 +108,10 @@ class Analyzer final : public StreamSink {
   // The timeline of a session handed on and formatted, no longer needed: its storage
   // is kept for the sessions to come (as a written session's is).
   void recycle(std::vector<Entry>& entries) { spill_.file.recycle(entries); }
+  // Told the id of each connection found not to be ours, when it is: nothing of it
+  // is shown from then on, so a --threads worker tells the reader to stop handing
+  // on its bytes.
+  void set_on_not_ours(std::function<void(uint64_t)> fn) { on_not_ours_ = std::move(fn); }
 
  private:
   Flow* find(uint64_t id);
@@ -137,6 +142,7 @@ class Analyzer final : public StreamSink {
   MessageRecord record_;  // the PDU being decoded, reused from PDU to PDU
   bool had_warnings_ = false;
   bool detached_ = false;
+  std::function<void(uint64_t)> on_not_ours_;
 };
 
 }  // namespace quartet::analyzer

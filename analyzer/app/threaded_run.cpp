@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -189,6 +190,7 @@ class Worker {
     // The workers share one thread's budget of timeline entries held in memory.
     spill_budget_ = std::max(Analyzer::kSpillBudget / workers, Analyzer::kSpillMinEntries);
     analyzer_->set_spill_limits(spill_budget_, Analyzer::kSpillMinEntries);
+    analyzer_->set_on_not_ours([this](uint64_t id) { not_ours_found_.push_back(id); });
   }
 
   WorkQueue<Batch> in{kWorkerQueueBatches};
@@ -208,6 +210,12 @@ class Worker {
   WorkQueue<Notices> returned{SIZE_MAX};
   Notices returning;  // the output stage's: on their way back, sent a batch at a time
   static constexpr size_t kReturnBatch = 256;
+
+  // Connections this worker found not to be ours, for the reader (Router::learn),
+  // which then stops handing on their bytes: the worker would drop them anyway.
+  std::mutex not_ours_mu;
+  std::vector<uint64_t> not_ours;  // under not_ours_mu
+  std::atomic<bool> has_not_ours{false};
 
   // The output stage is done with a session this worker handed on.
   void release(const Notice& n) {
@@ -236,6 +244,12 @@ class Worker {
           error = std::current_exception();
           if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow, this));
         }
+      }
+      if (!not_ours_found_.empty()) {
+        std::lock_guard lock(not_ours_mu);
+        not_ours.insert(not_ours.end(), not_ours_found_.begin(), not_ours_found_.end());
+        has_not_ours.store(true, std::memory_order_release);
+        not_ours_found_.clear();
       }
       if (!done.empty()) {
         // Also after a failure: sessions handed on before it are written as usual.
@@ -315,7 +329,8 @@ class Worker {
   // while a nanosecond timestamp can still turn the output to 9 decimals. Set by the
   // reader before its first batch (the queue orders it before every batch's handling).
   std::atomic<bool> may_reformat_;
-  uint64_t handed_ = 0;  // sessions handed on with file offsets
+  uint64_t handed_ = 0;                   // sessions handed on with file offsets
+  std::vector<uint64_t> not_ours_found_;  // in the batch being replayed
   size_t spill_budget_ = Analyzer::kSpillBudget;
 };
 
@@ -343,6 +358,10 @@ class Router final : public StreamSink {
   }
   void on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override {
     saw(ts);
+    if (!not_ours_.empty() && not_ours_.contains(flow)) {  // its worker drops such bytes: not copied
+      bytes_not_handed_on_ += data.size();
+      return;
+    }
     if (!data.empty()) record(event(StreamEvent::Kind::Data, flow, from, ts), data.data(), data.size());
   }
   void on_gap(uint64_t flow, Side from, uint64_t missing, TimeNs ts) override {
@@ -363,6 +382,7 @@ class Router final : public StreamSink {
     filled(w);
   }
   void on_close(uint64_t flow, CloseReason why, Side by, TimeNs ts) override {
+    if (!not_ours_.empty()) not_ours_.erase(flow);
     if (skipped(flow)) {
       other_shard_.erase(flow);
       return;
@@ -395,6 +415,7 @@ class Router final : public StreamSink {
   }
 
   int ts_decimals() const { return ts_decimals_; }
+  uint64_t bytes_not_handed_on() const { return bytes_not_handed_on_; }
   std::vector<std::string>& warnings() { return warnings_; }
 
  private:
@@ -430,6 +451,18 @@ class Router final : public StreamSink {
     Batch next = workers_[w]->spare.try_pop().value_or(nullptr);
     if (!next) next = std::make_unique<EventBatch>();
     workers_[w]->in.push(std::exchange(batches_[w], std::move(next)));
+    learn(*workers_[w]);
+  }
+  // The connections a worker has found not to be ours since the last time.
+  void learn(Worker& w) {
+    if (!w.has_not_ours.load(std::memory_order_acquire)) return;
+    std::vector<uint64_t> ids;
+    {
+      std::lock_guard lock(w.not_ours_mu);
+      ids.swap(w.not_ours);
+      w.has_not_ours.store(false, std::memory_order_relaxed);
+    }
+    not_ours_.insert(ids.begin(), ids.end());
   }
   void control(Control c) {
     pending_.push_back(c);
@@ -451,6 +484,8 @@ class Router final : public StreamSink {
   std::vector<Batch> batches_;
   ControlBatch pending_;
   absl::flat_hash_set<uint64_t> other_shard_;
+  absl::flat_hash_set<uint64_t> not_ours_;  // open connections a worker found not to be ours
+  uint64_t bytes_not_handed_on_ = 0;
   std::vector<std::string> warnings_;
   int ts_decimals_;
 };
@@ -484,6 +519,7 @@ struct ThreadedAnalyzer::Impl {
   RunSummary summary;
   ResponseTimes response_times;
   int final_ts_decimals = 6;
+  uint64_t bytes_not_handed_on = 0;
   std::vector<char> copy_buffer = std::vector<char>(64u << 10);
 
   // The output stage: the reader's openings and closings, in its order.
@@ -605,6 +641,8 @@ RunSummary& ThreadedAnalyzer::summary() { return impl_->summary; }
 
 void ThreadedAnalyzer::set_max_waiting_entries(size_t n) { impl_->order.set_max_waiting(n); }
 
+uint64_t ThreadedAnalyzer::bytes_not_handed_on() const { return impl_->bytes_not_handed_on; }
+
 net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   Impl& m = *impl_;
   Router router(m.opt, m.workers, m.control);
@@ -643,6 +681,7 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   output.join();
   for (auto& w : m.workers) w->thread.join();
   m.final_ts_decimals = router.ts_decimals();
+  m.bytes_not_handed_on = router.bytes_not_handed_on();
   if (reader_error) std::rethrow_exception(reader_error);
   for (auto& w : m.workers)  // before the output stage's: a worker's failure may be why it failed
     if (w->error) std::rethrow_exception(w->error);

@@ -3,7 +3,12 @@
 // are written early (out of first-packet order), and both runs must do so at the
 // same moments. (tests/e2e/analyzer/threads_test.py compares whole runs of quartet.)
 #include <gtest/gtest.h>
+#include <pcap/dlt.h>
+#include <unistd.h>
 
+#include <cstdio>
+
+#include "../analyzer_net/packet_builder.hpp"
 #include "analyzer_sink.hpp"
 #include "net/pipeline.hpp"
 #include "sink_harness.hpp"
@@ -15,7 +20,8 @@ using namespace quartet::analyzer;
 
 namespace {
 
-std::string run(const std::string& capture, OutputFormat format, unsigned threads, size_t max_waiting) {
+std::string run(const std::vector<std::string>& inputs, OutputFormat format, unsigned threads, size_t max_waiting,
+                uint64_t* not_handed_on = nullptr) {
   AppOptions opt;
   opt.format = format;
   tls::KeyLog keys;
@@ -23,7 +29,7 @@ std::string run(const std::string& capture, OutputFormat format, unsigned thread
   harness::MemFile mem;
   auto writer = format == OutputFormat::Jsonl ? make_jsonl_writer(mem.f, opt) : make_text_writer(mem.f, opt);
   net::Options n;
-  n.inputs = {std::string(QUARTET_CAPTURES_DIR) + "/" + capture};
+  n.inputs = inputs;
   if (threads == 1) {
     Analyzer a(opt, *writer);
     a.set_max_waiting_entries(max_waiting);
@@ -34,8 +40,13 @@ std::string run(const std::string& capture, OutputFormat format, unsigned thread
     t.set_max_waiting_entries(max_waiting);
     t.run(n);
     t.finish();
+    if (not_handed_on) *not_handed_on = t.bytes_not_handed_on();
   }
   return mem.text();
+}
+
+std::string run(const std::string& capture, OutputFormat format, unsigned threads, size_t max_waiting) {
+  return run(std::vector<std::string>{std::string(QUARTET_CAPTURES_DIR) + "/" + capture}, format, threads, max_waiting);
 }
 
 TEST(ThreadedRun, WritesEarlyAtTheSameMomentsAsOneThread) {
@@ -52,6 +63,45 @@ TEST(ThreadedRun, WritesEarlyAtTheSameMomentsAsOneThread) {
     }
   }
   EXPECT_TRUE(early) << "no capture had a session written early: the test does not test it";
+}
+
+// A worker that finds a connection not ours tells the reader, which stops copying
+// its bytes into the worker's batches (the worker would drop them): the output
+// stays that of one thread.
+TEST(ThreadedRun, BytesOfConnectionsNotOursAreNotHandedOn) {
+  using namespace analyzer::test;
+  const std::string bulk = testing::TempDir() + "quartet_threads_bulk_" + std::to_string(getpid()) + ".pcap";
+  const auto seg = [](bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
+    const uint16_t sp = from_client ? 41000 : 80, dp = from_client ? 80 : 41000;
+    return ether(0x0800, ipv4(from_client ? 7 : 8, from_client ? 8 : 7, 6, tcp(sp, dp, seq, ack, flags, data)));
+  };
+  TimeNs t = 1'700'000'000'000'000'000;
+  std::vector<Frame> frames = {{t, seg(true, 100, 0, 0x02, "")},
+                               {t += 1000, seg(false, 500, 101, 0x12, "")},
+                               {t += 1000, seg(true, 101, 501, 0x18, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")}};
+  const uint32_t client_next = 101 + 32;
+  const std::string body(1400, 'h');
+  constexpr uint32_t kSegments = 6000;
+  uint32_t seq = 501;
+  frames.push_back(
+      {t += 1000, seg(false, seq, client_next, 0x18, "HTTP/1.1 200 OK\r\nContent-Length: 8400000\r\n\r\n")});
+  seq += 47;
+  for (uint32_t i = 0; i < kSegments; ++i, seq += 1400)
+    frames.push_back({t += 100, seg(false, seq, client_next, 0x10, body)});
+  frames.push_back({t += 1000, seg(false, seq, client_next, 0x11, "")});
+  frames.push_back({t += 1000, seg(true, client_next, seq + 1, 0x11, "")});
+  write_pcap(bulk, DLT_EN10MB, frames, 65535, false);
+  const std::vector<std::string> inputs = {std::string(QUARTET_CAPTURES_DIR) + "/demo.pcapng", bulk};
+  for (OutputFormat format : {OutputFormat::Jsonl, OutputFormat::Text}) {
+    const std::string one = run(inputs, format, 1, 100000);
+    ASSERT_NE(one.find("COPS"), std::string::npos);
+    uint64_t not_handed_on = 0;
+    EXPECT_EQ(run(inputs, format, 2, 100000, &not_handed_on), one);
+    // At most the batches queued before the worker's answer were copied (4 of 256 KiB
+    // queued, one being filled, one being replayed): of 8.4 MB, most was not.
+    EXPECT_GT(not_handed_on, uint64_t{kSegments} * 1400 - (2u << 20)) << not_handed_on;
+  }
+  std::remove(bulk.c_str());
 }
 
 }  // namespace
