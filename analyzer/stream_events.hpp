@@ -58,8 +58,11 @@ class StreamSink {
   // A new flow (first packet, with or without SYN).
   virtual void on_open(const FlowInfo& flow) = 0;
   // In-order payload bytes from one side. `data` is only valid during the call
-  // (zero-copy from the pcap buffer when the segment arrived in order).
-  virtual void on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) = 0;
+  // (zero-copy from the pcap buffer when the segment arrived in order). Returns
+  // false when nothing of the flow's bytes (nor of their timestamps) can matter to
+  // the sink any more, e.g. a connection that is not of our protocols: its later
+  // bytes are then only counted, not handed over (every other call goes on).
+  virtual bool on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) = 0;
   // Bytes that will never be seen (lost, not captured, snaplen-cut, over the memory limit).
   virtual void on_gap(uint64_t flow, Side from, uint64_t missing_bytes, TimeNs ts) = 0;
   // A per-flow finding of the network layer, e.g. "overlap with different bytes at seq 1234 (first kept)".

@@ -305,10 +305,14 @@ void Analyzer::on_open(const FlowInfo& info) {
   order_.open(info.id) = std::move(f);
 }
 
-void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
+bool Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
   saw(ts);
   Flow* f = find(id);
-  if (!f || data.empty()) return;
+  // Nothing of a connection that is not ours (or of another shard) is shown: its
+  // bytes are not needed, nor its timestamps once they can no longer turn the
+  // output to nanoseconds.
+  if (!f || f->stage == Flow::Stage::Ignored) return !timestamps_settled();
+  if (data.empty()) return true;
   f->bytes[side_index(from)] += data.size();
   f->end = std::max(f->end, ts);
   if (f->stage == Flow::Stage::Detecting) {
@@ -323,7 +327,7 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
       if (d.verdict != Detection::Verdict::NeedMore) {
         settle(*f, d, ts);
         dispatch(*f, from, data, ts);
-        return;
+        return f->stage != Flow::Stage::Ignored || !timestamps_settled();
       }
       f->detecting = std::make_unique<Flow::Detecting>();
     }
@@ -333,9 +337,10 @@ void Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
     const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
     first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
     if (!first_chunk) decide(*f, first.size() >= kDetectBytes);  // the first was asked about above
-    return;
+    return f->stage != Flow::Stage::Ignored || !timestamps_settled();
   }
   dispatch(*f, from, data, ts);
+  return true;
 }
 
 void Analyzer::dispatch(Flow& f, Side from, Bytes data, TimeNs ts) {

@@ -50,7 +50,7 @@ class Analyzer final : public StreamSink {
   ~Analyzer() override;
 
   void on_open(const FlowInfo& flow) override;
-  void on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override;
+  bool on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override;
   void on_gap(uint64_t flow, Side from, uint64_t missing_bytes, TimeNs ts) override;
   void on_flow_warning(uint64_t flow, Side from, std::string_view text, TimeNs ts) override;
   void on_fin(uint64_t flow, Side from, TimeNs ts) override;
@@ -112,6 +112,9 @@ class Analyzer final : public StreamSink {
   // is shown from then on, so a --threads worker tells the reader to stop handing
   // on its bytes.
   void set_on_not_ours(std::function<void(uint64_t)> fn) { on_not_ours_ = std::move(fn); }
+  // Every input is a microsecond capture (net::Options::on_microseconds_only): no
+  // timestamp can turn the output to nanoseconds.
+  void set_microseconds_only() { microseconds_only_ = true; }
 
  private:
   Flow* find(uint64_t id);
@@ -131,6 +134,8 @@ class Analyzer final : public StreamSink {
   void saw(TimeNs ts) {
     if (opt_.ts_auto && ts % 1000 != 0) opt_.ts_decimals = 9;
   }
+  // No timestamp still to come can change the output's decimals.
+  bool timestamps_settled() const { return !opt_.ts_auto || opt_.ts_decimals == 9 || microseconds_only_; }
 
   AppOptions& opt_;
   Writer& out_;
@@ -143,6 +148,7 @@ class Analyzer final : public StreamSink {
   bool had_warnings_ = false;
   bool detached_ = false;
   std::function<void(uint64_t)> on_not_ours_;
+  bool microseconds_only_ = false;
 };
 
 }  // namespace quartet::analyzer

@@ -356,13 +356,17 @@ class Router final : public StreamSink {
     control({flow.id, false, 0});
     filled(w);
   }
-  void on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override {
+  bool on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override {
     saw(ts);
-    if (!not_ours_.empty() && not_ours_.contains(flow)) {  // its worker drops such bytes: not copied
+    // Bytes its worker would drop are not copied; once timestamps are settled too,
+    // the reassembler need not hand them over at all.
+    if (skipped(flow)) return !timestamps_settled();
+    if (!not_ours_.empty() && not_ours_.contains(flow)) {
       bytes_not_handed_on_ += data.size();
-      return;
+      return !timestamps_settled();
     }
     if (!data.empty()) record(event(StreamEvent::Kind::Data, flow, from, ts), data.data(), data.size());
+    return true;
   }
   void on_gap(uint64_t flow, Side from, uint64_t missing, TimeNs ts) override {
     StreamEvent e = event(StreamEvent::Kind::Gap, flow, from, ts);
@@ -415,6 +419,7 @@ class Router final : public StreamSink {
   }
 
   int ts_decimals() const { return ts_decimals_; }
+  void set_microseconds_only() { microseconds_only_ = true; }  // see Analyzer's
   uint64_t bytes_not_handed_on() const { return bytes_not_handed_on_; }
   std::vector<std::string>& warnings() { return warnings_; }
 
@@ -441,6 +446,7 @@ class Router final : public StreamSink {
   void saw(TimeNs ts) {
     if (opt_.ts_auto && ts % 1000 != 0) ts_decimals_ = 9;
   }
+  bool timestamps_settled() const { return !opt_.ts_auto || ts_decimals_ == 9 || microseconds_only_; }
 
   void filled(size_t w) {
     const EventBatch& b = *batches_[w];
@@ -486,6 +492,7 @@ class Router final : public StreamSink {
   absl::flat_hash_set<uint64_t> other_shard_;
   absl::flat_hash_set<uint64_t> not_ours_;  // open connections a worker found not to be ours
   uint64_t bytes_not_handed_on_ = 0;
+  bool microseconds_only_ = false;
   std::vector<std::string> warnings_;
   int ts_decimals_;
 };
@@ -647,8 +654,9 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   Impl& m = *impl_;
   Router router(m.opt, m.workers, m.control);
   options.on_secrets = [&router](std::string_view text) { router.secrets(text); };
-  options.on_microseconds_only = [&m] {
+  options.on_microseconds_only = [&m, &router] {
     for (auto& w : m.workers) w->never_reformat();
+    router.set_microseconds_only();
   };
   // Named for top -H, perf and gdb.
   for (auto& w : m.workers)

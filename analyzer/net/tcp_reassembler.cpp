@@ -245,8 +245,9 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
   TcpStream& d = f->dir[idx(side)];
   TcpStream& peer = f->dir[idx(other(side))];
   uint64_t len = data.size() + missing;
-  if (at < static_cast<int64_t>(d.next) && at >= 0) {
-    // Partly or wholly delivered already: compare with the retained tail.
+  if (at < static_cast<int64_t>(d.next) && at >= 0 && !f->quiet) {
+    // Partly or wholly delivered already: compare with the retained tail (a quiet
+    // flow's is not kept up to date: nothing of it is shown).
     const int64_t bad = d.differs_from_tail(static_cast<uint64_t>(at), data);
     if (bad >= 0) report_overlap(f, side, static_cast<uint64_t>(bad), ts);
   }
@@ -288,8 +289,8 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
       d.next += data.size();
       f->conn.bytes[idx(side)] += data.size();
       d.blocked_since = -1;
-      retain(d, data);
-      sink_.on_data(f->info.id, side, data, ts);
+      retain(d, data, !f->quiet);
+      if (!f->quiet) f->quiet = !sink_.on_data(f->info.id, side, data, ts);
     }
     if (missing > 0) emit_gap(f, side, missing, ts);
     return;
@@ -323,7 +324,7 @@ void TcpReassembler::report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts) 
                           ts);
 }
 
-void TcpReassembler::retain(TcpStream& d, Bytes delivered_now) {
+void TcpReassembler::retain(TcpStream& d, Bytes delivered_now, bool copy) {
   if (cfg_.retained_tail == 0) return;
   if (d.tail_cap == 0) d.tail_from = d.next - delivered_now.size();
   // The ring grows with what was delivered (up to retained_tail), so a quiet
@@ -342,7 +343,10 @@ void TcpReassembler::retain(TcpStream& d, Bytes delivered_now) {
       return;  // over the total: this flow keeps none
     }
   }
-  d.remember(delivered_now);
+  // A quiet flow's ring grows as any other's (the memory budget it takes must not
+  // depend on when its sink said so: with --threads, that is a race), but its bytes
+  // are not copied into it.
+  if (copy) d.remember(delivered_now);
 }
 
 bool TcpReassembler::may_gap(TcpStream& d, Force force) {
@@ -378,8 +382,8 @@ void TcpReassembler::deliver_front(Flow* f, Side side) {
   d.next += n;
   d.blocked_since = -1;
   f->conn.bytes[idx(side)] += n;
-  retain(d, Bytes(c.data.data(), c.data.size()));
-  sink_.on_data(f->info.id, side, Bytes(c.data.data(), c.data.size()), c.ts);
+  retain(d, Bytes(c.data.data(), c.data.size()), !f->quiet);
+  if (!f->quiet) f->quiet = !sink_.on_data(f->info.id, side, Bytes(c.data.data(), c.data.size()), c.ts);
 }
 
 // Delivers what is deliverable in one direction; true when anything happened.

@@ -65,6 +65,7 @@ class TcpReassembler {
     Flow* lru_next = nullptr;
     bool closed = false;
     bool stalled = false;
+    bool quiet = false;  // the sink wants no more of its bytes (StreamSink::on_data): counted only
     bool first_fin_known = false;
     Side first_fin = Side::Client;
     Side last_sender = Side::Client;
@@ -145,7 +146,7 @@ class TcpReassembler {
   void deliver_front(Flow* f, Side side);
   void deliver_fin(Flow* f, Side side);
   void report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts);
-  void retain(TcpStream& d, Bytes delivered_now);
+  void retain(TcpStream& d, Bytes delivered_now, bool copy);  // copy: false for a quiet flow
   void release_one(Flow* f, Side side);
   void emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts);
   bool may_gap(TcpStream& d, Force force);

@@ -17,8 +17,9 @@ struct Rebuild : StreamSink {
   std::string text;  // '#' for every missing byte
   uint64_t warnings = 0;
   void on_open(const FlowInfo&) override {}
-  void on_data(uint64_t, Side from, Bytes d, TimeNs) override {
+  bool on_data(uint64_t, Side from, Bytes d, TimeNs) override {
     if (from == Side::Client) text += std::string(as_text(d));
+    return true;
   }
   void on_gap(uint64_t, Side from, uint64_t n, TimeNs) override {
     if (from == Side::Client) text += std::string(n, '#');

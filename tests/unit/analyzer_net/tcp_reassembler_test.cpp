@@ -59,6 +59,33 @@ struct Conn {
   }
 };
 
+// A sink that wants no more bytes of a flow (StreamSink::on_data returned false):
+// they are counted, not handed over, in order or from the reassembly buffer, and a
+// retransmission that differs is not compared; FIN, close and state still come.
+TEST(TcpReassembler, AQuietFlowIsCountedButNotHandedOver) {
+  Conn k;
+  k.sink.quiet_after = 1;
+  k.handshake();
+  k.c(0, 0, "hello", 3 * kMs, kAck | kPsh);
+  k.s(0, 5, "world!", 4 * kMs, kAck | kPsh);
+  k.c(10, 6, "later", 5 * kMs);  // after a hole: buffered
+  k.c(5, 6, "01234", 6 * kMs);   // fills it: both delivered from here on
+  k.c(0, 6, "HELLO", 7 * kMs);   // delivered already, other bytes
+  k.c(15, 6, "", 8 * kMs, kAck | kFin);
+  k.s(6, 16, "", 9 * kMs, kAck | kFin);
+  EXPECT_EQ(k.sink.joined(), "C:hello|C:fin|S:fin|close 1 Fin C");
+  ASSERT_EQ(k.sink.states.size(), 1u);
+  EXPECT_EQ(k.sink.states[0].bytes[0], 15u);
+  EXPECT_EQ(k.sink.states[0].bytes[1], 6u);
+  EXPECT_EQ(k.r.stats().overlaps_differing, 0u);
+  // The same flow, not quiet: every byte, and the differing retransmission reported.
+  Conn loud;
+  loud.handshake();
+  loud.c(0, 0, "hello", 3 * kMs, kAck | kPsh);
+  loud.c(0, 0, "HELLO", 4 * kMs);
+  EXPECT_EQ(loud.r.stats().overlaps_differing, 1u);
+}
+
 TEST(TcpReassembler, HandshakeRequestResponseFinClose) {
   Conn k;
   k.handshake();
