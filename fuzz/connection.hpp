@@ -32,8 +32,11 @@ inline analyzer::FlowInfo test_flow() {
 class Tee : public analyzer::Writer {
  public:
   explicit Tee(std::vector<analyzer::Writer*> to) : to_(std::move(to)) {}
-  void session(const analyzer::SessionOut& s) override {
-    for (auto* w : to_) w->session(s);
+  void session(const analyzer::SessionOut& s, absl::FunctionRef<void(const analyzer::Entry&)> also) override {
+    for (size_t i = 0; i < to_.size(); ++i) {  // the first writer's pass feeds `also`
+      if (i == 0) to_[i]->session(s, also);
+      else to_[i]->session(s);
+    }
   }
   void finish(const analyzer::RunSummary& r) override {
     for (auto* w : to_) w->finish(r);

@@ -607,8 +607,9 @@ bool Analyzer::write(Flow& f) {
     return false;
   }
   SessionOut& o = f.whole();
-  account_session(o, summary_, response_times_);
-  out_.session(o);
+  SessionAccounting account;  // in the writer's pass over the timeline
+  out_.session(o, [&account](const Entry& e) { account.add(e); });
+  account_session(o, account.take(o), summary_, response_times_);
   spill_.file.recycle(o.entries);  // for the sessions to come
   return true;
 }

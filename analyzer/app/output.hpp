@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <absl/functional/function_ref.h>
+
 #include "options.hpp"
 #include "response_times.hpp"
 #include "timeline.hpp"
@@ -43,7 +45,14 @@ struct RunSummary {
 class Writer {
  public:
   virtual ~Writer() = default;
-  virtual void session(const SessionOut& s) = 0;
+  // Writes a session. `also` sees each of its timeline entries in the same pass,
+  // also when nothing of the timeline is written (--summary): the run summary's
+  // accounting reads them there, so a long timeline is streamed back from the
+  // spill file once.
+  virtual void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) = 0;
+  void session(const SessionOut& s) {
+    session(s, [](const Entry&) {});
+  }
   virtual void finish(const RunSummary& r) = 0;
 };
 

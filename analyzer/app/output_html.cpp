@@ -100,7 +100,7 @@ class HtmlWriter final : public Writer {
     write(head);
   }
 
-  void session(const SessionOut& s) override {
+  void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
     buf_.clear();
     const size_t row = rows_written_++;
     if (row) rows_ += ',';
@@ -110,6 +110,7 @@ class HtmlWriter final : public Writer {
     buf_ += '[';
     size_t entry_index = 0;
     for_each_entry(s, [&](const Entry& e) {
+      also(e);
       if (entry_index) buf_ += ',';
       if (const auto* m = std::get_if<MessageOut>(&e)) {
         buf_ += "[0,";

@@ -15,11 +15,14 @@ class JsonlWriter final : public Writer {
   JsonlWriter(std::FILE* out, const AppOptions& opt) : out_(out), opt_(opt) {}
   static constexpr size_t kFlushBytes = 64u << 10;
 
-  void session(const SessionOut& s) override {
+  void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
     buf_.clear();
     session_line(s);
-    if (!opt_.summary_only) {
+    if (opt_.summary_only) {
+      for_each_entry(s, also);
+    } else {
       for_each_entry(s, [&](const Entry& e) {
+        also(e);
         if (const auto* m = std::get_if<MessageOut>(&e)) message_line(s, *m);
         else event_line(s, std::get<EventOut>(e));
         // A long session's lines go out as they come: the buffer stays small

@@ -31,11 +31,18 @@ class TextWriter final : public Writer {
  public:
   TextWriter(std::FILE* out, const AppOptions& opt) : out_(out), opt_(opt) {}
 
-  void session(const SessionOut& s) override {
+  void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
     line_.clear();
     header(s);
-    if (!opt_.summary_only) for_each_entry(s, [&](const Entry& e) { entry(s, e); });
-    if (!opt_.summary_only) line_ += '\n';
+    if (opt_.summary_only) {
+      for_each_entry(s, also);
+    } else {
+      for_each_entry(s, [&](const Entry& e) {
+        also(e);
+        entry(s, e);
+      });
+      line_ += '\n';
+    }
     std::fwrite(line_.data(), 1, line_.size(), out_);
   }
 

@@ -52,63 +52,65 @@ TimeNs ResponseTimeRow::mean() const {
   return static_cast<TimeNs>(std::llround(sum / static_cast<long double>(n)));
 }
 
-ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s,
-                                                          absl::FunctionRef<void(const MessageOut&)> also) {
-  // Every message that is a request or that a response answered (a COPS DEC answered by its RPT
-  // is not flagged a request but is answered, and the plugin's SRT counts it: the same rows), and
-  // the latency of its first answer. Unanswered counts only flagged requests.
-  // One pass over the timeline (a long one is streamed back from the spill file, so
-  // nothing here points into it): per message its row name's number and its answer.
-  // The work lists are per thread and keep their capacity: the decoding workers call
-  // this for every session they write.
-  struct Asked {
-    uint32_t name;  // in `names`
-    bool is_request;
-    bool answered;
-    TimeNs latency;
-  };
-  thread_local std::vector<Asked> asked;
-  thread_local std::vector<uint32_t> by_index;                   // message index -> position in `asked` (+1)
-  thread_local std::vector<std::pair<size_t, TimeNs>> answered;  // (position in `kinds`, latency)
+namespace {
+
+// Every message that is a request or that a response answered (a COPS DEC answered by
+// its RPT is not flagged a request but is answered, and the plugin's SRT counts it: the
+// same rows), and the latency of its first answer. Unanswered counts only flagged
+// requests. Per message its row name's number and its answer. The work lists are per
+// thread and keep their capacity: the decoding workers collect every session they write.
+struct Asked {
+  uint32_t name;  // in `names`
+  bool is_request;
+  bool answered;
+  TimeNs latency;
+};
+thread_local std::vector<Asked> asked;
+thread_local std::vector<uint32_t> by_index;                   // message index -> position in `asked` (+1)
+thread_local std::vector<std::pair<size_t, TimeNs>> answered;  // (position in `kinds`, latency)
+// Row names, numbered in order of appearance: the first kLinear looked up in a list
+// (a session has a handful; their strings keep their capacity from session to
+// session), any further ones in a map (a peer inventing names cannot make this quadratic).
+constexpr uint32_t kLinear = 16;
+thread_local std::deque<std::string> names;  // a deque: a name never moves (the map keeps views)
+thread_local std::vector<size_t> kind_of;    // name -> position in `kinds`
+
+}  // namespace
+
+ResponseTimes::Collector::Collector() {
   asked.clear();
   by_index.clear();
   answered.clear();
-  // Row names, numbered in order of appearance: the first kLinear looked up in a list
-  // (a session has a handful; their strings keep their capacity from session to
-  // session), any further ones in a map (a peer inventing names cannot make this quadratic).
-  constexpr uint32_t kLinear = 16;
-  thread_local std::deque<std::string> names;  // a deque: a name never moves (the map keeps views)
-  uint32_t n_names = 0;
-  std::map<std::string_view, uint32_t, std::less<>> more_names;
-  const auto name_id = [&](std::string_view name) -> uint32_t {
-    for (uint32_t i = 0; i < std::min(n_names, kLinear); ++i)
-      if (names[i] == name) return i;
-    if (n_names > kLinear)
-      if (auto it = more_names.find(name); it != more_names.end()) return it->second;
-    if (names.size() <= n_names) names.emplace_back(name);
-    else names[n_names].assign(name);
-    if (n_names >= kLinear) more_names.emplace(names[n_names], n_names);
-    return n_names++;
-  };
-  for_each_entry(s, [&](const Entry& e) {
-    const auto* m = std::get_if<MessageOut>(&e);
-    if (!m) return;
-    also(*m);
-    if (by_index.size() <= m->index) by_index.resize(m->index + 1, 0);
-    by_index[m->index] = static_cast<uint32_t>(asked.size() + 1);
-    // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
-    const uint32_t id = name_id(m->kind().empty() ? m->name() : m->kind());
-    asked.push_back({id, m->is_request, false, 0});
-    if (m->response_to && m->latency && *m->response_to < by_index.size()) {
-      if (const uint32_t r = by_index[*m->response_to]; r && !asked[r - 1].answered) {
-        asked[r - 1].answered = true;
-        asked[r - 1].latency = *m->latency;
-      }
+}
+
+uint32_t ResponseTimes::Collector::name_id(std::string_view name) {
+  for (uint32_t i = 0; i < std::min(n_names_, kLinear); ++i)
+    if (names[i] == name) return i;
+  if (n_names_ > kLinear)
+    if (auto it = more_names_.find(name); it != more_names_.end()) return it->second;
+  if (names.size() <= n_names_) names.emplace_back(name);
+  else names[n_names_].assign(name);
+  if (n_names_ >= kLinear) more_names_.emplace(names[n_names_], n_names_);
+  return n_names_++;
+}
+
+void ResponseTimes::Collector::add(const MessageOut& m) {
+  if (by_index.size() <= m.index) by_index.resize(m.index + 1, 0);
+  by_index[m.index] = static_cast<uint32_t>(asked.size() + 1);
+  // The row is Decoded::request_kind(): the kind, else the name (MessageOut keeps a kind for requests only).
+  const uint32_t id = name_id(m.kind().empty() ? m.name() : m.kind());
+  asked.push_back({id, m.is_request, false, 0});
+  if (m.response_to && m.latency && *m.response_to < by_index.size()) {
+    if (const uint32_t r = by_index[*m.response_to]; r && !asked[r - 1].answered) {
+      asked[r - 1].answered = true;
+      asked[r - 1].latency = *m.latency;
     }
-  });
+  }
+}
+
+ResponseTimes::SessionRequests ResponseTimes::Collector::finish() {
   SessionRequests kinds;
-  thread_local std::vector<size_t> kind_of;  // name -> position in `kinds`
-  kind_of.assign(n_names, SIZE_MAX);
+  kind_of.assign(n_names_, SIZE_MAX);
   for (const Asked& a : asked) {
     if (!a.is_request && !a.answered) continue;
     size_t& k = kind_of[a.name];
@@ -137,6 +139,14 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s,
     std::vector<size_t>().swap(kind_of);
   }
   return kinds;
+}
+
+ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
+  Collector c;
+  for_each_entry(s, [&c](const Entry& e) {
+    if (const auto* m = std::get_if<MessageOut>(&e)) c.add(*m);
+  });
+  return c.finish();
 }
 
 void ResponseTimes::add(const Protocol* p, const SessionRequests& requests) {

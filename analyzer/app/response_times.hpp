@@ -55,10 +55,22 @@ class ResponseTimes {
     absl::InlinedVector<std::pair<TimeNs, uint64_t>, 2> latencies;
   };
   using SessionRequests = absl::InlinedVector<Kind, 2>;
-  static void no_more(const MessageOut&) {}
-  // `also` sees every message of the same pass (the fan-out count, in account_of):
-  // a long timeline is streamed back from the spill file once, not once per use.
-  static SessionRequests requests_of(const SessionOut& s, absl::FunctionRef<void(const MessageOut&)> also = no_more);
+  // A session's requests, taken message by message in timeline order, so that the
+  // pass that writes the session takes them too (a long timeline is streamed back
+  // from the spill file once). Its work lists are the thread's and keep their
+  // capacity from session to session: one Collector at a time per thread.
+  class Collector {
+   public:
+    Collector();
+    void add(const MessageOut& m);
+    SessionRequests finish();
+
+   private:
+    uint32_t name_id(std::string_view name);
+    uint32_t n_names_ = 0;
+    std::map<std::string_view, uint32_t, std::less<>> more_names_;
+  };
+  static SessionRequests requests_of(const SessionOut& s);
 
   // Every request of the session and the latency of the response that answered it.
   void add(const SessionOut& s) { add(s.protocol, requests_of(s)); }

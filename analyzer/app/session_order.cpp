@@ -1,7 +1,5 @@
 #include "session_order.hpp"
 
-#include "fanout.hpp"
-
 namespace quartet::analyzer {
 
 void account_session(const SessionOut& o, RunSummary& summary, ResponseTimes& response_times) {
@@ -9,10 +7,15 @@ void account_session(const SessionOut& o, RunSummary& summary, ResponseTimes& re
 }
 
 SessionAccount account_of(const SessionOut& s) {
-  FanoutCount fanout;  // counted in the same pass over the timeline
+  SessionAccounting a;
+  for_each_entry(s, [&a](const Entry& e) { a.add(e); });
+  return a.take(s);
+}
+
+SessionAccount SessionAccounting::take(const SessionOut& s) {
   SessionAccount a;
-  a.requests = ResponseTimes::requests_of(s, [&fanout](const MessageOut& m) { fanout.add(m); });
-  if (s.protocol) a.fanout = fanout.result();
+  a.requests = requests_.finish();
+  if (s.protocol) a.fanout = fanout_.result();
   return a;
 }
 

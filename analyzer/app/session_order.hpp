@@ -17,6 +17,7 @@
 #include <optional>
 #include <utility>
 
+#include "fanout.hpp"
 #include "output.hpp"
 #include "response_times.hpp"
 
@@ -177,6 +178,22 @@ struct SessionAccount {
   ResponseTimes::SessionRequests requests;
 };
 SessionAccount account_of(const SessionOut& s);
+// The same, entry by entry: fed by the pass that writes the session (Writer::session's
+// `also`), so that its timeline is read once.
+class SessionAccounting {
+ public:
+  void add(const Entry& e) {
+    if (const auto* m = std::get_if<MessageOut>(&e)) {
+      fanout_.add(*m);
+      requests_.add(*m);
+    }
+  }
+  SessionAccount take(const SessionOut& s);
+
+ private:
+  FanoutCount fanout_;
+  ResponseTimes::Collector requests_;
+};
 // As account_session, with the timeline's part from `a` (s.entries is not read).
 void account_session(const SessionOut& s, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times);
 

@@ -106,9 +106,9 @@ class FileWriter {
   ~FileWriter() { writer_.reset(); }
 
   Writer& writer() { return *writer_; }
-  TimelineSpill::Segment format(const SessionOut& s) {
+  TimelineSpill::Segment format(const SessionOut& s, SessionAccounting& account) {
     const uint64_t start = end_;
-    writer_->session(s);
+    writer_->session(s, [&account](const Entry& e) { account.add(e); });
     if (failed_ || std::ferror(stream_.get())) throw std::runtime_error("--threads: temporary file: write error");
     return {start, end_ - start};
   }
@@ -294,13 +294,17 @@ class Worker {
   // A shown session: formatted to the output file, its timeline kept only if needed.
   void hand_on(Notice& n, int ts_decimals) {
     SessionOut& out = n.done.out;
-    n.account = account_of(out);
-    if (!formats_) return;  // HTML: the output stage writes the whole session
+    if (!formats_) {  // HTML: the output stage writes the whole session
+      n.account = account_of(out);
+      return;
+    }
     // Every file offset handed out has been read: the files start again.
     if (handed_ == written.load(std::memory_order_acquire)) output->rewind();
     ++handed_;
     n.from = this;
-    n.text = output->format(out);
+    SessionAccounting account;  // in the formatting pass over the timeline
+    n.text = output->format(out, account);
+    n.account = account.take(out);
     n.generation = output->generation();
     n.formatted = true;
     n.ts_decimals = ts_decimals;

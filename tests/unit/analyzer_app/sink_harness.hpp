@@ -38,13 +38,16 @@ inline FlowInfo flow(uint64_t id, uint16_t server_port, TimeNs ts, uint16_t clie
 class Capture : public Writer {
  public:
   explicit Capture(std::unique_ptr<Writer> real = nullptr) : real_(std::move(real)) {}
-  void session(const SessionOut& s) override {
+  void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
     // Kept with its whole timeline in memory (the spilled part read back from the file).
     SessionOut& kept = sessions.emplace_back(s);
     kept.entries.clear();
     kept.spilled = {};
     kept.spill = nullptr;
-    for_each_entry(s, [&kept](const Entry& e) { kept.entries.push_back(e); });
+    for_each_entry(s, [&kept, also](const Entry& e) {
+      also(e);
+      kept.entries.push_back(e);
+    });
     if (real_) real_->session(s);
   }
   void finish(const RunSummary& r) override {
