@@ -609,7 +609,7 @@ bool Analyzer::write(Flow& f) {
   SessionOut& o = f.whole();
   SessionAccounting account;  // in the writer's pass over the timeline
   out_.session(o, [&account](const Entry& e) { account.add(e); });
-  account_session(o, account.take(o), summary_, response_times_);
+  account_session(o, account.take(o), summary_, response_times_, fanout_);
   spill_.file.recycle(o.entries);  // for the sessions to come
   return true;
 }
@@ -624,6 +624,7 @@ void Analyzer::finish() {
   });
   flush();
   summary_.response_times = response_times_.rows();
+  summary_.fanout = fanout_.rows();
   out_.finish(summary_);
 }
 

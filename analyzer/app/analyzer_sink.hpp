@@ -142,6 +142,7 @@ class Analyzer final : public StreamSink {
   SessionOrder<std::unique_ptr<Flow>> order_;  // by id = order of first packet
   RunSummary summary_;
   ResponseTimes response_times_;
+  FanoutTable fanout_;  // RunSummary::fanout at the end
   Spill spill_;
   FieldsJson fields_jsonl_{opt_.show_secrets, false}, fields_html_{opt_.show_secrets, true};
   MessageRecord record_;  // the PDU being decoded, reused from PDU to PDU

@@ -4,10 +4,14 @@
 // side sent down the connection.
 #pragma once
 
-#include <optional>
-#include <vector>
+#include <absl/container/flat_hash_map.h>
 
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "output.hpp"
 
@@ -34,11 +38,22 @@ class FanoutCount {
 // The publishing side and how many messages it sent besides its announcements;
 // nullopt for a session that is not publish/subscribe.
 std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s);
-// Adds the session's row (if it is a pub/sub session) to `rows`, keeping rows of
-// one publisher together.
-void add_fanout(const SessionOut& s, std::vector<FanoutRow>& rows);
-// The same row when the timeline was not kept (--summary): the publishing side
-// and how many messages it sent besides its announcements.
-void add_fanout(const SessionOut& s, Side publisher, uint64_t messages, std::vector<FanoutRow>& rows);
+// The run's fan-out rows, kept grouped by publisher, publishers in order of their
+// first session. A publisher's group is found by hash: adding a row costs the same
+// however many the run has (a search of every row, and an insertion in the middle
+// of one list, made a long capture's pub/sub sessions quadratic).
+class FanoutTable {
+ public:
+  // The session's row: the publishing side and how many messages it sent besides
+  // its announcements.
+  void add(const SessionOut& s, Side publisher, uint64_t messages);
+  // Every row, grouped (RunSummary::fanout).
+  std::vector<FanoutRow> rows() const;
+
+ private:
+  using Key = std::tuple<bool, std::array<uint8_t, 16>, uint16_t>;
+  std::vector<std::vector<FanoutRow>> groups_;
+  absl::flat_hash_map<Key, size_t> group_of_;
+};
 
 }  // namespace quartet::analyzer

@@ -2,8 +2,8 @@
 
 namespace quartet::analyzer {
 
-void account_session(const SessionOut& o, RunSummary& summary, ResponseTimes& response_times) {
-  account_session(o, account_of(o), summary, response_times);
+void account_session(const SessionOut& o, RunSummary& summary, ResponseTimes& response_times, FanoutTable& fanout) {
+  account_session(o, account_of(o), summary, response_times, fanout);
 }
 
 SessionAccount account_of(const SessionOut& s) {
@@ -19,7 +19,8 @@ SessionAccount SessionAccounting::take(const SessionOut& s) {
   return a;
 }
 
-void account_session(const SessionOut& o, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times) {
+void account_session(const SessionOut& o, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times,
+                     FanoutTable& fanout) {
   ++summary.sessions;
   for (ProtocolTotals& t : summary.protocols) {
     if (t.protocol != o.protocol) continue;
@@ -30,7 +31,7 @@ void account_session(const SessionOut& o, const SessionAccount& a, RunSummary& s
     t.missing_bytes += o.missing_bytes;
     t.warnings += o.warnings.size() + o.warnings_dropped;
   }
-  if (a.fanout) add_fanout(o, a.fanout->first, a.fanout->second, summary.fanout);
+  if (a.fanout) fanout.add(o, a.fanout->first, a.fanout->second);
   response_times.add(o.protocol, a.requests);
 }
 

@@ -168,7 +168,7 @@ class SessionOrder {
 
 // What writing one session adds to the run summary: per-protocol totals, its
 // publish/subscribe fan-out row and its requests' response times.
-void account_session(const SessionOut& s, RunSummary& summary, ResponseTimes& response_times);
+void account_session(const SessionOut& s, RunSummary& summary, ResponseTimes& response_times, FanoutTable& fanout);
 
 // What account_session takes from a session's timeline, taken when the session
 // ends: a --threads worker hands the session on without its timeline, which the
@@ -195,6 +195,7 @@ class SessionAccounting {
   ResponseTimes::Collector requests_;
 };
 // As account_session, with the timeline's part from `a` (s.entries is not read).
-void account_session(const SessionOut& s, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times);
+void account_session(const SessionOut& s, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times,
+                     FanoutTable& fanout);
 
 }  // namespace quartet::analyzer

@@ -529,6 +529,7 @@ struct ThreadedAnalyzer::Impl {
   SessionOrder<NoticePtr> order{Analyzer::kMaxWaitingEntries};
   RunSummary summary;
   ResponseTimes response_times;
+  FanoutTable fanout;
   int final_ts_decimals = 6;
   uint64_t bytes_not_handed_on = 0;
   std::vector<char> copy_buffer = std::vector<char>(64u << 10);
@@ -626,7 +627,7 @@ struct ThreadedAnalyzer::Impl {
       ++summary.other_flows;
       return false;
     }
-    account_session(n.done.out, n.account, summary, response_times);
+    account_session(n.done.out, n.account, summary, response_times, fanout);
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
@@ -707,6 +708,7 @@ void ThreadedAnalyzer::finish() {
   m.opt.ts_decimals = m.final_ts_decimals;
   m.flush();
   m.summary.response_times = m.response_times.rows();
+  m.summary.fanout = m.fanout.rows();
   m.writer.finish(m.summary);
 }
 
