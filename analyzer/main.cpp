@@ -146,7 +146,6 @@ int main(int argc, char** argv) {
   std::unique_ptr<ThreadedAnalyzer> threaded;
   if (threads > 1) threaded = std::make_unique<ThreadedAnalyzer>(cli.app, *writer, out, threads, keys);
   else single = std::make_unique<Analyzer>(cli.app, *writer);
-  if (single) nopt.on_microseconds_only = [a = single.get()] { a->set_microseconds_only(); };
   RunSummary& summary = threaded ? threaded->summary() : single->summary();
 
   net::CaptureStats stats;

@@ -59,9 +59,10 @@ class StreamSink {
   virtual void on_open(const FlowInfo& flow) = 0;
   // In-order payload bytes from one side. `data` is only valid during the call
   // (zero-copy from the pcap buffer when the segment arrived in order). Returns
-  // false when nothing of the flow's bytes (nor of their timestamps) can matter to
-  // the sink any more, e.g. a connection that is not of our protocols: its later
-  // bytes are then only counted, not handed over (every other call goes on).
+  // false when the flow's bytes no longer matter to the sink, e.g. a connection
+  // that is not of our protocols: its later bytes are then only counted, except
+  // those whose timestamp is not a whole microsecond, which still come (such a
+  // timestamp turns the analyzer's output to nanoseconds). Every other call goes on.
   virtual bool on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) = 0;
   // Bytes that will never be seen (lost, not captured, snaplen-cut, over the memory limit).
   virtual void on_gap(uint64_t flow, Side from, uint64_t missing_bytes, TimeNs ts) = 0;

@@ -309,9 +309,8 @@ bool Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
   saw(ts);
   Flow* f = find(id);
   // Nothing of a connection that is not ours (or of another shard) is shown: its
-  // bytes are not needed, nor its timestamps once they can no longer turn the
-  // output to nanoseconds.
-  if (!f || f->stage == Flow::Stage::Ignored) return !timestamps_settled();
+  // bytes are not needed (a timestamp that may matter still comes: saw, above).
+  if (!f || f->stage == Flow::Stage::Ignored) return false;
   if (data.empty()) return true;
   f->bytes[side_index(from)] += data.size();
   f->end = std::max(f->end, ts);
@@ -327,7 +326,7 @@ bool Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
       if (d.verdict != Detection::Verdict::NeedMore) {
         settle(*f, d, ts);
         dispatch(*f, from, data, ts);
-        return f->stage != Flow::Stage::Ignored || !timestamps_settled();
+        return f->stage != Flow::Stage::Ignored;
       }
       f->detecting = std::make_unique<Flow::Detecting>();
     }
@@ -337,7 +336,7 @@ bool Analyzer::on_data(uint64_t id, Side from, Bytes data, TimeNs ts) {
     const size_t room = kDetectBytes - std::min(kDetectBytes, first.size());
     first.insert(first.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(data.size(), room)));
     if (!first_chunk) decide(*f, first.size() >= kDetectBytes);  // the first was asked about above
-    return f->stage != Flow::Stage::Ignored || !timestamps_settled();
+    return f->stage != Flow::Stage::Ignored;
   }
   dispatch(*f, from, data, ts);
   return true;

@@ -112,9 +112,6 @@ class Analyzer final : public StreamSink {
   // is shown from then on, so a --threads worker tells the reader to stop handing
   // on its bytes.
   void set_on_not_ours(std::function<void(uint64_t)> fn) { on_not_ours_ = std::move(fn); }
-  // Every input is a microsecond capture (net::Options::on_microseconds_only): no
-  // timestamp can turn the output to nanoseconds.
-  void set_microseconds_only() { microseconds_only_ = true; }
 
  private:
   Flow* find(uint64_t id);
@@ -134,8 +131,6 @@ class Analyzer final : public StreamSink {
   void saw(TimeNs ts) {
     if (opt_.ts_auto && ts % 1000 != 0) opt_.ts_decimals = 9;
   }
-  // No timestamp still to come can change the output's decimals.
-  bool timestamps_settled() const { return !opt_.ts_auto || opt_.ts_decimals == 9 || microseconds_only_; }
 
   AppOptions& opt_;
   Writer& out_;
@@ -149,7 +144,6 @@ class Analyzer final : public StreamSink {
   bool had_warnings_ = false;
   bool detached_ = false;
   std::function<void(uint64_t)> on_not_ours_;
-  bool microseconds_only_ = false;
 };
 
 }  // namespace quartet::analyzer

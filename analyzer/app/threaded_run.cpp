@@ -362,13 +362,10 @@ class Router final : public StreamSink {
   }
   bool on_data(uint64_t flow, Side from, Bytes data, TimeNs ts) override {
     saw(ts);
-    // Bytes its worker would drop are not copied; once timestamps are settled too,
-    // the reassembler need not hand them over at all.
-    if (skipped(flow)) return !timestamps_settled();
-    if (!not_ours_.empty() && not_ours_.contains(flow)) {
-      bytes_not_handed_on_ += data.size();
-      return !timestamps_settled();
-    }
+    // Bytes its worker would drop are not copied, nor handed over to this sink any
+    // more (a timestamp that may matter still comes: saw, above).
+    if (skipped(flow)) return false;
+    if (!not_ours_.empty() && not_ours_.contains(flow)) return false;
     if (!data.empty()) record(event(StreamEvent::Kind::Data, flow, from, ts), data.data(), data.size());
     return true;
   }
@@ -423,8 +420,6 @@ class Router final : public StreamSink {
   }
 
   int ts_decimals() const { return ts_decimals_; }
-  void set_microseconds_only() { microseconds_only_ = true; }  // see Analyzer's
-  uint64_t bytes_not_handed_on() const { return bytes_not_handed_on_; }
   std::vector<std::string>& warnings() { return warnings_; }
 
  private:
@@ -450,7 +445,6 @@ class Router final : public StreamSink {
   void saw(TimeNs ts) {
     if (opt_.ts_auto && ts % 1000 != 0) ts_decimals_ = 9;
   }
-  bool timestamps_settled() const { return !opt_.ts_auto || ts_decimals_ == 9 || microseconds_only_; }
 
   void filled(size_t w) {
     const EventBatch& b = *batches_[w];
@@ -495,8 +489,6 @@ class Router final : public StreamSink {
   ControlBatch pending_;
   absl::flat_hash_set<uint64_t> other_shard_;
   absl::flat_hash_set<uint64_t> not_ours_;  // open connections a worker found not to be ours
-  uint64_t bytes_not_handed_on_ = 0;
-  bool microseconds_only_ = false;
   std::vector<std::string> warnings_;
   int ts_decimals_;
 };
@@ -531,7 +523,6 @@ struct ThreadedAnalyzer::Impl {
   ResponseTimes response_times;
   FanoutTable fanout;
   int final_ts_decimals = 6;
-  uint64_t bytes_not_handed_on = 0;
   std::vector<char> copy_buffer = std::vector<char>(64u << 10);
 
   // The output stage: the reader's openings and closings, in its order.
@@ -653,15 +644,12 @@ RunSummary& ThreadedAnalyzer::summary() { return impl_->summary; }
 
 void ThreadedAnalyzer::set_max_waiting_entries(size_t n) { impl_->order.set_max_waiting(n); }
 
-uint64_t ThreadedAnalyzer::bytes_not_handed_on() const { return impl_->bytes_not_handed_on; }
-
 net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   Impl& m = *impl_;
   Router router(m.opt, m.workers, m.control);
   options.on_secrets = [&router](std::string_view text) { router.secrets(text); };
-  options.on_microseconds_only = [&m, &router] {
+  options.on_microseconds_only = [&m] {
     for (auto& w : m.workers) w->never_reformat();
-    router.set_microseconds_only();
   };
   // Named for top -H, perf and gdb.
   for (auto& w : m.workers)
@@ -694,7 +682,6 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   output.join();
   for (auto& w : m.workers) w->thread.join();
   m.final_ts_decimals = router.ts_decimals();
-  m.bytes_not_handed_on = router.bytes_not_handed_on();
   if (reader_error) std::rethrow_exception(reader_error);
   for (auto& w : m.workers)  // before the output stage's: a worker's failure may be why it failed
     if (w->error) std::rethrow_exception(w->error);

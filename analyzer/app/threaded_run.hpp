@@ -39,9 +39,6 @@ class ThreadedAnalyzer {
   // Writes the summary (after main has added what the network half counted).
   void finish();
   void set_max_waiting_entries(size_t n);  // for tests, as Analyzer's
-  // Bytes of connections the workers had found not to be ours, which the reader
-  // then no longer handed on (the workers drop such bytes): for tests.
-  uint64_t bytes_not_handed_on() const;
 
  private:
   struct Impl;

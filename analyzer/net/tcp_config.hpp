@@ -56,6 +56,7 @@ struct TcpStats {
   uint64_t packets_after_close = 0;
   uint64_t out_of_window = 0;
   uint64_t causal_holds = 0;  // segments held until the peer's acknowledged bytes were delivered
+  uint64_t quiet_bytes = 0;   // bytes of flows whose sink wanted no more: counted, not handed over
 };
 
 }  // namespace quartet::analyzer::net

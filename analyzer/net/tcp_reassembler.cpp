@@ -304,7 +304,7 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
       f->conn.bytes[idx(side)] += data.size();
       d.blocked_since = -1;
       retain(d, data, !f->quiet);
-      if (!f->quiet) f->quiet = !sink_.on_data(f->info.id, side, data, ts);
+      hand_over(f, side, data, ts);
     }
     if (missing > 0) emit_gap(f, side, missing, ts);
     return;
@@ -336,6 +336,16 @@ void TcpReassembler::report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts) 
                           "overlap with different bytes at seq " + std::to_string(d.seq_at(at)) + " (first kept)" +
                               (d.overlap_warnings == kMaxOverlapWarnings ? "; further ones are only counted" : ""),
                           ts);
+}
+
+void TcpReassembler::hand_over(Flow* f, Side side, Bytes data, TimeNs ts) {
+  // A quiet flow's bytes still come with a timestamp that is not a whole
+  // microsecond: the sink may still need the timestamp (StreamSink::on_data).
+  if (f->quiet && ts % 1000 == 0) {
+    stats_.quiet_bytes += data.size();
+    return;
+  }
+  if (!sink_.on_data(f->info.id, side, data, ts)) f->quiet = true;
 }
 
 void TcpReassembler::retain(TcpStream& d, Bytes delivered_now, bool copy) {
@@ -397,7 +407,7 @@ void TcpReassembler::deliver_front(Flow* f, Side side) {
   d.blocked_since = -1;
   f->conn.bytes[idx(side)] += n;
   retain(d, Bytes(c.data.data(), c.data.size()), !f->quiet);
-  if (!f->quiet) f->quiet = !sink_.on_data(f->info.id, side, Bytes(c.data.data(), c.data.size()), c.ts);
+  hand_over(f, side, Bytes(c.data.data(), c.data.size()), c.ts);
 }
 
 // Delivers what is deliverable in one direction; true when anything happened.

@@ -146,6 +146,7 @@ class TcpReassembler {
   void deliver_front(Flow* f, Side side);
   void deliver_fin(Flow* f, Side side);
   void report_overlap(Flow* f, Side side, uint64_t at, TimeNs ts);
+  void hand_over(Flow* f, Side side, Bytes data, TimeNs ts);  // StreamSink::on_data, unless quiet
   void retain(TcpStream& d, Bytes delivered_now, bool copy);  // copy: false for a quiet flow
   void release_one(Flow* f, Side side);
   void emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts);
