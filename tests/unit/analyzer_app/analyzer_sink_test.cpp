@@ -123,9 +123,9 @@ TEST(AnalyzerSink, UnknownTrafficIsNotASession) {
 // A connection that is not ours needs none of its bytes (StreamSink::on_data says
 // so); a timestamp that is not a whole microsecond still counts when it comes.
 TEST(AnalyzerSink, WantsNoMoreBytesOfAConnectionNotOurs) {
-  const Bytes server = fake::bytes("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
-  const Bytes client = fake::bytes("SSH-2.0-OpenSSH_9.2p1\r\n");
-  AppOptions opt;  // --time-decimals auto
+  const std::string server_text = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", client_text = "SSH-2.0-OpenSSH_9.2p1\r\n";
+  const Bytes server = fake::bytes(server_text), client = fake::bytes(client_text);  // views of the strings
+  AppOptions opt;                                                                    // --time-decimals auto
   Capture cap;
   Analyzer a(opt, cap);
   a.on_open(flow(1, 22, kT0));
