@@ -1,16 +1,6 @@
 #include "fanout.hpp"
 
 namespace quartet::analyzer {
-std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s) {
-  if (!s.protocol) return std::nullopt;
-  // One pass (a long timeline is streamed back from the spill file).
-  FanoutCount count;
-  for_each_entry(s, [&](const Entry& e) {
-    if (const auto* m = std::get_if<MessageOut>(&e)) count.add(*m);
-  });
-  return count.result();
-}
-
 void FanoutTable::add(const SessionOut& s, Side pub, uint64_t messages) {
   FanoutRow row;
   row.session = s.flow.id;

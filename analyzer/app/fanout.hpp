@@ -35,9 +35,6 @@ class FanoutCount {
   uint64_t sent_[2] = {0, 0};
 };
 
-// The publishing side and how many messages it sent besides its announcements;
-// nullopt for a session that is not publish/subscribe.
-std::optional<std::pair<Side, uint64_t>> fanout_of(const SessionOut& s);
 // The run's fan-out rows, kept grouped by publisher, publishers in order of their
 // first session. A publisher's group is found by hash: adding a row costs the same
 // however many the run has (a search of every row, and an insertion in the middle

@@ -2,10 +2,6 @@
 
 namespace quartet::analyzer {
 
-void account_session(const SessionOut& o, RunSummary& summary, ResponseTimes& response_times, FanoutTable& fanout) {
-  account_session(o, account_of(o), summary, response_times, fanout);
-}
-
 SessionAccount account_of(const SessionOut& s) {
   SessionAccounting a;
   for_each_entry(s, [&a](const Entry& e) { a.add(e); });

@@ -115,8 +115,10 @@ class SessionOrder {
     }
     return *slots_.emplace(it, id);  // out of order (not expected): still correct
   }
-  typename std::deque<Slot>::iterator lower(uint64_t id) {
-    return std::lower_bound(slots_.begin(), slots_.end(), id, [](const Slot& s, uint64_t v) { return s.id < v; });
+  using Iter = typename std::deque<Slot>::iterator;
+  Iter lower(uint64_t id) { return lower(id, slots_.end()); }
+  Iter lower(uint64_t id, Iter end) {
+    return std::lower_bound(slots_.begin(), end, id, [](const Slot& s, uint64_t v) { return s.id < v; });
   }
   // Called for every delivered segment. Ids are unique and sorted, so the slot k
   // places after the front holds an id of at least front + k: a session's slot is
@@ -125,11 +127,10 @@ class SessionOrder {
   Slot* slot(uint64_t id) {
     if (slots_.empty() || id < slots_.front().id) return nullptr;
     const uint64_t guess = id - slots_.front().id;
-    auto it = slots_.end();
+    Iter it = slots_.end();
     if (guess < slots_.size()) {
       it = slots_.begin() + static_cast<std::ptrdiff_t>(guess);
-      if (it->id != id)
-        it = std::lower_bound(slots_.begin(), it, id, [](const Slot& s, uint64_t v) { return s.id < v; });
+      if (it->id != id) it = lower(id, it);
     } else {
       it = lower(id);
     }
@@ -166,10 +167,6 @@ class SessionOrder {
   size_t max_waiting_;
 };
 
-// What writing one session adds to the run summary: per-protocol totals, its
-// publish/subscribe fan-out row and its requests' response times.
-void account_session(const SessionOut& s, RunSummary& summary, ResponseTimes& response_times, FanoutTable& fanout);
-
 // What account_session takes from a session's timeline, taken when the session
 // ends: a --threads worker hands the session on without its timeline, which the
 // output stage then does not hold while the session waits for its turn.
@@ -194,7 +191,9 @@ class SessionAccounting {
   FanoutCount fanout_;
   ResponseTimes::Collector requests_;
 };
-// As account_session, with the timeline's part from `a` (s.entries is not read).
+// What writing one session adds to the run summary: per-protocol totals, its
+// publish/subscribe fan-out row and its requests' response times, the timeline's
+// part from `a` (s.entries is not read).
 void account_session(const SessionOut& s, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times,
                      FanoutTable& fanout);
 

@@ -65,7 +65,13 @@ const FieldDef* build() {
        "PAIR v1: devices passed + 1 (1 on a direct link)"},
       {"hops.reserved", "Hop header reserved", FieldType::UInt32, Base::Hex, {}, 0xffffff00, "PAIR v1: must be zero"},
       {"body", "Body", FieldType::Octets, Base::None, {}, 0, "Application data"},
-      {"body.text", "Body text", FieldType::String, Base::None, {}, 0, "The body as text (when printable)"},
+      {"body.text",
+       "Body text",
+       FieldType::String,
+       Base::None,
+       {},
+       0,
+       "The body as text (when its first 4 KiB are printable)"},
   };
   static_assert(sizeof(table) / sizeof(table[0]) == kFieldCount, "one FieldDef per Field");
   return table;
