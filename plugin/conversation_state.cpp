@@ -1,6 +1,8 @@
 #include "conversation_state.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "common/text_arena.hpp"
 
@@ -19,7 +21,77 @@ TextArena& record_texts() {
   return *a;
 }
 
+// Wireshark's conversation search (a map of key arrays, with wildcard fallbacks)
+// costs about as much as decoding a small PDU, and TCP has just done it for this
+// very segment. So the states of the connections seen last are kept in a small
+// direct-mapped cache keyed by their addresses and ports. An entry is trusted only
+// while its conversation is the one the search would return now:
+//  - the search, which marks each conversation it finds with the frame number,
+//    found it in this frame (TCP searches for every segment before calling us), and
+//  - no newer conversation with the same key follows it on its chain (`next`: TCP
+//    makes one when a port pair is reused, possibly in this very frame).
+// Otherwise (a later pass over an earlier frame, a reused port pair, a slot taken by
+// another connection) the search runs as before.
+class StateCache {
+ public:
+  ConversationState* find(const ProtoContext& c, const packet_info* pinfo) const {
+    const Entry& e = slot(c, pinfo);
+    if (e.c != &c || !e.conv || e.conv->last_frame != pinfo->num || e.conv->next) return nullptr;
+    const bool forward = e.port_a == pinfo->srcport && e.port_b == pinfo->destport &&
+                         addresses_equal(&e.a, &pinfo->src) && addresses_equal(&e.b, &pinfo->dst);
+    if (!forward && !(e.port_a == pinfo->destport && e.port_b == pinfo->srcport && addresses_equal(&e.a, &pinfo->dst) &&
+                      addresses_equal(&e.b, &pinfo->src)))
+      return nullptr;
+    return e.state;
+  }
+  void put(const ProtoContext& c, const packet_info* pinfo, conversation_t* conv, ConversationState* state) {
+    Entry& e = slot(c, pinfo);
+    e.c = nullptr;
+    if (pinfo->ptype != PT_TCP || !keep_address(e.a, e.a_bytes, pinfo->src) ||
+        !keep_address(e.b, e.b_bytes, pinfo->dst))
+      return;
+    e.port_a = pinfo->srcport;
+    e.port_b = pinfo->destport;
+    e.conv = conv;
+    e.state = state;
+    e.c = &c;
+  }
+  void clear() { entries_ = {}; }
+
+ private:
+  static constexpr size_t kSlots = 256;
+  static constexpr size_t kAddressBytes = 16;
+  struct Entry {
+    const ProtoContext* c = nullptr;  // null: empty
+    conversation_t* conv = nullptr;
+    ConversationState* state = nullptr;
+    uint32_t port_a = 0, port_b = 0;
+    address a{}, b{};  // their data point into the bytes below
+    std::byte a_bytes[kAddressBytes]{}, b_bytes[kAddressBytes]{};
+  };
+  static bool keep_address(address& to, std::byte* bytes, const address& from) {
+    if (from.len < 0 || static_cast<size_t>(from.len) > kAddressBytes || (from.len > 0 && !from.data)) return false;
+    if (from.len > 0) std::memcpy(bytes, from.data, static_cast<size_t>(from.len));
+    set_address(&to, from.type, from.len, bytes);
+    return true;
+  }
+  // The same slot for both directions of a connection.
+  Entry& slot(const ProtoContext& c, const packet_info* pinfo) {
+    return entries_[(pinfo->srcport ^ pinfo->destport ^ static_cast<uint32_t>(c.proto) * 0x9e3779b1u) % kSlots];
+  }
+  const Entry& slot(const ProtoContext& c, const packet_info* pinfo) const {
+    return const_cast<StateCache*>(this)->slot(c, pinfo);
+  }
+  std::array<Entry, kSlots> entries_{};
+};
+
+StateCache& state_cache() {
+  static auto* cache = new StateCache();
+  return *cache;
+}
+
 void free_states() {
+  state_cache().clear();  // its conversations go with the file too
   all_states().clear();
   record_texts() = TextArena();
 }
@@ -107,17 +179,24 @@ uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, Mes
 }
 
 ConversationState* find_conversation_state(const ProtoContext& c, packet_info* pinfo) {
+  if (ConversationState* s = state_cache().find(c, pinfo)) return s;
   conversation_t* conv = find_conversation_pinfo(pinfo, 0);
   if (!conv) return nullptr;
-  return static_cast<ConversationState*>(conversation_get_proto_data(conv, c.proto));
+  auto* s = static_cast<ConversationState*>(conversation_get_proto_data(conv, c.proto));
+  if (s) state_cache().put(c, pinfo, conv, s);
+  return s;
 }
 
 ConversationState& conversation_state(const ProtoContext& c, packet_info* pinfo) {
+  if (ConversationState* s = state_cache().find(c, pinfo)) return *s;
   conversation_t* conv = find_or_create_conversation(pinfo);
-  if (auto* s = static_cast<ConversationState*>(conversation_get_proto_data(conv, c.proto))) return *s;
-  all_states().push_back(std::make_unique<ConversationState>(c, pinfo, conv));
-  ConversationState* s = all_states().back().get();
-  conversation_add_proto_data(conv, c.proto, s);
+  auto* s = static_cast<ConversationState*>(conversation_get_proto_data(conv, c.proto));
+  if (!s) {
+    all_states().push_back(std::make_unique<ConversationState>(c, pinfo, conv));
+    s = all_states().back().get();
+    conversation_add_proto_data(conv, c.proto, s);
+  }
+  state_cache().put(c, pinfo, conv, s);
   return *s;
 }
 
