@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "conversation_state.hpp"
+#include "frame_scratch.hpp"
 #include "packet_text.hpp"
 #include "stream_gap.hpp"
 #include "tap_message.hpp"
@@ -21,31 +22,6 @@ Bytes captured_bytes(tvbuff_t* tvb, int offset) {
   const gint avail = tvb_captured_length_remaining(tvb, offset);
   if (avail <= 0) return {};
   return {reinterpret_cast<const std::byte*>(tvb_get_ptr(tvb, offset, avail)), static_cast<size_t>(avail)};
-}
-
-// What the calls of our dissector for one frame share (in pinfo->pool, which
-// Wireshark empties after each dissection of a frame, so every pass starts afresh):
-// one p_get_proto_data per call instead of one per PDU and purpose.
-struct FrameScratch {
-  // The number of PDUs of this protocol dissected so far in this frame: the next
-  // one's ordinal, the same on every pass.
-  uint32_t pdus = 0;
-  // The Info column so far (see set_info).
-  const char* info = nullptr;
-  // Set by pdu_length for dissect_pdu: the piece it hands over is undecodable, and why.
-  const char* undecodable = nullptr;
-  // Set by dissect for a segment that follows a gap (stream_gap.hpp): 1 + the offset
-  // the resync hook starts at; pdu_length consumes it at the segment's first byte.
-  guint resync_from = 0;
-};
-
-FrameScratch& frame_scratch(packet_info* pinfo, int proto) {
-  auto* f = static_cast<FrameScratch*>(p_get_proto_data(pinfo->pool, pinfo, proto, 0));
-  if (!f) {
-    f = wmem_new0(pinfo->pool, FrameScratch);
-    p_add_proto_data(pinfo->pool, pinfo, proto, 0, f);
-  }
-  return *f;
 }
 
 // What one call of our dissector hands, through tcp_dissect_pdus, to pdu_length and

@@ -110,6 +110,23 @@ def sp_reqrep(path):
     p.close()
 
 
+def sp_end_and_whole(path):
+    """One segment ends a request begun in the segment before it and carries a whole
+    second request: TCP calls the dissector twice for that frame (the reassembled
+    request, then the rest), so the frame's PDUs are numbered across the two calls."""
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.5", 5555)).handshake()
+    c.client(sp_header(SP_REQ))
+    c.server(sp_header(SP_REP))
+    req5 = sp_msg(struct.pack("!I", 0x80000005) + b"five")
+    req6 = sp_msg(struct.pack("!I", 0x80000006) + b"six")
+    c.client(req5 + req6, split=[len(req5) - 3])
+    c.server(sp_msg(struct.pack("!I", 0x80000005) + b"r5"))
+    c.server(sp_msg(struct.pack("!I", 0x80000006) + b"r6"))
+    c.close()
+    p.close()
+
+
 def sp_malformed(path):
     """An SP connection whose second message declares 2^63 bytes: the plugin must
     report it and neither wait for nor allocate that much."""
@@ -271,6 +288,7 @@ CAPTURES = {
     "rrp_errors.pcap": rrp_errors,
     "rrp_many_commands.pcap": rrp_many_commands,
     "sp_reqrep.pcap": sp_reqrep,
+    "sp_end_and_whole.pcap": sp_end_and_whole,
     "sp_malformed.pcap": sp_malformed,
 }
 

@@ -182,6 +182,21 @@ def case_sp_segments(t, caps):
     check_eq([l["sp.backtrace"]["sp.request_id"] for l in layers], ["0x80000003", "0x80000004"],
              "JSON request ids")
     check_eq([l["sp.body.text"] for l in layers], ["three", "four"], "JSON bodies")
+    # Two calls for one frame (make_captures.py sp_end_and_whole): the request the
+    # frame completes, then the whole one after it. Each keeps its own session record
+    # on the second pass (records are found by frame and PDU number), and the Info
+    # column lists both.
+    cap = caps + "/sp_end_and_whole.pcap"
+    f = by_frame(t.fields(cap, ["frame.number", "sp.request_id", "sp.body.text", "sp.response_in",
+                                "sp.response_to", "_ws.col.Info"], filter="sp"))
+    both = [n for n in f if f[n][0] == "0x80000005,0x80000006"]
+    check_eq(len(both), 1, "one frame with both requests")
+    n = both[0]
+    check_eq(f[n][1], "five,six", "bodies of the two calls")
+    check_eq(f[n][2], "%d,%d" % (n + 1, n + 2), "each request's own reply")
+    check_eq([f[n + 1][3], f[n + 2][3]], [str(n), str(n)], "replies link back to the frame")
+    check("|" in f[n][4] and f[n][4].index("0x80000005") < f[n][4].index("0x80000006"),
+          "Info lists both requests in order: %r" % f[n][4])
 
 
 def case_sp_malformed(t, caps):
