@@ -1,7 +1,9 @@
 #include "validate.hpp"
 #include "problems.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 
 #include "names.hpp"
@@ -58,7 +60,12 @@ class Walk {
   }
 
  private:
+  // The grammar asks about one object several times (next_is, then take): it is
+  // screened once, and the check for that stays inline.
   void skip_foreign() {
+    if (i_ != screened_) screen();
+  }
+  void screen() {
     while (i_ < m_.objects.size()) {
       const ObjectRef& o = m_.objects[i_];
       // Unknown C-Nums / C-Types were reported by the decoder already.
@@ -66,14 +73,16 @@ class Walk {
         ++i_;
         continue;
       }
-      bool ok = false;
-      for (size_t k = 0; k < n_allowed_; ++k) ok = ok || allowed_[k] == o.cnum;
-      if (ok) return;
+      if (std::find(allowed_.begin(), allowed_.begin() + n_allowed_, o.cnum) != allowed_.begin() + n_allowed_) {
+        screened_ = i_;
+        return;
+      }
       out_.problem(ProblemId::kMessageObjectNotAllowed, o.offset, o.length,
                    std::string(object_name(o.cnum, o.ctype)) + " object is not allowed in " + abbrev_ + " (RFC 2748 " +
                        section_ + ")");
       ++i_;
     }
+    screened_ = i_;  // the end
   }
 
   const Message& m_;
@@ -83,6 +92,7 @@ class Walk {
   const char* section_;
   const char* abbrev_ = "";
   size_t i_ = 0;
+  size_t screened_ = SIZE_MAX;  // the object found allowed last (i_ when it still is the next)
 };
 
 // The optional trailing data objects of a Decision / LPDP Decision, in order.
