@@ -115,7 +115,7 @@ ConversationState::ConversationState(const ProtoContext& c, packet_info* pinfo, 
   // else a default port of the protocol, else the lower port (a listener's port is
   // usually the lower one, ephemeral ports are high).
   uint32_t server_port = 0;
-  int tcp_proto = proto_get_id_by_filter_name("tcp");
+  static const int tcp_proto = proto_get_id_by_filter_name("tcp");
   if (auto* tcpd = static_cast<tcp_analysis*>(conversation_get_proto_data(conv, tcp_proto)))
     server_port = tcpd->server_port;
   bool dst_is_server;
@@ -127,7 +127,6 @@ ConversationState::ConversationState(const ProtoContext& c, packet_info* pinfo, 
   server_port_ = dst_is_server ? pinfo->destport : pinfo->srcport;
   // Fewer reallocations while a connection is young, little memory for a short one.
   records_.reserve(kRecordsReserved);
-  by_position_.reserve(kRecordsReserved);
 }
 
 Direction ConversationState::direction_of(const packet_info* pinfo) const {
@@ -138,10 +137,16 @@ Direction ConversationState::direction_of(const packet_info* pinfo) const {
 
 std::optional<uint64_t> ConversationState::find(uint32_t frame, uint32_t ordinal) const {
   const uint64_t key = position_key(frame, ordinal);
-  auto it = std::lower_bound(by_position_.begin(), by_position_.end(), key,
-                             [](const auto& e, uint64_t k) { return e.first < k; });
-  if (it == by_position_.end() || it->first != key) return std::nullopt;
-  return it->second;
+  if (!by_position_.empty()) {
+    auto it = std::lower_bound(by_position_.begin(), by_position_.end(), key,
+                               [](const auto& e, uint64_t k) { return e.first < k; });
+    if (it == by_position_.end() || it->first != key) return std::nullopt;
+    return it->second;
+  }
+  auto it = std::lower_bound(records_.begin(), records_.end(), key,
+                             [](const PduRecord& r, uint64_t k) { return position_key(r.frame, r.ordinal) < k; });
+  if (it == records_.end() || position_key(it->frame, it->ordinal) != key) return std::nullopt;
+  return static_cast<uint64_t>(it - records_.begin());
 }
 
 std::string_view ConversationState::keep(std::string_view s) { return record_texts().keep(s); }
@@ -149,9 +154,16 @@ std::string_view ConversationState::keep(std::string_view s) { return record_tex
 uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir,
                                 Bytes pdu) {
   const uint64_t index = records_.size();
+  const uint64_t key = position_key(frame, ordinal);
+  if (by_position_.empty() && index > 0 && position_key(records_.back().frame, records_.back().ordinal) >= key) {
+    by_position_.reserve(index + 1);  // out of order: positions are kept apart from now on
+    for (uint64_t i = 0; i < index; ++i)
+      by_position_.emplace_back(position_key(records_[i].frame, records_[i].ordinal), i);
+  }
   session_->on_pdu(dir, pdu, ts, index, out);
   PduRecord& r = records_.emplace_back();
   r.frame = frame;
+  r.ordinal = ordinal;
   r.ts = ts;
   r.transition = std::move(out.transition);
   r.summary = keep(out.decoded.summary);
@@ -160,10 +172,7 @@ uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, Mes
   // The state changes a few times per connection: share the previous record's copy.
   const std::string_view state = session_->state();
   r.state = index > 0 && records_[index - 1].state == state ? records_[index - 1].state : keep(state);
-  const uint64_t key = position_key(frame, ordinal);
-  if (by_position_.empty() || by_position_.back().first < key) {
-    by_position_.emplace_back(key, index);
-  } else {  // not in order (cannot happen on a first pass in frame order): keep it sorted
+  if (!by_position_.empty()) {  // not in order before (cannot happen on a first pass in frame order)
     auto it = std::lower_bound(by_position_.begin(), by_position_.end(), key,
                                [](const auto& e, uint64_t k) { return e.first < k; });
     if (it != by_position_.end() && it->first == key) it->second = index;

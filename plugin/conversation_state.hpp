@@ -22,6 +22,7 @@ namespace quartet::plugin {
 // themselves (a bump allocator: cheaper per PDU than a heap string each).
 struct PduRecord {
   uint32_t frame = 0;
+  uint32_t ordinal = 0;  // among the frame's PDUs of this protocol
   TimeNs ts = 0;
   Transition transition;
   std::string_view summary;                 // shown in the Info column of the response to it
@@ -60,9 +61,11 @@ class ConversationState {
   std::string_view keep(std::string_view s);
 
   std::unique_ptr<Session> session_;
+  // In the order the first pass added them, which is (frame, ordinal) order: a
+  // record is found by a binary search on its position.
   std::vector<PduRecord> records_;
-  // (frame << 32 | ordinal, record index), sorted: the first pass adds positions in
-  // increasing order, so adding is an append and finding a binary search.
+  // Only if a record ever came out of that order (no first pass does that): every
+  // (frame << 32 | ordinal, record index), sorted.
   std::vector<std::pair<uint64_t, uint64_t>> by_position_;
   address server_addr_{};
   uint32_t server_port_ = 0;

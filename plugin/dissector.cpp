@@ -39,7 +39,7 @@ struct CallContext {
 void set_info(packet_info* pinfo, FrameScratch& frame, uint32_t ordinal, const char* text) {
   const char* all = (ordinal == 0 || !frame.info) ? text : wmem_strdup_printf(pinfo->pool, "%s | %s", frame.info, text);
   frame.info = all;
-  col_clear(pinfo->cinfo, COL_INFO);
+  // col_set_str and col_add_str replace what follows the column's fence: no col_clear.
   // The column may point at the text (it lives in pinfo->pool, beyond the column's
   // use) instead of copying it when no Wireshark version would change a copy: no
   // control characters (later versions escape them) and within the column's limit.
