@@ -21,6 +21,14 @@ TextArena& record_texts() {
   return *a;
 }
 
+// addresses_equal, with the IPv4 and IPv6 lengths compared inline instead of by a memcmp call.
+bool same(const address& a, const address& b) {
+  if (a.type != b.type || a.len != b.len) return false;
+  if (a.len == 4) return std::memcmp(a.data, b.data, 4) == 0;
+  if (a.len == 16) return std::memcmp(a.data, b.data, 16) == 0;
+  return addresses_equal(&a, &b);
+}
+
 // Wireshark's conversation search (a map of key arrays, with wildcard fallbacks)
 // costs about as much as decoding a small PDU, and TCP has just done it for this
 // very segment. So the states of the connections seen last are kept in a small
@@ -37,10 +45,10 @@ class StateCache {
   ConversationState* find(const ProtoContext& c, const packet_info* pinfo) const {
     const Entry& e = slot(c, pinfo);
     if (e.c != &c || !e.conv || e.conv->last_frame != pinfo->num || e.conv->next) return nullptr;
-    const bool forward = e.port_a == pinfo->srcport && e.port_b == pinfo->destport &&
-                         addresses_equal(&e.a, &pinfo->src) && addresses_equal(&e.b, &pinfo->dst);
-    if (!forward && !(e.port_a == pinfo->destport && e.port_b == pinfo->srcport && addresses_equal(&e.a, &pinfo->dst) &&
-                      addresses_equal(&e.b, &pinfo->src)))
+    const bool forward =
+        e.port_a == pinfo->srcport && e.port_b == pinfo->destport && same(e.a, pinfo->src) && same(e.b, pinfo->dst);
+    if (!forward &&
+        !(e.port_a == pinfo->destport && e.port_b == pinfo->srcport && same(e.a, pinfo->dst) && same(e.b, pinfo->src)))
       return nullptr;
     return e.state;
   }
@@ -90,9 +98,33 @@ StateCache& state_cache() {
   return *cache;
 }
 
+// Every connection's PDU records for the whole capture file, in blocks that never
+// move; each connection keeps pointers to its own.
+class RecordStore {
+ public:
+  PduRecord& make() {
+    if (blocks_.empty() || used_ == kBlockRecords) {
+      blocks_.push_back(std::make_unique<PduRecord[]>(kBlockRecords));
+      used_ = 0;
+    }
+    return blocks_.back()[used_++];
+  }
+
+ private:
+  static constexpr size_t kBlockRecords = 256;
+  std::vector<std::unique_ptr<PduRecord[]>> blocks_;
+  size_t used_ = 0;
+};
+
+RecordStore& records() {
+  static auto* s = new RecordStore();
+  return *s;
+}
+
 void free_states() {
   state_cache().clear();  // its conversations go with the file too
   all_states().clear();
+  records() = RecordStore();
   record_texts() = TextArena();
 }
 
@@ -130,8 +162,8 @@ ConversationState::ConversationState(const ProtoContext& c, packet_info* pinfo, 
 }
 
 Direction ConversationState::direction_of(const packet_info* pinfo) const {
-  bool to_server = pinfo->destport == server_port_ && addresses_equal(&pinfo->dst, &server_addr_);
-  if (pinfo->srcport == pinfo->destport && addresses_equal(&pinfo->src, &pinfo->dst)) to_server = true;
+  bool to_server = pinfo->destport == server_port_ && same(pinfo->dst, server_addr_);
+  if (pinfo->srcport == pinfo->destport && same(pinfo->src, pinfo->dst)) to_server = true;
   return to_server ? Direction::ToServer : Direction::ToClient;
 }
 
@@ -144,8 +176,8 @@ std::optional<uint64_t> ConversationState::find(uint32_t frame, uint32_t ordinal
     return it->second;
   }
   auto it = std::lower_bound(records_.begin(), records_.end(), key,
-                             [](const PduRecord& r, uint64_t k) { return position_key(r.frame, r.ordinal) < k; });
-  if (it == records_.end() || position_key(it->frame, it->ordinal) != key) return std::nullopt;
+                             [](const PduRecord* r, uint64_t k) { return position_key(r->frame, r->ordinal) < k; });
+  if (it == records_.end() || position_key((*it)->frame, (*it)->ordinal) != key) return std::nullopt;
   return static_cast<uint64_t>(it - records_.begin());
 }
 
@@ -155,13 +187,14 @@ uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, Mes
                                 Bytes pdu) {
   const uint64_t index = records_.size();
   const uint64_t key = position_key(frame, ordinal);
-  if (by_position_.empty() && index > 0 && position_key(records_.back().frame, records_.back().ordinal) >= key) {
+  if (by_position_.empty() && index > 0 && position_key(records_.back()->frame, records_.back()->ordinal) >= key) {
     by_position_.reserve(index + 1);  // out of order: positions are kept apart from now on
     for (uint64_t i = 0; i < index; ++i)
-      by_position_.emplace_back(position_key(records_[i].frame, records_[i].ordinal), i);
+      by_position_.emplace_back(position_key(records_[i]->frame, records_[i]->ordinal), i);
   }
   session_->on_pdu(dir, pdu, ts, index, out);
-  PduRecord& r = records_.emplace_back();
+  PduRecord& r = records().make();
+  records_.push_back(&r);
   r.frame = frame;
   r.ordinal = ordinal;
   r.ts = ts;
@@ -171,7 +204,7 @@ uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, Mes
   r.kind = kind == out.decoded.summary ? r.summary : keep(kind);
   // The state changes a few times per connection: share the previous record's copy.
   const std::string_view state = session_->state();
-  r.state = index > 0 && records_[index - 1].state == state ? records_[index - 1].state : keep(state);
+  r.state = index > 0 && records_[index - 1]->state == state ? records_[index - 1]->state : keep(state);
   if (!by_position_.empty()) {  // not in order before (cannot happen on a first pass in frame order)
     auto it = std::lower_bound(by_position_.begin(), by_position_.end(), key,
                                [](const auto& e, uint64_t k) { return e.first < k; });
@@ -179,10 +212,10 @@ uint64_t ConversationState::add(uint32_t frame, uint32_t ordinal, TimeNs ts, Mes
     else by_position_.insert(it, {key, index});
   }
   // Link the request to this response (the request's "Response In").
-  if (auto req = r.transition.response_to; req && *req < index && !records_[*req].response_in) {
-    records_[*req].response_in = frame;
-    records_[*req].first_answer = index;
-    records_[*req].response_in_group = r.transition.link_group;
+  if (auto req = r.transition.response_to; req && *req < index && !records_[*req]->response_in) {
+    records_[*req]->response_in = frame;
+    records_[*req]->first_answer = index;
+    records_[*req]->response_in_group = r.transition.link_group;
   }
   return index;
 }

@@ -47,7 +47,7 @@ class ConversationState {
   uint64_t add(uint32_t frame, uint32_t ordinal, TimeNs ts, MessageRecord& out, Direction dir, Bytes pdu);
 
   Session& session() { return *session_; }
-  PduRecord& record(uint64_t index) { return records_[index]; }
+  PduRecord& record(uint64_t index) { return *records_[index]; }
   bool has_record(uint64_t index) const { return index < records_.size(); }
 
   // Set when our heuristic accepted this connection, so that later TLS records
@@ -62,8 +62,10 @@ class ConversationState {
 
   std::unique_ptr<Session> session_;
   // In the order the first pass added them, which is (frame, ordinal) order: a
-  // record is found by a binary search on its position.
-  std::vector<PduRecord> records_;
+  // record is found by a binary search on its position. The records themselves are
+  // in one store for the whole file (they never move; a vector of records would move
+  // them, and allocate large blocks, as a connection grows).
+  std::vector<PduRecord*> records_;
   // Only if a record ever came out of that order (no first pass does that): every
   // (frame << 32 | ordinal, record index), sorted.
   std::vector<std::pair<uint64_t, uint64_t>> by_position_;

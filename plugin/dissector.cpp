@@ -36,16 +36,20 @@ struct CallContext {
 // rewritten whole each time (the text so far lives in pinfo->pool) so that what a
 // carrier appends between two PDUs (TLS: ", Application Data") does not split it.
 // `text` is packet-scoped already (packet_text).
-void set_info(packet_info* pinfo, FrameScratch& frame, uint32_t ordinal, const char* text) {
-  const char* all = (ordinal == 0 || !frame.info) ? text : wmem_strdup_printf(pinfo->pool, "%s | %s", frame.info, text);
-  frame.info = all;
+void set_info(packet_info* pinfo, FrameScratch& frame, uint32_t ordinal, const ColumnText& text) {
+  ColumnText all = text;
+  if (ordinal > 0 && frame.info) {
+    const char* joined = wmem_strdup_printf(pinfo->pool, "%s | %s", frame.info, text.text);
+    const std::string_view v(joined);
+    all = {joined, v.size(), shown_as_is(v)};
+  }
+  frame.info = all.text;
   // col_set_str and col_add_str replace what follows the column's fence: no col_clear.
   // The column may point at the text (it lives in pinfo->pool, beyond the column's
   // use) instead of copying it when no Wireshark version would change a copy: no
   // control characters (later versions escape them) and within the column's limit.
-  const size_t n = std::strlen(all);
-  if (n < COL_MAX_INFO_LEN && shown_as_is({all, n})) col_set_str(pinfo->cinfo, COL_INFO, all);
-  else col_add_str(pinfo->cinfo, COL_INFO, all);
+  if (all.size < COL_MAX_INFO_LEN && all.as_is) col_set_str(pinfo->cinfo, COL_INFO, all.text);
+  else col_add_str(pinfo->cinfo, COL_INFO, all.text);
 }
 
 // Whether the bytes from `offset` on were cut by the capture's snapshot length.
@@ -67,7 +71,7 @@ void report_snaplen_cut(ProtoContext& c, FrameScratch& frame, tvbuff_t* tvb, pac
                          captured, reported);
   const std::string text = "Message cut by the snapshot length (" + std::to_string(captured) + " of " +
                            std::to_string(reported) + " bytes captured)";
-  set_info(pinfo, frame, ordinal, packet_text(pinfo, text));
+  set_info(pinfo, frame, ordinal, column_text(pinfo, text));
   proto_item_append_text(root_item, ", %s", text.c_str());
 }
 
@@ -194,17 +198,18 @@ void dissect_message(CallContext& call, tvbuff_t* tvb, packet_info* pinfo, proto
 
   // The Info text, built once: "<request summary> → <this one>" for a response.
   const std::string_view own = decoded.summary.empty() ? std::string_view(decoded.name) : decoded.summary;
-  const char* info = nullptr;
+  ColumnText text{};
   std::optional<Pairing> pairing;
   if (tr && tr->response_to && st.has_record(*tr->response_to)) {
     const PduRecord& req = st.record(*tr->response_to);
-    info = packet_text(pinfo, req.summary, " \u2192 ", own);
+    text = column_text(pinfo, req.summary, " \u2192 ", own);
     pairing = Pairing{req.kind, tr->latency ? *tr->latency : timestamp(pinfo) - req.ts,
                       !req.first_answer || req.first_answer == index};
   } else {
-    info = packet_text(pinfo, own);
+    text = column_text(pinfo, own);
   }
-  set_info(pinfo, call.frame, ordinal, info);
+  const char* info = text.text;
+  set_info(pinfo, call.frame, ordinal, text);
   proto_item_append_text(root_item, ", %s", info);
 
   add_fields(c, decoded, tvb, pinfo, root);
@@ -236,7 +241,7 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
       proto_tree_add_item(root, c.hf_undecoded, tvb, 0, -1, ENC_NA);
       expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed), "Cannot find a %s message here: %s",
                              c.desc->long_name.data(), why.c_str());
-      set_info(pinfo, call.frame, ordinal, packet_text(pinfo, "Undecodable data: " + why));
+      set_info(pinfo, call.frame, ordinal, column_text(pinfo, "Undecodable data: " + why));
       proto_item_append_text(root_item, ", undecodable data: %s", why.c_str());
     } else {
       dissect_message(call, tvb, pinfo, root, root_item, ordinal, pdu);

@@ -26,6 +26,25 @@ inline bool plain_ascii(std::string_view s) {
   return true;
 }
 
+// Whether `s` is printable ASCII (0x20-0x7e): valid UTF-8 that every Wireshark
+// version shows as it is; checked 8 bytes at a time.
+inline bool printable_ascii(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    // a high bit, a byte below 0x20, or a DEL (a zero byte once XORed with 0x7f)
+    const uint64_t del = x ^ (0x7f * kOnes);
+    if ((x & kHighs) || ((x - 0x20 * kOnes) & ~x & kHighs) || ((del - kOnes) & ~del & kHighs)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
 // Whether Wireshark shows valid UTF-8 `s` in a column as it is, in every version:
 // no control characters (4.2 and later escape C0 controls, DEL and C1 controls).
 inline bool shown_as_is(std::string_view s) {
@@ -57,33 +76,53 @@ inline bool valid_text(std::string_view s) {
   return plain_ascii(s) || g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr);
 }
 
+// A packet-scoped copy of text already known valid (wmem_strndup copies byte by byte).
+inline const char* packet_copy(packet_info* pinfo, std::string_view s) {
+  auto* out = static_cast<char*>(wmem_alloc(pinfo->pool, s.size() + 1));
+  if (!s.empty()) std::memcpy(out, s.data(), s.size());
+  out[s.size()] = '\0';
+  return out;
+}
+
 // A packet-scoped copy of `s` as valid UTF-8 (invalid sequences become U+FFFD).
 inline const char* packet_text(packet_info* pinfo, std::string_view s) {
-  const auto len = static_cast<gssize>(s.size());
-  if (valid_text(s)) {  // no NUL inside: a plain copy (wmem_strndup copies byte by byte)
-    auto* out = static_cast<char*>(wmem_alloc(pinfo->pool, s.size() + 1));
-    if (!s.empty()) std::memcpy(out, s.data(), s.size());
-    out[s.size()] = '\0';
-    return out;
-  }
-  gchar* valid = g_utf8_make_valid(s.data(), len);
+  if (valid_text(s)) return packet_copy(pinfo, s);  // no NUL inside
+  gchar* valid = g_utf8_make_valid(s.data(), static_cast<gssize>(s.size()));
   const char* out = wmem_strdup(pinfo->pool, valid);
   g_free(valid);
   return out;
 }
 
-// packet_text(a + sep + b) without building the joined string first.
-inline const char* packet_text(packet_info* pinfo, std::string_view a, std::string_view sep, std::string_view b) {
-  if (!(valid_text(a) && valid_text(sep) && valid_text(b)))
-    return packet_text(pinfo, std::string(a).append(sep).append(b));
-  auto* out = static_cast<char*>(wmem_alloc(pinfo->pool, a.size() + sep.size() + b.size() + 1));
+// packet_text for a column, with what the column needs to know of it: its length,
+// and whether Wireshark shows it as it is (shown_as_is). Printable ASCII, nearly
+// every text, is told by the one scan that also validates it.
+struct ColumnText {
+  const char* text;
+  size_t size;
+  bool as_is;
+};
+inline ColumnText column_text(packet_info* pinfo, std::string_view s) {
+  if (printable_ascii(s)) return {packet_copy(pinfo, s), s.size(), true};
+  const char* text = packet_text(pinfo, s);
+  const std::string_view v(text);
+  return {text, v.size(), shown_as_is(v)};
+}
+
+// column_text(a + sep + b) without building the joined string first.
+inline ColumnText column_text(packet_info* pinfo, std::string_view a, std::string_view sep, std::string_view b) {
+  const bool printable = printable_ascii(a) && printable_ascii(b);
+  if (!valid_text(sep) || !(printable || (valid_text(a) && valid_text(b))))
+    return column_text(pinfo, std::string(a).append(sep).append(b));
+  const size_t n = a.size() + sep.size() + b.size();
+  auto* out = static_cast<char*>(wmem_alloc(pinfo->pool, n + 1));
   char* p = out;
   for (std::string_view s : {a, sep, b}) {
     if (!s.empty()) std::memcpy(p, s.data(), s.size());
     p += s.size();
   }
   *p = '\0';
-  return out;
+  // Printable ASCII on both sides: nothing in them can make a control character with sep.
+  return {out, n, printable ? shown_as_is(sep) : shown_as_is({out, n})};
 }
 
 }  // namespace quartet::plugin

@@ -17,11 +17,17 @@ StreamProgress& progress(packet_info* pinfo, StateLookup& state) {
   return st.stream_progress[st.direction_of(pinfo) == Direction::ToServer ? 0 : 1];
 }
 
-// proto_is_frame_protocol(pinfo->layers, "tls") without a name comparison per layer.
+// Whether TLS, not TCP, hands us these bytes: walking the frame's layers back from
+// ours, TLS comes before TCP. (From the tail: two steps in the usual case, and a
+// TCP connection inside a TLS tunnel is still told to be TCP's.)
 bool over_tls(const packet_info* pinfo) {
   static const int tls = proto_get_id_by_filter_name("tls");
-  for (wmem_list_frame_t* f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f))
-    if (GPOINTER_TO_INT(wmem_list_frame_data(f)) == tls) return true;
+  static const int tcp = proto_get_id_by_filter_name("tcp");
+  for (wmem_list_frame_t* f = wmem_list_tail(pinfo->layers); f; f = wmem_list_frame_prev(f)) {
+    const int p = GPOINTER_TO_INT(wmem_list_frame_data(f));
+    if (p == tls) return true;
+    if (p == tcp) return false;
+  }
   return false;
 }
 
