@@ -174,6 +174,24 @@ def cops_plain(path):
     p.close()
 
 
+def cops_port_reuse(path):
+    """Two COPS connections one after the other on the same addresses and ports
+    (the client reuses its port after the first one closed, with a new initial
+    sequence number): Wireshark's TCP makes a second conversation for the second one,
+    whose session must start afresh."""
+    p = Pcap(path)
+    for isn in ((1000, 5000), (900000, 700000)):
+        c = Conversation(p, CLIENT, ("10.0.0.7", 3288))
+        c.seq = list(isn)
+        c.handshake()
+        c.client(cops_msg(6, 1, cops_obj(11, 1, b"pep-1\0")))  # OPN, PEPID
+        c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30)), flags=1), gap=0.002)  # CAT
+        c.client(cops_msg(9, 0))  # KA
+        c.server(cops_msg(9, 0, flags=1), gap=0.003)
+        c.close()
+    p.close()
+
+
 def iap_tls(path, port=4720):
     """IAP on its default port 4720, as in the draft's 4.4 transcript: CONNECT ->
     200, Upgrade: TLS/1.0 -> 101, then real TLS 1.2 (keys in iap_tls.keys) carrying
@@ -289,6 +307,7 @@ CAPTURES = {
     "rrp_many_commands.pcap": rrp_many_commands,
     "sp_reqrep.pcap": sp_reqrep,
     "sp_end_and_whole.pcap": sp_end_and_whole,
+    "cops_port_reuse.pcap": cops_port_reuse,
     "sp_malformed.pcap": sp_malformed,
 }
 

@@ -379,6 +379,21 @@ def case_cops_session(t, caps):
     check_eq(info[9][0], "COPS", "Protocol column")
     check_eq(info[9][1], "REQ handle=0x00001001 in context Incoming-Message \u2192 "
              "DEC Install handle=0x00001001", "Info of the DEC")
+    # The same addresses and ports again after the first connection closed (make_captures.py
+    # cops_port_reuse): TCP makes a second conversation, and the second connection's
+    # session starts afresh (message numbers from 0, its own request/answer links), on
+    # the first pass (tshark's single pass) as on the second.
+    cap = caps + "/cops_port_reuse.pcap"
+    for two_pass in (True, False):
+        g = by_frame(t.fields(cap, ["frame.number", "tcp.stream", "copsx.header.opcode", "copsx.msg_index",
+                                    "copsx.response_to"], filter="copsx", two_pass=two_pass))
+        rows = [g[n] for n in sorted(g)]
+        check_eq([r[0] for r in rows], ["0"] * 4 + ["1"] * 4, "two TCP streams (two_pass=%s)" % two_pass)
+        check_eq([r[1] for r in rows], ["6", "7", "9", "9"] * 2, "op-codes (two_pass=%s)" % two_pass)
+        check_eq([r[2] for r in rows], ["0", "1", "2", "3"] * 2,
+                 "message numbers start again (two_pass=%s)" % two_pass)
+        second = sorted(g)[4:]
+        check_eq(g[second[1]][3], str(second[0]), "the second CAT answers the second OPN (two_pass=%s)" % two_pass)
 
 
 # How each field of Wireshark's built-in `cops` maps onto copsx, and how to compare
