@@ -43,7 +43,7 @@ bool same(const address& a, const address& b) {
 class StateCache {
  public:
   ConversationState* find(const ProtoContext& c, const packet_info* pinfo) const {
-    const Entry& e = slot(c, pinfo);
+    const Entry& e = entries_[slot(c, pinfo)];
     if (e.c != &c || !e.conv || e.conv->last_frame != pinfo->num || e.conv->next) return nullptr;
     const bool forward =
         e.port_a == pinfo->srcport && e.port_b == pinfo->destport && same(e.a, pinfo->src) && same(e.b, pinfo->dst);
@@ -53,7 +53,7 @@ class StateCache {
     return e.state;
   }
   void put(const ProtoContext& c, const packet_info* pinfo, conversation_t* conv, ConversationState* state) {
-    Entry& e = slot(c, pinfo);
+    Entry& e = entries_[slot(c, pinfo)];
     e.c = nullptr;
     if (pinfo->ptype != PT_TCP || !keep_address(e.a, e.a_bytes, pinfo->src) ||
         !keep_address(e.b, e.b_bytes, pinfo->dst))
@@ -84,11 +84,8 @@ class StateCache {
     return true;
   }
   // The same slot for both directions of a connection.
-  Entry& slot(const ProtoContext& c, const packet_info* pinfo) {
-    return entries_[(pinfo->srcport ^ pinfo->destport ^ static_cast<uint32_t>(c.proto) * 0x9e3779b1u) % kSlots];
-  }
-  const Entry& slot(const ProtoContext& c, const packet_info* pinfo) const {
-    return const_cast<StateCache*>(this)->slot(c, pinfo);
+  static size_t slot(const ProtoContext& c, const packet_info* pinfo) {
+    return (pinfo->srcport ^ pinfo->destport ^ static_cast<uint32_t>(c.proto) * 0x9e3779b1u) % kSlots;
   }
   std::array<Entry, kSlots> entries_{};
 };
