@@ -48,6 +48,8 @@ class OutBuf {
   }
 
   void clear() { size_ = 0; }
+  void truncate(size_t n) { size_ = std::min(size_, n); }  // drops what was written after the first n bytes
+  size_t capacity() const { return cap_; }
   void pop_back() { --size_; }
   char back() const { return buf_[size_ - 1]; }
   const char* data() const { return buf_.get(); }

@@ -195,30 +195,62 @@ bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
     }
     fd_ = fileno(file_.get());
   }
-  out_.clear();
-  out_.append(kHeaderBytes, '\0');
-  for (const Entry& e : entries) {
-    const size_t at = out_.size();
-    out_.append(kLengthBytes, '\0');
-    if (const auto* m = std::get_if<MessageOut>(&e)) put(out_, *m);
-    else put(out_, std::get<EventOut>(e));
-    put_le(out_.data() + at, out_.size() - at - kLengthBytes, kLengthBytes);
-  }
-  const uint64_t body = out_.size() - kHeaderBytes;
   // (Not expected: the entries a session holds in memory at once are far from this.)
-  if (body > UINT32_MAX || chain.segments == UINT32_MAX) return false;
-  put_le(out_.data(), chain.segments ? chain.last : 0, 8);
-  put_le(out_.data() + 8, body, 4);
-  if (std::fseek(file_.get(), static_cast<long>(end_), SEEK_SET) != 0 ||
-      std::fwrite(out_.data(), 1, out_.size(), file_.get()) != out_.size()) {
-    failed_ = true;  // disk full: keep what is held in memory from now on
+  if (chain.segments == UINT32_MAX) return false;
+  const size_t start = pending_.size();
+  pending_.append(kHeaderBytes, '\0');
+  for (const Entry& e : entries) {
+    const size_t at = pending_.size();
+    pending_.append(kLengthBytes, '\0');
+    if (const auto* m = std::get_if<MessageOut>(&e)) put(pending_, *m);
+    else put(pending_, std::get<EventOut>(e));
+    put_le(pending_.data() + at, pending_.size() - at - kLengthBytes, kLengthBytes);
+  }
+  const uint64_t size = pending_.size() - start;
+  if (size - kHeaderBytes > UINT32_MAX) {
+    pending_.truncate(start);
     return false;
   }
+  put_le(pending_.data() + start, chain.segments ? chain.last : 0, 8);
+  put_le(pending_.data() + start + 8, size - kHeaderBytes, 4);
   chain.last = end_;
   ++chain.segments;
-  end_ += out_.size();
+  end_ += size;
   recycle(entries);
+  if (pending_.size() >= kWriteChunk) flush();
   return true;
+}
+
+void TimelineSpill::flush() {
+  const uint64_t at = written_.load(std::memory_order_relaxed);
+  const char* p = pending_.data();
+  size_t n = pending_.size();
+  uint64_t offset = at;
+  while (n) {
+    const ssize_t put = ::pwrite(fd_, p, n, static_cast<off_t>(offset));
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) {
+      failed_ = true;  // disk full: what pending_ holds stays there, the rest is held in memory
+      return;
+    }
+    p += put;
+    n -= static_cast<size_t>(put);
+    offset += static_cast<uint64_t>(put);
+  }
+  written_.store(at + pending_.size(), std::memory_order_relaxed);
+  pending_.clear();
+  if (pending_.capacity() > 2 * kWriteChunk) pending_ = OutBuf();  // what one very large segment grew
+}
+
+void TimelineSpill::read_at(char* to, size_t n, uint64_t offset) const {
+  const uint64_t written = written_.load(std::memory_order_relaxed);
+  if (offset >= written) {
+    if (offset - written > pending_.size() || n > pending_.size() - (offset - written))
+      throw std::runtime_error("timeline spill file: read error");
+    std::memcpy(to, pending_.data() + (offset - written), n);
+  } else if (!pread_all(fd_, to, n, offset)) {
+    throw std::runtime_error("timeline spill file: read error");
+  }
 }
 
 std::vector<Entry> TimelineSpill::take_entries() {
@@ -248,7 +280,7 @@ void TimelineSpill::recycle(std::vector<Entry>& entries) {
 
 void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const {
   if (chain.empty()) return;
-  if (fd_ < 0) throw std::runtime_error("timeline spill file: read error");
+  if (fd_ < 0) throw std::runtime_error("timeline spill file: read error");  // nothing was ever written
   // The list of segments and one read buffer for all of them, kept by the thread
   // from call to call: a written session's spilled part is streamed back a few
   // times (statistics, then the writer), and a new 64 KiB block each time was most
@@ -279,7 +311,7 @@ void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const
   uint64_t at = chain.last;
   for (size_t i = bodies.size(); i-- > 0;) {
     char h[kHeaderBytes];
-    if (!pread_all(fd_, h, sizeof h, at)) throw std::runtime_error("timeline spill file: read error");
+    read_at(h, sizeof h, at);
     bodies[i] = {at + kHeaderBytes, get_le(h + 8, 4)};
     at = get_le(h, 8);
   }
@@ -287,7 +319,6 @@ void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const
 }
 
 void TimelineSpill::stream_body(const Segment& body, ReadBuffer& buf, absl::FunctionRef<void(const Entry&)> fn) const {
-  const int fd = fd_;
   size_t pos = 0, end = 0;                        // [pos, end) of buf: read, not parsed yet
   uint64_t next = body.offset, left = body.size;  // what is not read yet
   // At least `need` unparsed bytes in `buf`.
@@ -307,7 +338,7 @@ void TimelineSpill::stream_body(const Segment& body, ReadBuffer& buf, absl::Func
     }
     pos = 0;
     end = have;
-    if (!pread_all(fd, buf.data.get() + end, n, next)) throw std::runtime_error("timeline spill file: read error");
+    read_at(buf.data.get() + end, n, next);
     end += n;
     next += n;
     left -= n;
@@ -324,7 +355,6 @@ void TimelineSpill::stream_body(const Segment& body, ReadBuffer& buf, absl::Func
 }
 
 void TimelineSpill::read(const SpillChain& chain, std::vector<Entry>& out) {
-  if (!sync()) throw std::runtime_error("timeline spill file: read error");
   stream(chain, [&out](const Entry& e) { out.push_back(e); });
 }
 

@@ -3,10 +3,14 @@
 // order), which on a connection open for the whole capture is the whole capture.
 // Beyond a few hundred held entries they are appended, in a compact binary form,
 // to one anonymous temporary file and streamed back, a chunk at a time, when the
-// session is written, so memory stays flat whatever the file size. The round trip is exact: the writers
+// session is written, so memory stays flat whatever the file size. Segments are
+// gathered in a buffer and written kWriteChunk at a time: a segment is a few kB, and
+// a system call (or, through stdio, a seek, a read and two writes) for each one was
+// a tenth of a long-session run's time. The round trip is exact: the writers
 // see the same entries as if they had stayed in memory.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -27,10 +31,13 @@ class TimelineSpill {
   // Bytes of the file read at once when a segment is streamed back (more only for
   // one entry larger than this).
   static constexpr size_t kReadChunk = 64u << 10;
+  // Bytes of segments gathered before they are written to the file.
+  static constexpr size_t kWriteChunk = 256u << 10;
 
   // Moves `entries` to the file as one more segment of `chain` (leaving `entries`
   // empty, its storage given to recycle()). False, with both untouched, when no
-  // temporary file can be written.
+  // temporary file can be written. Segments gathered before a write failed stay
+  // readable: the buffer that holds them is kept, and nothing more is added to it.
   bool write(std::vector<Entry>& entries, SpillChain& chain);
   // Calls `fn` with each entry of `chain`, in order, reading kReadChunk bytes at a
   // time: memory stays the same however long the timeline (but for 12 bytes per
@@ -62,8 +69,11 @@ class TimelineSpill {
   static constexpr size_t kPooledTexts = 1024, kPooledTextBytes = 4096;
   static constexpr size_t kPooledTimelines = 256, kPooledTimelineEntries = 16, kNewTimelineEntries = 8;
 
-  // Makes what was written readable by stream().
-  bool sync() { return !file_ || std::fflush(file_.get()) == 0; }
+  // Makes what was written readable by stream() on another thread: writes the
+  // gathered segments (if that fails, they stay in memory, where stream() finds them).
+  void sync() {
+    if (!pending_.empty() && !failed_) flush();
+  }
 
  private:
   // Bytes read back and not parsed yet; not zeroed when it grows (a std::string's
@@ -74,11 +84,18 @@ class TimelineSpill {
   };
   // Streams the entries of one segment's body, read through `buf`.
   void stream_body(const Segment& body, ReadBuffer& buf, absl::FunctionRef<void(const Entry&)> fn) const;
+  // Writes pending_ at written_; on failure keeps it (failed_).
+  void flush();
+  // `n` bytes at `offset`, from the file or, past what was written, from pending_.
+  void read_at(char* to, size_t n, uint64_t offset) const;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
-  int fd_ = -1;  // file_'s, read by stream() on other threads without touching the FILE
+  int fd_ = -1;  // file_'s, written and read with pwrite and pread only (no FILE buffer)
   bool failed_ = false;
-  uint64_t end_ = 0;
-  OutBuf out_;                                 // what write() puts, reused
+  uint64_t end_ = 0;  // the end of what write() took, in the file or in pending_
+  // Bytes in the file; those from it to end_ are in pending_. Read by stream() on
+  // other threads, which only read chains that were sync()ed before they got them.
+  std::atomic<uint64_t> written_ = 0;
+  OutBuf pending_;                             // segments not written yet
   std::vector<std::string> texts_;             // take_text()'s
   std::vector<std::vector<Entry>> timelines_;  // take_entries()'s
 };

@@ -2,6 +2,10 @@
 // member, and as the same JSONL and text from real captures.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 
 #include "analyzer_sink.hpp"
@@ -191,7 +195,7 @@ TEST(TimelineSpill, ChainsOfInterleavedSegmentsComeBackInOrder) {
       ASSERT_TRUE(spill.write(entries, chains[s]));
     }
   }
-  ASSERT_TRUE(spill.sync());
+  spill.sync();
   for (int s = 0; s < 3; ++s) {
     EXPECT_EQ(chains[s].segments, 50u);
     std::vector<TimeNs> got;
@@ -235,7 +239,7 @@ TEST(TimelineSpill, StreamsLongSegmentsInOrderAcrossChunkBoundaries) {
   SpillChain chain;
   ASSERT_TRUE(spill.write(entries, chain));
   ASSERT_GT(spill.bytes(), 5 * TimelineSpill::kReadChunk);
-  ASSERT_TRUE(spill.sync());
+  spill.sync();
 
   SessionOut s;
   s.spill = &spill;
@@ -265,6 +269,81 @@ TEST(TimelineSpill, StreamsLongSegmentsInOrderAcrossChunkBoundaries) {
     ++n;
   });
   EXPECT_EQ(n, want.size() + 1);
+}
+
+// Segments of many sessions gathered across several write chunks: some are in the
+// file, the last ones still in the buffer, and every chain reads back whole and in
+// order before and after sync().
+std::vector<std::vector<TimeNs>> write_interleaved(TimelineSpill& spill, std::vector<SpillChain>& chains,
+                                                   size_t rounds) {
+  std::vector<std::vector<TimeNs>> want(chains.size());
+  const std::string text(900, 'x');
+  for (size_t round = 0; round < rounds; ++round) {
+    for (size_t s = 0; s < chains.size(); ++s) {
+      std::vector<Entry> entries;
+      for (size_t i = 0; i < 4; ++i) {
+        const auto ts = static_cast<TimeNs>(round * 10 + i);
+        entries.emplace_back(EventOut{ts, EntryKind::Info, std::nullopt, text + std::to_string(s)});
+        want[s].push_back(ts);
+      }
+      if (!spill.write(entries, chains[s])) {
+        // Held in memory by the caller: not in the chain.
+        want[s].resize(want[s].size() - 4);
+        return want;
+      }
+    }
+  }
+  return want;
+}
+
+void expect_chains(const TimelineSpill& spill, const std::vector<SpillChain>& chains,
+                   const std::vector<std::vector<TimeNs>>& want) {
+  for (size_t s = 0; s < chains.size(); ++s) {
+    std::vector<TimeNs> got;
+    spill.stream(chains[s], [&](const Entry& e) {
+      EXPECT_EQ(std::get<EventOut>(e).text.view().substr(900), std::to_string(s));
+      got.push_back(std::get<EventOut>(e).ts);
+    });
+    EXPECT_EQ(got, want[s]) << "session " << s;
+  }
+}
+
+TEST(TimelineSpill, SegmentsInTheFileAndStillGatheredReadBack) {
+  TimelineSpill spill;
+  std::vector<SpillChain> chains(7);
+  const auto want = write_interleaved(spill, chains, 40);  // about 1 MB: several chunks, and a rest
+  ASSERT_GT(spill.bytes(), 3 * TimelineSpill::kWriteChunk);
+  ASSERT_NE(spill.bytes() % TimelineSpill::kWriteChunk, 0u);
+  expect_chains(spill, chains, want);  // the last segments from the buffer
+  spill.sync();
+  expect_chains(spill, chains, want);  // all from the file
+}
+
+// Run in a child process: it lowers its own file size limit.
+[[noreturn]] void fill_the_disk_and_read_back() {
+  std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
+  const rlimit limit{TimelineSpill::kWriteChunk + TimelineSpill::kWriteChunk / 2, RLIM_INFINITY};
+  if (setrlimit(RLIMIT_FSIZE, &limit) != 0) std::exit(2);
+  TimelineSpill spill;
+  std::vector<SpillChain> chains(5);
+  const auto want = write_interleaved(spill, chains, 200);  // 4 MB if it all fitted
+  size_t taken = 0;
+  for (const auto& w : want) taken += w.size();
+  if (taken <= TimelineSpill::kWriteChunk / 1000 || taken == 5 * 200 * 4) std::exit(3);  // the limit bit, late
+  spill.sync();
+  expect_chains(spill, chains, want);
+  std::vector<Entry> more;
+  more.emplace_back(EventOut{1, EntryKind::Info, std::nullopt, "held"});
+  SpillChain other;
+  if (spill.write(more, other) || more.size() != 1) std::exit(4);
+  std::exit(::testing::Test::HasFailure() ? 5 : 0);
+}
+
+// The disk filling up (here the process's file size limit) while segments are
+// gathered: write() says so from then on (the caller holds the entries in memory),
+// and every segment it took, in the file or in the buffer that failed, reads back.
+TEST(TimelineSpill, AFullDiskKeepsWhatWasTakenReadable) {
+  EXPECT_EXIT(fill_the_disk_and_read_back(), ::testing::ExitedWithCode(0), "");
 }
 
 std::string analyze(const std::string& capture, OutputFormat format, bool spill_all, uint64_t* spilled) {
