@@ -113,28 +113,51 @@ class SessionOrder {
       }
       return *it;
     }
+    last_ = nullptr;                 // (an insertion in the middle moves slots)
     return *slots_.emplace(it, id);  // out of order (not expected): still correct
   }
   using Iter = typename std::deque<Slot>::iterator;
-  Iter lower(uint64_t id) { return lower(id, slots_.end()); }
-  Iter lower(uint64_t id, Iter end) {
-    return std::lower_bound(slots_.begin(), end, id, [](const Slot& s, uint64_t v) { return s.id < v; });
-  }
-  // Called for every delivered segment. Ids are unique and sorted, so the slot k
-  // places after the front holds an id of at least front + k: a session's slot is
-  // at that guess or before it. Ids are dense (every connection opens a slot, and
-  // removed ones stay as marks until compacted), so the guess is nearly always it.
+  Iter lower(uint64_t id) { return lower_in(id, slots_.begin(), slots_.end()); }
+  // Called for every delivered segment. Ids are unique and sorted, so a session's
+  // slot is near where its id falls between the front's and the back's: one
+  // thread's ids are dense (every connection opens a slot, and removed ones stay as
+  // marks until compacted), so there it is exactly that place; a decoding worker's
+  // are a hash's share of them, so the place is close and a search outward from it
+  // (steps of 1, 2, 4...) brackets the slot in a few probes.
   Slot* slot(uint64_t id) {
-    if (slots_.empty() || id < slots_.front().id) return nullptr;
-    const uint64_t guess = id - slots_.front().id;
-    Iter it = slots_.end();
-    if (guess < slots_.size()) {
-      it = slots_.begin() + static_cast<std::ptrdiff_t>(guess);
-      if (it->id != id) it = lower(id, it);
-    } else {
-      it = lower(id);
+    // A connection's segments come in runs (bulk transfers, large messages): the
+    // slot found last is asked again first.
+    if (last_ && last_->id == id) return last_->gone ? nullptr : last_;
+    if (slots_.empty() || id < slots_.front().id || id > slots_.back().id) return nullptr;
+    const uint64_t span = slots_.back().id - slots_.front().id;
+    const size_t last = slots_.size() - 1;
+    const size_t guess = span == last ? static_cast<size_t>(id - slots_.front().id)
+                                      : static_cast<size_t>(static_cast<double>(id - slots_.front().id) /
+                                                            static_cast<double>(span) * static_cast<double>(last));
+    Iter it = slots_.begin() + static_cast<std::ptrdiff_t>(std::min(guess, last));
+    if (it->id < id) {
+      size_t step = 1, from = static_cast<size_t>(it - slots_.begin()) + 1;
+      while (from + step <= last && slots_[from + step - 1].id < id) {
+        from += step;
+        step *= 2;
+      }
+      it = lower_in(id, slots_.begin() + static_cast<std::ptrdiff_t>(from),
+                    slots_.begin() + static_cast<std::ptrdiff_t>(std::min(from + step, last + 1)));
+    } else if (it->id > id) {
+      size_t step = 1, to = static_cast<size_t>(it - slots_.begin());
+      while (to >= step && slots_[to - step].id > id) {
+        to -= step;
+        step *= 2;
+      }
+      it = lower_in(id, slots_.begin() + static_cast<std::ptrdiff_t>(to >= step ? to - step : 0),
+                    slots_.begin() + static_cast<std::ptrdiff_t>(to));
     }
-    return it == slots_.end() || it->id != id || it->gone ? nullptr : &*it;
+    if (it == slots_.end() || it->id != id || it->gone) return nullptr;
+    last_ = &*it;
+    return last_;
+  }
+  static Iter lower_in(uint64_t id, Iter from, Iter to) {
+    return std::lower_bound(from, to, id, [](const Slot& s, uint64_t v) { return s.id < v; });
   }
   void remove(Slot& s) {
     s.item = T{};
@@ -146,6 +169,7 @@ class SessionOrder {
     if (gone_ > 64 && gone_ * 2 > slots_.size()) compact();
   }
   void drop_gone_front() {
+    if (!slots_.empty() && (slots_.front().gone || slots_.back().gone)) last_ = nullptr;
     while (!slots_.empty() && slots_.front().gone) {
       slots_.pop_front();
       --gone_;
@@ -156,12 +180,16 @@ class SessionOrder {
     }
   }
   void compact() {
+    last_ = nullptr;
     std::erase_if(slots_, [](const Slot& s) { return s.gone; });
     gone_ = 0;
     if (slots_.empty()) slots_.shrink_to_fit();
   }
 
   std::deque<Slot> slots_;  // by id
+  // slot()'s last answer. A deque's elements stay where they are when slots are
+  // added at the back; it is forgotten whenever one leaves or is inserted inside.
+  Slot* last_ = nullptr;
   size_t gone_ = 0;
   size_t waiting_ = 0;
   size_t max_waiting_;

@@ -91,5 +91,41 @@ TEST(SessionOrder, WaitingBeyondTheBoundIsWrittenEarly) {
   ASSERT_NE(order.find_open(5), nullptr);
 }
 
+// A decoding worker's ids are a hash's share of the connections: sparse, in runs
+// and gaps of any length. Every open id is found wherever its slot lies from the
+// interpolated guess (before it, after it, at either end), ids in the gaps and
+// outside the range are not, and removed slots stay unfound.
+TEST(SessionOrder, SparseIdsAreFoundWhereverTheyLie) {
+  SessionOrder<uint64_t> order(1u << 20);
+  std::vector<uint64_t> ids;
+  uint64_t state = 12345, id = 100;
+  for (int i = 0; i < 5000; ++i) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    // Mostly small gaps, sometimes a long one (a run of the other worker's connections).
+    id += 1 + ((state >> 33) % 8 == 0 ? (state >> 40) % 5000 : (state >> 40) % 3);
+    ids.push_back(id);
+    order.open(id) = id * 2;
+  }
+  for (size_t i = 0; i < ids.size(); i += 3) {
+    order.close(ids[i], 1);
+    order.take_closed(ids[i]);
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const uint64_t* v = order.find_open(ids[i]);
+    if (i % 3 == 0) {
+      EXPECT_EQ(v, nullptr) << ids[i];
+    } else {
+      ASSERT_NE(v, nullptr) << ids[i];
+      EXPECT_EQ(*v, ids[i] * 2);
+    }
+    if (i + 1 < ids.size()) {
+      for (uint64_t gap = ids[i] + 1; gap < ids[i + 1] && gap < ids[i] + 4; ++gap) EXPECT_EQ(order.find(gap), nullptr);
+    }
+  }
+  EXPECT_EQ(order.find(ids.front() - 1), nullptr);
+  EXPECT_EQ(order.find(ids.back() + 1), nullptr);
+  EXPECT_EQ(order.find(0), nullptr);
+}
+
 }  // namespace
 }  // namespace quartet::analyzer
