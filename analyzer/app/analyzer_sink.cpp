@@ -107,11 +107,22 @@ struct Analyzer::Flow {
   uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
   Spill* spill = nullptr;
   SpillChain spilled;  // the timeline's first part, before `entries`
+  // Entries packed as they came since the last segment (TimelineSpill::pack), after
+  // `spilled` and before `entries`; only while the timeline has segments in the file.
+  struct Packed {
+    OutBuf body;
+    size_t count = 0;
+  };
+  std::unique_ptr<Packed> packed;
 
   ~Flow() { drop_entries(); }
   void drop_entries() {
-    if (spill) spill->held -= std::min(spill->held, entries.size());
+    if (spill) spill->held -= std::min(spill->held, entries.size() + (packed ? packed->count : 0));
     std::vector<Entry>().swap(entries);
+    if (packed) {
+      spill->file.give_body(std::move(packed->body));
+      packed.reset();
+    }
   }
   Trouble& troubles() {
     if (!trouble) trouble = std::make_unique<Trouble>();
@@ -126,6 +137,11 @@ struct Analyzer::Flow {
   template <typename Item>
   void add_entry(Item&& item) {
     ++entry_count;
+    if (spill && spill->min_entries && !spilled.empty()) {
+      pack(std::move(item));
+      return;
+    }
+    if (packed) unpack();  // (the file failed since: the rest is held in memory)
     // A short connection's whole timeline (open, a few messages, FIN, close) in one
     // allocation, not a 1-2-4-8 series; mostly one an earlier session left.
     if (entries.capacity() == 0) {
@@ -147,9 +163,47 @@ struct Analyzer::Flow {
       spill->min_entries = 0;  // no room on disk: hold the rest in memory
     }
   }
+  template <typename Item>
+  void pack(Item&& item) {
+    if (!packed) {
+      packed = std::make_unique<Packed>();
+      packed->body = spill->file.take_body();
+    }
+    TimelineSpill::pack(packed->body, item);
+    ++packed->count;
+    if constexpr (std::is_same_v<std::decay_t<Item>, MessageOut>) spill->file.recycle_text(item.release_text());
+    ++spill->held;
+    if (spill->held <= spill->budget) return;
+    if (packed->count < spill->min_entries && spill->held <= spill->budget * kSpillAnyFactor) return;
+    write_packed();
+  }
+  // The packed entries as one more segment; if the file cannot take them, they are
+  // held in memory as entries from then on (as every timeline's are).
+  void write_packed() {
+    const size_t n = packed->count;
+    if (!spill->file.write_packed(packed->body, spilled)) {
+      spill->min_entries = 0;
+      unpack();
+      return;
+    }
+    spill->held -= std::min(spill->held, n);
+    spill->file.give_body(std::move(packed->body));
+    packed.reset();
+  }
+  // The packed entries back in memory, before `entries` (still counted as held).
+  void unpack() {
+    std::vector<Entry> before;
+    TimelineSpill::unpack(packed->body.view(), before);
+    std::move(entries.begin(), entries.end(), std::back_inserter(before));
+    entries = std::move(before);
+    spill->file.give_body(std::move(packed->body));
+    packed.reset();
+  }
+
   // The ended session with its timeline, for the writer: its spilled part stays
   // in the file (the writers stream it back), the rest leaves the spill budget's count.
   SessionOut& whole() {
+    if (packed) write_packed();
     if (spill) {
       spill->held -= std::min(spill->held, entries.size());
       if (!spilled.empty()) {

@@ -185,7 +185,7 @@ bool pread_all(int fd, char* to, size_t n, uint64_t offset) {
   return true;
 }
 
-bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
+bool TimelineSpill::begin_segment(SpillChain& chain, size_t& start) {
   if (failed_) return false;
   if (!file_) {
     file_.reset(std::tmpfile());
@@ -197,15 +197,12 @@ bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
   }
   // (Not expected: the entries a session holds in memory at once are far from this.)
   if (chain.segments == UINT32_MAX) return false;
-  const size_t start = pending_.size();
+  start = pending_.size();
   pending_.append(kHeaderBytes, '\0');
-  for (const Entry& e : entries) {
-    const size_t at = pending_.size();
-    pending_.append(kLengthBytes, '\0');
-    if (const auto* m = std::get_if<MessageOut>(&e)) put(pending_, *m);
-    else put(pending_, std::get<EventOut>(e));
-    put_le(pending_.data() + at, pending_.size() - at - kLengthBytes, kLengthBytes);
-  }
+  return true;
+}
+
+bool TimelineSpill::end_segment(size_t start, SpillChain& chain) {
   const uint64_t size = pending_.size() - start;
   if (size - kHeaderBytes > UINT32_MAX) {
     pending_.truncate(start);
@@ -216,9 +213,65 @@ bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
   chain.last = end_;
   ++chain.segments;
   end_ += size;
+  return true;
+}
+
+void TimelineSpill::pack(OutBuf& body, const MessageOut& m) {
+  const size_t at = body.size();
+  body.append(kLengthBytes, '\0');
+  put(body, m);
+  put_le(body.data() + at, body.size() - at - kLengthBytes, kLengthBytes);
+}
+
+void TimelineSpill::pack(OutBuf& body, const EventOut& e) {
+  const size_t at = body.size();
+  body.append(kLengthBytes, '\0');
+  put(body, e);
+  put_le(body.data() + at, body.size() - at - kLengthBytes, kLengthBytes);
+}
+
+bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
+  size_t start = 0;
+  if (!begin_segment(chain, start)) return false;
+  for (const Entry& e : entries) std::visit([this](const auto& item) { pack(pending_, item); }, e);
+  if (!end_segment(start, chain)) return false;
   recycle(entries);
   if (pending_.size() >= kWriteChunk) flush();
   return true;
+}
+
+bool TimelineSpill::write_packed(OutBuf& body, SpillChain& chain) {
+  size_t start = 0;
+  if (!begin_segment(chain, start)) return false;
+  pending_ += body.view();
+  if (!end_segment(start, chain)) return false;
+  body.clear();
+  if (pending_.size() >= kWriteChunk) flush();
+  return true;
+}
+
+void TimelineSpill::unpack(std::string_view body, std::vector<Entry>& out) {
+  while (!body.empty()) {
+    if (body.size() < kLengthBytes) throw std::runtime_error("timeline spill file: cut short");
+    const size_t n = static_cast<size_t>(get_le(body.data(), kLengthBytes));
+    if (body.size() - kLengthBytes < n) throw std::runtime_error("timeline spill file: cut short");
+    get_entry(body.substr(kLengthBytes, n), out.emplace_back());
+    body.remove_prefix(kLengthBytes + n);
+  }
+}
+
+OutBuf TimelineSpill::take_body() {
+  if (bodies_.empty()) return OutBuf();
+  OutBuf b = std::move(bodies_.back());
+  bodies_.pop_back();
+  return b;
+}
+
+void TimelineSpill::give_body(OutBuf&& body) {
+  body.clear();
+  if (body.capacity() && body.capacity() <= kPooledBodyBytes && bodies_.size() < kPooledBodies)
+    bodies_.push_back(std::move(body));
+  body = OutBuf();
 }
 
 void TimelineSpill::flush() {
@@ -268,14 +321,18 @@ void TimelineSpill::recycle(std::vector<Entry>& entries) {
   for (Entry& e : entries) {
     auto* m = std::get_if<MessageOut>(&e);
     if (!m || texts_.size() >= kPooledTexts) continue;
-    std::string s = m->release_text();
-    if (s.capacity() > 15 && s.capacity() <= kPooledTextBytes) texts_.push_back(std::move(s));  // 15: inline
+    recycle_text(m->release_text());
   }
   entries.clear();
   // Only short timelines' vectors: a long one's would hold its memory for nothing.
   if (entries.capacity() && entries.capacity() <= kPooledTimelineEntries && timelines_.size() < kPooledTimelines)
     timelines_.push_back(std::move(entries));
   std::vector<Entry>().swap(entries);
+}
+
+void TimelineSpill::recycle_text(std::string&& s) {
+  if (texts_.size() < kPooledTexts && s.capacity() > 15 && s.capacity() <= kPooledTextBytes)  // 15: inline
+    texts_.push_back(std::move(s));
 }
 
 void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const {

@@ -39,6 +39,23 @@ class TimelineSpill {
   // temporary file can be written. Segments gathered before a write failed stay
   // readable: the buffer that holds them is kept, and nothing more is added to it.
   bool write(std::vector<Entry>& entries, SpillChain& chain);
+  // A session with segments in the file packs each next entry as it comes, while
+  // its texts are still in the cache, into a body of its own (one contiguous
+  // buffer), instead of holding it as a MessageOut or EventOut until its next
+  // segment is written: with hundreds of long sessions interleaved, held entries
+  // were cold by then, and copying them out was a sixth of a small-PDU run.
+  static void pack(OutBuf& body, const MessageOut& m);
+  static void pack(OutBuf& body, const EventOut& e);
+  // Moves a packed body to the file as one more segment of `chain` (leaving `body`
+  // empty). False, with both untouched, when no temporary file can be written.
+  bool write_packed(OutBuf& body, SpillChain& chain);
+  // The entries of a packed body, appended to `out` (when it could not be written).
+  static void unpack(std::string_view body, std::vector<Entry>& out);
+  // A buffer for packing (one an earlier body left, capacity kept), and back.
+  OutBuf take_body();
+  void give_body(OutBuf&& body);
+  static constexpr size_t kPooledBodies = 64, kPooledBodyBytes = 64u << 10;
+
   // Calls `fn` with each entry of `chain`, in order, reading kReadChunk bytes at a
   // time: memory stays the same however long the timeline (but for 12 bytes per
   // segment while it is read). Reads with pread (no shared file position or
@@ -66,6 +83,8 @@ class TimelineSpill {
   // next ones: the messages' texts for take_text() and the vector for take_entries(),
   // within the pools' bounds. Leaves `entries` empty.
   void recycle(std::vector<Entry>& entries);
+  // Keeps one message's text storage for take_text(), within the pool's bounds.
+  void recycle_text(std::string&& s);
   static constexpr size_t kPooledTexts = 1024, kPooledTextBytes = 4096;
   static constexpr size_t kPooledTimelines = 256, kPooledTimelineEntries = 16, kNewTimelineEntries = 8;
 
@@ -84,6 +103,10 @@ class TimelineSpill {
   };
   // Streams the entries of one segment's body, read through `buf`.
   void stream_body(const Segment& body, ReadBuffer& buf, absl::FunctionRef<void(const Entry&)> fn) const;
+  // Starts a segment in pending_ (false: no file); end_segment() frames what was
+  // appended after `start` as one more segment of `chain`.
+  bool begin_segment(SpillChain& chain, size_t& start);
+  bool end_segment(size_t start, SpillChain& chain);
   // Writes pending_ at written_; on failure keeps it (failed_).
   void flush();
   // `n` bytes at `offset`, from the file or, past what was written, from pending_.
@@ -98,6 +121,7 @@ class TimelineSpill {
   OutBuf pending_;                             // segments not written yet
   std::vector<std::string> texts_;             // take_text()'s
   std::vector<std::vector<Entry>> timelines_;  // take_entries()'s
+  std::vector<OutBuf> bodies_;                 // take_body()'s
 };
 
 }  // namespace quartet::analyzer

@@ -376,5 +376,27 @@ TEST(TimelineSpill, RealCapturesGiveTheSameOutputSpilledEveryEntry) {
   }
 }
 
+// Run in a child process: the disk is full (a file size limit of one byte) from
+// the first write of the spill file, which comes when the first session with
+// segments ends. Sessions that were packing entries then hold them in memory, in
+// order: the output is the same as with every timeline held.
+[[noreturn]] void analyze_with_a_full_disk() {
+  std::signal(SIGXFSZ, SIG_IGN);
+  const rlimit limit{1, RLIM_INFINITY};
+  if (setrlimit(RLIMIT_FSIZE, &limit) != 0) std::exit(2);
+  for (const char* capture : {"demo.pcapng", "sp/sp-pubsub.pcap", "cops/cops-pr.pcapng"}) {
+    uint64_t none = 0, some = 0;
+    const std::string held = analyze(capture, OutputFormat::Jsonl, false, &none);
+    const std::string spilled = analyze(capture, OutputFormat::Jsonl, true, &some);
+    EXPECT_GT(some, 0u) << capture;  // (taken by the file's buffer before the write failed)
+    EXPECT_EQ(spilled, held) << capture;
+  }
+  std::exit(::testing::Test::HasFailure() ? 5 : 0);
+}
+
+TEST(TimelineSpill, PackedEntriesAreHeldInMemoryWhenTheDiskIsFull) {
+  EXPECT_EXIT(analyze_with_a_full_disk(), ::testing::ExitedWithCode(0), "");
+}
+
 }  // namespace
 }  // namespace quartet::analyzer
