@@ -91,6 +91,7 @@ struct Analyzer::Flow {
   bool handshake = false;
   bool closed = false;
   bool handoff_pending = false;
+  bool listing_cut = false;  // the timeline reached kMaxSessionEntries (room_for_entry)
   std::optional<Side> first_fin;
   std::unique_ptr<Session> session;
   // A direction's framing state, held only once it holds something (a partial PDU,
@@ -103,8 +104,7 @@ struct Analyzer::Flow {
   uint64_t next_index = 0;
   // The timeline in memory (earlier parts may be in the spill file).
   std::vector<Entry> entries;
-  size_t entry_count = 0;        // entries the timeline has (kept, spilled or not)
-  uint64_t entries_dropped = 0;  // beyond kMaxSessionEntries
+  size_t entry_count = 0;  // entries the timeline has (kept, spilled or not)
   Spill* spill = nullptr;
   SpillChain spilled;  // the timeline's first part, before `entries`
   // Entries packed as they came since the last segment (TimelineSpill::pack), after
@@ -221,7 +221,7 @@ struct Analyzer::Flow {
   // entry (the one kept beyond the maximum) saying the listing stops there.
   bool room_for_entry(TimeNs ts) {
     if (entry_count < kMaxSessionEntries) return true;
-    if (entries_dropped++ == 0) {
+    if (!std::exchange(listing_cut, true)) {
       std::string text = "timeline cut after " + std::to_string(kMaxSessionEntries) +
                          " entries: later messages and events are counted, not listed";
       if (troubles().warnings.size() < kMaxSessionWarnings) trouble->warnings.push_back(text);

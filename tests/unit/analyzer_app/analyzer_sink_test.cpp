@@ -2,6 +2,8 @@
 // chunks, request/response pairing, gaps, TLS hand-off, ordering of sessions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sink_harness.hpp"
 #include "tls_test_util.hpp"
 
@@ -16,6 +18,38 @@ AppOptions with_decode_as(const Protocol& p, uint16_t port, bool tls = false) {
   AppOptions o;
   o.decode_as.push_back({&p, port, tls});
   return o;
+}
+
+// A session longer than the timeline keeps: its entries stop at the maximum with
+// one warning entry saying so, however many more come (in one chunk and in many),
+// and its messages are all still counted.
+TEST(AnalyzerSink, ALongTimelineIsCutOnceWithOneWarning) {
+  AppOptions opt = with_decode_as(fake::kLen, 7000);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.on_open(flow(1, 7000, kT0));
+  const size_t total = Analyzer::kMaxSessionEntries + 2500;
+  std::string chunk;
+  for (size_t i = 0; i < 1000; ++i) chunk += fake::len_pdu("ping");
+  for (size_t sent = 0; sent < total; sent += 1000)
+    a.on_data(1, Side::Client, fake::bytes(chunk), kT0 + static_cast<TimeNs>(sent) * kMs);
+  a.on_close(1, CloseReason::Fin, Side::Client, kT0 + 200000 * kMs);
+  a.finish();
+  ASSERT_EQ(cap.sessions.size(), 1u);
+  const SessionOut& s = cap.sessions[0];
+  const size_t sent = (total + 999) / 1000 * 1000;
+  EXPECT_EQ(s.messages[0], sent);
+  size_t cut_warnings = 0, messages = 0;
+  for (const Entry& e : s.entries) {
+    if (std::holds_alternative<MessageOut>(e)) ++messages;
+    else if (std::get<EventOut>(e).text.view().starts_with("timeline cut after 100000 entries")) ++cut_warnings;
+  }
+  EXPECT_EQ(cut_warnings, 1u);
+  EXPECT_EQ(s.entries.size(), Analyzer::kMaxSessionEntries + 1);
+  EXPECT_LT(messages, Analyzer::kMaxSessionEntries);
+  EXPECT_EQ(std::count(s.warnings.begin(), s.warnings.end(),
+                       "timeline cut after 100000 entries: later messages and events are counted, not listed"),
+            1);
 }
 
 TEST(AnalyzerSink, PairsRequestsAndResponsesAcrossChunkBoundaries) {
