@@ -134,11 +134,13 @@ class Analyzer final : public StreamSink {
 
   AppOptions& opt_;
   Writer& out_;
+  // Before order_: the connections give their held entries back to it when they
+  // are destroyed, so it is destroyed after them.
+  Spill spill_;
   SessionOrder<std::unique_ptr<Flow>> order_;  // by id = order of first packet
   RunSummary summary_;
   ResponseTimes response_times_;
   FanoutTable fanout_;  // RunSummary::fanout at the end
-  Spill spill_;
   FieldsJson fields_jsonl_{opt_.show_secrets, false}, fields_html_{opt_.show_secrets, true};
   MessageRecord record_;  // the PDU being decoded, reused from PDU to PDU
   bool had_warnings_ = false;

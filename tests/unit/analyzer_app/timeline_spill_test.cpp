@@ -398,5 +398,27 @@ TEST(TimelineSpill, PackedEntriesAreHeldInMemoryWhenTheDiskIsFull) {
   EXPECT_EXIT(analyze_with_a_full_disk(), ::testing::ExitedWithCode(0), "");
 }
 
+// An Analyzer dropped before its connections ended (an error stopped the run):
+// their spilled and packed entries go back to the spill file's pools, which must
+// still exist when the connections are destroyed (ASan reports it otherwise).
+TEST(TimelineSpill, AnAnalyzerWithConnectionsStillPackingIsDestroyedCleanly) {
+  harness::MemFile mem;
+  AppOptions opt;
+  opt.format = OutputFormat::Jsonl;
+  auto writer = make_jsonl_writer(mem.f, opt);
+  auto a = std::make_unique<Analyzer>(opt, *writer);
+  a->set_spill_limits(4, 3);  // a connection's first 3 entries go to the file, the next ones are packed
+  const TimeNs t0 = 1'700'000'000'000'000'000;
+  for (uint64_t id = 1; id <= 3; ++id) {
+    a->on_open(harness::flow(id, 3288, t0, static_cast<uint16_t>(40000 + id)));
+    for (int i = 0; i < 4; ++i) {
+      const std::string ka("\x10\x09\x00\x00\x00\x00\x00\x08", 8);  // COPS Keep-Alive
+      a->on_data(id, Side::Client, fake::bytes(ka), t0 + i);
+    }
+  }
+  EXPECT_GT(a->spilled_bytes(), 0u);
+  a.reset();
+}
+
 }  // namespace
 }  // namespace quartet::analyzer
