@@ -260,20 +260,6 @@ void TimelineSpill::unpack(std::string_view body, std::vector<Entry>& out) {
   }
 }
 
-OutBuf TimelineSpill::take_body() {
-  if (bodies_.empty()) return OutBuf();
-  OutBuf b = std::move(bodies_.back());
-  bodies_.pop_back();
-  return b;
-}
-
-void TimelineSpill::give_body(OutBuf&& body) {
-  body.clear();
-  if (body.capacity() && body.capacity() <= kPooledBodyBytes && bodies_.size() < kPooledBodies)
-    bodies_.push_back(std::move(body));
-  body = OutBuf();
-}
-
 void TimelineSpill::flush() {
   const uint64_t at = written_.load(std::memory_order_relaxed);
   const char* p = pending_.data();

@@ -51,10 +51,6 @@ class TimelineSpill {
   bool write_packed(OutBuf& body, SpillChain& chain);
   // The entries of a packed body, appended to `out` (when it could not be written).
   static void unpack(std::string_view body, std::vector<Entry>& out);
-  // A buffer for packing (one an earlier body left, capacity kept), and back.
-  OutBuf take_body();
-  void give_body(OutBuf&& body);
-  static constexpr size_t kPooledBodies = 64, kPooledBodyBytes = 64u << 10;
 
   // Calls `fn` with each entry of `chain`, in order, reading kReadChunk bytes at a
   // time: memory stays the same however long the timeline (but for 12 bytes per
@@ -121,7 +117,6 @@ class TimelineSpill {
   OutBuf pending_;                             // segments not written yet
   std::vector<std::string> texts_;             // take_text()'s
   std::vector<std::vector<Entry>> timelines_;  // take_entries()'s
-  std::vector<OutBuf> bodies_;                 // take_body()'s
 };
 
 }  // namespace quartet::analyzer
