@@ -151,11 +151,7 @@ struct Analyzer::Flow {
     entries.emplace_back(std::in_place_type<std::decay_t<Item>>, std::forward<Item>(item));
     if (!spill) return;
     ++spill->held;
-    if (!spill->min_entries || spill->held <= spill->budget) return;
-    // Over the budget a long timeline moves to the file; beyond kSpillAnyFactor times
-    // the budget (very many connections open at once, each with a few entries) any
-    // timeline does, so that an idle connection holds no entries in memory.
-    if (entries.size() < spill->min_entries && spill->held <= spill->budget * kSpillAnyFactor) return;
+    if (!spill->moves(entries.size())) return;
     const size_t n = entries.size();
     if (spill->file.write(entries, spilled)) {
       spill->held -= std::min(spill->held, n);
@@ -170,9 +166,7 @@ struct Analyzer::Flow {
     ++packed->count;
     if constexpr (std::is_same_v<std::decay_t<Item>, MessageOut>) spill->file.recycle_text(item.release_text());
     ++spill->held;
-    if (spill->held <= spill->budget) return;
-    if (packed->count < spill->min_entries && spill->held <= spill->budget * kSpillAnyFactor) return;
-    write_packed();
+    if (spill->moves(packed->count)) write_packed();
   }
   // The packed entries as one more segment; if the file cannot take them, they are
   // held in memory as entries from then on (as every timeline's are).

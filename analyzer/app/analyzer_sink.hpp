@@ -78,6 +78,14 @@ class Analyzer final : public StreamSink {
     size_t held = 0;  // entries in memory over all sessions
     size_t budget = kSpillBudget;
     size_t min_entries = kSpillMinEntries;  // 0: never
+    // Whether a timeline holding `mine` of the held entries moves them to the file
+    // now: over the budget a long one does; beyond kSpillAnyFactor times the budget
+    // (very many connections open at once, each with a few entries) any one does,
+    // so that an idle connection holds no entries in memory.
+    bool moves(size_t mine) const {
+      if (!min_entries || held <= budget) return false;
+      return mine >= min_entries || held > budget * kSpillAnyFactor;
+    }
   };
   // Anything the user should know about: capture or session warnings.
   bool had_warnings() const { return had_warnings_; }

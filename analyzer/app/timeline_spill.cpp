@@ -80,6 +80,15 @@ void put(OutBuf& b, const EventOut& e) {
   put_str(b, e.text.view());
 }
 
+// An entry framed by its length.
+template <typename Item>
+void put_framed(OutBuf& b, const Item& item) {
+  const size_t at = b.size();
+  b.append(kLengthBytes, '\0');
+  put(b, item);
+  put_le(b.data() + at, b.size() - at - kLengthBytes, kLengthBytes);
+}
+
 class Reader {
  public:
   explicit Reader(std::string_view b) : p_(b.data()), end_(b.data() + b.size()) {}
@@ -216,19 +225,8 @@ bool TimelineSpill::end_segment(size_t start, SpillChain& chain) {
   return true;
 }
 
-void TimelineSpill::pack(OutBuf& body, const MessageOut& m) {
-  const size_t at = body.size();
-  body.append(kLengthBytes, '\0');
-  put(body, m);
-  put_le(body.data() + at, body.size() - at - kLengthBytes, kLengthBytes);
-}
-
-void TimelineSpill::pack(OutBuf& body, const EventOut& e) {
-  const size_t at = body.size();
-  body.append(kLengthBytes, '\0');
-  put(body, e);
-  put_le(body.data() + at, body.size() - at - kLengthBytes, kLengthBytes);
-}
+void TimelineSpill::pack(OutBuf& body, const MessageOut& m) { put_framed(body, m); }
+void TimelineSpill::pack(OutBuf& body, const EventOut& e) { put_framed(body, e); }
 
 bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
   size_t start = 0;
@@ -304,11 +302,8 @@ std::vector<Entry> TimelineSpill::take_entries() {
 }
 
 void TimelineSpill::recycle(std::vector<Entry>& entries) {
-  for (Entry& e : entries) {
-    auto* m = std::get_if<MessageOut>(&e);
-    if (!m || texts_.size() >= kPooledTexts) continue;
-    recycle_text(m->release_text());
-  }
+  for (Entry& e : entries)
+    if (auto* m = std::get_if<MessageOut>(&e)) recycle_text(m->release_text());
   entries.clear();
   // Only short timelines' vectors: a long one's would hold its memory for nothing.
   if (entries.capacity() && entries.capacity() <= kPooledTimelineEntries && timelines_.size() < kPooledTimelines)
