@@ -140,19 +140,8 @@ class FileWriter {
     if (pending_.size() >= kChunk) flush_pending();
   }
   void flush_pending() {
-    const char* p = pending_.data();
-    size_t n = pending_.size();
-    while (n && !failed_) {
-      const ssize_t put = ::pwrite(fd_, p, n, static_cast<off_t>(written_));
-      if (put < 0 && errno == EINTR) continue;
-      if (put <= 0) {
-        failed_ = true;
-        break;
-      }
-      p += put;
-      n -= static_cast<size_t>(put);
-      written_ += static_cast<uint64_t>(put);
-    }
+    if (!failed_ && !pwrite_all(fd_, pending_.data(), pending_.size(), written_)) failed_ = true;
+    if (!failed_) written_ += pending_.size();
     pending_.clear();
   }
 

@@ -194,6 +194,18 @@ bool pread_all(int fd, char* to, size_t n, uint64_t offset) {
   return true;
 }
 
+bool pwrite_all(int fd, const char* from, size_t n, uint64_t offset) {
+  while (n) {
+    const ssize_t put = ::pwrite(fd, from, n, static_cast<off_t>(offset));
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) return false;
+    from += put;
+    n -= static_cast<size_t>(put);
+    offset += static_cast<uint64_t>(put);
+  }
+  return true;
+}
+
 bool TimelineSpill::begin_segment(SpillChain& chain, size_t& start) {
   if (failed_) return false;
   if (!file_) {
@@ -260,19 +272,9 @@ void TimelineSpill::unpack(std::string_view body, std::vector<Entry>& out) {
 
 void TimelineSpill::flush() {
   const uint64_t at = written_.load(std::memory_order_relaxed);
-  const char* p = pending_.data();
-  size_t n = pending_.size();
-  uint64_t offset = at;
-  while (n) {
-    const ssize_t put = ::pwrite(fd_, p, n, static_cast<off_t>(offset));
-    if (put < 0 && errno == EINTR) continue;
-    if (put <= 0) {
-      failed_ = true;  // disk full: what pending_ holds stays there, the rest is held in memory
-      return;
-    }
-    p += put;
-    n -= static_cast<size_t>(put);
-    offset += static_cast<uint64_t>(put);
+  if (!pwrite_all(fd_, pending_.data(), pending_.size(), at)) {
+    failed_ = true;  // disk full: what pending_ holds stays there, the rest is held in memory
+    return;
   }
   written_.store(at + pending_.size(), std::memory_order_relaxed);
   pending_.clear();

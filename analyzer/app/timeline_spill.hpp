@@ -24,6 +24,8 @@ namespace quartet::analyzer {
 
 // Reads `n` bytes at `offset` of `fd` (pread: no file position); false on error or end of file.
 bool pread_all(int fd, char* to, size_t n, uint64_t offset);
+// Writes `n` bytes at `offset` of `fd` (pwrite); false when the file cannot take them all.
+bool pwrite_all(int fd, const char* from, size_t n, uint64_t offset);
 
 class TimelineSpill {
  public:
