@@ -19,6 +19,9 @@ struct Endpoint {
   bool v6 = false;
   uint16_t port = 0;
   std::string ip_string() const;  // "192.0.2.1" / "2001:db8::1" (inet_ntop)
+  // The same written at `p`, which has room for kIpRoom bytes; returns the end.
+  static constexpr size_t kIpRoom = 46;  // INET6_ADDRSTRLEN
+  char* write_ip(char* p) const;
 };
 
 enum class Side : uint8_t { Client, Server };

@@ -2,31 +2,59 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
-#include <ctime>
+#include <cstring>
 
 #include "json.hpp"
 #include "output.hpp"
 
 namespace quartet::analyzer {
 
-std::string format_utc(TimeNs ns, int decimals) {
-  const TimeNs sec = ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
-  const auto t = static_cast<std::time_t>(sec);
-  std::tm tm{};
-  char buf[64];
-  if (!gmtime_r(&t, &tm) || std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm) == 0) {
-    std::string s;
-    append_seconds(s, ns, decimals);
-    return s;
+char* write_utc(char* p, TimeNs ns, int decimals) {
+  using namespace std::chrono;
+  if (decimals < 0) decimals = 0;
+  if (decimals > 9) decimals = 9;
+  // Every TimeNs (a signed 64-bit count of nanoseconds) falls in the years 1677 to
+  // 2262: four digits, which the civil calendar of <chrono> gives exactly.
+  // Floor division, without the overflow of (ns - 999999999) near INT64_MIN.
+  TimeNs sec = ns / 1000000000;
+  TimeNs nanos = ns % 1000000000;
+  if (nanos < 0) {
+    --sec;
+    nanos += 1000000000;
   }
-  std::string s(buf);
-  if (decimals > 0) {
-    std::string frac;
-    append_seconds(frac, ns - sec * 1000000000, decimals);  // "0.123456"
-    s += frac.substr(frac.find('.'));
+  const sys_days day = floor<days>(sys_seconds(seconds(sec)));
+  const year_month_day date(day);
+  const auto of_day = static_cast<unsigned>(sec - duration_cast<seconds>(day.time_since_epoch()).count());
+  const auto two = [&p](unsigned v) {
+    *p++ = static_cast<char>('0' + v / 10);
+    *p++ = static_cast<char>('0' + v % 10);
+  };
+  const auto y = static_cast<unsigned>(static_cast<int>(date.year()));
+  two(y / 100);
+  two(y % 100);
+  *p++ = '-';
+  two(static_cast<unsigned>(date.month()));
+  *p++ = '-';
+  two(static_cast<unsigned>(date.day()));
+  *p++ = ' ';
+  two(of_day / 3600);
+  *p++ = ':';
+  two(of_day / 60 % 60);
+  *p++ = ':';
+  two(of_day % 60);
+  if (decimals > 0) {  // exactly `decimals` digits, leading zeros kept
+    static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+    uint32_t frac = static_cast<uint32_t>(nanos) / kPow10[9 - decimals];
+    *p++ = '.';
+    for (int i = decimals - 1; i >= 0; --i, frac /= 10) p[i] = static_cast<char>('0' + frac % 10);
+    p += decimals;
   }
-  return s + " UTC";
+  std::memcpy(p, " UTC", 4);
+  return p + 4;
 }
 
 std::string format_ms(TimeNs ns, int decimals) {
@@ -50,9 +78,19 @@ std::string format_bytes(uint64_t n) {
   return buf;
 }
 
+void append_endpoint(OutBuf& out, const Endpoint& e) {
+  char* p = out.room(Endpoint::kIpRoom + 8);
+  if (e.v6) *p++ = '[';
+  p = e.write_ip(p);
+  if (e.v6) *p++ = ']';
+  *p++ = ':';
+  out.commit_to(std::to_chars(p, p + 5, e.port).ptr);
+}
+
 std::string endpoint_text(const Endpoint& e) {
-  const std::string ip = e.ip_string();
-  return (e.v6 ? "[" + ip + "]" : ip) + ":" + std::to_string(e.port);
+  OutBuf out;
+  append_endpoint(out, e);
+  return std::string(out.view());
 }
 
 namespace {

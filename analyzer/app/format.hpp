@@ -10,8 +10,16 @@
 
 namespace quartet::analyzer {
 
-// "2026-11-23 20:00:00.123456 UTC" with `decimals` fraction digits.
-std::string format_utc(TimeNs ns, int decimals);
+// "2026-11-23 20:00:00.123456 UTC" with `decimals` (0..9) fraction digits, written
+// at `p`, which has room for kUtcRoom bytes; returns the end. The fraction is
+// truncated, as the epoch timestamps of the JSONL output are.
+inline constexpr size_t kUtcRoom = 40;
+char* write_utc(char* p, TimeNs ns, int decimals);
+inline void append_utc(OutBuf& out, TimeNs ns, int decimals) {
+  out.commit_to(write_utc(out.room(kUtcRoom), ns, decimals));
+}
+// "192.0.2.1:3288" / "[2001:db8::1]:3288" (endpoint_text) into the writers' buffer.
+void append_endpoint(OutBuf& out, const Endpoint& e);
 // A latency for people: "0.250 ms" (three decimals fewer than the timestamps, at least 0).
 std::string format_ms(TimeNs ns, int decimals);
 // "1.2 kB", "3.4 MB"

@@ -15,16 +15,32 @@ const char* arrow(std::optional<Side> s) {
   return *s == Side::Client ? "→" : "←";
 }
 
-std::string state_text(const SessionOut& s) {
-  std::string t = s.state;
-  if (s.closed_by) t += std::string(" by ") + side_name(*s.closed_by);
-  if (!s.conn_state.empty()) {
-    t += " (";
-    t += s.conn_state;
-    t += ')';
+// "closed by client (SF), COPS open"
+void append_state(OutBuf& out, const SessionOut& s) {
+  out += s.state;
+  if (s.closed_by) {
+    out += std::string_view(" by ");
+    out += side_name(*s.closed_by);
   }
-  if (!s.protocol_state.empty()) t += ", " + std::string(s.protocol->short_name) + " " + s.protocol_state;
-  return t;
+  if (!s.conn_state.empty()) {
+    out += std::string_view(" (");
+    out += s.conn_state;
+    out += ')';
+  }
+  if (!s.protocol_state.empty()) {
+    out += std::string_view(", ");
+    out += s.protocol->short_name;
+    out += ' ';
+    out += s.protocol_state;
+  }
+}
+
+// "1→ 2←": a count each way.
+void append_both_ways(OutBuf& out, const uint64_t (&n)[2]) {
+  append_uint(out, n[0]);
+  out += std::string_view("→ ");
+  append_uint(out, n[1]);
+  out += std::string_view("←");
 }
 
 class TextWriter final : public Writer {
@@ -91,25 +107,39 @@ class TextWriter final : public Writer {
   }
 
  private:
+  // Appended piece by piece, without a temporary string: on connection-heavy
+  // captures this line is most of --summary's output.
   void header(const SessionOut& s) {
     line_ += '#';
-    line_ += std::to_string(s.flow.id);
+    append_uint(line_, s.flow.id);
     line_ += ' ';
     line_ += s.protocol->short_name;
-    if (s.tls.seen) line_ += s.tls.handoff ? "+TLS" : "/TLS";
-    line_ += "  " + endpoint_text(s.flow.client) + " → " + endpoint_text(s.flow.server);
-    if (s.flow.roles == RoleSource::PortGuess) line_ += " (roles guessed)";
-    line_ += "  start " + format_utc(s.start, opt_.ts_decimals);
-    std::string dur;
-    append_seconds(dur, s.end - s.start, opt_.ts_decimals);
-    line_ += "  duration " + dur + " s";
-    line_ += "  " + state_text(s);
-    line_ += "  messages " + std::to_string(s.messages[0]) + "→ " + std::to_string(s.messages[1]) + "←";
-    line_ += "  bytes " + std::to_string(s.bytes[0]) + "→ " + std::to_string(s.bytes[1]) + "←";
+    if (s.tls.seen) line_ += std::string_view(s.tls.handoff ? "+TLS" : "/TLS");
+    line_ += std::string_view("  ");
+    append_endpoint(line_, s.flow.client);
+    line_ += std::string_view(" → ");
+    append_endpoint(line_, s.flow.server);
+    if (s.flow.roles == RoleSource::PortGuess) line_ += std::string_view(" (roles guessed)");
+    line_ += std::string_view("  start ");
+    append_utc(line_, s.start, opt_.ts_decimals);
+    line_ += std::string_view("  duration ");
+    append_seconds(line_, s.end - s.start, opt_.ts_decimals);
+    line_ += std::string_view(" s  ");
+    append_state(line_, s);
+    line_ += std::string_view("  messages ");
+    append_both_ways(line_, s.messages);
+    line_ += std::string_view("  bytes ");
+    append_both_ways(line_, s.bytes);
     if (s.tls.seen) tls_summary(s.tls);
-    if (s.missing_bytes) line_ += "  missing " + std::to_string(s.missing_bytes);
+    if (s.missing_bytes) {
+      line_ += std::string_view("  missing ");
+      append_uint(line_, s.missing_bytes);
+    }
     const uint64_t warnings = s.warnings.size() + s.warnings_dropped;
-    if (warnings) line_ += "  warnings " + std::to_string(warnings);
+    if (warnings) {
+      line_ += std::string_view("  warnings ");
+      append_uint(line_, warnings);
+    }
     line_ += '\n';
   }
 

@@ -1,6 +1,10 @@
 // The JSONL and text writers on sessions built by the Analyzer from fake flows.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+
 #include "format.hpp"
 #include "sink_harness.hpp"
 
@@ -145,6 +149,64 @@ TEST(OutputText, CaptureTextCannotBreakLinesOrReachTheTerminalRaw) {
   std::string out;
   quartet::analyzer::append_printable(out, "a\x1b[2J\nb\x7f\xc2\x85 caf\xc3\xa9 \xed\xa0\x80 \xff");
   EXPECT_EQ(out, "a\\x1b[2J\\x0ab\\x7f\\xc2\\x85 caf\xc3\xa9 \\xed\\xa0\\x80 \\xff");
+}
+
+}  // namespace
+
+namespace {
+
+// The text header's start time, against the C library's calendar (gmtime_r and
+// strftime, which format_utc used before), across the whole TimeNs range.
+std::string libc_utc(TimeNs ns, int decimals) {
+  const TimeNs sec = ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0);
+  const TimeNs nanos = (ns % 1000000000 + 1000000000) % 1000000000;
+  const auto t = static_cast<std::time_t>(sec);
+  std::tm tm{};
+  char buf[64];
+  EXPECT_TRUE(gmtime_r(&t, &tm));
+  std::string s(buf, std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm));
+  if (decimals > 0) {
+    std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(nanos));
+    s.append(buf, static_cast<size_t>(decimals) + 1);  // truncated, not rounded
+  }
+  return s + " UTC";
+}
+
+std::string utc(TimeNs ns, int decimals) {
+  quartet::analyzer::OutBuf out;
+  quartet::analyzer::append_utc(out, ns, decimals);
+  return std::string(out.view());
+}
+
+TEST(OutputText, StartTimeIsTheCivilCalendarInUtc) {
+  EXPECT_EQ(utc(kT0 + 123456789, 6), "2023-11-14 22:13:20.123456 UTC");
+  EXPECT_EQ(utc(kT0 + 999999999, 9), "2023-11-14 22:13:20.999999999 UTC");
+  EXPECT_EQ(utc(kT0 + 999999999, 0), "2023-11-14 22:13:20 UTC");
+  EXPECT_EQ(utc(0, 3), "1970-01-01 00:00:00.000 UTC");
+  EXPECT_EQ(utc(-1, 6), "1969-12-31 23:59:59.999999 UTC");  // before the epoch: the second below, fraction up
+  EXPECT_EQ(utc(951782400LL * 1000000000, 0), "2000-02-29 00:00:00 UTC");  // a leap day of a 400-year leap year
+  EXPECT_EQ(utc(INT64_MAX, 9), "2262-04-11 23:47:16.854775807 UTC");
+  EXPECT_EQ(utc(INT64_MIN, 9), "1677-09-21 00:12:43.145224192 UTC");
+  // Every day of a few centuries, and odd instants, as the C library reads them.
+  for (TimeNs day = -106000; day < 106000; day += 7)
+    for (int decimals : {0, 6, 9}) {
+      const TimeNs ns = day * 86400 * 1000000000 + (day * 7919 % 86400) * 1000000000 + day * 104729 % 1000000000;
+      ASSERT_EQ(utc(ns, decimals), libc_utc(ns, decimals)) << ns;
+    }
+}
+
+TEST(OutputText, EndpointsAsTheyAreWritten) {
+  quartet::analyzer::Endpoint v4;
+  v4.addr = {10, 0, 200, 9};
+  v4.port = 65535;
+  quartet::analyzer::Endpoint v6;
+  v6.v6 = true;
+  v6.addr = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  v6.port = 0;
+  EXPECT_EQ(quartet::analyzer::endpoint_text(v4), "10.0.200.9:65535");
+  EXPECT_EQ(quartet::analyzer::endpoint_text(v6), "[2001:db8::1]:0");
+  EXPECT_EQ(v4.ip_string(), "10.0.200.9");
+  EXPECT_EQ(v6.ip_string(), "2001:db8::1");
 }
 
 }  // namespace
