@@ -57,16 +57,16 @@ char* write_utc(char* p, TimeNs ns, int decimals) {
   return p + 4;
 }
 
-std::string format_ms(TimeNs ns, int decimals) {
-  std::string s;
+void append_ms(OutBuf& out, TimeNs ns, int decimals) {
   // Beyond ~100 days in nanoseconds * 1000 would overflow; such "latencies" come
   // from broken timestamps and are shown in seconds.
   if (ns > 1000000000000000 || ns < -1000000000000000) {
-    append_seconds(s, ns, 0);
-    return s + " s";
+    append_seconds(out, ns, 0);
+    out += std::string_view(" s");
+    return;
   }
-  append_seconds(s, ns * 1000, decimals > 3 ? decimals - 3 : 0);
-  return s + " ms";
+  append_seconds(out, ns * 1000, decimals > 3 ? decimals - 3 : 0);
+  out += std::string_view(" ms");
 }
 
 std::string format_bytes(uint64_t n) {

@@ -21,7 +21,7 @@ inline void append_utc(OutBuf& out, TimeNs ns, int decimals) {
 // "192.0.2.1:3288" / "[2001:db8::1]:3288" (endpoint_text) into the writers' buffer.
 void append_endpoint(OutBuf& out, const Endpoint& e);
 // A latency for people: "0.250 ms" (three decimals fewer than the timestamps, at least 0).
-std::string format_ms(TimeNs ns, int decimals);
+void append_ms(OutBuf& out, TimeNs ns, int decimals);
 // "1.2 kB", "3.4 MB"
 std::string format_bytes(uint64_t n);
 // Appends text that came from a capture so that it cannot break a line or reach a

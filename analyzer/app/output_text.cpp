@@ -180,14 +180,23 @@ class TextWriter final : public Writer {
       line_ += "] ";
       append_printable(line_, m->summary().empty() ? m->name() : m->summary());
       if (m->response_to) {
-        line_ += "  (answers [" + std::to_string(*m->response_to) + "]";
-        if (m->latency) line_ += " after " + format_ms(*m->latency, opt_.ts_decimals);
-        line_ += ")";
+        line_ += std::string_view("  (answers [");
+        append_uint(line_, *m->response_to);
+        line_ += ']';
+        if (m->latency) {
+          line_ += std::string_view(" after ");
+          append_ms(line_, *m->latency, opt_.ts_decimals);
+        }
+        line_ += ')';
       }
       line_ += '\n';
       for (const Problem& p : m->problems) {
         prefix(s, m->ts, m->from);
-        line_ += "! [" + std::to_string(m->index) + "] " + std::string(kind_name(p.kind)) + ": ";
+        line_ += std::string_view("! [");
+        append_uint(line_, m->index);
+        line_ += std::string_view("] ");
+        line_ += kind_name(p.kind);
+        line_ += std::string_view(": ");
         append_printable(line_, p.text);
         line_ += '\n';
       }

@@ -195,6 +195,23 @@ TEST(OutputText, StartTimeIsTheCivilCalendarInUtc) {
     }
 }
 
+std::string ms(TimeNs ns, int decimals) {
+  quartet::analyzer::OutBuf out;
+  quartet::analyzer::append_ms(out, ns, decimals);
+  return std::string(out.view());
+}
+
+TEST(OutputText, LatenciesInMilliseconds) {
+  EXPECT_EQ(ms(2 * kMs, 6), "2.000 ms");  // three decimals fewer than the timestamps
+  EXPECT_EQ(ms(1234567, 9), "1.234567 ms");
+  EXPECT_EQ(ms(1234567, 3), "1 ms");
+  EXPECT_EQ(ms(-250000, 6), "-0.250 ms");  // a response stamped before its request
+  // Past 10^15 ns (11.6 days; ns * 1000 would overflow past about 106) in seconds.
+  EXPECT_EQ(ms(1000000000000000, 6), "1000000000.000 ms");
+  EXPECT_EQ(ms(1000000000000001, 6), "1000000 s");
+  EXPECT_EQ(ms(-4000000000000000, 6), "-4000000 s");
+}
+
 TEST(OutputText, EndpointsAsTheyAreWritten) {
   quartet::analyzer::Endpoint v4;
   v4.addr = {10, 0, 200, 9};
