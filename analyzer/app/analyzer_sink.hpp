@@ -116,6 +116,9 @@ class Analyzer final : public StreamSink {
   // The timeline of a session handed on and formatted, no longer needed: its storage
   // is kept for the sessions to come (as a written session's is).
   void recycle(std::vector<Entry>& entries) { spill_.file.recycle(entries); }
+  // Every session is handed on and none of their spilled timelines will be read
+  // again: the spill file's space is given back now (TimelineSpill::discard).
+  void discard_spill() { spill_.file.discard(); }
   // Told the id of each connection found not to be ours, when it is: nothing of it
   // is shown from then on, so a --threads worker tells the reader to stop handing
   // on its bytes.

@@ -270,6 +270,16 @@ void TimelineSpill::unpack(std::string_view body, std::vector<Entry>& out) {
   }
 }
 
+void TimelineSpill::discard() {
+  pending_.clear();
+  // Offsets keep growing (a later chain starts past the hole), so no offset of the
+  // discarded chains is ever given out again.
+  written_.store(end_, std::memory_order_relaxed);
+  if (fd_ >= 0 && ::ftruncate(fd_, 0) != 0) {
+    // The space then comes back when the file is closed, as without discard().
+  }
+}
+
 void TimelineSpill::flush() {
   const uint64_t at = written_.load(std::memory_order_relaxed);
   if (!pwrite_all(fd_, pending_.data(), pending_.size(), at)) {

@@ -91,6 +91,10 @@ class TimelineSpill {
   void sync() {
     if (!pending_.empty() && !failed_) flush();
   }
+  // No chain written so far will be read again: the file's blocks and cached pages
+  // are given back now, on the calling thread, instead of when the file is closed
+  // (which the thread that destroys this does). Later writes make new chains.
+  void discard();
 
  private:
   // Bytes read back and not parsed yet; not zeroed when it grows (a std::string's

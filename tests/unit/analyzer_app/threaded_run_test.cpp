@@ -6,7 +6,11 @@
 #include <pcap/dlt.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <map>
 
 #include "../analyzer_net/packet_builder.hpp"
 #include "analyzer_sink.hpp"
@@ -119,6 +123,85 @@ TEST(ThreadedRun, BytesOfConnectionsNotOursAreOnlyCounted) {
     }
   }
   std::remove(bulk.c_str());
+}
+
+// The workers' temporary files (formatted sessions, spilled timelines) are emptied
+// by the workers themselves once nothing will be read from them, beside the other
+// threads' work, instead of by the main thread when they are closed at exit (on a
+// capture whose sessions all end with it, a tenth of a --threads 2 run, serial).
+// Seen from here: after the run, before the ThreadedAnalyzer is destroyed, the
+// deleted files it opened take no space. With nanosecond timestamps the spilled
+// timelines are kept: the output stage may have to format a session again from them.
+struct DeletedFile {
+  off_t size;
+  blkcnt_t blocks;
+};
+std::map<int, DeletedFile> deleted_files() {
+  std::map<int, DeletedFile> files;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink(e.path(), ec).string();
+    if (ec || !target.ends_with(" (deleted)")) continue;
+    const int fd = std::stoi(e.path().filename().string());
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) files[fd] = {st.st_size, st.st_blocks};
+  }
+  return files;
+}
+
+TEST(ThreadedRun, WorkersEmptyTheirFilesWhenNothingWillBeReadFromThem) {
+  using namespace analyzer::test;
+  const std::string path = testing::TempDir() + "quartet_threads_long_" + std::to_string(getpid()) + ".pcap";
+  // Four COPS connections of 2,500 client keep-alives each, interleaved: two per
+  // worker, 5,000 timeline entries each, past a worker's budget (4,096): they spill.
+  const auto seg = [](int c, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
+    const auto port = static_cast<uint16_t>(41000 + c);
+    return ether(0x0800,
+                 ipv4(from_client ? static_cast<uint8_t>(10 + c) : 2, from_client ? 2 : static_cast<uint8_t>(10 + c), 6,
+                      tcp(from_client ? port : 3288, from_client ? 3288 : port, seq, ack, flags, data)));
+  };
+  const std::string ka("\x10\x09\x00\x00\x00\x00\x00\x08", 8);
+  for (bool nanoseconds : {false, true}) {
+    TimeNs t = 1'700'000'000'000'000'000;
+    std::vector<Frame> frames;
+    for (int c = 0; c < 4; ++c) {
+      frames.push_back({t += 1000, seg(c, true, 100, 0, 0x02, "")});
+      frames.push_back({t += 1000, seg(c, false, 500, 101, 0x12, "")});
+    }
+    for (uint32_t i = 0; i < 2500; ++i)
+      for (int c = 0; c < 4; ++c) frames.push_back({t += 1000, seg(c, true, 101 + 8 * i, 501, 0x18, ka)});
+    for (int c = 0; c < 4; ++c) {
+      frames.push_back({t += 1000, seg(c, true, 101 + 8 * 2500, 501, 0x11, "")});
+      frames.push_back({t += 1000, seg(c, false, 501, 102 + 8 * 2500, 0x11, "")});
+    }
+    write_pcap(path, DLT_EN10MB, frames, 65535, nanoseconds);
+
+    AppOptions opt;
+    opt.format = OutputFormat::Jsonl;
+    tls::KeyLog keys;
+    opt.keylog = &keys;
+    harness::MemFile mem;
+    auto writer = make_jsonl_writer(mem.f, opt);
+    const std::map<int, DeletedFile> before = deleted_files();
+    ThreadedAnalyzer threaded(opt, *writer, mem.f, 2, keys);
+    net::Options n;
+    n.inputs = {path};
+    threaded.run(n);
+    threaded.finish();
+    size_t files = 0, with_space = 0;
+    for (const auto& [fd, f] : deleted_files()) {
+      if (before.contains(fd)) continue;
+      ++files;
+      if (f.size != 0 || f.blocks != 0) ++with_space;
+    }
+    EXPECT_EQ(files, 4u) << nanoseconds;  // each worker's formatted sessions and spilled timelines
+    EXPECT_EQ(with_space, nanoseconds ? 2u : 0u) << nanoseconds;
+    const std::string out = mem.text();
+    size_t sessions = 0;  // each connection's session line, with all its keep-alives
+    for (size_t at = 0; (at = out.find("\"messages\":{\"client\":2500,", at)) != std::string::npos; ++at) ++sessions;
+    EXPECT_EQ(sessions, 4u);
+  }
+  std::remove(path.c_str());
 }
 
 }  // namespace

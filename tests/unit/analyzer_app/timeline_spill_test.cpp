@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -211,6 +213,43 @@ TEST(TimelineSpill, ChainsOfInterleavedSegmentsComeBackInOrder) {
       for (int i = 0; i <= (round + s) % 3; ++i) want.push_back(round * 10 + i);
     EXPECT_EQ(got, want) << "session " << s;
   }
+}
+
+// discard() (a --threads worker done with every chain) empties the file at once;
+// a chain written after it comes back whole, from past the discarded offsets.
+TEST(TimelineSpill, DiscardEmptiesTheFileAndLaterChainsStillReadBack) {
+  TimelineSpill spill;
+  const std::string text(1000, 'x');
+  SpillChain old_chain;
+  for (int i = 0; i < 1000; ++i) {  // about 1 MB: several write chunks in the file, some still gathered
+    std::vector<Entry> entries;
+    entries.emplace_back(EventOut{i, EntryKind::Info, std::nullopt, text});
+    ASSERT_TRUE(spill.write(entries, old_chain));
+  }  // not synced: the last segments are still gathered, and discarded with the rest
+  const auto file_bytes = [] {
+    uint64_t most = 0;  // the largest deleted file this process holds: the spill file
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+      std::error_code ec;
+      if (!std::filesystem::read_symlink(e.path(), ec).string().ends_with(" (deleted)")) continue;
+      struct stat st {};
+      if (stat(e.path().c_str(), &st) == 0) most = std::max<uint64_t>(most, static_cast<uint64_t>(st.st_blocks) * 512);
+    }
+    return most;
+  };
+  ASSERT_GT(file_bytes(), 700'000u);
+  const uint64_t offset_before = spill.bytes();
+  spill.discard();
+  EXPECT_EQ(file_bytes(), 0u);
+  SpillChain chain;
+  std::vector<Entry> entries;
+  for (int i = 0; i < 40; ++i) entries.emplace_back(EventOut{i, EntryKind::Info, Side::Client, std::to_string(i)});
+  ASSERT_TRUE(spill.write(entries, chain));
+  spill.sync();
+  EXPECT_GT(spill.bytes(), offset_before);
+  std::vector<Entry> back;
+  spill.read(chain, back);
+  ASSERT_EQ(back.size(), 40u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(std::get<EventOut>(back[static_cast<size_t>(i)]).text, std::to_string(i));
 }
 
 // A segment many read chunks long comes back entry by entry, in order, whole
