@@ -15,8 +15,6 @@ namespace quartet::analyzer {
 
 char* write_utc(char* p, TimeNs ns, int decimals) {
   using namespace std::chrono;
-  if (decimals < 0) decimals = 0;
-  if (decimals > 9) decimals = 9;
   // Every TimeNs (a signed 64-bit count of nanoseconds) falls in the years 1677 to
   // 2262: four digits, which the civil calendar of <chrono> gives exactly.
   // Floor division, without the overflow of (ns - 999999999) near INT64_MIN.
@@ -46,13 +44,7 @@ char* write_utc(char* p, TimeNs ns, int decimals) {
   two(of_day / 60 % 60);
   *p++ = ':';
   two(of_day % 60);
-  if (decimals > 0) {  // exactly `decimals` digits, leading zeros kept
-    static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
-    uint32_t frac = static_cast<uint32_t>(nanos) / kPow10[9 - decimals];
-    *p++ = '.';
-    for (int i = decimals - 1; i >= 0; --i, frac /= 10) p[i] = static_cast<char>('0' + frac % 10);
-    p += decimals;
-  }
+  p = write_fraction(p, static_cast<uint32_t>(nanos), decimals);
   std::memcpy(p, " UTC", 4);
   return p + 4;
 }

@@ -173,15 +173,31 @@ thread_local SecondsText last_seconds;
 
 }  // namespace
 
-char* write_seconds(char* p, TimeNs ns, int decimals) {
-  if (decimals < 0) decimals = 0;
+namespace {
+
+// write_fraction, inlined into write_seconds (every timestamp of the output).
+char* fraction(char* p, uint32_t nanos, int decimals) {
+  if (decimals <= 0) return p;
   if (decimals > 9) decimals = 9;
+  static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+  uint32_t frac = nanos / kPow10[9 - decimals];  // truncate, like tshark's epoch times
+  *p++ = '.';
+  // Exactly `decimals` digits, leading zeros included, from the last one back.
+  int i = decimals;
+  for (; i >= 2; i -= 2, frac /= 100) std::memcpy(p + i - 2, &kDigitPairs[2 * (frac % 100)], 2);
+  if (i) p[0] = static_cast<char>('0' + frac);
+  return p + decimals;
+}
+
+}  // namespace
+
+char* write_fraction(char* p, uint32_t nanos, int decimals) { return fraction(p, nanos, decimals); }
+
+char* write_seconds(char* p, TimeNs ns, int decimals) {
   // Work on the magnitude in unsigned arithmetic: -INT64_MIN would overflow.
   const bool negative = ns < 0;
   const uint64_t mag = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
-  static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
   const uint64_t sec = mag / 1000000000u;
-  auto frac = static_cast<uint32_t>(mag % 1000000000u / kPow10[9 - decimals]);  // truncate, like tshark's epoch times
   // std::to_chars, not snprintf: this runs for every timestamp of the output.
   if (negative) *p++ = '-';
   SecondsText& c = last_seconds;
@@ -191,14 +207,7 @@ char* write_seconds(char* p, TimeNs ns, int decimals) {
   }
   std::memcpy(p, c.text, sizeof c.text);  // a fixed-size copy; the room is kSecondsRoom
   p += c.len;
-  if (decimals > 0) {  // exactly `decimals` digits, leading zeros included, from the last one back
-    *p++ = '.';
-    int i = decimals;
-    for (; i >= 2; i -= 2, frac /= 100) std::memcpy(p + i - 2, &kDigitPairs[2 * (frac % 100)], 2);
-    if (i) p[0] = static_cast<char>('0' + frac);
-    p += decimals;
-  }
-  return p;
+  return fraction(p, static_cast<uint32_t>(mag % 1000000000u), decimals);
 }
 
 void append_seconds(std::string& out, TimeNs ns, int decimals) {

@@ -32,6 +32,9 @@ void append_seconds(std::string& out, TimeNs ns, int decimals);
 // The same written at `p`, which has room for kSecondsRoom bytes; returns the end.
 inline constexpr size_t kSecondsRoom = 32;
 char* write_seconds(char* p, TimeNs ns, int decimals);
+// The fraction of a second alone: "." and exactly `decimals` (0..9; none: nothing)
+// digits of `nanos` (below 1,000,000,000), truncated, written at `p`; returns the end.
+char* write_fraction(char* p, uint32_t nanos, int decimals);
 inline void append_seconds(OutBuf& out, TimeNs ns, int decimals) {
   out.commit_to(write_seconds(out.room(kSecondsRoom), ns, decimals));
 }
