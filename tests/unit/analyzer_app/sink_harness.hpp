@@ -2,7 +2,11 @@
 // writers produce, as the network half would.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -103,6 +107,25 @@ inline std::vector<EventOut> events(const SessionOut& s, EntryKind k) {
     if (const auto* ev = std::get_if<EventOut>(&e))
       if (ev->kind == k) out.push_back(*ev);
   return out;
+}
+
+// The deleted files this process holds open (temporary files: spill files, a
+// --threads worker's output), by descriptor: their size and the space they take.
+struct DeletedFile {
+  off_t size;
+  uint64_t bytes_on_disk;
+};
+inline std::map<int, DeletedFile> deleted_files() {
+  std::map<int, DeletedFile> files;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink(e.path(), ec).string();
+    if (ec || !target.ends_with(" (deleted)")) continue;
+    const int fd = std::stoi(e.path().filename().string());
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) files[fd] = {st.st_size, static_cast<uint64_t>(st.st_blocks) * 512};
+  }
+  return files;
 }
 
 }  // namespace harness

@@ -6,11 +6,7 @@
 #include <pcap/dlt.h>
 #include <unistd.h>
 
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <filesystem>
-#include <map>
 
 #include "../analyzer_net/packet_builder.hpp"
 #include "analyzer_sink.hpp"
@@ -132,23 +128,6 @@ TEST(ThreadedRun, BytesOfConnectionsNotOursAreOnlyCounted) {
 // Seen from here: after the run, before the ThreadedAnalyzer is destroyed, the
 // deleted files it opened take no space. With nanosecond timestamps the spilled
 // timelines are kept: the output stage may have to format a session again from them.
-struct DeletedFile {
-  off_t size;
-  blkcnt_t blocks;
-};
-std::map<int, DeletedFile> deleted_files() {
-  std::map<int, DeletedFile> files;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
-    std::error_code ec;
-    const std::string target = std::filesystem::read_symlink(e.path(), ec).string();
-    if (ec || !target.ends_with(" (deleted)")) continue;
-    const int fd = std::stoi(e.path().filename().string());
-    struct stat st {};
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) files[fd] = {st.st_size, st.st_blocks};
-  }
-  return files;
-}
-
 TEST(ThreadedRun, WorkersEmptyTheirFilesWhenNothingWillBeReadFromThem) {
   using namespace analyzer::test;
   const std::string path = testing::TempDir() + "quartet_threads_long_" + std::to_string(getpid()) + ".pcap";
@@ -182,17 +161,17 @@ TEST(ThreadedRun, WorkersEmptyTheirFilesWhenNothingWillBeReadFromThem) {
     opt.keylog = &keys;
     harness::MemFile mem;
     auto writer = make_jsonl_writer(mem.f, opt);
-    const std::map<int, DeletedFile> before = deleted_files();
+    const std::map<int, harness::DeletedFile> before = harness::deleted_files();
     ThreadedAnalyzer threaded(opt, *writer, mem.f, 2, keys);
     net::Options n;
     n.inputs = {path};
     threaded.run(n);
     threaded.finish();
     size_t files = 0, with_space = 0;
-    for (const auto& [fd, f] : deleted_files()) {
+    for (const auto& [fd, f] : harness::deleted_files()) {
       if (before.contains(fd)) continue;
       ++files;
-      if (f.size != 0 || f.blocks != 0) ++with_space;
+      if (f.size != 0 || f.bytes_on_disk != 0) ++with_space;
     }
     EXPECT_EQ(files, 4u) << nanoseconds;  // each worker's formatted sessions and spilled timelines
     EXPECT_EQ(with_space, nanoseconds ? 2u : 0u) << nanoseconds;

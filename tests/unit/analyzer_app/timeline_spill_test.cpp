@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <csignal>
@@ -228,12 +227,7 @@ TEST(TimelineSpill, DiscardEmptiesTheFileAndLaterChainsStillReadBack) {
   }  // not synced: the last segments are still gathered, and discarded with the rest
   const auto file_bytes = [] {
     uint64_t most = 0;  // the largest deleted file this process holds: the spill file
-    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
-      std::error_code ec;
-      if (!std::filesystem::read_symlink(e.path(), ec).string().ends_with(" (deleted)")) continue;
-      struct stat st {};
-      if (stat(e.path().c_str(), &st) == 0) most = std::max<uint64_t>(most, static_cast<uint64_t>(st.st_blocks) * 512);
-    }
+    for (const auto& [fd, f] : harness::deleted_files()) most = std::max(most, f.bytes_on_disk);
     return most;
   };
   ASSERT_GT(file_bytes(), 700'000u);
