@@ -299,6 +299,8 @@ class Worker {
     }
   }
 
+  // The output stage has copied out every session this worker handed on.
+  bool all_copied() const { return written.load(std::memory_order_acquire) == handed_; }
   void moved() {
     output_moves.fetch_add(1, std::memory_order_release);
     output_moves.notify_all();
@@ -316,7 +318,7 @@ class Worker {
     // The output file, once the output stage has copied every session from it.
     for (;;) {
       const uint32_t seen = output_moves.load(std::memory_order_acquire);
-      if (written.load(std::memory_order_acquire) == handed_) {
+      if (all_copied()) {
         output->discard();
         return;
       }
@@ -333,7 +335,7 @@ class Worker {
       return;
     }
     // Every file offset handed out has been read: the files start again.
-    if (handed_ == written.load(std::memory_order_acquire)) output->rewind();
+    if (all_copied()) output->rewind();
     ++handed_;
     n.from = this;
     SessionAccounting account;  // in the formatting pass over the timeline
