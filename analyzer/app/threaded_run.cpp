@@ -21,6 +21,7 @@
 
 #include "event_batch.hpp"
 #include "session_order.hpp"
+#include "text_relay.hpp"
 #include "work_queue.hpp"
 
 namespace quartet::analyzer {
@@ -60,10 +61,9 @@ struct Notice {
   SessionAccount account;
   bool formatted = false;
   int ts_decimals = 6;
-  Worker* from = nullptr;       // whose file holds `text`
-  TimelineSpill::Segment text;  // in from->output
-  uint64_t generation = 0;      // of from->output when `text` was written
-  size_t entries_held = 0;      // timeline entries kept in memory in done.out (from->held_entries)
+  Worker* from = nullptr;   // whose relay holds `text`
+  TextRelay::Span text;     // in from->output's relay
+  size_t entries_held = 0;  // timeline entries kept in memory in done.out (from->held_entries)
 };
 // Held by pointer: a session's record is large and passes through several containers.
 using NoticePtr = std::unique_ptr<Notice>;
@@ -76,101 +76,49 @@ NoticePtr unanswered(uint64_t flow, Worker* owner) {
   return n;
 }
 
-// The run's writer, writing each session to a temporary file the output stage
-// copies it from (formatting stays on the workers; holding formatted sessions in
-// memory until their turn would cost memory in proportion to the sessions waiting).
-// The writer's FILE is unbuffered and hands every fwrite to `append`, which
-// buffers here: so the position of each session is known without asking the
-// kernel (ftell is an lseek per session), and the file is written a large chunk
-// at a time.
-class FileWriter {
+// A worker's writer: each session it formats goes to its TextRelay, from which the
+// output stage copies it in its turn (formatting stays on the workers). The
+// writer's FILE is unbuffered and hands every fwrite to the relay, so the position
+// of each session is known without asking the stream.
+class RelayWriter {
  public:
-  // The output stage reads a worker's file this much at a time (ReadWindow).
-  static constexpr size_t kChunk = 256u << 10;
-
-  FileWriter(const AppOptions& opt) : file_(std::tmpfile(), std::fclose), stream_(nullptr, std::fclose) {
-    if (!file_) throw std::runtime_error("--threads: cannot create a temporary file for formatted sessions");
-    fd_ = fileno(file_.get());
+  RelayWriter(const AppOptions& opt, size_t memory_limit) : relay(memory_limit), stream_(nullptr, std::fclose) {
     cookie_io_functions_t io{};
     io.write = [](void* self, const char* data, size_t n) -> ssize_t {
-      static_cast<FileWriter*>(self)->append(data, n);
+      static_cast<RelayWriter*>(self)->relay.append(data, n);
       return static_cast<ssize_t>(n);
     };
     stream_.reset(fopencookie(this, "w", io));
     if (!stream_ || std::setvbuf(stream_.get(), nullptr, _IONBF, 0) != 0)
       throw std::runtime_error("--threads: cannot open the formatted sessions' stream");
-    pending_.reserve(kChunk);
     writer_ = opt.format == OutputFormat::Jsonl ? make_jsonl_writer(stream_.get(), opt)
                                                 : make_text_writer(stream_.get(), opt);
   }
-  ~FileWriter() { writer_.reset(); }
+  ~RelayWriter() { writer_.reset(); }
 
   Writer& writer() { return *writer_; }
-  TimelineSpill::Segment format(const SessionOut& s, SessionAccounting& account) {
-    const uint64_t start = end_;
+  TextRelay::Span format(const SessionOut& s, SessionAccounting& account) {
+    const uint64_t start = relay.end();
     writer_->session(s, [&account](const Entry& e) { account.add(e); });
-    if (failed_ || std::ferror(stream_.get())) throw std::runtime_error("--threads: temporary file: write error");
-    return {start, end_ - start};
+    if (std::ferror(stream_.get())) throw std::runtime_error("--threads: formatted sessions: write error");
+    const TextRelay::Span span{start, relay.end() - start};
+    relay.hold(span);
+    return span;
   }
-  // Makes what was formatted readable through fd(), up to synced_end().
+  // Formatted since the last sync().
+  uint64_t unpublished() const { return relay.end() - synced_; }
+  // Makes what was formatted readable by the output stage.
   void sync() {
-    flush_pending();
-    if (failed_) throw std::runtime_error("--threads: temporary file: write error");
-    synced_.store(end_, std::memory_order_release);
+    synced_ = relay.end();
+    if (!relay.publish()) throw std::runtime_error("--threads: temporary file: write error");
   }
-  // From the start again: every session formatted so far was copied out. Bytes
-  // past what is written next are stale from now on: a new generation.
-  void rewind() {
-    if (end_ == 0) return;
-    flush_pending();
-    end_ = written_ = 0;
-    generation_.fetch_add(1, std::memory_order_relaxed);
-  }
-  // Every session formatted so far has been copied out, and no more will come: the
-  // file's blocks and cached pages are given back now, on the worker's thread.
-  void discard() {
-    rewind();
-    if (::ftruncate(fd_, 0) != 0) {
-      // The space then comes back when the file is closed at exit.
-    }
-  }
-  // Read by the output stage while the worker writes (pread: no FILE call). While
-  // it holds a session of this generation that it has not released, the worker
-  // cannot rewind, so the bytes below synced_end() are final.
-  int fd() const { return fd_; }
-  uint64_t generation() const { return generation_.load(std::memory_order_relaxed); }
-  uint64_t synced_end() const { return synced_.load(std::memory_order_acquire); }
+
+  TextRelay relay;
 
  private:
-  void append(const char* data, size_t n) {
-    pending_.insert(pending_.end(), data, data + n);
-    end_ += n;
-    if (pending_.size() >= kChunk) flush_pending();
-  }
-  void flush_pending() {
-    if (!failed_ && !pwrite_all(fd_, pending_.data(), pending_.size(), written_)) failed_ = true;
-    if (!failed_) written_ += pending_.size();
-    pending_.clear();
-  }
-
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;    // the temporary file (deleted at close)
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream_;  // the writer's view of it (through append)
-  int fd_ = -1;
-  std::vector<char> pending_;
-  uint64_t end_ = 0;      // bytes formatted (the next session's offset)
-  uint64_t written_ = 0;  // of which in the file
-  bool failed_ = false;
-  std::atomic<uint64_t> synced_{0};
-  std::atomic<uint64_t> generation_{0};
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream_;  // the writer's view of the relay
+  uint64_t synced_ = 0;
   std::unique_ptr<Writer> writer_;
-};
-
-// The output stage's read-ahead of one worker's file: sessions are mostly copied
-// out in the order they were formatted, so one pread serves many of them.
-struct ReadWindow {
-  uint64_t generation = UINT64_MAX;
-  uint64_t base = 0;
-  std::vector<char> bytes;
 };
 
 // One decoding thread: an Analyzer over the connections the reader gives it.
@@ -181,7 +129,7 @@ class Worker {
     opt_.ts_auto = false;  // the reader knows when the whole capture turns to nanoseconds
     opt_.keylog = &keys_;
     formats_ = opt_.format != OutputFormat::Html;  // the HTML report is one document: written by the output stage
-    output = std::make_unique<FileWriter>(opt_);
+    output = std::make_unique<RelayWriter>(opt_, std::max(TextRelay::kMemoryBudget / workers, TextRelay::kMinMemory));
     analyzer_ = std::make_unique<Analyzer>(opt_, output->writer());
     analyzer_->set_detached();
     // The workers share one thread's budget of timeline entries held in memory.
@@ -194,17 +142,16 @@ class Worker {
   WorkQueue<Batch> spare{SIZE_MAX};  // emptied batches back to the reader
   std::thread thread;
   std::exception_ptr error;
-  // The file of what this worker formatted, read by the output stage (pread) until
-  // it has written every session that refers to it; `written` counts those sessions.
-  // (Timelines handed on stay in its Analyzer's spill file, which is never rewound.)
-  std::unique_ptr<FileWriter> output;
+  // What this worker formatted, copied out by the output stage, which releases each
+  // session there once written; `written` counts those sessions. (Timelines handed
+  // on stay in its Analyzer's spill file.)
+  std::unique_ptr<RelayWriter> output;
   std::atomic<uint64_t> written{0};
   std::atomic<size_t> held_entries{0};  // timeline entries of handed-on sessions in memory
   // Bumped by the output stage at each session written and when it is done, so that
-  // the worker, its input over, can wait (atomic wait) until its file is all copied.
+  // the worker, its input over, can wait (atomic wait) until its relay is all copied.
   std::atomic<uint32_t> output_moves{0};
   std::atomic<bool> output_done{false};
-  ReadWindow window;  // the output stage's, over `output`
   // Notices the output stage is done with come back here to be freed by the thread
   // that made them: freed by the output stage, their blocks would go back to this
   // worker's malloc arena under its lock, against this worker's own allocations.
@@ -219,7 +166,9 @@ class Worker {
   std::atomic<bool> has_not_ours{false};
 
   // The output stage is done with a session this worker handed on.
-  void release(const Notice& n) {
+  // (`text_taken`: its text was taken from the relay, released with it.)
+  void release(const Notice& n, bool text_taken = false) {
+    if (n.formatted && !text_taken) output->relay.release(n.text);
     held_entries.fetch_sub(n.entries_held, std::memory_order_relaxed);
     written.fetch_add(1, std::memory_order_release);
     moved();
@@ -251,6 +200,9 @@ class Worker {
           error = std::current_exception();
           if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow, this));
         }
+        // Long sessions are handed on as they come, not a batch at a time: the
+        // output stage copies them meanwhile, and the relay keeps to its memory.
+        if (!done.empty() && output->unpublished() >= output->relay.memory_limit() / 4) answer(done);
       }
       if (!not_ours_found_.empty()) {
         std::lock_guard lock(not_ours_mu);
@@ -258,15 +210,7 @@ class Worker {
         has_not_ours.store(true, std::memory_order_release);
         not_ours_found_.clear();
       }
-      if (!done.empty()) {
-        // Also after a failure: sessions handed on before it are written as usual.
-        try {
-          output->sync();
-        } catch (...) {
-          if (!error) error = std::current_exception();
-        }
-        notices_.push(std::move(done));
-      }
+      if (!done.empty()) answer(done);
       (*b)->clear();
       spare.push(std::move(*b));
     }
@@ -299,6 +243,18 @@ class Worker {
     }
   }
 
+  // The closings replayed so far, to the output stage, with their sessions' text.
+  void answer(Notices& done) {
+    // Also after a failure: sessions handed on before it are written as usual.
+    try {
+      output->sync();
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+    notices_.push(std::move(done));
+    done = Notices();
+  }
+
   // The output stage has copied out every session this worker handed on.
   bool all_copied() const { return written.load(std::memory_order_acquire) == handed_; }
   void moved() {
@@ -307,19 +263,19 @@ class Worker {
   }
 
   // The input is over: every session this worker will hand on has been. The space
-  // of its two files is given back here, beside the other threads' work, rather
-  // than by the main thread when the files are closed at exit: on a capture whose
-  // sessions all end with it, that was a tenth of a --threads 2 run, on one core.
+  // of its spill file and relay is given back here, beside the other threads' work,
+  // rather than by the main thread when the files are closed at exit: on a capture
+  // whose sessions all end with it, that was a tenth of a --threads 2 run, on one core.
   void give_back_files() {
     // Formatted here, their timelines are never read again, unless a nanosecond
     // timestamp may still make the output stage format one again (HTML: it formats them all).
     if (formats_ && !may_reformat_.load(std::memory_order_relaxed)) analyzer_->discard_spill();
     if (!formats_) return;
-    // The output file, once the output stage has copied every session from it.
+    // The relay, once the output stage has copied every session from it.
     for (;;) {
       const uint32_t seen = output_moves.load(std::memory_order_acquire);
       if (all_copied()) {
-        output->discard();
+        output->relay.clear();
         return;
       }
       if (output_done.load(std::memory_order_acquire)) return;  // some are left for the end (finish)
@@ -327,21 +283,18 @@ class Worker {
     }
   }
 
-  // A shown session: formatted to the output file, its timeline kept only if needed.
+  // A shown session: formatted to the relay, its timeline kept only if needed.
   void hand_on(Notice& n, int ts_decimals) {
     SessionOut& out = n.done.out;
     if (!formats_) {  // HTML: the output stage writes the whole session
       n.account = account_of(out);
       return;
     }
-    // Every file offset handed out has been read: the files start again.
-    if (all_copied()) output->rewind();
     ++handed_;
     n.from = this;
     SessionAccounting account;  // in the formatting pass over the timeline
     n.text = output->format(out, account);
     n.account = account.take(out);
-    n.generation = output->generation();
     n.formatted = true;
     n.ts_decimals = ts_decimals;
     // Written after the capture turns to nanoseconds, it is formatted again (rare);
@@ -559,7 +512,6 @@ struct ThreadedAnalyzer::Impl {
   ResponseTimes response_times;
   FanoutTable fanout;
   int final_ts_decimals = 6;
-  std::vector<char> copy_buffer = std::vector<char>(64u << 10);
 
   // The output stage: the reader's openings and closings, in its order.
   void merge() {
@@ -617,38 +569,6 @@ struct ThreadedAnalyzer::Impl {
     w->returning.reserve(Worker::kReturnBatch);
   }
 
-  // Copies a formatted session out of its worker's file: through the worker's
-  // read window when it fits one, else (a long session) a chunk at a time.
-  void copy_text(Worker& w, const Notice& n) {
-    TimelineSpill::Segment seg = n.text;
-    ReadWindow& win = w.window;
-    if (seg.size <= FileWriter::kChunk) {
-      const bool inside = win.generation == n.generation && seg.offset >= win.base &&
-                          seg.offset + seg.size <= win.base + win.bytes.size();
-      if (!inside) {
-        // Never past what the worker has synced: beyond it the file holds bytes not
-        // yet written, or stale ones from before a rewind.
-        const uint64_t synced = w.output->synced_end();
-        if (synced < seg.offset + seg.size) throw std::runtime_error("--threads: temporary file: write error");
-        win.bytes.resize(static_cast<size_t>(std::min<uint64_t>(FileWriter::kChunk, synced - seg.offset)));
-        if (!pread_all(w.output->fd(), win.bytes.data(), win.bytes.size(), seg.offset))
-          throw std::runtime_error("--threads: temporary file: read error");
-        win.generation = n.generation;
-        win.base = seg.offset;
-      }
-      std::fwrite(win.bytes.data() + (seg.offset - win.base), 1, seg.size, out);
-      return;
-    }
-    while (seg.size) {
-      const size_t k = static_cast<size_t>(std::min<uint64_t>(seg.size, copy_buffer.size()));
-      if (!pread_all(w.output->fd(), copy_buffer.data(), k, seg.offset))
-        throw std::runtime_error("--threads: temporary file: read error");
-      std::fwrite(copy_buffer.data(), 1, k, out);
-      seg.offset += k;
-      seg.size -= k;
-    }
-  }
-
   bool write(Notice& n) {
     if (!n.done.shown) {
       ++summary.other_flows;
@@ -658,10 +578,11 @@ struct ThreadedAnalyzer::Impl {
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
-      copy_text(*n.from, n);
-    } else {
-      writer.session(n.done.out);  // streams the spilled part from the worker's file
+      if (!n.from->output->relay.take(n.text, out)) throw std::runtime_error("--threads: temporary file: read error");
+      n.from->release(n, true);
+      return true;
     }
+    writer.session(n.done.out);  // streams the spilled part from the worker's file
     if (n.from) n.from->release(n);
     return true;
   }

@@ -1,0 +1,107 @@
+// Formatted sessions on their way from a decoding worker (--threads) to the output
+// stage. The worker appends each session's text and holds it; the output stage
+// copies sessions out in its own order (first-packet order, across workers) and
+// releases each one. The text is kept in memory, in chunks that are reused once
+// every session in them is released, so a run whose output keeps up never touches
+// a file: writing every byte to a temporary file and reading it back was a sixth of
+// a --threads 2 run's CPU on small PDUs, in the kernel, against nothing for one
+// thread. Beyond a memory limit, the oldest chunks still held move to a temporary
+// file (made at the first), whose space is reused in the same way: sessions waiting
+// for an earlier one to close cost disk, not memory, however many they are.
+//
+// Threads: append, hold, publish and clear on the worker's; take and release on the
+// output stage's. One mutex guards the chunk table; the worker fills its current
+// chunk without it, past what it has published.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace quartet::analyzer {
+
+class TextRelay {
+ public:
+  struct Span {
+    uint64_t offset = 0;
+    uint64_t size = 0;
+  };
+  static constexpr size_t kChunk = 64u << 10;
+  // Of all workers' relays together (each has its share, at least 1 MiB): chunks
+  // still held beyond it go to the file.
+  static constexpr size_t kMemoryBudget = 8u << 20;
+  static constexpr size_t kMinMemory = 1u << 20;
+
+  explicit TextRelay(size_t memory_limit, size_t chunk = kChunk);
+  size_t memory_limit() const { return max_in_memory_ * chunk_; }
+  ~TextRelay();
+  TextRelay(const TextRelay&) = delete;
+  TextRelay& operator=(const TextRelay&) = delete;
+
+  // --- the worker
+  void append(const char* data, size_t n);
+  uint64_t end() const { return end_; }  // the offset of the next byte appended
+  // `s`, appended, will be copied out: its bytes are kept until it is released.
+  // (Takes effect at the next publish(); until then nothing appended since the last
+  // one is given up either.)
+  void hold(Span s) { holds_.push_back(s); }
+  // What was appended and held so far can be copied. False if the temporary file
+  // could not be written (every later copy of a session moved to it then fails).
+  bool publish();
+  // Nothing is held and nothing more will be appended: memory and file space go back.
+  void clear();
+
+  // --- the output stage
+  // Writes `s` to `out` and releases it. False if the file cannot be read, or `s`
+  // was not published.
+  bool take(Span s, std::FILE* out);
+  // Releases `s` unread.
+  void release(Span s);
+
+  // --- for tests
+  size_t memory_bytes() const;  // chunk buffers allocated, in use or spare
+  uint64_t file_bytes() const;  // the temporary file's size (0 without one)
+
+ private:
+  struct Chunk {
+    std::unique_ptr<char[]> mem;  // null once on file or given up
+    int64_t slot = -1;            // its place in the file, in chunks
+    uint32_t live = 0;            // held sessions with bytes in it
+  };
+  Chunk& at(uint64_t seq) { return chunks_[static_cast<size_t>(seq - first_)]; }
+  void next_chunk();
+  void give_up_released();
+  void unhold(uint64_t seq);  // a session with bytes in chunk `seq` was released
+  bool move_to_file(Chunk& c);
+  void drop_buffer(std::unique_ptr<char[]> b);
+
+  const size_t chunk_;
+  const size_t max_in_memory_;  // chunks
+  // Worker only.
+  char* cur_ = nullptr;  // the chunk being filled
+  size_t cur_fill_ = 0;
+  uint64_t end_ = 0;
+  std::vector<Span> holds_;
+
+  mutable std::mutex mu_;
+  // Under mu_.
+  std::deque<Chunk> chunks_;  // chunks_[i] holds bytes [(first_ + i) * chunk_, ...)
+  uint64_t first_ = 0;
+  uint64_t published_ = 0;
+  uint64_t held_to_ = 0;  // every byte below it belongs to a session held (or released)
+  size_t in_memory_ = 0;  // chunks of chunks_ with their buffer
+  std::vector<std::unique_ptr<char[]>> spare_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
+  int fd_ = -1;
+  std::vector<int64_t> free_slots_;
+  std::vector<uint64_t> released_;  // chunks whose last held session was released
+  int64_t slots_ = 0;
+  bool failed_ = false;
+  std::vector<char> copy_buf_;  // the output stage's
+};
+
+}  // namespace quartet::analyzer

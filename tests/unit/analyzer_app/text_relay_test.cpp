@@ -1,0 +1,189 @@
+// The relay between a decoding worker and the output stage (--threads): every
+// session comes out as it went in, in whatever order it is taken, from memory or,
+// beyond the memory limit, from the temporary file; space is reused once released.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <queue>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sink_harness.hpp"
+#include "text_relay.hpp"
+
+namespace quartet::analyzer {
+namespace {
+
+// Session i's text: its length varies with i, and its bytes with i, `salt` and
+// where they are.
+std::string text_of(size_t i, size_t salt = 0) {
+  std::string s;
+  const size_t n = (i * 37) % 101;
+  for (size_t k = 0; k < n; ++k) s.push_back(static_cast<char>('!' + (i * 7 + salt * 3 + k) % 90));
+  return s;
+}
+
+TextRelay::Span add(TextRelay& r, size_t i, size_t salt = 0) {
+  const std::string t = text_of(i, salt);
+  const TextRelay::Span s{r.end(), t.size()};
+  r.append(t.data(), t.size());
+  r.hold(s);
+  return s;
+}
+
+std::string take(TextRelay& r, TextRelay::Span s) {
+  harness::MemFile out;
+  EXPECT_TRUE(r.take(s, out.f));
+  return out.text();
+}
+
+TEST(TextRelay, SessionsComeBackWholeInAnyOrder) {
+  TextRelay r(1u << 20, 16);  // 16-byte chunks: most sessions span several
+  std::vector<TextRelay::Span> spans;
+  for (size_t i = 0; i < 200; ++i) spans.push_back(add(r, i));
+  ASSERT_TRUE(r.publish());
+  std::vector<size_t> order(spans.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), std::mt19937(7));
+  for (size_t i : order) EXPECT_EQ(take(r, spans[i]), text_of(i)) << i;
+  EXPECT_EQ(r.file_bytes(), 0u);  // within the memory limit: no file
+}
+
+// Nothing is readable before it is published.
+TEST(TextRelay, UnpublishedSessionsCannotBeTaken) {
+  TextRelay r(1u << 20, 16);
+  const TextRelay::Span s = add(r, 5);
+  harness::MemFile out;
+  EXPECT_FALSE(r.take(s, out.f));
+  ASSERT_TRUE(r.publish());
+  EXPECT_EQ(take(r, s), text_of(5));
+}
+
+// Sessions held beyond the memory limit move to the file, and come back from it;
+// memory stays at the limit (plus the chunk being filled).
+TEST(TextRelay, BeyondItsMemoryHeldSessionsGoToTheFile) {
+  TextRelay r(64, 16);  // four chunks in memory
+  std::vector<TextRelay::Span> spans;
+  for (size_t i = 0; i < 100; ++i) {
+    spans.push_back(add(r, i));
+    ASSERT_TRUE(r.publish());
+    EXPECT_LE(r.memory_bytes(), 64u + 16u) << i;
+  }
+  EXPECT_GT(r.file_bytes(), 0u);
+  for (size_t i = 0; i < spans.size(); ++i) EXPECT_EQ(take(r, spans[i]), text_of(i)) << i;
+}
+
+// A released session's space serves the next ones: memory and file stop growing
+// when the output keeps up, however much goes through.
+TEST(TextRelay, ReleasedSpaceIsReused) {
+  TextRelay r(64, 16);
+  std::vector<TextRelay::Span> waiting;
+  uint64_t file_after_first_round = 0;
+  for (size_t round = 0; round < 20; ++round) {
+    // The same lengths each round, other bytes: stale ones would show.
+    for (size_t i = 0; i < 30; ++i) waiting.push_back(add(r, i, round));
+    ASSERT_TRUE(r.publish());
+    for (size_t i = 0; i < waiting.size(); ++i) EXPECT_EQ(take(r, waiting[i]), text_of(i, round)) << round;
+    waiting.clear();
+    if (round == 0) file_after_first_round = r.file_bytes();
+    EXPECT_LE(r.memory_bytes(), 64u + 16u);
+  }
+  EXPECT_GT(file_after_first_round, 0u);
+  // Each round overflows as much as the first, into slots released since.
+  EXPECT_LE(r.file_bytes(), file_after_first_round + 16u);
+}
+
+// A session being formatted is not held yet: its first chunks are not given up,
+// even when every session held before it was released.
+TEST(TextRelay, ASessionNotYetHeldKeepsItsBytes) {
+  TextRelay r(32, 16);
+  const TextRelay::Span first = add(r, 3);
+  ASSERT_TRUE(r.publish());
+  EXPECT_EQ(take(r, first), text_of(3));
+  // 200 bytes of one session, appended a few at a time: chunks fill and are
+  // replaced while it is still being formatted.
+  std::string big;
+  for (size_t k = 0; k < 200; ++k) big.push_back(static_cast<char>('a' + k % 26));
+  const TextRelay::Span s{r.end(), big.size()};
+  for (size_t at = 0; at < big.size(); at += 7) r.append(big.data() + at, std::min<size_t>(7, big.size() - at));
+  r.hold(s);
+  ASSERT_TRUE(r.publish());
+  EXPECT_EQ(take(r, s), big);
+}
+
+// A session released unread frees its space as one taken does.
+TEST(TextRelay, ReleasedUnreadIsGivenUp) {
+  TextRelay r(64, 16);
+  for (size_t round = 0; round < 10; ++round) {
+    std::vector<TextRelay::Span> spans;
+    for (size_t i = 0; i < 30; ++i) spans.push_back(add(r, i));
+    ASSERT_TRUE(r.publish());
+    for (const TextRelay::Span& s : spans) r.release(s);
+  }
+  // Beyond the first round's overflow nothing more went to the file.
+  const uint64_t file = r.file_bytes();
+  for (size_t i = 0; i < 30; ++i) r.release(add(r, i));
+  ASSERT_TRUE(r.publish());
+  EXPECT_LE(r.file_bytes(), file);
+  EXPECT_LE(r.memory_bytes(), 64u + 16u);
+}
+
+// The end: memory and the file's space go back at once.
+TEST(TextRelay, ClearGivesBackMemoryAndFile) {
+  TextRelay r(64, 16);
+  std::vector<TextRelay::Span> spans;
+  for (size_t i = 0; i < 50; ++i) spans.push_back(add(r, i));
+  ASSERT_TRUE(r.publish());
+  ASSERT_GT(r.file_bytes(), 0u);
+  for (size_t i = 0; i < spans.size(); ++i) EXPECT_EQ(take(r, spans[i]), text_of(i));
+  r.clear();
+  EXPECT_EQ(r.memory_bytes(), 0u);
+  EXPECT_EQ(r.file_bytes(), 0u);
+}
+
+// A worker and an output stage on their own threads, the output taking sessions
+// as they are published, in the order they were held.
+TEST(TextRelay, TwoThreads) {
+  TextRelay r(256, 16);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::queue<std::pair<size_t, TextRelay::Span>> published;
+  bool over = false;
+  constexpr size_t kSessions = 5000;
+  std::thread worker([&] {
+    std::vector<std::pair<size_t, TextRelay::Span>> batch;
+    for (size_t i = 0; i < kSessions; ++i) {
+      batch.emplace_back(i, add(r, i));
+      if (batch.size() == 13 || i + 1 == kSessions) {
+        ASSERT_TRUE(r.publish());
+        std::lock_guard lock(mu);
+        for (auto& b : batch) published.push(b);
+        batch.clear();
+        cv.notify_one();
+      }
+    }
+    std::lock_guard lock(mu);
+    over = true;
+    cv.notify_one();
+  });
+  size_t taken = 0;
+  for (;;) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return over || !published.empty(); });
+    if (published.empty()) break;
+    const auto [i, s] = published.front();
+    published.pop();
+    lock.unlock();
+    EXPECT_EQ(take(r, s), text_of(i)) << i;
+    ++taken;
+  }
+  worker.join();
+  EXPECT_EQ(taken, kSessions);
+}
+
+}  // namespace
+}  // namespace quartet::analyzer
