@@ -12,7 +12,8 @@ using namespace std::string_view_literals;  // literals appended without strlen
 
 class JsonlWriter final : public Writer {
  public:
-  JsonlWriter(std::FILE* out, const AppOptions& opt) : out_(out), opt_(opt) {}
+  JsonlWriter(ByteSink& out, const AppOptions& opt, std::unique_ptr<FileSink> owned = nullptr)
+      : owned_(std::move(owned)), out_(out), opt_(opt) {}
   static constexpr size_t kFlushBytes = 64u << 10;
 
   void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
@@ -28,12 +29,12 @@ class JsonlWriter final : public Writer {
         // A long session's lines go out as they come: the buffer stays small
         // (one per --threads worker) rather than growing to the longest session.
         if (buf_.size() >= kFlushBytes) {
-          std::fwrite(buf_.data(), 1, buf_.size(), out_);
+          out_.write(buf_.data(), buf_.size());
           buf_.clear();
         }
       });
     }
-    std::fwrite(buf_.data(), 1, buf_.size(), out_);
+    out_.write(buf_.data(), buf_.size());
   }
 
   void finish(const RunSummary& r) override {
@@ -64,8 +65,8 @@ class JsonlWriter final : public Writer {
     buf_ += "],\"capture_warnings\":"sv;
     strings(r.capture_warnings);
     buf_ += ",\"capture_warnings_dropped\":" + std::to_string(r.capture_warnings_dropped) + "}\n";
-    std::fwrite(buf_.data(), 1, buf_.size(), out_);
-    std::fflush(out_);
+    out_.write(buf_.data(), buf_.size());
+    out_.flush();
   }
 
  private:
@@ -235,7 +236,8 @@ class JsonlWriter final : public Writer {
     buf_ += "}\n"sv;
   }
 
-  std::FILE* out_;
+  std::unique_ptr<FileSink> owned_;  // when made for a stdio stream
+  ByteSink& out_;
   const AppOptions& opt_;
   OutBuf buf_;
 };
@@ -243,6 +245,12 @@ class JsonlWriter final : public Writer {
 }  // namespace
 
 std::unique_ptr<Writer> make_jsonl_writer(std::FILE* out, const AppOptions& opt) {
+  auto sink = std::make_unique<FileSink>(out);
+  ByteSink& s = *sink;
+  return std::make_unique<JsonlWriter>(s, opt, std::move(sink));
+}
+
+std::unique_ptr<Writer> make_jsonl_writer(ByteSink& out, const AppOptions& opt) {
   return std::make_unique<JsonlWriter>(out, opt);
 }
 

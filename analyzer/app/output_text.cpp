@@ -45,7 +45,8 @@ void append_both_ways(OutBuf& out, const uint64_t (&n)[2]) {
 
 class TextWriter final : public Writer {
  public:
-  TextWriter(std::FILE* out, const AppOptions& opt) : out_(out), opt_(opt) {}
+  TextWriter(ByteSink& out, const AppOptions& opt, std::unique_ptr<FileSink> owned = nullptr)
+      : owned_(std::move(owned)), out_(out), opt_(opt) {}
 
   void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
     line_.clear();
@@ -59,7 +60,7 @@ class TextWriter final : public Writer {
       });
       line_ += '\n';
     }
-    std::fwrite(line_.data(), 1, line_.size(), out_);
+    out_.write(line_.data(), line_.size());
   }
 
   void finish(const RunSummary& r) override {
@@ -102,8 +103,8 @@ class TextWriter final : public Writer {
       }
       if (r.capture_warnings_dropped) line_ += "   ! ... and " + std::to_string(r.capture_warnings_dropped) + " more\n";
     }
-    std::fwrite(line_.data(), 1, line_.size(), out_);
-    std::fflush(out_);
+    out_.write(line_.data(), line_.size());
+    out_.flush();
   }
 
  private:
@@ -211,7 +212,8 @@ class TextWriter final : public Writer {
     line_ += '\n';
   }
 
-  std::FILE* out_;
+  std::unique_ptr<FileSink> owned_;  // when made for a stdio stream
+  ByteSink& out_;
   const AppOptions& opt_;
   OutBuf line_;
 };
@@ -219,6 +221,12 @@ class TextWriter final : public Writer {
 }  // namespace
 
 std::unique_ptr<Writer> make_text_writer(std::FILE* out, const AppOptions& opt) {
+  auto sink = std::make_unique<FileSink>(out);
+  ByteSink& s = *sink;
+  return std::make_unique<TextWriter>(s, opt, std::move(sink));
+}
+
+std::unique_ptr<Writer> make_text_writer(ByteSink& out, const AppOptions& opt) {
   return std::make_unique<TextWriter>(out, opt);
 }
 

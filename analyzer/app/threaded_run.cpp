@@ -77,30 +77,20 @@ NoticePtr unanswered(uint64_t flow, Worker* owner) {
 }
 
 // A worker's writer: each session it formats goes to its TextRelay, from which the
-// output stage copies it in its turn (formatting stays on the workers). The
-// writer's FILE is unbuffered and hands every fwrite to the relay, so the position
-// of each session is known without asking the stream.
-class RelayWriter {
+// output stage copies it in its turn (formatting stays on the workers).
+class RelayWriter final : public ByteSink {
  public:
-  RelayWriter(const AppOptions& opt, size_t memory_limit) : relay(memory_limit), stream_(nullptr, std::fclose) {
-    cookie_io_functions_t io{};
-    io.write = [](void* self, const char* data, size_t n) -> ssize_t {
-      static_cast<RelayWriter*>(self)->relay.append(data, n);
-      return static_cast<ssize_t>(n);
-    };
-    stream_.reset(fopencookie(this, "w", io));
-    if (!stream_ || std::setvbuf(stream_.get(), nullptr, _IONBF, 0) != 0)
-      throw std::runtime_error("--threads: cannot open the formatted sessions' stream");
-    writer_ = opt.format == OutputFormat::Jsonl ? make_jsonl_writer(stream_.get(), opt)
-                                                : make_text_writer(stream_.get(), opt);
+  RelayWriter(const AppOptions& opt, size_t memory_limit) : relay(memory_limit) {
+    writer_ = opt.format == OutputFormat::Jsonl ? make_jsonl_writer(static_cast<ByteSink&>(*this), opt)
+                                                : make_text_writer(static_cast<ByteSink&>(*this), opt);
   }
-  ~RelayWriter() { writer_.reset(); }
+
+  void write(const char* data, size_t n) override { relay.append(data, n); }
 
   Writer& writer() { return *writer_; }
   TextRelay::Span format(const SessionOut& s, SessionAccounting& account) {
     const uint64_t start = relay.end();
     writer_->session(s, [&account](const Entry& e) { account.add(e); });
-    if (std::ferror(stream_.get())) throw std::runtime_error("--threads: formatted sessions: write error");
     const TextRelay::Span span{start, relay.end() - start};
     relay.hold(span);
     return span;
@@ -116,7 +106,6 @@ class RelayWriter {
   TextRelay relay;
 
  private:
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream_;  // the writer's view of the relay
   uint64_t synced_ = 0;
   std::unique_ptr<Writer> writer_;
 };
