@@ -520,16 +520,15 @@ void Analyzer::on_close(uint64_t id, CloseReason why, Side by, TimeNs ts) {
   if (!detached_) flush();
 }
 
-std::optional<Analyzer::Finished> Analyzer::take_finished(uint64_t id) {
+bool Analyzer::take_finished(uint64_t id, Finished& into) {
   std::unique_ptr<Flow>* held = order_.find(id);
-  if (!held || !(*held)->closed) return std::nullopt;
+  if (!held || !(*held)->closed) return false;
   Flow& f = **held;
-  Finished done;
-  done.shown = shown(f);
-  done.waiting = f.stage == Flow::Stage::Ignored ? 0 : f.entry_count + 1;
-  if (done.shown) done.out = std::move(f.whole());
+  into.shown = shown(f);
+  into.waiting = f.stage == Flow::Stage::Ignored ? 0 : f.entry_count + 1;
+  if (into.shown) into.out = std::move(f.whole());
   order_.take_closed(id);
-  return done;
+  return true;
 }
 
 bool Analyzer::spill_rest(SessionOut& s) {

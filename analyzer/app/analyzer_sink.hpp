@@ -109,7 +109,10 @@ class Analyzer final : public StreamSink {
   // Detached (a --threads worker): sessions are not written when they end but
   // left for take_finished(); the caller writes them in the reader's order.
   void set_detached() { detached_ = true; }
-  std::optional<Finished> take_finished(uint64_t id);
+  // Moves a closed session into `into` (straight into the caller's record: a
+  // session's strings moved twice were 2 % of a short connection's work); false
+  // when there is none.
+  bool take_finished(uint64_t id, Finished& into);
   // Moves the timeline entries `s` (a session handed on) holds in memory to the end of
   // its spilled part, readable from other threads. False when the file cannot be written.
   bool spill_rest(SessionOut& s);

@@ -221,9 +221,8 @@ class Worker {
         opt_.ts_decimals = e.ts_decimals;
         a.on_close(e.flow, e.why, e.side, e.ts);
         NoticePtr n = unanswered(e.flow, this);
-        if (std::optional<Analyzer::Finished> f = a.take_finished(e.flow)) {
+        if (a.take_finished(e.flow, n->done)) {
           n->found = true;
-          n->done = std::move(*f);
           if (n->done.shown) hand_on(*n, e.ts_decimals);
         }
         done.push_back(std::move(n));
