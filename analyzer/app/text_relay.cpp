@@ -1,12 +1,9 @@
 #include "text_relay.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-
-#include "timeline_spill.hpp"  // pread_all, pwrite_all
 
 namespace quartet::analyzer {
 
@@ -93,20 +90,16 @@ void TextRelay::give_up_released() {
 
 bool TextRelay::move_to_file(Chunk& c) {
   if (failed_) return false;
-  if (!file_) {
-    file_.reset(std::tmpfile());
-    if (!file_) {
-      failed_ = true;
-      return false;
-    }
-    fd_ = fileno(file_.get());
+  if (!file_.open()) {
+    failed_ = true;
+    return false;
   }
   int64_t slot = slots_;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   }
-  if (!pwrite_all(fd_, c.mem.get(), chunk_, static_cast<uint64_t>(slot) * chunk_)) {
+  if (!pwrite_all(file_.fd(), c.mem.get(), chunk_, static_cast<uint64_t>(slot) * chunk_)) {
     if (slot != slots_) free_slots_.push_back(slot);
     failed_ = true;
     return false;
@@ -146,7 +139,7 @@ bool TextRelay::take(Span s, std::FILE* out) {
         unhold(seq);
       } else {
         slot = c.slot;
-        fd = fd_;
+        fd = file_.fd();
       }
     }
     if (slot >= 0) {
@@ -185,9 +178,7 @@ void TextRelay::clear() {
   free_slots_.clear();
   released_.clear();
   slots_ = 0;
-  if (fd_ >= 0 && ::ftruncate(fd_, 0) != 0) {
-    // The space then comes back when the file is closed at exit.
-  }
+  file_.empty();
 }
 
 size_t TextRelay::memory_bytes() const {
@@ -198,7 +189,7 @@ size_t TextRelay::memory_bytes() const {
 uint64_t TextRelay::file_bytes() const {
   std::lock_guard lock(mu_);
   struct stat st {};
-  return fd_ >= 0 && ::fstat(fd_, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  return file_.fd() >= 0 && ::fstat(file_.fd(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
 }  // namespace quartet::analyzer

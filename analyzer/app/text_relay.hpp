@@ -22,6 +22,8 @@
 #include <mutex>
 #include <vector>
 
+#include "timeline_spill.hpp"  // ScratchFile
+
 namespace quartet::analyzer {
 
 class TextRelay {
@@ -95,8 +97,7 @@ class TextRelay {
   uint64_t held_to_ = 0;  // every byte below it belongs to a session held (or released)
   size_t in_memory_ = 0;  // chunks of chunks_ with their buffer
   std::vector<std::unique_ptr<char[]>> spare_;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
-  int fd_ = -1;
+  ScratchFile file_;  // made at the first chunk moved to it
   std::vector<int64_t> free_slots_;
   std::vector<uint64_t> released_;  // chunks whose last held session was released
   int64_t slots_ = 0;

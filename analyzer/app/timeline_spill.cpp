@@ -206,15 +206,25 @@ bool pwrite_all(int fd, const char* from, size_t n, uint64_t offset) {
   return true;
 }
 
+bool ScratchFile::open() {
+  if (file_) return true;
+  file_.reset(std::tmpfile());
+  if (!file_) return false;
+  fd_ = fileno(file_.get());
+  return true;
+}
+
+void ScratchFile::empty() {
+  if (fd_ >= 0 && ::ftruncate(fd_, 0) != 0) {
+    // The space then comes back when the file is closed.
+  }
+}
+
 bool TimelineSpill::begin_segment(SpillChain& chain, size_t& start) {
   if (failed_) return false;
-  if (!file_) {
-    file_.reset(std::tmpfile());
-    if (!file_) {
-      failed_ = true;
-      return false;
-    }
-    fd_ = fileno(file_.get());
+  if (!file_.open()) {
+    failed_ = true;
+    return false;
   }
   // (Not expected: the entries a session holds in memory at once are far from this.)
   if (chain.segments == UINT32_MAX) return false;
@@ -275,14 +285,12 @@ void TimelineSpill::discard() {
   // Offsets keep growing (a later chain starts past the hole), so no offset of the
   // discarded chains is ever given out again.
   written_.store(end_, std::memory_order_relaxed);
-  if (fd_ >= 0 && ::ftruncate(fd_, 0) != 0) {
-    // The space then comes back when the file is closed, as without discard().
-  }
+  file_.empty();
 }
 
 void TimelineSpill::flush() {
   const uint64_t at = written_.load(std::memory_order_relaxed);
-  if (!pwrite_all(fd_, pending_.data(), pending_.size(), at)) {
+  if (!pwrite_all(file_.fd(), pending_.data(), pending_.size(), at)) {
     failed_ = true;  // disk full: what pending_ holds stays there, the rest is held in memory
     return;
   }
@@ -297,7 +305,7 @@ void TimelineSpill::read_at(char* to, size_t n, uint64_t offset) const {
     if (offset - written > pending_.size() || n > pending_.size() - (offset - written))
       throw std::runtime_error("timeline spill file: read error");
     std::memcpy(to, pending_.data() + (offset - written), n);
-  } else if (!pread_all(fd_, to, n, offset)) {
+  } else if (!pread_all(file_.fd(), to, n, offset)) {
     throw std::runtime_error("timeline spill file: read error");
   }
 }
@@ -330,7 +338,7 @@ void TimelineSpill::recycle_text(std::string&& s) {
 
 void TimelineSpill::stream(const SpillChain& chain, absl::FunctionRef<void(const Entry&)> fn) const {
   if (chain.empty()) return;
-  if (fd_ < 0) throw std::runtime_error("timeline spill file: read error");  // nothing was ever written
+  if (file_.fd() < 0) throw std::runtime_error("timeline spill file: read error");  // nothing was ever written
   // The list of segments and one read buffer for all of them, kept by the thread
   // from call to call: a written session's spilled part is streamed back a few
   // times (statistics, then the writer), and a new 64 KiB block each time was most

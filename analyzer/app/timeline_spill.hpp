@@ -27,6 +27,21 @@ bool pread_all(int fd, char* to, size_t n, uint64_t offset);
 // Writes `n` bytes at `offset` of `fd` (pwrite); false when the file cannot take them all.
 bool pwrite_all(int fd, const char* from, size_t n, uint64_t offset);
 
+// An anonymous temporary file (tmpfile(): gone at close), made at its first use and
+// then read and written with pread_all and pwrite_all only (no FILE buffer).
+class ScratchFile {
+ public:
+  // Made now if it was not yet; false when no temporary file can be made.
+  bool open();
+  int fd() const { return fd_; }  // -1 until open()
+  // Its blocks and cached pages back now (it stays open, empty).
+  void empty();
+
+ private:
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
+  int fd_ = -1;
+};
+
 class TimelineSpill {
  public:
   using Segment = SpillSegment;
@@ -113,8 +128,7 @@ class TimelineSpill {
   void flush();
   // `n` bytes at `offset`, from the file or, past what was written, from pending_.
   void read_at(char* to, size_t n, uint64_t offset) const;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
-  int fd_ = -1;  // file_'s, written and read with pwrite and pread only (no FILE buffer)
+  ScratchFile file_;
   bool failed_ = false;
   uint64_t end_ = 0;  // the end of what write() took, in the file or in pending_
   // Bytes in the file; those from it to end_ are in pending_. Read by stream() on
