@@ -57,8 +57,9 @@ class Writer {
 };
 
 // Where a text or JSONL writer's bytes go: a stdio stream, or (--threads) a
-// decoding worker's relay to the output stage, reached without stdio: through an
-// unbuffered stream, stdio's cost per session was 3 % of a short-connection run.
+// decoding worker's relay to the output stage, reached without stdio (through an
+// unbuffered fopencookie stream, each session took stdio's locked write path:
+// 0.7 % of the instructions of a --threads 2 run on short connections).
 class ByteSink {
  public:
   virtual ~ByteSink() = default;
