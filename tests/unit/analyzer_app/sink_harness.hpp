@@ -110,7 +110,7 @@ inline std::vector<EventOut> events(const SessionOut& s, EntryKind k) {
 }
 
 // The deleted files this process holds open (temporary files: spill files, a
-// --threads worker's output), by descriptor: their size and the space they take.
+// --threads worker's relay overflow), by descriptor: their size and the space they take.
 struct DeletedFile {
   off_t size;
   uint64_t bytes_on_disk;

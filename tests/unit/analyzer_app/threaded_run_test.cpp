@@ -121,10 +121,10 @@ TEST(ThreadedRun, BytesOfConnectionsNotOursAreOnlyCounted) {
   std::remove(bulk.c_str());
 }
 
-// The workers' temporary files (formatted sessions, spilled timelines) are emptied
-// by the workers themselves once nothing will be read from them, beside the other
-// threads' work, instead of by the main thread when they are closed at exit (on a
-// capture whose sessions all end with it, a tenth of a --threads 2 run, serial).
+// The workers' temporary files (spilled timelines; formatted sessions beyond a relay's
+// memory) are emptied by the workers themselves once nothing will be read from them,
+// beside the other threads' work, instead of by the main thread when they are closed
+// at exit (on a capture whose sessions all end with it, a tenth of a --threads 2 run).
 // Seen from here: after the run, before the ThreadedAnalyzer is destroyed, the
 // deleted files it opened take no space. With nanosecond timestamps the spilled
 // timelines are kept: the output stage may have to format a session again from them.
