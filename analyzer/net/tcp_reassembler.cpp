@@ -94,7 +94,7 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p) {
   // are forgotten first (1,000,000 SYNs, each closed at the limit, would otherwise
   // all linger and hold memory the limit was meant to bound).
   while (!closed_lru_.empty() && open_lru_.size() + closed_lru_.size() >= cfg_.max_flows)
-    remove_flow(closed_lru_.front());
+    forget_closed(closed_lru_.front());
   if (open_lru_.size() >= cfg_.max_flows) {
     Flow* victim = open_lru_.front();
     ++stats_.table_full_closed;
@@ -132,16 +132,11 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p) {
   return f;
 }
 
-void TcpReassembler::remove_flow(Flow* f) {
-  (f->closed ? closed_lru_ : open_lru_).erase(f);
-  stalled_.erase(f);
-  total_buffered_ -= f->buffered();
-  for (const TcpStream& d : f->dir) tail_bytes_ -= d.tail_cap;
-  const Key key = key_of(*f);
-  flows_.erase(key);  // destroys f
+void TcpReassembler::forget_closed(ClosedFlow* c) {
+  closed_lru_.erase(c);
+  const Key key = c->key;
+  closed_.erase(key);  // destroys c
 }
-
-void TcpReassembler::touch(Flow* f) { (f->closed ? closed_lru_ : open_lru_).move_to_back(f); }
 
 void TcpReassembler::on_segment(const TcpPacket& p) {
   ++stats_.segments;
@@ -151,15 +146,16 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   const Key key = make_key(p.src, p.dst);
   auto found = flows_.find(key);
   Flow* f = found == flows_.end() ? nullptr : found->get();
-  if (f && f->closed) {
-    if (syn && !ack) {  // the 4-tuple is reused by a new connection
-      remove_flow(f);
-      f = nullptr;
-    } else {
-      ++stats_.packets_after_close;
-      f->last_ts = p.ts;
-      touch(f);
-      return;
+  if (!f && !closed_.empty()) {
+    if (auto c = closed_.find(key); c != closed_.end()) {
+      ClosedFlow* closed = c->get();
+      if (!syn || ack) {
+        ++stats_.packets_after_close;
+        closed->last_ts = p.ts;
+        closed_lru_.move_to_back(closed);
+        return;
+      }
+      forget_closed(closed);  // the 4-tuple is reused by a new connection
     }
   }
   if (f && syn && !ack) {
@@ -170,14 +166,13 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
     // (A direction started from the SYN+ACK's ACK already has base ISN + 1: the same connection.)
     if (d.started && d.base != s.seq + 1) {
       sink_.on_flow_warning(f->info.id, s_side, "new connection (SYN) on the same ports: flow closed", p.ts);
-      close(f, CloseReason::Idle, s_side, f->last_ts);
-      remove_flow(f);
+      close(f, CloseReason::Idle, s_side, f->last_ts, false);
       f = nullptr;
     }
   }
   if (!f) f = create_flow(p);
   f->last_ts = std::max(f->last_ts, p.ts);
-  touch(f);
+  open_lru_.move_to_back(f);
 
   const Side side = same_endpoint(p.src, f->info.client) ? Side::Client : Side::Server;
   f->last_sender = side;
@@ -518,16 +513,15 @@ void TcpReassembler::enforce_total_limit() {
 
 void TcpReassembler::update_stalled(Flow* f) {
   bool stalled = false;
-  if (!f->closed)
-    for (const TcpStream& d : f->dir)
-      if (!d.chunks.empty() || d.known_end() > d.next || (d.fin_seen && !d.fin_done)) stalled = true;
+  for (const TcpStream& d : f->dir)
+    if (!d.chunks.empty() || d.known_end() > d.next || (d.fin_seen && !d.fin_done)) stalled = true;
   if (stalled == f->stalled) return;
   if (stalled) stalled_.insert(f);
   else stalled_.erase(f);
   f->stalled = stalled;
 }
 
-void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
+void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts, bool linger) {
   advance(f, Force::All);
   if (why != CloseReason::Reset && f->dir[0].fin_done && f->dir[1].fin_done) {
     // Both FINs were only waiting behind lost bytes: the connection did end normally.
@@ -542,17 +536,20 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts) {
   sink_.on_conn_state(f->info.id, f->conn);
   sink_.on_close(f->info.id, why, by, ts);
   total_buffered_ -= f->buffered();
-  for (TcpStream& d : f->dir) {
-    d.chunks.clear();
-    d.buffered = 0;
-    tail_bytes_ -= d.tail_cap;
-    d.drop_tail();
-  }
+  for (const TcpStream& d : f->dir) tail_bytes_ -= d.tail_cap;
   stalled_.erase(f);
-  f->stalled = false;
   open_lru_.erase(f);
-  f->closed = true;
-  closed_lru_.push_back(f);
+  const Key key = key_of(*f);
+  std::unique_ptr<ClosedFlow> c;
+  if (linger) {
+    c = std::make_unique<ClosedFlow>();
+    c->key = key;
+    c->last_ts = f->last_ts;
+  }
+  flows_.erase(key);  // destroys f
+  if (!c) return;
+  closed_lru_.push_back(c.get());
+  closed_.insert(std::move(c));
 }
 
 void TcpReassembler::tick(TimeNs now) {
@@ -563,7 +560,7 @@ void TcpReassembler::tick(TimeNs now) {
     close(f, CloseReason::Idle, f->last_sender, f->last_ts);
   }
   while (!closed_lru_.empty() && clock_ - closed_lru_.front()->last_ts > cfg_.closed_linger)
-    remove_flow(closed_lru_.front());
+    forget_closed(closed_lru_.front());
   if (clock_ < next_stall_check_) return;
   next_stall_check_ = clock_ + kStallCheckInterval;
   std::vector<Flow*> waiting(stalled_.begin(), stalled_.end());
@@ -577,11 +574,12 @@ void TcpReassembler::tick(TimeNs now) {
 void TcpReassembler::finish() {
   while (!open_lru_.empty()) {
     Flow* f = open_lru_.front();
-    close(f, CloseReason::EndOfCapture, f->last_sender, f->last_ts);
+    close(f, CloseReason::EndOfCapture, f->last_sender, f->last_ts, false);  // nothing more can come
   }
-  // Nothing more can come for the closed flows lingering for trailing packets: the
-  // table is emptied at once (no hash look-up per flow, as remove_flow makes).
+  // Nor for the closed flows lingering for trailing packets: that table is emptied
+  // at once (no hash look-up per flow, as forget_closed makes).
   closed_lru_.clear();
+  closed_.clear();
   stalled_.clear();
   total_buffered_ = 0;
   tail_bytes_ = 0;

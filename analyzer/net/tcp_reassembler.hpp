@@ -61,9 +61,8 @@ class TcpReassembler {
     TcpStream dir[2];
     ConnSummary conn;
     TimeNs last_ts = 0;
-    Flow* lru_prev = nullptr;  // in open_lru_ or closed_lru_
+    Flow* lru_prev = nullptr;  // in open_lru_
     Flow* lru_next = nullptr;
-    bool closed = false;
     bool stalled = false;
     bool quiet = false;  // the sink wants no more of its bytes (StreamSink::on_data): counted only
     bool first_fin_known = false;
@@ -71,9 +70,22 @@ class TcpReassembler {
     Side last_sender = Side::Client;
     uint64_t buffered() const { return dir[0].buffered + dir[1].buffered; }
   };
-  // Least recently active first; linked through the flows themselves (a std::list
+  // A closed connection, remembered for closed_linger so that its trailing ACKs and
+  // retransmitted FINs do not open a new flow: its key and when it was last seen.
+  // 64 bytes, where the Flow it was takes about 0.4 kB: on a capture of many short
+  // connections, those closed in the last 10 s were most of the memory, and the
+  // cache misses of reaching them most of the reassembler's time.
+  struct ClosedFlow {
+    Key key;
+    TimeNs last_ts = 0;
+    ClosedFlow* lru_prev = nullptr;  // in closed_lru_
+    ClosedFlow* lru_next = nullptr;
+  };
+  static_assert(sizeof(ClosedFlow) <= 64);
+  // Least recently active first; linked through the entries themselves (a std::list
   // node per flow would cost 32 bytes more per idle connection).
-  class FlowList {
+  template <typename T>
+  class LruList {
    public:
     bool empty() const { return head_ == nullptr; }
     void clear() {
@@ -81,29 +93,29 @@ class TcpReassembler {
       size_ = 0;
     }
     size_t size() const { return size_; }
-    Flow* front() const { return head_; }
-    void push_back(Flow* f) {
+    T* front() const { return head_; }
+    void push_back(T* f) {
       f->lru_prev = tail_;
       f->lru_next = nullptr;
       (tail_ ? tail_->lru_next : head_) = f;
       tail_ = f;
       ++size_;
     }
-    void erase(Flow* f) {
+    void erase(T* f) {
       (f->lru_prev ? f->lru_prev->lru_next : head_) = f->lru_next;
       (f->lru_next ? f->lru_next->lru_prev : tail_) = f->lru_prev;
       f->lru_prev = f->lru_next = nullptr;
       --size_;
     }
-    void move_to_back(Flow* f) {
+    void move_to_back(T* f) {
       if (tail_ == f) return;
       erase(f);
       push_back(f);
     }
 
    private:
-    Flow* head_ = nullptr;
-    Flow* tail_ = nullptr;
+    T* head_ = nullptr;
+    T* tail_ = nullptr;
     size_t size_ = 0;
   };
   // The flow table holds the flows themselves, looked up by their key: one pointer
@@ -113,6 +125,7 @@ class TcpReassembler {
     using is_transparent = void;
     size_t operator()(const Key& k) const { return absl::Hash<Key>{}(k); }
     size_t operator()(const std::unique_ptr<Flow>& f) const { return (*this)(key_of(*f)); }
+    size_t operator()(const std::unique_ptr<ClosedFlow>& c) const { return (*this)(c->key); }
   };
   struct FlowEq {
     using is_transparent = void;
@@ -131,14 +144,18 @@ class TcpReassembler {
     bool operator()(const std::unique_ptr<Flow>& a, const std::unique_ptr<Flow>& b) const {
       return a == b || same(key_of(*a), *b);
     }
+    bool operator()(const Key& k, const std::unique_ptr<ClosedFlow>& c) const { return k == c->key; }
+    bool operator()(const std::unique_ptr<ClosedFlow>& c, const Key& k) const { return k == c->key; }
+    bool operator()(const std::unique_ptr<ClosedFlow>& a, const std::unique_ptr<ClosedFlow>& b) const {
+      return a->key == b->key;
+    }
   };
   enum class Force : uint8_t { None, Buffered, All };
 
   static Key make_key(const Endpoint& x, const Endpoint& y);
   static Key key_of(const Flow& f) { return make_key(f.info.client, f.info.server); }
   Flow* create_flow(const TcpPacket& p);
-  void remove_flow(Flow* f);
-  void touch(Flow* f);
+  void forget_closed(ClosedFlow* c);
   void add_data(Flow* f, Side side, int64_t at, Bytes data, uint64_t missing, TimeNs ts, bool has_need, uint64_t need,
                 bool may_flush);
   void advance(Flow* f, Force force);
@@ -152,7 +169,8 @@ class TcpReassembler {
   void emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts);
   bool may_gap(TcpStream& d, Force force);
   void flush_for_memory(Flow* f, bool total_limit);
-  void close(Flow* f, CloseReason why, Side by, TimeNs ts);
+  // Ends the flow and frees it; with `linger`, a ClosedFlow takes its place.
+  void close(Flow* f, CloseReason why, Side by, TimeNs ts, bool linger = true);
   void update_stalled(Flow* f);
   void enforce_total_limit();
 
@@ -162,7 +180,9 @@ class TcpReassembler {
   // Open addressing (Abseil's SwissTable): one probe into a flat array per
   // packet instead of a node walk; Flow itself stays put (owned by pointer).
   absl::flat_hash_set<std::unique_ptr<Flow>, FlowHash, FlowEq> flows_;
-  FlowList open_lru_, closed_lru_;     // least recently active first
+  absl::flat_hash_set<std::unique_ptr<ClosedFlow>, FlowHash, FlowEq> closed_;  // no key in both tables
+  LruList<Flow> open_lru_;                                                     // least recently active first
+  LruList<ClosedFlow> closed_lru_;
   std::unordered_set<Flow*> stalled_;  // flows with held or buffered data
   uint64_t next_id_ = 1;
   uint64_t total_buffered_ = 0;

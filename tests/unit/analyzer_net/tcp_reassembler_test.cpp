@@ -26,14 +26,15 @@ struct Conn {
   RecordingSink sink;
   TcpReassembler r;
   uint32_t cisn, sisn;
+  uint16_t cport = 40000;  // another value: another connection through the same reassembler
   explicit Conn(TcpConfig cfg = {}, uint32_t client_isn = 1000, uint32_t server_isn = 5000)
       : r(sink, std::move(cfg)), cisn(client_isn), sisn(server_isn) {}
 
   void send(bool client, uint8_t flags, uint32_t seq_off, uint32_t ack_off, std::string_view data, TimeNs ts,
             uint32_t missing = 0) {
     TcpPacket p;
-    p.src = client ? ep(1, 40000) : ep(2, 3288);
-    p.dst = client ? ep(2, 3288) : ep(1, 40000);
+    p.src = client ? ep(1, cport) : ep(2, 3288);
+    p.dst = client ? ep(2, 3288) : ep(1, cport);
     const uint32_t own = client ? cisn : sisn;
     const uint32_t peer = client ? sisn : cisn;
     p.seg.sport = p.src.port;
@@ -354,6 +355,65 @@ TEST(TcpReassembler, PortReuseAfterCloseOpensNewFlow) {
   EXPECT_EQ(k.sink.opened[1].id, 2u);
   EXPECT_EQ(k.sink.joined(), "close 1 Reset C|C:again|close 2 EndOfCapture C");
   EXPECT_EQ(k.sink.zeek[0], "RSTO");
+}
+
+// A closed connection is remembered for closed_linger after its last packet:
+// trailing packets within it are absorbed (each one restarts the wait), a packet
+// after it opens a new flow, picked up mid-stream.
+TEST(TcpReassembler, ClosedFlowLingersFromItsLastPacketThenIsForgotten) {
+  Conn k;  // closed_linger: 10 s
+  k.handshake();
+  k.c(0, 0, "", 3 * kMs, kAck | kFin);
+  k.s(0, 1, "", 4 * kMs, kAck | kFin);
+  k.r.tick(8 * kSecond);
+  k.c(1, 1, "", 8 * kSecond);  // a late ACK: absorbed, and remembered 10 s from here
+  k.r.tick(17 * kSecond);
+  k.c(1, 1, "", 17 * kSecond);
+  EXPECT_EQ(k.r.stats().packets_after_close, 2u);
+  EXPECT_EQ(k.sink.opened.size(), 1u);
+  k.r.tick(28 * kSecond);  // 11 s after the last one: forgotten
+  k.c(1, 1, "late", 28 * kSecond);
+  k.r.finish();
+  EXPECT_EQ(k.r.stats().packets_after_close, 2u);
+  ASSERT_EQ(k.sink.opened.size(), 2u);
+  EXPECT_EQ(k.sink.opened[1].roles, RoleSource::PortGuess);
+  EXPECT_EQ(k.sink.joined(), "C:fin|S:fin|close 1 Fin C|C:late|close 2 EndOfCapture C");
+}
+
+// max_flows bounds open and remembered closed connections together; the closed
+// ones are forgotten first, least recently seen first.
+TEST(TcpReassembler, FullTableForgetsClosedFlowsBeforeClosingOpenOnes) {
+  TcpConfig cfg;
+  cfg.max_flows = 3;
+  Conn k(cfg);  // every packet below within closed_linger (10 s) of the one before
+  for (const uint16_t port : {uint16_t{40001}, uint16_t{40002}}) {  // two connections, reset
+    k.cport = port;
+    k.handshake((port - 40000) * kSecond);
+    k.c(0, 0, "", (port - 40000) * kSecond + 3 * kMs, kAck | kRst);
+  }
+  k.cport = 40001;
+  k.c(1, 1, "", 3 * kSecond);  // a trailing packet: 40001 was seen after 40002
+  k.cport = 40003;
+  k.handshake(4 * kSecond);  // open: now the table is full (two closed, one open)
+  k.cport = 40004;
+  k.handshake(5 * kSecond);  // 40002 is forgotten, not 40001
+  EXPECT_EQ(k.r.stats().table_full_closed, 0u);
+  EXPECT_EQ(k.r.open_flows(), 2u);
+  k.cport = 40001;
+  k.c(1, 1, "", 6 * kSecond);  // still remembered: absorbed
+  EXPECT_EQ(k.r.stats().packets_after_close, 2u);
+  k.cport = 40002;
+  k.c(1, 1, "x", 7 * kSecond);  // forgotten: a new flow, for which 40001 is forgotten
+  ASSERT_EQ(k.sink.opened.size(), 5u);
+  EXPECT_EQ(k.sink.opened[4].client.port, 40002);
+  EXPECT_EQ(k.r.open_flows(), 3u);
+  k.cport = 40001;
+  k.c(1, 1, "y", 8 * kSecond);  // so this one opens a flow too: the least recent open one is closed
+  EXPECT_EQ(k.r.stats().packets_after_close, 2u);
+  EXPECT_EQ(k.r.stats().table_full_closed, 1u);
+  ASSERT_EQ(k.sink.opened.size(), 6u);
+  EXPECT_EQ(k.r.open_flows(), 3u);
+  EXPECT_EQ(k.sink.joined(), "close 1 Reset C|close 2 Reset C|C:x|close 3 MemoryLimit C|C:y");
 }
 
 TEST(TcpReassembler, SynWithoutAnswerIsS0AndRejectIsREJ) {
