@@ -92,6 +92,9 @@ struct Analyzer::Flow {
   bool closed = false;
   bool handoff_pending = false;
   bool listing_cut = false;  // the timeline reached kMaxSessionEntries (room_for_entry)
+  // The output lists the timeline's events (not --summary's text and JSONL, which
+  // show only counts): else they are counted, not kept.
+  bool events_listed = true;
   std::optional<Side> first_fin;
   std::unique_ptr<Session> session;
   // A direction's framing state, held only once it holds something (a partial PDU,
@@ -214,13 +217,19 @@ struct Analyzer::Flow {
       std::string text = "timeline cut after " + std::to_string(kMaxSessionEntries) +
                          " entries: later messages and events are counted, not listed";
       if (troubles().warnings.size() < kMaxSessionWarnings) trouble->warnings.push_back(text);
-      add_entry(EventOut{ts, EntryKind::Warning, std::nullopt, std::move(text)});
+      add_event(EventOut{ts, EntryKind::Warning, std::nullopt, std::move(text)});
     }
     return false;
   }
   void event(TimeNs ts, EntryKind kind, std::optional<Side> from, EventText text) {
     end = std::max(end, ts);
-    if (room_for_entry(ts)) add_entry(EventOut{ts, kind, from, std::move(text)});
+    if (room_for_entry(ts)) add_event(EventOut{ts, kind, from, std::move(text)});
+  }
+  // Counted either way: the timeline's cut and the session order's bound (which
+  // count entries) stay those of a listed timeline.
+  void add_event(EventOut&& e) {
+    if (events_listed) add_entry(std::move(e));
+    else ++entry_count;
   }
   void note_warning(Analyzer& a, std::string text) {
     a.had_warnings_ = true;
@@ -339,6 +348,7 @@ void Analyzer::on_open(const FlowInfo& info) {
   // The summary's response-time table reads every session's timeline, so even
   // --summary keeps it (the spill file bounds the memory).
   f->spill = &spill_;
+  f->events_listed = opt_.format == OutputFormat::Html || !opt_.summary_only;  // the report ignores --summary
   f->handshake = info.handshake_seen;
   f->end = info.first_ts;
   f->event(info.first_ts, EntryKind::TcpOpen, std::nullopt,

@@ -52,6 +52,49 @@ TEST(AnalyzerSink, ALongTimelineIsCutOnceWithOneWarning) {
             1);
 }
 
+// --summary (text, JSONL) shows no event: a timeline keeps only its messages, but
+// counts its events as before, so it is cut after the same messages (and written
+// at the same moment: the session order counts entries too). The HTML report
+// ignores --summary and lists them.
+TEST(AnalyzerSink, SummaryTimelineCountsEventsWithoutKeepingThem) {
+  struct Listed {
+    size_t messages = 0, events = 0, warnings = 0;
+  };
+  const auto run = [](bool summary, OutputFormat format) {
+    AppOptions opt = with_decode_as(fake::kLen, 7000);
+    opt.summary_only = summary;
+    opt.format = format;
+    Capture cap;
+    Analyzer a(opt, cap);
+    a.on_open(flow(1, 7000, kT0));
+    std::string chunk;
+    for (size_t i = 0; i < 1000; ++i) chunk += fake::len_pdu("ping");
+    for (size_t sent = 0; sent < Analyzer::kMaxSessionEntries + 2000; sent += 1000)
+      a.on_data(1, Side::Client, fake::bytes(chunk), kT0 + static_cast<TimeNs>(sent) * kMs);
+    a.on_fin(1, Side::Client, kT0 + 200000 * kMs);
+    a.on_close(1, CloseReason::Fin, Side::Client, kT0 + 200000 * kMs);
+    a.finish();
+    Listed l;
+    for (const Entry& e : cap.sessions.at(0).entries) (std::holds_alternative<MessageOut>(e) ? l.messages : l.events)++;
+    l.warnings = cap.sessions.at(0).warnings.size();
+    return l;
+  };
+  const Listed full = run(false, OutputFormat::Text);
+  const Listed summary = run(true, OutputFormat::Text);
+  const Listed summary_jsonl = run(true, OutputFormat::Jsonl);
+  const Listed summary_html = run(true, OutputFormat::Html);
+  EXPECT_EQ(full.events, 3u);  // opened, detected, the cut (the FIN and the close come after it)
+  EXPECT_GE(full.warnings, 1u);
+  EXPECT_EQ(full.messages + full.events, Analyzer::kMaxSessionEntries + 1);
+  EXPECT_EQ(summary.events, 0u);
+  EXPECT_EQ(summary.messages, full.messages);
+  EXPECT_EQ(summary.warnings, full.warnings);  // the cut's among them
+  EXPECT_EQ(summary_jsonl.events, 0u);
+  EXPECT_EQ(summary_jsonl.messages, full.messages);
+  EXPECT_EQ(summary_html.events, full.events);
+  EXPECT_EQ(summary_html.messages, full.messages);
+}
+
 TEST(AnalyzerSink, PairsRequestsAndResponsesAcrossChunkBoundaries) {
   AppOptions opt = with_decode_as(fake::kLen, 7000);
   Capture cap;
