@@ -63,9 +63,13 @@ if(TARGET quartet)
   add_test(NAME analyzer.hostile.many_flows_reduced
            COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile many_flows
                    --size 100000)
+  add_test(NAME analyzer.hostile.many_closed_reduced
+           COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile many_closed
+                   --size 200000)
   add_test(NAME analyzer.hostile.big_flow_reduced
            COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile big_flow
                    --size 300000000)
-  set_tests_properties(analyzer.hostile.many_flows_reduced analyzer.hostile.big_flow_reduced PROPERTIES TIMEOUT 600)
+  set_tests_properties(analyzer.hostile.many_flows_reduced analyzer.hostile.many_closed_reduced
+                       analyzer.hostile.big_flow_reduced PROPERTIES TIMEOUT 600)
   endif()
 endif()

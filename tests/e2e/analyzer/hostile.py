@@ -9,7 +9,7 @@ decodes in full), and memory stays bounded (peak RSS of the quartet process).
 
 Cases: sp_length_2_63, cops_length_below_header, rrp_line_10mb, iap_content_length,
 timestamps, pcapng_blocks, ip_fragments_overlap (ctest, small and fast), and
-many_flows (--size = connections, default 1,000,000) and big_flow (--size = bytes,
+many_flows and many_closed (--size = connections, default 1,000,000) and big_flow (--size = bytes,
 default 10 GB), which ctest runs reduced (scripts: see docs/robustness.md for the
 full-size figures).
 """
@@ -331,6 +331,47 @@ def case_many_flows(n):
     check(rss < rss2 or n <= limit, "the limit bounds memory")
 
 
+def case_many_closed(n):
+    """n short connections (SYN, SYN+ACK, a FIN each way, the last ACK), all closed
+    within the 10 s a closed connection is remembered for its trailing packets:
+    each last ACK is absorbed (no new flow), and what a remembered connection costs
+    is bounded (its key and time, not its whole reassembly record)."""
+    def gen(count):
+        def write(out):
+            w = Writer(out)
+            buf = []
+            for i in range(count):
+                cip, sip = "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255), "192.0.2.1"
+                port, t = 1024 + i % 60000, T0 + i * 1000
+                cseq, sseq = i, 1_000_000 + i
+                for k, frame in enumerate((tcp_frame(cip, sip, port, 80, cseq, 0, "S", checksums=False),
+                                           tcp_frame(sip, cip, 80, port, sseq, cseq + 1, "SA", checksums=False),
+                                           tcp_frame(cip, sip, port, 80, cseq + 1, sseq + 1, "FA", checksums=False),
+                                           tcp_frame(sip, cip, 80, port, sseq + 1, cseq + 2, "FA", checksums=False),
+                                           tcp_frame(cip, sip, port, 80, cseq + 2, sseq + 2, "A", checksums=False))):
+                    ts = t + k * 100
+                    buf.append(struct.pack("<IIII", ts // 1_000_000_000, ts % 1_000_000_000, len(frame), len(frame))
+                               + frame)  # Writer.add, batched
+                if len(buf) >= 4096:
+                    out.write(b"".join(buf))
+                    buf = []
+            out.write(b"".join(buf))
+            rrp_session(w, T0 + count * 1000 + MS)
+        return write
+    t = time.monotonic()
+    _, base_objs, _, base_rss = run_quartet(["--summary", "--threads", "1"], stdin_writer=gen(0))
+    check(summary(base_objs)["tcp_connections"] == 1, "witness alone")
+    _, objs, _, rss = run_quartet(["--summary", "--threads", "1"], stdin_writer=gen(n))
+    took = time.monotonic() - t
+    check(summary(objs)["tcp_connections"] == n + 1,
+          "trailing ACKs absorbed by the closed connections: %d connections" % summary(objs)["tcp_connections"])
+    witness_intact_summary(objs)
+    per = (rss - base_rss) * 1048576 / n
+    print("many_closed %d: peak RSS %.0f MiB (witness alone %.0f MiB): %.0f bytes per closed connection; %.1f s"
+          % (n, rss, base_rss, per, took))
+    check(per < 200, "a remembered closed connection costs %.0f bytes (its whole record was about 400)" % per)
+
+
 def witness_intact_summary(objs):
     rrp = [s for s in sessions(objs, "RRP") if s["server"]["ip"] == "192.0.2.201"]
     check(len(rrp) == 1 and rrp[0]["messages"] == {"client": 3, "server": 4}, "witness in --summary: %r" % rrp)
@@ -384,6 +425,8 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     if a.case == "many_flows":
         case_many_flows(a.size or 1_000_000)
+    elif a.case == "many_closed":
+        case_many_closed(a.size or 1_000_000)
     elif a.case == "big_flow":
         case_big_flow(a.size or 10_000_000_000)
     else:
