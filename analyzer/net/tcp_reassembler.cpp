@@ -134,8 +134,8 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p) {
 
 void TcpReassembler::forget_closed(ClosedFlow* c) {
   closed_lru_.erase(c);
-  const Key key = c->key;
-  closed_.erase(key);  // destroys c
+  closed_.erase(c);
+  closed_pool_.give_back(c);
 }
 
 void TcpReassembler::on_segment(const TcpPacket& p) {
@@ -148,7 +148,7 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   Flow* f = found == flows_.end() ? nullptr : found->get();
   if (!f && !closed_.empty()) {
     if (auto c = closed_.find(key); c != closed_.end()) {
-      ClosedFlow* closed = c->get();
+      ClosedFlow* closed = *c;
       if (!syn || ack) {
         ++stats_.packets_after_close;
         closed->last_ts = p.ts;
@@ -540,16 +540,14 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts, bool li
   stalled_.erase(f);
   open_lru_.erase(f);
   const Key key = key_of(*f);
-  std::unique_ptr<ClosedFlow> c;
-  if (linger) {
-    c = std::make_unique<ClosedFlow>();
-    c->key = key;
-    c->last_ts = f->last_ts;
-  }
+  const TimeNs last_ts = f->last_ts;
   flows_.erase(key);  // destroys f
-  if (!c) return;
-  closed_lru_.push_back(c.get());
-  closed_.insert(std::move(c));
+  if (!linger) return;
+  ClosedFlow* c = closed_pool_.make();
+  c->key = key;
+  c->last_ts = last_ts;
+  closed_lru_.push_back(c);
+  closed_.insert(c);
 }
 
 void TcpReassembler::tick(TimeNs now) {
@@ -580,6 +578,7 @@ void TcpReassembler::finish() {
   // at once (no hash look-up per flow, as forget_closed makes).
   closed_lru_.clear();
   closed_.clear();
+  closed_pool_.clear();
   stalled_.clear();
   total_buffered_ = 0;
   tail_bytes_ = 0;
