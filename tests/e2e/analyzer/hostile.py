@@ -52,8 +52,23 @@ class Writer:
         self.out = out
         out.write(struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, snaplen, linktype))
 
+    @staticmethod
+    def record(ts, data):
+        return struct.pack("<IIII", ts // 1_000_000_000, ts % 1_000_000_000, len(data), len(data)) + data
+
     def add(self, ts, data):
-        self.out.write(struct.pack("<IIII", ts // 1_000_000_000, ts % 1_000_000_000, len(data), len(data)) + data)
+        self.out.write(self.record(ts, data))
+
+    def add_all(self, frames):
+        """Many (ts, frame) pairs, written 4096 records at a time: a write per frame
+        is most of the generation time of the large cases."""
+        buf = []
+        for ts, data in frames:
+            buf.append(self.record(ts, data))
+            if len(buf) == 4096:
+                self.out.write(b"".join(buf))
+                buf = []
+        self.out.write(b"".join(buf))
 
 
 def close(c, ts):
@@ -306,17 +321,14 @@ def case_many_flows(n):
     stdin; with --max-flows below n the oldest are closed and reported."""
     limit = max(1000, n // 4)
 
-    def gen(out):
-        w = Writer(out)
-        buf = []
+    def syns():
         for i in range(n):
             src = "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255)
-            buf.append(struct.pack("<IIII", (T0 + i * 1000) // 1_000_000_000, (T0 + i * 1000) % 1_000_000_000, 54, 54)
-                       + tcp_frame(src, "192.0.2.1", 1024 + i % 60000, 80, i, 0, "S", checksums=False))  # Writer.add, batched
-            if len(buf) == 4096:
-                out.write(b"".join(buf))
-                buf = []
-        out.write(b"".join(buf))
+            yield T0 + i * 1000, tcp_frame(src, "192.0.2.1", 1024 + i % 60000, 80, i, 0, "S", checksums=False)
+
+    def gen(out):
+        w = Writer(out)
+        w.add_all(syns())
         rrp_session(w, T0 + n * 1000 + MS)
     t = time.monotonic()
     code, objs, err, rss = run_quartet(["--summary", "--max-flows", str(limit)], stdin_writer=gen)
@@ -336,26 +348,22 @@ def case_many_closed(n):
     within the 10 s a closed connection is remembered for its trailing packets:
     each last ACK is absorbed (no new flow), and what a remembered connection costs
     is bounded (its key and time, not its whole reassembly record)."""
+    def frames(count):
+        for i in range(count):
+            cip, sip = "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255), "192.0.2.1"
+            port, t = 1024 + i % 60000, T0 + i * 1000
+            cseq, sseq = i, 1_000_000 + i
+            for k, frame in enumerate((tcp_frame(cip, sip, port, 80, cseq, 0, "S", checksums=False),
+                                       tcp_frame(sip, cip, 80, port, sseq, cseq + 1, "SA", checksums=False),
+                                       tcp_frame(cip, sip, port, 80, cseq + 1, sseq + 1, "FA", checksums=False),
+                                       tcp_frame(sip, cip, 80, port, sseq + 1, cseq + 2, "FA", checksums=False),
+                                       tcp_frame(cip, sip, port, 80, cseq + 2, sseq + 2, "A", checksums=False))):
+                yield t + k * 100, frame
+
     def gen(count):
         def write(out):
             w = Writer(out)
-            buf = []
-            for i in range(count):
-                cip, sip = "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255), "192.0.2.1"
-                port, t = 1024 + i % 60000, T0 + i * 1000
-                cseq, sseq = i, 1_000_000 + i
-                for k, frame in enumerate((tcp_frame(cip, sip, port, 80, cseq, 0, "S", checksums=False),
-                                           tcp_frame(sip, cip, 80, port, sseq, cseq + 1, "SA", checksums=False),
-                                           tcp_frame(cip, sip, port, 80, cseq + 1, sseq + 1, "FA", checksums=False),
-                                           tcp_frame(sip, cip, 80, port, sseq + 1, cseq + 2, "FA", checksums=False),
-                                           tcp_frame(cip, sip, port, 80, cseq + 2, sseq + 2, "A", checksums=False))):
-                    ts = t + k * 100
-                    buf.append(struct.pack("<IIII", ts // 1_000_000_000, ts % 1_000_000_000, len(frame), len(frame))
-                               + frame)  # Writer.add, batched
-                if len(buf) >= 4096:
-                    out.write(b"".join(buf))
-                    buf = []
-            out.write(b"".join(buf))
+            w.add_all(frames(count))
             rrp_session(w, T0 + count * 1000 + MS)
         return write
     t = time.monotonic()
