@@ -175,18 +175,25 @@ thread_local SecondsText last_seconds;
 
 namespace {
 
-// write_fraction, inlined into write_seconds (every timestamp of the output).
-char* fraction(char* p, uint32_t nanos, int decimals) {
-  if (decimals <= 0) return p;
-  if (decimals > 9) decimals = 9;
-  static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
-  uint32_t frac = nanos / kPow10[9 - decimals];  // truncate, like tshark's epoch times
+// Exactly `decimals` digits of `frac`, leading zeros included, from the last one back.
+inline char* fraction_digits(char* p, uint32_t frac, int decimals) {
   *p++ = '.';
-  // Exactly `decimals` digits, leading zeros included, from the last one back.
   int i = decimals;
   for (; i >= 2; i -= 2, frac /= 100) std::memcpy(p + i - 2, &kDigitPairs[2 * (frac % 100)], 2);
   if (i) p[0] = static_cast<char>('0' + frac);
   return p + decimals;
+}
+
+// write_fraction, inlined into write_seconds (every timestamp of the output).
+char* fraction(char* p, uint32_t nanos, int decimals) {
+  // Microseconds (every pcap's) and nanoseconds with constant divisors and loop
+  // counts: the compiler then multiplies instead of dividing, and unrolls.
+  if (decimals == 6) return fraction_digits(p, nanos / 1000u, 6);  // truncate, like tshark's epoch times
+  if (decimals == 9) return fraction_digits(p, nanos, 9);
+  if (decimals <= 0) return p;
+  if (decimals > 9) decimals = 9;
+  static constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+  return fraction_digits(p, nanos / kPow10[9 - decimals], decimals);
 }
 
 }  // namespace
@@ -200,6 +207,17 @@ char* write_seconds(char* p, TimeNs ns, int decimals) {
   const uint64_t sec = mag / 1000000000u;
   // std::to_chars, not snprintf: this runs for every timestamp of the output.
   if (negative) *p++ = '-';
+  // Durations and latencies (mostly under 100 s) are written without the cache,
+  // which would then miss at the next timestamp, and again at the next duration.
+  if (sec < 100) {
+    if (sec < 10) {
+      *p++ = static_cast<char>('0' + sec);
+    } else {
+      std::memcpy(p, &kDigitPairs[2 * sec], 2);
+      p += 2;
+    }
+    return fraction(p, static_cast<uint32_t>(mag % 1000000000u), decimals);
+  }
   SecondsText& c = last_seconds;
   if (c.sec != sec) {
     c.len = static_cast<size_t>(std::to_chars(c.text, c.text + sizeof c.text, sec).ptr - c.text);

@@ -69,6 +69,16 @@ TEST(Json, SecondsOddPrecisionsAndChangingSeconds) {
   EXPECT_EQ(sec(12000000000, 4), "12.0000");
   EXPECT_EQ(sec(INT64_MAX, 9), "9223372036.854775807");
   EXPECT_EQ(sec(-999, 9), "-0.000000999");
+  // Durations (below 100 s, written without the cache) between timestamps, and
+  // the bounds of that shortcut.
+  EXPECT_EQ(sec(1700000002000001000, 6), "1700000002.000001");
+  EXPECT_EQ(sec(99999999999, 6), "99.999999");
+  EXPECT_EQ(sec(1700000002000002000, 6), "1700000002.000002");
+  EXPECT_EQ(sec(100000000000, 6), "100.000000");
+  EXPECT_EQ(sec(9999999999, 9), "9.999999999");
+  EXPECT_EQ(sec(10000000000, 9), "10.000000000");
+  EXPECT_EQ(sec(-42000000000, 6), "-42.000000");
+  EXPECT_EQ(sec(1700000002000003000, 6), "1700000002.000003");
 }
 
 }  // namespace
