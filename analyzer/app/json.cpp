@@ -145,6 +145,8 @@ void append_json(OutBuf& out, std::string_view s, bool html) {
 
 }  // namespace
 
+bool json_plain(std::string_view s) { return plain_run_end(s, 0, kSpecial) == s.size(); }
+
 void append_json_string(std::string& out, std::string_view s) { append_json(out, s, false); }
 void append_json_string_html(std::string& out, std::string_view s) { append_json(out, s, true); }
 void append_json_string(OutBuf& out, std::string_view s) { append_json(out, s, false); }

@@ -25,6 +25,9 @@ void append_json_string_html(std::string& out, std::string_view s);
 // The same into the writers' buffer.
 void append_json_string(OutBuf& out, std::string_view s);
 void append_json_string_html(OutBuf& out, std::string_view s);
+// Whether append_json_string would write `s` as it stands, between quotes (plain
+// ASCII: no control character, quote, backslash or byte above 0x7f).
+bool json_plain(std::string_view s);
 
 // Seconds since the epoch with exactly `decimals` (0..9) digits after the point:
 // 1700000000.123456789. Negative values keep their sign.

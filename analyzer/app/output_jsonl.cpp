@@ -1,5 +1,7 @@
 // JSON Lines output; the schema is documented in docs/jsonl-schema.md and stable:
 // fields may be added, none renamed or removed.
+#include <array>
+#include <cstdint>
 #include <cstdio>
 
 #include "json.hpp"
@@ -232,14 +234,36 @@ class JsonlWriter final : public Writer {
     name(entry_kind_name(e.kind));
     from(e.from);
     buf_ += ",\"text\":"sv;
-    append_json_string(buf_, e.text);
+    const std::string_view text = e.text;
+    if (e.text.literal() && plain_literals_.plain(e.text.literal(), text)) name(text);
+    else append_json_string(buf_, text);
     buf_ += "}\n"sv;
   }
+
+  // Event texts that are string literals ("connection opened (SYN seen)", "FIN from
+  // client": most events), by address: whether they need escaping is found once per
+  // literal, not scanned again at every event.
+  class PlainLiterals {
+   public:
+    bool plain(const char* literal, std::string_view text) {
+      Slot& s = slots_[(reinterpret_cast<uintptr_t>(literal) >> 3) % slots_.size()];
+      if (s.literal != literal) s = {literal, json_plain(text)};
+      return s.plain;
+    }
+
+   private:
+    struct Slot {
+      const char* literal = nullptr;
+      bool plain = false;
+    };
+    std::array<Slot, 64> slots_{};
+  };
 
   std::unique_ptr<FileSink> owned_;  // when made for a stdio stream
   ByteSink& out_;
   const AppOptions& opt_;
   OutBuf buf_;
+  PlainLiterals plain_literals_;
 };
 
 }  // namespace

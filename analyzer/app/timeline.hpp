@@ -99,10 +99,17 @@ const char* entry_kind_name(EntryKind k);
 class EventText {
  public:
   EventText() = default;
+  // The length is taken here, where the compiler sees the literal and folds its
+  // strlen to a constant, not in each view().
   template <size_t N>
-  EventText(const char (&literal)[N]) : literal_(literal) {}  // NOLINT: implicit, as a std::string's
-  EventText(std::string text) : owned_(std::move(text)) {}    // NOLINT
-  std::string_view view() const { return literal_ ? std::string_view(literal_) : std::string_view(owned_); }
+  EventText(const char (&literal)[N])  // NOLINT: implicit, as a std::string's
+      : literal_(literal), literal_size_(static_cast<uint32_t>(std::char_traits<char>::length(literal))) {}
+  EventText(std::string text) : owned_(std::move(text)) {}  // NOLINT
+  std::string_view view() const {
+    return literal_ ? std::string_view(literal_, literal_size_) : std::string_view(owned_);
+  }
+  // The string literal it points to (same address, same text, for the whole run); nullptr when owned.
+  const char* literal() const { return literal_; }
   operator std::string_view() const { return view(); }  // NOLINT
   // The owned text, to be filled in place (its capacity reused); a literal is dropped.
   std::string& owned() {
@@ -113,6 +120,7 @@ class EventText {
 
  private:
   const char* literal_ = nullptr;
+  uint32_t literal_size_ = 0;
   std::string owned_;
 };
 

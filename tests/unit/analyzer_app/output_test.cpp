@@ -88,6 +88,34 @@ TEST(OutputJsonl, ShowSecretsAndSummaryOnly) {
   EXPECT_EQ(l[1].rfind("{\"type\":\"summary\"", 0), 0u);
 }
 
+// Event texts that are string literals are written as they stand when nothing in
+// them needs escaping (found once per literal), and escaped otherwise, also the
+// second time the same literal comes; owned texts are always escaped.
+TEST(OutputJsonl, LiteralEventTextsEscapedOnlyWhenTheyNeedIt) {
+  static constexpr char kPlain[] = "FIN from client";
+  static constexpr char kQuoted[] = "say \"hi\" \\ tab\there \xc3\xa9 \x01";
+  AppOptions opt = txt_options();
+  opt.format = OutputFormat::Jsonl;
+  MemFile mem;
+  auto writer = make_jsonl_writer(mem.f, opt);
+  SessionOut s;
+  s.flow = flow(1, 7100, kT0);
+  s.protocol = &fake::kTxt;
+  for (int round = 0; round < 2; ++round) {
+    s.entries.emplace_back(EventOut{kT0, EntryKind::Info, std::nullopt, kPlain});
+    s.entries.emplace_back(EventOut{kT0, EntryKind::Info, std::nullopt, kQuoted});
+  }
+  s.entries.emplace_back(EventOut{kT0, EntryKind::Info, Side::Client, std::string("owned \"text\"")});
+  writer->session(s);
+  std::fflush(mem.f);
+  const auto l = lines(mem.text());
+  ASSERT_EQ(l.size(), 6u);
+  for (size_t i : {1u, 3u}) EXPECT_NE(l[i].find(",\"text\":\"FIN from client\"}"), std::string::npos) << l[i];
+  for (size_t i : {2u, 4u})
+    EXPECT_NE(l[i].find(",\"text\":\"say \\\"hi\\\" \\\\ tab\\there \xc3\xa9 \\u0001\"}"), std::string::npos) << l[i];
+  EXPECT_NE(l[5].find(",\"text\":\"owned \\\"text\\\"\"}"), std::string::npos) << l[5];
+}
+
 TEST(OutputJsonl, NanosecondTimestampsSwitchToNineDecimals) {
   AppOptions opt = txt_options();
   MemFile mem;

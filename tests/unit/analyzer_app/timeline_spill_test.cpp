@@ -105,9 +105,12 @@ TEST(TimelineSpill, EventTextsLiteralOrOwned) {
   static constexpr char kLiteral[] = "connection opened (SYN seen)";
   EventText lit(kLiteral);
   EXPECT_EQ(lit.view().data(), kLiteral);
+  EXPECT_EQ(lit.view().size(), sizeof kLiteral - 1);
+  EXPECT_EQ(lit.literal(), kLiteral);
   EXPECT_EQ(lit, "connection opened (SYN seen)");
   EventText owned(std::string("12 bytes missing"));
   EXPECT_EQ(owned, "12 bytes missing");
+  EXPECT_EQ(owned.literal(), nullptr);
   EventText copy = lit;
   EXPECT_EQ(copy.view().data(), kLiteral);
   copy.owned() = "replaced";  // filling in place drops the literal
