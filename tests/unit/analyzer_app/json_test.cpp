@@ -55,30 +55,38 @@ TEST(Json, SecondsWithFilePrecision) {
 // Odd precisions (the last digit written alone), and whole seconds that change,
 // come back and keep their length (the last second's text is reused).
 TEST(Json, SecondsOddPrecisionsAndChangingSeconds) {
-  const auto sec = [](int64_t ns, int decimals) {
-    std::string s;
-    append_seconds(s, ns, decimals);
-    return s;
+  struct Case {
+    int64_t ns;
+    int decimals;
+    const char* text;
   };
-  EXPECT_EQ(sec(1700000000123456789, 1), "1700000000.1");
-  EXPECT_EQ(sec(1700000000123456789, 5), "1700000000.12345");
-  EXPECT_EQ(sec(1700000000003456789, 7), "1700000000.0034567");
-  EXPECT_EQ(sec(1700000001000000000, 3), "1700000001.000");
-  EXPECT_EQ(sec(999999999, 9), "0.999999999");
-  EXPECT_EQ(sec(1700000001900000000, 2), "1700000001.90");
-  EXPECT_EQ(sec(12000000000, 4), "12.0000");
-  EXPECT_EQ(sec(INT64_MAX, 9), "9223372036.854775807");
-  EXPECT_EQ(sec(-999, 9), "-0.000000999");
-  // Durations (below 100 s, written without the cache) between timestamps, and
-  // the bounds of that shortcut.
-  EXPECT_EQ(sec(1700000002000001000, 6), "1700000002.000001");
-  EXPECT_EQ(sec(99999999999, 6), "99.999999");
-  EXPECT_EQ(sec(1700000002000002000, 6), "1700000002.000002");
-  EXPECT_EQ(sec(100000000000, 6), "100.000000");
-  EXPECT_EQ(sec(9999999999, 9), "9.999999999");
-  EXPECT_EQ(sec(10000000000, 9), "10.000000000");
-  EXPECT_EQ(sec(-42000000000, 6), "-42.000000");
-  EXPECT_EQ(sec(1700000002000003000, 6), "1700000002.000003");
+  // In this order: the cache of the last whole second is filled and tested in turn.
+  const Case cases[] = {
+      {1700000000123456789, 1, "1700000000.1"},
+      {1700000000123456789, 5, "1700000000.12345"},
+      {1700000000003456789, 7, "1700000000.0034567"},
+      {1700000001000000000, 3, "1700000001.000"},
+      {999999999, 9, "0.999999999"},
+      {1700000001900000000, 2, "1700000001.90"},
+      {12000000000, 4, "12.0000"},
+      {INT64_MAX, 9, "9223372036.854775807"},
+      {-999, 9, "-0.000000999"},
+      // Durations (below 100 s, written without the cache) between timestamps, and
+      // the bounds of that shortcut.
+      {1700000002000001000, 6, "1700000002.000001"},
+      {99999999999, 6, "99.999999"},
+      {1700000002000002000, 6, "1700000002.000002"},
+      {100000000000, 6, "100.000000"},
+      {9999999999, 9, "9.999999999"},
+      {10000000000, 9, "10.000000000"},
+      {-42000000000, 6, "-42.000000"},
+      {1700000002000003000, 6, "1700000002.000003"},
+  };
+  for (const Case& c : cases) {
+    std::string s;
+    append_seconds(s, c.ns, c.decimals);
+    EXPECT_EQ(s, c.text) << c.ns << " at " << c.decimals;
+  }
 }
 
 }  // namespace
