@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "byte_words.hpp"
 #include "json.hpp"
 #include "output.hpp"
 
@@ -107,8 +108,14 @@ template <class Out>
 void printable(Out& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (size_t i = 0; i < text.size();) {
-    // A run of printable ASCII (the usual text) is copied in one go.
+    // A run of printable ASCII (the usual text) is copied in one go; it is found
+    // 8 bytes at a time, then byte by byte where it ends.
     size_t run = i;
+    while (run + 8 <= text.size()) {
+      const uint64_t w = words::load(text.data() + run);
+      if (words::has_below(w, 0x20) || words::has_equal(w, 0x7f) || words::has_high(w)) break;
+      run += 8;
+    }
     while (run < text.size() && static_cast<unsigned char>(text[run]) - 0x20u < 0x5fu) ++run;
     if (run > i) {
       out.append(text.data() + i, run - i);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "byte_words.hpp"
+
 namespace quartet::analyzer {
 namespace {
 
@@ -45,13 +47,9 @@ constexpr auto special_table(bool html) {
 constexpr auto kSpecial = special_table(false);
 constexpr auto kSpecialHtml = special_table(true);
 
-// Whether any of the 8 bytes in `w` is special (see kSpecial), without a branch
-// per byte: the usual "has a byte less than n / equal to c" bit tricks.
+// Whether any of the 8 bytes in `w` is special (see kSpecial).
 bool any_special(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  const auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) | (w & kHigh)) != 0;
+  return words::has_below(w, 0x20) || words::has_equal(w, '"') || words::has_equal(w, '\\') || words::has_high(w);
 }
 
 // The end of the run of plain ASCII starting at `i`. For JSON 8 bytes at a time
@@ -59,12 +57,7 @@ bool any_special(uint64_t w) {
 // special bytes, so it goes byte by byte.
 size_t plain_run_end(std::string_view s, size_t i, const std::array<bool, 256>& special) {
   if (&special == &kSpecial) {
-    while (i + 8 <= s.size()) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (any_special(w)) break;
-      i += 8;
-    }
+    while (i + 8 <= s.size() && !any_special(words::load(s.data() + i))) i += 8;
   }
   while (i < s.size() && !special[static_cast<uint8_t>(s[i])]) ++i;
   return i;

@@ -179,6 +179,22 @@ TEST(OutputText, CaptureTextCannotBreakLinesOrReachTheTerminalRaw) {
   EXPECT_EQ(out, "a\\x1b[2J\\x0ab\\x7f\\xc2\\x85 caf\xc3\xa9 \\xed\\xa0\\x80 \\xff");
 }
 
+// Printable runs are found 8 bytes at a time: a byte to escape is caught wherever it
+// falls in a word and whatever the run's length, and the bounds of printable ASCII
+// (space, '~') are not.
+TEST(OutputText, EveryPlaceOfAByteToEscapeInALongRun) {
+  for (const char bad : {'\x00', '\x1f', '\x7f', '\x80', '\xff'}) {
+    char hex[5];
+    std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(bad));
+    for (size_t at = 0; at < 24; ++at) {
+      const std::string before(at, at % 2 ? ' ' : '~'), after(23 - at, 'z');
+      std::string out;
+      quartet::analyzer::append_printable(out, before + bad + after);
+      EXPECT_EQ(out, before + hex + after) << "byte " << int(static_cast<unsigned char>(bad)) << " at " << at;
+    }
+  }
+}
+
 }  // namespace
 
 namespace {

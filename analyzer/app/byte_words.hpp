@@ -1,0 +1,31 @@
+// Tests on 8 bytes at once, without a branch per byte: the scanners that copy runs
+// of plain text (JSON escaping, the text output's printable filter) look at a
+// word at a time and fall back to bytes only where a run ends. The classic tricks
+// ("has a zero byte", "has a byte less than n", n <= 128) are exact as yes/no
+// answers for the whole word, which is all they are used for.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace quartet::analyzer::words {
+
+inline constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+
+// The 8 bytes at `p` as one word (any alignment).
+inline uint64_t load(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+// Whether some byte of `w` is below `n` (n <= 128).
+constexpr bool has_below(uint64_t w, uint8_t n) { return ((w - kOnes * n) & ~w & kHigh) != 0; }
+// Whether some byte of `w` equals `c`.
+constexpr bool has_equal(uint64_t w, uint8_t c) {
+  const uint64_t x = w ^ (kOnes * c);
+  return ((x - kOnes) & ~x & kHigh) != 0;
+}
+// Whether some byte of `w` is 0x80 or above.
+constexpr bool has_high(uint64_t w) { return (w & kHigh) != 0; }
+
+}  // namespace quartet::analyzer::words
