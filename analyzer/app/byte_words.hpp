@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace quartet::analyzer::words {
 
@@ -27,5 +28,16 @@ constexpr bool has_equal(uint64_t w, uint8_t c) {
 }
 // Whether some byte of `w` is 0x80 or above.
 constexpr bool has_high(uint64_t w) { return (w & kHigh) != 0; }
+
+// The first byte from `i` on for which `stops(byte)` is true (or the end): found 8
+// bytes at a time while `word_stops(word)` says the word holds no such byte, then
+// byte by byte. (`word_stops` may say yes for more words than it must: the bytes
+// then decide.)
+template <typename WordStops, typename Stops>
+size_t run_end(std::string_view s, size_t i, WordStops word_stops, Stops stops) {
+  while (i + 8 <= s.size() && !word_stops(load(s.data() + i))) i += 8;
+  while (i < s.size() && !stops(static_cast<uint8_t>(s[i]))) ++i;
+  return i;
+}
 
 }  // namespace quartet::analyzer::words

@@ -110,13 +110,10 @@ void printable(Out& out, std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     // A run of printable ASCII (the usual text) is copied in one go; it is found
     // 8 bytes at a time, then byte by byte where it ends.
-    size_t run = i;
-    while (run + 8 <= text.size()) {
-      const uint64_t w = words::load(text.data() + run);
-      if (words::has_below(w, 0x20) || words::has_equal(w, 0x7f) || words::has_high(w)) break;
-      run += 8;
-    }
-    while (run < text.size() && static_cast<unsigned char>(text[run]) - 0x20u < 0x5fu) ++run;
+    const size_t run = words::run_end(
+        text, i,
+        [](uint64_t w) { return words::has_below(w, 0x20) || words::has_equal(w, 0x7f) || words::has_high(w); },
+        [](uint8_t c) { return c - 0x20u >= 0x5fu; });
     if (run > i) {
       out.append(text.data() + i, run - i);
       i = run;

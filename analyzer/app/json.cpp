@@ -56,11 +56,10 @@ bool any_special(uint64_t w) {
 // (any_special tests kSpecial's bytes), then byte by byte; HTML's table has more
 // special bytes, so it goes byte by byte.
 size_t plain_run_end(std::string_view s, size_t i, const std::array<bool, 256>& special) {
-  if (&special == &kSpecial) {
-    while (i + 8 <= s.size() && !any_special(words::load(s.data() + i))) i += 8;
-  }
-  while (i < s.size() && !special[static_cast<uint8_t>(s[i])]) ++i;
-  return i;
+  const auto stops = [&special](uint8_t c) { return special[c]; };
+  if (&special == &kSpecial) return words::run_end(s, i, any_special, stops);
+  return words::run_end(
+      s, i, [](uint64_t) { return true; }, stops);
 }
 
 char* write_u00(char* p, uint8_t c) {
