@@ -593,6 +593,9 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   Impl& m = *impl_;
   Router router(m.opt, m.workers, m.control);
   options.on_secrets = [&router](std::string_view text) { router.secrets(text); };
+  // This thread (records, IP, TCP, the batches) is the bound where messages are
+  // large: the file's reads go to a thread of their own.
+  options.read_ahead = true;
   options.on_microseconds_only = [&m] {
     for (auto& w : m.workers) w->never_reformat();
   };

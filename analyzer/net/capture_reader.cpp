@@ -16,7 +16,8 @@ TimeNs clamp_timestamp(int64_t seconds, int64_t nanoseconds) {
   return std::clamp<TimeNs>(seconds * 1'000'000'000 + nanoseconds, 0, kMaxTimestamp);
 }
 
-CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets, bool own_records)
+CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets, bool own_records,
+                         bool read_ahead)
     : path_(std::move(path)), progress_(std::make_shared<StreamProgress>()), filter_(bpf_filter) {
   progress_->on_secrets = std::move(on_secrets);
   OpenedStream s = open_capture_stream(path_, progress_);
@@ -59,11 +60,19 @@ CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, Secret
   if (own_records && s.size > 0 && bpf_filter.empty() && progress_->classic_pcap && pcap_major_version(pcap_) == 2 &&
       pcap_minor_version(pcap_) == 4 && link_type_supported(linktype_) &&
       !(swapped && (linktype_ == DLT_LINUX_SLL || linktype_ == DLT_LINUX_SLL2)))
-    records_ =
-        std::make_unique<PcapRecords>(pcap_file(pcap_), std::move(s.read_direct), swapped, progress_->microsecond_pcap);
+    records_ = std::make_unique<PcapRecords>(pcap_file(pcap_), std::move(s.read_direct), swapped,
+                                             progress_->microsecond_pcap, read_ahead && reads_ahead_well());
 }
 
+// Read ahead: an uncompressed file (a compressed one could report a fault of its
+// data further on than it is read without, in its truncation words) of more than a
+// few reads (for less, a thread costs more than it saves).
+bool CaptureFile::reads_ahead_well() const { return compression_ == Compression::None && size_ > (uint64_t{1} << 20); }
+
+bool CaptureFile::reads_ahead() const { return records_ && records_->reading_ahead(); }
+
 CaptureFile::~CaptureFile() {
+  records_.reset();  // its reading thread (read ahead) first: it reads the stream libpcap closes
   if (pcap_) pcap_close(pcap_);
 }
 
@@ -162,6 +171,7 @@ void CaptureFile::deliver(Packet& out, int64_t seconds, int64_t nanoseconds, Byt
 
 bool CaptureFile::finish(std::string why) {
   done_ = true;
+  if (records_) records_->stop_reading();
   if (!progress_->error.empty()) why += (why.empty() ? "" : "; ") + progress_->error;
   if (!why.empty()) truncation_ = "file " + path_ + " truncated after " + std::to_string(packets_) + " packets: " + why;
   return false;
@@ -181,13 +191,17 @@ std::vector<std::string> CaptureFile::notices() const {
   return out;
 }
 
-MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets)
-    : paths_(std::move(paths)), filter_(std::move(bpf_filter)), on_secrets_(std::move(on_secrets)) {
+MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets,
+                           bool read_ahead)
+    : paths_(std::move(paths)),
+      filter_(std::move(bpf_filter)),
+      on_secrets_(std::move(on_secrets)),
+      read_ahead_(read_ahead) {
   if (paths_.empty()) paths_.push_back("-");
   inputs_.resize(paths_.size());
   for (size_t i = 0; i < paths_.size(); ++i) {
     Input& in = inputs_[i];
-    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_, true, read_ahead_);
     total_bytes_ += in.file->size();
     if (!in.file->next(in.head)) {
       in.empty = true;
@@ -212,7 +226,7 @@ MergedReader::~MergedReader() = default;
 bool MergedReader::activate(size_t i) {
   Input& in = inputs_[i];
   if (!in.file) {
-    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_, true, read_ahead_);
     if (!in.file->next(in.head)) {
       retire(i);
       return false;

@@ -42,8 +42,10 @@ class CaptureFile {
   // `on_secrets` receives the key logs of pcapng Decryption Secrets Blocks as they are read.
   // `own_records`: a classic pcap file libpcap has opened is read on by PcapRecords
   // where that gives the same packets (false: libpcap reads every record; for tests).
-  CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets = {},
-              bool own_records = true);
+  // `read_ahead`: an uncompressed file read so is read ahead on a thread of its own
+  // (ReadAhead; --threads).
+  CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets = {}, bool own_records = true,
+              bool read_ahead = false);
   ~CaptureFile();
   CaptureFile(const CaptureFile&) = delete;
   CaptureFile& operator=(const CaptureFile&) = delete;
@@ -63,6 +65,8 @@ class CaptureFile {
   Compression compression() const { return compression_; }
   // Records are read in place (PcapRecords), not through pcap_next_ex.
   bool reads_records_in_place() const { return records_ != nullptr; }
+  // ... and a thread reads the file ahead of them (ReadAhead; once past the stream's buffer).
+  bool reads_ahead() const;
   // Empty, or "file X truncated after N packets: <reason>".
   const std::string& truncation() const { return truncation_; }
   // What was odd but did not stop reading: records longer than the classic pcap
@@ -89,6 +93,7 @@ class CaptureFile {
   uint64_t switched_at_ = 0;              // packets read when it did
   std::shared_ptr<StreamReplay> replay_;  // standard input: its start, for the fallback
   bool switch_to_own_pcapng();
+  bool reads_ahead_well() const;
   bool next_record(Packet& out);
   void deliver(Packet& out, int64_t seconds, int64_t nanoseconds, Bytes data, uint32_t len);
   bool finish(std::string why);  // the end, with why when it came early: always false
@@ -101,7 +106,9 @@ class CaptureFile {
 class MergedReader {
  public:
   // Throws CaptureError for the first input that cannot be read.
-  MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets = {});
+  // `read_ahead`: as CaptureFile's.
+  MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets = {},
+               bool read_ahead = false);
   ~MergedReader();
 
   bool next(Packet& out);
@@ -134,6 +141,7 @@ class MergedReader {
   std::vector<std::string> paths_;
   std::string filter_;
   SecretsCallback on_secrets_;
+  bool read_ahead_ = false;
   std::vector<Input> inputs_;
   std::vector<size_t> pending_;  // not yet opened for merging, by first timestamp
   size_t pending_pos_ = 0;

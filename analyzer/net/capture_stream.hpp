@@ -6,6 +6,7 @@
 // libpcap reads it with pcap_fopen_offline like any other file.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -27,8 +28,10 @@ enum class Compression : uint8_t { None, Gzip, Zstd };
 
 // Counters the stream updates while it is read; they outlive the FILE*.
 struct StreamProgress {
-  uint64_t raw_bytes = 0;  // bytes consumed from the file itself (compressed size)
-  std::string error;       // set when the compressed data is corrupt or cut short
+  // Bytes consumed from the file itself (compressed size). Atomic: a file read
+  // ahead (ReadAhead) counts them on its reading thread, the progress bar reads them.
+  std::atomic<uint64_t> raw_bytes{0};
+  std::string error;  // set when the compressed data is corrupt or cut short
   // Classic pcap only: the snapshot length the file header declares. The stream
   // serves the header with 0 there instead ("the link type's maximum" to libpcap),
   // because libpcap cuts every record to the header's snaplen while Wireshark reads

@@ -46,7 +46,7 @@ class Driver {
   Driver(const Options& o, StreamSink& sink) : opt_(o), sink_(sink), tcp_(sink, o.tcp), defrag_(o.fragments) {}
 
   CaptureStats run() {
-    MergedReader reader(opt_.inputs, opt_.bpf_filter, opt_.on_secrets);  // throws before any sink call
+    MergedReader reader(opt_.inputs, opt_.bpf_filter, opt_.on_secrets, opt_.read_ahead);  // throws before any sink call
     st_.files = reader.file_count();
     if (opt_.on_microseconds_only && reader.microseconds_only()) opt_.on_microseconds_only();
     uint64_t next_progress = opt_.progress_step;

@@ -31,6 +31,9 @@ struct Options {
   // microsecond resolution (MergedReader::microseconds_only): no timestamp of the
   // run will need nanoseconds.
   std::function<void()> on_microseconds_only;
+  // Uncompressed files are read ahead on a thread of their own (ReadAhead): for
+  // --threads, whose reading thread is then freer for its own work.
+  bool read_ahead = false;
 };
 
 struct CaptureStats {

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -31,15 +33,17 @@ struct Read {
   std::string truncation;
   std::vector<std::string> notices;
   bool in_place = false;
+  bool read_ahead = false;  // a thread read the file ahead (ReadAhead)
 };
 
-// Everything CaptureFile hands out for `path`, read in place or by libpcap.
-Read read_all(const std::string& path, bool own_records) {
+// Everything CaptureFile hands out for `path`, read in place (read ahead or not) or by libpcap.
+Read read_all(const std::string& path, bool own_records, bool read_ahead = false) {
   Read r;
-  CaptureFile f(path, "", {}, own_records);
+  CaptureFile f(path, "", {}, own_records, read_ahead);
   r.in_place = f.reads_records_in_place();
   Packet p;
   while (f.next(p)) {
+    r.read_ahead = r.read_ahead || f.reads_ahead();
     r.ts.push_back(p.ts);
     r.data.emplace_back(reinterpret_cast<const uint8_t*>(p.data.data()),
                         reinterpret_cast<const uint8_t*>(p.data.data()) + p.data.size());
@@ -51,28 +55,38 @@ Read read_all(const std::string& path, bool own_records) {
   return r;
 }
 
-// Compares the two readers on one file; true when it was read in place.
-bool same_both_ways(const std::string& path) {
-  std::optional<Read> mine, theirs;
+std::optional<Read> try_read_all(const std::string& path, bool own_records, bool read_ahead = false) {
   try {
-    mine = read_all(path, true);
+    return read_all(path, own_records, read_ahead);
   } catch (const CaptureError&) {
+    return std::nullopt;
   }
-  try {
-    theirs = read_all(path, false);
-  } catch (const CaptureError&) {
+}
+
+// Compares the readers on one file: in place, in place read ahead, and libpcap.
+// True when it was read in place (`ahead`: whether a thread read it ahead).
+bool same_both_ways(const std::string& path, bool* ahead = nullptr) {
+  const std::optional<Read> theirs = try_read_all(path, false);
+  bool in_place = false;
+  for (bool read_ahead : {false, true}) {
+    const std::optional<Read> mine = try_read_all(path, true, read_ahead);
+    EXPECT_EQ(mine.has_value(), theirs.has_value()) << path;
+    if (!mine || !theirs) return false;
+    EXPECT_FALSE(theirs->in_place);
+    EXPECT_EQ(mine->ts.size(), theirs->ts.size()) << path << " read ahead " << read_ahead;
+    EXPECT_EQ(mine->ts, theirs->ts) << path;
+    EXPECT_EQ(mine->data, theirs->data) << path << " read ahead " << read_ahead;
+    EXPECT_EQ(mine->wire_len, theirs->wire_len) << path;
+    EXPECT_EQ(mine->linktype, theirs->linktype) << path;
+    EXPECT_EQ(mine->truncation, theirs->truncation) << path << " read ahead " << read_ahead;
+    EXPECT_EQ(mine->notices, theirs->notices) << path;
+    if (!read_ahead) {
+      EXPECT_FALSE(mine->read_ahead) << path;
+    }
+    if (read_ahead && ahead) *ahead = mine->read_ahead;
+    in_place = mine->in_place;
   }
-  EXPECT_EQ(mine.has_value(), theirs.has_value()) << path;
-  if (!mine || !theirs) return false;
-  EXPECT_FALSE(theirs->in_place);
-  EXPECT_EQ(mine->ts.size(), theirs->ts.size()) << path;
-  EXPECT_EQ(mine->ts, theirs->ts) << path;
-  EXPECT_EQ(mine->data, theirs->data) << path;
-  EXPECT_EQ(mine->wire_len, theirs->wire_len) << path;
-  EXPECT_EQ(mine->linktype, theirs->linktype) << path;
-  EXPECT_EQ(mine->truncation, theirs->truncation) << path;
-  EXPECT_EQ(mine->notices, theirs->notices) << path;
-  return mine->in_place;
+  return in_place;
 }
 
 std::string temp_path(const std::string& name) {
@@ -128,15 +142,19 @@ TEST(PcapRecords, LargeFileWithRecordsOfEverySize) {
       frames.push_back({t += 1'001'000,
                         frame_of(std::min<size_t>(n + round, PcapRecords::kMaxCaplen), static_cast<uint8_t>(round))});
   write_pcap(f.path, DLT_EN10MB, frames, 65535, false);
-  EXPECT_TRUE(same_both_ways(f.path));
-  const Read r = read_all(f.path, true);
-  ASSERT_EQ(r.data.size(), frames.size());
-  for (size_t i = 0; i < frames.size(); ++i) EXPECT_EQ(r.data[i], frames[i].data) << i;
-  EXPECT_EQ(r.ts.front(), frames.front().ts);
-  EXPECT_EQ(r.truncation, "");
-  // Records longer than the header's snaplen are read whole, and reported.
-  ASSERT_EQ(r.notices.size(), 1u);
-  EXPECT_NE(r.notices[0].find("longest 262144"), std::string::npos) << r.notices[0];
+  bool ahead = false;
+  EXPECT_TRUE(same_both_ways(f.path, &ahead));
+  EXPECT_TRUE(ahead);  // 3.5 MB: past what the stream holds when libpcap has read the header
+  for (bool read_ahead : {false, true}) {
+    const Read r = read_all(f.path, true, read_ahead);
+    ASSERT_EQ(r.data.size(), frames.size());
+    for (size_t i = 0; i < frames.size(); ++i) EXPECT_EQ(r.data[i], frames[i].data) << i;
+    EXPECT_EQ(r.ts.front(), frames.front().ts);
+    EXPECT_EQ(r.truncation, "");
+    // Records longer than the header's snaplen are read whole, and reported.
+    ASSERT_EQ(r.notices.size(), 1u);
+    EXPECT_NE(r.notices[0].find("longest 262144"), std::string::npos) << r.notices[0];
+  }
 }
 
 // A header written by hand: magic, version, snaplen, link type.
@@ -208,19 +226,66 @@ TEST(PcapRecords, DamagedFilesSayWhatLibpcapSays) {
     record(c.tail, false, 0xfffffff0, 0xffffffff, 60, 40, 60);
     cases.push_back(c);
   }
-  for (const Case& c : cases) {
-    TempFile f(std::string(c.name) + ".pcap");
-    Buf b = pcap_header(c.magic, c.big_endian);
-    record(b, c.big_endian, 1'700'000'000, 250, 60, 60, 60);
-    append(b, c.tail);
-    write_file(f.path, b);
-    EXPECT_TRUE(same_both_ways(f.path)) << c.name;
-    const Read r = read_all(f.path, true);
-    EXPECT_EQ(r.data.size(), c.packets) << c.name;
-    EXPECT_EQ(r.truncation, c.truncation.empty() ? "" : "file " + f.path + " " + c.truncation) << c.name;
-    // 250 microseconds or nanoseconds, as the magic says
-    ASSERT_FALSE(r.ts.empty());
-    EXPECT_EQ(r.ts[0], TimeNs{1'700'000'000} * 1'000'000'000 + (c.magic == 0xa1b23c4d ? 250 : 250'000)) << c.name;
+  // Each damage after one record, and after 1,000 records of 1,500 bytes: past the
+  // stream's buffer, where the file is read ahead (by then) in 256 KiB chunks.
+  for (const Case& c : cases)
+    for (size_t before : {size_t{1}, size_t{1001}}) {
+      const std::string name = std::string(c.name) + " after " + std::to_string(before);
+      TempFile f(std::string(c.name) + "-" + std::to_string(before) + ".pcap");
+      Buf b = pcap_header(c.magic, c.big_endian);
+      record(b, c.big_endian, 1'700'000'000, 250, 60, 60, 60);
+      for (size_t i = 1; i < before; ++i) record(b, c.big_endian, 1'700'000'001, 0, 1500, 1500, 1500);
+      append(b, c.tail);
+      write_file(f.path, b);
+      bool ahead = false;
+      EXPECT_TRUE(same_both_ways(f.path, &ahead)) << name;
+      EXPECT_EQ(ahead, before > 1) << name;
+      const Read r = read_all(f.path, true, true);
+      EXPECT_EQ(r.data.size(), c.packets + before - 1) << name;
+      const std::string words = std::to_string(c.packets + before - 1) + " packets";
+      std::string truncation = c.truncation;
+      if (!truncation.empty()) truncation.replace(truncation.find("1 packets"), 9, words);
+      EXPECT_EQ(r.truncation, truncation.empty() ? "" : "file " + f.path + " " + truncation) << name;
+      // 250 microseconds or nanoseconds, as the magic says
+      ASSERT_FALSE(r.ts.empty());
+      EXPECT_EQ(r.ts[0], TimeNs{1'700'000'000} * 1'000'000'000 + (c.magic == 0xa1b23c4d ? 250 : 250'000)) << name;
+    }
+}
+
+// A read that fails past the stream's buffer (a disk error): the records before it,
+// then libpcap's words for it, whether the source is read ahead or not.
+TEST(PcapRecords, ReadErrorSaysSoReadAheadOrNot) {
+  Buf records;
+  for (uint32_t i = 0; i < 400; ++i) record(records, false, 1'700'000'000 + i, 0, 1500, 1500, 1500);
+  for (bool read_ahead : {false, true}) {
+    size_t pos = 0;
+    auto source = [&](char* to, size_t n) -> ssize_t {
+      if (pos == records.size()) {
+        errno = EIO;
+        return -1;
+      }
+      const size_t k = std::min({n, records.size() - pos, size_t{10'000}});
+      std::memcpy(to, records.data() + pos, k);
+      pos += k;
+      return static_cast<ssize_t>(k);
+    };
+    char empty[1];
+    std::FILE* stream = fmemopen(empty, sizeof empty, "r");  // nothing buffered: every byte comes from `source`
+    ASSERT_NE(stream, nullptr);
+    PcapRecords r(stream, source, false, true, read_ahead);
+    PcapRecords::Record rec;
+    size_t packets = 0;
+    PcapRecords::Result res;
+    while ((res = r.next(rec)) == PcapRecords::Result::Packet) {
+      EXPECT_EQ(rec.seconds, 1'700'000'000 + packets);
+      EXPECT_EQ(rec.caplen, 1500u);
+      ++packets;
+    }
+    EXPECT_EQ(res, PcapRecords::Result::Error) << read_ahead;
+    EXPECT_EQ(packets, 400u) << read_ahead;
+    EXPECT_EQ(r.error(), "error reading dump file: " + std::string(std::strerror(EIO))) << read_ahead;
+    EXPECT_EQ(r.reading_ahead(), read_ahead);
+    std::fclose(stream);
   }
 }
 
