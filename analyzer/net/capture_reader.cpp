@@ -201,7 +201,8 @@ MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filte
   inputs_.resize(paths_.size());
   for (size_t i = 0; i < paths_.size(); ++i) {
     Input& in = inputs_[i];
-    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_, true, read_ahead_);
+    // (Not read ahead: reopened to be merged, but for standard input, never read ahead.)
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
     total_bytes_ += in.file->size();
     if (!in.file->next(in.head)) {
       in.empty = true;
@@ -226,7 +227,8 @@ MergedReader::~MergedReader() = default;
 bool MergedReader::activate(size_t i) {
   Input& in = inputs_[i];
   if (!in.file) {
-    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_, true, read_ahead_);
+    const bool ahead = read_ahead_ && active_.size() < kReadAheadFiles;
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_, true, ahead);
     if (!in.file->next(in.head)) {
       retire(i);
       return false;
@@ -275,6 +277,11 @@ bool MergedReader::next(Packet& out) {
     last_ = best;
     return true;
   }
+}
+
+size_t MergedReader::files_read_ahead() const {
+  return static_cast<size_t>(
+      std::count_if(active_.begin(), active_.end(), [this](size_t i) { return inputs_[i].file->reads_ahead(); }));
 }
 
 uint64_t MergedReader::bytes_read() const {

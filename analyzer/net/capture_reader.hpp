@@ -106,7 +106,10 @@ class CaptureFile {
 class MergedReader {
  public:
   // Throws CaptureError for the first input that cannot be read.
-  // `read_ahead`: as CaptureFile's.
+  // `read_ahead`: as CaptureFile's, for at most kReadAheadFiles files at once (a
+  // ring buffer's files come one after the other; captures of several interfaces
+  // overlap, each would be one more thread).
+  static constexpr size_t kReadAheadFiles = 4;
   MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets = {},
                bool read_ahead = false);
   ~MergedReader();
@@ -124,6 +127,8 @@ class MergedReader {
   // of the run can need nanoseconds (known from construction on).
   bool microseconds_only() const { return microseconds_only_; }
   const std::vector<std::string>& paths() const { return paths_; }
+  // Files being read ahead now (CaptureFile::reads_ahead).
+  size_t files_read_ahead() const;
 
  private:
   struct Input {

@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -247,6 +248,48 @@ TEST(CaptureReader, RingBufferFilesMergeByTimestamp) {
   auto r = run_on({b, a});
   expect_exchange(*r);
   EXPECT_EQ(r->stats.files, 2u);
+}
+
+// Six captures of 1.2 MB whose packets interleave in time, read ahead (as with
+// --threads): the same packets in the same order as without, and at most
+// kReadAheadFiles of the files are read ahead at once.
+TEST(CaptureReader, OverlappingFilesReadAheadAtMostFourAtOnce) {
+  constexpr size_t kFiles = 6, kFrames = 800;
+  std::vector<std::string> paths;
+  for (size_t k = 0; k < kFiles; ++k) {
+    std::vector<Frame> frames;
+    for (size_t i = 0; i < kFrames; ++i) {
+      Buf data(1500);
+      for (size_t j = 0; j < data.size(); ++j) data[j] = static_cast<uint8_t>(i * 31 + j + k);
+      frames.push_back({kT0 + static_cast<TimeNs>(i * kFiles + k) * 1000, data});
+    }
+    paths.push_back(temp_path("overlap_" + std::to_string(k) + ".pcap"));
+    write_pcap(paths.back(), DLT_EN10MB, frames);
+  }
+  struct Read {
+    std::vector<TimeNs> ts;
+    std::vector<Buf> data;
+    size_t most_ahead = 0;
+  };
+  const auto read = [&paths](bool read_ahead) {
+    Read r;
+    MergedReader reader(paths, "", {}, read_ahead);
+    Packet p;
+    while (reader.next(p)) {
+      r.ts.push_back(p.ts);
+      r.data.emplace_back(reinterpret_cast<const uint8_t*>(p.data.data()),
+                          reinterpret_cast<const uint8_t*>(p.data.data()) + p.data.size());
+      r.most_ahead = std::max(r.most_ahead, reader.files_read_ahead());
+    }
+    return r;
+  };
+  const Read plain = read(false), ahead = read(true);
+  ASSERT_EQ(plain.ts.size(), kFiles * kFrames);
+  for (size_t i = 0; i < plain.ts.size(); ++i) ASSERT_EQ(plain.ts[i], kT0 + static_cast<TimeNs>(i) * 1000) << i;
+  EXPECT_EQ(ahead.ts, plain.ts);
+  EXPECT_EQ(ahead.data, plain.data);
+  EXPECT_EQ(plain.most_ahead, 0u);
+  EXPECT_EQ(ahead.most_ahead, MergedReader::kReadAheadFiles);
 }
 
 TEST(CaptureReader, SequentialRingFilesGiveOneSession) {

@@ -70,11 +70,11 @@ TEST(ReadAhead, SourceComesOutWholeAndInOrder) {
     size_t total, piece, chunk, chunks;
   };
   const Case cases[] = {
-      {0, 100, 64, 2},          // empty: one last chunk, no bytes
-      {64, 100, 64, 2},         // exactly one chunk: then an empty last one
-      {1000, 1, 64, 2},         // a byte per read
-      {100'000, 4096, 1000, 3}, // reads larger than a chunk
-      {100'000, 333, 1024, 4},  // reads that cut chunks anywhere
+      {0, 100, 64, 2},           // empty: one last chunk, no bytes
+      {64, 100, 64, 2},          // exactly one chunk: then an empty last one
+      {1000, 1, 64, 2},          // a byte per read
+      {100'000, 4096, 1000, 3},  // reads larger than a chunk
+      {100'000, 333, 1024, 4},   // reads that cut chunks anywhere
   };
   for (const Case& c : cases) {
     const Result r = read_through(Source{c.total, c.piece}, 16, c.chunk, c.chunks);
