@@ -19,6 +19,9 @@ constexpr size_t kCapacity = (size_t{1} << 20) + kRecordHeader + PcapRecords::kM
 constexpr size_t kHeadroom = kRecordHeader + PcapRecords::kMaxCaplen;
 constexpr size_t kChunkBytes = size_t{256} << 10;
 constexpr size_t kChunks = 4;
+// Chunks pinned at once at most by bytes handed on to other threads without a copy
+// (ReadAhead::pin_current; --threads): each adds one chunk to the pool.
+constexpr size_t kMaxPinned = 8;
 
 }  // namespace
 
@@ -72,7 +75,7 @@ bool PcapRecords::fill(size_t want) {
 // of its bytes (want <= kRecordHeader + kMaxCaplen = the headroom: it always fits).
 bool PcapRecords::fill_ahead(size_t want) {
   while (end_ - pos_ < want && !eof_) {
-    if (!ahead_) ahead_ = std::make_unique<ReadAhead>(std::move(read_), kHeadroom, kChunkBytes, kChunks);
+    if (!ahead_) ahead_ = std::make_unique<ReadAhead>(std::move(read_), kHeadroom, kChunkBytes, kChunks, kMaxPinned);
     ReadAhead::Chunk* next = ahead_->take();
     const size_t left = end_ - pos_;
     std::byte* front = next->memory.get() + kHeadroom - left;

@@ -7,7 +7,8 @@
     threads_test.py QUARTET WORKDIR generated   the e2e scenarios' captures (from standard input too) with
                                                 --max-flows, --shard, --protocol and a BPF filter, and a
                                                 capture that turns to nanosecond timestamps while a
-                                                finished session waits behind a longer one
+                                                finished session waits behind a longer one, and a 6 MB
+                                                capture of large messages (read ahead), alone and twice
     threads_test.py QUARTET WORKDIR memory      peak memory: --threads 2 on a small-PDU capture of
                                                 long-lived connections (bench/gen_small_pdus.py, 8 MB)
                                                 stays within MEMORY_BOUND_KB of --threads 1
@@ -155,6 +156,15 @@ def case_generated():
             sizes[session] = sizes.get(session, 0) + len(line) + 1
     if len(sizes) != 2 or min(sizes.values()) < 512 * 1024:
         raise AssertionError("two long sessions: expected 2 sessions of at least 512 KiB of JSONL, got %s" % sizes)
+    # A capture over 1 MiB, read ahead by a thread of its own, of large SP messages whose
+    # segments reach the workers in the chunks they were read into (pinned, not copied); and
+    # the same file twice, two files read ahead at once, merged.
+    big = os.path.join(work, "mixed-6mb.pcap")
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_capture.py"), big, "--size-mb", "6"],
+                   check=True, stdout=subprocess.DEVNULL)
+    for fmt in FORMATS:
+        same("read ahead", [*fmt, big], work)
+    same("read ahead, two files", ["--format", "jsonl", big, big], work)
 
 
 # What --threads 2 may use beyond --threads 1 (docs/analyzer.md, "Memory" under --threads): per
