@@ -347,20 +347,11 @@ class Router final : public StreamSink {
     if (skipped(flow)) return false;
     if (!not_ours_.empty() && not_ours_.contains(flow)) return false;
     if (data.empty()) return true;
-    const StreamEvent e = event(StreamEvent::Kind::Data, flow, from, ts);
     // A large segment read ahead stays where it was read (its chunk pinned by the
     // batch): on captures of large messages, copying every byte into the batches
     // was a tenth of this thread's time.
-    if (data.size() >= kPinFrom)
-      if (net::ReadAhead* ahead = net::ReadAhead::holding(data.data(), data.size())) {
-        const size_t w = worker_of(flow);
-        EventBatch& b = *batches_[w];
-        StreamEvent& added = b.events.emplace_back(e);
-        if (!b.keep(added, *ahead, data.data(), data.size())) b.copy(added, data.data(), data.size());
-        filled(w);
-        return true;
-      }
-    record(e, data.data(), data.size());
+    net::ReadAhead* ahead = data.size() >= kPinFrom ? net::ReadAhead::holding(data.data(), data.size()) : nullptr;
+    record(event(StreamEvent::Kind::Data, flow, from, ts), data.data(), data.size(), ahead);
     return true;
   }
   void on_gap(uint64_t flow, Side from, uint64_t missing, TimeNs ts) override {
@@ -426,13 +417,14 @@ class Router final : public StreamSink {
     e.ts = ts;
     return e;
   }
-  // One event for the connection's worker, with a copy of `n` bytes.
-  void record(const StreamEvent& e, const void* bytes = nullptr, size_t n = 0) {
+  // One event for the connection's worker, with a copy of `n` bytes (or, when they
+  // lie in the chunk `ahead` reads now and it can be pinned, with the chunk pinned).
+  void record(const StreamEvent& e, const void* bytes = nullptr, size_t n = 0, net::ReadAhead* ahead = nullptr) {
     if (skipped(e.flow)) return;
     const size_t w = worker_of(e.flow);
     EventBatch& b = *batches_[w];
     StreamEvent& added = b.events.emplace_back(e);
-    if (n) b.copy(added, bytes, n);
+    if (n && !(ahead && b.keep(added, *ahead, static_cast<const std::byte*>(bytes), n))) b.copy(added, bytes, n);
     filled(w);
   }
   bool skipped(uint64_t flow) const { return !other_shard_.empty() && other_shard_.contains(flow); }

@@ -201,7 +201,8 @@ MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filte
   inputs_.resize(paths_.size());
   for (size_t i = 0; i < paths_.size(); ++i) {
     Input& in = inputs_[i];
-    // (Not read ahead: reopened to be merged, but for standard input, never read ahead.)
+    // Not read ahead: opened here for its first packet only (a file is opened again to be
+    // merged, in activate; standard input, kept open, is never read ahead).
     in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
     total_bytes_ += in.file->size();
     if (!in.file->next(in.head)) {

@@ -16,6 +16,14 @@ struct ReadAhead::Pool {
   bool stop = false;                // under mutex
   size_t pinned = 0;                // chunks with pins, under mutex (as Chunk::pins)
 
+  // One more chunk (under mutex once the reading thread runs).
+  Chunk* add(size_t bytes) {
+    auto c = std::make_unique<Chunk>();
+    // Not zeroed: only the pages a read or a cut record reaches are ever touched.
+    c->memory = std::make_unique_for_overwrite<std::byte[]>(bytes);
+    return chunks.emplace_back(std::move(c)).get();
+  }
+
   // One hold less: the last one sends the chunk back to be read into.
   void release(Chunk* c) {
     if (c->holds.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
@@ -60,13 +68,7 @@ ReadAhead::ReadAhead(ReadFn read, size_t headroom, size_t chunk_bytes, size_t ch
       chunks_(std::max<size_t>(chunks, 2)),
       max_pinned_(max_pinned),
       pool_(std::make_shared<Pool>()) {
-  for (size_t i = 0; i < chunks_; ++i) {
-    auto c = std::make_unique<Chunk>();
-    // Not zeroed: only the pages a read or a cut record reaches are ever touched.
-    c->memory = std::make_unique_for_overwrite<std::byte[]>(headroom_ + chunk_bytes_);
-    pool_->free.push_back(c.get());
-    pool_->chunks.push_back(std::move(c));
-  }
+  for (size_t i = 0; i < chunks_; ++i) pool_->free.push_back(pool_->add(headroom_ + chunk_bytes_));
   t_reading.push_back(this);
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "quartet-read");  // named for top -H, perf and gdb
@@ -145,10 +147,7 @@ void ReadAhead::run() {
         c = p.free.front();
         p.free.pop_front();
       } else {
-        auto more = std::make_unique<Chunk>();
-        more->memory = std::make_unique_for_overwrite<std::byte[]>(headroom_ + chunk_bytes_);
-        c = more.get();
-        p.chunks.push_back(std::move(more));
+        c = p.add(headroom_ + chunk_bytes_);
       }
     }
     fill(*c);
