@@ -39,6 +39,9 @@ class ThreadedAnalyzer {
   // Writes the summary (after main has added what the network half counted).
   void finish();
   void set_max_waiting_entries(size_t n);  // for tests, as Analyzer's
+  // For tests: the reader decodes this many of every 64 connections itself,
+  // whatever the threads' pace (FlowSpread).
+  void fix_reader_share(unsigned share);
 
  private:
   struct Impl;

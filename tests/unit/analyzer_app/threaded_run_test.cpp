@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 
 #include "../analyzer_net/packet_builder.hpp"
 #include "analyzer_sink.hpp"
@@ -20,17 +22,26 @@ using namespace quartet::analyzer;
 
 namespace {
 
+// `share`: how many of every 64 connections the reader decodes itself (FlowSpread),
+// else what it measures. `keylog`: a key log file to load.
 std::string run(const std::vector<std::string>& inputs, OutputFormat format, unsigned threads, size_t max_waiting,
-                uint64_t* quiet_bytes = nullptr) {
+                uint64_t* quiet_bytes = nullptr, std::optional<unsigned> share = std::nullopt,
+                const std::string& keylog = "") {
   AppOptions opt;
   opt.format = format;
   tls::KeyLog keys;
+  if (!keylog.empty()) {
+    tls::KeyLogStats stats;
+    std::string error;
+    EXPECT_TRUE(keys.add_file(keylog, stats, error)) << error;
+  }
   opt.keylog = &keys;
   harness::MemFile mem;
   auto writer = format == OutputFormat::Jsonl ? make_jsonl_writer(mem.f, opt) : make_text_writer(mem.f, opt);
   net::Options n;
   n.inputs = inputs;
   if (threads == 1) {
+    n.on_secrets = [&keys](std::string_view text) { keys.add_text(text); };  // as main does
     Analyzer a(opt, *writer);
     a.set_max_waiting_entries(max_waiting);
     const net::CaptureStats st = net::run(n, a);
@@ -39,6 +50,7 @@ std::string run(const std::vector<std::string>& inputs, OutputFormat format, uns
   } else {
     ThreadedAnalyzer t(opt, *writer, mem.f, threads, keys);
     t.set_max_waiting_entries(max_waiting);
+    if (share) t.fix_reader_share(*share);
     const net::CaptureStats st = t.run(n);
     t.finish();
     if (quiet_bytes) *quiet_bytes = st.tcp_stats.quiet_bytes;
@@ -64,6 +76,76 @@ TEST(ThreadedRun, WritesEarlyAtTheSameMomentsAsOneThread) {
     }
   }
   EXPECT_TRUE(early) << "no capture had a session written early: the test does not test it";
+}
+
+// The reader decodes a share of the connections itself (FlowSpread): whatever the
+// share, the output is one thread's, on every sample capture (with its key log),
+// with sessions written early or not.
+TEST(ThreadedRun, SameOutputWhateverShareTheReaderDecodes) {
+  size_t captures = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(QUARTET_CAPTURES_DIR)) {
+    const std::string path = entry.path().string();
+    if (entry.path().parent_path().filename() == "golden") continue;
+    if (!path.ends_with(".pcap") && !path.ends_with(".pcapng") && !path.ends_with(".zst") && !path.ends_with(".gz"))
+      continue;
+    std::filesystem::path keys = entry.path();
+    while (keys.has_extension() && keys.extension() != ".pcap" && keys.extension() != ".pcapng")
+      keys.replace_extension();
+    keys.replace_extension(".keys");
+    const std::string keylog = std::filesystem::exists(keys) ? keys.string() : "";
+    ++captures;
+    for (size_t max_waiting : {size_t{3}, size_t{100000}}) {
+      const std::string one = run({path}, OutputFormat::Jsonl, 1, max_waiting, nullptr, std::nullopt, keylog);
+      for (unsigned share : {0u, 1u, 3u, 16u, 64u})
+        for (unsigned threads : {2u, 3u})
+          EXPECT_EQ(run({path}, OutputFormat::Jsonl, threads, max_waiting, nullptr, share, keylog), one)
+              << path << " share " << share << " threads " << threads << " max waiting " << max_waiting;
+    }
+    const std::string text = run({path}, OutputFormat::Text, 1, 100000, nullptr, std::nullopt, keylog);
+    EXPECT_EQ(run({path}, OutputFormat::Text, 2, 100000, nullptr, 32u, keylog), text) << path;
+  }
+  EXPECT_GE(captures, 50u);
+}
+
+// Many connections, so that the reader's own batches fill up and go out many times
+// over the run (the sample captures fit in one): 600 COPS connections, each a
+// handshake, a keep-alive each way and the FINs, eight overlapping at a time.
+TEST(ThreadedRun, SameOutputWhateverShareTheReaderDecodesManyConnections) {
+  using namespace analyzer::test;
+  const std::string path = testing::TempDir() + "quartet_threads_many_" + std::to_string(getpid()) + ".pcap";
+  const auto seg = [](int c, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
+    const auto port = static_cast<uint16_t>(20000 + c);
+    const auto host = static_cast<uint8_t>(10 + c % 200);
+    return ether(0x0800, ipv4(from_client ? host : 2, from_client ? 2 : host, 6,
+                              tcp(from_client ? port : 3288, from_client ? 3288 : port, seq, ack, flags, data)));
+  };
+  const std::string ka("\x10\x09\x00\x00\x00\x00\x00\x08", 8);
+  constexpr int kConnections = 600, kOverlap = 8;
+  TimeNs t = 1'700'000'000'000'000'000;
+  std::vector<Frame> frames;
+  for (int step = 0; step < kConnections + kOverlap; ++step) {
+    if (step < kConnections) {  // connection `step` opens and asks
+      frames.push_back({t += 1000, seg(step, true, 100, 0, 0x02, "")});
+      frames.push_back({t += 1000, seg(step, false, 500, 101, 0x12, "")});
+      frames.push_back({t += 1000, seg(step, true, 101, 501, 0x18, ka)});
+    }
+    if (const int c = step - kOverlap; c >= 0) {  // connection `c` answers and ends
+      frames.push_back({t += 1000, seg(c, false, 501, 109, 0x18, ka)});
+      frames.push_back({t += 1000, seg(c, true, 109, 509, 0x11, "")});
+      frames.push_back({t += 1000, seg(c, false, 509, 110, 0x11, "")});
+    }
+  }
+  write_pcap(path, DLT_EN10MB, frames, 65535, false);
+  for (OutputFormat format : {OutputFormat::Jsonl, OutputFormat::Text}) {
+    const std::vector<std::string> inputs = {path};
+    const std::string one = run(inputs, format, 1, 100000);
+    ASSERT_NE(one.find("COPS"), std::string::npos);
+    for (unsigned share : {0u, 16u, 32u, 64u})
+      for (unsigned threads : {2u, 3u})
+        EXPECT_EQ(run(inputs, format, threads, 100000, nullptr, share), one)
+            << "share " << share << " threads " << threads;
+  }
+  std::remove(path.c_str());
 }
 
 // The bytes of a connection that is not ours are only counted once it is known not

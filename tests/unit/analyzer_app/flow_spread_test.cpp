@@ -1,0 +1,100 @@
+// FlowSpread: which worker decodes a connection with --threads (a decoding thread or
+// the reader itself), and how the reader's share follows the CPU it measures.
+#include "flow_spread.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+using namespace quartet::analyzer;
+
+namespace {
+
+// Each connection's worker, for ids [from, to), opened in order.
+std::vector<size_t> open_all(FlowSpread& s, uint64_t from, uint64_t to) {
+  std::vector<size_t> got;
+  for (uint64_t id = from; id < to; ++id) {
+    s.open(id);
+    got.push_back(s.worker_of(id));
+  }
+  return got;
+}
+
+TEST(FlowSpread, StartsWithEveryConnectionOnTheThreads) {
+  FlowSpread s(3, 4);
+  EXPECT_EQ(s.reader(), 3u);
+  EXPECT_EQ(s.share(), 0u);
+  const std::vector<size_t> got = open_all(s, 0, 300);
+  for (uint64_t id = 0; id < 300; ++id) EXPECT_EQ(got[id], id % 3) << id;
+}
+
+TEST(FlowSpread, TheReadersShareIsTheFirstOfEachEpoch) {
+  FlowSpread s(2, 2);
+  s.fix_share(16);
+  std::vector<size_t> count(3);
+  for (size_t w : open_all(s, 0, 10 * FlowSpread::kEpoch)) ++count[w];
+  EXPECT_EQ(count[2], 160u);  // 16 of every 64
+  EXPECT_EQ(count[0], 240u);  // the other 48 alternate between the threads
+  EXPECT_EQ(count[1], 240u);
+  for (uint64_t id = 0; id < 10 * FlowSpread::kEpoch; ++id)
+    EXPECT_EQ(s.worker_of(id) == 2, id % FlowSpread::kEpoch < 16) << id;
+  s.fix_share(FlowSpread::kEpoch);  // all of them: the epochs to come
+  for (size_t w : open_all(s, 10 * FlowSpread::kEpoch, 11 * FlowSpread::kEpoch)) EXPECT_EQ(w, 2u);
+}
+
+// A connection is looked up at each of its events: its worker must not change when
+// the share does, nor when later epochs open.
+TEST(FlowSpread, AConnectionKeepsItsWorker) {
+  FlowSpread s(2, 2);
+  std::vector<size_t> first;
+  for (uint64_t id = 0; id < 40 * FlowSpread::kEpoch; ++id) {
+    if (s.starts_epoch(id)) s.steer(id % 3 ? 10 : 90, 100);  // the share goes up and down
+    s.open(id);
+    first.push_back(s.worker_of(id));
+  }
+  bool reader = false, threads = false;
+  for (uint64_t id = 0; id < first.size(); ++id) {
+    EXPECT_EQ(s.worker_of(id), first[id]) << id;
+    reader = reader || first[id] == 2;
+    threads = threads || first[id] != 2;
+  }
+  EXPECT_TRUE(reader && threads);
+  // Only the first of an epoch starts it.
+  EXPECT_FALSE(s.starts_epoch(40 * FlowSpread::kEpoch - 1));
+  EXPECT_TRUE(s.starts_epoch(40 * FlowSpread::kEpoch));
+}
+
+// The reader takes more while its side does less than its part of the CPU (the
+// process's over the threads that can run at once), less once it does more.
+TEST(FlowSpread, TheShareFollowsTheReadersPartOfTheCpu) {
+  FlowSpread two(2, 2);  // two cores: its part is half
+  two.steer(49, 100);
+  EXPECT_EQ(two.share(), FlowSpread::kStep);
+  for (int i = 0; i < 20; ++i) two.steer(10, 100);
+  EXPECT_EQ(two.share(), FlowSpread::kMaxShare);  // never more than half
+  two.steer(50, 100);
+  EXPECT_EQ(two.share(), FlowSpread::kMaxShare - FlowSpread::kStep);
+  for (int i = 0; i < 20; ++i) two.steer(80, 100);
+  EXPECT_EQ(two.share(), 0u);
+
+  // Many cores, two decoding threads: three threads run at once, its part is a third.
+  FlowSpread many(2, 64);
+  many.steer(33, 100);
+  EXPECT_EQ(many.share(), FlowSpread::kStep);
+  many.steer(34, 100);
+  EXPECT_EQ(many.share(), 0u);
+  // Eight decoding threads on eight cores: an eighth.
+  FlowSpread eight(8, 8);
+  eight.steer(12, 100);
+  EXPECT_EQ(eight.share(), FlowSpread::kStep);
+  eight.steer(13, 100);
+  EXPECT_EQ(eight.share(), 0u);
+
+  FlowSpread fixed(2, 2);
+  fixed.fix_share(8);
+  fixed.steer(0, 100);
+  fixed.steer(100, 100);
+  EXPECT_EQ(fixed.share(), 8u);
+}
+
+}  // namespace
