@@ -93,7 +93,8 @@ Options:
                           Memory: about 2 kB per tracked connection plus at most
                           256 MiB of buffered data (docs/analyzer-network.md)
       --threads N         decoding threads (default: one per core): one thread reads and
-                          reassembles, N decode the connections (each connection on one);
+                          reassembles, N decode the connections (each connection on one;
+                          the reader decodes a share itself when it has CPU to spare);
                           the output is byte for byte that of --threads 1 (no extra thread)
       --no-progress       no progress bar on standard error
       --list-protocols    list the protocols quartet decodes and exit; with

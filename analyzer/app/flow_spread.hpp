@@ -40,9 +40,10 @@ class FlowSpread {
   static constexpr unsigned kStep = 4;
   static constexpr unsigned kMaxShare = kEpoch / 2;
 
-  // `threads`: decoding threads; `cores`: the machine's.
+  // `threads`: decoding threads; `cores`: the machine's (0: not known, as many as the threads).
   FlowSpread(size_t threads, unsigned cores)
-      : threads_(std::max<size_t>(threads, 1)), at_once_(std::clamp<uint64_t>(cores, 1, threads_ + 1)) {}
+      : threads_(std::max<size_t>(threads, 1)),
+        at_once_(cores ? std::min<uint64_t>(cores, threads_ + 1) : threads_ + 1) {}
 
   // The reader's own worker.
   size_t reader() const { return threads_; }

@@ -5,7 +5,9 @@
 // worker). Each worker runs its own Analyzer (detection, framing, session machines,
 // TLS, timelines) over its connections, without shared mutable state (its own copy
 // of the TLS key log, kept current by the reader with the pcapng secrets in stream
-// order), and formats each session as it ends. The output stage (the calling
+// order), and formats each session as it ends. While the reader's side does less
+// than its part of the CPU, it decodes a share of the connections itself, with a
+// worker of its own that is not a thread (flow_spread.hpp). The output stage (a
 // thread) replays the reader's sequence of connection openings and closings
 // through the same SessionOrder the single-threaded Analyzer uses, so sessions are
 // written at the same moments and in the same order; the output is byte for byte

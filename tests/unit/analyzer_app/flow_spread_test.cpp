@@ -90,6 +90,13 @@ TEST(FlowSpread, TheShareFollowsTheReadersPartOfTheCpu) {
   eight.steer(13, 100);
   EXPECT_EQ(eight.share(), 0u);
 
+  // Cores not known: as many as the threads and the reader.
+  FlowSpread unknown(3, 0);
+  unknown.steer(24, 100);
+  EXPECT_EQ(unknown.share(), FlowSpread::kStep);
+  unknown.steer(25, 100);
+  EXPECT_EQ(unknown.share(), 0u);
+
   FlowSpread fixed(2, 2);
   fixed.fix_share(8);
   fixed.steer(0, 100);
