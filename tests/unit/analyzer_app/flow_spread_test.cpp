@@ -77,25 +77,23 @@ TEST(FlowSpread, TheShareFollowsTheReadersPartOfTheCpu) {
   for (int i = 0; i < 20; ++i) two.steer(80, 100);
   EXPECT_EQ(two.share(), 0u);
 
-  // Many cores, two decoding threads: three threads run at once, its part is a third.
-  FlowSpread many(2, 64);
-  many.steer(33, 100);
-  EXPECT_EQ(many.share(), FlowSpread::kStep);
-  many.steer(34, 100);
-  EXPECT_EQ(many.share(), 0u);
-  // Eight decoding threads on eight cores: an eighth.
-  FlowSpread eight(8, 8);
-  eight.steer(12, 100);
-  EXPECT_EQ(eight.share(), FlowSpread::kStep);
-  eight.steer(13, 100);
-  EXPECT_EQ(eight.share(), 0u);
-
-  // Cores not known: as many as the threads and the reader.
-  FlowSpread unknown(3, 0);
-  unknown.steer(24, 100);
-  EXPECT_EQ(unknown.share(), FlowSpread::kStep);
-  unknown.steer(25, 100);
-  EXPECT_EQ(unknown.share(), 0u);
+  // The reader's part, in % of the process's CPU, by decoding threads and cores:
+  // one share step up just below it, back to none at it.
+  struct Case {
+    size_t threads;
+    unsigned cores;
+    uint64_t part;  // rounded up
+  };
+  for (const Case c : {Case{2, 64, 34},  // many cores: three threads run at once, a third
+                       Case{8, 8, 13},   // eight threads on eight cores: an eighth
+                       Case{3, 0, 25}})  // cores not known: as many as the threads and the reader
+  {
+    FlowSpread s(c.threads, c.cores);
+    s.steer(c.part - 1, 100);
+    EXPECT_EQ(s.share(), FlowSpread::kStep) << c.threads << " threads, " << c.cores << " cores";
+    s.steer(c.part, 100);
+    EXPECT_EQ(s.share(), 0u) << c.threads << " threads, " << c.cores << " cores";
+  }
 
   FlowSpread fixed(2, 2);
   fixed.fix_share(8);
