@@ -118,7 +118,8 @@ class RelayWriter final : public ByteSink {
   std::unique_ptr<Writer> writer_;
 };
 
-// One decoding thread: an Analyzer over the connections the reader gives it.
+// One decoding worker: an Analyzer over the connections the reader gives it, on a
+// thread of its own (run) or, the reader's own worker, on the reader's (FlowSpread).
 class Worker {
  public:
   Worker(const AppOptions& opt, const tls::KeyLog& keys, WorkQueue<Notices>& notices, size_t workers)
@@ -331,8 +332,9 @@ class Worker {
   size_t spill_budget_ = Analyzer::kSpillBudget;
 };
 
-// The reader's sink: records each connection's events for its worker, and the
-// openings and closings for the output stage.
+// The reader's sink: records each connection's events for its worker (and replays
+// those of its own worker's connections), and the openings and closings for the
+// output stage.
 class Router final : public StreamSink {
  public:
   // `workers`: the decoding threads' and, last, the reader's own (FlowSpread).
