@@ -40,7 +40,7 @@ class FlowSpread {
   static constexpr unsigned kStep = 4;
   static constexpr unsigned kMaxShare = kEpoch / 2;
 
-  // `threads`: decoding threads; `cores`: the machine's (0: not known, as many as the threads).
+  // `threads`: decoding threads; `cores`: the machine's (0: not known, as many as can run: the threads and the reader).
   FlowSpread(size_t threads, unsigned cores)
       : threads_(std::max<size_t>(threads, 1)),
         at_once_(cores ? std::min<uint64_t>(cores, threads_ + 1) : threads_ + 1) {}
