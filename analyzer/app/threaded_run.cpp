@@ -678,12 +678,13 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
     for (auto& w : m.workers) w->never_reformat();
   };
   // Named for top -H, perf and gdb. The last worker is the reader's own.
-  for (size_t i = 0; i + 1 < m.workers.size(); ++i)
+  for (size_t i = 0; i + 1 < m.workers.size(); ++i) {
     m.workers[i]->thread = std::thread([w = m.workers[i].get()] {
       pthread_setname_np(pthread_self(), "quartet-decode");
       w->run();
     });
-  for (size_t i = 0; i + 1 < m.workers.size(); ++i) router.watch(m.workers[i]->thread);
+    router.watch(m.workers[i]->thread);
+  }
   net::CaptureStats stats;
   std::exception_ptr reader_error, merge_error;
   // The reader runs on the calling thread, the output stage on a new one: the
