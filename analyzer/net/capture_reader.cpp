@@ -24,6 +24,7 @@ CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, Secret
   size_ = s.size;
   compression_ = s.compression;
   replay_ = s.replay;
+  reopenable_ = s.reopenable;
   char err[PCAP_ERRBUF_SIZE] = {0};
   pcap_ = pcap_fopen_offline_with_tstamp_precision(s.file, PCAP_TSTAMP_PRECISION_NANO, err);
   if (!pcap_) {
@@ -81,7 +82,7 @@ CaptureFile::~CaptureFile() {
 // skips the packets libpcap already delivered.
 bool CaptureFile::switch_to_own_pcapng() {
   FILE* again = nullptr;
-  if (path_ == "-") {
+  if (!reopenable_) {
     again = reopen_from_start(replay_);  // the same progress counters go on
     if (!again) return false;
   } else {
@@ -202,7 +203,7 @@ MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filte
   for (size_t i = 0; i < paths_.size(); ++i) {
     Input& in = inputs_[i];
     // Not read ahead: opened here for its first packet only (a file is opened again to be
-    // merged, in activate; standard input, kept open, is never read ahead).
+    // merged, in activate; a stream read once, kept open, is never read ahead).
     in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
     total_bytes_ += in.file->size();
     if (!in.file->next(in.head)) {
@@ -215,8 +216,8 @@ MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filte
     }
     in.first_ts = in.head.ts;
     microseconds_only_ = microseconds_only_ && in.file->microseconds_only();
-    // Standard input cannot be read twice: keep it open with its first packet.
-    if (paths_[i] != "-") in.file.reset();
+    // Standard input, a pipe or a FIFO cannot be read twice: keep it open with its first packet.
+    if (in.file->reopenable()) in.file.reset();
     pending_.push_back(i);
   }
   std::stable_sort(pending_.begin(), pending_.end(),

@@ -62,6 +62,8 @@ class CaptureFile {
   uint64_t packets_read() const { return packets_; }
   uint64_t raw_bytes_read() const { return progress_->raw_bytes; }
   uint64_t size() const { return size_; }
+  // A regular file: it can be opened again (standard input, a pipe, a FIFO cannot).
+  bool reopenable() const { return reopenable_; }
   Compression compression() const { return compression_; }
   // Records are read in place (PcapRecords), not through pcap_next_ex.
   bool reads_records_in_place() const { return records_ != nullptr; }
@@ -91,7 +93,8 @@ class CaptureFile {
   std::unique_ptr<PcapngReader> pcapng_;  // fallback for pcapng files libpcap gives up on
   std::string libpcap_error_;             // why libpcap gave up
   uint64_t switched_at_ = 0;              // packets read when it did
-  std::shared_ptr<StreamReplay> replay_;  // standard input: its start, for the fallback
+  std::shared_ptr<StreamReplay> replay_;  // a stream read once: its start, for the fallback
+  bool reopenable_ = false;
   bool switch_to_own_pcapng();
   bool reads_ahead_well() const;
   bool next_record(Packet& out);

@@ -16,7 +16,7 @@ namespace {
 
 constexpr size_t kInputChunk = 64 * 1024;
 constexpr size_t kStreamBuffer = 256 * 1024;
-constexpr size_t kReplayLimit = 4u << 20;  // standard input bytes kept for a replay
+constexpr size_t kReplayLimit = 4u << 20;  // bytes of a stream read once kept for a replay
 
 // State behind one cookie stream: the raw file, an input buffer and the
 // decompressor. The first bytes are read into the input buffer before the kind
@@ -271,8 +271,6 @@ OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<Stream
   if (path == "-") {
     src->raw = stdin;
     src->owns_raw = false;
-    src->record = true;  // standard input cannot be reopened: keep the start for a replay
-    result.replay = std::make_shared<StreamReplay>(StreamReplay{src});
   } else {
     src->raw = std::fopen(path.c_str(), "rb");
     if (!src->raw) throw CaptureError(path + ": " + std::strerror(errno));
@@ -281,9 +279,16 @@ OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<Stream
       if (S_ISDIR(st.st_mode)) throw CaptureError(path + ": is a directory");
       if (S_ISREG(st.st_mode)) {
         result.size = static_cast<uint64_t>(st.st_size);
+        result.reopenable = true;
         src->read_limit = kStreamBuffer;
       }
     }
+  }
+  // Standard input, a pipe or FIFO by name (/dev/stdin, a shell's <(...), mkfifo), a
+  // device: read once. Its start is kept for a replay (reopen_from_start).
+  if (!result.reopenable) {
+    src->record = true;
+    result.replay = std::make_shared<StreamReplay>(StreamReplay{src});
   }
   src->fill_at_least(4);
   const unsigned char* m = src->in.data();

@@ -49,8 +49,11 @@ struct OpenedStream {
   FILE* file = nullptr;  // caller owns it (pcap_close closes it once pcap owns it)
   Compression compression = Compression::None;
   uint64_t size = 0;  // size on disk, 0 when unknown (standard input, pipes)
-  // Standard input only: the first 4 MiB served are kept so that the stream
-  // can be read again from the start (see reopen_from_start).
+  // A regular file, which can be opened again and read from the start. Anything
+  // else (standard input, a pipe or FIFO given by name, a device) is read once:
+  // its first 4 MiB served are kept so that the stream can be read again from
+  // the start (see reopen_from_start).
+  bool reopenable = false;
   std::shared_ptr<StreamReplay> replay;
   // Reads the same bytes as `file` but past its buffer: up to n bytes, 0 at the
   // end, -1 on an error (errno says which); counted in the progress as `file`'s

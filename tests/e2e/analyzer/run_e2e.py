@@ -184,6 +184,31 @@ def case_stdin():
     eq(len(by_type(objs, "session")), 5, "sessions from stdin")
 
 
+def case_pipes():
+    """A capture through a pipe or FIFO given by name (/dev/stdin, a shell's <(...), mkfifo) reads
+    as the file does, alone and merged with a regular file, with one thread and with two."""
+    with open(P["mixed"], "rb") as f:
+        data = f.read()
+    code, whole, err = jsonl(P["mixed"])
+    eq(code, 0, "file exit")
+    eq(len(by_type(whole, "session")), 5, "sessions from the file")
+    strip = lambda objs: [o for o in objs if o["type"] in ("session", "message")]  # noqa: E731
+    for threads in ("1", "2"):
+        r = subprocess.run([QUARTET, "--format", "jsonl", "--threads", threads, "/dev/stdin"], input=data,
+                           capture_output=True, timeout=120)
+        eq((r.returncode, r.stderr.decode()), (0, ""), "/dev/stdin from a pipe")
+        eq([json.loads(line) for line in r.stdout.decode().splitlines()], whole, "/dev/stdin = the file")
+        fifo = os.path.join(WORKDIR, CASE, "capture.fifo")
+        if os.path.exists(fifo):
+            os.remove(fifo)
+        os.mkfifo(fifo)
+        writer = subprocess.Popen(["/bin/sh", "-c", 'cat "$1" > "$2"', "sh", P["half_a"], fifo])
+        code, merged, err = jsonl("--threads", threads, P["half_b"], fifo)
+        writer.wait(timeout=60)
+        eq((code, err), (0, ""), "a FIFO merged with a file")
+        eq(strip(merged), strip(whole), "FIFO + file = one capture")
+
+
 def case_output_file():
     path = os.path.join(WORKDIR, "out.jsonl")
     code, out, err = run("-F", "jsonl", "-o", path, P["mixed"])

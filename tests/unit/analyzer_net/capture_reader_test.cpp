@@ -250,6 +250,52 @@ TEST(CaptureReader, RingBufferFilesMergeByTimestamp) {
   EXPECT_EQ(r->stats.files, 2u);
 }
 
+// A pipe given by name (/dev/stdin, a shell's <(...), a FIFO) is read once: it
+// used to be opened for its first packet, closed, and opened again to be merged,
+// when its bytes were gone ("unknown file format").
+TEST(CaptureReader, PipeByNameIsReadOnce) {
+  const auto pipe_holding = [](const Buf& bytes) {
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    EXPECT_EQ(write(fds[1], bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));  // fits the pipe
+    close(fds[1]);
+    return fds[0];
+  };
+  // The ring-buffer halves again: the server's packets in a regular file, the
+  // client's through a pipe, merged by timestamp.
+  std::vector<Frame> all = exchange(), client, server;
+  for (size_t i = 0; i < all.size(); ++i) (i == 1 || i == 4 || i == 6 ? server : client).push_back(all[i]);
+  const std::string a = temp_path("pipe_a.pcap"), b = temp_path("pipe_b.pcap");
+  write_pcap(a, DLT_EN10MB, client);
+  write_pcap(b, DLT_EN10MB, server);
+  const int fd = pipe_holding(read_file(a));
+  auto r = run_on({b, "/dev/fd/" + std::to_string(fd)});
+  close(fd);
+  expect_exchange(*r);
+  EXPECT_EQ(r->stats.files, 2u);
+  // A pcapng that libpcap gives up on (two link types) is read again from the
+  // start with our own reader: from a pipe, from the bytes it kept.
+  std::vector<Frame> eth = exchange(), sll2 = exchange(kT0 + 500, 4720), mixed;
+  std::vector<uint32_t> iface;
+  for (size_t i = 0; i < eth.size(); ++i) {
+    Buf sll;
+    put16(sll, 0x0800);
+    sll.resize(20, 0);
+    append(sll, Buf(sll2[i].data.begin() + 14, sll2[i].data.end()));
+    mixed.push_back(eth[i]);
+    iface.push_back(0);
+    mixed.push_back({sll2[i].ts, sll});
+    iface.push_back(1);
+  }
+  const int fd2 = pipe_holding(pcapng_multi({{DLT_EN10MB, 6}, {DLT_LINUX_SLL2, 9}}, mixed, iface));
+  auto m = run_on({"/dev/fd/" + std::to_string(fd2)});
+  close(fd2);
+  EXPECT_TRUE(m->sink.capture_warnings.empty()) << m->sink.capture_warnings.at(0);
+  EXPECT_EQ(m->stats.packets, 14u);
+  ASSERT_EQ(m->sink.opened.size(), 2u);
+  EXPECT_EQ(m->sink.stream[1], "responseresponse");
+}
+
 // Six captures of 1.2 MB whose packets interleave in time, read ahead (as with
 // --threads): the same packets in the same order as without, and at most
 // kReadAheadFiles of the files are read ahead at once.
