@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -107,6 +108,15 @@ int main(int argc, char** argv) {
   std::FILE* out = stdout;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(nullptr, std::fclose);
   if (!cli.output.empty() && cli.output != "-") {
+    // fopen "w" empties a file before anything is read: never one of the captures.
+    std::error_code ec;
+    const bool regular = std::filesystem::is_regular_file(cli.output, ec);
+    for (const std::string& in : cli.files) {
+      if (regular && in != "-" && std::filesystem::equivalent(cli.output, in, ec)) {
+        std::fprintf(stderr, "quartet: -o %s would overwrite the capture %s\n", cli.output.c_str(), in.c_str());
+        return kExitError;
+      }
+    }
     owned.reset(std::fopen(cli.output.c_str(), "w"));
     if (!owned) {
       std::fprintf(stderr, "quartet: %s: %s\n", cli.output.c_str(), std::strerror(errno));

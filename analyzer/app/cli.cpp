@@ -84,7 +84,8 @@ Options:
                           line (schema in docs/jsonl-schema.md); html: one self-contained
                           page with sessions, sequence diagrams and latency plots
                           (use with -o report.html)
-  -o, --output FILE       write there instead of standard output
+  -o, --output FILE       write there instead of standard output (never over one of
+                          the captures read)
   -s, --summary           one line per session (no per-message lines)
   -p, --protocol P        only sessions of protocol P
       --show-secrets      do not mask sensitive fields (passwords) in JSON output

@@ -216,6 +216,19 @@ def case_output_file():
     eq(out, "", "nothing on stdout")
     objs = [json.loads(l) for l in open(path)]
     eq(len(by_type(objs, "session")), 5, "sessions in the file")
+    # -o naming one of the captures (itself, or through a link) is refused before the file is touched.
+    with open(P["mixed"], "rb") as f:
+        before = f.read()
+    link = os.path.join(WORKDIR, CASE, "link.pcap")
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink(P["mixed"], link)
+    for target in (P["mixed"], link):
+        code, out, err = run("-o", target, P["half_a"], P["mixed"])
+        eq(code, 2, "exit when -o is a capture")
+        eq(err, "quartet: -o %s would overwrite the capture %s\n" % (target, P["mixed"]), "message")
+        with open(P["mixed"], "rb") as f:
+            eq(f.read() == before, True, "the capture is untouched")
 
 
 def case_multi_file():
