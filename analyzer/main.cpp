@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "app/analyzer_sink.hpp"
 #include "app/cli.hpp"
@@ -108,15 +109,19 @@ int main(int argc, char** argv) {
   std::FILE* out = stdout;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(nullptr, std::fclose);
   if (!cli.output.empty() && cli.output != "-") {
-    // fopen "w" empties a file before anything is read: never one of the captures.
+    // fopen "w" empties a file before anything is read: never one of the inputs.
     std::error_code ec;
     const bool regular = std::filesystem::is_regular_file(cli.output, ec);
-    for (const std::string& in : cli.files) {
-      if (regular && in != "-" && std::filesystem::equivalent(cli.output, in, ec)) {
-        std::fprintf(stderr, "quartet: -o %s would overwrite the capture %s\n", cli.output.c_str(), in.c_str());
-        return kExitError;
+    const auto overwrites = [&](const std::vector<std::string>& inputs, const char* what) {
+      for (const std::string& in : inputs) {
+        if (regular && in != "-" && std::filesystem::equivalent(cli.output, in, ec)) {
+          std::fprintf(stderr, "quartet: -o %s would overwrite the %s %s\n", cli.output.c_str(), what, in.c_str());
+          return true;
+        }
       }
-    }
+      return false;
+    };
+    if (overwrites(cli.files, "capture") || overwrites(cli.keylogs, "key log")) return kExitError;
     owned.reset(std::fopen(cli.output.c_str(), "w"));
     if (!owned) {
       std::fprintf(stderr, "quartet: %s: %s\n", cli.output.c_str(), std::strerror(errno));

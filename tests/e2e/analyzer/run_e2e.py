@@ -229,6 +229,12 @@ def case_output_file():
         eq(err, "quartet: -o %s would overwrite the capture %s\n" % (target, P["mixed"]), "message")
         with open(P["mixed"], "rb") as f:
             eq(f.read() == before, True, "the capture is untouched")
+    keys = os.path.join(WORKDIR, CASE, "keys.txt")
+    with open(keys, "w") as f:
+        f.write("# no secrets\n")
+    code, out, err = run("--keylog", keys, "-o", keys, P["mixed"])
+    eq((code, err), (2, "quartet: -o %s would overwrite the key log %s\n" % (keys, keys)), "-o is the key log")
+    eq(open(keys).read(), "# no secrets\n", "the key log is untouched")
 
 
 def case_multi_file():
