@@ -3,6 +3,7 @@
 // (analyzer/app) detects, decodes and writes. This file only wires them up.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstdio>
@@ -36,7 +37,8 @@ class ProgressBar {
  public:
   void update(uint64_t done, uint64_t total) {
     if (total < kProgressMinBytes) return;
-    const int pct = static_cast<int>(done * 100 / total);
+    // At most 100: a file still being written grows past the size it had when opened.
+    const int pct = static_cast<int>(std::min<uint64_t>(done, total) * 100 / total);
     if (pct == last_) return;
     last_ = pct;
     char bar[41];

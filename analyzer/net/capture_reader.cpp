@@ -206,6 +206,7 @@ MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filte
     // merged, in activate; a stream read once, kept open, is never read ahead).
     in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
     total_bytes_ += in.file->size();
+    sizes_known_ = sizes_known_ && in.file->reopenable();
     if (!in.file->next(in.head)) {
       in.empty = true;
       if (!in.file->truncation().empty()) warnings_.push_back(in.file->truncation());

@@ -119,8 +119,10 @@ class MergedReader {
 
   bool next(Packet& out);
 
-  uint64_t bytes_read() const;                           // raw (compressed) bytes consumed so far
-  uint64_t total_bytes() const { return total_bytes_; }  // 0 when unknown (stdin)
+  uint64_t bytes_read() const;  // raw (compressed) bytes consumed so far
+  // 0 when unknown: an input is standard input, a pipe or a FIFO (the progress bar
+  // would run past 100 %).
+  uint64_t total_bytes() const { return sizes_known_ ? total_bytes_ : 0; }
   // Truncation warnings found since the last call.
   std::vector<std::string> take_warnings();
   // Notices (CaptureFile::notices) of the files finished since the last call.
@@ -156,6 +158,7 @@ class MergedReader {
   std::vector<size_t> active_;
   size_t last_ = SIZE_MAX;  // input whose head was handed out last
   uint64_t total_bytes_ = 0;
+  bool sizes_known_ = true;
   uint64_t number_ = 0;
   bool microseconds_only_ = true;
   std::vector<std::string> warnings_;

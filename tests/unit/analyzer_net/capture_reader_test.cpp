@@ -273,6 +273,12 @@ TEST(CaptureReader, PipeByNameIsReadOnce) {
   close(fd);
   expect_exchange(*r);
   EXPECT_EQ(r->stats.files, 2u);
+  // The bytes to read are known for files only: with a pipe among the inputs the
+  // total is unknown (0: no progress bar), not the files' sizes, which it would pass.
+  EXPECT_EQ(MergedReader({a, b}, "").total_bytes(), read_file(a).size() + read_file(b).size());
+  const int fd3 = pipe_holding(read_file(a));
+  EXPECT_EQ(MergedReader({b, "/dev/fd/" + std::to_string(fd3)}, "").total_bytes(), 0u);
+  close(fd3);
   // A pcapng that libpcap gives up on (two link types) is read again from the
   // start with our own reader: from a pipe, from the bytes it kept.
   std::vector<Frame> eth = exchange(), sll2 = exchange(kT0 + 500, 4720), mixed;
