@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cerrno>
 #include <cstdlib>
 #include <cstdio>
@@ -58,6 +60,31 @@ class ProgressBar {
   int last_ = -1;
   bool shown_ = false;
 };
+
+// Ctrl-C (SIGINT) or SIGTERM: the first stops reading; what was read is decoded
+// and written, as at the end of the capture (a live capture has no other end).
+// The second ends the program at once, as without this.
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int sig) {
+  if (g_stop.exchange(true)) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+}
+
+void catch_stop_signals() {
+  for (const int sig : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    // A signal ignored when we started (a background job of a script) stays ignored.
+    if (sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;  // writes of the output go on; a stream's wait looks at g_stop
+    sigaction(sig, &sa, nullptr);
+  }
+}
 
 std::vector<uint16_t> server_ports(const AppOptions& app) {
   std::vector<uint16_t> ports;
@@ -152,6 +179,11 @@ int main(int argc, char** argv) {
   nopt.tcp.server_ports = server_ports(cli.app);
   if (cli.max_flows) nopt.tcp.max_flows = static_cast<size_t>(cli.max_flows);
   nopt.on_secrets = [&keys](std::string_view text) { keys.add_text(text); };
+  nopt.stop = &g_stop;
+  // A live input waits for data: what is written so far goes out now (with --threads,
+  // the output stage does it: ThreadedAnalyzer).
+  nopt.on_idle = [out] { std::fflush(out); };
+  catch_stop_signals();
   ProgressBar bar;
   if (cli.progress && isatty(STDERR_FILENO))
     nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
@@ -183,6 +215,9 @@ int main(int argc, char** argv) {
     return kExitError;
   }
   std::fflush(out);
+  if (stats.interrupted)
+    std::fprintf(stderr, "quartet: interrupted: stopped reading after %llu packets; what was read is written\n",
+                 static_cast<unsigned long long>(stats.packets));
 
   // Capture-level problems also go to stderr, so they are seen when the output is redirected.
   const auto& warnings = summary.capture_warnings;

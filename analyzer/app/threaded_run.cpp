@@ -435,6 +435,14 @@ class Router final : public StreamSink {
     workers_[spread_.reader()]->finish_on_reader();
   }
 
+  // A live input waits for data (net::Options::on_idle): what the reader holds goes
+  // to the workers now, and an empty batch of openings and closings tells the output
+  // stage to write out what it has once it is through the ones before.
+  void idle() {
+    flush_control();
+    control_.push(ControlBatch{});
+  }
+
   int ts_decimals() const { return ts_decimals_; }
   std::vector<std::string>& warnings() { return warnings_; }
 
@@ -574,6 +582,10 @@ struct ThreadedAnalyzer::Impl {
   // The output stage: the reader's openings and closings, in its order.
   void merge() {
     while (std::optional<ControlBatch> batch = control.pop()) {
+      if (batch->empty()) {  // the reader waits for a live input (Router::idle)
+        std::fflush(out);
+        continue;
+      }
       for (const Control& c : *batch) {
         if (!c.close) {
           order.open(c.flow);
@@ -674,6 +686,7 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   // This thread (records, IP, TCP, the batches) is the bound where messages are
   // large: the file's reads go to a thread of their own.
   options.read_ahead = true;
+  options.on_idle = [&router] { router.idle(); };
   options.on_microseconds_only = [&m] {
     for (auto& w : m.workers) w->never_reformat();
   };

@@ -17,9 +17,10 @@ TimeNs clamp_timestamp(int64_t seconds, int64_t nanoseconds) {
 }
 
 CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets, bool own_records,
-                         bool read_ahead)
+                         bool read_ahead, LiveInput live)
     : path_(std::move(path)), progress_(std::make_shared<StreamProgress>()), filter_(bpf_filter) {
   progress_->on_secrets = std::move(on_secrets);
+  progress_->live = std::move(live);
   OpenedStream s = open_capture_stream(path_, progress_);
   size_ = s.size;
   compression_ = s.compression;
@@ -88,6 +89,7 @@ bool CaptureFile::switch_to_own_pcapng() {
   } else {
     auto progress = std::make_shared<StreamProgress>();
     progress->on_secrets = progress_->on_secrets;
+    progress->live = progress_->live;
     try {
       again = open_capture_stream(path_, progress).file;
     } catch (const CaptureError&) {
@@ -193,18 +195,24 @@ std::vector<std::string> CaptureFile::notices() const {
 }
 
 MergedReader::MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets,
-                           bool read_ahead)
+                           bool read_ahead, LiveInput live)
     : paths_(std::move(paths)),
       filter_(std::move(bpf_filter)),
       on_secrets_(std::move(on_secrets)),
+      live_(std::move(live)),
       read_ahead_(read_ahead) {
   if (paths_.empty()) paths_.push_back("-");
   inputs_.resize(paths_.size());
   for (size_t i = 0; i < paths_.size(); ++i) {
     Input& in = inputs_[i];
+    // Stopped (Ctrl-C) while the files are looked at: the rest are not read at all.
+    if (live_.stopped()) {
+      in.empty = in.finished = true;
+      continue;
+    }
     // Not read ahead: opened here for its first packet only (a file is opened again to be
     // merged, in activate; a stream read once, kept open, is never read ahead).
-    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_);
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_, true, false, live_);
     total_bytes_ += in.file->size();
     sizes_known_ = sizes_known_ && in.file->reopenable();
     if (!in.file->next(in.head)) {
@@ -231,7 +239,7 @@ bool MergedReader::activate(size_t i) {
   Input& in = inputs_[i];
   if (!in.file) {
     const bool ahead = read_ahead_ && active_.size() < kReadAheadFiles;
-    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_, true, ahead);
+    in.file = std::make_unique<CaptureFile>(paths_[i], filter_, on_secrets_, true, ahead, live_);
     if (!in.file->next(in.head)) {
       retire(i);
       return false;
@@ -267,8 +275,9 @@ bool MergedReader::next(Packet& out) {
       if (best == SIZE_MAX || in.head.ts < inputs_[best].head.ts || (in.head.ts == inputs_[best].head.ts && i < best))
         best = i;
     }
-    // Open the next file in time order once the merge reaches its first packet.
-    if (pending_pos_ < pending_.size() &&
+    // Open the next file in time order once the merge reaches its first packet (not
+    // once stopped: it would end at once, before its header).
+    if (pending_pos_ < pending_.size() && !live_.stopped() &&
         (best == SIZE_MAX || inputs_[pending_[pending_pos_]].first_ts <= inputs_[best].head.ts)) {
       activate(pending_[pending_pos_++]);
       continue;

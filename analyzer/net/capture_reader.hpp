@@ -43,9 +43,10 @@ class CaptureFile {
   // `own_records`: a classic pcap file libpcap has opened is read on by PcapRecords
   // where that gives the same packets (false: libpcap reads every record; for tests).
   // `read_ahead`: an uncompressed file read so is read ahead on a thread of its own
-  // (ReadAhead; --threads).
+  // (ReadAhead; --threads). `live`: when to stop reading, and what to do while a
+  // stream waits for data (LiveInput).
   CaptureFile(std::string path, const std::string& bpf_filter, SecretsCallback on_secrets = {}, bool own_records = true,
-              bool read_ahead = false);
+              bool read_ahead = false, LiveInput live = {});
   ~CaptureFile();
   CaptureFile(const CaptureFile&) = delete;
   CaptureFile& operator=(const CaptureFile&) = delete;
@@ -111,10 +112,10 @@ class MergedReader {
   // Throws CaptureError for the first input that cannot be read.
   // `read_ahead`: as CaptureFile's, for at most kReadAheadFiles files at once (a
   // ring buffer's files come one after the other; captures of several interfaces
-  // overlap, each would be one more thread).
+  // overlap, each would be one more thread). `live`: as CaptureFile's.
   static constexpr size_t kReadAheadFiles = 4;
   MergedReader(std::vector<std::string> paths, std::string bpf_filter, SecretsCallback on_secrets = {},
-               bool read_ahead = false);
+               bool read_ahead = false, LiveInput live = {});
   ~MergedReader();
 
   bool next(Packet& out);
@@ -151,6 +152,7 @@ class MergedReader {
   std::vector<std::string> paths_;
   std::string filter_;
   SecretsCallback on_secrets_;
+  LiveInput live_;
   bool read_ahead_ = false;
   std::vector<Input> inputs_;
   std::vector<size_t> pending_;  // not yet opened for merging, by first timestamp

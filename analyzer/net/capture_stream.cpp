@@ -1,7 +1,9 @@
 #include "net/capture_stream.hpp"
 
+#include <poll.h>
 #include <stdio_ext.h>  // __fsetlocking
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -41,9 +43,10 @@ struct Source {
   unsigned char head[24] = {};  // the first 24 of them as read (a pcap file header)
   std::unique_ptr<PcapngSecretsSniffer> secrets;
   std::unique_ptr<char[]> stream_buffer;  // the cookie stream's buffer (see open_capture_stream)
-  // fread waits until it has what it asked for: from a pipe (standard input fed by a
-  // live tcpdump -U) no more than the 64 KiB it always waited for.
+  // A regular file is read with fread, 256 KiB at a time. Anything else (standard
+  // input, a pipe, a FIFO) is a stream: read_stream.
   size_t read_limit = kInputChunk;
+  bool stream = false;
 
   ~Source() {
     if (zs_init) inflateEnd(&zs);
@@ -52,15 +55,48 @@ struct Source {
   }
 
   // Up to `n` bytes of the raw file into `to`, counted for the progress; 0 at its
-  // end (a read error is reported then).
+  // end (a read error is reported then) or once the run is stopped (LiveInput::stop).
   size_t read_raw(char* to, size_t n) {
-    const size_t got = std::fread(to, 1, n, raw);
+    if (progress->live.stopped()) {
+      raw_eof = true;
+      return 0;
+    }
+    const size_t got = stream ? read_stream(to, n) : std::fread(to, 1, n, raw);
     progress->raw_bytes += got;
     if (got == 0) {
       raw_eof = true;
-      if (std::ferror(raw)) fail(std::string("read error: ") + std::strerror(errno));
+      if (!stream && std::ferror(raw)) fail(std::string("read error: ") + std::strerror(errno));
     }
     return got;
+  }
+  // What a stream has, at least a byte: fread would wait for all `n`, and hold a
+  // live capture's packets back until that many more came. While nothing comes the
+  // reader says so once (LiveInput::on_idle) and looks for a stop ten times a second
+  // (the signal may have gone to another thread). Never through the FILE's buffer:
+  // every read of a stream goes through here.
+  size_t read_stream(char* to, size_t n) {
+    const int fd = fileno(raw);
+    bool told = false;
+    for (;;) {
+      pollfd p{fd, POLLIN, 0};
+      const int ready = poll(&p, 1, told ? 100 : LiveInput::kIdleWaitMs);
+      if (progress->live.stopped()) return 0;
+      if (ready < 0 && errno != EINTR) {
+        fail(std::string("read error: ") + std::strerror(errno));
+        return 0;
+      }
+      if (ready > 0) {
+        const ssize_t got = ::read(fd, to, n);
+        if (got >= 0) return static_cast<size_t>(got);
+        if (errno == EINTR || errno == EAGAIN) continue;
+        fail(std::string("read error: ") + std::strerror(errno));
+        return 0;
+      }
+      if (ready == 0 && !told) {
+        told = true;
+        if (progress->live.on_idle) progress->live.on_idle();
+      }
+    }
   }
   // Reads more raw bytes once the buffer is used up. False at end of file.
   bool refill() {
@@ -72,12 +108,7 @@ struct Source {
   }
   // Fills the buffer until it holds `n` bytes or the file ends (for sniffing).
   void fill_at_least(size_t n) {
-    while (in_len < n && !raw_eof) {
-      size_t got = std::fread(in.data() + in_len, 1, n - in_len, raw);
-      progress->raw_bytes += got;
-      if (got == 0) raw_eof = true;
-      in_len += got;
-    }
+    while (in_len < n && !raw_eof) in_len += read_raw(reinterpret_cast<char*>(in.data() + in_len), n - in_len);
   }
   void fail(std::string why) {
     failed = true;
@@ -285,8 +316,9 @@ OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<Stream
     }
   }
   // Standard input, a pipe or FIFO by name (/dev/stdin, a shell's <(...), mkfifo), a
-  // device: read once. Its start is kept for a replay (reopen_from_start).
+  // device: read once, as a stream. Its start is kept for a replay (reopen_from_start).
   if (!result.reopenable) {
+    src->stream = true;
     src->record = true;
     result.replay = std::make_shared<StreamReplay>(StreamReplay{src});
   }

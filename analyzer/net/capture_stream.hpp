@@ -26,6 +26,20 @@ class CaptureError : public std::runtime_error {
 
 enum class Compression : uint8_t { None, Gzip, Zstd };
 
+// What reading a live input needs: a capture read from a pipe as it is made
+// (tcpdump -U -w - | quartet -), which a user ends with Ctrl-C.
+struct LiveInput {
+  // Set (by a signal handler, on any thread) to stop reading: every input ends at
+  // its next read, as at its end; what was read before is still decoded.
+  const std::atomic<bool>* stop = nullptr;
+  // Called on the reading thread when a stream (standard input, a pipe, a FIFO) has
+  // had no data for kIdleWaitMs, once per wait: what was read so far can be written
+  // out meanwhile, instead of when the next packets come.
+  std::function<void()> on_idle;
+  static constexpr int kIdleWaitMs = 20;
+  bool stopped() const { return stop && stop->load(std::memory_order_relaxed); }
+};
+
 // Counters the stream updates while it is read; they outlive the FILE*.
 struct StreamProgress {
   // Bytes consumed from the file itself (compressed size). Atomic: a file read
@@ -41,6 +55,7 @@ struct StreamProgress {
   bool microsecond_pcap = false;  // ... of microsecond resolution (not the nanosecond magic)
   // Receives the TLS key logs of pcapng Decryption Secrets Blocks as the stream is read.
   SecretsCallback on_secrets;
+  LiveInput live;
 };
 
 struct StreamReplay;

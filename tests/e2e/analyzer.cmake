@@ -4,7 +4,7 @@
 if(TARGET quartet)
   set(QUARTET_E2E_DIR ${CMAKE_CURRENT_SOURCE_DIR}/analyzer)
   set(QUARTET_E2E_WORK ${CMAKE_CURRENT_BINARY_DIR}/analyzer-e2e)
-  foreach(case mixed_jsonl mixed_text summary protocol_filter bpf decode_as stdin pipes output_file
+  foreach(case mixed_jsonl mixed_text summary protocol_filter bpf decode_as stdin pipes live output_file
                nanoseconds gap tls_port truncated bad_inputs multi_file messy max_flows captures_sp captures_cops captures_iap_rrp
                captures_messy_expect deterministic)
     add_test(NAME analyzer.e2e.${case}

@@ -5,6 +5,7 @@ follows from how scenarios.py built the packets."""
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 
@@ -207,6 +208,87 @@ def case_pipes():
         writer.wait(timeout=60)
         eq((code, err), (0, ""), "a FIFO merged with a file")
         eq(strip(merged), strip(whole), "FIFO + file = one capture")
+
+
+def case_live():
+    """A capture read from a pipe while it is made (tcpdump -U -w - | quartet -): a session is written
+    once it has closed, while the pipe stays open; Ctrl-C (SIGINT) or SIGTERM stops the reading and
+    writes what was read, a connection still open as "open"; a second signal ends it at once."""
+    import fcntl
+    import select
+    import signal
+    import termios
+    import time
+
+    from pcapgen import MS, Pcap
+
+    first, second, third = Pcap(), Pcap(), Pcap()
+    end = scenarios.rrp_session(first, ("10.0.0.1", 40001), ("10.0.0.2", 648), scenarios.T0)
+    end = scenarios.rrp_session(second, ("10.0.0.3", 40003), ("10.0.0.4", 648), end + 100 * MS)
+    open_conn = scenarios.Conn(third, ("10.0.0.5", 40005), ("10.0.0.6", 648))
+    open_conn.send("s", scenarios.RRP_BANNER, open_conn.handshake(end + 100 * MS) + MS)
+    header = 24
+
+    class Lines:  # quartet's output as it comes: a line, or a failure after `seconds` without one
+        def __init__(self, stream):
+            self.fd, self.buf = stream.fileno(), b""
+
+        def next(self, seconds=20):
+            while b"\n" not in self.buf:
+                ready, _, _ = select.select([self.fd], [], [], seconds)
+                expect(ready, "a line within %d s while the pipe is open" % seconds)
+                more = os.read(self.fd, 65536)
+                expect(more, "a line before the end of the output")
+                self.buf += more
+            line, self.buf = self.buf.split(b"\n", 1)
+            return json.loads(line)
+
+        def rest(self, more):
+            return [json.loads(line) for line in (self.buf + more).decode().splitlines()]
+
+    def unread(pipe):  # bytes written to the pipe that quartet has not read yet
+        return struct.unpack("i", fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+
+    for threads in ("1", "2"):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            q = subprocess.Popen([QUARTET, "--format", "jsonl", "--threads", threads, "-"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            lines = Lines(q.stdout)
+            q.stdin.write(first.to_bytes())
+            q.stdin.flush()
+            s1 = lines.next()
+            eq((s1["type"], s1["id"], s1["state"], s1["client"]["ip"]), ("session", 1, "closed", "10.0.0.1"),
+               "session 1 written while the pipe is open")
+            while s1.get("type") != "event" or s1.get("kind") != "tcp_close":
+                s1 = lines.next()  # the rest of its lines, up to its closing
+            q.stdin.write(second.to_bytes()[header:] + third.to_bytes()[header:])
+            q.stdin.flush()
+            s2 = lines.next()
+            eq((s2["type"], s2["id"], s2["state"]), ("session", 2, "closed"), "session 2 as it closed")
+            deadline = time.monotonic() + 20
+            while unread(q.stdin) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            eq(unread(q.stdin), 0, "quartet read the open connection's packets")
+            q.send_signal(sig)
+            out, err = q.communicate(timeout=60)
+            rest = lines.rest(out)
+            eq(q.returncode, 0, "exit after %s" % sig.name)
+            sessions = by_type(rest, "session")
+            eq([(o["id"], o["state"], o["client"]["ip"]) for o in sessions], [(3, "open", "10.0.0.5")],
+               "the open connection, written at the stop")
+            summary = by_type(rest, "summary")
+            eq((len(summary), summary[0]["sessions"] if summary else None), (1, 3), "the summary counts all three")
+            expect("quartet: interrupted: stopped reading after" in err.decode(), "says it was interrupted")
+    # A second signal ends it at once, as without quartet's handler: killed by it.
+    q = subprocess.Popen([QUARTET, "--format", "jsonl", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    q.stdin.write(first.to_bytes())
+    q.stdin.flush()
+    Lines(q.stdout).next()
+    q.send_signal(signal.SIGINT)
+    q.send_signal(signal.SIGINT)
+    q.communicate(timeout=60)
+    expect(q.returncode in (0, -signal.SIGINT), "one signal finishes, two end it: %r" % q.returncode)
 
 
 def case_output_file():

@@ -7,6 +7,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -300,6 +301,54 @@ TEST(CaptureReader, PipeByNameIsReadOnce) {
   EXPECT_EQ(m->stats.packets, 14u);
   ASSERT_EQ(m->sink.opened.size(), 2u);
   EXPECT_EQ(m->sink.stream[1], "responseresponse");
+}
+
+// Ctrl-C: Options::stop ends every input at its next read. What was read is
+// decoded; a file cut there is not reported truncated, the files after it are not
+// opened (they would end before their header), and the run ends as at the end.
+TEST(CaptureReader, StopEndsTheInputsWithoutAFault) {
+  std::vector<Frame> all = exchange();
+  const std::string a = temp_path("stop_a.pcap"), b = temp_path("stop_b.pcap"), c = temp_path("stop_c.pcap");
+  write_pcap(a, DLT_EN10MB, {all.begin(), all.begin() + 3});      // the handshake
+  write_pcap(b, DLT_EN10MB, {all.begin() + 3, all.begin() + 5});  // request, response
+  write_pcap(c, DLT_EN10MB, {all.begin() + 5, all.end()});        // the FINs
+  struct StopAtOpen : RecordingSink {
+    std::atomic<bool> stop{false};
+    void on_open(const FlowInfo& f) override {
+      RecordingSink::on_open(f);
+      stop = true;  // as a signal would, while the first file is read
+    }
+  };
+  for (const bool ahead : {false, true}) {
+    StopAtOpen sink;
+    Options o;
+    o.inputs = {a, b, c};
+    o.stop = &sink.stop;
+    o.read_ahead = ahead;
+    const CaptureStats st = run(o, sink);
+    EXPECT_TRUE(st.interrupted);
+    EXPECT_EQ(st.packets, 3u);  // the first file, read whole before the stop
+    EXPECT_EQ(st.truncated_files, 0u);
+    EXPECT_TRUE(sink.capture_warnings.empty()) << sink.capture_warnings.at(0);
+    EXPECT_EQ(sink.joined(), "close 1 EndOfCapture C");
+  }
+  // Stopped before the run: nothing is read, and that is no error either.
+  std::atomic<bool> stopped{true};
+  RecordingSink none;
+  Options o;
+  o.inputs = {a, b, c};
+  o.stop = &stopped;
+  const CaptureStats st = run(o, none);
+  EXPECT_TRUE(st.interrupted);
+  EXPECT_EQ(st.packets, 0u);
+  EXPECT_TRUE(none.capture_warnings.empty());
+  // Not stopped: all three.
+  std::atomic<bool> go{false};
+  RecordingSink whole;
+  o.stop = &go;
+  const CaptureStats full = run(o, whole);
+  EXPECT_FALSE(full.interrupted);
+  EXPECT_EQ(full.packets, 7u);
 }
 
 // Six captures of 1.2 MB whose packets interleave in time, read ahead (as with
