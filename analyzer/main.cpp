@@ -158,8 +158,10 @@ int main(int argc, char** argv) {
     }
     out = owned.get();
   }
+  // A terminal keeps stdio's line buffering (a live capture's sessions show as they
+  // are written); a file or pipe gets a large buffer.
   static char outbuf[1 << 16];
-  std::setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
+  if (!isatty(fileno(out))) std::setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
 
   // TLS secrets: --keylog files, else the SSLKEYLOGFILE file as curl and browsers
   // use it; pcapng Decryption Secrets Blocks add theirs while the capture is read.
