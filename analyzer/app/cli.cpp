@@ -67,7 +67,8 @@ std::string usage_text() {
   std::string text = R"(Usage: quartet [options] FILE...
 Reads pcap/pcapng captures (also gzip- or zstd-compressed; "-" is standard input;
 several files are merged by timestamp as one capture) and prints, for each
-@SHORT@ session, a timeline of what happened.
+@SHORT@ session, a timeline of what happened. A live capture:
+tcpdump -U -w - -i IFACE | quartet -   (Ctrl-C writes what was read)
 
 Options:
   -r, --read FILE         a capture file (as in tcpdump/tshark; files may also be
@@ -224,6 +225,8 @@ CliArgs parse_cli(const std::vector<std::string_view>& argv) {
         a.error = "--shard wants K/N with 1 <= K <= N, got '" + std::string(v) + "'";
     } else if (name == "-d" || name == "--decode-as") {
       if (value(v)) parse_decode_as(v, a.app.decode_as, a.error);
+    } else if (name == "-i" || name == "--interface") {  // tcpdump's and tshark's: say how instead
+      a.error = "reads captures, not interfaces: for a live one, tcpdump -U -w - -i IFACE | quartet -";
     } else {
       a.error = "unknown option '" + std::string(arg) + "'";
     }

@@ -45,6 +45,8 @@ TEST(Cli, Errors) {
   EXPECT_NE(parse({"-o"}).error.find("needs a value"), std::string::npos);
   EXPECT_NE(parse({"--summary=yes", "f"}).error.find("takes no value"), std::string::npos);
   EXPECT_NE(parse({"--frobnicate", "f"}).error.find("unknown option"), std::string::npos);
+  EXPECT_NE(parse({"-i", "eth0"}).error.find("tcpdump -U -w - -i IFACE | quartet -"), std::string::npos);
+  EXPECT_NE(parse({"--interface=eth0"}).error.find("not interfaces"), std::string::npos);
   EXPECT_EQ(parse({}).error, "no capture file given");
 }
 
