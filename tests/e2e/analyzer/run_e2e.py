@@ -279,16 +279,31 @@ def case_live():
             summary = by_type(rest, "summary")
             eq((len(summary), summary[0]["sessions"] if summary else None), (1, 3), "the summary counts all three")
             expect("quartet: interrupted: stopped reading after" in err.decode(), "says it was interrupted")
-    # A second signal ends it at once, as without quartet's handler: killed by it.
+    # A second signal ends it at once, as without quartet's handler: killed by it. Both are sent while
+    # quartet is stopped, so both are pending when it goes on (two of one kind would be one).
+    for threads in ("1", "2"):
+        q = subprocess.Popen([QUARTET, "--format", "jsonl", "--threads", threads, "-"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        q.stdin.write(first.to_bytes())
+        q.stdin.flush()
+        Lines(q.stdout).next()
+        for sig in (signal.SIGSTOP, signal.SIGINT, signal.SIGTERM, signal.SIGCONT):
+            q.send_signal(sig)
+        q.communicate(timeout=60)
+        expect(q.returncode in (-signal.SIGINT, -signal.SIGTERM), "two signals end it: %r" % q.returncode)
+    # A signal ignored when quartet starts (a script's background job) stays ignored: the run goes on
+    # to the end of its input.
     q = subprocess.Popen([QUARTET, "--format", "jsonl", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+                         stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    lines = Lines(q.stdout)
     q.stdin.write(first.to_bytes())
     q.stdin.flush()
-    Lines(q.stdout).next()
+    lines.next()
     q.send_signal(signal.SIGINT)
-    q.send_signal(signal.SIGINT)
-    q.communicate(timeout=60)
-    expect(q.returncode in (0, -signal.SIGINT), "one signal finishes, two end it: %r" % q.returncode)
+    q.stdin.write(second.to_bytes()[header:])
+    out, err = q.communicate(timeout=60)  # closes the pipe: the end of the input
+    eq((q.returncode, err.decode()), (0, ""), "SIGINT ignored from the start")
+    eq([o["id"] for o in by_type(lines.rest(out), "session")], [2], "the input read to its end")
 
 
 def case_output_file():
