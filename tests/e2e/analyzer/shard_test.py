@@ -61,6 +61,18 @@ def case_shards():
         split_somewhere |= sum(1 for p in parts if sessions_in(p)) >= 2
     if not split_somewhere:
         raise AssertionError("no capture had its sessions in more than one shard: the hash does not spread")
+    # Every shard reads every input, so the driver refuses a stream before it starts a cluster.
+    read_fd, write_fd = os.pipe()
+    try:
+        for stream in ("-", "/dev/fd/%d" % read_fd):
+            r = subprocess.run([DRIVER, "--workers", "1", "--", stream], capture_output=True, timeout=60,
+                               pass_fds=(read_fd,))
+            expected = "quartet-dask: %s is read by every shard: give files (on shared storage), not a stream\n" % stream
+            if (r.returncode, r.stderr.decode()) != (1, expected):
+                raise AssertionError("a stream given to quartet-dask: %r" % ((r.returncode, r.stderr.decode()),))
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
 
 
 def case_dask():
