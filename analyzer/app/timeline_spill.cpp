@@ -1,9 +1,11 @@
 #include "timeline_spill.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -206,12 +208,36 @@ bool pwrite_all(int fd, const char* from, size_t n, uint64_t offset) {
   return true;
 }
 
+ScratchFile& ScratchFile::operator=(ScratchFile&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(o.fd_, -1);
+  }
+  return *this;
+}
+
+ScratchFile::~ScratchFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 bool ScratchFile::open() {
-  if (file_) return true;
-  file_.reset(std::tmpfile());
-  if (!file_) return false;
-  fd_ = fileno(file_.get());
-  return true;
+  if (fd_ >= 0) return true;
+  std::vector<std::string> folders;
+  if (const char* dir = std::getenv("TMPDIR"); dir && *dir) folders.emplace_back(dir);
+  folders.emplace_back("/tmp");
+  for (const std::string& dir : folders) {
+    // Nameless from the start where the file system can (O_TMPFILE); else a name
+    // taken and removed at once.
+    fd_ = ::open(dir.c_str(), O_RDWR | O_EXCL | O_TMPFILE | O_CLOEXEC, 0600);
+    if (fd_ >= 0) return true;
+    std::string path = dir + "/quartet-XXXXXX";
+    fd_ = ::mkostemp(path.data(), O_CLOEXEC);
+    if (fd_ >= 0) {
+      ::unlink(path.c_str());
+      return true;
+    }
+  }
+  return false;
 }
 
 void ScratchFile::empty() {

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "out_buf.hpp"
@@ -27,18 +28,24 @@ bool pread_all(int fd, char* to, size_t n, uint64_t offset);
 // Writes `n` bytes at `offset` of `fd` (pwrite); false when the file cannot take them all.
 bool pwrite_all(int fd, const char* from, size_t n, uint64_t offset);
 
-// An anonymous temporary file (tmpfile(): gone at close), made at its first use and
-// then read and written with pread_all and pwrite_all only (no FILE buffer).
+// An anonymous temporary file (gone at close), made at its first use in $TMPDIR,
+// else /tmp, and then read and written with pread_all and pwrite_all only (no FILE
+// buffer). Not tmpfile(): glibc's looks at /tmp only, and a small /tmp (a tmpfs)
+// is what TMPDIR is set to avoid.
 class ScratchFile {
  public:
-  // Made now if it was not yet; false when no temporary file can be made.
+  ScratchFile() = default;
+  ScratchFile(ScratchFile&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  ScratchFile& operator=(ScratchFile&& o) noexcept;
+  ~ScratchFile();
+  // Made now if it was not yet; false when no temporary file can be made in
+  // $TMPDIR (when set) nor in /tmp.
   bool open();
   int fd() const { return fd_; }  // -1 until open()
   // Its blocks and cached pages back now (it stays open, empty).
   void empty();
 
  private:
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, std::fclose};
   int fd_ = -1;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -454,6 +455,42 @@ TEST(TimelineSpill, AnAnalyzerWithConnectionsStillPackingIsDestroyedCleanly) {
   }
   EXPECT_GT(a->spilled_bytes(), 0u);
   a.reset();
+}
+
+// The spill and relay files go where TMPDIR says (glibc's tmpfile() would put them
+// in /tmp whatever it says), nameless; /tmp when TMPDIR cannot take one.
+TEST(ScratchFile, IsMadeInTmpdirElseTmp) {
+  namespace fs = std::filesystem;
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before ? before : "";
+  const fs::path dir = fs::path(testing::TempDir()) / ("quartet_scratch_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const auto folder_of = [](const ScratchFile& f) {
+    return fs::read_symlink("/proc/self/fd/" + std::to_string(f.fd())).parent_path();
+  };
+  setenv("TMPDIR", dir.c_str(), 1);
+  {
+    ScratchFile f;
+    ASSERT_TRUE(f.open());
+    EXPECT_EQ(folder_of(f), fs::canonical(dir));
+    EXPECT_TRUE(fs::is_empty(dir));  // no name left behind
+    char back[5] = {};
+    ASSERT_TRUE(pwrite_all(f.fd(), "spill", 5, 4096));
+    ASSERT_TRUE(pread_all(f.fd(), back, 5, 4096));
+    EXPECT_EQ(std::string(back, 5), "spill");
+    ScratchFile moved(std::move(f));
+    EXPECT_EQ(f.fd(), -1);
+    EXPECT_EQ(folder_of(moved), fs::canonical(dir));
+  }
+  setenv("TMPDIR", (dir / "missing").c_str(), 1);
+  {
+    ScratchFile f;
+    ASSERT_TRUE(f.open());
+    EXPECT_EQ(folder_of(f), fs::path("/tmp"));
+  }
+  if (before) setenv("TMPDIR", saved.c_str(), 1);
+  else unsetenv("TMPDIR");
+  fs::remove_all(dir);
 }
 
 }  // namespace
