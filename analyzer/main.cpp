@@ -181,10 +181,10 @@ int main(int argc, char** argv) {
   nopt.tcp.server_ports = server_ports(cli.app);
   if (cli.max_flows) nopt.tcp.max_flows = static_cast<size_t>(cli.max_flows);
   nopt.on_secrets = [&keys](std::string_view text) { keys.add_text(text); };
-  nopt.stop = &g_stop;
+  nopt.live.stop = &g_stop;
   // A live input waits for data: what is written so far goes out now (with --threads,
   // the output stage does it: ThreadedAnalyzer).
-  nopt.on_idle = [out] { std::fflush(out); };
+  nopt.live.on_idle = [out] { std::fflush(out); };
   catch_stop_signals();
   ProgressBar bar;
   if (cli.progress && isatty(STDERR_FILENO))

@@ -435,7 +435,7 @@ class Router final : public StreamSink {
     workers_[spread_.reader()]->finish_on_reader();
   }
 
-  // A live input waits for data (net::Options::on_idle): what the reader holds goes
+  // A live input waits for data (net::LiveInput::on_idle): what the reader holds goes
   // to the workers now, and an empty batch of openings and closings tells the output
   // stage to write out what it has once it is through the ones before.
   void idle() {
@@ -686,7 +686,7 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   // This thread (records, IP, TCP, the batches) is the bound where messages are
   // large: the file's reads go to a thread of their own.
   options.read_ahead = true;
-  options.on_idle = [&router] { router.idle(); };
+  options.live.on_idle = [&router] { router.idle(); };
   options.on_microseconds_only = [&m] {
     for (auto& w : m.workers) w->never_reformat();
   };

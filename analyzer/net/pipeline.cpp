@@ -46,8 +46,8 @@ class Driver {
   Driver(const Options& o, StreamSink& sink) : opt_(o), sink_(sink), tcp_(sink, o.tcp), defrag_(o.fragments) {}
 
   CaptureStats run() {
-    // throws before any sink call
-    MergedReader reader(opt_.inputs, opt_.bpf_filter, opt_.on_secrets, opt_.read_ahead, {opt_.stop, opt_.on_idle});
+    MergedReader reader(opt_.inputs, opt_.bpf_filter, opt_.on_secrets, opt_.read_ahead,
+                        opt_.live);  // throws before any sink call
     st_.files = reader.file_count();
     if (opt_.on_microseconds_only && reader.microseconds_only()) opt_.on_microseconds_only();
     uint64_t next_progress = opt_.progress_step;
@@ -64,7 +64,7 @@ class Driver {
     }
     for (auto& w : reader.take_warnings()) truncation(w);
     for (auto& n : reader.take_notices()) warn(std::move(n));
-    st_.interrupted = opt_.stop && opt_.stop->load();
+    st_.interrupted = opt_.live.stopped();
     tcp_.finish();
     summarise();
     st_.fragments = defrag_.stats();
@@ -81,7 +81,7 @@ class Driver {
   void truncation(std::string& w) {
     // Once stopped, an input ends where its reading did, maybe inside a record: not a
     // fault of the file.
-    if (opt_.stop && opt_.stop->load()) return;
+    if (opt_.live.stopped()) return;
     ++st_.truncated_files;
     warn(std::move(w));
   }

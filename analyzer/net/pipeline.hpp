@@ -2,7 +2,6 @@
 // reassembles IP fragments and TCP, and drives a StreamSink.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -35,14 +34,11 @@ struct Options {
   // Uncompressed files are read ahead on a thread of their own (ReadAhead): for
   // --threads, whose reading thread is then freer for its own work.
   bool read_ahead = false;
-  // Set (by a signal handler: Ctrl-C) to end the run early: the inputs end at their
-  // next read, what was read is decoded, and the run finishes as at their end
-  // (CaptureStats::interrupted).
-  const std::atomic<bool>* stop = nullptr;
-  // Called on the reading thread when a stream input (standard input, a pipe, a
-  // FIFO: a live capture) has waited a moment for data: what is decoded so far can
-  // be written out meanwhile.
-  std::function<void()> on_idle;
+  // A live capture: `stop` (set by a signal handler: Ctrl-C) ends the run early, the
+  // inputs at their next read; what was read is decoded and the run finishes as at
+  // their end (CaptureStats::interrupted). `on_idle`: a stream input has waited a
+  // moment for data, what is decoded so far can be written out meanwhile.
+  LiveInput live;
 };
 
 struct CaptureStats {
@@ -60,7 +56,7 @@ struct CaptureStats {
   uint64_t bad_tcp = 0;           // malformed or cut TCP header
   uint64_t unsupported_link = 0;  // frames of link types we do not parse
   uint64_t truncated_files = 0;
-  bool interrupted = false;            // Options::stop ended the run before the inputs' end
+  bool interrupted = false;            // Options::live.stop ended the run before the inputs' end
   std::map<int, uint64_t> link_types;  // DLT value -> frames
   TimeNs first_ts = 0, last_ts = 0;
   DefragStats fragments;

@@ -303,7 +303,7 @@ TEST(CaptureReader, PipeByNameIsReadOnce) {
   EXPECT_EQ(m->sink.stream[1], "responseresponse");
 }
 
-// Ctrl-C: Options::stop ends every input at its next read. What was read is
+// Ctrl-C: Options::live.stop ends every input at its next read. What was read is
 // decoded; a file cut there is not reported truncated, the files after it are not
 // opened (they would end before their header), and the run ends as at the end.
 TEST(CaptureReader, StopEndsTheInputsWithoutAFault) {
@@ -323,7 +323,7 @@ TEST(CaptureReader, StopEndsTheInputsWithoutAFault) {
     StopAtOpen sink;
     Options o;
     o.inputs = {a, b, c};
-    o.stop = &sink.stop;
+    o.live.stop = &sink.stop;
     o.read_ahead = ahead;
     const CaptureStats st = run(o, sink);
     EXPECT_TRUE(st.interrupted);
@@ -337,7 +337,7 @@ TEST(CaptureReader, StopEndsTheInputsWithoutAFault) {
   RecordingSink none;
   Options o;
   o.inputs = {a, b, c};
-  o.stop = &stopped;
+  o.live.stop = &stopped;
   const CaptureStats st = run(o, none);
   EXPECT_TRUE(st.interrupted);
   EXPECT_EQ(st.packets, 0u);
@@ -345,7 +345,7 @@ TEST(CaptureReader, StopEndsTheInputsWithoutAFault) {
   // Not stopped: all three.
   std::atomic<bool> go{false};
   RecordingSink whole;
-  o.stop = &go;
+  o.live.stop = &go;
   const CaptureStats full = run(o, whole);
   EXPECT_FALSE(full.interrupted);
   EXPECT_EQ(full.packets, 7u);
