@@ -92,8 +92,8 @@ Options:
       --show-secrets      do not mask sensitive fields (passwords) in JSON output
       --max-flows N       TCP connections tracked at once (default 1000000); beyond
                           it the least recently active one is closed (state "dropped").
-                          Memory: about 2 kB per tracked connection plus at most
-                          256 MiB of buffered data (docs/analyzer-network.md)
+                          Memory: about 1 kB per tracked connection plus at most
+                          256 MiB of buffered data (docs/analyzer.md, "Budget")
       --threads N         decoding threads (default: one per core): one thread reads and
                           reassembles, N decode the connections (each connection on one;
                           the reader decodes a share itself when it has CPU to spare);
