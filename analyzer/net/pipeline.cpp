@@ -41,6 +41,28 @@ bool may_carry_tcp(const IpHeader& h) {
   }
 }
 
+// Packets inside a tunnel, whose inner TCP Wireshark and Zeek read after taking the
+// outer headers off. quartet reads TCP directly over IP: it says what it passed over
+// instead of dropping those packets without a word (as it does for link types).
+// IP protocols 4 (RFC 2003), 41 (RFC 4213) and 47 (GRE, also ERSPAN), and UDP to the
+// IANA ports of VXLAN (RFC 7348), Geneve (RFC 8926) and GTP-U (3GPP TS 29.281).
+std::string_view tunnel_of(uint8_t proto, Bytes l4) {
+  switch (proto) {
+    case 4: return "IPv4 in IP";
+    case 41: return "IPv6 in IP";
+    case 47: return "GRE";
+    case 17:
+      if (l4.size() < 4) return {};
+      switch (be16(l4, 2)) {
+        case 4789: return "VXLAN";
+        case 6081: return "Geneve";
+        case 2152: return "GTP-U";
+        default: return {};
+      }
+    default: return {};
+  }
+}
+
 class Driver {
  public:
   Driver(const Options& o, StreamSink& sink) : opt_(o), sink_(sink), tcp_(sink, o.tcp), defrag_(o.fragments) {}
@@ -128,6 +150,7 @@ class Driver {
     uint8_t proto = ip.h.proto;
     if (ip.h.fragment && !may_carry_tcp(ip.h)) {  // not worth buffering
       ++st_.non_tcp;
+      if (ip.h.frag_offset == 0) note_tunnel(p.number, proto, l4);
       return;
     }
     if (ip.h.fragment) {
@@ -150,6 +173,7 @@ class Driver {
     }
     if (proto != kProtoTcp) {
       ++st_.non_tcp;
+      note_tunnel(p.number, proto, l4);
       return;
     }
     TcpPacket tp;
@@ -168,6 +192,10 @@ class Driver {
     tp.src.port = tp.seg.sport;
     tp.dst.port = tp.seg.dport;
     tcp_.on_segment(tp);
+  }
+
+  void note_tunnel(uint64_t frame, uint8_t proto, Bytes l4) {
+    if (const std::string_view t = tunnel_of(proto, l4); !t.empty()) tunnels_.add(frame, t);
   }
 
   // Timestamps that go back by more than a second (clock steps) or jump by more
@@ -202,6 +230,9 @@ class Driver {
     report(length_, "IP packets longer than their frame (cut to the frame)");
     report(frag_, "IP fragment problems");
     report(bad_tcp_, "TCP segments with a bad or cut header skipped");
+    report(tunnels_,
+           "packets inside tunnels (IP in IP, GRE, VXLAN, Geneve, GTP-U) skipped: quartet reads TCP directly over IP "
+           "and does not decapsulate");
     const DefragStats& d = defrag_.stats();
     const uint64_t incomplete = d.expired + d.evicted + defrag_.pending();
     if (incomplete) warn(std::to_string(incomplete) + " fragmented IP datagrams never completed");
@@ -216,7 +247,7 @@ class Driver {
   CaptureStats st_;
   TimeNs last_tick_ = -kSecond;  // timestamps are >= 0 (clamp_timestamp)
   TimeNs prev_ts_ = 0;
-  ProblemTally bad_link_, bad_ip_, length_, frag_, bad_tcp_, backwards_, jumps_;
+  ProblemTally bad_link_, bad_ip_, length_, frag_, bad_tcp_, backwards_, jumps_, tunnels_;
 };
 
 }  // namespace

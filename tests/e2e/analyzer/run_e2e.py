@@ -417,6 +417,37 @@ def case_truncated():
     expect(len(w) == 1 and "truncated" in w[0], "capture warning in summary")
 
 
+def tunnelled_in(path):
+    """Records of a little-endian Ethernet pcap whose IPv4 packet is GRE or UDP to port 4789."""
+    data, pos, n = open(path, "rb").read(), 24, 0
+    while pos + 16 <= len(data):
+        caplen = struct.unpack("<IIII", data[pos:pos + 16])[2]
+        frame = data[pos + 16:pos + 16 + caplen]
+        pos += 16 + caplen
+        proto = frame[14 + 9]
+        n += proto == 47 or (proto == 17 and struct.unpack("!H", frame[34 + 2:34 + 4])[0] == 4789)
+    return n
+
+
+def case_tunnels():
+    """Packets inside tunnels are not decapsulated: the clear session is decoded, the
+    tunnelled one is not, and a warning counts the tunnelled packets (exit 1, as for
+    frames of an unsupported link type)."""
+    tunnelled = tunnelled_in(P["tunnels"])
+    expect(tunnelled > 10, "the capture has a whole session in GRE and a VXLAN packet: %d" % tunnelled)
+    for threads in ("1", "2"):
+        code, objs, err = jsonl("--threads", threads, P["tunnels"])
+        eq(code, 1, "exit with a capture warning")
+        sessions = by_type(objs, "session")
+        eq([(s["client"]["ip"], s["protocol"]) for s in sessions], [("10.0.0.5", "RRP")], "only the clear session")
+        w = by_type(objs, "summary")[0]["capture_warnings"]
+        eq(len(w), 1, "one capture warning: %r" % w)
+        expect(w[0].startswith("%d packets inside tunnels (IP in IP, GRE, VXLAN, Geneve, GTP-U) skipped"
+                               % tunnelled), w[0])
+        expect(w[0].endswith(": GRE)"), "names the first one's tunnel: " + w[0])
+        expect("packets inside tunnels" in err, "said on stderr too: " + err)
+
+
 def case_bad_inputs():
     code, out, err = run(P["garbage"])
     eq(code, 2, "unknown format exit")

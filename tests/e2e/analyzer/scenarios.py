@@ -177,6 +177,28 @@ def messy(src, out):
             f.write(struct.pack("<IIII", ts // 1_000_000, ts % 1_000_000, len(frame), len(frame)) + frame)
 
 
+def tunnels(out):
+    """An RRP session in clear, then a second one whose every packet travels in GRE
+    (outer 192.0.2.1 -> 192.0.2.2, as a mirrored ERSPAN or GRE feed looks without
+    its ERSPAN header), then one packet to VXLAN's UDP port."""
+    inner = Pcap()
+    rrp_session(inner, ("10.0.0.1", 40001), ("10.0.0.2", 648), T0)
+    p = Pcap()
+    rrp_session(p, ("10.0.0.5", 40005), ("10.0.0.6", 648), T0)
+
+    def outer_ip(proto, payload):
+        return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0, 0, 64, proto, 0,
+                           bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])) + payload
+
+    eth = b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00"
+    for ts, frame in inner.records:
+        gre = struct.pack("!HH", 0, 0x0800) + frame[14:]  # the inner IPv4 packet, without its Ethernet header
+        p.add(ts + 100 * MS, eth + outer_ip(47, gre))
+    vxlan = struct.pack("!HHHH", 50000, 4789, 8 + 8 + 14, 0) + b"\x08" + bytes(7) + bytes(14)
+    p.add(T0 + 300 * MS, eth + outer_ip(17, vxlan))
+    p.write(out)
+
+
 def gzipped(src, out):
     import gzip
     with open(src, "rb") as f, gzip.open(out, "wb") as g:
@@ -190,7 +212,7 @@ def garbage(out):
 
 def build(workdir):
     paths = {name: os.path.join(workdir, name + ".pcap") for name in
-             ("mixed", "nanos", "gap", "tls648", "truncated", "garbage")}
+             ("mixed", "nanos", "gap", "tls648", "truncated", "garbage", "tunnels")}
     mixed(paths["mixed"])
     nanos(paths["nanos"])
     gap(paths["gap"])
@@ -203,6 +225,7 @@ def build(workdir):
     paths["gzip"] = os.path.join(workdir, "mixed.pcap.gz")
     gzipped(paths["mixed"], paths["gzip"])
     garbage(paths["garbage"])
+    tunnels(paths["tunnels"])
     return paths
 
 

@@ -581,6 +581,57 @@ TEST(CaptureReader, NonTcpFragmentsAreNotBuffered) {
   EXPECT_TRUE(r->sink.capture_warnings.empty());
 }
 
+// Tunnelled packets are not decapsulated: they are counted and said in one warning
+// (as unsupported link types are), naming the first one; other UDP and IP traffic is not.
+TEST(CaptureReader, TunnelledPacketsAreSaidNotDroppedSilently) {
+  const Buf inner = ipv4(1, 2, 6, tcp(40000, 3288, 100, 0, 0x02, ""));
+  auto udp_to = [](uint16_t port) {
+    Buf u;
+    put16(u, 50000);
+    put16(u, port);
+    put16(u, 16);
+    put16(u, 0);
+    u.resize(16, 0);
+    return u;
+  };
+  Buf gre;
+  put16(gre, 0);
+  put16(gre, 0x0800);
+  append(gre, inner);
+  const std::vector<Frame> f = {
+      {kT0, ether(0x0800, ipv4(7, 8, 17, udp_to(53)))},    // DNS: not a tunnel
+      {kT0 + 1, ether(0x0800, ipv4(7, 8, 1, Buf(8, 0)))},  // ICMP: not a tunnel
+      {kT0 + 2, ether(0x0800, ipv4(7, 8, 47, gre))},
+      {kT0 + 3, ether(0x0800, ipv4(7, 8, 4, inner))},
+      {kT0 + 4, ether(0x0800, ipv4(7, 8, 17, udp_to(4789)))},
+      {kT0 + 5, ether(0x0800, ipv4(7, 8, 17, udp_to(6081)))},
+      {kT0 + 6, ether(0x86dd, ipv6(7, 8, 41, inner))},
+      {kT0 + 7, ether(0x0800, ipv4(7, 8, 17, udp_to(2152)))},
+      // A fragmented GRE packet: said once, for its first fragment.
+      {kT0 + 8, ether(0x0800, ipv4(7, 8, 47, Buf(gre.begin(), gre.begin() + 16), 9, 0x2000))},
+      {kT0 + 9, ether(0x0800, ipv4(7, 8, 47, Buf(gre.begin() + 16, gre.end()), 9, 2))},
+  };
+  const std::string path = temp_path("tunnels.pcap");
+  write_pcap(path, DLT_EN10MB, f);
+  auto r = run_on({path});
+  EXPECT_EQ(r->stats.non_tcp, 10u);
+  EXPECT_EQ(r->stats.tcp, 0u);
+  ASSERT_EQ(r->sink.capture_warnings.size(), 1u);
+  EXPECT_EQ(
+      r->sink.capture_warnings[0].rfind("7 packets inside tunnels (IP in IP, GRE, VXLAN, Geneve, GTP-U) skipped", 0),
+      0u)
+      << r->sink.capture_warnings[0];
+  EXPECT_NE(r->sink.capture_warnings[0].find("(first: frame 3: GRE)"), std::string::npos)
+      << r->sink.capture_warnings[0];
+
+  // Only the non-tunnel ones: no warning.
+  const std::string plain = temp_path("no-tunnels.pcap");
+  write_pcap(plain, DLT_EN10MB, {f[0], f[1]});
+  auto q = run_on({plain});
+  EXPECT_EQ(q->stats.non_tcp, 2u);
+  EXPECT_TRUE(q->sink.capture_warnings.empty());
+}
+
 // libpcap refuses pcapng files whose interfaces have different link types;
 // the analyzer reads them with its own pcapng reader.
 TEST(CaptureReader, PcapngWithMixedLinkTypesPerInterface) {
