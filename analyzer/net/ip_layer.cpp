@@ -24,7 +24,8 @@ bool is_generic_ext(uint8_t nh) {
 // paths made the compiler build the result on the stack and copy it, a copy that read
 // back bytes just stored (a store-forwarding stall per packet: 5 % of a one-thread run
 // on the 1 GB mixed benchmark capture).
-static void parse_ipv4_into(Bytes p, size_t wire_len, IpResult& r) {
+namespace {
+void parse_ipv4_into(Bytes p, size_t wire_len, IpResult& r) {
   if (p.size() < 20) return bad(r, "IPv4 header cut short");
   const uint8_t vihl = be8(p, 0);
   if ((vihl >> 4) != 4) return bad(r, "IPv4 version field is not 4");
@@ -54,6 +55,7 @@ static void parse_ipv4_into(Bytes p, size_t wire_len, IpResult& r) {
   h.fragment = h.more_fragments || h.frag_offset != 0;
   h.frag_id = be16(p, 4);
 }
+}  // namespace
 
 bool walk_ipv6_chain(uint8_t next, Bytes d, ChainEnd& end, std::string_view& problem) {
   size_t off = 0;
@@ -102,7 +104,8 @@ bool walk_ipv6_chain(uint8_t next, Bytes d, ChainEnd& end, std::string_view& pro
   return false;
 }
 
-static void parse_ipv6_into(Bytes p, size_t wire_len, IpResult& r) {
+namespace {
+void parse_ipv6_into(Bytes p, size_t wire_len, IpResult& r) {
   if (p.size() < 40) return bad(r, "IPv6 header cut short");
   if ((be8(p, 0) >> 4) != 6) return bad(r, "IPv6 version field is not 6");
   r.status = IpStatus::Ok;
@@ -141,6 +144,7 @@ static void parse_ipv6_into(Bytes p, size_t wire_len, IpResult& r) {
     }
   }
 }
+}  // namespace
 
 IpResult parse_ipv4(Bytes p, size_t wire_len) {
   IpResult r;
