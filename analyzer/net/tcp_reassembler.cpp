@@ -134,8 +134,10 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p) {
 
 void TcpReassembler::forget_closed(ClosedFlow* c) {
   closed_lru_.erase(c);
-  closed_.erase(c);
-  closed_pool_.give_back(c);
+  if (auto slot = closed_.find(c->key); slot != closed_.end()) {
+    closed_pool_.give_back(closed_index(*slot));
+    closed_.erase(slot);
+  }
 }
 
 void TcpReassembler::on_segment(const TcpPacket& p) {
@@ -148,7 +150,7 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   Flow* f = found == flows_.end() ? nullptr : found->get();
   if (!f && !closed_.empty()) {
     if (auto c = closed_.find(key); c != closed_.end()) {
-      ClosedFlow* closed = *c;
+      ClosedFlow* closed = &closed_pool_.at(closed_index(*c));
       if (!syn || ack) {
         ++stats_.packets_after_close;
         closed->last_ts = p.ts;
@@ -543,11 +545,13 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts, bool li
   const TimeNs last_ts = f->last_ts;
   flows_.erase(key);  // destroys f
   if (!linger) return;
-  ClosedFlow* c = closed_pool_.make();
-  c->key = key;
-  c->last_ts = last_ts;
-  closed_lru_.push_back(c);
-  closed_.insert(c);
+  const uint32_t i = closed_pool_.make();
+  if (i == ClosedPool::kNone) return;  // four billion lingering: this one is not remembered
+  ClosedFlow& c = closed_pool_.at(i);
+  c.key = key;
+  c.last_ts = last_ts;
+  closed_lru_.push_back(&c);
+  closed_.insert(closed_ref(key, i));
 }
 
 void TcpReassembler::tick(TimeNs now) {

@@ -380,6 +380,38 @@ TEST(TcpReassembler, ClosedFlowLingersFromItsLastPacketThenIsForgotten) {
   EXPECT_EQ(k.sink.joined(), "C:fin|S:fin|close 1 Fin C|C:late|close 2 EndOfCapture C");
 }
 
+// Many closed connections at once: the table of them grows through several sizes,
+// and every one is still found (its trailing packet absorbed); once forgotten, their
+// records serve the next connections on the same ports, which are found in turn.
+TEST(TcpReassembler, ManyClosedFlowsAreAllRememberedAndTheirRecordsReused) {
+  constexpr uint16_t kConns = 20000;
+  Conn k;
+  auto close_all = [&](TimeNs at) {
+    for (uint16_t i = 0; i < kConns; ++i) {
+      k.cport = static_cast<uint16_t>(20000 + i);
+      k.handshake(at);
+      k.c(0, 0, "", at + 3 * kMs, kAck | kRst);
+    }
+    for (uint16_t i = 0; i < kConns; ++i) {
+      k.cport = static_cast<uint16_t>(20000 + i);
+      k.c(1, 1, "", at + kSecond);  // a trailing ACK: absorbed
+    }
+  };
+  close_all(0);
+  EXPECT_EQ(k.r.stats().packets_after_close, kConns);
+  EXPECT_EQ(k.sink.opened.size(), kConns);
+  k.r.tick(12 * kSecond);  // all forgotten
+  close_all(12 * kSecond);
+  EXPECT_EQ(k.r.stats().packets_after_close, 2u * kConns);
+  EXPECT_EQ(k.sink.opened.size(), 2u * kConns);
+  EXPECT_EQ(k.r.open_flows(), 0u);
+  k.r.tick(24 * kSecond);
+  k.cport = 20000 + kConns - 1;
+  k.c(1, 1, "late", 24 * kSecond);  // forgotten again: a new flow
+  EXPECT_EQ(k.sink.opened.size(), 2u * kConns + 1);
+  EXPECT_EQ(k.r.open_flows(), 1u);
+}
+
 // max_flows bounds open and remembered closed connections together; the closed
 // ones are forgotten first, least recently seen first.
 TEST(TcpReassembler, FullTableForgetsClosedFlowsBeforeClosingOpenOnes) {
