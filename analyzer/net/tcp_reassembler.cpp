@@ -18,7 +18,7 @@ Side other(Side s) { return s == Side::Client ? Side::Server : Side::Client; }
 size_t idx(Side s) { return s == Side::Client ? 0 : 1; }
 
 bool same_endpoint(const Endpoint& x, const Endpoint& y) {
-  return x.v6 == y.v6 && x.port == y.port && x.addr == y.addr;
+  return x.v6 == y.v6 && x.port == y.port && addr_eq(x.addr, y.addr);
 }
 
 // Who serves: an explicitly configured port, then a well-known port (< 1024),
@@ -56,7 +56,7 @@ bool addr_less(const std::array<uint8_t, 16>& x, const std::array<uint8_t, 16>& 
 TcpReassembler::Key TcpReassembler::make_key(const Endpoint& x, const Endpoint& y) {
   Key k;
   k.v6 = x.v6;
-  const bool x_first = addr_less(x.addr, y.addr) || (x.addr == y.addr && x.port < y.port);
+  const bool x_first = addr_less(x.addr, y.addr) || (addr_eq(x.addr, y.addr) && x.port < y.port);
   const Endpoint& lo = x_first ? x : y;
   const Endpoint& hi = x_first ? y : x;
   k.a = lo.addr;

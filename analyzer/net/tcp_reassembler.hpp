@@ -2,7 +2,9 @@
 // and direction and drives a StreamSink (see docs/analyzer-network.md).
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -23,6 +25,15 @@ struct TcpPacket {
   TcpSegment seg;
   TimeNs ts = 0;
 };
+
+// Two addresses' 16 bytes compared as two words each: std::array's == calls memcmp,
+// and the flow keys are compared for every packet.
+inline bool addr_eq(const std::array<uint8_t, 16>& x, const std::array<uint8_t, 16>& y) {
+  uint64_t xw[2], yw[2];
+  std::memcpy(xw, x.data(), 16);
+  std::memcpy(yw, y.data(), 16);
+  return ((xw[0] ^ yw[0]) | (xw[1] ^ yw[1])) == 0;
+}
 
 class TcpReassembler {
  public:
@@ -51,7 +62,9 @@ class TcpReassembler {
     std::array<uint8_t, 16> a{}, b{};
     uint16_t pa = 0, pb = 0;
     bool v6 = false;
-    bool operator==(const Key&) const = default;
+    bool operator==(const Key& o) const {
+      return pa == o.pa && pb == o.pb && v6 == o.v6 && addr_eq(a, o.a) && addr_eq(b, o.b);
+    }
     template <typename H>
     friend H AbslHashValue(H h, const Key& k) {
       return H::combine(std::move(h), k.a, k.b, k.pa, k.pb, k.v6);
@@ -193,8 +206,8 @@ class TcpReassembler {
       const Endpoint& c = f.info.client;
       const Endpoint& s = f.info.server;
       if (k.v6 != c.v6) return false;
-      return (k.pa == c.port && k.pb == s.port && k.a == c.addr && k.b == s.addr) ||
-             (k.pa == s.port && k.pb == c.port && k.a == s.addr && k.b == c.addr);
+      return (k.pa == c.port && k.pb == s.port && addr_eq(k.a, c.addr) && addr_eq(k.b, s.addr)) ||
+             (k.pa == s.port && k.pb == c.port && addr_eq(k.a, s.addr) && addr_eq(k.b, c.addr));
     }
     bool operator()(const Key& a, const Key& b) const { return a == b; }
     bool operator()(const Key& k, const std::unique_ptr<Flow>& f) const { return same(k, *f); }
