@@ -39,20 +39,6 @@ TcpReassembler::TcpReassembler(StreamSink& sink, TcpConfig config) : sink_(sink)
 
 TcpReassembler::~TcpReassembler() = default;
 
-namespace {
-
-// The 16 bytes of two addresses in memcmp's (lexicographic) order, as two big-endian
-// words each: this runs for every packet, and std::array's ordering calls memcmp.
-bool addr_less(const std::array<uint8_t, 16>& x, const std::array<uint8_t, 16>& y) {
-  uint64_t xw[2], yw[2];
-  std::memcpy(xw, x.data(), 16);
-  std::memcpy(yw, y.data(), 16);
-  if (xw[0] != yw[0]) return __builtin_bswap64(xw[0]) < __builtin_bswap64(yw[0]);
-  return __builtin_bswap64(xw[1]) < __builtin_bswap64(yw[1]);
-}
-
-}  // namespace
-
 TcpReassembler::Key TcpReassembler::make_key(const Endpoint& x, const Endpoint& y) {
   Key k;
   k.v6 = x.v6;

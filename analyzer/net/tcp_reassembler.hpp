@@ -26,13 +26,21 @@ struct TcpPacket {
   TimeNs ts = 0;
 };
 
-// Two addresses' 16 bytes compared as two words each: std::array's == calls memcmp,
-// and the flow keys are compared for every packet.
+// Addresses (16 bytes) compared as two 64-bit words: std::array's == and < call
+// memcmp, and flow keys are compared and ordered for every packet.
+struct AddrWords {
+  uint64_t w[2];
+  explicit AddrWords(const std::array<uint8_t, 16>& a) { std::memcpy(w, a.data(), 16); }
+};
 inline bool addr_eq(const std::array<uint8_t, 16>& x, const std::array<uint8_t, 16>& y) {
-  uint64_t xw[2], yw[2];
-  std::memcpy(xw, x.data(), 16);
-  std::memcpy(yw, y.data(), 16);
-  return ((xw[0] ^ yw[0]) | (xw[1] ^ yw[1])) == 0;
+  const AddrWords a(x), b(y);
+  return ((a.w[0] ^ b.w[0]) | (a.w[1] ^ b.w[1])) == 0;
+}
+// memcmp's (lexicographic) order: the words read big-endian.
+inline bool addr_less(const std::array<uint8_t, 16>& x, const std::array<uint8_t, 16>& y) {
+  const AddrWords a(x), b(y);
+  if (a.w[0] != b.w[0]) return __builtin_bswap64(a.w[0]) < __builtin_bswap64(b.w[0]);
+  return __builtin_bswap64(a.w[1]) < __builtin_bswap64(b.w[1]);
 }
 
 class TcpReassembler {
@@ -149,7 +157,7 @@ class TcpReassembler {
   struct ClosedEq {
     using is_transparent = void;
     const ClosedPool* pool = nullptr;
-    // Two slots: one record (a key is in the table at most once).
+    // Two slots are equal when they name the same record (a key is in the table at most once).
     bool operator()(ClosedRef a, ClosedRef b) const { return closed_index(a) == closed_index(b); }
     bool operator()(const Key& k, ClosedRef r) const { return pool->at(closed_index(r)).key == k; }
     bool operator()(ClosedRef r, const Key& k) const { return (*this)(k, r); }
