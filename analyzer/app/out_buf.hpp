@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 namespace quartet::analyzer {
 
@@ -17,8 +18,17 @@ class OutBuf {
  public:
   OutBuf() = default;
   explicit OutBuf(size_t capacity) { grow(capacity); }
-  OutBuf(OutBuf&&) noexcept = default;
-  OutBuf& operator=(OutBuf&&) noexcept = default;
+  // A moved-from buffer is empty, with no capacity (not a null buffer that claims some).
+  OutBuf(OutBuf&& o) noexcept
+      : buf_(std::move(o.buf_)), size_(std::exchange(o.size_, 0)), cap_(std::exchange(o.cap_, 0)) {}
+  OutBuf& operator=(OutBuf&& o) noexcept {
+    if (this != &o) {
+      buf_ = std::move(o.buf_);
+      size_ = std::exchange(o.size_, 0);
+      cap_ = std::exchange(o.cap_, 0);
+    }
+    return *this;
+  }
 
   // Room for `n` more bytes: write them at the pointer returned, then commit() them.
   char* room(size_t n) {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <string>
+#include <utility>
 
 #include "format.hpp"
 #include "sink_harness.hpp"
@@ -254,6 +256,26 @@ TEST(OutputText, LatenciesInMilliseconds) {
   EXPECT_EQ(ms(1000000000000000, 6), "1000000000.000 ms");
   EXPECT_EQ(ms(1000000000000001, 6), "1000000 s");
   EXPECT_EQ(ms(-4000000000000000, 6), "-4000000 s");
+}
+
+// A buffer moved from is empty and takes appends again (it does not keep claiming
+// the capacity that left with its storage).
+TEST(OutBuf, AMovedFromBufferIsEmptyAndTakesAppendsAgain) {
+  quartet::analyzer::OutBuf a;
+  a += "first line\n";
+  quartet::analyzer::OutBuf b(std::move(a));
+  EXPECT_EQ(b.view(), "first line\n");
+  EXPECT_TRUE(a.empty());       // NOLINT(bugprone-use-after-move): what this test is about
+  EXPECT_EQ(a.capacity(), 0u);  // NOLINT(bugprone-use-after-move)
+  a += std::string(300, 'x');   // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(a.view(), std::string(300, 'x'));
+  quartet::analyzer::OutBuf c;
+  c = std::move(b);
+  EXPECT_EQ(c.view(), "first line\n");
+  EXPECT_TRUE(b.empty());       // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(b.capacity(), 0u);  // NOLINT(bugprone-use-after-move)
+  b += 'y';                     // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(b.view(), "y");
 }
 
 TEST(OutputText, EndpointsAsTheyAreWritten) {
