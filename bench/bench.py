@@ -24,6 +24,15 @@ messages per protocol, the floor saw every packet, every table has all its rows.
 Sizes default to the full benchmark (1 GB mixed, 256 MB small, 1,000,000
 connections); the CI smoke test passes tiny ones.
 
+--paired N prints, under each table, the issue's goal ratios as paired medians: two
+commands run in turn N times (which goes first alternates), and the median of the N
+ratios of their wall times, with the smallest and largest. A best-of-three row against
+another is at the mercy of a machine whose speed drifts between runs; a pair run a
+second apart shares the drift. The pairs: `quartet --format jsonl --threads 1` against
+the floor (goal: at most 1.5x on the mixed and small-PDU captures, 4x on the
+short-connection one), and `--format jsonl --threads 2` against `--threads 1` (goal:
+at least 1.7x on two cores). Nothing is asserted.
+
 --threads 1,2,4 adds, after the other rows, each quartet row run with each number of
 decoding threads, and prints under each table the speedup over --threads 1 and the
 CPU time it took (and the load average: on a shared machine wall-clock speedups mean
@@ -35,7 +44,7 @@ little). Only the threads, on an idle machine:
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
              [--workdir build/bench-data] [--mixed-mb 1000] [--small-mb 256]
              [--connections 1000000] [--idle-flows 1000000] [--captures mixed,small,conns]
-             [--repeat 3] [--no-tshark] [--no-tcpflow] [--markdown] [--check]
+             [--repeat 3] [--paired 21] [--no-tshark] [--no-tcpflow] [--markdown] [--check]
 """
 import argparse
 import json
@@ -146,6 +155,45 @@ def best(cmd, repeat, ok=(0, 1), **kw):
         rss = max(rss, peak)
     CPU_SECONDS[" ".join(cmd)] = cpu[min(times)]
     return min(times), rss
+
+
+def paired(a, b, n):
+    """The median, smallest and largest of n ratios (b's wall time over a's) of a and b run
+    in turn, a first in even rounds and b first in odd ones."""
+    ratios = []
+    for i in range(n):
+        times = {}
+        for cmd in ((a, b) if i % 2 == 0 else (b, a)):
+            dt, _, code, err = measure(cmd)
+            if code not in (0, 1):
+                sys.exit("%s failed (%d): %s" % (" ".join(cmd), code, err[:500]))
+            times[id(cmd)] = dt
+        ratios.append(times[id(b)] / times[id(a)])
+    ratios.sort()
+    return ratios[len(ratios) // 2], ratios[0], ratios[-1]
+
+
+# The issue's goals: --format jsonl --threads 1 at most this many times the floor.
+FLOOR_GOALS = {"mixed": 1.5, "small": 1.5, "conns": 4.0}
+THREADS_GOAL = 1.7  # --threads 2 at least this many times faster than --threads 1
+
+
+def print_goal_ratios(kind, capture, args, tools):
+    """--paired N: the goal ratios of one capture as paired medians of N."""
+    floor = [tools["floor"], capture]
+    one = quartet_cmd(args, 1) + ["--format", "jsonl", capture]
+    two = quartet_cmd(args, 2) + ["--format", "jsonl", capture]
+    print()
+    print("goal ratios, paired medians of %d (smallest-largest; load average %s):" %
+          (args.paired, " ".join("%.2f" % x for x in os.getloadavg())))
+    found = []
+    for label, a, b, goal in (("jsonl --threads 1 / the floor", floor, one, "at most %.1fx" % FLOOR_GOALS[kind]),
+                              ("jsonl --threads 1 / --threads 2", two, one, "at least %.1fx" % THREADS_GOAL)):
+        med, lo, hi = paired(a, b, args.paired)
+        found.append(med)
+        print("  %-32s %6.2fx (%.2f-%.2f)   goal: %s" % (label, med, lo, hi, goal))
+    if args.check:
+        check(all(r > 0 for r in found), "%s: paired ratios %s" % (kind, found))
 
 
 def machine():
@@ -294,6 +342,8 @@ def main():
     ap.add_argument("--connections", type=int, default=1_000_000)
     ap.add_argument("--idle-flows", type=int, default=1_000_000, help="0: skip the idle-flow memory line")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--paired", type=int, default=0,
+                    help="under each table, the goal ratios as paired medians of this many pairs (0: none)")
     ap.add_argument("--no-tshark", action="store_true")
     ap.add_argument("--no-tcpflow", action="store_true")
     ap.add_argument("--markdown", action="store_true", help="tables in Markdown (for README.md)")
@@ -350,6 +400,8 @@ def main():
         print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown,
                     want)
         print_speedups(args, capture, rows)
+        if args.paired:
+            print_goal_ratios(kind, capture, args, tools)
 
     if args.idle_flows:
         capture = os.path.join(args.workdir, "open-conns-%d.pcap" % args.idle_flows)
