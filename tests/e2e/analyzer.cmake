@@ -14,13 +14,14 @@ if(TARGET quartet)
   add_test(NAME analyzer.problems_doc_current
            COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/analyzer/problems_doc.py $<TARGET_FILE:quartet>
                    ${PROJECT_SOURCE_DIR}/docs/problems.md --check)
-  # --shard K/N merged back equals one run, on every sample capture; and through Dask (LocalCluster, 2 workers).
-  foreach(case shards dask)
+  # --shard K/N merged back equals one run, on every sample capture; and through Dask (LocalCluster, 2 workers;
+  # and a scheduler and two workers started as separate processes, reached with --scheduler).
+  foreach(case shards dask cluster)
     add_test(NAME analyzer.e2e.shard_${case}
              COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/shard_test.py $<TARGET_FILE:quartet>
                      ${QUARTET_E2E_WORK}/shard ${case})
   endforeach()
-  set_tests_properties(analyzer.e2e.shard_dask PROPERTIES SKIP_RETURN_CODE 77)
+  set_tests_properties(analyzer.e2e.shard_dask analyzer.e2e.shard_cluster PROPERTIES SKIP_RETURN_CODE 77)
   # --threads N prints byte for byte what --threads 1 prints (every sample capture, every format);
   # memory: --threads 2 peaks within a documented bound of --threads 1 (not under the sanitizers,
   # whose allocator and quarantine are what such a build's peak measures).

@@ -6,12 +6,18 @@
                                            equals the single-process JSONL byte for byte
     shard_test.py QUARTET WORKDIR dask     quartet-dask on a LocalCluster of 2 workers, on a generated
                                            mixed capture (pub/sub fan-out included) read with a ring buffer
+    shard_test.py QUARTET WORKDIR cluster  the same through --scheduler: a dask-scheduler and two
+                                           dask-worker processes started here, as the README's recipe
+                                           starts them on a real cluster (on 127.0.0.1)
 Exit 77 = skipped (python3-distributed is not installed)."""
 import importlib.machinery
 import importlib.util
+import json
 import os
 import subprocess
 import sys
+import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -75,17 +81,23 @@ def case_shards():
         os.close(write_fd)
 
 
-def case_dask():
+def need_distributed():
     try:
         import distributed  # noqa: F401
     except ImportError:
         print("python3-distributed is not installed (scripts/setup.sh installs it)")
         sys.exit(77)
+
+
+def dask_inputs():
+    """(quartet's arguments, the single run's exit status and output) of the Dask cases."""
     os.makedirs(WORKDIR, exist_ok=True)
     mixed = os.path.join(WORKDIR, "mixed-dask.pcap")
-    if not os.path.exists(mixed):
-        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_capture.py"), mixed, "--rounds", "6"],
+    if not os.path.exists(mixed):  # (the two Dask cases may run at once: each writes its own, then renames)
+        part = "%s.%d.part" % (mixed, os.getpid())
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_capture.py"), part, "--rounds", "6"],
                        check=True, stdout=subprocess.DEVNULL)
+        os.replace(part, mixed)
     # The ring buffer's files come too: every shard reads every input (one cluster start: it is the slow part).
     args = [mixed] + [os.path.join(golden.HERE, f) for f in golden.files_of("messy/ringbuffer/")]
     code, whole = quartet(args, WORKDIR)
@@ -93,12 +105,63 @@ def case_dask():
         raise AssertionError("the mixed capture should have pub/sub fan-out rows to merge")
     if sessions_in(whole) < 10:
         raise AssertionError("too few sessions to show anything")
-    r = subprocess.run([DRIVER, "--workers", "2", "--shards", "3", "--quartet", QUARTET, "--", *args],
+    return args, code, whole
+
+
+def expect_driver_output(driver_args, args, code, whole):
+    r = subprocess.run([DRIVER, *driver_args, "--shards", "3", "--quartet", QUARTET, "--", *args],
                        capture_output=True, timeout=300)
     if r.returncode != code:
         raise AssertionError("quartet-dask exited %d (single run %d): %s" % (r.returncode, code, r.stderr.decode()[-2000:]))
     if r.stdout != whole:
         raise AssertionError("quartet-dask output differs from the single run")
 
-{"shards": case_shards, "dask": case_dask}[CASE]()
+
+def case_dask():
+    need_distributed()
+    args, code, whole = dask_inputs()
+    expect_driver_output(["--workers", "2"], args, code, whole)
+
+
+def case_cluster():
+    need_distributed()
+    from distributed import Client
+    args, code, whole = dask_inputs()
+    procs = []
+    with tempfile.TemporaryDirectory() as d:
+        log = open(os.path.join(d, "cluster.log"), "w+")
+        try:
+            scheduler_file = os.path.join(d, "scheduler.json")
+            procs.append(subprocess.Popen(["dask-scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                           "--scheduler-file", scheduler_file], stdout=log, stderr=log, cwd=d))
+            deadline = time.monotonic() + 120
+            address = None
+            while address is None:
+                if procs[0].poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise AssertionError("dask-scheduler did not start: %s" % log.read()[-2000:])
+                try:
+                    with open(scheduler_file) as f:
+                        address = json.load(f)["address"]
+                except (OSError, ValueError, KeyError):
+                    time.sleep(0.2)
+            for _ in range(2):  # two machines' workers, one process and one thread each
+                procs.append(subprocess.Popen(["dask-worker", address, "--nworkers", "1", "--nthreads", "1",
+                                               "--no-dashboard", "--local-directory", d], stdout=log, stderr=log, cwd=d))
+            with Client(address, timeout=60) as client:
+                client.wait_for_workers(2, timeout=120)
+            expect_driver_output(["--scheduler", address], args, code, whole)
+        finally:
+            for p in reversed(procs):
+                p.terminate()
+            for p in procs:
+                try:
+                    p.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+            log.close()
+
+
+{"shards": case_shards, "dask": case_dask, "cluster": case_cluster}[CASE]()
 print("ok")
