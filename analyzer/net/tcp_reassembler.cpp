@@ -132,10 +132,11 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   const TcpSegment& s = p.seg;
   const bool syn = s.has(kSyn), ack = s.has(kAck), fin = s.has(kFin), rst = s.has(kRst);
   const Key key = make_key(p.src, p.dst);
-  auto found = flows_.find(key);
+  const size_t hash = FlowHash{}(key);  // hashed once for both tables
+  auto found = flows_.find(key, hash);
   Flow* f = found == flows_.end() ? nullptr : found->get();
   if (!f && !closed_.empty()) {
-    if (auto c = closed_.find(key); c != closed_.end()) {
+    if (auto c = closed_.find(key, closed_hash(hash)); c != closed_.end()) {
       ClosedFlow* closed = &closed_pool_.at(closed_index(*c));
       if (!syn || ack) {
         ++stats_.packets_after_close;
