@@ -120,7 +120,7 @@ TcpReassembler::Flow* TcpReassembler::create_flow(const TcpPacket& p) {
 
 void TcpReassembler::forget_closed(ClosedFlow* c) {
   closed_lru_.erase(c);
-  if (auto slot = closed_.find(c->key); slot != closed_.end()) {
+  if (auto slot = closed_.find(ClosedProbe{c->key, hash_bits(c->key)}); slot != closed_.end()) {
     closed_pool_.give_back(closed_index(*slot));
     closed_.erase(slot);
   }
@@ -136,7 +136,7 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   auto found = flows_.find(key, hash);
   Flow* f = found == flows_.end() ? nullptr : found->get();
   if (!f && !closed_.empty()) {
-    if (auto c = closed_.find(key, closed_hash(hash)); c != closed_.end()) {
+    if (auto c = closed_.find(ClosedProbe{key, hash_bits(hash)}); c != closed_.end()) {
       ClosedFlow* closed = &closed_pool_.at(closed_index(*c));
       if (!syn || ack) {
         ++stats_.packets_after_close;

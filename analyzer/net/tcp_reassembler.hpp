@@ -150,20 +150,27 @@ class TcpReassembler {
   // The table places by the hash's bits 7 and up (and the low 7 as a tag): spread
   // the 32 bits over the whole word.
   static size_t spread(uint32_t bits) { return bits * uint64_t{0x9e3779b97f4a7c15}; }
-  // The closed table's hash of a key whose flow-table hash (absl::Hash) is known.
-  static size_t closed_hash(size_t key_hash) { return spread(hash_bits(key_hash)); }
+  // What a look-up of the closed table carries: the key and its 32 hash bits, so that
+  // a slot whose bits differ is passed over without reading its record (a cache
+  // miss on a table of many closed connections).
+  struct ClosedProbe {
+    const Key& key;
+    uint32_t bits;
+  };
   struct ClosedHash {
     using is_transparent = void;
     size_t operator()(ClosedRef r) const { return spread(static_cast<uint32_t>(r >> 32)); }
-    size_t operator()(const Key& k) const { return spread(hash_bits(k)); }
+    size_t operator()(const ClosedProbe& p) const { return spread(p.bits); }
   };
   struct ClosedEq {
     using is_transparent = void;
     const ClosedPool* pool = nullptr;
     // Two slots are equal when they name the same record (a key is in the table at most once).
     bool operator()(ClosedRef a, ClosedRef b) const { return closed_index(a) == closed_index(b); }
-    bool operator()(const Key& k, ClosedRef r) const { return pool->at(closed_index(r)).key == k; }
-    bool operator()(ClosedRef r, const Key& k) const { return (*this)(k, r); }
+    bool operator()(const ClosedProbe& p, ClosedRef r) const {
+      return static_cast<uint32_t>(r >> 32) == p.bits && pool->at(closed_index(r)).key == p.key;
+    }
+    bool operator()(ClosedRef r, const ClosedProbe& p) const { return (*this)(p, r); }
   };
   // Least recently active first; linked through the entries themselves (a std::list
   // node per flow would cost 32 bytes more per idle connection).
