@@ -66,9 +66,10 @@ class Analyzer final : public StreamSink {
   RunSummary& summary() { return summary_; }                             // main adds what the network half counted
   void set_max_waiting_entries(size_t n) { order_.set_max_waiting(n); }  // for tests
   // For tests: (0, 1) spills every entry, min_entries 0 never spills.
-  void set_spill_limits(size_t budget, size_t min_entries) {
+  void set_spill_limits(size_t budget, size_t min_entries, size_t write_chunk = TimelineSpill::kWriteChunk) {
     spill_.budget = budget;
     spill_.min_entries = min_entries;
+    spill_.file.set_write_chunk(write_chunk);
   }
   uint64_t spilled_bytes() const { return spill_.file.bytes(); }
 

@@ -34,6 +34,15 @@ namespace {
 // hundred events, and a few MiB in flight per worker at most.
 constexpr size_t kBatchEvents = 512;
 constexpr size_t kBatchBytes = 256u << 10;
+// A decoding thread's share of what two threads have each (`bytes` each up to two
+// threads), as the threads share one thread's memory budgets: with kBatchBytes of
+// copies per batch (up to kWorkerQueueBatches + 2 batches per worker) and a 256 KiB
+// spill write buffer each, every thread added 1.2-1.6 MiB of peak memory
+// (--threads 16: 45 MiB on a capture one thread reads in 11).
+size_t two_threads_share(size_t bytes, size_t threads) { return bytes * 2 / std::max<size_t>(threads, 2); }
+// Copied bytes a batch holds before it is sent: the threads' share, at least this.
+// Pinned bytes take no memory of the batch's: they still count up to kBatchBytes.
+constexpr size_t kMinArenaBytes = 32u << 10;
 constexpr size_t kWorkerQueueBatches = 4;
 // Segments of at least this many bytes are not copied into a batch when they are
 // read ahead (EventBatch::keep); smaller ones are, their copy costing less than a pin.
@@ -130,9 +139,11 @@ class Worker {
     output = std::make_unique<RelayWriter>(opt_, std::max(TextRelay::kMemoryBudget / workers, TextRelay::kMinMemory));
     analyzer_ = std::make_unique<Analyzer>(opt_, output->writer());
     analyzer_->set_detached();
-    // The workers share one thread's budget of timeline entries held in memory.
+    // The workers share one thread's budget of timeline entries held in memory, and
+    // beyond two threads, two threads' spill write buffers.
     spill_budget_ = std::max(Analyzer::kSpillBudget / workers, Analyzer::kSpillMinEntries);
-    analyzer_->set_spill_limits(spill_budget_, Analyzer::kSpillMinEntries);
+    analyzer_->set_spill_limits(spill_budget_, Analyzer::kSpillMinEntries,
+                                two_threads_share(TimelineSpill::kWriteChunk, workers));
     analyzer_->set_on_not_ours([this](uint64_t id) { not_ours_found_.push_back(id); });
   }
 
@@ -344,6 +355,7 @@ class Router final : public StreamSink {
         control_(control),
         batches_(workers.size()),
         spread_(workers.size() - 1, std::thread::hardware_concurrency()),
+        arena_bytes_(std::max(two_threads_share(kBatchBytes, workers.size() - 1), kMinArenaBytes)),
         ts_decimals_(opt.ts_decimals) {
     for (Batch& b : batches_) b = std::make_unique<EventBatch>();
   }
@@ -492,7 +504,7 @@ class Router final : public StreamSink {
 
   void filled(size_t w) {
     const EventBatch& b = *batches_[w];
-    if (b.events.size() >= kBatchEvents || b.bytes_held() >= kBatchBytes) send(w);
+    if (b.events.size() >= kBatchEvents || b.arena.size() >= arena_bytes_ || b.bytes_held() >= kBatchBytes) send(w);
   }
   void send(size_t w) {
     if (batches_[w]->events.empty()) return;
@@ -538,6 +550,7 @@ class Router final : public StreamSink {
   WorkQueue<ControlBatch>& control_;
   std::vector<Batch> batches_;
   FlowSpread spread_;
+  const size_t arena_bytes_;       // copied bytes a batch holds before it is sent
   std::vector<clockid_t> others_;  // the decoding threads' and the output stage's CPU clocks
   uint64_t steered_at_ = 0, reader_side_ = 0, process_ = 0;
   ControlBatch pending_;

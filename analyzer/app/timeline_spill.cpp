@@ -282,7 +282,7 @@ bool TimelineSpill::write(std::vector<Entry>& entries, SpillChain& chain) {
   for (const Entry& e : entries) std::visit([this](const auto& item) { pack(pending_, item); }, e);
   if (!end_segment(start, chain)) return false;
   recycle(entries);
-  if (pending_.size() >= kWriteChunk) flush();
+  if (pending_.size() >= write_chunk_) flush();
   return true;
 }
 
@@ -292,7 +292,7 @@ bool TimelineSpill::write_packed(OutBuf& body, SpillChain& chain) {
   pending_ += body.view();
   if (!end_segment(start, chain)) return false;
   body.clear();
-  if (pending_.size() >= kWriteChunk) flush();
+  if (pending_.size() >= write_chunk_) flush();
   return true;
 }
 
@@ -322,7 +322,7 @@ void TimelineSpill::flush() {
   }
   written_.store(at + pending_.size(), std::memory_order_relaxed);
   pending_.clear();
-  if (pending_.capacity() > 2 * kWriteChunk) pending_ = OutBuf();  // what one very large segment grew
+  if (pending_.capacity() > 2 * write_chunk_) pending_ = OutBuf();  // what one very large segment grew
 }
 
 void TimelineSpill::read_at(char* to, size_t n, uint64_t offset) const {

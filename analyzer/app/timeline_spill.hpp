@@ -10,6 +10,7 @@
 // see the same entries as if they had stayed in memory.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
@@ -55,8 +56,11 @@ class TimelineSpill {
   // Bytes of the file read at once when a segment is streamed back (more only for
   // one entry larger than this).
   static constexpr size_t kReadChunk = 64u << 10;
-  // Bytes of segments gathered before they are written to the file.
+  // Bytes of segments gathered before they are written to the file (by default;
+  // set_write_chunk gives a --threads worker its share).
   static constexpr size_t kWriteChunk = 256u << 10;
+  static constexpr size_t kMinWriteChunk = 32u << 10;
+  void set_write_chunk(size_t bytes) { write_chunk_ = std::max(bytes, kMinWriteChunk); }
 
   // Moves `entries` to the file as one more segment of `chain` (leaving `entries`
   // empty, its storage given to recycle()). False, with both untouched, when no
@@ -141,6 +145,7 @@ class TimelineSpill {
   // Bytes in the file; those from it to end_ are in pending_. Read by stream() on
   // other threads, which only read chains that were sync()ed before they got them.
   std::atomic<uint64_t> written_ = 0;
+  size_t write_chunk_ = kWriteChunk;
   OutBuf pending_;                             // segments not written yet
   std::vector<std::string> texts_;             // take_text()'s
   std::vector<std::vector<Entry>> timelines_;  // take_entries()'s

@@ -356,6 +356,19 @@ TEST(TimelineSpill, SegmentsInTheFileAndStillGatheredReadBack) {
   expect_chains(spill, chains, want);  // all from the file
 }
 
+// A --threads worker's share of the write buffer (set_write_chunk): many more writes, the same
+// entries back; a share below the minimum is raised to it.
+TEST(TimelineSpill, ASmallerWriteChunkReadsBackTheSame) {
+  TimelineSpill spill;
+  spill.set_write_chunk(1);
+  std::vector<SpillChain> chains(7);
+  const auto want = write_interleaved(spill, chains, 40);
+  ASSERT_GT(spill.bytes(), 20 * TimelineSpill::kMinWriteChunk);
+  expect_chains(spill, chains, want);
+  spill.sync();
+  expect_chains(spill, chains, want);
+}
+
 // Run in a child process: it lowers its own file size limit.
 [[noreturn]] void fill_the_disk_and_read_back() {
   std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
