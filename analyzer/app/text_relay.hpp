@@ -33,8 +33,8 @@ class TextRelay {
     uint64_t size = 0;
   };
   static constexpr size_t kChunk = 64u << 10;
-  // Of all workers' relays together (each has its share, at least kMinMemory, so that
-  // sixteen or more threads do not each add 1 MiB): chunks still held beyond it go to the file.
+  // Of all workers' relays together (each has its share, at least kMinMemory: at 1 MiB,
+  // every thread beyond eight added 1 MiB): chunks still held beyond it go to the file.
   static constexpr size_t kMemoryBudget = 8u << 20;
   static constexpr size_t kMinMemory = 256u << 10;
 
