@@ -65,7 +65,8 @@ class Analyzer final : public StreamSink {
   const RunSummary& summary() const { return summary_; }
   RunSummary& summary() { return summary_; }                             // main adds what the network half counted
   void set_max_waiting_entries(size_t n) { order_.set_max_waiting(n); }  // for tests
-  // For tests: (0, 1) spills every entry, min_entries 0 never spills.
+  // For tests: (0, 1) spills every entry, min_entries 0 never spills. `write_chunk`: the
+  // spill file's write buffer (a --threads worker's share of it).
   void set_spill_limits(size_t budget, size_t min_entries, size_t write_chunk = TimelineSpill::kWriteChunk) {
     spill_.budget = budget;
     spill_.min_entries = min_entries;

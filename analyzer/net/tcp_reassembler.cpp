@@ -529,8 +529,9 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts, bool li
   stalled_.erase(f);
   open_lru_.erase(f);
   const Key key = key_of(*f);
+  const size_t hash = FlowHash{}(key);  // hashed once for both tables
   const TimeNs last_ts = f->last_ts;
-  flows_.erase(key);  // destroys f
+  if (auto it = flows_.find(key, hash); it != flows_.end()) flows_.erase(it);  // destroys f
   if (!linger) return;
   const uint32_t i = closed_pool_.make();
   if (i == ClosedPool::kNone) return;  // four billion lingering: this one is not remembered
@@ -538,7 +539,7 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts, bool li
   c.key = key;
   c.last_ts = last_ts;
   closed_lru_.push_back(&c);
-  closed_.insert(closed_ref(key, i));
+  closed_.insert(closed_ref(hash_bits(hash), i));
 }
 
 void TcpReassembler::tick(TimeNs now) {

@@ -146,7 +146,7 @@ class TcpReassembler {
   static uint32_t closed_index(ClosedRef r) { return static_cast<uint32_t>(r); }
   static uint32_t hash_bits(size_t key_hash) { return static_cast<uint32_t>(key_hash >> 32); }
   static uint32_t hash_bits(const Key& k) { return hash_bits(absl::Hash<Key>{}(k)); }
-  static ClosedRef closed_ref(const Key& k, uint32_t index) { return ClosedRef{hash_bits(k)} << 32 | index; }
+  static ClosedRef closed_ref(uint32_t bits, uint32_t index) { return ClosedRef{bits} << 32 | index; }
   // The table places by the hash's bits 7 and up (and the low 7 as a tag): spread
   // the 32 bits over the whole word.
   static size_t spread(uint32_t bits) { return bits * uint64_t{0x9e3779b97f4a7c15}; }
