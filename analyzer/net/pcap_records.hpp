@@ -19,7 +19,7 @@
 #include <string>
 
 #include "common/bytes.hpp"
-#include "net/read_ahead.hpp"
+#include "net/record_window.hpp"
 
 namespace quartet::analyzer::net {
 
@@ -49,29 +49,16 @@ class PcapRecords {
   const std::string& error() const { return error_; }
   // No more records are wanted: the reading thread (read ahead) stops now, so that
   // what the source reports about its reads (StreamProgress) is read after it.
-  void stop_reading();
+  void stop_reading() { window_.stop_reading(); }
   // A thread reads the source ahead (started, not yet stopped).
-  bool reading_ahead() const { return ahead_ != nullptr; }
+  bool reading_ahead() const { return window_.reading_ahead(); }
 
  private:
-  // Makes at least `want` bytes available from pos_; false when the stream ended
-  // (or failed) first, leaving what it had.
-  bool fill(size_t want);
-  bool fill_ahead(size_t want);  // fill() from ReadAhead's chunks
   uint32_t u32(const std::byte* p) const;
 
-  std::function<ssize_t(char*, size_t)> read_;
+  RecordWindow window_;
   bool swapped_;
   bool microseconds_;
-  std::unique_ptr<std::byte[]> buf_;
-  const std::byte* base_ = nullptr;  // what pos_ and end_ count from: buf_, or the current chunk
-  size_t pos_ = 0;                   // next record's first byte
-  size_t end_ = 0;                   // bytes read into buf_ (or the chunk)
-  bool read_ahead_ = false;
-  std::unique_ptr<ReadAhead> ahead_;   // made at the first fill past what the stream held
-  ReadAhead::Chunk* chunk_ = nullptr;  // the chunk being parsed, once there is one
-  bool eof_ = false;
-  int read_errno_ = 0;  // the read that failed, else 0
   std::string error_;
 };
 
