@@ -2,10 +2,12 @@
 
 #include "net/link_layer.hpp"
 #include "net/pcap_records.hpp"
+#include "net/pcapng_blocks.hpp"
 #include "net/pcapng_reader.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace quartet::analyzer::net {
 
@@ -59,11 +61,22 @@ CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, Secret
   // neither caps below 262,144 bytes nor rewrites (it swaps the SLL headers of a
   // file in the other byte order).
   const bool swapped = pcap_is_swapped(pcap_) == 1;
-  if (own_records && s.size > 0 && bpf_filter.empty() && progress_->classic_pcap && pcap_major_version(pcap_) == 2 &&
-      pcap_minor_version(pcap_) == 4 && link_type_supported(linktype_) &&
-      !(swapped && (linktype_ == DLT_LINUX_SLL || linktype_ == DLT_LINUX_SLL2)))
+  const bool in_place = own_records && s.size > 0 && bpf_filter.empty() && link_type_supported(linktype_) &&
+                        !(swapped && (linktype_ == DLT_LINUX_SLL || linktype_ == DLT_LINUX_SLL2));
+  if (in_place && progress_->classic_pcap && pcap_major_version(pcap_) == 2 && pcap_minor_version(pcap_) == 4)
     records_ = std::make_unique<PcapRecords>(pcap_file(pcap_), std::move(s.read_direct), swapped,
                                              progress_->microsecond_pcap, read_ahead && reads_ahead_well());
+  // A pcapng file's blocks likewise (see pcapng_blocks.hpp), where libpcap stopped
+  // after the first interface: an uncompressed regular file, which can be read again
+  // by libpcap should a block need it. Not read ahead: its secrets blocks would
+  // then reach on_secrets on the reading thread.
+  if (in_place && !progress_->classic_pcap && compression_ == Compression::None && reopenable_) {
+    const std::optional<PcapngBlocks::Start> start = PcapngBlocks::read_start(path_);
+    FILE* f = pcap_file(pcap_);
+    const auto buffered = static_cast<uint64_t>(f->_IO_read_end - f->_IO_read_ptr);
+    if (start && start->swapped == swapped && progress_->raw_bytes == start->end + buffered)
+      blocks_ = std::make_unique<PcapngBlocks>(f, std::move(s.read_direct), *start, linktype_, pcap_snapshot(pcap_));
+  }
 }
 
 // Read ahead: an uncompressed file (a compressed one could report a fault of its
@@ -75,6 +88,7 @@ bool CaptureFile::reads_ahead() const { return records_ && records_->reading_ahe
 
 CaptureFile::~CaptureFile() {
   records_.reset();  // its reading thread (read ahead) first: it reads the stream libpcap closes
+  blocks_.reset();
   if (pcap_) pcap_close(pcap_);
 }
 
@@ -120,6 +134,7 @@ bool CaptureFile::next(Packet& out) {
     return finish(std::move(why));
   }
   if (records_) return next_record(out);
+  if (blocks_) return next_block(out);
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
   const int rc = pcap_next_ex(pcap_, &hdr, &data);
@@ -156,6 +171,50 @@ bool CaptureFile::next_record(Packet& out) {
     case PcapRecords::Result::Error: break;
   }
   return finish(records_->error());
+}
+
+bool CaptureFile::next_block(Packet& out) {
+  PcapngBlocks::Record r;
+  switch (blocks_->next(r)) {
+    case PcapngBlocks::Result::Packet: deliver(out, r.seconds, r.nanoseconds, r.data, r.len); return true;
+    case PcapngBlocks::Result::End: return finish({});
+    case PcapngBlocks::Result::Fallback: break;
+  }
+  blocks_.reset();
+  if (!reread_with_libpcap()) return false;
+  return next(out);
+}
+
+// A block PcapngBlocks leaves to libpcap: the file is opened again and libpcap
+// reads it from the start, past the packets already handed out, and on from there.
+bool CaptureFile::reread_with_libpcap() {
+  auto progress = std::make_shared<StreamProgress>();
+  progress->on_secrets = progress_->on_secrets;
+  progress->live = progress_->live;
+  OpenedStream s;
+  try {
+    s = open_capture_stream(path_, progress);
+  } catch (const CaptureError& e) {
+    return finish(e.what());
+  }
+  char err[PCAP_ERRBUF_SIZE] = {0};
+  pcap_t* again = pcap_fopen_offline_with_tstamp_precision(s.file, PCAP_TSTAMP_PRECISION_NANO, err);
+  if (!again) {
+    std::fclose(s.file);
+    return finish(err);
+  }
+  pcap_close(pcap_);
+  pcap_ = again;
+  progress_ = progress;
+  pcap_pkthdr* hdr = nullptr;
+  const u_char* data = nullptr;
+  for (uint64_t i = 0; i < packets_; ++i) {
+    const int rc = pcap_next_ex(pcap_, &hdr, &data);
+    if (rc == 1) continue;
+    // The file changed under us: it now ends (or fails) before what was read.
+    return finish(rc == PCAP_ERROR ? pcap_geterr(pcap_) : "the file ended earlier when read again");
+  }
+  return true;
 }
 
 void CaptureFile::deliver(Packet& out, int64_t seconds, int64_t nanoseconds, Bytes data, uint32_t len) {

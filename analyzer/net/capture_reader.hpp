@@ -1,8 +1,8 @@
 // Reads one or more capture files (pcap or pcapng, optionally gzip/zstd
 // compressed) through libpcap and merges them by timestamp into one packet
 // stream, so the files of a ring-buffer capture give one set of sessions. The
-// records of a classic pcap file are read in place where that gives what
-// libpcap gives (PcapRecords).
+// records of a classic pcap file (PcapRecords) and the blocks of an uncompressed
+// pcapng file (PcapngBlocks) are read in place where that gives what libpcap gives.
 #pragma once
 
 #include <pcap/pcap.h>
@@ -18,6 +18,7 @@
 
 namespace quartet::analyzer::net {
 
+class PcapngBlocks;
 class PcapngReader;
 class PcapRecords;
 
@@ -40,8 +41,9 @@ class CaptureFile {
  public:
   // Throws CaptureError naming the file: unreadable, unknown format, bad filter.
   // `on_secrets` receives the key logs of pcapng Decryption Secrets Blocks as they are read.
-  // `own_records`: a classic pcap file libpcap has opened is read on by PcapRecords
-  // where that gives the same packets (false: libpcap reads every record; for tests).
+  // `own_records`: a file libpcap has opened is read on by PcapRecords (classic pcap)
+  // or PcapngBlocks (pcapng) where that gives the same packets (false: libpcap reads
+  // every record; for tests).
   // `read_ahead`: an uncompressed file read so is read ahead on a thread of its own
   // (ReadAhead; --threads). `live`: when to stop reading, and what to do while a
   // stream waits for data (LiveInput).
@@ -66,8 +68,8 @@ class CaptureFile {
   // A regular file: it can be opened again (standard input, a pipe, a FIFO cannot).
   bool reopenable() const { return reopenable_; }
   Compression compression() const { return compression_; }
-  // Records are read in place (PcapRecords), not through pcap_next_ex.
-  bool reads_records_in_place() const { return records_ != nullptr; }
+  // Records are read in place (PcapRecords, PcapngBlocks), not through pcap_next_ex.
+  bool reads_records_in_place() const { return records_ != nullptr || blocks_ != nullptr; }
   // ... and a thread reads the file ahead of them (ReadAhead; once past the stream's buffer).
   bool reads_ahead() const;
   // Empty, or "file X truncated after N packets: <reason>".
@@ -91,6 +93,7 @@ class CaptureFile {
   bool done_ = false;
   std::string filter_;
   std::unique_ptr<PcapRecords> records_;  // classic pcap records read in place (see the constructor)
+  std::unique_ptr<PcapngBlocks> blocks_;  // pcapng blocks read in place (see the constructor)
   std::unique_ptr<PcapngReader> pcapng_;  // fallback for pcapng files libpcap gives up on
   std::string libpcap_error_;             // why libpcap gave up
   uint64_t switched_at_ = 0;              // packets read when it did
@@ -99,6 +102,8 @@ class CaptureFile {
   bool switch_to_own_pcapng();
   bool reads_ahead_well() const;
   bool next_record(Packet& out);
+  bool next_block(Packet& out);
+  bool reread_with_libpcap();
   void deliver(Packet& out, int64_t seconds, int64_t nanoseconds, Bytes data, uint32_t len);
   bool finish(std::string why);  // the end, with why when it came early: always false
 };
