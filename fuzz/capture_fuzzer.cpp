@@ -4,27 +4,56 @@
 // reassembly, detection, the core sessions and the JSONL writer, whose output
 // must stay valid JSON. A file that is not a capture is a CaptureError, the
 // analyzer's "nothing analysed" exit; anything else must not crash, hang or
-// allocate without bound.
+// allocate without bound. And the in-place readers (PcapRecords, PcapngBlocks)
+// must hand out what libpcap hands out: packets, lengths, times, truncation words.
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "app/analyzer_sink.hpp"
 #include "app/output.hpp"
+#include "net/capture_reader.hpp"
 #include "net/pipeline.hpp"
 #include "output_checks.hpp"
 
 using namespace quartet;
 using namespace quartet::analyzer;
 
+namespace {
+
+// Everything CaptureFile hands out for `path`, in one string; nullopt: not a capture.
+std::optional<std::string> read_packets(const std::string& path, bool in_place) {
+  try {
+    net::CaptureFile f(path, "", {}, in_place);
+    net::Packet p;
+    std::string s;
+    while (f.next(p)) {
+      s += std::to_string(p.ts) + " " + std::to_string(p.wire_len) + " " + std::to_string(p.linktype) + " ";
+      s.append(reinterpret_cast<const char*>(p.data.data()), p.data.size());
+      s += "\n";
+    }
+    s += f.truncation();
+    for (const std::string& n : f.notices()) s += "\n" + n;
+    return s;
+  } catch (const net::CaptureError&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // libpcap reads files by name: the input goes into an anonymous memory file.
   static const int fd = memfd_create("capture", 0);
   if (fd < 0) return 0;
   if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) return 0;
+
+  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  if (read_packets(path, true) != read_packets(path, false)) __builtin_trap();
 
   AppOptions opt;
   opt.format = OutputFormat::Jsonl;
@@ -33,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto writer = make_jsonl_writer(out.f, opt);
     Analyzer a(opt, *writer);
     net::Options nopt;
-    nopt.inputs = {"/proc/self/fd/" + std::to_string(fd)};
+    nopt.inputs = {path};
     nopt.tcp.server_ports = {3288, 648, 4720};
     try {
       net::run(nopt, a);
