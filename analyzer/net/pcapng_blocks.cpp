@@ -157,7 +157,7 @@ void PcapngBlocks::timestamp(const Interface& i, uint64_t ticks, Record& out) co
       fraction *= kNanoseconds / i.tsresol;
     }
   }
-  out.seconds = static_cast<int64_t>(seconds);           // time_t
+  out.seconds = static_cast<int64_t>(seconds);       // time_t
   out.nanoseconds = static_cast<int32_t>(fraction);  // libpcap's (int) cast
 }
 
