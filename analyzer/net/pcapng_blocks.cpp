@@ -178,9 +178,11 @@ PcapngBlocks::Result PcapngBlocks::next(Record& out) {
     size_t fixed = 0;  // the packet block's fixed part, before its data
     switch (type) {
       case kEnhancedPacket:
+      case kPacket:
         fixed = 20;
         if (size < fixed) return Result::Fallback;
-        interface = w.u32(body);
+        // The obsolete Packet Block has a 16-bit interface id, then a drops count.
+        interface = type == kPacket ? w.u16(body) : w.u32(body);
         ticks = uint64_t{w.u32(body + 4)} << 32 | w.u32(body + 8);
         caplen = w.u32(body + 12);
         out.len = w.u32(body + 16);
@@ -190,14 +192,6 @@ PcapngBlocks::Result PcapngBlocks::next(Record& out) {
         if (size < fixed) return Result::Fallback;
         out.len = w.u32(body);
         caplen = std::min(out.len, snapshot_);  // no captured length: the snapshot cuts
-        break;
-      case kPacket:
-        fixed = 20;
-        if (size < fixed) return Result::Fallback;
-        interface = w.u16(body);
-        ticks = uint64_t{w.u32(body + 4)} << 32 | w.u32(body + 8);
-        caplen = w.u32(body + 12);
-        out.len = w.u32(body + 16);
         break;
       case kInterfaceDescription:
         if (!add_interface(body, size)) return Result::Fallback;

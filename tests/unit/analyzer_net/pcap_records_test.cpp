@@ -397,7 +397,7 @@ struct Pcapng {
   void obsolete_packet(uint16_t iface, uint64_t ticks, const Buf& data) {
     Buf x;
     w16(x, iface);
-    w16(x, 0);
+    w16(x, 3);  // drops
     w32(x, static_cast<uint32_t>(ticks >> 32));
     w32(x, static_cast<uint32_t>(ticks));
     w32(x, static_cast<uint32_t>(data.size()));
@@ -434,9 +434,10 @@ TEST(PcapngBlocks, EveryBlockKindReadsTheSameAsLibpcap) {
     n.interface(DLT_EN10MB, 262144, {{kTsresol, Buf{0x80 | 20}}});  // 2^-20 s
     n.enhanced(2, (uint64_t{1'700'000'003} << 20) + 12345, frame_of(62, 6));
     n.interface(DLT_EN10MB, 300000, {{kTsresol, Buf{12}}});     // picoseconds; snaplen adjusted to 262,144
-    n.enhanced(3, 1'000'000'987'654'321'000, frame_of(63, 7));  // 1970: picoseconds since 2000 overflow
+    n.enhanced(3, 1'000'000'987'654'321'000, frame_of(63, 7));  // 1970: picoseconds of today overflow 64 bits
     n.block(5, Buf(24, 0));                                     // interface statistics
     n.simple(300'000, frame_of(300'000, 8));                    // longer than the snapshot length: cut to it
+    n.obsolete_packet(1, 1'700'000'006'789, frame_of(64, 9));   // milliseconds, +100 s
     for (int i = 0; i < 1000; ++i)
       n.enhanced(i % 4, 1'700'000'005'000'000'000 + i, frame_of(1514, static_cast<uint8_t>(i)));
     TempFile f(big_endian ? "every-be.pcapng" : "every.pcapng");
@@ -445,7 +446,7 @@ TEST(PcapngBlocks, EveryBlockKindReadsTheSameAsLibpcap) {
     EXPECT_TRUE(same_both_ways(f.path, nullptr, &to_end)) << big_endian;
     EXPECT_TRUE(to_end) << big_endian;
     const Read r = read_all(f.path, true);
-    ASSERT_EQ(r.data.size(), 1008u);
+    ASSERT_EQ(r.data.size(), 1009u);
     EXPECT_EQ(r.data[2], frame_of(70'000, 3));
     EXPECT_EQ(r.wire_len[0], 64u);
     EXPECT_EQ(r.ts[0], TimeNs{1'700'000'000'123'456'789});
@@ -454,6 +455,7 @@ TEST(PcapngBlocks, EveryBlockKindReadsTheSameAsLibpcap) {
     EXPECT_EQ(r.ts[6], TimeNs{1'000'000'987'654'321});
     EXPECT_EQ(r.data[7].size(), 262'144u);
     EXPECT_EQ(r.wire_len[7], 300'000u);
+    EXPECT_EQ(r.ts[8], TimeNs{1'700'000'106'789'000'000});
     EXPECT_EQ(r.truncation, "");
   }
 }
