@@ -33,6 +33,11 @@ the floor (goal: at most 1.5x on the mixed and small-PDU captures, 4x on the
 short-connection one), and `--format jsonl --threads 2` against `--threads 1` (goal:
 at least 1.7x on two cores). Nothing is asserted.
 
+--pcapng adds, after the other rows, the floor and `quartet --format jsonl` on a pcapng
+copy of each capture (pcap_to_pcapng.py, as `editcap -F pcapng` writes it: what dumpcap,
+Wireshark and tshark write); their MB/s count the classic file's bytes (the same packets),
+and their "x floor" is against the classic file's floor.
+
 --threads 1,2,4 adds, after the other rows, each quartet row run with each number of
 decoding threads, and prints under each table the speedup over --threads 1 and the
 CPU time it took (and the load average: on a shared machine wall-clock speedups mean
@@ -44,7 +49,7 @@ little). Only the threads, on an idle machine:
     bench.py --quartet build/analyzer/quartet [--plugin build/plugin/quartet.so]
              [--workdir build/bench-data] [--mixed-mb 1000] [--small-mb 256]
              [--connections 1000000] [--idle-flows 1000000] [--captures mixed,small,conns]
-             [--repeat 3] [--paired 21] [--no-tshark] [--no-tcpflow] [--markdown] [--check]
+             [--repeat 3] [--paired 21] [--pcapng] [--no-tshark] [--no-tcpflow] [--markdown] [--check]
 """
 import argparse
 import json
@@ -248,11 +253,12 @@ def tshark_cmd(home, capture):
     return cmd
 
 
-def check_floor(label, floor, capture):
-    """--check: the floor read every packet of the capture."""
+def check_floor(label, floor, capture, packets=None):
+    """--check: the floor read every packet of the capture (`packets`: of a pcapng copy)."""
     r = subprocess.run([floor, capture], capture_output=True, text=True)
     fields = r.stdout.split()
-    check(r.returncode == 0 and len(fields) == 3 and int(fields[0]) == count_packets(capture),
+    want = count_packets(capture) if packets is None else packets
+    check(r.returncode == 0 and len(fields) == 3 and int(fields[0]) == want,
           "%s: pcap_floor did not read every packet: %r" % (label, r.stdout.strip()))
 
 
@@ -272,7 +278,24 @@ def rows_for(capture, args, tools):
     for name, extra in QUARTET_MODES:
         for n in args.thread_counts:
             rows.append(("%s --threads %d" % (name, n), best(quartet_cmd(args, n) + extra + [capture], args.repeat)))
+    if args.pcapng:
+        ng = pcapng_copy(capture)
+        rows.append((PCAPNG_ROWS[0], best([tools["floor"], ng], args.repeat, ok=(0,))))
+        rows.append((PCAPNG_ROWS[1], best(q + ["--format", "jsonl", ng], args.repeat)))
     return rows
+
+
+PCAPNG_ROWS = ("floor, pcapng copy", "quartet --format jsonl, pcapng copy")
+
+
+def pcapng_copy(capture):
+    """The capture as pcapng (--pcapng), made once beside it."""
+    ng = capture[:-len(".pcap")] + ".pcapng"
+    if not os.path.exists(ng):
+        subprocess.run([PY, os.path.join(HERE, "pcap_to_pcapng.py"), capture, ng + ".part"], check=True)
+        os.chmod(ng + ".part", 0o644)
+        os.rename(ng + ".part", ng)
+    return ng
 
 
 QUARTET_MODES = (("quartet (text)", []), ("quartet --format jsonl", ["--format", "jsonl"]),
@@ -348,6 +371,8 @@ def main():
     ap.add_argument("--no-tcpflow", action="store_true")
     ap.add_argument("--markdown", action="store_true", help="tables in Markdown (for README.md)")
     ap.add_argument("--tls-sessions", type=int, default=200, help="TLS sessions of the TLS-heavy capture (0: skip)")
+    ap.add_argument("--pcapng", action="store_true",
+                    help="also the floor and quartet --format jsonl on a pcapng copy of each capture")
     ap.add_argument("--threads", default="",
                     help="comma-separated --threads values: each quartet row again with each (e.g. 1,2,4)")
     ap.add_argument("--check", action="store_true",
@@ -392,10 +417,17 @@ def main():
                                                      ("--format jsonl", q + ["--format", "jsonl", capture], True, None),
                                                      ("--summary", q + ["--summary", capture], False, None)])
             check(n == pdus, "%s: quartet_alloc counted %d messages, quartet %d" % (titles[kind], pdus, n))
+            if args.pcapng:
+                ng = pcapng_copy(capture)
+                m = check_quartet_outputs(titles[kind] + " (pcapng copy)",
+                                          [("--format jsonl", q + ["--format", "jsonl", ng], True, None)])
+                check(m == pdus, "%s: %d messages in the pcapng copy, %d in the capture" % (titles[kind], m, pdus))
+                check_floor(titles[kind] + " (pcapng copy)", tools["floor"], ng, count_packets(capture))
             check(allocs is not None, "%s: quartet_alloc reported no allocation count" % titles[kind])
             want = [name for name, _ in rows[:4]] + (["tshark + plugin"] if tools.get("tshark_home") else []) + \
                 (["tcpflow -C (reassembly to the console)"] if tools.get("tcpflow") else []) + \
-                ["%s --threads %d" % (name, n) for name, _ in QUARTET_MODES for n in args.thread_counts]
+                ["%s --threads %d" % (name, n) for name, _ in QUARTET_MODES for n in args.thread_counts] + \
+                (list(PCAPNG_ROWS) if args.pcapng else [])
             check(len(rows) >= 4 and rows[1][0] == "quartet (text)", "%s: quartet rows missing" % titles[kind])
         print_table(titles[kind], os.path.getsize(capture), count_packets(capture), pdus, rows, allocs, args.markdown,
                     want)

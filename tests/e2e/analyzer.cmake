@@ -43,7 +43,8 @@ if(TARGET quartet)
              COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/bench/bench.py --quartet $<TARGET_FILE:quartet>
                      --bench-bin $<TARGET_FILE_DIR:quartet_alloc>
                      --workdir ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke --mixed-mb 1 --small-mb 0.5
-                     --connections 2000 --idle-flows 2000 --tls-sessions 2 --repeat 1 --paired 3 --no-tshark --check)
+                     --connections 2000 --idle-flows 2000 --tls-sessions 2 --repeat 1 --paired 3 --pcapng --no-tshark
+                     --check)
   endif()
 endif()
 
