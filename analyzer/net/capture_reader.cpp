@@ -67,16 +67,31 @@ CaptureFile::CaptureFile(std::string path, const std::string& bpf_filter, Secret
     records_ = std::make_unique<PcapRecords>(pcap_file(pcap_), std::move(s.read_direct), swapped,
                                              progress_->microsecond_pcap, read_ahead && reads_ahead_well());
   // A pcapng file's blocks likewise (see pcapng_blocks.hpp), where libpcap stopped
-  // after the first interface: an uncompressed regular file, which can be read again
-  // by libpcap should a block need it. Not read ahead: its secrets blocks would
-  // then reach on_secrets on the reading thread.
-  if (in_place && !progress_->classic_pcap && compression_ == Compression::None && reopenable_) {
-    const std::optional<PcapngBlocks::Start> start = PcapngBlocks::read_start(path_);
+  // after the first interface: a regular file, which can be read again by libpcap
+  // should a block need it. Not read ahead: its secrets blocks would then reach
+  // on_secrets on the reading thread.
+  if (in_place && !progress_->classic_pcap && reopenable_) {
+    const std::optional<PcapngBlocks::Start> start = pcapng_start();
     FILE* f = pcap_file(pcap_);
     const auto buffered = static_cast<uint64_t>(f->_IO_read_end - f->_IO_read_ptr);
-    if (start && start->swapped == swapped && progress_->raw_bytes == start->end + buffered)
+    if (start && start->swapped == swapped && progress_->served_bytes == start->end + buffered)
       blocks_ = std::make_unique<PcapngBlocks>(f, std::move(s.read_direct), *start, linktype_, pcap_snapshot(pcap_));
   }
+}
+
+// The file's first bytes again, through a stream of their own (decompressed as the
+// capture is), for the first interface libpcap has read.
+std::optional<PcapngBlocks::Start> CaptureFile::pcapng_start() const {
+  OpenedStream again;
+  try {
+    again = open_capture_stream(path_, std::make_shared<StreamProgress>());
+  } catch (const CaptureError&) {
+    return std::nullopt;
+  }
+  std::vector<std::byte> head(PcapngBlocks::kStartBytes);
+  head.resize(std::fread(head.data(), 1, head.size(), again.file));
+  std::fclose(again.file);
+  return PcapngBlocks::read_start(head);
 }
 
 // Read ahead: an uncompressed file (a compressed one could report a fault of its

@@ -1,8 +1,8 @@
 // Reads one or more capture files (pcap or pcapng, optionally gzip/zstd
 // compressed) through libpcap and merges them by timestamp into one packet
 // stream, so the files of a ring-buffer capture give one set of sessions. The
-// records of a classic pcap file (PcapRecords) and the blocks of an uncompressed
-// pcapng file (PcapngBlocks) are read in place where that gives what libpcap gives.
+// records of a classic pcap file (PcapRecords) and the blocks of a pcapng file
+// (PcapngBlocks) are read in place where that gives what libpcap gives.
 #pragma once
 
 #include <pcap/pcap.h>
@@ -15,10 +15,10 @@
 #include "common/bytes.hpp"
 #include "common/session.hpp"  // TimeNs
 #include "net/capture_stream.hpp"
+#include "net/pcapng_blocks.hpp"
 
 namespace quartet::analyzer::net {
 
-class PcapngBlocks;
 class PcapngReader;
 class PcapRecords;
 
@@ -103,6 +103,7 @@ class CaptureFile {
   bool reads_ahead_well() const;
   bool next_record(Packet& out);
   bool next_block(Packet& out);
+  std::optional<PcapngBlocks::Start> pcapng_start() const;
   bool reread_with_libpcap();
   void deliver(Packet& out, int64_t seconds, int64_t nanoseconds, Bytes data, uint32_t len);
   bool finish(std::string why);  // the end, with why when it came early: always false

@@ -224,7 +224,10 @@ ssize_t source_read(Source* s, char* buf, size_t size) {
     case Compression::None: n = s->read_plain(buf, size); break;
   }
   if (n > 0 && s->served < sizeof s->head) lift_pcap_snaplen(s, buf, static_cast<size_t>(n));
-  if (n > 0) s->served += static_cast<uint64_t>(n);
+  if (n > 0) {
+    s->served += static_cast<uint64_t>(n);
+    s->progress->served_bytes.store(s->served, std::memory_order_relaxed);
+  }
   if (n > 0 && s->secrets) s->secrets->feed(buf, static_cast<size_t>(n));
   if (n > 0 && s->record) {
     if (s->replay.size() + static_cast<size_t>(n) <= kReplayLimit) {

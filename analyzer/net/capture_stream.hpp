@@ -45,6 +45,8 @@ struct StreamProgress {
   // Bytes consumed from the file itself (compressed size). Atomic: a file read
   // ahead (ReadAhead) counts them on its reading thread, the progress bar reads them.
   std::atomic<uint64_t> raw_bytes{0};
+  // Bytes of the capture itself (decompressed) handed out so far: where the stream is.
+  std::atomic<uint64_t> served_bytes{0};
   std::string error;  // set when the compressed data is corrupt or cut short
   // Classic pcap only: the snapshot length the file header declares. The stream
   // serves the header with 0 there instead ("the link type's maximum" to libpcap),

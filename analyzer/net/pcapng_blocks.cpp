@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 
 namespace quartet::analyzer::net {
 namespace {
@@ -16,8 +15,6 @@ constexpr uint32_t kByteOrderMagic = 0x1A2B3C4D;
 constexpr uint64_t kNanoseconds = 1'000'000'000;  // the resolution quartet asks libpcap for
 // libpcap's largest snapshot length for the link types read in place (max_snaplen_for_dlt).
 constexpr uint32_t kMaxSnaplen = 262144;
-// How far into a file its first Interface Description Block is looked for.
-constexpr size_t kStartBytes = 64u << 10;
 
 struct Words {
   bool swapped;
@@ -86,11 +83,8 @@ std::optional<PcapngBlocks::Interface> interface_options(const std::byte* p, siz
 
 }  // namespace
 
-std::optional<PcapngBlocks::Start> PcapngBlocks::read_start(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::vector<std::byte> head(kStartBytes);
-  f.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-  const auto size = static_cast<size_t>(f.gcount());
+std::optional<PcapngBlocks::Start> PcapngBlocks::read_start(std::span<const std::byte> head) {
+  const size_t size = head.size();
   if (size < 12 || Words{false}.u32(head.data()) != kSectionHeader) return std::nullopt;
   Start s;
   const uint32_t magic = Words{false}.u32(head.data() + 8);

@@ -11,9 +11,9 @@
 // Description Blocks that libpcap accepts, and blocks it skips. For anything
 // else it answers Fallback before handing out anything of it: a new section, a
 // block of over kMaxBlock bytes, and every fault (a cut or lying block, an
-// unknown interface, an option libpcap refuses, a failed read). CaptureFile then
-// reads the file again with libpcap from its start, past the packets already
-// handed out, so faults are reported in libpcap's words.
+// unknown interface, an option libpcap refuses, a failed read, a compressed file's
+// damage). CaptureFile then reads the file again with libpcap from its start, past
+// the packets already handed out, so faults are reported in libpcap's words.
 #pragma once
 
 #include <sys/types.h>
@@ -22,7 +22,7 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
-#include <string>
+#include <span>
 #include <vector>
 
 #include "common/bytes.hpp"
@@ -44,14 +44,15 @@ class PcapngBlocks {
   };
 
   // The first Interface Description Block of a file's first section, and where it
-  // ends: what libpcap has read when it has opened the file. nullopt when the file
-  // does not start that way, or its options are not ones libpcap accepts.
+  // ends: what libpcap has read when it has opened the file. nullopt when the file's
+  // first kStartBytes (`head`) do not hold that, or its options are not ones libpcap accepts.
+  static constexpr size_t kStartBytes = 64u << 10;
   struct Start {
     bool swapped = false;
     Interface first;
     uint64_t end = 0;  // offset of the byte after that block
   };
-  static std::optional<Start> read_start(const std::string& path);
+  static std::optional<Start> read_start(std::span<const std::byte> head);
 
   struct Record {
     int64_t seconds = 0;      // libpcap's tv_sec

@@ -177,10 +177,8 @@ TEST(CaptureReader, GzipCompressedDetectedByContent) {
 
 TEST(CaptureReader, ZstdCompressedPcapng) {
   const Buf raw = pcapng_bytes(DLT_EN10MB, exchange());
-  Buf z(ZSTD_compressBound(raw.size()));
-  z.resize(ZSTD_compress(z.data(), z.size(), raw.data(), raw.size(), 3));
   const std::string path = temp_path("x.pcapng.zst");
-  write_file(path, z);
+  write_file(path, zstd_bytes(raw));
   auto r = run_on({path});
   expect_exchange(*r);
 }
@@ -206,16 +204,8 @@ TEST(CaptureReader, TruncatedGzipKeepsPacketsAndWarns) {
   const std::string plain = temp_path("tg.pcap");
   write_pcap(plain, DLT_EN10MB, exchange());
   const Buf raw = read_file(plain);
-  Buf gz(compressBound(static_cast<uLong>(raw.size())) + 64);
-  z_stream zs{};
-  ASSERT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  zs.next_in = const_cast<Bytef*>(raw.data());
-  zs.avail_in = static_cast<uInt>(raw.size());
-  zs.next_out = gz.data();
-  zs.avail_out = static_cast<uInt>(gz.size());
-  ASSERT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  gz.resize(zs.total_out);
-  deflateEnd(&zs);
+  Buf gz = gzip_bytes(raw);
+  ASSERT_GT(gz.size(), 20u);
   gz.resize(gz.size() - 20);  // lose the end of the stream
   const std::string path = temp_path("tg.pcap.gz");
   write_file(path, gz);

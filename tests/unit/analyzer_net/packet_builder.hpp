@@ -3,6 +3,8 @@
 #pragma once
 
 #include <pcap/pcap.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -229,6 +231,26 @@ inline Buf pcapng_multi(const std::vector<PcapngInterface>& ifs, const std::vect
     block(6, epb);
   }
   return b;
+}
+
+// `raw` as one gzip member, and as one zstd frame.
+inline Buf gzip_bytes(const Buf& raw) {
+  Buf gz(compressBound(static_cast<uLong>(raw.size())) + 64);
+  z_stream zs{};
+  deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  zs.next_in = const_cast<Bytef*>(raw.data());
+  zs.avail_in = static_cast<uInt>(raw.size());
+  zs.next_out = gz.data();
+  zs.avail_out = static_cast<uInt>(gz.size());
+  deflate(&zs, Z_FINISH);
+  gz.resize(zs.total_out);
+  deflateEnd(&zs);
+  return gz;
+}
+inline Buf zstd_bytes(const Buf& raw) {
+  Buf z(ZSTD_compressBound(raw.size()));
+  z.resize(ZSTD_compress(z.data(), z.size(), raw.data(), raw.size(), 3));
+  return z;
 }
 
 inline Buf read_file(const std::string& path) {
