@@ -107,6 +107,14 @@ CaptureFile::~CaptureFile() {
   if (pcap_) pcap_close(pcap_);
 }
 
+// Counters for the file opened again from its start, with the same callbacks.
+std::shared_ptr<StreamProgress> CaptureFile::fresh_progress() const {
+  auto progress = std::make_shared<StreamProgress>();
+  progress->on_secrets = progress_->on_secrets;
+  progress->live = progress_->live;
+  return progress;
+}
+
 // libpcap 1.10 rejects pcapng sections whose interfaces have different link
 // types. A regular file is then read again with our own pcapng reader, which
 // skips the packets libpcap already delivered.
@@ -116,9 +124,7 @@ bool CaptureFile::switch_to_own_pcapng() {
     again = reopen_from_start(replay_);  // the same progress counters go on
     if (!again) return false;
   } else {
-    auto progress = std::make_shared<StreamProgress>();
-    progress->on_secrets = progress_->on_secrets;
-    progress->live = progress_->live;
+    auto progress = fresh_progress();
     try {
       again = open_capture_stream(path_, progress).file;
     } catch (const CaptureError&) {
@@ -203,9 +209,7 @@ bool CaptureFile::next_block(Packet& out) {
 // A block PcapngBlocks leaves to libpcap: the file is opened again and libpcap
 // reads it from the start, past the packets already handed out, and on from there.
 bool CaptureFile::reread_with_libpcap() {
-  auto progress = std::make_shared<StreamProgress>();
-  progress->on_secrets = progress_->on_secrets;
-  progress->live = progress_->live;
+  auto progress = fresh_progress();
   OpenedStream s;
   try {
     s = open_capture_stream(path_, progress);

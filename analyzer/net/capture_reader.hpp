@@ -105,6 +105,7 @@ class CaptureFile {
   bool next_block(Packet& out);
   std::optional<PcapngBlocks::Start> pcapng_start() const;
   bool reread_with_libpcap();
+  std::shared_ptr<StreamProgress> fresh_progress() const;
   void deliver(Packet& out, int64_t seconds, int64_t nanoseconds, Bytes data, uint32_t len);
   bool finish(std::string why);  // the end, with why when it came early: always false
 };
