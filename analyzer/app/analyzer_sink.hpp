@@ -72,6 +72,8 @@ class Analyzer final : public StreamSink {
     spill_.min_entries = min_entries;
     spill_.file.set_write_chunk(write_chunk);
   }
+  // A --threads worker's share of the spill file's pools (TimelineSpill::set_pool_bounds).
+  void set_spill_pools(size_t texts, size_t timelines) { spill_.file.set_pool_bounds(texts, timelines); }
   uint64_t spilled_bytes() const { return spill_.file.bytes(); }
 
   // Long timelines go to a temporary file once the sessions hold `budget` entries in memory.

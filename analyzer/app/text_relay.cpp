@@ -117,7 +117,7 @@ void TextRelay::drop_buffer(std::unique_ptr<char[]> b) {
   if (in_memory_ + spare_.size() < max_in_memory_) spare_.push_back(std::move(b));
 }
 
-bool TextRelay::take(Span s, std::FILE* out) {
+bool TextRelay::take(Span s, std::FILE* out, std::vector<char>& scratch) {
   // A piece in memory is written straight from its chunk, and released, under the
   // lock (the worker takes it only to publish and to start a chunk: at most it
   // waits for the output as long as one fwrite). A piece on file is read first,
@@ -143,9 +143,9 @@ bool TextRelay::take(Span s, std::FILE* out) {
       }
     }
     if (slot >= 0) {
-      if (copy_buf_.size() < chunk_) copy_buf_.resize(chunk_);
-      if (!pread_all(fd, copy_buf_.data(), k, static_cast<uint64_t>(slot) * chunk_ + off)) return false;
-      std::fwrite(copy_buf_.data(), 1, k, out);
+      if (scratch.size() < k) scratch.resize(k);
+      if (!pread_all(fd, scratch.data(), k, static_cast<uint64_t>(slot) * chunk_ + off)) return false;
+      std::fwrite(scratch.data(), 1, k, out);
       std::lock_guard lock(mu_);
       unhold(seq);
     }

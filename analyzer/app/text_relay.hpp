@@ -59,9 +59,10 @@ class TextRelay {
   void clear();
 
   // --- the output stage
-  // Writes `s` to `out` and releases it. False if the file cannot be read, or `s`
-  // was not published.
-  bool take(Span s, std::FILE* out);
+  // Writes `s` to `out` and releases it; a piece on file is read into `scratch` first
+  // (the output stage's, one for all the relays: one each held 64 KiB per thread).
+  // False if the file cannot be read, or `s` was not published.
+  bool take(Span s, std::FILE* out, std::vector<char>& scratch);
   // Releases `s` unread.
   void release(Span s);
 
@@ -103,7 +104,6 @@ class TextRelay {
   std::vector<uint64_t> released_;  // chunks whose last held session was released
   int64_t slots_ = 0;
   bool failed_ = false;
-  std::vector<char> copy_buf_;  // the output stage's
 };
 
 }  // namespace quartet::analyzer

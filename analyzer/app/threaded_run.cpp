@@ -140,10 +140,12 @@ class Worker {
     analyzer_ = std::make_unique<Analyzer>(opt_, output->writer());
     analyzer_->set_detached();
     // The workers share one thread's budget of timeline entries held in memory, and
-    // beyond two threads, two threads' spill write buffers.
+    // beyond two threads, two threads' spill write buffers and pools.
     spill_budget_ = std::max(Analyzer::kSpillBudget / workers, Analyzer::kSpillMinEntries);
     analyzer_->set_spill_limits(spill_budget_, Analyzer::kSpillMinEntries,
                                 two_threads_share(TimelineSpill::kWriteChunk, workers));
+    analyzer_->set_spill_pools(two_threads_share(TimelineSpill::kPooledTexts, workers),
+                               two_threads_share(TimelineSpill::kPooledTimelines, workers));
     analyzer_->set_on_not_ours([this](uint64_t id) { not_ours_found_.push_back(id); });
   }
 
@@ -591,6 +593,7 @@ struct ThreadedAnalyzer::Impl {
   FanoutTable fanout;
   int final_ts_decimals = 6;
   std::optional<unsigned> reader_share;  // for tests (FlowSpread::fix_share)
+  std::vector<char> relay_scratch;       // the output stage's, for the relays' pieces on file
 
   // The output stage: the reader's openings and closings, in its order.
   void merge() {
@@ -661,7 +664,8 @@ struct ThreadedAnalyzer::Impl {
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
-      if (!n.from->output->relay.take(n.text, out)) throw std::runtime_error("--threads: temporary file: read error");
+      if (!n.from->output->relay.take(n.text, out, relay_scratch))
+        throw std::runtime_error("--threads: temporary file: read error");
       n.from->release(n, true);
       return true;
     }

@@ -352,13 +352,13 @@ void TimelineSpill::recycle(std::vector<Entry>& entries) {
     if (auto* m = std::get_if<MessageOut>(&e)) recycle_text(m->release_text());
   entries.clear();
   // Only short timelines' vectors: a long one's would hold its memory for nothing.
-  if (entries.capacity() && entries.capacity() <= kPooledTimelineEntries && timelines_.size() < kPooledTimelines)
+  if (entries.capacity() && entries.capacity() <= kPooledTimelineEntries && timelines_.size() < pooled_timelines_)
     timelines_.push_back(std::move(entries));
   std::vector<Entry>().swap(entries);
 }
 
 void TimelineSpill::recycle_text(std::string&& s) {
-  if (texts_.size() < kPooledTexts && s.capacity() > 15 && s.capacity() <= kPooledTextBytes)  // 15: inline
+  if (texts_.size() < pooled_texts_ && s.capacity() > 15 && s.capacity() <= kPooledTextBytes)  // 15: inline
     texts_.push_back(std::move(s));
 }
 

@@ -91,7 +91,7 @@ class TimelineSpill {
   void read(const SpillChain& chain, std::vector<Entry>& out);
   uint64_t bytes() const { return end_; }
   // A string for the next message's text: one whose message went to the file or
-  // was written out (up to kPooledTexts of them are kept), so a long session's
+  // was written out (up to kPooledTexts of them are kept, set_pool_bounds), so a long session's
   // messages, and one short session after another, reuse the same buffers instead of
   // allocating one each. Empty when none is left.
   std::string take_text() {
@@ -111,6 +111,12 @@ class TimelineSpill {
   void recycle_text(std::string&& s);
   static constexpr size_t kPooledTexts = 1024, kPooledTextBytes = 4096;
   static constexpr size_t kPooledTimelines = 256, kPooledTimelineEntries = 16, kNewTimelineEntries = 8;
+  // At most `texts` texts and `timelines` vectors pooled (a --threads worker's share:
+  // full, each worker's pools of texts held 0.3 MiB of peak memory, for every thread).
+  void set_pool_bounds(size_t texts, size_t timelines) {
+    pooled_texts_ = texts;
+    pooled_timelines_ = timelines;
+  }
 
   // Makes what was written readable by stream() on another thread: writes the
   // gathered segments (if that fails, they stay in memory, where stream() finds them).
@@ -149,6 +155,7 @@ class TimelineSpill {
   OutBuf pending_;                             // segments not written yet
   std::vector<std::string> texts_;             // take_text()'s
   std::vector<std::vector<Entry>> timelines_;  // take_entries()'s
+  size_t pooled_texts_ = kPooledTexts, pooled_timelines_ = kPooledTimelines;
 };
 
 }  // namespace quartet::analyzer

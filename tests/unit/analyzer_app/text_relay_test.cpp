@@ -37,7 +37,8 @@ TextRelay::Span add(TextRelay& r, size_t i, size_t salt = 0) {
 
 std::string take(TextRelay& r, TextRelay::Span s) {
   harness::MemFile out;
-  EXPECT_TRUE(r.take(s, out.f));
+  std::vector<char> scratch;
+  EXPECT_TRUE(r.take(s, out.f, scratch));
   return out.text();
 }
 
@@ -58,7 +59,8 @@ TEST(TextRelay, UnpublishedSessionsCannotBeTaken) {
   TextRelay r(1u << 20, 16);
   const TextRelay::Span s = add(r, 5);
   harness::MemFile out;
-  EXPECT_FALSE(r.take(s, out.f));
+  std::vector<char> scratch;
+  EXPECT_FALSE(r.take(s, out.f, scratch));
   ASSERT_TRUE(r.publish());
   EXPECT_EQ(take(r, s), text_of(5));
 }

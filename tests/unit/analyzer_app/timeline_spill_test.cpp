@@ -100,6 +100,24 @@ TEST(TimelineSpill, WrittenTimelinesAreRecycledWithinBounds) {
   EXPECT_EQ(pooled, TimelineSpill::kPooledTimelines);
 }
 
+// A --threads worker's share of the pools: no more texts and vectors kept than that.
+TEST(TimelineSpill, PoolBoundsAreAWorkersShare) {
+  TimelineSpill spill;
+  spill.set_pool_bounds(3, 2);
+  for (int i = 0; i < 10; ++i) {
+    std::vector<Entry> v;
+    v.reserve(TimelineSpill::kPooledTimelineEntries);
+    v.emplace_back(full_message());
+    spill.recycle(v);
+  }
+  size_t texts = 0;
+  while (spill.take_text().capacity() > 15) ++texts;
+  EXPECT_EQ(texts, 3u);
+  size_t vectors = 0;
+  while (spill.take_entries().capacity() == TimelineSpill::kPooledTimelineEntries) ++vectors;
+  EXPECT_EQ(vectors, 2u);
+}
+
 // An event's literal text is kept by pointer (no copy), any other text is owned; both
 // read the same, survive a copy and the spill file's round trip.
 TEST(TimelineSpill, EventTextsLiteralOrOwned) {
