@@ -175,10 +175,11 @@ def case_generated():
 # sessions without their timelines it was 70 MB on this capture (JSONL: 89 against 19 MB).
 MEMORY_BOUND_KB = 24 * 1024
 # What each decoding thread beyond two may add (docs/analyzer.md, the same place): the threads share
-# two threads' batch bytes and spill write buffers, and the relay's 8 MiB. Measured with 16 threads
-# against 2 (JSONL / text / --summary): 7-11 / 5-6 / 2-3 MiB more; 21 / 10 / 8 MiB before the batches and
-# write buffers were shared.
-MEMORY_PER_THREAD_KB = 1280
+# two threads' batch bytes and events, spill write buffers and pools, and the relay's 8 MiB. Measured
+# with 16 threads against 2 (JSONL / text / --summary, four runs): 4.0-4.8 / 3.2-4.9 / 1.3-2.1 MiB more;
+# 7-11 / 5-6 / 2-3 MiB before the batches' events and the pools were shared, 21 / 10 / 8 MiB before the
+# batches' bytes and write buffers were.
+MEMORY_PER_THREAD_KB = 512
 MANY_THREADS = 16
 
 
