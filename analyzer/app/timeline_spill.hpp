@@ -112,7 +112,7 @@ class TimelineSpill {
   static constexpr size_t kPooledTexts = 1024, kPooledTextBytes = 4096;
   static constexpr size_t kPooledTimelines = 256, kPooledTimelineEntries = 16, kNewTimelineEntries = 8;
   // At most `texts` texts and `timelines` vectors pooled (a --threads worker's share:
-  // full, each worker's pools of texts held 0.3 MiB of peak memory, for every thread).
+  // full, every worker's pool of texts added up to 0.4 MiB to the peak heap).
   void set_pool_bounds(size_t texts, size_t timelines) {
     pooled_texts_ = texts;
     pooled_timelines_ = timelines;
