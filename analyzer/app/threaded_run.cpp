@@ -30,8 +30,9 @@
 namespace quartet::analyzer {
 namespace {
 
-// A batch goes to its worker at this many events or arena bytes: a lock per few
-// hundred events, and a few MiB in flight per worker at most.
+// A batch goes to its worker at this many events or arena bytes (beyond two threads,
+// each thread's share of them: Router's batch_events_ and arena_bytes_): a lock per
+// few hundred events, and a few MiB in flight per worker at most.
 constexpr size_t kBatchEvents = 512;
 constexpr size_t kBatchBytes = 256u << 10;
 // A decoding thread's share of what two threads have each (`bytes` each up to two
