@@ -51,9 +51,6 @@ constexpr size_t kMinArenaBytes = 32u << 10;
 // ones (paired medians of 15, the three bench captures): a batch's hand-off is cheap.
 constexpr size_t kMinBatchEvents = 128;
 constexpr size_t kWorkerQueueBatches = 4;
-// Segments of at least this many bytes are not copied into a batch when they are
-// read ahead (EventBatch::keep); smaller ones are, their copy costing less than a pin.
-constexpr size_t kPinFrom = 1024;
 // The output stage's list of openings and closings, in the reader's order.
 constexpr size_t kControlBatch = 1024;
 constexpr size_t kControlQueueBatches = 16;
@@ -402,7 +399,8 @@ class Router final : public StreamSink {
     // A large segment read ahead stays where it was read (its chunk pinned by the
     // batch): on captures of large messages, copying every byte into the batches
     // was a tenth of this thread's time.
-    net::ReadAhead* ahead = data.size() >= kPinFrom ? net::ReadAhead::holding(data.data(), data.size()) : nullptr;
+    net::ReadAhead* ahead =
+        data.size() >= net::ReadAhead::kInPlaceFrom ? net::ReadAhead::holding(data.data(), data.size()) : nullptr;
     record(event(StreamEvent::Kind::Data, flow, from, ts), data.data(), data.size(), ahead);
     return true;
   }

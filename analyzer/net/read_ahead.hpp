@@ -13,8 +13,9 @@
 // so every record it hands out is contiguous.
 //
 // The parser's thread may also pin the chunk it reads (pin_current): bytes of it
-// handed to another thread (a decoding worker's batch) then stay as they are until
-// that thread lets go of the Pin, instead of being copied. A pinned chunk is read
+// handed to another thread (a decoding worker's batch), or kept for later (the TCP
+// retained tail's views, TailViews), then stay as they are until the Pin is let
+// go of, instead of being copied. A pinned chunk is read
 // into again only once the parser and every pin are done with it; the pool grows
 // by at most `max_pinned` chunks for them, and a chunk beyond that is not pinned
 // (the caller copies): so memory stays bounded, and the reading thread always has
@@ -39,6 +40,10 @@ namespace quartet::analyzer::net {
 
 class ReadAhead {
  public:
+  // Bytes in a chunk from this many on are worth keeping where they are (a pin)
+  // rather than copying; fewer are copied, which costs less than a pin.
+  static constexpr size_t kInPlaceFrom = 1024;
+
   // Up to n bytes into buf; 0 at the end, -1 on an error (errno says which).
   using ReadFn = std::function<ssize_t(char* buf, size_t n)>;
 

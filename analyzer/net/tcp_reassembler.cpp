@@ -246,6 +246,7 @@ void TcpReassembler::add_data(Flow* f, Side side, int64_t at, Bytes data, uint64
   if (at < static_cast<int64_t>(d.next) && at >= 0 && !f->quiet) {
     // Partly or wholly delivered already: compare with the retained tail (a quiet
     // flow's is not kept up to date: nothing of it is shown).
+    tail_views_.settle(d);
     const int64_t bad = d.differs_from_tail(static_cast<uint64_t>(at), data);
     if (bad >= 0) report_overlap(f, side, static_cast<uint64_t>(bad), ts);
   }
@@ -339,6 +340,7 @@ void TcpReassembler::retain(TcpStream& d, Bytes delivered_now, bool copy) {
   // connection keeps a few dozen bytes instead of the full tail: idle flows stay small.
   const uint64_t want = std::min<uint64_t>(cfg_.retained_tail, d.next - d.tail_from);
   if (want > d.tail_cap) {
+    tail_views_.settle(d);
     const size_t old_cap = d.tail_cap;
     const size_t cap = std::min<size_t>(cfg_.retained_tail, std::bit_ceil(std::max<uint64_t>(want, kMinTail)));
     if (tail_bytes_ + (cap - old_cap) <= cfg_.total_retained_tail) {
@@ -354,6 +356,8 @@ void TcpReassembler::retain(TcpStream& d, Bytes delivered_now, bool copy) {
   // A quiet flow's ring grows as any other's (the memory budget it takes must not
   // depend on when its sink said so: with --threads, that is a race), but its bytes
   // are not copied into it.
+  if (copy && tail_views_.keep(d, delivered_now)) return;
+  tail_views_.settle(d);  // the ring, as if every byte before had been copied at once
   if (copy) d.remember(delivered_now);
 }
 
@@ -367,6 +371,7 @@ bool TcpReassembler::may_gap(TcpStream& d, Force force) {
 
 void TcpReassembler::emit_gap(Flow* f, Side side, uint64_t n, TimeNs ts) {
   TcpStream& d = f->dir[idx(side)];
+  tail_views_.settle(d);
   d.next += n;
   d.blocked_since = -1;
   d.tail_from = d.next;  // the retained tail does not cover the lost bytes
@@ -525,7 +530,10 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts, bool li
   sink_.on_conn_state(f->info.id, f->conn);
   sink_.on_close(f->info.id, why, by, ts);
   total_buffered_ -= f->buffered();
-  for (const TcpStream& d : f->dir) tail_bytes_ -= d.tail_cap;
+  for (TcpStream& d : f->dir) {
+    tail_bytes_ -= d.tail_cap;
+    tail_views_.forget(d);
+  }
   stalled_.erase(f);
   open_lru_.erase(f);
   const Key key = key_of(*f);
@@ -574,6 +582,7 @@ void TcpReassembler::finish() {
   stalled_.clear();
   total_buffered_ = 0;
   tail_bytes_ = 0;
+  tail_views_.clear();
   flows_.clear();
 }
 

@@ -15,6 +15,7 @@
 
 #include "net/tcp_config.hpp"
 #include "net/tcp_segment.hpp"
+#include "net/tail_views.hpp"
 #include "net/tcp_stream.hpp"
 #include "stream_events.hpp"
 
@@ -273,6 +274,7 @@ class TcpReassembler {
   uint64_t next_id_ = 1;
   uint64_t total_buffered_ = 0;
   uint64_t tail_bytes_ = 0;   // retained tails of all flows
+  TailViews tail_views_;      // delivered bytes the retained tails have not copied yet
   TimeNs clock_ = INT64_MIN;  // latest capture time seen
   TimeNs next_stall_check_ = INT64_MIN;
 };

@@ -77,12 +77,11 @@ void TcpStream::grow_tail(size_t cap, uint64_t from, uint64_t to) {
   tail_cap = static_cast<uint32_t>(cap);
 }
 
-void TcpStream::remember(Bytes b) {
+void TcpStream::remember_at(Bytes b, uint64_t end) {
   const size_t cap = tail_cap;
   if (cap == 0) return;
   if (b.size() > cap) b = b.last(cap);
-  // b ends at `next`: its first byte sits at offset next - b.size().
-  size_t pos = static_cast<size_t>((next - b.size()) % cap);
+  size_t pos = static_cast<size_t>((end - b.size()) % cap);
   const size_t first = std::min(b.size(), cap - pos);
   std::byte* ring = tail();
   std::memcpy(ring + pos, b.data(), first);

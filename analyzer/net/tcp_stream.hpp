@@ -71,6 +71,7 @@ struct TcpStream {
   uint64_t tail_from = 0;
   uint32_t base = 0;             // sequence number of offset 0
   uint32_t tail_cap = 0;         // bytes of the `tail` ring (TcpConfig::retained_tail at most)
+  uint32_t views = 0;            // delivered bytes not in the ring yet: 1 + their TailViews entry, or 0
   uint8_t overlap_warnings = 0;  // counted up to one past the maximum
   bool started : 1 = false;
   bool syn : 1 = false;
@@ -110,7 +111,8 @@ struct TcpStream {
   // The furthest offset known to exist (acknowledged, or up to the FIN).
   uint64_t known_end() const { return fin_seen ? fin_at : acked; }
 
-  void remember(Bytes delivered_now);  // call after `next` was advanced past them
+  void remember(Bytes delivered_now) { remember_at(delivered_now, next); }  // after `next` was advanced past them
+  void remember_at(Bytes b, uint64_t end);                                  // b's last byte is at offset end - 1
   // Offset of the first byte of [at, at + data.size()) ∩ retained tail that
   // differs from `data`, or -1 when they agree or nothing is retained.
   int64_t differs_from_tail(uint64_t at, Bytes data) const;
