@@ -47,7 +47,8 @@ TcpPacket packet(const Segment& s, Bytes payload, TimeNs ts) {
 
 // Two connections' segments, interleaved: handshakes, then each client sends a stream
 // in segments of 1-3 KiB (the views' size and more) with local reordering, losses,
-// and retransmissions of what was sent before: the same bytes or one byte changed.
+// retransmissions of what was sent before (the same bytes or one byte changed), and
+// now and then a reset.
 std::vector<Segment> scenario(std::mt19937& rng, size_t& changed) {
   std::vector<Segment> out;
   std::vector<std::vector<Segment>> flows(2);
@@ -83,6 +84,13 @@ std::vector<Segment> scenario(std::mt19937& rng, size_t& changed) {
       }
       segs.insert(segs.begin() + static_cast<ptrdiff_t>(at),
                   Segment{true, port, isn + 1 + static_cast<uint32_t>(from), server_isn + 1, kAck, bytes});
+    }
+    // Now and then a reset midway: the connection ends with views pending (forgotten, not
+    // copied), and its later segments start another one, picked up mid-stream.
+    if (segs.size() > 2 && rng() % 4 == 0) {
+      const size_t at = 1 + rng() % (segs.size() - 1);
+      const Segment rst{true, port, segs[at].seq, segs[at].ack, kRst | kAck, ""};
+      segs.insert(segs.begin() + static_cast<ptrdiff_t>(at), rst);
     }
     // The server acknowledges everything at the end: the holes are capture loss.
     segs.push_back({false, port, server_isn + 1, isn + 1 + static_cast<uint32_t>(sent.size()), kAck, ""});
