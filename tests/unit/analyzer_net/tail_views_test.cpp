@@ -19,7 +19,6 @@ namespace quartet::analyzer::net {
 namespace {
 
 using test::RecordingSink;
-constexpr size_t kChunk = 16 * 1024;  // small chunks: the reader leaves one every few segments
 
 struct Segment {
   bool client = true;
@@ -49,7 +48,7 @@ TcpPacket packet(const Segment& s, Bytes payload, TimeNs ts) {
 // in segments of 1-3 KiB (the views' size and more) with local reordering, losses,
 // retransmissions of what was sent before (the same bytes or one byte changed), and
 // now and then a reset.
-std::vector<Segment> scenario(std::mt19937& rng, size_t& changed) {
+std::vector<Segment> scenario(std::mt19937& rng, size_t tail, size_t& changed) {
   std::vector<Segment> out;
   std::vector<std::vector<Segment>> flows(2);
   for (size_t f = 0; f < flows.size(); ++f) {
@@ -61,8 +60,12 @@ std::vector<Segment> scenario(std::mt19937& rng, size_t& changed) {
     for (char& ch : sent) ch = static_cast<char>('a' + rng() % 26);
     std::vector<Segment>& segs = flows[f];
     for (size_t pos = 0; pos < sent.size();) {
-      // Mostly views' size; now and then a small one (copied at once, after the views).
-      const size_t len = std::min(sent.size() - pos, rng() % 8 == 0 ? 1 + rng() % 500 : 1024 + rng() % 2200);
+      // Mostly views' size, some exactly the tail's or one byte off it; now and then a
+      // small one (copied at once, after the views).
+      const size_t kind = rng() % 8;
+      const size_t len = std::min(sent.size() - pos, kind == 0   ? 1 + rng() % 500
+                                                     : kind == 1 ? tail - 1 + rng() % 3
+                                                                 : 1024 + rng() % 2200);
       segs.push_back({true, port, isn + 1 + static_cast<uint32_t>(pos), server_isn + 1, kAck, sent.substr(pos, len)});
       pos += len;
     }
@@ -71,10 +74,10 @@ std::vector<Segment> scenario(std::mt19937& rng, size_t& changed) {
     for (size_t i = 0; i < segs.size(); ++i)
       if (rng() % 25 == 0) segs.erase(segs.begin() + static_cast<ptrdiff_t>(i));  // lost: a gap
     // Retransmissions of earlier bytes, some reaching back past the tail's 2 KiB.
-    const size_t again = segs.size() < 2 ? 0 : 3 + rng() % 10;
+    const size_t again = segs.size() < 2 ? 0 : 5 + rng() % 20;
     for (size_t i = 0; i < again; ++i) {
       const size_t at = 2 + rng() % (segs.size() - 1);
-      const size_t back = 1 + rng() % 5000;
+      const size_t back = 1 + rng() % (rng() % 2 ? tail : 5000);  // mostly within the tail
       const size_t end = std::min<size_t>(sent.size(), segs[at - 1].seq - isn - 1 + segs[at - 1].data.size());
       const size_t from = end > back ? end - back : 0;
       std::string bytes = sent.substr(from, std::min<size_t>(end - from, 1024 + rng() % 1500));
@@ -105,72 +108,112 @@ std::vector<Segment> scenario(std::mt19937& rng, size_t& changed) {
 }
 
 // The segments' payloads laid out as a ReadAhead reads them: each in one chunk.
-std::string layout(const std::vector<Segment>& segs, std::vector<size_t>& at) {
+std::string layout(const std::vector<Segment>& segs, size_t chunk, std::vector<size_t>& at) {
   std::string file;
   for (const Segment& s : segs) {
-    if (file.size() % kChunk + s.data.size() > kChunk) file.resize((file.size() / kChunk + 1) * kChunk, '\0');
+    if (file.size() % chunk + s.data.size() > chunk) file.resize((file.size() / chunk + 1) * chunk, '\0');
     at.push_back(file.size());
     file += s.data;
   }
   return file;
 }
 
+// The segments fed with their payloads in plain memory: copied into the tail at once,
+// as with one thread.
+std::vector<std::string> from_memory(const std::vector<Segment>& segs, const TcpConfig& cfg) {
+  RecordingSink sink;
+  TcpReassembler r(sink, cfg);
+  TimeNs t = 0;
+  for (const Segment& s : segs) r.on_segment(packet(s, as_bytes(s.data), t++));
+  r.finish();
+  return sink.events;
+}
+
+// The segments fed with their payloads in the chunks a ReadAhead reads them into.
+std::vector<std::string> from_chunks(const std::vector<Segment>& segs, const TcpConfig& cfg, size_t chunk,
+                                     size_t max_pinned) {
+  std::vector<size_t> at;
+  const std::string file = layout(segs, chunk, at);
+  size_t pos = 0;
+  auto source = [&](char* to, size_t n) {
+    const size_t k = std::min(n, file.size() - pos);
+    std::copy_n(file.data() + pos, k, to);
+    pos += k;
+    return static_cast<ssize_t>(k);
+  };
+  RecordingSink sink;
+  ReadAhead ahead(source, 0, chunk, 2, max_pinned);
+  {
+    TcpReassembler r(sink, cfg);
+    ReadAhead::Chunk* c = ahead.take();
+    size_t chunk_start = 0;
+    TimeNs t = 0;
+    for (size_t i = 0; i < segs.size(); ++i) {
+      while (at[i] >= chunk_start + c->bytes && !c->last) {
+        chunk_start += c->bytes;
+        ahead.give_back(c);
+        c = ahead.take();
+      }
+      const Bytes payload(c->memory.get() + (at[i] - chunk_start), segs[i].data.size());
+      EXPECT_EQ(as_text(payload), segs[i].data) << "segment " << i;
+      r.on_segment(packet(segs[i], payload, t++));
+    }
+    r.finish();
+    ahead.give_back(c);
+  }
+  return sink.events;
+}
+
+size_t overlap_warnings(const std::vector<std::string>& events) {
+  return static_cast<size_t>(std::count_if(events.begin(), events.end(), [](const std::string& e) {
+    return e.find("overlap with different bytes") != std::string::npos;
+  }));
+}
+
+// Four segments of 1,100 bytes into a tail of 4,096 (it grows to that size at the
+// second, which copies the first into it): when the fourth comes, the second is still
+// within the tail but no longer one of the two views, so it must be copied into the
+// ring then. Retransmissions of it, the same and changed, tell.
+TEST(TailViews, AnOlderViewStillInTheTailIsCopiedNotDropped) {
+  TcpConfig cfg;
+  cfg.retained_tail = 4096;
+  const uint32_t isn = 1000, server_isn = 9000;
+  std::string sent(4400, ' ');
+  for (size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + i * 7 % 26);
+  std::vector<Segment> segs = {{true, 40000, isn, 0, kSyn, ""}, {false, 40000, server_isn, isn + 1, kSyn | kAck, ""}};
+  for (size_t pos = 0; pos < sent.size(); pos += 1100)
+    segs.push_back({true, 40000, isn + 1 + static_cast<uint32_t>(pos), server_isn + 1, kAck, sent.substr(pos, 1100)});
+  std::string second = sent.substr(1100, 1100);
+  segs.push_back({true, 40000, isn + 1101, server_isn + 1, kAck, second});  // the same bytes: nothing to report
+  second[500] ^= 0x20;
+  segs.push_back({true, 40000, isn + 1101, server_isn + 1, kAck, second});  // one byte changed: reported
+  const std::vector<std::string> copied = from_memory(segs, cfg);
+  EXPECT_EQ(overlap_warnings(copied), 1u);
+  EXPECT_EQ(from_chunks(segs, cfg, 16 * 1024, 2), copied);
+}
+
 TEST(TcpReassemblerProperty, ViewsOfReadAheadChunksReportWhatCopiesReport) {
   std::mt19937 rng(2026);
   size_t changed = 0, warned = 0, fewer_pins = 0;
-  for (int round = 0; round < 200; ++round) {
-    const std::vector<Segment> segs = scenario(rng, changed);
+  for (int round = 0; round < 300; ++round) {
+    // Tails from the views' threshold up, chunks from a few segments to dozens.
+    static constexpr size_t kTails[] = {1024, 1500, 2048, 2049, 4096};
+    static constexpr size_t kChunks[] = {8 * 1024, 16 * 1024, 64 * 1024};
     TcpConfig cfg;
-    cfg.retained_tail = round % 3 == 0 ? 1500 : round % 3 == 1 ? 2048 : 4096;
-
-    RecordingSink copied;  // payloads in plain memory: copied into the tail at once
-    {
-      TcpReassembler r(copied, cfg);
-      TimeNs t = 0;
-      for (const Segment& s : segs) r.on_segment(packet(s, as_bytes(s.data), t++));
-      r.finish();
-    }
-
-    RecordingSink viewed;  // payloads in the chunks a ReadAhead reads them into
-    {
-      std::vector<size_t> at;
-      const std::string file = layout(segs, at);
-      size_t pos = 0;
-      auto source = [&](char* to, size_t n) {
-        const size_t k = std::min(n, file.size() - pos);
-        std::copy_n(file.data() + pos, k, to);
-        pos += k;
-        return static_cast<ssize_t>(k);
-      };
-      // Some rounds with no pin to be had: the views' fallback, copies.
-      const size_t max_pinned = round % 10 == 9 ? 0 : 2;
-      fewer_pins += max_pinned == 0;
-      ReadAhead ahead(source, 0, kChunk, 2, max_pinned);
-      TcpReassembler r(viewed, cfg);
-      ReadAhead::Chunk* c = ahead.take();
-      size_t chunk_start = 0;
-      TimeNs t = 0;
-      for (size_t i = 0; i < segs.size(); ++i) {
-        while (at[i] >= chunk_start + c->bytes && !c->last) {
-          chunk_start += c->bytes;
-          ahead.give_back(c);
-          c = ahead.take();
-        }
-        const Bytes payload(c->memory.get() + (at[i] - chunk_start), segs[i].data.size());
-        ASSERT_EQ(as_text(payload), segs[i].data) << "round " << round << " segment " << i;
-        r.on_segment(packet(segs[i], payload, t++));
-      }
-      r.finish();
-      ahead.give_back(c);
-    }
-
-    ASSERT_EQ(viewed.events, copied.events) << "round " << round;
-    for (const std::string& e : copied.events) warned += e.find("overlap with different bytes") != std::string::npos;
+    cfg.retained_tail = kTails[round % 5];
+    const size_t chunk = kChunks[round / 5 % 3];
+    const std::vector<Segment> segs = scenario(rng, cfg.retained_tail, changed);
+    // Some rounds with no pin to be had: the views' fallback, copies.
+    const size_t max_pinned = round % 10 == 9 ? 0 : 2;
+    fewer_pins += max_pinned == 0;
+    const std::vector<std::string> copied = from_memory(segs, cfg);
+    ASSERT_EQ(from_chunks(segs, cfg, chunk, max_pinned), copied) << "round " << round;
+    warned += overlap_warnings(copied);
   }
   // The rounds had retransmissions that differ within the tail, and they were reported.
-  EXPECT_GT(changed, 500u);
-  EXPECT_GT(warned, 300u);
-  EXPECT_EQ(fewer_pins, 20u);
+  EXPECT_GT(changed, 1500u);
+  EXPECT_GT(warned, 900u);
+  EXPECT_EQ(fewer_pins, 30u);
 }
 
 }  // namespace
