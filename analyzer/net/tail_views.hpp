@@ -40,10 +40,10 @@ class TailViews {
     entries_.clear();
     pin_ = {};
   }
-  // Copies every view into its ring and lets go of the chunk.
-  void settle_all();
 
  private:
+  // Copies every view into its ring and lets go of the chunk.
+  void settle_all();
   // A stream's views: `newer` ends at `end`, `older` right before it.
   struct Entry {
     TcpStream* stream = nullptr;  // null once settled or forgotten
@@ -53,8 +53,8 @@ class TailViews {
   void settle_entry(Entry& e);
 
   // One per stream with views (TcpStream::views is its index + 1); entries settled
-  // or forgotten stay until the reader leaves the chunk, at most one per segment
-  // kept, so a chunk's worth (ReadAhead::kInPlaceFrom each) at most.
+  // or forgotten stay until the reader leaves the chunk: at most one per segment
+  // kept, so at most a chunk's bytes over ReadAhead::kInPlaceFrom (256).
   std::vector<Entry> entries_;
   ReadAhead::Pin pin_;  // on the chunk every view is in
 };
