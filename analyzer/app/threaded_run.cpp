@@ -399,8 +399,7 @@ class Router final : public StreamSink {
     // A large segment read ahead stays where it was read (its chunk pinned by the
     // batch): on captures of large messages, copying every byte into the batches
     // was a tenth of this thread's time.
-    net::ReadAhead* ahead =
-        data.size() >= net::ReadAhead::kInPlaceFrom ? net::ReadAhead::holding(data.data(), data.size()) : nullptr;
+    net::ReadAhead* ahead = net::ReadAhead::worth_keeping(data.data(), data.size());
     record(event(StreamEvent::Kind::Data, flow, from, ts), data.data(), data.size(), ahead);
     return true;
   }

@@ -40,10 +40,6 @@ namespace quartet::analyzer::net {
 
 class ReadAhead {
  public:
-  // Bytes in a chunk from this many on are worth keeping where they are (a pin)
-  // rather than copying; fewer are copied, which costs less than a pin.
-  static constexpr size_t kInPlaceFrom = 1024;
-
   // Up to n bytes into buf; 0 at the end, -1 on an error (errno says which).
   using ReadFn = std::function<ssize_t(char* buf, size_t n)>;
 
@@ -96,6 +92,11 @@ class ReadAhead {
   // n bytes at p; nullptr when there is none (bytes copied out of a chunk, or none
   // read ahead).
   static ReadAhead* holding(const std::byte* p, size_t n);
+  // holding(), for bytes worth keeping where they are (pinned) rather than copied:
+  // from kInPlaceFrom bytes on. Fewer are copied, which costs less than a pin. The
+  // workers' batches (EventBatch::keep) and the retained tails (TailViews) both ask.
+  static constexpr size_t kInPlaceFrom = 1024;
+  static ReadAhead* worth_keeping(const std::byte* p, size_t n) { return n >= kInPlaceFrom ? holding(p, n) : nullptr; }
   const Chunk* current() const { return current_; }
   // A pin on the chunk the parser reads now; empty when max_pinned chunks are pinned already.
   Pin pin_current();

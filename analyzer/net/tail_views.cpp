@@ -3,8 +3,8 @@
 namespace quartet::analyzer::net {
 
 bool TailViews::keep(TcpStream& d, Bytes b) {
-  if (d.tail_cap == 0 || b.size() < ReadAhead::kInPlaceFrom) return false;
-  ReadAhead* ahead = ReadAhead::holding(b.data(), b.size());
+  if (d.tail_cap == 0) return false;
+  ReadAhead* ahead = ReadAhead::worth_keeping(b.data(), b.size());
   if (!ahead) return false;
   if (!pin_ || pin_.chunk() != ahead->current()) {
     settle_all();  // the reader left the chunk the views are in
