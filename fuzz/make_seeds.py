@@ -9,6 +9,9 @@
   output/    the same streams for output_fuzzer.cpp (byte 1 = options, 6-bit lengths), the
              first of each capture also with the HTML report (options bit 4)
   tcp/       every capture's TCP segments as tcp_fuzzer.cpp's 13-byte records
+  tcp_views/ the TCP segments of every capture with a payload of 1 KiB or more, as
+             tcp_views_fuzzer.cpp's 11-byte records (lengths, not bytes), and generated
+             streams of large segments with losses, reordering and retransmissions
   capture/   the first 16 KiB of every capture file (compressed ones as they are)
   tls/       every TLS connection of a capture whose secrets are known (a .keys file
              beside it or Decryption Secrets Blocks in it), for tls_fuzzer.cpp: byte 0 =
@@ -193,6 +196,77 @@ def tcp_records(packets):
     return out
 
 
+def tcp_views_records(packets, config):
+    """tcp_views_fuzzer.cpp's input: the configuration byte, then each segment's
+    direction, flags, connection, time step, seq, length and ack (its payload is
+    made up by the target from its stream position)."""
+    conn_of, isn, out, last_t = {}, {}, bytes([config]), None
+    for t, src, dst, tcp in packets:
+        key = frozenset((src, dst))
+        if key not in conn_of:
+            conn_of[key] = (len(conn_of) % 4, src)
+        conn, client = conn_of[key]
+        side = 0 if src == client else 1
+        isn.setdefault((key, side), tcp.seq)
+        isn.setdefault((key, 1 - side), tcp.ack if int(tcp.flags) & 0x10 else 0)
+        step = 0 if last_t is None else max(0, min(63, round((t - last_t) * 1000)))
+        last_t = t
+        flags = int(tcp.flags) & 0x3f
+        out += views_record(side, flags, conn, step, tcp.seq - isn[(key, side)], min(len(tcp.payload), 8192),
+                            tcp.ack - isn[(key, 1 - side)])
+    return out
+
+
+def views_record(side, flags, conn, step, seq, length, ack, changed_at=None):
+    b0 = side | flags << 1 | (0x80 if changed_at is not None else 0)
+    return (struct.pack("<BB", b0, conn | step << 2) + (seq & 0xffffff).to_bytes(3, "little") +
+            struct.pack("<HB", length, changed_at or 0) + (ack & 0xffffff).to_bytes(3, "little"))
+
+
+def tcp_views_generated():
+    """Two connections each sending a stream in segments of 1-1.5 or 1-3 KiB (the views' size),
+    with local reordering, losses, retransmissions (the same bytes or one changed) and
+    a reset, as tests/unit/analyzer_net/tail_views_test.cpp's scenarios."""
+    import random
+    SYN, RST, ACK = 0x02, 0x04, 0x10
+    for n in range(16):
+        rng = random.Random(n)
+        out = [[], []]
+        for conn in (0, 1):
+            segs = [views_record(0, SYN, conn, 1, 0, 0, 0), views_record(1, SYN | ACK, conn, 1, 0, 0, 1)]
+            data, pos = [], 1
+            size = rng.randrange(8000, 60000)
+            while pos <= size:
+                large = rng.randrange(1024, 1500) if n % 2 else rng.randrange(1024, 3200)  # MSS-like or larger
+                length = min(size - pos + 1, rng.randrange(1, 500) if rng.randrange(8) == 0 else large)
+                data.append((pos, length))
+                pos += length
+            data = [d for d in data if rng.randrange(25)]  # losses: gaps
+            for i in range(1, len(data)):
+                if rng.randrange(6) == 0:
+                    data[i - 1], data[i] = data[i], data[i - 1]
+            for _ in range(rng.randrange(5, 20)):  # retransmissions, mostly within the tail
+                at = rng.randrange(1, len(data))
+                end = data[at - 1][0] + data[at - 1][1]
+                start = max(1, end - rng.randrange(1, 4096 if rng.randrange(3) else 9000))
+                changed = rng.randrange(256) if rng.randrange(2) else None
+                data.insert(at, (start, min(end - start, rng.randrange(1024, 2500)), changed))
+            for d in data:
+                segs.append(views_record(0, ACK, conn, 1, d[0], d[1], 1, d[2] if len(d) > 2 else None))
+            if rng.randrange(2):
+                cut = rng.randrange(3, len(segs))
+                segs.insert(cut, views_record(0, RST | ACK, conn, 1, size // 2, 0, 1))
+            segs.append(views_record(1, ACK, conn, 1, 1, 0, size + 1))
+            out[conn] = segs
+        merged = []
+        while out[0] or out[1]:
+            merged.append(out[0 if not out[1] or (out[0] and rng.randrange(2)) else 1].pop(0))
+        # Mostly tails that hold several views (2-8 KiB), all four chunk sizes, two without
+        # pins, four with tight limits.
+        config = (6, 7, 4, 5, 3, 2)[n % 6] | (n % 4) << 3 | (0x20 if n in (5, 11) else 0) | (0x40 if n % 4 == 3 else 0)
+        put("tcp_views", "generated-%d" % n, bytes([config]) + b"".join(merged))
+
+
 def from_captures():
     for path in capture_files():
         rel = os.path.relpath(path, CAPTURES)
@@ -203,6 +277,8 @@ def from_captures():
         if not packets:
             continue
         put("tcp", name, tcp_records(packets))
+        if any(len(p[3].payload) >= 1024 for p in packets):
+            put("tcp_views", name, tcp_views_records(packets, len(name) * 0x1d & 0x7f))
         proto = rel.split(os.sep)[0]
         if proto in PROTO_INDEX:
             for i, parts in enumerate(streams(packets)):
@@ -277,3 +353,5 @@ if __name__ == "__main__" and "--tls-only" in sys.argv:
 elif __name__ == "__main__" and "--hand-made-only" not in sys.argv:
     from_captures()
     tls_seeds()
+if __name__ == "__main__":
+    tcp_views_generated()
