@@ -497,7 +497,7 @@ void TcpReassembler::flush_for_memory(Flow* f, bool total_limit) {
 
 void TcpReassembler::enforce_total_limit() {
   while (total_buffered_ > cfg_.total_buffer_limit && !stalled_.empty()) {
-    Flow* biggest = nullptr;
+    Flow* biggest = nullptr;  // of two holding as much, the first opened
     for (Flow* f : stalled_)
       if (!biggest || f->buffered() > biggest->buffered()) biggest = f;
     if (!biggest || biggest->buffered() == 0) return;

@@ -8,8 +8,8 @@
 #include <memory>
 #include <utility>
 #include <vector>
-#include <unordered_set>
 
+#include <absl/container/btree_set.h>
 #include <absl/container/flat_hash_set.h>
 #include <absl/hash/hash.h>
 
@@ -270,7 +270,14 @@ class TcpReassembler {
                                                                ClosedEq{&closed_pool_}};  // no key in both tables
   LruList<Flow> open_lru_;                                                                // least recently active first
   LruList<ClosedFlow> closed_lru_;
-  std::unordered_set<Flow*> stalled_;  // flows with held or buffered data
+  // Flows with held or buffered data, in first-packet order: the stall check and the
+  // total limit walk them, and the order they are handled in (whose holes become gaps
+  // first, which of two flows holding as much is flushed) must follow from the capture
+  // alone. A set of pointers went by heap addresses, which differ from run to run.
+  struct ById {
+    bool operator()(const Flow* a, const Flow* b) const { return a->info.id < b->info.id; }
+  };
+  absl::btree_set<Flow*, ById> stalled_;
   uint64_t next_id_ = 1;
   uint64_t total_buffered_ = 0;
   uint64_t tail_bytes_ = 0;   // retained tails of all flows

@@ -172,6 +172,29 @@ TEST(TcpReassembler, UnackedHoleWaitsForHoleTimeout) {
   EXPECT_EQ(k.sink.joined(), "C:gap 4|C:late");
 }
 
+// Flows whose holes time out in one stall check are handled in first-packet order,
+// whatever order they stalled in, so the events (and the output made of them) follow
+// from the capture alone. They were a set of pointers, walked in heap-address order,
+// which differs from run to run (found by fuzz_tcp_views).
+TEST(TcpReassembler, StalledFlowsAreHandledInFirstPacketOrder) {
+  TcpConfig cfg;
+  cfg.hole_timeout = 3 * kSecond;
+  Conn k(cfg);
+  for (uint16_t i = 0; i < 6; ++i) {  // flow ids 1-6
+    k.cport = static_cast<uint16_t>(40000 + i);
+    k.handshake(i * 10 * kMs);
+  }
+  for (const uint16_t i : {uint16_t{4}, uint16_t{1}, uint16_t{5}, uint16_t{0}, uint16_t{3},
+                           uint16_t{2}}) {  // stalled in another order, each behind a hole of its own size
+    k.cport = static_cast<uint16_t>(40000 + i);
+    k.c(10u * (i + 1u), 0, std::string(1, static_cast<char>('a' + i)), 100 * kMs);
+  }
+  k.r.tick(2 * kSecond);
+  EXPECT_EQ(k.sink.joined(), "");
+  k.r.tick(4 * kSecond);
+  EXPECT_EQ(k.sink.joined(), "C:gap 10|C:a|C:gap 20|C:b|C:gap 30|C:c|C:gap 40|C:d|C:gap 50|C:e|C:gap 60|C:f");
+}
+
 TEST(TcpReassembler, SequenceWrapAround) {
   Conn k({}, 0xFFFFFFF0u, 0x7FFFFFFFu);
   k.handshake();
@@ -327,6 +350,30 @@ TEST(TcpReassembler, TotalBufferLimitAcrossFlows) {
   }
   EXPECT_LE(max_buffered, cfg.total_buffer_limit);
   EXPECT_GE(r.stats().total_limit_flushes, 1u);
+}
+
+// Over the total limit, the flow holding the most is flushed; of two holding as much,
+// the first opened (not whichever the heap placed first).
+TEST(TcpReassembler, TotalLimitFlushesTheFirstOpenedOfTwoHoldingAsMuch) {
+  TcpConfig cfg;
+  cfg.flow_buffer_limit = 64 * 1024;  // the smallest either may be
+  cfg.total_buffer_limit = 64 * 1024;
+  Conn k(cfg);
+  for (uint16_t i = 0; i < 2; ++i) {
+    k.cport = static_cast<uint16_t>(40000 + i);
+    k.handshake(i * 10 * kMs);
+  }
+  const std::string held(33000, 'a');
+  k.cport = 40000;
+  k.c(5, 0, held, 100 * kMs);  // behind a hole of 5 bytes
+  k.cport = 40001;
+  k.c(7, 0, held, 110 * kMs);  // as much behind a hole of 7: 66,000 bytes held in all
+  EXPECT_EQ(k.r.stats().total_limit_flushes, 1u);
+  // The first flow's bytes, after its gap; the second's still held.
+  EXPECT_EQ(k.sink.joined(),
+            "warn C total reassembly buffer limit of 65536 bytes reached: 33000 buffered bytes delivered, holes "
+            "before them reported as gaps|C:gap 5|C:" +
+                held);
 }
 
 TEST(TcpReassembler, IdleFlowsExpire) {
