@@ -175,10 +175,11 @@ def records(parts, max_len):
     return out
 
 
-def tcp_records(packets):
-    """tcp_fuzzer.cpp's records: connections numbered in order of appearance (mod 4),
-    sequence numbers relative to each direction's first one."""
-    conn_of, isn, out, last_t = {}, {}, b"", None
+def relative_segments(packets):
+    """Each TCP packet as (time, side, connection, flags, seq, ack, TCP layer): connections
+    numbered in order of appearance (mod 4), side 0 for the one that spoke first, seq
+    and ack relative to each direction's first sequence number."""
+    conn_of, isn = {}, {}
     for t, src, dst, tcp in packets:
         key = frozenset((src, dst))
         if key not in conn_of:
@@ -187,12 +188,18 @@ def tcp_records(packets):
         side = 0 if src == client else 1
         isn.setdefault((key, side), tcp.seq)
         isn.setdefault((key, 1 - side), tcp.ack if int(tcp.flags) & 0x10 else 0)
+        yield (t, side, conn, int(tcp.flags) & 0x3f, (tcp.seq - isn[(key, side)]) & 0xffffffff,
+               (tcp.ack - isn[(key, 1 - side)]) & 0xffffffff, tcp)
+
+
+def tcp_records(packets):
+    """tcp_fuzzer.cpp's records."""
+    out, last_t = b"", None
+    for t, side, conn, flags, seq, ack, tcp in relative_segments(packets):
         step = 0 if last_t is None else max(-32768, min(32767, round((t - last_t) * 100)))
         last_t = t
         payload = bytes(tcp.payload)[:255]
-        flags = int(tcp.flags) & 0x3f
-        out += struct.pack("<BBIIhB", side | flags << 1, conn, (tcp.seq - isn[(key, side)]) & 0xffffffff,
-                           (tcp.ack - isn[(key, 1 - side)]) & 0xffffffff, step, len(payload)) + payload
+        out += struct.pack("<BBIIhB", side | flags << 1, conn, seq, ack, step, len(payload)) + payload
     return out
 
 
@@ -200,20 +207,11 @@ def tcp_views_records(packets, config):
     """tcp_views_fuzzer.cpp's input: the configuration byte, then each segment's
     direction, flags, connection, time step, seq, length and ack (its payload is
     made up by the target from its stream position)."""
-    conn_of, isn, out, last_t = {}, {}, bytes([config]), None
-    for t, src, dst, tcp in packets:
-        key = frozenset((src, dst))
-        if key not in conn_of:
-            conn_of[key] = (len(conn_of) % 4, src)
-        conn, client = conn_of[key]
-        side = 0 if src == client else 1
-        isn.setdefault((key, side), tcp.seq)
-        isn.setdefault((key, 1 - side), tcp.ack if int(tcp.flags) & 0x10 else 0)
+    out, last_t = bytes([config]), None
+    for t, side, conn, flags, seq, ack, tcp in relative_segments(packets):
         step = 0 if last_t is None else max(0, min(63, round((t - last_t) * 1000)))
         last_t = t
-        flags = int(tcp.flags) & 0x3f
-        out += views_record(side, flags, conn, step, tcp.seq - isn[(key, side)], min(len(tcp.payload), 8192),
-                            tcp.ack - isn[(key, 1 - side)])
+        out += views_record(side, flags, conn, step, seq, min(len(tcp.payload), 8192), ack)
     return out
 
 

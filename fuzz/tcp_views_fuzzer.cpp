@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "net/read_ahead.hpp"
+#include "chunk_feed.hpp"
 #include "net/tcp_reassembler.hpp"
 #include "recording_sink.hpp"
 
@@ -121,62 +121,11 @@ TcpConfig config(uint8_t c) {
   return cfg;
 }
 
-std::vector<std::string> from_memory(const std::vector<Segment>& segs, const TcpConfig& cfg) {
-  test::RecordingSink sink;
-  {
-    TcpReassembler r(sink, cfg);
-    for (const Segment& s : segs) {
-      TcpPacket p = s.packet;
-      p.seg.payload = as_bytes(s.data);
-      r.on_segment(p);
-    }
-    r.finish();
-  }
-  return sink.events;
-}
-
-// The payloads laid out as a ReadAhead reads them, each within one chunk, and fed
-// from the chunks.
-std::vector<std::string> from_chunks(const std::vector<Segment>& segs, const TcpConfig& cfg, size_t chunk,
-                                     size_t max_pinned) {
-  std::string file;
-  std::vector<size_t> at;
-  for (const Segment& s : segs) {
-    if (file.size() % chunk + s.data.size() > chunk) file.resize((file.size() / chunk + 1) * chunk, '\0');
-    at.push_back(file.size());
-    file += s.data;
-  }
-  size_t pos = 0;
-  auto source = [&](char* to, size_t n) {
-    const size_t k = std::min(n, file.size() - pos);
-    std::copy_n(file.data() + pos, k, to);
-    pos += k;
-    return static_cast<ssize_t>(k);
-  };
-  test::RecordingSink sink;
-  ReadAhead ahead(source, 0, chunk, 2, max_pinned);
-  {
-    TcpReassembler r(sink, cfg);
-    ReadAhead::Chunk* c = ahead.take();
-    size_t chunk_start = 0;
-    for (size_t i = 0; i < segs.size(); ++i) {
-      while (at[i] >= chunk_start + c->bytes && !c->last) {
-        chunk_start += c->bytes;
-        ahead.give_back(c);
-        c = ahead.take();
-      }
-      TcpPacket p = segs[i].packet;
-      p.seg.payload = Bytes(c->memory.get() + (at[i] - chunk_start), segs[i].data.size());
-      if (as_text(p.seg.payload) != segs[i].data) {
-        std::fprintf(stderr, "fuzz_tcp_views: segment %zu not where it was laid out\n", i);
-        std::abort();
-      }
-      r.on_segment(p);
-    }
-    r.finish();
-    ahead.give_back(c);
-  }
-  return sink.events;
+// The segments' packets around the payloads the feeds of chunk_feed.hpp place.
+TcpPacket packet(const Segment& s, Bytes payload) {
+  TcpPacket p = s.packet;
+  p.seg.payload = payload;
+  return p;
 }
 
 }  // namespace
@@ -188,8 +137,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t chunk = size_t{8192} << (c >> 3 & 3);
   const size_t max_pinned = c & 0x20 ? 0 : 2;
   const std::vector<Segment> segs = segments(data + 1, size - 1);
-  const std::vector<std::string> copied = from_memory(segs, cfg);
-  const std::vector<std::string> viewed = from_chunks(segs, cfg, chunk, max_pinned);
+  std::vector<std::string_view> payloads;
+  for (const Segment& s : segs) payloads.push_back(s.data);
+  const auto packet_of = [&segs](size_t i, Bytes payload) { return packet(segs[i], payload); };
+  const std::vector<std::string> copied = test::events_from_memory(cfg, payloads, packet_of);
+  const std::vector<std::string> viewed = test::events_from_chunks(cfg, payloads, chunk, max_pinned, packet_of);
+  if (viewed.empty() && !copied.empty()) {
+    std::fprintf(stderr, "fuzz_tcp_views: a payload not where it was laid out in the chunks\n");
+    std::abort();
+  }
   if (viewed != copied) {
     size_t first = 0;
     while (first < copied.size() && first < viewed.size() && copied[first] == viewed[first]) ++first;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "net/read_ahead.hpp"
+#include "chunk_feed.hpp"
 #include "net/tcp_reassembler.hpp"
 #include "recording_sink.hpp"
 
@@ -107,61 +107,23 @@ std::vector<Segment> scenario(std::mt19937& rng, size_t tail, size_t& changed) {
   return out;
 }
 
-// The segments' payloads laid out as a ReadAhead reads them: each in one chunk.
-std::string layout(const std::vector<Segment>& segs, size_t chunk, std::vector<size_t>& at) {
-  std::string file;
-  for (const Segment& s : segs) {
-    if (file.size() % chunk + s.data.size() > chunk) file.resize((file.size() / chunk + 1) * chunk, '\0');
-    at.push_back(file.size());
-    file += s.data;
-  }
-  return file;
+// What the reassembler reports fed with the segments' payloads in plain memory (as
+// with one thread), or in the chunks a ReadAhead reads them into (as with --threads).
+std::vector<std::string_view> payloads_of(const std::vector<Segment>& segs) {
+  std::vector<std::string_view> out;
+  for (const Segment& s : segs) out.push_back(s.data);
+  return out;
 }
-
-// The segments fed with their payloads in plain memory: copied into the tail at once,
-// as with one thread.
 std::vector<std::string> from_memory(const std::vector<Segment>& segs, const TcpConfig& cfg) {
-  RecordingSink sink;
-  TcpReassembler r(sink, cfg);
-  TimeNs t = 0;
-  for (const Segment& s : segs) r.on_segment(packet(s, as_bytes(s.data), t++));
-  r.finish();
-  return sink.events;
+  return test::events_from_memory(cfg, payloads_of(segs), [&segs](size_t i, Bytes payload) {
+    return packet(segs[i], payload, static_cast<TimeNs>(i));
+  });
 }
-
-// The segments fed with their payloads in the chunks a ReadAhead reads them into.
 std::vector<std::string> from_chunks(const std::vector<Segment>& segs, const TcpConfig& cfg, size_t chunk,
                                      size_t max_pinned) {
-  std::vector<size_t> at;
-  const std::string file = layout(segs, chunk, at);
-  size_t pos = 0;
-  auto source = [&](char* to, size_t n) {
-    const size_t k = std::min(n, file.size() - pos);
-    std::copy_n(file.data() + pos, k, to);
-    pos += k;
-    return static_cast<ssize_t>(k);
-  };
-  RecordingSink sink;
-  ReadAhead ahead(source, 0, chunk, 2, max_pinned);
-  {
-    TcpReassembler r(sink, cfg);
-    ReadAhead::Chunk* c = ahead.take();
-    size_t chunk_start = 0;
-    TimeNs t = 0;
-    for (size_t i = 0; i < segs.size(); ++i) {
-      while (at[i] >= chunk_start + c->bytes && !c->last) {
-        chunk_start += c->bytes;
-        ahead.give_back(c);
-        c = ahead.take();
-      }
-      const Bytes payload(c->memory.get() + (at[i] - chunk_start), segs[i].data.size());
-      EXPECT_EQ(as_text(payload), segs[i].data) << "segment " << i;
-      r.on_segment(packet(segs[i], payload, t++));
-    }
-    r.finish();
-    ahead.give_back(c);
-  }
-  return sink.events;
+  return test::events_from_chunks(cfg, payloads_of(segs), chunk, max_pinned, [&segs](size_t i, Bytes payload) {
+    return packet(segs[i], payload, static_cast<TimeNs>(i));
+  });
 }
 
 size_t overlap_warnings(const std::vector<std::string>& events) {
