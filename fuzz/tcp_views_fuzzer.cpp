@@ -7,9 +7,10 @@
 //
 // fuzz_tcp's payloads are at most 255 bytes, under ReadAhead::kInPlaceFrom, so it
 // never makes a view. Here payloads go up to 8 KiB without the input carrying them:
-// a payload's bytes are a function of its connection, direction and stream
-// position (pattern()), so a retransmission repeats what was sent unless a record asks for one
-// byte changed.
+// a payload's bytes are a function of its connection, direction and stream position
+// (pattern()), so a retransmission repeats what was sent unless its record changes a
+// byte. The reassembler's own stall checks (every 0.25 s of capture time) run as the
+// time steps add up, so holes become gaps too.
 //
 // Input: one configuration byte, then records of 11 bytes:
 //   config bits 0-2: retained tail (64, 1000, 1024, 1500, 2048, 2049, 4096, 8192 bytes)
