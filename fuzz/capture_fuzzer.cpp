@@ -4,18 +4,21 @@
 // reassembly, detection, the core sessions and the JSONL writer, whose output
 // must stay valid JSON. A file that is not a capture is a CaptureError, the
 // analyzer's "nothing analysed" exit; anything else must not crash, hang or
-// allocate without bound. And the in-place readers (PcapRecords, PcapngBlocks)
-// must hand out what libpcap hands out: packets, lengths, times, truncation words.
+// allocate without bound. The in-place readers (PcapRecords, PcapngBlocks) must
+// hand out what libpcap hands out: packets, lengths, times, truncation words. And
+// --threads must write what one thread writes, byte for byte.
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 
 #include "app/analyzer_sink.hpp"
 #include "app/output.hpp"
+#include "app/threaded_run.hpp"
 #include "net/capture_reader.hpp"
 #include "net/pipeline.hpp"
 #include "output_checks.hpp"
@@ -55,22 +58,51 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = "/proc/self/fd/" + std::to_string(fd);
   if (read_packets(path, true) != read_packets(path, false)) __builtin_trap();
 
-  AppOptions opt;
-  opt.format = OutputFormat::Jsonl;
+  // One thread, as quartet --threads 1 runs it (secrets in the capture go to the key log).
+  net::Options nopt;
+  nopt.inputs = {path};
+  nopt.tcp.server_ports = {3288, 648, 4720};
   fuzz::MemOut out;
   {
+    AppOptions opt;
+    opt.format = OutputFormat::Jsonl;
+    tls::KeyLog keys;
+    opt.keylog = &keys;
     auto writer = make_jsonl_writer(out.f, opt);
     Analyzer a(opt, *writer);
-    net::Options nopt;
-    nopt.inputs = {path};
-    nopt.tcp.server_ports = {3288, 648, 4720};
+    net::Options one = nopt;
+    one.on_secrets = [&keys](std::string_view text) { keys.add_text(text); };
     try {
-      net::run(nopt, a);
+      net::run(one, a);
     } catch (const net::CaptureError&) {
       return 0;
     }
     a.finish();
   }
   fuzz::check_jsonl(out.text());
+
+  // With --threads the output is the same, byte for byte: a reader, two decoding
+  // workers and an output stage; the reader decodes a share of the connections
+  // itself (the input's last byte says how many of every 64), as it does when it has
+  // CPU to spare.
+  fuzz::MemOut threaded;
+  {
+    AppOptions opt;
+    opt.format = OutputFormat::Jsonl;
+    tls::KeyLog keys;
+    auto writer = make_jsonl_writer(threaded.f, opt);
+    ThreadedAnalyzer t(opt, *writer, threaded.f, 2, keys);
+    t.fix_reader_share(size ? data[size - 1] % 65u : 0u);
+    try {
+      t.run(nopt);
+    } catch (const net::CaptureError&) {
+      __builtin_trap();  // one thread read it
+    }
+    t.finish();
+  }
+  if (threaded.text() != out.text()) {
+    std::fprintf(stderr, "fuzz_capture: --threads 2 wrote another output than one thread\n");
+    __builtin_trap();
+  }
   return 0;
 }
