@@ -12,7 +12,9 @@
   tcp_views/ the TCP segments of every capture with a payload of 1 KiB or more, as
              tcp_views_fuzzer.cpp's 11-byte records (lengths, not bytes), and generated
              streams of large segments with losses, reordering and retransmissions
-  capture/   the first 16 KiB of every capture file (compressed ones as they are)
+  capture/   the first 16 KiB of every capture file (compressed ones as they are), and
+             generated classic pcaps of large SP messages in segments of 1-1.4 KiB with
+             retransmissions (the same bytes or one changed), reordered
   tls/       every TLS connection of a capture whose secrets are known (a .keys file
              beside it or Decryption Secrets Blocks in it), for tls_fuzzer.cpp: byte 0 =
              protocol inside | 4 when TLS starts at the first byte, then records as in
@@ -27,7 +29,7 @@ import os
 import struct
 import sys
 
-from scapy.all import IP, IPv6, TCP, rdpcap  # noqa: E402  (Debian's python3-scapy)
+from scapy.all import IP, IPv6, TCP, Ether, rdpcap, wrpcap  # noqa: E402  (Debian's python3-scapy)
 
 FUZZ = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(FUZZ)
@@ -265,6 +267,61 @@ def tcp_views_generated():
         put("tcp_views", "generated-%d" % n, bytes([config]) + b"".join(merged))
 
 
+def capture_views_generated():
+    """Small classic pcaps (about 16 KiB) of two SP REQ/REP connections, each carrying a
+    message of 2.5-4.5 KiB in segments of 1-1.4 KiB, some sent again one or two segments
+    later (the same bytes or one changed), some swapped: the retained tails' comparisons
+    and overlap warnings, with one thread and with --threads (fuzz_capture compares them)."""
+    import random
+    for n in range(6):
+        rng = random.Random(100 + n)
+        packets, t = [], 1700000000.0
+
+        def send(cport, side, seq, ack, flags, data=b""):
+            nonlocal t
+            t += 0.001
+            src, dst = ("10.0.0.1", "10.0.0.2") if side == 0 else ("10.0.0.2", "10.0.0.1")
+            sport, dport = (cport, 5555) if side == 0 else (5555, cport)
+            p = Ether() / IP(src=src, dst=dst) / TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags) / data
+            p.time = t
+            packets.append(p)
+
+        for c in range(2):
+            cport, cisn, sisn = 40000 + c, rng.randrange(1 << 32), rng.randrange(1 << 32)
+            send(cport, 0, cisn, 0, "S")
+            send(cport, 1, sisn, cisn + 1, "SA")
+            stream = b"\0SP\0\0\x30\0\0"
+            body = bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz ") for _ in range(rng.randrange(2500, 4500)))
+            stream += struct.pack("!QI", 4 + len(body), 0x80000001) + body
+            cuts, pos = [], 0
+            while pos < len(stream):
+                size = min(len(stream) - pos, rng.randrange(1024, 1449))
+                cuts.append((pos, stream[pos:pos + size]))
+                pos += size
+            order = list(cuts)
+            for i in range(1, len(order)):
+                if rng.randrange(5) == 0:
+                    order[i - 1], order[i] = order[i], order[i - 1]
+            for _ in range(rng.randrange(2, 4)):  # a segment again, one or two later: within the tail or not
+                off, data = rng.choice(cuts)
+                at = min(len(order), order.index((off, data)) + rng.randrange(2, 4))
+                if rng.randrange(2):
+                    k = rng.randrange(len(data))
+                    data = data[:k] + bytes([data[k] ^ 0x20]) + data[k + 1:]
+                order.insert(at, (off, data))
+            for off, data in order:
+                send(cport, 0, cisn + 1 + off, sisn + 1, "PA", data)
+            send(cport, 1, sisn + 1, cisn + 1 + len(stream), "A", b"\0SP\0\0\x31\0\0")
+            send(cport, 0, cisn + 1 + len(stream), sisn + 9, "FA")
+            send(cport, 1, sisn + 9, cisn + 2 + len(stream), "FA")
+        path = os.path.join(FUZZ, "corpus", "capture", "generated-views-%d.pcap" % n)
+        wrpcap(path, packets)
+        with open(path, "rb") as f:
+            data = f.read()
+        if len(data) > MAX_SEED:
+            put("capture", "generated-views-%d.pcap" % n, data)  # cut like the other seeds
+
+
 def from_captures():
     for path in capture_files():
         rel = os.path.relpath(path, CAPTURES)
@@ -353,3 +410,4 @@ elif __name__ == "__main__" and "--hand-made-only" not in sys.argv:
     tls_seeds()
 if __name__ == "__main__":
     tcp_views_generated()
+    capture_views_generated()
