@@ -25,11 +25,12 @@ protocol without them stops the script rather than go unseeded.
 Seeds are cut to 16 KiB. Inputs the fuzzers found (crashes fixed since) live beside
 them as regression-*; this script never removes files.
 """
+import io
 import os
 import struct
 import sys
 
-from scapy.all import IP, IPv6, TCP, Ether, rdpcap, wrpcap  # noqa: E402  (Debian's python3-scapy)
+from scapy.all import IP, IPv6, TCP, Ether, PcapWriter, rdpcap  # noqa: E402  (Debian's python3-scapy)
 
 FUZZ = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(FUZZ)
@@ -314,12 +315,11 @@ def capture_views_generated():
             send(cport, 1, sisn + 1, cisn + 1 + len(stream), "A", b"\0SP\0\0\x31\0\0")
             send(cport, 0, cisn + 1 + len(stream), sisn + 9, "FA")
             send(cport, 1, sisn + 9, cisn + 2 + len(stream), "FA")
-        path = os.path.join(FUZZ, "corpus", "capture", "generated-views-%d.pcap" % n)
-        wrpcap(path, packets)
-        with open(path, "rb") as f:
-            data = f.read()
-        if len(data) > MAX_SEED:
-            put("capture", "generated-views-%d.pcap" % n, data)  # cut like the other seeds
+        pcap = io.BytesIO()
+        writer = PcapWriter(pcap)
+        writer.write(packets)
+        writer.flush()  # not closed: that would close the buffer too
+        put("capture", "generated-views-%d.pcap" % n, pcap.getvalue())
 
 
 def from_captures():
