@@ -284,12 +284,14 @@ class HtmlWriter final : public Writer {
       t += ',';
       append_us(t, row.max());
       t += ",[";
-      const std::vector<uint64_t> bins = log_histogram(row.latencies);
-      for (size_t b = 0; b < bins.size(); ++b) {
+      for (size_t b = 0; b < row.totals.bins.size(); ++b) {
         if (b) t += ',';
-        t += std::to_string(bins[b]);
+        t += std::to_string(row.totals.bins[b]);
       }
-      t += "]]";
+      // The percentiles' largest relative error: 0 when exact (ResponseTimeRow::latencies).
+      char err[32];
+      std::snprintf(err, sizeof err, "],%.6g]", row.percentile_error());
+      t += err;
     }
     t += "],\"problem_kinds\":{";
     first = true;

@@ -1,6 +1,7 @@
 #include "response_times.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -21,35 +22,62 @@ TimeNs percentile_of(const std::vector<TimeNs>& v, double q) {
   return v[rank - 1];
 }
 
-uint64_t ResponseTimeRow::answered() const {
-  uint64_t n = 0;
-  for (const auto& [v, count] : latencies) n += count;
-  return n;
+namespace {
+
+size_t log_bin(TimeNs ns) {
+  if (ns < 1000) return 0;
+  const double b = std::floor(std::log10(static_cast<double>(ns) / 1000.0) * 5.0 + 1e-9);
+  return std::min<size_t>(kLogBins - 1, 1 + static_cast<size_t>(b));
+}
+
+// `ns` to `bits` significant bits (0: as it is): the middle of the values that share
+// its first `bits` bits. Values under 2^bits stay exact. Rounding a rounded value to
+// fewer bits gives what rounding the value itself would.
+TimeNs round_latency(TimeNs ns, unsigned bits) {
+  const auto v = static_cast<uint64_t>(std::max<TimeNs>(ns, 0));
+  const auto width = static_cast<unsigned>(std::bit_width(v));
+  if (bits == 0 || width <= bits) return ns;
+  const unsigned drop = width - bits;
+  return static_cast<TimeNs>(((v >> drop) << drop) | (uint64_t{1} << (drop - 1)));
+}
+
+}  // namespace
+
+void LatencyTotals::add(TimeNs latency, uint64_t n) {
+  if (n == 0) return;
+  min = count ? std::min(min, latency) : latency;
+  max = count ? std::max(max, latency) : latency;
+  count += n;
+  sum += static_cast<long double>(latency) * static_cast<long double>(n);
+  bins[log_bin(latency)] += n;
 }
 
 TimeNs ResponseTimeRow::percentile(double q) const {
   const uint64_t n = answered();
-  if (n == 0) return 0;
+  if (n == 0 || latencies.empty()) return 0;
   q = std::clamp(q, 0.0, 100.0);
   // As percentile_of: rank = ceil(q/100 * n), at least 1; the value holding that rank.
   auto rank = static_cast<uint64_t>(std::ceil(q / 100.0 * static_cast<double>(n)));
   rank = std::clamp<uint64_t>(rank, 1, n);
   uint64_t seen = 0;
-  for (const auto& [v, count] : latencies) {
+  TimeNs v = latencies.back().first;
+  for (const auto& [value, count] : latencies) {
     seen += count;
-    if (seen >= rank) return v;
+    if (seen >= rank) {
+      v = value;
+      break;
+    }
   }
-  return latencies.back().first;
+  return std::clamp(v, min(), max());  // a rounded value may lie beyond the exact ends
+}
+
+double ResponseTimeRow::percentile_error() const {
+  return rounded_bits ? std::ldexp(1.0, -static_cast<int>(rounded_bits)) : 0;
 }
 
 TimeNs ResponseTimeRow::mean() const {
-  const uint64_t n = answered();
-  if (n == 0) return 0;
-  // Summed in long double (64-bit mantissa): exact to the nanosecond for sums up to ~292 years,
-  // and a long capture's latencies could overflow a 64-bit nanosecond sum.
-  long double sum = 0;
-  for (const auto& [v, count] : latencies) sum += static_cast<long double>(v) * static_cast<long double>(count);
-  return static_cast<TimeNs>(std::llround(sum / static_cast<long double>(n)));
+  if (totals.count == 0) return 0;
+  return static_cast<TimeNs>(std::llround(totals.sum / static_cast<long double>(totals.count)));
 }
 
 namespace {
@@ -152,9 +180,33 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
 void ResponseTimes::add(const Protocol* p, const SessionRequests& requests) {
   for (const Kind& k : requests) {
     Acc& r = row(p, k.name);
-    for (const auto& [v, count] : k.latencies) r.counts[v] += count;
+    for (const auto& [v, count] : k.latencies) {
+      r.totals.add(v, count);
+      const auto [it, added] = r.counts.try_emplace(round_latency(v, r.bits), 0);
+      it->second += count;
+      values_ += added;
+    }
     r.unanswered += k.unanswered;
+    while (values_ > max_values_) round_largest_row();
   }
+}
+
+// The row with the most distinct values one significant bit coarser (the first time, to
+// kFirstRoundedBits). This ends: at one bit a row holds at most two values per octave
+// and the ones under 2 (130), and there are at most kMaxKinds + 1 rows per protocol.
+void ResponseTimes::round_largest_row() {
+  Acc* largest = nullptr;
+  for (Acc& a : rows_)
+    if (a.bits != 1 && (!largest || a.counts.size() > largest->counts.size())) largest = &a;
+  if (!largest) {  // (not with the limit above; but never loop)
+    max_values_ = values_;
+    return;
+  }
+  largest->bits = largest->bits ? largest->bits - 1 : kFirstRoundedBits;
+  absl::btree_map<TimeNs, uint64_t> rounded;
+  for (const auto& [v, count] : largest->counts) rounded[round_latency(v, largest->bits)] += count;
+  values_ -= largest->counts.size() - rounded.size();
+  largest->counts = std::move(rounded);
 }
 
 ResponseTimes::Acc& ResponseTimes::row(const Protocol* p, std::string_view kind) {
@@ -167,7 +219,7 @@ ResponseTimes::Acc& ResponseTimes::row(const Protocol* p, std::string_view kind)
   if (it == kinds.end()) {
     if (k != kOther && kinds.size() >= kMaxKinds) return row(p, kOther);
     it = kinds.emplace(k, rows_.size()).first;
-    rows_.push_back(Acc{p, k, 0, {}});
+    rows_.push_back(Acc{p, k, 0, {}, {}, 0});
   }
   return rows_[it->second];
 }
@@ -176,7 +228,8 @@ std::vector<ResponseTimeRow> ResponseTimes::rows() const {
   std::vector<ResponseTimeRow> rows;
   rows.reserve(rows_.size());
   for (const Acc& a : rows_)
-    rows.push_back(ResponseTimeRow{a.protocol, a.kind, a.unanswered, LatencyCounts(a.counts.begin(), a.counts.end())});
+    rows.push_back(ResponseTimeRow{a.protocol, a.kind, a.unanswered, LatencyCounts(a.counts.begin(), a.counts.end()),
+                                   a.bits, a.totals});
   const auto order = [](const Protocol* p) {
     const auto all = all_protocols();
     return std::find(all.begin(), all.end(), p) - all.begin();
@@ -188,23 +241,9 @@ std::vector<ResponseTimeRow> ResponseTimes::rows() const {
   return rows;
 }
 
-namespace {
-size_t log_bin(TimeNs ns) {
-  if (ns < 1000) return 0;
-  const double b = std::floor(std::log10(static_cast<double>(ns) / 1000.0) * 5.0 + 1e-9);
-  return std::min<size_t>(kLogBins - 1, 1 + static_cast<size_t>(b));
-}
-}  // namespace
-
 std::vector<uint64_t> log_histogram(const std::vector<TimeNs>& latencies) {
   std::vector<uint64_t> bins(kLogBins, 0);
   for (TimeNs ns : latencies) ++bins[log_bin(ns)];
-  return bins;
-}
-
-std::vector<uint64_t> log_histogram(const LatencyCounts& latencies) {
-  std::vector<uint64_t> bins(kLogBins, 0);
-  for (const auto& [ns, count] : latencies) bins[log_bin(ns)] += count;
   return bins;
 }
 
@@ -223,9 +262,17 @@ std::string response_time_table(const std::vector<ResponseTimeRow>& rows) {
   std::snprintf(buf, sizeof buf, "     %-5s %-28s %8s %10s %10s %10s %10s %10s %10s %10s\n", "proto", "request",
                 "count", "min", "p50", "p90", "p99", "max", "mean", "unanswered");
   t += buf;
+  double rounded = 0;  // the largest percentile error of a rounded row
   for (const ResponseTimeRow& r : rows) {
-    const bool any = !r.latencies.empty();
+    const bool any = r.answered() > 0;
     const auto cell = [&](TimeNs v) { return any ? ms(v) : std::string("-"); };
+    // A rounded row's percentiles are marked; its count, min, max and mean are exact.
+    const auto pct = [&](double q) {
+      std::string c = cell(r.percentile(q));
+      if (r.rounded_bits && any) c.insert(c.begin(), '~');
+      return c;
+    };
+    rounded = std::max(rounded, r.percentile_error());
     // The request kind comes from the capture (an RRP command's entity name, ...):
     // shown printable like every capture string of the text output.
     std::snprintf(buf, sizeof buf, "     %-5s ", std::string(r.protocol->short_name).c_str());
@@ -234,9 +281,15 @@ std::string response_time_table(const std::vector<ResponseTimeRow>& rows) {
     append_printable(t, r.kind);
     if (t.size() - kind_at < 28) t.append(28 - (t.size() - kind_at), ' ');
     std::snprintf(buf, sizeof buf, " %8llu %10s %10s %10s %10s %10s %10s %10llu\n",
-                  static_cast<unsigned long long>(r.answered()), cell(r.min()).c_str(), cell(r.percentile(50)).c_str(),
-                  cell(r.percentile(90)).c_str(), cell(r.percentile(99)).c_str(), cell(r.max()).c_str(),
-                  cell(r.mean()).c_str(), static_cast<unsigned long long>(r.unanswered));
+                  static_cast<unsigned long long>(r.answered()), cell(r.min()).c_str(), pct(50).c_str(),
+                  pct(90).c_str(), pct(99).c_str(), cell(r.max()).c_str(), cell(r.mean()).c_str(),
+                  static_cast<unsigned long long>(r.unanswered));
+    t += buf;
+  }
+  if (rounded > 0) {
+    std::snprintf(buf, sizeof buf,
+                  "     ~ within %.3g %% of the exact value: the run had more distinct latencies than are kept (%zu)\n",
+                  rounded * 100, ResponseTimes::kMaxLatencyValues);
     t += buf;
   }
   return t;

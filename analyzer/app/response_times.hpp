@@ -4,12 +4,14 @@
 // text summary's table and the HTML report's latency plots use these rows.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <utility>
 #include <string>
 #include <vector>
 
+#include <absl/container/btree_map.h>
 #include <absl/container/inlined_vector.h>
 #include <absl/functional/function_ref.h>
 
@@ -17,22 +19,45 @@
 
 namespace quartet::analyzer {
 
+// Histogram of latencies on a log-time axis: bin 0 holds those under 1 µs, bin i >= 1
+// those in [10^((i-1)/5), 10^(i/5)) µs (five bins per decade), the last bin everything from
+// 10^(kLogBins-2)/5 µs up (about 40 min).
+inline constexpr size_t kLogBins = 1 + 5 * 9 + 1;
+
 // Latencies as each distinct value, ascending, with how many requests had it: a long
 // capture answers millions of requests with few distinct latencies, and the run's
 // memory must not grow with them (8 bytes per request was 8 MB on a 256 MB capture).
 using LatencyCounts = std::vector<std::pair<TimeNs, uint64_t>>;
 
+// What is kept exact of a row's latencies however many there are: count, sum, least,
+// greatest, and the log-time histogram.
+struct LatencyTotals {
+  uint64_t count = 0;
+  long double sum = 0;  // 64-bit mantissa: exact to the nanosecond for sums up to ~292 years
+  TimeNs min = 0, max = 0;
+  std::array<uint64_t, kLogBins> bins{};
+  void add(TimeNs latency, uint64_t n);
+};
+
 struct ResponseTimeRow {
   const Protocol* protocol = nullptr;
   std::string kind;         // "REQ Configuration", "add", "SURVEY"
   uint64_t unanswered = 0;  // requests no response answered
-  LatencyCounts latencies;  // of the answered ones
+  // The answered ones' latencies, for the percentiles. Exact while the run has at most
+  // ResponseTimes::kMaxLatencyValues distinct ones in all its rows; beyond, the rows
+  // with the most are rounded to `rounded_bits` significant bits (each value is then
+  // the middle of the latencies it stands for, within 2^-rounded_bits of each).
+  LatencyCounts latencies;
+  unsigned rounded_bits = 0;  // 0: exact
+  LatencyTotals totals;       // exact
   // How many were answered (the table's "count").
-  uint64_t answered() const;
+  uint64_t answered() const { return totals.count; }
   // Nearest-rank percentile (q in 0..100) of the latencies; 0 when there are none.
+  // Within percentile_error() of the exact one (relative), and never beyond min() and max().
   TimeNs percentile(double q) const;
-  TimeNs max() const { return latencies.empty() ? 0 : latencies.back().first; }
-  TimeNs min() const { return latencies.empty() ? 0 : latencies.front().first; }
+  double percentile_error() const;  // 0 when exact
+  TimeNs max() const { return totals.max; }
+  TimeNs min() const { return totals.min; }
   // Arithmetic mean, rounded to the nanosecond (Wireshark's SRT "Avg SRT"); 0 when there are none.
   TimeNs mean() const;
 };
@@ -43,6 +68,15 @@ class ResponseTimes {
   // are counted as "(other)", and each is cut to kMaxKindBytes.
   static constexpr size_t kMaxKinds = 64;
   static constexpr size_t kMaxKindBytes = 40;
+  // Distinct latencies kept over all rows (about 1.5 MB): real captures, timed to the
+  // microsecond or nanosecond, have nearly as many as requests. Beyond, the row holding
+  // the most is rounded to fewer significant bits, from kFirstRoundedBits (0.025 %) on,
+  // until the run is within the limit again; its count, least, greatest, mean and
+  // histogram stay exact.
+  static constexpr size_t kMaxLatencyValues = size_t{1} << 16;
+  static constexpr unsigned kFirstRoundedBits = 12;
+
+  explicit ResponseTimes(size_t max_latency_values = kMaxLatencyValues) : max_values_(max_latency_values) {}
 
   // A session's requests by kind (in order of first appearance): what add() counts,
   // taken from the timeline so that it can be counted later without it (--threads).
@@ -84,10 +118,15 @@ class ResponseTimes {
     const Protocol* protocol = nullptr;
     std::string kind;
     uint64_t unanswered = 0;
-    std::map<TimeNs, uint64_t> counts;
+    LatencyTotals totals;
+    absl::btree_map<TimeNs, uint64_t> counts;  // rounded to `bits` significant bits (0: exact)
+    unsigned bits = 0;
   };
   Acc& row(const Protocol* p, std::string_view kind);
+  void round_largest_row();
   std::vector<Acc> rows_;  // unsorted
+  size_t max_values_;
+  size_t values_ = 0;  // entries of every row's counts
   // Per protocol, its kinds' rows; looked up by view (std::less<>): no string built per request.
   std::map<const Protocol*, std::map<std::string, size_t, std::less<>>> index_;
 };
@@ -96,12 +135,7 @@ class ResponseTimes {
 // q % of the values at or below it. The session table of the HTML report uses it too.
 TimeNs percentile_of(const std::vector<TimeNs>& ascending, double q);
 
-// Histogram of latencies on a log-time axis: bin 0 holds those under 1 µs, bin i >= 1
-// those in [10^((i-1)/5), 10^(i/5)) µs (five bins per decade), the last bin everything from
-// 10^(kLogBins-2)/5 µs up (about 40 min).
-inline constexpr size_t kLogBins = 1 + 5 * 9 + 1;
 std::vector<uint64_t> log_histogram(const std::vector<TimeNs>& latencies);
-std::vector<uint64_t> log_histogram(const LatencyCounts& latencies);
 
 // The summary's table, one line per row, latencies in milliseconds; empty when there are no rows.
 // count, min, max and mean are the numbers of Wireshark's Service Response Time table (the

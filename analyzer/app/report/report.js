@@ -157,12 +157,17 @@
     const cards = el('div', { class: 'cards' });
     for (const r of summary.response_times) {
       const has = r[2] > 0;
+      // r[9]: the percentiles' largest relative error, 0 when exact (a run with very many
+      // distinct latencies keeps them rounded); count, max and the histogram are exact.
+      const pct = us => (r[9] > 0 ? '≈' : '') + dur(us);
+      const note = r[9] > 0 ? { title: 'within ' + (r[9] * 100).toPrecision(3) + ' % of the exact value' } : {};
       tb.appendChild(el('tr', { class: 'rt-row' }, el('td', {}, protoName(r[0])), el('td', {}, r[1]),
-        el('td', { class: 'num' }, r[2]), ...[r[4], r[5], r[6], r[7]].map(v => el('td', { class: 'num' }, has ? dur(v) : '–')),
-        el('td', { class: 'num' }, r[3])));
+        el('td', { class: 'num' }, r[2]),
+        ...[r[4], r[5], r[6]].map(v => el('td', Object.assign({ class: 'num' }, note), has ? pct(v) : '–')),
+        el('td', { class: 'num' }, has ? dur(r[7]) : '–'), el('td', { class: 'num' }, r[3])));
       if (has) cards.appendChild(el('figure', { class: 'rt-card' }, histogram(r),
-        el('figcaption', {}, protoName(r[0]) + ' ' + r[1] + ' — ' + r[2] + ' answered, p50 ' + dur(r[4]) +
-          ', p99 ' + dur(r[6]) + ', max ' + dur(r[7]))));
+        el('figcaption', {}, protoName(r[0]) + ' ' + r[1] + ' — ' + r[2] + ' answered, p50 ' + pct(r[4]) +
+          ', p99 ' + pct(r[6]) + ', max ' + dur(r[7]))));
     }
     tbl.appendChild(tb);
     if (summary.response_times.length) { sec.appendChild(tbl); sec.appendChild(cards); }

@@ -211,8 +211,10 @@ TEST(ResponseTimes, RepeatedLatenciesAreCounted) {
   EXPECT_EQ(rows[0].mean(), 2 * kMs);
   EXPECT_EQ(rows[0].min(), kMs);
   EXPECT_EQ(rows[0].max(), 5 * kMs);
-  EXPECT_EQ(log_histogram(rows[0].latencies),
-            log_histogram(std::vector<TimeNs>{kMs, kMs, kMs, kMs, kMs, kMs, 5 * kMs, 5 * kMs}));
+  const std::vector<uint64_t> bins(rows[0].totals.bins.begin(), rows[0].totals.bins.end());
+  EXPECT_EQ(bins, log_histogram(std::vector<TimeNs>{kMs, kMs, kMs, kMs, kMs, kMs, 5 * kMs, 5 * kMs}));
+  EXPECT_EQ(rows[0].rounded_bits, 0u);
+  EXPECT_EQ(rows[0].percentile_error(), 0.0);
 }
 
 TEST(ResponseTimes, NearestRankPercentilesAndUnanswered) {
@@ -280,6 +282,70 @@ TEST(ResponseTimes, ManyKindsInOneSessionThenOthers) {
   const auto other = std::find_if(rows.begin(), rows.end(), [](const ResponseTimeRow& r) { return r.kind == "other"; });
   ASSERT_NE(other, rows.end());
   EXPECT_EQ(other->latencies, (LatencyCounts{{3 * kMs, 1}}));
+}
+
+// Real captures time requests to the microsecond or nanosecond: nearly every latency
+// is distinct, and a run keeps at most max_latency_values of them. Beyond, the row
+// with the most is rounded, a significant bit at a time: its percentiles stay within
+// percentile_error() of the exact ones, its count, min, max, mean and histogram exact;
+// a smaller row stays exact. Two sessions, so that the second adds to rounded rows.
+TEST(ResponseTimes, DistinctLatenciesBeyondTheLimitAreRounded) {
+  constexpr size_t kLimit = 64;
+  ResponseTimes rt(kLimit);
+  std::vector<TimeNs> exact;
+  for (int part = 0; part < 2; ++part) {
+    std::vector<std::tuple<bool, std::string, std::optional<uint64_t>, TimeNs>> msgs;
+    for (uint64_t k = 0; k < 500; ++k) {
+      // 0.3 ms to 2.4 ms (three octaves), no two alike.
+      const TimeNs lat = 300'000 + static_cast<TimeNs>((k * 7919 + static_cast<uint64_t>(part) * 3) % 2'100'000);
+      exact.push_back(lat);
+      const uint64_t at = msgs.size();
+      msgs.push_back({true, "GET", std::nullopt, 0});
+      msgs.push_back({false, "", at, lat});
+    }
+    for (uint64_t k = 0; k < 3; ++k) {
+      const uint64_t at = msgs.size();
+      msgs.push_back({true, "PUT", std::nullopt, 0});
+      msgs.push_back({false, "", at, static_cast<TimeNs>(k + 1) * kMs + 1});
+    }
+    rt.add(session_with(msgs));
+  }
+  std::sort(exact.begin(), exact.end());
+  const auto rows = rt.rows();
+  ASSERT_EQ(rows.size(), 2u);
+  const ResponseTimeRow& get = rows[0];
+  const ResponseTimeRow& put = rows[1];
+  ASSERT_EQ(get.kind, "GET");
+  EXPECT_LE(get.latencies.size() + put.latencies.size(), kLimit);
+  EXPECT_GT(get.rounded_bits, 0u);
+  EXPECT_LT(get.rounded_bits, ResponseTimes::kFirstRoundedBits);  // more than one step
+  EXPECT_EQ(get.answered(), exact.size());
+  EXPECT_EQ(get.min(), exact.front());
+  EXPECT_EQ(get.max(), exact.back());
+  long double sum = 0;
+  for (TimeNs v : exact) sum += static_cast<long double>(v);
+  EXPECT_EQ(get.mean(), static_cast<TimeNs>(std::llround(sum / static_cast<long double>(exact.size()))));
+  EXPECT_EQ(std::vector<uint64_t>(get.totals.bins.begin(), get.totals.bins.end()), log_histogram(exact));
+  const double err = get.percentile_error();
+  EXPECT_EQ(err, std::ldexp(1.0, -static_cast<int>(get.rounded_bits)));
+  for (double q : {0.0, 1.0, 25.0, 50.0, 90.0, 99.0, 100.0}) {
+    const TimeNs want = percentile_of(exact, q);
+    const TimeNs got = get.percentile(q);
+    EXPECT_LE(std::abs(static_cast<double>(got - want)), err * static_cast<double>(want)) << q;
+    EXPECT_GE(got, get.min());
+    EXPECT_LE(got, get.max());
+  }
+  EXPECT_EQ(put.rounded_bits, 0u);
+  EXPECT_EQ(put.latencies, (LatencyCounts{{kMs + 1, 2}, {2 * kMs + 1, 2}, {3 * kMs + 1, 2}}));
+  // The text table marks the rounded row's percentiles, and says how close they are.
+  const std::string table = response_time_table(rows);
+  const std::string get_line = table.substr(table.find("GET"), table.find('\n', table.find("GET")) - table.find("GET"));
+  const std::string put_line = table.substr(table.find("PUT"), table.find('\n', table.find("PUT")) - table.find("PUT"));
+  EXPECT_EQ(std::count(get_line.begin(), get_line.end(), '~'), 3) << table;
+  EXPECT_EQ(put_line.find('~'), std::string::npos) << table;
+  char note[64];
+  std::snprintf(note, sizeof note, "~ within %.3g %% of the exact value", err * 100);
+  EXPECT_NE(table.find(note), std::string::npos) << table;
 }
 
 TEST(ResponseTimes, KindsFromTheWireAreBounded) {
