@@ -49,8 +49,17 @@ void LatencyTotals::add(TimeNs latency, uint64_t n) {
   max = count ? std::max(max, latency) : latency;
   count += n;
   sum += static_cast<long double>(latency) * static_cast<long double>(n);
-  bins[log_bin(latency)] += n;
 }
+
+namespace {
+
+// The histogram of exact counts: made once, at the end or at a row's first rounding,
+// rather than with a logarithm per latency as they come.
+void count_bins(std::array<uint64_t, kLogBins>& bins, const absl::btree_map<TimeNs, uint64_t>& counts) {
+  for (const auto& [v, n] : counts) bins[log_bin(v)] += n;
+}
+
+}  // namespace
 
 TimeNs ResponseTimeRow::percentile(double q) const {
   const uint64_t n = answered();
@@ -151,10 +160,9 @@ ResponseTimes::SessionRequests ResponseTimes::Collector::finish() {
   }
   // Per kind, each distinct latency once with its count, in increasing order.
   std::sort(answered.begin(), answered.end());
-  for (const auto& [k, ns] : answered) {
-    auto& l = kinds[k].latencies;
-    if (l.empty() || l.back().first != ns) l.push_back({ns, 0});
-    ++l.back().second;
+  for (size_t i = 0, j = 0; i < answered.size(); i = j) {
+    while (j < answered.size() && answered[j] == answered[i]) ++j;
+    kinds[answered[i].first].add_latency(answered[i].second, j - i);
   }
   // What an exceptionally long session grew is not kept for the rest of the run.
   if (asked.capacity() > 65536) {
@@ -169,6 +177,16 @@ ResponseTimes::SessionRequests ResponseTimes::Collector::finish() {
   return kinds;
 }
 
+void ResponseTimes::Kind::add_latency(TimeNs latency, uint64_t count) {
+  if (count == 0) return;
+  const auto v = static_cast<uint64_t>(latency);
+  const uint64_t step = latencies.empty() ? (v << 1) ^ (0 - (v >> 63)) : v - static_cast<uint64_t>(last_latency);
+  char buf[2 * leb128::kMaxBytes];
+  char* p = leb128::put(leb128::put(buf, step), count - 1);
+  latencies.insert(latencies.end(), buf, p);
+  last_latency = latency;
+}
+
 ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
   Collector c;
   for_each_entry(s, [&c](const Entry& e) {
@@ -180,12 +198,13 @@ ResponseTimes::SessionRequests ResponseTimes::requests_of(const SessionOut& s) {
 void ResponseTimes::add(const Protocol* p, const SessionRequests& requests) {
   for (const Kind& k : requests) {
     Acc& r = row(p, k.name);
-    for (const auto& [v, count] : k.latencies) {
+    k.for_each_latency([&](TimeNs v, uint64_t count) {
       r.totals.add(v, count);
+      if (r.bits) r.totals.bins[log_bin(v)] += count;
       const auto [it, added] = r.counts.try_emplace(round_latency(v, r.bits), 0);
       it->second += count;
       values_ += added;
-    }
+    });
     r.unanswered += k.unanswered;
     while (values_ > max_values_) round_largest_row();
   }
@@ -202,6 +221,7 @@ void ResponseTimes::round_largest_row() {
     max_values_ = values_;
     return;
   }
+  if (!largest->bits) count_bins(largest->totals.bins, largest->counts);  // from the exact values, which go now
   largest->bits = largest->bits ? largest->bits - 1 : kFirstRoundedBits;
   absl::btree_map<TimeNs, uint64_t> rounded;
   for (const auto& [v, count] : largest->counts) rounded[round_latency(v, largest->bits)] += count;
@@ -227,9 +247,11 @@ ResponseTimes::Acc& ResponseTimes::row(const Protocol* p, std::string_view kind)
 std::vector<ResponseTimeRow> ResponseTimes::rows() const {
   std::vector<ResponseTimeRow> rows;
   rows.reserve(rows_.size());
-  for (const Acc& a : rows_)
-    rows.push_back(ResponseTimeRow{a.protocol, a.kind, a.unanswered, LatencyCounts(a.counts.begin(), a.counts.end()),
-                                   a.bits, a.totals});
+  for (const Acc& a : rows_) {
+    ResponseTimeRow& r = rows.emplace_back(ResponseTimeRow{
+        a.protocol, a.kind, a.unanswered, LatencyCounts(a.counts.begin(), a.counts.end()), a.bits, a.totals});
+    if (!a.bits) count_bins(r.totals.bins, a.counts);
+  }
   const auto order = [](const Protocol* p) {
     const auto all = all_protocols();
     return std::find(all.begin(), all.end(), p) - all.begin();

@@ -15,6 +15,7 @@
 #include <absl/container/inlined_vector.h>
 #include <absl/functional/function_ref.h>
 
+#include "leb128.hpp"
 #include "timeline.hpp"
 
 namespace quartet::analyzer {
@@ -24,9 +25,9 @@ namespace quartet::analyzer {
 // 10^(kLogBins-2)/5 µs up (about 40 min).
 inline constexpr size_t kLogBins = 1 + 5 * 9 + 1;
 
-// Latencies as each distinct value, ascending, with how many requests had it: a long
-// capture answers millions of requests with few distinct latencies, and the run's
-// memory must not grow with them (8 bytes per request was 8 MB on a 256 MB capture).
+// Latencies as each distinct value, ascending, with how many requests had it (8 bytes
+// per request was 8 MB on a 256 MB capture); how many values a run keeps is bounded
+// (ResponseTimes::kMaxLatencyValues).
 using LatencyCounts = std::vector<std::pair<TimeNs, uint64_t>>;
 
 // What is kept exact of a row's latencies however many there are: count, sum, least,
@@ -35,7 +36,7 @@ struct LatencyTotals {
   uint64_t count = 0;
   long double sum = 0;  // 64-bit mantissa: exact to the nanosecond for sums up to ~292 years
   TimeNs min = 0, max = 0;
-  std::array<uint64_t, kLogBins> bins{};
+  std::array<uint64_t, kLogBins> bins{};  // (ResponseTimes fills them from exact values)
   void add(TimeNs latency, uint64_t n);
 };
 
@@ -85,8 +86,15 @@ class ResponseTimes {
   struct Kind {
     std::string name;
     uint64_t unanswered = 0;
-    // By value (a session waiting to be written holds no list per request).
-    absl::InlinedVector<std::pair<TimeNs, uint64_t>, 2> latencies;
+    // Each distinct latency once with its count, ascending, packed (for_each_latency): a
+    // session waiting to be written holds 2-3 bytes per distinct latency, not 16 (real
+    // captures have nearly one per request); the usual few are held in place, unallocated.
+    absl::InlinedVector<char, 16> latencies;
+    TimeNs last_latency = 0;  // the last one added
+    // Calls f(latency, count) for each, ascending.
+    template <typename F>
+    void for_each_latency(F&& f) const;
+    void add_latency(TimeNs latency, uint64_t count);  // above every one added before
   };
   using SessionRequests = absl::InlinedVector<Kind, 2>;
   // A session's requests, taken message by message in timeline order, so that the
@@ -120,7 +128,7 @@ class ResponseTimes {
     uint64_t unanswered = 0;
     LatencyTotals totals;
     absl::btree_map<TimeNs, uint64_t> counts;  // rounded to `bits` significant bits (0: exact)
-    unsigned bits = 0;
+    unsigned bits = 0;  // totals.bins are counted as latencies come only from the first rounding on
   };
   Acc& row(const Protocol* p, std::string_view kind);
   void round_largest_row();
@@ -130,6 +138,20 @@ class ResponseTimes {
   // Per protocol, its kinds' rows; looked up by view (std::less<>): no string built per request.
   std::map<const Protocol*, std::map<std::string, size_t, std::less<>>> index_;
 };
+
+// The first latency as a zigzag number (a latency may be negative where the capture's
+// time goes back), each further one as its step from the one before, each count less one.
+template <typename F>
+void ResponseTimes::Kind::for_each_latency(F&& f) const {
+  const char* p = latencies.data();
+  const char* end = p + latencies.size();
+  uint64_t v = 0, step = 0, count = 0;
+  for (bool first = true; p < end; first = false) {
+    if (!leb128::get(p, end, step) || !leb128::get(p, end, count)) return;  // (only ever written by add_latency)
+    v = first ? (step >> 1) ^ (0 - (step & 1)) : v + step;
+    f(static_cast<TimeNs>(v), count + 1);
+  }
+}
 
 // Nearest-rank percentile of an ascending vector: the smallest value with at least
 // q % of the values at or below it. The session table of the HTML report uses it too.

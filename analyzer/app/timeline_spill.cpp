@@ -1,5 +1,7 @@
 #include "timeline_spill.hpp"
 
+#include "leb128.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -33,15 +35,7 @@ uint64_t get_le(const char* p, size_t n) {
   return v;
 }
 
-void put_u64(OutBuf& b, uint64_t v) {  // LEB128
-  char* p = b.room(10);
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  b.commit_to(p);
-}
+void put_u64(OutBuf& b, uint64_t v) { b.commit_to(leb128::put(b.room(leb128::kMaxBytes), v)); }
 void put_str(OutBuf& b, std::string_view s) {
   put_u64(b, s.size());
   b += s;
@@ -101,12 +95,10 @@ class Reader {
   }
   uint64_t u64() {
     uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      const uint8_t c = u8();
-      v |= static_cast<uint64_t>(c & 0x7f) << shift;
-      if (!(c & 0x80)) return v;
-    }
-    throw std::runtime_error("timeline spill file: bad number");
+    const char* at = p_;
+    if (leb128::get(p_, end_, v)) return v;
+    throw std::runtime_error(p_ - at >= leb128::kMaxBytes ? "timeline spill file: bad number"
+                                                          : "timeline spill file: cut short");
   }
   void str(std::string& to) { to.assign(view()); }
   // Valid as long as the buffer read from.

@@ -348,6 +348,23 @@ TEST(ResponseTimes, DistinctLatenciesBeyondTheLimitAreRounded) {
   EXPECT_NE(table.find(note), std::string::npos) << table;
 }
 
+// A session's latencies travel packed (a waiting session holds 2-3 bytes per distinct
+// latency): the same values and counts come back, negative ones (time going back in
+// the capture) and the largest included.
+TEST(ResponseTimes, SessionLatenciesPackedAndBack) {
+  const std::vector<std::pair<TimeNs, uint64_t>> want = {
+      {-5 * kMs, 1}, {-1, 2}, {0, 1}, {7, 1}, {15 * kMs, 3}, {TimeNs{1} << 40, 1000000}, {INT64_MAX, 1}};
+  ResponseTimes::Kind k;
+  for (const auto& [v, n] : want) k.add_latency(v, n);
+  std::vector<std::pair<TimeNs, uint64_t>> got;
+  k.for_each_latency([&](TimeNs v, uint64_t n) { got.push_back({v, n}); });
+  EXPECT_EQ(got, want);
+  ResponseTimes::Kind usual;  // a session's two answers of 15 µs and 17 µs: 7 bytes, held in place
+  usual.add_latency(15'000, 1);
+  usual.add_latency(17'000, 1);
+  EXPECT_EQ(usual.latencies.size(), 7u);  // 15,000 zigzag (3 bytes), count (1), step 2,000 (2), count (1)
+}
+
 TEST(ResponseTimes, KindsFromTheWireAreBounded) {
   ResponseTimes rt;
   std::vector<std::tuple<bool, std::string, std::optional<uint64_t>, TimeNs>> msgs;
