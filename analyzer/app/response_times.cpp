@@ -31,14 +31,18 @@ size_t log_bin(TimeNs ns) {
 }
 
 // `ns` to `bits` significant bits (0: as it is): the middle of the values that share
-// its first `bits` bits. Values under 2^bits stay exact. Rounding a rounded value to
-// fewer bits gives what rounding the value itself would.
+// its first `bits` bits; a negative one (the capture's time going back) by its
+// magnitude. Values under 2^bits stay exact. Rounding a rounded value to fewer bits
+// gives what rounding the value itself would.
 TimeNs round_latency(TimeNs ns, unsigned bits) {
-  const auto v = static_cast<uint64_t>(std::max<TimeNs>(ns, 0));
-  const auto width = static_cast<unsigned>(std::bit_width(v));
-  if (bits == 0 || width <= bits) return ns;
+  if (bits == 0) return ns;
+  const bool negative = ns < 0;
+  const uint64_t m = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  const auto width = static_cast<unsigned>(std::bit_width(m));
+  if (width <= bits) return ns;
   const unsigned drop = width - bits;
-  return static_cast<TimeNs>(((v >> drop) << drop) | (uint64_t{1} << (drop - 1)));
+  const uint64_t r = std::min<uint64_t>(((m >> drop) << drop) | (uint64_t{1} << (drop - 1)), INT64_MAX);
+  return negative ? -static_cast<TimeNs>(r) : static_cast<TimeNs>(r);
 }
 
 }  // namespace
@@ -204,9 +208,9 @@ void ResponseTimes::add(const Protocol* p, const SessionRequests& requests) {
       const auto [it, added] = r.counts.try_emplace(round_latency(v, r.bits), 0);
       it->second += count;
       values_ += added;
+      while (values_ > max_values_) round_largest_row();
     });
     r.unanswered += k.unanswered;
-    while (values_ > max_values_) round_largest_row();
   }
 }
 

@@ -71,7 +71,7 @@ class ResponseTimes {
   static constexpr size_t kMaxKindBytes = 40;
   // Distinct latencies kept over all rows (about 1.5 MB): real captures, timed to the
   // microsecond or nanosecond, have nearly as many as requests. Beyond, the row holding
-  // the most is rounded to fewer significant bits, from kFirstRoundedBits (0.025 %) on,
+  // the most is rounded to fewer significant bits, from kFirstRoundedBits (0.0244 %) on,
   // until the run is within the limit again; its count, least, greatest, mean and
   // histogram stay exact.
   static constexpr size_t kMaxLatencyValues = size_t{1} << 16;
@@ -157,6 +157,7 @@ void ResponseTimes::Kind::for_each_latency(F&& f) const {
 // q % of the values at or below it. The session table of the HTML report uses it too.
 TimeNs percentile_of(const std::vector<TimeNs>& ascending, double q);
 
+// The log-time histogram (kLogBins) of a list of latencies.
 std::vector<uint64_t> log_histogram(const std::vector<TimeNs>& latencies);
 
 // The summary's table, one line per row, latencies in milliseconds; empty when there are no rows.
