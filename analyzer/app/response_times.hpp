@@ -89,8 +89,7 @@ class ResponseTimes {
     // Each distinct latency once with its count, ascending, packed (for_each_latency): a
     // session waiting to be written holds 2-3 bytes per distinct latency, not 16 (real
     // captures have nearly one per request); the usual few are held in place, unallocated.
-    static constexpr size_t kInPlace = 16;
-    absl::InlinedVector<char, kInPlace> latencies;
+    absl::InlinedVector<char, 16> latencies;
     TimeNs last_latency = 0;  // the last one added
     // Calls f(latency, count) for each, ascending.
     template <typename F>

@@ -118,16 +118,6 @@ void TextRelay::drop_buffer(std::unique_ptr<char[]> b) {
 }
 
 bool TextRelay::take(Span s, std::FILE* out, std::vector<char>& scratch) {
-  return take(
-      s, [out](const char* p, size_t n) { std::fwrite(p, 1, n, out); }, scratch);
-}
-
-bool TextRelay::take(Span s, std::string& to, std::vector<char>& scratch) {
-  return take(
-      s, [&to](const char* p, size_t n) { to.append(p, n); }, scratch);
-}
-
-bool TextRelay::take(Span s, absl::FunctionRef<void(const char*, size_t)> put, std::vector<char>& scratch) {
   // A piece in memory is written straight from its chunk, and released, under the
   // lock (the worker takes it only to publish and to start a chunk: at most it
   // waits for the output as long as one fwrite). A piece on file is read first,
@@ -145,7 +135,7 @@ bool TextRelay::take(Span s, absl::FunctionRef<void(const char*, size_t)> put, s
       if (s.offset + s.size > published_ || seq < first_ || seq - first_ >= chunks_.size()) return false;
       Chunk& c = at(seq);
       if (c.mem) {
-        put(c.mem.get() + off, k);
+        std::fwrite(c.mem.get() + off, 1, k, out);
         unhold(seq);
       } else {
         slot = c.slot;
@@ -155,7 +145,7 @@ bool TextRelay::take(Span s, absl::FunctionRef<void(const char*, size_t)> put, s
     if (slot >= 0) {
       if (scratch.size() < k) scratch.resize(k);
       if (!pread_all(fd, scratch.data(), k, static_cast<uint64_t>(slot) * chunk_ + off)) return false;
-      put(scratch.data(), k);
+      std::fwrite(scratch.data(), 1, k, out);
       std::lock_guard lock(mu_);
       unhold(seq);
     }

@@ -20,10 +20,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <vector>
-
-#include <absl/functional/function_ref.h>
 
 #include "timeline_spill.hpp"  // ScratchFile
 
@@ -66,8 +63,6 @@ class TextRelay {
   // (the output stage's, one for all the relays: one each held 64 KiB per thread).
   // False if the file cannot be read, or `s` was not published.
   bool take(Span s, std::FILE* out, std::vector<char>& scratch);
-  // The same, appending the bytes of `s` to `to`.
-  bool take(Span s, std::string& to, std::vector<char>& scratch);
   // Releases `s` unread.
   void release(Span s);
 
@@ -82,7 +77,6 @@ class TextRelay {
     uint32_t live = 0;            // held sessions with bytes in it
   };
   Chunk& at(uint64_t seq) { return chunks_[static_cast<size_t>(seq - first_)]; }
-  bool take(Span s, absl::FunctionRef<void(const char*, size_t)> put, std::vector<char>& scratch);
   void next_chunk();
   void give_up_released();
   void unhold(uint64_t seq);  // a session with bytes in chunk `seq` was released

@@ -7,7 +7,6 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
-#include <absl/container/inlined_vector.h>
 
 #include <algorithm>
 #include <atomic>
@@ -83,14 +82,8 @@ struct Notice {
   SessionAccount account;
   bool formatted = false;
   int ts_decimals = 6;
-  Worker* from = nullptr;  // whose relay holds `text`
-  TextRelay::Span text;    // in from->output's relay
-  // The account's latency lists too long to be held in place (a long session of a real
-  // capture has about one per request), after `text` in the same relay, so that
-  // sessions waiting together cost the relay's bounded memory, not their own: each
-  // kind's bytes there, in order (0: kept in place).
-  TextRelay::Span latencies;
-  absl::InlinedVector<uint32_t, 2> relayed;
+  Worker* from = nullptr;   // whose relay holds `text`
+  TextRelay::Span text;     // in from->output's relay
   size_t entries_held = 0;  // timeline entries kept in memory in done.out (from->held_entries)
 };
 // Held by pointer: a session's record is large and passes through several containers.
@@ -191,7 +184,6 @@ class Worker {
   // (`text_taken`: its text was taken from the relay, released with it.)
   void release(const Notice& n, bool text_taken = false) {
     if (n.formatted && !text_taken) output->relay.release(n.text);
-    output->relay.release(n.latencies);  // (nothing once taken)
     held_entries.fetch_sub(n.entries_held, std::memory_order_relaxed);
     written.fetch_add(1, std::memory_order_release);
     moved();
@@ -313,25 +305,6 @@ class Worker {
     }
   }
 
-  // The account's latency lists that are not held in place go to the relay after the
-  // session's text (Notice::latencies), and leave the notice.
-  void relay_latencies(Notice& n) {
-    const uint64_t start = output->relay.end();
-    n.relayed.clear();
-    for (ResponseTimes::Kind& k : n.account.requests) {
-      const size_t size = k.latencies.size();
-      if (size <= ResponseTimes::Kind::kInPlace || size > UINT32_MAX) {
-        n.relayed.push_back(0);
-        continue;
-      }
-      output->relay.append(k.latencies.data(), size);
-      n.relayed.push_back(static_cast<uint32_t>(size));
-      decltype(k.latencies)().swap(k.latencies);
-    }
-    n.latencies = {start, output->relay.end() - start};
-    if (n.latencies.size) output->relay.hold(n.latencies);
-  }
-
   // A shown session: formatted to the relay, its timeline kept only if needed.
   void hand_on(Notice& n, int ts_decimals) {
     SessionOut& out = n.done.out;
@@ -345,7 +318,6 @@ class Worker {
     n.text = output->format(out, account);
     n.account = account.take(out);
     n.formatted = true;
-    relay_latencies(n);
     n.ts_decimals = ts_decimals;
     // Written after the capture turns to nanoseconds, it is formatted again (rare);
     // until then its timeline waits: in memory when short and within the worker's
@@ -628,7 +600,6 @@ struct ThreadedAnalyzer::Impl {
   int final_ts_decimals = 6;
   std::optional<unsigned> reader_share;  // for tests (FlowSpread::fix_share)
   std::vector<char> relay_scratch;       // the output stage's, for the relays' pieces on file
-  std::string latency_bytes;             // the output stage's, for a session's relayed latency lists
 
   // The output stage: the reader's openings and closings, in its order.
   void merge() {
@@ -695,22 +666,7 @@ struct ThreadedAnalyzer::Impl {
       ++summary.other_flows;
       return false;
     }
-    if (n.latencies.size) {  // the account's long latency lists, back from the relay (Worker::relay_latencies)
-      latency_bytes.clear();
-      if (!n.from->output->relay.take(n.latencies, latency_bytes, relay_scratch))
-        throw std::runtime_error("--threads: temporary file: read error");
-      n.latencies = {};
-      size_t at = 0;
-      for (size_t i = 0; i < n.relayed.size(); ++i) {
-        if (!n.relayed[i]) continue;
-        auto& l = n.account.requests[i].latencies;
-        l.assign(latency_bytes.data() + at, latency_bytes.data() + at + n.relayed[i]);
-        at += n.relayed[i];
-      }
-    }
     account_session(n.done.out, n.account, summary, response_times, fanout);
-    // Counted: the lists go now, not with the notice (it goes back to its worker in a batch).
-    for (ResponseTimes::Kind& k : n.account.requests) decltype(k.latencies)().swap(k.latencies);
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {

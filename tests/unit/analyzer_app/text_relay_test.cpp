@@ -79,32 +79,6 @@ TEST(TextRelay, BeyondItsMemoryHeldSessionsGoToTheFile) {
   for (size_t i = 0; i < spans.size(); ++i) EXPECT_EQ(take(r, spans[i]), text_of(i)) << i;
 }
 
-// Bytes for the output stage itself (a session's packed latency lists) come back
-// into a string the same, from memory or from the file, each span on its own: a
-// session's text and its bytes after it, taken in either order.
-TEST(TextRelay, SpansTakenIntoAString) {
-  TextRelay r(64, 16);  // four chunks in memory
-  std::vector<std::pair<TextRelay::Span, TextRelay::Span>> spans;
-  for (size_t i = 0; i < 60; ++i) {
-    const TextRelay::Span text = add(r, i);
-    spans.push_back({text, add(r, i, 1)});
-    ASSERT_TRUE(r.publish());
-  }
-  EXPECT_GT(r.file_bytes(), 0u);
-  std::vector<char> scratch;
-  for (size_t i = 0; i < spans.size(); ++i) {
-    std::string bytes = "kept:";
-    if (i % 2) {
-      EXPECT_EQ(take(r, spans[i].first), text_of(i)) << i;
-    }
-    ASSERT_TRUE(r.take(spans[i].second, bytes, scratch)) << i;
-    EXPECT_EQ(bytes, "kept:" + text_of(i, 1)) << i;
-    if (i % 2 == 0) {
-      EXPECT_EQ(take(r, spans[i].first), text_of(i)) << i;
-    }
-  }
-}
-
 // A released session's space serves the next ones: memory and file stop growing
 // when the output keeps up, however much goes through.
 TEST(TextRelay, ReleasedSpaceIsReused) {
