@@ -667,6 +667,9 @@ struct ThreadedAnalyzer::Impl {
       return false;
     }
     account_session(n.done.out, n.account, summary, response_times, fanout);
+    // Counted: the latency lists go now, not with the notice (notices go back to their
+    // worker 256 at a time, and a long session's list is tens of kilobytes).
+    for (ResponseTimes::Kind& k : n.account.requests) decltype(k.latencies)().swap(k.latencies);
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
