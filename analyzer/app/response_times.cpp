@@ -101,14 +101,13 @@ namespace {
 // requests. Per message its row name's number and its answer. The work lists are per
 // thread and keep their capacity: the decoding workers collect every session they write.
 struct Asked {
-  uint32_t name;  // in `names`
+  uint32_t name;  // in `names` (for the answers finish() moves to the front: in `kinds`)
   bool is_request;
   bool answered;
   TimeNs latency;
 };
 thread_local std::vector<Asked> asked;
-thread_local std::vector<uint32_t> by_index;                   // message index -> position in `asked` (+1)
-thread_local std::vector<std::pair<size_t, TimeNs>> answered;  // (position in `kinds`, latency)
+thread_local std::vector<uint32_t> by_index;  // message index -> position in `asked` (+1)
 // Row names, numbered in order of appearance: the first kLinear looked up in a list
 // (a session has a handful; their strings keep their capacity from session to
 // session), any further ones in a map (a peer inventing names cannot make this quadratic).
@@ -121,7 +120,6 @@ thread_local std::vector<size_t> kind_of;    // name -> position in `kinds`
 ResponseTimes::Collector::Collector() {
   asked.clear();
   by_index.clear();
-  answered.clear();
 }
 
 uint32_t ResponseTimes::Collector::name_id(std::string_view name) {
@@ -152,27 +150,35 @@ void ResponseTimes::Collector::add(const MessageOut& m) {
 ResponseTimes::SessionRequests ResponseTimes::Collector::finish() {
   SessionRequests kinds;
   kind_of.assign(n_names_, SIZE_MAX);
-  for (const Asked& a : asked) {
+  // The answered ones move to the front of `asked` as they are met, each now with its
+  // kind's position in `kinds` for its name (a session as long as the timeline allows
+  // has 100,000 messages: no second list the size of its answers).
+  size_t n_answered = 0;
+  for (size_t i = 0; i < asked.size(); ++i) {
+    const Asked a = asked[i];
     if (!a.is_request && !a.answered) continue;
     size_t& k = kind_of[a.name];
     if (k == SIZE_MAX) {
       k = kinds.size();
       kinds.push_back({names[a.name], 0, {}});
     }
-    if (a.answered) answered.push_back({k, a.latency});
+    if (a.answered) asked[n_answered++] = Asked{static_cast<uint32_t>(k), a.is_request, true, a.latency};
     else ++kinds[k].unanswered;
   }
   // Per kind, each distinct latency once with its count, in increasing order.
-  std::sort(answered.begin(), answered.end());
-  for (size_t i = 0, j = 0; i < answered.size(); i = j) {
-    while (j < answered.size() && answered[j] == answered[i]) ++j;
-    kinds[answered[i].first].add_latency(answered[i].second, j - i);
+  const auto by_kind_and_latency = [](const Asked& x, const Asked& y) {
+    return x.name != y.name ? x.name < y.name : x.latency < y.latency;
+  };
+  const auto front = asked.begin() + static_cast<ptrdiff_t>(n_answered);
+  std::sort(asked.begin(), front, by_kind_and_latency);
+  for (auto i = asked.begin(), j = i; i != front; i = j) {
+    while (j != front && j->name == i->name && j->latency == i->latency) ++j;
+    kinds[i->name].add_latency(i->latency, static_cast<uint64_t>(j - i));
   }
   // What an exceptionally long session grew is not kept for the rest of the run.
   if (asked.capacity() > 65536) {
     std::vector<Asked>().swap(asked);
     std::vector<uint32_t>().swap(by_index);
-    std::vector<std::pair<size_t, TimeNs>>().swap(answered);
   }
   if (names.size() > 4 * kLinear) {
     names.resize(4 * kLinear);
