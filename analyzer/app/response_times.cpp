@@ -45,6 +45,12 @@ TimeNs round_latency(TimeNs ns, unsigned bits) {
   return negative ? -static_cast<TimeNs>(r) : static_cast<TimeNs>(r);
 }
 
+// The histogram of exact counts: made once, at the end or at a row's first rounding,
+// rather than with a logarithm per latency as they come.
+void count_bins(std::array<uint64_t, kLogBins>& bins, const absl::btree_map<TimeNs, uint64_t>& counts) {
+  for (const auto& [v, n] : counts) bins[log_bin(v)] += n;
+}
+
 }  // namespace
 
 void LatencyTotals::add(TimeNs latency, uint64_t n) {
@@ -54,16 +60,6 @@ void LatencyTotals::add(TimeNs latency, uint64_t n) {
   count += n;
   sum += static_cast<long double>(latency) * static_cast<long double>(n);
 }
-
-namespace {
-
-// The histogram of exact counts: made once, at the end or at a row's first rounding,
-// rather than with a logarithm per latency as they come.
-void count_bins(std::array<uint64_t, kLogBins>& bins, const absl::btree_map<TimeNs, uint64_t>& counts) {
-  for (const auto& [v, n] : counts) bins[log_bin(v)] += n;
-}
-
-}  // namespace
 
 TimeNs ResponseTimeRow::percentile(double q) const {
   const uint64_t n = answered();
@@ -221,8 +217,9 @@ void ResponseTimes::add(const Protocol* p, const SessionRequests& requests) {
 }
 
 // The row with the most distinct values one significant bit coarser (the first time, to
-// kFirstRoundedBits). This ends: at one bit a row holds at most two values per octave
-// and the ones under 2 (130), and there are at most kMaxKinds + 1 rows per protocol.
+// kFirstRoundedBits). This ends: no row goes below one bit, where it holds at most two
+// values per octave of either sign (about 250), and there are at most kMaxKinds + 1
+// rows per protocol; should they all get there, the limit becomes what they hold.
 void ResponseTimes::round_largest_row() {
   Acc* largest = nullptr;
   for (Acc& a : rows_)
