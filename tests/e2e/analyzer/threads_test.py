@@ -14,7 +14,9 @@
                                                 long-lived connections (bench/gen_small_pdus.py, 8 MB)
                                                 stays within MEMORY_BOUND_KB of --threads 1, and
                                                 --threads 16 within MEMORY_PER_THREAD_KB per
-                                                thread beyond two of --threads 2
+                                                thread beyond two of --threads 2; a 32 MB one whose
+                                                every latency is distinct within
+                                                DISTINCT_LATENCIES_KB of the same as generated
 Standard output, standard error and the exit status must all be the same."""
 import filecmp
 import os
@@ -232,6 +234,12 @@ MEMORY_BOUND_KB = 24 * 1024
 # batches' bytes and write buffers were.
 MEMORY_PER_THREAD_KB = 512
 MANY_THREADS = 16
+# What a capture whose every latency is distinct (bench/jitter_latencies.py: each packet delayed at
+# random, timed to the nanosecond, as real captures are) may add to the same capture as generated (a
+# few latencies, repeated): the response-time table keeps at most 65,536 values, a session's list is
+# packed (docs/performance.md, "Ninth round"). 32 MB small-PDU capture, --summary, measured: +0.7 MiB
+# with one thread, +2.1 with two; +4.9 and +9.0 MiB before (a map node per latency), growing with the file.
+DISTINCT_LATENCIES_KB = 4 * 1024
 
 
 def peak_rss_kb(args, out_path):
@@ -272,6 +280,28 @@ def case_memory():
         if peaks[MANY_THREADS] > peaks[2] + many_bound:
             raise AssertionError("%s: --threads %d peaks at %d KiB, more than --threads 2 (%d KiB) + %d KiB" %
                                  (" ".join(fmt), MANY_THREADS, peaks[MANY_THREADS], peaks[2], many_bound))
+    # Distinct latencies: 125,000 answered requests, each latency its own.
+    plain = os.path.join(WORKDIR, "small-pdus-32mb.pcap")
+    jittered = os.path.join(WORKDIR, "small-pdus-32mb-distinct-latencies.pcap")
+    if not os.path.exists(jittered):
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), plain,
+                        "--size-mb", "32"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "jitter_latencies.py"), plain,
+                        jittered + ".tmp"], check=True, stdout=subprocess.DEVNULL)
+        os.rename(jittered + ".tmp", jittered)
+    for n in (1, 2):
+        peak = {}
+        for name, path in (("as generated", plain), ("distinct latencies", jittered)):
+            status, peak[name] = peak_rss_kb(["--threads", str(n), "--summary", path],
+                                             os.path.join(WORKDIR, "latencies-%d.out" % n))
+            if status != 0:
+                raise AssertionError("quartet --threads %d --summary %s exited %d" % (n, path, status))
+        print("--summary --threads %d: peak RSS %d KiB as generated, %d KiB with distinct latencies" %
+              (n, peak["as generated"], peak["distinct latencies"]))
+        if peak["distinct latencies"] > peak["as generated"] + DISTINCT_LATENCIES_KB:
+            raise AssertionError("--threads %d: distinct latencies peak at %d KiB, more than the capture as "
+                                 "generated (%d KiB) + %d KiB" % (n, peak["distinct latencies"],
+                                                                   peak["as generated"], DISTINCT_LATENCIES_KB))
 
 
 def main():
