@@ -5,8 +5,9 @@
 // must have the JSONL's sessions (also filtered by protocol and by text, and sorted);
 // the busiest session's diagram must have one arrow per JSONL message, and clicking a
 // message must show the JSONL's fields for it; the response-time numbers must be the
-// text summary's and agree with latencies recomputed from the JSONL; problem links
-// must lead to their message. A screenshot is saved in the work folder.
+// text summary's and agree with latencies recomputed from the JSONL, and a row the run
+// rounded must show its percentiles as such (roundedRow); problem links must lead to
+// their message. A screenshot is saved in the work folder.
 //
 //   report_test.js QUARTET WORKDIR CAPTURE [quartet options...]
 //   report_test.js --hostile QUARTET WORKDIR CAPTURE   (capture with script-like values)
