@@ -73,7 +73,8 @@ class Worker;
 // the summary needs of the timeline is in `account`, and the timeline itself is
 // kept (in the worker's spill file when long) only when the session might have
 // to be formatted again. So a session waiting for its turn costs a few hundred
-// bytes, as one thread's waiting sessions do with their timelines spilled.
+// bytes, as one thread's waiting sessions do with their timelines spilled, plus
+// 2-3 bytes per distinct latency of a long one (ResponseTimes::Kind).
 struct Notice {
   uint64_t flow = 0;
   Worker* owner = nullptr;  // who made it, and frees it (Worker::give_back)
@@ -668,7 +669,8 @@ struct ThreadedAnalyzer::Impl {
     }
     account_session(n.done.out, n.account, summary, response_times, fanout);
     // Counted: the latency lists go now, not with the notice (notices go back to their
-    // worker 256 at a time, and a long session's list is tens of kilobytes).
+    // worker 256 at a time, and a long session's list is tens of kilobytes). Only a long
+    // session's list is a block of the worker's arena freed here; a short one's is held in place.
     for (ResponseTimes::Kind& k : n.account.requests) decltype(k.latencies)().swap(k.latencies);
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
