@@ -6,10 +6,11 @@
 // can end the block or run as script, and a Content-Security-Policy lets only the
 // page's own script (by its SHA-256) run and nothing load from the network.
 //
-// Memory stays bounded by the session table: each session's messages are one JSON
-// line, and the lines of every kSessionsPerBlock sessions are written, gzip-compressed
-// and base64-encoded, as one line of the messages block. The page decompresses
-// (DecompressionStream) and parses a block only when one of its sessions is opened,
+// Memory stays bounded: the sessions table goes to a scratch file as it grows
+// (SpilledText), and each session's messages are one JSON line, the lines of every
+// kSessionsPerBlock sessions written, gzip-compressed and base64-encoded, as one
+// line of the messages block. The page decompresses (DecompressionStream) and
+// parses a block only when one of its sessions is opened,
 // so loading costs the sessions table only, and the file is several times smaller.
 #include <openssl/evp.h>
 #include <zlib.h>
@@ -25,6 +26,7 @@
 #include "output.hpp"
 #include "report_assets.hpp"
 #include "response_times.hpp"
+#include "spilled_text.hpp"
 
 namespace quartet::analyzer {
 namespace {
@@ -103,7 +105,6 @@ class HtmlWriter final : public Writer {
   void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
     buf_.clear();
     const size_t row = rows_written_++;
-    if (row) rows_ += ',';
     size_t problems = s.warnings_dropped;
     std::vector<TimeNs> latencies;
 
@@ -166,31 +167,34 @@ class HtmlWriter final : public Writer {
     if (++block_sessions_ == kSessionsPerBlock) flush_block();
 
     std::sort(latencies.begin(), latencies.end());
-    rows_ += '[' + std::to_string(s.flow.id) + ',' + std::to_string(protocol_index(s.protocol)) + ',';
-    append_json_string_html(rows_, endpoint_text(s.flow.client));
-    rows_ += ',';
-    append_json_string_html(rows_, endpoint_text(s.flow.server));
-    rows_ += ',';
-    append_seconds(rows_, s.start, opt_.ts_decimals);
-    rows_ += ',';
-    append_us(rows_, s.end - s.start);
-    rows_ += ',';
+    std::string& rows = rows_.text();
+    if (row) rows += ',';
+    rows += '[' + std::to_string(s.flow.id) + ',' + std::to_string(protocol_index(s.protocol)) + ',';
+    append_json_string_html(rows, endpoint_text(s.flow.client));
+    rows += ',';
+    append_json_string_html(rows, endpoint_text(s.flow.server));
+    rows += ',';
+    append_seconds(rows, s.start, opt_.ts_decimals);
+    rows += ',';
+    append_us(rows, s.end - s.start);
+    rows += ',';
     std::string state = s.state;
     if (s.closed_by) state += std::string(" by ") + side_name(*s.closed_by);
     if (!s.conn_state.empty()) state += " (" + s.conn_state + ")";
     if (!s.protocol_state.empty()) state += ", " + s.protocol_state;
-    append_json_string_html(rows_, state);
-    rows_ += ',' + std::to_string(s.messages[0]) + ',' + std::to_string(s.messages[1]) + ',';
+    append_json_string_html(rows, state);
+    rows += ',' + std::to_string(s.messages[0]) + ',' + std::to_string(s.messages[1]) + ',';
     for (double q : {50.0, 99.0, 100.0}) {
-      if (latencies.empty()) rows_ += "-1";
-      else append_us(rows_, percentile_of(latencies, q));
-      rows_ += ',';
+      if (latencies.empty()) rows += "-1";
+      else append_us(rows, percentile_of(latencies, q));
+      rows += ',';
     }
-    rows_ += std::to_string(problems) + ',';
-    rows_ += !s.tls.seen ? "0," : s.tls.handoff ? "2," : "1,";
-    rows_ += std::to_string(s.bytes[0]) + ',' + std::to_string(s.bytes[1]) + ',';
-    append_json_string_html(rows_, s.flow.roles == RoleSource::PortGuess ? "roles guessed" : "");
-    rows_ += ']';
+    rows += std::to_string(problems) + ',';
+    rows += !s.tls.seen ? "0," : s.tls.handoff ? "2," : "1,";
+    rows += std::to_string(s.bytes[0]) + ',' + std::to_string(s.bytes[1]) + ',';
+    append_json_string_html(rows, s.flow.roles == RoleSource::PortGuess ? "roles guessed" : "");
+    rows += ']';
+    rows_.spill_when_full();
 
     if (!any_ || s.start < first_) first_ = s.start;
     if (!any_ || s.end > last_) last_ = s.end;
@@ -199,9 +203,9 @@ class HtmlWriter final : public Writer {
 
   void finish(const RunSummary& r) override {
     flush_block();
-    std::string t = "</script>\n<script type=\"application/json\" id=\"q-sessions\">[";
-    t += rows_;
-    t += "]</script>\n<script type=\"application/json\" id=\"q-summary\">";
+    write("</script>\n<script type=\"application/json\" id=\"q-sessions\">[");
+    rows_.write_to(out_);
+    std::string t = "]</script>\n<script type=\"application/json\" id=\"q-summary\">";
     summary(t, r);
     t += "</script>\n<script>";
     t += report_script();
@@ -306,7 +310,8 @@ class HtmlWriter final : public Writer {
 
   std::FILE* out_;
   const AppOptions& opt_;
-  std::string buf_, rows_, problems_, block_;
+  std::string buf_, problems_, block_;
+  SpilledText rows_;  // the sessions table, on file beyond a few hundred kB
   size_t block_sessions_ = 0;
   size_t rows_written_ = 0, listed_problems_ = 0, problems_dropped_ = 0;
   std::map<std::string, uint64_t> problem_kinds_;
