@@ -13,15 +13,13 @@
 // parses a block only when one of its sessions is opened,
 // so loading costs the sessions table only, and the file is several times smaller.
 #include <openssl/evp.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <new>
-#include <stdexcept>
 
 #include "format.hpp"
+#include "gzip_base64.hpp"
 #include "json.hpp"
 #include "output.hpp"
 #include "report_assets.hpp"
@@ -35,27 +33,8 @@ namespace {
 constexpr size_t kMaxListedProblems = 20000;
 // Sessions per compressed block of the messages data (report.js knows it too).
 constexpr size_t kSessionsPerBlock = 256;
-
-// gzip (level 1: the report is written at capture-reading speed), then base64.
-std::string gzip_base64(const std::string& in) {
-  z_stream z{};
-  std::string packed;
-  if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::bad_alloc();
-  packed.resize(deflateBound(&z, static_cast<uLong>(in.size())));
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(packed.data());
-  z.avail_out = static_cast<uInt>(packed.size());
-  const int rc = deflate(&z, Z_FINISH);
-  packed.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw std::runtime_error("HTML report: compression failed");
-  std::string b64(4 * ((packed.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                reinterpret_cast<const unsigned char*>(packed.data()), static_cast<int>(packed.size()));
-  b64.resize(static_cast<size_t>(n > 0 ? n : 0));
-  return b64;
-}
+// Bytes of a session's messages line gathered before they go to the compressor.
+constexpr size_t kLinePiece = 64u << 10;
 
 // Microseconds, with nanosecond decimals only when there are some.
 void append_us(std::string& out, TimeNs ns) {
@@ -161,9 +140,14 @@ class HtmlWriter final : public Writer {
         }
       }
       ++entry_index;
+      // A long session's line goes to the compressor a piece at a time, not held whole.
+      if (buf_.size() >= kLinePiece) {
+        block_.add(buf_);
+        buf_.clear();
+      }
     });
     buf_ += "]\n";
-    block_ += buf_;
+    block_.add(buf_);
     if (++block_sessions_ == kSessionsPerBlock) flush_block();
 
     std::sort(latencies.begin(), latencies.end());
@@ -218,9 +202,7 @@ class HtmlWriter final : public Writer {
   void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
 
   void flush_block() {
-    if (!block_sessions_) return;
-    write(gzip_base64(block_) + "\n");
-    block_.clear();
+    block_.finish();
     block_sessions_ = 0;
   }
 
@@ -310,8 +292,9 @@ class HtmlWriter final : public Writer {
 
   std::FILE* out_;
   const AppOptions& opt_;
-  std::string buf_, problems_, block_;
-  SpilledText rows_;  // the sessions table, on file beyond a few hundred kB
+  std::string buf_, problems_;
+  GzipBase64Line block_{out_};  // the messages of up to kSessionsPerBlock sessions
+  SpilledText rows_;            // the sessions table, on file beyond a few hundred kB
   size_t block_sessions_ = 0;
   size_t rows_written_ = 0, listed_problems_ = 0, problems_dropped_ = 0;
   std::map<std::string, uint64_t> problem_kinds_;

@@ -17,10 +17,13 @@
                                                 thread beyond two of --threads 2; a 32 MB one whose
                                                 every latency is distinct within
                                                 DISTINCT_LATENCIES_KB of the same as generated;
-                                                the HTML report of 200,000 short connections
-                                                within HTML_*_KB of their JSONL
+                                                the HTML report of 200,000 short connections and
+                                                of the 32 MB capture within HTML_*_KB of their
+                                                JSONL, with the JSONL's sessions and messages
 Standard output, standard error and the exit status must all be the same."""
+import base64
 import filecmp
+import gzip
 import json
 import os
 import struct
@@ -243,14 +246,16 @@ MANY_THREADS = 16
 # packed (docs/performance.md, "Ninth round"). 32 MB small-PDU capture, --summary, measured: +0.7 MiB
 # with one thread, +2.1 with two; +4.9 and +9.0 MiB before (a map node per latency), growing with the file.
 DISTINCT_LATENCIES_KB = 4 * 1024
-# What the HTML report may add to JSONL's peak on 200,000 short connections (bench/gen_short_conns.py).
-# Its sessions table goes to a scratch file beyond 256 kB (SpilledText); the rest is the same run. With
-# two threads the sessions wait for the output stage with their timelines (the report is written there
-# whole), up to the reader's lead of openings and closings (about 17,000 sessions). Measured: +3.4 MiB
-# with one thread, +32 with two; +77 and +102 MiB while the table was held (400 and 491 MB against 92
-# and 105 on 1,000,000 connections), growing with the capture.
-HTML_ONE_THREAD_KB = 12 * 1024
-HTML_TWO_THREADS_KB = 48 * 1024
+# What the HTML report may add to JSONL's peak, with one and with two threads. Its sessions table goes to
+# a scratch file beyond 256 kB (SpilledText), and its messages are compressed as they come
+# (GzipBase64Line). With two threads the sessions wait for the output stage with their timelines (the
+# report is written there whole), up to the reader's lead of openings and closings (about 17,000).
+# 200,000 short connections (bench/gen_short_conns.py), measured: +3.4 MiB with one thread, +32 with two;
+# +77 and +102 MiB while the table was held whole (400 and 491 MB on 1,000,000 connections).
+HTML_SHORT_CONNECTIONS_KB = (12 * 1024, 48 * 1024)
+# The 32 MB small-PDU capture (300 sessions as long as the capture), measured: +2.6 MiB with one thread,
+# +4 with two; +161 MiB while a block of 256 sessions' messages was compressed at once (1.3 GB at 256 MB).
+HTML_LONG_SESSIONS_KB = (12 * 1024, 16 * 1024)
 
 
 def peak_rss_kb(args, out_path):
@@ -313,34 +318,54 @@ def case_memory():
             raise AssertionError("--threads %d: distinct latencies peak at %d KiB, more than the capture as "
                                  "generated (%d KiB) + %d KiB" % (n, peak["distinct latencies"],
                                                                    peak["as generated"], DISTINCT_LATENCIES_KB))
-    html_memory()
+    html_memory(plain)
 
 
-def html_memory():
-    """The HTML report of many short sessions peaks within a bound of JSONL's, whatever their number."""
-    cap = os.path.join(WORKDIR, "short-conns-200000.pcap")
-    if not os.path.exists(cap):
-        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_short_conns.py"), cap + ".tmp",
+def html_memory(plain_small_pdus):
+    """The HTML report peaks within a bound of JSONL's, whatever the number of sessions or their length:
+    200,000 short connections, and the 32 MB small-PDU capture (300 sessions as long as the capture)."""
+    conns = os.path.join(WORKDIR, "short-conns-200000.pcap")
+    if not os.path.exists(conns):
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_short_conns.py"), conns + ".tmp",
                         "--connections", "200000"], check=True, stdout=subprocess.DEVNULL)
-        os.rename(cap + ".tmp", cap)
-    for n, bound in ((1, HTML_ONE_THREAD_KB), (2, HTML_TWO_THREADS_KB)):
-        peak = {}
-        for fmt in ("jsonl", "html"):
-            out = os.path.join(WORKDIR, "short-conns-%d.%s" % (n, fmt))
-            status, peak[fmt] = peak_rss_kb(["--threads", str(n), "--format", fmt, cap], out)
-            if status != 0 or os.path.getsize(out) == 0:
-                raise AssertionError("quartet --threads %d --format %s exited %d" % (n, fmt, status))
-        with open(out, "rb") as f:
-            page = f.read()
-        sessions = page.split(b'id="q-sessions">', 1)[1].split(b"</script>", 1)[0]
-        rows = len(json.loads(sessions))
-        if rows != 200000:
-            raise AssertionError("--threads %d: the report's sessions table has %d rows" % (n, rows))
-        print("short connections, --threads %d: peak RSS %d KiB as JSONL, %d KiB as HTML" %
-              (n, peak["jsonl"], peak["html"]))
-        if peak["html"] > peak["jsonl"] + bound:
-            raise AssertionError("--threads %d: the HTML report peaks at %d KiB, more than JSONL (%d KiB) + %d KiB" %
-                                 (n, peak["html"], peak["jsonl"], bound))
+        os.rename(conns + ".tmp", conns)
+    for cap, bounds in ((conns, HTML_SHORT_CONNECTIONS_KB), (plain_small_pdus, HTML_LONG_SESSIONS_KB)):
+        name = os.path.basename(cap)
+        for n, bound in zip((1, 2), bounds):
+            peak, outs = {}, {}
+            for fmt in ("jsonl", "html"):
+                outs[fmt] = os.path.join(WORKDIR, "%s-%d.%s" % (name, n, fmt))
+                status, peak[fmt] = peak_rss_kb(["--threads", str(n), "--format", fmt, cap], outs[fmt])
+                if status != 0 or os.path.getsize(outs[fmt]) == 0:
+                    raise AssertionError("quartet --threads %d --format %s %s exited %d" % (n, fmt, name, status))
+            print("%s, --threads %d: peak RSS %d KiB as JSONL, %d KiB as HTML" % (name, n, peak["jsonl"], peak["html"]))
+            if peak["html"] > peak["jsonl"] + bound:
+                raise AssertionError("%s, --threads %d: the HTML report peaks at %d KiB, more than JSONL (%d KiB) + "
+                                     "%d KiB" % (name, n, peak["html"], peak["jsonl"], bound))
+            same_sessions_and_messages(outs["jsonl"], outs["html"], "%s, --threads %d" % (name, n))
+
+
+def same_sessions_and_messages(jsonl_path, html_path, label):
+    """The report has the JSONL's sessions and, in its compressed blocks, each session's messages."""
+    sessions, messages = 0, {}
+    with open(jsonl_path) as f:
+        for line in f:
+            o = json.loads(line)
+            if o["type"] == "session":
+                sessions += 1
+            elif o["type"] == "message":
+                messages[o["session"]] = messages.get(o["session"], 0) + 1
+    with open(html_path, "rb") as f:
+        page = f.read()
+    rows = json.loads(page.split(b'id="q-sessions">', 1)[1].split(b"</script>", 1)[0])
+    blocks = page.split(b'id="q-messages">', 1)[1].split(b"</script>", 1)[0].split()
+    lines = [line for b in blocks for line in gzip.decompress(base64.b64decode(b)).split(b"\n") if line]
+    in_report = [sum(1 for e in json.loads(line) if e[0] == 0) for line in lines]
+    if len(rows) != sessions or len(lines) != sessions:
+        raise AssertionError("%s: %d sessions in the JSONL, %d rows and %d messages lines in the report" %
+                             (label, sessions, len(rows), len(lines)))
+    if in_report != [messages.get(row[0], 0) for row in rows]:
+        raise AssertionError("%s: the report's messages per session differ from the JSONL's" % label)
 
 
 def main():
