@@ -8,10 +8,11 @@
 //
 // Memory stays bounded: the sessions table goes to a scratch file as it grows
 // (SpilledText), and each session's messages are one JSON line, the lines of every
-// kSessionsPerBlock sessions written, gzip-compressed and base64-encoded, as one
-// line of the messages block. The page decompresses (DecompressionStream) and
-// parses a block only when one of its sessions is opened,
-// so loading costs the sessions table only, and the file is several times smaller.
+// kSessionsPerBlock sessions (fewer when they reach kBlockBytes) gzip-compressed and
+// base64-encoded as they come, as one line of the messages block (GzipBase64Line).
+// The page decompresses (DecompressionStream) and parses a block only when one of
+// its sessions is opened, so loading costs the sessions table only, and the file is
+// several times smaller.
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -31,8 +32,11 @@ namespace {
 
 // Problems listed one by one (the count per kind is always complete).
 constexpr size_t kMaxListedProblems = 20000;
-// Sessions per compressed block of the messages data (report.js knows it too).
+// A compressed block of the messages data ends after this many sessions, or once its
+// text reaches kBlockBytes: the page decompresses a whole block to open one of its
+// sessions, and keeps a few. Where each block starts is in the summary ("blocks").
 constexpr size_t kSessionsPerBlock = 256;
+constexpr size_t kBlockBytes = 1u << 20;
 // Bytes of a session's messages line gathered before they go to the compressor.
 constexpr size_t kLinePiece = 64u << 10;
 
@@ -84,6 +88,7 @@ class HtmlWriter final : public Writer {
   void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
     buf_.clear();
     const size_t row = rows_written_++;
+    if (block_sessions_ == 0) block_starts_.push_back(row);
     size_t problems = s.warnings_dropped;
     std::vector<TimeNs> latencies;
 
@@ -143,12 +148,14 @@ class HtmlWriter final : public Writer {
       // A long session's line goes to the compressor a piece at a time, not held whole.
       if (buf_.size() >= kLinePiece) {
         block_.add(buf_);
+        block_bytes_ += buf_.size();
         buf_.clear();
       }
     });
     buf_ += "]\n";
     block_.add(buf_);
-    if (++block_sessions_ == kSessionsPerBlock) flush_block();
+    block_bytes_ += buf_.size();
+    if (++block_sessions_ == kSessionsPerBlock || block_bytes_ >= kBlockBytes) flush_block();
 
     std::sort(latencies.begin(), latencies.end());
     std::string& rows = rows_.text();
@@ -204,6 +211,7 @@ class HtmlWriter final : public Writer {
   void flush_block() {
     block_.finish();
     block_sessions_ = 0;
+    block_bytes_ = 0;
   }
 
   void problem(size_t row, size_t entry, std::string_view kind, std::string_view text) {
@@ -287,15 +295,22 @@ class HtmlWriter final : public Writer {
       append_json_string_html(t, kind);
       t += ':' + std::to_string(n);
     }
-    t += "},\"problems\":[" + problems_ + "],\"problems_dropped\":" + std::to_string(problems_dropped_) + "}";
+    t += "},\"problems\":[" + problems_ + "],\"problems_dropped\":" + std::to_string(problems_dropped_) +
+         ",\"blocks\":[";
+    for (size_t i = 0; i < block_starts_.size(); ++i) {
+      if (i) t += ',';
+      t += std::to_string(block_starts_[i]);
+    }
+    t += "]}";
   }
 
   std::FILE* out_;
   const AppOptions& opt_;
   std::string buf_, problems_;
-  GzipBase64Line block_{out_};  // the messages of up to kSessionsPerBlock sessions
+  GzipBase64Line block_{out_};  // the messages of up to kSessionsPerBlock sessions (kBlockBytes)
   SpilledText rows_;            // the sessions table, on file beyond a few hundred kB
-  size_t block_sessions_ = 0;
+  size_t block_sessions_ = 0, block_bytes_ = 0;
+  std::vector<size_t> block_starts_;  // each block's first session (its row in the table)
   size_t rows_written_ = 0, listed_problems_ = 0, problems_dropped_ = 0;
   std::map<std::string, uint64_t> problem_kinds_;
   TimeNs first_ = 0, last_ = 0;

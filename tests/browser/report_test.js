@@ -7,10 +7,13 @@
 // message must show the JSONL's fields for it; the response-time numbers must be the
 // text summary's and agree with latencies recomputed from the JSONL, and a row the run
 // rounded must show its percentiles as such (roundedRow); problem links must lead to
-// their message. A screenshot is saved in the work folder.
+// their message. The first and last session of every compressed block of messages must
+// open with their JSONL messages (the page finds a session's block from summary.blocks).
+// A screenshot is saved in the work folder.
 //
 //   report_test.js QUARTET WORKDIR CAPTURE [quartet options...]
 //   report_test.js --hostile QUARTET WORKDIR CAPTURE   (capture with script-like values)
+//   report_test.js --min-blocks N QUARTET WORKDIR CAPTURE [...]   (the report must have N blocks at least)
 'use strict';
 const assert = require('assert/strict');
 const fs = require('fs');
@@ -21,6 +24,11 @@ const { launch, watchedPage } = require('./chromium');
 let argv = process.argv.slice(2);
 const hostile = argv[0] === '--hostile';
 if (hostile) argv = argv.slice(1);
+let minBlocks = 1;
+if (argv[0] === '--min-blocks') {
+  minBlocks = Number(argv[1]);
+  argv = argv.slice(2);
+}
 const [quartet, workdir, capture, ...extra] = argv;
 fs.mkdirSync(workdir, { recursive: true });
 const base = path.basename(capture).replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -209,6 +217,24 @@ async function main() {
     const links = await page.$$eval('#seq path.link', ps => ps.length);
     assert.equal(links, msgs.filter(m => m.response_to !== null).length, 'one dotted link per response');
 
+    // --- the first and last session of each block of messages: their JSONL messages, one arrow each
+    const blockStarts = await page.evaluate(() => JSON.parse(document.getElementById('q-summary').textContent).blocks);
+    const tableIds = await page.evaluate(() => JSON.parse(document.getElementById('q-sessions').textContent).map(r => r[0]));
+    assert.ok(blockStarts.length >= minBlocks, blockStarts.length + ' blocks of messages, ' + minBlocks + ' expected at least');
+    assert.equal(blockStarts[0], 0, 'the first block starts at the first session');
+    blockStarts.forEach((b, i) => assert.ok(i === 0 || b > blockStarts[i - 1], 'blocks ascending'));
+    for (let b = 0; b < blockStarts.length; b++) {
+      const end = b + 1 < blockStarts.length ? blockStarts[b + 1] : tableIds.length;
+      for (const row of new Set([blockStarts[b], end - 1])) {
+        const id = tableIds[row];
+        const n = jMessages.filter(m => m.session === id).length;
+        if (!n || n > 2000) continue;  // (no arrow to wait for; or drawn only where visible)
+        await openSession(page, id);
+        assert.equal(await page.$$eval('#seq g.msg', gs => gs.length), n, 'one arrow per message of #' + id + ', row ' + row + ' in block ' + b);
+      }
+    }
+    if (blockStarts.length > 1) await openSession(page, busiest.id);
+
     // --- problems, gaps and TLS starts/hand-offs are marked: every session that has some
     const jEvents = jsonl.filter(o => o.type === 'event');
     const marked = jSessions.filter(s => jEvents.some(e => e.session === s.id && (e.kind === 'gap' || e.kind === 'tls_start')) ||
@@ -305,7 +331,7 @@ async function main() {
     }
     assert.deepEqual(problems, [], 'no console error, exception, dialog or request while using the page');
     console.log('ok: ' + capture + ': ' + jSessions.length + ' sessions, ' + jMessages.length + ' messages, ' + rt.length +
-      ' response-time rows; screenshot ' + shot);
+      ' response-time rows, ' + blockStarts.length + ' blocks of messages; screenshot ' + shot);
   } finally {
     await close();
   }

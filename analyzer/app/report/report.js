@@ -4,10 +4,11 @@
 // capture reaches the page through textContent or an attribute, never as markup.
 // Data layout (written by analyzer/app/output_html.cpp):
 //   #q-summary   {files, packets, tcp, sessions, other, start, end, warnings, protocols,
-//                 totals, response_times, problem_kinds, problems, problems_dropped}
+//                 totals, response_times, problem_kinds, problems, problems_dropped, blocks}
 //   #q-sessions  [[id, protocol, client, server, start_s, duration_us, state, msgs_c, msgs_s,
 //                  p50_us, p99_us, max_us, problems, tls, bytes_c, bytes_s, note], ...]
-//   #q-messages  per 256 sessions, gzip + base64 of one JSON line per session (same order):
+//   #q-messages  per block (up to 256 sessions, fewer when their messages reach 1 MiB; summary.blocks
+//                holds each block's first row), gzip + base64 of one JSON line per session (same order):
 //                [entry, ...] where an entry is
 //                [0, t_us, from, name, summary, response_to, latency_us, length, fields, problems, kind]
 //                (a message) or [1, t_us, from, kind, text] (an event); from -1 = neither side
@@ -55,10 +56,19 @@
   // ---- data -----------------------------------------------------------------------
   const summary = JSON.parse(data('q-summary'));
   const sessions = JSON.parse(data('q-sessions'));
-  // The messages: per 256 sessions one line, gzip + base64 of that many JSON lines
-  // (output_html.cpp). A block is decompressed and parsed when one of its sessions is opened.
-  const BLOCK = 256;
+  // The messages: one line per block of sessions, gzip + base64 of their JSON lines
+  // (output_html.cpp); summary.blocks holds each block's first row, ascending. A block is
+  // decompressed and parsed when one of its sessions is opened.
   const blocks = data('q-messages').split('\n').filter(l => l.length);
+  const blockStarts = summary.blocks;
+  function blockOf(row) {  // the last block starting at or before the row
+    let lo = 0, hi = blockStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (blockStarts[mid] <= row) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
   const blockCache = new Map();
   async function blockLines(b) {
     let lines = blockCache.get(b);
@@ -74,7 +84,8 @@
     return lines;
   }
   async function entriesOf(row) {
-    return JSON.parse((await blockLines(Math.floor(row / BLOCK)))[row % BLOCK]);
+    const b = blockOf(row);
+    return JSON.parse((await blockLines(b))[row - blockStarts[b]]);
   }
   function fail(e) { console.error('quartet report: ' + (e && e.stack || e)); }
   const protoName = i => summary.protocols[i] || '?';

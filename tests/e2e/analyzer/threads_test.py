@@ -358,8 +358,19 @@ def same_sessions_and_messages(jsonl_path, html_path, label):
     with open(html_path, "rb") as f:
         page = f.read()
     rows = json.loads(page.split(b'id="q-sessions">', 1)[1].split(b"</script>", 1)[0])
-    blocks = page.split(b'id="q-messages">', 1)[1].split(b"</script>", 1)[0].split()
-    lines = [line for b in blocks for line in gzip.decompress(base64.b64decode(b)).split(b"\n") if line]
+    blocks = [[line for line in gzip.decompress(base64.b64decode(b)).split(b"\n") if line]
+              for b in page.split(b'id="q-messages">', 1)[1].split(b"</script>", 1)[0].split()]
+    lines = [line for b in blocks for line in b]
+    # A block ends after 256 sessions, or with the session that takes its text to 1 MiB
+    # (output_html.cpp); the summary says where each starts.
+    starts = json.loads(page.split(b'id="q-summary">', 1)[1].split(b"</script>", 1)[0])["blocks"]
+    if starts != [sum(len(b) for b in blocks[:i]) for i in range(len(blocks))]:
+        raise AssertionError("%s: the summary's block starts are not the blocks'" % label)
+    for i, b in enumerate(blocks):
+        size = sum(len(line) + 1 for line in b)
+        full = len(b) == 256 or size >= 1 << 20
+        if len(b) > 256 or size - len(b[-1]) - 1 >= 1 << 20 or (i + 1 < len(blocks) and not full):
+            raise AssertionError("%s: block %d of %d has %d sessions, %d bytes" % (label, i, len(blocks), len(b), size))
     in_report = [sum(1 for e in json.loads(line) if e[0] == 0) for line in lines]
     if len(rows) != sessions or len(lines) != sessions:
         raise AssertionError("%s: %d sessions in the JSONL, %d rows and %d messages lines in the report" %
