@@ -11,9 +11,11 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -132,12 +134,30 @@ void check_html(std::string_view page) {
     if (block.find('<') != std::string_view::npos) fail("HTML data block with a raw '<'", block);
     if (!is_json(block)) fail("HTML data block is not JSON", block);
   }
+  // Where each block of messages starts (the summary's last member, "blocks"): the page
+  // finds a session's messages by it.
+  const std::string_view summary = html_block(page, "q-summary");
+  const size_t list = summary.rfind("\"blocks\":[");
+  if (list == std::string_view::npos) fail("HTML summary without its blocks", summary);
+  std::vector<uint64_t> starts;
+  for (std::string_view rest = summary.substr(list + 10); !rest.empty() && rest[0] != ']';) {
+    uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), v);
+    if (ec != std::errc()) fail("HTML summary: a block start is not a number", rest);
+    starts.push_back(v);
+    rest.remove_prefix(static_cast<size_t>(end - rest.data()));
+    if (!rest.empty() && rest[0] == ',') rest.remove_prefix(1);
+  }
+  uint64_t session_lines = 0;
+  size_t block = 0;
   std::string_view messages = html_block(page, "q-messages");
   while (!messages.empty()) {
     const size_t nl = messages.find('\n');
     const std::string_view line = messages.substr(0, nl);
     messages.remove_prefix(nl == std::string_view::npos ? messages.size() : nl + 1);
     if (line.empty()) continue;
+    if (block >= starts.size() || starts[block++] != session_lines)
+      fail("HTML summary: the blocks do not start where the messages block's lines do", summary);
     const std::string sessions = gunzip_base64(line);
     std::string_view rest = sessions;
     while (!rest.empty()) {
@@ -145,8 +165,10 @@ void check_html(std::string_view page) {
       if (end == std::string_view::npos) fail("HTML messages block: a session line without its newline", rest);
       if (!is_json(rest.substr(0, end))) fail("HTML messages block: a session is not JSON", rest);
       rest.remove_prefix(end + 1);
+      ++session_lines;
     }
   }
+  if (block != starts.size()) fail("HTML summary: more blocks than the messages block has lines", summary);
 }
 
 }  // namespace quartet::fuzz
