@@ -31,6 +31,7 @@ def main():
     # A batch's sessions end before the next batch starts: 40 ms after the last one
     # starts, or after a long session's last pair.
     pause = 40 * MS + (args.long_pairs * MS + 10 * MS if every else 0)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "wb") as f:
         for start in range(0, args.sessions, BATCH):
             # Sessions last up to ~30 ms: a batch's packets are all earlier than the next batch's
