@@ -249,10 +249,11 @@ DISTINCT_LATENCIES_KB = 4 * 1024
 # What the HTML report may add to JSONL's peak, with one and with two threads. Its sessions table goes to
 # a scratch file beyond 256 kB (SpilledText), and its messages are compressed as they come
 # (GzipBase64Line). With two threads the sessions wait for the output stage with their timelines (the
-# report is written there whole), up to the reader's lead of openings and closings (about 17,000).
-# 200,000 short connections (bench/gen_short_conns.py), measured: +3.4 MiB with one thread, +32 with two;
-# +77 and +102 MiB while the table was held whole (400 and 491 MB on 1,000,000 connections).
-HTML_SHORT_CONNECTIONS_KB = (12 * 1024, 48 * 1024)
+# report is written there whole), up to the reader's lead of openings and closings, two batches for the
+# report (kHtmlControlQueueBatches). 200,000 short connections (bench/gen_short_conns.py), measured: +3.4
+# MiB with one thread, +4 to +7 with two (+30 with the lead of 16 batches JSONL has); +77 and +102 MiB
+# while the table was held whole (400 and 491 MB on 1,000,000 connections).
+HTML_SHORT_CONNECTIONS_KB = (12 * 1024, 16 * 1024)
 # The 32 MB small-PDU capture (300 sessions as long as the capture), measured: +2.6 MiB with one thread,
 # +4 with two; +161 MiB while a block of 256 sessions' messages was compressed at once (1.3 GB at 256 MB).
 HTML_LONG_SESSIONS_KB = (12 * 1024, 16 * 1024)
