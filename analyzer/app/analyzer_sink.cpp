@@ -676,6 +676,7 @@ void Analyzer::finish() {
   flush();
   summary_.response_times = response_times_.rows();
   summary_.fanout = fanout_.rows();
+  summary_.fanout_dropped = fanout_.dropped();
   out_.finish(summary_);
 }
 

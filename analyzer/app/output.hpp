@@ -37,6 +37,7 @@ struct RunSummary {
   std::vector<std::string> capture_warnings;
   uint64_t capture_warnings_dropped = 0;
   std::vector<FanoutRow> fanout;                // grouped by publisher, in order of first session
+  uint64_t fanout_dropped = 0;                  // pub/sub sessions beyond FanoutTable::kMaxRows, not listed
   std::vector<ResponseTimeRow> response_times;  // filled at the end of the run
   uint64_t packets = 0;                         // read from the capture files (set by main)
   std::vector<std::string> files;               // the inputs, as given

@@ -64,7 +64,10 @@ class JsonlWriter final : public Writer {
       endpoint(f.subscriber);
       buf_ += ",\"messages\":" + std::to_string(f.messages) + "}";
     }
-    buf_ += "],\"capture_warnings\":"sv;
+    buf_ += ']';
+    // Only when some were not listed: a summary line as it was on every other capture.
+    if (r.fanout_dropped) buf_ += ",\"fanout_dropped\":" + std::to_string(r.fanout_dropped);
+    buf_ += ",\"capture_warnings\":"sv;
     strings(r.capture_warnings);
     buf_ += ",\"capture_warnings_dropped\":" + std::to_string(r.capture_warnings_dropped) + "}\n";
     out_.write(buf_.data(), buf_.size());

@@ -92,6 +92,10 @@ class TextWriter final : public Writer {
         line_ += "       → subscriber " + endpoint_text(f.subscriber) + " (#" + std::to_string(f.session) +
                  "): " + std::to_string(f.messages) + " messages\n";
       }
+      if (r.fanout_dropped)
+        line_ += "     ... and " + std::to_string(r.fanout_dropped) +
+                 " later publish/subscribe sessions, not listed (the first " + std::to_string(r.fanout.size()) +
+                 " are)\n";
     }
     line_ += response_time_table(r.response_times);
     if (!r.capture_warnings.empty()) {

@@ -772,6 +772,7 @@ void ThreadedAnalyzer::finish() {
   m.flush();
   m.summary.response_times = m.response_times.rows();
   m.summary.fanout = m.fanout.rows();
+  m.summary.fanout_dropped = m.fanout.dropped();
   m.writer.finish(m.summary);
 }
 

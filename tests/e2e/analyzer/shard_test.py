@@ -6,6 +6,9 @@
                                            equals the single-process JSONL byte for byte
     shard_test.py QUARTET WORKDIR dask     quartet-dask on a LocalCluster of 2 workers, on a generated
                                            mixed capture (pub/sub fan-out included) read with a ring buffer
+    shard_test.py QUARTET WORKDIR fanout   210,000 pub/sub connections (bench/gen_short_conns.py --sp-pubsub):
+                                           one run lists the fan-out of the first 100,000 sessions and
+                                           counts the rest; 2 shards (each past the limit) merged equal it
     shard_test.py QUARTET WORKDIR cluster  the same through --scheduler: a dask-scheduler and two
                                            dask-worker processes started here, as the README's recipe
                                            starts them on a real cluster (on 127.0.0.1)
@@ -79,6 +82,34 @@ def case_shards():
     finally:
         os.close(read_fd)
         os.close(write_fd)
+
+
+def case_fanout():
+    os.makedirs(WORKDIR, exist_ok=True)
+    cap = os.path.join(WORKDIR, "pubsub-210000.pcap")
+    if not os.path.exists(cap):
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_short_conns.py"), cap + ".tmp",
+                        "--connections", "210000", "--sp-pubsub"], check=True, stdout=subprocess.DEVNULL)
+        os.replace(cap + ".tmp", cap)
+    code, whole = quartet([cap], WORKDIR)
+    summary = json.loads(whole.splitlines()[-1])
+    sessions = [row["session"] for row in summary["fanout"]]
+    if sessions != list(range(1, 100001)) or summary.get("fanout_dropped") != 110000:
+        raise AssertionError("fan-out: %d rows (sessions %s..%s), %r not listed" %
+                             (len(sessions), sessions[:1], sessions[-1:], summary.get("fanout_dropped")))
+    parts = []
+    for k in (1, 2):
+        c, out = quartet(["--shard", "%d/2" % k, cap], WORKDIR)
+        shard = json.loads(out.splitlines()[-1])
+        if c != code or len(shard["fanout"]) != 100000 or not shard.get("fanout_dropped"):
+            raise AssertionError("shard %d of 2: exit %d, %d fan-out rows, %r not listed (each is past the limit)" %
+                                 (k, c, len(shard["fanout"]), shard.get("fanout_dropped")))
+        parts.append(out)
+    if load_driver().merge(parts) != whole:
+        raise AssertionError("fan-out: the merged shards differ from the single run")
+    text = subprocess.run([QUARTET, "--summary", "--no-progress", cap], capture_output=True, timeout=120).stdout
+    if b"... and 110000 later publish/subscribe sessions, not listed (the first 100000 are)\n" not in text:
+        raise AssertionError("the text summary does not say how many fan-out rows it left out")
 
 
 def need_distributed():
@@ -163,5 +194,5 @@ def case_cluster():
             log.close()
 
 
-{"shards": case_shards, "dask": case_dask, "cluster": case_cluster}[CASE]()
+{"shards": case_shards, "fanout": case_fanout, "dask": case_dask, "cluster": case_cluster}[CASE]()
 print("ok")
