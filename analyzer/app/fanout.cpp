@@ -7,8 +7,9 @@ namespace quartet::analyzer {
 void FanoutTable::add(const SessionOut& s, Side pub, uint64_t messages) {
   if (kept_.size() >= max_rows_) {
     ++dropped_;
-    // Sessions are written in first-packet order but for those written early (a
-    // memory bound) or when the table is empty: a later session is counted only.
+    // Sessions come in first-packet order, except those written early (a memory
+    // bound): one later than every kept row is only counted; an earlier one takes
+    // the place of the latest kept.
     if (max_rows_ == 0 || s.flow.id > kept_.rbegin()->first) return;
     drop_latest();
   }
