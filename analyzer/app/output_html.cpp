@@ -146,15 +146,10 @@ class HtmlWriter final : public Writer {
       }
       ++entry_index;
       // A long session's line goes to the compressor a piece at a time, not held whole.
-      if (buf_.size() >= kLinePiece) {
-        block_.add(buf_);
-        block_bytes_ += buf_.size();
-        buf_.clear();
-      }
+      if (buf_.size() >= kLinePiece) compress_line_piece();
     });
     buf_ += "]\n";
-    block_.add(buf_);
-    block_bytes_ += buf_.size();
+    compress_line_piece();
     if (++block_sessions_ == kSessionsPerBlock || block_bytes_ >= kBlockBytes) flush_block();
 
     std::sort(latencies.begin(), latencies.end());
@@ -207,6 +202,13 @@ class HtmlWriter final : public Writer {
 
  private:
   void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
+
+  // What buf_ holds of the session's messages line, to the block's compressor.
+  void compress_line_piece() {
+    block_.add(buf_);
+    block_bytes_ += buf_.size();
+    buf_.clear();
+  }
 
   void flush_block() {
     block_.finish();
