@@ -55,10 +55,8 @@ Bytes PduStream::frame_chunk(Bytes data, TimeNs ts, PduHandler& h) {
       return data;
     }
     need_ = r.length;
-    buf_.clear();
-    start_ = 0;
-    buf_.reserve(std::max<size_t>(need_, data.size()));
-    buf_.insert(buf_.end(), data.begin(), data.end());
+    clear_buffer();
+    append(data);
     return {};
   }
   return data;
@@ -70,7 +68,7 @@ Bytes PduStream::frame_buffered(Bytes data, TimeNs ts, PduHandler& h) {
   // bytes after it can again be framed in place.
   size_t take = data.size();
   if (need_ > buffered()) take = std::min<uint64_t>(take, need_ - buffered());
-  buf_.insert(buf_.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(take));
+  append(data.first(take));
   data = data.subspan(take);
 
   while (buffered() > 0) {
@@ -109,8 +107,7 @@ Bytes PduStream::resync(Bytes data, TimeNs ts, PduHandler& h) {
   if (!p_->resync) {  // only after a gap: invalid() stops such a protocol at once
     h.on_stream_warning("no PDU start found after the gap; decoding of this direction stopped", ts);
     mode_ = Mode::Stopped;
-    buf_.clear();
-    start_ = 0;
+    clear_buffer();
     return {};
   }
   buf_.insert(buf_.end(), data.begin(), data.end());
@@ -164,8 +161,7 @@ void PduStream::invalid(std::string_view reason, uint64_t declared, TimeNs ts, P
   } else {
     text += "; decoding of this direction stopped";
     mode_ = Mode::Stopped;
-    buf_.clear();
-    start_ = 0;
+    clear_buffer();
   }
   h.on_stream_warning(std::move(text), ts);
 }
@@ -174,8 +170,7 @@ void PduStream::gap(TimeNs ts, PduHandler& h) {
   if (mode_ == Mode::Stopped || mode_ == Mode::Handed) return;
   if (mode_ == Mode::Frame && buffered() > 0)
     h.on_stream_warning("partial PDU of " + std::to_string(buffered()) + " bytes dropped at the gap", ts);
-  buf_.clear();
-  start_ = 0;
+  clear_buffer();
   need_ = 0;
   mode_ = Mode::Resync;
   // A gap often ends on a segment, and so PDU, boundary: try there before skipping.
@@ -186,15 +181,33 @@ void PduStream::gap(TimeNs ts, PduHandler& h) {
 
 std::vector<std::byte> PduStream::take_buffered() {
   std::vector<std::byte> rest(buf_.begin() + static_cast<ptrdiff_t>(start_), buf_.end());
+  clear_buffer();
+  return rest;
+}
+
+// Room for a partial PDU: its declared length once kTrustedLengthBytes of it are
+// here (one allocation for the rest of a large message), before that only what
+// arrives, doubling.
+void PduStream::append(Bytes data) {
+  const size_t total = buf_.size() + data.size();
+  if (total > buf_.capacity()) {
+    const uint64_t pdu_end = start_ + need_;
+    if (need_ > 0 && buffered() + data.size() >= kTrustedLengthBytes && pdu_end >= total)
+      buf_.reserve(static_cast<size_t>(pdu_end));
+    else buf_.reserve(std::max(total, 2 * buf_.capacity()));
+  }
+  buf_.insert(buf_.end(), data.begin(), data.end());
+}
+
+void PduStream::clear_buffer() {
   buf_.clear();
   start_ = 0;
-  return rest;
+  if (buf_.capacity() > kKeptBufferBytes) std::vector<std::byte>().swap(buf_);  // a large PDU's room
 }
 
 void PduStream::compact() {
   if (start_ == buf_.size()) {
-    buf_.clear();
-    start_ = 0;
+    clear_buffer();
   } else if (start_ > 0 && start_ >= buf_.size() / 2) {
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(start_));
     start_ = 0;

@@ -36,6 +36,10 @@ class PduStream {
   static constexpr size_t kMaxUnknownLength = 1u << 20;
   // Bytes looked at after a gap before a binary protocol gives up.
   static constexpr size_t kMaxProbeBytes = 4096;
+  // A declared length is reserved at once only when this much of the PDU is here;
+  // and the buffer's size that is not given back between PDUs (memory_held()).
+  static constexpr size_t kTrustedLengthBytes = 8 * 1024;
+  static constexpr size_t kKeptBufferBytes = 64 * 1024;
 
   explicit PduStream(const Protocol& p) : p_(&p) {}
 
@@ -51,6 +55,12 @@ class PduStream {
   size_t buffered() const { return buf_.size() - start_; }
   // Between whole PDUs, holding nothing: the same as a new PduStream.
   bool at_rest() const { return mode_ == Mode::Frame && buffered() == 0; }
+  // The buffer's allocation. A declared length is reserved only once
+  // kTrustedLengthBytes of the PDU have arrived (a length field that lies, or a peer
+  // that stops, costs about what was sent), and beyond kKeptBufferBytes the buffer is
+  // given back once its PDU is decoded: an open connection that once carried a 16 MiB
+  // message does not keep 16 MiB for the rest of its life.
+  size_t memory_held() const { return buf_.capacity(); }
 
  private:
   enum class Mode : uint8_t { Frame, Resync, Stopped, Handed };
@@ -59,6 +69,8 @@ class PduStream {
   Bytes resync(Bytes data, TimeNs ts, PduHandler& h);
   void invalid(std::string_view reason, uint64_t declared, TimeNs ts, PduHandler& h);
   void compact();
+  void clear_buffer();
+  void append(Bytes data);
 
   const Protocol* p_;
   Mode mode_ = Mode::Frame;

@@ -79,7 +79,14 @@ if(TARGET quartet)
   add_test(NAME analyzer.hostile.big_flow_reduced
            COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile big_flow
                    --size 300000000)
+  add_test(NAME analyzer.hostile.large_messages_in_turn
+           COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile
+                   large_messages_in_turn --size 100)
+  add_test(NAME analyzer.hostile.lying_lengths_reduced
+           COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile lying_lengths
+                   --size 50000)
   set_tests_properties(analyzer.hostile.many_flows_reduced analyzer.hostile.many_closed_reduced
-                       analyzer.hostile.big_flow_reduced PROPERTIES TIMEOUT 600)
+                       analyzer.hostile.big_flow_reduced analyzer.hostile.large_messages_in_turn
+                       analyzer.hostile.lying_lengths_reduced PROPERTIES TIMEOUT 600)
   endif()
 endif()

@@ -209,4 +209,80 @@ TEST(PduStream, TextWithoutLineEndIsBoundedNotBufferedForever) {
   EXPECT_NE(r.warnings[0].find("no PDU boundary within the buffer limit"), std::string::npos);
 }
 
+// A 4-byte big-endian length that counts itself, for PDUs of megabytes (kLen's is 16 bits).
+struct Len32 {
+  static FrameResult frame(Bytes b) {
+    if (b.size() < 4) return FrameResult::need(0);
+    const uint64_t n = uint64_t{std::to_integer<uint8_t>(b[0])} << 24 | uint64_t{std::to_integer<uint8_t>(b[1])} << 16 |
+                       uint64_t{std::to_integer<uint8_t>(b[2])} << 8 | std::to_integer<uint8_t>(b[3]);
+    if (n < 4) return FrameResult::invalid("short", n);
+    return n <= b.size() ? FrameResult::complete(n) : FrameResult::need(n);
+  }
+  static Protocol protocol() {
+    Protocol p = fake::kLen;
+    p.frame = frame;
+    return p;
+  }
+  static std::string pdu(size_t total, char fill) {
+    std::string s(total, fill);
+    for (int i = 0; i < 4; ++i) s[static_cast<size_t>(i)] = static_cast<char>(total >> (24 - 8 * i) & 0xff);
+    return s;
+  }
+};
+
+// Feeds `s` in chunks of `step` bytes.
+void feed_in_steps(PduStream& st, std::string_view s, size_t step, PduHandler& h) {
+  for (size_t at = 0; at < s.size(); at += step) st.feed(as_bytes(s.substr(at, step)), 1, h);
+}
+
+TEST(PduStream, DeclaredLengthIsNotAllocatedBeforeItsBytesCome) {
+  // 16 MiB declared, 100 bytes sent (a length that lies, or a peer that stops):
+  // the buffer holds about what came, not the 16 MiB.
+  const Protocol p = Len32::protocol();
+  PduStream st(p);
+  Recorder r;
+  const std::string big = Len32::pdu(16u << 20, 'x');
+  st.feed(as_bytes(std::string_view(big).substr(0, 100)), 1, r);
+  EXPECT_EQ(st.buffered(), 100u);
+  EXPECT_LE(st.memory_held(), 4096u);
+  // Once kTrustedLengthBytes are here, the buffer's next growth is to the whole PDU.
+  feed_in_steps(st, std::string_view(big).substr(100, 2 * PduStream::kTrustedLengthBytes), 1460, r);
+  EXPECT_GE(st.memory_held(), big.size());
+  EXPECT_TRUE(r.pdus.empty());
+  EXPECT_TRUE(r.warnings.empty());
+}
+
+TEST(PduStream, LargePduIsWholeAndItsBufferGivenBackAfterIt) {
+  const Protocol p = Len32::protocol();
+  PduStream st(p);
+  Recorder r;
+  const std::string big = Len32::pdu(3u << 20, 'L'), small = Len32::pdu(10, 's');
+  feed_in_steps(st, big + small, 1460, r);
+  ASSERT_EQ(r.pdus.size(), 2u);
+  EXPECT_EQ(r.pdus[0], big);
+  EXPECT_EQ(r.pdus[1], small);
+  EXPECT_EQ(st.buffered(), 0u);
+  // An open connection that carried one 3 MiB message does not keep 3 MiB.
+  EXPECT_LE(st.memory_held(), PduStream::kKeptBufferBytes);
+  // Split PDUs up to kKeptBufferBytes keep their buffer (no allocation per PDU).
+  const std::string mid = Len32::pdu(PduStream::kKeptBufferBytes / 2, 'm');
+  feed_in_steps(st, mid + mid, 1000, r);
+  ASSERT_EQ(r.pdus.size(), 4u);
+  EXPECT_EQ(r.pdus[3], mid);
+  EXPECT_GT(st.memory_held(), 0u);
+}
+
+TEST(PduStream, LargePartialPduDroppedAtAGapGivesItsBufferBack) {
+  const Protocol p = Len32::protocol();
+  PduStream st(p);
+  Recorder r;
+  const std::string big = Len32::pdu(2u << 20, 'g');
+  feed_in_steps(st, std::string_view(big).substr(0, 1u << 20), 1460, r);
+  EXPECT_GE(st.memory_held(), big.size());
+  st.gap(2, r);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0], "partial PDU of 1048576 bytes dropped at the gap");
+  EXPECT_LE(st.memory_held(), PduStream::kKeptBufferBytes);
+}
+
 }  // namespace
