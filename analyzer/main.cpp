@@ -172,8 +172,11 @@ int main(int argc, char** argv) {
     if (const char* env = std::getenv("SSLKEYLOGFILE"); env && *env) load_keylog(keys, env, false);
   cli.app.keylog = &keys;
 
+  // --threads 1: everything on this thread. More: a reader, N decoding workers, and
+  // this thread writing (analyzer/app/threaded_run.hpp); the same output.
+  const unsigned threads = cli.threads ? cli.threads : std::max(1u, std::thread::hardware_concurrency());
   std::unique_ptr<Writer> writer = cli.app.format == OutputFormat::Jsonl  ? make_jsonl_writer(out, cli.app)
-                                   : cli.app.format == OutputFormat::Html ? make_html_writer(out, cli.app)
+                                   : cli.app.format == OutputFormat::Html ? make_html_writer(out, cli.app, threads > 1)
                                                                           : make_text_writer(out, cli.app);
   net::Options nopt;
   nopt.inputs = cli.files;
@@ -190,9 +193,6 @@ int main(int argc, char** argv) {
   if (cli.progress && isatty(STDERR_FILENO))
     nopt.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
 
-  // --threads 1: everything on this thread. More: a reader, N decoding workers, and
-  // this thread writing (analyzer/app/threaded_run.hpp); the same output.
-  const unsigned threads = cli.threads ? cli.threads : std::max(1u, std::thread::hardware_concurrency());
   std::unique_ptr<Analyzer> single;
   std::unique_ptr<ThreadedAnalyzer> threaded;
   if (threads > 1) threaded = std::make_unique<ThreadedAnalyzer>(cli.app, *writer, out, threads, keys);

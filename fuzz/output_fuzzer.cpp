@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::MemOut jsonl_out, other_out;
   {
     auto jsonl = make_jsonl_writer(jsonl_out.f, opt);
-    auto other = html ? make_html_writer(other_out.f, other_opt) : make_text_writer(other_out.f, other_opt);
+    auto other = html ? make_html_writer(other_out.f, other_opt, (options & 32) != 0)  // --threads' compressor
+                      : make_text_writer(other_out.f, other_opt);
     fuzz::Tee tee({jsonl.get(), other.get()});
     Analyzer a(opt, tee);
     const FlowInfo flow = fuzz::test_flow();

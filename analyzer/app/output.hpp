@@ -83,7 +83,9 @@ std::unique_ptr<Writer> make_jsonl_writer(std::FILE* out, const AppOptions& opt)
 // The same, writing to `out` (which outlives the writer).
 std::unique_ptr<Writer> make_text_writer(ByteSink& out, const AppOptions& opt);
 std::unique_ptr<Writer> make_jsonl_writer(ByteSink& out, const AppOptions& opt);
-std::unique_ptr<Writer> make_html_writer(std::FILE* out, const AppOptions& opt);
+// `compress_on_own_thread` (--threads): the report's messages are compressed on a
+// thread of its own (GzipBase64Thread); the page is the same.
+std::unique_ptr<Writer> make_html_writer(std::FILE* out, const AppOptions& opt, bool compress_on_own_thread = false);
 
 // "192.0.2.1:3288" / "[2001:db8::1]:3288"
 std::string endpoint_text(const Endpoint& e);

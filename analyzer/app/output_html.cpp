@@ -21,6 +21,7 @@
 
 #include "format.hpp"
 #include "gzip_base64.hpp"
+#include "gzip_base64_thread.hpp"
 #include "json.hpp"
 #include "output.hpp"
 #include "report_assets.hpp"
@@ -69,7 +70,7 @@ size_t protocol_index(const Protocol* p) {
 
 class HtmlWriter final : public Writer {
  public:
-  HtmlWriter(std::FILE* out, const AppOptions& opt) : out_(out), opt_(opt) {
+  HtmlWriter(std::FILE* out, const AppOptions& opt, bool compress_on_own_thread) : out_(out), opt_(opt) {
     const std::string_view script = report_script();
     std::string head =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -83,10 +84,10 @@ class HtmlWriter final : public Writer {
         "offline).</noscript>\n<div id=\"app\"><p id=\"loading\">Loading the report&hellip;</p></div>\n"
         "<script type=\"application/x-quartet-gzip-base64\" id=\"q-messages\">\n";
     write(head);
+    if (compress_on_own_thread) gzip_thread_ = std::make_unique<GzipBase64Thread>(block_);
   }
 
   void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
-    buf_.clear();
     const size_t row = rows_written_++;
     if (block_sessions_ == 0) block_starts_.push_back(row);
     size_t problems = s.warnings_dropped;
@@ -149,8 +150,8 @@ class HtmlWriter final : public Writer {
       if (buf_.size() >= kLinePiece) compress_line_piece();
     });
     buf_ += "]\n";
-    compress_line_piece();
-    if (++block_sessions_ == kSessionsPerBlock || block_bytes_ >= kBlockBytes) flush_block();
+    if (buf_.size() >= kLinePiece) compress_line_piece();
+    if (++block_sessions_ == kSessionsPerBlock || block_bytes_ + buf_.size() >= kBlockBytes) flush_block();
 
     std::sort(latencies.begin(), latencies.end());
     std::string& rows = rows_.text();
@@ -189,6 +190,7 @@ class HtmlWriter final : public Writer {
 
   void finish(const RunSummary& r) override {
     flush_block();
+    if (gzip_thread_) gzip_thread_->drain();  // its lines come before the rest of the page
     write("</script>\n<script type=\"application/json\" id=\"q-sessions\">[");
     rows_.write_to(out_);
     std::string t = "]</script>\n<script type=\"application/json\" id=\"q-summary\">";
@@ -203,15 +205,23 @@ class HtmlWriter final : public Writer {
  private:
   void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
 
-  // What buf_ holds of the session's messages line, to the block's compressor.
+  // What buf_ holds of the block's messages lines, to the block's compressor: once it
+  // reaches kLinePiece (short sessions' lines are gathered: handing each to the
+  // compressor's thread on its own cost more than compressing it), and at the block's end.
   void compress_line_piece() {
-    block_.add(buf_);
     block_bytes_ += buf_.size();
+    if (gzip_thread_) {
+      gzip_thread_->add(buf_);  // buf_ comes back empty
+      return;
+    }
+    block_.add(buf_);
     buf_.clear();
   }
 
   void flush_block() {
-    block_.finish();
+    if (!buf_.empty()) compress_line_piece();
+    if (gzip_thread_) gzip_thread_->finish();
+    else block_.finish();
     block_sessions_ = 0;
     block_bytes_ = 0;
   }
@@ -310,7 +320,9 @@ class HtmlWriter final : public Writer {
   const AppOptions& opt_;
   std::string buf_, problems_;
   GzipBase64Line block_{out_};  // the messages of up to kSessionsPerBlock sessions (kBlockBytes)
-  SpilledText rows_;            // the sessions table, on file beyond a few hundred kB
+  // With --threads, block_ is fed on a thread of its own (declared after it: joined first).
+  std::unique_ptr<GzipBase64Thread> gzip_thread_;
+  SpilledText rows_;  // the sessions table, on file beyond a few hundred kB
   size_t block_sessions_ = 0, block_bytes_ = 0;
   std::vector<size_t> block_starts_;  // each block's first session (its row in the table)
   size_t rows_written_ = 0, listed_problems_ = 0, problems_dropped_ = 0;
@@ -321,8 +333,8 @@ class HtmlWriter final : public Writer {
 
 }  // namespace
 
-std::unique_ptr<Writer> make_html_writer(std::FILE* out, const AppOptions& opt) {
-  return std::make_unique<HtmlWriter>(out, opt);
+std::unique_ptr<Writer> make_html_writer(std::FILE* out, const AppOptions& opt, bool compress_on_own_thread) {
+  return std::make_unique<HtmlWriter>(out, opt, compress_on_own_thread);
 }
 
 }  // namespace quartet::analyzer

@@ -1,7 +1,9 @@
 // GzipBase64Line: a line compressed and encoded as its text comes is the line the
 // whole text compressed and encoded at once gives (what the page decodes), however
 // the text is cut, over several output buffers and base64 groups cut across them.
+// GzipBase64Thread, which feeds it from a thread of its own, writes the same.
 #include "gzip_base64.hpp"
+#include "gzip_base64_thread.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -9,6 +11,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "sink_harness.hpp"
 
@@ -77,6 +80,35 @@ TEST(GzipBase64Line, LinesOneAfterAnotherAndNothingForNoText) {
   }
   line.finish();
   EXPECT_EQ(out.text(), at_once("[[0,1]]\n") + at_once(sample(1000, 100)) + at_once("x"));
+}
+
+TEST(GzipBase64Thread, WritesWhatTheLineWritesWhenCalledDirectly) {
+  const std::string big = sample(200000, 300000);
+  const std::vector<std::string> lines = {"[[0,1]]\n", big, "x", sample(1000, 100)};
+  std::string expected;
+  for (const std::string& l : lines) expected += at_once(l);
+  // Pieces of several sizes, more than the queue holds, lines ended in between; and
+  // out buffers small enough that the thread writes in many calls.
+  for (size_t piece : {size_t{1000}, size_t{65536}, big.size()}) {
+    for (size_t out_buffer : {size_t{5}, GzipBase64Line::kOutBuffer}) {
+      harness::MemFile out;
+      GzipBase64Line line(out.f, out_buffer);
+      {
+        GzipBase64Thread thread(line);
+        thread.finish();  // nothing added: no line, as GzipBase64Line::finish
+        for (const std::string& l : lines) {
+          for (size_t at = 0; at < l.size(); at += piece) {
+            std::string text(l.substr(at, piece));
+            thread.add(text);
+            EXPECT_TRUE(text.empty());  // a written piece's buffer comes back, empty
+          }
+          thread.finish();
+        }
+        thread.drain();
+        EXPECT_EQ(out.text(), expected) << "pieces of " << piece << ", output buffer of " << out_buffer;
+      }
+    }
+  }
 }
 
 }  // namespace
