@@ -564,6 +564,18 @@ void Analyzer::close(Flow& f, CloseReason why, Side by, TimeNs ts) {
 void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
   f.out = std::make_unique<SessionOut>();
   SessionOut& o = *f.out;
+  // A message begun and not finished: the capture, the connection or a length field
+  // ended it (as a TLS record cut short, below).
+  for (Side s : {Side::Client, Side::Server}) {
+    const std::unique_ptr<PduStream>& st = f.stream[side_index(s)];
+    if (!st) continue;
+    const std::string_view ended_by = why == CloseReason::Fin            ? "the connection's close"
+                                      : why == CloseReason::Reset        ? "the connection's reset"
+                                      : why == CloseReason::EndOfCapture ? "the end of the capture"
+                                      : why == CloseReason::Idle         ? "the connection's expiry"
+                                                                         : "the connection's drop";
+    if (std::string cut = st->unfinished_pdu(ended_by); !cut.empty()) f.warn(*this, ts, s, std::move(cut));
+  }
   if (f.session) {
     for (Problem& p : f.session->on_close()) {
       const std::string text = std::string(kind_name(p.kind)) + ": " + p.text;

@@ -179,6 +179,14 @@ void PduStream::gap(TimeNs ts, PduHandler& h) {
   fresh_ = false;
 }
 
+std::string PduStream::unfinished_pdu(std::string_view ended_by) const {
+  if (mode_ != Mode::Frame || buffered() == 0) return {};
+  std::string text = std::string(p_->short_name) + " message cut short by " + std::string(ended_by) + ": " +
+                     std::to_string(buffered());
+  if (need_ > buffered()) return text + " of " + std::to_string(need_) + " bytes";
+  return text + (buffered() == 1 ? " byte" : " bytes") + ", its end not seen";
+}
+
 std::vector<std::byte> PduStream::take_buffered() {
   std::vector<std::byte> rest(buf_.begin() + static_cast<ptrdiff_t>(start_), buf_.end());
   clear_buffer();

@@ -50,6 +50,10 @@ class PduStream {
   // Bytes were lost before the next feed(): drop any partial PDU and resynchronise.
   void gap(TimeNs ts, PduHandler& h);
   std::vector<std::byte> take_buffered();
+  // The warning for a PDU begun and not finished when the connection ends (the
+  // peer stopped, or the capture did, or a length field lies), `ended_by` saying
+  // how: empty when the stream holds none (between PDUs, resynchronising, stopped).
+  std::string unfinished_pdu(std::string_view ended_by) const;
 
   bool stopped() const { return mode_ == Mode::Stopped || mode_ == Mode::Handed; }
   size_t buffered() const { return buf_.size() - start_; }

@@ -433,7 +433,7 @@ def case_large_messages_in_turn(n):
 
 def case_lying_lengths(n):
     """n SP connections, each declaring a 16 MiB message and sending 100 bytes of it,
-    all open at the end: each costs about what it sent, not a reservation of the
+    all open at the end: each says so, and costs about what it sent, not a reservation of the
     declared length. Against the same connections each sending a whole 100-byte message."""
     def gen(lie):
         def write(out):
@@ -451,6 +451,8 @@ def case_lying_lengths(n):
     sp = sessions(objs, "SP")
     check(len(sp) == n and all(s["messages"] == {"client": 1, "server": 1} for s in sp),
           "the partial messages are not counted: %r" % sp[0]["messages"])
+    cut = "client: SP message cut short by the end of the capture: 108 of %d bytes" % ((16 << 20) - 16 + 8)
+    check(all(s["warnings"] == [cut] for s in sp), "each says its message is cut short: %r" % sp[0]["warnings"])
     witness_intact_summary(objs)
     per = (rss - base_rss) * 1048576 / n
     print("lying_lengths %d: peak RSS %.0f MiB, %.0f MiB with whole messages: %.0f bytes more per connection"

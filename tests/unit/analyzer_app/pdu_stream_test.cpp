@@ -285,4 +285,25 @@ TEST(PduStream, LargePartialPduDroppedAtAGapGivesItsBufferBack) {
   EXPECT_LE(st.memory_held(), PduStream::kKeptBufferBytes);
 }
 
+TEST(PduStream, UnfinishedPduIsNamedWithWhatCameOfIt) {
+  const Protocol p = Len32::protocol();
+  PduStream st(p);
+  Recorder r;
+  EXPECT_EQ(st.unfinished_pdu("the end of the capture"), "");  // nothing begun
+  const std::string big = Len32::pdu(5000, 'u');
+  st.feed(as_bytes(std::string_view(big).substr(0, 1460)), 1, r);
+  EXPECT_EQ(st.unfinished_pdu("the end of the capture"),
+            "LEN message cut short by the end of the capture: 1460 of 5000 bytes");
+  st.feed(as_bytes(std::string_view(big).substr(1460)), 2, r);
+  EXPECT_EQ(st.unfinished_pdu("the connection's close"), "");  // finished: decoded
+  // A length not yet known (two bytes of a four-byte length field).
+  st.feed(as_bytes(std::string_view(big).substr(0, 2)), 3, r);
+  EXPECT_EQ(st.unfinished_pdu("the connection's reset"),
+            "LEN message cut short by the connection's reset: 2 bytes, its end not seen");
+  // Bytes skipped while resynchronising are no message.
+  PduStream text(fake::kTxt);
+  text.feed(fake::bytes("!bad line without its end"), 1, r);
+  EXPECT_EQ(text.unfinished_pdu("the end of the capture"), "");
+}
+
 }  // namespace
