@@ -27,6 +27,7 @@ import filecmp
 import gzip
 import json
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -266,11 +267,19 @@ def peak_rss_kb(args, out_path):
     the kernel keeps the largest resident set across exec."""
     rss_path = out_path + ".rss"
     with open(out_path, "wb") as out:
-        r = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss_path, QUARTET, "--no-progress", *args],
-                           stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.DEVNULL, env=golden.clean_env(),
-                           timeout=300)
+        # In a session of its own, so that a timeout kills quartet too, not only GNU time (an orphaned
+        # quartet went on writing the next run's output file).
+        p = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss_path, QUARTET, "--no-progress", *args],
+                             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.DEVNULL, env=golden.clean_env(),
+                             start_new_session=True)
+        try:
+            status = p.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            raise AssertionError("quartet %s: no end after 300 s" % " ".join(args))
     with open(rss_path) as f:
-        return r.returncode, int(f.read().split()[-1])
+        return status, int(f.read().split()[-1])
 
 
 def case_memory():
