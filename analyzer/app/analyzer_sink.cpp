@@ -21,6 +21,18 @@ namespace {
 
 Direction direction_of(Side s) { return s == Side::Client ? Direction::ToServer : Direction::ToClient; }
 
+// What ended a connection, for "... cut short by <it>".
+std::string_view ended_by(CloseReason why) {
+  switch (why) {
+    case CloseReason::Fin: return "the connection's close";
+    case CloseReason::Reset: return "the connection's reset";
+    case CloseReason::EndOfCapture: return "the end of the capture";
+    case CloseReason::Idle: return "the connection's expiry";
+    case CloseReason::MemoryLimit: break;
+  }
+  return "the connection's drop";
+}
+
 }  // namespace
 
 struct Analyzer::Flow {
@@ -566,16 +578,9 @@ void Analyzer::finish_session(Flow& f, CloseReason why, Side by, TimeNs ts) {
   SessionOut& o = *f.out;
   // A message begun and not finished: the capture, the connection or a length field
   // ended it (as a TLS record cut short, below).
-  for (Side s : {Side::Client, Side::Server}) {
-    const std::unique_ptr<PduStream>& st = f.stream[side_index(s)];
-    if (!st) continue;
-    const std::string_view ended_by = why == CloseReason::Fin            ? "the connection's close"
-                                      : why == CloseReason::Reset        ? "the connection's reset"
-                                      : why == CloseReason::EndOfCapture ? "the end of the capture"
-                                      : why == CloseReason::Idle         ? "the connection's expiry"
-                                                                         : "the connection's drop";
-    if (std::string cut = st->unfinished_pdu(ended_by); !cut.empty()) f.warn(*this, ts, s, std::move(cut));
-  }
+  for (Side s : {Side::Client, Side::Server})
+    if (const std::unique_ptr<PduStream>& st = f.stream[side_index(s)])
+      if (std::string cut = st->unfinished_pdu(ended_by(why)); !cut.empty()) f.warn(*this, ts, s, std::move(cut));
   if (f.session) {
     for (Problem& p : f.session->on_close()) {
       const std::string text = std::string(kind_name(p.kind)) + ": " + p.text;

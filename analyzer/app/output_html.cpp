@@ -9,7 +9,8 @@
 // Memory stays bounded: the sessions table goes to a scratch file as it grows
 // (SpilledText), and each session's messages are one JSON line, the lines of every
 // kSessionsPerBlock sessions (fewer when they reach kBlockBytes) gzip-compressed and
-// base64-encoded as they come, as one line of the messages block (GzipBase64Line).
+// base64-encoded as they come, as one line of the messages block (GzipBase64Line; with
+// --threads on a thread of its own, GzipBase64Thread).
 // The page decompresses (DecompressionStream) and parses a block only when one of
 // its sessions is opened, so loading costs the sessions table only, and the file is
 // several times smaller.
@@ -38,7 +39,7 @@ constexpr size_t kMaxListedProblems = 20000;
 // sessions, and keeps a few. Where each block starts is in the summary ("blocks").
 constexpr size_t kSessionsPerBlock = 256;
 constexpr size_t kBlockBytes = 1u << 20;
-// Bytes of a session's messages line gathered before they go to the compressor.
+// Bytes of a block's messages lines gathered before they go to the compressor.
 constexpr size_t kLinePiece = 64u << 10;
 
 // Microseconds, with nanosecond decimals only when there are some.
