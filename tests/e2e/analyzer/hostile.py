@@ -26,6 +26,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pcapgen import Conn, Pcap  # noqa: E402
+from peak_rss import peak_kib, under_gnu_time  # noqa: E402
 from tcp_frames import tcp_frame  # noqa: E402
 
 T0 = 1_700_000_000 * 1_000_000_000
@@ -94,13 +95,10 @@ def witness_frames():
 
 
 def run_quartet(args, stdin_writer=None, path=None):
-    """(exit code, JSONL objects, stderr, peak RSS in MiB) of quartet --format jsonl.
-    The peak is GNU time's, of quartet alone: a child of this process would count this
-    process's size at the fork in its own peak (ru_maxrss), and the JSON read here
-    makes it hundreds of MiB."""
+    """(exit code, JSONL objects, stderr, peak RSS in MiB) of quartet --format jsonl (the
+    peak of quartet alone: peak_rss.py)."""
     rss_path = os.path.join(WORK, "peak-rss.txt")
-    cmd = ["/usr/bin/time", "-q", "-f", "%M", "-o", rss_path,
-           QUARTET, "--format", "jsonl", "--no-progress", *args, path or "-"]
+    cmd = under_gnu_time([QUARTET, "--format", "jsonl", "--no-progress", *args, path or "-"], rss_path)
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin_writer else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = [], []
@@ -118,9 +116,7 @@ def run_quartet(args, stdin_writer=None, path=None):
     for t in readers:
         t.join()
     objs = [json.loads(line) for line in out[0].decode().splitlines()]
-    with open(rss_path) as f:
-        rss_kib = int(f.read().split()[-1])
-    return p.returncode, objs, err[0].decode(), rss_kib / 1024
+    return p.returncode, objs, err[0].decode(), peak_kib(rss_path) / 1024
 
 
 def check(cond, what):

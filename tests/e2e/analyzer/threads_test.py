@@ -39,6 +39,8 @@ import golden  # noqa: E402
 sys.path.insert(0, HERE)  # before golden's plugin helpers, which have a pcapgen of their own
 import scenarios  # noqa: E402
 from pcapgen import MS, Conn, Pcap  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from peak_rss import peak_kib, under_gnu_time  # noqa: E402
 
 QUARTET, WORKDIR, CASE = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
 FORMATS = (["--format", "jsonl"], ["--format", "text"], ["--summary"], ["--format", "html"])
@@ -262,14 +264,12 @@ HTML_LONG_SESSIONS_KB = (12 * 1024, 16 * 1024)
 
 
 def peak_rss_kb(args, out_path):
-    """Runs quartet under GNU time (Debian's `time`); returns (exit status, its peak resident set in
-    KiB). Not wait4() from here: a child forked from this Python process starts with its pages, and
-    the kernel keeps the largest resident set across exec."""
+    """Runs quartet under GNU time; returns (exit status, its peak resident set in KiB: peak_rss.py)."""
     rss_path = out_path + ".rss"
     with open(out_path, "wb") as out:
         # In a session of its own, so that a timeout kills quartet too, not only GNU time (an orphaned
         # quartet went on writing the next run's output file).
-        p = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss_path, QUARTET, "--no-progress", *args],
+        p = subprocess.Popen(under_gnu_time([QUARTET, "--no-progress", *args], rss_path),
                              stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.DEVNULL, env=golden.clean_env(),
                              start_new_session=True)
         try:
@@ -278,8 +278,7 @@ def peak_rss_kb(args, out_path):
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
             raise AssertionError("quartet %s: no end after 300 s" % " ".join(args))
-    with open(rss_path) as f:
-        return status, int(f.read().split()[-1])
+    return status, peak_kib(rss_path)
 
 
 def case_memory():
