@@ -691,9 +691,7 @@ void Analyzer::finish() {
     if (!f->closed) close(*f, CloseReason::EndOfCapture, Side::Client, f->end);
   });
   flush();
-  summary_.response_times = response_times_.rows();
-  summary_.fanout = fanout_.rows();
-  summary_.fanout_dropped = fanout_.dropped();
+  finish_accounts(summary_, response_times_, fanout_);
   out_.finish(summary_);
 }
 

@@ -31,4 +31,10 @@ void account_session(const SessionOut& o, const SessionAccount& a, RunSummary& s
   response_times.add(o.protocol, a.requests);
 }
 
+void finish_accounts(RunSummary& summary, const ResponseTimes& response_times, const FanoutTable& fanout) {
+  summary.response_times = response_times.rows();
+  summary.fanout = fanout.rows();
+  summary.fanout_dropped = fanout.dropped();
+}
+
 }  // namespace quartet::analyzer

@@ -224,5 +224,7 @@ class SessionAccounting {
 // part from `a` (s.entries is not read).
 void account_session(const SessionOut& s, const SessionAccount& a, RunSummary& summary, ResponseTimes& response_times,
                      FanoutTable& fanout);
+// At the run's end, the tables account_session filled, into the summary the writer prints.
+void finish_accounts(RunSummary& summary, const ResponseTimes& response_times, const FanoutTable& fanout);
 
 }  // namespace quartet::analyzer

@@ -770,9 +770,7 @@ void ThreadedAnalyzer::finish() {
   Impl& m = *impl_;
   m.opt.ts_decimals = m.final_ts_decimals;
   m.flush();
-  m.summary.response_times = m.response_times.rows();
-  m.summary.fanout = m.fanout.rows();
-  m.summary.fanout_dropped = m.fanout.dropped();
+  finish_accounts(m.summary, m.response_times, m.fanout);
   m.writer.finish(m.summary);
 }
 
