@@ -97,6 +97,10 @@ TEST(RrpProbe, ClientCommandWords) {
   EXPECT_EQ(probe(bytes("sess")), Probe::NeedMore);
   EXPECT_EQ(probe(bytes("GET / HTTP/1.1\r\n")), Probe::No);
   EXPECT_EQ(probe(bytes("USER anonymous\r\n")), Probe::No);
+  // QUIT alone is also SMTP's, FTP's and POP3's: RRP's comes with its "." line.
+  EXPECT_EQ(probe(bytes(kQuit)), Probe::Yes);
+  EXPECT_EQ(probe(bytes("QUIT\r\n")), Probe::NeedMore);
+  EXPECT_EQ(probe(bytes("QUIT\r\n221 2.0.0 Bye\r\n")), Probe::No);
 }
 
 TEST(RrpProbe, ServerGreetingAndResponses) {
