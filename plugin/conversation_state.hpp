@@ -56,6 +56,12 @@ class ConversationState {
   // Each direction's TCP progress on the first pass ([0] to the server), for
   // resynchronising after a gap (stream_gap.hpp).
   StreamProgress stream_progress[2];
+  // Each direction's PDU begun and not completed yet on the first pass: the frame
+  // where it began, 0 for none ([0] to the server; unfinished_pdu.hpp).
+  uint32_t open_pdu_frame[2] = {0, 0};
+  uint32_t& open_pdu_frame_of(const packet_info* pinfo) {
+    return open_pdu_frame[direction_of(pinfo) == Direction::ToServer ? 0 : 1];
+  }
 
  private:
   std::string_view keep(std::string_view s);

@@ -12,6 +12,7 @@
 #include "tap_message.hpp"
 #include "time_conversion.hpp"
 #include "tree_builder.hpp"
+#include "unfinished_pdu.hpp"
 
 namespace quartet::plugin {
 namespace {
@@ -89,6 +90,12 @@ guint undecodable_length(const Protocol& p, Bytes rest) {
   return static_cast<guint>(rest.size());
 }
 
+// A PDU from `offset` on waits for more bytes (unfinished_pdu.hpp).
+void note_open(CallContext& call, packet_info* pinfo, tvbuff_t* tvb, int offset, uint64_t declared) {
+  if (!PINFO_FD_VISITED(pinfo))
+    note_open_pdu(call.c, pinfo, tvb, offset, declared, call.state.get().open_pdu_frame_of(pinfo));
+}
+
 // get_pdu_len for tcp_dissect_pdus, from the core's framer. Never returns a length
 // the framer did not vouch for: an invalid prefix becomes one undecodable PDU
 // (reported by dissect_pdu) reaching to where decoding can resume, instead of
@@ -108,7 +115,10 @@ guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
   const FrameResult r = c->desc->frame(prefix);
   switch (r.status) {
     case FrameResult::Status::Complete:
-      if (r.length > 0 && r.length <= kMaxPduBytes) return static_cast<guint>(r.length);
+      if (r.length > 0 && r.length <= kMaxPduBytes) {
+        if (r.length > avail && pinfo->can_desegment) note_open(call, pinfo, tvb, offset, r.length);
+        return static_cast<guint>(r.length);
+      }
       break;
     case FrameResult::Status::NeedMore:
       // A frame cut by the snapshot length: the PDU runs on past the captured
@@ -122,7 +132,11 @@ guint pdu_length(packet_info* pinfo, tvbuff_t* tvb, int offset, void* data) {
       // Without reassembly (disabled) decode what there is; the decoder reports
       // the truncation.
       if (!pinfo->can_desegment) return avail;
-      if (r.length > avail && r.length <= kMaxPduBytes) return static_cast<guint>(r.length);
+      if (r.length > avail && r.length <= kMaxPduBytes) {
+        note_open(call, pinfo, tvb, offset, r.length);
+        return static_cast<guint>(r.length);
+      }
+      note_open(call, pinfo, tvb, offset, 0);
       return 0;  // tcp_dissect_pdus: one more segment, please
     case FrameResult::Status::Invalid: {
       const std::string_view why = r.reason.empty() ? std::string_view("invalid framing") : r.reason;
@@ -226,6 +240,7 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
   const Bytes pdu = captured_bytes(tvb, 0);
   col_set_str(pinfo->cinfo, COL_PROTOCOL, c.column_name);
   const uint32_t ordinal = call.frame.pdus++;
+  if (!PINFO_FD_VISITED(pinfo)) note_pdu_whole(c, call.state.get().open_pdu_frame_of(pinfo));
   proto_item* root_item = proto_tree_add_item(tree, c.proto, tvb, 0, -1, ENC_NA);
   proto_tree* root = proto_item_add_subtree(root_item, c.ett_proto);
 

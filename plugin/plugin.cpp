@@ -6,6 +6,7 @@
 #include "ports.hpp"
 #include "proto_context.hpp"
 #include "registration.hpp"
+#include "unfinished_pdu.hpp"
 
 #ifndef QUARTET_VERSION
 #define QUARTET_VERSION "0.0.0"
@@ -27,7 +28,10 @@ namespace {
 
 void register_protocols() {
   using namespace quartet::plugin;
-  for (ProtoContext& c : contexts()) register_protocol(c);
+  for (ProtoContext& c : contexts()) {
+    register_protocol(c);
+    register_unfinished_pdus(c);
+  }
   register_conversation_cleanup();
 }
 

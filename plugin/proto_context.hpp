@@ -20,6 +20,12 @@ namespace quartet::plugin {
 
 inline constexpr size_t kProblemKinds = 6;  // ProblemKind::Malformed .. ErrorReply
 
+// A PDU begun in a frame and waiting for more bytes (unfinished_pdu.hpp).
+struct OpenPdu {
+  uint64_t declared = 0;  // its length as the framer read it; 0 while it could not tell
+  int offset = -1;        // where it begins in the frame's bytes; -1: not the frame's (TLS)
+};
+
 struct ProtoContext {
   const Protocol* desc = nullptr;
   int proto = -1;
@@ -61,6 +67,9 @@ struct ProtoContext {
   std::unordered_map<std::string_view, size_t> problem_index;  // ProblemDef::id -> its entry
   expert_field ei_tls_handoff{};
   expert_field ei_snaplen_cut{};  // a message cut by the capture's snapshot length
+  expert_field ei_unfinished{};   // a message begun and never completed (unfinished_pdu.hpp)
+  // First pass: the frames where a PDU began that no frame has completed yet.
+  std::unordered_map<uint32_t, OpenPdu> open_pdus;
 
   dissector_handle_t handle = nullptr;
 

@@ -151,7 +151,7 @@ void register_expert(ProtoContext& c) {
   };
   const auto defs = c.desc->problems;
   c.ei_of_problem.assign(defs.size(), expert_field{});
-  auto* ei = g_new0(ei_register_info, std::size(kKinds) + defs.size() + 2);
+  auto* ei = g_new0(ei_register_info, std::size(kKinds) + defs.size() + 3);
   size_t n = 0;
   // One per kind: framing failures and problems raised without an id.
   for (const Kind& k : kKinds) {
@@ -183,6 +183,14 @@ void register_expert(ProtoContext& c) {
   ei[n].eiinfo.group = PI_UNDECODED;
   ei[n].eiinfo.severity = PI_WARN;
   ei[n].eiinfo.summary = keep(shortname + " message cut by the capture's snapshot length: not decoded");
+  ++n;
+  ei[n].ids = &c.ei_unfinished;
+  ei[n].eiinfo.name = keep(dotted(filter, "unfinished"));
+  ei[n].eiinfo.group = PI_SEQUENCE;
+  ei[n].eiinfo.severity = PI_WARN;
+  ei[n].eiinfo.summary = keep(shortname +
+                              " message begun and never completed: the capture or the connection ends inside it, "
+                              "or TCP could not reassemble it");
   ++n;
   for (size_t i = 0; i < n; ++i) {
     ei[i].eiinfo.id = 0;

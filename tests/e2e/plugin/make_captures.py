@@ -267,6 +267,32 @@ def cops_malformed(path):
     p.close()
 
 
+def unfinished(path):
+    """Messages begun and never completed, one connection each, every one closed
+    (FIN) inside its message: a COPS REQ whose header declares 200 bytes with 60
+    sent; an RRP ADD whose closing "." line never comes (its length is not known);
+    an SP request declaring 1000 bytes of body with 100 sent. Each connection first
+    carries a whole message in the same direction, which must not be reported."""
+    p = Pcap(path)
+    c = Conversation(p, ("10.0.4.1", 42001), ("10.0.4.2", 3288)).handshake()
+    c.client(cops_msg(6, 1, cops_obj(11, 1, b"pep-1\0")))
+    c.server(cops_msg(7, 1, cops_obj(10, 1, struct.pack("!HH", 0, 30)), flags=1))
+    c.client(struct.pack("!BBHI", 0x10, 1, 1, 200) + cops_obj(1, 1, struct.pack("!I", 7)) + bytes(44))
+    c.close()
+    c = Conversation(p, ("10.0.4.1", 42002), ("10.0.4.2", 7648)).handshake()
+    c.server(crlf("Example Registry RRP Server version 1.1.0", "."))
+    c.client(crlf("session", "-Id:registrar1", "-Password:pw", "."))
+    c.server(crlf("200 Command completed successfully", "."))
+    c.client(crlf("add", "EntityName:Domain", "DomainName:example.org"))
+    c.close()
+    c = Conversation(p, ("10.0.4.1", 42003), ("10.0.4.2", 5555)).handshake()
+    c.client(sp_header(SP_REQ) + sp_msg(struct.pack("!I", 0x80000001) + b"whole"))
+    c.server(sp_header(SP_REP))
+    c.client(struct.pack("!QI", 1004, 0x80000002) + b"x" * 96)
+    c.close()
+    p.close()
+
+
 def garbage(path):
     """Random bytes (fixed seed) behind plausible starts, one connection each: on
     COPS's port, on IAP's port, after an SP header (on a port only the heuristic
@@ -309,6 +335,7 @@ CAPTURES = {
     "sp_end_and_whole.pcap": sp_end_and_whole,
     "cops_port_reuse.pcap": cops_port_reuse,
     "sp_malformed.pcap": sp_malformed,
+    "unfinished.pcap": unfinished,
 }
 
 

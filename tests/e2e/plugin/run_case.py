@@ -10,6 +10,7 @@ import re
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "lib"))
 import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
@@ -58,7 +59,8 @@ def case_registration(t, caps):
         check_eq(fields[filt + ".response_in"][3], "FT_FRAMENUM", filt + ".response_in type")
         check_eq(fields[filt + ".response_to"][3], "FT_FRAMENUM", filt + ".response_to type")
         check_eq(fields[filt + ".time"][3], "FT_RELATIVE_TIME", filt + ".time type")
-        for kind in ("malformed", "violation", "unknown", "sequence", "deviation", "tls_handoff", "snaplen_cut"):
+        for kind in ("malformed", "violation", "unknown", "sequence", "deviation", "tls_handoff", "snaplen_cut",
+                     "unfinished"):
             check(filt + "." + kind in fields, "expert " + filt + "." + kind)
     # One expert info per problem id of the core's tables, each a filter name.
     for pid in ("copsx.object.length_past_end", "rrp.session.unauthenticated",
@@ -662,7 +664,10 @@ def case_heuristics_unrelated_tcp(t, caps):
     real TLS 1.2 carrying HTTP decrypted with its key log (so the `tls` heuristics see the HTTP
     inside), random binary bulk on random ports and SMTP/Redis/FTP-like text. First the capture
     is shown to hold that traffic as Wireshark sees it (HTTP, TLS and decrypted HTTP in TLS,
-    SMTP), and our eight heuristics to be enabled; then no frame carries copsx, rrp, iapx or sp."""
+    SMTP), and our eight heuristics to be enabled; then no frame carries copsx, rrp, iapx or sp.
+    Two passes: a connection a heuristic took without ever decoding a message there shows too,
+    as a message never completed (<p>.unfinished; RRP's took an SMTP QUIT until its probe
+    wanted RRP's "." line after it)."""
     import subprocess
     gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "bench", "gen_unrelated_tcp.py")
     cap, keys = os.path.join(caps, "unrelated-tcp.pcap"), os.path.join(caps, "unrelated-tcp.keys")
@@ -1000,6 +1005,62 @@ def case_messy_other(t, caps):
         check_eq(rc, cut_short_exit(), cap + ": exit code")
         check("cut short in the middle of a packet" in err, cap + ": " + err)
         check(out.split(), cap + ": messages before the cut")
+
+
+def case_unfinished(t, caps):
+    """Messages begun and never completed (plugin/unfinished_pdu.hpp): with two passes
+    the plugin says so (<p>.unfinished, Warning/Sequence) on the frame where each
+    begins, with its declared length; the first pass cannot know yet, so tshark
+    without -2 says nothing. Hand-built (make_captures.py unfinished): a COPS REQ
+    declaring 200 bytes, an RRP ADD without its "." line and an SP request declaring
+    1012 bytes, each cut by its connection's FIN after a whole message in the same
+    direction (not reported). The analyzer warns about the same three ("cut short by
+    the connection's close"). On the sample captures: only the two messy ones whose
+    messages never end in Wireshark's eyes, and no clean capture."""
+    any_unfinished = " or ".join(p + ".unfinished" for p in PROTOCOLS)
+    fields = ["frame.number", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"]
+    cap = os.path.join(caps, "unfinished.pcap")
+    # The frame each connection's last message starts in: the client's last data frame.
+    last_data = {}
+    for frame, stream in t.fields(cap, ["frame.number", "tcp.stream"], filter="tcp.len > 0 && tcp.srcport >= 42001"):
+        last_data[stream] = frame
+    tail = "the capture or the connection ends inside it, or TCP could not reassemble it"
+    want = [[last_data["0"], "COPS message begun here and never completed (200 bytes declared): " + tail],
+            [last_data["1"], "RRP message begun here and never completed (its end not seen): " + tail],
+            [last_data["2"], "SP message begun here and never completed (1012 bytes declared): " + tail]]
+    rows = t.fields(cap, fields, filter=any_unfinished)
+    check_eq([r[:2] for r in rows], want, "unfinished.pcap: one report per connection")
+    check(all(r[2] == str(PI_WARN) and r[3] == str(PI_SEQUENCE) for r in rows), "Warning/Sequence: %r" % rows)
+    check_eq(t.fields(cap, fields, filter=any_unfinished, two_pass=False), [], "one pass: not known yet")
+    one_pass = [r[0] for r in t.fields(cap, ["frame.number"], filter="copsx or rrp or sp", two_pass=False)]
+    two_pass = [r[0] for r in t.fields(cap, ["frame.number"], filter="copsx or rrp or sp")]
+    check(len(one_pass) >= 7, "the whole messages decode: %r" % one_pass)
+    check_eq(two_pass, sorted(one_pass + [w[0] for w in want], key=int), "two passes add the three frames only")
+
+    # The sample captures: sp-large-cut ends inside its 204,808-byte message (the frame
+    # whose payload starts with its 8-byte length, 204800); iap-overlap-conflict's TCP
+    # gives up on every overlapping segment, each the start of an IAP message.
+    cut = sample("messy/sp-large-cut.pcapng")
+    start = t.fields(cut, ["frame.number"], filter="tcp.payload[0:8] == 00:00:00:00:00:03:20:00",
+                     cut_short_ok=True)
+    check_eq(t.fields(cut, fields[:2], filter=any_unfinished, cut_short_ok=True),
+             [[start[0][0], "SP message begun here and never completed (204808 bytes declared): " + tail]],
+             "sp-large-cut")
+    overlap = sample("messy/iap-overlap-conflict.pcap")
+    firsts = t.fields(overlap, ["frame.number"], filter="tcp.len > 0 && !tcp.analysis.out_of_order")
+    check_eq(t.fields(overlap, ["frame.number"], filter="iapx.unfinished"), firsts, "iap-overlap-conflict")
+    expected = {cut, overlap}
+    found, scanned = [], 0
+    for path in sorted(Path(CAPS, "samples").rglob("*")):
+        if str(path) in expected or not re.search(r"\.pcap(ng)?(\.gz|\.zst)?$", path.name):
+            continue
+        scanned += 1
+        keys = [str(f) for f in path.parent.glob(path.name.split(".")[0] + "*.keys")]
+        prefs = ["tls.keylog_file:" + keys[0]] if keys else []
+        found += [(str(path), r) for r in t.fields(str(path), fields[:2], filter=any_unfinished, prefs=prefs,
+                                                   cut_short_ok=True)]
+    check(scanned >= 40, "sample captures scanned: %d" % scanned)
+    check_eq(found, [], "no other sample capture has a message never completed")
 
 
 import statistics_cases  # noqa: E402  (the statistics cases live in their own file)

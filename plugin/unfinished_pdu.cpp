@@ -1,0 +1,67 @@
+#include "unfinished_pdu.hpp"
+
+#include <string>
+
+namespace quartet::plugin {
+namespace {
+
+// Where `tvb` starts in the frame's own bytes, or -1 when its bytes are not the
+// frame's (decrypted TLS): the item then marks no bytes.
+int frame_offset(packet_info* pinfo, tvbuff_t* tvb, int offset) {
+  if (!pinfo->data_src) return -1;
+  tvbuff_t* frame = get_data_source_tvb(static_cast<const struct data_source*>(pinfo->data_src->data));
+  if (tvb_get_ds_tvb(tvb) != frame) return -1;
+  const int raw = tvb_raw_offset(tvb);
+  return raw < 0 ? -1 : raw + offset;
+}
+
+// Later passes only: the first pass has seen the whole file by then.
+int show_unfinished(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* /*data*/, void* cb_data) {
+  auto& c = *static_cast<ProtoContext*>(cb_data);
+  if (c.open_pdus.empty() || !PINFO_FD_VISITED(pinfo)) return 0;
+  const auto it = c.open_pdus.find(pinfo->num);
+  if (it == c.open_pdus.end()) return 0;
+  const OpenPdu& open = it->second;
+  const bool marks = open.offset >= 0 && static_cast<guint>(open.offset) < tvb_captured_length(tvb);
+  proto_item* item = proto_tree_add_item(tree, c.proto, tvb, marks ? open.offset : 0, marks ? -1 : 0, ENC_NA);
+  const std::string length =
+      open.declared ? std::to_string(open.declared) + " bytes declared" : std::string("its end not seen");
+  expert_add_info_format(pinfo, item, &c.ei_unfinished,
+                         "%s message begun here and never completed (%s): the capture or the connection ends inside it, "
+                         "or TCP could not reassemble it",
+                         c.column_name, length.c_str());
+  proto_item_append_text(item, ", message never completed (%s)", length.c_str());
+  col_append_fstr(pinfo->cinfo, COL_INFO, " [%s message never completed: %s]", c.column_name, length.c_str());
+  return 0;
+}
+
+void forget_all() {
+  for (ProtoContext& c : contexts()) decltype(c.open_pdus)().swap(c.open_pdus);
+}
+
+}  // namespace
+
+void note_open_pdu(ProtoContext& c, packet_info* pinfo, tvbuff_t* tvb, int offset, uint64_t declared,
+                   uint32_t& open_frame) {
+  if (PINFO_FD_VISITED(pinfo)) return;
+  // Bytes of this frame's own: a PDU starts here. An earlier one still open was
+  // given up by TCP (its reassembly failed, e.g. at conflicting overlaps) and stays
+  // noted. Reassembled bytes (or TLS's) continue the open PDU, if there is one.
+  const int at = frame_offset(pinfo, tvb, offset);
+  if (open_frame == 0 || (at >= 0 && open_frame != pinfo->num)) {
+    open_frame = pinfo->num;
+    c.open_pdus[open_frame] = OpenPdu{declared, at};
+  } else if (declared) {
+    if (auto it = c.open_pdus.find(open_frame); it != c.open_pdus.end()) it->second.declared = declared;
+  }
+}
+
+void register_unfinished_pdus(ProtoContext& c) {
+  // A named handle: the only kind Wireshark 4.0 makes with data for its callback.
+  const std::string name = std::string(c.desc->filter_name) + ".unfinished";
+  register_postdissector(register_dissector_with_data(g_strdup(name.c_str()), show_unfinished, c.proto, &c));
+  static const bool once = (register_cleanup_routine(forget_all), true);
+  (void)once;
+}
+
+}  // namespace quartet::plugin
