@@ -242,6 +242,10 @@ def run_plugin(home, work, cap):
         cols = line.split("\t")
         info = fields.index("_ws.col.Info")
         cols[info] = TCP_INFO_NOTES.sub("", cols[info])
+        # A frame where only our postdissector adds something (a message begun there and
+        # never completed, <p>.unfinished) keeps TCP's columns, whose Info differs by version.
+        if cols[fields.index("_ws.col.Protocol")] == "TCP":
+            cols[info] = "(TCP's)"
         rows.append("\t".join(cols + ["|".join(experts.get(cols[0], []))]) + "\n")
     status = "" if rc == 0 else "# tshark exit %d: %s\n" % (rc, err.strip().replace(local, cap))
     return "\t".join(fields + [EXPERTS]) + "\n" + "".join(rows) + status

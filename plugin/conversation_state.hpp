@@ -59,9 +59,8 @@ class ConversationState {
   // Each direction's PDU begun and not completed yet on the first pass: the frame
   // where it began, 0 for none ([0] to the server; unfinished_pdu.hpp).
   uint32_t open_pdu_frame[2] = {0, 0};
-  uint32_t& open_pdu_frame_of(const packet_info* pinfo) {
-    return open_pdu_frame[direction_of(pinfo) == Direction::ToServer ? 0 : 1];
-  }
+  uint32_t& open_pdu_frame_of(Direction d) { return open_pdu_frame[d == Direction::ToServer ? 0 : 1]; }
+  uint32_t& open_pdu_frame_of(const packet_info* pinfo) { return open_pdu_frame_of(direction_of(pinfo)); }
 
  private:
   std::string_view keep(std::string_view s);

@@ -201,6 +201,7 @@ void dissect_message(CallContext& call, tvbuff_t* tvb, packet_info* pinfo, proto
   mr.decoded.set_needs(field_needs(c, root));
   std::optional<uint64_t> index;
   if (!PINFO_FD_VISITED(pinfo)) {
+    note_pdu_whole(c, st.open_pdu_frame_of(dir));
     index = st.add(pinfo->num, ordinal, timestamp(pinfo), mr, dir, pdu);
     if (st.record(*index).transition.tls_follows && g_tls_handle) ssl_starttls_ack(g_tls_handle, pinfo, c.handle);
   } else {
@@ -240,7 +241,6 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
   const Bytes pdu = captured_bytes(tvb, 0);
   col_set_str(pinfo->cinfo, COL_PROTOCOL, c.column_name);
   const uint32_t ordinal = call.frame.pdus++;
-  if (!PINFO_FD_VISITED(pinfo)) note_pdu_whole(c, call.state.get().open_pdu_frame_of(pinfo));
   proto_item* root_item = proto_tree_add_item(tree, c.proto, tvb, 0, -1, ENC_NA);
   proto_tree* root = proto_item_add_subtree(root_item, c.ett_proto);
 
@@ -249,6 +249,10 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
     const char* undecodable = call.frame.undecodable;
     call.frame.undecodable = nullptr;
     const FrameResult fr = undecodable ? FrameResult::invalid(undecodable) : c.desc->frame(pdu);
+    // A piece that is no message (cut or undecodable) still ends this direction's wait.
+    if (fr.status == FrameResult::Status::Invalid || frame_is_cut(tvb, 0)) {
+      if (!PINFO_FD_VISITED(pinfo)) note_pdu_whole(c, call.state.get().open_pdu_frame_of(pinfo));
+    }
     if (frame_is_cut(tvb, 0) && fr.status != FrameResult::Status::Invalid) {
       report_snaplen_cut(c, call.frame, tvb, pinfo, root, root_item, ordinal);
     } else if (fr.status == FrameResult::Status::Invalid) {

@@ -28,10 +28,7 @@ namespace {
 
 void register_protocols() {
   using namespace quartet::plugin;
-  for (ProtoContext& c : contexts()) {
-    register_protocol(c);
-    register_unfinished_pdus(c);
-  }
+  for (ProtoContext& c : contexts()) register_protocol(c);
   register_conversation_cleanup();
 }
 
@@ -39,6 +36,7 @@ void register_handoffs() {
   using namespace quartet::plugin;
   auto all = contexts();
   for (size_t i = 0; i < all.size(); ++i) register_handoff(all[i], i);
+  register_unfinished_pdus();
 }
 
 }  // namespace

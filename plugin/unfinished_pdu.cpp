@@ -15,23 +15,26 @@ int frame_offset(packet_info* pinfo, tvbuff_t* tvb, int offset) {
   return raw < 0 ? -1 : raw + offset;
 }
 
-// Later passes only: the first pass has seen the whole file by then.
-int show_unfinished(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* /*data*/, void* cb_data) {
-  auto& c = *static_cast<ProtoContext*>(cb_data);
-  if (c.open_pdus.empty() || !PINFO_FD_VISITED(pinfo)) return 0;
-  const auto it = c.open_pdus.find(pinfo->num);
-  if (it == c.open_pdus.end()) return 0;
-  const OpenPdu& open = it->second;
-  const bool marks = open.offset >= 0 && static_cast<guint>(open.offset) < tvb_captured_length(tvb);
-  proto_item* item = proto_tree_add_item(tree, c.proto, tvb, marks ? open.offset : 0, marks ? -1 : 0, ENC_NA);
-  const std::string length =
-      open.declared ? std::to_string(open.declared) + " bytes declared" : std::string("its end not seen");
-  expert_add_info_format(pinfo, item, &c.ei_unfinished,
-                         "%s message begun here and never completed (%s): the capture or the connection ends inside it, "
-                         "or TCP could not reassemble it",
-                         c.column_name, length.c_str());
-  proto_item_append_text(item, ", message never completed (%s)", length.c_str());
-  col_append_fstr(pinfo->cinfo, COL_INFO, " [%s message never completed: %s]", c.column_name, length.c_str());
+// Later passes only: the first pass has seen the whole file by then. One
+// postdissector for the four protocols, called for every frame of every capture:
+// it returns at once unless a message was left open somewhere.
+int show_unfinished(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* /*data*/) {
+  if (!PINFO_FD_VISITED(pinfo)) return 0;
+  for (ProtoContext& c : contexts()) {
+    if (c.open_pdus.empty()) continue;
+    const auto it = c.open_pdus.find(pinfo->num);
+    if (it == c.open_pdus.end() || !proto_is_protocol_enabled(find_protocol_by_id(c.proto))) continue;
+    const OpenPdu& open = it->second;
+    const bool marks = open.offset >= 0 && static_cast<guint>(open.offset) < tvb_captured_length(tvb);
+    proto_item* item = proto_tree_add_item(tree, c.proto, tvb, marks ? open.offset : 0, marks ? -1 : 0, ENC_NA);
+    const std::string length =
+        open.declared ? std::to_string(open.declared) + " bytes declared" : std::string("its end not seen");
+    expert_add_info_format(pinfo, item, &c.ei_unfinished,
+                           "%s message begun here and never completed (%s): the capture or the connection ends "
+                           "inside it, or TCP could not reassemble it",
+                           c.column_name, length.c_str());
+    proto_item_append_text(item, ", message never completed (%s)", length.c_str());
+  }
   return 0;
 }
 
@@ -56,12 +59,11 @@ void note_open_pdu(ProtoContext& c, packet_info* pinfo, tvbuff_t* tvb, int offse
   }
 }
 
-void register_unfinished_pdus(ProtoContext& c) {
-  // A named handle: the only kind Wireshark 4.0 makes with data for its callback.
-  const std::string name = std::string(c.desc->filter_name) + ".unfinished";
-  register_postdissector(register_dissector_with_data(g_strdup(name.c_str()), show_unfinished, c.proto, &c));
-  static const bool once = (register_cleanup_routine(forget_all), true);
-  (void)once;
+void register_unfinished_pdus() {
+  // No protocol of its own (so never skipped as disabled): each of ours is checked
+  // where it has something to show. One call per frame instead of four.
+  register_postdissector(create_dissector_handle(show_unfinished, -1));
+  register_cleanup_routine(forget_all);
 }
 
 }  // namespace quartet::plugin

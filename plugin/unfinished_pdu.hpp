@@ -6,7 +6,7 @@
 // The first pass notes, per connection direction, the frame where a PDU begins to
 // wait for more bytes, and forgets it when a PDU of that direction is dissected.
 // What is left at the end of the first pass was never completed. On later passes a
-// postdissector (one per protocol) says so on the frame where it began: TCP does not
+// postdissector says so on the frame where it began: TCP does not
 // call us again for that frame once it knows a reassembly starts there. The first
 // pass cannot know yet: tshark shows it with -2, Wireshark in the packet details
 // and Expert Information.
@@ -32,7 +32,8 @@ inline void note_pdu_whole(ProtoContext& c, uint32_t& open_frame) {
   }
 }
 
-// The postdissector of `c` that shows them, and the clean-up at the end of a file.
-void register_unfinished_pdus(ProtoContext& c);
+// The postdissector that shows them, and the clean-up at the end of a file (once,
+// at hand-off).
+void register_unfinished_pdus();
 
 }  // namespace quartet::plugin
