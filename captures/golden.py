@@ -143,7 +143,8 @@ def files_of(cap):
 # in tests/e2e/plugin/tsharklib.py, "Where Wireshark versions differ".)
 PLUGIN_VERSION_GOLDENS = {
     # 4.0 and 4.4 drop TCP segments whose overlapping bytes conflict before any subdissector
-    # sees them, so the plugin shows nothing here. 4.6 reassembles them (keeping the first
+    # sees them, so the plugin shows only that each message begun there never completed
+    # (<p>.unfinished). 4.6 reassembles them (keeping the first
     # copy, as the analyzer does), flags the frames "[Illegal Segments]" in the Info column
     # (in place of ours) and passes the messages on: the plugin decodes them.
     "messy/iap-overlap-conflict.pcap": "4.6",

@@ -249,13 +249,13 @@ int dissect_pdu(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data)
     const char* undecodable = call.frame.undecodable;
     call.frame.undecodable = nullptr;
     const FrameResult fr = undecodable ? FrameResult::invalid(undecodable) : c.desc->frame(pdu);
+    const bool invalid = fr.status == FrameResult::Status::Invalid;
+    const bool cut = !invalid && frame_is_cut(tvb, 0);
     // A piece that is no message (cut or undecodable) still ends this direction's wait.
-    if (fr.status == FrameResult::Status::Invalid || frame_is_cut(tvb, 0)) {
-      if (!PINFO_FD_VISITED(pinfo)) note_pdu_whole(c, call.state.get().open_pdu_frame_of(pinfo));
-    }
-    if (frame_is_cut(tvb, 0) && fr.status != FrameResult::Status::Invalid) {
+    if ((invalid || cut) && !PINFO_FD_VISITED(pinfo)) note_pdu_whole(c, call.state.get().open_pdu_frame_of(pinfo));
+    if (cut) {
       report_snaplen_cut(c, call.frame, tvb, pinfo, root, root_item, ordinal);
-    } else if (fr.status == FrameResult::Status::Invalid) {
+    } else if (invalid) {
       const std::string why(fr.reason.empty() ? "invalid framing" : fr.reason);
       proto_tree_add_item(root, c.hf_undecoded, tvb, 0, -1, ENC_NA);
       expert_add_info_format(pinfo, root_item, c.ei_for(ProblemKind::Malformed), "Cannot find a %s message here: %s",

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import protocol_list  # noqa: E402  (the core's registry, build/protocols.json)
 from tsharklib import (PI_CHAT, PI_ERROR, PI_MALFORMED, PI_NOTE, PI_PROTOCOL, PI_SEQUENCE,
                        PI_UNDECODED, PI_WARN, TShark, all_of, check, check_eq, cut_short_exit,
-                       personal_plugin_dir)
+                       at_least, personal_plugin_dir)
 
 CAPS = None  # set by main(): the directory make_captures.py filled
 
@@ -1046,9 +1046,12 @@ def case_unfinished(t, caps):
     check_eq(t.fields(cut, fields[:2], filter=any_unfinished, cut_short_ok=True),
              [[start[0][0], "SP message begun here and never completed (204808 bytes declared): " + tail]],
              "sp-large-cut")
+    # (4.6 reassembles those segments, keeping the first copy, and the messages decode:
+    # captures/golden.py, PLUGIN_VERSION_GOLDENS.)
     overlap = sample("messy/iap-overlap-conflict.pcap")
     firsts = t.fields(overlap, ["frame.number"], filter="tcp.len > 0 && !tcp.analysis.out_of_order")
-    check_eq(t.fields(overlap, ["frame.number"], filter="iapx.unfinished"), firsts, "iap-overlap-conflict")
+    check_eq(t.fields(overlap, ["frame.number"], filter="iapx.unfinished"), [] if at_least(4, 6) else firsts,
+             "iap-overlap-conflict")
     expected = {cut, overlap}
     found, scanned = [], 0
     for path in sorted(Path(CAPS, "samples").rglob("*")):
