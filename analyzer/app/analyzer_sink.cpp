@@ -261,7 +261,7 @@ struct Analyzer::Flow {
     DirHandler h(a, *this, side);
     std::unique_ptr<PduStream>& held = stream[side_index(side)];
     if (held) return held->feed(data, ts, h);  // kept once made: its buffer is reused
-    PduStream st(*protocol);
+    PduStream st(*protocol, a.pdu_budget_);
     const Bytes rest = st.feed(data, ts, h);
     if (!st.at_rest()) held = std::make_unique<PduStream>(std::move(st));
     return rest;
@@ -505,7 +505,7 @@ void Analyzer::on_gap(uint64_t id, Side from, uint64_t missing, TimeNs ts) {
   if (f->stage == Flow::Stage::Plain) {
     Flow::DirHandler h(*this, *f, from);
     std::unique_ptr<PduStream>& st = f->stream[side_index(from)];
-    if (!st) st = std::make_unique<PduStream>(*f->protocol);
+    if (!st) st = std::make_unique<PduStream>(*f->protocol, pdu_budget_);
     st->gap(ts, h);
   } else if (f->stage == Flow::Stage::Tls && !f->tls_part().peeker[side_index(from)].stopped()) {
     f->tls->peeker[side_index(from)].gap();

@@ -17,6 +17,7 @@
 #include "output.hpp"
 #include "session_order.hpp"
 #include "stream_events.hpp"
+#include "pdu_stream.hpp"
 #include "timeline_spill.hpp"
 
 namespace quartet::analyzer {
@@ -75,6 +76,12 @@ class Analyzer final : public StreamSink {
   // A --threads worker's share of the spill file's pools (TimelineSpill::set_pool_bounds).
   void set_spill_pools(size_t texts, size_t timelines) { spill_.file.set_pool_bounds(texts, timelines); }
   uint64_t spilled_bytes() const { return spill_.file.bytes(); }
+  // The bytes the connections may hold of messages split across segments (PduBudget):
+  // this Analyzer's own (tests set a small limit), or, before any connection opens,
+  // one shared with others (the --threads workers share one run's).
+  void set_pdu_budget(size_t limit) { own_pdu_budget_.limit = limit; }
+  void share_pdu_budget(PduBudget& b) { pdu_budget_ = &b; }
+  size_t pdu_bytes_held() const { return pdu_budget_->held.load(std::memory_order_relaxed); }
 
   // Long timelines go to a temporary file once the sessions hold `budget` entries in memory.
   struct Spill {
@@ -155,6 +162,9 @@ class Analyzer final : public StreamSink {
   // Before order_: the connections give their held entries back to it when they
   // are destroyed, so it is destroyed after them.
   Spill spill_;
+  // Before order_ too: the connections' PduStreams give their share of it back.
+  PduBudget own_pdu_budget_;
+  PduBudget* pdu_budget_ = &own_pdu_budget_;   // or the run's, shared by the --threads workers
   SessionOrder<std::unique_ptr<Flow>> order_;  // by id = order of first packet
   RunSummary summary_;
   ResponseTimes response_times_;

@@ -93,7 +93,8 @@ Options:
       --max-flows N       TCP connections tracked at once (default 1000000); beyond
                           it the least recently active one is closed (state "dropped").
                           Memory: about 1 kB per tracked connection plus at most
-                          256 MiB of buffered data (docs/analyzer.md, "Budget")
+                          256 MiB of out-of-order data and 256 MiB of messages split
+                          across segments (docs/analyzer.md, "Budget")
       --threads N         decoding threads (default: one per core): one thread reads and
                           reassembles, N decode the connections (each connection on one;
                           the reader decodes a share itself when it has CPU to spare);

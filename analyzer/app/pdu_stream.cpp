@@ -2,8 +2,25 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace quartet::analyzer {
+
+PduStream::PduStream(PduStream&& o) noexcept
+    : p_(o.p_),
+      budget_(o.budget_),
+      counted_(std::exchange(o.counted_, 0)),
+      mode_(o.mode_),
+      buf_(std::move(o.buf_)),
+      start_(o.start_),
+      need_(o.need_),
+      from_(o.from_),
+      skipped_(o.skipped_),
+      skip_(o.skip_),
+      fresh_(o.fresh_) {
+  o.buf_.clear();
+  o.start_ = 0;
+}
 
 Bytes PduStream::feed(Bytes data, TimeNs ts, PduHandler& h) {
   // Each step consumes bytes or changes mode; `fresh_` marks buffered bytes that
@@ -12,6 +29,14 @@ Bytes PduStream::feed(Bytes data, TimeNs ts, PduHandler& h) {
     switch (mode_) {
       case Mode::Stopped: return {};
       case Mode::Handed: return data;
+      case Mode::Skip: {
+        const auto n = static_cast<size_t>(std::min<uint64_t>(data.size(), skip_));
+        data = data.subspan(n);
+        skip_ -= n;
+        if (skip_ > 0) return {};
+        mode_ = Mode::Frame;
+        break;
+      }
       case Mode::Resync:
         if (data.empty() && !fresh_) return {};
         data = resync(data, ts, h);
@@ -56,7 +81,7 @@ Bytes PduStream::frame_chunk(Bytes data, TimeNs ts, PduHandler& h) {
     }
     need_ = r.length;
     clear_buffer();
-    append(data);
+    if (!append(data)) give_up(data.size(), ts, h);
     return {};
   }
   return data;
@@ -68,7 +93,11 @@ Bytes PduStream::frame_buffered(Bytes data, TimeNs ts, PduHandler& h) {
   // bytes after it can again be framed in place.
   size_t take = data.size();
   if (need_ > buffered()) take = std::min<uint64_t>(take, need_ - buffered());
-  append(data.first(take));
+  if (!append(data.first(take))) {
+    const bool known = need_ > 0;
+    give_up(buffered() + take, ts, h);
+    return known ? data.subspan(take) : data;  // a known PDU's bytes here are passed over
+  }
   data = data.subspan(take);
 
   while (buffered() > 0) {
@@ -111,6 +140,7 @@ Bytes PduStream::resync(Bytes data, TimeNs ts, PduHandler& h) {
     return {};
   }
   buf_.insert(buf_.end(), data.begin(), data.end());
+  recount();
   for (;;) {
     const Bytes b(buf_.data() + start_, buffered());
     const std::optional<size_t> at = p_->resync(b, from_);
@@ -147,10 +177,40 @@ Bytes PduStream::resync(Bytes data, TimeNs ts, PduHandler& h) {
   }
 }
 
+// The PDU cannot be held within the budget: said, and its buffer given back. When its
+// length is known the rest of it is passed over and the next PDU framed as usual;
+// otherwise (a length only its end tells) the stream resynchronises, as after invalid bytes.
+void PduStream::give_up(uint64_t arrived, TimeNs ts, PduHandler& h) {
+  std::string what =
+      std::string(p_->short_name) + " message of " +
+      (need_ ? std::to_string(need_) + " bytes" : "unknown length (" + std::to_string(arrived) + " bytes so far)") +
+      " not decoded: the partial messages held in memory reach their budget of " +
+      (budget_->limit >= (size_t{1} << 20) ? std::to_string(budget_->limit >> 20) + " MiB"
+                                           : std::to_string(budget_->limit >> 10) + " KiB");
+  clear_buffer();
+  if (need_ == 0) {
+    resync_or_stop(std::move(what), ts, h);
+    return;
+  }
+  skip_ = need_ > arrived ? need_ - arrived : 0;
+  need_ = 0;
+  if (skip_ > 0) {
+    mode_ = Mode::Skip;
+    what += "; skipping its other " + std::to_string(skip_) + " bytes";
+  }
+  h.on_stream_warning(std::move(what), ts);
+}
+
 void PduStream::invalid(std::string_view reason, uint64_t declared, TimeNs ts, PduHandler& h) {
   std::string text = "invalid PDU: ";
   text += reason.empty() ? std::string_view("framer rejected the bytes") : reason;
   if (declared) text += " (declared length " + std::to_string(declared) + ")";
+  resync_or_stop(std::move(text), ts, h);
+}
+
+// After bytes that are no PDU: look for the next PDU start where the protocol can say
+// where one is, else stop decoding the direction. `text` says why; what follows is added.
+void PduStream::resync_or_stop(std::string text, TimeNs ts, PduHandler& h) {
   need_ = 0;
   if (p_->resync) {
     text += p_->line_oriented ? "; skipping to the next line" : "; looking for the next message";
@@ -195,22 +255,44 @@ std::vector<std::byte> PduStream::take_buffered() {
 
 // Room for a partial PDU: its declared length once kTrustedLengthBytes of it are
 // here (one allocation for the rest of a large message), before that only what
-// arrives, doubling.
-void PduStream::append(Bytes data) {
+// arrives, doubling. Not beyond the budget: false then, nothing appended.
+bool PduStream::append(Bytes data) {
   const size_t total = buf_.size() + data.size();
   if (total > buf_.capacity()) {
     const uint64_t pdu_end = start_ + need_;
-    if (need_ > 0 && buffered() + data.size() >= kTrustedLengthBytes && pdu_end >= total)
-      buf_.reserve(static_cast<size_t>(pdu_end));
-    else buf_.reserve(std::max(total, 2 * buf_.capacity()));
+    const bool whole = need_ > 0 && buffered() + data.size() >= kTrustedLengthBytes && pdu_end >= total;
+    size_t room = whole ? static_cast<size_t>(pdu_end) : std::max(total, 2 * buf_.capacity());
+    if (budget_) {
+      // Near the limit: all that is left, once (not a reallocation per segment).
+      room = budget_->grant(counted_, total, room);
+      if (room == 0) return false;
+      counted_ = room;
+    }
+    buf_.reserve(room);
+    recount();  // the buffer's real size
   }
   buf_.insert(buf_.end(), data.begin(), data.end());
+  return true;
 }
 
 void PduStream::clear_buffer() {
   buf_.clear();
   start_ = 0;
-  if (buf_.capacity() > kKeptBufferBytes) std::vector<std::byte>().swap(buf_);  // a large PDU's room
+  if (buf_.capacity() > kKeptBufferBytes) {
+    std::vector<std::byte>().swap(buf_);  // a large PDU's room
+    recount();
+  }
+}
+
+void PduStream::recount() {
+  if (!budget_ || buf_.capacity() == counted_) return;
+  budget_->adjust(counted_, buf_.capacity());
+  counted_ = buf_.capacity();
+}
+
+void PduStream::release_budget() {
+  if (budget_ && counted_) budget_->adjust(counted_, 0);
+  counted_ = 0;
 }
 
 void PduStream::compact() {

@@ -12,6 +12,8 @@
 // nothing to look for) stops decoding the direction.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,6 +22,33 @@
 #include "common/protocol.hpp"
 
 namespace quartet::analyzer {
+
+// What the PduStreams of a run hold of PDUs split across segments, and its bound:
+// without one, connections each sending most of a large message at once (or declaring
+// 16 MiB and sending nearly all of it) would take their sum. A stream whose PDU would
+// take the total past `limit` gives that PDU up (a warning; the rest of it is skipped
+// when its length is known, else the stream resynchronises). One budget is shared by
+// the decoding threads of --threads (it is touched only when a buffer's size changes).
+struct PduBudget {
+  static constexpr size_t kDefaultLimit = size_t{256} << 20;
+  size_t limit = kDefaultLimit;
+  std::atomic<size_t> held{0};  // the streams' buffers' capacity
+
+  // Room for a stream counted `counted` to grow to at least `need` bytes, `want` if the
+  // limit allows: what it may now take (counted as taken), or 0 when even `need` does not fit.
+  size_t grant(size_t counted, size_t need, size_t want) {
+    size_t cur = held.load(std::memory_order_relaxed), take = 0;
+    do {
+      const size_t others = cur - counted;
+      if (others > limit || limit - others < need) return 0;
+      take = std::min(want, limit - others);
+    } while (!held.compare_exchange_weak(cur, cur - counted + take, std::memory_order_relaxed));
+    return take;
+  }
+  // A stream's count moves from `from` to `to` (its buffer's real size, or given back);
+  // a decrease wraps around, as unsigned arithmetic does.
+  void adjust(size_t from, size_t to) { held.fetch_add(to - from, std::memory_order_relaxed); }
+};
 
 class PduHandler {
  public:
@@ -41,7 +70,12 @@ class PduStream {
   static constexpr size_t kTrustedLengthBytes = 8 * 1024;
   static constexpr size_t kKeptBufferBytes = 64 * 1024;
 
-  explicit PduStream(const Protocol& p) : p_(&p) {}
+  explicit PduStream(const Protocol& p, PduBudget* budget = nullptr) : p_(&p), budget_(budget) {}
+  PduStream(PduStream&& o) noexcept;
+  PduStream& operator=(PduStream&&) = delete;
+  ~PduStream() {
+    if (counted_) release_budget();
+  }
 
   // Feeds the next in-order bytes. Returns the bytes of `data` left unframed
   // because a handler stopped the stream (empty otherwise); the bytes of earlier
@@ -67,22 +101,32 @@ class PduStream {
   size_t memory_held() const { return buf_.capacity(); }
 
  private:
-  enum class Mode : uint8_t { Frame, Resync, Stopped, Handed };
+  // Skip: the rest of a PDU given up for the budget (skip_ bytes) is passed over.
+  enum class Mode : uint8_t { Frame, Resync, Stopped, Handed, Skip };
   Bytes frame_chunk(Bytes data, TimeNs ts, PduHandler& h);
   Bytes frame_buffered(Bytes data, TimeNs ts, PduHandler& h);
   Bytes resync(Bytes data, TimeNs ts, PduHandler& h);
   void invalid(std::string_view reason, uint64_t declared, TimeNs ts, PduHandler& h);
+  void resync_or_stop(std::string text, TimeNs ts, PduHandler& h);
   void compact();
   void clear_buffer();
-  void append(Bytes data);
+  // False, with nothing appended, when the buffer would take the budget past its limit.
+  [[nodiscard]] bool append(Bytes data);
+  // The PDU being buffered (`arrived` bytes of it so far) is given up for the budget.
+  void give_up(uint64_t arrived, TimeNs ts, PduHandler& h);
+  void recount();  // the budget told the buffer's capacity now
+  void release_budget();
 
   const Protocol* p_;
+  PduBudget* budget_ = nullptr;
+  size_t counted_ = 0;  // what budget_->held counts of this stream
   Mode mode_ = Mode::Frame;
   std::vector<std::byte> buf_;
   size_t start_ = 0;      // first unconsumed byte of buf_
   uint64_t need_ = 0;     // total length of the buffered PDU when the framer knows it
   size_t from_ = 0;       // Resync: buffered bytes before this offset are no PDU start
   uint64_t skipped_ = 0;  // Resync: bytes thrown away so far
+  uint64_t skip_ = 0;     // Skip: bytes of the given-up PDU still to pass over
   bool fresh_ = false;    // buffered bytes the current mode has not examined yet
 };
 

@@ -140,7 +140,8 @@ class RelayWriter final : public ByteSink {
 // thread of its own (run) or, the reader's own worker, on the reader's (FlowSpread).
 class Worker {
  public:
-  Worker(const AppOptions& opt, const tls::KeyLog& keys, WorkQueue<Notices>& notices, size_t workers)
+  Worker(const AppOptions& opt, const tls::KeyLog& keys, WorkQueue<Notices>& notices, size_t workers,
+         PduBudget& pdu_budget)
       : keys_(keys), opt_(opt), notices_(notices), may_reformat_(opt.ts_auto) {
     opt_.ts_auto = false;  // the reader knows when the whole capture turns to nanoseconds
     opt_.keylog = &keys_;
@@ -156,6 +157,7 @@ class Worker {
     analyzer_->set_spill_pools(two_threads_share(TimelineSpill::kPooledTexts, workers),
                                two_threads_share(TimelineSpill::kPooledTimelines, workers));
     analyzer_->set_on_not_ours([this](uint64_t id) { not_ours_found_.push_back(id); });
+    analyzer_->share_pdu_budget(pdu_budget);  // one thread's, for all (PduBudget)
   }
 
   WorkQueue<Batch> in{kWorkerQueueBatches};
@@ -583,6 +585,7 @@ struct ThreadedAnalyzer::Impl {
   AppOptions& opt;
   Writer& writer;
   std::FILE* out;
+  PduBudget pdu_budget;  // before the workers, whose connections give it back
   std::vector<std::unique_ptr<Worker>> workers;
   WorkQueue<ControlBatch> control{opt.format == OutputFormat::Html ? kHtmlControlQueueBatches : kControlQueueBatches};
   // Not bounded by count, on purpose. Bounding it (or `arrived`, into which the output
@@ -699,7 +702,7 @@ ThreadedAnalyzer::ThreadedAnalyzer(AppOptions& opt, Writer& writer, std::FILE* o
   // connections open at the end of the capture took 1.35x the time).
   const unsigned threads = std::max(1u, workers);
   for (unsigned i = 0; i <= threads; ++i)
-    impl_->workers.push_back(std::make_unique<Worker>(opt, keys, impl_->notices, threads));
+    impl_->workers.push_back(std::make_unique<Worker>(opt, keys, impl_->notices, threads, impl_->pdu_budget));
 }
 
 ThreadedAnalyzer::~ThreadedAnalyzer() = default;

@@ -85,8 +85,12 @@ if(TARGET quartet)
   add_test(NAME analyzer.hostile.lying_lengths_reduced
            COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile lying_lengths
                    --size 50000)
+  add_test(NAME analyzer.hostile.concurrent_large_messages
+           COMMAND /usr/bin/python3 ${_hostile} $<TARGET_FILE:quartet> ${CMAKE_CURRENT_BINARY_DIR}/hostile
+                   concurrent_large_messages --size 400)
   set_tests_properties(analyzer.hostile.many_flows_reduced analyzer.hostile.many_closed_reduced
                        analyzer.hostile.big_flow_reduced analyzer.hostile.large_messages_in_turn
-                       analyzer.hostile.lying_lengths_reduced PROPERTIES TIMEOUT 600)
+                       analyzer.hostile.lying_lengths_reduced analyzer.hostile.concurrent_large_messages
+                       PROPERTIES TIMEOUT 600)
   endif()
 endif()

@@ -10,8 +10,8 @@ decodes in full), and memory stays bounded (peak RSS of the quartet process).
 Cases: sp_length_2_63, cops_length_below_header, rrp_line_10mb, iap_content_length,
 timestamps, pcapng_blocks, ip_fragments_overlap (ctest, small and fast), and
 many_flows and many_closed (--size = connections, default 1,000,000), big_flow (--size = bytes,
-default 10 GB), large_messages_in_turn (--size = connections, default 100) and lying_lengths
-(--size = connections, default 100,000), which ctest runs reduced (scripts: see docs/robustness.md for the
+default 10 GB), large_messages_in_turn and concurrent_large_messages (--size = connections,
+default 100 and 400) and lying_lengths (--size = connections, default 100,000), which ctest runs reduced (scripts: see docs/robustness.md for the
 full-size figures).
 """
 import argparse
@@ -427,6 +427,50 @@ def case_large_messages_in_turn(n):
     check(rss < 48, "peak RSS %.0f MiB (%d MiB of messages went by, one at a time)" % (rss, n))
 
 
+def case_concurrent_large_messages(n):
+    """n SP connections each send 960 KiB of a 1 MiB message, in turns of 64 KiB, so that
+    all n are split at once, then the rest of it and a small message: the partial
+    messages held stay within their budget (256 MiB, PduBudget). Each message that would
+    pass it is said not to be decoded and skipped, and the small message after it decodes;
+    the others decode whole. With one thread and with two."""
+    size, first, step = 1 << 20, 960 << 10, 64 << 10
+    msg = struct.pack("!Q", size) + bytes(range(256)) * (size // 256)
+    small = struct.pack("!Q", 5) + b"after"
+
+    def gen(out):
+        w = Writer(out)
+        conns, ts = [], T0
+        for i in range(n):
+            c, ts = sp_pair_connection(w, i, ts)
+            conns.append(c)
+        for at in range(0, first, step):
+            for c in conns:
+                ts = c.send("c", msg[at:at + step], ts + 1000)
+        for c in conns:
+            ts = c.send("c", msg[first:] + small, ts + 1000)
+        rrp_session(w, ts + MS)
+    given_up = "client: SP message of %d bytes not decoded: the partial messages held in memory reach their " \
+               "budget of " % (size + 8)
+    for threads in ("1", "2"):
+        t = time.monotonic()
+        _, objs, _, rss = run_quartet(["--summary", "--threads", threads, "-d", "sp=5555"], stdin_writer=gen)
+        took = time.monotonic() - t
+        sp = sessions(objs, "SP")
+        check(len(sp) == n, "%d SP sessions, expected %d" % (len(sp), n))
+        whole = [s for s in sp if s["warnings"] == []]
+        cut = [s for s in sp if len(s["warnings"]) == 1 and s["warnings"][0].startswith(given_up)]
+        check(len(whole) + len(cut) == n, "each session whole or given up: %r" %
+              [s["warnings"] for s in sp if s not in whole and s not in cut][:2])
+        check(all(s["messages"] == {"client": 3, "server": 1} for s in whole), "whole: header, message, small")
+        check(all(s["messages"] == {"client": 2, "server": 1} for s in cut), "given up: header and small only")
+        # 256 MiB hold about 250 of the 1 MiB messages (the threads share it).
+        check(200 <= len(whole) <= 256 and cut, "%d whole, %d given up" % (len(whole), len(cut)))
+        witness_intact_summary(objs)
+        print("concurrent_large_messages: %d connections, --threads %s: %d whole, %d given up, peak RSS %.0f MiB, "
+              "%.1f s" % (n, threads, len(whole), len(cut), rss, took))
+        check(rss < 300, "peak RSS %.0f MiB (%d MiB of messages split at once)" % (rss, n))
+
+
 def case_lying_lengths(n):
     """n SP connections, each declaring a 16 MiB message and sending 100 bytes of it,
     all open at the end: each says so, and costs about what it sent, not a reservation of the
@@ -515,6 +559,8 @@ def main():
         case_big_flow(a.size or 10_000_000_000)
     elif a.case == "large_messages_in_turn":
         case_large_messages_in_turn(a.size or 100)
+    elif a.case == "concurrent_large_messages":
+        case_concurrent_large_messages(a.size or 400)
     elif a.case == "lying_lengths":
         case_lying_lengths(a.size or 100_000)
     else:

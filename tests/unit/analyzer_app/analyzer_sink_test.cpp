@@ -52,6 +52,57 @@ TEST(AnalyzerSink, ALongTimelineIsCutOnceWithOneWarning) {
             1);
 }
 
+// Connections each sending most of a large message at the same time: what they hold of
+// their split messages stays within the Analyzer's budget. The message that would pass
+// it is not decoded (a warning says so); the rest of it is skipped and the connection's
+// next message decodes. Messages held within the budget decode whole.
+TEST(AnalyzerSink, SplitMessagesOfAllConnectionsStayWithinTheBudget) {
+  AppOptions opt = with_decode_as(fake::kLen, 7000);
+  Capture cap;
+  Analyzer a(opt, cap);
+  a.set_pdu_budget(150u << 10);
+  constexpr uint64_t kFlows = 4;
+  const std::string big = fake::len_pdu(std::string(60'000, 'B')), after = fake::len_pdu("AFTER");
+  for (uint64_t id = 1; id <= kFlows; ++id) {
+    a.on_open(flow(id, 7000, kT0, static_cast<uint16_t>(40000 + id)));
+    a.on_data(id, Side::Client, fake::bytes(fake::len_pdu("PING")), kT0);
+  }
+  size_t peak = 0;
+  for (size_t at = 0; at < big.size(); at += 1000) {
+    for (uint64_t id = 1; id <= kFlows; ++id) {
+      a.on_data(id, Side::Client, as_bytes(std::string_view(big).substr(at, 1000)), kT0 + kMs);
+      peak = std::max(peak, a.pdu_bytes_held());
+    }
+  }
+  for (uint64_t id = 1; id <= kFlows; ++id) {
+    a.on_data(id, Side::Client, fake::bytes(after), kT0 + 2 * kMs);
+    a.on_close(id, CloseReason::Fin, Side::Client, kT0 + 3 * kMs);
+  }
+  a.finish();
+  EXPECT_LE(peak, size_t{150} << 10);
+  EXPECT_EQ(a.pdu_bytes_held(), 0u);
+  ASSERT_EQ(cap.sessions.size(), kFlows);
+  size_t whole = 0, given_up = 0;
+  for (const SessionOut& s : cap.sessions) {
+    std::vector<std::string> summaries;
+    for (const Entry& e : s.entries)
+      if (const auto* m = std::get_if<MessageOut>(&e)) summaries.emplace_back(m->summary());
+    const bool warned = std::any_of(s.warnings.begin(), s.warnings.end(), [](const std::string& w) {
+      return w.starts_with(
+          "client: LEN message of 60002 bytes not decoded: the partial messages held in memory "
+          "reach their budget of 150 KiB; skipping its other ");
+    });
+    (warned ? given_up : whole) += 1;
+    // PING, then the large one unless it was given up, then AFTER: never a message made of
+    // the skipped bytes.
+    ASSERT_EQ(summaries.size(), warned ? 2u : 3u) << s.warnings.size();
+    EXPECT_EQ(summaries.front(), "PING");
+    EXPECT_EQ(summaries.back(), "AFTER");
+  }
+  EXPECT_EQ(whole, 2u);  // two 60 KiB messages fit in 150 KiB, a third does not
+  EXPECT_EQ(given_up, 2u);
+}
+
 // --summary (text, JSONL) shows no event: a timeline keeps only its messages, but
 // counts its events as before, so it is cut after the same messages (and written
 // at the same moment: the session order counts entries too). The HTML report

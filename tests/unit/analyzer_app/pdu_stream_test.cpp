@@ -307,3 +307,68 @@ TEST(PduStream, UnfinishedPduIsNamedWithWhatCameOfIt) {
 }
 
 }  // namespace
+
+TEST(PduStream, PartialPdusOfAllStreamsStayWithinTheirBudget) {
+  // Three connections each send most of a 100 KiB message at once, in turns, with a
+  // budget for 250 KiB: the third message's bytes would pass it, so that message is
+  // given up (said, the rest of it skipped) and the message after it decodes. The first
+  // two, whole in the end, decode; what is held never passes the limit.
+  const Protocol p = Len32::protocol();
+  PduBudget budget{.limit = 250u << 10};
+  PduStream a(p, &budget), b(p, &budget), c(p, &budget);
+  Recorder ra, rb, rc;
+  const std::string big = Len32::pdu(100u << 10, 'B'), next = Len32::pdu(10, 'n');
+  size_t peak = 0;
+  for (size_t at = 0; at < big.size(); at += 1460) {
+    for (auto [st, r] : {std::pair{&a, &ra}, std::pair{&b, &rb}, std::pair{&c, &rc}}) {
+      st->feed(as_bytes(std::string_view(big).substr(at, 1460)), 1, *r);
+      peak = std::max(peak, budget.held.load());
+    }
+  }
+  for (auto [st, r] : {std::pair{&a, &ra}, std::pair{&b, &rb}, std::pair{&c, &rc}}) st->feed(fake::bytes(next), 2, *r);
+  EXPECT_LE(peak, budget.limit);
+  EXPECT_EQ(ra.pdus, (std::vector<std::string>{big, next}));
+  EXPECT_EQ(rb.pdus, (std::vector<std::string>{big, next}));
+  EXPECT_TRUE(ra.warnings.empty());
+  ASSERT_EQ(rc.warnings.size(), 1u);
+  EXPECT_EQ(rc.pdus, std::vector<std::string>{next});
+  EXPECT_TRUE(
+      rc.warnings[0].starts_with("LEN message of 102400 bytes not decoded: the partial messages held in memory "
+                                 "reach their budget of 250 KiB; skipping its other "))
+      << rc.warnings[0];
+  // Each stream's buffer went back to the budget when its message ended.
+  EXPECT_EQ(budget.held, a.memory_held() + b.memory_held() + c.memory_held());
+}
+
+TEST(PduStream, BudgetCountsBuffersUntilTheStreamsAreGone) {
+  const Protocol p = Len32::protocol();
+  PduBudget budget;
+  {
+    PduStream st(p, &budget);
+    Recorder r;
+    const std::string big = Len32::pdu(1u << 20, 'x');
+    st.feed(as_bytes(std::string_view(big).substr(0, 50'000)), 1, r);
+    EXPECT_EQ(budget.held, st.memory_held());
+    EXPECT_GE(budget.held, 50'000u);
+    PduStream moved(std::move(st));  // as a connection's stream is kept once made
+    EXPECT_EQ(budget.held, moved.memory_held());
+    EXPECT_EQ(st.memory_held(), 0u);
+  }
+  EXPECT_EQ(budget.held, 0u);
+}
+
+TEST(PduStream, TextWithoutItsEndPastTheBudgetResynchronises) {
+  // A line protocol's PDU has no length until its end: given up, the stream looks for
+  // the next line that can start one, as after invalid bytes.
+  PduBudget budget{.limit = 4096};
+  PduStream st(fake::kTxt, &budget);
+  Recorder r;
+  for (int i = 0; i < 10; ++i) st.feed(fake::bytes(std::string(1000, 'A')), 1, r);
+  st.feed(fake::bytes("\nNEXT LINE\n"), 2, r);
+  ASSERT_EQ(r.warnings.size(), 2u) << r.warnings[0];
+  EXPECT_TRUE(r.warnings[0].starts_with("TXT message of unknown length (")) << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("; skipping to the next line"), std::string::npos) << r.warnings[0];
+  EXPECT_TRUE(r.warnings[1].starts_with("resynchronised after skipping ")) << r.warnings[1];
+  EXPECT_EQ(r.pdus, std::vector<std::string>{"NEXT LINE\n"});
+  EXPECT_LE(budget.held, budget.limit);
+}
