@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # One fuzz_<module> per protocol of the core's registry (build/protocols.json).
 modules=($(QUARTET_PROTOCOLS=$build/protocols.json /usr/bin/python3 -c "import sys; sys.path.insert(0, '$here/../scripts/lib')
 import protocol_list; print(' '.join(map(protocol_list.module, protocol_list.load())))")) || exit 1
-[ ${#targets[@]} -gt 0 ] || targets=("${modules[@]}" protocol tcp tcp_views tls output capture)
+[ ${#targets[@]} -gt 0 ] || targets=("${modules[@]}" protocol tcp tcp_views pdu_stream tls output capture)
 scratch=${SCRATCH:-$build/fuzz-runs}
 # Campaign settings. malloc_context_size=0: no stack unwinding on every allocation
 # (the replay binary gives the stacks of a finding); a small quarantine keeps the
@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
   case $t in
     tls|output) max_len=8192 ;;
     capture) max_len=16384 ;;
-    *) max_len=4096 ;;  # every protocol's fuzz_<module>, protocol, tcp and tcp_views
+    *) max_len=4096 ;;  # every protocol's fuzz_<module>, protocol, tcp, tcp_views and pdu_stream
   esac
   dir=$scratch/$t
   mkdir -p "$dir/corpus" "$dir/artifacts"
