@@ -293,6 +293,31 @@ def unfinished(path):
     p.close()
 
 
+def iap_tls_cut(path):
+    """iap_tls's start, then inside TLS an alert whose Content-Length promises 500 bytes
+    more than are sent before the connection closes: a message begun in a decrypted
+    record and never completed."""
+    out = os.path.dirname(path)
+    cert, key = make_cert(out)
+    keylog = path[:-len(".pcap")] + ".keys"
+    if os.path.exists(keylog):
+        os.remove(keylog)
+    p = Pcap(path)
+    c = Conversation(p, CLIENT, ("10.0.0.6", 4720)).handshake()
+    c.client(crlf("IAP/0.3 CONNECT M.DOM.ORG", ""))
+    c.server(crlf("IAP/0.3 200", ""), gap=0.012)
+    c.client(crlf("IAP/0.3 Upgrade: TLS/1.0", ""))
+    c.server(crlf("IAP/0.3 101", ""), gap=0.007)
+    tls = TlsSession(c, cert, key, keylog).handshake()
+    tls.client_send(crlf("IAP/0.3 IAP-Version: 0.3", "IAP/0.3 IAP-Role: Sender", ""))
+    tls.server_send(crlf("IAP/0.3 200", ""))
+    body = b"<alert id='1'>" + b"x" * 50 + b"</alert>"
+    tls.client_send(crlf("Content-Type: application/x-idef-alert", "Content-Length: %d" % (len(body) + 500), "")
+                    + body)
+    c.close()
+    p.close()
+
+
 def garbage(path):
     """Random bytes (fixed seed) behind plausible starts, one connection each: on
     COPS's port, on IAP's port, after an SP header (on a port only the heuristic
@@ -336,6 +361,7 @@ CAPTURES = {
     "cops_port_reuse.pcap": cops_port_reuse,
     "sp_malformed.pcap": sp_malformed,
     "unfinished.pcap": unfinished,
+    "iap_tls_cut.pcap": iap_tls_cut,
 }
 
 

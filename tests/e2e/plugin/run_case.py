@@ -1014,9 +1014,10 @@ def case_unfinished(t, caps):
     without -2 says nothing. Hand-built (make_captures.py unfinished): a COPS REQ
     declaring 200 bytes, an RRP ADD without its "." line and an SP request declaring
     1012 bytes, each cut by its connection's FIN after a whole message in the same
-    direction (not reported). The analyzer warns about the same three ("cut short by
-    the connection's close"). On the sample captures: only the two messy ones whose
-    messages never end in Wireshark's eyes, and no clean capture."""
+    direction (not reported); and (make_captures.py iap_tls_cut) inside TLS an IAP alert
+    whose body stops 500 bytes short. The analyzer warns about the same four ("cut short
+    by the connection's close"). On the sample captures: only the two messy ones whose
+    messages never end in Wireshark's eyes (4.0, 4.4), and no clean capture."""
     any_unfinished = " or ".join(p + ".unfinished" for p in PROTOCOLS)
     fields = ["frame.number", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"]
     cap = os.path.join(caps, "unfinished.pcap")
@@ -1032,6 +1033,13 @@ def case_unfinished(t, caps):
     check_eq([r[:2] for r in rows], want, "unfinished.pcap: one report per connection")
     check(all(r[2] == str(PI_WARN) and r[3] == str(PI_SEQUENCE) for r in rows), "Warning/Sequence: %r" % rows)
     check_eq(t.fields(cap, fields, filter=any_unfinished, two_pass=False), [], "one pass: not known yet")
+    # Inside TLS (decrypted with the key log): said on the frame of the record where it begins.
+    tls_cap = os.path.join(caps, "iap_tls_cut.pcap")
+    tls_prefs = ["tls.keylog_file:" + os.path.join(caps, "iap_tls_cut.keys")]
+    last = t.fields(tls_cap, ["frame.number"], filter="tls.app_data && tcp.srcport == 40001", prefs=tls_prefs)[-1]
+    check_eq(t.fields(tls_cap, fields[:2], filter=any_unfinished, prefs=tls_prefs),
+             [[last[0], "IAP message begun here and never completed (639 bytes declared): " + tail]],
+             "iap_tls_cut: the alert inside TLS")
     one_pass = [r[0] for r in t.fields(cap, ["frame.number"], filter="copsx or rrp or sp", two_pass=False)]
     two_pass = [r[0] for r in t.fields(cap, ["frame.number"], filter="copsx or rrp or sp")]
     check(len(one_pass) >= 7, "the whole messages decode: %r" % one_pass)
