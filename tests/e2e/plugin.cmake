@@ -59,6 +59,12 @@ if(TARGET quartet)
   add_test(NAME plugin.srt_agreement
            COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/srt_agreement.py $<TARGET_FILE:quartet> ${_home} ${_work}/srt)
   set_tests_properties(plugin.srt_agreement PROPERTIES FIXTURES_REQUIRED plugin_home TIMEOUT 600)
+  # The analyzer's "message cut short" warnings and the plugin's <p>.unfinished name the same messages.
+  add_test(NAME plugin.unfinished_agreement
+           COMMAND ${QUARTET_SYSTEM_PYTHON} ${_dir}/unfinished_agreement.py $<TARGET_FILE:quartet> ${_home}
+                   ${_work}/unfinished ${_caps})
+  set_tests_properties(plugin.unfinished_agreement PROPERTIES FIXTURES_REQUIRED "plugin_home;plugin_captures"
+                       TIMEOUT 600)
 endif()
 
 # The plugin fuzzed like Wireshark's tools/fuzz-test.sh (editcap -E mutations,
