@@ -395,20 +395,32 @@ def sp_pair_connection(w, i, ts):
     return c, c.send("s", SP_PAIR_HEADER, ts + 1000)
 
 
+def sp_pair_connections(w, n, ts):
+    """n SP PAIR connections opened one after the other (sp_pair_connection), all left
+    open; returns them and the time after."""
+    conns = []
+    for i in range(n):
+        c, ts = sp_pair_connection(w, i, ts)
+        conns.append(c)
+    return conns, ts
+
+
+def sp_message(size):
+    """An SP PAIR message of `size` bytes (8-byte length, then bytes 0-255 repeated)."""
+    return struct.pack("!Q", size) + bytes(range(256)) * (size // 256)
+
+
 def case_large_messages_in_turn(n):
     """n SP connections open together; each in turn sends one 1 MiB message, never
     two at once, and all stay open to the end of the capture: memory is that of one
     message, not of every connection's largest (each direction's PDU buffer is
     given back after a large PDU)."""
     size = 1 << 20
-    msg = struct.pack("!Q", size) + bytes(range(256)) * (size // 256)
+    msg = sp_message(size)
 
     def gen(out):
         w = Writer(out)
-        conns, ts = [], T0
-        for i in range(n):
-            c, ts = sp_pair_connection(w, i, ts)
-            conns.append(c)
+        conns, ts = sp_pair_connections(w, n, T0)
         for c in conns:
             ts = c.send("c", msg, ts + 1000)
         rrp_session(w, ts + MS)
@@ -434,15 +446,12 @@ def case_concurrent_large_messages(n):
     pass it is said not to be decoded and skipped, and the small message after it decodes;
     the others decode whole. With one thread and with two."""
     size, first, step = 1 << 20, 960 << 10, 64 << 10
-    msg = struct.pack("!Q", size) + bytes(range(256)) * (size // 256)
+    msg = sp_message(size)
     small = struct.pack("!Q", 5) + b"after"
 
     def gen(out):
         w = Writer(out)
-        conns, ts = [], T0
-        for i in range(n):
-            c, ts = sp_pair_connection(w, i, ts)
-            conns.append(c)
+        conns, ts = sp_pair_connections(w, n, T0)
         for at in range(0, first, step):
             for c in conns:
                 ts = c.send("c", msg[at:at + step], ts + 1000)

@@ -192,11 +192,10 @@ def cops_port_reuse(path):
     p.close()
 
 
-def iap_tls(path, port=4720):
-    """IAP on its default port 4720, as in the draft's 4.4 transcript: CONNECT ->
-    200, Upgrade: TLS/1.0 -> 101, then real TLS 1.2 (keys in iap_tls.keys) carrying
-    the channel setup -> 200, an alert split over two TLS records, and two alerts in
-    one record, each answered by 200."""
+def iap_tls_start(path, port=4720):
+    """IAP as in the draft's 4.4 transcript: CONNECT -> 200, Upgrade: TLS/1.0 -> 101,
+    then real TLS 1.2 (keys beside the capture, <name>.keys) carrying the channel setup
+    -> 200. Returns the capture, the connection and the TLS session."""
     out = os.path.dirname(path)
     cert, key = make_cert(out)
     keylog = path[:-len(".pcap")] + ".keys"
@@ -211,6 +210,13 @@ def iap_tls(path, port=4720):
     tls = TlsSession(c, cert, key, keylog).handshake()
     tls.client_send(crlf("IAP/0.3 IAP-Version: 0.3", "IAP/0.3 IAP-Role: Sender", ""))
     tls.server_send(crlf("IAP/0.3 200", ""))
+    return p, c, tls
+
+
+def iap_tls(path, port=4720):
+    """IAP on its default port 4720 (iap_tls_start), then an alert split over two TLS
+    records, and two alerts in one record, each answered by 200."""
+    p, c, tls = iap_tls_start(path, port)
     body = b"<alert id='1'>" + b"x" * 50 + b"</alert>"
     alert = crlf("Content-Type: application/x-idef-alert", "Content-Length: %d" % len(body), "") \
         + body + b"\r\n\r\n"
@@ -294,23 +300,10 @@ def unfinished(path):
 
 
 def iap_tls_cut(path):
-    """iap_tls's start, then inside TLS an alert whose Content-Length promises 500 bytes
+    """iap_tls_start, then inside TLS an alert whose Content-Length promises 500 bytes
     more than are sent before the connection closes: a message begun in a decrypted
     record and never completed."""
-    out = os.path.dirname(path)
-    cert, key = make_cert(out)
-    keylog = path[:-len(".pcap")] + ".keys"
-    if os.path.exists(keylog):
-        os.remove(keylog)
-    p = Pcap(path)
-    c = Conversation(p, CLIENT, ("10.0.0.6", 4720)).handshake()
-    c.client(crlf("IAP/0.3 CONNECT M.DOM.ORG", ""))
-    c.server(crlf("IAP/0.3 200", ""), gap=0.012)
-    c.client(crlf("IAP/0.3 Upgrade: TLS/1.0", ""))
-    c.server(crlf("IAP/0.3 101", ""), gap=0.007)
-    tls = TlsSession(c, cert, key, keylog).handshake()
-    tls.client_send(crlf("IAP/0.3 IAP-Version: 0.3", "IAP/0.3 IAP-Role: Sender", ""))
-    tls.server_send(crlf("IAP/0.3 200", ""))
+    p, c, tls = iap_tls_start(path)
     body = b"<alert id='1'>" + b"x" * 50 + b"</alert>"
     tls.client_send(crlf("Content-Type: application/x-idef-alert", "Content-Length: %d" % (len(body) + 500), "")
                     + body)
