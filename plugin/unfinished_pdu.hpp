@@ -6,10 +6,9 @@
 // The first pass notes, per connection direction, the frame where a PDU begins to
 // wait for more bytes, and forgets it when a PDU of that direction is dissected.
 // What is left at the end of the first pass was never completed. On later passes a
-// postdissector says so on the frame where it began: TCP does not
-// call us again for that frame once it knows a reassembly starts there. The first
-// pass cannot know yet: tshark shows it with -2, Wireshark in the packet details
-// and Expert Information.
+// postdissector says so on the frame where it began: TCP does not call us again for
+// that frame once it knows a reassembly starts there. The first pass cannot know yet:
+// tshark shows it with -2, Wireshark in the packet details and Expert Information.
 #pragma once
 
 #include <cstdint>
