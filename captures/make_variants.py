@@ -217,7 +217,9 @@ def v_overlap():
             "(what the receiver had already accepted), so the messages equal the clean capture's" % conflicts,
             "no crash and no invented messages: Wireshark 4.0's TCP layer flags the overlapping segments "
             "(Out-Of-Order, Illegal Segments) and does not reassemble the PDUs, so the plugin sees nothing "
-            "to decode on these connections", same_messages_as=src, overlapping_segments=conflicts)
+            "to decode on these connections; with two passes each of the %d first copies, where a message "
+            "begins, says that message never completed (iapx.unfinished)" % conflicts,
+            same_messages_as=src, overlapping_segments=conflicts)
 
 
 def v_gap():
@@ -357,17 +359,25 @@ def v_midsession():
 
 
 def v_cut():
+    # sp-large-cut ends inside its one large message: the analyzer warns that it is cut short, and with two
+    # passes the plugin says so on the frame where it begins. cops-rsvp-cut ends between two messages.
+    inside = {"sp-large-cut.pcapng": (
+        "the session's warning that its 204,808-byte SP message is cut short by the end of the capture "
+        "(65,536 bytes came), ",
+        "; with two passes (-2, or Wireshark's packet details) the frame where the 204,808-byte message begins "
+        "says it never completed (sp.unfinished)")}
     for src, name, frac in (("sp/sp-large.pcapng", "sp-large-cut.pcapng", 0.5),
                             ("cops/cops-rsvp.pcap", "cops-rsvp-cut.pcap", 0.6)):
         data = open(os.path.join(HERE, src), "rb").read()
         cut = int(len(data) * frac)
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data[:cut])
+        analyzer_more, plugin_more = inside.get(name, ("", ""))
         variant(name, src, "the file cut at byte %d of %d, in the middle of a packet record" % (cut, len(data)),
-                "everything before the cut decoded, a warning that the file ends inside a record, and the "
-                "documented exit code for a truncated capture; no crash",
-                "tshark reads the packets before the cut and reports the file as cut short in the middle of a packet",
-                cut_at=cut)
+                "everything before the cut decoded, a warning that the file ends inside a record, " + analyzer_more +
+                "and the documented exit code for a truncated capture; no crash",
+                "tshark reads the packets before the cut and reports the file as cut short in the middle of a packet"
+                + plugin_more, cut_at=cut)
 
 
 def to_sll2(p):
