@@ -26,14 +26,15 @@ int show_unfinished(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* /
     if (it == c.open_pdus.end() || !proto_is_protocol_enabled(find_protocol_by_id(c.proto))) continue;
     const OpenPdu& open = it->second;
     const bool marks = open.offset >= 0 && static_cast<guint>(open.offset) < tvb_captured_length(tvb);
-    proto_item* item = proto_tree_add_item(tree, c.proto, tvb, marks ? open.offset : 0, marks ? -1 : 0, ENC_NA);
     const std::string length =
         open.declared ? std::to_string(open.declared) + " bytes declared" : std::string("its end not seen");
-    expert_add_info_format(pinfo, item, &c.ei_unfinished,
-                           "%s message begun here and never completed (%s): the capture or the connection ends "
-                           "inside it, or TCP could not reassemble it",
-                           c.column_name, length.c_str());
-    proto_item_append_text(item, ", message never completed (%s)", length.c_str());
+    // The expert info alone, at the top of the tree, not under an item of our protocol: no
+    // message is decoded in this frame, so `-Y sp`, frame.protocols and the Protocol column
+    // stay as they were (`-Y sp.unfinished` finds it).
+    proto_tree_add_expert_format(tree, pinfo, &c.ei_unfinished, tvb, marks ? open.offset : 0, marks ? -1 : 0,
+                                 "%s message begun here and never completed (%s): the capture or the connection "
+                                 "ends inside it, or TCP could not reassemble it",
+                                 c.column_name, length.c_str());
   }
   return 0;
 }

@@ -665,9 +665,9 @@ def case_heuristics_unrelated_tcp(t, caps):
     inside), random binary bulk on random ports and SMTP/Redis/FTP-like text. First the capture
     is shown to hold that traffic as Wireshark sees it (HTTP, TLS and decrypted HTTP in TLS,
     SMTP), and our eight heuristics to be enabled; then no frame carries copsx, rrp, iapx or sp.
-    Two passes: a connection a heuristic took without ever decoding a message there shows too,
-    as a message never completed (<p>.unfinished; RRP's took an SMTP QUIT until its probe
-    wanted RRP's "." line after it)."""
+    Two passes, and our expert infos for messages never completed too: a connection a heuristic
+    took without ever decoding a message there shows that way (<p>.unfinished; RRP's took an
+    SMTP QUIT until its probe wanted RRP's "." line after it)."""
     import subprocess
     gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "bench", "gen_unrelated_tcp.py")
     cap, keys = os.path.join(caps, "unrelated-tcp.pcap"), os.path.join(caps, "unrelated-tcp.keys")
@@ -689,7 +689,9 @@ def case_heuristics_unrelated_tcp(t, caps):
     check(len(stacks) > 3000, "the capture has its %d frames" % len(stacks))
     for want in (":tcp:http", ":tls:http", ":tcp:tls", ":tcp:smtp"):
         check(any(want in s for s in stacks), "Wireshark sees %s in the capture" % want)
-    ours = t.fields(cap, ["frame.number", "frame.protocols"], prefs=prefs, filter="copsx or rrp or iapx or sp")
+    ours = t.fields(cap, ["frame.number", "frame.protocols"], prefs=prefs,
+                    filter="copsx or rrp or iapx or sp or copsx.unfinished or rrp.unfinished or iapx.unfinished "
+                           "or sp.unfinished")
     check_eq(ours, [], "frames our heuristics claimed")
 
 
@@ -1040,10 +1042,14 @@ def case_unfinished(t, caps):
     check_eq(t.fields(tls_cap, fields[:2], filter=any_unfinished, prefs=tls_prefs),
              [[last[0], "IAP message begun here and never completed (639 bytes declared): " + tail]],
              "iap_tls_cut: the alert inside TLS")
+    # An expert info alone, outside any item of ours: no frame more matches our protocols, and
+    # the frames where the messages begin still belong to TCP.
     one_pass = [r[0] for r in t.fields(cap, ["frame.number"], filter="copsx or rrp or sp", two_pass=False)]
     two_pass = [r[0] for r in t.fields(cap, ["frame.number"], filter="copsx or rrp or sp")]
     check(len(one_pass) >= 7, "the whole messages decode: %r" % one_pass)
-    check_eq(two_pass, sorted(one_pass + [w[0] for w in want], key=int), "two passes add the three frames only")
+    check_eq(two_pass, one_pass, "two passes show the same frames as ours")
+    stacks = t.fields(cap, ["frame.protocols", "_ws.col.Protocol"], filter=any_unfinished)
+    check_eq(stacks, [["eth:ethertype:ip:tcp", "TCP"]] * 3, "the frames where they begin stay TCP's")
 
     # The sample captures: sp-large-cut ends inside its 204,808-byte message (the frame
     # whose payload starts with its 8-byte length, 204800); iap-overlap-conflict's TCP
