@@ -31,10 +31,15 @@ int show_unfinished(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* /
     // The expert info alone, at the top of the tree, not under an item of our protocol: no
     // message is decoded in this frame, so `-Y sp`, frame.protocols and the Protocol column
     // stay as they were (`-Y sp.unfinished` finds it).
+    // Listed under our protocol in Expert Information, as our other expert infos are (a
+    // postdissector runs as no protocol).
+    const char* const was = pinfo->current_proto;
+    pinfo->current_proto = proto_get_protocol_short_name(find_protocol_by_id(c.proto));
     proto_tree_add_expert_format(tree, pinfo, &c.ei_unfinished, tvb, marks ? open.offset : 0, marks ? -1 : 0,
                                  "%s message begun here and never completed (%s): the capture or the connection "
                                  "ends inside it, or TCP could not reassemble it",
                                  c.column_name, length.c_str());
+    pinfo->current_proto = was;
   }
   return 0;
 }

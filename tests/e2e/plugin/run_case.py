@@ -1035,6 +1035,10 @@ def case_unfinished(t, caps):
     check_eq([r[:2] for r in rows], want, "unfinished.pcap: one report per connection")
     check(all(r[2] == str(PI_WARN) and r[3] == str(PI_SEQUENCE) for r in rows), "Warning/Sequence: %r" % rows)
     check_eq(t.fields(cap, fields, filter=any_unfinished, two_pass=False), [], "one pass: not known yet")
+    # Expert Information lists them under our protocols (a postdissector runs as none).
+    listed = re.findall(r"^\s+1\s+Sequence\s+(\S+)\s+(\w+) message begun here",
+                        t.run("-r", cap, "-2", "-q", "-z", "expert,warn"), re.M)
+    check_eq(sorted(listed), [("COPSX", "COPS"), ("RRP", "RRP"), ("SP", "SP")], "expert statistics' protocol")
     # Inside TLS (decrypted with the key log): said on the frame of the record where it begins.
     tls_cap = os.path.join(caps, "iap_tls_cut.pcap")
     tls_prefs = ["tls.keylog_file:" + os.path.join(caps, "iap_tls_cut.keys")]
