@@ -52,7 +52,6 @@ void forget_all() {
 
 void note_open_pdu(ProtoContext& c, packet_info* pinfo, tvbuff_t* tvb, int offset, uint64_t declared,
                    uint32_t& open_frame) {
-  if (PINFO_FD_VISITED(pinfo)) return;
   // Bytes of this frame's own: a PDU starts here. An earlier one still open was
   // given up by TCP (its reassembly failed, e.g. at conflicting overlaps) and stays
   // noted. Reassembled bytes (or TLS's) continue the open PDU, if there is one.

@@ -17,8 +17,9 @@
 
 namespace quartet::plugin {
 
-// First pass: the PDU at `offset` of `tvb` (this frame's bytes of it) waits for more
-// bytes; `declared` is its length as the framer read it (0 while it cannot tell).
+// First pass only (the caller checks): the PDU at `offset` of `tvb` (this frame's bytes
+// of it) waits for more bytes; `declared` is its length as the framer read it (0 while
+// it cannot tell).
 // `open_frame` is the direction's note (ConversationState::open_pdu_frame_of): the
 // frame where its PDU began is kept while more segments are asked for.
 void note_open_pdu(ProtoContext& c, packet_info* pinfo, tvbuff_t* tvb, int offset, uint64_t declared,

@@ -15,9 +15,9 @@
 #include "fields_json.hpp"
 #include "options.hpp"
 #include "output.hpp"
+#include "pdu_stream.hpp"
 #include "session_order.hpp"
 #include "stream_events.hpp"
-#include "pdu_stream.hpp"
 #include "timeline_spill.hpp"
 
 namespace quartet::analyzer {

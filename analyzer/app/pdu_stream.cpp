@@ -6,22 +6,6 @@
 
 namespace quartet::analyzer {
 
-PduStream::PduStream(PduStream&& o) noexcept
-    : p_(o.p_),
-      budget_(o.budget_),
-      counted_(std::exchange(o.counted_, 0)),
-      mode_(o.mode_),
-      buf_(std::move(o.buf_)),
-      start_(o.start_),
-      need_(o.need_),
-      from_(o.from_),
-      skipped_(o.skipped_),
-      skip_(o.skip_),
-      fresh_(o.fresh_) {
-  o.buf_.clear();
-  o.start_ = 0;
-}
-
 Bytes PduStream::feed(Bytes data, TimeNs ts, PduHandler& h) {
   // Each step consumes bytes or changes mode; `fresh_` marks buffered bytes that
   // the new mode has not looked at yet, so they are handled before returning.
@@ -264,9 +248,9 @@ bool PduStream::append(Bytes data) {
     size_t room = whole ? static_cast<size_t>(pdu_end) : std::max(total, 2 * buf_.capacity());
     if (budget_) {
       // Near the limit: all that is left, once (not a reallocation per segment).
-      room = budget_->grant(counted_, total, room);
+      room = budget_->grant(counted_.bytes, total, room);
       if (room == 0) return false;
-      counted_ = room;
+      counted_.bytes = room;
     }
     buf_.reserve(room);
     recount();  // the buffer's real size
@@ -285,14 +269,14 @@ void PduStream::clear_buffer() {
 }
 
 void PduStream::recount() {
-  if (!budget_ || buf_.capacity() == counted_) return;
-  budget_->adjust(counted_, buf_.capacity());
-  counted_ = buf_.capacity();
+  if (!budget_ || buf_.capacity() == counted_.bytes) return;
+  budget_->adjust(counted_.bytes, buf_.capacity());
+  counted_.bytes = buf_.capacity();
 }
 
 void PduStream::release_budget() {
-  if (budget_ && counted_) budget_->adjust(counted_, 0);
-  counted_ = 0;
+  if (budget_ && counted_.bytes) budget_->adjust(counted_.bytes, 0);
+  counted_.bytes = 0;
 }
 
 void PduStream::compact() {

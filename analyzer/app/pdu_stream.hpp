@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/protocol.hpp"
@@ -71,10 +72,10 @@ class PduStream {
   static constexpr size_t kKeptBufferBytes = 64 * 1024;
 
   explicit PduStream(const Protocol& p, PduBudget* budget = nullptr) : p_(&p), budget_(budget) {}
-  PduStream(PduStream&& o) noexcept;
+  PduStream(PduStream&&) noexcept = default;  // the moved-from stream counts nothing (Counted)
   PduStream& operator=(PduStream&&) = delete;
   ~PduStream() {
-    if (counted_) release_budget();
+    if (counted_.bytes) release_budget();
   }
 
   // Feeds the next in-order bytes. Returns the bytes of `data` left unframed
@@ -119,7 +120,15 @@ class PduStream {
 
   const Protocol* p_;
   PduBudget* budget_ = nullptr;
-  size_t counted_ = 0;  // what budget_->held counts of this stream
+  // What budget_->held counts of this stream. Moved with the stream, so that only one of
+  // the two gives it back (a vector moved from is empty).
+  struct Counted {
+    size_t bytes = 0;
+    Counted() = default;
+    Counted(Counted&& o) noexcept : bytes(std::exchange(o.bytes, 0)) {}
+    Counted& operator=(Counted&&) = delete;
+  };
+  Counted counted_;
   Mode mode_ = Mode::Frame;
   std::vector<std::byte> buf_;
   size_t start_ = 0;      // first unconsumed byte of buf_

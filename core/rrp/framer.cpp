@@ -75,16 +75,16 @@ Probe probe(Bytes first_bytes) {
     if (!is_line_byte(c)) return Probe::No;
   if (nl == std::string_view::npos) return limit < 1024 ? Probe::NeedMore : Probe::No;
   std::string_view line = trim(scanned);
-  if (const Command cmd = command_from(line); cmd == Command::Quit) {
+  const Command cmd = command_from(line);
+  if (cmd == Command::Quit) {
     // A bare QUIT line is SMTP's, FTP's, POP3's and NNTP's too (seen mid-capture, a
     // client's last words); RRP's request is that line and its "." line.
     const std::string_view rest = text.substr(nl + 1);
     const size_t next = rest.find('\n');
     if (next == std::string_view::npos) return text.size() < 1024 ? Probe::NeedMore : Probe::No;
     return trim(rest.substr(0, next)) == "." ? Probe::Yes : Probe::No;
-  } else if (cmd != Command::Unknown) {
-    return Probe::Yes;
   }
+  if (cmd != Command::Unknown) return Probe::Yes;
   if (ifind(line, "RRP Server") != std::string_view::npos) return Probe::Yes;
   if (is_rrp_response_line(line)) return Probe::Yes;
   return Probe::No;
