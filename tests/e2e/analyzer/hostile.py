@@ -558,7 +558,9 @@ def main():
     ap.add_argument("case")
     ap.add_argument("--size", type=int)
     a = ap.parse_args()
-    QUARTET, WORK = os.path.abspath(a.quartet), a.work
+    # A folder per case: ctest runs the cases at once, and they name their files alike
+    # (peak-rss.txt: one case read another's while it was being written).
+    QUARTET, WORK = os.path.abspath(a.quartet), os.path.join(a.work, a.case)
     os.makedirs(WORK, exist_ok=True)
     if a.case == "many_flows":
         case_many_flows(a.size or 1_000_000)
