@@ -44,7 +44,9 @@ void TextRelay::next_chunk() {
   give_up_released();
   for (Chunk& c : chunks_) {
     if (in_memory_ < max_in_memory_) break;
-    if (c.mem && !move_to_file(c)) break;
+    // A pinned chunk is being written from where it is: it stays, and memory goes
+    // past the limit by at most what an OutputGather holds.
+    if (c.mem && !c.pinned && !move_to_file(c)) break;
   }
   std::unique_ptr<char[]> b;
   if (!spare_.empty()) {
@@ -117,11 +119,10 @@ void TextRelay::drop_buffer(std::unique_ptr<char[]> b) {
   if (in_memory_ + spare_.size() < max_in_memory_) spare_.push_back(std::move(b));
 }
 
-bool TextRelay::take(Span s, std::FILE* out, std::vector<char>& scratch) {
-  // A piece in memory is written straight from its chunk, and released, under the
-  // lock (the worker takes it only to publish and to start a chunk: at most it
-  // waits for the output as long as one fwrite). A piece on file is read first,
-  // outside it: its slot keeps its bytes until released.
+bool TextRelay::take(Span s, OutputGather& out) {
+  // A piece in memory is pinned and added to the gather, which writes it from its
+  // chunk later (the lock is held only to look it up). A piece on file is read
+  // first, outside the lock: its slot keeps its bytes until released.
   uint64_t at_off = s.offset;
   uint64_t left = s.size;
   while (left) {
@@ -135,17 +136,17 @@ bool TextRelay::take(Span s, std::FILE* out, std::vector<char>& scratch) {
       if (s.offset + s.size > published_ || seq < first_ || seq - first_ >= chunks_.size()) return false;
       Chunk& c = at(seq);
       if (c.mem) {
-        std::fwrite(c.mem.get() + off, 1, k, out);
-        unhold(seq);
+        ++c.pinned;
+        out.add(c.mem.get() + off, k, this, seq);
       } else {
         slot = c.slot;
         fd = file_.fd();
       }
     }
     if (slot >= 0) {
-      if (scratch.size() < k) scratch.resize(k);
-      if (!pread_all(fd, scratch.data(), k, static_cast<uint64_t>(slot) * chunk_ + off)) return false;
-      std::fwrite(scratch.data(), 1, k, out);
+      char* to = out.room(k);  // (may flush, which unpins: not under the lock)
+      if (!pread_all(fd, to, k, static_cast<uint64_t>(slot) * chunk_ + off)) return false;
+      out.add_own(to, k);
       std::lock_guard lock(mu_);
       unhold(seq);
     }
@@ -153,6 +154,12 @@ bool TextRelay::take(Span s, std::FILE* out, std::vector<char>& scratch) {
     left -= k;
   }
   return true;
+}
+
+void TextRelay::unpin(uint64_t seq) {
+  std::lock_guard lock(mu_);
+  --at(seq).pinned;
+  unhold(seq);
 }
 
 void TextRelay::release(Span s) {

@@ -9,8 +9,8 @@
 // file (made at the first), whose space is reused in the same way: sessions waiting
 // for an earlier one to close cost disk, not memory, however many they are.
 //
-// Threads: append, hold, publish and clear on the worker's; take and release on the
-// output stage's. One mutex guards the chunk table; the worker fills its current
+// Threads: append, hold, publish and clear on the worker's; take, unpin and release
+// on the output stage's. One mutex guards the chunk table; the worker fills its current
 // chunk without it, past what it has published.
 #pragma once
 
@@ -22,6 +22,7 @@
 #include <mutex>
 #include <vector>
 
+#include "output_gather.hpp"
 #include "timeline_spill.hpp"  // ScratchFile
 
 namespace quartet::analyzer {
@@ -59,12 +60,15 @@ class TextRelay {
   void clear();
 
   // --- the output stage
-  // Writes `s` to `out` and releases it; a piece on file is read into `scratch` first
-  // (the output stage's, one for all the relays: one each held 64 KiB per thread).
-  // False if the file cannot be read, or `s` was not published.
-  bool take(Span s, std::FILE* out, std::vector<char>& scratch);
+  // Writes `s` through `out` and releases it: a piece in memory is added to `out`,
+  // its chunk pinned until `out` is flushed; a piece on file is read into `out`'s
+  // own buffer (the output stage's, one for all the relays: one each held 64 KiB
+  // per thread). False if the file cannot be read, or `s` was not published.
+  bool take(Span s, OutputGather& out);
   // Releases `s` unread.
   void release(Span s);
+  // A piece of chunk `seq` that take() added to an OutputGather was written.
+  void unpin(uint64_t seq);
 
   // --- for tests
   size_t memory_bytes() const;  // chunk buffers allocated, in use or spare
@@ -75,6 +79,7 @@ class TextRelay {
     std::unique_ptr<char[]> mem;  // null once on file or given up
     int64_t slot = -1;            // its place in the file, in chunks
     uint32_t live = 0;            // held sessions with bytes in it
+    uint32_t pinned = 0;          // pieces an OutputGather has not written yet: not moved to the file
   };
   Chunk& at(uint64_t seq) { return chunks_[static_cast<size_t>(seq - first_)]; }
   void next_chunk();

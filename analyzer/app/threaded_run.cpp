@@ -19,10 +19,12 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "event_batch.hpp"
 #include "flow_spread.hpp"
+#include "output_gather.hpp"
 #include "session_order.hpp"
 #include "text_relay.hpp"
 #include "work_queue.hpp"
@@ -191,7 +193,12 @@ class Worker {
   // (`text_taken`: its text was taken from the relay, released with it.)
   void release(const Notice& n, bool text_taken = false) {
     if (n.formatted && !text_taken) output->relay.release(n.text);
-    held_entries.fetch_sub(n.entries_held, std::memory_order_relaxed);
+    copied(n.entries_held);
+  }
+  // A session's text was written out (by an OutputGather's flush: until then its
+  // relay, which the worker clears once every session was copied, still holds it).
+  void copied(uint64_t entries_held) {
+    held_entries.fetch_sub(entries_held, std::memory_order_relaxed);
     written.fetch_add(1, std::memory_order_release);
     moved();
   }
@@ -606,13 +613,21 @@ struct ThreadedAnalyzer::Impl {
   ResponseTimes response_times;
   FanoutTable fanout;
   int final_ts_decimals = 6;
-  std::optional<unsigned> reader_share;  // for tests (FlowSpread::fix_share)
-  std::vector<char> relay_scratch;       // the output stage's, for the relays' pieces on file
+  std::optional<unsigned> reader_share;                // for tests (FlowSpread::fix_share)
+  OutputGather gather{out};                            // sessions' texts written from the relays
+  std::vector<std::pair<Worker*, uint64_t>> gathered;  // their workers, told once written (Worker::copied)
+
+  void flush_gather() {
+    gather.flush();
+    for (const auto& [w, held] : gathered) w->copied(held);
+    gathered.clear();
+  }
 
   // The output stage: the reader's openings and closings, in its order.
   void merge() {
     while (std::optional<ControlBatch> batch = control.pop()) {
       if (batch->empty()) {  // the reader waits for a live input (Router::idle)
+        flush_gather();
         std::fflush(out);
         continue;
       }
@@ -682,11 +697,13 @@ struct ThreadedAnalyzer::Impl {
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
-      if (!n.from->output->relay.take(n.text, out, relay_scratch))
+      if (!n.from->output->relay.take(n.text, gather))
         throw std::runtime_error("--threads: temporary file: read error");
-      n.from->release(n, true);
+      gathered.emplace_back(n.from, n.entries_held);
+      if (gather.full()) flush_gather();
       return true;
     }
+    flush_gather();              // (the writer writes through stdio)
     writer.session(n.done.out);  // streams the spilled part from the worker's file
     if (n.from) n.from->release(n);
     return true;
@@ -748,6 +765,7 @@ net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
       while (m.control.pop()) {  // let the reader finish
       }
     }
+    m.flush_gather();
     for (auto& w : m.workers) w->output_finished();
   });
   router.watch(output);
@@ -773,6 +791,7 @@ void ThreadedAnalyzer::finish() {
   Impl& m = *impl_;
   m.opt.ts_decimals = m.final_ts_decimals;
   m.flush();
+  m.flush_gather();
   finish_accounts(m.summary, m.response_times, m.fanout);
   m.writer.finish(m.summary);
 }

@@ -2,8 +2,10 @@
 // session comes out as it went in, in whatever order it is taken, from memory or,
 // beyond the memory limit, from the temporary file; space is reused once released.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <condition_variable>
 #include <mutex>
 #include <queue>
@@ -12,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "output_gather.hpp"
 #include "sink_harness.hpp"
 #include "text_relay.hpp"
 
@@ -36,9 +39,10 @@ TextRelay::Span add(TextRelay& r, size_t i, size_t salt = 0) {
 }
 
 std::string take(TextRelay& r, TextRelay::Span s) {
-  harness::MemFile out;
-  std::vector<char> scratch;
-  EXPECT_TRUE(r.take(s, out.f, scratch));
+  harness::MemFile out;  // no file descriptor: the gather writes through stdio
+  OutputGather g(out.f);
+  EXPECT_TRUE(r.take(s, g));
+  g.flush();
   return out.text();
 }
 
@@ -59,8 +63,8 @@ TEST(TextRelay, UnpublishedSessionsCannotBeTaken) {
   TextRelay r(1u << 20, 16);
   const TextRelay::Span s = add(r, 5);
   harness::MemFile out;
-  std::vector<char> scratch;
-  EXPECT_FALSE(r.take(s, out.f, scratch));
+  OutputGather g(out.f);
+  EXPECT_FALSE(r.take(s, g));
   ASSERT_TRUE(r.publish());
   EXPECT_EQ(take(r, s), text_of(5));
 }
@@ -185,6 +189,154 @@ TEST(TextRelay, TwoThreads) {
   }
   worker.join();
   EXPECT_EQ(taken, kSessions);
+}
+
+// --- Through an OutputGather to a file descriptor (writev), as the output stage writes.
+
+std::string read_all(int fd) {
+  std::string s;
+  char buf[4096];
+  off_t at = 0;
+  for (ssize_t n; (n = ::pread(fd, buf, sizeof buf, at)) > 0; at += n) s.append(buf, static_cast<size_t>(n));
+  return s;
+}
+
+struct TempOut {
+  std::FILE* f = std::tmpfile();
+  ~TempOut() {
+    if (f) std::fclose(f);
+  }
+  std::string text() {
+    std::fflush(f);
+    return read_all(fileno(f));
+  }
+};
+
+// Sessions spanning chunks, gathered many per write, come out in order, and in
+// order with what went through stdio between two flushes (as a session the output
+// stage formats again does); from memory, and from the relay's file (read into
+// the gather's own buffer, in pieces larger than it too).
+TEST(TextRelay, GatheredSessionsComeOutInOrderWithStdio) {
+  struct Case {
+    size_t memory, chunk, sessions, repeat;
+  };
+  for (const Case c : {Case{1u << 20, 16, 2000, 1}, Case{64, 16, 2000, 1}, Case{1u << 20, 512u << 10, 3, 7000}}) {
+    TextRelay r(c.memory, c.chunk);
+    std::vector<TextRelay::Span> spans;
+    std::vector<std::string> texts;
+    for (size_t i = 0; i < c.sessions; ++i) {
+      std::string t;
+      for (size_t k = 0; k < c.repeat; ++k) t += text_of(i + k);
+      const TextRelay::Span span{r.end(), t.size()};
+      r.append(t.data(), t.size());
+      r.hold(span);
+      spans.push_back(span);
+      texts.push_back(std::move(t));
+      ASSERT_TRUE(r.publish());
+    }
+    EXPECT_EQ(r.file_bytes() > 0, c.memory < c.chunk * c.sessions) << c.chunk;
+    TempOut out;
+    ASSERT_NE(out.f, nullptr);
+    std::string expect;
+    {
+      OutputGather g(out.f);
+      for (size_t i = 0; i < spans.size(); ++i) {
+        if (i % 97 == 1) {
+          g.flush();
+          const std::string line = "through stdio " + std::to_string(i) + "\n";
+          std::fputs(line.c_str(), out.f);
+          expect += line;
+        }
+        ASSERT_TRUE(r.take(spans[i], g));
+        expect += texts[i];
+        if (g.full()) g.flush();
+      }
+      g.flush();
+    }
+    EXPECT_EQ(out.text(), expect) << c.chunk;
+    r.clear();  // every session was released: nothing is left pinned or held
+    EXPECT_EQ(r.memory_bytes(), 0u);
+  }
+}
+
+// A chunk whose piece waits in a gather is not moved to the file, however far the
+// worker gets meanwhile: the gather writes it from where it is. (Moved, its buffer
+// would serve the next chunks and the piece would come out with their bytes.)
+TEST(TextRelay, PinnedChunksStayInMemoryUntilWritten) {
+  TextRelay r(32, 16);  // two chunks in memory
+  std::string first;
+  for (size_t k = 0; k < 40; ++k) first.push_back(static_cast<char>('A' + k % 26));
+  const TextRelay::Span s{r.end(), first.size()};
+  r.append(first.data(), first.size());
+  r.hold(s);
+  ASSERT_TRUE(r.publish());
+  TempOut out;
+  ASSERT_NE(out.f, nullptr);
+  OutputGather g(out.f);
+  ASSERT_TRUE(r.take(s, g));  // three chunks pinned, nothing written yet
+  std::vector<TextRelay::Span> later;
+  for (size_t i = 0; i < 60; ++i) {
+    later.push_back(add(r, i));
+    ASSERT_TRUE(r.publish());
+    EXPECT_LE(r.memory_bytes(), 32u + 16u + 3 * 16u) << i;  // the limit, the chunk being filled, the pinned ones
+  }
+  EXPECT_GT(r.file_bytes(), 0u);  // the others went to the file
+  g.flush();
+  EXPECT_EQ(out.text(), first);
+  for (size_t i = 0; i < later.size(); ++i) EXPECT_EQ(take(r, later[i]), text_of(i)) << i;
+}
+
+// More than a pipe holds, with the reader on another thread: writes block and may
+// come back short; every byte arrives once, in order.
+TEST(TextRelay, GatheredThroughAPipe) {
+  TextRelay r(8u << 20, 4096);
+  std::vector<TextRelay::Span> spans;
+  std::string expect;
+  for (size_t round = 0; round < 40; ++round)
+    for (size_t i = 0; i < 100; ++i) {
+      spans.push_back(add(r, i, round));
+      expect += text_of(i, round);
+    }
+  ASSERT_TRUE(r.publish());
+  ASSERT_GT(expect.size(), 128u << 10);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::string got;
+  std::thread reader([&] {
+    char buf[1000];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  });
+  std::FILE* f = ::fdopen(fds[1], "w");
+  ASSERT_NE(f, nullptr);
+  {
+    OutputGather g(f);
+    for (const TextRelay::Span& s : spans) {
+      ASSERT_TRUE(r.take(s, g));
+      if (g.full()) g.flush();
+    }
+    g.flush();
+  }
+  std::fclose(f);
+  reader.join();
+  ::close(fds[0]);
+  EXPECT_EQ(got, expect);
+}
+
+// A write that fails (a full disk) is left to stdio, whose error flag main reports.
+TEST(TextRelay, GatheredWriteErrorsReachTheStream) {
+  std::FILE* f = std::fopen("/dev/full", "w");
+  if (!f) GTEST_SKIP() << "no /dev/full";
+  TextRelay r(1u << 20, 16);
+  const TextRelay::Span s = add(r, 7);
+  ASSERT_TRUE(r.publish());
+  {
+    OutputGather g(f);
+    ASSERT_TRUE(r.take(s, g));
+    g.flush();
+  }
+  std::fflush(f);
+  EXPECT_TRUE(std::ferror(f));
+  std::fclose(f);
 }
 
 }  // namespace
