@@ -10,7 +10,7 @@
 
 namespace quartet::analyzer {
 
-OutputGather::OutputGather(std::FILE* out) : out_(out), fd_(fileno(out)) {
+OutputGather::OutputGather(std::FILE* out) : out_(out), fd_(fileno(out)), eager_(fd_ >= 0 && isatty(fd_)) {
   pieces_.reserve(kMaxPieces);
   pins_.reserve(kMaxPieces);
 }

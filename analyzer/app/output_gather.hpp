@@ -10,7 +10,8 @@
 // writes to the same stream through stdio flushes the gather first (flush()), and
 // the gather flushes stdio before it writes, so the bytes keep their order.
 //
-// A stream without a file descriptor (open_memstream, in tests) is written through
+// On a terminal each session is written as soon as it is gathered. A stream without
+// a file descriptor (open_memstream, in tests) is written through
 // stdio. When the descriptor fails, the rest goes through stdio too, which fails in
 // turn and sets the stream's error flag: main reports it as for one thread.
 #pragma once
@@ -53,7 +54,9 @@ class OutputGather {
     own_used_ += n;
     bytes_ += n;
   }
-  bool full() const { return bytes_ >= kMaxBytes || pieces_.size() >= kMaxPieces; }
+  // Time to flush: at the bounds, or after each session on a terminal (where stdio's
+  // line buffering showed each session as soon as it was written: a live capture).
+  bool full() const { return eager_ || bytes_ >= kMaxBytes || pieces_.size() >= kMaxPieces; }
   // Writes what was added, and releases it in its relays.
   void flush();
 
@@ -62,6 +65,7 @@ class OutputGather {
 
   std::FILE* out_;
   int fd_;  // -1: through stdio
+  bool eager_;
   std::vector<iovec> pieces_;
   std::vector<std::pair<TextRelay*, uint64_t>> pins_;
   size_t bytes_ = 0;

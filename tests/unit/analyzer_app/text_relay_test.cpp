@@ -2,6 +2,7 @@
 // session comes out as it went in, in whatever order it is taken, from memory or,
 // beyond the memory limit, from the temporary file; space is reused once released.
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -337,6 +338,30 @@ TEST(TextRelay, GatheredWriteErrorsReachTheStream) {
   std::fflush(f);
   EXPECT_TRUE(std::ferror(f));
   std::fclose(f);
+}
+
+// On a terminal each session goes out as soon as it is gathered, as stdio's line
+// buffering showed it (a live capture watched as it goes); elsewhere they gather.
+TEST(TextRelay, GatheredSessionsGoOutAtOnceOnATerminal) {
+  int master = -1, slave = -1;
+  if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) GTEST_SKIP() << "no pseudo-terminal";
+  std::FILE* tty = ::fdopen(slave, "w");
+  ASSERT_NE(tty, nullptr);
+  TempOut file;
+  ASSERT_NE(file.f, nullptr);
+  TextRelay r(1u << 20, 16);
+  const TextRelay::Span s = add(r, 7), t = add(r, 8);
+  ASSERT_TRUE(r.publish());
+  OutputGather on_tty(tty), on_file(file.f);
+  ASSERT_TRUE(r.take(s, on_tty));
+  EXPECT_TRUE(on_tty.full());
+  ASSERT_TRUE(r.take(t, on_file));
+  EXPECT_FALSE(on_file.full());
+  on_tty.flush();
+  on_file.flush();
+  std::fclose(tty);
+  ::close(master);
+  EXPECT_EQ(file.text(), text_of(8));
 }
 
 }  // namespace
