@@ -18,8 +18,10 @@ constexpr size_t kReadRoom = size_t{1} << 20;
 constexpr size_t kChunkBytes = size_t{256} << 10;
 constexpr size_t kChunks = 4;
 // Chunks pinned at once at most by bytes handed on to other threads without a copy
-// (ReadAhead::pin_current): each adds one chunk to the pool.
-constexpr size_t kMaxPinned = 8;
+// (ReadAhead::pin_current): each adds one chunk to the pool. Two workers reached
+// eight on the mixed capture; the copies past it cost more time and memory than the
+// chunks (docs/performance.md, thirteenth round).
+constexpr size_t kMaxPinned = 16;
 
 }  // namespace
 
