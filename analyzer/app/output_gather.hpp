@@ -11,9 +11,9 @@
 // the gather flushes stdio before it writes, so the bytes keep their order.
 //
 // On a terminal each session is written as soon as it is gathered. A stream without
-// a file descriptor (open_memstream, in tests) is written through
-// stdio. When the descriptor fails, the rest goes through stdio too, which fails in
-// turn and sets the stream's error flag: main reports it as for one thread.
+// a file descriptor (open_memstream, in tests) is written through stdio. When the
+// descriptor fails, the rest goes through stdio too, which fails in turn and sets
+// the stream's error flag: main reports it as for one thread.
 #pragma once
 
 #include <sys/uio.h>
@@ -45,9 +45,9 @@ class OutputGather {
     pins_.emplace_back(relay, seq);
     bytes_ += n;
   }
-  // Room for a piece of `n` bytes of the gather's own, written
-  // with the rest at the next flush() once add_own()ed: a piece read back from a
-  // relay's file. Flushes first when the gather's own buffer is full.
+  // Room for a piece of `n` bytes in the gather's own buffer (a piece read back from
+  // a relay's file), written with the rest at the next flush() once add_own()ed.
+  // Flushes first when that buffer is full.
   char* room(size_t n);
   void add_own(const char* p, size_t n) {
     pieces_.push_back({const_cast<char*>(p), n});

@@ -121,8 +121,8 @@ void TextRelay::drop_buffer(std::unique_ptr<char[]> b) {
 
 bool TextRelay::take(Span s, OutputGather& out) {
   // A piece in memory is pinned and added to the gather, which writes it from its
-  // chunk later (the lock is held only to look it up). A piece on file is read
-  // first, outside the lock: its slot keeps its bytes until released.
+  // chunk later (the lock is held only to look it up). A piece on file is read into
+  // the gather's own buffer, outside the lock: its slot keeps its bytes until released.
   uint64_t at_off = s.offset;
   uint64_t left = s.size;
   while (left) {
