@@ -23,7 +23,9 @@ int show_unfinished(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* /
   for (ProtoContext& c : contexts()) {
     if (c.open_pdus.empty()) continue;
     const auto it = c.open_pdus.find(pinfo->num);
-    if (it == c.open_pdus.end() || !proto_is_protocol_enabled(find_protocol_by_id(c.proto))) continue;
+    if (it == c.open_pdus.end()) continue;
+    protocol_t* const proto = find_protocol_by_id(c.proto);
+    if (!proto_is_protocol_enabled(proto)) continue;
     const OpenPdu& open = it->second;
     const bool marks = open.offset >= 0 && static_cast<guint>(open.offset) < tvb_captured_length(tvb);
     const std::string length =
@@ -34,7 +36,7 @@ int show_unfinished(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* /
     // Listed under our protocol in Expert Information, as our other expert infos are (a
     // postdissector runs as no protocol).
     const char* const was = pinfo->current_proto;
-    pinfo->current_proto = proto_get_protocol_short_name(find_protocol_by_id(c.proto));
+    pinfo->current_proto = proto_get_protocol_short_name(proto);
     proto_tree_add_expert_format(tree, pinfo, &c.ei_unfinished, tvb, marks ? open.offset : 0, marks ? -1 : 0,
                                  "%s message begun here and never completed (%s): the capture or the connection "
                                  "ends inside it, or TCP could not reassemble it",

@@ -275,7 +275,7 @@ void PduStream::recount() {
 }
 
 void PduStream::release_budget() {
-  if (budget_ && counted_.bytes) budget_->adjust(counted_.bytes, 0);
+  if (budget_) budget_->adjust(counted_.bytes, 0);
   counted_.bytes = 0;
 }
 

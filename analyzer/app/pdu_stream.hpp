@@ -75,6 +75,7 @@ class PduStream {
   PduStream(PduStream&&) noexcept = default;  // the moved-from stream counts nothing (Counted)
   PduStream& operator=(PduStream&&) = delete;
   ~PduStream() {
+    // Tested inline: the stream made on the stack for each chunk holds nothing.
     if (counted_.bytes) release_budget();
   }
 

@@ -189,10 +189,10 @@ class Worker {
   std::vector<uint64_t> not_ours;  // under not_ours_mu
   std::atomic<bool> has_not_ours{false};
 
-  // The output stage is done with a session this worker handed on.
-  // (`text_taken`: its text was taken from the relay, released with it.)
-  void release(const Notice& n, bool text_taken = false) {
-    if (n.formatted && !text_taken) output->relay.release(n.text);
+  // The output stage is done with a session this worker handed on, without taking
+  // its text from the relay (a text it took is released as the gather writes it).
+  void release(const Notice& n) {
+    if (n.formatted) output->relay.release(n.text);
     copied(n.entries_held);
   }
   // A session's text was written out (by an OutputGather's flush: until then its
