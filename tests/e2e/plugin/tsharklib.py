@@ -118,24 +118,18 @@ class TShark:
         """tshark's stdout; fails on any exit status but 0 and on anything on stderr.
         cut_short_ok: a capture file cut short in the middle of a packet is fine (tshark
         says so, exits with cut_short_exit() and prints the packets before the cut)."""
-        cmd = ["tshark", *args]
-        if os.geteuid() == 0:
-            cmd = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups",
-                   "env", "HOME=" + self.home, *cmd]
-        env = dict(os.environ, HOME=self.home, LC_ALL="C.UTF-8")
-        env.pop("WIRESHARK_PLUGIN_DIR", None)
-        r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+        code, stdout, stderr = self.run_raw(*args)
         cut = "appears to have been cut short in the middle of a packet"
-        if cut_short_ok and r.returncode == cut_short_exit() and cut in r.stderr:
-            r.stderr = "\n".join(l for l in r.stderr.splitlines() if cut not in l)
-            r.returncode = 0
-        if r.returncode != 0:
-            raise Failure("tshark %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
+        if cut_short_ok and code == cut_short_exit() and cut in stderr:
+            stderr = "\n".join(l for l in stderr.splitlines() if cut not in l)
+            code = 0
+        if code != 0:
+            raise Failure("tshark %s failed (%d): %s" % (" ".join(args), code, stderr))
         # Registration problems ("Dissector bug", duplicate names, plugin load errors)
         # are reported on stderr only.
-        if not allow_stderr and r.stderr.strip():
-            raise Failure("tshark %s wrote to stderr: %s" % (" ".join(args), r.stderr))
-        return r.stdout
+        if not allow_stderr and stderr.strip():
+            raise Failure("tshark %s wrote to stderr: %s" % (" ".join(args), stderr))
+        return stdout
 
     def fields(self, capture, fields, filter=None, prefs=(), two_pass=True, cut_short_ok=False):
         """One row per displayed frame: a list with one string per field; several
