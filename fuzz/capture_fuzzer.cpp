@@ -83,8 +83,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // With --threads the output is the same, byte for byte: a reader, two decoding
   // workers and an output stage; the reader decodes a share of the connections
-  // itself (the input's last byte says how many of every 64), as it does when it has
-  // CPU to spare. (Files this small are not read ahead: see docs/fuzzing.md.)
+  // itself (the input's last byte says how many of every 64, and whether the rest
+  // then go to one worker or both), as it does when it has CPU to spare. (Files this
+  // small are not read ahead: see docs/fuzzing.md.)
   const uint8_t last = size ? data[size - 1] : 0;
   fuzz::MemOut threaded;
   {
@@ -93,7 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tls::KeyLog keys;
     auto writer = make_jsonl_writer(threaded.f, opt);
     ThreadedAnalyzer t(opt, *writer, threaded.f, 2, keys);
-    t.fix_reader_share(last % 65u);
+    t.fix_reader_share(last % 65u, 1u + last / 65u % 2u);
     try {
       t.run(nopt);
     } catch (const net::CaptureError&) {

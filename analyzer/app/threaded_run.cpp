@@ -613,9 +613,9 @@ struct ThreadedAnalyzer::Impl {
   ResponseTimes response_times;
   FanoutTable fanout;
   int final_ts_decimals = 6;
-  std::optional<unsigned> reader_share;                // for tests (FlowSpread::fix_share)
-  OutputGather gather{out};                            // sessions' texts written from the relays
-  std::vector<std::pair<Worker*, uint64_t>> gathered;  // their workers, told once written (Worker::copied)
+  std::optional<std::pair<unsigned, size_t>> reader_share;  // for tests (FlowSpread::fix_share)
+  OutputGather gather{out};                                 // sessions' texts written from the relays
+  std::vector<std::pair<Worker*, uint64_t>> gathered;       // their workers, told once written (Worker::copied)
 
   void flush_gather() {
     gather.flush();
@@ -728,12 +728,12 @@ RunSummary& ThreadedAnalyzer::summary() { return impl_->summary; }
 
 void ThreadedAnalyzer::set_max_waiting_entries(size_t n) { impl_->order.set_max_waiting(n); }
 
-void ThreadedAnalyzer::fix_reader_share(unsigned share) { impl_->reader_share = share; }
+void ThreadedAnalyzer::fix_reader_share(unsigned share, size_t narrow) { impl_->reader_share = {share, narrow}; }
 
 net::CaptureStats ThreadedAnalyzer::run(net::Options options) {
   Impl& m = *impl_;
   Router router(m.opt, m.workers, m.control);
-  if (m.reader_share) router.spread().fix_share(*m.reader_share);
+  if (m.reader_share) router.spread().fix_share(m.reader_share->first, m.reader_share->second);
   options.on_secrets = [&router](std::string_view text) { router.secrets(text); };
   // This thread (records, IP, TCP, the batches) is the bound where messages are
   // large: the file's reads go to a thread of their own.

@@ -42,8 +42,9 @@ class ThreadedAnalyzer {
   void finish();
   void set_max_waiting_entries(size_t n);  // for tests, as Analyzer's
   // For tests: the reader decodes this many of every 64 connections itself,
-  // whatever the threads' pace (FlowSpread).
-  void fix_reader_share(unsigned share);
+  // whatever the threads' pace, and while it does, the rest go to the first
+  // `narrow` decoding threads (FlowSpread).
+  void fix_reader_share(unsigned share, size_t narrow);
 
  private:
   struct Impl;

@@ -30,7 +30,7 @@ TEST(FlowSpread, StartsWithEveryConnectionOnTheThreads) {
 
 TEST(FlowSpread, TheReadersShareIsTheFirstOfEachEpoch) {
   FlowSpread s(2, 2);
-  s.fix_share(16);
+  s.fix_share(16, 2);  // the rest on both threads
   std::vector<size_t> count(3);
   for (size_t w : open_all(s, 0, 10 * FlowSpread::kEpoch)) ++count[w];
   EXPECT_EQ(count[2], 160u);  // 16 of every 64
@@ -38,8 +38,48 @@ TEST(FlowSpread, TheReadersShareIsTheFirstOfEachEpoch) {
   EXPECT_EQ(count[1], 240u);
   for (uint64_t id = 0; id < 10 * FlowSpread::kEpoch; ++id)
     EXPECT_EQ(s.worker_of(id) == 2, id % FlowSpread::kEpoch < 16) << id;
-  s.fix_share(FlowSpread::kEpoch);  // all of them: the epochs to come
+  s.fix_share(FlowSpread::kEpoch, 2);  // all of them: the epochs to come
   for (size_t w : open_all(s, 10 * FlowSpread::kEpoch, 11 * FlowSpread::kEpoch)) EXPECT_EQ(w, 2u);
+}
+
+// While the reader takes a share, the rest go to one decoding thread fewer than can
+// run at once: on two cores, to one thread, which then has a core as the reader does.
+TEST(FlowSpread, WhileTheReaderTakesAShareTheRestGoToOneThreadFewerThanTheCores) {
+  FlowSpread s(2, 2);
+  EXPECT_EQ(s.narrow(), 1u);
+  for (size_t w : open_all(s, 0, FlowSpread::kEpoch)) EXPECT_NE(w, 2u);  // no share yet: both threads
+  s.steer(10, 100);                                                      // the reader has CPU to spare
+  ASSERT_EQ(s.share(), FlowSpread::kStep);
+  std::vector<size_t> count(3);
+  for (size_t w : open_all(s, FlowSpread::kEpoch, 3 * FlowSpread::kEpoch)) ++count[w];
+  EXPECT_EQ(count[2], 2 * FlowSpread::kStep);
+  EXPECT_EQ(count[0], 2 * (FlowSpread::kEpoch - FlowSpread::kStep));
+  EXPECT_EQ(count[1], 0u);
+  for (int i = 0; i < 20; ++i) s.steer(90, 100);  // it has none: both threads again
+  ASSERT_EQ(s.share(), 0u);
+  count.assign(3, 0);
+  for (size_t w : open_all(s, 3 * FlowSpread::kEpoch, 4 * FlowSpread::kEpoch)) ++count[w];
+  EXPECT_EQ(count[0], FlowSpread::kEpoch / 2);
+  EXPECT_EQ(count[1], FlowSpread::kEpoch / 2);
+  // Earlier epochs keep their rule.
+  for (uint64_t id = FlowSpread::kEpoch; id < 3 * FlowSpread::kEpoch; ++id) EXPECT_NE(s.worker_of(id), 1u) << id;
+
+  struct Case {
+    size_t threads;
+    unsigned cores;
+    size_t narrow;
+  };
+  for (const Case c : {Case{4, 4, 3},     // the reader and three threads, one a core
+                       Case{8, 2, 1},     // more threads than cores
+                       Case{2, 64, 2},    // many cores: every thread
+                       Case{3, 0, 3},     // cores not known: every thread
+                       Case{1, 1, 1}}) {  // one core: the one thread
+    FlowSpread t(c.threads, c.cores);
+    EXPECT_EQ(t.narrow(), c.narrow) << c.threads << " threads, " << c.cores << " cores";
+    t.steer(0, 100);
+    for (size_t w : open_all(t, 0, 4 * FlowSpread::kEpoch))
+      EXPECT_TRUE(w == c.threads || w < c.narrow) << w << ", " << c.threads << " threads, " << c.cores << " cores";
+  }
 }
 
 // A connection is looked up at each of its events: its worker must not change when
@@ -96,7 +136,7 @@ TEST(FlowSpread, TheShareFollowsTheReadersPartOfTheCpu) {
   }
 
   FlowSpread fixed(2, 2);
-  fixed.fix_share(8);
+  fixed.fix_share(8, 2);
   fixed.steer(0, 100);
   fixed.steer(100, 100);
   EXPECT_EQ(fixed.share(), 8u);

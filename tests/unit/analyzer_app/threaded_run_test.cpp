@@ -26,7 +26,7 @@ namespace {
 // else what it measures. `keylog`: a key log file to load.
 std::string run(const std::vector<std::string>& inputs, OutputFormat format, unsigned threads, size_t max_waiting,
                 uint64_t* quiet_bytes = nullptr, std::optional<unsigned> share = std::nullopt,
-                const std::string& keylog = "") {
+                const std::string& keylog = "", size_t narrow = SIZE_MAX) {
   AppOptions opt;
   opt.format = format;
   tls::KeyLog keys;
@@ -50,7 +50,7 @@ std::string run(const std::vector<std::string>& inputs, OutputFormat format, uns
   } else {
     ThreadedAnalyzer t(opt, *writer, mem.f, threads, keys);
     t.set_max_waiting_entries(max_waiting);
-    if (share) t.fix_reader_share(*share);
+    if (share) t.fix_reader_share(*share, narrow);
     const net::CaptureStats st = t.run(n);
     t.finish();
     if (quiet_bytes) *quiet_bytes = st.tcp_stats.quiet_bytes;
@@ -96,13 +96,16 @@ TEST(ThreadedRun, SameOutputWhateverShareTheReaderDecodes) {
     ++captures;
     for (size_t max_waiting : {size_t{3}, size_t{100000}}) {
       const std::string one = run({path}, OutputFormat::Jsonl, 1, max_waiting, nullptr, std::nullopt, keylog);
+      // The rest on every thread, or (while the reader takes a share) on fewer.
       for (unsigned share : {0u, 1u, 3u, 16u, 64u})
         for (unsigned threads : {2u, 3u})
-          EXPECT_EQ(run({path}, OutputFormat::Jsonl, threads, max_waiting, nullptr, share, keylog), one)
-              << path << " share " << share << " threads " << threads << " max waiting " << max_waiting;
+          for (size_t narrow : {size_t{threads}, size_t{threads - 1}})
+            EXPECT_EQ(run({path}, OutputFormat::Jsonl, threads, max_waiting, nullptr, share, keylog, narrow), one)
+                << path << " share " << share << " threads " << threads << " narrow " << narrow << " max waiting "
+                << max_waiting;
     }
     const std::string text = run({path}, OutputFormat::Text, 1, 100000, nullptr, std::nullopt, keylog);
-    EXPECT_EQ(run({path}, OutputFormat::Text, 2, 100000, nullptr, 32u, keylog), text) << path;
+    EXPECT_EQ(run({path}, OutputFormat::Text, 2, 100000, nullptr, 32u, keylog, 1), text) << path;
   }
   EXPECT_GE(captures, 50u);
 }
@@ -142,8 +145,9 @@ TEST(ThreadedRun, SameOutputWhateverShareTheReaderDecodesManyConnections) {
     ASSERT_NE(one.find("COPS"), std::string::npos);
     for (unsigned share : {0u, 16u, 32u, 64u})
       for (unsigned threads : {2u, 3u})
-        EXPECT_EQ(run(inputs, format, threads, 100000, nullptr, share), one)
-            << "share " << share << " threads " << threads;
+        for (size_t narrow = 1; narrow <= threads; ++narrow)
+          EXPECT_EQ(run(inputs, format, threads, 100000, nullptr, share, "", narrow), one)
+              << "share " << share << " threads " << threads << " narrow " << narrow;
   }
   std::remove(path.c_str());
 }
