@@ -3,7 +3,11 @@
 long-lived COPS (REQ/DEC and keep-alives), RRP (check / 210) and SP REQ/REP
 (about 100-byte bodies) connections, one PDU per TCP segment, interleaved.
 
-    gen_small_pdus.py OUT.pcap [--size-mb 256] [--connections 300]"""
+    gen_small_pdus.py OUT.pcap [--size-mb 256] [--connections 300] [--open-every N]
+
+--open-every N: the connections open one at a time, one every N request/response
+pairs, instead of all at the start (how --threads spreads long-lived connections
+that open while the reader decodes a share: docs/performance.md, fourteenth round)."""
 import argparse
 import struct
 
@@ -33,11 +37,12 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--size-mb", type=float, default=256)
     ap.add_argument("--connections", type=int, default=300)
+    ap.add_argument("--open-every", type=int, default=0)
     args = ap.parse_args()
     p = PcapStream(args.out)
     conns = []
-    t = T0
-    for i in range(args.connections):
+
+    def open_conn(i, t):
         kind = i % 3
         host = lambda k: "10.%d.%d.%d" % (k, i // 250, i % 250 + 1)  # noqa: E731
         server = {0: ("cops", 3288), 1: ("rrp", 648), 2: ("sp", 5555)}[kind]
@@ -53,11 +58,19 @@ def main():
         else:
             c.send("c", scenarios.sp_header(0x30), t)
             c.send("s", scenarios.sp_header(0x31), t + 10 * US)
-        t += 30 * US
         conns.append((c, (cops_pair, rrp_pair, sp_pair)[kind], i))
+        return t + 30 * US
+
+    t = T0
+    opened = 1 if args.open_every else args.connections
+    for i in range(opened):
+        t = open_conn(i, t)
     limit = args.size_mb * 1e6
     k = 0
     while p.bytes < limit:
+        if opened < args.connections and k % args.open_every == 0:
+            t = open_conn(opened, t)
+            opened += 1
         c, pair, i = conns[k % len(conns)]
         req, rep = pair(i, k)
         c.send("c", req, t)
