@@ -7,9 +7,10 @@
     threads_test.py QUARTET WORKDIR generated   the e2e scenarios' captures (from standard input too) with
                                                 --max-flows, --shard, --protocol and a BPF filter, and a
                                                 capture that turns to nanosecond timestamps while a
-                                                finished session waits behind a longer one, and a 6 MB
-                                                capture of large messages (read ahead), alone, twice,
-                                                and with segments retransmitted, some changed
+                                                finished session waits behind a longer one, 300
+                                                long-lived connections that open one at a time, and a
+                                                6 MB capture of large messages (read ahead), alone,
+                                                twice, and with segments retransmitted, some changed
     threads_test.py QUARTET WORKDIR memory      peak memory: --threads 2 on a small-PDU capture of
                                                 long-lived connections (bench/gen_small_pdus.py, 8 MB)
                                                 stays within MEMORY_BOUND_KB of --threads 1, and
@@ -210,6 +211,16 @@ def case_generated():
             sizes[session] = sizes.get(session, 0) + len(line) + 1
     if len(sizes) != 2 or min(sizes.values()) < 512 * 1024:
         raise AssertionError("two long sessions: expected 2 sessions of at least 512 KiB of JSONL, got %s" % sizes)
+    # Long-lived connections that open one at a time through the capture: those that open
+    # while the reader decodes a share go to fewer decoding threads (FlowSpread), as the
+    # threads' pace decides at each run.
+    staggered = os.path.join(work, "staggered-opens.pcap")
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), staggered,
+                    "--size-mb", "6", "--connections", "300", "--open-every", "50"],
+                   check=True, stdout=subprocess.DEVNULL)
+    _, out, _ = same("connections opening one at a time", ["--format", "jsonl", staggered], work)
+    if out.count(b'{"type":"session"') != 300:
+        raise AssertionError("connections opening one at a time: expected 300 sessions")
     # A capture over 1 MiB, read ahead by a thread of its own, of large SP messages whose
     # segments reach the workers in the chunks they were read into (pinned, not copied); and
     # the same file twice, two files read ahead at once, merged.
