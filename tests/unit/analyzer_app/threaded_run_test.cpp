@@ -23,7 +23,8 @@ using namespace quartet::analyzer;
 namespace {
 
 // `share`: how many of every 64 connections the reader decodes itself (FlowSpread),
-// else what it measures. `keylog`: a key log file to load.
+// else what it measures; with a share, `narrow`: the decoding threads the rest go to
+// (at most all of them). `keylog`: a key log file to load.
 std::string run(const std::vector<std::string>& inputs, OutputFormat format, unsigned threads, size_t max_waiting,
                 uint64_t* quiet_bytes = nullptr, std::optional<unsigned> share = std::nullopt,
                 const std::string& keylog = "", size_t narrow = SIZE_MAX) {
