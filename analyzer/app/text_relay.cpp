@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "output_gather.hpp"
+
 namespace quartet::analyzer {
 
 TextRelay::TextRelay(size_t memory_limit, size_t chunk)

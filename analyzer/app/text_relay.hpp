@@ -22,10 +22,11 @@
 #include <mutex>
 #include <vector>
 
-#include "output_gather.hpp"
 #include "timeline_spill.hpp"  // ScratchFile
 
 namespace quartet::analyzer {
+
+class OutputGather;
 
 class TextRelay {
  public:
