@@ -334,12 +334,15 @@ def print_table(title, size, packets, pdus, rows, allocs, markdown, want_rows=No
     floor = rows[0][1][0]
     head = ("run", "s", "MB/s", "packets/s", "PDUs/s", "peak RSS MB", "× floor")
     print()
-    print("%s: %.1f MB, %d packets, %d PDUs" % (title, size / 1e6, packets, pdus))
     if markdown:
+        # The title line in the README's own form, so that a table is pasted whole,
+        # with the capture it was measured on.
+        print("**%s** (%.1f MB, {:,} packets, {:,} PDUs):".format(packets, pdus) % (title, size / 1e6))
         print()
         print("| " + " | ".join(head) + " |")
         print("|---|" + "---:|" * (len(head) - 1))
     else:
+        print("%s: %.1f MB, %d packets, %d PDUs" % (title, size / 1e6, packets, pdus))
         print("%-42s %8s %9s %12s %12s %12s %8s" % head)
     for name, (dt, rss) in rows:
         cells = (name, "%.3f" % dt, "%.0f" % (size / 1e6 / dt), "%.0f" % (packets / dt), "%.0f" % (pdus / dt),

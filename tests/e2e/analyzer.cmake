@@ -53,6 +53,16 @@ if(TARGET quartet)
                      --workdir ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke --mixed-mb 1 --small-mb 0.5
                      --connections 2000 --idle-flows 2000 --tls-sessions 2 --repeat 1 --paired 3 --pcapng --no-tshark
                      --check)
+    # --markdown: each table under its capture's title line, figures included, in the
+    # README's form (a table pasted under another capture's title went unnoticed once).
+    add_test(NAME analyzer.bench_markdown
+             COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/bench/bench.py --quartet $<TARGET_FILE:quartet>
+                     --bench-bin $<TARGET_FILE_DIR:quartet_alloc>
+                     --workdir ${CMAKE_CURRENT_BINARY_DIR}/bench-markdown --captures small --small-mb 0.2
+                     --idle-flows 0 --tls-sessions 0 --repeat 1 --no-tshark --no-tcpflow --markdown --check)
+    set_tests_properties(analyzer.bench_markdown PROPERTIES PASS_REGULAR_EXPRESSION
+                         "\\*\\*small-PDU capture\\*\\* \\([0-9.]+ MB, [1-9][0-9,]* packets, [1-9][0-9,]* PDUs\\):\n\n\\| run \\|"
+                         FAIL_REGULAR_EXPRESSION "check\\(s\\) failed;Traceback")
   endif()
 endif()
 
