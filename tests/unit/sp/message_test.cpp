@@ -227,6 +227,17 @@ TEST(SpMessage, BodyTextOfALargeBodyIsJudgedOnItsFirst4KiB) {
   EXPECT_EQ(early.summary, "PUSH 10000 bytes");
 }
 
+TEST(SpMessage, SummaryPreviewShowsWhiteSpaceAsBlanks) {
+  // The summary is one line: the preview's line breaks and tabs become spaces, the
+  // body text field keeps them; only the first 24 characters are previewed.
+  const std::string text = "GET\tkey\r\nvalue one\nvalue two\tand more";
+  Decoded d = from(sp::kPush, message(text));
+  EXPECT_EQ(d.summary, "PUSH 37 bytes \"GET key  value one value...\"");
+  EXPECT_EQ(d.find(sp::Field::kBodyText)->text(), text);
+  Decoded short_one = from(sp::kPush, message("a\r\nb"));
+  EXPECT_EQ(short_one.summary, "PUSH 4 bytes \"a  b\"");
+}
+
 TEST(SpMessage, CStringBodyTextLeavesTheNulOut) {
   std::string body("hello\0", 6);
   Decoded d = from(sp::kPush, message(body));
