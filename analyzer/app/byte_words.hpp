@@ -40,4 +40,31 @@ size_t run_end(std::string_view s, size_t i, WordStops word_stops, Stops stops) 
   return i;
 }
 
+#if defined(__GNUC__)
+// 16 bytes at once in the compiler's vector types (SSE2 on x86-64, NEON on arm64):
+// comparisons give each byte all ones or zero, and any() asks whether one was set.
+// Long texts (summaries, a message's text up to 2 KiB) go through these twice as
+// fast as by words.
+using Block = unsigned char __attribute__((vector_size(16)));
+inline Block load_block(const char* p) {
+  Block b;
+  std::memcpy(&b, p, sizeof b);
+  return b;
+}
+template <typename Mask>
+bool any(Mask m) {
+  static_assert(sizeof m == 16);
+  uint64_t half[2];
+  std::memcpy(half, &m, sizeof half);
+  return (half[0] | half[1]) != 0;
+}
+// run_end, 16 bytes at a time first while `block_stops(block)` says no.
+template <typename BlockStops, typename WordStops, typename Stops>
+size_t run_end(std::string_view s, size_t i, BlockStops block_stops, WordStops word_stops, Stops stops) {
+  while (i + 16 <= s.size() && !block_stops(load_block(s.data() + i))) i += 16;
+  return run_end(s, i, word_stops, stops);
+}
+#define QUARTET_HAS_BYTE_BLOCKS 1
+#endif
+
 }  // namespace quartet::analyzer::words

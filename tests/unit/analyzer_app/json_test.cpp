@@ -21,6 +21,36 @@ TEST(Json, EscapesQuotesBackslashAndControls) {
   EXPECT_EQ(esc("\b\f"), "\"\\b\\f\"");
 }
 
+// One byte of each value at each place of a 48-byte text: the scan that skips
+// plain text 16 and 8 bytes at a time must stop at it wherever it lies.
+TEST(Json, EveryByteValueIsFoundAtEveryPlace) {
+  const auto one = [](unsigned char c) -> std::string {
+    switch (c) {
+      case '"': return "\\\"";
+      case '\\': return "\\\\";
+      case '\n': return "\\n";
+      case '\r': return "\\r";
+      case '\t': return "\\t";
+      case '\b': return "\\b";
+      case '\f': return "\\f";
+    }
+    if (c < 0x20 || c >= 0x80) {  // a lone byte from 0x80 on is not UTF-8
+      static constexpr char kHex[] = "0123456789abcdef";
+      return std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+    }
+    return std::string(1, static_cast<char>(c));
+  };
+  for (int c = 0; c < 256; ++c)
+    for (size_t at = 0; at < 48; ++at) {
+      std::string text(48, 'a');
+      text[at] = static_cast<char>(c);
+      std::string want(1, '"');  // (built by appends: gcc 12 warns on a literal + a temporary)
+      want.append(at, 'a').append(one(static_cast<unsigned char>(c))).append(47 - at, 'a').push_back('"');
+      ASSERT_EQ(esc(text), want) << "byte " << c << " at " << at;
+      ASSERT_EQ(json_plain(text), one(static_cast<unsigned char>(c)).size() == 1) << "byte " << c << " at " << at;
+    }
+}
+
 TEST(Json, ValidUtf8PassesThrough) {
   EXPECT_EQ(esc("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80"), "\"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80\"");
 }
