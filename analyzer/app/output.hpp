@@ -70,12 +70,16 @@ class ByteSink {
 
 class FileSink final : public ByteSink {
  public:
-  explicit FileSink(std::FILE* f) : f_(f) {}
-  void write(const char* data, size_t n) override { std::fwrite(data, 1, n, f_); }
+  explicit FileSink(std::FILE* f) : f_(f), fd_(fileno(f)) {}
+  // From this size on, a write skips stdio's buffer (write_past_stdio): the JSONL
+  // writer's 64 KiB chunks were copied there whole before being written.
+  static constexpr size_t kPastStdioFrom = 32u << 10;
+  void write(const char* data, size_t n) override;
   void flush() override { std::fflush(f_); }
 
  private:
   std::FILE* f_;
+  int fd_;  // -1: a stream without a descriptor, all through stdio
 };
 
 std::unique_ptr<Writer> make_text_writer(std::FILE* out, const AppOptions& opt);

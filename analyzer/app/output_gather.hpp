@@ -61,8 +61,6 @@ class OutputGather {
   void flush();
 
  private:
-  void write_all(iovec* v, size_t n);
-
   std::FILE* out_;
   int fd_;  // -1: through stdio
   bool eager_;

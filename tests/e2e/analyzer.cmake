@@ -6,7 +6,7 @@ if(TARGET quartet)
   set(QUARTET_E2E_WORK ${CMAKE_CURRENT_BINARY_DIR}/analyzer-e2e)
   foreach(case mixed_jsonl mixed_text summary protocol_filter bpf decode_as stdin pipes live output_file
                nanoseconds gap tls_port truncated tunnels bad_inputs multi_file messy max_flows captures_sp captures_cops captures_iap_rrp
-               captures_messy_expect deterministic)
+               captures_messy_expect deterministic output_errors)
     add_test(NAME analyzer.e2e.${case}
              COMMAND /usr/bin/python3 ${QUARTET_E2E_DIR}/run_e2e.py $<TARGET_FILE:quartet> ${QUARTET_E2E_WORK} ${case})
   endforeach()

@@ -334,6 +334,53 @@ def case_output_file():
     eq(open(keys).read(), "# no secrets\n", "the key log is untouched")
 
 
+def case_output_errors():
+    """Output that cannot be written (a full disk: /dev/full) ends in a message and exit 2, whether the
+    sessions are small (written through stdio) or one is long (its JSONL goes out in 64 KiB chunks past
+    stdio's buffer), with one thread and two; written to a file or a pipe, the long session's lines are
+    whole and in order."""
+    from pcapgen import MS, Pcap
+
+    p = Pcap()
+    req = scenarios.Conn(p, ("10.0.0.5", 40003), ("10.0.0.6", 5555))
+    t = req.handshake(scenarios.T0)
+    req.send("c", scenarios.sp_header(0x30), t + 1 * MS)
+    req.send("s", scenarios.sp_header(0x31), t + 2 * MS)
+    count = 600
+    for i in range(count):
+        rid = struct.pack("!I", 0x80000001 + i)
+        req.send("c", scenarios.sp_msg(rid + b"request number %d" % i), t + (3 + 2 * i) * MS)
+        req.send("s", scenarios.sp_msg(rid + b"reply number %d" % i), t + (4 + 2 * i) * MS)
+    req.close(t + (5 + 2 * count) * MS)
+    long_session = os.path.join(WORKDIR, CASE, "long_session.pcap")
+    os.makedirs(os.path.dirname(long_session), exist_ok=True)
+    p.write(long_session)
+
+    for threads in ("1", "2"):
+        code, objs, err = jsonl("--threads", threads, long_session)
+        eq((code, err), (0, ""), "long session, --threads " + threads)
+        msgs = by_type(objs, "message")
+        eq(len(msgs), 2 + 2 * count, "the two SP headers and every message, --threads " + threads)
+        eq([m["summary"] for m in msgs[2:6]],
+           ['REQ id=0x80000001 16 bytes "request number 0"', 'REP id=0x80000001 14 bytes "reply number 0"',
+            'REQ id=0x80000002 16 bytes "request number 1"', 'REP id=0x80000002 14 bytes "reply number 1"'],
+           "the first messages, in order")
+        eq(msgs[-1]["summary"], 'REP id=0x%08x 16 bytes "reply number %d"' % (0x80000000 + count, count - 1),
+           "the last message")
+        whole = subprocess.run([QUARTET, "--format", "jsonl", "--threads", threads, long_session],
+                               capture_output=True, timeout=120).stdout
+        expect(len(whole) > 4 * 65536, "the session's JSONL spans several 64 KiB chunks (%d bytes)" % len(whole))
+        piped = subprocess.run(["/bin/sh", "-c", '"$1" --format jsonl --threads "$2" "$3" | cat', "sh", QUARTET,
+                                threads, long_session], capture_output=True, timeout=120).stdout
+        eq(piped == whole, True, "through a pipe, byte for byte")
+        for capture in (P["mixed"], long_session):
+            with open("/dev/full", "w") as full:
+                r = subprocess.run([QUARTET, "--format", "jsonl", "--threads", threads, capture], stdout=full,
+                                   stderr=subprocess.PIPE, timeout=120)
+            eq((r.returncode, r.stderr.decode()), (2, "quartet: error writing the output\n"),
+               "/dev/full, %s, --threads %s" % (os.path.basename(capture), threads))
+
+
 def case_multi_file():
     """Two files holding alternate packets, and a gzip-compressed copy, give the same sessions as the original."""
     code, whole, err = jsonl(P["mixed"])
