@@ -62,10 +62,13 @@ bool any_special_block(words::Block b) { return words::any((b < 0x20) | (b == '"
 // more special bytes, so it goes byte by byte.
 size_t plain_run_end(std::string_view s, size_t i, const std::array<bool, 256>& special) {
   const auto stops = [&special](uint8_t c) { return special[c]; };
+  if (&special == &kSpecial) {
 #ifdef QUARTET_HAS_BYTE_BLOCKS
-  if (&special == &kSpecial) return words::run_end(s, i, any_special_block, any_special, stops);
+    return words::run_end(s, i, any_special_block, any_special, stops);
+#else
+    return words::run_end(s, i, any_special, stops);
 #endif
-  if (&special == &kSpecial) return words::run_end(s, i, any_special, stops);
+  }
   return words::run_end(
       s, i, [](uint64_t) { return true; }, stops);
 }
