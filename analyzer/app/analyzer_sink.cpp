@@ -548,7 +548,10 @@ bool Analyzer::take_finished(uint64_t id, Finished& into) {
   Flow& f = **held;
   into.shown = shown(f);
   into.waiting = f.stage == Flow::Stage::Ignored ? 0 : f.entry_count + 1;
-  if (into.shown) into.out = std::move(f.whole());
+  if (into.shown) {
+    f.whole();
+    into.out = std::move(f.out);
+  }
   order_.take_closed(id);
   return true;
 }

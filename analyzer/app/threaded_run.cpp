@@ -228,7 +228,8 @@ class Worker {
   void replay(const EventBatch& b) {
     // Their timelines' storage serves the sessions to come (as one thread's written sessions' does).
     while (std::optional<Notices> back = returned.try_pop())
-      for (NoticePtr& n : *back) analyzer_->recycle(n->done.out.entries);
+      for (NoticePtr& n : *back)
+        if (n->done.out) analyzer_->recycle(n->done.out->entries);
     Notices done;
     for (const StreamEvent& e : b.events) {
       if (error) {  // after a failure only closings are answered, so that the output stage is not kept waiting
@@ -321,7 +322,7 @@ class Worker {
 
   // A shown session: formatted to the relay, its timeline kept only if needed.
   void hand_on(Notice& n, int ts_decimals) {
-    SessionOut& out = n.done.out;
+    SessionOut& out = *n.done.out;
     if (!formats_) {  // HTML: the output stage writes the whole session
       n.account = account_of(out);
       return;
@@ -689,7 +690,7 @@ struct ThreadedAnalyzer::Impl {
       ++summary.other_flows;
       return false;
     }
-    account_session(n.done.out, n.account, summary, response_times, fanout);
+    account_session(*n.done.out, n.account, summary, response_times, fanout);
     // Counted: the latency lists go now, not with the notice (notices go back to their
     // worker 256 at a time, and a long session's list is tens of kilobytes). Only a long
     // session's list is a block of the worker's arena freed here; a short one's is held in place.
@@ -703,8 +704,8 @@ struct ThreadedAnalyzer::Impl {
       if (gather.full()) flush_gather();
       return true;
     }
-    flush_gather();              // (the writer writes through stdio)
-    writer.session(n.done.out);  // streams the spilled part from the worker's file
+    flush_gather();               // (the writer writes through stdio)
+    writer.session(*n.done.out);  // streams the spilled part from the worker's file
     if (n.from) n.from->release(n);
     return true;
   }
