@@ -73,6 +73,39 @@ size_t plain_run_end(std::string_view s, size_t i, const std::array<bool, 256>& 
       s, i, [](uint64_t) { return true; }, stops);
 }
 
+// `s` quoted at `p` when it is at most 16 bytes with none to escape, else nullptr
+// (write_json then). Most strings are that short (a state, a name, a code): tested
+// and copied in fixed-size loads and stores, overlapping for the lengths between,
+// without write_json's loop, its memcpy call or its registers saved.
+inline char* write_short_plain(char* p, std::string_view s) {
+  const size_t n = s.size();
+  const char* d = s.data();
+  if (n >= 8) {
+    if (n > 16) return nullptr;
+    const uint64_t head = words::load(d), tail = words::load(d + n - 8);  // every byte, some twice
+    if (any_special(head) || any_special(tail)) return nullptr;
+    std::memcpy(p + 1, &head, 8);
+    std::memcpy(p + 1 + n - 8, &tail, 8);
+  } else if (n >= 4) {
+    uint32_t head, tail;
+    std::memcpy(&head, d, 4);
+    std::memcpy(&tail, d + n - 4, 4);
+    if (any_special(uint64_t{head} | uint64_t{tail} << 32)) return nullptr;
+    std::memcpy(p + 1, &head, 4);
+    std::memcpy(p + 1 + n - 4, &tail, 4);
+  } else if (n) {  // 1-3 bytes: the first, the middle and the last cover them
+    const auto byte = [](char c) { return static_cast<uint64_t>(static_cast<uint8_t>(c)); };
+    constexpr uint64_t kPlain = 0x6161616161000000;  // 'a' in the bytes not tested
+    if (any_special(kPlain | byte(d[0]) | byte(d[n / 2]) << 8 | byte(d[n - 1]) << 16)) return nullptr;
+    p[1] = d[0];
+    p[1 + n / 2] = d[n / 2];
+    p[n] = d[n - 1];
+  }
+  p[0] = '"';
+  p[1 + n] = '"';
+  return p + 2 + n;
+}
+
 char* write_u00(char* p, uint8_t c) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::memcpy(p, "\\u00", 4);
@@ -139,11 +172,14 @@ constexpr size_t json_room(size_t n) { return 2 + 6 * n; }
 void append_json(std::string& out, std::string_view s, bool html) {
   const size_t at = out.size();
   out.resize(at + json_room(s.size()));
-  out.resize(static_cast<size_t>(write_json(out.data() + at, s, html) - out.data()));
+  char* end = html ? nullptr : write_short_plain(out.data() + at, s);
+  out.resize(static_cast<size_t>((end ? end : write_json(out.data() + at, s, html)) - out.data()));
 }
 
 void append_json(OutBuf& out, std::string_view s, bool html) {
-  out.commit_to(write_json(out.room(json_room(s.size())), s, html));
+  char* p = out.room(json_room(s.size()));
+  char* end = html ? nullptr : write_short_plain(p, s);
+  out.commit_to(end ? end : write_json(p, s, html));
 }
 
 }  // namespace

@@ -21,8 +21,10 @@ TEST(Json, EscapesQuotesBackslashAndControls) {
   EXPECT_EQ(esc("\b\f"), "\"\\b\\f\"");
 }
 
-// One byte of each value at each place of a 48-byte text: the scan that skips
-// plain text 16 and 8 bytes at a time must stop at it wherever it lies.
+// One byte of each value at each place of texts of every length up to 48: the
+// scan that skips plain text 16 and 8 bytes at a time must stop at it wherever it
+// lies, and so must the short strings' test of fixed-size loads (up to 16 bytes,
+// overlapping), in both output types.
 TEST(Json, EveryByteValueIsFoundAtEveryPlace) {
   const auto one = [](unsigned char c) -> std::string {
     switch (c) {
@@ -40,15 +42,36 @@ TEST(Json, EveryByteValueIsFoundAtEveryPlace) {
     }
     return std::string(1, static_cast<char>(c));
   };
-  for (int c = 0; c < 256; ++c)
-    for (size_t at = 0; at < 48; ++at) {
-      std::string text(48, 'a');
-      text[at] = static_cast<char>(c);
-      std::string want(1, '"');  // (built by appends: gcc 12 warns on a literal + a temporary)
-      want.append(at, 'a').append(one(static_cast<unsigned char>(c))).append(47 - at, 'a').push_back('"');
-      ASSERT_EQ(esc(text), want) << "byte " << c << " at " << at;
-      ASSERT_EQ(json_plain(text), one(static_cast<unsigned char>(c)).size() == 1) << "byte " << c << " at " << at;
-    }
+  for (size_t len = 1; len <= 48; ++len)
+    for (int c = 0; c < 256; ++c)
+      for (size_t at = 0; at < len; ++at) {
+        std::string text(len, 'a');
+        text[at] = static_cast<char>(c);
+        std::string want(1, '"');  // (built by appends: gcc 12 warns on a literal + a temporary)
+        want.append(at, 'a').append(one(static_cast<unsigned char>(c))).append(len - 1 - at, 'a').push_back('"');
+        ASSERT_EQ(esc(text), want) << "byte " << c << " at " << at << " of " << len;
+        OutBuf buf;
+        append_json_string(buf, text);
+        ASSERT_EQ(buf.view(), want) << "byte " << c << " at " << at << " of " << len;
+        ASSERT_EQ(json_plain(text), one(static_cast<unsigned char>(c)).size() == 1) << "byte " << c << " at " << at;
+      }
+}
+
+// Short strings are written whole after what the buffer holds, quoted, for every
+// length the fixed-size loads take (0 to 16) and past it.
+TEST(Json, ShortPlainStringsOfEveryLength) {
+  const std::string source = "abcdefghijklmnopqrstuvwxyz";
+  for (size_t len = 0; len <= source.size(); ++len) {
+    const std::string text = source.substr(0, len);
+    OutBuf buf;
+    buf += "x";
+    append_json_string(buf, text);
+    buf += "y";
+    EXPECT_EQ(buf.view(), "x\"" + text + "\"y") << len;
+    std::string str = "x";
+    append_json_string(str, text);
+    EXPECT_EQ(str, "x\"" + text + "\"") << len;
+  }
 }
 
 TEST(Json, ValidUtf8PassesThrough) {
