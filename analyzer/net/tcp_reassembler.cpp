@@ -462,9 +462,16 @@ void TcpReassembler::release_one(Flow* f, Side side) {
 }
 
 void TcpReassembler::advance(Flow* f, Force force) {
+  // Whether drain() would find nothing to deliver in `d`, and so do nothing: the usual
+  // case, every segment delivered as it came. Tested here, inline, before a call that
+  // saves its registers first (on short connections, 40 % of drain's instructions).
+  const auto nothing_to_drain = [force](const TcpStream& d) {
+    return d.chunks.empty() && (force == Force::Buffered || d.known_end() <= d.next) &&
+           !(d.fin_seen && !d.fin_done && d.next == d.fin_at);
+  };
   for (;;) {
-    const bool a = drain(f, Side::Client, force);
-    const bool b = drain(f, Side::Server, force);
+    const bool a = !nothing_to_drain(f->dir[0]) && drain(f, Side::Client, force);
+    const bool b = !nothing_to_drain(f->dir[1]) && drain(f, Side::Server, force);
     if (a || b) continue;
     // Segments wait for acknowledged bytes of the other side. Normally that
     // side delivers them (or declares them lost) later. Two sides waiting for
