@@ -1,8 +1,10 @@
 // JSON Lines output; the schema is documented in docs/jsonl-schema.md and stable:
 // fields may be added, none renamed or removed.
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "json.hpp"
 #include "output.hpp"
@@ -20,6 +22,7 @@ class JsonlWriter final : public Writer {
 
   void session(const SessionOut& s, absl::FunctionRef<void(const Entry&)> also) override {
     buf_.clear();
+    id_size_ = static_cast<size_t>(std::to_chars(id_text_, id_text_ + sizeof id_text_, s.flow.id).ptr - id_text_);
     session_line(s);
     if (opt_.summary_only) {
       for_each_entry(s, also);
@@ -27,7 +30,7 @@ class JsonlWriter final : public Writer {
       for_each_entry(s, [&](const Entry& e) {
         also(e);
         if (const auto* m = std::get_if<MessageOut>(&e)) message_line(s, *m);
-        else event_line(s, std::get<EventOut>(e));
+        else event_line(std::get<EventOut>(e));
         // A long session's lines go out as they come: the buffer stays small
         // (one per --threads worker) rather than growing to the longest session.
         if (buf_.size() >= kFlushBytes) {
@@ -101,10 +104,15 @@ class JsonlWriter final : public Writer {
     if (s) name(side_name(*s));
     else buf_ += "null"sv;
   }
-  // The start of a message or event line up to its session number: one append.
-  void common(std::string_view type_and_session, const SessionOut& s) {
+  // The session's number, as its lines give it: made once per session, not once per line.
+  void session_id() {
+    std::memcpy(buf_.room(sizeof id_text_), id_text_, sizeof id_text_);  // a fixed-size copy
+    buf_.commit(id_size_);
+  }
+  // The start of a message or event line up to its session number.
+  void common(std::string_view type_and_session) {
     buf_ += type_and_session;
-    append_uint(buf_, s.flow.id);
+    session_id();
   }
   // ,"from":"client" / "server" / null as one append: every message and event has it.
   void from(std::optional<Side> s) {
@@ -114,7 +122,7 @@ class JsonlWriter final : public Writer {
 
   void session_line(const SessionOut& s) {
     buf_ += "{\"type\":\"session\",\"id\":"sv;
-    append_uint(buf_, s.flow.id);
+    session_id();
     buf_ += ",\"protocol\":"sv;
     name(s.protocol->short_name);
     buf_ += ",\"client\":"sv;
@@ -183,7 +191,7 @@ class JsonlWriter final : public Writer {
   }
 
   void message_line(const SessionOut& s, const MessageOut& m) {
-    common("{\"type\":\"message\",\"session\":"sv, s);
+    common("{\"type\":\"message\",\"session\":"sv);
     buf_ += ",\"index\":"sv;
     append_uint(buf_, m.index);
     buf_ += ",\"ts\":"sv;
@@ -229,8 +237,8 @@ class JsonlWriter final : public Writer {
     buf_ += "]}\n"sv;
   }
 
-  void event_line(const SessionOut& s, const EventOut& e) {
-    common("{\"type\":\"event\",\"session\":"sv, s);
+  void event_line(const EventOut& e) {
+    common("{\"type\":\"event\",\"session\":"sv);
     buf_ += ",\"ts\":"sv;
     ts(e.ts);
     buf_ += ",\"kind\":"sv;
@@ -267,6 +275,8 @@ class JsonlWriter final : public Writer {
   const AppOptions& opt_;
   OutBuf buf_;
   PlainLiterals plain_literals_;
+  char id_text_[24] = {};  // the current session's number in decimal (session_id)
+  size_t id_size_ = 0;
 };
 
 }  // namespace
