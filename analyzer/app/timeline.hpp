@@ -105,6 +105,22 @@ class EventText {
   EventText(const char (&literal)[N])  // NOLINT: implicit, as a std::string's
       : literal_(literal), literal_size_(static_cast<uint32_t>(std::char_traits<char>::length(literal))) {}
   EventText(std::string text) : owned_(std::move(text)) {}  // NOLINT
+  // Moved twice on its way into a timeline: a literal's empty string is not moved
+  // (libstdc++ moves even an empty short string with a memcpy call).
+  EventText(EventText&& o) noexcept
+      : literal_(o.literal_),
+        literal_size_(o.literal_size_),
+        owned_(o.literal_ ? std::string() : std::move(o.owned_)) {}
+  EventText& operator=(EventText&& o) noexcept {
+    literal_ = o.literal_;
+    literal_size_ = o.literal_size_;
+    if (literal_) owned_.clear();
+    else owned_ = std::move(o.owned_);
+    return *this;
+  }
+  EventText(const EventText&) = default;
+  EventText& operator=(const EventText&) = default;
+  ~EventText() = default;
   std::string_view view() const {
     return literal_ ? std::string_view(literal_, literal_size_) : std::string_view(owned_);
   }

@@ -148,6 +148,34 @@ TEST(TimelineSpill, EventTextsLiteralOrOwned) {
   EXPECT_EQ(std::get<EventOut>(back[1]).text, "12 bytes missing");
 }
 
+// Moves (an event's text is moved twice on its way into a timeline) keep a literal by
+// pointer and an owned text whole, and assignment goes both ways between them.
+TEST(TimelineSpill, EventTextsMoveLiteralOrOwned) {
+  static constexpr char kLiteral[] = "FIN from client";
+  const std::string long_text(100, 'x');  // beyond the short-string buffer
+  EventText lit(kLiteral);
+  EventText moved_lit(std::move(lit));
+  EXPECT_EQ(moved_lit.literal(), kLiteral);
+  EXPECT_EQ(moved_lit, "FIN from client");
+  EventText owned{std::string(long_text)};
+  EventText moved_owned(std::move(owned));
+  EXPECT_EQ(moved_owned.literal(), nullptr);
+  EXPECT_EQ(moved_owned, long_text);
+  EventText short_owned{std::string("open")};
+  EventText t(std::move(short_owned));
+  EXPECT_EQ(t, "open");
+  t = EventText(kLiteral);  // owned to literal
+  EXPECT_EQ(t.literal(), kLiteral);
+  EXPECT_EQ(t, "FIN from client");
+  t = std::move(moved_owned);  // literal to owned
+  EXPECT_EQ(t.literal(), nullptr);
+  EXPECT_EQ(t, long_text);
+  EventOut e{3, EntryKind::Info, std::nullopt, EventText(kLiteral)};
+  std::vector<Entry> entries;
+  entries.emplace_back(std::in_place_type<EventOut>, std::move(e));
+  EXPECT_EQ(std::get<EventOut>(entries[0]).text.literal(), kLiteral);
+}
+
 TEST(TimelineSpill, EveryMemberRoundTrips) {
   std::vector<Entry> entries;
   entries.emplace_back(full_message());
