@@ -426,7 +426,7 @@ bool TcpReassembler::drain(Flow* f, Side side, Force force) {
       any = true;
       continue;
     }
-    if (d.fin_seen && !d.fin_done && d.next == d.fin_at) {
+    if (d.fin_due()) {
       if (d.fin_has_need && peer.started && d.fin_need > peer.delivered_end()) break;
       deliver_fin(f, side);
       any = true;
@@ -450,7 +450,7 @@ void TcpReassembler::deliver_fin(Flow* f, Side side) {
 // True when the next thing `d` delivers (a segment or its FIN) waits for the peer.
 static bool waits_for_peer(const TcpStream& d) {
   if (!d.chunks.empty()) return d.chunks.begin()->first == d.next;
-  return d.fin_seen && !d.fin_done && d.next == d.fin_at;
+  return d.fin_due();
 }
 
 static TimeNs wait_ts(const TcpStream& d) { return d.chunks.empty() ? INT64_MAX : d.chunks.begin()->second.ts; }
@@ -466,8 +466,7 @@ void TcpReassembler::advance(Flow* f, Force force) {
   // case, every segment delivered as it came. Tested here, inline, before a call that
   // saves its registers first (on short connections, 40 % of drain's instructions).
   const auto nothing_to_drain = [force](const TcpStream& d) {
-    return d.chunks.empty() && (force == Force::Buffered || d.known_end() <= d.next) &&
-           !(d.fin_seen && !d.fin_done && d.next == d.fin_at);
+    return d.chunks.empty() && (force == Force::Buffered || d.known_end() <= d.next) && !d.fin_due();
   };
   for (;;) {
     const bool a = !nothing_to_drain(f->dir[0]) && drain(f, Side::Client, force);

@@ -110,6 +110,8 @@ struct TcpStream {
   uint64_t delivered_end() const { return next + (fin_done ? 1 : 0); }
   // The furthest offset known to exist (acknowledged, or up to the FIN).
   uint64_t known_end() const { return fin_seen ? fin_at : acked; }
+  // The FIN is next to deliver: every byte before it was.
+  bool fin_due() const { return fin_seen && !fin_done && next == fin_at; }
 
   void remember(Bytes delivered_now) { remember_at(delivered_now, next); }  // after `next` was advanced past them
   void remember_at(Bytes b, uint64_t end);                                  // b's last byte is at offset end - 1
