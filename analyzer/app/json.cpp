@@ -169,17 +169,21 @@ char* write_json(char* p, std::string_view s, bool html) {
 
 constexpr size_t json_room(size_t n) { return 2 + 6 * n; }
 
+// A short plain JSON string inline, anything else through write_json.
+inline char* write_quoted(char* p, std::string_view s, bool html) {
+  if (!html)
+    if (char* end = write_short_plain(p, s)) return end;
+  return write_json(p, s, html);
+}
+
 void append_json(std::string& out, std::string_view s, bool html) {
   const size_t at = out.size();
   out.resize(at + json_room(s.size()));
-  char* end = html ? nullptr : write_short_plain(out.data() + at, s);
-  out.resize(static_cast<size_t>((end ? end : write_json(out.data() + at, s, html)) - out.data()));
+  out.resize(static_cast<size_t>(write_quoted(out.data() + at, s, html) - out.data()));
 }
 
 void append_json(OutBuf& out, std::string_view s, bool html) {
-  char* p = out.room(json_room(s.size()));
-  char* end = html ? nullptr : write_short_plain(p, s);
-  out.commit_to(end ? end : write_json(p, s, html));
+  out.commit_to(write_quoted(out.room(json_room(s.size())), s, html));
 }
 
 }  // namespace
