@@ -6,13 +6,14 @@
 
 #include "sink_harness.hpp"
 #include "tls_test_util.hpp"
+#include "../support/test_times.hpp"
 
 using namespace harness;
 
 namespace {
 
-constexpr TimeNs kT0 = 1700000000000000000;
-constexpr TimeNs kMs = 1000000;
+using quartet::test::kMs;
+using quartet::test::kT0;
 
 AppOptions with_decode_as(const Protocol& p, uint16_t port, bool tls = false) {
   AppOptions o;

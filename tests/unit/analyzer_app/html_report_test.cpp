@@ -13,13 +13,14 @@
 #include "report_assets.hpp"
 #include "response_times.hpp"
 #include "sink_harness.hpp"
+#include "../support/test_times.hpp"
 
 using namespace harness;
 
 namespace {
 
-constexpr TimeNs kT0 = 1700000000000000000;
-constexpr TimeNs kMs = 1000000;
+using quartet::test::kMs;
+using quartet::test::kT0;
 
 std::string html_esc(std::string_view s) {
   std::string out;

@@ -9,13 +9,14 @@
 
 #include "format.hpp"
 #include "sink_harness.hpp"
+#include "../support/test_times.hpp"
 
 using namespace harness;
 
 namespace {
 
-constexpr TimeNs kT0 = 1700000000000000000;
-constexpr TimeNs kMs = 1000000;
+using quartet::test::kMs;
+using quartet::test::kT0;
 
 std::string run_session(AppOptions& opt, bool jsonl) {
   opt.format = jsonl ? OutputFormat::Jsonl : OutputFormat::Text;

@@ -21,7 +21,7 @@ namespace quartet::analyzer::net {
 namespace {
 
 using namespace test;
-constexpr TimeNs kT0 = 1'700'000'000'123'456'789;
+constexpr TimeNs kFirstTs = 1'700'000'000'123'456'789;
 
 // Files written by the tests, removed when the test binary exits.
 struct TempFiles {
@@ -46,7 +46,7 @@ Buf eth_tcp(bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::st
 }
 
 // A small exchange: handshake, request, response, FIN both ways.
-std::vector<Frame> exchange(TimeNs t0 = kT0, uint16_t server_port = 3288) {
+std::vector<Frame> exchange(TimeNs t0 = kFirstTs, uint16_t server_port = 3288) {
   return {
       {t0, eth_tcp(true, 100, 0, 0x02, "", server_port)},
       {t0 + 1000, eth_tcp(false, 500, 101, 0x12, "", server_port)},
@@ -58,13 +58,13 @@ std::vector<Frame> exchange(TimeNs t0 = kT0, uint16_t server_port = 3288) {
   };
 }
 
-struct Result {
+struct RunResult {
   RecordingSink sink;
   CaptureStats stats;
 };
 
-std::unique_ptr<Result> run_on(std::vector<std::string> files, std::string filter = "") {
-  auto r = std::make_unique<Result>();
+std::unique_ptr<RunResult> run_on(std::vector<std::string> files, std::string filter = "") {
+  auto r = std::make_unique<RunResult>();
   Options o;
   o.inputs = std::move(files);
   o.bpf_filter = std::move(filter);
@@ -72,7 +72,7 @@ std::unique_ptr<Result> run_on(std::vector<std::string> files, std::string filte
   return r;
 }
 
-void expect_exchange(const Result& r) {
+void expect_exchange(const RunResult& r) {
   EXPECT_EQ(r.sink.joined(), "C:request|S:response|C:fin|S:fin|close 1 Fin C");
   EXPECT_EQ(r.stats.packets, 7u);
   EXPECT_EQ(r.stats.tcp, 7u);
@@ -88,9 +88,9 @@ TEST(CaptureReader, PcapWithNanosecondTimestamps) {
   write_pcap(path, DLT_EN10MB, exchange());
   auto r = run_on({path});
   expect_exchange(*r);
-  EXPECT_EQ(r->stats.first_ts, kT0);
-  EXPECT_EQ(r->stats.last_ts, kT0 + 6000);
-  EXPECT_EQ(r->sink.opened[0].first_ts, kT0);
+  EXPECT_EQ(r->stats.first_ts, kFirstTs);
+  EXPECT_EQ(r->stats.last_ts, kFirstTs + 6000);
+  EXPECT_EQ(r->sink.opened[0].first_ts, kFirstTs);
   EXPECT_EQ(r->stats.link_types.at(DLT_EN10MB), 7u);
 }
 
@@ -101,7 +101,7 @@ TEST(CaptureReader, MicrosecondsOnlyWhenEveryInputIsAMicrosecondPcap) {
   const std::string us = temp_path("us.pcap"), us2 = temp_path("us2.pcap"), ns = temp_path("ns.pcap"),
                     ng = temp_path("us.pcapng"), gz = temp_path("us.pcap.gz"), be = temp_path("us_be.pcap");
   write_pcap(us, DLT_EN10MB, exchange(), 65535, false);
-  write_pcap(us2, DLT_EN10MB, exchange(kT0 + 1'000'000), 65535, false);
+  write_pcap(us2, DLT_EN10MB, exchange(kFirstTs + 1'000'000), 65535, false);
   write_pcap(ns, DLT_EN10MB, exchange());
   write_file(ng, pcapng_bytes(DLT_EN10MB, exchange()));
   {
@@ -159,7 +159,7 @@ TEST(CaptureReader, Pcapng) {
   write_file(path, pcapng_bytes(DLT_EN10MB, exchange()));
   auto r = run_on({path});
   expect_exchange(*r);
-  EXPECT_EQ(r->stats.first_ts, kT0 / 1000 * 1000);  // microsecond resolution
+  EXPECT_EQ(r->stats.first_ts, kFirstTs / 1000 * 1000);  // microsecond resolution
 }
 
 TEST(CaptureReader, GzipCompressedDetectedByContent) {
@@ -233,7 +233,7 @@ TEST(CaptureReader, RingBufferFilesMergeByTimestamp) {
   }
   ASSERT_EQ(ts.size(), 7u);
   for (size_t i = 0; i < ts.size(); ++i) {
-    EXPECT_EQ(ts[i], kT0 + static_cast<TimeNs>(i) * 1000);
+    EXPECT_EQ(ts[i], kFirstTs + static_cast<TimeNs>(i) * 1000);
     EXPECT_EQ(numbers[i], i + 1);
   }
   auto r = run_on({b, a});
@@ -272,7 +272,7 @@ TEST(CaptureReader, PipeByNameIsReadOnce) {
   close(fd3);
   // A pcapng that libpcap gives up on (two link types) is read again from the
   // start with our own reader: from a pipe, from the bytes it kept.
-  std::vector<Frame> eth = exchange(), sll2 = exchange(kT0 + 500, 4720), mixed;
+  std::vector<Frame> eth = exchange(), sll2 = exchange(kFirstTs + 500, 4720), mixed;
   std::vector<uint32_t> iface;
   for (size_t i = 0; i < eth.size(); ++i) {
     Buf sll;
@@ -352,7 +352,7 @@ TEST(CaptureReader, OverlappingFilesReadAheadAtMostFourAtOnce) {
     for (size_t i = 0; i < kFrames; ++i) {
       Buf data(1500);
       for (size_t j = 0; j < data.size(); ++j) data[j] = static_cast<uint8_t>(i * 31 + j + k);
-      frames.push_back({kT0 + static_cast<TimeNs>(i * kFiles + k) * 1000, data});
+      frames.push_back({kFirstTs + static_cast<TimeNs>(i * kFiles + k) * 1000, data});
     }
     paths.push_back(temp_path("overlap_" + std::to_string(k) + ".pcap"));
     write_pcap(paths.back(), DLT_EN10MB, frames);
@@ -376,7 +376,7 @@ TEST(CaptureReader, OverlappingFilesReadAheadAtMostFourAtOnce) {
   };
   const Read plain = read(false), ahead = read(true);
   ASSERT_EQ(plain.ts.size(), kFiles * kFrames);
-  for (size_t i = 0; i < plain.ts.size(); ++i) ASSERT_EQ(plain.ts[i], kT0 + static_cast<TimeNs>(i) * 1000) << i;
+  for (size_t i = 0; i < plain.ts.size(); ++i) ASSERT_EQ(plain.ts[i], kFirstTs + static_cast<TimeNs>(i) * 1000) << i;
   EXPECT_EQ(ahead.ts, plain.ts);
   EXPECT_EQ(ahead.data, plain.data);
   EXPECT_EQ(plain.most_ahead, 0u);
@@ -394,7 +394,7 @@ TEST(CaptureReader, SequentialRingFilesGiveOneSession) {
 
 TEST(CaptureReader, BpfFilterAndBadFilter) {
   std::vector<Frame> frames = exchange();
-  for (Frame& f : exchange(kT0 + 10, 80)) frames.push_back(f);
+  for (Frame& f : exchange(kFirstTs + 10, 80)) frames.push_back(f);
   std::sort(frames.begin(), frames.end(), [](const Frame& x, const Frame& y) { return x.ts < y.ts; });
   const std::string path = temp_path("two_flows.pcap");
   write_pcap(path, DLT_EN10MB, frames);
@@ -434,7 +434,7 @@ TEST(CaptureReader, UnreadableAndUnknownFilesNameTheFile) {
 
 TEST(CaptureReader, UnsupportedLinkTypeNamedInOneWarning) {
   const std::string path = temp_path("wifi.pcap");
-  write_pcap(path, DLT_IEEE802_11, {{kT0, Buf(40, 0)}, {kT0 + 1, Buf(40, 0)}});
+  write_pcap(path, DLT_IEEE802_11, {{kFirstTs, Buf(40, 0)}, {kFirstTs + 1, Buf(40, 0)}});
   auto r = run_on({path});
   EXPECT_EQ(r->stats.unsupported_link, 2u);
   ASSERT_EQ(r->sink.capture_warnings.size(), 1u);
@@ -479,7 +479,7 @@ TEST(CaptureReader, FragmentedTcpSegmentOverVlanAndSll2) {
   const Buf frag2 = ipv4(1, 2, 6, Buf(seg.begin() + 16, seg.end()), 42, 2);
   std::vector<Frame> f = exchange();
   f[3].data = ether(0x0800, frag2, {0x8100, 7});
-  f.insert(f.begin() + 3, Frame{kT0 + 2500, ether(0x0800, frag1, {0x8100, 7})});
+  f.insert(f.begin() + 3, Frame{kFirstTs + 2500, ether(0x0800, frag1, {0x8100, 7})});
   const std::string path = temp_path("frag.pcap");
   write_pcap(path, DLT_EN10MB, f);
   auto r = run_on({path});
@@ -543,9 +543,9 @@ TEST(CaptureReader, Ipv6OverBsdLoopback) {
     return b;
   };
   const std::vector<Frame> f = {
-      {kT0, frame(true, 100, 0, 0x02, "")},          {kT0 + 1, frame(false, 500, 101, 0x12, "")},
-      {kT0 + 2, frame(true, 101, 501, 0x18, "req")}, {kT0 + 3, frame(false, 501, 104, 0x18, "rsp")},
-      {kT0 + 4, frame(true, 104, 504, 0x14, "")},
+      {kFirstTs, frame(true, 100, 0, 0x02, "")},          {kFirstTs + 1, frame(false, 500, 101, 0x12, "")},
+      {kFirstTs + 2, frame(true, 101, 501, 0x18, "req")}, {kFirstTs + 3, frame(false, 501, 104, 0x18, "rsp")},
+      {kFirstTs + 4, frame(true, 104, 504, 0x14, "")},
   };
   const std::string path = temp_path("null6.pcap");
   write_pcap(path, DLT_NULL, f);
@@ -560,8 +560,8 @@ TEST(CaptureReader, Ipv6OverBsdLoopback) {
 TEST(CaptureReader, NonTcpFragmentsAreNotBuffered) {
   const Buf udp(40, 7);
   const std::vector<Frame> f = {
-      {kT0, ether(0x0800, ipv4(1, 2, 17, Buf(udp.begin(), udp.begin() + 16), 9, 0x2000))},
-      {kT0 + 1, ether(0x0800, ipv4(1, 2, 17, Buf(udp.begin() + 16, udp.end()), 9, 2))},
+      {kFirstTs, ether(0x0800, ipv4(1, 2, 17, Buf(udp.begin(), udp.begin() + 16), 9, 0x2000))},
+      {kFirstTs + 1, ether(0x0800, ipv4(1, 2, 17, Buf(udp.begin() + 16, udp.end()), 9, 2))},
   };
   const std::string path = temp_path("udpfrag.pcap");
   write_pcap(path, DLT_EN10MB, f);
@@ -589,17 +589,17 @@ TEST(CaptureReader, TunnelledPacketsAreSaidNotDroppedSilently) {
   put16(gre, 0x0800);
   append(gre, inner);
   const std::vector<Frame> f = {
-      {kT0, ether(0x0800, ipv4(7, 8, 17, udp_to(53)))},    // DNS: not a tunnel
-      {kT0 + 1, ether(0x0800, ipv4(7, 8, 1, Buf(8, 0)))},  // ICMP: not a tunnel
-      {kT0 + 2, ether(0x0800, ipv4(7, 8, 47, gre))},
-      {kT0 + 3, ether(0x0800, ipv4(7, 8, 4, inner))},
-      {kT0 + 4, ether(0x0800, ipv4(7, 8, 17, udp_to(4789)))},
-      {kT0 + 5, ether(0x0800, ipv4(7, 8, 17, udp_to(6081)))},
-      {kT0 + 6, ether(0x86dd, ipv6(7, 8, 41, inner))},
-      {kT0 + 7, ether(0x0800, ipv4(7, 8, 17, udp_to(2152)))},
+      {kFirstTs, ether(0x0800, ipv4(7, 8, 17, udp_to(53)))},    // DNS: not a tunnel
+      {kFirstTs + 1, ether(0x0800, ipv4(7, 8, 1, Buf(8, 0)))},  // ICMP: not a tunnel
+      {kFirstTs + 2, ether(0x0800, ipv4(7, 8, 47, gre))},
+      {kFirstTs + 3, ether(0x0800, ipv4(7, 8, 4, inner))},
+      {kFirstTs + 4, ether(0x0800, ipv4(7, 8, 17, udp_to(4789)))},
+      {kFirstTs + 5, ether(0x0800, ipv4(7, 8, 17, udp_to(6081)))},
+      {kFirstTs + 6, ether(0x86dd, ipv6(7, 8, 41, inner))},
+      {kFirstTs + 7, ether(0x0800, ipv4(7, 8, 17, udp_to(2152)))},
       // A fragmented GRE packet: said once, for its first fragment.
-      {kT0 + 8, ether(0x0800, ipv4(7, 8, 47, Buf(gre.begin(), gre.begin() + 16), 9, 0x2000))},
-      {kT0 + 9, ether(0x0800, ipv4(7, 8, 47, Buf(gre.begin() + 16, gre.end()), 9, 2))},
+      {kFirstTs + 8, ether(0x0800, ipv4(7, 8, 47, Buf(gre.begin(), gre.begin() + 16), 9, 0x2000))},
+      {kFirstTs + 9, ether(0x0800, ipv4(7, 8, 47, Buf(gre.begin() + 16, gre.end()), 9, 2))},
   };
   const std::string path = temp_path("tunnels.pcap");
   write_pcap(path, DLT_EN10MB, f);
@@ -625,8 +625,8 @@ TEST(CaptureReader, TunnelledPacketsAreSaidNotDroppedSilently) {
 // libpcap refuses pcapng files whose interfaces have different link types;
 // the analyzer reads them with its own pcapng reader.
 TEST(CaptureReader, PcapngWithMixedLinkTypesPerInterface) {
-  std::vector<Frame> eth = exchange();                  // on Ethernet, interface 0
-  std::vector<Frame> sll2 = exchange(kT0 + 500, 4720);  // on SLL2, interface 1
+  std::vector<Frame> eth = exchange();                       // on Ethernet, interface 0
+  std::vector<Frame> sll2 = exchange(kFirstTs + 500, 4720);  // on SLL2, interface 1
   for (Frame& x : sll2) {
     Buf b;
     put16(b, 0x0800);
@@ -650,8 +650,8 @@ TEST(CaptureReader, PcapngWithMixedLinkTypesPerInterface) {
   EXPECT_EQ(r->stats.link_types.at(DLT_EN10MB), 7u);
   EXPECT_EQ(r->stats.link_types.at(DLT_LINUX_SLL2), 7u);
   ASSERT_EQ(r->sink.opened.size(), 2u);
-  EXPECT_EQ(r->sink.opened[0].first_ts, kT0 / 1000 * 1000);  // microsecond interface
-  EXPECT_EQ(r->sink.opened[1].first_ts, kT0 + 500);          // nanosecond interface
+  EXPECT_EQ(r->sink.opened[0].first_ts, kFirstTs / 1000 * 1000);  // microsecond interface
+  EXPECT_EQ(r->sink.opened[1].first_ts, kFirstTs + 500);          // nanosecond interface
   EXPECT_EQ(r->sink.stream[0], "requestrequest");
   EXPECT_EQ(r->sink.stream[1], "responseresponse");
   // Standard input cannot be reopened: its start is replayed instead.

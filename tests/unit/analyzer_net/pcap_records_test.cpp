@@ -94,13 +94,13 @@ bool same_both_ways(const std::string& path, bool* ahead = nullptr, bool* to_end
   return in_place;
 }
 
-std::string temp_path(const std::string& name) {
+std::string records_temp_path(const std::string& name) {
   return testing::TempDir() + "quartet_records_" + std::to_string(getpid()) + "_" + name;
 }
 
 struct TempFile {
   std::string path;
-  explicit TempFile(const std::string& name) : path(temp_path(name)) {}
+  explicit TempFile(const std::string& name) : path(records_temp_path(name)) {}
   ~TempFile() { std::remove(path.c_str()); }
 };
 

@@ -37,15 +37,15 @@ struct Source {
   }
 };
 
-struct Result {
+struct ReadResult {
   std::string bytes;
   size_t chunks = 0;
   int error = 0;
 };
 
-Result read_through(Source src, size_t headroom, size_t chunk_bytes, size_t chunks) {
+ReadResult read_through(Source src, size_t headroom, size_t chunk_bytes, size_t chunks) {
   ReadAhead ahead(std::ref(src), headroom, chunk_bytes, chunks);
-  Result r;
+  ReadResult r;
   for (;;) {
     ReadAhead::Chunk* c = ahead.take();
     EXPECT_LE(c->bytes, chunk_bytes);
@@ -82,7 +82,7 @@ TEST(ReadAhead, SourceComesOutWholeAndInOrder) {
       {100'000, 333, 1024, 4},   // reads that cut chunks anywhere
   };
   for (const Case& c : cases) {
-    const Result r = read_through(Source{c.total, c.piece}, 16, c.chunk, c.chunks);
+    const ReadResult r = read_through(Source{c.total, c.piece}, 16, c.chunk, c.chunks);
     EXPECT_EQ(r.bytes, expected(c.total)) << c.total << "/" << c.piece;
     EXPECT_EQ(r.chunks, c.total / c.chunk + 1) << c.total << "/" << c.piece;
     EXPECT_EQ(r.error, 0);
@@ -90,7 +90,7 @@ TEST(ReadAhead, SourceComesOutWholeAndInOrder) {
 }
 
 TEST(ReadAhead, ReadErrorComesWithTheLastChunk) {
-  const Result r = read_through(Source{5000, 700, EIO}, 8, 1024, 2);
+  const ReadResult r = read_through(Source{5000, 700, EIO}, 8, 1024, 2);
   EXPECT_EQ(r.bytes, expected(5000));
   EXPECT_EQ(r.chunks, 5u);
   EXPECT_EQ(r.error, EIO);

@@ -6,12 +6,13 @@
 
 #include "net/tcp_reassembler.hpp"
 #include "recording_sink.hpp"
+#include "../support/test_times.hpp"
 
 namespace quartet::analyzer::net {
 namespace {
 
+using quartet::test::kMs;
 using test::RecordingSink;
-constexpr TimeNs kMs = 1'000'000;
 
 Endpoint ep(uint8_t last, uint16_t port) {
   Endpoint e;

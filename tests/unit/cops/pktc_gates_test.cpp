@@ -3,6 +3,7 @@
 // commands unanswered at close.
 #include "cops/session.hpp"
 #include "pktc_test_util.hpp"
+#include "../support/test_times.hpp"
 
 using namespace pktc_test;
 using quartet::Direction;
@@ -10,7 +11,7 @@ using quartet::MessageRecord;
 
 namespace {
 
-constexpr quartet::TimeNs kMs = 1'000'000;
+using quartet::test::kMs;
 
 // The PDP dials the CMTS: the CMTS (PEP) is the TCP server, Direction::ToClient.
 class Conn {

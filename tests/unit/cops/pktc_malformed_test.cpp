@@ -7,12 +7,6 @@ using namespace quartet::cops::packetcable;
 
 namespace {
 
-bool has_problem(const Decoded& d, ProblemKind k, const std::string& part) {
-  for (const auto& p : d.problems)
-    if (p.kind == k && p.text.find(part) != std::string::npos) return true;
-  return false;
-}
-
 bool has_id(const Decoded& d, std::string_view id) {
   for (const auto& p : d.problems)
     if (p.id == id) return true;

@@ -5,6 +5,7 @@
 #include "cops/names.hpp"
 #include "cops/session.hpp"
 #include "cops_test_util.hpp"
+#include "../support/test_times.hpp"
 
 using namespace cops_test;
 using namespace quartet::cops;
@@ -15,7 +16,7 @@ using quartet::MessageRecord;
 
 namespace {
 
-constexpr quartet::TimeNs kMs = 1'000'000;
+using quartet::test::kMs;
 
 class Feed {
  public:

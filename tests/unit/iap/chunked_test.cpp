@@ -12,9 +12,6 @@ using namespace iap_test;
 
 namespace {
 
-const Protocol& P() { return quartet::iap::protocol(); }
-FrameResult frame(std::string_view s) { return P().frame(bytes(s)); }
-
 const std::string kChunked =
     "Content-Type: application/x-idef-alert\r\nTransfer-Encoding: chunked\r\n\r\n"
     "5\r\nhello\r\n"

@@ -13,9 +13,6 @@ using namespace iap_test;
 
 namespace {
 
-const Protocol& P() { return quartet::iap::protocol(); }
-FrameResult frame(std::string_view s) { return P().frame(bytes(s)); }
-
 std::string transcript_alert() {
   return "Content-Type: application/x-idef-alert\r\nContent-Length: 64\r\n" + alert64() + "\r\n\r\n";
 }

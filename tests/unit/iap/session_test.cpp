@@ -6,6 +6,7 @@
 #include "common/pending.hpp"
 #include "iap/session.hpp"
 #include "iap_test_util.hpp"
+#include "../support/test_times.hpp"
 
 using namespace quartet;
 using namespace iap_test;
@@ -14,7 +15,7 @@ namespace {
 
 constexpr Direction kUp = Direction::ToServer;  // from the TCP connection initiator
 constexpr Direction kDown = Direction::ToClient;
-constexpr TimeNs kMs = 1'000'000;
+using quartet::test::kMs;
 
 struct Driver {
   std::unique_ptr<Session> s = quartet::iap::protocol().new_session();
@@ -25,11 +26,6 @@ struct Driver {
 bool has_event(const Transition& t, EventKind k, std::string_view part) {
   for (const auto& e : t.events)
     if (e.kind == k && e.text.find(part) != std::string::npos) return true;
-  return false;
-}
-bool has_problem(const Transition& t, ProblemKind k, std::string_view part) {
-  for (const auto& p : t.problems)
-    if (p.kind == k && p.text.find(part) != std::string::npos) return true;
   return false;
 }
 

@@ -13,8 +13,6 @@ using namespace iap_test;
 
 namespace {
 
-const Protocol& P() { return quartet::iap::protocol(); }
-
 Decoded decode_whole(std::string_view msg) {
   FrameResult r = P().frame(bytes(msg));
   EXPECT_EQ(r.status, FrameResult::Status::Complete) << msg;

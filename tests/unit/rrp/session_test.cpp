@@ -5,12 +5,13 @@
 
 #include "rrp_test_util.hpp"
 #include "rrp/session.hpp"
+#include "../support/test_times.hpp"
 
 using namespace rrp_test;
 
 namespace {
 
-constexpr TimeNs kMs = 1'000'000;
+using quartet::test::kMs;
 
 // Feeds PDUs in order with increasing indexes and timestamps chosen by the test.
 struct Feed {

@@ -13,6 +13,7 @@
 #include "common/bytes.hpp"
 #include "common/decoded.hpp"
 #include "common/problem.hpp"
+#include "common/session.hpp"
 
 namespace quartet::test {
 
@@ -69,6 +70,9 @@ inline const Problem* problem(const Decoded& d, ProblemKind k, std::string_view 
 }
 inline bool has_problem(const Decoded& d, ProblemKind k, std::string_view part = {}) {
   return problem(d, k, part) != nullptr;
+}
+inline bool has_problem(const Transition& t, ProblemKind k, std::string_view part = {}) {
+  return problem(t.problems, k, part) != nullptr;
 }
 // Every problem, one per line, for failure messages.
 inline std::string dump(const std::vector<Problem>& ps) {
