@@ -2,7 +2,7 @@
 
 namespace quartet::analyzer {
 
-const char* entry_kind_name(EntryKind k) {
+std::string_view entry_kind_name(EntryKind k) {
   switch (k) {
     case EntryKind::TcpOpen: return "tcp_open";
     case EntryKind::TcpFin: return "tcp_fin";

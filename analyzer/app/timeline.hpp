@@ -89,7 +89,9 @@ enum class EntryKind : uint8_t {
   Info,      // other protocol-level information
   Warning,   // framing/decoding trouble, network findings
 };
-const char* entry_kind_name(EntryKind k);
+// A view, not a C string: the JSONL writer appends it to every event line, and
+// would take its length with strlen each time.
+std::string_view entry_kind_name(EntryKind k);
 
 // An event's words. A string literal (the events every connection has: "connection
 // opened (SYN seen)", "FIN from client") is kept as a pointer, any other text is
