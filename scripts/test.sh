@@ -18,9 +18,12 @@ cmake --build build -j"$jobs"
 echo "== ASan + UBSan build"
 # Built with clang and libFuzzer instrumentation, so the same build also has the
 # fuzz targets: ctest runs each a few seconds on its corpus (fuzz.smoke.*) besides
-# the corpus replays and every other test (docs/fuzzing.md).
-CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DQUARTET_SANITIZE=ON -DQUARTET_PLUGIN=OFF \
-  -DQUARTET_FUZZ=ON
+# the corpus replays and every other test (docs/fuzzing.md). Debug (asserts on) at
+# -O1, which clang's AddressSanitizer documentation advises for speed: on 2 cores the
+# build took about 1.3x as long as at -O0 and the tests under half as long (about
+# 412 + 183 s against 316 + 405 s), two minutes less in all.
+CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" \
+  -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DQUARTET_SANITIZE=ON -DQUARTET_PLUGIN=OFF -DQUARTET_FUZZ=ON
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j"$jobs")
