@@ -53,10 +53,17 @@ class Gui:
         return env
 
     def start_xvfb(self):
+        """An Xvfb on the first free display, its output in xvfb.log. Once in CI the second
+        wireshark run could not connect to the display the first had used; Xvfb's output was not
+        kept then. The likeliest suspect is the reset an X server does by default when its last
+        client leaves, here between the two runs: `-noreset` turns it off."""
         read_fd, write_fd = os.pipe()
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24",
-                                 "-nolisten", "tcp", "-ac"], pass_fds=(write_fd,),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.xvfb_log = os.path.join(self.work, "xvfb.log")
+        with open(self.xvfb_log, "w") as log:
+            xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24",
+                                     "-nolisten", "tcp", "-ac", "-noreset"], pass_fds=(write_fd,),
+                                    stdout=log, stderr=log)
+        self.xvfb = xvfb
         self.procs.append(xvfb)
         os.close(write_fd)
         number = b""
@@ -68,8 +75,26 @@ class Gui:
             number += chunk
         os.close(read_fd)
         if not number.strip():
-            fail("Xvfb did not start")
+            fail("Xvfb did not start; its output:\n" + tail(self.xvfb_log))
         self.display = ":" + number.decode().strip()
+        self.check_xvfb("after it started")
+
+    def check_xvfb(self, when, seconds=20):
+        """Waits until the display answers an X client; fails, with Xvfb's own output, when the
+        X server is gone or does not answer: a wireshark that cannot connect to the display says
+        nothing about the plugin."""
+        deadline = time.time() + seconds
+        while self.xvfb.poll() is None:
+            r = subprocess.run(self.as_user(["xdotool", "getdisplaygeometry"]), capture_output=True,
+                               text=True, env=self.env(), timeout=20)
+            if r.returncode == 0:
+                return
+            if time.time() > deadline:
+                fail("display %s does not answer %s (%s); Xvfb's output:\n%s"
+                     % (self.display, when, r.stderr.strip(), tail(self.xvfb_log)))
+            time.sleep(0.5)
+        fail("Xvfb (display %s) exited with status %s %s; its output:\n%s"
+             % (self.display, self.xvfb.returncode, when, tail(self.xvfb_log)))
 
     def windows(self):
         r = subprocess.run(["xdotool", "search", "--name", "."], capture_output=True, text=True,
@@ -91,6 +116,7 @@ class Gui:
                 if needle in name:
                     return wid, name
             if proc is not None and proc.poll() is not None:
+                self.check_xvfb("before wireshark showed %r" % needle)
                 fail("wireshark exited with status %s before a window titled with %r showed; its output:\n%s"
                      % (proc.returncode, needle, tail(log)))
             time.sleep(0.5)
@@ -178,6 +204,7 @@ def main():
         # still running is tried once more (once in a CI run, beside the browser tests, the screen
         # stayed empty for 90 s; alone it opens in a few seconds); an exit fails at once.
         cap = os.path.join(work, "demo.pcapng")
+        gui.check_xvfb("after the first wireshark run")
         for attempt in (1, 2):
             log_path = os.path.join(work, "wireshark-%d.log" % attempt)
             with open(log_path, "w") as log:
