@@ -4,13 +4,12 @@
 // same moments. (tests/e2e/analyzer/threads_test.py compares whole runs of quartet.)
 #include <gtest/gtest.h>
 #include <pcap/dlt.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <optional>
 
 #include "../analyzer_net/packet_builder.hpp"
+#include "../support/temp_file.hpp"
 #include "analyzer_sink.hpp"
 #include "net/pipeline.hpp"
 #include "sink_harness.hpp"
@@ -116,7 +115,8 @@ TEST(ThreadedRun, SameOutputWhateverShareTheReaderDecodes) {
 // handshake, a keep-alive each way and the FINs, eight overlapping at a time.
 TEST(ThreadedRun, SameOutputWhateverShareTheReaderDecodesManyConnections) {
   using namespace analyzer::test;
-  const std::string path = testing::TempDir() + "quartet_threads_many_" + std::to_string(getpid()) + ".pcap";
+  const quartet::test::TempFile path_file("threads_many.pcap");
+  const std::string& path = path_file.path;
   const auto seg = [](int c, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
     const auto port = static_cast<uint16_t>(20000 + c);
     const auto host = static_cast<uint8_t>(10 + c % 200);
@@ -150,7 +150,6 @@ TEST(ThreadedRun, SameOutputWhateverShareTheReaderDecodesManyConnections) {
           EXPECT_EQ(run(inputs, format, threads, 100000, nullptr, share, "", narrow), one)
               << "share " << share << " threads " << threads << " narrow " << narrow;
   }
-  std::remove(path.c_str());
 }
 
 // The bytes of a connection that is not ours are only counted once it is known not
@@ -160,7 +159,8 @@ TEST(ThreadedRun, SameOutputWhateverShareTheReaderDecodesManyConnections) {
 // nine decimals, the same with any number of threads.
 TEST(ThreadedRun, BytesOfConnectionsNotOursAreOnlyCounted) {
   using namespace analyzer::test;
-  const std::string bulk = testing::TempDir() + "quartet_threads_bulk_" + std::to_string(getpid()) + ".pcap";
+  const quartet::test::TempFile bulk_file("threads_bulk.pcap");
+  const std::string& bulk = bulk_file.path;
   const auto seg = [](bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
     const uint16_t sp = from_client ? 41000 : 80, dp = from_client ? 80 : 41000;
     return ether(0x0800, ipv4(from_client ? 7 : 8, from_client ? 8 : 7, 6, tcp(sp, dp, seq, ack, flags, data)));
@@ -205,7 +205,6 @@ TEST(ThreadedRun, BytesOfConnectionsNotOursAreOnlyCounted) {
       }
     }
   }
-  std::remove(bulk.c_str());
 }
 
 // The workers' temporary files (spilled timelines; formatted sessions beyond a relay's
@@ -217,7 +216,8 @@ TEST(ThreadedRun, BytesOfConnectionsNotOursAreOnlyCounted) {
 // timelines are kept: the output stage may have to format a session again from them.
 TEST(ThreadedRun, WorkersEmptyTheirFilesWhenNothingWillBeReadFromThem) {
   using namespace analyzer::test;
-  const std::string path = testing::TempDir() + "quartet_threads_long_" + std::to_string(getpid()) + ".pcap";
+  const quartet::test::TempFile path_file("threads_long.pcap");
+  const std::string& path = path_file.path;
   // Four COPS connections of 2,500 client keep-alives each, interleaved: two per
   // worker, 5,000 timeline entries each, past a worker's budget (4,096): they spill.
   const auto seg = [](int c, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
@@ -268,7 +268,6 @@ TEST(ThreadedRun, WorkersEmptyTheirFilesWhenNothingWillBeReadFromThem) {
     for (size_t at = 0; (at = out.find("\"messages\":{\"client\":2500,", at)) != std::string::npos; ++at) ++sessions;
     EXPECT_EQ(sessions, 4u);
   }
-  std::remove(path.c_str());
 }
 
 }  // namespace

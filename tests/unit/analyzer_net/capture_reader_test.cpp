@@ -8,10 +8,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "../support/temp_file.hpp"
 #include "net/capture_reader.hpp"
 #include "net/pipeline.hpp"
 #include "packet_builder.hpp"
@@ -21,22 +23,13 @@ namespace quartet::analyzer::net {
 namespace {
 
 using namespace test;
+using quartet::test::TempFile;
 constexpr TimeNs kFirstTs = 1'700'000'000'123'456'789;
 
 // Files written by the tests, removed when the test binary exits.
-struct TempFiles {
-  std::vector<std::string> paths;
-  ~TempFiles() {
-    for (const std::string& p : paths) std::remove(p.c_str());
-  }
-};
-TempFiles temp_files;
+std::deque<TempFile> temp_files;
 
-std::string temp_path(const std::string& name) {
-  std::string p = testing::TempDir() + "quartet_net_" + std::to_string(getpid()) + "_" + name;
-  temp_files.paths.push_back(p);
-  return p;
-}
+std::string temp_path(const std::string& name) { return temp_files.emplace_back("net_" + name).path; }
 
 Buf eth_tcp(bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data,
             uint16_t server_port = 3288) {

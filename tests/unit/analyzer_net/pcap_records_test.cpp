@@ -4,7 +4,6 @@
 // timestamps, lengths and truncation words both ways.
 #include <gtest/gtest.h>
 #include <pcap/dlt.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,12 +17,14 @@
 #include "net/capture_reader.hpp"
 #include "net/pcap_records.hpp"
 #include "net/pcapng_blocks.hpp"
+#include "../support/temp_file.hpp"
 #include "packet_builder.hpp"
 
 namespace quartet::analyzer::net {
 namespace {
 
 using namespace test;
+using quartet::test::TempFile;
 namespace fs = std::filesystem;
 
 struct Read {
@@ -93,16 +94,6 @@ bool same_both_ways(const std::string& path, bool* ahead = nullptr, bool* to_end
   }
   return in_place;
 }
-
-std::string records_temp_path(const std::string& name) {
-  return testing::TempDir() + "quartet_records_" + std::to_string(getpid()) + "_" + name;
-}
-
-struct TempFile {
-  std::string path;
-  explicit TempFile(const std::string& name) : path(records_temp_path(name)) {}
-  ~TempFile() { std::remove(path.c_str()); }
-};
 
 Buf frame_of(size_t n, uint8_t seed) {
   Buf b(n);

@@ -1,5 +1,6 @@
 // Lookups every unit test makes in a Decoded (fields by id, problems by kind or
-// text) and byte views over test strings: one copy for all protocols' tests.
+// text) and in a session's Transition (problems), and byte views over test
+// strings: one copy for all protocols' tests.
 #pragma once
 
 #include <gtest/gtest.h>
