@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <vector>
 

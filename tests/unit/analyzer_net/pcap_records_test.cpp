@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_file.hpp"
 #include "net/capture_reader.hpp"
 #include "net/pcap_records.hpp"
 #include "net/pcapng_blocks.hpp"
-#include "../support/temp_file.hpp"
 #include "packet_builder.hpp"
 
 namespace quartet::analyzer::net {
