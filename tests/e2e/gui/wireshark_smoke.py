@@ -40,6 +40,8 @@ class Gui:
         self.artifacts = os.path.join(work, "artifacts")
         self.procs = []
         self.display = None
+        self.xvfb = None
+        self.xvfb_starts = 0
 
     def as_user(self, cmd):
         if os.geteuid() == 0:
@@ -58,14 +60,13 @@ class Gui:
         kept then. The likeliest suspect is the reset an X server does by default when its last
         client leaves, here between the two runs: `-noreset` turns it off."""
         read_fd, write_fd = os.pipe()
-        self.xvfb_starts = getattr(self, "xvfb_starts", 0) + 1
+        self.xvfb_starts += 1
         self.xvfb_log = os.path.join(self.work, "xvfb-%d.log" % self.xvfb_starts)
         with open(self.xvfb_log, "w") as log:
-            xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24",
-                                     "-nolisten", "tcp", "-ac", "-noreset"], pass_fds=(write_fd,),
-                                    stdout=log, stderr=log)
-        self.xvfb = xvfb
-        self.procs.append(xvfb)
+            self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24",
+                                          "-nolisten", "tcp", "-ac", "-noreset"], pass_fds=(write_fd,),
+                                         stdout=log, stderr=log)
+        self.procs.append(self.xvfb)
         os.close(write_fd)
         number = b""
         deadline = time.time() + 20
