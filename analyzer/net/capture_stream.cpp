@@ -315,9 +315,9 @@ OpenedStream open_capture_stream(const std::string& path, std::shared_ptr<Stream
         result.size = static_cast<uint64_t>(st.st_size);
         result.reopenable = true;
         src->read_limit = kStreamBuffer;
-        // Every read of it is of 256 KiB (read_raw), but the 4 bytes sniffed below:
-        // through stdio's 4 KiB buffer, each became two reads (the whole blocks
-        // straight, the rest into that buffer) and a copy. Unbuffered, one read.
+        // Every read of it is large (256 KiB; 64 KiB of compressed input), but for the
+        // 4 bytes sniffed below: through stdio's 4 KiB buffer each became two reads
+        // (the whole blocks straight, the rest into that buffer) and a copy. Unbuffered, one.
         std::setvbuf(src->raw, nullptr, _IONBF, 0);
       }
     }
