@@ -129,7 +129,9 @@ bool PcapngBlocks::add_interface(const std::byte* body, size_t size) {
   // libpcap compares the file's link type with its own DLT_ value, unmapped.
   if (w.u16(body) != linktype_) return false;
   uint32_t snaplen = w.u32(body + 4);
-  if (snaplen == 0 || snaplen > kMaxSnaplen) snaplen = kMaxSnaplen;  // pcap_adjust_snapshot
+  // pcap_adjust_snapshot: only a length of 0 or past INT_MAX is replaced, so an
+  // interface of, say, 1,000,000 after one of 262,144 is refused, as libpcap does.
+  if (snaplen == 0 || snaplen > uint32_t{INT32_MAX}) snaplen = kMaxSnaplen;
   if (snaplen != snapshot_) return false;
   const std::optional<Interface> i = interface_options(body + 8, size - 8, w);
   if (!i) return false;

@@ -424,11 +424,11 @@ TEST(PcapngBlocks, EveryBlockKindReadsTheSameAsLibpcap) {
     n.enhanced(1, 1'700'000'002'345, frame_of(61, 5));
     n.interface(DLT_EN10MB, 262144, {{kTsresol, Buf{0x80 | 20}}});  // 2^-20 s
     n.enhanced(2, (uint64_t{1'700'000'003} << 20) + 12345, frame_of(62, 6));
-    n.interface(DLT_EN10MB, 300000, {{kTsresol, Buf{12}}});     // picoseconds; snaplen adjusted to 262,144
-    n.enhanced(3, 1'000'000'987'654'321'000, frame_of(63, 7));  // 1970: picoseconds of today overflow 64 bits
-    n.block(5, Buf(24, 0));                                     // interface statistics
-    n.simple(300'000, frame_of(300'000, 8));                    // longer than the snapshot length: cut to it
-    n.obsolete_packet(1, 1'700'000'006'789, frame_of(64, 9));   // milliseconds, +100 s
+    n.interface(DLT_EN10MB, 0x8000'0005, {{kTsresol, Buf{12}}});  // picoseconds; snaplen past INT_MAX: 262,144
+    n.enhanced(3, 1'000'000'987'654'321'000, frame_of(63, 7));    // 1970: picoseconds of today overflow 64 bits
+    n.block(5, Buf(24, 0));                                       // interface statistics
+    n.simple(300'000, frame_of(300'000, 8));                      // longer than the snapshot length: cut to it
+    n.obsolete_packet(1, 1'700'000'006'789, frame_of(64, 9));     // milliseconds, +100 s
     for (int i = 0; i < 1000; ++i)
       n.enhanced(i % 4, 1'700'000'005'000'000'000 + i, frame_of(1514, static_cast<uint8_t>(i)));
     TempFile f(big_endian ? "every-be.pcapng" : "every.pcapng");
@@ -448,6 +448,36 @@ TEST(PcapngBlocks, EveryBlockKindReadsTheSameAsLibpcap) {
     EXPECT_EQ(r.wire_len[7], 300'000u);
     EXPECT_EQ(r.ts[8], TimeNs{1'700'000'106'789'000'000});
     EXPECT_EQ(r.truncation, "");
+  }
+}
+
+// libpcap replaces an interface's snapshot length only when it is 0 or past INT_MAX
+// (pcap_adjust_snapshot), so one of 300,000 or 1,000,000 after one of 262,144 is
+// refused, and quartet's own pcapng reader takes over. Read in place, such an
+// interface was taken as one of 262,144 (a fuzzer found it): the packets after it
+// were handed out in place, and when a later fault left the rest to libpcap, libpcap
+// stopped before them. Now the interface itself is left to libpcap.
+TEST(PcapngBlocks, AnInterfaceOfAnotherSnapshotLengthAsLibpcapAdjustsIt) {
+  for (uint32_t snaplen : {300'000u, 1'000'000u, 0x8000'0005u}) {
+    for (bool fault_after : {false, true}) {
+      const std::string name = std::to_string(snaplen) + (fault_after ? ", then a lying trailer" : "");
+      Pcapng n;
+      n.section();
+      n.interface(DLT_EN10MB, 262144);
+      n.enhanced(0, 1'700'000'000'000'000'000, frame_of(60, 1));
+      n.interface(DLT_EN10MB, snaplen);
+      n.enhanced(1, 1'700'000'001'000'000'000, frame_of(61, 2));
+      n.enhanced(0, 1'700'000'002'000'000'000, frame_of(62, 3));
+      if (fault_after) n.block(6, Buf(40, 0), 44);
+      TempFile f("snaplen.pcapng");
+      write_file(f.path, n.b);
+      bool to_end = false;
+      EXPECT_TRUE(same_both_ways(f.path, nullptr, &to_end)) << name;
+      // Past INT_MAX, libpcap reads it as 262,144 too: in place to the end, unless a fault follows.
+      EXPECT_EQ(to_end, snaplen > 0x7fff'ffffu && !fault_after) << name;
+      // libpcap does not check a block's trailer: it hands out the last block too.
+      EXPECT_EQ(read_all(f.path, true).data.size(), fault_after ? 4u : 3u) << name;
+    }
   }
 }
 
