@@ -10,6 +10,17 @@
 namespace quartet::analyzer::net {
 namespace {
 
+// The flow table's look-up with the key's hash computed beforehand (it also serves
+// the closed table). Newer Abseil (Debian sid's 20260526) deprecates this overload
+// and hashes again inside it; bookworm's uses the hash given. Same result either way.
+template <typename Table, typename Key>
+auto find_hashed(Table& table, const Key& key, size_t hash) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  return table.find(key, hash);
+#pragma GCC diagnostic pop
+}
+
 constexpr TimeNs kStallCheckInterval = kSecond / 4;
 constexpr uint32_t kMaxOverlapWarnings = 10;           // per direction
 constexpr uint64_t kMinTail = TcpStream::kInlineTail;  // smallest retained-tail ring (an idle flow's: in place)
@@ -133,7 +144,7 @@ void TcpReassembler::on_segment(const TcpPacket& p) {
   const bool syn = s.has(kSyn), ack = s.has(kAck), fin = s.has(kFin), rst = s.has(kRst);
   const Key key = make_key(p.src, p.dst);
   const size_t hash = FlowHash{}(key);  // hashed once for both tables
-  auto found = flows_.find(key, hash);
+  auto found = find_hashed(flows_, key, hash);
   Flow* f = found == flows_.end() ? nullptr : found->get();
   if (!f && !closed_.empty()) {
     if (auto c = closed_.find(ClosedProbe{key, hash_bits(hash)}); c != closed_.end()) {
@@ -545,7 +556,7 @@ void TcpReassembler::close(Flow* f, CloseReason why, Side by, TimeNs ts, bool li
   const Key key = key_of(*f);
   const size_t hash = FlowHash{}(key);  // hashed once for both tables
   const TimeNs last_ts = f->last_ts;
-  if (auto it = flows_.find(key, hash); it != flows_.end()) flows_.erase(it);  // destroys f
+  if (auto it = find_hashed(flows_, key, hash); it != flows_.end()) flows_.erase(it);  // destroys f
   if (!linger) return;
   const uint32_t i = closed_pool_.make();
   if (i == ClosedPool::kNone) return;  // four billion lingering: this one is not remembered
