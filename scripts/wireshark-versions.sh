@@ -51,7 +51,6 @@ fi
 
 # What a tree needs to build and test quartet (scripts/setup.sh's list, minus what only
 # makes captures).
-# libabsl-dev: the analyzer's flow tables (Abseil), which the full runs build in the trees.
 TREE_PACKAGES=(build-essential cmake pkg-config ccache libwireshark-dev tshark libglib2.0-dev
                libpcap-dev zlib1g-dev libzstd-dev libssl-dev libgtest-dev libabsl-dev python3 openssl help2man
                file)  # file: cpack's dpkg-shlibdeps step needs it
