@@ -7,7 +7,8 @@
     threads_test.py QUARTET WORKDIR generated   the e2e scenarios' captures (from standard input too) with
                                                 --max-flows, --shard, --protocol and a BPF filter, and a
                                                 capture that turns to nanosecond timestamps while a
-                                                finished session waits behind a longer one, 300
+                                                finished session waits behind a longer one, three
+                                                sessions longer than the relays' memory, 300
                                                 long-lived connections that open one at a time, and a
                                                 6 MB capture of large messages (read ahead), alone,
                                                 twice, and with segments retransmitted, some changed
@@ -211,6 +212,21 @@ def case_generated():
             sizes[session] = sizes.get(session, 0) + len(line) + 1
     if len(sizes) != 2 or min(sizes.values()) < 512 * 1024:
         raise AssertionError("two long sessions: expected 2 sessions of at least 512 KiB of JSONL, got %s" % sizes)
+    # Three sessions each longer than the relays' whole memory (TextRelay::kMemoryBudget, 8 MiB):
+    # each goes through its worker's relay file, a quarter of the relay's share kept in memory
+    # while it and the sessions after it are formatted.
+    beyond = os.path.join(work, "sessions-beyond-the-relays.pcap")
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), beyond,
+                    "--size-mb", "16", "--connections", "3"], check=True, stdout=subprocess.DEVNULL)
+    _, out, _ = same("sessions beyond the relays' memory", ["--format", "jsonl", beyond], work)
+    sizes = {}
+    for line in out.splitlines():
+        if line.startswith(b'{"type":"message"'):
+            session = line.split(b'"session":', 1)[1].split(b",", 1)[0]
+            sizes[session] = sizes.get(session, 0) + len(line) + 1
+    if len(sizes) != 3 or min(sizes.values()) < 8 * 1024 * 1024:
+        raise AssertionError("sessions beyond the relays' memory: expected 3 sessions of at least 8 MiB of JSONL, "
+                             "got %s" % sizes)
     # Long-lived connections that open one at a time through the capture: those that open
     # while the reader decodes a share go to fewer decoding threads (FlowSpread), as the
     # threads' pace decides at each run.
