@@ -10,9 +10,7 @@
 namespace quartet::analyzer {
 
 TextRelay::TextRelay(size_t memory_limit, size_t chunk)
-    : chunk_(std::max<size_t>(chunk, 1)),
-      max_in_memory_(std::max<size_t>(memory_limit / chunk_, 1)),
-      keep_(max_in_memory_) {}
+    : chunk_(std::max<size_t>(chunk, 1)), max_in_memory_(std::max<size_t>(memory_limit / chunk_, 1)) {}
 
 TextRelay::~TextRelay() = default;
 
@@ -30,9 +28,7 @@ void TextRelay::append(const char* data, size_t n) {
 
 bool TextRelay::publish() {
   std::lock_guard lock(mu_);
-  if (!holds_.empty()) after_longer_ = false;
   for (const Span& s : holds_) {
-    if (s.size > max_in_memory_ * chunk_) after_longer_ = true;
     if (s.size == 0) continue;
     for (uint64_t seq = s.offset / chunk_; seq <= (s.offset + s.size - 1) / chunk_; ++seq) ++at(seq).live;
   }
@@ -47,18 +43,9 @@ bool TextRelay::publish() {
 // given up, and beyond the memory limit the oldest ones still held go to the file.
 void TextRelay::next_chunk() {
   std::lock_guard lock(mu_);
-  // More appended since the last publish than the whole limit: a session longer than
-  // it (between sessions the worker publishes once a quarter of it waits), which goes
-  // through the file whatever is kept of it. Memory would only spare its tail that trip; kept at a
-  // quarter meanwhile, and while the sessions published last were that long (the next
-  // is likely to be: the long sessions that all end with a capture), the relays no
-  // longer fill their whole budget at once.
-  const bool longer = after_longer_ || end_ - published_ > max_in_memory_ * chunk_;
-  keep_ = longer ? std::max<size_t>(max_in_memory_ / 4, 1) : max_in_memory_;
-  while (!spare_.empty() && in_memory_ + spare_.size() > keep_) spare_.pop_back();
   give_up_released();
   for (Chunk& c : chunks_) {
-    if (in_memory_ < keep_) break;
+    if (in_memory_ < max_in_memory_) break;
     // A pinned chunk is being written from where it is: it stays, and memory goes
     // past the limit by at most what an OutputGather holds.
     if (c.mem && !c.pinned && !move_to_file(c)) break;
@@ -131,7 +118,7 @@ bool TextRelay::move_to_file(Chunk& c) {
 // Kept for the next chunks while memory allows (a chunk reused is already in the
 // page tables, and often in the cache), else freed.
 void TextRelay::drop_buffer(std::unique_ptr<char[]> b) {
-  if (in_memory_ + spare_.size() < keep_) spare_.push_back(std::move(b));
+  if (in_memory_ + spare_.size() < max_in_memory_) spare_.push_back(std::move(b));
 }
 
 bool TextRelay::take(Span s, OutputGather& out) {
@@ -197,7 +184,6 @@ void TextRelay::clear() {
   cur_fill_ = 0;
   holds_.clear();
   held_to_ = published_ = end_;
-  after_longer_ = false;
   free_slots_.clear();
   released_.clear();
   slots_ = 0;

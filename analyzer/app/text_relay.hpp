@@ -102,10 +102,8 @@ class TextRelay {
   std::deque<Chunk> chunks_;  // chunks_[i] holds bytes [(first_ + i) * chunk_, ...)
   uint64_t first_ = 0;
   uint64_t published_ = 0;
-  uint64_t held_to_ = 0;       // every byte below it belongs to a session held (or released)
-  size_t in_memory_ = 0;       // chunks of chunks_ with their buffer
-  size_t keep_;                // chunks kept in memory now: max_in_memory_, or less (next_chunk)
-  bool after_longer_ = false;  // the last sessions published had one longer than the limit
+  uint64_t held_to_ = 0;  // every byte below it belongs to a session held (or released)
+  size_t in_memory_ = 0;  // chunks of chunks_ with their buffer
   std::vector<std::unique_ptr<char[]>> spare_;
   ScratchFile file_;  // made at the first chunk moved to it
   std::vector<int64_t> free_slots_;

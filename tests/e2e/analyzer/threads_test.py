@@ -213,8 +213,8 @@ def case_generated():
     if len(sizes) != 2 or min(sizes.values()) < 512 * 1024:
         raise AssertionError("two long sessions: expected 2 sessions of at least 512 KiB of JSONL, got %s" % sizes)
     # Three sessions each longer than the relays' whole memory (TextRelay::kMemoryBudget, 8 MiB):
-    # each goes through its worker's relay file, a quarter of the relay's share kept in memory
-    # while it and the sessions after it are formatted.
+    # beyond its worker's share of it, each goes through the relay's file and back, while the
+    # output stage copies the sessions in their order.
     beyond = os.path.join(work, "sessions-beyond-the-relays.pcap")
     subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), beyond,
                     "--size-mb", "16", "--connections", "3"], check=True, stdout=subprocess.DEVNULL)

@@ -84,48 +84,6 @@ TEST(TextRelay, BeyondItsMemoryHeldSessionsGoToTheFile) {
   for (size_t i = 0; i < spans.size(); ++i) EXPECT_EQ(take(r, spans[i]), text_of(i)) << i;
 }
 
-// A session longer than the whole limit goes through the file anyway: while it is
-// appended, and while the sessions published last were that long, a quarter of the
-// limit is kept in memory, not all of it (the relays of long sessions that all end
-// with the capture filled their budget at once). Each comes back whole; once shorter
-// sessions are published, the next have the whole limit again.
-TEST(TextRelay, SessionsLongerThanTheLimitKeepAQuarterOfIt) {
-  TextRelay r(256, 16);  // sixteen chunks in memory; four beside longer sessions
-  const TextRelay::Span before = add(r, 3);
-  ASSERT_TRUE(r.publish());
-  std::vector<std::string> longer(2);
-  std::vector<TextRelay::Span> long_spans;
-  std::vector<size_t> most(2, 0);
-  for (size_t n = 0; n < 2; ++n) {
-    for (size_t k = 0; k < 2000; ++k) longer[n].push_back(static_cast<char>('a' + (k * 7 + n) % 26));
-    long_spans.push_back({r.end(), longer[n].size()});
-    for (size_t at = 0; at < longer[n].size(); at += 10) {
-      r.append(longer[n].data() + at, 10);
-      // The first from past the limit on; the second from its start.
-      if (n == 1 || at >= 256 + 16) most[n] = std::max(most[n], r.memory_bytes());
-    }
-    r.hold(long_spans[n]);
-    ASSERT_TRUE(r.publish());
-  }
-  EXPECT_LE(most[0], 4u * 16u + 16u);  // a quarter of the limit, and the chunk being filled
-  EXPECT_LE(most[1], 4u * 16u + 16u);
-  EXPECT_GE(r.file_bytes(), 2 * (2000u - 4u * 16u - 16u));
-  EXPECT_EQ(take(r, long_spans[1]), longer[1]);
-  EXPECT_EQ(take(r, before), text_of(3));
-  EXPECT_EQ(take(r, long_spans[0]), longer[0]);
-  // A short session published, then short ones held unread: in memory up to the whole limit again.
-  const TextRelay::Span shorter = add(r, 7);
-  ASSERT_TRUE(r.publish());
-  EXPECT_EQ(take(r, shorter), text_of(7));
-  const uint64_t file_after = r.file_bytes();
-  std::vector<TextRelay::Span> spans;
-  for (size_t i = 0; i < 4; ++i) spans.push_back(add(r, 40 + i));
-  ASSERT_TRUE(r.publish());
-  EXPECT_GT(r.memory_bytes(), 4u * 16u + 16u);
-  EXPECT_EQ(r.file_bytes(), file_after);
-  for (size_t i = 0; i < spans.size(); ++i) EXPECT_EQ(take(r, spans[i]), text_of(40 + i)) << i;
-}
-
 // A released session's space serves the next ones: memory and file stop growing
 // when the output keeps up, however much goes through.
 TEST(TextRelay, ReleasedSpaceIsReused) {
