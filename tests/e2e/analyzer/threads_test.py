@@ -170,6 +170,24 @@ def with_retransmissions(src, out, every=40):
     return changed
 
 
+def long_sessions(label, name, size_mb, connections, least_bytes, work):
+    """`connections` long-lived connections of small PDUs (bench/gen_small_pdus.py), the same with
+    --threads as with one, each session with at least `least_bytes` of JSONL messages."""
+    cap = os.path.join(work, name)
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), cap,
+                    "--size-mb", str(size_mb), "--connections", str(connections)], check=True,
+                   stdout=subprocess.DEVNULL)
+    _, out, _ = same(label, ["--format", "jsonl", cap], work)
+    sizes = {}
+    for line in out.splitlines():
+        if line.startswith(b'{"type":"message"'):
+            session = line.split(b'"session":', 1)[1].split(b",", 1)[0]
+            sizes[session] = sizes.get(session, 0) + len(line) + 1
+    if len(sizes) != connections or min(sizes.values()) < least_bytes:
+        raise AssertionError("%s: expected %d sessions of at least %d bytes of JSONL, got %s" %
+                             (label, connections, least_bytes, sizes))
+
+
 def case_generated():
     work = os.path.join(WORKDIR, "generated")
     os.makedirs(work, exist_ok=True)
@@ -201,32 +219,11 @@ def case_generated():
     # Two sessions of a few megabytes of output each, one per worker: each is longer than the
     # output stage's read-ahead window, so it is copied out of its worker's file a chunk at a
     # time (the short sessions of the captures above go through the window).
-    long_cap = os.path.join(work, "two-long-sessions.pcap")
-    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), long_cap,
-                    "--size-mb", "1", "--connections", "2"], check=True, stdout=subprocess.DEVNULL)
-    _, out, _ = same("two long sessions", ["--format", "jsonl", long_cap], work)
-    sizes = {}
-    for line in out.splitlines():
-        if line.startswith(b'{"type":"message"'):
-            session = line.split(b'"session":', 1)[1].split(b",", 1)[0]
-            sizes[session] = sizes.get(session, 0) + len(line) + 1
-    if len(sizes) != 2 or min(sizes.values()) < 512 * 1024:
-        raise AssertionError("two long sessions: expected 2 sessions of at least 512 KiB of JSONL, got %s" % sizes)
+    long_sessions("two long sessions", "two-long-sessions.pcap", 1, 2, 512 * 1024, work)
     # Three sessions each longer than the relays' whole memory (TextRelay::kMemoryBudget, 8 MiB):
     # beyond its worker's share of it, each goes through the relay's file and back, while the
     # output stage copies the sessions in their order.
-    beyond = os.path.join(work, "sessions-beyond-the-relays.pcap")
-    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "gen_small_pdus.py"), beyond,
-                    "--size-mb", "16", "--connections", "3"], check=True, stdout=subprocess.DEVNULL)
-    _, out, _ = same("sessions beyond the relays' memory", ["--format", "jsonl", beyond], work)
-    sizes = {}
-    for line in out.splitlines():
-        if line.startswith(b'{"type":"message"'):
-            session = line.split(b'"session":', 1)[1].split(b",", 1)[0]
-            sizes[session] = sizes.get(session, 0) + len(line) + 1
-    if len(sizes) != 3 or min(sizes.values()) < 8 * 1024 * 1024:
-        raise AssertionError("sessions beyond the relays' memory: expected 3 sessions of at least 8 MiB of JSONL, "
-                             "got %s" % sizes)
+    long_sessions("sessions beyond the relays' memory", "sessions-beyond-the-relays.pcap", 16, 3, 8 << 20, work)
     # Long-lived connections that open one at a time through the capture: those that open
     # while the reader decodes a share go to fewer decoding threads (FlowSpread), as the
     # threads' pace decides at each run.
