@@ -41,6 +41,12 @@ class SessionOrder {
     Slot* s = slot(id);
     return s ? &s->item : nullptr;
   }
+  // Whether `id` is the first session still open in first-packet order: closed now,
+  // it is written at once (flush), before any other.
+  bool first_open(uint64_t id) {
+    if (!slots_.empty() && slots_.front().gone) drop_gone_front();
+    return !slots_.empty() && slots_.front().id == id && !slots_.front().closed;
+  }
   // The session ended; `waiting` is what it counts toward the bound while it waits
   // (its timeline entries + 1; 0 for a connection that is not shown).
   void close(uint64_t id, size_t waiting) {

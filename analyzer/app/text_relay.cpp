@@ -42,8 +42,9 @@ bool TextRelay::publish() {
 // buffer when there is one. Before it, chunks whose sessions were all released are
 // given up, and beyond the memory limit the oldest ones still held go to the file.
 void TextRelay::next_chunk() {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   give_up_released();
+  if (patience_ && in_memory_ >= max_in_memory_) wait_for_space(lock);
   for (Chunk& c : chunks_) {
     if (in_memory_ < max_in_memory_) break;
     // A pinned chunk is being written from where it is: it stays, and memory goes
@@ -62,6 +63,19 @@ void TextRelay::next_chunk() {
   cur_fill_ = static_cast<size_t>(end_ % chunk_);  // 0 but after clear()
   chunks_.push_back({std::move(b), -1, 0});
   ++in_memory_;
+}
+
+// Under mu_ (`lock`), at the memory limit (Patience).
+void TextRelay::wait_for_space(std::unique_lock<std::mutex>& lock) {
+  const uintptr_t streamed = patience_->streamed.load(std::memory_order_relaxed);
+  if (streamed == Patience::kNone || streamed == reinterpret_cast<uintptr_t>(this)) return;
+  if (patience_->waiters.fetch_add(1, std::memory_order_relaxed) < patience_->max_waiters) {
+    waiting_ = true;
+    space_.wait_for(lock, patience_->wait, [this] { return !released_.empty(); });
+    waiting_ = false;
+    give_up_released();
+  }
+  patience_->waiters.fetch_sub(1, std::memory_order_relaxed);
 }
 
 // Under mu_, with every chunk of chunks_ full (none is being filled). Only chunks
@@ -171,7 +185,10 @@ void TextRelay::release(Span s) {
 }
 
 void TextRelay::unhold(uint64_t seq) {
-  if (--at(seq).live == 0) released_.push_back(seq);
+  if (--at(seq).live == 0) {
+    released_.push_back(seq);
+    if (waiting_) space_.notify_one();
+  }
 }
 
 void TextRelay::clear() {
@@ -193,6 +210,11 @@ void TextRelay::clear() {
 size_t TextRelay::memory_bytes() const {
   std::lock_guard lock(mu_);
   return (in_memory_ + spare_.size()) * chunk_;
+}
+
+bool TextRelay::waiting_for_space() const {
+  std::lock_guard lock(mu_);
+  return waiting_;
 }
 
 uint64_t TextRelay::file_bytes() const {

@@ -7,6 +7,7 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
+#include <absl/functional/function_ref.h>
 
 #include <algorithm>
 #include <atomic>
@@ -88,6 +89,10 @@ struct Notice {
   Analyzer::Finished done;
   SessionAccount account;
   bool formatted = false;
+  // Not a closing: a part of a long session's text, handed on while the worker formats
+  // the rest (RelayWriter::format). The parts come first, in order; the closing's
+  // notice then holds the rest of the text.
+  bool part = false;
   int ts_decimals = 6;
   Worker* from = nullptr;   // whose relay holds `text`
   TextRelay::Span text;     // in from->output's relay
@@ -106,36 +111,75 @@ NoticePtr unanswered(uint64_t flow, Worker* owner) {
 
 // A worker's writer: each session it formats goes to its TextRelay, from which the
 // output stage copies it in its turn (formatting stays on the workers).
+//
+// A long session's text is handed on in parts as it is formatted (`on_part`), so
+// that the output stage, when that session is the next to be written, copies it
+// while the rest is formatted (whole, a session longer than the relay's memory went
+// through its file, written into the page cache and read back), and knows whose it
+// is: the other workers' relays then wait for it rather than move what they hold to
+// their files (TextRelay::Patience). The parts alone saved nothing measurable: the
+// other worker ran ahead and filled its relay instead.
 class RelayWriter final : public ByteSink {
  public:
-  RelayWriter(const AppOptions& opt, size_t memory_limit) : relay(memory_limit) {
+  using OnPart = absl::FunctionRef<void(TextRelay::Span)>;
+
+  RelayWriter(const AppOptions& opt, size_t memory_limit)
+      : relay(memory_limit), part_bytes_(std::max(relay.memory_limit() / 8, TextRelay::kChunk)) {
     writer_ = opt.format == OutputFormat::Jsonl ? make_jsonl_writer(static_cast<ByteSink&>(*this), opt)
                                                 : make_text_writer(static_cast<ByteSink&>(*this), opt);
   }
 
-  void write(const char* data, size_t n) override { relay.append(data, n); }
+  void write(const char* data, size_t n) override {
+    relay.append(data, n);
+    if (relay.end() >= part_at_) part();
+  }
 
   Writer& writer() { return *writer_; }
-  TextRelay::Span format(const SessionOut& s, SessionAccounting& account) {
-    const uint64_t start = relay.end();
+  // The session's text, but for the parts handed to `on_part` (published) on the way.
+  TextRelay::Span format(const SessionOut& s, SessionAccounting& account, OnPart on_part) {
+    part_from_ = relay.end();
+    part_at_ = part_from_ + (part_bytes_ >> kFirstPartShift);
+    on_part_ = &on_part;
+    struct Done {  // (also when the writer throws)
+      RelayWriter& w;
+      ~Done() {
+        w.part_at_ = UINT64_MAX;
+        w.on_part_ = nullptr;
+      }
+    } done{*this};
     writer_->session(s, [&account](const Entry& e) { account.add(e); });
-    const TextRelay::Span span{start, relay.end() - start};
+    const TextRelay::Span span{part_from_, relay.end() - part_from_};
     relay.hold(span);
     return span;
   }
-  // Formatted since the last sync().
-  uint64_t unpublished() const { return relay.end() - synced_; }
   // Makes what was formatted readable by the output stage.
   void sync() {
-    synced_ = relay.end();
     if (!relay.publish()) throw std::runtime_error("--threads: temporary file: write error");
   }
 
   TextRelay relay;
 
  private:
-  uint64_t synced_ = 0;
+  void part() {
+    const TextRelay::Span span{part_from_, relay.end() - part_from_};
+    relay.hold(span);
+    sync();
+    part_from_ = relay.end();
+    part_at_ = part_from_ + part_bytes_;
+    (*on_part_)(span);
+  }
+
   std::unique_ptr<Writer> writer_;
+  // Beyond an eighth of the relay's memory: the relay keeps to its memory while the
+  // output stage copies the parts of the session it waits for.
+  const uint64_t part_bytes_;
+  // The first part is smaller: until it comes, the output stage does not know whose
+  // session it waits for, and every worker's relay at its limit may wait a little
+  // (TextRelay::Patience), this one's too.
+  static constexpr unsigned kFirstPartShift = 3;
+  const OnPart* on_part_ = nullptr;  // while a session is formatted
+  uint64_t part_from_ = 0;           // where its text not handed on yet starts
+  uint64_t part_at_ = UINT64_MAX;    // where its next part ends (none while no session is formatted)
 };
 
 // One decoding worker: an Analyzer over the connections the reader gives it, on a
@@ -247,8 +291,11 @@ class Worker {
         if (e.kind == StreamEvent::Kind::Close) done.push_back(unanswered(e.flow, this));
       }
       // Long sessions are handed on as they come, not a batch at a time: the
-      // output stage copies them meanwhile, and the relay keeps to its memory.
-      if (!done.empty() && output->unpublished() >= output->relay.memory_limit() / 4) answer(done);
+      // output stage copies them meanwhile, and the relay keeps to its memory. One
+      // handed on in parts at once: the output stage may be writing it, and waits
+      // for its end to write the next.
+      if (!done.empty() && (parted_ || output->relay.end() - answered_at_ >= output->relay.memory_limit() / 4))
+        answer(done);
     }
     if (!not_ours_found_.empty()) {
       std::lock_guard lock(not_ours_mu);
@@ -297,6 +344,8 @@ class Worker {
     }
     notices_.push(std::move(done));
     done = Notices();
+    answered_at_ = output->relay.end();
+    parted_ = false;
   }
 
   // The output stage has copied out every session this worker handed on.
@@ -337,7 +386,17 @@ class Worker {
     ++handed_;
     n.from = this;
     SessionAccounting account;  // in the formatting pass over the timeline
-    n.text = output->format(out, account);
+    n.text = output->format(out, account, [this, &n, ts_decimals](TextRelay::Span part) {
+      NoticePtr p = unanswered(n.flow, this);
+      p->part = p->formatted = true;
+      p->from = this;
+      p->text = part;
+      p->ts_decimals = ts_decimals;
+      Notices one;
+      one.push_back(std::move(p));
+      notices_.push(std::move(one));
+      parted_ = true;
+    });
     n.account = account.take(out);
     n.formatted = true;
     n.ts_decimals = ts_decimals;
@@ -367,6 +426,8 @@ class Worker {
   // reader before its first batch (the queue orders it before every batch's handling).
   std::atomic<bool> may_reformat_;
   uint64_t handed_ = 0;                   // sessions handed on with file offsets
+  uint64_t answered_at_ = 0;              // the relay's end at the last answer()
+  bool parted_ = false;                   // a session was handed on in parts since
   std::vector<uint64_t> not_ours_found_;  // in the batch being replayed
   size_t spill_budget_ = Analyzer::kSpillBudget;
   // Notices back from the output stage (`returned`), freed one at each closing, as a
@@ -607,7 +668,8 @@ struct ThreadedAnalyzer::Impl {
   AppOptions& opt;
   Writer& writer;
   std::FILE* out;
-  PduBudget pdu_budget;  // before the workers, whose connections give it back
+  PduBudget pdu_budget;          // before the workers, whose connections give it back
+  TextRelay::Patience patience;  // the decoding threads' relays'
   std::vector<std::unique_ptr<Worker>> workers;
   WorkQueue<ControlBatch> control{opt.format == OutputFormat::Html ? kHtmlControlQueueBatches : kControlQueueBatches};
   // Not bounded by count, on purpose. Bounding it (or `arrived`, into which the output
@@ -623,6 +685,14 @@ struct ThreadedAnalyzer::Impl {
   // reader's, which the workers and the output stage always drain.
   WorkQueue<Notices> notices{SIZE_MAX};
   absl::flat_hash_map<uint64_t, NoticePtr> arrived;  // closings the output stage has not reached yet
+  // Parts of long sessions' texts (Notice::part), until their sessions are written.
+  struct Parts {
+    Worker* from = nullptr;
+    int ts_decimals = 6;
+    std::vector<TextRelay::Span> spans;
+    size_t taken = 0;  // written from the front while the rest was formatted
+  };
+  absl::flat_hash_map<uint64_t, Parts> parts;
   SessionOrder<NoticePtr> order{Analyzer::kMaxWaitingEntries};
   RunSummary summary;
   ResponseTimes response_times;
@@ -652,9 +722,10 @@ struct ThreadedAnalyzer::Impl {
           ++summary.tcp_flows;
           continue;
         }
-        NoticePtr n = wait_for(c.flow);
+        NoticePtr n = wait_for(c);
         NoticePtr* slot = n->found ? order.find_open(c.flow) : nullptr;
         if (!slot) {  // as Analyzer::on_close for a connection it does not have open
+          release_parts(c.flow);
           if (n->from) n->from->release(*n);
           give_back(std::move(n));
           continue;
@@ -668,17 +739,64 @@ struct ThreadedAnalyzer::Impl {
     }
   }
 
-  NoticePtr wait_for(uint64_t flow) {
+  // The answer to closing `c`. A session that is written as soon as it closes (the
+  // first open one) is written meanwhile as its parts come, as one thread writes it
+  // while it formats it.
+  NoticePtr wait_for(const Control& c) {
+    const bool now = order.first_open(c.flow);
+    if (now)
+      patience.streamed.store(TextRelay::Patience::kNotKnown, std::memory_order_relaxed);  // (until a part comes)
     for (;;) {
-      if (auto it = arrived.find(flow); it != arrived.end()) {
+      if (now && !parts.empty()) {
+        // (With the decimals of its closing, as it will be written: the check is for form's sake.)
+        if (auto it = parts.find(c.flow); it != parts.end() && it->second.ts_decimals == c.ts_decimals) {
+          patience.streaming(&it->second.from->output->relay);
+          take_parts(it->second);
+        }
+      }
+      if (auto it = arrived.find(c.flow); it != arrived.end()) {
         NoticePtr n = std::move(it->second);
         arrived.erase(it);
+        patience.streaming(nullptr);
         return n;
       }
       std::optional<Notices> more = notices.pop();
-      if (!more) throw std::logic_error("--threads: a decoding worker did not answer a closing");
-      for (NoticePtr& n : *more) arrived.insert_or_assign(n->flow, std::move(n));
+      if (!more) {
+        patience.streaming(nullptr);
+        throw std::logic_error("--threads: a decoding worker did not answer a closing");
+      }
+      for (NoticePtr& n : *more) {
+        if (!n->part) {
+          arrived.insert_or_assign(n->flow, std::move(n));
+          continue;
+        }
+        Parts& p = parts[n->flow];
+        p.from = n->from;
+        p.ts_decimals = n->ts_decimals;
+        p.spans.push_back(n->text);
+        give_back(std::move(n));
+      }
     }
+  }
+
+  // Writes the parts of a session's text not written yet.
+  void take_parts(Parts& p) {
+    for (; p.taken < p.spans.size(); ++p.taken) {
+      if (!p.from->output->relay.take(p.spans[p.taken], gather))
+        throw std::runtime_error("--threads: temporary file: read error");
+      if (gather.full()) flush_gather();
+    }
+  }
+  // `flow`'s parts are not written (its session is not, or is formatted again). None
+  // was: only the session written at once takes them early, with its own decimals.
+  void release_parts(uint64_t flow) {
+    if (parts.empty()) return;
+    auto it = parts.find(flow);
+    if (it == parts.end()) return;
+    Parts& p = it->second;
+    if (p.taken) throw std::logic_error("--threads: a session's text written in part");
+    for (const TextRelay::Span& s : p.spans) p.from->output->relay.release(s);
+    parts.erase(it);
   }
 
   void flush() {
@@ -712,12 +830,17 @@ struct ThreadedAnalyzer::Impl {
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
+      if (auto it = parts.empty() ? parts.end() : parts.find(n.flow); it != parts.end()) {
+        take_parts(it->second);  // (formatted with the same decimals as the rest)
+        parts.erase(it);
+      }
       if (!n.from->output->relay.take(n.text, gather))
         throw std::runtime_error("--threads: temporary file: read error");
       gathered.emplace_back(n.from, n.entries_held);
       if (gather.full()) flush_gather();
       return true;
     }
+    release_parts(n.flow);
     flush_gather();               // (the writer writes through stdio)
     writer.session(*n.done.out);  // streams the spilled part from the worker's file
     if (n.from) n.from->release(n);
@@ -735,6 +858,11 @@ ThreadedAnalyzer::ThreadedAnalyzer(AppOptions& opt, Writer& writer, std::FILE* o
   const unsigned threads = std::max(1u, workers);
   for (unsigned i = 0; i <= threads; ++i)
     impl_->workers.push_back(std::make_unique<Worker>(opt, keys, impl_->notices, threads, impl_->pdu_budget));
+  // The decoding threads' relays (not the reader's own worker's: the reader never waits).
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores && threads + 2 > cores)
+    impl_->patience.max_waiters = threads + 2 - cores;  // with the reader and the output stage
+  for (unsigned i = 0; i < threads; ++i) impl_->workers[i]->output->relay.set_patience(&impl_->patience);
 }
 
 ThreadedAnalyzer::~ThreadedAnalyzer() = default;

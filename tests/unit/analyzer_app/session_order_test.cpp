@@ -35,6 +35,35 @@ TEST(SessionOrder, WritesInFirstPacketOrderOnceEarlierOnesEnd) {
   EXPECT_EQ(open, (std::vector<int>{40}));
 }
 
+// The session the output stage writes at once when it closes (--threads: as it is
+// formatted) is the first one still open, whatever was closed or taken before it.
+TEST(SessionOrder, TheFirstOpenSessionIsTheOneWrittenAtItsClose) {
+  SessionOrder<int> order(1000);
+  for (uint64_t id = 1; id <= 5; ++id) order.open(id) = static_cast<int>(id);
+  EXPECT_TRUE(order.first_open(1));
+  EXPECT_FALSE(order.first_open(2));
+  EXPECT_FALSE(order.first_open(9));  // not open at all
+  order.close(2, 1);
+  EXPECT_TRUE(order.first_open(1));
+  EXPECT_FALSE(order.first_open(2));  // closed, waiting behind 1
+  ASSERT_TRUE(order.take_closed(2));  // handed on: a mark in the middle
+  std::vector<int> written;
+  auto write = [&](int& v) {
+    written.push_back(v);
+    return true;
+  };
+  order.close(1, 1);
+  EXPECT_FALSE(order.first_open(1));  // closed now, not yet written
+  order.flush(write);
+  EXPECT_EQ(written, (std::vector<int>{1}));
+  EXPECT_TRUE(order.first_open(3));  // 2 was taken: 3 is next
+  order.close(4, 1);
+  order.close(3, 1);
+  order.flush(write);
+  EXPECT_EQ(written, (std::vector<int>{1, 3, 4}));
+  EXPECT_TRUE(order.first_open(5));
+}
+
 // A long-lived first session and many short ones taken behind it: the look-ups
 // stay right while the removed slots are swept out, and nothing taken is written.
 TEST(SessionOrder, TakenSlotsBehindALongSessionAreSweptOut) {

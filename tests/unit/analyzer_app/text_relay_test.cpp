@@ -192,6 +192,87 @@ TEST(TextRelay, TwoThreads) {
   EXPECT_EQ(taken, kSessions);
 }
 
+// --- Patience: at its memory limit, a relay waits for the output stage instead of
+// moving chunks to its file, while the output stage writes another relay's session.
+
+// Sessions of exactly one 16-byte chunk each.
+TextRelay::Span add_chunk(TextRelay& r, char c) {
+  const std::string t(16, c);
+  const TextRelay::Span s{r.end(), t.size()};
+  r.append(t.data(), t.size());
+  r.hold(s);
+  return s;
+}
+
+// The worker at its limit waits; the output stage releases a session; the worker
+// goes on in the space given up: nothing went to the file. Without the wait, the
+// oldest chunk held would have (BeyondItsMemoryHeldSessionsGoToTheFile).
+TEST(TextRelay, AtItsLimitItWaitsWhileAnotherRelaysSessionIsWritten) {
+  TextRelay r(64, 16), other(64, 16);  // four chunks in memory
+  TextRelay::Patience patience;
+  patience.max_waiters = 1;
+  patience.wait = std::chrono::hours(1);  // (a wait that did not end would fail the test by its timeout)
+  patience.streaming(&other);
+  r.set_patience(&patience);
+  std::vector<TextRelay::Span> spans;
+  for (char c : {'a', 'b', 'c', 'd'}) spans.push_back(add_chunk(r, c));
+  ASSERT_TRUE(r.publish());
+  std::thread worker([&] {
+    spans.push_back(add_chunk(r, 'e'));  // a fifth chunk: beyond the limit
+    EXPECT_TRUE(r.publish());
+  });
+  while (!r.waiting_for_space()) std::this_thread::yield();
+  EXPECT_EQ(patience.waiters.load(), 1u);
+  EXPECT_EQ(take(r, spans[0]), std::string(16, 'a'));  // written, released
+  worker.join();
+  EXPECT_EQ(patience.waiters.load(), 0u);
+  EXPECT_EQ(r.file_bytes(), 0u);
+  EXPECT_LE(r.memory_bytes(), 64u + 16u);
+  for (size_t i = 1; i < spans.size(); ++i) EXPECT_EQ(take(r, spans[i]), std::string(16, static_cast<char>('a' + i)));
+}
+
+// It never waits for its own session, nor when no session is being written as it is
+// formatted, nor beyond the waiters allowed (no core would be freed), nor longer
+// than the wait: then the oldest chunk goes to the file, as without patience.
+TEST(TextRelay, ItWaitsOnlyForAnotherRelayWithinTheWaitersAndTheWait) {
+  for (int c = 0; c < 4; ++c) {
+    TextRelay r(64, 16), other(64, 16);
+    TextRelay::Patience patience;
+    patience.max_waiters = c == 2 ? 0 : 1;
+    patience.wait = c == 3 ? std::chrono::microseconds(1000) : std::chrono::hours(1);
+    if (c == 0) patience.streaming(&r);
+    if (c == 1) patience.streaming(nullptr);
+    if (c >= 2) patience.streaming(&other);
+    r.set_patience(&patience);
+    std::vector<TextRelay::Span> spans;
+    for (char ch : {'a', 'b', 'c', 'd', 'e'}) spans.push_back(add_chunk(r, ch));  // nothing released
+    ASSERT_TRUE(r.publish());
+    EXPECT_GT(r.file_bytes(), 0u) << c;
+    EXPECT_EQ(patience.waiters.load(), 0u) << c;
+    for (size_t i = 0; i < spans.size(); ++i)
+      EXPECT_EQ(take(r, spans[i]), std::string(16, static_cast<char>('a' + i))) << c;
+  }
+}
+
+// While the output stage waits for a session whose relay it does not know yet, every
+// relay may wait, this one too.
+TEST(TextRelay, WhileTheRelayWrittenIsNotKnownEveryRelayMayWait) {
+  TextRelay r(64, 16);
+  TextRelay::Patience patience;
+  patience.max_waiters = 1;
+  patience.wait = std::chrono::hours(1);
+  patience.streamed.store(TextRelay::Patience::kNotKnown);
+  r.set_patience(&patience);
+  std::vector<TextRelay::Span> spans;
+  for (char c : {'a', 'b', 'c', 'd'}) spans.push_back(add_chunk(r, c));
+  ASSERT_TRUE(r.publish());
+  std::thread worker([&] { spans.push_back(add_chunk(r, 'e')); });
+  while (!r.waiting_for_space()) std::this_thread::yield();
+  r.release(spans[0]);
+  worker.join();
+  EXPECT_EQ(r.file_bytes(), 0u);
+}
+
 // --- Through an OutputGather to a file descriptor (writev), as the output stage writes.
 
 std::string read_all(int fd) {

@@ -207,6 +207,79 @@ TEST(ThreadedRun, BytesOfConnectionsNotOursAreOnlyCounted) {
   }
 }
 
+// Long sessions' texts are handed to the output stage in parts as they are formatted
+// (about 1.2 MB of JSONL each here: parts of 64 and 512 KiB with two threads). The
+// first open session is written as its parts come; one that waits behind a
+// long-lived earlier session is written from its parts once that one ends, written
+// early past the bound on waiting sessions, or formatted again (its parts dropped)
+// when a timestamp that is not a whole microsecond turns the output to nine decimals
+// while it waits. Each way, the bytes are one thread's.
+TEST(ThreadedRun, LongSessionsInPartsWhetherWrittenAtOnceLaterEarlyOrAgain) {
+  using namespace analyzer::test;
+  const quartet::test::TempFile path_file("threads_parts.pcap");
+  const std::string& path = path_file.path;
+  const auto seg = [](int c, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
+    const auto port = static_cast<uint16_t>(42000 + c);
+    return ether(0x0800,
+                 ipv4(from_client ? static_cast<uint8_t>(20 + c) : 2, from_client ? 2 : static_cast<uint8_t>(20 + c), 6,
+                      tcp(from_client ? port : 3288, from_client ? 3288 : port, seq, ack, flags, data)));
+  };
+  const std::string ka("\x10\x09\x00\x00\x00\x00\x00\x08", 8);
+  constexpr uint32_t kKeepAlives = 3000;
+  for (bool turns_to_ns : {false, true}) {
+    TimeNs t = 1'700'000'000'000'000'000;
+    std::vector<Frame> frames;
+    const auto open = [&](int c) {
+      frames.push_back({t += 1000, seg(c, true, 100, 0, 0x02, "")});
+      frames.push_back({t += 1000, seg(c, false, 500, 101, 0x12, "")});
+    };
+    const auto talk = [&](int c) {
+      for (uint32_t i = 0; i < kKeepAlives; ++i)
+        frames.push_back({t += 1000, seg(c, true, 101 + 8 * i, 501, 0x18, ka)});
+    };
+    const auto close = [&](int c, uint32_t sent) {
+      frames.push_back({t += 1000, seg(c, true, 101 + 8 * sent, 501, 0x11, "")});
+      frames.push_back({t += 1000, seg(c, false, 501, 102 + 8 * sent, 0x11, "")});
+    };
+    // 0: open from the start to the end. 1 and 2: long, ended behind it.
+    for (int c = 0; c < 3; ++c) open(c);
+    for (int c = 1; c < 3; ++c) talk(c);
+    for (int c = 1; c < 3; ++c) close(c, kKeepAlives);
+    // 0 asks once, at a time that is not a whole microsecond (or is), and ends.
+    t += turns_to_ns ? 1 : 0;
+    frames.push_back({t += 1000, seg(0, true, 101, 501, 0x18, ka)});
+    close(0, 1);
+    // 3 and 4: long, one after the other, each the first open one when it ends.
+    for (int c = 3; c < 5; ++c) {
+      open(c);
+      talk(c);
+      close(c, kKeepAlives);
+    }
+    write_pcap(path, DLT_EN10MB, frames, 65535, true);
+    const std::vector<std::string> inputs = {path};
+    for (OutputFormat format : {OutputFormat::Jsonl, OutputFormat::Text}) {
+      for (size_t max_waiting : {size_t{100}, size_t{100000}}) {  // 100: 1 and 2 are written early
+        const std::string one = run(inputs, format, 1, max_waiting);
+        if (format == OutputFormat::Jsonl) {
+          size_t long_sessions = 0;
+          for (size_t at = 0; (at = one.find("\"messages\":{\"client\":3000,", at)) != std::string::npos; ++at)
+            ++long_sessions;
+          EXPECT_EQ(long_sessions, 4u);
+          EXPECT_EQ(one.find("\"written_early\":0,") == std::string::npos, max_waiting == 100) << max_waiting;
+          // The last session (4) was written with nine decimals, or six.
+          const size_t start = one.find("\"start\":", one.rfind("{\"type\":\"session\""));
+          ASSERT_NE(start, std::string::npos);
+          const size_t dot = one.find('.', start);
+          EXPECT_EQ(one.find_first_not_of("0123456789", dot + 1) - dot - 1, turns_to_ns ? 9u : 6u);
+        }
+        for (unsigned threads : {2u, 3u})
+          EXPECT_EQ(run(inputs, format, threads, max_waiting), one)
+              << "threads " << threads << " max waiting " << max_waiting << " ns " << turns_to_ns;
+      }
+    }
+  }
+}
+
 // The workers' temporary files (spilled timelines; formatted sessions beyond a relay's
 // memory) are emptied by the workers themselves once nothing will be read from them,
 // beside the other threads' work, instead of by the main thread when they are closed
