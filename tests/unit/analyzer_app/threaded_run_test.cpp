@@ -207,6 +207,18 @@ TEST(ThreadedRun, BytesOfConnectionsNotOursAreOnlyCounted) {
   }
 }
 
+// A segment of COPS connection `c` (client 10.x.x.(10 + c), port 41000 + c; server
+// port 3288), and a client keep-alive: long sessions of many small PDUs.
+analyzer::test::Buf cops_seg(int c, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags,
+                             std::string_view data) {
+  using namespace analyzer::test;
+  const auto port = static_cast<uint16_t>(41000 + c);
+  const auto host = static_cast<uint8_t>(10 + c);
+  return ether(0x0800, ipv4(from_client ? host : 2, from_client ? 2 : host, 6,
+                            tcp(from_client ? port : 3288, from_client ? 3288 : port, seq, ack, flags, data)));
+}
+const std::string kCopsKeepAlive("\x10\x09\x00\x00\x00\x00\x00\x08", 8);
+
 // Long sessions' texts are handed to the output stage in parts as they are formatted
 // (about 1.2 MB of JSONL each here: parts of 64 and 512 KiB with two threads). The
 // first open session is written as its parts come; one that waits behind a
@@ -218,28 +230,21 @@ TEST(ThreadedRun, LongSessionsInPartsWhetherWrittenAtOnceLaterEarlyOrAgain) {
   using namespace analyzer::test;
   const quartet::test::TempFile path_file("threads_parts.pcap");
   const std::string& path = path_file.path;
-  const auto seg = [](int c, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
-    const auto port = static_cast<uint16_t>(42000 + c);
-    return ether(0x0800,
-                 ipv4(from_client ? static_cast<uint8_t>(20 + c) : 2, from_client ? 2 : static_cast<uint8_t>(20 + c), 6,
-                      tcp(from_client ? port : 3288, from_client ? 3288 : port, seq, ack, flags, data)));
-  };
-  const std::string ka("\x10\x09\x00\x00\x00\x00\x00\x08", 8);
   constexpr uint32_t kKeepAlives = 3000;
   for (bool turns_to_ns : {false, true}) {
     TimeNs t = 1'700'000'000'000'000'000;
     std::vector<Frame> frames;
     const auto open = [&](int c) {
-      frames.push_back({t += 1000, seg(c, true, 100, 0, 0x02, "")});
-      frames.push_back({t += 1000, seg(c, false, 500, 101, 0x12, "")});
+      frames.push_back({t += 1000, cops_seg(c, true, 100, 0, 0x02, "")});
+      frames.push_back({t += 1000, cops_seg(c, false, 500, 101, 0x12, "")});
     };
     const auto talk = [&](int c) {
       for (uint32_t i = 0; i < kKeepAlives; ++i)
-        frames.push_back({t += 1000, seg(c, true, 101 + 8 * i, 501, 0x18, ka)});
+        frames.push_back({t += 1000, cops_seg(c, true, 101 + 8 * i, 501, 0x18, kCopsKeepAlive)});
     };
     const auto close = [&](int c, uint32_t sent) {
-      frames.push_back({t += 1000, seg(c, true, 101 + 8 * sent, 501, 0x11, "")});
-      frames.push_back({t += 1000, seg(c, false, 501, 102 + 8 * sent, 0x11, "")});
+      frames.push_back({t += 1000, cops_seg(c, true, 101 + 8 * sent, 501, 0x11, "")});
+      frames.push_back({t += 1000, cops_seg(c, false, 501, 102 + 8 * sent, 0x11, "")});
     };
     // 0: open from the start to the end. 1 and 2: long, ended behind it.
     for (int c = 0; c < 3; ++c) open(c);
@@ -247,7 +252,7 @@ TEST(ThreadedRun, LongSessionsInPartsWhetherWrittenAtOnceLaterEarlyOrAgain) {
     for (int c = 1; c < 3; ++c) close(c, kKeepAlives);
     // 0 asks once, at a time that is not a whole microsecond (or is), and ends.
     t += turns_to_ns ? 1 : 0;
-    frames.push_back({t += 1000, seg(0, true, 101, 501, 0x18, ka)});
+    frames.push_back({t += 1000, cops_seg(0, true, 101, 501, 0x18, kCopsKeepAlive)});
     close(0, 1);
     // 3 and 4: long, one after the other, each the first open one when it ends.
     for (int c = 3; c < 5; ++c) {
@@ -293,25 +298,19 @@ TEST(ThreadedRun, WorkersEmptyTheirFilesWhenNothingWillBeReadFromThem) {
   const std::string& path = path_file.path;
   // Four COPS connections of 2,500 client keep-alives each, interleaved: two per
   // worker, 5,000 timeline entries each, past a worker's budget (4,096): they spill.
-  const auto seg = [](int c, bool from_client, uint32_t seq, uint32_t ack, uint8_t flags, std::string_view data) {
-    const auto port = static_cast<uint16_t>(41000 + c);
-    return ether(0x0800,
-                 ipv4(from_client ? static_cast<uint8_t>(10 + c) : 2, from_client ? 2 : static_cast<uint8_t>(10 + c), 6,
-                      tcp(from_client ? port : 3288, from_client ? 3288 : port, seq, ack, flags, data)));
-  };
-  const std::string ka("\x10\x09\x00\x00\x00\x00\x00\x08", 8);
   for (bool nanoseconds : {false, true}) {
     TimeNs t = 1'700'000'000'000'000'000;
     std::vector<Frame> frames;
     for (int c = 0; c < 4; ++c) {
-      frames.push_back({t += 1000, seg(c, true, 100, 0, 0x02, "")});
-      frames.push_back({t += 1000, seg(c, false, 500, 101, 0x12, "")});
+      frames.push_back({t += 1000, cops_seg(c, true, 100, 0, 0x02, "")});
+      frames.push_back({t += 1000, cops_seg(c, false, 500, 101, 0x12, "")});
     }
     for (uint32_t i = 0; i < 2500; ++i)
-      for (int c = 0; c < 4; ++c) frames.push_back({t += 1000, seg(c, true, 101 + 8 * i, 501, 0x18, ka)});
+      for (int c = 0; c < 4; ++c)
+        frames.push_back({t += 1000, cops_seg(c, true, 101 + 8 * i, 501, 0x18, kCopsKeepAlive)});
     for (int c = 0; c < 4; ++c) {
-      frames.push_back({t += 1000, seg(c, true, 101 + 8 * 2500, 501, 0x11, "")});
-      frames.push_back({t += 1000, seg(c, false, 501, 102 + 8 * 2500, 0x11, "")});
+      frames.push_back({t += 1000, cops_seg(c, true, 101 + 8 * 2500, 501, 0x11, "")});
+      frames.push_back({t += 1000, cops_seg(c, false, 501, 102 + 8 * 2500, 0x11, "")});
     }
     write_pcap(path, DLT_EN10MB, frames, 65535, nanoseconds);
 
