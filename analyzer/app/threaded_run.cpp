@@ -747,12 +747,10 @@ struct ThreadedAnalyzer::Impl {
     if (now)
       patience.streamed.store(TextRelay::Patience::kNotKnown, std::memory_order_relaxed);  // (until a part comes)
     for (;;) {
-      if (now && !parts.empty()) {
-        // (With the decimals of its closing, as it will be written: the check is for form's sake.)
-        if (auto it = parts.find(c.flow); it != parts.end() && it->second.ts_decimals == c.ts_decimals) {
-          patience.streaming(&it->second.from->output->relay);
-          take_parts(it->second);
-        }
+      // (With the decimals of its closing, as it will be written: the check is for form's sake.)
+      if (Parts* p = now ? parts_of(c.flow) : nullptr; p && p->ts_decimals == c.ts_decimals) {
+        patience.streaming(&p->from->output->relay);
+        take_parts(*p);
       }
       if (auto it = arrived.find(c.flow); it != arrived.end()) {
         NoticePtr n = std::move(it->second);
@@ -779,6 +777,12 @@ struct ThreadedAnalyzer::Impl {
     }
   }
 
+  // `flow`'s parts, if any came (most sessions have none: then no look-up).
+  Parts* parts_of(uint64_t flow) {
+    if (parts.empty()) return nullptr;
+    auto it = parts.find(flow);
+    return it == parts.end() ? nullptr : &it->second;
+  }
   // Writes the parts of a session's text not written yet.
   void take_parts(Parts& p) {
     for (; p.taken < p.spans.size(); ++p.taken) {
@@ -790,13 +794,11 @@ struct ThreadedAnalyzer::Impl {
   // `flow`'s parts are not written (its session is not, or is formatted again). None
   // was: only the session written at once takes them early, with its own decimals.
   void release_parts(uint64_t flow) {
-    if (parts.empty()) return;
-    auto it = parts.find(flow);
-    if (it == parts.end()) return;
-    Parts& p = it->second;
-    if (p.taken) throw std::logic_error("--threads: a session's text written in part");
-    for (const TextRelay::Span& s : p.spans) p.from->output->relay.release(s);
-    parts.erase(it);
+    Parts* p = parts_of(flow);
+    if (!p) return;
+    if (p->taken) throw std::logic_error("--threads: a session's text written in part");
+    for (const TextRelay::Span& s : p->spans) p->from->output->relay.release(s);
+    parts.erase(flow);
   }
 
   void flush() {
@@ -830,9 +832,9 @@ struct ThreadedAnalyzer::Impl {
     // Formatted with the decimals of the session's closing; a nanosecond timestamp
     // seen while it waited for an earlier session changes them (rare): write it again.
     if (n.formatted && n.ts_decimals == opt.ts_decimals) {
-      if (auto it = parts.empty() ? parts.end() : parts.find(n.flow); it != parts.end()) {
-        take_parts(it->second);  // (formatted with the same decimals as the rest)
-        parts.erase(it);
+      if (Parts* p = parts_of(n.flow)) {
+        take_parts(*p);  // (formatted with the same decimals as the rest)
+        parts.erase(n.flow);
       }
       if (!n.from->output->relay.take(n.text, gather))
         throw std::runtime_error("--threads: temporary file: read error");
