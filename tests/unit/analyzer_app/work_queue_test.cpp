@@ -15,10 +15,11 @@ using namespace std::chrono_literals;
 
 // Pushes `item` on a thread of its own and says when the push has returned.
 struct BlockedPush {
-  BlockedPush(WorkQueue<int>& q, int item) : queue(q), thread([this, item] {
-    queue.push(item);
-    done = true;
-  }) {}
+  BlockedPush(WorkQueue<int>& q, int item)
+      : queue(q), thread([this, item] {
+          queue.push(item);
+          done = true;
+        }) {}
   ~BlockedPush() { finishes(); }
   // Whether the push is still waiting after a while (long enough for a woken thread to run).
   bool still_waiting() {
