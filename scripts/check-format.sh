@@ -4,13 +4,14 @@
 #   scripts/check-format.sh         lists the files that differ and exits 1 (ctest format.check)
 #   scripts/check-format.sh --fix   rewrites them in place: clang-format -i on the same files
 # The files: core/ analyzer/ plugin/ tests/ fuzz/ (*.cpp *.hpp *.c *.h) and bench/*.c,
-# as git tracks them.
+# as git tracks them, and new ones git does not ignore (so that a file is checked, and
+# fixed, before its first commit, not first by CI).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 CF=${CLANG_FORMAT:-clang-format}
 command -v "$CF" >/dev/null || { echo "check-format.sh: $CF not found (scripts/setup.sh installs it)" >&2; exit 2; }
-mapfile -t files < <(git ls-files 'core/*.cpp' 'core/*.hpp' 'analyzer/*.cpp' 'analyzer/*.hpp' 'analyzer/*.c' \
+mapfile -t files < <(git ls-files --cached --others --exclude-standard 'core/*.cpp' 'core/*.hpp' 'analyzer/*.cpp' 'analyzer/*.hpp' 'analyzer/*.c' \
   'analyzer/*.h' 'plugin/*.cpp' 'plugin/*.hpp' 'plugin/*.c' 'plugin/*.h' 'tests/*.cpp' 'tests/*.hpp' \
   'fuzz/*.cpp' 'fuzz/*.hpp' 'bench/*.c')
 if [ "${1:-}" = "--fix" ]; then
