@@ -790,11 +790,14 @@ struct ThreadedAnalyzer::Impl {
     auto it = parts.find(flow);
     return it == parts.end() ? nullptr : &it->second;
   }
+  // Copies `s` from `from`'s relay into the gather (which the caller flushes when full).
+  void take_text(Worker& from, TextRelay::Span s) {
+    if (!from.output->relay.take(s, gather)) throw std::runtime_error("--threads: temporary file: read error");
+  }
   // Writes the parts of a session's text not written yet.
   void take_parts(Parts& p) {
     for (; p.taken < p.spans.size(); ++p.taken) {
-      if (!p.from->output->relay.take(p.spans[p.taken], gather))
-        throw std::runtime_error("--threads: temporary file: read error");
+      take_text(*p.from, p.spans[p.taken]);
       if (gather.full()) flush_gather();
     }
   }
@@ -843,8 +846,7 @@ struct ThreadedAnalyzer::Impl {
         take_parts(*p);  // (formatted with the same decimals as the rest)
         parts.erase(n.flow);
       }
-      if (!n.from->output->relay.take(n.text, gather))
-        throw std::runtime_error("--threads: temporary file: read error");
+      take_text(*n.from, n.text);
       gathered.emplace_back(n.from, n.entries_held);
       if (gather.full()) flush_gather();
       return true;
