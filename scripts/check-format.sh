@@ -11,8 +11,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 CF=${CLANG_FORMAT:-clang-format}
 command -v "$CF" >/dev/null || { echo "check-format.sh: $CF not found (scripts/setup.sh installs it)" >&2; exit 2; }
-mapfile -t files < <(git ls-files --cached --others --exclude-standard 'core/*.cpp' 'core/*.hpp' 'analyzer/*.cpp' 'analyzer/*.hpp' 'analyzer/*.c' \
-  'analyzer/*.h' 'plugin/*.cpp' 'plugin/*.hpp' 'plugin/*.c' 'plugin/*.h' 'tests/*.cpp' 'tests/*.hpp' \
+mapfile -t files < <(git ls-files --cached --others --exclude-standard \
+  'core/*.cpp' 'core/*.hpp' 'analyzer/*.cpp' 'analyzer/*.hpp' 'analyzer/*.c' 'analyzer/*.h' \
+  'plugin/*.cpp' 'plugin/*.hpp' 'plugin/*.c' 'plugin/*.h' 'tests/*.cpp' 'tests/*.hpp' \
   'fuzz/*.cpp' 'fuzz/*.hpp' 'bench/*.c')
 if [ "${1:-}" = "--fix" ]; then
   "$CF" -i --style=file "${files[@]}"
