@@ -32,9 +32,10 @@ second apart shares the drift. The pairs: `quartet --format jsonl --threads 1` a
 the floor (goal: at most 1.5x on the mixed and small-PDU captures, 4x on the
 short-connection one), and `--format jsonl --threads 2` against `--threads 1` (goal:
 at least 1.7x on two cores). For the latter it also prints the paired median of their
-CPU times (user + system), and what that CPU time allows: cores x the one-thread run's
-wall time / the two-thread run's CPU time, the speedup if every core were busy all the
-time. Nothing is asserted.
+CPU times (user + system), what that CPU time allows (cores x the one-thread run's wall
+time / the two-thread run's CPU time: the speedup if every core were busy all the time),
+and how many cores the two-thread run kept busy on average (its CPU time / its wall
+time). Nothing is asserted.
 
 --pcapng adds, after the other rows, the floor and `quartet --format jsonl` on a pcapng
 copy of each capture (pcap_to_pcapng.py, as `editcap -F pcapng` writes it: what dumpcap,
@@ -182,9 +183,11 @@ def paired(a, b, n, cores=None):
     (a is the run of several threads, b the one-thread run) also those of a's CPU time
     over b's, and of the speedup a could reach at that CPU time if it kept `cores` cores
     busy all the time: cores x b's wall time / a's CPU time (a run cannot take less wall
-    time than its CPU time over the cores it runs on). Returns the three, each a
-    (median, smallest, largest) or None when not measured."""
-    walls, cpus, bounds = [], [], []
+    time than its CPU time over the cores it runs on), and of the cores a kept busy on
+    average (its CPU time over its wall time). The speedup is the bound times the busy
+    cores over `cores`. Returns the four, each a (median, smallest, largest) or None when
+    not measured."""
+    walls, cpus, bounds, busy = [], [], [], []
     for i in range(n):
         wall, cpu = {}, {}
         for cmd in ((a, b) if i % 2 == 0 else (b, a)):
@@ -196,7 +199,8 @@ def paired(a, b, n, cores=None):
         if cores and cpu[id(a)] > 0 and cpu[id(b)] > 0:
             cpus.append(cpu[id(a)] / cpu[id(b)])
             bounds.append(cores * wall[id(b)] / cpu[id(a)])
-    return [median_range(x) if x else None for x in (walls, cpus, bounds)]
+            busy.append(cpu[id(a)] / wall[id(a)])
+    return [median_range(x) if x else None for x in (walls, cpus, bounds, busy)]
 
 
 # The issue's goals: --format jsonl --threads 1 at most this many times the floor.
@@ -212,26 +216,28 @@ def print_goal_ratios(kind, capture, args, tools):
     print()
     print("goal ratios, paired medians of %d (smallest-largest; load average %s):" %
           (args.paired, " ".join("%.2f" % x for x in os.getloadavg())))
-    (med, lo, hi), _, _ = paired(floor, one, args.paired)
+    (med, lo, hi), _, _, _ = paired(floor, one, args.paired)
     found = [med]
     print("  %-32s %6.2fx (%.2f-%.2f)   goal: at most %.1fx" % ("jsonl --threads 1 / the floor", med, lo, hi,
                                                                 FLOOR_GOALS[kind]))
     # The cores a --threads 2 run can keep busy: the machine's, at most its five threads
     # (the reader, two decoding threads, the output stage and the read-ahead).
     cores = min(os.cpu_count() or 1, 5)
-    walls, cpus, bounds = paired(two, one, args.paired, cores=cores)
+    walls, cpus, bounds, busy = paired(two, one, args.paired, cores=cores)
     found.append(walls[0])
     print("  %-32s %6.2fx (%.2f-%.2f)   goal: at least %.1fx" % (("jsonl --threads 1 / --threads 2",) + walls +
                                                                  (THREADS_GOAL,)))
     # Why the second thread falls short: the CPU it adds (handing work over, waking
-    # threads, caches filled on another core) bounds the speedup even with every core busy.
+    # threads, caches filled on another core) bounds the speedup even with every core
+    # busy; cores left idle take the rest.
     if cpus:
         print("  %-32s %6.2fx (%.2f-%.2f)   so at most %.2fx (%.2f-%.2f) on %d cores at that CPU time" %
               (("CPU --threads 2 / --threads 1",) + cpus + bounds + (cores,)))
+        print("  %-32s %6.2f  (%.2f-%.2f)   of %d" % (("cores busy, --threads 2",) + busy + (cores,)))
     if args.check:
         check(all(r > 0 for r in found), "%s: paired ratios %s" % (kind, found))
-        check(cpus is not None and all(r > 0 for r in cpus + bounds),
-              "%s: CPU ratios %s, bounds %s" % (kind, cpus, bounds))
+        check(cpus is not None and all(r > 0 for r in cpus + bounds + busy),
+              "%s: CPU ratios %s, bounds %s, busy cores %s" % (kind, cpus, bounds, busy))
 
 
 def machine():
