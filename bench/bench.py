@@ -351,7 +351,10 @@ def print_speedups(args, capture, rows):
         return
     wall = dict(rows)
     print()
-    print("decoding threads (load average %s):" % " ".join("%.2f" % x for x in os.getloadavg()))
+    # Best of --repeat runs each: on a shared machine one slow run moves these far
+    # (the 1 GB mixed capture once showed 1.92x here and 1.19x paired in the same run).
+    print("decoding threads, best of %d runs each (load average %s; the paired medians are steadier):" %
+          (args.repeat, " ".join("%.2f" % x for x in os.getloadavg())))
     for name, extra in QUARTET_MODES:
         one = wall["%s --threads 1" % name][0]
         cpu_one = CPU_SECONDS[" ".join(quartet_cmd(args, 1) + extra + [capture])]
