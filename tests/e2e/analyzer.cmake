@@ -44,15 +44,15 @@ if(TARGET quartet)
     set_tests_properties(analyzer.e2e.threads_${case} PROPERTIES TIMEOUT 900)
   endforeach()
   # The bench generators, helpers and script on tiny captures, so they do not rot: --check asserts
-  # every run printed output, the quartet modes count the same messages, every table is whole
-  # (the figures themselves are not checked).
+  # every run printed output, the quartet modes count the same messages, every table is whole,
+  # the --threads rows and their speedup lines are there (the figures themselves are not checked).
   if(EXISTS ${PROJECT_SOURCE_DIR}/bench/bench.py AND TARGET quartet_alloc)
     add_test(NAME analyzer.bench_smoke
              COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/bench/bench.py --quartet $<TARGET_FILE:quartet>
                      --bench-bin $<TARGET_FILE_DIR:quartet_alloc>
                      --workdir ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke --mixed-mb 1 --small-mb 0.5
                      --connections 2000 --idle-flows 2000 --tls-sessions 2 --repeat 1 --paired 3 --pcapng --no-tshark
-                     --check)
+                     --threads 1,2 --check)
     # --markdown: each table under its capture's title line, figures included, in the
     # README's form (a table pasted under another capture's title went unnoticed once).
     add_test(NAME analyzer.bench_markdown
