@@ -4,12 +4,14 @@
 fuzz/damaged_captures.py QUARTET [--seed N] [--cases N] [--threads 2,3] CAPTURE...
 fuzz/damaged_captures.py QUARTET --generate DIR [--cases N] ...   (the ctest)
 
-Each CAPTURE (a classic pcap; over 1 MiB, so that --threads reads it ahead, pins its
-chunks and steers the reader's share) is damaged CASES times, in these five ways in turn:
+Each CAPTURE (a classic pcap over 1 MiB, so that --threads reads it ahead, pins its
+chunks and steers the reader's share; or a pcapng file, read in place) is damaged
+CASES times, in these five ways in turn:
   cut      the file ends at a random byte;
   flip     1-64 random bits flipped past the file header;
-  lie      one record's captured length overwritten (0, past the snapshot length,
-           2^31-1, 2^32-1, up to 4 KiB more than it was, or a random value);
+  lie      one packet's captured length overwritten (0, past the snapshot length,
+           2^31-1, 2^32-1, up to 4 KiB more than it was, or a random value), or,
+           in a pcapng file, as often its block's total length;
   headers  random bytes written into one packet's first 64 bytes (link, IP and TCP
            headers, lengths among them);
   stretch  a random stretch removed from the middle (records cut in two, a gap in
@@ -17,10 +19,12 @@ chunks and steers the reader's share) is damaged CASES times, in these five ways
 QUARTET (best an ASan+UBSan build, or a ThreadSanitizer one) then reads each
 damaged copy with --threads 1 and with every count of --threads, in text, JSONL and
 the HTML report; standard output, standard error and the exit status must be the
-same byte for byte, with no sanitizer report and no crash. It stops at the first
-difference and keeps that damaged copy; copies that passed are deleted.
+same byte for byte, with no sanitizer report, no crash and no exit status that
+quartet does not document. It stops at the first difference and keeps that damaged
+copy; copies that passed are deleted.
 With --generate, the captures are bench/'s three (the mixed one, small PDUs and
-short connections), written into DIR at about 2 MB each.
+short connections), written into DIR at about 2 MB each, and the mixed one again
+as pcapng.
 """
 import argparse
 import os
@@ -29,6 +33,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+from typing import NamedTuple, Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.join(HERE, "..", "bench")
@@ -36,30 +41,52 @@ FORMATS = (("text", []), ("jsonl", ["--format", "jsonl"]), ("html", ["--format",
 SANITIZER_MARKS = (b"ERROR: AddressSanitizer", b"ERROR: LeakSanitizer", b"runtime error:", b"WARNING: ThreadSanitizer")
 
 
-def records(data):
-    """(offset, captured length) of each whole record of a classic pcap."""
+class Packet(NamedTuple):
+    """Where one whole packet's fields lie in the file."""
+    caplen_at: int  # its captured length
+    data_at: int  # its first byte
+    caplen: int
+    block_len_at: Optional[int] = None  # a pcapng block's total length
+
+
+def packets(data):
+    """The byte order, the snapshot length (a classic pcap's; else 0) and the whole packets of a
+    classic pcap or of a pcapng file's first section (its Enhanced Packet Blocks)."""
     magic = data[:4]
+    if magic == b"\x0a\x0d\x0d\x0a":
+        order = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+        out, pos = [], 0
+        while pos + 12 <= len(data):
+            kind, total = struct.unpack_from(order + "II", data, pos)
+            if total < 12 or pos + total > len(data) or (kind == 0x0A0D0D0A and pos):
+                break
+            if kind == 6 and total >= 32:
+                caplen = struct.unpack_from(order + "I", data, pos + 20)[0]
+                if 28 + caplen <= total:
+                    out.append(Packet(pos + 20, pos + 28, caplen, pos + 4))
+            pos += total
+        return order, 0, out
     if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
         order = "<"
     elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
         order = ">"
     else:
-        sys.exit("not a classic pcap")
+        sys.exit("neither a classic pcap nor a pcapng file")
     out, pos = [], 24
     while pos + 16 <= len(data):
-        incl = struct.unpack_from(order + "I", data, pos + 8)[0]
-        if pos + 16 + incl > len(data):
+        caplen = struct.unpack_from(order + "I", data, pos + 8)[0]
+        if pos + 16 + caplen > len(data):
             break
-        out.append((pos, incl))
-        pos += 16 + incl
-    return order, out
+        out.append(Packet(pos + 8, pos + 16, caplen))
+        pos += 16 + caplen
+    return order, struct.unpack_from(order + "I", data, 16)[0], out
 
 
 KINDS = ("cut", "flip", "lie", "headers", "stretch")
 
 
 def damage(data, kind, rng):
-    order, recs = records(data)
+    order, snaplen, pkts = packets(data)
     b = bytearray(data)
     if kind == "cut":
         del b[rng.randrange(24, len(b)):]
@@ -68,15 +95,15 @@ def damage(data, kind, rng):
             i = rng.randrange(24, len(b))
             b[i] ^= 1 << rng.randrange(8)
     elif kind == "lie":
-        pos, incl = rng.choice(recs)
-        snaplen = struct.unpack_from(order + "I", data, 16)[0]
-        lie = rng.choice((0, snaplen + 1, 2**31 - 1, 2**32 - 1, rng.randrange(2**32), incl + rng.randint(1, 4096)))
-        struct.pack_into(order + "I", b, pos + 8, lie)
+        p = rng.choice(pkts)
+        at = p.block_len_at if p.block_len_at is not None and rng.random() < 0.5 else p.caplen_at
+        lie = rng.choice((0, snaplen + 1, 2**31 - 1, 2**32 - 1, rng.randrange(2**32), p.caplen + rng.randint(1, 4096)))
+        struct.pack_into(order + "I", b, at, lie)
     elif kind == "headers":
-        pos, incl = rng.choice(recs)
+        p = rng.choice(pkts)
         for _ in range(rng.randint(1, 8)):
-            if incl:
-                b[pos + 16 + rng.randrange(min(incl, 64))] = rng.randrange(256)
+            if p.caplen:
+                b[p.data_at + rng.randrange(min(p.caplen, 64))] = rng.randrange(256)
     else:
         start = rng.randrange(24, len(b) // 2)
         del b[start:start + rng.randrange(1, len(b) // 4)]
@@ -84,7 +111,7 @@ def damage(data, kind, rng):
 
 
 def generate(folder):
-    """bench/'s three captures, each over 1 MiB (read ahead with --threads)."""
+    """bench/'s three captures, each over 1 MiB (read ahead with --threads), and the first as pcapng."""
     os.makedirs(folder, exist_ok=True)
     made = []
     for name, args in (("mixed", ["gen_capture.py", "--size-mb", "2"]),
@@ -94,7 +121,8 @@ def generate(folder):
         subprocess.run(["/usr/bin/python3", os.path.join(BENCH, args[0]), path, *args[1:]], check=True,
                        stdout=subprocess.DEVNULL)
         made.append(path)
-    return made
+    subprocess.run(["/usr/bin/python3", os.path.join(BENCH, "pcap_to_pcapng.py"), made[0], made[0] + "ng"], check=True)
+    return made + [made[0] + "ng"]
 
 
 def run(quartet, path, threads, fmt):
@@ -127,14 +155,14 @@ def main():
             kind = KINDS[case % len(KINDS)]
             damaged = damage(data, kind, rng)
             kinds[kind] = kinds.get(kind, 0) + 1
-            path = os.path.join(scratch, f"{os.path.basename(capture)}.{case}.{kind}.pcap")
+            path = os.path.join(scratch, f"{case}.{kind}.{os.path.basename(capture)}")
             with open(path, "wb") as f:
                 f.write(damaged)
             for name, fmt in FORMATS:
                 rc, out, err = run(args.quartet, path, 1, fmt)
                 reports = err
                 problems = []
-                if rc < 0 or rc > 1:
+                if rc not in (0, 1, 2):  # quartet's exit statuses (docs/analyzer.md); a signal is negative
                     problems.append(f"--threads 1 exited {rc}")
                 for n in counts:
                     rc_n, out_n, err_n = run(args.quartet, path, n, fmt)
@@ -149,7 +177,7 @@ def main():
                     print(f"FAILED: {path} ({name}):", *problems, sep="\n  ")
                     return 1
             os.remove(path)
-        print(f"{capture}: {args.cases} damaged copies passed", flush=True)
+        print(f"{capture}: {args.cases} damaged cop{'y' if args.cases == 1 else 'ies'} passed", flush=True)
     os.rmdir(scratch)
     print(f"{compared} comparisons, all the same; damage: " +
           ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))

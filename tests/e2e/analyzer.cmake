@@ -43,9 +43,9 @@ if(TARGET quartet)
                      ${QUARTET_E2E_WORK}/threads ${case})
     set_tests_properties(analyzer.e2e.threads_${case} PROPERTIES TIMEOUT 900)
   endforeach()
-  # ... and on damaged captures over 1 MiB (read ahead): bench/'s three, each cut, with bits flipped,
-  # a record length lying, headers scribbled on and a stretch removed; text, JSONL and HTML,
-  # --threads 2 and 3 against 1 (under ASan+UBSan in the sanitizer build).
+  # ... and on damaged captures over 1 MiB (read ahead): bench/'s three, and the mixed one as pcapng, each
+  # cut, with bits flipped, a length lying, headers scribbled on and a stretch removed; text, JSONL and
+  # HTML, --threads 2 and 3 against 1 (under ASan+UBSan in the sanitizer build).
   add_test(NAME analyzer.e2e.threads_damaged
            COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/fuzz/damaged_captures.py $<TARGET_FILE:quartet>
                    --generate ${QUARTET_E2E_WORK}/threads-damaged --cases 5)
