@@ -85,8 +85,8 @@ def packets(data):
 KINDS = ("cut", "flip", "lie", "headers", "stretch")
 
 
-def damage(data, kind, rng):
-    order, snaplen, pkts = packets(data)
+def damage(data, layout, kind, rng):
+    order, snaplen, pkts = layout
     b = bytearray(data)
     if kind == "cut":
         del b[rng.randrange(24, len(b)):]
@@ -151,9 +151,12 @@ def main():
     for capture in args.captures:
         with open(capture, "rb") as f:
             data = f.read()
+        layout = packets(data)
+        if not layout[2]:
+            sys.exit(f"{capture}: no whole packet to damage")
         for case in range(args.cases):
             kind = KINDS[case % len(KINDS)]
-            damaged = damage(data, kind, rng)
+            damaged = damage(data, layout, kind, rng)
             kinds[kind] = kinds.get(kind, 0) + 1
             path = os.path.join(scratch, f"{case}.{kind}.{os.path.basename(capture)}")
             with open(path, "wb") as f:
