@@ -35,8 +35,9 @@ import sys
 import tempfile
 from typing import NamedTuple, Optional
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-BENCH = os.path.join(HERE, "..", "bench")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+import bench  # noqa: E402  (its capture generators)
+
 FORMATS = (("text", []), ("jsonl", ["--format", "jsonl"]), ("html", ["--format", "html"]))
 SANITIZER_MARKS = (b"ERROR: AddressSanitizer", b"ERROR: LeakSanitizer", b"runtime error:", b"WARNING: ThreadSanitizer")
 
@@ -111,18 +112,16 @@ def damage(data, layout, kind, rng):
 
 
 def generate(folder):
-    """bench/'s three captures, each over 1 MiB (read ahead with --threads), and the first as pcapng."""
+    """bench/'s three captures, each over 1 MiB (read ahead with --threads), and the first as pcapng,
+    made by bench.py's own generate() and pcapng_copy() (once: kept in FOLDER for the next run)."""
     os.makedirs(folder, exist_ok=True)
+    sizes = argparse.Namespace(mixed_mb=2, small_mb=2, connections=4000)
     made = []
-    for name, args in (("mixed", ["gen_capture.py", "--size-mb", "2"]),
-                       ("small-pdus", ["gen_small_pdus.py", "--size-mb", "2"]),
-                       ("short-conns", ["gen_short_conns.py", "--connections", "4000"])):
-        path = os.path.join(folder, name + ".pcap")
-        subprocess.run(["/usr/bin/python3", os.path.join(BENCH, args[0]), path, *args[1:]], check=True,
-                       stdout=subprocess.DEVNULL)
+    for kind in ("mixed", "small", "conns"):
+        path = os.path.join(folder, kind + ".pcap")
+        bench.generate(kind, path, sizes)
         made.append(path)
-    subprocess.run(["/usr/bin/python3", os.path.join(BENCH, "pcap_to_pcapng.py"), made[0], made[0] + "ng"], check=True)
-    return made + [made[0] + "ng"]
+    return made + [bench.pcapng_copy(made[0])]
 
 
 def run(quartet, path, threads, fmt):
